@@ -1,0 +1,29 @@
+#!/bin/sh
+# Installs the Debian packages that building and testing NØNOS need, and only
+# the missing ones: a machine that already has them is left untouched, so this
+# runs at the start of `make run` and `make test` at almost no cost.
+set -eu
+
+PACKAGES="clang lld llvm make qemu-system-x86 ovmf mtools gdisk dosfstools
+libsodium-dev libclang-rt-14-dev valgrind cppcheck clang-tools jq"
+
+missing=""
+for package in $PACKAGES; do
+    status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+    case "$status" in
+        *"install ok installed"*) ;;
+        *) missing="$missing $package" ;;
+    esac
+done
+
+[ -z "$missing" ] && exit 0
+
+echo "deps: installing missing Debian packages:$missing"
+if [ "$(id -u)" -ne 0 ]; then
+    SUDO=sudo
+else
+    SUDO=
+fi
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
