@@ -1,0 +1,36 @@
+/* Shared definitions of the crypto core: result codes, their messages,
+ * constant-time comparison and secure wiping.
+ *
+ * Every function of lib/crypto that can fail returns an enum crypto_result.
+ * Verify and decrypt functions return CRYPTO_OK only for valid input, and on
+ * failure leave their outputs wiped (all zero), never partially written. */
+#ifndef NONOS_CRYPTO_CRYPTO_H
+#define NONOS_CRYPTO_CRYPTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum crypto_result {
+    CRYPTO_OK = 0,
+    CRYPTO_ERR_VERIFY = 1,      /* signature, tag or proof did not verify */
+    CRYPTO_ERR_ENCODING = 2,    /* a key, point or scalar is not canonical */
+    CRYPTO_ERR_WEAK_KEY = 3,    /* all-zero shared secret, small-order point */
+    CRYPTO_ERR_PARAMETER = 4,   /* a length or cost parameter out of range */
+    CRYPTO_ERR_UNSEEDED = 5,    /* the random generator has no entropy yet */
+    CRYPTO_ERR_HEALTH = 6,      /* the entropy source failed its health test */
+    CRYPTO_ERR_MEMORY = 7,      /* caller-provided work memory too small */
+};
+
+/* A short English message for a result code; never NULL. */
+const char *crypto_result_message(enum crypto_result result);
+
+/* True when the len bytes at a and b are equal. The time taken depends only on
+ * len, never on the contents. */
+bool crypto_equal(const void *a, const void *b, size_t len);
+
+/* Sets len bytes at p to zero in a way the compiler may not remove, for
+ * secrets that are about to go out of scope. */
+void crypto_wipe(void *p, size_t len);
+
+#endif
