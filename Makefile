@@ -96,3 +96,7 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# `make print-VAR` prints a variable (used by tests/static-analysis.sh).
+print-%:
+	@echo '$($*)'
