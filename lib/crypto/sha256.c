@@ -1,0 +1,144 @@
+/* SHA-256 (FIPS 180-4): the compression function with its 64 rounds unrolled
+ * eight at a time, and the Merkle-Damgard padding.
+ *
+ * Invariant: state->buffer holds the state->length % 64 message bytes that
+ * do not yet fill a block; every full block has been compressed. No branch
+ * or memory index depends on the message contents, only on its length. */
+#include "crypto/sha256.h"
+
+#include "base/endian.h"
+#include "crypto/crypto.h"
+
+/* FIPS 180-4 section 4.2.2: first 32 bits of the fractional parts of the
+ * cube roots of the first 64 primes. */
+static const uint32_t sha256_k[64] = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
+    0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
+    0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
+    0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
+    0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
+    0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+    0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
+    0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
+    0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+};
+
+/* Section 5.3.3: first 32 bits of the fractional parts of the square roots
+ * of the first 8 primes. */
+static const uint32_t sha256_iv[8] = {
+    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+    0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+};
+
+#define CH(x, y, z) (((x) & (y)) ^ (~(x) & (z)))
+#define MAJ(x, y, z) (((x) & (y)) ^ ((x) & (z)) ^ ((y) & (z)))
+#define SIGMA0(x) (rotr32(x, 2) ^ rotr32(x, 13) ^ rotr32(x, 22))
+#define SIGMA1(x) (rotr32(x, 6) ^ rotr32(x, 11) ^ rotr32(x, 25))
+#define LSIGMA0(x) (rotr32(x, 7) ^ rotr32(x, 18) ^ ((x) >> 3))
+#define LSIGMA1(x) (rotr32(x, 17) ^ rotr32(x, 19) ^ ((x) >> 10))
+
+/* One round; the caller rotates the roles of a..h instead of moving values. */
+#define ROUND(a, b, c, d, e, f, g, h, i)                                  \
+    do {                                                                  \
+        uint32_t t1 = h + SIGMA1(e) + CH(e, f, g) + sha256_k[i] + w[i];   \
+        d += t1;                                                          \
+        h = t1 + SIGMA0(a) + MAJ(a, b, c);                                \
+    } while (0)
+
+static void sha256_block(uint32_t h[8], uint32_t w[64], const uint8_t *block)
+{
+    for (int i = 0; i < 16; i++)
+        w[i] = load32_be(block + 4 * i);
+    for (int i = 16; i < 64; i++)
+        w[i] = LSIGMA1(w[i - 2]) + w[i - 7] + LSIGMA0(w[i - 15]) + w[i - 16];
+
+    uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
+    uint32_t e = h[4], f = h[5], g = h[6], hh = h[7];
+    for (int i = 0; i < 64; i += 8) {
+        ROUND(a, b, c, d, e, f, g, hh, i + 0);
+        ROUND(hh, a, b, c, d, e, f, g, i + 1);
+        ROUND(g, hh, a, b, c, d, e, f, i + 2);
+        ROUND(f, g, hh, a, b, c, d, e, i + 3);
+        ROUND(e, f, g, hh, a, b, c, d, i + 4);
+        ROUND(d, e, f, g, hh, a, b, c, i + 5);
+        ROUND(c, d, e, f, g, hh, a, b, i + 6);
+        ROUND(b, c, d, e, f, g, hh, a, i + 7);
+    }
+    h[0] += a; h[1] += b; h[2] += c; h[3] += d;
+    h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
+}
+
+/* Compresses `blocks` consecutive 64-byte blocks. The message schedule may
+ * hold key material (HMAC pads), so it is wiped, once per call rather than
+ * per block to keep long messages fast. */
+static void sha256_compress(uint32_t h[8], const uint8_t *data, size_t blocks)
+{
+    uint32_t w[64];
+    for (; blocks > 0; blocks--, data += SHA256_BLOCK_SIZE)
+        sha256_block(h, w, data);
+    crypto_wipe(w, sizeof(w));
+}
+
+void sha256_init(struct sha256_state *state)
+{
+    for (int i = 0; i < 8; i++)
+        state->h[i] = sha256_iv[i];
+    state->length = 0;
+}
+
+void sha256_update(struct sha256_state *state, const uint8_t *data, size_t len)
+{
+    if (len == 0)
+        return;
+    size_t fill = (size_t)(state->length % SHA256_BLOCK_SIZE);
+    state->length += len;
+    if (fill > 0) {
+        size_t take = SHA256_BLOCK_SIZE - fill;
+        if (take > len)
+            take = len;
+        __builtin_memcpy(state->buffer + fill, data, take);
+        data += take;
+        len -= take;
+        if (fill + take < SHA256_BLOCK_SIZE)
+            return;
+        sha256_compress(state->h, state->buffer, 1);
+    }
+    size_t blocks = len / SHA256_BLOCK_SIZE;
+    if (blocks > 0) {
+        sha256_compress(state->h, data, blocks);
+        data += blocks * SHA256_BLOCK_SIZE;
+        len -= blocks * SHA256_BLOCK_SIZE;
+    }
+    if (len > 0)
+        __builtin_memcpy(state->buffer, data, len);
+}
+
+void sha256_final(struct sha256_state *state, uint8_t digest[SHA256_DIGEST_SIZE])
+{
+    /* Padding (section 5.1.1): 0x80, zeros up to 56 mod 64, then the
+     * message length in bits as a 64-bit big-endian number. */
+    size_t fill = (size_t)(state->length % SHA256_BLOCK_SIZE);
+    uint64_t bits = state->length << 3;
+    state->buffer[fill++] = 0x80;
+    if (fill > SHA256_BLOCK_SIZE - 8) {
+        __builtin_memset(state->buffer + fill, 0, SHA256_BLOCK_SIZE - fill);
+        sha256_compress(state->h, state->buffer, 1);
+        fill = 0;
+    }
+    __builtin_memset(state->buffer + fill, 0, SHA256_BLOCK_SIZE - 8 - fill);
+    store64_be(state->buffer + SHA256_BLOCK_SIZE - 8, bits);
+    sha256_compress(state->h, state->buffer, 1);
+    for (int i = 0; i < 8; i++)
+        store32_be(digest + 4 * i, state->h[i]);
+    crypto_wipe(state, sizeof(*state));
+}
+
+void sha256(const uint8_t *data, size_t len, uint8_t digest[SHA256_DIGEST_SIZE])
+{
+    struct sha256_state state;
+    sha256_init(&state);
+    sha256_update(&state, data, len);
+    sha256_final(&state, digest);
+}

@@ -1,0 +1,153 @@
+/* SHA-512 (FIPS 180-4): the compression function with its 80 rounds unrolled
+ * eight at a time, and the Merkle-Damgard padding.
+ *
+ * Invariant: state->buffer holds the state->length % 128 message bytes that
+ * do not yet fill a block; every full block has been compressed. No branch
+ * or memory index depends on the message contents, only on its length. */
+#include "crypto/sha512.h"
+
+#include "base/endian.h"
+#include "crypto/crypto.h"
+
+/* FIPS 180-4 section 4.2.3: first 64 bits of the fractional parts of the
+ * cube roots of the first 80 primes. */
+static const uint64_t sha512_k[80] = {
+    0x428a2f98d728ae22, 0x7137449123ef65cd, 0xb5c0fbcfec4d3b2f, 0xe9b5dba58189dbbc,
+    0x3956c25bf348b538, 0x59f111f1b605d019, 0x923f82a4af194f9b, 0xab1c5ed5da6d8118,
+    0xd807aa98a3030242, 0x12835b0145706fbe, 0x243185be4ee4b28c, 0x550c7dc3d5ffb4e2,
+    0x72be5d74f27b896f, 0x80deb1fe3b1696b1, 0x9bdc06a725c71235, 0xc19bf174cf692694,
+    0xe49b69c19ef14ad2, 0xefbe4786384f25e3, 0x0fc19dc68b8cd5b5, 0x240ca1cc77ac9c65,
+    0x2de92c6f592b0275, 0x4a7484aa6ea6e483, 0x5cb0a9dcbd41fbd4, 0x76f988da831153b5,
+    0x983e5152ee66dfab, 0xa831c66d2db43210, 0xb00327c898fb213f, 0xbf597fc7beef0ee4,
+    0xc6e00bf33da88fc2, 0xd5a79147930aa725, 0x06ca6351e003826f, 0x142929670a0e6e70,
+    0x27b70a8546d22ffc, 0x2e1b21385c26c926, 0x4d2c6dfc5ac42aed, 0x53380d139d95b3df,
+    0x650a73548baf63de, 0x766a0abb3c77b2a8, 0x81c2c92e47edaee6, 0x92722c851482353b,
+    0xa2bfe8a14cf10364, 0xa81a664bbc423001, 0xc24b8b70d0f89791, 0xc76c51a30654be30,
+    0xd192e819d6ef5218, 0xd69906245565a910, 0xf40e35855771202a, 0x106aa07032bbd1b8,
+    0x19a4c116b8d2d0c8, 0x1e376c085141ab53, 0x2748774cdf8eeb99, 0x34b0bcb5e19b48a8,
+    0x391c0cb3c5c95a63, 0x4ed8aa4ae3418acb, 0x5b9cca4f7763e373, 0x682e6ff3d6b2b8a3,
+    0x748f82ee5defb2fc, 0x78a5636f43172f60, 0x84c87814a1f0ab72, 0x8cc702081a6439ec,
+    0x90befffa23631e28, 0xa4506cebde82bde9, 0xbef9a3f7b2c67915, 0xc67178f2e372532b,
+    0xca273eceea26619c, 0xd186b8c721c0c207, 0xeada7dd6cde0eb1e, 0xf57d4f7fee6ed178,
+    0x06f067aa72176fba, 0x0a637dc5a2c898a6, 0x113f9804bef90dae, 0x1b710b35131c471b,
+    0x28db77f523047d84, 0x32caab7b40c72493, 0x3c9ebe0a15c9bebc, 0x431d67c49c100d4c,
+    0x4cc5d4becb3e42b6, 0x597f299cfc657e2a, 0x5fcb6fab3ad6faec, 0x6c44198c4a475817,
+};
+
+/* Section 5.3.5: first 64 bits of the fractional parts of the square roots
+ * of the first 8 primes. */
+static const uint64_t sha512_iv[8] = {
+    0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b, 0xa54ff53a5f1d36f1,
+    0x510e527fade682d1, 0x9b05688c2b3e6c1f, 0x1f83d9abfb41bd6b, 0x5be0cd19137e2179,
+};
+
+#define CH(x, y, z) (((x) & (y)) ^ (~(x) & (z)))
+#define MAJ(x, y, z) (((x) & (y)) ^ ((x) & (z)) ^ ((y) & (z)))
+#define SIGMA0(x) (rotr64(x, 28) ^ rotr64(x, 34) ^ rotr64(x, 39))
+#define SIGMA1(x) (rotr64(x, 14) ^ rotr64(x, 18) ^ rotr64(x, 41))
+#define LSIGMA0(x) (rotr64(x, 1) ^ rotr64(x, 8) ^ ((x) >> 7))
+#define LSIGMA1(x) (rotr64(x, 19) ^ rotr64(x, 61) ^ ((x) >> 6))
+
+/* One round; the caller rotates the roles of a..h instead of moving values. */
+#define ROUND(a, b, c, d, e, f, g, h, i)                                  \
+    do {                                                                  \
+        uint64_t t1 = h + SIGMA1(e) + CH(e, f, g) + sha512_k[i] + w[i];   \
+        d += t1;                                                          \
+        h = t1 + SIGMA0(a) + MAJ(a, b, c);                                \
+    } while (0)
+
+static void sha512_block(uint64_t h[8], uint64_t w[80], const uint8_t *block)
+{
+    for (int i = 0; i < 16; i++)
+        w[i] = load64_be(block + 8 * i);
+    for (int i = 16; i < 80; i++)
+        w[i] = LSIGMA1(w[i - 2]) + w[i - 7] + LSIGMA0(w[i - 15]) + w[i - 16];
+
+    uint64_t a = h[0], b = h[1], c = h[2], d = h[3];
+    uint64_t e = h[4], f = h[5], g = h[6], hh = h[7];
+    for (int i = 0; i < 80; i += 8) {
+        ROUND(a, b, c, d, e, f, g, hh, i + 0);
+        ROUND(hh, a, b, c, d, e, f, g, i + 1);
+        ROUND(g, hh, a, b, c, d, e, f, i + 2);
+        ROUND(f, g, hh, a, b, c, d, e, i + 3);
+        ROUND(e, f, g, hh, a, b, c, d, i + 4);
+        ROUND(d, e, f, g, hh, a, b, c, i + 5);
+        ROUND(c, d, e, f, g, hh, a, b, i + 6);
+        ROUND(b, c, d, e, f, g, hh, a, i + 7);
+    }
+    h[0] += a; h[1] += b; h[2] += c; h[3] += d;
+    h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
+}
+
+/* Compresses `blocks` consecutive 128-byte blocks. The message schedule may
+ * hold key material (HMAC pads, Ed25519 secret scalars' seed), so it is
+ * wiped, once per call rather than per block to keep long messages fast. */
+static void sha512_compress(uint64_t h[8], const uint8_t *data, size_t blocks)
+{
+    uint64_t w[80];
+    for (; blocks > 0; blocks--, data += SHA512_BLOCK_SIZE)
+        sha512_block(h, w, data);
+    crypto_wipe(w, sizeof(w));
+}
+
+void sha512_init(struct sha512_state *state)
+{
+    for (int i = 0; i < 8; i++)
+        state->h[i] = sha512_iv[i];
+    state->length = 0;
+}
+
+void sha512_update(struct sha512_state *state, const uint8_t *data, size_t len)
+{
+    if (len == 0)
+        return;
+    size_t fill = (size_t)(state->length % SHA512_BLOCK_SIZE);
+    state->length += len;
+    if (fill > 0) {
+        size_t take = SHA512_BLOCK_SIZE - fill;
+        if (take > len)
+            take = len;
+        __builtin_memcpy(state->buffer + fill, data, take);
+        data += take;
+        len -= take;
+        if (fill + take < SHA512_BLOCK_SIZE)
+            return;
+        sha512_compress(state->h, state->buffer, 1);
+    }
+    size_t blocks = len / SHA512_BLOCK_SIZE;
+    if (blocks > 0) {
+        sha512_compress(state->h, data, blocks);
+        data += blocks * SHA512_BLOCK_SIZE;
+        len -= blocks * SHA512_BLOCK_SIZE;
+    }
+    if (len > 0)
+        __builtin_memcpy(state->buffer, data, len);
+}
+
+void sha512_final(struct sha512_state *state, uint8_t digest[SHA512_DIGEST_SIZE])
+{
+    /* Padding (section 5.1.2): 0x80, zeros up to 112 mod 128, then the
+     * message length in bits as a 128-bit big-endian number. */
+    size_t fill = (size_t)(state->length % SHA512_BLOCK_SIZE);
+    state->buffer[fill++] = 0x80;
+    if (fill > SHA512_BLOCK_SIZE - 16) {
+        __builtin_memset(state->buffer + fill, 0, SHA512_BLOCK_SIZE - fill);
+        sha512_compress(state->h, state->buffer, 1);
+        fill = 0;
+    }
+    __builtin_memset(state->buffer + fill, 0, SHA512_BLOCK_SIZE - 16 - fill);
+    store64_be(state->buffer + SHA512_BLOCK_SIZE - 16, state->length >> 61);
+    store64_be(state->buffer + SHA512_BLOCK_SIZE - 8, state->length << 3);
+    sha512_compress(state->h, state->buffer, 1);
+    for (int i = 0; i < 8; i++)
+        store64_be(digest + 8 * i, state->h[i]);
+    crypto_wipe(state, sizeof(*state));
+}
+
+void sha512(const uint8_t *data, size_t len, uint8_t digest[SHA512_DIGEST_SIZE])
+{
+    struct sha512_state state;
+    sha512_init(&state);
+    sha512_update(&state, data, len);
+    sha512_final(&state, digest);
+}
