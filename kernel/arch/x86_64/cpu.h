@@ -1,0 +1,164 @@
+/* Small CPU helpers: interrupt flag, halt, TSC, MSRs, control registers,
+ * CPUID. Inline so they cost nothing; only kernel/arch/x86_64/ and the
+ * drivers that must touch the CPU directly include this. */
+#ifndef NONOS_ARCH_CPU_H
+#define NONOS_ARCH_CPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define MSR_EFER 0xc0000080u
+#define MSR_APIC_BASE 0x1bu
+#define MSR_PAT 0x277u
+#define MSR_FS_BASE 0xc0000100u
+#define MSR_GS_BASE 0xc0000101u
+
+#define EFER_NXE (1ull << 11)
+#define CR0_WP (1ull << 16)
+#define CR4_PGE (1ull << 7)
+#define CR4_SMEP (1ull << 20)
+#define CR4_SMAP (1ull << 21)
+#define RFLAGS_IF (1ull << 9)
+#define RFLAGS_AC (1ull << 18)
+
+static inline void cpu_halt(void)
+{
+    __asm__ volatile("hlt" : : : "memory");
+}
+
+static inline void cpu_pause(void)
+{
+    __asm__ volatile("pause" : : : "memory");
+}
+
+static inline void interrupts_enable(void)
+{
+    __asm__ volatile("sti" : : : "memory");
+}
+
+static inline void interrupts_disable(void)
+{
+    __asm__ volatile("cli" : : : "memory");
+}
+
+static inline uint64_t cpu_flags(void)
+{
+    uint64_t flags;
+    __asm__ volatile("pushfq; popq %0" : "=r"(flags) : : "memory");
+    return flags;
+}
+
+static inline bool interrupts_enabled(void)
+{
+    return (cpu_flags() & RFLAGS_IF) != 0;
+}
+
+/* Disables interrupts and returns whether they were on, for
+ * interrupts_restore: critical sections nest safely this way. */
+static inline bool interrupts_save(void)
+{
+    bool was_enabled = interrupts_enabled();
+    interrupts_disable();
+    return was_enabled;
+}
+
+static inline void interrupts_restore(bool was_enabled)
+{
+    if (was_enabled)
+        interrupts_enable();
+}
+
+static inline uint64_t rdtsc(void)
+{
+    uint32_t low, high;
+    __asm__ volatile("rdtsc" : "=a"(low), "=d"(high));
+    return ((uint64_t)high << 32) | low;
+}
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+    uint32_t low, high;
+    __asm__ volatile("rdmsr" : "=a"(low), "=d"(high) : "c"(msr));
+    return ((uint64_t)high << 32) | low;
+}
+
+static inline void wrmsr(uint32_t msr, uint64_t value)
+{
+    __asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)value), "d"((uint32_t)(value >> 32)) : "memory");
+}
+
+static inline uint64_t read_cr0(void)
+{
+    uint64_t v;
+    __asm__ volatile("mov %%cr0, %0" : "=r"(v));
+    return v;
+}
+
+static inline void write_cr0(uint64_t v)
+{
+    __asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory");
+}
+
+static inline uint64_t read_cr2(void)
+{
+    uint64_t v;
+    __asm__ volatile("mov %%cr2, %0" : "=r"(v));
+    return v;
+}
+
+static inline uint64_t read_cr3(void)
+{
+    uint64_t v;
+    __asm__ volatile("mov %%cr3, %0" : "=r"(v));
+    return v;
+}
+
+static inline void write_cr3(uint64_t v)
+{
+    __asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
+}
+
+static inline uint64_t read_cr4(void)
+{
+    uint64_t v;
+    __asm__ volatile("mov %%cr4, %0" : "=r"(v));
+    return v;
+}
+
+static inline void write_cr4(uint64_t v)
+{
+    __asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory");
+}
+
+static inline void tlb_flush_page(uint64_t virt)
+{
+    __asm__ volatile("invlpg (%0)" : : "r"(virt) : "memory");
+}
+
+static inline void cpuid(uint32_t leaf, uint32_t subleaf, uint32_t *a, uint32_t *b, uint32_t *c,
+                         uint32_t *d)
+{
+    __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(subleaf));
+}
+
+/* SMAP: the kernel touches user pages only between these two. */
+static inline void user_access_begin(void)
+{
+    __asm__ volatile("stac" : : : "memory");
+}
+
+static inline void user_access_end(void)
+{
+    __asm__ volatile("clac" : : : "memory");
+}
+
+/* Features found by cpu_detect (kernel/arch/x86_64/cpu.c). */
+struct cpu_features {
+    bool nx, smep, smap, pge, x2apic, invariant_tsc;
+    char vendor[13];
+};
+
+void cpu_detect(void);
+const struct cpu_features *cpu_features(void);
+
+#endif

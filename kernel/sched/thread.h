@@ -1,0 +1,58 @@
+/* Kernel threads and the preemptive round-robin scheduler.
+ *
+ * Every thread has its own kernel stack in the vmap window with an unmapped
+ * guard page below it, so an overflow faults instead of corrupting memory.
+ * The LAPIC timer interrupt preempts the running thread at each tick
+ * (timer_hz per second); threads may also yield or sleep. When nothing is
+ * runnable the idle thread halts the CPU until the next interrupt. */
+#ifndef NONOS_SCHED_THREAD_H
+#define NONOS_SCHED_THREAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define THREAD_NAME_SIZE 16
+#define THREAD_STACK_PAGES 4
+
+struct thread;
+typedef void (*thread_entry_fn)(void *arg);
+
+enum thread_state {
+    THREAD_READY,
+    THREAD_RUNNING,
+    THREAD_SLEEPING,
+    THREAD_DONE,
+};
+
+/* Creates a ready thread that runs entry(arg); returning from entry ends the
+ * thread. Returns NULL when out of memory. */
+struct thread *thread_create(const char *name, thread_entry_fn entry, void *arg);
+
+/* Gives the CPU to the next ready thread (if any). */
+void thread_yield(void);
+
+/* Sleeps for at least ms milliseconds (rounded up to timer ticks). */
+void thread_sleep_ms(uint64_t ms);
+
+/* Ends the calling thread; its stack is freed later by the scheduler. */
+_Noreturn void thread_exit(void);
+
+struct thread *thread_current(void);
+const char *thread_name(const struct thread *thread);
+enum thread_state thread_state(const struct thread *thread);
+uint64_t thread_id(const struct thread *thread);
+
+/* Waits until thread has finished and releases it (at most one joiner). */
+void thread_join(struct thread *thread);
+
+/* Turns the boot flow into the first thread and creates the idle thread. */
+void sched_init(void);
+
+/* Called by the timer interrupt handler each tick: wakes sleepers and
+ * switches to the next thread when the current one's time slice is over. */
+void sched_tick(void);
+
+/* Context switches since boot (for tests and statistics). */
+uint64_t sched_switch_count(void);
+
+#endif
