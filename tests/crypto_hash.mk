@@ -7,3 +7,6 @@ build/host-san/tests/crypto/hash_vectors: build/host-san/tests/crypto/hash_vecto
 .PHONY: print-hash-srcs
 print-hash-srcs:
 	@echo $(HASH_SRCS)
+
+build/host-san/tests/crypto/hash_wycheproof: build/host-san/tests/crypto/hash_wycheproof.o $(HASH_TEST_OBJS)
+	$(CC) -fsanitize=address,undefined $^ -o $@

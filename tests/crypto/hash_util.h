@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int hex_nibble(char c)
@@ -53,6 +54,33 @@ static void hex_print(FILE *f, const char *label, const uint8_t *p, size_t len)
     for (size_t i = 0; i < len; i++)
         fprintf(f, "%02x", p[i]);
     fputc('\n', f);
+}
+
+/* Builds a test input from a compact spec: "t:<text>" for ASCII text,
+ * "x:<hex>" for hex bytes, "r:<hex byte>:<count>" for a repeated byte, and
+ * "s:<first hex byte>:<count>" for the sequence first, first+1, ... (mod 256).
+ * Returns the length, or aborts on a malformed spec (a bug in the test). */
+__attribute__((unused))
+static size_t spec_bytes(const char *spec, uint8_t *out, size_t cap)
+{
+    unsigned value = 0, count = 0;
+    long n = -1;
+    if (strncmp(spec, "t:", 2) == 0 && strlen(spec + 2) <= cap) {
+        n = (long)strlen(spec + 2);
+        memcpy(out, spec + 2, (size_t)n);
+    } else if (strncmp(spec, "x:", 2) == 0) {
+        n = hex_decode(spec + 2, out, cap);
+    } else if ((spec[0] == 'r' || spec[0] == 's') &&
+               sscanf(spec + 2, "%x:%u", &value, &count) == 2 && count <= cap) {
+        for (unsigned i = 0; i < count; i++)
+            out[i] = (uint8_t)(spec[0] == 'r' ? value : value + i);
+        n = (long)count;
+    }
+    if (n < 0) {
+        fprintf(stderr, "bad test input spec: %s\n", spec);
+        abort();
+    }
+    return (size_t)n;
 }
 
 #endif

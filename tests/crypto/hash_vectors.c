@@ -5,6 +5,8 @@
  * cannot hide behind the one-shot call. */
 #include <stdlib.h>
 
+#include "crypto/hkdf.h"
+#include "crypto/hmac.h"
 #include "crypto/sha256.h"
 #include "crypto/sha512.h"
 #include "hash_util.h"
@@ -98,8 +100,166 @@ static void test_sha(void)
     }
 }
 
+/* RFC 4231 section 4: HMAC-SHA-256 and HMAC-SHA-512 (test case 5 is a
+ * truncation to 128 bits). */
+struct hmac_vector {
+    const char *key, *data, *sha256, *sha512;
+};
+
+static const struct hmac_vector hmac_vectors[] = {
+    { "r:0b:20", "t:Hi There",
+      "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7",
+      "87aa7cdea5ef619d4ff0b4241a1d6cb02379f4e2ce4ec2787ad0b30545e17cde"
+      "daa833b7d6b8a702038b274eaea3f4e4be9d914eeb61f1702e696c203a126854" },
+    { "t:Jefe", "t:what do ya want for nothing?",
+      "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+      "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea250554"
+      "9758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737" },
+    { "r:aa:20", "r:dd:50",
+      "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe",
+      "fa73b0089d56a284efb0f0756c890be9b1b5dbdd8ee81a3655f83e33b2279d39"
+      "bf3e848279a722c806b485a47e67c807b946a337bee8942674278859e13292fb" },
+    { "s:01:25", "r:cd:50",
+      "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b",
+      "b0ba465637458c6990e5a8c5f61d4af7e576d97ff94b872de76f8050361ee3db"
+      "a91ca5c11aa25eb4d679275cc5788063a5f19741120c4f2de2adebeb10a298dd" },
+    { "r:0c:20", "t:Test With Truncation",
+      "a3b6167473100ee06e0c796c2955552b",
+      "415fad6271580a531d4179bc891d87a6" },
+    { "r:aa:131", "t:Test Using Larger Than Block-Size Key - Hash Key First",
+      "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54",
+      "80b24263c7c1a3ebb71493c1dd7be8b49b46d1f41b4aeec1121b013783f8f352"
+      "6b56d037e05f2598bd0fd2215d6a1e5295e64f73f63f0aec8b915a985d786598" },
+    { "r:aa:131",
+      "t:This is a test using a larger than block-size key and a larger than "
+      "block-size data. The key needs to be hashed before being used by the "
+      "HMAC algorithm.",
+      "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2",
+      "e37b6a775dc87dbaa4dfa9f96e5e3ffddebd71f8867289865df5a32d20cdc944"
+      "b6022cac3c4982b10d5eeb55c3e4de15134676fb6de0446065c97440fa8c6a58" },
+};
+
+/* Checks one RFC 4231 case for SHA-256: one-shot, byte-at-a-time, and
+ * verify (accepts the right tag, rejects it with the last bit flipped). */
+static bool hmac_sha256_case(const uint8_t *key, size_t key_len,
+                             const uint8_t *data, size_t data_len,
+                             const char *want)
+{
+    uint8_t mac[HMAC_SHA256_SIZE], tag[HMAC_SHA256_SIZE];
+    size_t tag_len = (size_t)hex_decode(want, tag, sizeof(tag));
+    struct hmac_sha256_state s;
+    hmac_sha256(key, key_len, data, data_len, mac);
+    bool ok = memcmp(mac, tag, tag_len) == 0;
+    hmac_sha256_init(&s, key, key_len);
+    for (size_t i = 0; i < data_len; i++)
+        hmac_sha256_update(&s, data + i, 1);
+    hmac_sha256_final(&s, mac);
+    ok = ok && memcmp(mac, tag, tag_len) == 0;
+    ok = ok && hmac_sha256_verify(key, key_len, data, data_len, tag, tag_len) == CRYPTO_OK;
+    tag[tag_len - 1] ^= 1;
+    ok = ok && hmac_sha256_verify(key, key_len, data, data_len, tag, tag_len) == CRYPTO_ERR_VERIFY;
+    return ok;
+}
+
+static bool hmac_sha512_case(const uint8_t *key, size_t key_len,
+                             const uint8_t *data, size_t data_len,
+                             const char *want)
+{
+    uint8_t mac[HMAC_SHA512_SIZE], tag[HMAC_SHA512_SIZE];
+    size_t tag_len = (size_t)hex_decode(want, tag, sizeof(tag));
+    struct hmac_sha512_state s;
+    hmac_sha512(key, key_len, data, data_len, mac);
+    bool ok = memcmp(mac, tag, tag_len) == 0;
+    hmac_sha512_init(&s, key, key_len);
+    for (size_t i = 0; i < data_len; i++)
+        hmac_sha512_update(&s, data + i, 1);
+    hmac_sha512_final(&s, mac);
+    ok = ok && memcmp(mac, tag, tag_len) == 0;
+    /* A 128-bit tag is below HMAC-SHA-512's half-length minimum. */
+    enum crypto_result want_ok = tag_len >= HMAC_SHA512_MIN_TAG_SIZE ? CRYPTO_OK : CRYPTO_ERR_PARAMETER;
+    enum crypto_result want_bad = tag_len >= HMAC_SHA512_MIN_TAG_SIZE ? CRYPTO_ERR_VERIFY : CRYPTO_ERR_PARAMETER;
+    ok = ok && hmac_sha512_verify(key, key_len, data, data_len, tag, tag_len) == want_ok;
+    tag[tag_len - 1] ^= 1;
+    ok = ok && hmac_sha512_verify(key, key_len, data, data_len, tag, tag_len) == want_bad;
+    return ok;
+}
+
+static void test_hmac(void)
+{
+    for (size_t i = 0; i < sizeof(hmac_vectors) / sizeof(hmac_vectors[0]); i++) {
+        const struct hmac_vector *v = &hmac_vectors[i];
+        uint8_t key[256], data[256];
+        size_t key_len = spec_bytes(v->key, key, sizeof(key));
+        size_t data_len = spec_bytes(v->data, data, sizeof(data));
+        test_check(hmac_sha256_case(key, key_len, data, data_len, v->sha256),
+                   "hmac-sha256 RFC 4231 test case %zu", i + 1);
+        test_check(hmac_sha512_case(key, key_len, data, data_len, v->sha512),
+                   "hmac-sha512 RFC 4231 test case %zu", i + 1);
+    }
+    uint8_t tag[HMAC_SHA512_SIZE] = { 0 };
+    test_check(hmac_sha256_verify(tag, 0, tag, 0, tag, 15) == CRYPTO_ERR_PARAMETER &&
+               hmac_sha256_verify(tag, 0, tag, 0, tag, 33) == CRYPTO_ERR_PARAMETER &&
+               hmac_sha512_verify(tag, 0, tag, 0, tag, 31) == CRYPTO_ERR_PARAMETER &&
+               hmac_sha512_verify(tag, 0, tag, 0, tag, 65) == CRYPTO_ERR_PARAMETER,
+               "hmac verify refuses tag lengths outside [hash/2, hash]");
+}
+
+/* RFC 5869 appendix A.1-A.3 (the SHA-256 cases). */
+struct hkdf_vector {
+    const char *ikm, *salt, *info;
+    size_t len;
+    const char *prk, *okm;
+};
+
+static const struct hkdf_vector hkdf_vectors[] = {
+    { "r:0b:22", "s:00:13", "s:f0:10", 42,
+      "077709362c2e32df0ddc3f0dc47bba6390b6c73bb50f9c3122ec844ad7c2b3e5",
+      "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf"
+      "34007208d5b887185865" },
+    { "s:00:80", "s:60:80", "s:b0:80", 82,
+      "06a6b88c5853361a06104c9ceb35b45cef760014904671014a193f40c15fc244",
+      "b11e398dc80327a1c8e7f78c596a49344f012eda2d4efad8a050cc4c19afa97c"
+      "59045a99cac7827271cb41c65e590e09da3275600c2f09b8367793a9aca3db71"
+      "cc30c58179ec3e87c14c01d5c1f3434f1d87" },
+    { "r:0b:22", "t:", "t:", 42,
+      "19ef24a32c717b167f33a91d6f648bdf96596776afdb6377ac434c1c293ccb04",
+      "8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d"
+      "9d201395faa4b61a96c8" },
+};
+
+static void test_hkdf(void)
+{
+    for (size_t i = 0; i < sizeof(hkdf_vectors) / sizeof(hkdf_vectors[0]); i++) {
+        const struct hkdf_vector *v = &hkdf_vectors[i];
+        uint8_t ikm[128], salt[128], info[128], prk[HKDF_SHA256_PRK_SIZE], okm[128];
+        size_t ikm_len = spec_bytes(v->ikm, ikm, sizeof(ikm));
+        size_t salt_len = spec_bytes(v->salt, salt, sizeof(salt));
+        size_t info_len = spec_bytes(v->info, info, sizeof(info));
+        hkdf_sha256_extract(prk, salt, salt_len, ikm, ikm_len);
+        bool ok = hex_equal(prk, sizeof(prk), v->prk);
+        ok = ok && hkdf_sha256_expand(okm, v->len, prk, info, info_len) == CRYPTO_OK;
+        ok = ok && hex_equal(okm, v->len, v->okm);
+        memset(okm, 0, sizeof(okm));
+        ok = ok && hkdf_sha256(okm, v->len, salt, salt_len, ikm, ikm_len, info, info_len) == CRYPTO_OK;
+        ok = ok && hex_equal(okm, v->len, v->okm);
+        test_check(ok, "hkdf-sha256 RFC 5869 test case A.%zu", i + 1);
+    }
+    static uint8_t big[HKDF_SHA512_MAX_OUTPUT + 1];
+    uint8_t prk[HKDF_SHA512_PRK_SIZE] = { 1 };
+    bool ok = hkdf_sha256_expand(big, HKDF_SHA256_MAX_OUTPUT, prk, NULL, 0) == CRYPTO_OK &&
+              hkdf_sha256_expand(big, HKDF_SHA256_MAX_OUTPUT + 1, prk, NULL, 0) == CRYPTO_ERR_PARAMETER &&
+              hkdf_sha512_expand(big, HKDF_SHA512_MAX_OUTPUT, prk, NULL, 0) == CRYPTO_OK &&
+              hkdf_sha512_expand(big, HKDF_SHA512_MAX_OUTPUT + 1, prk, NULL, 0) == CRYPTO_ERR_PARAMETER &&
+              hkdf_sha256_expand(big, 0, prk, NULL, 0) == CRYPTO_OK;
+    for (size_t i = 0; i < sizeof(big); i++)
+        ok = ok && big[i] == 0; /* the refused call left the output wiped */
+    test_check(ok, "hkdf expand accepts 255 hash lengths, refuses one byte more");
+}
+
 int main(void)
 {
     test_sha();
+    test_hmac();
+    test_hkdf();
     return test_finish();
 }

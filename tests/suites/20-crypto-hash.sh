@@ -32,3 +32,22 @@ done
 
 make -s -j2 $bin/hash_vectors || { echo "FAIL hash test build"; exit 1; }
 $bin/hash_vectors || exit 1
+
+# Wycheproof: JSON to one line per vector, "-" for empty byte strings.
+vectors="$(cd .. && pwd)/shared/vectors/wycheproof"
+if [ ! -d "$vectors" ]; then
+    echo "FAIL wycheproof vectors: $vectors missing (shared/ must sit beside the repository)"
+    exit 1
+fi
+make -s -j2 $bin/hash_wycheproof || { echo "FAIL hash_wycheproof build"; exit 1; }
+{
+    for h in sha256 sha512; do
+        jq -r --arg kind "hmac-$h" '.testGroups[].tests[] |
+            [$kind, .tcId, .result, .key, .msg, .tag] | map(tostring) |
+            map(if . == "" then "-" else . end) | join(" ")' "$vectors/hmac_${h}_test.json" || exit 1
+        jq -r --arg kind "hkdf-$h" '.testGroups[].tests[] |
+            [$kind, .tcId, .result, .ikm, .salt, .info, .size, .okm] | map(tostring) |
+            map(if . == "" then "-" else . end) | join(" ")' "$vectors/hkdf_${h}_test.json" || exit 1
+    done
+} > build/test-logs/hash-wycheproof.txt || { echo "FAIL wycheproof conversion (jq)"; exit 1; }
+$bin/hash_wycheproof < build/test-logs/hash-wycheproof.txt || exit 1
