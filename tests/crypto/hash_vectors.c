@@ -5,6 +5,7 @@
  * cannot hide behind the one-shot call. */
 #include <stdlib.h>
 
+#include "crypto/blake2b.h"
 #include "crypto/hkdf.h"
 #include "crypto/hmac.h"
 #include "crypto/sha256.h"
@@ -256,10 +257,84 @@ static void test_hkdf(void)
     test_check(ok, "hkdf expand accepts 255 hash lengths, refuses one byte more");
 }
 
+/* RFC 7693 Appendix A: BLAKE2b-512("abc"); plus the empty message. */
+static void test_blake2b_abc(void)
+{
+    uint8_t out[64];
+    bool ok = blake2b(out, 64, NULL, 0, (const uint8_t *)"abc", 3) == CRYPTO_OK &&
+              hex_equal(out, 64,
+                        "ba80a53f981c4d0d6a2797b69f12f6e94c212f14685ac4b74b12bb6fdbffa2d1"
+                        "7d87c5392aab792dc252d5de4533cc9518d38aa8dbf1925ab92386edd4009923");
+    test_check(ok, "blake2b-512 RFC 7693 appendix A (\"abc\")");
+    ok = blake2b(out, 64, NULL, 0, NULL, 0) == CRYPTO_OK &&
+         hex_equal(out, 64,
+                   "786a02f742015903c6c6fd852552d272912f4740e15847618a86e217f71f5419"
+                   "d25e1031afee585313896444934eb04b903a685b1448b755d56f701afe9be2ce");
+    test_check(ok, "blake2b-512 of the empty message");
+}
+
+/* RFC 7693 Appendix E self-test input generator (a Fibonacci sequence). */
+static void selftest_seq(uint8_t *out, size_t len, uint32_t seed)
+{
+    uint32_t a = 0xDEAD4BAD * seed, b = 1;
+    for (size_t i = 0; i < len; i++) {
+        uint32_t t = a + b;
+        a = b;
+        b = t;
+        out[i] = (uint8_t)(t >> 24);
+    }
+}
+
+/* RFC 7693 Appendix E: keyed and unkeyed digests of 4 output lengths x 6
+ * input lengths, all hashed into one 32-byte "grand hash". */
+static void test_blake2b_selftest(void)
+{
+    static const size_t md_len[4] = { 20, 32, 48, 64 };
+    static const size_t in_len[6] = { 0, 3, 128, 129, 255, 1024 };
+    uint8_t in[1024], md[64], key[64];
+    struct blake2b_state ctx;
+    bool ok = blake2b_init(&ctx, 32, NULL, 0) == CRYPTO_OK;
+    for (size_t i = 0; i < 4; i++) {
+        for (size_t j = 0; j < 6; j++) {
+            size_t outlen = md_len[i], inlen = in_len[j];
+            selftest_seq(in, inlen, (uint32_t)inlen);
+            ok = ok && blake2b(md, outlen, NULL, 0, in, inlen) == CRYPTO_OK;
+            blake2b_update(&ctx, md, outlen);
+            selftest_seq(key, outlen, (uint32_t)outlen);
+            ok = ok && blake2b(md, outlen, key, outlen, in, inlen) == CRYPTO_OK;
+            blake2b_update(&ctx, md, outlen);
+        }
+    }
+    ok = ok && blake2b_final(&ctx, md, 32) == CRYPTO_OK;
+    ok = ok && hex_equal(md, 32, "c23a7800d98123bd10f506c61e29da5603d763b8bbad2e737f5e765a7bccd475");
+    test_check(ok, "blake2b RFC 7693 appendix E self-test (48 keyed/unkeyed digests)");
+}
+
+static void test_blake2b_parameters(void)
+{
+    struct blake2b_state s;
+    uint8_t key[65] = { 0 }, out[65];
+    bool ok = blake2b_init(&s, 0, NULL, 0) == CRYPTO_ERR_PARAMETER &&
+              blake2b_init(&s, 65, NULL, 0) == CRYPTO_ERR_PARAMETER &&
+              blake2b_init(&s, 32, key, 65) == CRYPTO_ERR_PARAMETER &&
+              blake2b_init(&s, 32, NULL, 1) == CRYPTO_ERR_PARAMETER &&
+              blake2b_init(&s, 1, key, 64) == CRYPTO_OK &&
+              blake2b(out, 65, NULL, 0, key, 1) == CRYPTO_ERR_PARAMETER;
+    ok = ok && blake2b_init(&s, 32, NULL, 0) == CRYPTO_OK;
+    memset(out, 0xff, sizeof(out));
+    ok = ok && blake2b_final(&s, out, 64) == CRYPTO_ERR_PARAMETER;
+    for (size_t i = 0; i < 64; i++)
+        ok = ok && out[i] == 0;
+    test_check(ok, "blake2b refuses out lengths 0 and 65, key length 65, NULL key, mismatched final");
+}
+
 int main(void)
 {
     test_sha();
     test_hmac();
     test_hkdf();
+    test_blake2b_abc();
+    test_blake2b_selftest();
+    test_blake2b_parameters();
     return test_finish();
 }

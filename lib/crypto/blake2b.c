@@ -1,0 +1,186 @@
+/* BLAKE2b (RFC 7693 sections 2 and 3): the compression function F with its
+ * twelve rounds unrolled, so message-word indexes are compile-time constants.
+ *
+ * Invariant: state->buffer holds buffer_len (0..128) bytes not yet
+ * compressed. A full block stays buffered until more input arrives, because
+ * the last block must be compressed with the final flag set. Branches depend
+ * only on lengths, never on key or message bytes. */
+#include "crypto/blake2b.h"
+
+#include "base/endian.h"
+
+static const uint64_t blake2b_iv[8] = {
+    0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b, 0xa54ff53a5f1d36f1,
+    0x510e527fade682d1, 0x9b05688c2b3e6c1f, 0x1f83d9abfb41bd6b, 0x5be0cd19137e2179,
+};
+
+/* Message schedule (RFC 7693 section 2.7); rounds 10 and 11 reuse rows 0, 1. */
+static const uint8_t blake2b_sigma[12][16] = {
+    { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 },
+    { 14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3 },
+    { 11, 8, 12, 0, 5, 2, 15, 13, 10, 14, 3, 6, 7, 1, 9, 4 },
+    { 7, 9, 3, 1, 13, 12, 11, 14, 2, 6, 5, 10, 4, 0, 15, 8 },
+    { 9, 0, 5, 7, 2, 4, 10, 15, 14, 1, 11, 12, 6, 8, 3, 13 },
+    { 2, 12, 6, 10, 0, 11, 8, 3, 4, 13, 7, 5, 15, 14, 1, 9 },
+    { 12, 5, 1, 15, 14, 13, 4, 10, 0, 7, 6, 3, 9, 2, 8, 11 },
+    { 13, 11, 7, 14, 12, 1, 3, 9, 5, 0, 15, 4, 8, 6, 2, 10 },
+    { 6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5 },
+    { 10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0 },
+    { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 },
+    { 14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3 },
+};
+
+/* The mixing function G (section 3.1). */
+#define G(a, b, c, d, x, y)              \
+    do {                                 \
+        a = a + b + (x);                 \
+        d = rotr64(d ^ a, 32);           \
+        c = c + d;                       \
+        b = rotr64(b ^ c, 24);           \
+        a = a + b + (y);                 \
+        d = rotr64(d ^ a, 16);           \
+        c = c + d;                       \
+        b = rotr64(b ^ c, 63);           \
+    } while (0)
+
+#define ROUND(r)                                                                   \
+    do {                                                                           \
+        const uint8_t *s = blake2b_sigma[r];                                       \
+        G(v[0], v[4], v[8], v[12], m[s[0]], m[s[1]]);                              \
+        G(v[1], v[5], v[9], v[13], m[s[2]], m[s[3]]);                              \
+        G(v[2], v[6], v[10], v[14], m[s[4]], m[s[5]]);                             \
+        G(v[3], v[7], v[11], v[15], m[s[6]], m[s[7]]);                             \
+        G(v[0], v[5], v[10], v[15], m[s[8]], m[s[9]]);                             \
+        G(v[1], v[6], v[11], v[12], m[s[10]], m[s[11]]);                           \
+        G(v[2], v[7], v[8], v[13], m[s[12]], m[s[13]]);                            \
+        G(v[3], v[4], v[9], v[14], m[s[14]], m[s[15]]);                            \
+    } while (0)
+
+static void blake2b_count(struct blake2b_state *state, uint64_t bytes)
+{
+    state->t[0] += bytes;
+    state->t[1] += state->t[0] < bytes; /* carry into the high word */
+}
+
+/* F (section 3.2) on one 128-byte block, with the counter already advanced;
+ * `last` sets the final-block flag. m and v are the caller's scratch. */
+static void blake2b_block(struct blake2b_state *state, uint64_t m[16],
+                          uint64_t v[16], const uint8_t *block, uint64_t last)
+{
+    for (int i = 0; i < 16; i++)
+        m[i] = load64_le(block + 8 * i);
+    for (int i = 0; i < 8; i++) {
+        v[i] = state->h[i];
+        v[i + 8] = blake2b_iv[i];
+    }
+    v[12] ^= state->t[0];
+    v[13] ^= state->t[1];
+    v[14] ^= (uint64_t)0 - last; /* all ones for the last block */
+    ROUND(0); ROUND(1); ROUND(2); ROUND(3); ROUND(4); ROUND(5);
+    ROUND(6); ROUND(7); ROUND(8); ROUND(9); ROUND(10); ROUND(11);
+    for (int i = 0; i < 8; i++)
+        state->h[i] ^= v[i] ^ v[i + 8];
+}
+
+/* Counts and compresses `blocks` full, non-final blocks. The scratch may
+ * hold the key block, so it is wiped, once per call rather than per block. */
+static void blake2b_compress(struct blake2b_state *state, const uint8_t *data,
+                             size_t blocks)
+{
+    uint64_t m[16], v[16];
+    for (; blocks > 0; blocks--, data += BLAKE2B_BLOCK_SIZE) {
+        blake2b_count(state, BLAKE2B_BLOCK_SIZE);
+        blake2b_block(state, m, v, data, 0);
+    }
+    crypto_wipe(m, sizeof(m));
+    crypto_wipe(v, sizeof(v));
+}
+
+/* Counts and compresses the buffered bytes, zero-padded, as the last block. */
+static void blake2b_compress_last(struct blake2b_state *state)
+{
+    uint64_t m[16], v[16];
+    blake2b_count(state, state->buffer_len);
+    __builtin_memset(state->buffer + state->buffer_len, 0,
+                     BLAKE2B_BLOCK_SIZE - state->buffer_len);
+    blake2b_block(state, m, v, state->buffer, 1);
+    crypto_wipe(m, sizeof(m));
+    crypto_wipe(v, sizeof(v));
+}
+
+enum crypto_result blake2b_init(struct blake2b_state *state, size_t outlen,
+                                const uint8_t *key, size_t keylen)
+{
+    if (outlen == 0 || outlen > BLAKE2B_MAX_OUTPUT || keylen > BLAKE2B_MAX_KEY ||
+        (key == NULL && keylen > 0))
+        return CRYPTO_ERR_PARAMETER;
+    for (int i = 0; i < 8; i++)
+        state->h[i] = blake2b_iv[i];
+    /* Parameter block word 0: digest length, key length, fanout 1, depth 1. */
+    state->h[0] ^= 0x01010000 ^ ((uint64_t)keylen << 8) ^ outlen;
+    state->t[0] = state->t[1] = 0;
+    state->outlen = outlen;
+    state->buffer_len = 0;
+    if (keylen > 0) {
+        /* The key, zero-padded to a full block, is the first block. */
+        __builtin_memset(state->buffer, 0, BLAKE2B_BLOCK_SIZE);
+        __builtin_memcpy(state->buffer, key, keylen);
+        state->buffer_len = BLAKE2B_BLOCK_SIZE;
+    }
+    return CRYPTO_OK;
+}
+
+void blake2b_update(struct blake2b_state *state, const uint8_t *in, size_t inlen)
+{
+    if (inlen == 0)
+        return;
+    size_t room = BLAKE2B_BLOCK_SIZE - state->buffer_len;
+    if (inlen > room) {
+        /* More input follows the buffered bytes: fill and compress them. */
+        __builtin_memcpy(state->buffer + state->buffer_len, in, room);
+        blake2b_compress(state, state->buffer, 1);
+        state->buffer_len = 0;
+        in += room;
+        inlen -= room;
+        /* Keep at least one byte back: it may be the last block. */
+        size_t blocks = (inlen - 1) / BLAKE2B_BLOCK_SIZE;
+        if (blocks > 0) {
+            blake2b_compress(state, in, blocks);
+            in += blocks * BLAKE2B_BLOCK_SIZE;
+            inlen -= blocks * BLAKE2B_BLOCK_SIZE;
+        }
+    }
+    __builtin_memcpy(state->buffer + state->buffer_len, in, inlen);
+    state->buffer_len += inlen;
+}
+
+enum crypto_result blake2b_final(struct blake2b_state *state, uint8_t *out,
+                                 size_t outlen)
+{
+    if (outlen != state->outlen) {
+        crypto_wipe(out, outlen);
+        crypto_wipe(state, sizeof(*state));
+        return CRYPTO_ERR_PARAMETER;
+    }
+    blake2b_compress_last(state);
+    uint8_t digest[BLAKE2B_MAX_OUTPUT];
+    for (int i = 0; i < 8; i++)
+        store64_le(digest + 8 * i, state->h[i]);
+    __builtin_memcpy(out, digest, outlen);
+    crypto_wipe(digest, sizeof(digest));
+    crypto_wipe(state, sizeof(*state));
+    return CRYPTO_OK;
+}
+
+enum crypto_result blake2b(uint8_t *out, size_t outlen, const uint8_t *key,
+                           size_t keylen, const uint8_t *in, size_t inlen)
+{
+    struct blake2b_state state;
+    enum crypto_result result = blake2b_init(&state, outlen, key, keylen);
+    if (result != CRYPTO_OK) {
+        crypto_wipe(out, outlen);
+        return result;
+    }
+    blake2b_update(&state, in, inlen);
+    return blake2b_final(&state, out, outlen);
+}
