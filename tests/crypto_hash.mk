@@ -10,3 +10,6 @@ print-hash-srcs:
 
 build/host-san/tests/crypto/hash_wycheproof: build/host-san/tests/crypto/hash_wycheproof.o $(HASH_TEST_OBJS)
 	$(CC) -fsanitize=address,undefined $^ -o $@
+
+build/host-san/tests/crypto/hash_differential: build/host-san/tests/crypto/hash_differential.o $(HASH_TEST_OBJS)
+	$(CC) -fsanitize=address,undefined $^ -lsodium -o $@
