@@ -8,3 +8,37 @@ $(STREAM_TEST_BIN)/stream_vectors: $(STREAM_TEST_BIN)/stream_vectors.o $(STREAM_
 .PHONY: print-stream-srcs
 print-stream-srcs:
 	@echo $(STREAM_SRCS)
+
+$(STREAM_TEST_BIN)/stream_wycheproof: $(STREAM_TEST_BIN)/stream_wycheproof.o $(STREAM_TEST_OBJS)
+	$(CC) -fsanitize=address,undefined $^ -o $@
+
+$(STREAM_TEST_BIN)/stream_differential: $(STREAM_TEST_BIN)/stream_differential.o $(STREAM_TEST_OBJS)
+	$(CC) -fsanitize=address,undefined $^ -lsodium -o $@
+
+# The same differential test against the portable core only (no eight-block
+# vector path), so that both code paths are checked against libsodium.
+$(BUILD)/host-san-scalar/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(HOST_SAN_CFLAGS) -DNONOS_CRYPTO_SCALAR -MMD -MP -c $< -o $@
+
+$(STREAM_TEST_BIN)/stream_differential_scalar: $(STREAM_TEST_BIN)/stream_differential.o \
+		$(call objs,host-san-scalar,$(STREAM_SRCS)) \
+		$(call objs,host-san,lib/crypto/sha256.c lib/crypto/crypto.c)
+	$(CC) -fsanitize=address,undefined $^ -lsodium -o $@
+
+$(STREAM_TEST_BIN)/stream_random: $(STREAM_TEST_BIN)/stream_random.o \
+		$(BUILD)/host-san/tests/host/random_linux.o $(STREAM_TEST_OBJS)
+	$(CC) -fsanitize=address,undefined $^ -o $@
+
+# libFuzzer: AEAD open on arbitrary input. `make fuzz-aead` runs it for
+# FUZZ_SECONDS (default 60) on a working corpus under build/fuzz/corpus/.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS += fuzz-aead
+build/fuzz/tests/fuzz/fuzz_aead: build/fuzz/tests/fuzz/fuzz_aead.o \
+		$(call objs,fuzz,$(STREAM_SRCS) lib/crypto/sha256.c lib/crypto/crypto.c)
+	$(CC) -fsanitize=fuzzer,address,undefined $^ -o $@
+
+.PHONY: fuzz-aead
+fuzz-aead: build/fuzz/tests/fuzz/fuzz_aead
+	@mkdir -p build/fuzz/corpus/aead
+	$< -max_total_time=$(FUZZ_SECONDS) -max_len=4300 build/fuzz/corpus/aead

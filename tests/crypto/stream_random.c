@@ -1,0 +1,195 @@
+/* Tests of the random generator (lib/crypto/random.h): refusal while
+ * unseeded, the startup health test (stuck and biased sources rejected,
+ * healthy ones accepted), failures change nothing, fast key erasure (the key
+ * is replaced by keystream block 0 and earlier output cannot be reproduced
+ * from the new state), outputs differ across calls, reseeding, long
+ * requests, and the Linux getrandom source. */
+#include "crypto/chacha20.h"
+#include "crypto/random.h"
+#include "tests/crypto/stream_util.h"
+#include "tests/host/random_linux.h"
+#include "tests/host/test.h"
+
+/* Test sources. ctx points to one of these. */
+struct fake_source {
+    int kind;       /* 0 pattern, 1 stuck, 2 biased, 3 broken */
+    unsigned start; /* varies the pattern */
+};
+
+static enum crypto_result fake_read(void *ctx, uint8_t *out, size_t len)
+{
+    const struct fake_source *source = ctx;
+    if (source->kind == 3)
+        return CRYPTO_ERR_HEALTH;
+    for (size_t i = 0; i < len; i++) {
+        uint8_t pattern = (uint8_t)(source->start + i * 131);
+        if (source->kind == 0)
+            out[i] = pattern;
+        else if (source->kind == 1)
+            out[i] = 0x42;
+        else /* 7 of 8 bytes are 0x42, never 20 in a row */
+            out[i] = (i % 8 == 7) ? (uint8_t)(pattern | 1) : 0x42;
+    }
+    return CRYPTO_OK;
+}
+
+static struct fake_source pattern_a = { 0, 1 }, pattern_b = { 0, 2 };
+static struct fake_source stuck = { 1, 0 }, biased = { 2, 0 }, broken = { 3, 0 };
+
+static struct random_source source_of(struct fake_source *fake)
+{
+    struct random_source source = { fake_read, fake, "test" };
+    return source;
+}
+
+static bool all_zero(const uint8_t *p, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (p[i] != 0)
+            return false;
+    return true;
+}
+
+static void test_unseeded(void)
+{
+    struct random_generator generator;
+    uint8_t out[64];
+    random_init(&generator);
+    memset(out, 0xcc, sizeof out);
+    bool ok = random_generate(&generator, out, sizeof out) == CRYPTO_ERR_UNSEEDED &&
+              all_zero(out, sizeof out);
+    ok = ok && random_seed(&generator, NULL, 0, NULL) == CRYPTO_ERR_PARAMETER;
+    memset(out, 0xcc, sizeof out);
+    ok = ok && random_generate(&generator, out, sizeof out) == CRYPTO_ERR_UNSEEDED &&
+         all_zero(out, sizeof out);
+    test_check(ok, "random refuses output while unseeded (output zeroed)");
+}
+
+/* A failing source leaves the generator exactly as it was: unseeded stays
+ * unseeded, and a seeded key is unchanged. */
+static bool seed_refused(struct fake_source *bad, enum crypto_result want)
+{
+    struct random_source sources[2] = { source_of(&pattern_a), source_of(bad) };
+    struct random_generator generator, before;
+    random_init(&generator);
+    size_t failed = 99;
+    bool ok = random_seed(&generator, sources, 2, &failed) == want && failed == 1 &&
+              !generator.seeded;
+    ok = ok && random_seed(&generator, sources, 1, NULL) == CRYPTO_OK;
+    before = generator;
+    ok = ok && random_seed(&generator, sources, 2, NULL) == want;
+    return ok && memcmp(&before, &generator, sizeof before) == 0;
+}
+
+static void test_health(void)
+{
+    test_check(seed_refused(&stuck, CRYPTO_ERR_HEALTH),
+               "random health test rejects a stuck source (repetition count), state unchanged");
+    test_check(seed_refused(&biased, CRYPTO_ERR_HEALTH),
+               "random health test rejects a biased source (adaptive proportion), state unchanged");
+    test_check(seed_refused(&broken, CRYPTO_ERR_HEALTH),
+               "random seed reports a failing source read, state unchanged");
+    uint8_t sample[RANDOM_SAMPLE_SIZE];
+    bool ok = true;
+    for (int i = 0; i < 2000 && ok; i++) {
+        ok = random_linux_read(NULL, sample, sizeof sample) == CRYPTO_OK &&
+             random_health_test(sample, sizeof sample) == CRYPTO_OK;
+    }
+    /* Just under the cutoffs passes; at the cutoffs fails. */
+    memset(sample, 0, sizeof sample);
+    for (size_t i = 0; i < sizeof sample; i++)
+        sample[i] = (uint8_t)(i * 131);
+    memset(sample + 100, 7, 20);
+    ok = ok && random_health_test(sample, sizeof sample) == CRYPTO_OK;
+    memset(sample + 100, 7, 21);
+    ok = ok && random_health_test(sample, sizeof sample) == CRYPTO_ERR_HEALTH;
+    test_check(ok, "random health test: 2000 getrandom samples pass, run of 20 passes, 21 fails");
+}
+
+/* Fast key erasure, checked against the construction: the new key is bytes
+ * 0-31 of ChaCha20(old key, zero nonce, block 0), the output starts at byte
+ * 32, and the output cannot be found in what the new key produces. */
+static void test_key_erasure(void)
+{
+    struct random_source source = source_of(&pattern_a);
+    struct random_generator generator;
+    random_init(&generator);
+    bool ok = random_seed(&generator, &source, 1, NULL) == CRYPTO_OK;
+    uint8_t old_key[32], block[64], out[100], zero_nonce[12] = { 0 };
+    memcpy(old_key, generator.key, 32);
+    ok = ok && random_generate(&generator, out, sizeof out) == CRYPTO_OK;
+    chacha20_block(block, old_key, zero_nonce, 0);
+    bool layout = memcmp(generator.key, block, 32) == 0 &&
+                  memcmp(out, block + 32, 32) == 0;
+    uint8_t stream[100 - 32];
+    chacha20_keystream(stream, sizeof stream, old_key, zero_nonce, 1);
+    layout = layout && memcmp(out + 32, stream, sizeof stream) == 0;
+    test_check(ok && layout && memcmp(old_key, generator.key, 32) != 0,
+               "random fast key erasure: key replaced by block 0, output from byte 32 on");
+
+    /* Everything the new state can produce (4 KiB of it) never contains
+     * the output already returned. */
+    static uint8_t later[4096];
+    struct random_generator copy = generator;
+    bool found = false;
+    for (int round = 0; round < 16 && !found; round++) {
+        random_generate(&copy, later, sizeof later);
+        for (size_t i = 0; i + 16 <= sizeof later && !found; i++)
+            found = memcmp(later + i, out, 16) == 0;
+    }
+    test_check(!found, "random earlier output is not reproducible from the new state");
+}
+
+static void test_distinct_outputs(void)
+{
+    struct random_source source = random_linux_source();
+    struct random_generator generator;
+    random_init(&generator);
+    bool ok = random_seed(&generator, &source, 1, NULL) == CRYPTO_OK;
+    static uint8_t outputs[1000][32];
+    for (int i = 0; i < 1000 && ok; i++)
+        ok = random_generate(&generator, outputs[i], 32) == CRYPTO_OK;
+    for (int i = 0; i < 1000 && ok; i++)
+        for (int j = 0; j < i && ok; j++)
+            ok = memcmp(outputs[i], outputs[j], 32) != 0;
+    test_check(ok, "random 1000 outputs from a getrandom-seeded generator all differ");
+
+    /* A long request spans several chunks, each under a fresh key. */
+    static uint8_t big[3 * RANDOM_CHUNK_SIZE + 5];
+    ok = random_generate(&generator, big, sizeof big) == CRYPTO_OK;
+    ok = ok && memcmp(big, big + RANDOM_CHUNK_SIZE, RANDOM_CHUNK_SIZE) != 0;
+    ok = ok && !all_zero(big + sizeof big - 16, 16);
+    ok = ok && random_generate(&generator, NULL, 0) == CRYPTO_OK;
+    test_check(ok, "random long request (3 chunks + 5 bytes) and empty request");
+}
+
+/* The same seed gives the same stream; a reseed mixes in the previous key,
+ * so the same new entropy on different states gives different keys. */
+static void test_reseed(void)
+{
+    struct random_source a = source_of(&pattern_a), b = source_of(&pattern_b);
+    struct random_generator g1, g2;
+    random_init(&g1);
+    random_init(&g2);
+    bool ok = random_seed(&g1, &a, 1, NULL) == CRYPTO_OK &&
+              random_seed(&g2, &a, 1, NULL) == CRYPTO_OK &&
+              memcmp(g1.key, g2.key, 32) == 0;
+    ok = ok && random_seed(&g2, &b, 1, NULL) == CRYPTO_OK && memcmp(g1.key, g2.key, 32) != 0;
+    struct random_generator g3;
+    random_init(&g3);
+    ok = ok && random_seed(&g3, &b, 1, NULL) == CRYPTO_OK && memcmp(g2.key, g3.key, 32) != 0;
+    random_clear(&g3);
+    uint8_t out[8];
+    ok = ok && !g3.seeded && random_generate(&g3, out, 8) == CRYPTO_ERR_UNSEEDED;
+    test_check(ok, "random reseed mixes the previous state; clear unseeds");
+}
+
+int main(void)
+{
+    test_unseeded();
+    test_health();
+    test_key_erasure();
+    test_distinct_outputs();
+    test_reseed();
+    return test_finish();
+}
