@@ -1,0 +1,137 @@
+/* Console multiplexer and line editor.
+ *
+ * Input is polled: the line editor checks the UART and the 8042 and sleeps
+ * one timer tick when neither has a byte, so an idle shell costs almost no
+ * CPU. A terminal sends "\r" or "\r\n" for Enter; a "\n" right after "\r"
+ * is dropped so that one Enter gives one line. */
+#include "kernel/console/console.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/console/framebuffer.h"
+#include "kernel/console/keyboard.h"
+#include "kernel/console/serial.h"
+#include "kernel/lib/print.h"
+#include "kernel/sched/thread.h"
+
+#define KEY_CTRL_C 0x03
+#define KEY_BELL 0x07
+#define KEY_CTRL_U 0x15
+#define KEY_DELETE 0x7f
+#define IDLE_SLEEP_MS 5
+
+static bool last_was_return;
+
+void console_init(const struct boot_framebuffer *framebuffer)
+{
+    keyboard_init();
+    if (framebuffer != NULL && framebuffer->format != BOOT_PIXEL_NONE &&
+        !framebuffer_init(framebuffer))
+        serial_write("console: framebuffer unusable, serial only\n", 43);
+}
+
+bool console_lock(void)
+{
+    return interrupts_save();
+}
+
+void console_unlock(bool state)
+{
+    interrupts_restore(state);
+}
+
+void console_write_locked(const char *text, size_t len)
+{
+    serial_write(text, len);
+    for (size_t i = 0; i < len; i++)
+        framebuffer_put(text[i]);
+}
+
+void console_write(const char *text, size_t len)
+{
+    bool state = console_lock();
+    console_write_locked(text, len);
+    console_unlock(state);
+}
+
+void console_printf(const char *fmt, ...)
+{
+    char line[KPRINTF_MAX];
+    va_list args;
+    va_start(args, fmt);
+    size_t len = kvsnprintf(line, sizeof line, fmt, args);
+    va_end(args);
+    console_write(line, len < sizeof line ? len : sizeof line - 1);
+}
+
+int console_read_char(void)
+{
+    int c = serial_read();
+    if (c < 0)
+        c = keyboard_read();
+    return c;
+}
+
+/* Waits for the next character, sleeping between polls; folds "\r\n"
+ * into one Enter. */
+static int console_wait_char(void)
+{
+    for (;;) {
+        int c = console_read_char();
+        if (c < 0) {
+            thread_sleep_ms(IDLE_SLEEP_MS);
+            continue;
+        }
+        bool after_return = last_was_return;
+        last_was_return = c == '\r';
+        if (c == '\n' && after_return)
+            continue;
+        return c == '\r' ? '\n' : c;
+    }
+}
+
+static void line_erase(size_t *len)
+{
+    while (*len > 0) {
+        console_write("\b \b", 3);
+        (*len)--;
+    }
+}
+
+size_t console_read_line(char *buf, size_t cap)
+{
+    size_t len = 0;
+    if (cap == 0)
+        return 0;
+    for (;;) {
+        int c = console_wait_char();
+        if (c == '\n') {
+            console_write("\n", 1);
+            break;
+        } else if (c == '\b' || c == KEY_DELETE) {
+            if (len > 0) {
+                len--;
+                console_write("\b \b", 3);
+            }
+        } else if (c == KEY_CTRL_U) {
+            line_erase(&len);
+        } else if (c == KEY_CTRL_C) {
+            console_write("^C\n", 3);
+            len = 0;
+            break;
+        } else if (c >= ' ' && c < KEY_DELETE) {
+            if (len + 1 < cap) {
+                char ch = (char)c;
+                buf[len++] = ch;
+                console_write(&ch, 1);
+            } else {
+                char bell = KEY_BELL;
+                serial_write(&bell, 1);
+            }
+        }
+    }
+    buf[len] = '\0';
+    return len;
+}

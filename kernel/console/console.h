@@ -1,0 +1,41 @@
+/* The console: output goes to COM1 and the framebuffer, input comes from
+ * COM1 and the PS/2 keyboard, both polled.
+ *
+ * console_write and kprintf (kernel/lib/print.h) serialize on one lock
+ * (interrupts off: the kernel runs on one CPU), so lines from different
+ * threads never interleave within one call. console_write does NOT go into
+ * the kernel log: the shell prints its answers with it, so that `log` shows
+ * kernel messages rather than its own earlier output. */
+#ifndef NONOS_CONSOLE_CONSOLE_H
+#define NONOS_CONSOLE_CONSOLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "boot/bootinfo.h"
+
+/* Sets up the keyboard and the framebuffer console (serial_init must have
+ * run; vm_map_mmio must work). Without a framebuffer the console is
+ * serial-only. */
+void console_init(const struct boot_framebuffer *framebuffer);
+
+void console_write(const char *text, size_t len);
+void console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The next input character from serial or keyboard, or -1. Never blocks. */
+int console_read_char(void);
+
+/* Reads one line with echo and editing (backspace/DEL erase, ctrl-U kills
+ * the line, ctrl-C cancels it). Stores at most cap - 1 characters and a NUL;
+ * further characters are refused (with a bell). Returns the line's length.
+ * Sleeps between polls, so it must run in a thread. */
+size_t console_read_line(char *buf, size_t cap);
+
+/* The lock kprintf shares with console_write. */
+bool console_lock(void);
+void console_unlock(bool state);
+
+/* Writes without taking the lock (the caller holds it). */
+void console_write_locked(const char *text, size_t len);
+
+#endif

@@ -1,0 +1,33 @@
+/* Text console on the UEFI GOP framebuffer: 8x16 character cells, light grey
+ * on black, a line cursor, scrolling.
+ *
+ * A shadow of the characters on screen is kept in the kernel, so scrolling
+ * redraws only the cells whose character changes and never reads the
+ * framebuffer (reads from write-combining memory are very slow on real
+ * hardware). The console covers at most FRAMEBUFFER_MAX_COLUMNS x
+ * FRAMEBUFFER_MAX_ROWS cells of a larger screen. */
+#ifndef NONOS_CONSOLE_FRAMEBUFFER_H
+#define NONOS_CONSOLE_FRAMEBUFFER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "boot/bootinfo.h"
+
+#define FRAMEBUFFER_MAX_COLUMNS 240
+#define FRAMEBUFFER_MAX_ROWS 135
+
+/* Checks the mode the loader reported, maps the framebuffer write-combining
+ * and clears it. Needs vm_map_mmio (call after vm_init). Returns false (and
+ * the console stays serial-only) when there is no usable framebuffer. */
+bool framebuffer_init(const struct boot_framebuffer *info);
+bool framebuffer_present(void);
+
+/* Draws one character; handles '\n', '\r', '\b' and '\t'. */
+void framebuffer_put(char c);
+
+/* Fills every byte of the framebuffer with zero (black) and forgets the text:
+ * for the ZeroState wipe. Returns the number of bytes wiped. */
+uint64_t framebuffer_wipe(void);
+
+#endif

@@ -1,0 +1,211 @@
+/* The console shell.
+ *
+ * Input is read with the console's line editor (polled, sleeping between
+ * polls). A line is split into the command word and the rest; the command
+ * is looked up in `commands`. */
+#include "kernel/shell/shell.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/timer.h"
+#include "kernel/console/console.h"
+#include "kernel/console/serial.h"
+#include "kernel/lib/print.h"
+#include "kernel/log/log.h"
+#include "kernel/mm/frame.h"
+#include "kernel/mm/heap.h"
+#include "kernel/mm/memory.h"
+#include "kernel/power/power.h"
+#include "kernel/test/selftest.h"
+
+#define SHELL_LINE_MAX 128
+#define SHELL_PROMPT "nonos> "
+#define MEMORY_TYPE_COUNT 9 /* enum boot_memory_type values 0..8 */
+
+struct command {
+    const char *name;
+    const char *help;
+    void (*run)(const char *args);
+};
+
+static void command_help(const char *args);
+static void command_mem(const char *args);
+static void command_uptime(const char *args);
+static void command_log(const char *args);
+static void command_measure(const char *args);
+static void command_selftest(const char *args);
+static void command_poweroff(const char *args);
+static void command_reboot(const char *args);
+
+static const struct command commands[] = {
+    { "help", "list the commands", command_help },
+    { "mem", "memory map by type, frame allocator and heap usage", command_mem },
+    { "uptime", "time since the kernel started", command_uptime },
+    { "log", "show the kernel log ring", command_log },
+    { "measure", "the boot measurement log: part, size, SHA-256", command_measure },
+    { "selftest", "run the in-kernel tests", command_selftest },
+    { "poweroff", "wipe RAM (ZeroState) and power off", command_poweroff },
+    { "reboot", "wipe RAM (ZeroState) and reset", command_reboot },
+};
+
+static const char *const memory_type_names[MEMORY_TYPE_COUNT] = {
+    "unknown", "usable", "reserved", "acpi-reclaim", "acpi-nvs",
+    "runtime", "kernel", "boot-data", "framebuffer",
+};
+
+static void command_help(const char *args)
+{
+    (void)args;
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        console_printf("  %-10s %s\n", commands[i].name, commands[i].help);
+}
+
+static void mem_print_map(void)
+{
+    uint64_t pages[MEMORY_TYPE_COUNT] = { 0 };
+    uint32_t regions[MEMORY_TYPE_COUNT] = { 0 };
+    uint32_t count;
+    const struct boot_memory_region *map = memory_map(&count);
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t type = map[i].type < MEMORY_TYPE_COUNT ? map[i].type : 0;
+        pages[type] += map[i].pages;
+        regions[type]++;
+    }
+    console_printf("memory map: %u regions\n", count);
+    for (uint32_t type = 0; type < MEMORY_TYPE_COUNT; type++) {
+        if (regions[type] != 0)
+            console_printf("  %-13s %10llu KiB in %u regions\n", memory_type_names[type],
+                           (unsigned long long)(pages[type] * (PAGE_SIZE / 1024)), regions[type]);
+    }
+}
+
+static void command_mem(const char *args)
+{
+    (void)args;
+    mem_print_map();
+    struct frame_stats frames;
+    frame_stats(&frames);
+    console_printf("frames: %llu total (%llu KiB), %llu free, %llu used, %llu reserved\n",
+                   (unsigned long long)frames.total_frames,
+                   (unsigned long long)(frames.total_frames * (FRAME_SIZE / 1024)),
+                   (unsigned long long)frames.free_frames,
+                   (unsigned long long)frames.allocated_frames,
+                   (unsigned long long)frames.reserved_frames);
+    struct heap_stats heap;
+    heap_stats(&heap);
+    console_printf("heap: %llu KiB mapped, %llu bytes in use in %llu blocks "
+                   "(%llu allocations, %llu frees)\n",
+                   (unsigned long long)(heap.bytes_mapped / 1024),
+                   (unsigned long long)heap.bytes_in_use, (unsigned long long)heap.live_blocks,
+                   (unsigned long long)heap.total_allocs, (unsigned long long)heap.total_frees);
+}
+
+static void command_uptime(const char *args)
+{
+    (void)args;
+    uint64_t ns = timer_uptime_ns();
+    console_printf("up %llu.%06llu s (%llu ticks at %u Hz)\n",
+                   (unsigned long long)(ns / 1000000000u),
+                   (unsigned long long)(ns / 1000u % 1000000u),
+                   (unsigned long long)timer_ticks(), timer_hz());
+}
+
+static void command_log(const char *args)
+{
+    static char snapshot[LOG_RING_SIZE]; /* too big for a 16 KiB thread stack */
+    (void)args;
+    bool state = console_lock(); /* no kprintf may change the ring meanwhile */
+    size_t len = log_snapshot(snapshot, sizeof snapshot);
+    console_unlock(state);
+    console_write(snapshot, len);
+}
+
+static void command_measure(const char *args)
+{
+    (void)args;
+    const struct bootinfo *info = boot_info();
+    uint32_t count = info->measurement_count;
+    if (count > BOOT_MAX_MEASUREMENTS)
+        count = BOOT_MAX_MEASUREMENTS;
+    console_printf("%-*s %10s  sha256\n", BOOT_MEASUREMENT_NAME_SIZE - 1, "part", "bytes");
+    for (uint32_t i = 0; i < count; i++) {
+        const struct boot_measurement *m = &info->measurements[i];
+        char hex[2 * sizeof m->sha256 + 1];
+        for (size_t j = 0; j < sizeof m->sha256; j++)
+            ksnprintf(hex + 2 * j, 3, "%02x", m->sha256[j]);
+        /* The name may lack its NUL: the precision bounds the read. */
+        console_printf("%-*.*s %10llu  %s\n", BOOT_MEASUREMENT_NAME_SIZE - 1,
+                       BOOT_MEASUREMENT_NAME_SIZE, m->name, (unsigned long long)m->size, hex);
+    }
+    if (count == 0)
+        console_printf("(the loader recorded no measurements)\n");
+}
+
+static void command_selftest(const char *args)
+{
+    (void)args;
+    int failures = selftest_run();
+    console_printf("selftest: %s\n", failures == 0 ? "all passed" : "FAILURES");
+}
+
+static void command_poweroff(const char *args)
+{
+    (void)args;
+    power_off();
+}
+
+static void command_reboot(const char *args)
+{
+    (void)args;
+    power_reboot();
+}
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+int shell_execute(const char *line)
+{
+    while (is_space(*line))
+        line++;
+    size_t word = 0;
+    while (line[word] != '\0' && !is_space(line[word]))
+        word++;
+    if (word == 0)
+        return 0;
+    const char *args = line + word;
+    while (is_space(*args))
+        args++;
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        const char *name = commands[i].name;
+        size_t n = 0;
+        while (n < word && name[n] == line[n])
+            n++;
+        if (n == word && name[n] == '\0') {
+            commands[i].run(args);
+            return 0;
+        }
+    }
+    console_printf("unknown command '%.*s'; type help\n", (int)word, line);
+    return -1;
+}
+
+void shell_main(void *arg)
+{
+    (void)arg;
+    char line[SHELL_LINE_MAX];
+    char marker[48];
+    console_printf("NONOS console. Type help for the commands.\n");
+    /* For make bench-boot: TSC at the first prompt, serial only. */
+    size_t len = ksnprintf(marker, sizeof marker, "boot: prompt tsc=%llu\n",
+                           (unsigned long long)rdtsc());
+    serial_write(marker, len < sizeof marker ? len : sizeof marker - 1);
+    for (;;) {
+        console_write(SHELL_PROMPT, sizeof SHELL_PROMPT - 1);
+        console_read_line(line, sizeof line);
+        shell_execute(line);
+    }
+}
