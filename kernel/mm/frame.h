@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define FRAME_SIZE 4096ull
+#define FRAME_SIZE ((uint64_t)4096)
 
 struct frame_stats {
     uint64_t total_frames;     /* usable frames the allocator manages */

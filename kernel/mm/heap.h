@@ -28,4 +28,19 @@ void kfree(void *block);
 
 void heap_stats(struct heap_stats *out);
 
+/* What kfree checks before freeing; kfree panics with the message when the
+ * result is not HEAP_OK. Exposed so tests can check detection without a
+ * panic. */
+enum heap_result {
+    HEAP_OK = 0,
+    HEAP_ERROR_NOT_HEAP,    /* pointer not from kmalloc */
+    HEAP_ERROR_DOUBLE_FREE, /* block already free */
+    HEAP_ERROR_HEADER,      /* header overwritten (underflow of a neighbour) */
+    HEAP_ERROR_OVERFLOW,    /* trailing canary overwritten */
+    HEAP_ERROR_COUNT
+};
+
+int heap_check(const void *block);
+const char *heap_error_message(int result);
+
 #endif

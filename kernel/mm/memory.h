@@ -17,7 +17,7 @@
 
 #include "boot/bootinfo.h"
 
-#define PAGE_SIZE 4096ull
+#define PAGE_SIZE ((uint64_t)4096)
 #define MEMORY_DIRECT_MAP_BASE BOOT_DIRECT_MAP_BASE
 #define MEMORY_HEAP_BASE 0xffffc00000000000ull
 #define MEMORY_HEAP_LIMIT (MEMORY_HEAP_BASE + (1ull << 30))

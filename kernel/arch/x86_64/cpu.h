@@ -26,6 +26,13 @@ static inline void cpu_halt(void)
     __asm__ volatile("hlt" : : : "memory");
 }
 
+/* Enables interrupts and halts until the next one, with no window between
+ * the two (sti takes effect after the following instruction). */
+static inline void cpu_wait_for_interrupt(void)
+{
+    __asm__ volatile("sti; hlt" : : : "memory");
+}
+
 static inline void cpu_pause(void)
 {
     __asm__ volatile("pause" : : : "memory");
@@ -150,6 +157,14 @@ static inline void user_access_begin(void)
 static inline void user_access_end(void)
 {
     __asm__ volatile("clac" : : : "memory");
+}
+
+/* Zeroes one 4 KiB page with rep stosq (512 stores instead of 4096). */
+static inline void page_zero(void *page)
+{
+    void *destination = page;
+    uint64_t count = 512;
+    __asm__ volatile("rep stosq" : "+D"(destination), "+c"(count) : "a"(0ull) : "memory");
 }
 
 /* Features found by cpu_detect (kernel/arch/x86_64/cpu.c). */

@@ -1,0 +1,65 @@
+/* CPU feature detection (CPUID) and the protection bits the kernel turns
+ * on: EFER.NXE (no-execute pages), CR0.WP (supervisor writes honour
+ * read-only pages), CR4.PGE (global kernel pages), CR4.SMEP and CR4.SMAP
+ * when the CPU has them, and a PAT with a write-combining entry. */
+#include "kernel/arch/x86_64/cpu.h"
+
+#include "kernel/arch/x86_64/cpu_setup.h"
+#include "kernel/panic.h"
+
+static struct cpu_features features;
+
+void cpu_detect(void)
+{
+    uint32_t a, b, c, d;
+    cpuid(0, 0, &a, &b, &c, &d);
+    uint32_t max_leaf = a;
+    const uint32_t vendor[3] = { b, d, c };
+    for (int i = 0; i < 12; i++)
+        features.vendor[i] = (char)(vendor[i / 4] >> (8 * (i % 4)));
+    features.vendor[12] = '\0';
+    cpuid(1, 0, &a, &b, &c, &d);
+    features.pge = (d >> 13) & 1;
+    features.x2apic = (c >> 21) & 1;
+    if (max_leaf >= 7) {
+        cpuid(7, 0, &a, &b, &c, &d);
+        features.smep = (b >> 7) & 1;
+        features.smap = (b >> 20) & 1;
+    }
+    cpuid(0x80000000u, 0, &a, &b, &c, &d);
+    uint32_t max_extended = a;
+    if (max_extended >= 0x80000001u) {
+        cpuid(0x80000001u, 0, &a, &b, &c, &d);
+        features.nx = (d >> 20) & 1;
+    }
+    if (max_extended >= 0x80000007u) {
+        cpuid(0x80000007u, 0, &a, &b, &c, &d);
+        features.invariant_tsc = (d >> 8) & 1;
+    }
+}
+
+const struct cpu_features *cpu_features(void)
+{
+    return &features;
+}
+
+/* PAT entries (Intel SDM 11.12): 0 WB, 1 WC (instead of WT), 2 UC-, 3 UC,
+ * then the same again. Page-table PWT alone selects WC; PCD|PWT selects UC. */
+#define PAT_VALUE 0x0007010600070106ull
+
+void cpu_enable_protection(void)
+{
+    if (!features.nx)
+        panic("CPU lacks NX (no-execute): W^X cannot be enforced");
+    wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+    write_cr0(read_cr0() | CR0_WP);
+    wrmsr(MSR_PAT, PAT_VALUE);
+    uint64_t cr4 = read_cr4();
+    if (features.pge)
+        cr4 |= CR4_PGE;
+    if (features.smep)
+        cr4 |= CR4_SMEP;
+    if (features.smap)
+        cr4 |= CR4_SMAP;
+    write_cr4(cr4);
+}

@@ -1,0 +1,111 @@
+/* The system timer. Calibration: the PIT's channel 2 (gated by port 0x61,
+ * no interrupt needed) counts down CALIBRATION_MS milliseconds in mode 0
+ * while the LAPIC timer counts down from its maximum and the TSC runs; the
+ * two rates follow. The LAPIC timer then fires VECTOR_TIMER timer_hz times a
+ * second, and each tick calls the scheduler. Uptime comes from the TSC,
+ * which is finer than ticks. */
+#include "kernel/arch/x86_64/timer.h"
+
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/io.h"
+#include "kernel/arch/x86_64/lapic.h"
+#include "kernel/arch/x86_64/trap.h"
+#include "kernel/panic.h"
+#include "kernel/sched/thread.h"
+
+#define PIT_HZ 1193182ull
+#define PIT_CHANNEL2 0x42
+#define PIT_COMMAND 0x43
+#define PIT_GATE_PORT 0x61
+/* Short: under QEMU's -icount every calibration millisecond costs a million
+ * instructions of the boot budget. 2 ms of PIT is 2386 counts: 0.05 %. */
+#define CALIBRATION_MS 2
+
+static volatile uint64_t ticks;
+static uint64_t tsc_hz;
+static uint64_t lapic_hz;
+static uint64_t boot_tsc;
+
+/* Runs the PIT channel 2 for CALIBRATION_MS; returns LAPIC counts and TSC
+ * ticks that elapsed meanwhile. */
+static void calibration_measure(uint64_t *lapic_counts, uint64_t *tsc_ticks)
+{
+    uint16_t pit_count = (uint16_t)(PIT_HZ * CALIBRATION_MS / 1000);
+    uint8_t gate = inb(PIT_GATE_PORT);
+    outb(PIT_GATE_PORT, (uint8_t)((gate & ~0x02u) & ~0x01u)); /* speaker off, gate low */
+    outb(PIT_COMMAND, 0xb0);                                   /* channel 2, lo/hi, mode 0 */
+    outb(PIT_CHANNEL2, (uint8_t)pit_count);
+    outb(PIT_CHANNEL2, (uint8_t)(pit_count >> 8));
+    lapic_timer_start_oneshot(0xffffffffu);
+    uint32_t lapic_start = lapic_timer_current();
+    uint64_t tsc_start = rdtsc();
+    outb(PIT_GATE_PORT, (uint8_t)((gate & ~0x02u) | 0x01u)); /* gate high: count */
+    while (!(inb(PIT_GATE_PORT) & 0x20))
+        cpu_pause();
+    *tsc_ticks = rdtsc() - tsc_start;
+    *lapic_counts = lapic_start - lapic_timer_current();
+    lapic_timer_stop();
+    outb(PIT_GATE_PORT, gate);
+}
+
+static void timer_interrupt(struct trap_frame *frame)
+{
+    (void)frame;
+    ticks++;
+    sched_tick();
+}
+
+void timer_init(void)
+{
+    uint64_t lapic_counts, tsc_ticks;
+    boot_tsc = rdtsc();
+    calibration_measure(&lapic_counts, &tsc_ticks);
+    lapic_hz = lapic_counts * 1000 / CALIBRATION_MS;
+    tsc_hz = tsc_ticks * 1000 / CALIBRATION_MS;
+    if (lapic_hz < TIMER_HZ || tsc_hz == 0)
+        panic("timer: calibration failed (lapic %lu Hz, tsc %lu Hz)", lapic_hz, tsc_hz);
+    irq_set_handler(VECTOR_TIMER, timer_interrupt);
+    lapic_timer_start_periodic(VECTOR_TIMER, (uint32_t)(lapic_hz / TIMER_HZ));
+}
+
+uint64_t timer_ticks(void)
+{
+    return ticks;
+}
+
+uint32_t timer_hz(void)
+{
+    return TIMER_HZ;
+}
+
+uint64_t timer_tsc_hz(void)
+{
+    return tsc_hz;
+}
+
+/* Split so the products stay below 2^64: remainder < tsc_hz < ~2^34. */
+static uint64_t tsc_to_ns(uint64_t delta)
+{
+    uint64_t seconds = delta / tsc_hz;
+    uint64_t remainder = delta % tsc_hz;
+    return seconds * 1000000000ull + remainder * 1000000000ull / tsc_hz;
+}
+
+uint64_t timer_uptime_ns(void)
+{
+    if (tsc_hz == 0)
+        return 0;
+    return tsc_to_ns(rdtsc() - boot_tsc);
+}
+
+void timer_delay_us(uint64_t us)
+{
+    if (tsc_hz == 0) {
+        for (uint64_t i = 0; i < us; i++)
+            io_wait(); /* about 1 us each: good enough before calibration */
+        return;
+    }
+    uint64_t end = rdtsc() + us * tsc_hz / 1000000;
+    while (rdtsc() < end)
+        cpu_pause();
+}

@@ -1,0 +1,175 @@
+/* Dispatch of every interrupt and exception (called from isr.S).
+ *
+ * Device vectors go to their registered handler after the LAPIC EOI (sent
+ * first, because the timer handler may switch threads and only come back
+ * much later). An exception either matches the calling thread's armed fault
+ * expectation -- it is recorded and execution resumes at the expectation's
+ * resume address -- or it is fatal: a full report (vector, error code,
+ * registers, CR2 with decoded page-fault bits, symbolized backtrace) goes to
+ * the console and the CPU halts. */
+#include "kernel/arch/x86_64/trap.h"
+
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/lapic.h"
+#include "kernel/arch/x86_64/panic_report.h"
+#include "kernel/lib/print.h"
+#include "kernel/sched/thread.h"
+
+#include <stddef.h>
+
+static const char *const exception_names[32] = {
+    "divide error", "debug", "NMI", "breakpoint", "overflow", "bound range exceeded",
+    "invalid opcode", "device not available", "double fault", "coprocessor segment overrun",
+    "invalid TSS", "segment not present", "stack-segment fault", "general protection fault",
+    "page fault", "reserved (15)", "x87 floating-point error", "alignment check",
+    "machine check", "SIMD floating-point error", "virtualization exception",
+    "control protection exception", "reserved (22)", "reserved (23)", "reserved (24)",
+    "reserved (25)", "reserved (26)", "reserved (27)", "hypervisor injection",
+    "VMM communication", "security exception", "reserved (31)",
+};
+
+static irq_handler_fn irq_handlers[256];
+
+struct fault_expectation {
+    bool armed;
+    bool hit;
+    uint64_t vector;
+    const void *resume;
+    const struct thread *thread;
+    struct fault_record record;
+};
+
+static struct fault_expectation expectation;
+
+const char *exception_name(uint64_t vector)
+{
+    if (vector < 32)
+        return exception_names[vector];
+    return "interrupt";
+}
+
+void irq_set_handler(uint8_t vector, irq_handler_fn handler)
+{
+    irq_handlers[vector] = handler;
+}
+
+void fault_expect(uint64_t vector, const void *resume)
+{
+    bool was_enabled = interrupts_save();
+    expectation.vector = vector;
+    expectation.resume = resume;
+    expectation.thread = thread_current();
+    expectation.hit = false;
+    expectation.armed = true;
+    interrupts_restore(was_enabled);
+}
+
+bool fault_expect_end(struct fault_record *record)
+{
+    bool was_enabled = interrupts_save();
+    bool hit = expectation.hit;
+    if (hit && record)
+        *record = expectation.record;
+    expectation.armed = false;
+    expectation.hit = false;
+    interrupts_restore(was_enabled);
+    return hit;
+}
+
+/* True when this exception was expected: record it and resume. */
+static bool fault_expectation_handle(struct trap_frame *frame)
+{
+    if (!expectation.armed || expectation.vector != frame->vector ||
+        expectation.thread != thread_current())
+        return false;
+    expectation.record.vector = frame->vector;
+    expectation.record.error_code = frame->error_code;
+    expectation.record.address = frame->vector == VECTOR_PAGE_FAULT ? read_cr2() : 0;
+    expectation.record.rip = frame->rip;
+    expectation.hit = true;
+    expectation.armed = false; /* one-shot: a second fault is a real one */
+    frame->rip = (uint64_t)(uintptr_t)expectation.resume;
+    return true;
+}
+
+static void page_fault_decode(uint64_t error_code)
+{
+    kprintf("  page fault at cr2=%016lx: %s, %s, %s mode%s%s%s\n", read_cr2(),
+            (error_code & PF_PRESENT) ? "protection violation" : "page not present",
+            (error_code & PF_FETCH) ? "instruction fetch"
+                                    : ((error_code & PF_WRITE) ? "write" : "read"),
+            (error_code & PF_USER) ? "user" : "kernel",
+            (error_code & PF_RESERVED) ? ", reserved bit set" : "",
+            (error_code & PF_PROTECTION_KEY) ? ", protection key" : "",
+            ((error_code & PF_PRESENT) && !(error_code & PF_USER) && !(error_code & PF_FETCH) &&
+             read_cr2() < 0x800000000000ull)
+                ? " (SMAP?)"
+                : "");
+}
+
+void trap_report(const struct trap_frame *frame)
+{
+    kprintf("  rax=%016lx rbx=%016lx rcx=%016lx rdx=%016lx\n", frame->rax, frame->rbx,
+            frame->rcx, frame->rdx);
+    kprintf("  rsi=%016lx rdi=%016lx rbp=%016lx rsp=%016lx\n", frame->rsi, frame->rdi,
+            frame->rbp, frame->rsp);
+    kprintf("  r8 =%016lx r9 =%016lx r10=%016lx r11=%016lx\n", frame->r8, frame->r9, frame->r10,
+            frame->r11);
+    kprintf("  r12=%016lx r13=%016lx r14=%016lx r15=%016lx\n", frame->r12, frame->r13,
+            frame->r14, frame->r15);
+    kprintf("  rip=%016lx cs=%04lx ss=%04lx rflags=%08lx\n", frame->rip, frame->cs, frame->ss,
+            frame->rflags);
+    kprintf("  cr0=%016lx cr3=%016lx cr4=%016lx\n", read_cr0(), read_cr3(), read_cr4());
+    backtrace_print(frame->rip, frame->rbp);
+}
+
+static _Noreturn void exception_fatal(struct trap_frame *frame)
+{
+    panic_begin();
+    const struct thread *thread = thread_current();
+    kprintf("\nPANIC: CPU exception %lu (%s), error code 0x%lx, thread %s\n", frame->vector,
+            exception_name(frame->vector), frame->error_code,
+            thread ? thread_name(thread) : "(boot)");
+    if (frame->vector == VECTOR_PAGE_FAULT)
+        page_fault_decode(frame->error_code);
+    trap_report(frame);
+    panic_halt();
+}
+
+void trap_dispatch(struct trap_frame *frame)
+{
+    if (frame->vector < VECTOR_IRQ_BASE) {
+        if (!fault_expectation_handle(frame))
+            exception_fatal(frame);
+        return;
+    }
+    if (frame->vector == VECTOR_SPURIOUS)
+        return; /* no EOI for spurious interrupts */
+    lapic_eoi();
+    irq_handler_fn handler = irq_handlers[frame->vector];
+    if (handler)
+        handler(frame);
+}
+
+
+bool fault_try_read(const volatile void *address, struct fault_record *record)
+{
+    uint64_t value;
+    fault_expect(VECTOR_PAGE_FAULT, probe_read_fault);
+    probe_read(address, &value);
+    return fault_expect_end(record);
+}
+
+bool fault_try_write(volatile void *address, uint64_t value, struct fault_record *record)
+{
+    fault_expect(VECTOR_PAGE_FAULT, probe_write_fault);
+    probe_write(address, value);
+    return fault_expect_end(record);
+}
+
+bool fault_try_exec(const void *code, struct fault_record *record)
+{
+    fault_expect(VECTOR_PAGE_FAULT, probe_exec_fault);
+    probe_exec(code);
+    return fault_expect_end(record);
+}

@@ -1,0 +1,84 @@
+/* kernel_main: the order in which the kernel brings itself up.
+ *
+ * Each step may use only what the steps before it set up:
+ *   serial      port I/O only, so panics are visible from the first line
+ *   bootinfo    copied out of boot data (memory_init)
+ *   CPU tables  GDT/TSS, IDT: from here exceptions print a report
+ *   memory      frames, own page tables (the loader's are dropped), then
+ *               NXE/WP/SMEP/SMAP/PAT, then the heap
+ *   devices     framebuffer console, ACPI
+ *   time        PIC masked, LAPIC, calibrated timer
+ *   threads     scheduler, the shell thread; the boot flow becomes idle
+ * Interrupts stay off until the very end. */
+#include "boot/bootinfo.h"
+#include "kernel/acpi/acpi.h"
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/cpu_setup.h"
+#include "kernel/arch/x86_64/gdt.h"
+#include "kernel/arch/x86_64/lapic.h"
+#include "kernel/arch/x86_64/symbols.h"
+#include "kernel/arch/x86_64/timer.h"
+#include "kernel/arch/x86_64/trap.h"
+#include "kernel/console/console.h"
+#include "kernel/console/serial.h"
+#include "kernel/lib/print.h"
+#include "kernel/mm/frame.h"
+#include "kernel/mm/heap.h"
+#include "kernel/mm/memory.h"
+#include "kernel/mm/vm.h"
+#include "kernel/panic.h"
+#include "kernel/sched/thread.h"
+#include "kernel/shell/shell.h"
+
+_Noreturn void kernel_main(uint64_t bootinfo_phys, uint64_t entry_tsc);
+
+static void symbols_load(void)
+{
+    const struct bootinfo *info = boot_info();
+    int result = symbols_init(info->kernel_file ? phys_to_virt(info->kernel_file) : NULL,
+                              info->kernel_file_size);
+    if (result != SYMBOLS_OK)
+        kprintf("kernel: backtraces unsymbolized: %s\n", symbols_error_message(result));
+}
+
+static void memory_setup(void)
+{
+    frame_init();
+    vm_init();
+    cpu_enable_protection();
+    heap_init();
+}
+
+static void cpu_report(void)
+{
+    const struct cpu_features *features = cpu_features();
+    struct frame_stats frames;
+    frame_stats(&frames);
+    kprintf("kernel: cpu %s nx=%d smep=%d smap=%d, %lu MiB free of %lu MiB\n",
+            features->vendor, features->nx, features->smep, features->smap,
+            frames.free_frames * FRAME_SIZE >> 20, frames.total_frames * FRAME_SIZE >> 20);
+}
+
+_Noreturn void kernel_main(uint64_t bootinfo_phys, uint64_t entry_tsc)
+{
+    serial_init();
+    kprintf("boot: entry tsc=%lu\n", entry_tsc);
+    memory_init(bootinfo_phys);
+    cpu_detect();
+    gdt_init();
+    idt_init();
+    symbols_load();
+    memory_setup();
+    console_init(&boot_info()->framebuffer);
+    cpu_report();
+    if (acpi_init(boot_info()->acpi_rsdp) != 0)
+        kprintf("kernel: ACPI unavailable; poweroff will halt instead\n");
+    pic_disable();
+    lapic_init();
+    timer_init();
+    sched_init();
+    if (!thread_create("shell", shell_main, NULL))
+        panic("cannot create the shell thread");
+    for (;;)
+        cpu_wait_for_interrupt(); /* the idle thread */
+}

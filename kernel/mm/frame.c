@@ -1,0 +1,191 @@
+/* Physical frame allocator: a bitmap with one bit per 4 KiB frame from
+ * physical 0 up to the end of the highest usable region; bit set = not
+ * available (allocated, or not usable RAM at all). Only frames inside
+ * BOOT_MEMORY_USABLE regions at or above 1 MiB ever become free; the bitmap
+ * itself lives in the first usable region large enough and is marked used.
+ * A word-level hint makes allocation O(1) in the common case. All
+ * operations run with interrupts off (threads and interrupt handlers may
+ * allocate). */
+#include "kernel/mm/frame.h"
+
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/mm/memory.h"
+#include "kernel/panic.h"
+
+#define LOW_MEMORY_END 0x100000ull
+
+static uint64_t *bitmap;
+static uint64_t bitmap_words;
+static uint64_t frame_count; /* frames covered by the bitmap */
+static uint64_t managed_frames;
+static uint64_t free_frames;
+static uint64_t search_hint; /* word index where the last free bit was found */
+
+static void bit_clear(uint64_t frame)
+{
+    bitmap[frame / 64] &= ~(1ull << (frame % 64));
+}
+
+static void bit_set(uint64_t frame)
+{
+    bitmap[frame / 64] |= 1ull << (frame % 64);
+}
+
+static bool bit_test(uint64_t frame)
+{
+    return (bitmap[frame / 64] >> (frame % 64)) & 1;
+}
+
+static uint64_t usable_end(void)
+{
+    uint32_t count;
+    const struct boot_memory_region *map = memory_map(&count);
+    uint64_t end = 0;
+    for (uint32_t i = 0; i < count; i++) {
+        if (map[i].type == BOOT_MEMORY_USABLE && map[i].base + map[i].pages * FRAME_SIZE > end)
+            end = map[i].base + map[i].pages * FRAME_SIZE;
+    }
+    return end;
+}
+
+/* First usable page-aligned physical range of `bytes` at or above 1 MiB. */
+static uint64_t bitmap_place(uint64_t bytes)
+{
+    uint32_t count;
+    const struct boot_memory_region *map = memory_map(&count);
+    for (uint32_t i = 0; i < count; i++) {
+        uint64_t base = map[i].base < LOW_MEMORY_END ? LOW_MEMORY_END : map[i].base;
+        uint64_t end = map[i].base + map[i].pages * FRAME_SIZE;
+        if (map[i].type == BOOT_MEMORY_USABLE && end > base && end - base >= bytes)
+            return base;
+    }
+    panic("frame: no usable region can hold the %lu-byte frame bitmap", bytes);
+}
+
+static void frames_release_region(uint64_t base, uint64_t end, uint64_t hole_start,
+                                  uint64_t hole_end)
+{
+    if (base < LOW_MEMORY_END)
+        base = LOW_MEMORY_END;
+    for (uint64_t address = base; address < end; address += FRAME_SIZE) {
+        if (address >= hole_start && address < hole_end)
+            continue;
+        bit_clear(address / FRAME_SIZE);
+        free_frames++;
+    }
+}
+
+void frame_init(void)
+{
+    frame_count = usable_end() / FRAME_SIZE;
+    bitmap_words = (frame_count + 63) / 64;
+    uint64_t bitmap_bytes = (bitmap_words * 8 + FRAME_SIZE - 1) & ~(FRAME_SIZE - 1);
+    uint64_t bitmap_phys = bitmap_place(bitmap_bytes);
+    bitmap = phys_to_virt(bitmap_phys);
+    for (uint64_t i = 0; i < bitmap_words; i++)
+        bitmap[i] = ~0ull;
+    uint32_t count;
+    const struct boot_memory_region *map = memory_map(&count);
+    for (uint32_t i = 0; i < count; i++) {
+        if (map[i].type != BOOT_MEMORY_USABLE)
+            continue;
+        frames_release_region(map[i].base, map[i].base + map[i].pages * FRAME_SIZE, bitmap_phys,
+                              bitmap_phys + bitmap_bytes);
+    }
+    managed_frames = free_frames;
+}
+
+static uint64_t frame_find_free(void)
+{
+    for (uint64_t step = 0; step < bitmap_words; step++) {
+        uint64_t word = (search_hint + step) % bitmap_words;
+        if (bitmap[word] != ~0ull) {
+            search_hint = word;
+            return word * 64 + (uint64_t)__builtin_ctzll(~bitmap[word]);
+        }
+    }
+    return 0;
+}
+
+uint64_t frame_alloc(void)
+{
+    bool was_enabled = interrupts_save();
+    uint64_t frame = free_frames ? frame_find_free() : 0;
+    if (frame != 0) {
+        bit_set(frame);
+        free_frames--;
+    }
+    interrupts_restore(was_enabled);
+    if (frame == 0)
+        return 0;
+    page_zero(phys_to_virt(frame * FRAME_SIZE));
+    return frame * FRAME_SIZE;
+}
+
+/* True when phys lies in a usable region above 1 MiB: a frame we hand out. */
+static bool frame_is_managed(uint64_t phys)
+{
+    uint32_t count;
+    const struct boot_memory_region *map = memory_map(&count);
+    if (phys < LOW_MEMORY_END)
+        return false;
+    for (uint32_t i = 0; i < count; i++) {
+        if (map[i].type == BOOT_MEMORY_USABLE && phys >= map[i].base &&
+            phys < map[i].base + map[i].pages * FRAME_SIZE)
+            return true;
+    }
+    return false;
+}
+
+void frame_free(uint64_t phys)
+{
+    if (phys % FRAME_SIZE != 0 || phys / FRAME_SIZE >= frame_count || !frame_is_managed(phys))
+        panic("frame_free: 0x%lx is not a frame the allocator owns", phys);
+    bool was_enabled = interrupts_save();
+    if (!bit_test(phys / FRAME_SIZE))
+        panic("frame_free: double free of frame 0x%lx", phys);
+    bit_clear(phys / FRAME_SIZE);
+    free_frames++;
+    interrupts_restore(was_enabled);
+}
+
+bool frame_is_free(uint64_t phys)
+{
+    uint64_t frame = phys / FRAME_SIZE;
+    return frame < frame_count && !bit_test(frame) && frame_is_managed(phys);
+}
+
+void frame_stats(struct frame_stats *out)
+{
+    uint32_t count;
+    const struct boot_memory_region *map = memory_map(&count);
+    uint64_t owned = 0;
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t type = map[i].type;
+        if (type == BOOT_MEMORY_USABLE || type == BOOT_MEMORY_KERNEL ||
+            type == BOOT_MEMORY_BOOT_DATA || type == BOOT_MEMORY_ACPI_RECLAIM)
+            owned += map[i].pages;
+    }
+    out->total_frames = managed_frames;
+    out->free_frames = free_frames;
+    out->allocated_frames = managed_frames - free_frames;
+    out->reserved_frames = owned - managed_frames;
+}
+
+void frame_for_each_free_range(frame_range_fn fn, void *context)
+{
+    uint64_t run_start = 0, run_length = 0;
+    for (uint64_t frame = 0; frame < frame_count; frame++) {
+        if (!bit_test(frame)) {
+            if (run_length == 0)
+                run_start = frame;
+            run_length++;
+            continue;
+        }
+        if (run_length)
+            fn(run_start * FRAME_SIZE, run_length, context);
+        run_length = 0;
+    }
+    if (run_length)
+        fn(run_start * FRAME_SIZE, run_length, context);
+}

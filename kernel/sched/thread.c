@@ -1,0 +1,262 @@
+/* Kernel threads and the round-robin scheduler (see thread.h).
+ *
+ * One CPU, so mutual exclusion is "interrupts off": every scheduler
+ * structure is touched only with IF clear, and context_switch is always
+ * entered with IF clear. The running thread is never on the ready queue;
+ * the idle thread (the boot flow, after kernel_main finishes its set-up) is
+ * never on it either and runs only when the queue is empty. Each timer tick
+ * wakes due sleepers and, if anyone is ready, preempts the running thread.
+ *
+ * A finished thread keeps its stack until thread_join frees it, because it
+ * is still running on that stack when it marks itself done. */
+#include "kernel/sched/thread.h"
+
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/timer.h"
+#include "kernel/mm/frame.h"
+#include "kernel/mm/heap.h"
+#include "kernel/mm/memory.h"
+#include "kernel/mm/vm.h"
+#include "kernel/panic.h"
+
+#include <stddef.h>
+
+struct thread {
+    uint64_t saved_rsp; /* valid while not running */
+    uint64_t id;
+    char name[THREAD_NAME_SIZE];
+    enum thread_state state;
+    uint64_t wake_tick;
+    struct thread *next; /* ready queue or sleep list */
+    uint64_t stack_base; /* lowest mapped stack page; 0 for the boot thread */
+};
+
+void context_switch(uint64_t *save_rsp, uint64_t load_rsp);
+void thread_trampoline(void);
+_Noreturn void thread_start(thread_entry_fn entry, void *arg);
+
+static struct thread boot_thread;
+static struct thread *current;
+static struct thread *idle;
+static struct thread *ready_head, *ready_tail;
+static struct thread *sleepers;
+static uint64_t next_id = 1;
+static uint64_t switches;
+
+static void ready_push(struct thread *thread)
+{
+    thread->state = THREAD_READY;
+    thread->next = NULL;
+    if (ready_tail)
+        ready_tail->next = thread;
+    else
+        ready_head = thread;
+    ready_tail = thread;
+}
+
+static struct thread *ready_pop(void)
+{
+    struct thread *thread = ready_head;
+    if (thread) {
+        ready_head = thread->next;
+        if (!ready_head)
+            ready_tail = NULL;
+        thread->next = NULL;
+    }
+    return thread;
+}
+
+/* Switches to the next ready thread; the current one goes to the back of
+ * the queue if it is still runnable. Interrupts must be off. */
+static void schedule(void)
+{
+    struct thread *previous = current;
+    struct thread *next = ready_pop();
+    if (!next) {
+        if (previous->state == THREAD_RUNNING)
+            return;
+        next = idle;
+    }
+    if (previous->state == THREAD_RUNNING && previous != idle)
+        ready_push(previous);
+    next->state = THREAD_RUNNING;
+    current = next;
+    switches++;
+    context_switch(&previous->saved_rsp, next->saved_rsp);
+}
+
+static void name_copy(char *destination, const char *source)
+{
+    size_t i = 0;
+    for (; source && source[i] && i + 1 < THREAD_NAME_SIZE; i++)
+        destination[i] = source[i];
+    destination[i] = '\0';
+}
+
+void sched_init(void)
+{
+    boot_thread.id = 0;
+    name_copy(boot_thread.name, "idle");
+    boot_thread.state = THREAD_RUNNING;
+    current = &boot_thread;
+    idle = &boot_thread;
+}
+
+static void stack_release(uint64_t base, uint64_t pages)
+{
+    for (uint64_t i = 0; i < pages; i++) {
+        uint64_t page = base + i * PAGE_SIZE;
+        uint64_t phys = virt_to_phys((const void *)(uintptr_t)page);
+        vm_unmap(page, 1);
+        if (phys)
+            frame_free(phys);
+    }
+}
+
+/* Maps a fresh stack below which vm_reserve left an unmapped guard page. */
+static uint64_t stack_allocate(void)
+{
+    uint64_t base = vm_reserve(THREAD_STACK_PAGES);
+    if (!base)
+        return 0;
+    for (uint64_t i = 0; i < THREAD_STACK_PAGES; i++) {
+        uint64_t frame = frame_alloc();
+        if (!frame || vm_map(base + i * PAGE_SIZE, frame, 1, VM_WRITE) != VM_OK) {
+            if (frame)
+                frame_free(frame);
+            stack_release(base, i);
+            return 0;
+        }
+    }
+    return base;
+}
+
+/* The first context_switch into a new thread pops zeroed callee-saved
+ * registers (r12 = entry, r13 = arg) and "returns" into thread_trampoline
+ * with rsp 16-byte aligned. */
+static void stack_prepare(struct thread *thread, thread_entry_fn entry, void *arg)
+{
+    uint64_t *top = (uint64_t *)(uintptr_t)(thread->stack_base + THREAD_STACK_PAGES * PAGE_SIZE);
+    uint64_t *frame = top - 7;
+    frame[0] = 0;                                   /* r15 */
+    frame[1] = 0;                                   /* r14 */
+    frame[2] = (uint64_t)(uintptr_t)arg;            /* r13 */
+    frame[3] = (uint64_t)(uintptr_t)entry;          /* r12 */
+    frame[4] = 0;                                   /* rbx */
+    frame[5] = 0;                                   /* rbp */
+    frame[6] = (uint64_t)(uintptr_t)thread_trampoline;
+    thread->saved_rsp = (uint64_t)(uintptr_t)frame;
+}
+
+struct thread *thread_create(const char *name, thread_entry_fn entry, void *arg)
+{
+    struct thread *thread = kzalloc(sizeof(*thread));
+    if (!thread)
+        return NULL;
+    thread->stack_base = stack_allocate();
+    if (!thread->stack_base) {
+        kfree(thread);
+        return NULL;
+    }
+    name_copy(thread->name, name);
+    stack_prepare(thread, entry, arg);
+    bool was_enabled = interrupts_save();
+    thread->id = next_id++;
+    ready_push(thread);
+    interrupts_restore(was_enabled);
+    return thread;
+}
+
+_Noreturn void thread_start(thread_entry_fn entry, void *arg)
+{
+    interrupts_enable();
+    entry(arg);
+    thread_exit();
+}
+
+void thread_yield(void)
+{
+    bool was_enabled = interrupts_save();
+    schedule();
+    interrupts_restore(was_enabled);
+}
+
+void thread_sleep_ms(uint64_t ms)
+{
+    uint64_t ticks = (ms * timer_hz() + 999) / 1000;
+    bool was_enabled = interrupts_save();
+    current->wake_tick = timer_ticks() + (ticks ? ticks : 1);
+    current->state = THREAD_SLEEPING;
+    current->next = sleepers;
+    sleepers = current;
+    schedule();
+    interrupts_restore(was_enabled);
+}
+
+_Noreturn void thread_exit(void)
+{
+    interrupts_disable();
+    if (current == idle)
+        panic("thread_exit: the idle thread cannot exit");
+    current->state = THREAD_DONE;
+    schedule();
+    panic("thread_exit: a finished thread was scheduled again");
+}
+
+void thread_join(struct thread *thread)
+{
+    if (thread == current)
+        panic("thread_join: a thread cannot join itself");
+    while (thread->state != THREAD_DONE)
+        thread_sleep_ms(1);
+    stack_release(thread->stack_base, THREAD_STACK_PAGES);
+    kfree(thread);
+}
+
+static void sleepers_wake(uint64_t now)
+{
+    struct thread **link = &sleepers;
+    while (*link) {
+        struct thread *thread = *link;
+        if (thread->wake_tick <= now) {
+            *link = thread->next;
+            ready_push(thread);
+        } else {
+            link = &thread->next;
+        }
+    }
+}
+
+void sched_tick(void)
+{
+    if (!current)
+        return; /* timer running before sched_init */
+    sleepers_wake(timer_ticks());
+    if (ready_head)
+        schedule();
+}
+
+struct thread *thread_current(void)
+{
+    return current;
+}
+
+const char *thread_name(const struct thread *thread)
+{
+    return thread->name;
+}
+
+enum thread_state thread_state(const struct thread *thread)
+{
+    return thread->state;
+}
+
+uint64_t thread_id(const struct thread *thread)
+{
+    return thread->id;
+}
+
+uint64_t sched_switch_count(void)
+{
+    return switches;
+}
