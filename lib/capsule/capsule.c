@@ -1,0 +1,49 @@
+/* capsule_open and capsule_assemble (see capsule.h). */
+#include "capsule/capsule.h"
+
+#include "capsule/canonical.h"
+#include "crypto/sha256.h"
+
+enum capsule_error capsule_open(struct bytes file, struct capsule *out)
+{
+    struct capsule *c = out;
+    enum capsule_error err = container_parse(file, &c->container);
+    if (err == CAPSULE_OK)
+        err = canonical_decode(c->container.manifest, &c->manifest);
+    if (err == CAPSULE_OK)
+        err = payload_check_elf(c->container.payload, &c->entry);
+    if (err == CAPSULE_OK)
+        err = proof_parse(c->container.proof, &c->proof);
+    if (err != CAPSULE_OK)
+        return err;
+    proof_digest(c->container.format_version,
+                 c->container.sections[0].hash, c->container.sections[1].hash,
+                 &c->proof, c->id);
+    err = proof_verify(&c->proof, c->id);
+    if (err != CAPSULE_OK)
+        return err;
+    for (size_t i = 0; i < PROOF_ED25519_KEY_SIZE; i++)
+        c->author[i] = c->proof.signatures[0].public_key.data[i];
+    return CAPSULE_OK;
+}
+
+enum capsule_error capsule_assemble(struct bytes manifest, struct bytes payload,
+                                    const uint8_t secret_key[64],
+                                    struct byte_buffer *out,
+                                    uint8_t id[PROOF_DIGEST_SIZE])
+{
+    struct manifest decoded;
+    uint64_t entry;
+    enum capsule_error err = canonical_decode(manifest, &decoded);
+    if (err == CAPSULE_OK)
+        err = payload_check_elf(payload, &entry);
+    if (err != CAPSULE_OK)
+        return err;
+    uint8_t manifest_hash[32], payload_hash[32];
+    uint8_t proof[PROOF_ED25519_SECTION_SIZE];
+    sha256(manifest.data, manifest.len, manifest_hash);
+    sha256(payload.data, payload.len, payload_hash);
+    proof_sign_ed25519(MOD_FORMAT_VERSION, manifest_hash, payload_hash,
+                       secret_key, proof, id);
+    return container_write(manifest, payload, bytes_make(proof, sizeof proof), out);
+}

@@ -1,0 +1,38 @@
+/* Opening and assembling whole capsules: the one entry point that the
+ * kernel, the host tool and the tests share for "may this capsule run?"
+ * (apart from the trust decision, trust.h).
+ *
+ * capsule_open checks, in order: the container layout and section hashes,
+ * the canonical manifest, the payload ELF, the proof layout, and the
+ * signatures over the domain-separated digest. It fills `out` only on
+ * success; every failure is one enum capsule_error. */
+#ifndef NONOS_CAPSULE_CAPSULE_H
+#define NONOS_CAPSULE_CAPSULE_H
+
+#include <stdint.h>
+
+#include "base/bytes.h"
+#include "capsule/container.h"
+#include "capsule/error.h"
+#include "capsule/manifest.h"
+#include "capsule/proof.h"
+
+struct capsule {
+    struct mod_container container;
+    struct manifest manifest;
+    struct proof proof;
+    uint8_t id[PROOF_DIGEST_SIZE];     /* the proof digest: content id */
+    uint8_t author[PROOF_ED25519_KEY_SIZE];
+    uint64_t entry;                    /* payload ELF entry point */
+};
+
+enum capsule_error capsule_open(struct bytes file, struct capsule *out);
+
+/* Builds a signed .mod from canonical manifest bytes and an ELF payload
+ * (both checked first) into out; id gets the capsule id. */
+enum capsule_error capsule_assemble(struct bytes manifest, struct bytes payload,
+                                    const uint8_t secret_key[64],
+                                    struct byte_buffer *out,
+                                    uint8_t id[PROOF_DIGEST_SIZE]);
+
+#endif

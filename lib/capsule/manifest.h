@@ -1,0 +1,100 @@
+/* The capsule manifest: what a capsule is (name, version, description,
+ * author), what it needs (dependencies) and what it may do (policy).
+ *
+ * This struct is the one meaning that both capsule.toml (manifest_from_toml)
+ * and the canonical bytes (canonical.h) describe. Every field always has a
+ * value: defaults are filled in by the TOML compiler and always written to
+ * the canonical bytes, so no meaning has an "absent" and a "default" form.
+ * Lists (dependencies, ipc, devices) are kept sorted by byte order and
+ * free of duplicates. Fixed-size storage only, no heap. */
+#ifndef NONOS_CAPSULE_MANIFEST_H
+#define NONOS_CAPSULE_MANIFEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "capsule/error.h"
+#include "capsule/semver.h"
+#include "capsule/toml.h"
+
+#define MANIFEST_NAME_MAX 64
+#define MANIFEST_DESCRIPTION_MAX 256
+#define MANIFEST_AUTHOR_MAX 128
+#define MANIFEST_DEPENDENCIES_MAX 32
+#define MANIFEST_LIST_MAX 32
+#define MANIFEST_HASH_SIZE 32
+
+#define MANIFEST_CPU_US_MAX 86400000000ull      /* one day */
+#define MANIFEST_MEMORY_MIN 4096ull
+#define MANIFEST_MEMORY_MAX (64ull << 30)      /* 64 GiB */
+#define MANIFEST_PAGE_SIZE 4096ull
+#define MANIFEST_THREADS_MAX 1024u
+
+#define MANIFEST_DEFAULT_CPU_US 1000000ull     /* 1 s */
+#define MANIFEST_DEFAULT_MEMORY (16ull << 20)  /* 16 MiB */
+#define MANIFEST_DEFAULT_THREADS 1u
+
+/* A name of a capsule, IPC service or device: 1-64 bytes of a-z 0-9 . - _ :
+ * starting with a letter or digit. NUL-terminated for convenience. */
+struct manifest_name {
+    uint8_t len;
+    char text[MANIFEST_NAME_MAX + 1];
+};
+
+struct manifest_dependency {
+    struct manifest_name name;
+    struct semver_range requirement;
+    bool pinned;                         /* hash given: must match exactly */
+    uint8_t hash[MANIFEST_HASH_SIZE];    /* the dependency's capsule id */
+};
+
+struct manifest {
+    struct manifest_name name;
+    struct semver version;
+    uint16_t description_len;
+    char description[MANIFEST_DESCRIPTION_MAX + 1];
+    uint16_t author_len;
+    char author[MANIFEST_AUTHOR_MAX + 1];
+    size_t dependency_count;
+    struct manifest_dependency dependencies[MANIFEST_DEPENDENCIES_MAX];
+    bool allow_clearnet;
+    bool allow_mesh;
+    uint64_t cpu_us;       /* CPU time budget, microseconds */
+    uint64_t memory_bytes; /* memory limit, a multiple of 4096 */
+    uint32_t threads;      /* maximum number of threads */
+    size_t ipc_count;
+    struct manifest_name ipc[MANIFEST_LIST_MAX];     /* services it may call */
+    size_t device_count;
+    struct manifest_name devices[MANIFEST_LIST_MAX]; /* devices it may drive */
+    bool vault;            /* may use the encrypted vault */
+};
+
+/* Fills m with the defaults (empty name, version 0.0.0). */
+void manifest_init(struct manifest *m);
+
+/* Compiles a parsed capsule.toml into m. Unknown keys, wrong types, missing
+ * name or version, bad values: an error with the line and key in diag. */
+enum capsule_error manifest_from_toml(const struct toml_document *doc,
+                                      struct manifest *m,
+                                      struct capsule_diag *diag);
+
+/* Parses and compiles capsule.toml text in one call, with storage for the
+ * parse tree given by the caller (node_cap nodes, text_cap >= input.len). */
+enum capsule_error manifest_parse_toml(struct bytes input, struct manifest *m,
+                                       struct toml_node *nodes, size_t node_cap,
+                                       uint8_t *text, size_t text_cap,
+                                       struct capsule_diag *diag);
+
+/* Name and text rules, shared with the canonical decoder. */
+bool manifest_name_valid(const uint8_t *s, size_t len);
+bool manifest_text_valid(const uint8_t *s, size_t len, size_t max);
+/* Byte-order comparison of two names: <0, 0, >0. */
+int manifest_name_compare(const struct manifest_name *a,
+                          const struct manifest_name *b);
+
+/* Parses "sha256:" followed by 64 lowercase hex digits. */
+bool manifest_hash_parse(const uint8_t *s, size_t len,
+                         uint8_t out[MANIFEST_HASH_SIZE]);
+
+#endif

@@ -1,0 +1,33 @@
+# Capsule tests: unit tests and the malformed-input corpus (host-san), and
+# the libFuzzer targets for the TOML parser, the canonical decoder and the
+# container parser.
+CAPSULE_TEST_LIB_SRCS := $(CAPSULE_SRCS) $(CAPSULE_CRYPTO_SRCS) tests/capsule/fixture.c
+CAPSULE_TEST_BIN := $(BUILD)/host-san/tests/capsule
+
+$(CAPSULE_TEST_BIN)/test_capsule: $(call objs,host-san,tests/capsule/test_capsule.c $(CAPSULE_TEST_LIB_SRCS))
+	$(CC) -fsanitize=address,undefined $^ -o $@
+
+$(CAPSULE_TEST_BIN)/corpus: $(call objs,host-san,tests/capsule/corpus.c $(CAPSULE_TEST_LIB_SRCS))
+	$(CC) -fsanitize=address,undefined $^ -o $@
+
+.PHONY: capsule-tests
+capsule-tests: $(CAPSULE_TEST_BIN)/test_capsule $(CAPSULE_TEST_BIN)/corpus capsule-kernel-objects
+
+# Fuzzing: make fuzz-toml / fuzz-canonical / fuzz-container
+# (FUZZ_SECONDS per target, default 60).
+FUZZ_SECONDS ?= 60
+CAPSULE_FUZZ_LIB_SRCS := $(CAPSULE_SRCS) $(CAPSULE_CRYPTO_SRCS)
+CAPSULE_FUZZERS := toml canonical container
+
+define capsule_fuzzer
+$(BUILD)/fuzz/tests/fuzz/fuzz_$(1): $(call objs,fuzz,tests/fuzz/fuzz_$(1).c $(CAPSULE_FUZZ_LIB_SRCS))
+	$$(CC) -fsanitize=fuzzer,address,undefined $$^ -o $$@
+
+.PHONY: fuzz-$(1)
+fuzz-$(1): $(BUILD)/fuzz/tests/fuzz/fuzz_$(1)
+	@mkdir -p $(BUILD)/fuzz/corpus-$(1)
+	$(BUILD)/fuzz/tests/fuzz/fuzz_$(1) -max_total_time=$$(FUZZ_SECONDS) -max_len=20000 \
+	    $(BUILD)/fuzz/corpus-$(1) tests/fuzz/seeds/$(1)
+endef
+$(foreach f,$(CAPSULE_FUZZERS),$(eval $(call capsule_fuzzer,$(f))))
+FUZZ_TARGETS += fuzz-toml fuzz-canonical fuzz-container
