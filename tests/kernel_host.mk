@@ -1,0 +1,26 @@
+# Host tests of the kernel's portable parts (helper DEVICES): ksnprintf, the
+# log ring, PS/2 decoding and the ACPI table parser, under ASan + UBSan; and
+# the ACPI libFuzzer target.
+KERNEL_HOST_SRCS := kernel/lib/format.c kernel/log/log.c kernel/console/keyboard.c
+KERNEL_ACPI_SRCS := kernel/acpi/acpi_tables.c
+
+$(BUILD)/tests/kernel/format_test: $(BUILD)/host-san/tests/kernel/format_test.o \
+		$(call objs,host-san,$(KERNEL_HOST_SRCS))
+	@mkdir -p $(@D)
+	$(CC) -fsanitize=address,undefined $^ -o $@
+
+$(BUILD)/tests/kernel/acpi_test: $(BUILD)/host-san/tests/kernel/acpi_test.o \
+		$(call objs,host-san,$(KERNEL_ACPI_SRCS))
+	@mkdir -p $(@D)
+	$(CC) -fsanitize=address,undefined $^ -o $@
+
+FUZZ_TARGETS += fuzz-acpi
+$(BUILD)/fuzz/tests/fuzz/fuzz_acpi: $(BUILD)/fuzz/tests/fuzz/fuzz_acpi.o \
+		$(call objs,fuzz,$(KERNEL_ACPI_SRCS))
+	$(CC) -fsanitize=fuzzer,address,undefined $^ -o $@
+
+# `make fuzz-acpi` runs it for FUZZ_SECONDS, seeded with the committed corpus.
+.PHONY: fuzz-acpi
+fuzz-acpi: $(BUILD)/fuzz/tests/fuzz/fuzz_acpi
+	@mkdir -p build/fuzz/corpus/acpi
+	$< -max_total_time=$(FUZZ_SECONDS) -max_len=8192 build/fuzz/corpus/acpi tests/corpus/acpi
