@@ -13,3 +13,16 @@ build/host-san/tests/crypto/hash_wycheproof: build/host-san/tests/crypto/hash_wy
 
 build/host-san/tests/crypto/hash_differential: build/host-san/tests/crypto/hash_differential.o $(HASH_TEST_OBJS)
 	$(CC) -fsanitize=address,undefined $^ -lsodium -o $@
+
+# Fuzzing: `make fuzz-argon2id` runs for FUZZ_SECONDS (default 60) and keeps
+# its corpus in build/fuzz/corpus/argon2id.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS += fuzz-argon2id
+.PHONY: fuzz-argon2id
+
+build/fuzz/tests/fuzz/fuzz_argon2id: build/fuzz/tests/fuzz/fuzz_argon2id.o $(call objs,fuzz,$(HASH_SRCS) lib/crypto/crypto.c)
+	$(CC) -fsanitize=fuzzer,address,undefined $^ -lsodium -o $@
+
+fuzz-argon2id: build/fuzz/tests/fuzz/fuzz_argon2id
+	@mkdir -p build/fuzz/corpus/argon2id
+	$< -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 build/fuzz/corpus/argon2id tests/corpus/argon2id

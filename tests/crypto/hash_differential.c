@@ -11,6 +11,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 
+#include "crypto/argon2id.h"
 #include "crypto/blake2b.h"
 #include "crypto/hkdf.h"
 #include "crypto/hmac.h"
@@ -271,6 +272,33 @@ static bool check_blake2b(void)
     return ok && memcmp(ours, theirs, out_len) == 0;
 }
 
+static struct argon2id_block argon2_work[256];
+
+/* libsodium's Argon2id API fixes parallelism 1, a 16-byte salt, no secret
+ * and no associated data, and wants at least 16 bytes of tag. Within that:
+ * random t 1..3, m 8..256 KiB (any value, so rounding is exercised), tag
+ * 16..200 bytes (H' beyond 64 bytes), password 0..300 bytes. */
+static bool check_argon2id(void)
+{
+    uint8_t ours[200], theirs[200];
+    size_t tag_len = 16 + rng_below(185);
+    size_t password_len = random_length(300, 64);
+    rng_fill(input, password_len);
+    rng_fill(salt, crypto_pwhash_argon2id_SALTBYTES);
+    struct argon2id_params p = {
+        .t_cost = (uint32_t)(1 + rng_below(3)),
+        .m_cost = (uint32_t)(8 + rng_below(249)),
+        .parallelism = 1,
+        .password = input, .password_len = password_len,
+        .salt = salt, .salt_len = crypto_pwhash_argon2id_SALTBYTES,
+    };
+    bool ok = argon2id(ours, tag_len, &p, argon2_work, 256) == CRYPTO_OK;
+    ok = ok && crypto_pwhash_argon2id(theirs, tag_len, (const char *)input, password_len,
+                                      salt, p.t_cost, (size_t)p.m_cost * 1024,
+                                      crypto_pwhash_argon2id_ALG_ARGON2ID13) == 0;
+    return ok && memcmp(ours, theirs, tag_len) == 0;
+}
+
 struct primitive {
     const char *name;
     bool (*check)(void);
@@ -280,7 +308,7 @@ static const struct primitive primitives[] = {
     { "sha256", check_sha256 },           { "sha512", check_sha512 },
     { "hmac-sha256", check_hmac_sha256 }, { "hmac-sha512", check_hmac_sha512 },
     { "hkdf-sha256", check_hkdf_sha256 }, { "hkdf-sha512", check_hkdf_sha512 },
-    { "blake2b", check_blake2b },
+    { "blake2b", check_blake2b },         { "argon2id", check_argon2id },
 };
 
 int main(int argc, char **argv)
@@ -307,6 +335,7 @@ int main(int argc, char **argv)
             return test_finish();
         }
     }
-    test_check(iterations > 0, "%s vs libsodium: %lu random inputs agree", p->name, iterations);
+    test_check(iterations > 0, "%s vs libsodium: %lu random %s agree", p->name, iterations,
+               p->check == check_argon2id ? "parameter sets" : "inputs");
     return test_finish();
 }

@@ -5,6 +5,7 @@
  * cannot hide behind the one-shot call. */
 #include <stdlib.h>
 
+#include "crypto/argon2id.h"
 #include "crypto/blake2b.h"
 #include "crypto/hkdf.h"
 #include "crypto/hmac.h"
@@ -328,6 +329,92 @@ static void test_blake2b_parameters(void)
     test_check(ok, "blake2b refuses out lengths 0 and 65, key length 65, NULL key, mismatched final");
 }
 
+static struct argon2id_block work[64];
+
+/* RFC 9106 section 5.3: t = 3, m = 32 KiB, p = 4, 32-byte tag, with secret
+ * and associated data. The only check of parallelism > 1 (libsodium fixes
+ * p = 1). */
+static void test_argon2id_rfc(void)
+{
+    uint8_t password[32], salt[16], secret[8], ad[12], tag[32];
+    memset(password, 1, sizeof(password));
+    memset(salt, 2, sizeof(salt));
+    memset(secret, 3, sizeof(secret));
+    memset(ad, 4, sizeof(ad));
+    struct argon2id_params p = {
+        .t_cost = 3, .m_cost = 32, .parallelism = 4,
+        .password = password, .password_len = sizeof(password),
+        .salt = salt, .salt_len = sizeof(salt),
+        .secret = secret, .secret_len = sizeof(secret),
+        .associated = ad, .associated_len = sizeof(ad),
+    };
+    bool ok = argon2id_blocks_needed(32, 4) == 32 &&
+              argon2id(tag, sizeof(tag), &p, work, 32) == CRYPTO_OK &&
+              hex_equal(tag, sizeof(tag),
+                        "0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659");
+    test_check(ok, "argon2id RFC 9106 section 5.3 vector (t=3, m=32 KiB, p=4, secret, ad)");
+    bool wiped = true;
+    for (size_t i = 0; i < 32; i++)
+        for (size_t j = 0; j < 128; j++)
+            wiped = wiped && work[i].v[j] == 0;
+    test_check(wiped, "argon2id wipes the work memory it used");
+}
+
+/* Each out-of-range parameter gets its error code and a zeroed tag. */
+static void test_argon2id_parameters(void)
+{
+    uint8_t salt[16] = { 0 }, tag[8];
+    struct argon2id_params good = {
+        .t_cost = 1, .m_cost = 8, .parallelism = 1, .salt = salt, .salt_len = 16,
+    };
+    struct {
+        const char *what;
+        struct argon2id_params p;
+        size_t tag_len, blocks;
+        enum crypto_result want;
+    } cases[] = {
+        { "valid minimum", good, 4, 8, CRYPTO_OK },
+        { "tag length 3", good, 3, 8, CRYPTO_ERR_PARAMETER },
+        { "t_cost 0", good, 8, 8, CRYPTO_ERR_PARAMETER },
+        { "parallelism 0", good, 8, 8, CRYPTO_ERR_PARAMETER },
+        { "parallelism 2^24", good, 8, 8, CRYPTO_ERR_PARAMETER },
+        { "m_cost 7", good, 8, 8, CRYPTO_ERR_PARAMETER },
+        { "m_cost below 8p", good, 8, 64, CRYPTO_ERR_PARAMETER },
+        { "NULL password with length", good, 8, 8, CRYPTO_ERR_PARAMETER },
+        { "salt longer than 2^32-1", good, 8, 8, CRYPTO_ERR_PARAMETER },
+        { "work one block short", good, 8, 7, CRYPTO_ERR_MEMORY },
+        { "m_cost 15 rounds down to 12", good, 8, 12, CRYPTO_OK },
+    };
+    cases[2].p.t_cost = 0;
+    cases[3].p.parallelism = 0;
+    cases[4].p.parallelism = 1u << 24;
+    cases[4].p.m_cost = 0xffffffffu;
+    cases[5].p.m_cost = 7;
+    cases[6].p.parallelism = 8;
+    cases[6].p.m_cost = 63;
+    cases[7].p.password_len = 1;
+    cases[8].p.salt_len = (size_t)0xffffffffu + 1;
+    cases[10].p.m_cost = 15;
+    bool ok = true;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        memset(tag, 0xaa, sizeof(tag));
+        enum crypto_result r = argon2id(tag, cases[i].tag_len, &cases[i].p, work, cases[i].blocks);
+        bool zeroed = true;
+        for (size_t j = 0; j < cases[i].tag_len && j < sizeof(tag); j++)
+            zeroed = zeroed && tag[j] == 0;
+        if (r != cases[i].want || (r != CRYPTO_OK && !zeroed)) {
+            fprintf(stderr, "argon2id %s: got %s, want %s\n", cases[i].what,
+                    crypto_result_message(r), crypto_result_message(cases[i].want));
+            ok = false;
+        }
+    }
+    ok = ok && argon2id(tag, 8, &good, NULL, 8) == CRYPTO_ERR_MEMORY &&
+         argon2id(NULL, 8, &good, work, 8) == CRYPTO_ERR_PARAMETER &&
+         argon2id(tag, 8, NULL, work, 8) == CRYPTO_ERR_PARAMETER;
+    test_check(ok, "argon2id refuses out-of-range parameters (%zu cases) with the right code",
+               sizeof(cases) / sizeof(cases[0]) + 3);
+}
+
 int main(void)
 {
     test_sha();
@@ -336,5 +423,7 @@ int main(void)
     test_blake2b_abc();
     test_blake2b_selftest();
     test_blake2b_parameters();
+    test_argon2id_rfc();
+    test_argon2id_parameters();
     return test_finish();
 }
