@@ -1,0 +1,101 @@
+/* Ed25519 (RFC 8032 §5.1): key generation, signing, strict verification.
+ * See ed25519.h for the key layout and the verification policy. */
+#include "crypto/ed25519.h"
+
+#include "crypto/edwards25519.h"
+#include "crypto/scalar25519.h"
+#include "crypto/sha512.h"
+
+/* RFC 8032 §5.1.5: h = SHA-512(seed); the secret scalar s is the clamped
+ * first half, the second half (prefix) keys the nonce. */
+static void ed25519_expand(uint8_t expanded[64], const uint8_t seed[ED25519_SEED_SIZE])
+{
+    sha512(seed, ED25519_SEED_SIZE, expanded);
+    expanded[0] &= 248;
+    expanded[31] &= 127;
+    expanded[31] |= 64;
+}
+
+void ed25519_keypair(uint8_t public_key[ED25519_PUBLIC_KEY_SIZE],
+                     uint8_t secret_key[ED25519_SECRET_KEY_SIZE],
+                     const uint8_t seed[ED25519_SEED_SIZE])
+{
+    uint8_t expanded[64];
+    struct edwards_point a;
+    ed25519_expand(expanded, seed);
+    edwards_scalarmult_base(&a, expanded);
+    edwards_encode(public_key, &a);
+    for (int i = 0; i < 32; i++) {
+        secret_key[i] = seed[i];
+        secret_key[32 + i] = public_key[i];
+    }
+    crypto_wipe(expanded, sizeof expanded);
+    crypto_wipe(&a, sizeof a);
+}
+
+/* out = SHA-512(first || second || message) mod L */
+static void hash_to_scalar(uint8_t out[32], const uint8_t *first, size_t first_length,
+                           const uint8_t second[32], const uint8_t *message, size_t length)
+{
+    struct sha512_state state;
+    uint8_t digest[SHA512_DIGEST_SIZE];
+    sha512_init(&state);
+    sha512_update(&state, first, first_length);
+    if (second != NULL)
+        sha512_update(&state, second, 32);
+    sha512_update(&state, message, length);
+    sha512_final(&state, digest);
+    scalar_reduce(out, digest);
+    crypto_wipe(digest, sizeof digest);
+}
+
+void ed25519_sign(uint8_t signature[ED25519_SIGNATURE_SIZE], const uint8_t *message,
+                  size_t length, const uint8_t secret_key[ED25519_SECRET_KEY_SIZE])
+{
+    uint8_t expanded[64], nonce[32], challenge[32];
+    struct edwards_point r;
+    ed25519_expand(expanded, secret_key);
+    /* r = SHA-512(prefix || M) mod L; R = [r]B */
+    hash_to_scalar(nonce, expanded + 32, 32, NULL, message, length);
+    edwards_scalarmult_base(&r, nonce);
+    edwards_encode(signature, &r);
+    /* k = SHA-512(R || A || M) mod L; S = r + k s mod L */
+    hash_to_scalar(challenge, signature, 32, secret_key + 32, message, length);
+    scalar_muladd(signature + 32, challenge, expanded, nonce);
+    crypto_wipe(expanded, sizeof expanded);
+    crypto_wipe(nonce, sizeof nonce);
+    crypto_wipe(&r, sizeof r);
+}
+
+/* The checks on the encodings, before any curve arithmetic on them. */
+static enum crypto_result ed25519_check_encodings(const uint8_t signature[64],
+                                                  const uint8_t public_key[32])
+{
+    if (!scalar_is_canonical(signature + 32) || !field_is_canonical(signature) ||
+        !field_is_canonical(public_key))
+        return CRYPTO_ERR_ENCODING;
+    if (edwards_is_small_order(signature) || edwards_is_small_order(public_key))
+        return CRYPTO_ERR_WEAK_KEY;
+    return CRYPTO_OK;
+}
+
+enum crypto_result ed25519_verify(const uint8_t signature[ED25519_SIGNATURE_SIZE],
+                                  const uint8_t *message, size_t length,
+                                  const uint8_t public_key[ED25519_PUBLIC_KEY_SIZE])
+{
+    enum crypto_result result = ed25519_check_encodings(signature, public_key);
+    if (result != CRYPTO_OK)
+        return result;
+    struct edwards_point a, check;
+    result = edwards_decode_vartime(&a, public_key);
+    if (result != CRYPTO_OK)
+        return result;
+    uint8_t challenge[32], check_bytes[32];
+    hash_to_scalar(challenge, signature, 32, public_key, message, length);
+    /* [S]B - [k]A = [k](-A) + [S]B */
+    field_neg(&a.x, &a.x);
+    field_neg(&a.t, &a.t);
+    edwards_double_scalarmult_vartime(&check, challenge, &a, signature + 32);
+    edwards_encode(check_bytes, &check);
+    return crypto_equal(check_bytes, signature, 32) ? CRYPTO_OK : CRYPTO_ERR_VERIFY;
+}
