@@ -6,6 +6,8 @@
 #include "kernel/arch/x86_64/paging.h"
 #include "kernel/arch/x86_64/symbols.h"
 #include "kernel/arch/x86_64/trap.h"
+#include "kernel/lib/print.h"
+#include "kernel/log/log.h"
 #include "kernel/mm/frame.h"
 #include "kernel/mm/heap.h"
 #include "kernel/mm/memory.h"
@@ -144,6 +146,7 @@ static bool smap_check(bool present)
 static bool test_smep_smap(void)
 {
     const struct cpu_features *features = cpu_features();
+    kprintf("selftest: cpu has smep=%d smap=%d\n", features->smep, features->smap);
     uint64_t frame = user_page_map();
     TEST_REQUIRE(frame, "cannot map the user test page");
     bool ok = smep_check(features->smep) && smap_check(features->smap);
@@ -166,11 +169,63 @@ static bool test_symbolize(void)
     return true;
 }
 
+static bool text_contains(const char *text, size_t length, const char *needle)
+{
+    size_t needle_length = 0;
+    while (needle[needle_length])
+        needle_length++;
+    for (size_t start = 0; start + needle_length <= length; start++) {
+        size_t i = 0;
+        while (i < needle_length && text[start + i] == needle[i])
+            i++;
+        if (i == needle_length)
+            return true;
+    }
+    return false;
+}
+
+#define REPORT_CAPACITY LOG_RING_SIZE
+
+/* Catches a real page fault and prints the report a fatal one would get;
+ * reads it back from the log ring and checks its parts. */
+static bool report_check(const char *log_text, size_t length)
+{
+    static const char *const expected[] = {
+        "CPU exception 14 (page fault)", "cr2=0000000000300000", "page not present", "read",
+        "rip=", "backtrace:", "probe_read+0x0", "selftest_run+",
+    };
+    for (size_t i = 0; i < sizeof(expected) / sizeof(expected[0]); i++)
+        TEST_REQUIRE(text_contains(log_text, length, expected[i]), "report lacks \"%s\"",
+                     expected[i]);
+    return true;
+}
+
+static bool test_exception_report(void)
+{
+    struct fault_record record;
+    TEST_REQUIRE(fault_try_read((const volatile void *)0x300000, &record), "no fault");
+    kprintf("selftest: sample report of the fault just caught:\n");
+    uint64_t start = log_total_bytes();
+    exception_report(&record.frame, record.address);
+    uint64_t written = log_total_bytes() - start;
+    char *log_text = kmalloc(REPORT_CAPACITY);
+    TEST_REQUIRE(log_text, "kmalloc failed");
+    size_t length = log_snapshot(log_text, REPORT_CAPACITY);
+    bool ok = written > 0 && written < length;
+    if (ok)
+        ok = report_check(log_text + length - written, (size_t)written);
+    else
+        test_fail("report of %lu bytes not found in a %zu-byte log", written, length);
+    kfree(log_text);
+    return ok;
+}
+
 const struct test_case test_arch_cases[] = {
     { "kernel_image_wx_permissions", test_kernel_image_wx },
     { "wx_write_to_code_faults", test_write_code_faults },
     { "wx_execute_data_heap_stack_faults", test_execute_data_faults },
     { "smep_smap_user_page", test_smep_smap },
     { "backtrace_symbolize", test_symbolize },
+    { "exception_report_symbolized", test_exception_report },
 };
 const size_t test_arch_count = sizeof(test_arch_cases) / sizeof(test_arch_cases[0]);

@@ -86,15 +86,16 @@ static bool fault_expectation_handle(struct trap_frame *frame)
     expectation.record.error_code = frame->error_code;
     expectation.record.address = frame->vector == VECTOR_PAGE_FAULT ? read_cr2() : 0;
     expectation.record.rip = frame->rip;
+    expectation.record.frame = *frame;
     expectation.hit = true;
     expectation.armed = false; /* one-shot: a second fault is a real one */
     frame->rip = (uint64_t)(uintptr_t)expectation.resume;
     return true;
 }
 
-static void page_fault_decode(uint64_t error_code)
+static void page_fault_decode(uint64_t error_code, uint64_t cr2)
 {
-    kprintf("  page fault at cr2=%016lx: %s, %s, %s mode%s%s%s\n", read_cr2(),
+    kprintf("  page fault at cr2=%016lx: %s, %s, %s mode%s%s%s\n", cr2,
             (error_code & PF_PRESENT) ? "protection violation" : "page not present",
             (error_code & PF_FETCH) ? "instruction fetch"
                                     : ((error_code & PF_WRITE) ? "write" : "read"),
@@ -102,7 +103,7 @@ static void page_fault_decode(uint64_t error_code)
             (error_code & PF_RESERVED) ? ", reserved bit set" : "",
             (error_code & PF_PROTECTION_KEY) ? ", protection key" : "",
             ((error_code & PF_PRESENT) && !(error_code & PF_USER) && !(error_code & PF_FETCH) &&
-             read_cr2() < 0x800000000000ull)
+             cr2 < 0x800000000000ull)
                 ? " (SMAP?)"
                 : "");
 }
@@ -123,16 +124,22 @@ void trap_report(const struct trap_frame *frame)
     backtrace_print(frame->rip, frame->rbp);
 }
 
-static _Noreturn void exception_fatal(struct trap_frame *frame)
+void exception_report(const struct trap_frame *frame, uint64_t cr2)
 {
-    panic_begin();
     const struct thread *thread = thread_current();
-    kprintf("\nPANIC: CPU exception %lu (%s), error code 0x%lx, thread %s\n", frame->vector,
+    kprintf("CPU exception %lu (%s), error code 0x%lx, thread %s\n", frame->vector,
             exception_name(frame->vector), frame->error_code,
             thread ? thread_name(thread) : "(boot)");
     if (frame->vector == VECTOR_PAGE_FAULT)
-        page_fault_decode(frame->error_code);
+        page_fault_decode(frame->error_code, cr2);
     trap_report(frame);
+}
+
+static _Noreturn void exception_fatal(struct trap_frame *frame)
+{
+    panic_begin();
+    kprintf("\nPANIC: ");
+    exception_report(frame, read_cr2());
     panic_halt();
 }
 

@@ -45,6 +45,11 @@ void trap_dispatch(struct trap_frame *frame);
 /* Prints a register dump and a symbolized backtrace starting at frame. */
 void trap_report(const struct trap_frame *frame);
 
+/* The whole report a fatal exception prints after "PANIC: ": vector name,
+ * error code, thread, decoded page-fault address and bits (cr2 is passed
+ * in, as the CPU's CR2 may have moved on), registers, backtrace. */
+void exception_report(const struct trap_frame *frame, uint64_t cr2);
+
 const char *exception_name(uint64_t vector);
 
 /* ---- Deliberate faults (for tests) ----
@@ -58,6 +63,7 @@ struct fault_record {
     uint64_t error_code;
     uint64_t address; /* CR2 for page faults */
     uint64_t rip;     /* where the fault happened */
+    struct trap_frame frame; /* as saved at the fault (rip before resuming) */
 };
 
 void fault_expect(uint64_t vector, const void *resume);
