@@ -45,3 +45,13 @@ fuzz-ed25519-build: build/fuzz/tests/fuzz/fuzz_ed25519 build/fuzz/corpus/ed25519
 fuzz-ed25519: fuzz-ed25519-build
 	build/fuzz/tests/fuzz/fuzz_ed25519 -max_total_time=$(FUZZ_SECONDS) -max_len=1024 \
 		build/fuzz/corpus/ed25519
+
+# bench-curve: X25519 and Ed25519 against libsodium (tests/crypto/curve_bench.c).
+BENCH_TARGETS += bench-curve
+$(BUILD)/host/tests/crypto/curve_bench: $(BUILD)/host/tests/crypto/curve_bench.o \
+		$(call objs,host,$(CURVE_TEST_SRCS))
+	$(CC) -pie $^ -lsodium -o $@
+
+.PHONY: bench-curve
+bench-curve: $(BUILD)/host/tests/crypto/curve_bench
+	@$<

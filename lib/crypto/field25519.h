@@ -68,6 +68,19 @@ static inline void field_sub(struct field_element *h, const struct field_element
     field_carry(h);
 }
 
+/* h = f - g without the carry, for f and g reduced (limbs below 2^51 + 2^15,
+ * as field_mul and field_square leave them): h then has limbs below 2^54 and
+ * may only feed field_mul, field_square or field_mul_small. The X25519
+ * ladder, whose every subtraction is of that kind, saves the carries. */
+static inline void field_sub_reduced(struct field_element *h, const struct field_element *f,
+                                     const struct field_element *g)
+{
+    const uint64_t four_p0 = 4 * (FIELD_MASK51 - 18), four_pi = 4 * FIELD_MASK51;
+    h->limb[0] = f->limb[0] + four_p0 - g->limb[0];
+    for (int i = 1; i < 5; i++)
+        h->limb[i] = f->limb[i] + four_pi - g->limb[i];
+}
+
 /* h = -f */
 static inline void field_neg(struct field_element *h, const struct field_element *f)
 {
