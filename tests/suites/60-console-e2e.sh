@@ -1,0 +1,115 @@
+#!/bin/sh
+# End-to-end console test: boots the real image (build/nonos.img) once in
+# QEMU (OVMF, q35, TCG), types commands at the `nonos>` prompt on COM1 and
+# checks each answer; `poweroff` must end QEMU within seconds with status 0.
+# One PASS/FAIL line per check. The whole boot is bounded by 150 s.
+set -u
+. tests/qemu/lib.sh
+
+work=build/tests/console-e2e
+mkdir -p "$work"
+log=$work/serial.log
+image=$work/nonos.img
+
+if ! make -s -j2 build/nonos.img; then
+    echo "FAIL console-e2e: image build failed"
+    exit 1
+fi
+# A private copy, and the kernel's hash taken at the same moment, so that a
+# rebuild while the test runs cannot make them disagree.
+cp build/nonos.img "$image"
+kernel_sha=$(sha256sum build/kernel/nonos-kernel.elf | cut -d' ' -f1)
+kernel_size=$(wc -c <build/kernel/nonos-kernel.elf | tr -d ' ')
+
+export SERIAL_INPUT="$work/serial.in"
+qemu_start "$image" "$log" 150
+trap 'qemu_stop' EXIT
+
+check() { # check CONDITION-STATUS NAME [REASON]
+    if [ "$1" -eq 0 ]; then echo "PASS console-e2e: $2"; else echo "FAIL console-e2e: $2: ${3:-}"; fi
+}
+prompts() { grep -ao 'nonos> ' "$log" | wc -l; }
+
+# run COMMAND: types it and waits (20 s at most) for the next prompt; the
+# output from the echoed command up to that prompt is left in $answer.
+run() {
+    _before=$(prompts)
+    _offset=$(wc -c <"$log")
+    qemu_type "$1"
+    _ticks=100
+    while [ "$(prompts)" -le "$_before" ] && [ "$_ticks" -gt 0 ]; do
+        sleep 0.2
+        _ticks=$((_ticks - 1))
+    done
+    answer=$(tail -c +"$((_offset + 1))" "$log" | tr -d '\r')
+    [ "$_ticks" -gt 0 ]
+}
+has() { printf '%s\n' "$answer" | grep -aqE -- "$1"; }
+
+if ! qemu_wait_for "$log" 'nonos> ' 120; then
+    check 1 "prompt appears" "no prompt within 120 s (log: $log)"
+    exit 1
+fi
+check 0 "prompt appears on COM1"
+grep -aq 'boot: prompt tsc=[0-9]' "$log"
+check $? "boot: prompt tsc= marker printed before the first prompt"
+
+run help
+ok=0
+for command in help mem uptime log measure selftest poweroff reboot; do
+    has "^  $command +[a-z]" || ok=1
+done
+check $ok "help lists every command with a one-line help" "$answer"
+
+run mem
+has '^memory map: [0-9]+ regions' && has '^  usable +[1-9][0-9]* KiB' &&
+    has '^frames: [1-9][0-9]* total .* [1-9][0-9]* free, [0-9]+ used' && has '^heap: [0-9]+ KiB mapped'
+check $? "mem shows the map by type, frame and heap usage" "$answer"
+
+run uptime
+first=$(printf '%s\n' "$answer" | sed -n 's/^up \([0-9]*\.[0-9]*\) s (\([0-9]*\) ticks.*/\1/p')
+sleep 1
+run uptime
+second=$(printf '%s\n' "$answer" | sed -n 's/^up \([0-9]*\.[0-9]*\) s (\([0-9]*\) ticks.*/\1/p')
+[ -n "$first" ] && [ -n "$second" ] && awk "BEGIN { exit !($second > $first) }"
+check $? "uptime increases between two calls ($first s, then $second s)" "$answer"
+
+run log
+has '^\[ *[0-9]+\.[0-9]{6}\] boot: entry tsc=[0-9]+' && has '^\[ *[0-9]+\.[0-9]{6}\] acpi: '
+check $? "log shows timestamped kernel messages (boot entry, acpi)" "$answer"
+has 'unknown command|nonos> help'
+check $((1 - $?)) "log holds kernel messages only, not shell answers" "$answer"
+
+run measure
+kernel_line=$(printf '%s\n' "$answer" | grep -a '^kernel ')
+[ "$(echo "$kernel_line" | awk '{ print $3 }')" = "$kernel_sha" ]
+check $? "measure: kernel sha256 equals sha256sum of the kernel ELF" "got '$kernel_line', want $kernel_sha"
+[ "$(echo "$kernel_line" | awk '{ print $2 }')" = "$kernel_size" ]
+check $? "measure: kernel size equals the ELF's size ($kernel_size bytes)" "$kernel_line"
+has '^bundle +[0-9]+ +[0-9a-f]{64}$'
+check $? "measure lists the boot bundle with its sha256" "$answer"
+
+run frobnicate
+has "^unknown command 'frobnicate'; type help$"
+check $? "an unknown command gets a clear message" "$answer"
+
+# Line editing: "uptimx", DEL, "e" must run uptime; ctrl-U kills a line.
+run "$(printf 'uptimx\177e')"
+has '^up [0-9]+\.[0-9]+ s'
+check $? "backspace (DEL) edits the line before Enter" "$answer"
+run "$(printf 'garbage\025help')"
+has '^  uptime ' && ! has 'unknown command'
+check $? "ctrl-U kills the typed line" "$answer"
+
+offset=$(wc -c <"$log")
+start=$(date +%s)
+qemu_type poweroff
+wait "$QEMU_JOB"
+status=$?
+trap - EXIT
+seconds=$(($(date +%s) - start))
+tail -c +"$((offset + 1))" "$log" | tr -d '\r' >"$work/poweroff.log"
+grep -aqE '^zerostate: wiped [1-9][0-9]* KiB \(free frames [1-9][0-9]* KiB' "$work/poweroff.log"
+check $? "poweroff runs the ZeroState wipe first" "$(cat "$work/poweroff.log")"
+[ "$status" -eq 0 ] && [ "$seconds" -le 15 ]
+check $? "poweroff ends QEMU by ACPI S5 (status $status after ${seconds} s)" "expected status 0 within 15 s"
