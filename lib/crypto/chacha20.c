@@ -3,8 +3,9 @@
  * The portable core computes one 64-byte block at a time from a 16-word
  * state; it is what the kernel, the loader and capsules run. Host builds on
  * x86_64 (never NONOS_FREESTANDING, which forbids vector registers) add a
- * wide path that computes eight blocks at once with the compiler's generic
- * vector types, selected at run time when the CPU has AVX2. Both paths give
+ * vector path, written with the compiler's generic vector types and selected
+ * at run time when the CPU has AVX2: eight blocks at once (one per lane),
+ * and single blocks with the state's rows as vectors. Both paths give
  * identical output; the tests check each against libsodium. Define
  * NONOS_CRYPTO_SCALAR to build the portable core only.
  *
@@ -24,6 +25,16 @@
 #define CHACHA20_CONSTANT_1 0x3320646eu
 #define CHACHA20_CONSTANT_2 0x79622d32u
 #define CHACHA20_CONSTANT_3 0x6b206574u
+
+/* Zeroes key material and keystream left in local buffers. crypto_wipe
+ * stores one volatile byte at a time, which costs as much as computing half
+ * a block; here a few wide stores do it, and the asm barrier (which may read
+ * any memory through p) keeps the compiler from dropping them as dead. */
+static inline void chacha20_wipe(void *p, size_t len)
+{
+    __builtin_memset(p, 0, len);
+    __asm__ __volatile__("" : : "r"(p) : "memory");
+}
 
 #define QUARTER_ROUND(a, b, c, d)            \
     do {                                     \
@@ -89,7 +100,7 @@ static void chacha20_blocks_portable(uint32_t state[16], uint8_t *out,
         if (in)
             in += 64;
     }
-    crypto_wipe(x, sizeof x);
+    chacha20_wipe(x, sizeof x);
 }
 
 #ifdef CHACHA20_WIDE
@@ -144,10 +155,12 @@ WIDE_TARGET static void chacha20_store_x8(uint8_t *out, const uint8_t *in,
     }
 }
 
+/* x is the caller's work area, wiped once per call rather than per group. */
 WIDE_TARGET static void chacha20_eight_blocks(const uint32_t state[16],
-                                              uint8_t *out, const uint8_t *in)
+                                              uint8_t *out, const uint8_t *in,
+                                              u32x8 x[16])
 {
-    u32x8 x[16], start[16];
+    u32x8 start[16];
     for (int i = 0; i < 16; i++)
         start[i] = (u32x8){ 0 } + state[i];
     start[12] += (u32x8){ 0, 1, 2, 3, 4, 5, 6, 7 };
@@ -167,26 +180,75 @@ WIDE_TARGET static void chacha20_eight_blocks(const uint32_t state[16],
         x[i] += start[i];
     chacha20_store_x8(out, in, x);
     chacha20_store_x8(out + 32, in ? in + 32 : NULL, x + 8);
-    crypto_wipe(x, sizeof x);
 }
 
-/* Consumes as many groups of eight blocks as fit; returns blocks done. */
+/* One block with the four rows of the state as four vectors: the column
+ * round works on all four columns at once, and rotating rows 1-3 by one, two
+ * and three lanes lines the diagonals up as columns for the diagonal round. */
+typedef uint32_t u32x4 __attribute__((vector_size(16)));
+
+WIDE_TARGET static void chacha20_one_block_x4(const uint32_t state[16],
+                                              uint8_t *out, const uint8_t *in,
+                                              u32x4 row[4])
+{
+    u32x4 start[4];
+    __builtin_memcpy(start, state, 64);
+    for (int i = 0; i < 4; i++)
+        row[i] = start[i];
+    for (int i = 0; i < 10; i++) {
+        QUARTER_ROUND_X8(row[0], row[1], row[2], row[3]);
+        row[1] = __builtin_shufflevector(row[1], row[1], 1, 2, 3, 0);
+        row[2] = __builtin_shufflevector(row[2], row[2], 2, 3, 0, 1);
+        row[3] = __builtin_shufflevector(row[3], row[3], 3, 0, 1, 2);
+        QUARTER_ROUND_X8(row[0], row[1], row[2], row[3]);
+        row[1] = __builtin_shufflevector(row[1], row[1], 3, 0, 1, 2);
+        row[2] = __builtin_shufflevector(row[2], row[2], 2, 3, 0, 1);
+        row[3] = __builtin_shufflevector(row[3], row[3], 1, 2, 3, 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        u32x4 v = row[i] + start[i];
+        if (in) {
+            u32x4 m;
+            __builtin_memcpy(&m, in + 16 * i, 16);
+            v ^= m;
+        }
+        __builtin_memcpy(out + 16 * i, &v, 16);
+        row[i] = v;
+    }
+}
+
+/* Consumes the blocks with vector code when the CPU has AVX2: groups of
+ * eight, then single blocks. Returns the blocks done (0 without AVX2). The
+ * keystream left in the work areas is wiped once at the end. */
 static size_t chacha20_blocks_wide(uint32_t state[16], uint8_t *out,
                                    const uint8_t *in, size_t blocks)
 {
-    if (blocks < 8 || !__builtin_cpu_supports("avx2"))
+    if (!__builtin_cpu_supports("avx2"))
         return 0;
     size_t done = 0;
-    for (; blocks - done >= 8; done += 8) {
-        size_t offset = 64 * done;
-        chacha20_eight_blocks(state, out + offset, in ? in + offset : NULL);
-        state[12] += 8;
+    if (blocks >= 8) {
+        u32x8 work[16];
+        for (; blocks - done >= 8; done += 8) {
+            size_t offset = 64 * done;
+            chacha20_eight_blocks(state, out + offset, in ? in + offset : NULL, work);
+            state[12] += 8;
+        }
+        chacha20_wipe(work, sizeof work);
+    }
+    if (done < blocks) {
+        u32x4 rows[4];
+        for (; done < blocks; done++) {
+            size_t offset = 64 * done;
+            chacha20_one_block_x4(state, out + offset, in ? in + offset : NULL, rows);
+            state[12]++;
+        }
+        chacha20_wipe(rows, sizeof rows);
     }
     return done;
 }
 #endif
 
-/* Whole blocks, the wide path first when there is one. */
+/* Whole blocks, the vector paths first when there are any. */
 static void chacha20_blocks(uint32_t state[16], uint8_t *out,
                             const uint8_t *in, size_t blocks)
 {
@@ -196,6 +258,8 @@ static void chacha20_blocks(uint32_t state[16], uint8_t *out,
     if (in)
         in += 64 * done;
     blocks -= done;
+    if (blocks == 0)
+        return;
 #endif
     chacha20_blocks_portable(state, out, in, blocks);
 }
@@ -224,13 +288,13 @@ static enum crypto_result chacha20_process(uint8_t *out, const uint8_t *in,
     size_t tail = len % 64;
     if (tail != 0) {
         uint8_t block[64];
-        chacha20_blocks_portable(state, block, NULL, 1);
+        chacha20_blocks(state, block, NULL, 1);
         size_t offset = 64 * whole;
         for (size_t i = 0; i < tail; i++)
             out[offset + i] = in ? (uint8_t)(in[offset + i] ^ block[i]) : block[i];
-        crypto_wipe(block, sizeof block);
+        chacha20_wipe(block, sizeof block);
     }
-    crypto_wipe(state, sizeof state);
+    chacha20_wipe(state, sizeof state);
     return CRYPTO_OK;
 }
 
@@ -239,8 +303,8 @@ void chacha20_block(uint8_t out[64], const uint8_t key[32],
 {
     uint32_t state[16];
     chacha20_state_init(state, key, nonce, counter);
-    chacha20_blocks_portable(state, out, NULL, 1);
-    crypto_wipe(state, sizeof state);
+    chacha20_blocks(state, out, NULL, 1);
+    chacha20_wipe(state, sizeof state);
 }
 
 enum crypto_result chacha20_xor(uint8_t *out, const uint8_t *in, size_t len,
@@ -270,7 +334,7 @@ void hchacha20(uint8_t out[32], const uint8_t key[32], const uint8_t nonce[16])
         store32_le(out + 4 * i, x[i]);
         store32_le(out + 16 + 4 * i, x[12 + i]);
     }
-    crypto_wipe(x, sizeof x);
+    chacha20_wipe(x, sizeof x);
 }
 
 enum crypto_result xchacha20_xor(uint8_t *out, const uint8_t *in, size_t len,
@@ -286,6 +350,6 @@ enum crypto_result xchacha20_xor(uint8_t *out, const uint8_t *in, size_t len,
         short_nonce[4 + i] = nonce[16 + i];
     enum crypto_result result =
         chacha20_process(out, in, len, subkey, short_nonce, counter);
-    crypto_wipe(subkey, sizeof subkey);
+    chacha20_wipe(subkey, sizeof subkey);
     return result;
 }
