@@ -67,9 +67,11 @@ static void output_number(struct output *out, const struct spec *spec, uint64_t 
     char tmp[24]; /* 2^64 needs 20 decimal or 16 hex digits */
     int count = 0;
     /* C prints no digits for zero at precision 0 ("%.0d"). */
-    while (value != 0 || (count == 0 && spec->precision != 0)) {
-        tmp[count++] = digits[value % base];
-        value /= base;
+    if (value != 0 || spec->precision != 0) {
+        do {
+            tmp[count++] = digits[value % base];
+            value /= base;
+        } while (value != 0);
     }
 
     int prefix_len = 0;

@@ -22,6 +22,7 @@ kernel_sha=$(sha256sum build/kernel/nonos-kernel.elf | cut -d' ' -f1)
 kernel_size=$(wc -c <build/kernel/nonos-kernel.elf | tr -d ' ')
 
 export SERIAL_INPUT="$work/serial.in"
+export MONITOR_INPUT="$work/monitor.in"  # for `sendkey`: typing on the PS/2 keyboard
 qemu_start "$image" "$log" 150
 trap 'qemu_stop' EXIT
 
@@ -36,6 +37,23 @@ run() {
     _before=$(prompts)
     _offset=$(wc -c <"$log")
     qemu_type "$1"
+    _ticks=100
+    while [ "$(prompts)" -le "$_before" ] && [ "$_ticks" -gt 0 ]; do
+        sleep 0.2
+        _ticks=$((_ticks - 1))
+    done
+    answer=$(tail -c +"$((_offset + 1))" "$log" | tr -d '\r')
+    [ "$_ticks" -gt 0 ]
+}
+# keys KEY...: presses QEMU keys (sendkey names) on the PS/2 keyboard, then
+# waits for the next prompt like run.
+keys() {
+    _before=$(prompts)
+    _offset=$(wc -c <"$log")
+    for _key in "$@"; do
+        printf 'sendkey %s\n' "$_key" >"$MONITOR_INPUT"
+        sleep 0.2
+    done
     _ticks=100
     while [ "$(prompts)" -le "$_before" ] && [ "$_ticks" -gt 0 ]; do
         sleep 0.2
@@ -100,6 +118,14 @@ check $? "backspace (DEL) edits the line before Enter" "$answer"
 run "$(printf 'garbage\025help')"
 has '^  uptime ' && ! has 'unknown command'
 check $? "ctrl-U kills the typed line" "$answer"
+
+# The PS/2 keyboard: QEMU's sendkey presses keys on the emulated 8042.
+keys u p t i m e ret
+has '^up [0-9]+\.[0-9]+ s'
+check $? "PS/2 keyboard: typed uptime runs it" "$answer"
+keys shift-x y shift-slash ret
+has "^unknown command 'Xy\\?'; type help$"
+check $? "PS/2 keyboard: shift gives capitals and symbols" "$answer"
 
 offset=$(wc -c <"$log")
 start=$(date +%s)
