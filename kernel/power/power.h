@@ -17,9 +17,12 @@ struct zerostate_report {
     uint64_t acpi_reclaim;  /* ACPI tables (their values were read at boot) */
     uint64_t log;           /* the kernel log ring */
     uint64_t framebuffer;   /* the visible framebuffer */
+    uint64_t verified;      /* bytes read back after the wipe (all but log and framebuffer) */
+    uint64_t nonzero_words; /* 64-bit words found not zero when read back: must be 0 */
 };
 
-/* Wipes (see docs/zerostate.md) and fills *report. Interrupts stay off. */
+/* Wipes (see docs/zerostate.md), reads the wiped memory back to check it
+ * is zero, and fills *report. Interrupts stay off. */
 void zerostate_wipe(struct zerostate_report *report);
 
 /* Wipe, then ACPI S5. Returns only if the power-off failed (halts then). */

@@ -31,35 +31,44 @@
  * the loader's stack (BOOT_DATA) is 64 KiB. */
 #define STACK_KEEP_BYTES (64ull * 1024)
 
+/* One pass over the wiped memory: either zeroing it or (verify) reading it
+ * back and counting the words that are not zero. */
 struct wipe_context {
     uint64_t keep_low, keep_high; /* physical range of the current stack */
-    uint32_t type;                /* region type wipe_owned_region wipes */
-    uint64_t bytes;
+    uint32_t type;                /* region type wipe_owned_region visits */
+    bool verify;
+    uint64_t bytes;               /* bytes visited */
+    uint64_t nonzero;             /* verify: words found not zero */
 };
 
-static void wipe_bytes(uint64_t virt, uint64_t len)
+static void wipe_bytes(uint64_t virt, uint64_t len, struct wipe_context *context)
 {
     volatile uint64_t *words = (volatile uint64_t *)(uintptr_t)virt;
-    for (uint64_t i = 0; i < len / 8; i++)
-        words[i] = 0;
+    if (context->verify) {
+        for (uint64_t i = 0; i < len / 8; i++)
+            context->nonzero += words[i] != 0;
+    } else {
+        for (uint64_t i = 0; i < len / 8; i++)
+            words[i] = 0;
+    }
 }
 
 /* Wipes [phys, phys + len) through the direct map, minus the keep range. */
-static uint64_t wipe_physical(uint64_t phys, uint64_t len, const struct wipe_context *context)
+static uint64_t wipe_physical(uint64_t phys, uint64_t len, struct wipe_context *context)
 {
     uint64_t end = phys + len, wiped = 0;
     uint64_t cut_low = context->keep_low > phys ? context->keep_low : phys;
     uint64_t cut_high = context->keep_high < end ? context->keep_high : end;
     if (cut_low >= cut_high) { /* no overlap with the kept range */
-        wipe_bytes((uint64_t)(uintptr_t)phys_to_virt(phys), len);
+        wipe_bytes((uint64_t)(uintptr_t)phys_to_virt(phys), len, context);
         return len;
     }
     if (cut_low > phys) {
-        wipe_bytes((uint64_t)(uintptr_t)phys_to_virt(phys), cut_low - phys);
+        wipe_bytes((uint64_t)(uintptr_t)phys_to_virt(phys), cut_low - phys, context);
         wiped += cut_low - phys;
     }
     if (end > cut_high) {
-        wipe_bytes((uint64_t)(uintptr_t)phys_to_virt(cut_high), end - cut_high);
+        wipe_bytes((uint64_t)(uintptr_t)phys_to_virt(cut_high), end - cut_high, context);
         wiped += end - cut_high;
     }
     return wiped;
@@ -107,7 +116,8 @@ static void current_stack_pages(uint64_t stack_pointer, uint64_t *low, uint64_t 
 /* Wipes every page in [base, limit) that is mapped to usable RAM, except
  * the current stack: heap blocks in the heap window, thread stacks in the
  * vmap window. */
-static uint64_t wipe_mapped_ram(uint64_t base, uint64_t limit, uint64_t stack_pointer)
+static uint64_t wipe_mapped_ram(uint64_t base, uint64_t limit, uint64_t stack_pointer,
+                                struct wipe_context *context)
 {
     uint64_t keep_low = 0, keep_high = 0, wiped = 0;
     if (stack_pointer >= base && stack_pointer < limit)
@@ -118,10 +128,31 @@ static uint64_t wipe_mapped_ram(uint64_t base, uint64_t limit, uint64_t stack_po
         uint64_t phys = virt_to_phys((const void *)(uintptr_t)virt);
         if (phys == 0 || !physical_is_usable(phys))
             continue;
-        wipe_bytes(virt, PAGE_SIZE);
+        wipe_bytes(virt, PAGE_SIZE, context);
         wiped += PAGE_SIZE;
     }
     return wiped;
+}
+
+/* One pass (wipe or verify) over everything but the log and framebuffer. */
+static void zerostate_pass(struct wipe_context *context, struct zerostate_report *report,
+                           uint64_t stack_pointer)
+{
+    context->bytes = 0;
+    frame_for_each_free_range(wipe_free_range, context);
+    report->free_frames = context->bytes;
+    report->mapped_ram =
+        wipe_mapped_ram(MEMORY_HEAP_BASE, MEMORY_HEAP_LIMIT, stack_pointer, context) +
+        wipe_mapped_ram(MEMORY_VMAP_BASE, MEMORY_VMAP_BASE + VMAP_SCAN_BYTES, stack_pointer,
+                        context);
+    context->bytes = 0;
+    context->type = BOOT_MEMORY_BOOT_DATA;
+    memory_for_each_owned_region(wipe_owned_region, context);
+    report->boot_data = context->bytes;
+    context->bytes = 0;
+    context->type = BOOT_MEMORY_ACPI_RECLAIM;
+    memory_for_each_owned_region(wipe_owned_region, context);
+    report->acpi_reclaim = context->bytes;
 }
 
 void zerostate_wipe(struct zerostate_report *report)
@@ -129,28 +160,23 @@ void zerostate_wipe(struct zerostate_report *report)
     interrupts_disable();
     uint64_t stack_pointer = (uint64_t)(uintptr_t)__builtin_frame_address(0);
     uint64_t stack_phys = virt_to_phys((const void *)(uintptr_t)stack_pointer);
-    struct wipe_context context = { 0, 0, 0, 0 };
+    struct wipe_context context = { 0 };
     if (stack_phys != 0) {
         context.keep_low = stack_phys > STACK_KEEP_BYTES ? stack_phys - STACK_KEEP_BYTES : 0;
         context.keep_high = stack_phys + STACK_KEEP_BYTES;
     }
     *report = (struct zerostate_report){ 0 };
-
-    frame_for_each_free_range(wipe_free_range, &context);
-    report->free_frames = context.bytes;
-    report->mapped_ram = wipe_mapped_ram(MEMORY_HEAP_BASE, MEMORY_HEAP_LIMIT, stack_pointer) +
-                         wipe_mapped_ram(MEMORY_VMAP_BASE, MEMORY_VMAP_BASE + VMAP_SCAN_BYTES,
-                                         stack_pointer);
-    context.bytes = 0;
-    context.type = BOOT_MEMORY_BOOT_DATA;
-    memory_for_each_owned_region(wipe_owned_region, &context);
-    report->boot_data = context.bytes;
-    context.bytes = 0;
-    context.type = BOOT_MEMORY_ACPI_RECLAIM;
-    memory_for_each_owned_region(wipe_owned_region, &context);
-    report->acpi_reclaim = context.bytes;
+    zerostate_pass(&context, report, stack_pointer);
     report->log = log_wipe();
     report->framebuffer = framebuffer_wipe();
+
+    /* Read everything back: a wipe that missed a byte must say so. */
+    struct zerostate_report again;
+    context.verify = true;
+    zerostate_pass(&context, &again, stack_pointer);
+    report->nonzero_words = context.nonzero;
+    report->verified = again.free_frames + again.mapped_ram + again.boot_data +
+                       again.acpi_reclaim;
 }
 
 static void zerostate_announce(const char *action)
@@ -169,6 +195,13 @@ static void zerostate_announce(const char *action)
                    (unsigned long long)(report.acpi_reclaim >> 10),
                    (unsigned long long)(report.log >> 10),
                    (unsigned long long)(report.framebuffer >> 10));
+    if (report.nonzero_words == 0)
+        console_printf("zerostate: read back %llu KiB: all zero\n",
+                       (unsigned long long)(report.verified >> 10));
+    else
+        console_printf("zerostate: read back %llu KiB: %llu words NOT zero\n",
+                       (unsigned long long)(report.verified >> 10),
+                       (unsigned long long)report.nonzero_words);
 }
 
 _Noreturn void power_off(void)

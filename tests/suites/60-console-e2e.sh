@@ -137,5 +137,7 @@ seconds=$(($(date +%s) - start))
 tail -c +"$((offset + 1))" "$log" | tr -d '\r' >"$work/poweroff.log"
 grep -aqE '^zerostate: wiped [1-9][0-9]* KiB \(free frames [1-9][0-9]* KiB' "$work/poweroff.log"
 check $? "poweroff runs the ZeroState wipe first" "$(cat "$work/poweroff.log")"
+grep -aqE '^zerostate: read back [1-9][0-9]* KiB: all zero$' "$work/poweroff.log"
+check $? "ZeroState: wiped memory reads back as zero" "$(cat "$work/poweroff.log")"
 [ "$status" -eq 0 ] && [ "$seconds" -le 15 ]
 check $? "poweroff ends QEMU by ACPI S5 (status $status after ${seconds} s)" "expected status 0 within 15 s"
