@@ -28,6 +28,7 @@
 
 static const uint8_t random_zero_nonce[CHACHA20_NONCE_SIZE];
 static const char random_seed_label[] = "NONOS random seed v1";
+static const char random_mix_label[] = "NONOS random mix v1";
 
 void random_init(struct random_generator *generator)
 {
@@ -126,6 +127,21 @@ enum crypto_result random_seed(struct random_generator *generator,
     sha256_final(&hash, generator->key);
     generator->seeded = true;
     return CRYPTO_OK;
+}
+
+void random_mix(struct random_generator *generator, const uint8_t *data,
+                size_t len)
+{
+    struct sha256_state hash;
+    uint8_t length[8];
+    sha256_init(&hash);
+    sha256_update(&hash, (const uint8_t *)random_mix_label,
+                  sizeof random_mix_label - 1);
+    sha256_update(&hash, generator->key, sizeof generator->key);
+    store64_le(length, (uint64_t)len);
+    sha256_update(&hash, length, sizeof length);
+    sha256_update(&hash, data, len);
+    sha256_final(&hash, generator->key);
 }
 
 /* One chunk (len <= RANDOM_CHUNK_SIZE) under the current key, which is

@@ -64,6 +64,14 @@ enum crypto_result random_seed(struct random_generator *generator,
                                const struct random_source *sources,
                                size_t count, size_t *failed_source);
 
+/* Mixes extra material into the key without counting it as entropy: the
+ * UEFI RNG seed handed over by the loader (it cannot be health-tested, and
+ * trusting firmware alone is not our policy), boot measurements, a MAC
+ * address. It never seeds an unseeded generator, and it never hurts: the
+ * new key is a hash of the old key and the material. */
+void random_mix(struct random_generator *generator, const uint8_t *data,
+                size_t len);
+
 /* Fills out[0..len) with random bytes. */
 enum crypto_result random_generate(struct random_generator *generator,
                                    uint8_t *out, size_t len);

@@ -178,10 +178,19 @@ static void test_reseed(void)
     struct random_generator g3;
     random_init(&g3);
     ok = ok && random_seed(&g3, &b, 1, NULL) == CRYPTO_OK && memcmp(g2.key, g3.key, 32) != 0;
+    /* Mixing changes the key but never seeds. */
+    uint8_t before[32];
+    memcpy(before, g3.key, 32);
+    random_mix(&g3, (const uint8_t *)"uefi seed", 9);
+    ok = ok && g3.seeded && memcmp(before, g3.key, 32) != 0;
+    struct random_generator g4;
+    random_init(&g4);
+    random_mix(&g4, before, 32);
+    ok = ok && !g4.seeded && random_generate(&g4, before, 8) == CRYPTO_ERR_UNSEEDED;
     random_clear(&g3);
     uint8_t out[8];
     ok = ok && !g3.seeded && random_generate(&g3, out, 8) == CRYPTO_ERR_UNSEEDED;
-    test_check(ok, "random reseed mixes the previous state; clear unseeds");
+    test_check(ok, "random reseed mixes the previous state; mix changes the key but never seeds; clear unseeds");
 }
 
 int main(void)
