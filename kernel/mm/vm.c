@@ -131,20 +131,22 @@ static uint64_t entry_flags(unsigned flags)
 
 /* Maps one 4 KiB page while building the tables; panics when out of memory
  * (the kernel cannot run without its own tables). */
+static uint64_t *boot_entry(uint64_t virt, unsigned level)
+{
+    uint64_t *entry = entry_find(kernel_root, virt, level, true);
+    if (entry)
+        return entry;
+    panic("vm_init: out of memory for page tables");
+}
+
 static void boot_map_page(uint64_t virt, uint64_t phys, uint64_t bits)
 {
-    uint64_t *entry = entry_find(kernel_root, virt, 1, true);
-    if (!entry)
-        panic("vm_init: out of memory for page tables");
-    *entry = phys | bits;
+    *boot_entry(virt, 1) = phys | bits;
 }
 
 static void boot_map_huge(uint64_t virt, uint64_t phys, uint64_t bits)
 {
-    uint64_t *entry = entry_find(kernel_root, virt, 2, true);
-    if (!entry)
-        panic("vm_init: out of memory for page tables");
-    *entry = phys | bits | PTE_HUGE;
+    *boot_entry(virt, 2) = phys | bits | PTE_HUGE;
 }
 
 static void map_kernel_image(void)
@@ -176,10 +178,7 @@ static bool region_in_direct_map(uint32_t type)
 /* True when the 2 MiB slot for virt has no page table yet. */
 static bool huge_slot_free(uint64_t virt)
 {
-    uint64_t *entry = entry_find(kernel_root, virt, 2, true);
-    if (!entry)
-        panic("vm_init: out of memory for page tables");
-    return !(*entry & PTE_PRESENT);
+    return !(*boot_entry(virt, 2) & PTE_PRESENT);
 }
 
 static void map_direct_region(uint64_t base, uint64_t end)
