@@ -17,6 +17,7 @@ struct parser {
     uint32_t line;
     unsigned depth;
     size_t table; /* the table that key/value lines currently go into */
+    size_t value; /* the value being parsed (names errors), or TOML_NONE */
     struct toml_document *doc;
     struct capsule_diag *diag;
 };
@@ -147,9 +148,12 @@ static enum capsule_error fail(struct parser *ps, enum capsule_error code,
     return capsule_diag_set(ps->diag, code, ps->line, path, len);
 }
 
+/* An error at the current position, named after the value being parsed
+ * or, outside values, after the current table. */
 static enum capsule_error fail_here(struct parser *ps, enum capsule_error code)
 {
-    return fail(ps, code, ps->table, bytes_make(NULL, 0));
+    size_t at = ps->value != TOML_NONE ? ps->value : ps->table;
+    return fail(ps, code, at, bytes_make(NULL, 0));
 }
 
 static int peek(const struct parser *ps, size_t ahead)
@@ -628,13 +632,9 @@ static enum capsule_error parse_inline_table(struct parser *ps, size_t table)
     return CAPSULE_OK;
 }
 
-static enum capsule_error parse_value(struct parser *ps, size_t parent,
-                                      struct bytes key)
+static enum capsule_error parse_scalar_or_nested(struct parser *ps, size_t parent,
+                                                 struct bytes key, size_t index)
 {
-    size_t index;
-    enum capsule_error err = new_node(ps, parent, TOML_STRING, key, &index);
-    if (err != CAPSULE_OK)
-        return err;
     struct toml_node *n = &ps->doc->nodes[index];
     int c = peek(ps, 0);
     if (c == '"' || c == '\'')
@@ -649,13 +649,28 @@ static enum capsule_error parse_value(struct parser *ps, size_t parent,
             return fail(ps, CAPSULE_ERR_TOML_TOO_DEEP, parent, key);
         ps->depth++;
         n->type = c == '[' ? TOML_ARRAY : TOML_TABLE;
-        err = c == '[' ? parse_array(ps, index) : parse_inline_table(ps, index);
+        enum capsule_error err = c == '[' ? parse_array(ps, index)
+                                          : parse_inline_table(ps, index);
         ps->depth--;
         return err;
     }
     if ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == 'i' || c == 'n')
         return parse_number(ps, n);
-    return fail(ps, CAPSULE_ERR_TOML_EXPECTED_VALUE, parent, key);
+    return fail_here(ps, CAPSULE_ERR_TOML_EXPECTED_VALUE);
+}
+
+static enum capsule_error parse_value(struct parser *ps, size_t parent,
+                                      struct bytes key)
+{
+    size_t index;
+    enum capsule_error err = new_node(ps, parent, TOML_STRING, key, &index);
+    if (err != CAPSULE_OK)
+        return err;
+    size_t outer = ps->value;
+    ps->value = index;
+    err = parse_scalar_or_nested(ps, parent, key, index);
+    ps->value = outer;
+    return err;
 }
 
 static uint32_t line_of(struct bytes input, size_t offset)
@@ -700,7 +715,7 @@ enum capsule_error toml_parse(struct toml_document *doc, struct bytes input,
 {
     struct parser ps = {
         .p = input.data, .end = input.data + input.len, .line = 1,
-        .depth = 0, .table = 0, .doc = doc, .diag = diag,
+        .depth = 0, .table = 0, .value = TOML_NONE, .doc = doc, .diag = diag,
     };
     if (diag != NULL)
         capsule_diag_set(diag, CAPSULE_OK, 0, NULL, 0);

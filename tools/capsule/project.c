@@ -75,7 +75,10 @@ bool project_manifest(const char *dir, struct manifest *m)
     free(data);
     if (err == CAPSULE_OK)
         return true;
-    fprintf(stderr, "%s:%u: %s%s%s (%s)\n", path, diag.line, diag.key,
+    char line[16] = "";
+    if (diag.line > 0)
+        snprintf(line, sizeof line, ":%u", diag.line);
+    fprintf(stderr, "%s%s: %s%s%s (%s)\n", path, line, diag.key,
             diag.key[0] != '\0' ? ": " : "", capsule_error_message(err),
             capsule_error_name(err));
     return false;

@@ -1,0 +1,941 @@
+/* The malformed-input corpus: every case must be refused with exactly the
+ * error written in tests/corpus/capsule/expected.
+ *
+ * Two kinds of cases. toml/NAME.toml files are compiled as capsule.toml;
+ * their expectation also names the line and the key. Every other case is
+ * generated here, deterministically, from the fixtures (fixed test keys, a
+ * fixed payload): tampered .mod files, bad payload ELFs, bad proofs,
+ * non-canonical manifest bytes (built by an independent writer, not by the
+ * library's encoder), and trust-store and dependency scenarios. A case in
+ * the file without a generator, or a generator without a line in the file,
+ * is a failure too.
+ *
+ * usage: corpus [--write DIR]   (--write also saves each generated binary
+ * case and the TOML files as fuzzing seeds under DIR/{container,canonical}) */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "base/endian.h"
+#include "capsule/canonical.h"
+#include "capsule/capsule.h"
+#include "capsule/trust.h"
+#include "crypto/sha256.h"
+#include "fixture.h"
+#include "tests/host/test.h"
+
+#define CORPUS_DIR "tests/corpus/capsule"
+#define CASES_MAX 512
+
+/* ---- a writer of raw canonical manifest bytes, independent of canonical.c */
+
+struct raw {
+    uint8_t data[CANONICAL_MANIFEST_MAX * 2];
+    size_t len;
+};
+
+static void raw_bytes(struct raw *r, const void *p, size_t n)
+{
+    memcpy(r->data + r->len, p, n);
+    r->len += n;
+}
+
+static void raw_u8(struct raw *r, uint8_t v) { raw_bytes(r, &v, 1); }
+
+static void raw_u16(struct raw *r, uint16_t v)
+{
+    uint8_t b[2];
+    store16_le(b, v);
+    raw_bytes(r, b, 2);
+}
+
+static void raw_u32(struct raw *r, uint32_t v)
+{
+    uint8_t b[4];
+    store32_le(b, v);
+    raw_bytes(r, b, 4);
+}
+
+static void raw_u64(struct raw *r, uint64_t v)
+{
+    uint8_t b[8];
+    store64_le(b, v);
+    raw_bytes(r, b, 8);
+}
+
+static void raw_name(struct raw *r, const char *s)
+{
+    raw_u8(r, (uint8_t)strlen(s));
+    raw_bytes(r, s, strlen(s));
+}
+
+static void raw_version(struct raw *r, uint32_t a, uint32_t b, uint32_t c)
+{
+    raw_u32(r, a);
+    raw_u32(r, b);
+    raw_u32(r, c);
+}
+
+/* Knobs for the reference manifest; zero values give the valid one. */
+struct raw_options {
+    const char *magic;
+    uint8_t encoding;
+    const char *name;
+    uint32_t major;
+    const char *description;
+    uint16_t description_len;  /* overrides the length prefix when nonzero */
+    const char *dep0, *dep1;   /* dependency names, in that order */
+    uint32_t upper_major;      /* of dep1's range */
+    uint32_t lower_major;      /* of dep1's range */
+    uint8_t pinned;            /* byte written for dep0's pinned flag */
+    uint8_t dep_count;         /* overrides the count when nonzero */
+    uint8_t mesh;
+    uint64_t cpu, memory;
+    uint32_t threads;
+    const char *ipc0, *ipc1;
+    uint8_t ipc_count;
+    int trailing;
+};
+
+static void raw_manifest(struct raw *r, const struct raw_options *o)
+{
+    r->len = 0;
+    raw_bytes(r, o->magic ? o->magic : "NMAN", 4);
+    raw_u8(r, o->encoding ? o->encoding : 1);
+    raw_name(r, o->name ? o->name : "app");
+    raw_version(r, o->major ? o->major : 1, 2, 3);
+    const char *d = o->description ? o->description : "demo";
+    raw_u16(r, o->description_len ? o->description_len : (uint16_t)strlen(d));
+    raw_bytes(r, d, strlen(d));
+    raw_u16(r, 0); /* author */
+    raw_u8(r, o->dep_count ? o->dep_count : 2);
+    raw_name(r, o->dep0 ? o->dep0 : "base");
+    raw_version(r, 1, 0, 0);
+    raw_u8(r, 0); /* unbounded */
+    raw_u8(r, o->pinned ? o->pinned : 1);
+    for (int i = 0; i < 32; i++)
+        raw_u8(r, (uint8_t)i);
+    raw_name(r, o->dep1 ? o->dep1 : "crypto");
+    raw_version(r, o->lower_major ? o->lower_major : 1, 0, 0);
+    raw_u8(r, 1);
+    raw_version(r, o->upper_major ? o->upper_major : 2, 0, 0);
+    raw_u8(r, 0); /* not pinned */
+    raw_u8(r, 0); /* clearnet */
+    raw_u8(r, o->mesh ? o->mesh : 1);
+    raw_u64(r, o->cpu ? o->cpu : 500000);
+    raw_u64(r, o->memory ? o->memory : 16u << 20);
+    raw_u32(r, o->threads ? o->threads : 2);
+    raw_u8(r, o->ipc_count ? o->ipc_count : 2);
+    raw_name(r, o->ipc0 ? o->ipc0 : "nonos.log");
+    raw_name(r, o->ipc1 ? o->ipc1 : "nonos.vault");
+    raw_u8(r, 0); /* devices */
+    raw_u8(r, 0); /* vault */
+    for (int i = 0; i < o->trailing; i++)
+        raw_u8(r, 0);
+}
+
+static enum capsule_error decode_raw(const struct raw_options *o)
+{
+    static struct raw r;
+    static struct manifest m;
+    raw_manifest(&r, o);
+    return canonical_decode(bytes_make(r.data, r.len), &m);
+}
+
+/* ---- generated cases ---------------------------------------------------- */
+
+static uint8_t base_mod[FIXTURE_MOD_MAX];
+static size_t base_len;
+static uint8_t work[FIXTURE_MOD_MAX + 64];
+static const char *write_dir;
+static const char *current_case;
+
+static void save_seed(const char *kind, const uint8_t *data, size_t len)
+{
+    if (write_dir == NULL)
+        return;
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", write_dir, kind);
+    mkdir(path, 0755);
+    snprintf(path, sizeof path, "%s/%s/", write_dir, kind);
+    size_t at = strlen(path);
+    for (const char *s = current_case; *s != '\0' && at + 1 < sizeof path; s++)
+        path[at++] = *s == '/' ? '_' : *s;
+    path[at] = '\0';
+    FILE *f = fopen(path, "wb");
+    if (f != NULL) {
+        fwrite(data, 1, len, f);
+        fclose(f);
+    }
+}
+
+static enum capsule_error open_work(size_t len)
+{
+    static struct capsule c;
+    save_seed("container", work, len);
+    return capsule_open(bytes_make(work, len), &c);
+}
+
+static void set_le(uint8_t *p, unsigned width, uint64_t v)
+{
+    for (unsigned i = 0; i < width; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static size_t section_offset(size_t section)
+{
+    return (size_t)load64_le(base_mod + MOD_HEADER_SIZE + section * MOD_SECTION_ENTRY_SIZE + 8);
+}
+
+static void rehash(size_t section, size_t len)
+{
+    uint8_t *e = work + MOD_HEADER_SIZE + section * MOD_SECTION_ENTRY_SIZE;
+    size_t off = (size_t)load64_le(e + 8), n = (size_t)load64_le(e + 16);
+    if (off + n <= len)
+        sha256(work + off, n, e + 24);
+}
+
+/* A patch of the base .mod: `width` bytes at `offset` (relative to section
+ * `section`, or to the file when section < 0) set to value (or XORed). */
+struct mod_patch {
+    int section;
+    size_t offset;
+    unsigned width;
+    uint64_t value;
+    bool xor_bits;
+    long delta;   /* change of the file length (appends zeros / truncates) */
+    bool rehash;  /* repair the section hash afterwards */
+};
+
+static enum capsule_error run_mod_patch(const struct mod_patch *p)
+{
+    memcpy(work, base_mod, base_len);
+    size_t len = (size_t)((long)base_len + p->delta);
+    if (p->delta > 0)
+        memset(work + base_len, 0, (size_t)p->delta);
+    size_t at = p->offset + (p->section >= 0 ? section_offset((size_t)p->section) : 0);
+    if (p->width > 0) {
+        if (p->xor_bits)
+            work[at] ^= (uint8_t)p->value;
+        else
+            set_le(work + at, p->width, p->value);
+    }
+    if (p->rehash && p->section >= 0) {
+        if (p->delta != 0) { /* the proof is last: its length follows the file */
+            uint8_t *e = work + MOD_HEADER_SIZE + 2 * MOD_SECTION_ENTRY_SIZE;
+            store64_le(e + 16, load64_le(e + 16) + (uint64_t)p->delta);
+        }
+        rehash((size_t)p->section, len);
+    }
+    return open_work(len);
+}
+
+/* Wraps an arbitrary payload with a valid manifest and a valid signature by
+ * the test key, skipping capsule_assemble's own payload check. */
+static enum capsule_error open_signed(const uint8_t *payload, size_t payload_len,
+                                      struct bytes manifest, uint16_t proof_version)
+{
+    uint8_t pk[32], sk[64], mh[32], ph[32], id[32], proof[PROOF_ED25519_SECTION_SIZE];
+    fixture_key(0x42, pk, sk);
+    sha256(manifest.data, manifest.len, mh);
+    sha256(payload, payload_len, ph);
+    proof_sign_ed25519(proof_version, mh, ph, sk, proof, id);
+    struct byte_buffer out = { work, 0, sizeof work };
+    if (container_write(manifest, bytes_make(payload, payload_len),
+                        bytes_make(proof, sizeof proof), &out) != CAPSULE_OK)
+        return CAPSULE_ERR_COUNT;
+    return open_work(out.len);
+}
+
+static struct bytes base_manifest(void)
+{
+    return bytes_make(base_mod + section_offset(0), section_offset(1) - section_offset(0));
+}
+
+struct elf_patch {
+    size_t offset;
+    unsigned width;
+    uint64_t value;
+    long delta;
+};
+
+static enum capsule_error run_elf_patch(const struct elf_patch *p)
+{
+    uint8_t elf[FIXTURE_ELF_MAX];
+    size_t len = fixture_elf(elf);
+    set_le(elf + p->offset, p->width, p->value);
+    len = (size_t)((long)len + p->delta);
+    return open_signed(elf, len, base_manifest(), MOD_FORMAT_VERSION);
+}
+
+/* Case functions for what a patch cannot express. */
+
+static enum capsule_error case_mod_empty(void)
+{
+    return open_work(0);
+}
+
+static enum capsule_error case_mod_header_only(void)
+{
+    memcpy(work, base_mod, MOD_HEADER_SIZE);
+    return open_work(MOD_HEADER_SIZE);
+}
+
+static enum capsule_error case_mod_table_truncated(void)
+{
+    memcpy(work, base_mod, MOD_TABLE_END - 1);
+    return open_work(MOD_TABLE_END - 1);
+}
+
+static enum capsule_error case_mod_types_swapped(void)
+{
+    memcpy(work, base_mod, base_len);
+    store32_le(work + MOD_HEADER_SIZE, 2);
+    store32_le(work + MOD_HEADER_SIZE + MOD_SECTION_ENTRY_SIZE, 1);
+    return open_work(base_len);
+}
+
+static enum capsule_error case_mod_sections_swapped(void)
+{
+    /* payload first, manifest second: types out of order */
+    static struct capsule c;
+    uint8_t elf[FIXTURE_ELF_MAX];
+    size_t elf_len = fixture_elf(elf);
+    struct bytes m = base_manifest();
+    struct byte_buffer out = { work, 0, sizeof work };
+    uint8_t proof[PROOF_ED25519_SECTION_SIZE] = { 0 };
+    container_write(bytes_make(elf, elf_len), m, bytes_make(proof, sizeof proof), &out);
+    (void)c;
+    return open_work(out.len);
+}
+
+static enum capsule_error case_mod_other_capsule_payload(void)
+{
+    /* payload section of a different (validly signed) capsule, hash fixed */
+    uint8_t elf[FIXTURE_ELF_MAX];
+    fixture_elf(elf);
+    memcpy(work, base_mod, base_len);
+    size_t off = section_offset(1);
+    work[off + 121] ^= 0x01; /* second byte of the code: `pause` -> other insn */
+    rehash(1, base_len);
+    return open_work(base_len);
+}
+
+static enum capsule_error case_proof_other_key(void)
+{
+    /* the key of author 0x43 with the signature of author 0x42 */
+    uint8_t pk[32], sk[64];
+    fixture_key(0x43, pk, sk);
+    memcpy(work, base_mod, base_len);
+    memcpy(work + section_offset(2) + 8, pk, 32);
+    rehash(2, base_len);
+    return open_work(base_len);
+}
+
+static enum capsule_error case_proof_resigned_other_manifest(void)
+{
+    /* a valid signature, but over a different manifest than the one shipped */
+    static struct manifest m;
+    static uint8_t other[FIXTURE_MOD_MAX];
+    fixture_manifest(&m, "hello", "1.0.1");
+    size_t len = fixture_capsule(&m, 0x42, other, NULL);
+    size_t proof_other = (size_t)load64_le(other + MOD_HEADER_SIZE + 2 * MOD_SECTION_ENTRY_SIZE + 8);
+    memcpy(work, base_mod, base_len);
+    memcpy(work + section_offset(2), other + proof_other, len - proof_other);
+    rehash(2, base_len);
+    return open_work(base_len);
+}
+
+static enum capsule_error case_proof_format_version(void)
+{
+    uint8_t elf[FIXTURE_ELF_MAX];
+    size_t len = fixture_elf(elf);
+    return open_signed(elf, len, base_manifest(), 2);
+}
+
+static enum capsule_error case_proof_s_plus_l(void)
+{
+    /* S + L: the same scalar, not canonical (malleability) */
+    static const uint8_t l[32] = {
+        0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7,
+        0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+    };
+    memcpy(work, base_mod, base_len);
+    uint8_t *s = work + section_offset(2) + 8 + 32 + 32;
+    unsigned carry = 0;
+    for (int i = 0; i < 32; i++) {
+        unsigned v = s[i] + l[i] + carry;
+        s[i] = (uint8_t)v;
+        carry = v >> 8;
+    }
+    rehash(2, base_len);
+    return open_work(base_len);
+}
+
+static enum capsule_error case_proof_small_order_key(void)
+{
+    memcpy(work, base_mod, base_len);
+    uint8_t *pk = work + section_offset(2) + 8;
+    memset(pk, 0, 32);
+    pk[0] = 1; /* the neutral element */
+    rehash(2, base_len);
+    return open_work(base_len);
+}
+
+static enum capsule_error case_proof_two_ed25519(void)
+{
+    /* two signatures of the same algorithm: count 2, the record repeated */
+    memcpy(work, base_mod, base_len);
+    size_t off = section_offset(2);
+    memcpy(work + base_len, work + off + 2, PROOF_ED25519_SECTION_SIZE - 2);
+    store16_le(work + off, 2);
+    size_t len = base_len + PROOF_ED25519_SECTION_SIZE - 2;
+    uint8_t *e = work + MOD_HEADER_SIZE + 2 * MOD_SECTION_ENTRY_SIZE;
+    store64_le(e + 16, 2 * PROOF_ED25519_SECTION_SIZE - 2);
+    rehash(2, len);
+    return open_work(len);
+}
+
+static enum capsule_error case_elf_truncated(void)
+{
+    uint8_t elf[FIXTURE_ELF_MAX];
+    fixture_elf(elf);
+    return open_signed(elf, 63, base_manifest(), MOD_FORMAT_VERSION);
+}
+
+/* Canonical manifest cases (the raw writer with one knob turned). */
+#define CANON(fn, ...)                                      \
+    static enum capsule_error fn(void)                      \
+    {                                                       \
+        static const struct raw_options o = { __VA_ARGS__ }; \
+        return decode_raw(&o);                              \
+    }
+
+CANON(canon_bad_magic, .magic = "NMAX")
+CANON(canon_encoding_2, .encoding = 2)
+CANON(canon_trailing_byte, .trailing = 1)
+CANON(canon_name_empty, .name = "")
+CANON(canon_name_uppercase, .name = "App")
+CANON(canon_name_space, .name = "my app")
+CANON(canon_version_max, .major = 0xFFFFFFFFu)
+CANON(canon_description_bad_utf8, .description = "caf\xc3")
+CANON(canon_description_control, .description = "a\nb")
+CANON(canon_description_length_past_end, .description_len = 0xFFFF)
+CANON(canon_deps_unsorted, .dep0 = "zeta", .dep1 = "alpha")
+CANON(canon_deps_duplicate, .dep0 = "crypto", .dep1 = "crypto")
+CANON(canon_dep_self, .dep1 = "app")
+CANON(canon_pinned_2, .pinned = 2)
+CANON(canon_range_empty, .lower_major = 2, .upper_major = 2)
+CANON(canon_range_inverted, .lower_major = 3, .upper_major = 2)
+CANON(canon_range_upper_max, .upper_major = 0xFFFFFFFFu)
+CANON(canon_dep_count_33, .dep_count = 33)
+CANON(canon_dep_count_255, .dep_count = 255)
+CANON(canon_dep_count_short, .dep_count = 3)
+CANON(canon_bool_2, .mesh = 2)
+CANON(canon_bool_ff, .mesh = 0xFF)
+CANON(canon_cpu_over_day, .cpu = 86400000001ull)
+CANON(canon_cpu_huge, .cpu = UINT64_MAX)
+CANON(canon_memory_unaligned, .memory = 16385)
+CANON(canon_memory_over_limit, .memory = (64ull << 30) + 4096)
+CANON(canon_threads_over_limit, .threads = 1025)
+CANON(canon_ipc_unsorted, .ipc0 = "nonos.vault", .ipc1 = "nonos.log")
+CANON(canon_ipc_duplicate, .ipc0 = "nonos.log", .ipc1 = "nonos.log")
+CANON(canon_ipc_count_33, .ipc_count = 33)
+CANON(canon_ipc_bad_name, .ipc0 = ".log")
+
+static enum capsule_error canon_reference_matches_encoder(void)
+{
+    /* not an error case: the independent writer and the library encoder
+     * must agree byte for byte on the reference manifest */
+    static struct raw r;
+    static struct manifest m;
+    static const struct raw_options o = { 0 };
+    raw_manifest(&r, &o);
+    enum capsule_error err = canonical_decode(bytes_make(r.data, r.len), &m);
+    uint8_t enc[CANONICAL_MANIFEST_MAX];
+    struct byte_buffer b = { enc, 0, sizeof enc };
+    if (err == CAPSULE_OK)
+        err = canonical_encode(&m, &b);
+    if (err == CAPSULE_OK && (b.len != r.len || memcmp(enc, r.data, r.len) != 0))
+        err = CAPSULE_ERR_COUNT;
+    return err;
+}
+
+static enum capsule_error canon_every_truncation(void)
+{
+    static struct raw r;
+    static struct manifest m;
+    static const struct raw_options o = { 0 };
+    raw_manifest(&r, &o);
+    for (size_t len = 0; len < r.len; len++) {
+        if (canonical_decode(bytes_make(r.data, len), &m) != CAPSULE_ERR_CANON_TRUNCATED)
+            return CAPSULE_ERR_COUNT;
+    }
+    return CAPSULE_ERR_CANON_TRUNCATED;
+}
+
+/* Trust-store scenarios: a store trusting key 0x42 has accepted app 1.1.0. */
+
+struct signed_manifest {
+    struct manifest m;
+    uint8_t id[32];
+};
+
+static void make_signed(struct signed_manifest *s, const char *name, const char *version,
+                        uint32_t threads, uint8_t tag)
+{
+    static uint8_t scratch[FIXTURE_MOD_MAX];
+    fixture_manifest(&s->m, name, version);
+    s->m.threads = threads;
+    fixture_capsule(&s->m, tag, scratch, s->id);
+}
+
+static struct trust_key store_keys[4];
+static struct trust_record store_records[4];
+
+static enum capsule_error trust_scenario(const char *name, const char *version,
+                                         uint32_t threads, uint8_t tag, size_t record_cap)
+{
+    static struct signed_manifest accepted, candidate;
+    uint8_t pk[32], sk[64];
+    struct trust_store store;
+    trust_init(&store, store_keys, 4, store_records, record_cap);
+    fixture_key(0x42, pk, sk);
+    trust_add_key(&store, pk);
+    make_signed(&accepted, "app", "1.1.0", 1, 0x42);
+    if (trust_accept(&store, &accepted.m, accepted.id, pk) != CAPSULE_OK)
+        return CAPSULE_ERR_COUNT;
+    fixture_key(0x43, pk, sk);
+    if (tag == 0x44)
+        trust_add_key(&store, pk); /* a trusted second author */
+    make_signed(&candidate, name, version, threads, tag == 0x44 ? 0x43 : tag);
+    fixture_key(tag == 0x44 ? 0x43 : tag, pk, sk);
+    return trust_accept(&store, &candidate.m, candidate.id, pk);
+}
+
+static enum capsule_error trust_unknown_author(void) { return trust_scenario("app", "1.2.0", 1, 0x43, 4); }
+static enum capsule_error trust_rollback(void) { return trust_scenario("app", "1.0.9", 1, 0x42, 4); }
+static enum capsule_error trust_rollback_major(void) { return trust_scenario("app", "0.9.0", 1, 0x42, 4); }
+static enum capsule_error trust_equivocation(void) { return trust_scenario("app", "1.1.0", 2, 0x42, 4); }
+static enum capsule_error trust_author_changed(void) { return trust_scenario("app", "2.0.0", 1, 0x44, 4); }
+static enum capsule_error trust_store_full(void) { return trust_scenario("other", "1.0.0", 1, 0x42, 1); }
+
+/* Dependency scenarios over small sets of manifests. */
+
+static void depend(struct manifest *m, const char *name, const char *req, const uint8_t *hash)
+{
+    struct manifest_dependency *d = &m->dependencies[m->dependency_count++];
+    d->name.len = (uint8_t)strlen(name);
+    memcpy(d->name.text, name, d->name.len + 1);
+    semver_requirement_parse((const uint8_t *)req, strlen(req), &d->requirement);
+    d->pinned = hash != NULL;
+    if (hash != NULL)
+        memcpy(d->hash, hash, 32);
+}
+
+static struct manifest set[TRUST_RESOLVE_MAX + 1];
+static uint8_t set_ids[TRUST_RESOLVE_MAX + 1][32];
+
+static enum capsule_error resolve_set(size_t count)
+{
+    struct trust_item items[TRUST_RESOLVE_MAX + 1];
+    size_t order[TRUST_RESOLVE_MAX + 1];
+    struct trust_failure f;
+    for (size_t i = 0; i < count; i++) {
+        items[i].manifest = &set[i];
+        items[i].id = set_ids[i];
+    }
+    return trust_resolve(items, count, order, &f);
+}
+
+static void set_init(size_t count)
+{
+    static const char *const names[] = { "a", "b", "c", "d" };
+    for (size_t i = 0; i < count; i++) {
+        char name[8];
+        snprintf(name, sizeof name, "%s", i < 4 ? names[i] : "x");
+        if (i >= 4)
+            snprintf(name, sizeof name, "n%zu", i);
+        fixture_manifest(&set[i], name, "1.5.0");
+        memset(set_ids[i], (int)i + 1, 32);
+    }
+}
+
+static enum capsule_error dep_missing(void)
+{
+    set_init(2);
+    depend(&set[0], "c", "^1", NULL);
+    return resolve_set(2);
+}
+
+static enum capsule_error dep_version_too_low(void)
+{
+    set_init(2);
+    depend(&set[0], "b", ">=1.6", NULL);
+    return resolve_set(2);
+}
+
+static enum capsule_error dep_version_too_high(void)
+{
+    set_init(2);
+    depend(&set[0], "b", "<1.5", NULL);
+    return resolve_set(2);
+}
+
+static enum capsule_error dep_hash(void)
+{
+    set_init(2);
+    depend(&set[0], "b", "^1", set_ids[0]);
+    return resolve_set(2);
+}
+
+static enum capsule_error dep_cycle_two(void)
+{
+    set_init(2);
+    depend(&set[0], "b", "^1", NULL);
+    depend(&set[1], "a", "^1", NULL);
+    return resolve_set(2);
+}
+
+static enum capsule_error dep_cycle_three(void)
+{
+    set_init(4);
+    depend(&set[0], "b", "^1", NULL);
+    depend(&set[1], "c", "^1", NULL);
+    depend(&set[2], "d", "^1", NULL);
+    depend(&set[3], "b", "^1", NULL);
+    return resolve_set(4);
+}
+
+static enum capsule_error dep_duplicate_name(void)
+{
+    set_init(2);
+    fixture_manifest(&set[1], "a", "1.6.0");
+    return resolve_set(2);
+}
+
+static enum capsule_error dep_too_many(void)
+{
+    set_init(TRUST_RESOLVE_MAX + 1);
+    return resolve_set(TRUST_RESOLVE_MAX + 1);
+}
+
+static enum capsule_error dep_diamond_ok(void)
+{
+    set_init(4);
+    depend(&set[0], "b", "^1", NULL);
+    depend(&set[0], "c", "^1", set_ids[2]);
+    depend(&set[1], "d", "~1.5", NULL);
+    depend(&set[2], "d", "=1.5.0", set_ids[3]);
+    return resolve_set(4);
+}
+
+/* ---- the case table ----------------------------------------------------- */
+
+#define E(i) (MOD_HEADER_SIZE + (i) * MOD_SECTION_ENTRY_SIZE)
+
+struct generated {
+    const char *name;
+    enum capsule_error (*run)(void);
+    const struct mod_patch *mod;
+    const struct elf_patch *elf;
+};
+
+#define MODP(n, ...) { n, NULL, &(const struct mod_patch){ __VA_ARGS__ }, NULL }
+#define ELFP(n, ...) { n, NULL, NULL, &(const struct elf_patch){ __VA_ARGS__ } }
+#define FN(n, f) { n, f, NULL, NULL }
+
+static const struct generated generated[] = {
+    FN("mod/empty", case_mod_empty),
+    FN("mod/header-only", case_mod_header_only),
+    FN("mod/table-truncated", case_mod_table_truncated),
+    MODP("mod/bad-magic", -1, 0, 1, 'X', false, 0, false),
+    MODP("mod/format-version-2", -1, 8, 2, 2, false, 0, false),
+    MODP("mod/format-version-0", -1, 8, 2, 0, false, 0, false),
+    MODP("mod/section-count-2", -1, 10, 2, 2, false, 0, false),
+    MODP("mod/section-count-65535", -1, 10, 2, 65535, false, 0, false),
+    MODP("mod/header-reserved", -1, 12, 4, 1, false, 0, false),
+    MODP("mod/entry-reserved", -1, E(1) + 4, 4, 0x80000000u, false, 0, false),
+    FN("mod/section-types-swapped", case_mod_types_swapped),
+    FN("mod/payload-in-manifest-section", case_mod_sections_swapped),
+    MODP("mod/section-type-unknown", -1, E(2), 4, 9, false, 0, false),
+    MODP("mod/section-type-zero", -1, E(0), 4, 0, false, 0, false),
+    MODP("mod/first-section-not-after-table", -1, E(0) + 8, 8, MOD_TABLE_END + 1, false, 0, false),
+    MODP("mod/first-section-overlaps-table", -1, E(0) + 8, 8, MOD_TABLE_END - 8, false, 0, false),
+    MODP("mod/payload-overlaps-manifest", -1, E(1) + 8, 1, 0xFF, true, 0, false),
+    MODP("mod/offset-near-2^64", -1, E(1) + 8, 8, UINT64_MAX - 4, false, 0, false),
+    MODP("mod/manifest-length-zero", -1, E(0) + 16, 8, 0, false, 0, false),
+    MODP("mod/manifest-over-limit", -1, E(0) + 16, 8, MOD_MANIFEST_MAX + 1, false, 0, false),
+    MODP("mod/payload-over-limit", -1, E(1) + 16, 8, MOD_PAYLOAD_MAX + 1ull, false, 0, false),
+    MODP("mod/proof-over-limit", -1, E(2) + 16, 8, MOD_PROOF_MAX + 1, false, 0, false),
+    MODP("mod/length-2^64-1", -1, E(1) + 16, 8, UINT64_MAX, false, 0, false),
+    MODP("mod/proof-length-past-end", -1, E(2) + 16, 1, 0x01, true, 0, false),
+    MODP("mod/trailing-byte", -1, 0, 0, 0, false, 1, false),
+    MODP("mod/trailing-kilobyte", -1, 0, 0, 0, false, 1024, false),
+    MODP("mod/truncated-by-one", -1, 0, 0, 0, false, -1, false),
+    MODP("mod/truncated-in-payload", -1, 0, 0, 0, false, -150, false),
+    MODP("mod/manifest-hash-flipped", -1, E(0) + 24, 1, 0x80, true, 0, false),
+    MODP("mod/payload-hash-flipped", -1, E(1) + 55, 1, 0x01, true, 0, false),
+    MODP("mod/manifest-byte-flipped", 0, 10, 1, 0x04, true, 0, false),
+    MODP("mod/payload-byte-flipped", 1, 120, 1, 0x10, true, 0, false),
+    MODP("mod/proof-byte-flipped", 2, 50, 1, 0x01, true, 0, false),
+    FN("mod/payload-changed-hash-repaired", case_mod_other_capsule_payload),
+    MODP("mod/manifest-changed-hash-repaired", 0, 6, 1, 'j', false, 0, true),
+    MODP("mod/manifest-noncanonical-hash-repaired", 0, 4, 1, 7, false, 0, true),
+    ELFP("elf/bad-magic", 1, 1, 'F', 0),
+    ELFP("elf/32-bit-class", 4, 1, 1, 0),
+    ELFP("elf/big-endian", 5, 1, 2, 0),
+    ELFP("elf/os-abi-linux", 7, 1, 3, 0),
+    ELFP("elf/machine-aarch64", 18, 2, 183, 0),
+    ELFP("elf/version-0", 20, 4, 0, 0),
+    ELFP("elf/phentsize-32", 54, 2, 32, 0),
+    ELFP("elf/shared-object", 16, 2, 3, 0),
+    ELFP("elf/relocatable", 16, 2, 1, 0),
+    FN("elf/truncated-header", case_elf_truncated),
+    ELFP("elf/no-program-headers", 56, 2, 0, 0),
+    ELFP("elf/too-many-program-headers", 56, 2, 65, 0),
+    ELFP("elf/program-headers-past-end", 32, 8, 100, 0),
+    ELFP("elf/phoff-2^64-1", 32, 8, UINT64_MAX, 0),
+    ELFP("elf/segment-past-end", 64 + 32, 8, 4096, 0),
+    ELFP("elf/filesz-above-memsz", 64 + 40, 8, 16, 0),
+    ELFP("elf/segment-in-kernel-half", 64 + 16, 8, 0xFFFFFFFF80000000ull, 0),
+    ELFP("elf/segment-at-page-zero", 64 + 16, 8, 0, 0),
+    ELFP("elf/segment-misaligned", 64 + 16, 8, 0x400010, 0),
+    ELFP("elf/memsz-zero", 64 + 40, 8, 0, 0),
+    ELFP("elf/interpreter", 64, 4, 3, 0),
+    ELFP("elf/dynamic", 64, 4, 2, 0),
+    ELFP("elf/writable-and-executable", 64 + 4, 4, 7, 0),
+    ELFP("elf/entry-outside-segments", 24, 8, 0x500000, 0),
+    ELFP("elf/entry-in-non-executable", 64 + 4, 4, 4, 0),
+    MODP("proof/count-zero", 2, 0, 2, 0, false, 0, true),
+    MODP("proof/count-five", 2, 0, 2, 5, false, 0, true),
+    MODP("proof/algorithm-unknown", 2, 2, 2, 0x7777, false, 0, true),
+    MODP("proof/algorithm-ml-dsa-65-not-yet", 2, 2, 2, 2, false, 0, true),
+    MODP("proof/algorithm-zero", 2, 2, 2, 0, false, 0, true),
+    MODP("proof/key-length-31", 2, 4, 2, 31, false, 0, true),
+    MODP("proof/signature-length-65", 2, 6, 2, 65, false, 0, true),
+    MODP("proof/trailing-byte", 2, 0, 0, 0, false, 1, true),
+    MODP("proof/truncated-signature", 2, 0, 0, 0, false, -1, true),
+    MODP("proof/key-bit-flipped", 2, 8, 1, 0x20, true, 0, true),
+    MODP("proof/r-bit-flipped", 2, 40, 1, 0x01, true, 0, true),
+    MODP("proof/s-bit-flipped", 2, 100, 1, 0x02, true, 0, true),
+    FN("proof/key-of-another-author", case_proof_other_key),
+    FN("proof/signature-of-another-manifest", case_proof_resigned_other_manifest),
+    FN("proof/signed-for-format-version-2", case_proof_format_version),
+    FN("proof/s-plus-group-order", case_proof_s_plus_l),
+    FN("proof/small-order-key", case_proof_small_order_key),
+    FN("proof/same-algorithm-twice", case_proof_two_ed25519),
+    FN("canon/bad-magic", canon_bad_magic),
+    FN("canon/encoding-version-2", canon_encoding_2),
+    FN("canon/trailing-byte", canon_trailing_byte),
+    FN("canon/every-truncation", canon_every_truncation),
+    FN("canon/reference-matches-encoder", canon_reference_matches_encoder),
+    FN("canon/name-empty", canon_name_empty),
+    FN("canon/name-uppercase", canon_name_uppercase),
+    FN("canon/name-with-space", canon_name_space),
+    FN("canon/version-component-2^32-1", canon_version_max),
+    FN("canon/description-bad-utf8", canon_description_bad_utf8),
+    FN("canon/description-control-char", canon_description_control),
+    FN("canon/description-length-past-end", canon_description_length_past_end),
+    FN("canon/dependencies-unsorted", canon_deps_unsorted),
+    FN("canon/dependencies-duplicate", canon_deps_duplicate),
+    FN("canon/dependency-on-self", canon_dep_self),
+    FN("canon/pinned-flag-2", canon_pinned_2),
+    FN("canon/range-empty", canon_range_empty),
+    FN("canon/range-inverted", canon_range_inverted),
+    FN("canon/range-upper-2^32-1", canon_range_upper_max),
+    FN("canon/dependency-count-33", canon_dep_count_33),
+    FN("canon/dependency-count-255", canon_dep_count_255),
+    FN("canon/dependency-count-3-for-2", canon_dep_count_short),
+    FN("canon/bool-2", canon_bool_2),
+    FN("canon/bool-ff", canon_bool_ff),
+    FN("canon/cpu-over-one-day", canon_cpu_over_day),
+    FN("canon/cpu-2^64-1", canon_cpu_huge),
+    FN("canon/memory-not-page-multiple", canon_memory_unaligned),
+    FN("canon/memory-over-limit", canon_memory_over_limit),
+    FN("canon/threads-over-limit", canon_threads_over_limit),
+    FN("canon/ipc-unsorted", canon_ipc_unsorted),
+    FN("canon/ipc-duplicate", canon_ipc_duplicate),
+    FN("canon/ipc-count-33", canon_ipc_count_33),
+    FN("canon/ipc-bad-name", canon_ipc_bad_name),
+    FN("trust/unknown-author", trust_unknown_author),
+    FN("trust/rollback-patch", trust_rollback),
+    FN("trust/rollback-major", trust_rollback_major),
+    FN("trust/equivocation", trust_equivocation),
+    FN("trust/author-changed", trust_author_changed),
+    FN("trust/store-full", trust_store_full),
+    FN("dep/missing", dep_missing),
+    FN("dep/version-too-low", dep_version_too_low),
+    FN("dep/version-too-high", dep_version_too_high),
+    FN("dep/hash-mismatch", dep_hash),
+    FN("dep/cycle-of-two", dep_cycle_two),
+    FN("dep/cycle-of-three", dep_cycle_three),
+    FN("dep/duplicate-name", dep_duplicate_name),
+    FN("dep/too-many-capsules", dep_too_many),
+    FN("dep/diamond-resolves", dep_diamond_ok),
+};
+
+#define GENERATED_COUNT (sizeof generated / sizeof generated[0])
+
+static enum capsule_error run_generated(const struct generated *g)
+{
+    current_case = g->name;
+    if (g->mod != NULL)
+        return run_mod_patch(g->mod);
+    if (g->elf != NULL)
+        return run_elf_patch(g->elf);
+    enum capsule_error err = g->run();
+    if (strncmp(g->name, "canon/", 6) == 0 && write_dir != NULL) {
+        static struct raw r;
+        static const struct raw_options o = { 0 };
+        raw_manifest(&r, &o);
+        save_seed("canonical", r.data, r.len);
+    }
+    return err;
+}
+
+/* ---- the expectations file ---------------------------------------------- */
+
+struct expectation {
+    char name[128];
+    char error[64];
+    unsigned line;
+    char key[CAPSULE_DIAG_KEY_MAX];
+    bool used;
+};
+
+static struct expectation expected[CASES_MAX];
+static size_t expected_count;
+
+static bool load_expected(void)
+{
+    FILE *f = fopen(CORPUS_DIR "/expected", "r");
+    if (f == NULL) {
+        test_check(false, "capsule corpus: cannot open " CORPUS_DIR "/expected");
+        return false;
+    }
+    char line[512];
+    while (fgets(line, sizeof line, f) != NULL && expected_count < CASES_MAX) {
+        struct expectation *e = &expected[expected_count];
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        e->line = 0;
+        e->key[0] = '-';
+        e->key[1] = '\0';
+        int n = sscanf(line, "%127s %63s %u %127[^\n]", e->name, e->error, &e->line, e->key);
+        if (n >= 2)
+            expected_count++;
+    }
+    fclose(f);
+    return true;
+}
+
+static struct expectation *find_expected(const char *name)
+{
+    for (size_t i = 0; i < expected_count; i++) {
+        if (strcmp(expected[i].name, name) == 0)
+            return &expected[i];
+    }
+    return NULL;
+}
+
+struct tally {
+    const char *prefix;
+    size_t pass, fail;
+};
+
+static struct tally tallies[] = {
+    { "toml/", 0, 0 }, { "mod/", 0, 0 }, { "elf/", 0, 0 }, { "proof/", 0, 0 },
+    { "canon/", 0, 0 }, { "trust/", 0, 0 }, { "dep/", 0, 0 },
+};
+
+static void count(const char *name, bool ok)
+{
+    for (size_t i = 0; i < sizeof tallies / sizeof tallies[0]; i++) {
+        if (strncmp(name, tallies[i].prefix, strlen(tallies[i].prefix)) == 0) {
+            ok ? tallies[i].pass++ : tallies[i].fail++;
+            return;
+        }
+    }
+}
+
+static void check_generated(void)
+{
+    for (size_t i = 0; i < GENERATED_COUNT; i++) {
+        const struct generated *g = &generated[i];
+        enum capsule_error err = run_generated(g);
+        struct expectation *e = find_expected(g->name);
+        const char *got = err == CAPSULE_ERR_COUNT ? "HARNESS-ERROR" : capsule_error_name(err);
+        bool ok = e != NULL && strcmp(e->error, got) == 0;
+        if (e != NULL)
+            e->used = true;
+        if (!ok)
+            printf("FAIL capsule corpus %s: expected %s, got %s\n", g->name,
+                   e != NULL ? e->error : "(no line in expected)", got);
+        count(g->name, ok);
+    }
+}
+
+static uint8_t toml_text[TOML_DEPTH_MAX * 4096];
+static struct toml_node toml_nodes[1024];
+
+static void check_toml_case(struct expectation *e)
+{
+    static struct manifest m;
+    char path[512];
+    snprintf(path, sizeof path, CORPUS_DIR "/%s", e->name);
+    FILE *f = fopen(path, "rb");
+    static uint8_t data[65536];
+    size_t len = f != NULL ? fread(data, 1, sizeof data, f) : 0;
+    if (f != NULL)
+        fclose(f);
+    struct capsule_diag diag = { CAPSULE_OK, 0, "" };
+    enum capsule_error err = f == NULL ? CAPSULE_ERR_COUNT
+        : manifest_parse_toml(bytes_make(data, len), &m, toml_nodes, 1024,
+                              toml_text, sizeof toml_text, &diag);
+    const char *key = diag.key[0] != '\0' ? diag.key : "-";
+    bool ok = strcmp(capsule_error_name(err), e->error) == 0 && diag.line == e->line &&
+              strcmp(key, e->key) == 0;
+    e->used = true;
+    if (!ok)
+        printf("FAIL capsule corpus %s: expected %s %u %s, got %s %u %s\n", e->name,
+               e->error, e->line, e->key, f == NULL ? "(missing file)" : capsule_error_name(err),
+               diag.line, key);
+    count(e->name, ok);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && strcmp(argv[1], "--write") == 0) {
+        write_dir = argv[2];
+        mkdir(write_dir, 0755);
+    }
+    static struct manifest m;
+    fixture_manifest(&m, "hello", "1.0.0");
+    base_len = fixture_capsule(&m, 0x42, base_mod, NULL);
+    if (base_len == 0 || !load_expected())
+        return 1;
+    check_generated();
+    for (size_t i = 0; i < expected_count; i++) {
+        if (strncmp(expected[i].name, "toml/", 5) == 0)
+            check_toml_case(&expected[i]);
+    }
+    size_t orphans = 0;
+    for (size_t i = 0; i < expected_count; i++) {
+        if (!expected[i].used) {
+            printf("FAIL capsule corpus %s: in expected but no such case\n", expected[i].name);
+            orphans++;
+        }
+    }
+    size_t total = 0;
+    for (size_t i = 0; i < sizeof tallies / sizeof tallies[0]; i++) {
+        total += tallies[i].pass + tallies[i].fail;
+        test_check(tallies[i].fail == 0, "capsule corpus %s*: %zu of %zu cases refused as expected",
+                   tallies[i].prefix, tallies[i].pass, tallies[i].pass + tallies[i].fail);
+    }
+    test_check(orphans == 0 && total >= 60, "capsule corpus: %zu cases, every one listed in "
+               CORPUS_DIR "/expected", total);
+    return test_finish();
+}
