@@ -63,10 +63,13 @@ static void blake2b_count(struct blake2b_state *state, uint64_t bytes)
 }
 
 /* F (section 3.2) on one 128-byte block, with the counter already advanced;
- * `last` sets the final-block flag. m and v are the caller's scratch. */
+ * `last` sets the final-block flag. The message words go to the caller's
+ * scratch m (it may hold the key block, so the caller wipes it); the working
+ * vector v is local so that the compiler keeps it in registers. */
 static void blake2b_block(struct blake2b_state *state, uint64_t m[16],
-                          uint64_t v[16], const uint8_t *block, uint64_t last)
+                          const uint8_t *block, uint64_t last)
 {
+    uint64_t v[16];
     for (int i = 0; i < 16; i++)
         m[i] = load64_le(block + 8 * i);
     for (int i = 0; i < 8; i++) {
@@ -82,30 +85,28 @@ static void blake2b_block(struct blake2b_state *state, uint64_t m[16],
         state->h[i] ^= v[i] ^ v[i + 8];
 }
 
-/* Counts and compresses `blocks` full, non-final blocks. The scratch may
- * hold the key block, so it is wiped, once per call rather than per block. */
+/* Counts and compresses `blocks` full, non-final blocks, then wipes the
+ * message scratch (once per call rather than per block). */
 static void blake2b_compress(struct blake2b_state *state, const uint8_t *data,
                              size_t blocks)
 {
-    uint64_t m[16], v[16];
+    uint64_t m[16];
     for (; blocks > 0; blocks--, data += BLAKE2B_BLOCK_SIZE) {
         blake2b_count(state, BLAKE2B_BLOCK_SIZE);
-        blake2b_block(state, m, v, data, 0);
+        blake2b_block(state, m, data, 0);
     }
     crypto_wipe(m, sizeof(m));
-    crypto_wipe(v, sizeof(v));
 }
 
 /* Counts and compresses the buffered bytes, zero-padded, as the last block. */
 static void blake2b_compress_last(struct blake2b_state *state)
 {
-    uint64_t m[16], v[16];
+    uint64_t m[16];
     blake2b_count(state, state->buffer_len);
     __builtin_memset(state->buffer + state->buffer_len, 0,
                      BLAKE2B_BLOCK_SIZE - state->buffer_len);
-    blake2b_block(state, m, v, state->buffer, 1);
+    blake2b_block(state, m, state->buffer, 1);
     crypto_wipe(m, sizeof(m));
-    crypto_wipe(v, sizeof(v));
 }
 
 enum crypto_result blake2b_init(struct blake2b_state *state, size_t outlen,

@@ -48,32 +48,47 @@ static const uint64_t sha512_iv[8] = {
 #define LSIGMA0(x) (rotr64(x, 1) ^ rotr64(x, 8) ^ ((x) >> 7))
 #define LSIGMA1(x) (rotr64(x, 19) ^ rotr64(x, 61) ^ ((x) >> 6))
 
-/* One round; the caller rotates the roles of a..h instead of moving values. */
-#define ROUND(a, b, c, d, e, f, g, h, i)                                  \
+/* One round; the caller rotates the roles of a..h instead of moving values.
+ * W is the round's message-schedule word. */
+#define ROUND(a, b, c, d, e, f, g, h, k, W)                                \
     do {                                                                  \
-        uint64_t t1 = h + SIGMA1(e) + CH(e, f, g) + sha512_k[i] + w[i];   \
+        uint64_t t1 = h + SIGMA1(e) + CH(e, f, g) + sha512_k[k] + (W);      \
         d += t1;                                                          \
         h = t1 + SIGMA0(a) + MAJ(a, b, c);                                \
     } while (0)
 
-static void sha512_block(uint64_t h[8], uint64_t w[80], const uint8_t *block)
+/* The message schedule kept as a ring of 16 words (section 6.2.2 step 1,
+ * computed in place): W[t] = s1(W[t-2]) + W[t-7] + s0(W[t-15]) + W[t-16]. */
+#define SCHEDULE(t)                                                        \
+    (w[(t) & 15] += LSIGMA1(w[((t) - 2) & 15]) + w[((t) - 7) & 15] +      \
+                    LSIGMA0(w[((t) - 15) & 15]))
+
+/* Eight rounds starting at round r; W(t) gives the schedule word of round t. */
+#define ROUNDS8(r, W)                                                      \
+    do {                                                                  \
+        ROUND(a, b, c, d, e, f, g, hh, (r) + 0, W((r) + 0));               \
+        ROUND(hh, a, b, c, d, e, f, g, (r) + 1, W((r) + 1));               \
+        ROUND(g, hh, a, b, c, d, e, f, (r) + 2, W((r) + 2));               \
+        ROUND(f, g, hh, a, b, c, d, e, (r) + 3, W((r) + 3));               \
+        ROUND(e, f, g, hh, a, b, c, d, (r) + 4, W((r) + 4));               \
+        ROUND(d, e, f, g, hh, a, b, c, (r) + 5, W((r) + 5));               \
+        ROUND(c, d, e, f, g, hh, a, b, (r) + 6, W((r) + 6));               \
+        ROUND(b, c, d, e, f, g, hh, a, (r) + 7, W((r) + 7));               \
+    } while (0)
+
+#define LOADED(t) w[(t) & 15]
+
+static void sha512_block(uint64_t h[8], uint64_t w[16], const uint8_t *block)
 {
     for (int i = 0; i < 16; i++)
         w[i] = load64_be(block + 8 * i);
-    for (int i = 16; i < 80; i++)
-        w[i] = LSIGMA1(w[i - 2]) + w[i - 7] + LSIGMA0(w[i - 15]) + w[i - 16];
-
     uint64_t a = h[0], b = h[1], c = h[2], d = h[3];
     uint64_t e = h[4], f = h[5], g = h[6], hh = h[7];
-    for (int i = 0; i < 80; i += 8) {
-        ROUND(a, b, c, d, e, f, g, hh, i + 0);
-        ROUND(hh, a, b, c, d, e, f, g, i + 1);
-        ROUND(g, hh, a, b, c, d, e, f, i + 2);
-        ROUND(f, g, hh, a, b, c, d, e, i + 3);
-        ROUND(e, f, g, hh, a, b, c, d, i + 4);
-        ROUND(d, e, f, g, hh, a, b, c, i + 5);
-        ROUND(c, d, e, f, g, hh, a, b, i + 6);
-        ROUND(b, c, d, e, f, g, hh, a, i + 7);
+    ROUNDS8(0, LOADED);
+    ROUNDS8(8, LOADED);
+    for (int r = 16; r < 80; r += 16) {
+        ROUNDS8(r, SCHEDULE);
+        ROUNDS8(r + 8, SCHEDULE);
     }
     h[0] += a; h[1] += b; h[2] += c; h[3] += d;
     h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
@@ -84,7 +99,7 @@ static void sha512_block(uint64_t h[8], uint64_t w[80], const uint8_t *block)
  * wiped, once per call rather than per block to keep long messages fast. */
 static void sha512_compress(uint64_t h[8], const uint8_t *data, size_t blocks)
 {
-    uint64_t w[80];
+    uint64_t w[16];
     for (; blocks > 0; blocks--, data += SHA512_BLOCK_SIZE)
         sha512_block(h, w, data);
     crypto_wipe(w, sizeof(w));
