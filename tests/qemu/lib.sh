@@ -7,7 +7,9 @@
 #            grep -E PATTERN; fails when the time is up or QEMU ended first
 #   qemu_type TEXT                     types TEXT and Enter (CR) on COM1
 #   qemu_stop                          ends the boot if still running
-#   qemu_status                        waits for the boot, prints its exit status
+#   qemu_status                        waits for the boot to end and sets
+#            QEMU_STATUS to its exit status (boot.sh's; call it directly, not
+#            in $(...): only this shell can wait for the job)
 # Logs may contain CR and terminal escapes from the firmware; patterns should
 # match inside a line, not anchor at its end.
 
@@ -45,5 +47,5 @@ qemu_stop() {
 
 qemu_status() {
     wait "$QEMU_JOB"
-    echo $?
+    QEMU_STATUS=$?
 }

@@ -1,0 +1,42 @@
+#!/bin/sh
+# `make run`: boots build/nonos.img in QEMU on this terminal.
+#   q35, 512 MiB, OVMF (firmware code read-only, a private copy of the
+#   variable store in build/run/), the image as a raw disk (snapshot=on: the
+#   image file is never written), COM1 and the QEMU monitor on this terminal
+#   (-serial mon:stdio: Ctrl-A X quits, Ctrl-A C toggles the monitor).
+#   With a graphical session and a QEMU display backend (gtk or sdl) the
+#   screen opens in a window; otherwise -nographic. Emulation is TCG (what
+#   the tests use; OVMF takes about 5 s); KVM=1 asks for KVM with TCG as the
+#   fallback (opt-in: on some nested hosts /dev/kvm exists but cannot run OVMF).
+# Environment: IMAGE (default build/nonos.img), QEMU_MEMORY (default 512M),
+# KVM=1, QEMU_ARGS (extra arguments, split on spaces).
+set -eu
+cd "$(dirname "$0")/../.."
+image=${IMAGE:-build/nonos.img}
+[ -f "$image" ] || { echo "run: $image missing; run make first" >&2; exit 1; }
+ovmf_code=/usr/share/OVMF/OVMF_CODE.fd
+ovmf_vars=/usr/share/OVMF/OVMF_VARS.fd
+[ -f "$ovmf_code" ] || { echo "run: OVMF missing; run make deps" >&2; exit 1; }
+mkdir -p build/run
+[ -f build/run/OVMF_VARS.fd ] || cp "$ovmf_vars" build/run/OVMF_VARS.fd
+
+display=-nographic
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+    backends=$(qemu-system-x86_64 -display help 2>/dev/null || true)
+    case "$backends" in
+        *gtk*) display="-display gtk" ;;
+        *sdl*) display="-display sdl" ;;
+    esac
+fi
+accel="-accel tcg"
+if [ "${KVM:-0}" = 1 ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+    accel="-accel kvm -accel tcg"
+fi
+
+echo "run: booting $image (Ctrl-A X quits QEMU)"
+# shellcheck disable=SC2086
+exec qemu-system-x86_64 -machine q35 -m "${QEMU_MEMORY:-512M}" $accel \
+    -drive "if=pflash,format=raw,unit=0,readonly=on,file=$ovmf_code" \
+    -drive "if=pflash,format=raw,unit=1,file=build/run/OVMF_VARS.fd" \
+    -drive "format=raw,file=$image,snapshot=on" \
+    -serial mon:stdio $display ${QEMU_ARGS:-}

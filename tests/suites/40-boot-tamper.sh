@@ -1,0 +1,95 @@
+#!/bin/sh
+# The loader in QEMU (OVMF, q35, TCG), four boots:
+#   1. the loader test image (build/test/loader.img): the fake kernel
+#      (tests/qemu/fake_kernel.c) checks the handoff from the receiving side;
+#      its PASS/FAIL lines are passed through as boot-handoff cases;
+#   2. the real image: both parts verified and the kernel started;
+#   3. a copy of the real image whose KERNEL.ELF has one byte flipped after
+#      the build (with mtools): the loader must name the kernel, print the
+#      expected and the actual digest, never start the kernel, and power off
+#      after a key;
+#   4. the same with one byte of BUNDLE.BIN flipped.
+set -u
+. tests/qemu/lib.sh
+
+work=build/test/boot-tamper
+mkdir -p "$work"
+esp_offset=1048576 # the ESP starts at sector 2048 (tools/image/mkimage.sh)
+export MTOOLS_SKIP_CHECK=1
+
+if ! make -s -j2 build/nonos.img build/test/loader.img; then
+    echo "FAIL boot-tamper: image build failed"
+    exit 1
+fi
+cp build/nonos.img "$work/good.img"
+cp build/test/loader.img "$work/loader.img"
+trap 'qemu_stop' EXIT
+
+result() { # result STATUS NAME [REASON]
+    if [ "$1" -eq 0 ]; then echo "PASS $2"; else echo "FAIL $2: ${3:-}"; fi
+}
+has() { tr -d '\r' <"$1" | grep -aqE -- "$2"; }
+
+# flip IMAGE PATH-ON-ESP OFFSET: inverts one byte of a file inside the image.
+flip() {
+    mcopy -n -i "$1@@$esp_offset" "::$2" "$work/part" || return 1
+    byte=$(od -An -tu1 -j "$3" -N 1 "$work/part" | tr -d ' ')
+    [ -n "$byte" ] || return 1
+    printf "\\$(printf %o $((byte ^ 255)))" |
+        dd of="$work/part" bs=1 seek="$3" conv=notrunc status=none
+    mcopy -o -i "$1@@$esp_offset" "$work/part" "::$2"
+}
+
+# 1. The handoff, checked by the fake kernel.
+log=$work/loader.log
+: >"$log"
+sh tests/qemu/boot.sh "$work/loader.img" "$log" 120 >/dev/null 2>&1
+status=$?
+tr -d '\r' <"$log" | sed -n 's/^fake-kernel: \(PASS\|FAIL\) \(.*\)/\1 boot-handoff: \2/p' |
+    sed 's/^FAIL \(.*\)$/FAIL \1: fake kernel check failed (log: build\/test\/boot-tamper\/loader.log)/'
+checks=$(tr -d '\r' <"$log" | grep -c '^fake-kernel: PASS')
+result $(( status == 33 && checks >= 16 ? 0 : 1 )) "boot-handoff: fake kernel verdict" \
+    "QEMU status $status (33 = all passed), $checks checks passed (log: $log)"
+
+# 2. The real image passes the check and the kernel starts.
+log=$work/good.log
+qemu_start "$work/good.img" "$log" 120
+if qemu_wait_for "$log" 'boot: entry' 110; then found=0; else found=1; fi
+qemu_stop
+kernel_sha=$(sha256sum build/kernel/nonos-kernel.elf | cut -c1-64)
+has "$log" "loader: kernel: [0-9]+ bytes, sha256 $kernel_sha" && has "$log" 'loader: kernel verified' &&
+    has "$log" 'loader: bundle verified' && has "$log" 'entering the kernel'
+result $(( found || $? )) "boot-tamper: untampered image verified and the kernel started" \
+    "no verification or kernel entry (log: $log)"
+
+# 3 and 4: one byte flipped in a part; the loader must refuse it.
+refused() { # refused NAME ESP-PATH OFFSET PART
+    image=$work/$1.img log=$work/$1.log
+    cp build/nonos.img "$image"
+    if ! flip "$image" "$2" "$3"; then
+        result 1 "boot-tamper: $1" "could not alter $2 in the image"
+        return
+    fi
+    expected=$(mcopy -n -i "build/nonos.img@@$esp_offset" "::$2" - | sha256sum | cut -c1-64)
+    actual=$(sha256sum "$work/part" | cut -c1-64)
+    export SERIAL_INPUT=$work/$1.in
+    qemu_start "$image" "$log" 120
+    qemu_wait_for "$log" 'press a key to power off' 110
+    sleep 1
+    qemu_type x
+    start=$(date +%s)
+    qemu_status
+    status=$QEMU_STATUS
+    unset SERIAL_INPUT
+    has "$log" "loader: REFUSED: $4 digest mismatch" &&
+        has "$log" "the $4 does not match the digest built into this loader" &&
+        has "$log" "expected sha256 $expected" && has "$log" "actual   sha256 $actual"
+    result $? "boot-tamper: $1: loader names the $4 and both digests" "refusal missing (log: $log)"
+    ! has "$log" 'entering the kernel|boot: entry|kernel alive|nonos>'
+    result $? "boot-tamper: $1: the kernel never started" "kernel output in $log"
+    [ "$status" -eq 0 ] && [ $(( $(date +%s) - start )) -le 30 ]
+    result $? "boot-tamper: $1: powers off after a key" "QEMU status $status (log: $log)"
+}
+kernel_size=$(wc -c <build/kernel/nonos-kernel.elf)
+refused kernel /NONOS/KERNEL.ELF $((kernel_size / 2)) kernel
+refused bundle /NONOS/BUNDLE.BIN 0 bundle
