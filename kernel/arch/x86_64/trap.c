@@ -13,6 +13,7 @@
 #include "kernel/arch/x86_64/lapic.h"
 #include "kernel/arch/x86_64/panic_report.h"
 #include "kernel/lib/print.h"
+#include "kernel/mm/vm.h"
 #include "kernel/sched/thread.h"
 
 #include <stddef.h>
@@ -132,6 +133,9 @@ void exception_report(const struct trap_frame *frame, uint64_t cr2)
             thread ? thread_name(thread) : "(boot)");
     if (frame->vector == VECTOR_PAGE_FAULT)
         page_fault_decode(frame->error_code, cr2);
+    if (frame->rsp >= 0xffff800000000000ull && !(vm_query(frame->rsp) & 1))
+        kprintf("  rsp %016lx is unmapped: kernel stack overflow into a guard page?\n",
+                frame->rsp);
     trap_report(frame);
 }
 
