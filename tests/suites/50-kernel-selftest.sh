@@ -1,84 +1,54 @@
 #!/bin/sh
-# In-kernel tests: boots the real image (build/nonos.img) once in QEMU (OVMF,
-# q35, TCG, -nographic), waits for the nonos> prompt on serial, types
-# `selftest`, passes the kernel's PASS/FAIL lines through, checks the
-# kernel's closing "selftest: N passed, M failed" line against them, then
-# types `poweroff`. The CPU model has SMEP and SMAP so those tests bite
-# (KERNEL_SELFTEST_CPU overrides it, e.g. qemu64 to check their absence).
-# A panic, a missing summary or a timeout is a FAIL with the log tail.
+# In-kernel tests: boots the real image (build/nonos.img) once with helper
+# BOOT's harness (tests/qemu/boot.sh: OVMF, q35, TCG, headless, snapshot
+# disk), waits for the nonos> prompt on COM1, types `selftest`, passes the
+# kernel's PASS/FAIL lines through, checks the kernel's closing
+# "selftest: N passed, M failed" line against them, then types `poweroff`
+# and expects QEMU to end (ACPI S5, exit status 0).
+# The CPU model has SMEP and SMAP so those tests bite; KERNEL_SELFTEST_CPU
+# overrides it (e.g. qemu64, to check the tests' no-SMEP/SMAP branch).
+# A panic, a missing summary or a timeout is a FAIL with the serial log tail.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
+. tests/qemu/lib.sh
 
 cpu=${KERNEL_SELFTEST_CPU:-qemu64,+smep,+smap}
 dir=build/test/kernel-selftest
-serial=$dir/serial.log
-input=$dir/input
-qemu_pid=
+log=$dir/serial.log
+SERIAL_INPUT=$dir/serial.in
+export SERIAL_INPUT
 
 fail() {
     echo "FAIL $1: $2"
-    if [ -f "$serial" ]; then
-        echo "--- serial log tail ($serial) ---"
-        tr -d '\r' <"$serial" | tail -n 40
-    fi
-    [ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null
+    echo "--- serial log tail ($log) ---"
+    tr -d '\r' <"$log" | tail -n 40
+    qemu_stop
     exit 1
 }
 
-# wait_for <extended regex> <seconds>: true once the serial log matches.
-wait_for() {
-    waited=0
-    while [ "$waited" -lt $(( $2 * 5 )) ]; do
-        tr -d '\r' <"$serial" | grep -Eq "$1" && return 0
-        tr -d '\r' <"$serial" | grep -q 'PANIC' && return 1
-        kill -0 "$qemu_pid" 2>/dev/null || return 1
-        sleep 0.2
-        waited=$((waited + 1))
-    done
-    return 1
-}
-
-make -s build/nonos.img || fail kernel_selftest_build "make build/nonos.img failed"
+make -s build/nonos.img || { echo "FAIL kernel_selftest_build: make build/nonos.img failed"; exit 1; }
 mkdir -p "$dir"
-rm -f "$input" "$serial"
-mkfifo "$input" || fail kernel_selftest_setup "mkfifo failed"
-cp /usr/share/OVMF/OVMF_VARS.fd "$dir/vars.fd" || fail kernel_selftest_setup "no OVMF"
+qemu_start build/nonos.img "$log" 150 -cpu "$cpu"
 
-qemu-system-x86_64 -machine q35 -cpu "$cpu" -m 256M -nographic -no-reboot \
-    -drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE.fd \
-    -drive if=pflash,format=raw,file="$dir/vars.fd" \
-    -drive format=raw,file=build/nonos.img,snapshot=on \
-    -serial stdio -monitor none \
-    -device isa-debug-exit,iobase=0xf4,iosize=0x04 <"$input" >"$serial" 2>&1 &
-qemu_pid=$!
-exec 3>"$input"
+qemu_wait_for "$log" 'nonos> ' 90 || fail kernel_selftest_boot "no nonos> prompt within 90 s"
+qemu_wait_for "$log" 'PANIC' 0 && fail kernel_selftest_boot "panic during boot"
+qemu_type selftest
+qemu_wait_for "$log" '^selftest: [0-9]+ passed, [0-9]+ failed|PANIC' 90 ||
+    fail kernel_selftest_run "no selftest summary within 90 s (hang?)"
+qemu_wait_for "$log" 'PANIC' 0 && fail kernel_selftest_run "kernel panic during selftest"
 
-wait_for '^nonos> ' 90 || fail kernel_selftest_boot "no nonos> prompt within 90 s"
-printf 'selftest\n' >&3
-wait_for '^selftest: [0-9]+ passed, [0-9]+ failed' 90 ||
-    fail kernel_selftest_run "no selftest summary (panic, hang or timeout)"
-printf 'poweroff\n' >&3
-
-lines=$(tr -d '\r' <"$serial" | grep -E '^(PASS|FAIL) ')
+lines=$(tr -d '\r' <"$log" | grep -aE '^(PASS|FAIL) ')
 echo "$lines"
-summary=$(tr -d '\r' <"$serial" | grep -E '^selftest: [0-9]+ passed, [0-9]+ failed' | tail -n 1)
+summary=$(tr -d '\r' <"$log" | grep -aE '^selftest: [0-9]+ passed, [0-9]+ failed' | tail -n 1)
 echo "$summary"
 passed=$(echo "$lines" | grep -c '^PASS ')
 failed=$(echo "$lines" | grep -c '^FAIL ')
 [ "$summary" = "selftest: $passed passed, $failed failed" ] ||
     fail kernel_selftest_summary "summary '$summary' does not match $passed PASS / $failed FAIL lines"
-[ "$passed" -ge 14 ] || fail kernel_selftest_count "only $passed tests ran, expected at least 14"
+[ "$passed" -ge 14 ] || fail kernel_selftest_count "only $passed tests passed, expected at least 14"
 
-# poweroff should end QEMU; give it a few seconds, then stop it.
-waited=0
-while kill -0 "$qemu_pid" 2>/dev/null && [ "$waited" -lt 50 ]; do
-    sleep 0.2
-    waited=$((waited + 1))
-done
-if kill -0 "$qemu_pid" 2>/dev/null; then
-    kill "$qemu_pid"
-    echo "FAIL kernel_selftest_poweroff: QEMU still running 10 s after poweroff"
-    exit 1
-fi
-exec 3>&-
+qemu_type poweroff
+qemu_status
+[ "$QEMU_STATUS" -eq 0 ] ||
+    fail kernel_selftest_poweroff "QEMU ended with status $QEMU_STATUS after poweroff (124: timeout)"
 [ "$failed" -eq 0 ]
