@@ -264,9 +264,9 @@ __attribute__((noreturn)) static void finish(struct loader *loader, struct hando
 efi_status handoff_start_kernel(struct loader *loader)
 {
     static struct handoff h;
-    uint32_t count;
-    uint64_t map_size;
-    if (loader->framebuffer.format != BOOT_PIXEL_NONE)
+    uint32_t count = 0;
+    uint64_t map_size = 0;
+    if (loader->framebuffer.format != BOOT_PIXEL_NONE && loader->claim_count < LOADER_MAX_CLAIMS)
         loader->claims[loader->claim_count++] = (struct memory_claim){
             loader->framebuffer.base, loader->framebuffer.size, BOOT_MEMORY_FRAMEBUFFER
         };

@@ -52,8 +52,15 @@ efi_status EFIAPI efi_main(efi_handle image, struct efi_system_table *system);
 efi_status loader_allocate(struct loader *loader, uint64_t bytes, uint32_t claim_type,
                            uint8_t **memory);
 
-/* Prints "loader: error: <what> (<status>)" and returns status. */
-efi_status loader_error(const char *what, efi_status status);
+/* Prints "loader: error: <what> (EFI status <status>)". */
+void loader_print_error(const char *what, efi_status status);
+
+/* loader_print_error, then returns status: `return loader_error(...)`. */
+static inline efi_status loader_error(const char *what, efi_status status)
+{
+    loader_print_error(what, status);
+    return status;
+}
 
 /* Reads \NONOS\<name> from the volume the loader was started from into
  * claimed boot-data pages. Files larger than max_size are refused. */

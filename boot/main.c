@@ -23,14 +23,13 @@ static const struct efi_guid graphics_guid = EFI_GRAPHICS_OUTPUT_PROTOCOL_GUID;
 static const struct efi_guid rng_guid = EFI_RNG_PROTOCOL_GUID;
 static const struct efi_guid acpi20_guid = EFI_ACPI_20_TABLE_GUID;
 
-efi_status loader_error(const char *what, efi_status status)
+void loader_print_error(const char *what, efi_status status)
 {
     console_write("loader: error: ");
     console_write(what);
     console_write(" (EFI status ");
     console_write_hex(status);
     console_write(")\n");
-    return status;
 }
 
 efi_status loader_allocate(struct loader *loader, uint64_t bytes, uint32_t claim_type,
@@ -76,7 +75,7 @@ static void measure(struct loader *loader, const char *name, const struct loaded
                     const uint8_t digest[32])
 {
     struct boot_measurement *m = &loader->measurements[loader->measurement_count++];
-    for (int i = 0; name[i] && i < BOOT_MEASUREMENT_NAME_SIZE - 1; i++)
+    for (int i = 0; i < BOOT_MEASUREMENT_NAME_SIZE - 1 && name[i]; i++)
         m->name[i] = name[i];
     m->size = file->size;
     __builtin_memcpy(m->sha256, digest, 32);
@@ -200,7 +199,6 @@ efi_status EFIAPI efi_main(efi_handle image, struct efi_system_table *system)
                 boot_expected_bundle_sha256, &loader.bundle_file);
     load_kernel(&loader);
     find_platform(&loader);
-    efi_status status = handoff_start_kernel(&loader);
+    (void)handoff_start_kernel(&loader); /* returns only on failure */
     refuse(&loader, "could not hand over to the kernel");
-    return status;
 }
