@@ -9,6 +9,12 @@ $(BUILD)/tests/kernel/format_test: $(BUILD)/host-san/tests/kernel/format_test.o 
 	@mkdir -p $(@D)
 	$(CC) -fsanitize=address,undefined $^ -o $@
 
+# The framebuffer console with vm_map_mmio replaced by the test (a heap buffer).
+$(BUILD)/tests/kernel/framebuffer_test: $(BUILD)/host-san/tests/kernel/framebuffer_test.o \
+		$(call objs,host-san,kernel/console/framebuffer.c kernel/console/font.c)
+	@mkdir -p $(@D)
+	$(CC) -fsanitize=address,undefined $^ -o $@
+
 $(BUILD)/tests/kernel/acpi_test: $(BUILD)/host-san/tests/kernel/acpi_test.o \
 		$(call objs,host-san,$(KERNEL_ACPI_SRCS))
 	@mkdir -p $(@D)

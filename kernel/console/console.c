@@ -49,11 +49,21 @@ void console_write_locked(const char *text, size_t len)
         framebuffer_put(text[i]);
 }
 
+/* Long output (the `log` command writes up to 16 KiB) goes out in chunks,
+ * so interrupts are never off for longer than one chunk takes: at 115200
+ * baud a whole log would otherwise hold them off for over a second. */
+#define WRITE_CHUNK 128
+
 void console_write(const char *text, size_t len)
 {
-    bool state = console_lock();
-    console_write_locked(text, len);
-    console_unlock(state);
+    while (len > 0) {
+        size_t chunk = len < WRITE_CHUNK ? len : WRITE_CHUNK;
+        bool state = console_lock();
+        console_write_locked(text, chunk);
+        console_unlock(state);
+        text += chunk;
+        len -= chunk;
+    }
 }
 
 void console_printf(const char *fmt, ...)

@@ -2,8 +2,9 @@
  * COM1 and the PS/2 keyboard, both polled.
  *
  * console_write and kprintf (kernel/lib/print.h) serialize on one lock
- * (interrupts off: the kernel runs on one CPU), so lines from different
- * threads never interleave within one call. console_write does NOT go into
+ * (interrupts off: the kernel runs on one CPU). A kprintf call is written
+ * whole; console_write takes the lock per 128-byte chunk, so another
+ * thread's kprintf may appear between chunks of a long console_write. console_write does NOT go into
  * the kernel log: the shell prints its answers with it, so that `log` shows
  * kernel messages rather than its own earlier output. */
 #ifndef NONOS_CONSOLE_CONSOLE_H

@@ -1,16 +1,19 @@
 #!/bin/sh
 # The kernel's portable parts on Linux under ASan + UBSan: ksnprintf (against
-# the C library's snprintf), the log ring, PS/2 decoding, the ACPI table
+# the C library's snprintf), the log ring, PS/2 decoding, the framebuffer
+# console and font (over a heap buffer standing in for the framebuffer), the ACPI table
 # parser (synthetic tables, every error case, the committed fuzz corpus with
 # its expected results) and a 10-second fuzz smoke run of the ACPI parser.
 set -u
 status=0
 if ! make -s -j2 build/tests/kernel/format_test build/tests/kernel/acpi_test \
+        build/tests/kernel/framebuffer_test \
         build/fuzz/tests/fuzz/fuzz_acpi; then
     echo "FAIL kernel host tests: build failed"
     exit 1
 fi
 build/tests/kernel/format_test || status=1
+build/tests/kernel/framebuffer_test || status=1
 build/tests/kernel/acpi_test || status=1
 build/tests/kernel/acpi_test --check-corpus tests/corpus/acpi || status=1
 

@@ -1,0 +1,162 @@
+/* Host tests of the framebuffer text console (kernel/console/framebuffer.c)
+ * and the font, under ASan + UBSan. vm_map_mmio is replaced by a function
+ * that hands out a heap buffer of exactly the mapped size, so any pixel
+ * written outside the framebuffer is an ASan error. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel/console/font.h"
+#include "kernel/console/framebuffer.h"
+#include "kernel/mm/vm.h"
+#include "tests/host/test.h"
+
+static uint8_t *mapped;
+static uint64_t mapped_size;
+static int map_calls;
+
+void *vm_map_mmio(uint64_t phys, uint64_t size, unsigned flags)
+{
+    (void)phys;
+    (void)flags;
+    map_calls++;
+    free(mapped);
+    mapped = malloc(size);
+    mapped_size = size;
+    memset(mapped, 0xab, size); /* not black: init must clear it */
+    return mapped;
+}
+
+#define WIDTH 64  /* 8 columns */
+#define HEIGHT 48 /* 3 rows */
+#define PITCH 70
+
+static struct boot_framebuffer mode(void)
+{
+    struct boot_framebuffer fb = { 0x80000000ull, (uint64_t)PITCH * HEIGHT * 4, WIDTH, HEIGHT,
+                                   PITCH, BOOT_PIXEL_BGRX };
+    return fb;
+}
+
+static uint32_t pixel(uint32_t x, uint32_t y)
+{
+    uint32_t value;
+    memcpy(&value, mapped + ((uint64_t)y * PITCH + x) * 4, 4);
+    return value;
+}
+
+/* True when cell (column, row) shows glyph c (cursor rows excluded). */
+static bool cell_shows(uint32_t column, uint32_t row, char c)
+{
+    const uint8_t *glyph = font_glyphs[(unsigned char)c - FONT_FIRST];
+    for (uint32_t y = 0; y < FONT_HEIGHT - 2; y++) {
+        for (uint32_t x = 0; x < FONT_WIDTH; x++) {
+            bool on = pixel(column * 8 + x, row * 16 + y) != 0;
+            if (on != ((glyph[y] & (0x80u >> x)) != 0))
+                return false;
+        }
+    }
+    return true;
+}
+
+static void put_string(const char *s)
+{
+    while (*s != '\0')
+        framebuffer_put(*s++);
+}
+
+static void test_modes_refused(void)
+{
+    struct boot_framebuffer fb = mode();
+    int refused = 0, calls = map_calls;
+    fb.size -= 4;
+    refused += !framebuffer_init(&fb);
+    fb = mode();
+    fb.format = 7;
+    refused += !framebuffer_init(&fb);
+    fb = mode();
+    fb.pixels_per_scanline = WIDTH - 1;
+    refused += !framebuffer_init(&fb);
+    fb = mode();
+    fb.pixels_per_scanline = 0x80000000u; /* pitch * height * 4 overflows 32 bits, not 64 */
+    fb.height = 0x80000000u;
+    fb.size = UINT64_MAX;
+    refused += !framebuffer_init(&fb); /* 2^31 * 2^31 * 4 = 2^64: overflow */
+    fb = mode();
+    fb.base = 0;
+    refused += !framebuffer_init(&fb);
+    fb = mode();
+    fb.width = 4;
+    refused += !framebuffer_init(&fb);
+    test_check(refused == 6 && map_calls == calls && !framebuffer_present(),
+               "framebuffer: 6 bad modes refused before anything is mapped");
+}
+
+static void test_text(void)
+{
+    struct boot_framebuffer fb = mode();
+    bool ok = framebuffer_init(&fb);
+    bool cleared = true;
+    for (uint32_t y = 0; y < HEIGHT - 16; y++)
+        for (uint32_t x = 8; x < WIDTH; x++)
+            cleared = cleared && pixel(x, y) == 0;
+    test_check(ok && mapped_size == (uint64_t)PITCH * HEIGHT * 4 && cleared,
+               "framebuffer: a good mode is mapped and cleared");
+
+    put_string("Hi!\n~\tx");
+    test_check(cell_shows(0, 0, 'H') && cell_shows(1, 0, 'i') && cell_shows(2, 0, '!') &&
+               cell_shows(0, 1, '~') && cell_shows(1, 1, ' ') && cell_shows(7, 1, ' ') &&
+               cell_shows(0, 2, 'x'),
+               "framebuffer: glyphs land in their cells; newline and tab move the cursor");
+    /* The cursor underline sits under the next cell (column 1, row 2). */
+    test_check(pixel(8, 2 * 16 + 15) != 0 && pixel(0, 2 * 16 + 15) == 0,
+               "framebuffer: underline cursor at the next position");
+
+    put_string("\b\by");
+    test_check(cell_shows(0, 2, 'y'), "framebuffer: backspace moves back, never before column 0");
+
+    put_string("\nabc"); /* past the last row: scrolls */
+    test_check(cell_shows(0, 0, '~') && cell_shows(0, 1, 'y') && cell_shows(0, 2, 'a') &&
+               cell_shows(2, 2, 'c'),
+               "framebuffer: writing past the last row scrolls the text up");
+
+    put_string("0123456789"); /* wraps at 8 columns and scrolls again */
+    test_check(cell_shows(0, 1, 'a') && cell_shows(3, 1, '0') && cell_shows(7, 1, '4') &&
+               cell_shows(0, 2, '5') && cell_shows(4, 2, '9'),
+               "framebuffer: long lines wrap at the last column");
+
+    uint64_t wiped = framebuffer_wipe();
+    bool black = true;
+    for (uint64_t i = 0; i < mapped_size; i++)
+        black = black && mapped[i] == 0;
+    test_check(wiped == mapped_size && black, "framebuffer: wipe zeroes all %llu bytes",
+               (unsigned long long)mapped_size);
+}
+
+static void test_font(void)
+{
+    int empty = 0, outside = 0;
+    for (int g = 0; g < FONT_GLYPH_COUNT; g++) {
+        uint8_t any = 0;
+        for (int y = 0; y < FONT_HEIGHT; y++) {
+            any |= font_glyphs[g][y];
+            if (font_glyphs[g][y] & 0x83) /* columns 0, 6, 7 separate characters */
+                outside++;
+        }
+        if (any == 0 && g != 0)
+            empty++;
+    }
+    test_check(empty == 0 && outside == 0,
+               "font: %d glyphs, all but space drawn, none touches the spacing columns",
+               FONT_GLYPH_COUNT);
+}
+
+int main(void)
+{
+    test_modes_refused();
+    test_text();
+    test_font();
+    free(mapped);
+    return test_finish();
+}
