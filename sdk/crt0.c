@@ -3,8 +3,8 @@
  * before a call), clears rbp so that stack walks end here, calls main and
  * hands the status to nonos_exit. Linked first into every payload by
  * `nonos-capsule build`. */
-#include "nonos/capsule.h"
-#include "nonos/syscall.h"
+#include "include/nonos/capsule.h" /* relative: builds without -I */
+#include "include/nonos/syscall.h"
 
 __attribute__((naked, noreturn, used)) void _start(void);
 

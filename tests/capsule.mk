@@ -18,16 +18,23 @@ capsule-tests: $(CAPSULE_TEST_BIN)/test_capsule $(CAPSULE_TEST_BIN)/corpus capsu
 FUZZ_SECONDS ?= 60
 CAPSULE_FUZZ_LIB_SRCS := $(CAPSULE_SRCS) $(CAPSULE_CRYPTO_SRCS)
 CAPSULE_FUZZERS := toml canonical container
+# Seeds: the TOML corpus files, and the generated corpus (valid and tampered
+# .mod files, canonical manifests) that `corpus --write` saves.
+CAPSULE_SEEDS := $(BUILD)/fuzz/capsule-seeds
+CAPSULE_SEEDS_toml := tests/corpus/capsule/toml
+CAPSULE_SEEDS_canonical := $(CAPSULE_SEEDS)/canonical
+CAPSULE_SEEDS_container := $(CAPSULE_SEEDS)/container
 
 define capsule_fuzzer
 $(BUILD)/fuzz/tests/fuzz/fuzz_$(1): $(call objs,fuzz,tests/fuzz/fuzz_$(1).c $(CAPSULE_FUZZ_LIB_SRCS))
 	$$(CC) -fsanitize=fuzzer,address,undefined $$^ -o $$@
 
 .PHONY: fuzz-$(1)
-fuzz-$(1): $(BUILD)/fuzz/tests/fuzz/fuzz_$(1)
-	@mkdir -p $(BUILD)/fuzz/corpus-$(1)
+fuzz-$(1): $(BUILD)/fuzz/tests/fuzz/fuzz_$(1) $(CAPSULE_TEST_BIN)/corpus
+	@mkdir -p $(BUILD)/fuzz/corpus-$(1) $(CAPSULE_SEEDS)
+	@$(CAPSULE_TEST_BIN)/corpus --write $(CAPSULE_SEEDS) >/dev/null
 	$(BUILD)/fuzz/tests/fuzz/fuzz_$(1) -max_total_time=$$(FUZZ_SECONDS) -max_len=20000 \
-	    $(BUILD)/fuzz/corpus-$(1) tests/fuzz/seeds/$(1)
+	    -timeout=10 $(BUILD)/fuzz/corpus-$(1) $(CAPSULE_SEEDS_$(1))
 endef
 $(foreach f,$(CAPSULE_FUZZERS),$(eval $(call capsule_fuzzer,$(f))))
 FUZZ_TARGETS += fuzz-toml fuzz-canonical fuzz-container

@@ -411,7 +411,7 @@ static enum capsule_error parse_header(struct parser *ps)
     if (peek(ps, 0) == '[')
         return fail_here(ps, CAPSULE_ERR_TOML_ARRAY_TABLE);
     skip_whitespace(ps);
-    struct key key;
+    struct key key = { 0 };
     enum capsule_error err = parse_key(ps, &key);
     if (err != CAPSULE_OK)
         return err;
@@ -461,7 +461,7 @@ static enum capsule_error dotted_step(struct parser *ps, size_t *t,
 
 static enum capsule_error parse_keyval(struct parser *ps, size_t table)
 {
-    struct key key;
+    struct key key = { 0 };
     enum capsule_error err = parse_key(ps, &key);
     if (err != CAPSULE_OK)
         return err;
@@ -662,7 +662,7 @@ static enum capsule_error parse_scalar_or_nested(struct parser *ps, size_t paren
 static enum capsule_error parse_value(struct parser *ps, size_t parent,
                                       struct bytes key)
 {
-    size_t index;
+    size_t index = 0;
     enum capsule_error err = new_node(ps, parent, TOML_STRING, key, &index);
     if (err != CAPSULE_OK)
         return err;
@@ -719,7 +719,7 @@ enum capsule_error toml_parse(struct toml_document *doc, struct bytes input,
     };
     if (diag != NULL)
         capsule_diag_set(diag, CAPSULE_OK, 0, NULL, 0);
-    size_t root;
+    size_t root = 0;
     enum capsule_error err = check_utf8(&ps, input);
     if (err == CAPSULE_OK)
         err = new_node(&ps, 0, TOML_TABLE, bytes_make(NULL, 0), &root);

@@ -68,7 +68,7 @@ bool project_manifest(const char *dir, struct manifest *m)
         !file_read(path, TOOL_TOML_MAX, &data, &len))
         return false;
     uint8_t *text = malloc(len + 1);
-    struct capsule_diag diag;
+    struct capsule_diag diag = { CAPSULE_OK, 0, "" };
     enum capsule_error err = text == NULL ? CAPSULE_ERR_TOML_TOO_LARGE
         : manifest_parse_toml(bytes_make(data, len), m, nodes, 4096, text, len + 1, &diag);
     free(text);
