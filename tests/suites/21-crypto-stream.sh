@@ -3,7 +3,8 @@
 # AEADs and the random generator. RFC 8439 and XChaCha draft vectors, all
 # Wycheproof AEAD vectors, differential tests against libsodium (100,000
 # random inputs per primitive, plus the portable core alone), random
-# generator behaviour and a fuzz smoke run, all under ASan + UBSan; plus a
+# generator behaviour and a fuzz smoke run, all under ASan + UBSan; a
+# valgrind constant-time check (ctgrind) of both ChaCha20 paths; plus a
 # check that the sources build freestanding without libc.
 set -u
 status=0
@@ -64,6 +65,36 @@ $bin/stream_differential 100000 "$seed" || status=1
 STREAM_VARIANT="portable core: " $bin/stream_differential_scalar 20000 "$seed" || status=1
 
 $bin/stream_random || status=1
+
+# Constant time (ctgrind): secrets marked undefined, valgrind reports any
+# branch or address that depends on them; the "leaky" control must be caught.
+ct_work=build/test-work/stream-ct
+mkdir -p "$ct_work"
+for variant in host-ct-stream host-ct-stream-scalar; do
+    program=build/$variant/tests/crypto/stream_ct
+    label=$([ "$variant" = host-ct-stream ] && echo "vector path" || echo "portable core")
+    if ! command -v valgrind >/dev/null || ! make -s -j2 "$program"; then
+        echo "FAIL stream constant-time ($label): valgrind missing or build failed"
+        status=1
+        continue
+    fi
+    for operation in chacha20 xchacha20 aead-encrypt xaead-encrypt random leaky; do
+        log="$ct_work/$variant-$operation.log"
+        valgrind -q --error-exitcode=1 "$program" "$operation" >"$log" 2>&1
+        result=$?
+        if [ "$operation" = leaky ]; then
+            if [ "$result" -eq 1 ] && grep -q 'uninitialised value' "$log"; then
+                echo "PASS stream constant-time ($label): the leaky control is caught"
+            else
+                echo "FAIL stream constant-time ($label): leaky control not reported (log: $log)"
+            fi
+        elif [ "$result" -eq 0 ]; then
+            echo "PASS stream constant-time ($label) $operation: no secret-dependent branch or index"
+        else
+            echo "FAIL stream constant-time ($label) $operation: valgrind report or status $result (log: $log)"
+        fi
+    done
+done
 
 # Fuzz smoke run: 10 seconds of AEAD open on fresh inputs must not crash.
 smoke=build/fuzz/corpus/aead-smoke
