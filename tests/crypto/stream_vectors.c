@@ -354,6 +354,27 @@ static void test_aead_contract(void)
     test_check(ok, "aead contract: buffer sizes, short input, empty message, in place");
 }
 
+/* In place over every path: eight-block groups, single blocks and a tail
+ * (4096 + 64 * 3 + 21 bytes), against the same call out of place. */
+static void test_in_place_long(void)
+{
+    static uint8_t data[4309], copy[4309], expected[4309];
+    for (size_t i = 0; i < sizeof data; i++)
+        data[i] = (uint8_t)(i * 7 + 1);
+    memcpy(copy, data, sizeof data);
+    memset(key, 5, 32);
+    memset(nonce, 6, 24);
+    bool ok = chacha20_xor(expected, data, sizeof data, key, nonce, 3) == CRYPTO_OK &&
+              chacha20_xor(copy, copy, sizeof copy, key, nonce, 3) == CRYPTO_OK &&
+              memcmp(copy, expected, sizeof copy) == 0;
+    ok = ok && xchacha20_xor(expected, data, sizeof data, key, nonce, 0) == CRYPTO_OK;
+    memcpy(copy, data, sizeof data);
+    ok = ok && xchacha20_xor(copy, copy, sizeof copy, key, nonce, 0) == CRYPTO_OK &&
+         memcmp(copy, expected, sizeof copy) == 0;
+    test_check(ok, "chacha20 and xchacha20 in place on %zu bytes equal out of place",
+               sizeof data);
+}
+
 int main(void)
 {
     test_blocks();
@@ -364,5 +385,6 @@ int main(void)
     test_hchacha();
     test_counter_limit();
     test_aead_contract();
+    test_in_place_long();
     return test_finish();
 }
