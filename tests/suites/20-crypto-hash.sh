@@ -34,6 +34,16 @@ done
 make -s -j2 $bin/hash_vectors || { echo "FAIL hash test build"; exit 1; }
 $bin/hash_vectors || status=1
 
+# Same vectors, library compiled with general registers only (kernel style).
+gro=build/host-gro/tests/crypto/hash_vectors
+if ! make -s -j2 $gro; then
+    echo "FAIL general-registers build of the hash sources"
+    status=1
+else
+    $gro > build/test-logs/hash-vectors-gro.txt || status=1
+    sed 's/^\(PASS\|FAIL\) /\1 general-regs build: /' build/test-logs/hash-vectors-gro.txt
+fi
+
 # Wycheproof: JSON to one line per vector, "-" for empty byte strings.
 vectors="$(cd .. && pwd)/shared/vectors/wycheproof"
 if [ ! -d "$vectors" ]; then
