@@ -46,3 +46,13 @@ fuzz-boot-elf: $(BUILD)/fuzz/tests/fuzz/fuzz_boot_elf $(BUILD)/test/fake-kernel.
 fuzz-boot-memory-map: $(BUILD)/fuzz/tests/fuzz/fuzz_boot_memory_map
 	@mkdir -p $(BUILD)/fuzz/corpus/boot-memory-map
 	$< -max_total_time=$(FUZZ_SECONDS) -max_len=8192 $(BUILD)/fuzz/corpus/boot-memory-map
+
+# docs/console.png: the console at the prompt, from the real image.
+.PHONY: screenshot
+screenshot: $(IMAGE)
+	sh tests/qemu/screenshot.sh $(IMAGE) docs/console.png
+
+BENCH_TARGETS += bench-boot
+.PHONY: bench-boot
+bench-boot: $(IMAGE)
+	@BUNDLE_FILE=$(BUNDLE_FILE) sh tests/qemu/bench-boot.sh

@@ -1,0 +1,58 @@
+#!/bin/sh
+# `make bench-boot` (a benchmark, not a test): boot figures of build/nonos.img.
+#   1. wall time from QEMU start to the loader banner and to the `nonos>`
+#      prompt (TCG, as `make run` and the tests use it; depends on the host
+#      and its load);
+#   2. instructions, from a second boot with -icount shift=0,sleep=off
+#      -rtc clock=vm, where the guest TSC counts retired instructions from
+#      reset: reset -> loader start and loader start -> handoff (the loader's
+#      "tsc at start/at handoff" line), kernel entry -> prompt (the kernel's
+#      "boot: entry tsc=" and "boot: prompt tsc=" lines);
+#   3. sizes of the kernel ELF, the loader, the bundle and the image.
+# Targets (issue 2): kernel entry -> prompt under 20 million instructions,
+# kernel ELF under 512 KiB.
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+. tests/qemu/lib.sh
+image=build/nonos.img
+work=build/bench-boot
+mkdir -p "$work"
+trap 'qemu_stop' EXIT
+
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+tsc() { tr -d '\r' <"$1" | sed -n "s/.*$2\([0-9][0-9]*\).*/\1/p" | head -n 1; }
+verdict() { if [ "$1" -lt "$2" ]; then echo "met"; else echo "MISSED"; fi; }
+
+log=$work/wall.log
+start=$(now)
+qemu_start "$image" "$log" 300
+qemu_wait_for "$log" 'NONOS loader' 290 || { echo "bench-boot: no loader banner (log: $log)"; exit 1; }
+loader=$(now)
+qemu_wait_for "$log" 'nonos> ' 290 || { echo "bench-boot: no prompt (log: $log)"; exit 1; }
+prompt=$(now)
+qemu_stop
+echo "bench-boot: wall time (TCG): QEMU start -> loader $(elapsed "$start" "$loader") s, -> nonos> prompt $(elapsed "$start" "$prompt") s"
+
+log=$work/icount.log
+qemu_start "$image" "$log" 900 -icount shift=0,sleep=off -rtc clock=vm
+qemu_wait_for "$log" 'nonos> ' 890 || { echo "bench-boot: no prompt under icount (log: $log)"; exit 1; }
+qemu_stop
+loader_start=$(tsc "$log" 'loader: tsc at start ')
+loader_end=$(tsc "$log" 'at handoff ')
+entry=$(tsc "$log" 'boot: entry tsc=')
+prompt=$(tsc "$log" 'boot: prompt tsc=')
+if [ -z "$loader_start" ] || [ -z "$loader_end" ] || [ -z "$entry" ] || [ -z "$prompt" ]; then
+    echo "bench-boot: TSC lines missing (log: $log)"
+    exit 1
+fi
+kernel_instructions=$((prompt - entry))
+echo "bench-boot: instructions (-icount shift=0): reset -> loader $loader_start," \
+    "loader $((loader_end - loader_start)), handoff -> kernel entry $((entry - loader_end))," \
+    "kernel entry -> prompt $kernel_instructions (target < 20000000: $(verdict "$kernel_instructions" 20000000))"
+
+kernel_size=$(wc -c <build/kernel/nonos-kernel.elf)
+echo "bench-boot: sizes: kernel ELF $kernel_size bytes (target < 524288: $(verdict "$kernel_size" 524288))," \
+    "BOOTX64.EFI $(wc -c <build/boot/nonos/BOOTX64.EFI) bytes," \
+    "bundle $(wc -c <"${BUNDLE_FILE:-build/bundle.bin}") bytes," \
+    "image $(wc -c <"$image") bytes (GPT disk, FAT32 ESP)"
