@@ -75,7 +75,7 @@ _Noreturn void kernel_main(uint64_t bootinfo_phys, uint64_t entry_tsc)
         kprintf("kernel: ACPI unavailable; poweroff will halt instead\n");
     pic_disable();
     lapic_init();
-    timer_init();
+    timer_init(entry_tsc);
     sched_init();
     if (!thread_create("shell", shell_main, NULL))
         panic("cannot create the shell thread");

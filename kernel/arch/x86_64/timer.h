@@ -7,10 +7,11 @@
 
 #define TIMER_HZ 250
 
-void timer_init(void);
+/* epoch_tsc: the TSC at kernel entry; uptime counts from there. */
+void timer_init(uint64_t epoch_tsc);
 
 uint64_t timer_ticks(void);
-uint64_t timer_uptime_ns(void);
+uint64_t timer_uptime_ns(void); /* 0 until timer_init has calibrated */
 uint32_t timer_hz(void);
 
 /* TSC ticks per second, measured during calibration. */
