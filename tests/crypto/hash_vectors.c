@@ -147,8 +147,11 @@ static bool hmac_sha256_case(const uint8_t *key, size_t key_len,
                              const uint8_t *data, size_t data_len,
                              const char *want)
 {
-    uint8_t mac[HMAC_SHA256_SIZE], tag[HMAC_SHA256_SIZE];
-    size_t tag_len = (size_t)hex_decode(want, tag, sizeof(tag));
+    uint8_t mac[HMAC_SHA256_SIZE], tag[HMAC_SHA256_SIZE] = { 0 };
+    long decoded = hex_decode(want, tag, sizeof(tag));
+    if (decoded < 16)
+        return false; /* a malformed expected value in the table */
+    size_t tag_len = (size_t)decoded;
     struct hmac_sha256_state s;
     hmac_sha256(key, key_len, data, data_len, mac);
     bool ok = memcmp(mac, tag, tag_len) == 0;
@@ -167,8 +170,11 @@ static bool hmac_sha512_case(const uint8_t *key, size_t key_len,
                              const uint8_t *data, size_t data_len,
                              const char *want)
 {
-    uint8_t mac[HMAC_SHA512_SIZE], tag[HMAC_SHA512_SIZE];
-    size_t tag_len = (size_t)hex_decode(want, tag, sizeof(tag));
+    uint8_t mac[HMAC_SHA512_SIZE], tag[HMAC_SHA512_SIZE] = { 0 };
+    long decoded = hex_decode(want, tag, sizeof(tag));
+    if (decoded < 16)
+        return false; /* a malformed expected value in the table */
+    size_t tag_len = (size_t)decoded;
     struct hmac_sha512_state s;
     hmac_sha512(key, key_len, data, data_len, mac);
     bool ok = memcmp(mac, tag, tag_len) == 0;
