@@ -328,14 +328,14 @@ int main(int argc, char **argv)
     unsigned long iterations = strtoul(argv[2], NULL, 10);
     unsigned long long seed = strtoull(argv[3], NULL, 10);
     rng_state = seed;
+    const char *unit = p->check == check_argon2id ? "parameter sets" : "inputs";
     for (unsigned long i = 0; i < iterations; i++) {
         if (!p->check()) {
-            test_check(false, "%s vs libsodium: %lu random inputs: mismatch at iteration %lu (seed %llu)",
-                       p->name, iterations, i, seed);
+            test_check(false, "%s vs libsodium: %lu random %s: mismatch at iteration %lu (seed %llu)",
+                       p->name, iterations, unit, i, seed);
             return test_finish();
         }
     }
-    test_check(iterations > 0, "%s vs libsodium: %lu random %s agree", p->name, iterations,
-               p->check == check_argon2id ? "parameter sets" : "inputs");
+    test_check(iterations > 0, "%s vs libsodium: %lu random %s agree", p->name, iterations, unit);
     return test_finish();
 }
