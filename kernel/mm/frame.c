@@ -62,17 +62,37 @@ static uint64_t bitmap_place(uint64_t bytes)
     panic("frame: no usable region can hold the %lu-byte frame bitmap", bytes);
 }
 
+/* Marks frames [first, last) free, a whole bitmap word at a time where
+ * possible: boot cost must not grow with RAM size by much. */
+static void frames_release(uint64_t first, uint64_t last)
+{
+    if (first >= last)
+        return;
+    free_frames += last - first;
+    while (first < last && first % 64 != 0)
+        bit_clear(first++);
+    for (; first + 64 <= last; first += 64)
+        bitmap[first / 64] = 0;
+    while (first < last)
+        bit_clear(first++);
+}
+
+/* Releases a usable region, except low memory and the bitmap's own pages. */
 static void frames_release_region(uint64_t base, uint64_t end, uint64_t hole_start,
                                   uint64_t hole_end)
 {
     if (base < LOW_MEMORY_END)
         base = LOW_MEMORY_END;
-    for (uint64_t address = base; address < end; address += FRAME_SIZE) {
-        if (address >= hole_start && address < hole_end)
-            continue;
-        bit_clear(address / FRAME_SIZE);
-        free_frames++;
+    if (end <= base)
+        return;
+    if (hole_end <= base || hole_start >= end) {
+        frames_release(base / FRAME_SIZE, end / FRAME_SIZE);
+        return;
     }
+    if (hole_start > base)
+        frames_release(base / FRAME_SIZE, hole_start / FRAME_SIZE);
+    if (hole_end < end)
+        frames_release(hole_end / FRAME_SIZE, end / FRAME_SIZE);
 }
 
 void frame_init(void)
