@@ -19,6 +19,7 @@
 #include "crypto/ed25519.h"
 #include "crypto/edwards25519.h"
 #include "crypto/scalar25519.h"
+#include "crypto/sha512.h"
 #include "crypto/x25519.h"
 
 /* ---- helpers ---- */
@@ -304,6 +305,65 @@ static void test_field_edges(void)
     test_check(ok, "field25519 reduction and canonical check at p - 1, p, p + 1, 2^255 - 1");
 }
 
+/* Adds L to the 32-byte little-endian s (S < L, so S + L < 2^254). */
+static void add_group_order(uint8_t s[32])
+{
+    static const uint8_t order[32] = { 0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58,
+                                       0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
+                                       [31] = 0x10 };
+    unsigned carry = 0;
+    for (int i = 0; i < 32; i++) {
+        carry += (unsigned)s[i] + order[i];
+        s[i] = (uint8_t)carry;
+        carry >>= 8;
+    }
+}
+
+/* Each kind of bad input gets its documented code (ed25519.h), starting from
+ * RFC 8032 TEST 2. */
+static void test_verify_error_codes(void)
+{
+    const struct rfc8032_vector *v = &rfc8032_vectors[1];
+    uint8_t public_key[32], signature[64], message[1] = { 0x72 }, bad_key[32], bad_sig[64];
+    hex32(public_key, v->public_key);
+    hex_decode(signature, 64, v->signature);
+    int wrong = 0;
+#define EXPECT(code, sig, key, msg_len)                                          \
+    do {                                                                       \
+        enum crypto_result r_ = ed25519_verify(sig, message, msg_len, key);    \
+        if (r_ != (code)) {                                                    \
+            wrong++;                                                           \
+            fprintf(stderr, "verify error code line %d: got %d\n", __LINE__, r_); \
+        }                                                                      \
+    } while (0)
+    EXPECT(CRYPTO_OK, signature, public_key, 1);
+    EXPECT(CRYPTO_ERR_VERIFY, signature, public_key, 0);          /* other message */
+    memcpy(bad_sig, signature, 64);
+    add_group_order(bad_sig + 32);                                /* S + L */
+    EXPECT(CRYPTO_ERR_ENCODING, bad_sig, public_key, 1);
+    memcpy(bad_sig, signature, 64);
+    memset(bad_sig, 0xff, 32);                                    /* R: y = 2^255 - 1 */
+    bad_sig[31] = 0x7f;
+    EXPECT(CRYPTO_ERR_ENCODING, bad_sig, public_key, 1);
+    memset(bad_sig, 0, 32);                                       /* R = identity */
+    bad_sig[0] = 1;
+    EXPECT(CRYPTO_ERR_WEAK_KEY, bad_sig, public_key, 1);
+    memset(bad_key, 0, 32);                                       /* A = (0, -1), order 2 */
+    hex32(bad_key, "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f");
+    EXPECT(CRYPTO_ERR_WEAK_KEY, signature, bad_key, 1);
+    bad_key[0] = 0xee;                                            /* A: y = p + 1 */
+    EXPECT(CRYPTO_ERR_ENCODING, signature, bad_key, 1);
+    memset(bad_key, 0, 32);                                       /* A: first y off the curve */
+    struct edwards_point point;
+    for (bad_key[0] = 2; edwards_decode_vartime(&point, bad_key) == CRYPTO_OK; bad_key[0]++)
+        ;
+    EXPECT(CRYPTO_ERR_ENCODING, signature, bad_key, 1);
+#undef EXPECT
+    test_check(wrong == 0, "ed25519_verify error codes: ok, wrong message, S + L, non-canonical R, "
+                           "small-order R, small-order A, non-canonical A, A off the curve "
+                           "(%d wrong)", wrong);
+}
+
 static int run_vectors(void)
 {
     test_rfc7748_functions();
@@ -311,6 +371,7 @@ static int run_vectors(void)
     test_rfc7748_diffie_hellman();
     for (size_t i = 0; i < sizeof rfc8032_vectors / sizeof rfc8032_vectors[0]; i++)
         test_rfc8032_vector(&rfc8032_vectors[i]);
+    test_verify_error_codes();
     test_constants();
     test_small_order();
     test_field_edges();
@@ -499,18 +560,56 @@ static void add_small_order(uint8_t encoding[32], unsigned k)
     edwards_encode(encoding, &p);
 }
 
-/* Adds L to the 32-byte little-endian s (S < L, so S + L < 2^254). */
-static void add_group_order(uint8_t s[32])
+/* k = SHA-512(R || A || M) mod L */
+static void challenge_of(uint8_t k[32], const uint8_t r[32], const uint8_t public_key[32],
+                         const uint8_t *message, size_t length)
 {
-    static const uint8_t order[32] = { 0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58,
-                                       0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
-                                       [31] = 0x10 };
-    unsigned carry = 0;
-    for (int i = 0; i < 32; i++) {
-        carry += (unsigned)s[i] + order[i];
-        s[i] = (uint8_t)carry;
-        carry >>= 8;
-    }
+    struct sha512_state state;
+    uint8_t digest[64];
+    sha512_init(&state);
+    sha512_update(&state, r, 32);
+    sha512_update(&state, public_key, 32);
+    sha512_update(&state, message, length);
+    sha512_final(&state, digest);
+    scalar_reduce(k, digest);
+}
+
+/* A small-order R that satisfies the cofactorless equation when R is the
+ * identity: S = k a, so [S]B - [k]A = 0 = R. Only the small-order rule
+ * rejects it. Every other choice of R (of order 2, 4, 8) fails the equation. */
+static void forge_small_order_r(uint8_t signature[64], const uint8_t *message, size_t length,
+                                const uint8_t public_key[32], const uint8_t seed[32], unsigned r)
+{
+    uint8_t expanded[64], k[32], zero[32] = { 0 };
+    memset(signature, 0, 32);
+    signature[0] = 1;
+    if (r % 2)
+        add_small_order(signature, r / 2);
+    sha512(seed, 32, expanded);
+    expanded[0] &= 248;
+    expanded[31] = (uint8_t)((expanded[31] & 127) | 64);
+    challenge_of(k, signature, public_key, message, length);
+    scalar_muladd(signature + 32, k, expanded, zero);
+}
+
+/* A small-order key A with R = [s]B, S = s: [S]B - [k]A = R exactly when
+ * [k]A = 0, always for the identity, which only the small-order rule
+ * rejects. */
+static void forge_small_order_key(uint8_t signature[64], const uint8_t *message, size_t length,
+                                  uint8_t public_key[32], unsigned r)
+{
+    uint8_t wide[64];
+    struct edwards_point point;
+    (void)message;
+    (void)length;
+    memset(public_key, 0, 32);
+    public_key[0] = 1;
+    if (r % 2)
+        add_small_order(public_key, r / 2);
+    rng_fill(wide, 64);
+    scalar_reduce(signature + 32, wide);
+    edwards_scalarmult_base(&point, signature + 32);
+    edwards_encode(signature, &point);
 }
 
 #define TAMPER_KINDS 12
@@ -542,14 +641,8 @@ static void make_verify_case(int kind, uint8_t signature[64], uint8_t *message, 
     case 4: rng_fill(signature, 64); break;
     case 5: rng_fill(public_key, 32); break;
     case 6: add_group_order(signature + 32); break;
-    case 7: memset(signature, 0, 32); signature[0] = 1;   /* R = identity ... */
-            if (r % 8 != 7)                                /* ... or of order 2, 4, 8 */
-                add_small_order(signature, r / 8);
-            break;
-    case 8: memset(public_key, 0, 32); public_key[0] = 1;
-            if (r % 8 != 7)
-                add_small_order(public_key, r / 8);
-            break;
+    case 7: forge_small_order_r(signature, message, *length, public_key, seed, r); break;
+    case 8: forge_small_order_key(signature, message, *length, public_key, r); break;
     case 9: { uint8_t *target = (r & 1) ? signature : public_key;
               memset(target, 0xff, 32);                 /* y in [p, 2^255): never canonical */
               target[0] = (uint8_t)(0xed + r / 2 % 19);
