@@ -44,6 +44,30 @@ else
     sed 's/^\(PASS\|FAIL\) /\1 general-regs build: /' build/test-logs/hash-vectors-gro.txt
 fi
 
+# Constant time (ctgrind): secrets marked undefined for memcheck. The only
+# reports allowed are Argon2id's reference-block selection (reference_block)
+# and the load of that block (reg_load in G), which RFC 9106 makes depend on
+# the password after the first half pass.
+ct=build/host-ct/tests/crypto/hash_ct
+ct_log=build/test-logs/hash-ct-valgrind.log
+if ! make -s -j2 $ct; then
+    echo "FAIL hash_ct build"
+    status=1
+else
+    valgrind --log-file=$ct_log $ct || status=1
+    others=$(awk '/^==[0-9]+== (Conditional jump|Use of uninitialised)/ { getline; print $4 }' $ct_log |
+             grep -v -x -e reference_block -e reg_load | sort -u | tr '\n' ' ')
+    if [ -n "$others" ]; then
+        echo "FAIL argon2id secret-dependent operations only in reference selection: also in $others"
+        status=1
+    elif ! grep -q 'reference_block' $ct_log; then
+        echo "FAIL argon2id secret-dependent operations only in reference selection: none reported at all"
+        status=1
+    else
+        echo "PASS argon2id secret-dependent operations only in reference selection (memcheck)"
+    fi
+fi
+
 # Wycheproof: JSON to one line per vector, "-" for empty byte strings.
 vectors="$(cd .. && pwd)/shared/vectors/wycheproof"
 if [ ! -d "$vectors" ]; then
