@@ -19,10 +19,12 @@
 #define KEY_CTRL_C 0x03
 #define KEY_BELL 0x07
 #define KEY_CTRL_U 0x15
+#define KEY_ESCAPE 0x1b
 #define KEY_DELETE 0x7f
 #define IDLE_SLEEP_MS 5
 
 static bool last_was_return;
+static int pushed_back = -1; /* a character read ahead by skip_escape_sequence */
 
 void console_init(const struct boot_framebuffer *framebuffer)
 {
@@ -88,6 +90,11 @@ int console_read_char(void)
  * into one Enter. */
 static int console_wait_char(void)
 {
+    if (pushed_back >= 0) {
+        int c = pushed_back;
+        pushed_back = -1;
+        return c;
+    }
     for (;;) {
         int c = console_read_char();
         if (c < 0) {
@@ -99,6 +106,23 @@ static int console_wait_char(void)
         if (c == '\n' && after_return)
             continue;
         return c == '\r' ? '\n' : c;
+    }
+}
+
+/* Terminals send arrow and function keys as escape sequences (ESC [ A,
+ * ESC O P, ...). Line editing has no use for them yet: skip the whole
+ * sequence instead of inserting "[A" into the line. */
+static void skip_escape_sequence(void)
+{
+    int c = console_wait_char();
+    if (c != '[' && c != 'O') { /* a lone Esc key: keep what followed it */
+        pushed_back = c;
+        return;
+    }
+    for (int i = 0; i < 8; i++) { /* parameters, then a final byte 0x40..0x7e */
+        c = console_wait_char();
+        if (c >= 0x40 && c <= 0x7e)
+            return;
     }
 }
 
@@ -127,6 +151,8 @@ size_t console_read_line(char *buf, size_t cap)
             }
         } else if (c == KEY_CTRL_U) {
             line_erase(&len);
+        } else if (c == KEY_ESCAPE) {
+            skip_escape_sequence();
         } else if (c == KEY_CTRL_C) {
             console_write("^C\n", 3);
             len = 0;

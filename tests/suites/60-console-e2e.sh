@@ -115,6 +115,9 @@ check $? "an unknown command gets a clear message" "$answer"
 run "$(printf 'uptimx\177e')"
 has '^up [0-9]+\.[0-9]+ s'
 check $? "backspace (DEL) edits the line before Enter" "$answer"
+run "$(printf '\033[Aupt\033[1;5Cime')"
+has '^up [0-9]+\.[0-9]+ s' && ! has 'unknown command'
+check $? "terminal escape sequences (arrow keys) are ignored" "$answer"
 run "$(printf 'garbage\025help')"
 has '^  uptime ' && ! has 'unknown command'
 check $? "ctrl-U kills the typed line" "$answer"
