@@ -143,10 +143,9 @@ static uint16_t fadt_control_port(struct bytes fadt, size_t legacy, size_t exten
 
 int acpi_fadt_parse(struct bytes fadt, struct acpi_info *info)
 {
-    size_t length = fadt.len;
-    if (length >= ACPI_HEADER_SIZE) /* the declared length bounds the fields */
-        length = load32_le(fadt.data + 4) < length ? load32_le(fadt.data + 4) : length;
-    fadt.len = length;
+    /* Fields past the declared length are not part of the table. */
+    if (fadt.len >= ACPI_HEADER_SIZE && load32_le(fadt.data + 4) < fadt.len)
+        fadt.len = load32_le(fadt.data + 4);
     if (fadt.len < FADT_MIN_LENGTH)
         return ACPI_ERROR_FADT_LENGTH;
     info->dsdt = load32_le(fadt.data + FADT_DSDT);
