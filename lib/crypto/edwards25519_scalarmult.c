@@ -110,28 +110,36 @@ static void scalar_to_naf(int8_t naf[256], const uint8_t s[32], int width)
     }
 }
 
+/* odd[i] = (2i + 1) p for i < 8, the digits of a width-5 NAF. */
+static void odd_multiples(struct edwards_cached odd[8], const struct edwards_point *p)
+{
+    struct edwards_point twice = *p, multiple = *p;
+    struct edwards_cached twice_cached;
+    struct edwards_completed c;
+    edwards_double_times(&twice, 1);
+    edwards_to_cached(&twice_cached, &twice);
+    edwards_to_cached(&odd[0], p);
+    for (int i = 1; i < 8; i++) {
+        edwards_add_cached(&c, &multiple, &twice_cached);
+        edwards_to_extended(&multiple, &c);
+        edwards_to_cached(&odd[i], &multiple);
+    }
+}
+
 void edwards_double_scalarmult_vartime(struct edwards_point *r, const uint8_t a[32],
                                        const struct edwards_point *p, const uint8_t b[32])
 {
     int8_t naf_a[256], naf_b[256];
+    struct edwards_cached odd_p[8];
+    struct edwards_completed c;
     scalar_to_naf(naf_a, a, 5);
     scalar_to_naf(naf_b, b, 8);
-    /* odd_p[i] = (2i + 1) p */
-    struct edwards_cached odd_p[8], twice_cached;
-    struct edwards_point twice = *p, odd = *p;
-    struct edwards_completed c;
-    edwards_double_times(&twice, 1);
-    edwards_to_cached(&twice_cached, &twice);
-    edwards_to_cached(&odd_p[0], p);
-    for (int i = 1; i < 8; i++) {
-        edwards_add_cached(&c, &odd, &twice_cached);
-        edwards_to_extended(&odd, &c);
-        edwards_to_cached(&odd_p[i], &odd);
-    }
+    odd_multiples(odd_p, p);
     int top = 255;
     while (top >= 0 && naf_a[top] == 0 && naf_b[top] == 0)
         top--;
-    /* c holds the running sum in completed form, starting at the identity. */
+    /* c holds the running sum in completed form, starting at the identity;
+     * each step doubles it, then adds the digits' multiples if nonzero. */
     field_zero(&c.e);
     field_one(&c.f);
     field_one(&c.g);
@@ -141,19 +149,19 @@ void edwards_double_scalarmult_vartime(struct edwards_point *r, const uint8_t a[
         struct edwards_point sum;
         edwards_to_projective(&q, &c);
         edwards_double(&c, &q);
-        if (naf_a[i] > 0) {
+        if (naf_a[i] != 0) {
             edwards_to_extended(&sum, &c);
-            edwards_add_cached(&c, &sum, &odd_p[naf_a[i] / 2]);
-        } else if (naf_a[i] < 0) {
-            edwards_to_extended(&sum, &c);
-            edwards_sub_cached(&c, &sum, &odd_p[-naf_a[i] / 2]);
+            if (naf_a[i] > 0)
+                edwards_add_cached(&c, &sum, &odd_p[naf_a[i] / 2]);
+            else
+                edwards_sub_cached(&c, &sum, &odd_p[-naf_a[i] / 2]);
         }
-        if (naf_b[i] > 0) {
+        if (naf_b[i] != 0) {
             edwards_to_extended(&sum, &c);
-            edwards_add_precomputed(&c, &sum, &edwards_base_odd[naf_b[i] / 2]);
-        } else if (naf_b[i] < 0) {
-            edwards_to_extended(&sum, &c);
-            edwards_sub_precomputed(&c, &sum, &edwards_base_odd[-naf_b[i] / 2]);
+            if (naf_b[i] > 0)
+                edwards_add_precomputed(&c, &sum, &edwards_base_odd[naf_b[i] / 2]);
+            else
+                edwards_sub_precomputed(&c, &sum, &edwards_base_odd[-naf_b[i] / 2]);
         }
     }
     edwards_to_extended(r, &c);
