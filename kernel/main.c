@@ -29,6 +29,7 @@
 #include "kernel/panic.h"
 #include "kernel/sched/thread.h"
 #include "kernel/shell/shell.h"
+#include "kernel/capsule/capsule.h"
 
 _Noreturn void kernel_main(uint64_t bootinfo_phys, uint64_t entry_tsc);
 
@@ -71,6 +72,7 @@ _Noreturn void kernel_main(uint64_t bootinfo_phys, uint64_t entry_tsc)
     memory_setup();
     console_init(&boot_info()->framebuffer);
     cpu_report();
+    capsule_boot(); /* verify the boot bundle before anything could map it */
     if (acpi_init(boot_info()->acpi_rsdp) != 0)
         kprintf("kernel: ACPI unavailable; poweroff will halt instead\n");
     pic_disable();

@@ -38,3 +38,11 @@ fuzz-$(1): $(BUILD)/fuzz/tests/fuzz/fuzz_$(1) $(CAPSULE_TEST_BIN)/corpus
 endef
 $(foreach f,$(CAPSULE_FUZZERS),$(eval $(call capsule_fuzzer,$(f))))
 FUZZ_TARGETS += fuzz-toml fuzz-canonical fuzz-container
+
+# The capsule boot test image (tests/suites/31-capsule-boot.sh): the real
+# kernel with a bundle of good and bad capsules that the suite writes to
+# CAPSULE_BOOT_BUNDLE before building this image.
+CAPSULE_BOOT_DIR := $(BUILD)/tests/capsule-boot
+CAPSULE_BOOT_BUNDLE := $(CAPSULE_BOOT_DIR)/bundle.bin
+CAPSULE_BOOT_IMAGE := $(CAPSULE_BOOT_DIR)/capsule-test.img
+$(eval $(call boot_image,capsule-test,$(BOOT_KERNEL_ELF),$(CAPSULE_BOOT_BUNDLE),$(CAPSULE_BOOT_IMAGE)))

@@ -3,7 +3,7 @@
 # sdk/ of this tree, or wherever NONOS_SDK points.
 CAPSULE_TOOL := $(BUILD)/host/nonos-capsule
 CAPSULE_TOOL_SRCS := tools/capsule/main.c tools/capsule/files.c tools/capsule/keys.c \
-                     tools/capsule/project.c tools/capsule/seal.c tools/capsule/inspect.c \
+                     tools/capsule/project.c tools/capsule/seal.c tools/capsule/inspect.c tools/capsule/bundle.c \
                      $(CAPSULE_SRCS) $(CAPSULE_CRYPTO_SRCS)
 
 $(CAPSULE_TOOL): $(call objs,host,$(CAPSULE_TOOL_SRCS))
@@ -12,3 +12,7 @@ $(CAPSULE_TOOL): $(call objs,host,$(CAPSULE_TOOL_SRCS))
 .PHONY: nonos-capsule
 nonos-capsule: $(CAPSULE_TOOL)
 all: $(CAPSULE_TOOL)
+
+# The system boot bundle (BUNDLE_FILE, set in lib/capsule/capsule.mk).
+$(BUILD)/capsules/bundle.bin: $(CAPSULE_TOOL) $(SDK_FILES) tools/capsule/system-bundle.sh
+	sh tools/capsule/system-bundle.sh $(CAPSULE_TOOL) $(BUILD)/capsules

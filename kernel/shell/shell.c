@@ -10,6 +10,7 @@
 
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/timer.h"
+#include "kernel/capsule/capsule.h"
 #include "kernel/console/console.h"
 #include "kernel/console/serial.h"
 #include "kernel/lib/print.h"
@@ -38,6 +39,7 @@ static void command_measure(const char *args);
 static void command_selftest(const char *args);
 static void command_poweroff(const char *args);
 static void command_reboot(const char *args);
+static void command_capsules(const char *args);
 
 static const struct command commands[] = {
     { "help", "list the commands", command_help },
@@ -45,6 +47,7 @@ static const struct command commands[] = {
     { "uptime", "time since the kernel started", command_uptime },
     { "log", "show the kernel log ring", command_log },
     { "measure", "the boot measurement log: part, size, SHA-256", command_measure },
+    { "capsules", "boot capsules: name, version, author, id, state", command_capsules },
     { "selftest", "run the in-kernel tests", command_selftest },
     { "poweroff", "wipe RAM (ZeroState) and power off", command_poweroff },
     { "reboot", "wipe RAM (ZeroState) and reset", command_reboot },
@@ -100,6 +103,12 @@ static void command_mem(const char *args)
                    (unsigned long long)(heap.bytes_mapped / 1024),
                    (unsigned long long)heap.bytes_in_use, (unsigned long long)heap.live_blocks,
                    (unsigned long long)heap.total_allocs, (unsigned long long)heap.total_frees);
+}
+
+static void command_capsules(const char *args)
+{
+    (void)args;
+    capsule_list();
 }
 
 static void command_uptime(const char *args)

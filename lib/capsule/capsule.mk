@@ -5,7 +5,8 @@
 CAPSULE_SRCS := lib/capsule/error.c lib/capsule/utf8.c lib/capsule/toml.c \
                 lib/capsule/semver.c lib/capsule/manifest.c \
                 lib/capsule/canonical.c lib/capsule/container.c \
-                lib/capsule/proof.c lib/capsule/capsule.c lib/capsule/trust.c
+                lib/capsule/proof.c lib/capsule/capsule.c lib/capsule/trust.c \
+                lib/capsule/bundle.c
 CAPSULE_CRYPTO_SRCS := lib/crypto/crypto.c lib/crypto/sha256.c lib/crypto/sha512.c \
                        lib/crypto/field25519.c lib/crypto/edwards25519.c \
                        lib/crypto/edwards25519_scalarmult.c lib/crypto/scalar25519.c \
@@ -14,3 +15,8 @@ CAPSULE_CRYPTO_SRCS := lib/crypto/crypto.c lib/crypto/sha256.c lib/crypto/sha512
 # Proof that lib/capsule builds freestanding with the kernel's flags.
 .PHONY: capsule-kernel-objects
 capsule-kernel-objects: $(call objs,kernel,$(CAPSULE_SRCS))
+
+# The boot bundle of the system image: set here, before boot/boot.mk reads
+# BUNDLE_FILE; its rule is in tools/capsule.mk. Override on the command line
+# (make BUNDLE_FILE=...) to boot another bundle.
+BUNDLE_FILE ?= $(BUILD)/capsules/bundle.bin

@@ -154,6 +154,16 @@ static const char *const error_messages[CAPSULE_ERR_COUNT] = {
         "dependency: too many capsules to resolve",
     [CAPSULE_ERR_DEP_DUPLICATE_NAME] =
         "dependency: two capsules with the same name in one set",
+    [CAPSULE_ERR_BUNDLE_MAGIC] =
+        "bundle: bad magic (not a boot bundle)",
+    [CAPSULE_ERR_BUNDLE_VERSION] =
+        "bundle: unsupported bundle version",
+    [CAPSULE_ERR_BUNDLE_COUNT] =
+        "bundle: key or capsule count out of range",
+    [CAPSULE_ERR_BUNDLE_TRUNCATED] =
+        "bundle: truncated",
+    [CAPSULE_ERR_BUNDLE_TRAILING] =
+        "bundle: bytes after the last capsule",
 };
 
 static const char *const error_names[CAPSULE_ERR_COUNT] = {
@@ -233,6 +243,11 @@ static const char *const error_names[CAPSULE_ERR_COUNT] = {
     [CAPSULE_ERR_DEP_CYCLE] = "ERR_DEP_CYCLE",
     [CAPSULE_ERR_DEP_TOO_MANY] = "ERR_DEP_TOO_MANY",
     [CAPSULE_ERR_DEP_DUPLICATE_NAME] = "ERR_DEP_DUPLICATE_NAME",
+    [CAPSULE_ERR_BUNDLE_MAGIC] = "ERR_BUNDLE_MAGIC",
+    [CAPSULE_ERR_BUNDLE_VERSION] = "ERR_BUNDLE_VERSION",
+    [CAPSULE_ERR_BUNDLE_COUNT] = "ERR_BUNDLE_COUNT",
+    [CAPSULE_ERR_BUNDLE_TRUNCATED] = "ERR_BUNDLE_TRUNCATED",
+    [CAPSULE_ERR_BUNDLE_TRAILING] = "ERR_BUNDLE_TRAILING",
 };
 
 const char *capsule_error_message(enum capsule_error code)

@@ -98,6 +98,12 @@ enum capsule_error {
     CAPSULE_ERR_DEP_CYCLE,
     CAPSULE_ERR_DEP_TOO_MANY,
     CAPSULE_ERR_DEP_DUPLICATE_NAME,   /* two capsules of one name in a set */
+    /* boot bundle (lib/capsule/bundle.c) */
+    CAPSULE_ERR_BUNDLE_MAGIC,
+    CAPSULE_ERR_BUNDLE_VERSION,
+    CAPSULE_ERR_BUNDLE_COUNT,         /* key or capsule count out of range */
+    CAPSULE_ERR_BUNDLE_TRUNCATED,
+    CAPSULE_ERR_BUNDLE_TRAILING,
     CAPSULE_ERR_COUNT
 };
 

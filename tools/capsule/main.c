@@ -1,5 +1,5 @@
 /* nonos-capsule: the capsule author's tool (keygen, new, build, sign,
- * verify, inspect). Each command lives in its own file; this one only
+ * verify, inspect, bundle). Each command lives in its own file; this one only
  * dispatches. Guide: docs/capsules.md; format: docs/capsule-format.md. */
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +19,7 @@ static const struct command commands[] = {
     { "sign", command_sign, "sign the build into NAME-VERSION.mod" },
     { "verify", command_verify, "verify a .mod (one line, exit status)" },
     { "inspect", command_inspect, "show a .mod (--json for programs)" },
+    { "bundle", command_bundle, "pack .mod files and trusted keys into a boot bundle" },
 };
 
 static void usage(FILE *out)

@@ -54,6 +54,7 @@ int command_build(int argc, char **argv);
 int command_sign(int argc, char **argv);
 int command_verify(int argc, char **argv);
 int command_inspect(int argc, char **argv);
+int command_bundle(int argc, char **argv);
 
 /* True when argv has --help or -h (prints usage then). */
 bool wants_help(int argc, char **argv, const char *usage);

@@ -1,0 +1,105 @@
+/* Boot-time verification of the boot bundle (see capsule.h).
+ *
+ * The bundle lies in boot data the loader already measured against the
+ * digest built into it; its trust keys are therefore as trusted as the
+ * loader. Nothing here maps or runs a capsule: a capsule that passes is
+ * "verified" and waits for the process manager (the microkernel issue).
+ * The report is kept in .bss, so the verdicts stay after the work memory
+ * is freed. */
+#include "kernel/capsule/capsule.h"
+
+#include "boot/bootinfo.h"
+#include "capsule/bundle.h"
+#include "crypto/sha256.h"
+#include "kernel/console/console.h"
+#include "kernel/lib/print.h"
+#include "kernel/mm/heap.h"
+#include "kernel/mm/memory.h"
+
+static struct bundle_report report;
+static bool bundle_present;
+
+static void hex(const uint8_t *data, size_t len, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < len; i++) {
+        out[2 * i] = digits[data[i] >> 4];
+        out[2 * i + 1] = digits[data[i] & 15];
+    }
+    out[2 * len] = '\0';
+}
+
+/* First 8 bytes of SHA-256(key), as nonos-capsule prints it. */
+static void fingerprint(const uint8_t key[32], char out[17])
+{
+    uint8_t digest[32];
+    sha256(key, 32, digest);
+    hex(digest, 8, out);
+}
+
+static void print_refusals(void)
+{
+    for (size_t i = 0; i < report.count; i++) {
+        const struct bundle_entry *e = &report.entries[i];
+        if (e->verdict == CAPSULE_OK)
+            continue;
+        char version[SEMVER_TEXT_MAX] = "?";
+        if (e->opened)
+            semver_format(e->version, version, sizeof version);
+        kprintf("capsules: refused #%zu %s %s: %s (%s)\n", i,
+                e->opened ? e->name.text : "?", version,
+                capsule_error_message(e->verdict), capsule_error_name(e->verdict));
+    }
+}
+
+void capsule_boot(void)
+{
+    const struct bootinfo *info = boot_info();
+    if (info->bundle == 0 || info->bundle_size == 0) {
+        kprintf("capsules: no boot bundle\n");
+        return;
+    }
+    struct bundle_work *work = kmalloc(sizeof *work);
+    if (work == NULL) {
+        kprintf("capsules: no memory to verify the boot bundle\n");
+        return;
+    }
+    struct bytes file = bytes_make(phys_to_virt(info->bundle), (size_t)info->bundle_size);
+    bundle_present = true;
+    if (bundle_verify(file, work, &report) != CAPSULE_OK) {
+        kprintf("capsules: boot bundle refused: %s (%s)\n",
+                capsule_error_message(report.error), capsule_error_name(report.error));
+    } else {
+        print_refusals();
+        kprintf("capsules: %zu of %zu verified (%zu trusted keys)\n", report.start_count,
+                report.count, report.key_count);
+    }
+    kfree(work);
+}
+
+void capsule_list(void)
+{
+    if (!bundle_present) {
+        console_printf("no boot bundle\n");
+        return;
+    }
+    if (report.error != CAPSULE_OK) {
+        console_printf("boot bundle refused: %s\n", capsule_error_message(report.error));
+        return;
+    }
+    console_printf("  %-20s %-10s %-16s %-16s %s\n", "name", "version", "author",
+                   "id", "state");
+    for (size_t i = 0; i < report.count; i++) {
+        const struct bundle_entry *e = &report.entries[i];
+        char version[SEMVER_TEXT_MAX] = "?", author[17] = "?", id[65] = "?";
+        if (e->opened) {
+            semver_format(e->version, version, sizeof version);
+            fingerprint(e->author, author);
+            hex(e->id, 8, id);
+        }
+        console_printf("  %-20s %-10s %-16s %-16s %s%s\n", e->opened ? e->name.text : "?",
+                       version, author, id,
+                       e->verdict == CAPSULE_OK ? "verified" : "refused: ",
+                       e->verdict == CAPSULE_OK ? "" : capsule_error_message(e->verdict));
+    }
+}

@@ -1,0 +1,172 @@
+/* Boot bundle parsing, writing and verification (see bundle.h). */
+#include "capsule/bundle.h"
+
+#include "base/checked.h"
+#include "base/endian.h"
+
+static void copy_bytes(uint8_t *dst, const uint8_t *src, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        dst[i] = src[i];
+}
+
+/* The layout: header, keys, then length-prefixed capsules exactly to the
+ * end. Fills keys and the entries' file views. */
+static enum capsule_error bundle_parse(struct bytes file, struct bundle_work *work,
+                                       struct bundle_report *report)
+{
+    if (file.len < BUNDLE_HEADER_SIZE)
+        return CAPSULE_ERR_BUNDLE_TRUNCATED;
+    for (size_t i = 0; i < 8; i++) {
+        if (file.data[i] != (uint8_t)BUNDLE_MAGIC[i])
+            return CAPSULE_ERR_BUNDLE_MAGIC;
+    }
+    if (load16_le(file.data + 8) != BUNDLE_VERSION)
+        return CAPSULE_ERR_BUNDLE_VERSION;
+    size_t keys = load16_le(file.data + 10), count = load32_le(file.data + 12);
+    if (keys == 0 || keys > BUNDLE_KEYS_MAX || count > BUNDLE_CAPSULES_MAX)
+        return CAPSULE_ERR_BUNDLE_COUNT;
+    size_t pos = BUNDLE_HEADER_SIZE;
+    if (!range_fits(pos, keys * TRUST_KEY_SIZE, file.len))
+        return CAPSULE_ERR_BUNDLE_TRUNCATED;
+    for (size_t k = 0; k < keys; k++)
+        copy_bytes(work->keys[k].key, file.data + pos + k * TRUST_KEY_SIZE, TRUST_KEY_SIZE);
+    pos += keys * TRUST_KEY_SIZE;
+    for (size_t i = 0; i < count; i++) {
+        if (!range_fits(pos, 4, file.len))
+            return CAPSULE_ERR_BUNDLE_TRUNCATED;
+        size_t len = load32_le(file.data + pos);
+        pos += 4;
+        if (!range_fits(pos, len, file.len))
+            return CAPSULE_ERR_BUNDLE_TRUNCATED;
+        report->entries[i].file = bytes_make(file.data + pos, len);
+        pos += len;
+    }
+    if (pos != file.len)
+        return CAPSULE_ERR_BUNDLE_TRAILING;
+    report->key_count = keys;
+    report->count = count;
+    return CAPSULE_OK;
+}
+
+static bool name_taken(const struct bundle_report *report, size_t before,
+                       const struct manifest_name *name)
+{
+    for (size_t i = 0; i < before; i++) {
+        const struct bundle_entry *e = &report->entries[i];
+        if (e->verdict == CAPSULE_OK && manifest_name_compare(&e->name, name) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Opens capsule i and applies the trust rules. */
+static void admit(struct bundle_work *work, struct trust_store *store,
+                  struct bundle_report *report, size_t i)
+{
+    struct bundle_entry *e = &report->entries[i];
+    struct capsule *c = &work->scratch;
+    e->verdict = capsule_open(e->file, c);
+    if (e->verdict != CAPSULE_OK)
+        return;
+    e->opened = true;
+    e->name = c->manifest.name;
+    e->version = c->manifest.version;
+    copy_bytes(e->id, c->id, PROOF_DIGEST_SIZE);
+    copy_bytes(e->author, c->author, TRUST_KEY_SIZE);
+    work->manifests[i] = c->manifest;
+    e->verdict = trust_check(store, &c->manifest, c->id, c->author);
+    if (e->verdict == CAPSULE_OK && name_taken(report, i, &e->name))
+        e->verdict = CAPSULE_ERR_DEP_DUPLICATE_NAME;
+    if (e->verdict == CAPSULE_OK)
+        e->verdict = trust_accept(store, &c->manifest, c->id, c->author);
+}
+
+/* Resolves the admitted capsules; each failure refuses the capsule that
+ * has the unmet dependency, then the rest is resolved again. */
+static void resolve(struct bundle_work *work, struct bundle_report *report)
+{
+    struct trust_item items[BUNDLE_CAPSULES_MAX];
+    size_t index[BUNDLE_CAPSULES_MAX], order[BUNDLE_CAPSULES_MAX];
+    for (size_t round = 0; round <= report->count; round++) {
+        size_t n = 0;
+        for (size_t i = 0; i < report->count; i++) {
+            if (report->entries[i].verdict != CAPSULE_OK)
+                continue;
+            items[n].manifest = &work->manifests[i];
+            items[n].id = report->entries[i].id;
+            index[n++] = i;
+        }
+        struct trust_failure failure;
+        enum capsule_error err = trust_resolve(items, n, order, &failure);
+        if (err == CAPSULE_OK) {
+            for (size_t k = 0; k < n; k++)
+                report->start_order[k] = index[order[k]];
+            report->start_count = n;
+            return;
+        }
+        report->entries[index[failure.item]].verdict = err;
+    }
+}
+
+enum capsule_error bundle_verify(struct bytes file, struct bundle_work *work,
+                                 struct bundle_report *report)
+{
+    report->key_count = 0;
+    report->count = 0;
+    report->start_count = 0;
+    for (size_t i = 0; i < BUNDLE_CAPSULES_MAX; i++) {
+        report->entries[i].verdict = CAPSULE_ERR_COUNT;
+        report->entries[i].opened = false;
+    }
+    report->error = bundle_parse(file, work, report);
+    if (report->error != CAPSULE_OK) {
+        report->count = 0;
+        return report->error;
+    }
+    struct trust_store store;
+    trust_init(&store, work->keys, BUNDLE_KEYS_MAX, work->records, BUNDLE_CAPSULES_MAX);
+    store.key_count = report->key_count;
+    for (size_t i = 0; i < report->count; i++)
+        admit(work, &store, report, i);
+    resolve(work, report);
+    return CAPSULE_OK;
+}
+
+static void put(struct byte_buffer *out, const void *data, size_t len)
+{
+    copy_bytes(out->data + out->len, data, len);
+    out->len += len;
+}
+
+enum capsule_error bundle_write(const struct trust_key *keys, size_t key_count,
+                                const struct bytes *mods, size_t count,
+                                struct byte_buffer *out)
+{
+    if (key_count == 0 || key_count > BUNDLE_KEYS_MAX || count > BUNDLE_CAPSULES_MAX)
+        return CAPSULE_ERR_BUNDLE_COUNT;
+    size_t total = BUNDLE_HEADER_SIZE + key_count * TRUST_KEY_SIZE;
+    for (size_t i = 0; i < count; i++) {
+        if (mods[i].len > UINT32_MAX || !size_add(total, 4, &total) ||
+            !size_add(total, mods[i].len, &total))
+            return CAPSULE_ERR_BUNDLE_COUNT;
+    }
+    if (total > out->cap)
+        return CAPSULE_ERR_CANON_SPACE;
+    uint8_t header[BUNDLE_HEADER_SIZE];
+    copy_bytes(header, (const uint8_t *)BUNDLE_MAGIC, 8);
+    store16_le(header + 8, BUNDLE_VERSION);
+    store16_le(header + 10, (uint16_t)key_count);
+    store32_le(header + 12, (uint32_t)count);
+    out->len = 0;
+    put(out, header, sizeof header);
+    for (size_t k = 0; k < key_count; k++)
+        put(out, keys[k].key, TRUST_KEY_SIZE);
+    for (size_t i = 0; i < count; i++) {
+        uint8_t len[4];
+        store32_le(len, (uint32_t)mods[i].len);
+        put(out, len, 4);
+        put(out, mods[i].data, mods[i].len);
+    }
+    return CAPSULE_OK;
+}

@@ -1,0 +1,72 @@
+/* The boot bundle: the initial trust store and the capsules the kernel
+ * starts with, in one file the loader measures (\NONOS\BUNDLE.BIN).
+ *
+ *   "NONOSBDL" | u16 version = 1 | u16 key count (1..16)
+ *   | u32 capsule count (0..32) | key count x 32-byte Ed25519 public key
+ *   | capsule count x (u32 length | length bytes of .mod)
+ *
+ * little-endian, nothing after the last capsule (docs/capsule-format.md §7).
+ * The keys are as trustworthy as the bundle: the loader checks its SHA-256
+ * against the digest built into it before the kernel sees a byte.
+ *
+ * bundle_verify runs every capsule through capsule_open, the trust store
+ * rules (seeded with the bundle's keys) and dependency resolution, and
+ * reports a verdict per capsule and a start order for the accepted ones. A
+ * refused capsule never makes the others refused, except those that depend
+ * on it. */
+#ifndef NONOS_CAPSULE_BUNDLE_H
+#define NONOS_CAPSULE_BUNDLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/bytes.h"
+#include "capsule/capsule.h"
+#include "capsule/trust.h"
+
+#define BUNDLE_MAGIC "NONOSBDL"
+#define BUNDLE_VERSION 1
+#define BUNDLE_HEADER_SIZE 16
+#define BUNDLE_KEYS_MAX 16
+#define BUNDLE_CAPSULES_MAX 32
+
+struct bundle_entry {
+    enum capsule_error verdict; /* CAPSULE_OK: verified and resolved */
+    bool opened;                /* name, version, id, author below are valid */
+    struct manifest_name name;
+    struct semver version;
+    uint8_t id[PROOF_DIGEST_SIZE];
+    uint8_t author[TRUST_KEY_SIZE];
+    struct bytes file;          /* the .mod inside the bundle */
+};
+
+struct bundle_report {
+    enum capsule_error error;   /* the bundle itself is malformed: nothing verified */
+    size_t key_count;
+    size_t count;
+    struct bundle_entry entries[BUNDLE_CAPSULES_MAX];
+    size_t start_count;         /* verified capsules, dependencies first */
+    size_t start_order[BUNDLE_CAPSULES_MAX];
+};
+
+/* Memory bundle_verify works in (about 290 KiB): the caller provides it so
+ * that lib/capsule needs no heap. */
+struct bundle_work {
+    struct capsule scratch;
+    struct manifest manifests[BUNDLE_CAPSULES_MAX];
+    struct trust_key keys[BUNDLE_KEYS_MAX];
+    struct trust_record records[BUNDLE_CAPSULES_MAX];
+};
+
+/* Returns report->error: CAPSULE_OK when the bundle's layout is valid (each
+ * capsule then has its own verdict). */
+enum capsule_error bundle_verify(struct bytes file, struct bundle_work *work,
+                                 struct bundle_report *report);
+
+/* Writes a bundle of keys[0..key_count) and mods[0..count) into out. */
+enum capsule_error bundle_write(const struct trust_key *keys, size_t key_count,
+                                const struct bytes *mods, size_t count,
+                                struct byte_buffer *out);
+
+#endif

@@ -1,0 +1,86 @@
+#!/bin/sh
+# The kernel's capsule verifier on a real boot: builds a bundle of good and
+# bad capsules with nonos-capsule, boots the real kernel with it in QEMU
+# (OVMF, TCG) and checks the refusal line of each bad capsule at boot and the
+# `capsules` table at the console. Bounded by 150 s of QEMU time.
+set -u
+. tests/qemu/lib.sh
+
+dir=build/tests/capsule-boot
+image=$dir/capsule-test.img
+log=$dir/serial.log
+check() { # check STATUS NAME [REASON]
+    if [ "$1" -eq 0 ]; then echo "PASS capsule-boot: $2"; else echo "FAIL capsule-boot: $2: ${3:-}"; fi
+}
+
+if ! make -s -j2 nonos-capsule build/kernel/nonos-kernel.elf; then
+    echo "FAIL capsule-boot: build failed"
+    exit 1
+fi
+tool=$PWD/build/host/nonos-capsule
+rm -rf "$dir/work" && mkdir -p "$dir/work"
+(
+    set -e
+    cd "$dir/work"
+    export NONOS_KEY_DIR="$PWD/keys"
+    "$tool" keygen --dir keys >/dev/null
+    "$tool" keygen --dir stranger >/dev/null
+    project() { # project NAME VERSION [EXTRA TOML]
+        "$tool" new "$1" >/dev/null
+        printf 'name = "%s"\nversion = "%s"\n%s' "$1" "$2" "${3:-}" >"$1/capsule.toml"
+        (cd "$1" && "$tool" build >/dev/null)
+    }
+    project hello 1.0.0
+    (cd hello && "$tool" sign >/dev/null)
+    project intruder 1.0.0
+    (cd intruder && "$tool" sign --key ../stranger/author.key >/dev/null)
+    cp hello/hello-1.0.0.mod tampered.mod
+    printf 'X' | dd of=tampered.mod bs=1 seek=300 conv=notrunc 2>/dev/null
+    project needy 1.0.0 '[dependencies]
+missing-lib = "^1"
+'
+    (cd needy && "$tool" sign >/dev/null)
+    mv hello hello-new
+    project hello 0.9.0
+    (cd hello && "$tool" sign >/dev/null)
+    "$tool" bundle --trust keys/author.pub -o ../bundle.bin hello-new/hello-1.0.0.mod \
+        intruder/intruder-1.0.0.mod tampered.mod needy/needy-1.0.0.mod hello/hello-0.9.0.mod
+) >"$dir/build.log" 2>&1
+check $? "test bundle built with nonos-capsule (5 capsules)" "$(tail -n 3 "$dir/build.log")"
+if ! make -s -j2 "$image" >>"$dir/build.log" 2>&1; then
+    check 1 "test image built" "$(tail -n 3 "$dir/build.log")"
+    exit 1
+fi
+
+export SERIAL_INPUT="$dir/serial.in"
+qemu_start "$image" "$log" 150
+trap 'qemu_stop' EXIT
+if ! qemu_wait_for "$log" 'nonos> ' 120; then
+    check 1 "prompt appears" "no prompt within 120 s (log: $log)"
+    exit 1
+fi
+boot=$(tr -d '\r' <"$log")
+refused() { printf '%s\n' "$boot" | grep -aqE "capsules: refused #$1 $2: .*\\($3\\)"; }
+refused 1 'intruder 1.0.0' ERR_TRUST_UNKNOWN_AUTHOR
+check $? "boot refuses a capsule by an unknown author" "$(printf '%s\n' "$boot" | grep -a capsules:)"
+refused 2 '\? \?' ERR_MOD_HASH
+check $? "boot refuses a tampered capsule (section hash)"
+refused 3 'needy 1.0.0' ERR_DEP_MISSING
+check $? "boot refuses a capsule whose dependency is missing"
+refused 4 'hello 0.9.0' ERR_TRUST_ROLLBACK
+check $? "boot refuses a lower version of an accepted name (rollback)"
+printf '%s\n' "$boot" | grep -aq 'capsules: 1 of 5 verified (1 trusted keys)'
+check $? "boot verifies exactly the good capsule (1 of 5)"
+
+offset=$(wc -c <"$log")
+qemu_type capsules
+qemu_wait_for "$log" 'hello +1\.0\.0 +[0-9a-f]{16} +[0-9a-f]{16} +verified' 20
+status=$?
+answer=$(tail -c +"$((offset + 1))" "$log" | tr -d '\r')
+check $status "console 'capsules' lists hello 1.0.0 with author, id and state" "$answer"
+printf '%s\n' "$answer" | grep -aqE 'intruder +1\.0\.0 .* refused: trust: author key not in the trust store'
+check $? "console 'capsules' shows each refused capsule with its reason" "$answer"
+
+qemu_type poweroff
+qemu_status
+check "$QEMU_STATUS" "poweroff ends QEMU" "status $QEMU_STATUS"
