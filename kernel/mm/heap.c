@@ -173,7 +173,7 @@ int heap_check(const void *pointer)
         address >= heap_top)
         return HEAP_ERROR_NOT_HEAP;
     struct heap_block *block = (struct heap_block *)(uintptr_t)address - 1;
-    if (!(vm_query((uint64_t)(uintptr_t)block) & 1))
+    if (!vm_is_mapped((uint64_t)(uintptr_t)block))
         return HEAP_ERROR_NOT_HEAP; /* e.g. a large block already freed */
     if (block->magic == HEAP_MAGIC_FREE)
         return HEAP_ERROR_DOUBLE_FREE;
@@ -185,7 +185,7 @@ int heap_check(const void *pointer)
     if (small && block->size + sizeof(*block) + 8 > class_size(block->class_index))
         return HEAP_ERROR_HEADER;
     if (!small && (block->size > heap_top - address ||
-                   !(vm_query((uint64_t)(uintptr_t)canary_of(block)) & 1)))
+                   !vm_is_mapped((uint64_t)(uintptr_t)canary_of(block))))
         return HEAP_ERROR_HEADER;
     if (*canary_of(block) != canary_value(block))
         return HEAP_ERROR_OVERFLOW;

@@ -102,6 +102,11 @@ uint64_t vm_query(uint64_t virt)
     return leaf_query(virt, &page_size);
 }
 
+bool vm_is_mapped(uint64_t virt)
+{
+    return (vm_query(virt) & PTE_PRESENT) != 0;
+}
+
 uint64_t virt_to_phys(const void *virt)
 {
     uint64_t address = (uint64_t)(uintptr_t)virt, page_size = 0;

@@ -7,6 +7,7 @@
 #ifndef NONOS_MM_VM_H
 #define NONOS_MM_VM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -50,8 +51,12 @@ void *vm_map_mmio(uint64_t phys, uint64_t size, unsigned flags);
  * unmapped guard page below it; returns its base or 0. Never reused. */
 uint64_t vm_reserve(uint64_t pages);
 
-/* The page-table entry flags for virt (0 when unmapped): for tests. */
+/* The leaf page-table entry for virt in the active tables (0 when
+ * unmapped): for tests and diagnostics. */
 uint64_t vm_query(uint64_t virt);
+
+/* True when reading virt would not fault for lack of a mapping. */
+bool vm_is_mapped(uint64_t virt);
 
 /* Physical address of the kernel PML4 (for CR3). */
 uint64_t vm_kernel_root(void);

@@ -13,8 +13,6 @@
 #include <stdarg.h>
 #include <stdbool.h>
 
-#define PTE_PRESENT 1ull
-
 static volatile bool panicking;
 
 void panic_begin(void)
@@ -50,7 +48,7 @@ static bool frame_readable(uint64_t rbp)
 {
     if (rbp % 8 != 0 || rbp < 0xffff800000000000ull)
         return false;
-    return (vm_query(rbp) & PTE_PRESENT) && (vm_query(rbp + 8) & PTE_PRESENT);
+    return vm_is_mapped(rbp) && vm_is_mapped(rbp + 8);
 }
 
 void backtrace_print(uint64_t rip, uint64_t rbp)

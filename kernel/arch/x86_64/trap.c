@@ -133,7 +133,7 @@ void exception_report(const struct trap_frame *frame, uint64_t cr2)
             thread ? thread_name(thread) : "(boot)");
     if (frame->vector == VECTOR_PAGE_FAULT)
         page_fault_decode(frame->error_code, cr2);
-    if (frame->rsp >= 0xffff800000000000ull && !(vm_query(frame->rsp) & 1))
+    if (frame->rsp >= 0xffff800000000000ull && !vm_is_mapped(frame->rsp))
         kprintf("  rsp %016lx is unmapped: kernel stack overflow into a guard page?\n",
                 frame->rsp);
     trap_report(frame);
