@@ -42,7 +42,8 @@ static void poly1305_blocks(struct poly1305_state *state, const uint8_t *message
         h2 += (uint64_t)(sum >> 64) + hibit;
 
         uint128 d0 = (uint128)h0 * r0 + (uint128)h1 * s1;
-        uint128 d1 = (uint128)h0 * r1 + (uint128)h1 * r0 + (uint128)h2 * s1;
+        /* h2 <= 6 and s1 < 2^61, so h2 * s1 fits in 64 bits. */
+        uint128 d1 = (uint128)h0 * r1 + (uint128)h1 * r0 + h2 * s1;
         uint64_t d2 = h2 * r0;
         d1 += (uint64_t)(d0 >> 64);
         d2 += (uint64_t)(d1 >> 64);
