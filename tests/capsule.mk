@@ -23,7 +23,7 @@ CAPSULE_FUZZERS := toml canonical container
 CAPSULE_SEEDS := $(BUILD)/fuzz/capsule-seeds
 CAPSULE_SEEDS_toml := tests/corpus/capsule/toml
 CAPSULE_SEEDS_canonical := $(CAPSULE_SEEDS)/canonical
-CAPSULE_SEEDS_container := $(CAPSULE_SEEDS)/container
+CAPSULE_SEEDS_container := $(CAPSULE_SEEDS)/container $(CAPSULE_SEEDS)/bundle
 
 define capsule_fuzzer
 $(BUILD)/fuzz/tests/fuzz/fuzz_$(1): $(call objs,fuzz,tests/fuzz/fuzz_$(1).c $(CAPSULE_FUZZ_LIB_SRCS))

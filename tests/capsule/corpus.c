@@ -11,7 +11,7 @@
  * is a failure too.
  *
  * usage: corpus [--write DIR]   (--write also saves each generated binary
- * case and the TOML files as fuzzing seeds under DIR/{container,canonical}) */
+ * case as a fuzzing seed under DIR/{container,canonical,bundle}) */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "base/endian.h"
+#include "capsule/bundle.h"
 #include "capsule/canonical.h"
 #include "capsule/capsule.h"
 #include "capsule/trust.h"
@@ -635,6 +636,88 @@ static enum capsule_error dep_diamond_ok(void)
     return resolve_set(4);
 }
 
+/* Boot bundle cases: a valid bundle (the test key, the base capsule twice
+ * over: the second is a duplicate name) patched like the .mod cases. */
+
+static struct bundle_work bundle_scratch;
+static struct bundle_report bundle_result;
+static uint8_t bundle_bytes[2 * FIXTURE_MOD_MAX + 256];
+static size_t bundle_len;
+
+static void bundle_base(void)
+{
+    uint8_t pk[32], sk[64];
+    struct trust_key key;
+    fixture_key(0x42, pk, sk);
+    memcpy(key.key, pk, 32);
+    struct bytes mods[1] = { bytes_make(base_mod, base_len) };
+    struct byte_buffer out = { bundle_bytes, 0, sizeof bundle_bytes };
+    bundle_write(&key, 1, mods, 1, &out);
+    bundle_len = out.len;
+}
+
+static enum capsule_error bundle_open(size_t len)
+{
+    save_seed("bundle", bundle_bytes, len);
+    return bundle_verify(bytes_make(bundle_bytes, len), &bundle_scratch, &bundle_result);
+}
+
+#define BUNDLE_PATCH(fn, offset, width, value, delta)                      \
+    static enum capsule_error fn(void)                                    \
+    {                                                                     \
+        bundle_base();                                                    \
+        if ((width) > 0)                                                  \
+            set_le(bundle_bytes + (offset), (width), (value));            \
+        if ((delta) > 0)                                                  \
+            memset(bundle_bytes + bundle_len, 0, (size_t)(delta));        \
+        return bundle_open((size_t)((long)bundle_len + (delta)));         \
+    }
+
+BUNDLE_PATCH(bundle_bad_magic, 3, 1, 'x', 0)
+BUNDLE_PATCH(bundle_version_2, 8, 2, 2, 0)
+BUNDLE_PATCH(bundle_no_keys, 10, 2, 0, 0)
+BUNDLE_PATCH(bundle_17_keys, 10, 2, 17, 0)
+BUNDLE_PATCH(bundle_33_capsules, 12, 4, 33, 0)
+BUNDLE_PATCH(bundle_count_beyond_data, 12, 4, 2, 0)
+BUNDLE_PATCH(bundle_length_past_end, 48, 4, 0x10000, 0)
+BUNDLE_PATCH(bundle_trailing_byte, 0, 0, 0, 1)
+BUNDLE_PATCH(bundle_truncated_in_capsule, 0, 0, 0, -1)
+BUNDLE_PATCH(bundle_truncated_in_keys, 0, 0, 0, -(long)(bundle_len - 20))
+
+static enum capsule_error bundle_header_only(void)
+{
+    bundle_base();
+    return bundle_open(15);
+}
+
+/* A valid bundle whose capsule is tampered: the bundle is fine, the
+ * capsule's own verdict is what counts. */
+static enum capsule_error bundle_capsule_tampered(void)
+{
+    bundle_base();
+    bundle_bytes[bundle_len - 5] ^= 1;
+    enum capsule_error err = bundle_open(bundle_len);
+    return err != CAPSULE_OK ? CAPSULE_ERR_COUNT : bundle_result.entries[0].verdict;
+}
+
+static enum capsule_error bundle_capsule_untrusted(void)
+{
+    bundle_base();
+    bundle_bytes[BUNDLE_HEADER_SIZE] ^= 1; /* the trusted key is another one now */
+    enum capsule_error err = bundle_open(bundle_len);
+    return err != CAPSULE_OK ? CAPSULE_ERR_COUNT : bundle_result.entries[0].verdict;
+}
+
+static enum capsule_error bundle_valid(void)
+{
+    bundle_base();
+    enum capsule_error err = bundle_open(bundle_len);
+    if (err == CAPSULE_OK && (bundle_result.start_count != 1 ||
+                              bundle_result.entries[0].verdict != CAPSULE_OK))
+        err = CAPSULE_ERR_COUNT;
+    return err;
+}
+
 /* ---- the case table ----------------------------------------------------- */
 
 #define E(i) (MOD_HEADER_SIZE + (i) * MOD_SECTION_ENTRY_SIZE)
@@ -778,6 +861,20 @@ static const struct generated generated[] = {
     FN("dep/duplicate-name", dep_duplicate_name),
     FN("dep/too-many-capsules", dep_too_many),
     FN("dep/diamond-resolves", dep_diamond_ok),
+    FN("bundle/valid-one-capsule", bundle_valid),
+    FN("bundle/header-only", bundle_header_only),
+    FN("bundle/bad-magic", bundle_bad_magic),
+    FN("bundle/version-2", bundle_version_2),
+    FN("bundle/no-keys", bundle_no_keys),
+    FN("bundle/17-keys", bundle_17_keys),
+    FN("bundle/33-capsules", bundle_33_capsules),
+    FN("bundle/capsule-count-beyond-data", bundle_count_beyond_data),
+    FN("bundle/capsule-length-past-end", bundle_length_past_end),
+    FN("bundle/trailing-byte", bundle_trailing_byte),
+    FN("bundle/truncated-in-capsule", bundle_truncated_in_capsule),
+    FN("bundle/truncated-in-keys", bundle_truncated_in_keys),
+    FN("bundle/capsule-tampered", bundle_capsule_tampered),
+    FN("bundle/capsule-author-not-in-bundle-keys", bundle_capsule_untrusted),
 };
 
 #define GENERATED_COUNT (sizeof generated / sizeof generated[0])
@@ -844,7 +941,7 @@ struct tally {
 
 static struct tally tallies[] = {
     { "toml/", 0, 0 }, { "mod/", 0, 0 }, { "elf/", 0, 0 }, { "proof/", 0, 0 },
-    { "canon/", 0, 0 }, { "trust/", 0, 0 }, { "dep/", 0, 0 },
+    { "canon/", 0, 0 }, { "trust/", 0, 0 }, { "dep/", 0, 0 }, { "bundle/", 0, 0 },
 };
 
 static void count(const char *name, bool ok)

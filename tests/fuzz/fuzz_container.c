@@ -1,10 +1,12 @@
 /* libFuzzer target: a whole .mod through capsule_open (container layout,
- * section hashes, canonical manifest, payload ELF, proof, signature), and
- * the container parser alone, whose section views must lie inside the
- * input and tile it exactly after the table. */
+ * section hashes, canonical manifest, payload ELF, proof, signature), the
+ * container parser alone, whose section views must lie inside the input
+ * and tile it exactly after the table, and the same input as a boot bundle
+ * (bundle_verify), whose capsule views must lie inside the input. */
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "capsule/bundle.h"
 #include "capsule/capsule.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -27,5 +29,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)proof_parse(mc.proof, &p);
     }
     (void)capsule_open(file, &c);
+    static struct bundle_work work;
+    static struct bundle_report report;
+    if (bundle_verify(file, &work, &report) == CAPSULE_OK) {
+        for (size_t i = 0; i < report.count; i++) {
+            struct bytes e = report.entries[i].file;
+            if (e.data < data || e.len > size || e.data + e.len > data + size)
+                abort();
+        }
+    }
     return 0;
 }

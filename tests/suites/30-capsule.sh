@@ -115,13 +115,13 @@ else
 fi
 
 helps=0
-for command in keygen new build sign verify inspect; do
+for command in keygen new build sign verify inspect bundle; do
     "$tool" "$command" --help | grep -q "^usage: nonos-capsule $command" && helps=$((helps + 1))
 done
-if [ $helps -eq 6 ] && "$tool" --help | grep -q inspect; then
-    pass "capsule tool: --help for the tool and each of its 6 commands"
+if [ $helps -eq 7 ] && "$tool" --help | grep -q bundle; then
+    pass "capsule tool: --help for the tool and each of its 7 commands"
 else
-    fail "capsule tool: --help ($helps of 6)"
+    fail "capsule tool: --help ($helps of 7)"
 fi
 
 # Fuzz smoke runs.
