@@ -256,6 +256,11 @@ uint64_t thread_id(const struct thread *thread)
     return thread->id;
 }
 
+uint64_t thread_stack_base(const struct thread *thread)
+{
+    return thread->stack_base;
+}
+
 uint64_t sched_switch_count(void)
 {
     return switches;

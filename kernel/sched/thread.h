@@ -42,6 +42,10 @@ const char *thread_name(const struct thread *thread);
 enum thread_state thread_state(const struct thread *thread);
 uint64_t thread_id(const struct thread *thread);
 
+/* Lowest address of the thread's stack (0 for the boot thread); the page
+ * below it is the unmapped guard page. */
+uint64_t thread_stack_base(const struct thread *thread);
+
 /* Waits until thread has finished and releases it (at most one joiner). */
 void thread_join(struct thread *thread);
 

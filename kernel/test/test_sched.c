@@ -4,6 +4,9 @@
  * (preemption). */
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/timer.h"
+#include "kernel/arch/x86_64/trap.h"
+#include "kernel/mm/memory.h"
+#include "kernel/mm/vm.h"
 #include "kernel/sched/thread.h"
 #include "kernel/test/test.h"
 
@@ -98,9 +101,36 @@ static bool test_sleep_order(void)
     return true;
 }
 
+static void idle_briefly(void *arg)
+{
+    (void)arg;
+    thread_sleep_ms(10);
+}
+
+/* Every thread stack has an unmapped page right below it, so an overflow
+ * faults (and, on the IST, gets a double-fault report) instead of
+ * overwriting a neighbour. */
+static bool test_stack_guard_page(void)
+{
+    struct thread *thread = thread_create("guarded", idle_briefly, NULL);
+    TEST_REQUIRE(thread, "thread_create failed");
+    uint64_t base = thread_stack_base(thread);
+    bool stack_mapped = vm_is_mapped(base) && vm_is_mapped(base + THREAD_STACK_PAGES * PAGE_SIZE - 1);
+    bool guard_mapped = vm_is_mapped(base - PAGE_SIZE);
+    struct fault_record record;
+    bool faulted = fault_try_write((volatile void *)(uintptr_t)(base - 8), 0, &record);
+    thread_join(thread);
+    TEST_REQUIRE(stack_mapped, "stack at 0x%lx not fully mapped", base);
+    TEST_REQUIRE(!guard_mapped && faulted && record.address == base - 8,
+                 "guard page below 0x%lx is mapped or did not fault", base);
+    TEST_REQUIRE(!vm_is_mapped(base), "stack still mapped after thread_join");
+    return true;
+}
+
 const struct test_case test_sched_cases[] = {
     { "timer_ticks_advance", test_timer_ticks },
     { "preemption_of_busy_thread", test_preemption },
     { "sleep_wake_order", test_sleep_order },
+    { "thread_stack_guard_page", test_stack_guard_page },
 };
 const size_t test_sched_count = sizeof(test_sched_cases) / sizeof(test_sched_cases[0]);

@@ -45,8 +45,8 @@ passed=$(echo "$lines" | grep -c '^PASS ')
 failed=$(echo "$lines" | grep -c '^FAIL ')
 [ "$summary" = "selftest: $passed passed, $failed failed" ] ||
     fail kernel_selftest_summary "summary '$summary' does not match $passed PASS / $failed FAIL lines"
-[ $((passed + failed)) -ge 14 ] ||
-    fail kernel_selftest_count "only $((passed + failed)) tests ran, expected at least 14"
+[ $((passed + failed)) -ge 15 ] ||
+    fail kernel_selftest_count "only $((passed + failed)) tests ran, expected at least 15"
 
 qemu_type poweroff
 qemu_status
