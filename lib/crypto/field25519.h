@@ -97,10 +97,12 @@ static inline void field_reduce_wide(struct field_element *h, field_wide r0, fie
     r2 += (uint64_t)(r1 >> 51);
     r3 += (uint64_t)(r2 >> 51);
     r4 += (uint64_t)(r3 >> 51);
-    /* 2^255 = 19 (mod p): the carry out of the top limb comes back times 19. */
-    field_wide low = ((uint64_t)r0 & FIELD_MASK51) + (field_wide)(uint64_t)(r4 >> 51) * 19;
-    h->limb[0] = (uint64_t)low & FIELD_MASK51;
-    h->limb[1] = ((uint64_t)r1 & FIELD_MASK51) + (uint64_t)(low >> 51);
+    /* 2^255 = 19 (mod p): the carry out of the top limb comes back times 19.
+     * With input limbs below 2^54, r4 < 5 * 2^108 + 2^64, so 19 (r4 >> 51)
+     * + 2^51 < 2^64: 64 bits suffice. */
+    const uint64_t low = ((uint64_t)r0 & FIELD_MASK51) + 19 * (uint64_t)(r4 >> 51);
+    h->limb[0] = low & FIELD_MASK51;
+    h->limb[1] = ((uint64_t)r1 & FIELD_MASK51) + (low >> 51);
     h->limb[2] = (uint64_t)r2 & FIELD_MASK51;
     h->limb[3] = (uint64_t)r3 & FIELD_MASK51;
     h->limb[4] = (uint64_t)r4 & FIELD_MASK51;

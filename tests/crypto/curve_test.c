@@ -364,6 +364,92 @@ static void test_verify_error_codes(void)
                            "(%d wrong)", wrong);
 }
 
+/* Reference arithmetic mod p on 4-word integers, slow and simple: the
+ * product in 8 words, folded with 2^256 = 38 (mod p), then p subtracted
+ * while the value is at least p. */
+static void reference_reduce_words(uint64_t x[4], uint64_t high)
+{
+    while (high != 0) { /* x + high * 2^256 = x + 38 high */
+        unsigned __int128 carry = (unsigned __int128)high * 38;
+        for (int i = 0; i < 4; i++) {
+            carry += x[i];
+            x[i] = (uint64_t)carry;
+            carry >>= 64;
+        }
+        high = (uint64_t)carry;
+    }
+    const uint64_t p[4] = { 0xffffffffffffffedULL, ~0ULL, ~0ULL, 0x7fffffffffffffffULL };
+    for (;;) {
+        int i = 3;
+        while (i >= 0 && x[i] == p[i])
+            i--;
+        if (i >= 0 && x[i] < p[i])
+            return;
+        unsigned __int128 borrow = 0;
+        for (int j = 0; j < 4; j++) {
+            unsigned __int128 t = (unsigned __int128)x[j] - p[j] - (uint64_t)borrow;
+            x[j] = (uint64_t)t;
+            borrow = (t >> 64) & 1;
+        }
+    }
+}
+
+static void reference_mul(uint8_t out[32], const uint8_t a[32], const uint8_t b[32])
+{
+    uint64_t aw[4], bw[4], product[8] = { 0 }, x[4];
+    memcpy(aw, a, 32); /* little-endian host */
+    memcpy(bw, b, 32);
+    for (int i = 0; i < 4; i++) {
+        unsigned __int128 carry = 0;
+        for (int j = 0; j < 4; j++) {
+            carry += (unsigned __int128)aw[i] * bw[j] + product[i + j];
+            product[i + j] = (uint64_t)carry;
+            carry >>= 64;
+        }
+        product[i + 4] = (uint64_t)carry;
+    }
+    memcpy(x, product, 32);
+    for (int k = 3; k >= 0; k--) { /* x += 38 * product[4 + k] * 2^(64 k) */
+        unsigned __int128 carry = (unsigned __int128)product[4 + k] * 38;
+        for (int i = k; i < 4; i++) {
+            carry += x[i];
+            x[i] = (uint64_t)carry;
+            carry >>= 64;
+        }
+        reference_reduce_words(x, (uint64_t)carry);
+    }
+    reference_reduce_words(x, 0);
+    memcpy(out, x, 32);
+}
+
+/* field_mul and field_square on inputs at their documented bound (limbs
+ * below 2^54, including all limbs at the maximum), against the reference. */
+static void test_field_bounds(void)
+{
+    long wrong = 0;
+    const uint64_t max = (UINT64_C(1) << 54) - 1;
+    for (int i = 0; i < 20000; i++) {
+        struct field_element f, g, h;
+        uint8_t fb[32], gb[32], expected[32], out[32];
+        for (int j = 0; j < 5; j++) {
+            f.limb[j] = i < 2 ? max : rng_next() % (max + 1);
+            g.limb[j] = i < 1 ? max : (i % 3 == 0 ? max - rng_next() % 1024 : rng_next() % (max + 1));
+        }
+        field_to_bytes(fb, &f);
+        field_to_bytes(gb, &g);
+        reference_mul(expected, fb, gb);
+        field_mul(&h, &f, &g);
+        field_to_bytes(out, &h);
+        wrong += memcmp(out, expected, 32) != 0;
+        reference_mul(expected, fb, fb);
+        field_square(&h, &f);
+        field_to_bytes(out, &h);
+        wrong += memcmp(out, expected, 32) != 0;
+    }
+    test_check(wrong == 0, "field25519 mul and square with limbs up to 2^54 vs reference "
+                           "arithmetic: 20000 pairs, %ld wrong", wrong);
+}
+
 static int run_vectors(void)
 {
     test_rfc7748_functions();
@@ -375,6 +461,7 @@ static int run_vectors(void)
     test_constants();
     test_small_order();
     test_field_edges();
+    test_field_bounds();
     return test_finish();
 }
 
