@@ -26,7 +26,7 @@ verdict() { if [ "$1" -lt "$2" ]; then echo "met"; else echo "MISSED"; fi; }
 
 log=$work/wall.log
 start=$(now)
-qemu_start "$image" "$log" 300
+qemu_start "$image" "$log" 300 2>>"$work/qemu.err"
 qemu_wait_for "$log" 'NONOS loader' 290 || { echo "bench-boot: no loader banner (log: $log)"; exit 1; }
 loader=$(now)
 qemu_wait_for "$log" 'nonos> ' 290 || { echo "bench-boot: no prompt (log: $log)"; exit 1; }
@@ -35,7 +35,7 @@ qemu_stop
 echo "bench-boot: wall time (TCG): QEMU start -> loader $(elapsed "$start" "$loader") s, -> nonos> prompt $(elapsed "$start" "$prompt") s"
 
 log=$work/icount.log
-qemu_start "$image" "$log" 900 -icount shift=0,sleep=off -rtc clock=vm
+qemu_start "$image" "$log" 900 -icount shift=0,sleep=off -rtc clock=vm 2>>"$work/qemu.err"
 qemu_wait_for "$log" 'nonos> ' 890 || { echo "bench-boot: no prompt under icount (log: $log)"; exit 1; }
 qemu_stop
 loader_start=$(tsc "$log" 'loader: tsc at start ')

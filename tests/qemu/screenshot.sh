@@ -14,7 +14,7 @@ mkdir -p "$work"
 rm -f "$work/console.png"
 log=$work/serial.log
 export SERIAL_INPUT=$work/serial.in MONITOR_INPUT=$work/monitor.in
-qemu_start "$image" "$log" 180
+qemu_start "$image" "$log" 180 2>>"$work/qemu.err"
 trap 'qemu_stop' EXIT
 if ! qemu_wait_for "$log" 'nonos> ' 170; then
     echo "screenshot: no nonos> prompt within 170 s (log: $log)" >&2
