@@ -26,16 +26,6 @@
 #define CHACHA20_CONSTANT_2 0x79622d32u
 #define CHACHA20_CONSTANT_3 0x6b206574u
 
-/* Zeroes key material and keystream left in local buffers. crypto_wipe
- * stores one volatile byte at a time, which costs as much as computing half
- * a block; here a few wide stores do it, and the asm barrier (which may read
- * any memory through p) keeps the compiler from dropping them as dead. */
-static inline void chacha20_wipe(void *p, size_t len)
-{
-    __builtin_memset(p, 0, len);
-    __asm__ __volatile__("" : : "r"(p) : "memory");
-}
-
 #define QUARTER_ROUND(a, b, c, d)            \
     do {                                     \
         a += b; d ^= a; d = rotl32(d, 16);   \
@@ -100,7 +90,7 @@ static void chacha20_blocks_portable(uint32_t state[16], uint8_t *out,
         if (in)
             in += 64;
     }
-    chacha20_wipe(x, sizeof x);
+    crypto_wipe(x, sizeof x);
 }
 
 #ifdef CHACHA20_WIDE
@@ -233,7 +223,7 @@ static size_t chacha20_blocks_wide(uint32_t state[16], uint8_t *out,
             chacha20_eight_blocks(state, out + offset, in ? in + offset : NULL, work);
             state[12] += 8;
         }
-        chacha20_wipe(work, sizeof work);
+        crypto_wipe(work, sizeof work);
     }
     if (done < blocks) {
         u32x4 rows[4];
@@ -242,7 +232,7 @@ static size_t chacha20_blocks_wide(uint32_t state[16], uint8_t *out,
             chacha20_one_block_x4(state, out + offset, in ? in + offset : NULL, rows);
             state[12]++;
         }
-        chacha20_wipe(rows, sizeof rows);
+        crypto_wipe(rows, sizeof rows);
     }
     return done;
 }
@@ -292,9 +282,9 @@ static enum crypto_result chacha20_process(uint8_t *out, const uint8_t *in,
         size_t offset = 64 * whole;
         for (size_t i = 0; i < tail; i++)
             out[offset + i] = in ? (uint8_t)(in[offset + i] ^ block[i]) : block[i];
-        chacha20_wipe(block, sizeof block);
+        crypto_wipe(block, sizeof block);
     }
-    chacha20_wipe(state, sizeof state);
+    crypto_wipe(state, sizeof state);
     return CRYPTO_OK;
 }
 
@@ -304,7 +294,7 @@ void chacha20_block(uint8_t out[64], const uint8_t key[32],
     uint32_t state[16];
     chacha20_state_init(state, key, nonce, counter);
     chacha20_blocks(state, out, NULL, 1);
-    chacha20_wipe(state, sizeof state);
+    crypto_wipe(state, sizeof state);
 }
 
 enum crypto_result chacha20_xor(uint8_t *out, const uint8_t *in, size_t len,
@@ -334,7 +324,7 @@ void hchacha20(uint8_t out[32], const uint8_t key[32], const uint8_t nonce[16])
         store32_le(out + 4 * i, x[i]);
         store32_le(out + 16 + 4 * i, x[12 + i]);
     }
-    chacha20_wipe(x, sizeof x);
+    crypto_wipe(x, sizeof x);
 }
 
 enum crypto_result xchacha20_xor(uint8_t *out, const uint8_t *in, size_t len,
@@ -350,6 +340,6 @@ enum crypto_result xchacha20_xor(uint8_t *out, const uint8_t *in, size_t len,
         short_nonce[4 + i] = nonce[16 + i];
     enum crypto_result result =
         chacha20_process(out, in, len, subkey, short_nonce, counter);
-    chacha20_wipe(subkey, sizeof subkey);
+    crypto_wipe(subkey, sizeof subkey);
     return result;
 }
