@@ -682,13 +682,10 @@ static void forge_small_order_r(uint8_t signature[64], const uint8_t *message, s
 /* A small-order key A with R = [s]B, S = s: [S]B - [k]A = R exactly when
  * [k]A = 0, always for the identity, which only the small-order rule
  * rejects. */
-static void forge_small_order_key(uint8_t signature[64], const uint8_t *message, size_t length,
-                                  uint8_t public_key[32], unsigned r)
+static void forge_small_order_key(uint8_t signature[64], uint8_t public_key[32], unsigned r)
 {
     uint8_t wide[64];
     struct edwards_point point;
-    (void)message;
-    (void)length;
     memset(public_key, 0, 32);
     public_key[0] = 1;
     if (r % 2)
@@ -715,7 +712,7 @@ static void make_verify_case(int kind, uint8_t signature[64], uint8_t *message, 
     *length = 1 + rng_next() % 127;
     rng_fill(message, *length);
     ed25519_keypair(public_key, secret_key, seed);
-    if (kind == 11) { /* sign with A + T in the hash: valid when 8 divides k */
+    if (kind == 11) { /* sign with A + T in the hash: valid when [k]T = 0 */
         add_small_order(public_key, (unsigned)rng_next());
         memcpy(secret_key + 32, public_key, 32);
     }
@@ -729,7 +726,7 @@ static void make_verify_case(int kind, uint8_t signature[64], uint8_t *message, 
     case 5: rng_fill(public_key, 32); break;
     case 6: add_group_order(signature + 32); break;
     case 7: forge_small_order_r(signature, message, *length, public_key, seed, r); break;
-    case 8: forge_small_order_key(signature, message, *length, public_key, r); break;
+    case 8: forge_small_order_key(signature, public_key, r); break;
     case 9: { uint8_t *target = (r & 1) ? signature : public_key;
               memset(target, 0xff, 32);                 /* y in [p, 2^255): never canonical */
               target[0] = (uint8_t)(0xed + r / 2 % 19);
