@@ -6,7 +6,9 @@
  *   CPU tables  GDT/TSS, IDT: from here exceptions print a report
  *   memory      frames, own page tables (the loader's are dropped), then
  *               NXE/WP/SMEP/SMAP/PAT, then the heap
- *   devices     framebuffer console, ACPI
+ *   devices     framebuffer console
+ *   capsules    the boot bundle is verified (kernel/capsule)
+ *   firmware    ACPI tables
  *   time        PIC masked, LAPIC, calibrated timer
  *   threads     scheduler, the shell thread; the boot flow becomes idle
  * Interrupts stay off until the very end. */
@@ -19,6 +21,7 @@
 #include "kernel/arch/x86_64/symbols.h"
 #include "kernel/arch/x86_64/timer.h"
 #include "kernel/arch/x86_64/trap.h"
+#include "kernel/capsule/capsule.h"
 #include "kernel/console/console.h"
 #include "kernel/console/serial.h"
 #include "kernel/lib/print.h"
@@ -29,7 +32,6 @@
 #include "kernel/panic.h"
 #include "kernel/sched/thread.h"
 #include "kernel/shell/shell.h"
-#include "kernel/capsule/capsule.h"
 
 _Noreturn void kernel_main(uint64_t bootinfo_phys, uint64_t entry_tsc);
 
