@@ -26,9 +26,13 @@ fail() {
     exit 1
 }
 
-make -s build/nonos.img || { echo "FAIL kernel_selftest_build: make build/nonos.img failed"; exit 1; }
+# Other suites may build the image at the same moment: retry once, and
+# boot a private copy so a rebuild cannot change the disk under QEMU.
+make -s build/nonos.img || { sleep 5; make -s build/nonos.img; } ||
+    { echo "FAIL kernel_selftest_build: make build/nonos.img failed"; exit 1; }
 mkdir -p "$dir"
-qemu_start build/nonos.img "$log" 150 -cpu "$cpu"
+cp build/nonos.img "$dir/nonos.img" || { echo "FAIL kernel_selftest_build: cannot copy the image"; exit 1; }
+qemu_start "$dir/nonos.img" "$log" 150 -cpu "$cpu"
 
 qemu_wait_for "$log" 'nonos> ' 90 || fail kernel_selftest_boot "no nonos> prompt within 90 s"
 qemu_wait_for "$log" 'PANIC' 0 && fail kernel_selftest_boot "panic during boot"

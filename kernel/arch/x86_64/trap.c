@@ -149,6 +149,11 @@ static _Noreturn void exception_fatal(struct trap_frame *frame)
 
 void trap_dispatch(struct trap_frame *frame)
 {
+    /* Interrupt delivery keeps RFLAGS.AC: a handler entered inside
+     * user_access_begin/end would run with SMAP off. Clear it here; iretq
+     * restores the interrupted code's flags from the frame. */
+    if (cpu_features()->smap)
+        user_access_end();
     if (frame->vector < VECTOR_IRQ_BASE) {
         if (!fault_expectation_handle(frame))
             exception_fatal(frame);
