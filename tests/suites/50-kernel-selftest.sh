@@ -23,6 +23,7 @@ fail() {
     echo "--- serial log tail ($log) ---"
     tr -d '\r' <"$log" | tail -n 40 | sed 's/^/  | /'
     qemu_stop
+    rm -f "$dir/nonos.img"
     exit 1
 }
 
@@ -56,4 +57,5 @@ qemu_type poweroff
 qemu_status
 [ "$QEMU_STATUS" -eq 0 ] ||
     fail kernel_selftest_poweroff "QEMU ended with status $QEMU_STATUS after poweroff (124: timeout)"
+rm -f "$dir/nonos.img"
 [ "$failed" -eq 0 ]
