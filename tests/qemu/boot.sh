@@ -20,6 +20,9 @@
 #                       monitor (write e.g. "screendump x.ppm\n"); the
 #                       monitor's answers go to PATH.log.
 #   QEMU_DRIVE_OPTIONS  extra -drive options instead of "snapshot=on".
+#   QEMU_DISK=usb       attach the image as a USB stick (qemu-xhci +
+#                       usb-storage, removable) instead of a SATA disk, as
+#                       when booting a stick written with dd.
 #   QEMU_MEMORY         default 512M.
 #
 # Exit status: QEMU's. A guest write of value V to port 0xf4 exits with
@@ -67,11 +70,18 @@ cleanup() {
 }
 trap 'cleanup; exit 143' TERM INT HUP
 
+drive="format=raw,file=$image,${QEMU_DRIVE_OPTIONS:-snapshot=on}"
+if [ "${QEMU_DISK:-sata}" = usb ]; then
+    set -- -device qemu-xhci,id=xhci -drive "if=none,id=stick,$drive" \
+        -device usb-storage,bus=xhci.0,drive=stick,removable=on "$@"
+else
+    set -- -drive "$drive" "$@"
+fi
+
 timeout -k 5 "$seconds" qemu-system-x86_64 \
     -machine q35 -m "${QEMU_MEMORY:-512M}" -accel tcg \
     -drive "if=pflash,format=raw,unit=0,readonly=on,file=$ovmf_code" \
     -drive "if=pflash,format=raw,unit=1,file=$work/vars.fd" \
-    -drive "format=raw,file=$image,${QEMU_DRIVE_OPTIONS:-snapshot=on}" \
     -display none -no-reboot \
     -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
     "$@" &

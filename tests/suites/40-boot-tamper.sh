@@ -1,8 +1,10 @@
 #!/bin/sh
-# The loader in QEMU (OVMF, q35, TCG), four boots:
+# The loader in QEMU (OVMF, q35, TCG), five boots:
 #   1. the loader test image (build/test/loader.img): the fake kernel
 #      (tests/qemu/fake_kernel.c) checks the handoff from the receiving side;
 #      its PASS/FAIL lines are passed through as boot-handoff cases;
+#   1b. the same image attached as a USB stick (xhci usb-storage), the way a
+#      stick written with dd boots on a PC;
 #   2. the real image: both parts verified and the kernel started;
 #   3. a copy of the real image whose KERNEL.ELF has one byte flipped after
 #      the build (with mtools): the loader must name the kernel, print the
@@ -12,7 +14,9 @@
 set -u
 . tests/qemu/lib.sh
 
-work=build/test/boot-tamper
+# A private directory per run (several people may run the suites at once);
+# removed when every case passed, kept for its logs otherwise.
+work=build/test/boot-tamper/$$
 mkdir -p "$work"
 esp_offset=1048576 # the ESP starts at sector 2048 (tools/image/mkimage.sh)
 export MTOOLS_SKIP_CHECK=1
@@ -21,12 +25,15 @@ if ! make -s -j2 build/nonos.img build/test/loader.img; then
     echo "FAIL boot-tamper: image build failed"
     exit 1
 fi
+# Private copies: other suites may rebuild build/ while this one runs. Every
+# expected digest below comes from these copies.
 cp build/nonos.img "$work/good.img"
 cp build/test/loader.img "$work/loader.img"
-trap 'qemu_stop' EXIT
+mcopy -n -i "$work/good.img@@$esp_offset" ::/NONOS/KERNEL.ELF "$work/kernel.elf"
+trap 'qemu_stop; grep -q "^FAIL" "$work/results" || rm -rf "$work"' EXIT
 
 result() { # result STATUS NAME [REASON]
-    if [ "$1" -eq 0 ]; then echo "PASS $2"; else echo "FAIL $2: ${3:-}"; fi
+    if [ "$1" -eq 0 ]; then echo "PASS $2"; else echo "FAIL $2: ${3:-}"; fi | tee -a "$work/results"
 }
 has() { tr -d '\r' <"$1" | grep -aqE -- "$2"; }
 
@@ -46,17 +53,26 @@ log=$work/loader.log
 sh tests/qemu/boot.sh "$work/loader.img" "$log" 120 >/dev/null 2>&1
 status=$?
 tr -d '\r' <"$log" | sed -n 's/^fake-kernel: \(PASS\|FAIL\) \(.*\)/\1 boot-handoff: \2/p' |
-    sed 's/^FAIL \(.*\)$/FAIL \1: fake kernel check failed (log: build\/test\/boot-tamper\/loader.log)/'
+    sed "s|^FAIL \(.*\)\$|FAIL \1: fake kernel check failed (log: $log)|" | tee -a "$work/results"
 checks=$(tr -d '\r' <"$log" | grep -c '^fake-kernel: PASS')
 result $(( status == 33 && checks >= 16 ? 0 : 1 )) "boot-handoff: fake kernel verdict" \
     "QEMU status $status (33 = all passed), $checks checks passed (log: $log)"
+
+# 1b. The same image booted from a USB stick.
+log=$work/usb.log
+: >"$log"
+QEMU_DISK=usb sh tests/qemu/boot.sh "$work/loader.img" "$log" 120 >/dev/null 2>&1
+status=$?
+has "$log" 'fake-kernel: all checks passed'
+result $(( status == 33 && $? == 0 ? 0 : 1 )) "boot-usb: loader image boots from a USB stick" \
+    "QEMU status $status (log: $log)"
 
 # 2. The real image passes the check and the kernel starts.
 log=$work/good.log
 qemu_start "$work/good.img" "$log" 120
 if qemu_wait_for "$log" 'boot: entry' 110; then found=0; else found=1; fi
 qemu_stop
-kernel_sha=$(sha256sum build/kernel/nonos-kernel.elf | cut -c1-64)
+kernel_sha=$(sha256sum "$work/kernel.elf" | cut -c1-64)
 has "$log" "loader: kernel: [0-9]+ bytes, sha256 $kernel_sha" && has "$log" 'loader: kernel verified' &&
     has "$log" 'loader: bundle verified' && has "$log" 'entering the kernel'
 result $(( found || $? )) "boot-tamper: untampered image verified and the kernel started" \
@@ -65,12 +81,12 @@ result $(( found || $? )) "boot-tamper: untampered image verified and the kernel
 # 3 and 4: one byte flipped in a part; the loader must refuse it.
 refused() { # refused NAME ESP-PATH OFFSET PART
     image=$work/$1.img log=$work/$1.log
-    cp build/nonos.img "$image"
+    cp "$work/good.img" "$image"
     if ! flip "$image" "$2" "$3"; then
         result 1 "boot-tamper: $1" "could not alter $2 in the image"
         return
     fi
-    expected=$(mcopy -n -i "build/nonos.img@@$esp_offset" "::$2" - | sha256sum | cut -c1-64)
+    expected=$(mcopy -n -i "$work/good.img@@$esp_offset" "::$2" - | sha256sum | cut -c1-64)
     actual=$(sha256sum "$work/part" | cut -c1-64)
     export SERIAL_INPUT=$work/$1.in
     qemu_start "$image" "$log" 120
@@ -90,6 +106,6 @@ refused() { # refused NAME ESP-PATH OFFSET PART
     [ "$status" -eq 0 ] && [ $(( $(date +%s) - start )) -le 30 ]
     result $? "boot-tamper: $1: powers off after a key" "QEMU status $status (log: $log)"
 }
-kernel_size=$(wc -c <build/kernel/nonos-kernel.elf)
+kernel_size=$(wc -c <"$work/kernel.elf")
 refused kernel /NONOS/KERNEL.ELF $((kernel_size / 2)) kernel
 refused bundle /NONOS/BUNDLE.BIN 0 bundle

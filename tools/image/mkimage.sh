@@ -18,9 +18,11 @@ for f in "$loader" "$kernel" "$bundle"; do
     [ -f "$f" ] || { echo "mkimage: missing $f" >&2; exit 1; }
 done
 
-disk="$image.tmp"
-fat="$image.fat"
-stage="$image.stage"
+# Per-process scratch names: two builds of the same image may race; the
+# last mv wins and each mv is atomic.
+disk="$image.$$.tmp"
+fat="$image.$$.fat"
+stage="$image.$$.stage"
 trap 'rm -rf "$disk" "$fat" "$stage"' EXIT
 rm -rf "$disk" "$fat" "$stage"
 
