@@ -46,14 +46,14 @@ static const uint8_t blake2b_sigma[12][16] = {
 #define ROUND(r)                                                                   \
     do {                                                                           \
         const uint8_t *s = blake2b_sigma[r];                                       \
-        G(v[0], v[4], v[8], v[12], m[s[0]], m[s[1]]);                              \
-        G(v[1], v[5], v[9], v[13], m[s[2]], m[s[3]]);                              \
-        G(v[2], v[6], v[10], v[14], m[s[4]], m[s[5]]);                             \
-        G(v[3], v[7], v[11], v[15], m[s[6]], m[s[7]]);                             \
-        G(v[0], v[5], v[10], v[15], m[s[8]], m[s[9]]);                             \
-        G(v[1], v[6], v[11], v[12], m[s[10]], m[s[11]]);                           \
-        G(v[2], v[7], v[8], v[13], m[s[12]], m[s[13]]);                            \
-        G(v[3], v[4], v[9], v[14], m[s[14]], m[s[15]]);                            \
+        G(v[0], v[4], v[8], v[12], M(s[0]), M(s[1]));                              \
+        G(v[1], v[5], v[9], v[13], M(s[2]), M(s[3]));                              \
+        G(v[2], v[6], v[10], v[14], M(s[4]), M(s[5]));                             \
+        G(v[3], v[7], v[11], v[15], M(s[6]), M(s[7]));                             \
+        G(v[0], v[5], v[10], v[15], M(s[8]), M(s[9]));                             \
+        G(v[1], v[6], v[11], v[12], M(s[10]), M(s[11]));                           \
+        G(v[2], v[7], v[8], v[13], M(s[12]), M(s[13]));                            \
+        G(v[3], v[4], v[9], v[14], M(s[14]), M(s[15]));                            \
     } while (0)
 
 static void blake2b_count(struct blake2b_state *state, uint64_t bytes)
@@ -62,16 +62,18 @@ static void blake2b_count(struct blake2b_state *state, uint64_t bytes)
     state->t[1] += state->t[0] < bytes; /* carry into the high word */
 }
 
+/* Message word i of the block being compressed, read where it is used: no
+ * copy of the message (which may be the key block) is left in a scratch
+ * array to wipe. */
+#define M(i) load64_le(block + 8 * (i))
+
 /* F (section 3.2) on one 128-byte block, with the counter already advanced;
- * `last` sets the final-block flag. The message words go to the caller's
- * scratch m (it may hold the key block, so the caller wipes it); the working
- * vector v is local so that the compiler keeps it in registers. */
-static void blake2b_block(struct blake2b_state *state, uint64_t m[16],
-                          const uint8_t *block, uint64_t last)
+ * `last` sets the final-block flag. The working vector v is local so that
+ * the compiler keeps it in registers. */
+static void blake2b_block(struct blake2b_state *state, const uint8_t *block,
+                          uint64_t last)
 {
     uint64_t v[16];
-    for (int i = 0; i < 16; i++)
-        m[i] = load64_le(block + 8 * i);
     for (int i = 0; i < 8; i++) {
         v[i] = state->h[i];
         v[i + 8] = blake2b_iv[i];
@@ -85,28 +87,23 @@ static void blake2b_block(struct blake2b_state *state, uint64_t m[16],
         state->h[i] ^= v[i] ^ v[i + 8];
 }
 
-/* Counts and compresses `blocks` full, non-final blocks, then wipes the
- * message scratch (once per call rather than per block). */
+/* Counts and compresses `blocks` full, non-final blocks. */
 static void blake2b_compress(struct blake2b_state *state, const uint8_t *data,
                              size_t blocks)
 {
-    uint64_t m[16];
     for (; blocks > 0; blocks--, data += BLAKE2B_BLOCK_SIZE) {
         blake2b_count(state, BLAKE2B_BLOCK_SIZE);
-        blake2b_block(state, m, data, 0);
+        blake2b_block(state, data, 0);
     }
-    crypto_wipe(m, sizeof(m));
 }
 
 /* Counts and compresses the buffered bytes, zero-padded, as the last block. */
 static void blake2b_compress_last(struct blake2b_state *state)
 {
-    uint64_t m[16];
     blake2b_count(state, state->buffer_len);
     __builtin_memset(state->buffer + state->buffer_len, 0,
                      BLAKE2B_BLOCK_SIZE - state->buffer_len);
-    blake2b_block(state, m, state->buffer, 1);
-    crypto_wipe(m, sizeof(m));
+    blake2b_block(state, state->buffer, 1);
 }
 
 enum crypto_result blake2b_init(struct blake2b_state *state, size_t outlen,
@@ -164,11 +161,9 @@ enum crypto_result blake2b_final(struct blake2b_state *state, uint8_t *out,
         return CRYPTO_ERR_PARAMETER;
     }
     blake2b_compress_last(state);
-    uint8_t digest[BLAKE2B_MAX_OUTPUT];
-    for (int i = 0; i < 8; i++)
-        store64_le(digest + 8 * i, state->h[i]);
-    __builtin_memcpy(out, digest, outlen);
-    crypto_wipe(digest, sizeof(digest));
+    /* The digest is h in little-endian order, cut to outlen bytes. */
+    for (size_t i = 0; i < outlen; i++)
+        out[i] = (uint8_t)(state->h[i / 8] >> (8 * (i % 8)));
     crypto_wipe(state, sizeof(*state));
     return CRYPTO_OK;
 }
