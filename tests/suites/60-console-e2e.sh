@@ -6,8 +6,10 @@
 set -u
 . tests/qemu/lib.sh
 
-work=build/tests/console-e2e
-mkdir -p "$work"
+# A private work directory: several runs (two `make test` at once) must not
+# share the serial FIFO or the log. Kept when a check fails, for the log.
+mkdir -p build/tests
+work=$(mktemp -d build/tests/console-e2e.XXXXXX)
 log=$work/serial.log
 image=$work/nonos.img
 
@@ -26,8 +28,14 @@ export MONITOR_INPUT="$work/monitor.in"  # for `sendkey`: typing on the PS/2 key
 qemu_start "$image" "$log" 150
 trap 'qemu_stop' EXIT
 
+failed=0
 check() { # check CONDITION-STATUS NAME [REASON]
-    if [ "$1" -eq 0 ]; then echo "PASS console-e2e: $2"; else echo "FAIL console-e2e: $2: ${3:-}"; fi
+    if [ "$1" -eq 0 ]; then
+        echo "PASS console-e2e: $2"
+    else
+        echo "FAIL console-e2e: $2: ${3:-}"
+        failed=1
+    fi
 }
 prompts() { grep -ao 'nonos> ' "$log" | wc -l; }
 
@@ -78,6 +86,23 @@ for command in help mem uptime log measure selftest poweroff reboot; do
     has "^  $command +[a-z]" || ok=1
 done
 check $ok "help lists every command with a one-line help" "$answer"
+
+# The screen: a screendump (PPM) after `help` must show text. The kernel
+# clears the framebuffer at boot, so every lit byte is the console's.
+screen=$work/screen.ppm
+rm -f "$screen"
+printf 'screendump %s\n' "$(pwd)/$screen" >"$MONITOR_INPUT"
+# P6 header: "P6\n<width> <height>\n255\n", then 3 bytes per pixel.
+ticks=50 want=1
+while [ "$ticks" -gt 0 ] && [ "$(wc -c <"$screen" 2>/dev/null || echo 0)" -lt "$want" ]; do
+    dims=$(sed -n 2p "$screen" 2>/dev/null)
+    [ -n "$dims" ] && want=$(( ${#dims} + 10 + $(echo "$dims" | awk '{ print $1 * $2 * 3 }') ))
+    sleep 0.2
+    ticks=$((ticks - 1))
+done
+lit=$(tail -c +$(( ${#dims} + 11 )) "$screen" 2>/dev/null | tr -d '\000' | wc -c)
+[ "$lit" -gt 5000 ] && [ "$lit" -lt 1000000 ]
+check $? "framebuffer console shows the text ($lit lit bytes in the screendump)" "expected text on screen"
 
 run mem
 has '^memory map: [0-9]+ regions' && has '^  usable +[1-9][0-9]* KiB' &&
@@ -144,3 +169,5 @@ grep -aqE '^zerostate: read back [1-9][0-9]* KiB: all zero$' "$work/poweroff.log
 check $? "ZeroState: wiped memory reads back as zero" "$(cat "$work/poweroff.log")"
 [ "$status" -eq 0 ] && [ "$seconds" -le 15 ]
 check $? "poweroff ends QEMU by ACPI S5 (status $status after ${seconds} s)" "expected status 0 within 15 s"
+[ "$failed" -eq 0 ] && rm -rf "$work"
+exit 0
