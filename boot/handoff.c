@@ -242,6 +242,9 @@ __attribute__((noreturn)) static void enter_kernel(uint64_t cr3, uint64_t stack_
 __attribute__((noreturn)) static void finish(struct loader *loader, struct handoff *h,
                                              uint64_t map_size)
 {
+    /* No firmware interrupt handler may run from here on: the firmware is
+     * gone and its handlers may sit in memory the kernel will reuse. */
+    x86_disable_interrupts();
     console_detach();
     uint32_t count;
     enum memory_map_result result =

@@ -63,6 +63,11 @@ static inline uint64_t x86_read_cr4(void)
     return value;
 }
 
+static inline void x86_disable_interrupts(void)
+{
+    __asm__ volatile("cli" : : : "memory");
+}
+
 static inline void x86_halt_forever(void)
 {
     for (;;)
