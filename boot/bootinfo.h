@@ -2,8 +2,9 @@
  *
  * This header is the whole contract between boot/ and kernel/; docs/boot.md
  * describes it in prose. The loader fills one `struct bootinfo` in memory it
- * allocated as EfiLoaderData, exits boot services and jumps to the kernel's
- * ELF entry point with:
+ * allocated as EfiLoaderData (reported as BOOT_MEMORY_BOOT_DATA in the map,
+ * like the map itself), exits boot services and jumps (not calls: nothing is
+ * pushed) to the kernel's ELF entry point with:
  *   rdi = physical address of the struct bootinfo
  *   rsp = top of a 64 KiB stack the loader allocated (16-byte aligned, mapped
  *         in the direct map, i.e. rsp is a BOOT_DIRECT_MAP_BASE address)
