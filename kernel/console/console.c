@@ -35,7 +35,8 @@ void console_init(const struct boot_framebuffer *framebuffer)
     keyboard_init();
     if (framebuffer != NULL && framebuffer->format != BOOT_PIXEL_NONE &&
         !framebuffer_init(framebuffer))
-        serial_write("console: framebuffer unusable, serial only\n", 43);
+        kprintf("console: framebuffer %ux%u unusable, serial only\n", framebuffer->width,
+                framebuffer->height);
 }
 
 bool console_lock(void)
