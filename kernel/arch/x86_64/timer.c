@@ -20,6 +20,9 @@
 /* Short: under QEMU's -icount every calibration millisecond costs a million
  * instructions of the boot budget. 2 ms of PIT is 2386 counts: 0.05 %. */
 #define CALIBRATION_MS 2
+/* A PIT that never reaches zero (absent or broken) must not hang the boot
+ * silently: give up after this many polls (seconds on real hardware). */
+#define CALIBRATION_MAX_POLLS 20000000u
 
 static volatile uint64_t ticks;
 static uint64_t tsc_hz;
@@ -40,8 +43,12 @@ static void calibration_measure(uint64_t *lapic_counts, uint64_t *tsc_ticks)
     uint32_t lapic_start = lapic_timer_current();
     uint64_t tsc_start = rdtsc();
     outb(PIT_GATE_PORT, (uint8_t)((gate & ~0x02u) | 0x01u)); /* gate high: count */
-    while (!(inb(PIT_GATE_PORT) & 0x20))
+    uint32_t polls = 0;
+    while (!(inb(PIT_GATE_PORT) & 0x20)) {
+        if (++polls == CALIBRATION_MAX_POLLS)
+            panic("timer: the PIT channel 2 never finished counting; cannot calibrate");
         cpu_pause();
+    }
     *tsc_ticks = rdtsc() - tsc_start;
     *lapic_counts = lapic_start - lapic_timer_current();
     lapic_timer_stop();
