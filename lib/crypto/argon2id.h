@@ -44,7 +44,9 @@ size_t argon2id_blocks_needed(uint32_t m_cost, uint32_t parallelism);
  * 0, parallelism 0 or > 2^24 - 1, m_cost < 8 * parallelism, an input longer
  * than 2^32 - 1 bytes, or a NULL pointer with a nonzero length), and
  * CRYPTO_ERR_MEMORY when work_blocks < argon2id_blocks_needed(). On any
- * failure the tag is zeroed. */
+ * failure the tag is zeroed (unless tag_len itself exceeds 2^32 - 1: such a
+ * length is not trusted enough to write that much) and the work memory is
+ * untouched. */
 enum crypto_result argon2id(uint8_t *tag, size_t tag_len,
                             const struct argon2id_params *params,
                             struct argon2id_block *work, size_t work_blocks);
