@@ -77,6 +77,8 @@ static void schedule(void)
             return;
         next = idle;
     }
+    if (next == previous)
+        return;
     if (previous->state == THREAD_RUNNING && previous != idle)
         ready_push(previous);
     next->state = THREAD_RUNNING;
@@ -184,6 +186,8 @@ void thread_yield(void)
 void thread_sleep_ms(uint64_t ms)
 {
     uint64_t ticks = (ms * timer_hz() + 999) / 1000;
+    if (current == idle)
+        panic("thread_sleep_ms: the idle thread must never sleep");
     bool was_enabled = interrupts_save();
     current->wake_tick = timer_ticks() + (ticks ? ticks : 1);
     current->state = THREAD_SLEEPING;
