@@ -3,6 +3,7 @@
  * thread (the shell), with interrupts on and the scheduler running. */
 #include "kernel/test/selftest.h"
 
+#include "kernel/arch/x86_64/debug_exit.h"
 #include "kernel/lib/print.h"
 #include "kernel/test/test.h"
 
@@ -33,6 +34,12 @@ static void run_table(const struct test_case *cases, size_t count, int *passed, 
             (*failed)++;
         }
     }
+}
+
+void selftest_exit_qemu(int failures)
+{
+    debug_exit(failures == 0 ? DEBUG_EXIT_PASS : DEBUG_EXIT_FAIL);
+    kprintf("selftest: no isa-debug-exit device; carrying on\n");
 }
 
 int selftest_run(void)

@@ -7,4 +7,9 @@
 
 int selftest_run(void);
 
+/* For the QEMU harness (`selftest exit`): reports the verdict through
+ * isa-debug-exit -- QEMU ends with status 33 when failures is 0, 35
+ * otherwise. Returns only when the device is absent (real hardware). */
+void selftest_exit_qemu(int failures);
+
 #endif
