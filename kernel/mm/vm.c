@@ -3,7 +3,8 @@
  * vm_init builds a fresh PML4 with exactly three kinds of mappings: the
  * kernel image, page by page with its section's rights (text R+X, rodata R,
  * data/bss R+W, all others NX), the direct map of RAM (R+W+NX, 2 MiB pages
- * where alignment allows) and nothing else: no identity map, so a stray
+ * where alignment allows; the kernel image's own frames R+NX there) and
+ * nothing else: no identity map, so a stray
  * low pointer faults. Later mappings (heap, stacks, MMIO, test pages) come
  * from vm_map. Kernel-half entries are global; user pages (VM_USER, only in
  * the lower half) are the exception SMEP/SMAP police.
@@ -186,9 +187,8 @@ static bool huge_slot_free(uint64_t virt)
     return !(*boot_entry(virt, 2) & PTE_PRESENT);
 }
 
-static void map_direct_region(uint64_t base, uint64_t end)
+static void map_direct_region(uint64_t base, uint64_t end, uint64_t bits)
 {
-    const uint64_t bits = PTE_PRESENT | PTE_WRITABLE | PTE_GLOBAL | PTE_NX;
     uint64_t phys = base;
     while (phys < end) {
         uint64_t virt = MEMORY_DIRECT_MAP_BASE + phys;
@@ -207,8 +207,14 @@ static void map_direct(void)
     uint32_t count;
     const struct boot_memory_region *map = memory_map(&count);
     for (uint32_t i = 0; i < count; i++) {
-        if (region_in_direct_map(map[i].type))
-            map_direct_region(map[i].base, map[i].base + map[i].pages * PAGE_SIZE);
+        if (!region_in_direct_map(map[i].type))
+            continue;
+        /* The kernel image's alias is read-only: code cannot be patched
+         * through the direct map either. */
+        uint64_t bits = PTE_PRESENT | PTE_GLOBAL | PTE_NX;
+        if (map[i].type != BOOT_MEMORY_KERNEL)
+            bits |= PTE_WRITABLE;
+        map_direct_region(map[i].base, map[i].base + map[i].pages * PAGE_SIZE, bits);
     }
 }
 
