@@ -34,6 +34,24 @@ fail() {
 make -s build/nonos.img || { sleep 5; make -s build/nonos.img; } ||
     { echo "FAIL kernel_selftest_build: make build/nonos.img failed"; exit 1; }
 mkdir -p "$dir"
+
+# The kernel file itself: loadable segments never writable and executable,
+# and within the size target.
+elf=build/kernel/nonos-kernel.elf
+segments=$(llvm-readelf -lW "$elf" |
+    awk '$1 == "LOAD" { f = ""; for (i = 7; i < NF; i++) f = f $i; printf "%s ", f }')
+segments=${segments% }
+case "$segments" in
+    *W*E* | "") echo "FAIL kernel_elf_segments_wx: PT_LOAD flags: $segments" ;;
+    *) echo "PASS kernel_elf_segments_wx ($segments)" ;;
+esac
+size=$(wc -c <"$elf")
+if [ "$size" -lt 524288 ]; then
+    echo "PASS kernel_elf_size ($size bytes < 512 KiB)"
+else
+    echo "FAIL kernel_elf_size: $size bytes, target under 512 KiB"
+fi
+
 cp build/nonos.img "$dir/nonos.img" || { echo "FAIL kernel_selftest_build: cannot copy the image"; exit 1; }
 qemu_start "$dir/nonos.img" "$log" 150 -cpu "$cpu"
 
