@@ -81,36 +81,60 @@ static void measure(struct loader *loader, const char *name, const struct loaded
     __builtin_memcpy(m->sha256, digest, 32);
 }
 
+/* One verified part of the boot: where it is, its size limit, the digest
+ * built into the loader, and what a refusal says. */
+struct part {
+    const char *name;
+    const efi_char16 *path;
+    uint64_t max_size;
+    const uint8_t *expected;
+    const char *unreadable;
+    const char *mismatch;
+};
+
+static const struct part kernel_part = {
+    "kernel", u"\\NONOS\\KERNEL.ELF", KERNEL_MAX_FILE_SIZE, boot_expected_kernel_sha256,
+    "cannot read the kernel", "kernel digest mismatch",
+};
+static const struct part bundle_part = {
+    "bundle", u"\\NONOS\\BUNDLE.BIN", BUNDLE_MAX_FILE_SIZE, boot_expected_bundle_sha256,
+    "cannot read the bundle", "bundle digest mismatch",
+};
+
+static void report_mismatch(const struct part *part, const uint8_t actual[32])
+{
+    console_write("loader: SECURITY: the ");
+    console_write(part->name);
+    console_write(" does not match the digest built into this loader\n");
+    console_write("loader:   expected sha256 ");
+    console_write_digest(part->expected);
+    console_write("\nloader:   actual   sha256 ");
+    console_write_digest(actual);
+    console_write("\n");
+}
+
 /* Reads one part, hashes it and compares it with the built-in digest. */
-static void verify_part(struct loader *loader, const char *name, const efi_char16 *path,
-                        uint64_t max_size, const uint8_t expected[32], struct loaded_file *file)
+static void verify_part(struct loader *loader, const struct part *part, struct loaded_file *file)
 {
     uint8_t actual[32];
-    if (files_read(loader, path, max_size, file) != EFI_SUCCESS)
-        refuse(loader, name[0] == 'k' ? "cannot read the kernel" : "cannot read the bundle");
+    if (files_read(loader, part->path, part->max_size, file) != EFI_SUCCESS)
+        refuse(loader, part->unreadable);
     sha256(file->data, file->size, actual);
     console_write("loader: ");
-    console_write(name);
+    console_write(part->name);
     console_write(": ");
     console_write_decimal(file->size);
     console_write(" bytes, sha256 ");
     console_write_digest(actual);
     console_write("\n");
-    if (!crypto_equal(actual, expected, 32)) {
-        console_write("loader: SECURITY: the ");
-        console_write(name);
-        console_write(" does not match the digest built into this loader\n");
-        console_write("loader:   expected sha256 ");
-        console_write_digest(expected);
-        console_write("\nloader:   actual   sha256 ");
-        console_write_digest(actual);
-        console_write("\n");
-        refuse(loader, name[0] == 'k' ? "kernel digest mismatch" : "bundle digest mismatch");
+    if (!crypto_equal(actual, part->expected, 32)) {
+        report_mismatch(part, actual);
+        refuse(loader, part->mismatch);
     }
     console_write("loader: ");
-    console_write(name);
+    console_write(part->name);
     console_write(" verified\n");
-    measure(loader, name, file, actual);
+    measure(loader, part->name, file, actual);
 }
 
 static void load_kernel(struct loader *loader)
@@ -193,10 +217,8 @@ efi_status EFIAPI efi_main(efi_handle image, struct efi_system_table *system)
     loader.services->set_watchdog_timer(0, 0, 0, 0);
     if (x86_read_cr4() & X86_CR4_LA57)
         refuse(&loader, "5-level paging is active; the kernel expects 4-level");
-    verify_part(&loader, "kernel", u"\\NONOS\\KERNEL.ELF", KERNEL_MAX_FILE_SIZE,
-                boot_expected_kernel_sha256, &loader.kernel_file);
-    verify_part(&loader, "bundle", u"\\NONOS\\BUNDLE.BIN", BUNDLE_MAX_FILE_SIZE,
-                boot_expected_bundle_sha256, &loader.bundle_file);
+    verify_part(&loader, &kernel_part, &loader.kernel_file);
+    verify_part(&loader, &bundle_part, &loader.bundle_file);
     load_kernel(&loader);
     find_platform(&loader);
     (void)handoff_start_kernel(&loader); /* returns only on failure */
