@@ -1,6 +1,8 @@
 /* In-kernel tests of memory management: frame allocator exhaustion and
  * reuse, mapping and unmapping, a deliberate page fault, heap stress and
  * heap corruption detection. */
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/lapic.h"
 #include "kernel/arch/x86_64/trap.h"
 #include "kernel/mm/frame.h"
 #include "kernel/mm/heap.h"
@@ -97,6 +99,39 @@ static bool test_vm_map_unmap(void)
     TEST_REQUIRE(after.free_frames == before.free_frames,
                  "page tables leaked: free frames %lu -> %lu", before.free_frames,
                  after.free_frames);
+    return true;
+}
+
+/* Device mappings: any physical offset, the caching type asked for, NX, and
+ * a guard page before each one. Uses real devices mapped with the type they
+ * already have elsewhere (conflicting cache types for one physical page are
+ * undefined on real CPUs): the LAPIC's ID register (UC) and the framebuffer
+ * (WC), when there is one. */
+static bool test_vm_map_mmio(void)
+{
+    uint64_t apic = rdmsr(MSR_APIC_BASE) & ~(PAGE_SIZE - 1);
+    volatile uint32_t *id_register = vm_map_mmio(apic + 0x20, 4, VM_UNCACHED);
+    TEST_REQUIRE(id_register, "vm_map_mmio of the LAPIC failed");
+    uint64_t address = (uint64_t)(uintptr_t)id_register;
+    uint64_t entry = vm_query(address), guard = vm_query((address & ~(PAGE_SIZE - 1)) - PAGE_SIZE);
+    uint32_t id = *id_register >> 24;
+    vm_unmap(address, 1);
+    TEST_REQUIRE(address % PAGE_SIZE == 0x20 && id == lapic_id(),
+                 "mapping at 0x%lx read APIC id %u, expected %u", address, id, lapic_id());
+    TEST_REQUIRE((entry & (PTE_PCD | PTE_PWT)) == (PTE_PCD | PTE_PWT) && (entry & PTE_NX),
+                 "uncached entry 0x%lx", entry);
+    TEST_REQUIRE(guard == 0, "no guard page before an MMIO mapping");
+    const struct boot_framebuffer *framebuffer = &boot_info()->framebuffer;
+    if (framebuffer->format == BOOT_PIXEL_NONE || framebuffer->size < PAGE_SIZE)
+        return true;
+    volatile uint32_t *pixels = vm_map_mmio(framebuffer->base + 0x40, 16, VM_WRITE_COMBINE);
+    TEST_REQUIRE(pixels, "vm_map_mmio of the framebuffer failed");
+    address = (uint64_t)(uintptr_t)pixels;
+    entry = vm_query(address);
+    vm_unmap(address, 1);
+    TEST_REQUIRE(address % PAGE_SIZE == 0x40 && (entry & (PTE_PCD | PTE_PWT)) == PTE_PWT &&
+                     (entry & PTE_WRITABLE) && (entry & PTE_NX),
+                 "write-combining mapping at 0x%lx entry 0x%lx", address, entry);
     return true;
 }
 
@@ -212,6 +247,7 @@ static bool test_heap_corruption_detected(void)
 const struct test_case test_mm_cases[] = {
     { "frame_exhaustion_and_reuse", test_frame_exhaustion_reuse },
     { "vm_map_write_unmap_faults", test_vm_map_unmap },
+    { "vm_map_mmio_offset_and_caching", test_vm_map_mmio },
     { "page_fault_caught", test_page_fault_caught },
     { "heap_stress", test_heap_stress },
     { "heap_corruption_detected", test_heap_corruption_detected },
