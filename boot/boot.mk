@@ -7,6 +7,9 @@
 #                            (kernel/kernel.mk) and $(BUNDLE_FILE)
 #   build/test/loader.img    the loader test fixture: tests/qemu/fake_kernel.c,
 #                            a tiny kernel that checks the handoff and exits
+#   build/test/bad-elf.img   a loader whose built-in digest matches a kernel
+#                            with a W+X segment (from the ELF corpus): the
+#                            loader must still refuse it
 #
 # BUNDLE_FILE is the boot bundle put on the ESP as \NONOS\BUNDLE.BIN. Until the
 # capsule bundle exists it is a deterministic test payload. To replace it, set
@@ -50,6 +53,7 @@ endef
 
 $(eval $(call boot_image,nonos,$(BOOT_KERNEL_ELF),$(BUNDLE_FILE),$(IMAGE)))
 $(eval $(call boot_image,loader-test,$(BUILD)/test/fake-kernel.elf,$(BUILD)/bundle.bin,$(LOADER_IMAGE)))
+$(eval $(call boot_image,bad-elf,tests/corpus/boot-elf/write-execute.elf,$(BUILD)/bundle.bin,$(BUILD)/test/bad-elf.img))
 
 # The fake kernel of the loader test (tests/qemu/fake_kernel.c).
 FAKE_KERNEL_SRCS := tests/qemu/fake_kernel.c lib/crypto/sha256.c lib/crypto/crypto.c \

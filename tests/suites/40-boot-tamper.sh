@@ -10,7 +10,9 @@
 #      the build (with mtools): the loader must name the kernel, print the
 #      expected and the actual digest, never start the kernel, and power off
 #      after a key;
-#   4. the same with one byte of BUNDLE.BIN flipped.
+#   4. the same with one byte of BUNDLE.BIN flipped;
+#   5. build/test/bad-elf.img, whose kernel matches the built-in digest but
+#      has a writable and executable segment: refused by the ELF checks.
 set -u
 . tests/qemu/lib.sh
 
@@ -21,7 +23,7 @@ mkdir -p "$work"
 esp_offset=1048576 # the ESP starts at sector 2048 (tools/image/mkimage.sh)
 export MTOOLS_SKIP_CHECK=1
 
-if ! make -s -j2 build/nonos.img build/test/loader.img; then
+if ! make -s -j2 build/nonos.img build/test/loader.img build/test/bad-elf.img; then
     echo "FAIL boot-tamper: image build failed"
     exit 1
 fi
@@ -29,6 +31,7 @@ fi
 # expected digest below comes from these copies.
 cp build/nonos.img "$work/good.img"
 cp build/test/loader.img "$work/loader.img"
+cp build/test/bad-elf.img "$work/bad-elf.img"
 mcopy -n -i "$work/good.img@@$esp_offset" ::/NONOS/KERNEL.ELF "$work/kernel.elf"
 trap 'qemu_stop; grep -q "^FAIL" "$work/results" || rm -rf "$work"' EXIT
 
@@ -78,6 +81,36 @@ has "$log" "loader: kernel: [0-9]+ bytes, sha256 $kernel_sha" && has "$log" 'loa
 result $(( found || $? )) "boot-tamper: untampered image verified and the kernel started" \
     "no verification or kernel entry (log: $log)"
 
+# boot_refusal IMAGE LOG: boots until the loader asks for a key (or the kernel
+# starts), types one, and sets $status to QEMU's exit status ("none" when
+# there was no refusal) and $seconds to how long the power-off took.
+boot_refusal() {
+    export SERIAL_INPUT=$2.in
+    qemu_start "$1" "$2" 120
+    if qemu_wait_for "$2" 'press a key to power off|entering the kernel' 110 &&
+        has "$2" 'press a key to power off'; then
+        sleep 1
+        qemu_type x
+        start=$(date +%s)
+        qemu_status
+        status=$QEMU_STATUS seconds=$(( $(date +%s) - start ))
+    else
+        qemu_stop # no refusal: do not wait for the timeout
+        status="none (no refusal)" seconds=0
+    fi
+    unset SERIAL_INPUT
+}
+
+# never_started NAME LOG; powered_off NAME LOG
+never_started() {
+    ! has "$2" 'entering the kernel|boot: entry|kernel alive|nonos>'
+    result $? "boot-tamper: $1: the kernel never started" "kernel output in $2"
+}
+powered_off() {
+    [ "$status" = 0 ] && [ "$seconds" -le 30 ]
+    result $? "boot-tamper: $1: powers off after a key" "QEMU status $status (log: $2)"
+}
+
 # 3 and 4: one byte flipped in a part; the loader must refuse it.
 refused() { # refused NAME ESP-PATH OFFSET PART
     image=$work/$1.img log=$work/$1.log
@@ -88,30 +121,25 @@ refused() { # refused NAME ESP-PATH OFFSET PART
     fi
     expected=$(mcopy -n -i "$work/good.img@@$esp_offset" "::$2" - | sha256sum | cut -c1-64)
     actual=$(sha256sum "$work/part" | cut -c1-64)
-    export SERIAL_INPUT=$work/$1.in
-    qemu_start "$image" "$log" 120
-    start=$(date +%s)
-    if qemu_wait_for "$log" 'press a key to power off|entering the kernel' 110 &&
-        has "$log" 'press a key to power off'; then
-        sleep 1
-        qemu_type x
-        start=$(date +%s)
-        qemu_status
-        status=$QEMU_STATUS
-    else
-        qemu_stop # no refusal: do not wait for the timeout
-        status="none (no refusal)"
-    fi
-    unset SERIAL_INPUT
+    boot_refusal "$image" "$log"
     has "$log" "loader: REFUSED: $4 digest mismatch" &&
         has "$log" "the $4 does not match the digest built into this loader" &&
         has "$log" "expected sha256 $expected" && has "$log" "actual   sha256 $actual"
     result $? "boot-tamper: $1: loader names the $4 and both digests" "refusal missing (log: $log)"
-    ! has "$log" 'entering the kernel|boot: entry|kernel alive|nonos>'
-    result $? "boot-tamper: $1: the kernel never started" "kernel output in $log"
-    [ "$status" = 0 ] && [ $(( $(date +%s) - start )) -le 30 ]
-    result $? "boot-tamper: $1: powers off after a key" "QEMU status $status (log: $log)"
+    never_started "$1" "$log"
+    powered_off "$1" "$log"
 }
 kernel_size=$(wc -c <"$work/kernel.elf")
 refused kernel /NONOS/KERNEL.ELF $((kernel_size / 2)) kernel
 refused bundle /NONOS/BUNDLE.BIN 0 bundle
+
+# 5. A verified but invalid kernel ELF.
+log=$work/bad-elf.log
+boot_refusal "$work/bad-elf.img" "$log"
+has "$log" 'loader: kernel verified' &&
+    has "$log" 'loader: kernel ELF rejected: segment both writable and executable' &&
+    has "$log" 'loader: REFUSED: invalid kernel ELF'
+result $? "boot-tamper: bad-elf: verified W+X kernel refused by the ELF checks" \
+    "refusal missing (log: $log)"
+never_started bad-elf "$log"
+powered_off bad-elf "$log"
