@@ -196,6 +196,11 @@ void fake_kernel_main(uint64_t bootinfo_physical, uint64_t entry_rsp)
     check(info->acpi_rsdp != 0 && ((const char *)info->acpi_rsdp)[0] == 'R' &&
               ((const char *)info->acpi_rsdp)[1] == 'S' && ((const char *)info->acpi_rsdp)[2] == 'D',
           "ACPI RSDP found");
+    bool seed_ok = info->rng_seed_size == 0;
+    for (uint32_t i = 0; info->rng_seed_size == 32 && i < 32; i++)
+        seed_ok |= info->rng_seed[i] != 0;
+    say(info->rng_seed_size ? "fake-kernel: rng seed present\n" : "fake-kernel: no rng seed\n");
+    check(seed_ok, "rng seed absent, or 32 bytes not all zero");
     check(info->loader_tsc != 0 && info->loader_tsc < x86_rdtsc(), "loader TSC recorded");
     say(failures == 0 ? "fake-kernel: all checks passed\n" : "fake-kernel: checks failed\n");
     x86_outb(0xf4, failures == 0 ? 0x10 : 0x11);

@@ -4,7 +4,8 @@
 #      (tests/qemu/fake_kernel.c) checks the handoff from the receiving side;
 #      its PASS/FAIL lines are passed through as boot-handoff cases;
 #   1b. the same image attached as a USB stick (xhci usb-storage), the way a
-#      stick written with dd boots on a PC;
+#      stick written with dd boots on a PC, with a virtio-rng device so the
+#      firmware's EFI_RNG_PROTOCOL seeds bootinfo.rng_seed;
 #   2. the real image: both parts verified and the kernel started;
 #   3. a copy of the real image whose KERNEL.ELF has one byte flipped after
 #      the build (with mtools): the loader must name the kernel, print the
@@ -58,17 +59,20 @@ status=$?
 tr -d '\r' <"$log" | sed -n 's/^fake-kernel: \(PASS\|FAIL\) \(.*\)/\1 boot-handoff: \2/p' |
     sed "s|^FAIL \(.*\)\$|FAIL \1: fake kernel check failed (log: $log)|" | tee -a "$work/results"
 checks=$(tr -d '\r' <"$log" | grep -c '^fake-kernel: PASS')
-result $(( status == 33 && checks >= 16 ? 0 : 1 )) "boot-handoff: fake kernel verdict" \
+result $(( status == 33 && checks >= 17 ? 0 : 1 )) "boot-handoff: fake kernel verdict" \
     "QEMU status $status (33 = all passed), $checks checks passed (log: $log)"
 
 # 1b. The same image booted from a USB stick.
 log=$work/usb.log
 : >"$log"
-QEMU_DISK=usb sh tests/qemu/boot.sh "$work/loader.img" "$log" 120 >/dev/null 2>&1
+QEMU_DISK=usb sh tests/qemu/boot.sh "$work/loader.img" "$log" 120 -device virtio-rng-pci \
+    >/dev/null 2>&1
 status=$?
 has "$log" 'fake-kernel: all checks passed'
 result $(( status == 33 && $? == 0 ? 0 : 1 )) "boot-usb: loader image boots from a USB stick" \
     "QEMU status $status (log: $log)"
+has "$log" 'RNG seed from firmware' && has "$log" 'fake-kernel: rng seed present'
+result $? "boot-usb: firmware RNG seed handed over (virtio-rng)" "no seed (log: $log)"
 
 # 2. The real image passes the check and the kernel starts.
 log=$work/good.log
