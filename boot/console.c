@@ -15,7 +15,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "boot/x86.h"
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/io.h"
 
 #define COM1 0x3f8
 #define UART_DATA 0
@@ -34,16 +35,16 @@ static bool serial_present;
 
 static void serial_init(void)
 {
-    x86_outb(COM1 + UART_SCRATCH, 0x5a);
-    if (x86_inb(COM1 + UART_SCRATCH) != 0x5a)
+    outb(COM1 + UART_SCRATCH, 0x5a);
+    if (inb(COM1 + UART_SCRATCH) != 0x5a)
         return;
-    x86_outb(COM1 + UART_INTERRUPT_ENABLE, 0x00);
-    x86_outb(COM1 + UART_LINE_CONTROL, 0x80); /* divisor latch */
-    x86_outb(COM1 + UART_DATA, 0x01);         /* 115200 baud */
-    x86_outb(COM1 + UART_INTERRUPT_ENABLE, 0x00);
-    x86_outb(COM1 + UART_LINE_CONTROL, 0x03); /* 8 bits, no parity, 1 stop */
-    x86_outb(COM1 + UART_FIFO_CONTROL, 0xc7); /* FIFOs on and cleared */
-    x86_outb(COM1 + UART_MODEM_CONTROL, 0x03); /* DTR, RTS; no IRQ line */
+    outb(COM1 + UART_INTERRUPT_ENABLE, 0x00);
+    outb(COM1 + UART_LINE_CONTROL, 0x80); /* divisor latch */
+    outb(COM1 + UART_DATA, 0x01);         /* 115200 baud */
+    outb(COM1 + UART_INTERRUPT_ENABLE, 0x00);
+    outb(COM1 + UART_LINE_CONTROL, 0x03); /* 8 bits, no parity, 1 stop */
+    outb(COM1 + UART_FIFO_CONTROL, 0xc7); /* FIFOs on and cleared */
+    outb(COM1 + UART_MODEM_CONTROL, 0x03); /* DTR, RTS; no IRQ line */
     serial_present = true;
 }
 
@@ -52,10 +53,10 @@ static void serial_put(char c)
     if (!serial_present)
         return;
     for (int spin = 0; spin < UART_SPIN_LIMIT; spin++) {
-        if (x86_inb(COM1 + UART_LINE_STATUS) & UART_TRANSMIT_EMPTY)
+        if (inb(COM1 + UART_LINE_STATUS) & UART_TRANSMIT_EMPTY)
             break;
     }
-    x86_outb(COM1 + UART_DATA, (uint8_t)c);
+    outb(COM1 + UART_DATA, (uint8_t)c);
 }
 
 static const struct efi_guid text_output_guid = EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL_GUID;

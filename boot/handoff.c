@@ -11,7 +11,8 @@
 
 #include "boot/console.h"
 #include "boot/page_table.h"
-#include "boot/x86.h"
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/io.h"
 
 #define FOUR_GIB 0x100000000ULL
 #define MAP_SLACK_DESCRIPTORS 64
@@ -225,8 +226,8 @@ static efi_status exit_boot_services(struct loader *loader, struct handoff *h, u
 __attribute__((noreturn)) static void enter_kernel(uint64_t cr3, uint64_t stack_top,
                                                    uint64_t entry, uint64_t bootinfo)
 {
-    x86_write_msr(X86_MSR_EFER, x86_read_msr(X86_MSR_EFER) | X86_EFER_NXE);
-    x86_write_cr0(x86_read_cr0() | X86_CR0_WP);
+    wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+    write_cr0(read_cr0() | CR0_WP);
     __asm__ volatile("cli\n\t"
                      "mov %0, %%cr3\n\t"
                      "mov %1, %%rsp\n\t"
@@ -244,7 +245,7 @@ __attribute__((noreturn)) static void finish(struct loader *loader, struct hando
 {
     /* No firmware interrupt handler may run from here on: the firmware is
      * gone and its handlers may sit in memory the kernel will reuse. */
-    x86_disable_interrupts();
+    interrupts_disable();
     console_detach();
     uint32_t count;
     enum memory_map_result result =
@@ -254,7 +255,7 @@ __attribute__((noreturn)) static void finish(struct loader *loader, struct hando
         console_write("loader: final memory map: ");
         console_write(memory_map_result_message(result));
         console_write("; halting\n");
-        x86_halt_forever();
+        cpu_halt_forever();
     }
     h->info->memory_region_count = count;
     console_write("loader: boot services exited, ");
@@ -265,7 +266,7 @@ __attribute__((noreturn)) static void finish(struct loader *loader, struct hando
     console_write("loader: tsc at start ");
     console_write_decimal(loader->start_tsc);
     console_write(", at handoff ");
-    console_write_decimal(x86_rdtsc());
+    console_write_decimal(rdtsc());
     console_write("\n");
     enter_kernel(h->tables.root, h->stack_top, loader->kernel.entry,
                  (uint64_t)(uintptr_t)h->info);

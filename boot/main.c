@@ -11,7 +11,8 @@
 
 #include "boot/console.h"
 #include "boot/digests.h"
-#include "boot/x86.h"
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/io.h"
 #include "crypto/crypto.h"
 #include "crypto/sha256.h"
 
@@ -67,7 +68,7 @@ __attribute__((noreturn)) static void refuse(struct loader *loader, const char *
     }
     console_write("loader: powering off\n");
     loader->system->runtime_services->reset_system(EFI_RESET_SHUTDOWN, EFI_SUCCESS, 0, 0);
-    x86_halt_forever();
+    cpu_halt_forever();
     __builtin_unreachable();
 }
 
@@ -207,7 +208,7 @@ static void find_platform(struct loader *loader)
 efi_status EFIAPI efi_main(efi_handle image, struct efi_system_table *system)
 {
     static struct loader loader;
-    loader.start_tsc = x86_rdtsc();
+    loader.start_tsc = rdtsc();
     loader.image = image;
     loader.system = system;
     loader.services = system->boot_services;
@@ -215,7 +216,7 @@ efi_status EFIAPI efi_main(efi_handle image, struct efi_system_table *system)
     console_write("\nNONOS loader: verifying the kernel and the boot bundle\n");
     /* The firmware's 5-minute watchdog must not fire under a slow emulator. */
     loader.services->set_watchdog_timer(0, 0, 0, 0);
-    if (x86_read_cr4() & X86_CR4_LA57)
+    if (read_cr4() & CR4_LA57)
         refuse(&loader, "5-level paging is active; the kernel expects 4-level");
     verify_part(&loader, &kernel_part, &loader.kernel_file);
     verify_part(&loader, &bundle_part, &loader.bundle_file);

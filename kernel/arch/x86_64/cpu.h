@@ -1,6 +1,8 @@
 /* Small CPU helpers: interrupt flag, halt, TSC, MSRs, control registers,
- * CPUID. Inline so they cost nothing; only kernel/arch/x86_64/ and the
- * drivers that must touch the CPU directly include this. */
+ * CPUID. Inline so they cost nothing; only kernel/arch/x86_64/, the
+ * drivers that must touch the CPU directly, and the UEFI loader (an x86_64
+ * program by definition, which shares these rather than keeping a copy)
+ * include this. Nothing here may depend on kernel state. */
 #ifndef NONOS_ARCH_CPU_H
 #define NONOS_ARCH_CPU_H
 
@@ -16,6 +18,7 @@
 #define EFER_NXE (1ull << 11)
 #define CR0_WP (1ull << 16)
 #define CR4_PGE (1ull << 7)
+#define CR4_LA57 (1ull << 12)
 #define CR4_SMEP (1ull << 20)
 #define CR4_SMAP (1ull << 21)
 #define RFLAGS_IF (1ull << 9)
@@ -24,6 +27,14 @@
 static inline void cpu_halt(void)
 {
     __asm__ volatile("hlt" : : : "memory");
+}
+
+/* Stops this CPU for good: interrupts off, then halt (in a loop, since an
+ * NMI still wakes a halted CPU). */
+static inline _Noreturn void cpu_halt_forever(void)
+{
+    for (;;)
+        __asm__ volatile("cli; hlt" : : : "memory");
 }
 
 /* Enables interrupts and halts until the next one, with no window between
