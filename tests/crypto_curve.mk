@@ -56,13 +56,8 @@ $(BUILD)/host/tests/crypto/curve_bench: $(BUILD)/host/tests/crypto/curve_bench.o
 bench-curve: $(BUILD)/host/tests/crypto/curve_bench
 	@$<
 
-# Constant-time test (suite 25-crypto-constant-time): optimized like
-# build/host, without sanitizers, run under valgrind. Its own object tree
-# because Debian 12's valgrind cannot read clang 14's default DWARF 5.
-$(BUILD)/host-ct/%.o: %.c
-	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -gdwarf-4 -MMD -MP -c $< -o $@
-
+# Constant-time test (suite 25-crypto-constant-time): objects of the
+# build/host-ct environment (Makefile), run under valgrind.
 $(BUILD)/host-ct/tests/crypto/ct_test: $(BUILD)/host-ct/tests/crypto/ct_test.o \
 		$(call objs,host-ct,$(CURVE_SRCS) $(HASH_SRCS) lib/crypto/poly1305.c lib/crypto/crypto.c)
 	$(CC) -pie $^ -o $@

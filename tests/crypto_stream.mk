@@ -43,19 +43,12 @@ fuzz-aead: build/fuzz/tests/fuzz/fuzz_aead
 	@mkdir -p build/fuzz/corpus/aead
 	$< -max_total_time=$(FUZZ_SECONDS) -max_len=4300 build/fuzz/corpus/aead
 
-# Constant-time test (valgrind, ctgrind technique): optimized, no sanitizers,
-# DWARF 4 for Debian 12's valgrind. Built twice: with the vector path chosen
-# at run time, and with the portable core alone (what the kernel runs).
-$(BUILD)/host-ct-stream/%.o: %.c
-	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -gdwarf-4 -MMD -MP -c $< -o $@
-$(BUILD)/host-ct-stream-scalar/%.o: %.c
-	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -gdwarf-4 -DNONOS_CRYPTO_SCALAR -MMD -MP -c $< -o $@
-
+# Constant-time test (valgrind, ctgrind technique), from the environments
+# host-ct and host-ct-scalar (Makefile). Built twice: with the vector path
+# chosen at run time, and with the portable core alone (what the kernel runs).
 STREAM_CT_SRCS := tests/crypto/stream_ct.c $(STREAM_SRCS) lib/crypto/sha256.c lib/crypto/crypto.c
-$(BUILD)/host-ct-stream/tests/crypto/stream_ct: $(call objs,host-ct-stream,$(STREAM_CT_SRCS))
+$(BUILD)/host-ct/tests/crypto/stream_ct: $(call objs,host-ct,$(STREAM_CT_SRCS))
 	$(CC) -pie $^ -o $@
-$(BUILD)/host-ct-stream-scalar/tests/crypto/stream_ct: \
-		$(call objs,host-ct-stream-scalar,$(STREAM_CT_SRCS))
+$(BUILD)/host-ct-scalar/tests/crypto/stream_ct: \
+		$(call objs,host-ct-scalar,$(STREAM_CT_SRCS))
 	$(CC) -pie $^ -o $@

@@ -1,7 +1,7 @@
 /* Constant-time check of the hash area (the ctgrind technique): secrets are
  * marked undefined for valgrind's memcheck, which then reports every branch
  * and every memory index that depends on them. Run under
- *   valgrind build/host-ct-hash/tests/crypto/hash_ct
+ *   valgrind build/host-ct/tests/crypto/hash_ct
  * Outputs derived from secrets are marked defined again before the harness
  * looks at them. Covers SHA-256/512 of a secret message, HMAC and HMAC
  * verify with secret key and message, HKDF with secret IKM,

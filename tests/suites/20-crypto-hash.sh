@@ -48,7 +48,7 @@ fi
 # reports allowed are Argon2id's reference-block selection (reference_block)
 # and the load of that block (reg_load in G), which RFC 9106 makes depend on
 # the password after the first half pass.
-ct=build/host-ct-hash/tests/crypto/hash_ct
+ct=build/host-ct/tests/crypto/hash_ct
 ct_log=build/test-logs/hash-ct-valgrind.log
 if ! make -s -j2 $ct; then
     echo "FAIL hash_ct build"
