@@ -24,6 +24,8 @@ elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 tsc() { tr -d '\r' <"$1" | sed -n "s/.*$2\([0-9][0-9]*\).*/\1/p" | head -n 1; }
 verdict() { if [ "$1" -lt "$2" ]; then echo "met"; else echo "MISSED"; fi; }
 
+echo "bench-boot: command: make bench-boot (tests/qemu/bench-boot.sh: tests/qemu/boot.sh $image," \
+     "q35, 512 MiB, OVMF, TCG; the instruction counts add -icount shift=0,sleep=off -rtc clock=vm)"
 log=$work/wall.log
 start=$(now)
 qemu_start "$image" "$log" 300 2>>"$work/qemu.err"
