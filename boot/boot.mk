@@ -25,7 +25,8 @@ BOOT_KERNEL_ELF := $(BUILD)/kernel/nonos-kernel.elf
 # tests and the fuzz target build too.
 BOOT_PORTABLE_SRCS := boot/elf_check.c boot/memory_map.c boot/page_table.c
 BOOT_EFI_SRCS := boot/main.c boot/files.c boot/handoff.c boot/console.c \
-	$(BOOT_PORTABLE_SRCS) lib/crypto/sha256.c lib/crypto/crypto.c $(BASE_FREESTANDING_SRCS)
+	$(BOOT_PORTABLE_SRCS) lib/crypto/sha256.c lib/crypto/crypto.c $(BASE_SRCS) \
+	$(BASE_FREESTANDING_SRCS)
 BOOT_EFI_OBJS := $(call objs,efi,$(BOOT_EFI_SRCS))
 
 $(BUILD)/bundle.bin: tools/image/test-bundle.txt

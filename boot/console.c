@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/hex.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/io.h"
 
@@ -149,12 +150,7 @@ void console_write_decimal(uint64_t value)
 
 void console_write_digest(const uint8_t digest[32])
 {
-    static const char digits[] = "0123456789abcdef";
     char text[65];
-    for (int i = 0; i < 32; i++) {
-        text[2 * i] = digits[digest[i] >> 4];
-        text[2 * i + 1] = digits[digest[i] & 0xf];
-    }
-    text[64] = 0;
+    hex_encode(digest, 32, text, sizeof text);
     console_write(text);
 }

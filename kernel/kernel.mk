@@ -28,7 +28,7 @@ KERNEL_CORE_SRCS := \
 	kernel/test/test_sched.c
 
 KERNEL_SRCS := $(KERNEL_CORE_SRCS) $(KERNEL_DEVICE_SRCS) $(KERNEL_CAPSULE_SRCS) \
-	$(CRYPTO_SRCS) $(BASE_FREESTANDING_SRCS)
+	$(CRYPTO_SRCS) $(BASE_SRCS) $(BASE_FREESTANDING_SRCS)
 KERNEL_OBJS := $(call objs,kernel,$(KERNEL_SRCS))
 
 # --strip-debug keeps .symtab (panic backtraces are symbolized from it) but

@@ -1,7 +1,7 @@
 # Capsule tests: unit tests and the malformed-input corpus (host-san), and
 # the libFuzzer targets for the TOML parser, the canonical decoder and the
 # container parser.
-CAPSULE_TEST_LIB_SRCS := $(CAPSULE_SRCS) $(CAPSULE_CRYPTO_SRCS) tests/capsule/fixture.c
+CAPSULE_TEST_LIB_SRCS := $(CAPSULE_SRCS) $(CAPSULE_CRYPTO_SRCS) $(BASE_SRCS) tests/capsule/fixture.c
 CAPSULE_TEST_BIN := $(BUILD)/host-san/tests/capsule
 
 $(CAPSULE_TEST_BIN)/test_capsule: $(call objs,host-san,tests/capsule/test_capsule.c $(CAPSULE_TEST_LIB_SRCS))
@@ -16,7 +16,7 @@ capsule-tests: $(CAPSULE_TEST_BIN)/test_capsule $(CAPSULE_TEST_BIN)/corpus capsu
 # Fuzzing: make fuzz-toml / fuzz-canonical / fuzz-container
 # (FUZZ_SECONDS per target, default 60).
 FUZZ_SECONDS ?= 60
-CAPSULE_FUZZ_LIB_SRCS := $(CAPSULE_SRCS) $(CAPSULE_CRYPTO_SRCS)
+CAPSULE_FUZZ_LIB_SRCS := $(CAPSULE_SRCS) $(CAPSULE_CRYPTO_SRCS) $(BASE_SRCS)
 CAPSULE_FUZZERS := toml canonical container
 # Seeds: the TOML corpus files, and the generated corpus (valid and tampered
 # .mod files, canonical manifests) that `corpus --write` saves.
@@ -52,7 +52,7 @@ $(eval $(call boot_image,capsule-test,$(BOOT_KERNEL_ELF),$(CAPSULE_BOOT_BUNDLE),
 # (instructions under QEMU -icount), for 4 KiB, 1 MiB and 16 MiB payloads.
 CAPSULE_BENCH_DIR := $(BUILD)/bench-capsule
 CAPSULE_BENCH_SIZES := 4KiB 1MiB 16MiB
-$(BUILD)/host/tests/bench/capsule_bench: $(call objs,host,tests/bench/capsule_bench.c $(CAPSULE_SRCS) $(CAPSULE_CRYPTO_SRCS))
+$(BUILD)/host/tests/bench/capsule_bench: $(call objs,host,tests/bench/capsule_bench.c $(CAPSULE_SRCS) $(CAPSULE_CRYPTO_SRCS) $(BASE_SRCS))
 	$(CC) $^ -lsodium -o $@
 
 $(foreach s,$(CAPSULE_BENCH_SIZES),$(eval $(call boot_image,capsule-bench-$(s),$(BOOT_KERNEL_ELF),$(CAPSULE_BENCH_DIR)/bundle-$(s).bin,$(CAPSULE_BENCH_DIR)/bench-$(s).img)))

@@ -5,11 +5,11 @@
 CURVE_TEST_SRCS := $(CURVE_SRCS) $(HASH_SRCS) lib/crypto/crypto.c
 
 $(BUILD)/host-san/tests/crypto/curve_test: $(BUILD)/host-san/tests/crypto/curve_test.o \
-		$(call objs,host-san,$(CURVE_TEST_SRCS))
+		$(call objs,host-san,$(CURVE_TEST_SRCS) $(BASE_SRCS))
 	$(CC) -fsanitize=address,undefined $^ -lsodium -o $@
 
 $(BUILD)/host/tests/crypto/curve_test: $(BUILD)/host/tests/crypto/curve_test.o \
-		$(call objs,host,$(CURVE_TEST_SRCS))
+		$(call objs,host,$(CURVE_TEST_SRCS) $(BASE_SRCS))
 	$(CC) -pie $^ -lsodium -o $@
 
 # The generator must not depend on the table it generates: field and group

@@ -1,5 +1,6 @@
 # Tests of the lib/crypto hash area (run by tests/suites/20-crypto-hash.sh).
-HASH_TEST_OBJS := $(call objs,host-san,$(HASH_SRCS) lib/crypto/crypto.c)
+# BASE_SRCS: the hex of tests/host/hex_input.h.
+HASH_TEST_OBJS := $(call objs,host-san,$(HASH_SRCS) lib/crypto/crypto.c $(BASE_SRCS))
 
 build/host-san/tests/crypto/hash_vectors: build/host-san/tests/crypto/hash_vectors.o $(HASH_TEST_OBJS)
 	$(CC) -fsanitize=address,undefined $^ -o $@
@@ -34,7 +35,8 @@ build/host-gro/lib/crypto/%.o: lib/crypto/%.c
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -mgeneral-regs-only -MMD -MP -c $< -o $@
 
-build/host-gro/tests/crypto/hash_vectors: build/host/tests/crypto/hash_vectors.o $(call objs,host-gro,$(HASH_SRCS) lib/crypto/crypto.c)
+build/host-gro/tests/crypto/hash_vectors: build/host/tests/crypto/hash_vectors.o $(call objs,host-gro,$(HASH_SRCS) lib/crypto/crypto.c) \
+		$(call objs,host,$(BASE_SRCS))
 	@mkdir -p $(@D)
 	$(CC) $^ -o $@
 

@@ -1,5 +1,6 @@
 # Tests of the lib/crypto stream area (run by tests/suites/21-crypto-stream.sh).
-STREAM_TEST_OBJS := $(call objs,host-san,$(STREAM_SRCS) lib/crypto/sha256.c lib/crypto/crypto.c)
+# BASE_SRCS: the hex of tests/host/hex_input.h.
+STREAM_TEST_OBJS := $(call objs,host-san,$(STREAM_SRCS) lib/crypto/sha256.c lib/crypto/crypto.c $(BASE_SRCS))
 STREAM_TEST_BIN := build/host-san/tests/crypto
 
 $(STREAM_TEST_BIN)/stream_vectors: $(STREAM_TEST_BIN)/stream_vectors.o $(STREAM_TEST_OBJS)
@@ -23,7 +24,7 @@ $(BUILD)/host-san-scalar/%.o: %.c
 
 $(STREAM_TEST_BIN)/stream_differential_scalar: $(STREAM_TEST_BIN)/stream_differential.o \
 		$(call objs,host-san-scalar,$(STREAM_SRCS)) \
-		$(call objs,host-san,lib/crypto/sha256.c lib/crypto/crypto.c)
+		$(call objs,host-san,lib/crypto/sha256.c lib/crypto/crypto.c $(BASE_SRCS))
 	$(CC) -fsanitize=address,undefined $^ -lsodium -o $@
 
 $(STREAM_TEST_BIN)/stream_random: $(STREAM_TEST_BIN)/stream_random.o \

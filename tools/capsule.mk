@@ -4,7 +4,7 @@
 CAPSULE_TOOL := $(BUILD)/host/nonos-capsule
 CAPSULE_TOOL_SRCS := tools/capsule/main.c tools/capsule/files.c tools/capsule/keys.c \
                      tools/capsule/project.c tools/capsule/seal.c tools/capsule/inspect.c tools/capsule/bundle.c \
-                     $(CAPSULE_SRCS) $(CAPSULE_CRYPTO_SRCS)
+                     $(CAPSULE_SRCS) $(CAPSULE_CRYPTO_SRCS) $(BASE_SRCS)
 
 $(CAPSULE_TOOL): $(call objs,host,$(CAPSULE_TOOL_SRCS))
 	$(CC) -pie -Wl,-z,relro,-z,now $^ -o $@

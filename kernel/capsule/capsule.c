@@ -8,6 +8,7 @@
  * is freed. */
 #include "kernel/capsule/capsule.h"
 
+#include "base/hex.h"
 #include "boot/bootinfo.h"
 #include "capsule/bundle.h"
 #include "crypto/sha256.h"
@@ -20,22 +21,12 @@
 static struct bundle_report report;
 static bool bundle_present;
 
-static void hex(const uint8_t *data, size_t len, char *out)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < len; i++) {
-        out[2 * i] = digits[data[i] >> 4];
-        out[2 * i + 1] = digits[data[i] & 15];
-    }
-    out[2 * len] = '\0';
-}
-
 /* First 8 bytes of SHA-256(key), as nonos-capsule prints it. */
 static void fingerprint(const uint8_t key[32], char out[17])
 {
     uint8_t digest[32];
     sha256(key, 32, digest);
-    hex(digest, 8, out);
+    hex_encode(digest, 8, out, 17);
 }
 
 static void print_refusals(void)
@@ -102,7 +93,7 @@ void capsule_list(void)
         if (e->opened) {
             semver_format(e->version, version, sizeof version);
             fingerprint(e->author, author);
-            hex(e->id, 8, id);
+            hex_encode(e->id, 8, id, sizeof id);
         }
         console_printf("  %-20s %-10s %-16s %-16s %s%s\n", e->opened ? e->name.text : "?",
                        version, author, id,

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/hex.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/timer.h"
 #include "kernel/capsule/capsule.h"
@@ -142,8 +143,7 @@ static void command_measure(const char *args)
     for (uint32_t i = 0; i < count; i++) {
         const struct boot_measurement *m = &info->measurements[i];
         char hex[2 * sizeof m->sha256 + 1];
-        for (size_t j = 0; j < sizeof m->sha256; j++)
-            ksnprintf(hex + 2 * j, 3, "%02x", m->sha256[j]);
+        hex_encode(m->sha256, sizeof m->sha256, hex, sizeof hex);
         /* The name may lack its NUL: the precision bounds the read. */
         console_printf("%-*.*s %10llu  %s\n", BOOT_MEASUREMENT_NAME_SIZE - 1,
                        BOOT_MEASUREMENT_NAME_SIZE, m->name, (unsigned long long)m->size, hex);

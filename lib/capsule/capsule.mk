@@ -1,7 +1,8 @@
 # lib/capsule: capsule.toml, canonical manifests, the .mod container, proofs
 # and the trust store. Freestanding (no libc): the kernel links the same
 # objects as the host tool. CAPSULE_SRCS needs SHA-256 and Ed25519 from
-# lib/crypto (CAPSULE_CRYPTO_SRCS) and, in freestanding builds, lib/base/mem.c.
+# lib/crypto (CAPSULE_CRYPTO_SRCS), hex text from lib/base (BASE_SRCS) and,
+# in freestanding builds, lib/base/mem.c.
 CAPSULE_SRCS := lib/capsule/error.c lib/capsule/utf8.c lib/capsule/toml.c \
                 lib/capsule/semver.c lib/capsule/manifest.c \
                 lib/capsule/canonical.c lib/capsule/container.c \
@@ -14,7 +15,7 @@ CAPSULE_CRYPTO_SRCS := lib/crypto/crypto.c lib/crypto/sha256.c lib/crypto/sha512
 
 # Proof that lib/capsule builds freestanding with the kernel's flags.
 .PHONY: capsule-kernel-objects
-capsule-kernel-objects: $(call objs,kernel,$(CAPSULE_SRCS))
+capsule-kernel-objects: $(call objs,kernel,$(CAPSULE_SRCS) $(BASE_SRCS))
 
 # The boot bundle of the system image: set here, before boot/boot.mk reads
 # BUNDLE_FILE; its rule is in tools/capsule.mk. Override on the command line

@@ -4,6 +4,7 @@
 #include "capsule/manifest.h"
 
 #include "base/checked.h"
+#include "base/hex.h"
 #include "capsule/utf8.h"
 
 struct compiler {
@@ -89,15 +90,6 @@ static void name_set(struct manifest_name *name, struct bytes s)
     name->text[s.len] = '\0';
 }
 
-static int hex_digit(uint8_t ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    return -1;
-}
-
 bool manifest_hash_parse(const uint8_t *s, size_t len,
                          uint8_t out[MANIFEST_HASH_SIZE])
 {
@@ -109,13 +101,9 @@ bool manifest_hash_parse(const uint8_t *s, size_t len,
         if (s[i] != (uint8_t)prefix[i])
             return false;
     }
-    for (size_t i = 0; i < MANIFEST_HASH_SIZE; i++) {
-        int hi = hex_digit(s[plen + 2 * i]), lo = hex_digit(s[plen + 2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return false;
-        out[i] = (uint8_t)(hi << 4 | lo);
-    }
-    return true;
+    size_t decoded;
+    return hex_decode((const char *)s + plen, 2 * MANIFEST_HASH_SIZE, HEX_LOWERCASE,
+                      out, MANIFEST_HASH_SIZE, &decoded);
 }
 
 /* Dispatches every child of `table` to its field handler; a key without a

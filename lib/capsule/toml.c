@@ -9,6 +9,7 @@
  * scanning only has to look at ASCII. */
 #include "capsule/toml.h"
 
+#include "base/hex.h"
 #include "capsule/utf8.h"
 
 struct parser {
@@ -251,17 +252,6 @@ static enum capsule_error pool_put(struct parser *ps, const uint8_t *s, size_t n
     return CAPSULE_OK;
 }
 
-static int hex_value(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* The escape after a backslash (TOML 1.0 "String"): \b \t \n \f \r \" \\
  * \uXXXX \UXXXXXXXX, the last two a Unicode scalar value. */
 static enum capsule_error parse_escape(struct parser *ps)
@@ -280,7 +270,7 @@ static enum capsule_error parse_escape(struct parser *ps)
         return fail_here(ps, CAPSULE_ERR_TOML_ESCAPE);
     uint32_t cp = 0;
     for (size_t i = 1; i <= digits; i++) {
-        int v = hex_value(peek(ps, i));
+        int v = hex_digit_value(peek(ps, i), HEX_ANY_CASE);
         if (v < 0)
             return fail_here(ps, CAPSULE_ERR_TOML_ESCAPE);
         cp = cp << 4 | (uint32_t)v; /* 8 digits fit: checked below */

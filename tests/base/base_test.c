@@ -1,13 +1,15 @@
 /* Host tests of lib/base: the freestanding memory functions (built with
  * NONOS_MEM_PREFIX so they do not replace the C library's), the byte-order
- * helpers and the checked arithmetic, under ASan + UBSan. The C library's
- * functions serve as the reference. */
+ * helpers, the checked arithmetic and hex text, under ASan + UBSan. The C
+ * library's functions serve as the reference. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/checked.h"
 #include "base/endian.h"
+#include "base/hex.h"
 #include "tests/host/test.h"
 
 void *nonos_memcpy(void *restrict dst, const void *restrict src, size_t n);
@@ -74,10 +76,58 @@ static void test_checked(void)
     test_check(ok, "base checked arithmetic reports overflow and out-of-range spans");
 }
 
+/* Every byte value round-trips, and the output matches printf's "%02x". */
+static void test_hex_round_trip(void)
+{
+    uint8_t all[256], back[256];
+    char text[513], reference[513];
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof all; i++) {
+        all[i] = (uint8_t)(255 - i);
+        snprintf(reference + 2 * i, 3, "%02x", all[i]);
+    }
+    bool ok = hex_encode(all, sizeof all, text, sizeof text);
+    ok &= memcmp(text, reference, sizeof reference) == 0;
+    ok &= hex_decode(text, 512, HEX_LOWERCASE, back, sizeof back, &n) && n == 256;
+    ok &= memcmp(back, all, sizeof all) == 0;
+    ok &= hex_encode(all, 0, text, 1) && text[0] == '\0';
+    ok &= hex_decode("", 0, HEX_LOWERCASE, back, 0, &n) && n == 0;
+    ok &= hex_decode("0aF9", 4, HEX_ANY_CASE, back, 2, &n) && n == 2 &&
+          back[0] == 0x0a && back[1] == 0xf9;
+    test_check(ok, "base hex encodes and decodes all 256 byte values");
+}
+
+/* Refusals: nothing is written and the digit table has no extra entries. */
+static void test_hex_refusals(void)
+{
+    uint8_t out[4] = { 1, 2, 3, 4 };
+    char text[9];
+    size_t n = 99;
+    memset(text, 'z', sizeof text);
+    bool ok = !hex_encode(out, 4, text, 8) && text[0] == 'z';
+    ok &= !hex_encode(out, 0, text, 0) && text[0] == 'z';
+    ok &= !hex_encode(out, SIZE_MAX / 2 + 1, text, sizeof text);
+    ok &= !hex_decode("abc", 3, HEX_ANY_CASE, out, 4, &n);          /* odd */
+    ok &= !hex_decode("0011223344", 10, HEX_ANY_CASE, out, 4, &n);  /* too long */
+    ok &= !hex_decode("00AB", 4, HEX_LOWERCASE, out, 4, &n);        /* case */
+    ok &= !hex_decode("001g", 4, HEX_ANY_CASE, out, 4, &n);         /* non-digit */
+    ok &= !hex_decode("00\xff" "1", 4, HEX_ANY_CASE, out, 4, &n);      /* high byte */
+    ok &= out[0] == 1 && out[1] == 2 && out[2] == 3 && out[3] == 4 && n == 99;
+    int digits = 0, upper = 0;
+    for (int c = -1; c < 256; c++) {
+        digits += hex_digit_value(c, HEX_LOWERCASE) >= 0;
+        upper += hex_digit_value(c, HEX_ANY_CASE) >= 0;
+    }
+    ok &= digits == 16 && upper == 22 && hex_digit_value('F', HEX_ANY_CASE) == 15;
+    test_check(ok, "base hex refuses odd, long, wrong-case and non-digit input unchanged");
+}
+
 int main(void)
 {
     test_memory_functions();
     test_endian();
     test_checked();
+    test_hex_round_trip();
+    test_hex_refusals();
     return test_finish();
 }

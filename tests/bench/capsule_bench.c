@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "base/endian.h"
+#include "base/hex.h"
 #include "capsule/canonical.h"
 #include "capsule/capsule.h"
 #include "crypto/ed25519.h"
@@ -157,10 +158,9 @@ int main(int argc, char **argv)
     char path[512];
     snprintf(path, sizeof path, "%s/author.pub", argv[1]);
     FILE *f = fopen(path, "w");
-    fputs("ed25519:", f);
-    for (int i = 0; i < 32; i++)
-        fprintf(f, "%02x", pk[i]);
-    fputc('\n', f);
+    char pk_hex[65];
+    hex_encode(pk, 32, pk_hex, sizeof pk_hex);
+    fprintf(f, "ed25519:%s\n", pk_hex);
     fclose(f);
     bench(4096, "4KiB", argv[1], pk, sk);
     bench(1u << 20, "1MiB", argv[1], pk, sk);

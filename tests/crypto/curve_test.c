@@ -21,29 +21,13 @@
 #include "crypto/scalar25519.h"
 #include "crypto/sha512.h"
 #include "crypto/x25519.h"
+#include "tests/host/hex_input.h"
 
 /* ---- helpers ---- */
 
-/* Decodes hex into out (capacity cap); returns the byte count or -1. */
-static long hex_decode(uint8_t *out, size_t cap, const char *hex)
-{
-    size_t n = strlen(hex);
-    if (strcmp(hex, "-") == 0)
-        return 0;
-    if (n % 2 != 0 || n / 2 > cap)
-        return -1;
-    for (size_t i = 0; i < n / 2; i++) {
-        unsigned value;
-        if (sscanf(hex + 2 * i, "%2x", &value) != 1)
-            return -1;
-        out[i] = (uint8_t)value;
-    }
-    return (long)(n / 2);
-}
-
 static void hex32(uint8_t out[32], const char *hex)
 {
-    if (hex_decode(out, 32, hex) != 32) {
+    if (hex_input_decode(hex, out, 32) != 32) {
         fprintf(stderr, "bad test constant %s\n", hex);
         exit(2);
     }
@@ -195,8 +179,8 @@ static void test_rfc8032_vector(const struct rfc8032_vector *v)
     uint8_t out_public[32], out_secret[64], out_signature[64];
     hex32(seed, v->seed);
     hex32(public_key, v->public_key);
-    long length = hex_decode(message, sizeof message, v->message);
-    if (length < 0 || hex_decode(signature, 64, v->signature) != 64) {
+    long length = hex_input_decode(v->message, message, sizeof message);
+    if (length < 0 || hex_input_decode(v->signature, signature, 64) != 64) {
         test_check(false, "ed25519 RFC 8032 7.1 %s: bad vector data", v->name);
         return;
     }
@@ -326,7 +310,7 @@ static void test_verify_error_codes(void)
     const struct rfc8032_vector *v = &rfc8032_vectors[1];
     uint8_t public_key[32], signature[64], message[1] = { 0x72 }, bad_key[32], bad_sig[64];
     hex32(public_key, v->public_key);
-    hex_decode(signature, 64, v->signature);
+    hex_input_decode(v->signature, signature, 64);
     int wrong = 0;
 #define EXPECT(code, sig, key, msg_len)                                          \
     do {                                                                       \
@@ -519,8 +503,8 @@ static int run_ed25519_wycheproof(const char *path)
                   signature_hex, result) == 5) {
         uint8_t public_key[32];
         hex32(public_key, public_hex);
-        long length = hex_decode(message, sizeof message, message_hex);
-        long signature_length = hex_decode(signature, sizeof signature, signature_hex);
+        long length = hex_input_decode(message_hex, message, sizeof message);
+        long signature_length = hex_input_decode(signature_hex, signature, sizeof signature);
         total++;
         const bool expect_valid = strcmp(result, "valid") == 0;
         valid += expect_valid;

@@ -8,6 +8,9 @@
  * and keyed BLAKE2b (which is also Argon2id's H0 and H'). Argon2id as a
  * whole indexes memory by password-derived data by design; the last check
  * confirms memcheck reports it, which also shows the harness can fail. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <valgrind/memcheck.h>
 
 #include "crypto/argon2id.h"
@@ -16,7 +19,6 @@
 #include "crypto/hmac.h"
 #include "crypto/sha256.h"
 #include "crypto/sha512.h"
-#include "hash_util.h"
 #include "tests/host/test.h"
 
 #define secret(p, n) VALGRIND_MAKE_MEM_UNDEFINED(p, n)

@@ -9,7 +9,9 @@
  * failure so the run can be repeated exactly. libsodium 1.0.18 has no HKDF,
  * so the reference HKDF is RFC 5869 written here over libsodium's HMAC. */
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "crypto/argon2id.h"
 #include "crypto/blake2b.h"
@@ -17,7 +19,6 @@
 #include "crypto/hmac.h"
 #include "crypto/sha256.h"
 #include "crypto/sha512.h"
-#include "hash_util.h"
 #include "tests/host/test.h"
 
 #define MAX_INPUT 4500

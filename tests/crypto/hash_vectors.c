@@ -11,7 +11,7 @@
 #include "crypto/hmac.h"
 #include "crypto/sha256.h"
 #include "crypto/sha512.h"
-#include "hash_util.h"
+#include "tests/host/hex_input.h"
 #include "tests/host/test.h"
 
 /* SHA-256 of msg fed in pieces of `step` bytes. */
@@ -87,14 +87,14 @@ static void test_sha(void)
         uint8_t *msg = repeat_message(v, &len);
         uint8_t d256[SHA256_DIGEST_SIZE], d512[SHA512_DIGEST_SIZE];
         sha256(msg, len, d256);
-        bool ok256 = hex_equal(d256, sizeof(d256), v->sha256);
+        bool ok256 = hex_input_equal(d256, sizeof(d256), v->sha256);
         sha512(msg, len, d512);
-        bool ok512 = hex_equal(d512, sizeof(d512), v->sha512);
+        bool ok512 = hex_input_equal(d512, sizeof(d512), v->sha512);
         for (size_t s = 0; s < sizeof(steps) / sizeof(steps[0]); s++) {
             sha256_pieces(msg, len, steps[s], d256);
-            ok256 = ok256 && hex_equal(d256, sizeof(d256), v->sha256);
+            ok256 = ok256 && hex_input_equal(d256, sizeof(d256), v->sha256);
             sha512_pieces(msg, len, steps[s], d512);
-            ok512 = ok512 && hex_equal(d512, sizeof(d512), v->sha512);
+            ok512 = ok512 && hex_input_equal(d512, sizeof(d512), v->sha512);
         }
         test_check(ok256, "sha256 FIPS 180-4 vector %s (one-shot and 9 split sizes)", v->name);
         test_check(ok512, "sha512 FIPS 180-4 vector %s (one-shot and 9 split sizes)", v->name);
@@ -148,7 +148,7 @@ static bool hmac_sha256_case(const uint8_t *key, size_t key_len,
                              const char *want)
 {
     uint8_t mac[HMAC_SHA256_SIZE], tag[HMAC_SHA256_SIZE] = { 0 };
-    long decoded = hex_decode(want, tag, sizeof(tag));
+    long decoded = hex_input_decode(want, tag, sizeof(tag));
     if (decoded < 16)
         return false; /* a malformed expected value in the table */
     size_t tag_len = (size_t)decoded;
@@ -171,7 +171,7 @@ static bool hmac_sha512_case(const uint8_t *key, size_t key_len,
                              const char *want)
 {
     uint8_t mac[HMAC_SHA512_SIZE], tag[HMAC_SHA512_SIZE] = { 0 };
-    long decoded = hex_decode(want, tag, sizeof(tag));
+    long decoded = hex_input_decode(want, tag, sizeof(tag));
     if (decoded < 16)
         return false; /* a malformed expected value in the table */
     size_t tag_len = (size_t)decoded;
@@ -197,8 +197,8 @@ static void test_hmac(void)
     for (size_t i = 0; i < sizeof(hmac_vectors) / sizeof(hmac_vectors[0]); i++) {
         const struct hmac_vector *v = &hmac_vectors[i];
         uint8_t key[256], data[256];
-        size_t key_len = spec_bytes(v->key, key, sizeof(key));
-        size_t data_len = spec_bytes(v->data, data, sizeof(data));
+        size_t key_len = hex_input_bytes(v->key, key, sizeof(key));
+        size_t data_len = hex_input_bytes(v->data, data, sizeof(data));
         test_check(hmac_sha256_case(key, key_len, data, data_len, v->sha256),
                    "hmac-sha256 RFC 4231 test case %zu", i + 1);
         test_check(hmac_sha512_case(key, key_len, data, data_len, v->sha512),
@@ -240,16 +240,16 @@ static void test_hkdf(void)
     for (size_t i = 0; i < sizeof(hkdf_vectors) / sizeof(hkdf_vectors[0]); i++) {
         const struct hkdf_vector *v = &hkdf_vectors[i];
         uint8_t ikm[128], salt[128], info[128], prk[HKDF_SHA256_PRK_SIZE], okm[128];
-        size_t ikm_len = spec_bytes(v->ikm, ikm, sizeof(ikm));
-        size_t salt_len = spec_bytes(v->salt, salt, sizeof(salt));
-        size_t info_len = spec_bytes(v->info, info, sizeof(info));
+        size_t ikm_len = hex_input_bytes(v->ikm, ikm, sizeof(ikm));
+        size_t salt_len = hex_input_bytes(v->salt, salt, sizeof(salt));
+        size_t info_len = hex_input_bytes(v->info, info, sizeof(info));
         hkdf_sha256_extract(prk, salt, salt_len, ikm, ikm_len);
-        bool ok = hex_equal(prk, sizeof(prk), v->prk);
+        bool ok = hex_input_equal(prk, sizeof(prk), v->prk);
         ok = ok && hkdf_sha256_expand(okm, v->len, prk, info, info_len) == CRYPTO_OK;
-        ok = ok && hex_equal(okm, v->len, v->okm);
+        ok = ok && hex_input_equal(okm, v->len, v->okm);
         memset(okm, 0, sizeof(okm));
         ok = ok && hkdf_sha256(okm, v->len, salt, salt_len, ikm, ikm_len, info, info_len) == CRYPTO_OK;
-        ok = ok && hex_equal(okm, v->len, v->okm);
+        ok = ok && hex_input_equal(okm, v->len, v->okm);
         test_check(ok, "hkdf-sha256 RFC 5869 test case A.%zu", i + 1);
     }
     static uint8_t big[HKDF_SHA512_MAX_OUTPUT + 1];
@@ -269,12 +269,12 @@ static void test_blake2b_abc(void)
 {
     uint8_t out[64];
     bool ok = blake2b(out, 64, NULL, 0, (const uint8_t *)"abc", 3) == CRYPTO_OK &&
-              hex_equal(out, 64,
+              hex_input_equal(out, 64,
                         "ba80a53f981c4d0d6a2797b69f12f6e94c212f14685ac4b74b12bb6fdbffa2d1"
                         "7d87c5392aab792dc252d5de4533cc9518d38aa8dbf1925ab92386edd4009923");
     test_check(ok, "blake2b-512 RFC 7693 appendix A (\"abc\")");
     ok = blake2b(out, 64, NULL, 0, NULL, 0) == CRYPTO_OK &&
-         hex_equal(out, 64,
+         hex_input_equal(out, 64,
                    "786a02f742015903c6c6fd852552d272912f4740e15847618a86e217f71f5419"
                    "d25e1031afee585313896444934eb04b903a685b1448b755d56f701afe9be2ce");
     test_check(ok, "blake2b-512 of the empty message");
@@ -313,7 +313,7 @@ static void test_blake2b_selftest(void)
         }
     }
     ok = ok && blake2b_final(&ctx, md, 32) == CRYPTO_OK;
-    ok = ok && hex_equal(md, 32, "c23a7800d98123bd10f506c61e29da5603d763b8bbad2e737f5e765a7bccd475");
+    ok = ok && hex_input_equal(md, 32, "c23a7800d98123bd10f506c61e29da5603d763b8bbad2e737f5e765a7bccd475");
     test_check(ok, "blake2b RFC 7693 appendix E self-test (48 keyed/unkeyed digests)");
 }
 
@@ -356,7 +356,7 @@ static void test_argon2id_rfc(void)
     };
     bool ok = argon2id_blocks_needed(32, 4) == 32 &&
               argon2id(tag, sizeof(tag), &p, work, 32) == CRYPTO_OK &&
-              hex_equal(tag, sizeof(tag),
+              hex_input_equal(tag, sizeof(tag),
                         "0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659");
     test_check(ok, "argon2id RFC 9106 section 5.3 vector (t=3, m=32 KiB, p=4, secret, ad)");
     bool wiped = true;

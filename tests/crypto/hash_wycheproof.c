@@ -10,7 +10,7 @@
 
 #include "crypto/hkdf.h"
 #include "crypto/hmac.h"
-#include "hash_util.h"
+#include "tests/host/hex_input.h"
 #include "tests/host/test.h"
 
 #define MAX_FIELD 20000
@@ -30,9 +30,7 @@ static uint8_t output[HKDF_SHA512_MAX_OUTPUT + 64];
 
 static size_t decode_field(const char *hex, uint8_t *out)
 {
-    if (strcmp(hex, "-") == 0)
-        return 0;
-    long n = hex_decode(hex, out, MAX_FIELD);
+    long n = hex_input_decode(hex, out, MAX_FIELD);
     if (n < 0) {
         fprintf(stderr, "malformed hex field\n");
         exit(2);

@@ -11,7 +11,7 @@
 #include "crypto/aead.h"
 #include "crypto/chacha20.h"
 #include "crypto/poly1305.h"
-#include "tests/crypto/stream_util.h"
+#include "tests/host/hex_input.h"
 #include "tests/host/test.h"
 
 #define MAX_LEN 4200
@@ -181,8 +181,8 @@ static void run(const char *name, diff_function f, long iterations)
     for (long i = 0; i < iterations; i++) {
         const char *reason = f();
         if (reason) {
-            stream_print_hex("key", key, 32);
-            stream_print_hex("nonce", nonce, 24);
+            hex_input_print("key", key, 32);
+            hex_input_print("nonce", nonce, 24);
             test_check(false, "%s vs libsodium, input %ld: %s", name, i, reason);
             return;
         }

@@ -4,9 +4,12 @@
  * is replaced by keystream block 0 and earlier output cannot be reproduced
  * from the new state), outputs differ across calls, reseeding, long
  * requests, and the Linux getrandom source. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "crypto/chacha20.h"
 #include "crypto/random.h"
-#include "tests/crypto/stream_util.h"
 #include "tests/host/random_linux.h"
 #include "tests/host/test.h"
 

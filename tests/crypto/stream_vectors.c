@@ -6,7 +6,7 @@
 #include "crypto/aead.h"
 #include "crypto/chacha20.h"
 #include "crypto/poly1305.h"
-#include "tests/crypto/stream_util.h"
+#include "tests/host/hex_input.h"
 #include "tests/host/test.h"
 
 #define KEY_SEQ_00 "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
@@ -192,9 +192,9 @@ static void test_blocks(void)
     for (size_t i = 0; i < sizeof block_vectors / sizeof block_vectors[0]; i++) {
         const struct block_vector *v = &block_vectors[i];
         uint8_t block[64];
-        stream_bytes(v->key, key, 32);
-        stream_bytes(v->nonce, nonce, 12);
-        size_t n = stream_bytes(v->block, expect, sizeof expect);
+        hex_input_bytes(v->key, key, 32);
+        hex_input_bytes(v->nonce, nonce, 12);
+        size_t n = hex_input_bytes(v->block, expect, sizeof expect);
         chacha20_block(block, key, nonce, v->counter);
         test_check(memcmp(block, expect, n) == 0, "chacha20 block %s", v->name);
     }
@@ -204,11 +204,11 @@ static void test_ciphers(void)
 {
     for (size_t i = 0; i < sizeof cipher_vectors / sizeof cipher_vectors[0]; i++) {
         const struct cipher_vector *v = &cipher_vectors[i];
-        stream_bytes(v->key, key, 32);
-        stream_bytes(v->nonce, nonce, 12);
-        size_t n = stream_bytes(v->plain, input, sizeof input);
+        hex_input_bytes(v->key, key, 32);
+        hex_input_bytes(v->nonce, nonce, 12);
+        size_t n = hex_input_bytes(v->plain, input, sizeof input);
         enum crypto_result r = chacha20_xor(output, input, n, key, nonce, v->counter);
-        bool ok = r == CRYPTO_OK && stream_equal(output, n, v->cipher);
+        bool ok = r == CRYPTO_OK && hex_input_equal(output, n, v->cipher);
         /* In place, and back again. */
         r = chacha20_xor(output, output, n, key, nonce, v->counter);
         ok = ok && r == CRYPTO_OK && memcmp(output, input, n) == 0;
@@ -221,10 +221,10 @@ static void test_macs(void)
     for (size_t i = 0; i < sizeof mac_vectors / sizeof mac_vectors[0]; i++) {
         const struct mac_vector *v = &mac_vectors[i];
         uint8_t tag[16];
-        stream_bytes(v->key, key, 32);
-        size_t n = stream_bytes(v->message, input, sizeof input);
+        hex_input_bytes(v->key, key, 32);
+        size_t n = hex_input_bytes(v->message, input, sizeof input);
         poly1305(tag, input, n, key);
-        bool ok = stream_equal(tag, 16, v->tag);
+        bool ok = hex_input_equal(tag, 16, v->tag);
         /* Incremental, split at every position into three pieces. */
         for (size_t a = 0; a <= n && ok; a += 1 + n / 40) {
             for (size_t b = a; b <= n && ok; b += 1 + n / 40) {
@@ -234,7 +234,7 @@ static void test_macs(void)
                 poly1305_update(&state, input + a, b - a);
                 poly1305_update(&state, input + b, n - b);
                 poly1305_final(&state, tag);
-                ok = stream_equal(tag, 16, v->tag);
+                ok = hex_input_equal(tag, 16, v->tag);
             }
         }
         test_check(ok, "poly1305 %s (one call and split updates)", v->name);
@@ -268,13 +268,13 @@ static bool all_zero(const uint8_t *p, size_t len)
 static void test_aead_vector(const struct aead_vector *v)
 {
     uint8_t ad[64], sealed[1024];
-    stream_bytes(v->key, key, 32);
-    stream_bytes(v->nonce, nonce, v->extended ? 24 : 12);
-    size_t ad_len = stream_bytes(v->ad, ad, sizeof ad);
-    size_t n = stream_bytes(v->plain, input, sizeof input);
+    hex_input_bytes(v->key, key, 32);
+    hex_input_bytes(v->nonce, nonce, v->extended ? 24 : 12);
+    size_t ad_len = hex_input_bytes(v->ad, ad, sizeof ad);
+    size_t n = hex_input_bytes(v->plain, input, sizeof input);
     enum crypto_result r = aead_encrypt(v->extended, sealed, sizeof sealed, input, n, ad, ad_len);
-    bool sealed_ok = r == CRYPTO_OK && stream_equal(sealed, n, v->cipher) &&
-                     stream_equal(sealed + n, 16, v->tag);
+    bool sealed_ok = r == CRYPTO_OK && hex_input_equal(sealed, n, v->cipher) &&
+                     hex_input_equal(sealed + n, 16, v->tag);
     test_check(sealed_ok, "aead encrypt %s", v->name);
 
     r = aead_decrypt(v->extended, output, sizeof output, sealed, n + 16, ad, ad_len);
@@ -296,10 +296,10 @@ static void test_aead_vector(const struct aead_vector *v)
 static void test_hchacha(void)
 {
     uint8_t subkey[32];
-    stream_bytes(KEY_SEQ_00, key, 32);
-    stream_bytes("000000090000004a0000000031415927", nonce, 16);
+    hex_input_bytes(KEY_SEQ_00, key, 32);
+    hex_input_bytes("000000090000004a0000000031415927", nonce, 16);
     hchacha20(subkey, key, nonce);
-    test_check(stream_equal(subkey, 32, "82413b4227b27bfed30e42508a877d73"
+    test_check(hex_input_equal(subkey, 32, "82413b4227b27bfed30e42508a877d73"
                                         "a0f9e4d58a74a853c12ec41326d3ecdc"),
                "hchacha20 xchacha-03 2.2.1");
 }

@@ -10,7 +10,7 @@
  *
  * Usage: stream_wycheproof chacha|xchacha NAME < lines */
 #include "crypto/aead.h"
-#include "tests/crypto/stream_util.h"
+#include "tests/host/hex_input.h"
 #include "tests/host/test.h"
 
 #define FIELD 4200 /* hex digits: messages in the files are at most 1026 bytes */
@@ -52,13 +52,13 @@ static const char *check(const struct vector *v)
 {
     bool valid = strcmp(v->result, "valid") == 0;
     unsigned want_bits = extended ? 192 : 96;
-    if (v->iv_bits != want_bits || stream_bytes(v->key, key, sizeof key) != 32)
+    if (v->iv_bits != want_bits || hex_input_bytes(v->key, key, sizeof key) != 32)
         return valid ? "valid vector with a nonce or key size the API cannot take" : NULL;
-    stream_bytes(v->iv, iv, sizeof iv);
-    size_t aad_len = stream_bytes(v->aad, aad, sizeof aad);
-    size_t msg_len = stream_bytes(v->msg, msg, sizeof msg);
-    size_t ct_len = stream_bytes(v->ct, sealed, sizeof sealed - 16);
-    size_t tag_len = stream_bytes(v->tag, sealed + ct_len, 16);
+    hex_input_bytes(v->iv, iv, sizeof iv);
+    size_t aad_len = hex_input_bytes(v->aad, aad, sizeof aad);
+    size_t msg_len = hex_input_bytes(v->msg, msg, sizeof msg);
+    size_t ct_len = hex_input_bytes(v->ct, sealed, sizeof sealed - 16);
+    size_t tag_len = hex_input_bytes(v->tag, sealed + ct_len, 16);
     memset(out, 0xaa, sizeof out);
     enum crypto_result opened = open_sealed(ct_len + tag_len, aad_len);
     if (!valid) {
@@ -68,8 +68,8 @@ static const char *check(const struct vector *v)
     }
     if (opened != CRYPTO_OK || memcmp(out, msg, msg_len) != 0)
         return "valid vector did not open to msg";
-    if (seal(msg_len, aad_len) != CRYPTO_OK || !stream_equal(sealed, ct_len, v->ct) ||
-        !stream_equal(sealed + ct_len, 16, v->tag))
+    if (seal(msg_len, aad_len) != CRYPTO_OK || !hex_input_equal(sealed, ct_len, v->ct) ||
+        !hex_input_equal(sealed + ct_len, 16, v->tag))
         return "valid vector did not seal to ct || tag";
     return NULL;
 }

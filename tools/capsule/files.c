@@ -1,4 +1,4 @@
-/* File, path and hex helpers of the host tool. */
+/* File and path helpers of the host tool. */
 #define _DEFAULT_SOURCE /* readlink, getrandom */
 #include <errno.h>
 #include <fcntl.h>
@@ -69,38 +69,6 @@ bool path_join(char *out, size_t cap, const char *a, const char *b)
     if (n < 0 || (size_t)n >= cap) {
         fprintf(stderr, "nonos-capsule: path too long: %s/%s\n", a, b);
         return false;
-    }
-    return true;
-}
-
-void hex_encode(const uint8_t *data, size_t len, char *out)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < len; i++) {
-        out[2 * i] = digits[data[i] >> 4];
-        out[2 * i + 1] = digits[data[i] & 15];
-    }
-    out[2 * len] = '\0';
-}
-
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
-bool hex_decode(const char *hex, size_t hex_len, uint8_t *out, size_t len)
-{
-    if (hex_len != 2 * len)
-        return false;
-    for (size_t i = 0; i < len; i++) {
-        int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return false;
-        out[i] = (uint8_t)(hi << 4 | lo);
     }
     return true;
 }

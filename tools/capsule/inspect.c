@@ -49,11 +49,6 @@ static void json_string(const char *s)
     putchar('"');
 }
 
-static void hex_line(const uint8_t *data, size_t len, char *out)
-{
-    hex_encode(data, len, out);
-}
-
 static void print_names_json(const struct manifest_name *list, size_t count)
 {
     putchar('[');
@@ -83,7 +78,7 @@ static void print_manifest_json(const struct manifest *m)
         json_string(d->name.text);
         printf(", \"requirement\": \"%s\"", range);
         if (d->pinned) {
-            hex_line(d->hash, 32, hex);
+            hex_encode(d->hash, 32, hex, sizeof hex);
             printf(", \"hash\": \"sha256:%s\"", hex);
         }
         putchar('}');
@@ -110,7 +105,7 @@ static void print_json(const struct view *v)
         printf("  \"error\": \"%s\",\n  \"error_message\": \"%s\",\n",
                capsule_error_name(v->verdict), capsule_error_message(v->verdict));
     if (v->verdict == CAPSULE_OK) {
-        hex_line(v->c.id, 32, hex);
+        hex_encode(v->c.id, 32, hex, sizeof hex);
         printf("  \"id\": \"sha256:%s\",\n  \"entry\": %llu,\n", hex,
                (unsigned long long)v->c.entry);
     }
@@ -120,7 +115,7 @@ static void print_json(const struct view *v)
         printf("  \"signatures\": [");
         for (size_t i = 0; i < v->c.proof.count; i++) {
             const struct proof_signature *s = &v->c.proof.signatures[i];
-            hex_line(s->public_key.data, 32, hex);
+            hex_encode(s->public_key.data, 32, hex, sizeof hex);
             printf("%s{\"algorithm\": \"ed25519\", \"public_key\": \"%s\"}", i ? ", " : "", hex);
         }
         printf("],\n");
@@ -128,7 +123,7 @@ static void print_json(const struct view *v)
     printf("  \"sections\": [");
     for (size_t i = 0; v->have_container && i < MOD_SECTION_COUNT; i++) {
         const struct mod_section *s = &v->c.container.sections[i];
-        hex_line(s->hash, 32, hex);
+        hex_encode(s->hash, 32, hex, sizeof hex);
         printf("%s\n    {\"type\": \"%s\", \"offset\": %llu, \"length\": %llu, \"sha256\": \"%s\"}",
                i ? "," : "", section_names[i], (unsigned long long)s->offset,
                (unsigned long long)s->length, hex);
@@ -148,7 +143,7 @@ static void print_manifest_human(const struct manifest *m)
     for (size_t i = 0; i < m->dependency_count; i++) {
         const struct manifest_dependency *d = &m->dependencies[i];
         semver_range_format(&d->requirement, range, sizeof range);
-        hex_line(d->hash, 32, hex);
+        hex_encode(d->hash, 32, hex, sizeof hex);
         printf("depends on   %s %s%s%s\n", d->name.text, range,
                d->pinned ? " sha256:" : "", d->pinned ? hex : "");
     }
@@ -171,7 +166,7 @@ static void print_human(const struct view *v)
     char hex[65];
     printf("file         %s (%zu bytes)\n", v->path, v->size);
     if (v->verdict == CAPSULE_OK) {
-        hex_line(v->c.id, 32, hex);
+        hex_encode(v->c.id, 32, hex, sizeof hex);
         printf("status       verified\nid           sha256:%s\nentry        0x%llx\n", hex,
                (unsigned long long)v->c.entry);
     } else {
@@ -181,12 +176,12 @@ static void print_human(const struct view *v)
     if (v->have_manifest)
         print_manifest_human(&v->c.manifest);
     for (size_t i = 0; v->have_proof && i < v->c.proof.count; i++) {
-        hex_line(v->c.proof.signatures[i].public_key.data, 32, hex);
+        hex_encode(v->c.proof.signatures[i].public_key.data, 32, hex, sizeof hex);
         printf("signed by    ed25519:%s\n", hex);
     }
     for (size_t i = 0; v->have_container && i < MOD_SECTION_COUNT; i++) {
         const struct mod_section *s = &v->c.container.sections[i];
-        hex_line(s->hash, 32, hex);
+        hex_encode(s->hash, 32, hex, sizeof hex);
         printf("section      %-8s offset %llu, %llu bytes, sha256:%s\n", section_names[i],
                (unsigned long long)s->offset, (unsigned long long)s->length, hex);
     }

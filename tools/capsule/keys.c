@@ -67,11 +67,11 @@ static bool write_key_files(const char *dir, const uint8_t seed[32],
     }
     size_t sp = sizeof SECRET_PREFIX - 1, pp = sizeof PUBLIC_PREFIX - 1;
     memcpy(secret_text, SECRET_PREFIX, sp);
-    hex_encode(seed, 32, secret_text + sp);
+    hex_encode(seed, 32, secret_text + sp, sizeof secret_text - sp);
     secret_text[sp + 64] = '\n';
     secret_text[sp + 65] = '\0';
     memcpy(public_text, PUBLIC_PREFIX, pp);
-    hex_encode(pk, 32, public_text + pp);
+    hex_encode(pk, 32, public_text + pp, sizeof public_text - pp);
     public_text[pp + 64] = '\n';
     public_text[pp + 65] = '\0';
     bool ok = file_write(secret_path, secret_text, strlen(secret_text), 0600, true) &&
@@ -107,9 +107,9 @@ static bool load_key_line(const char *path, const char *prefix, uint8_t out[32])
     size_t len;
     if (!file_read(path, 4096, &data, &len))
         return false;
-    size_t plen = strlen(prefix);
+    size_t plen = strlen(prefix), decoded;
     bool ok = len >= plen + 64 && memcmp(data, prefix, plen) == 0 &&
-              hex_decode((const char *)data + plen, 64, out, 32) &&
+              hex_decode((const char *)data + plen, 64, HEX_LOWERCASE, out, 32, &decoded) &&
               (len == plen + 64 || (len == plen + 65 && data[plen + 64] == '\n'));
     crypto_wipe(data, len);
     free(data);
@@ -152,7 +152,7 @@ int key_load_public_list(const char *path, struct trust_key *keys, int max)
     if (!file_read(path, 1 << 20, &data, &len))
         return -1;
     int count = 0;
-    size_t plen = strlen(PUBLIC_PREFIX), pos = 0;
+    size_t plen = strlen(PUBLIC_PREFIX), pos = 0, decoded;
     while (pos < len) {
         size_t end = pos;
         while (end < len && data[end] != '\n')
@@ -160,7 +160,8 @@ int key_load_public_list(const char *path, struct trust_key *keys, int max)
         bool blank = end == pos || data[pos] == '#';
         if (!blank && (count == max || end - pos != plen + 64 ||
                        memcmp(data + pos, PUBLIC_PREFIX, plen) != 0 ||
-                       !hex_decode((const char *)data + pos + plen, 64, keys[count].key, 32))) {
+                       !hex_decode((const char *)data + pos + plen, 64, HEX_LOWERCASE,
+                                   keys[count].key, 32, &decoded))) {
             fprintf(stderr, "nonos-capsule: %s: bad key line (expected \"ed25519:\" "
                             "and 64 hex digits)\n", path);
             free(data);

@@ -49,7 +49,7 @@ static void fingerprint(const uint8_t key[32], char out[17])
 {
     uint8_t digest[32];
     sha256(key, 32, digest);
-    hex_encode(digest, 8, out);
+    hex_encode(digest, 8, out, 17);
 }
 
 static bool read_build_file(const char *dir, const char *name, size_t max,
@@ -107,7 +107,7 @@ static int sign_files(const char *dir, const char *key_path, const char *out_pat
             : snprintf(path, sizeof path, "%s/%s-%u.%u.%u.mod", dir, m.name.text,
                        m.version.major, m.version.minor, m.version.patch);
         if (n > 0 && (size_t)n < sizeof path && file_write(path, out.data, out.len, 0644, false)) {
-            hex_encode(id, 32, id_hex);
+            hex_encode(id, 32, id_hex, sizeof id_hex);
             fingerprint(c.author, fp);
             printf("signed %s (%zu bytes)\nid sha256:%s\nauthor %s\n", path, out.len, id_hex, fp);
             status = TOOL_OK;
@@ -212,7 +212,7 @@ int command_verify(int argc, char **argv)
         return TOOL_REFUSED;
     }
     char id_hex[65], fp[17];
-    hex_encode(c.id, 32, id_hex);
+    hex_encode(c.id, 32, id_hex, sizeof id_hex);
     fingerprint(c.author, fp);
     printf("VERIFIED %s: %s %u.%u.%u, author %s%s, id sha256:%s\n", path, c.manifest.name.text,
            c.manifest.version.major, c.manifest.version.minor, c.manifest.version.patch,

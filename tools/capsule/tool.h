@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/hex.h"
 #include "capsule/manifest.h"
 #include "capsule/trust.h"
 
@@ -28,9 +29,6 @@ bool file_write(const char *path, const void *data, size_t len, int mode,
 bool file_exists(const char *path);
 /* snprintf that fails (returns false, prints) instead of truncating. */
 bool path_join(char *out, size_t cap, const char *a, const char *b);
-
-void hex_encode(const uint8_t *data, size_t len, char *out);
-bool hex_decode(const char *hex, size_t hex_len, uint8_t *out, size_t len);
 
 /* Default key directory: $NONOS_KEY_DIR or $HOME/.nonos. */
 bool key_default_dir(char *out, size_t cap);
