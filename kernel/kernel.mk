@@ -17,15 +17,18 @@ KERNEL_CORE_SRCS := \
 	kernel/arch/x86_64/symbols.c \
 	kernel/arch/x86_64/lapic.c \
 	kernel/arch/x86_64/timer.c \
+	kernel/arch/x86_64/entropy.c \
 	kernel/mm/memory.c \
 	kernel/mm/frame.c \
 	kernel/mm/vm.c \
 	kernel/mm/heap.c \
 	kernel/sched/thread.c \
+	kernel/random/system_random.c \
 	kernel/test/selftest.c \
 	kernel/test/test_mm.c \
 	kernel/test/test_arch.c \
-	kernel/test/test_sched.c
+	kernel/test/test_sched.c \
+	kernel/test/test_random.c
 
 KERNEL_SRCS := $(KERNEL_CORE_SRCS) $(KERNEL_DEVICE_SRCS) $(KERNEL_CAPSULE_SRCS) \
 	$(CRYPTO_SRCS) $(BASE_SRCS) $(BASE_FREESTANDING_SRCS)

@@ -10,6 +10,8 @@
  *   capsules    the boot bundle is verified (kernel/capsule)
  *   firmware    ACPI tables
  *   time        PIC masked, LAPIC, calibrated timer
+ *   randomness  the system generator, seeded from RDSEED/RDRAND (CPU
+ *               features), TSC jitter and the loader's UEFI seed
  *   threads     scheduler, the shell thread; the boot flow becomes idle
  * Interrupts stay off until the very end. */
 #include "boot/bootinfo.h"
@@ -30,6 +32,7 @@
 #include "kernel/mm/memory.h"
 #include "kernel/mm/vm.h"
 #include "kernel/panic.h"
+#include "kernel/random/system_random.h"
 #include "kernel/sched/thread.h"
 #include "kernel/shell/shell.h"
 
@@ -80,6 +83,7 @@ _Noreturn void kernel_main(uint64_t bootinfo_phys, uint64_t entry_tsc)
     pic_disable();
     lapic_init();
     timer_init(entry_tsc);
+    system_random_init();
     sched_init();
     if (!thread_create("shell", shell_main, NULL))
         panic("cannot create the shell thread");

@@ -3,6 +3,7 @@
  * .bss means nothing later depends on those pages staying untouched. */
 #include "kernel/mm/memory.h"
 
+#include "crypto/crypto.h"
 #include "kernel/panic.h"
 
 #define MEMORY_MAP_MAX 512
@@ -21,12 +22,14 @@ static void memory_copy(void *destination, const void *source, size_t size)
 
 void memory_init(uint64_t bootinfo_phys)
 {
-    const struct bootinfo *info = phys_to_virt(bootinfo_phys);
+    struct bootinfo *info = phys_to_virt(bootinfo_phys);
     if (info->magic != BOOTINFO_MAGIC || info->version != BOOTINFO_VERSION ||
         info->size != sizeof(struct bootinfo))
         panic("bootinfo at 0x%lx is invalid (magic 0x%lx version %u size %u)", bootinfo_phys,
               info->magic, info->version, info->size);
     memory_copy(&saved_bootinfo, info, sizeof(saved_bootinfo));
+    /* The loader's RNG seed is a secret: one copy (ours) is enough. */
+    crypto_wipe(info->rng_seed, sizeof info->rng_seed);
     if (saved_bootinfo.memory_region_count > MEMORY_MAP_MAX)
         panic("memory map has %u regions; the kernel keeps at most %d",
               saved_bootinfo.memory_region_count, MEMORY_MAP_MAX);
@@ -38,6 +41,15 @@ void memory_init(uint64_t bootinfo_phys)
 const struct bootinfo *boot_info(void)
 {
     return &saved_bootinfo;
+}
+
+uint32_t boot_info_take_rng_seed(uint8_t seed[32])
+{
+    uint32_t size = saved_bootinfo.rng_seed_size == 32 ? 32 : 0;
+    memory_copy(seed, saved_bootinfo.rng_seed, size);
+    crypto_wipe(saved_bootinfo.rng_seed, sizeof saved_bootinfo.rng_seed);
+    saved_bootinfo.rng_seed_size = 0;
+    return size;
 }
 
 const struct boot_memory_region *memory_map(uint32_t *count)

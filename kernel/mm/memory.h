@@ -49,6 +49,11 @@ void memory_for_each_owned_region(memory_region_fn fn, void *context);
  * physical; use phys_to_virt). Valid from the start of kernel_main. */
 const struct bootinfo *boot_info(void);
 
+/* Moves the loader's UEFI RNG seed out of the kernel's copy: writes it to
+ * seed and returns its size (0 or 32), and wipes the copy, so that the
+ * random generator is the only holder of it. */
+uint32_t boot_info_take_rng_seed(uint8_t seed[32]);
+
 /* Saves bootinfo and memory map; called once, first thing in kernel_main. */
 void memory_init(uint64_t bootinfo_phys);
 

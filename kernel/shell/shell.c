@@ -20,6 +20,7 @@
 #include "kernel/mm/heap.h"
 #include "kernel/mm/memory.h"
 #include "kernel/power/power.h"
+#include "kernel/random/system_random.h"
 #include "kernel/test/selftest.h"
 
 #define SHELL_LINE_MAX 128
@@ -41,6 +42,7 @@ static void command_selftest(const char *args);
 static void command_poweroff(const char *args);
 static void command_reboot(const char *args);
 static void command_capsules(const char *args);
+static void command_random(const char *args);
 
 static const struct command commands[] = {
     { "help", "list the commands", command_help },
@@ -49,6 +51,7 @@ static const struct command commands[] = {
     { "log", "show the kernel log ring", command_log },
     { "measure", "the boot measurement log: part, size, SHA-256", command_measure },
     { "capsules", "boot capsules: name, version, author, id, state", command_capsules },
+    { "random", "print 32 bytes from the kernel random generator, and its sources", command_random },
     { "selftest", "run the in-kernel tests (`selftest exit`: verdict to QEMU)", command_selftest },
     { "poweroff", "wipe RAM (ZeroState) and power off", command_poweroff },
     { "reboot", "wipe RAM (ZeroState) and reset", command_reboot },
@@ -130,6 +133,22 @@ static void command_log(const char *args)
     size_t len = log_snapshot(snapshot, sizeof snapshot);
     console_unlock(state);
     console_write(snapshot, len);
+}
+
+static void command_random(const char *args)
+{
+    (void)args;
+    uint8_t bytes[32];
+    char hex[2 * sizeof bytes + 1];
+    enum crypto_result result = system_random_bytes(bytes, sizeof bytes);
+    if (result != CRYPTO_OK) {
+        console_printf("random: %s\n", crypto_result_message(result));
+        return;
+    }
+    hex_encode(bytes, sizeof bytes, hex, sizeof hex);
+    crypto_wipe(bytes, sizeof bytes);
+    console_printf("%s  (seeded from %s)\n", hex, system_random_sources());
+    crypto_wipe(hex, sizeof hex);
 }
 
 static void command_measure(const char *args)

@@ -48,6 +48,7 @@ int selftest_run(void)
     run_table(test_arch_cases, test_arch_count, &passed, &failed);
     run_table(test_mm_cases, test_mm_count, &passed, &failed);
     run_table(test_sched_cases, test_sched_count, &passed, &failed);
+    run_table(test_random_cases, test_random_count, &passed, &failed);
     kprintf("selftest: %d passed, %d failed\n", passed, failed);
     return failed;
 }

@@ -31,6 +31,8 @@ extern const struct test_case test_arch_cases[];
 extern const size_t test_arch_count;
 extern const struct test_case test_sched_cases[];
 extern const size_t test_sched_count;
+extern const struct test_case test_random_cases[];
+extern const size_t test_random_count;
 
 /* A small deterministic pseudo-random generator for stress tests. */
 static inline uint64_t test_random(uint64_t *state)

@@ -7,14 +7,14 @@
 # M failed" line, and the verdict the kernel wrote to isa-debug-exit (QEMU
 # exit status 33 = all passed, 35 = failures; status 0 after a `poweroff`
 # when the shell lacks `selftest exit`).
-# The CPU model has SMEP and SMAP so those tests bite; KERNEL_SELFTEST_CPU
+# The CPU model has SMEP, SMAP and RDRAND so those tests bite; KERNEL_SELFTEST_CPU
 # overrides it (e.g. qemu64, to check the tests' no-SMEP/SMAP branch).
 # A panic, a missing summary or a timeout is a FAIL with the serial log tail.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 . tests/qemu/lib.sh
 
-cpu=${KERNEL_SELFTEST_CPU:-qemu64,+smep,+smap}
+cpu=${KERNEL_SELFTEST_CPU:-qemu64,+smep,+smap,+rdrand}
 dir=build/test/kernel-selftest
 log=$dir/serial.log
 SERIAL_INPUT=$dir/serial.in
@@ -57,6 +57,13 @@ qemu_start "$dir/nonos.img" "$log" 150 -cpu "$cpu"
 
 qemu_wait_for "$log" 'nonos> ' 90 || fail kernel_selftest_boot "no nonos> prompt within 90 s"
 grep -aq PANIC "$log" && fail kernel_selftest_boot "panic during boot"
+# The CPU offers RDRAND (QEMU's TCG has no RDSEED), so the generator must
+# have been seeded from a hardware source and jitter.
+seeded=$(tr -d '\r' <"$log" | sed -n 's/^random: seeded from //p' | head -n 1)
+case "$seeded" in
+    rdseed+jitter* | rdrand+jitter*) echo "PASS kernel_random_seeded_at_boot ($seeded)" ;;
+    *) echo "FAIL kernel_random_seeded_at_boot: expected rdrand+jitter, log says '${seeded:-nothing}'" ;;
+esac
 qemu_type 'selftest exit'
 qemu_wait_for "$log" '^selftest: [0-9]+ passed, [0-9]+ failed|PANIC' 90 ||
     fail kernel_selftest_run "no selftest summary within 90 s (hang?)"

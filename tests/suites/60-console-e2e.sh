@@ -82,7 +82,7 @@ check $? "boot: prompt tsc= marker printed before the first prompt"
 
 run help
 ok=0
-for command in help mem uptime log measure selftest poweroff reboot; do
+for command in help mem uptime log measure capsules random selftest poweroff reboot; do
     has "^  $command +[a-z]" || ok=1
 done
 check $ok "help lists every command with a one-line help" "$answer"
@@ -131,6 +131,13 @@ check $? "measure: kernel sha256 equals sha256sum of the kernel ELF" "got '$kern
 check $? "measure: kernel size equals the ELF's size ($kernel_size bytes)" "$kernel_line"
 has '^bundle +[0-9]+ +[0-9a-f]{64}$'
 check $? "measure lists the boot bundle with its sha256" "$answer"
+
+run random
+first=$(printf '%s\n' "$answer" | sed -n 's/^\([0-9a-f]\{64\}\)  (seeded from \(.*\))$/\1/p')
+run random
+second=$(printf '%s\n' "$answer" | sed -n 's/^\([0-9a-f]\{64\}\)  (seeded from \(.*\))$/\1/p')
+[ -n "$first" ] && [ -n "$second" ] && [ "$first" != "$second" ]
+check $? "random prints 32 fresh bytes and the generator's sources, different each time" "$answer"
 
 run frobnicate
 has "^unknown command 'frobnicate'; type help$"

@@ -21,10 +21,12 @@ void cpu_detect(void)
     cpuid(1, 0, &a, &b, &c, &d);
     features.pge = (d >> 13) & 1;
     features.x2apic = (c >> 21) & 1;
+    features.rdrand = (c >> 30) & 1;
     if (max_leaf >= 7) {
         cpuid(7, 0, &a, &b, &c, &d);
         features.smep = (b >> 7) & 1;
         features.smap = (b >> 20) & 1;
+        features.rdseed = (b >> 18) & 1;
     }
     cpuid(0x80000000u, 0, &a, &b, &c, &d);
     uint32_t max_extended = a;

@@ -180,7 +180,7 @@ static inline void page_zero(void *page)
 
 /* Features found by cpu_detect (kernel/arch/x86_64/cpu.c). */
 struct cpu_features {
-    bool nx, smep, smap, pge, x2apic, invariant_tsc;
+    bool nx, smep, smap, pge, x2apic, invariant_tsc, rdrand, rdseed;
     char vendor[13];
 };
 
