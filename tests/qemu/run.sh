@@ -8,6 +8,9 @@
 #   screen opens in a window; otherwise -nographic. Emulation is TCG (what
 #   the tests use; OVMF takes about 5 s); KVM=1 asks for KVM with TCG as the
 #   fallback (opt-in: on some nested hosts /dev/kvm exists but cannot run OVMF).
+#   `-cpu max` gives the guest what a current PC has (RDRAND, SMEP, SMAP),
+#   and a virtio-rng device lets OVMF offer EFI_RNG_PROTOCOL, so the kernel's
+#   random generator is seeded as it would be on hardware.
 # Environment: IMAGE (default build/nonos.img), QEMU_MEMORY (default 512M),
 # KVM=1, QEMU_ARGS (extra arguments, split on spaces).
 set -eu
@@ -39,4 +42,5 @@ exec qemu-system-x86_64 -machine q35 -m "${QEMU_MEMORY:-512M}" $accel \
     -drive "if=pflash,format=raw,unit=0,readonly=on,file=$ovmf_code" \
     -drive "if=pflash,format=raw,unit=1,file=build/run/OVMF_VARS.fd" \
     -drive "format=raw,file=$image,snapshot=on" \
+    -cpu max -device virtio-rng-pci \
     -serial mon:stdio $display ${QEMU_ARGS:-}
