@@ -9,7 +9,8 @@
 #include <stdint.h>
 
 #include "boot/bootinfo.h"
-#include "boot/x86.h"
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/io.h"
 #include "crypto/sha256.h"
 
 #define PAGE_PRESENT 0x1ULL
@@ -35,9 +36,9 @@ static int failures;
 
 static void serial_put(char c)
 {
-    for (int spin = 0; spin < 100000 && !(x86_inb(0x3f8 + 5) & 0x20); spin++)
+    for (int spin = 0; spin < 100000 && !(inb(0x3f8 + 5) & 0x20); spin++)
         ;
-    x86_outb(0x3f8, (uint8_t)c);
+    outb(0x3f8, (uint8_t)c);
 }
 
 static void say(const char *text)
@@ -170,7 +171,7 @@ static void check_paging(const struct bootinfo *info, uint64_t bootinfo_physical
               ((const struct bootinfo *)(BOOT_DIRECT_MAP_BASE + bootinfo_physical))->magic ==
                   BOOTINFO_MAGIC,
           "direct map reaches the bootinfo, no-execute");
-    check((x86_read_cr0() & X86_CR0_WP) && (x86_read_msr(X86_MSR_EFER) & X86_EFER_NXE),
+    check((read_cr0() & CR0_WP) && (rdmsr(MSR_EFER) & EFER_NXE),
           "CR0.WP and EFER.NXE set");
 }
 
@@ -201,8 +202,8 @@ void fake_kernel_main(uint64_t bootinfo_physical, uint64_t entry_rsp)
         seed_ok |= info->rng_seed[i] != 0;
     say(info->rng_seed_size ? "fake-kernel: rng seed present\n" : "fake-kernel: no rng seed\n");
     check(seed_ok, "rng seed absent, or 32 bytes not all zero");
-    check(info->loader_tsc != 0 && info->loader_tsc < x86_rdtsc(), "loader TSC recorded");
+    check(info->loader_tsc != 0 && info->loader_tsc < rdtsc(), "loader TSC recorded");
     say(failures == 0 ? "fake-kernel: all checks passed\n" : "fake-kernel: checks failed\n");
-    x86_outb(0xf4, failures == 0 ? 0x10 : 0x11);
-    x86_halt_forever();
+    outb(0xf4, failures == 0 ? 0x10 : 0x11);
+    cpu_halt_forever();
 }
