@@ -293,16 +293,6 @@ static void finalize(const struct argon2id_instance *a, uint8_t *tag, size_t tag
     crypto_wipe(bytes, sizeof(bytes));
 }
 
-/* Zeroes the work memory. crypto_wipe stores a byte at a time, which for
- * 64 MiB would cost a sixth of the whole run; memset is as fast as the
- * machine allows, and the empty asm that may read the memory afterwards
- * keeps the compiler from discarding the stores as dead. */
-static void work_wipe(struct argon2id_block *work, size_t blocks)
-{
-    __builtin_memset(work, 0, blocks * sizeof(*work));
-    __asm__ __volatile__("" : : "r"(work) : "memory");
-}
-
 size_t argon2id_blocks_needed(uint32_t m_cost, uint32_t parallelism)
 {
     if (parallelism == 0 || parallelism > ARGON2ID_MAX_LANES ||
@@ -361,6 +351,6 @@ enum crypto_result argon2id(uint8_t *tag, size_t tag_len,
             for (uint32_t lane = 0; lane < a.lanes; lane++)
                 fill_segment(&a, (struct argon2id_position){ pass, lane, slice, 0 });
     finalize(&a, tag, tag_len);
-    work_wipe(work, needed);
+    crypto_wipe(work, needed * sizeof(*work));
     return CRYPTO_OK;
 }
