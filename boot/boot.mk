@@ -52,7 +52,17 @@ $(4): $(BUILD)/boot/$(1)/BOOTX64.EFI $(2) $(3) tools/image/mkimage.sh
 	sh tools/image/mkimage.sh $$@ $(BUILD)/boot/$(1)/BOOTX64.EFI $(2) $(3)
 endef
 
-$(eval $(call boot_image,nonos,$(BOOT_KERNEL_ELF),$(BUNDLE_FILE),$(IMAGE)))
+# The bundle the image is built from, refreshed only when its bytes change:
+# the image then follows BUNDLE_FILE both ways (make BUNDLE_FILE=x run, then a
+# plain make goes back to the default bundle), which file dates alone miss.
+BOOT_STAGED_BUNDLE := $(BUILD)/gen/nonos/BUNDLE.BIN
+.PHONY: boot-bundle-check
+boot-bundle-check:
+$(BOOT_STAGED_BUNDLE): $(BUNDLE_FILE) boot-bundle-check
+	@mkdir -p $(@D)
+	@cmp -s $< $@ || cp $< $@
+
+$(eval $(call boot_image,nonos,$(BOOT_KERNEL_ELF),$(BOOT_STAGED_BUNDLE),$(IMAGE)))
 $(eval $(call boot_image,loader-test,$(BUILD)/test/fake-kernel.elf,$(BUILD)/bundle.bin,$(LOADER_IMAGE)))
 $(eval $(call boot_image,bad-elf,tests/corpus/boot-elf/write-execute.elf,$(BUILD)/bundle.bin,$(BUILD)/test/bad-elf.img))
 
