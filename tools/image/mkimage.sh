@@ -18,6 +18,10 @@ for f in "$loader" "$kernel" "$bundle"; do
     [ -f "$f" ] || { echo "mkimage: missing $f" >&2; exit 1; }
 done
 
+# sgdisk and mkfs.fat live in /usr/sbin, which a normal user's PATH on
+# Debian lacks; they need no privilege on an image file.
+PATH="$PATH:/usr/sbin:/sbin"
+
 # Per-process scratch names: two builds of the same image may race; the
 # last mv wins and each mv is atomic.
 disk="$image.$$.tmp"
