@@ -60,4 +60,7 @@ $(foreach s,$(CAPSULE_BENCH_SIZES),$(eval $(call boot_image,capsule-bench-$(s),$
 BENCH_TARGETS += bench-capsule
 .PHONY: bench-capsule
 bench-capsule: $(BUILD)/host/tests/bench/capsule_bench $(CAPSULE_TOOL) $(BOOT_KERNEL_ELF)
+	@echo "bench-capsule: command: make bench-capsule (host: $(BUILD)/host/tests/bench/capsule_bench," \
+		"best of repeated runs; kernel: tests/qemu/bench-capsule.sh, one boot per size" \
+		"with -icount shift=0,sleep=off -rtc clock=vm)"
 	@sh tests/qemu/bench-capsule.sh
