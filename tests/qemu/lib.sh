@@ -7,6 +7,10 @@
 #            grep -E PATTERN; fails when the time is up or QEMU ended first
 #   qemu_type TEXT                     types TEXT and Enter (CR) on COM1
 #   qemu_stop                          ends the boot if still running
+#   qemu_screendump_ppm FILE SECONDS   has QEMU's monitor dump the screen as
+#            PPM into FILE (export MONITOR_INPUT first) and waits until the
+#            whole file is written: the size its header announces. Sets
+#            SCREEN_HEADER_BYTES (where the pixels start); fails on timeout
 #   qemu_status                        waits for the boot to end and sets
 #            QEMU_STATUS to its exit status (boot.sh's; call it directly, not
 #            in $(...): only this shell can wait for the job)
@@ -43,6 +47,28 @@ qemu_stop() {
     kill "$QEMU_JOB" 2>/dev/null
     wait "$QEMU_JOB" 2>/dev/null
     return 0
+}
+
+# QEMU writes the dump in several writes; a size check alone can see the
+# header before the pixels, so the header is parsed on every look and the
+# wait ends only at the announced size.
+qemu_screendump_ppm() {
+    rm -f "$1"
+    printf 'screendump %s\n' "$1" >"$MONITOR_INPUT"
+    _ticks=$(($2 * 5))
+    while [ "$_ticks" -gt 0 ]; do
+        _header=$(head -c 64 "$1" 2>/dev/null | head -n 3)
+        _dims=$(printf '%s\n' "$_header" | sed -n 2p)
+        if [ "$(printf '%s\n' "$_header" | sed -n '1p;3p' | tr '\n' ' ')" = "P6 255 " ] &&
+            [ -n "$_dims" ]; then
+            SCREEN_HEADER_BYTES=$((${#_dims} + 8)) # "P6\n" dims "\n255\n"
+            _want=$((SCREEN_HEADER_BYTES + $(echo "$_dims" | awk '{ print $1 * $2 * 3 }')))
+            [ "$(wc -c <"$1")" -eq "$_want" ] && return 0
+        fi
+        sleep 0.2
+        _ticks=$((_ticks - 1))
+    done
+    return 1
 }
 
 qemu_status() {

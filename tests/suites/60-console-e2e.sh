@@ -90,19 +90,14 @@ check $ok "help lists every command with a one-line help" "$answer"
 # The screen: a screendump (PPM) after `help` must show text. The kernel
 # clears the framebuffer at boot, so every lit byte is the console's.
 screen=$work/screen.ppm
-rm -f "$screen"
-printf 'screendump %s\n' "$(pwd)/$screen" >"$MONITOR_INPUT"
-# P6 header: "P6\n<width> <height>\n255\n", then 3 bytes per pixel.
-ticks=50 want=1
-while [ "$ticks" -gt 0 ] && [ "$(wc -c <"$screen" 2>/dev/null || echo 0)" -lt "$want" ]; do
-    dims=$(sed -n 2p "$screen" 2>/dev/null)
-    [ -n "$dims" ] && want=$(( ${#dims} + 10 + $(echo "$dims" | awk '{ print $1 * $2 * 3 }') ))
-    sleep 0.2
-    ticks=$((ticks - 1))
-done
-lit=$(tail -c +$(( ${#dims} + 11 )) "$screen" 2>/dev/null | tr -d '\000' | wc -c)
+lit=0 why="expected text on screen"
+if qemu_screendump_ppm "$(pwd)/$screen" 30; then
+    lit=$(tail -c +$((SCREEN_HEADER_BYTES + 1)) "$screen" | tr -d '\000' | wc -c)
+else
+    why="no complete screendump within 30 s ($(wc -c <"$screen" 2>/dev/null || echo no) bytes written; monitor log $MONITOR_INPUT.log)"
+fi
 [ "$lit" -gt 5000 ] && [ "$lit" -lt 1000000 ]
-check $? "framebuffer console shows the text ($lit lit bytes in the screendump)" "expected text on screen"
+check $? "framebuffer console shows the text ($lit lit bytes in the screendump)" "$why"
 
 run mem
 has '^memory map: [0-9]+ regions' && has '^  usable +[1-9][0-9]* KiB' &&
