@@ -6,6 +6,11 @@
 #   qemu_wait_for LOG PATTERN SECONDS  waits until LOG has a line matching the
 #            grep -E PATTERN; fails when the time is up or QEMU ended first
 #   qemu_type TEXT                     types TEXT and Enter (CR) on COM1
+#   qemu_command LOG TEXT SECONDS      types TEXT and Enter, waits for the
+#            next `nonos> ` prompt and sets QEMU_ANSWER to everything logged
+#            since (CRs removed); fails when no prompt came in time
+#   qemu_answer_begin LOG / qemu_answer_wait LOG SECONDS  the two halves of
+#            qemu_command, for input that is not typed on COM1 (sendkey)
 #   qemu_stop                          ends the boot if still running
 #   qemu_screendump_ppm FILE SECONDS   has QEMU's monitor dump the screen as
 #            PPM into FILE (export MONITOR_INPUT first) and waits until the
@@ -41,6 +46,33 @@ qemu_wait_for() {
 
 qemu_type() {
     printf '%s\r' "$1" >"$SERIAL_INPUT"
+}
+
+# An answer is complete only when the next prompt is printed: a line that
+# matches early may be followed by more of the same answer.
+qemu_prompts() {
+    grep -ao 'nonos> ' "$1" | wc -l
+}
+
+qemu_answer_begin() {
+    _answer_prompts=$(qemu_prompts "$1")
+    _answer_offset=$(wc -c <"$1")
+}
+
+qemu_answer_wait() {
+    _ticks=$(($2 * 5))
+    while [ "$(qemu_prompts "$1")" -le "$_answer_prompts" ] && [ "$_ticks" -gt 0 ]; do
+        sleep 0.2
+        _ticks=$((_ticks - 1))
+    done
+    QEMU_ANSWER=$(tail -c +"$((_answer_offset + 1))" "$1" | tr -d '\r')
+    [ "$_ticks" -gt 0 ]
+}
+
+qemu_command() {
+    qemu_answer_begin "$1"
+    qemu_type "$2"
+    qemu_answer_wait "$1" "$3"
 }
 
 qemu_stop() {

@@ -72,11 +72,10 @@ check $? "boot refuses a lower version of an accepted name (rollback)"
 printf '%s\n' "$boot" | grep -aq 'capsules: 1 of 5 verified (1 trusted keys)'
 check $? "boot verifies exactly the good capsule (1 of 5)"
 
-offset=$(wc -c <"$log")
-qemu_type capsules
-qemu_wait_for "$log" 'hello +1\.0\.0 +[0-9a-f]{16} +[0-9a-f]{16} +verified' 20
+qemu_command "$log" capsules 20
+answer=$QEMU_ANSWER
+printf '%s\n' "$answer" | grep -aqE 'hello +1\.0\.0 +[0-9a-f]{16} +[0-9a-f]{16} +verified'
 status=$?
-answer=$(tail -c +"$((offset + 1))" "$log" | tr -d '\r')
 check $status "console 'capsules' lists hello 1.0.0 with author, id and state" "$answer"
 printf '%s\n' "$answer" | grep -aqE 'intruder +1\.0\.0 .* refused: trust: author key not in the trust store'
 check $? "console 'capsules' shows each refused capsule with its reason" "$answer"

@@ -37,38 +37,26 @@ check() { # check CONDITION-STATUS NAME [REASON]
         failed=1
     fi
 }
-prompts() { grep -ao 'nonos> ' "$log" | wc -l; }
-
 # run COMMAND: types it and waits (20 s at most) for the next prompt; the
 # output from the echoed command up to that prompt is left in $answer.
 run() {
-    _before=$(prompts)
-    _offset=$(wc -c <"$log")
-    qemu_type "$1"
-    _ticks=100
-    while [ "$(prompts)" -le "$_before" ] && [ "$_ticks" -gt 0 ]; do
-        sleep 0.2
-        _ticks=$((_ticks - 1))
-    done
-    answer=$(tail -c +"$((_offset + 1))" "$log" | tr -d '\r')
-    [ "$_ticks" -gt 0 ]
+    qemu_command "$log" "$1" 20
+    _status=$?
+    answer=$QEMU_ANSWER
+    return $_status
 }
 # keys KEY...: presses QEMU keys (sendkey names) on the PS/2 keyboard, then
 # waits for the next prompt like run.
 keys() {
-    _before=$(prompts)
-    _offset=$(wc -c <"$log")
+    qemu_answer_begin "$log"
     for _key in "$@"; do
         printf 'sendkey %s\n' "$_key" >"$MONITOR_INPUT"
         sleep 0.2
     done
-    _ticks=100
-    while [ "$(prompts)" -le "$_before" ] && [ "$_ticks" -gt 0 ]; do
-        sleep 0.2
-        _ticks=$((_ticks - 1))
-    done
-    answer=$(tail -c +"$((_offset + 1))" "$log" | tr -d '\r')
-    [ "$_ticks" -gt 0 ]
+    qemu_answer_wait "$log" 20
+    _status=$?
+    answer=$QEMU_ANSWER
+    return $_status
 }
 has() { printf '%s\n' "$answer" | grep -aqE -- "$1"; }
 
