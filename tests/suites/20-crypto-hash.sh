@@ -69,9 +69,9 @@ else
 fi
 
 # Wycheproof: JSON to one line per vector, "-" for empty byte strings.
-vectors="$(cd .. && pwd)/shared/vectors/wycheproof"
+vectors=tests/vectors/wycheproof
 if [ ! -d "$vectors" ]; then
-    echo "FAIL wycheproof vectors: $vectors missing (shared/ must sit beside the repository)"
+    echo "FAIL wycheproof vectors: $vectors missing"
     exit 1
 fi
 make -s -j2 $bin/hash_wycheproof || { echo "FAIL hash_wycheproof build"; exit 1; }

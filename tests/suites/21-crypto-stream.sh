@@ -9,8 +9,7 @@
 set -u
 status=0
 bin=build/host-san/tests/crypto
-shared="$(cd .. && pwd)/shared"
-vectors="$shared/vectors/wycheproof"
+vectors=tests/vectors/wycheproof
 
 # Freestanding: kernel and UEFI objects must build and need nothing beyond
 # the memory functions (lib/base/mem.c) and the crypto core itself.

@@ -11,8 +11,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 
-shared="$(cd .. && pwd)/shared"
-vectors="$shared/vectors/wycheproof"
+vectors=tests/vectors/wycheproof
 work=build/test-work/crypto-curve
 mkdir -p "$work"
 
