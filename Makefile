@@ -46,6 +46,23 @@ EFI_CFLAGS := $(COMMON_CFLAGS) -O2 --target=x86_64-unknown-windows -ffreestandin
 
 all:
 
+# Every goal that builds (plain `make` too) first installs the missing Debian
+# packages, before any rule runs: scripts/deps.sh is idempotent and costs a
+# few dpkg queries when nothing is missing. Its messages go to the terminal
+# (stderr); a failed install stops make here with one line. Sub-makes, and
+# the many `make` calls of the test suites, inherit NONOS_DEPS_DONE and skip
+# the check. `make clean`, `make deps` and `make print-VAR` do not trigger it.
+DEPS_FREE_GOALS := clean deps print-%
+ifeq ($(NONOS_DEPS_DONE),)
+ifneq ($(or $(if $(MAKECMDGOALS),,default),$(filter-out $(DEPS_FREE_GOALS),$(MAKECMDGOALS))),)
+DEPS_OUTPUT := $(shell sh scripts/deps.sh >&2 || echo failed)
+ifneq ($(DEPS_OUTPUT),)
+$(error missing Debian packages could not be installed (see the apt-get messages above); run: sudo sh scripts/deps.sh)
+endif
+endif
+endif
+export NONOS_DEPS_DONE := 1
+
 deps:
 	@sh scripts/deps.sh
 
@@ -94,16 +111,16 @@ include $(sort $(wildcard lib/*/*.mk))
 include $(sort $(wildcard sdk/*.mk boot/*.mk kernel/*.mk tools/*.mk user/*.mk))
 include $(sort $(wildcard tests/*.mk))
 
-run: deps all
+run: all
 	sh tests/qemu/run.sh
 
-test: deps
+test:
 	@sh tests/run.sh
 
-bench: deps
+bench:
 	@for t in $(BENCH_TARGETS); do $(MAKE) --no-print-directory $$t || exit 1; done
 
-fuzz: deps
+fuzz:
 	@for t in $(FUZZ_TARGETS); do $(MAKE) --no-print-directory $$t || exit 1; done
 
 clean:

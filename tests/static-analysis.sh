@@ -5,9 +5,13 @@
 #
 # Usage: tests/static-analysis.sh [AREA...]   (areas: lib boot kernel tools sdk user)
 # Prints PASS/FAIL lines per area and tool (the tests/run.sh protocol).
+# A missing tool, an analyzer that exits with an error, or an area with no
+# files is a FAIL: a check that did not run never passes.
 set -u
 cd "$(dirname "$0")/.." || exit 2
-out=build/static-analysis
+. tests/lib.sh
+suite_require clang cppcheck
+out=${STATIC_ANALYSIS_OUT:-build/static-analysis}
 mkdir -p "$out"
 
 # The flags each area is compiled with (kept in step with the Makefile).
@@ -16,8 +20,13 @@ make_flags() { make -s --no-print-directory print-$1; }
 areas=${*:-lib boot kernel tools sdk user}
 status=0
 for area in $areas; do
-    files=$(find "$area" -name '*.c' 2>/dev/null | sort)
-    [ -n "$files" ] || continue
+    [ -d "$area" ] || continue
+    files=$(find "$area" -name '*.c' | sort)
+    if [ -z "$files" ]; then
+        echo "FAIL static-analysis $area: no C files found"
+        status=1
+        continue
+    fi
     case "$area" in
         kernel) flags=$(make_flags KERNEL_CFLAGS) ;;
         boot) flags=$(make_flags EFI_CFLAGS) ;;
@@ -25,13 +34,21 @@ for area in $areas; do
     esac
     log="$out/clang-$area.log"
     : >"$log"
+    failed_runs=0
     for file in $files; do
         # shellcheck disable=SC2086
-        clang --analyze $flags -Xanalyzer -analyzer-output=text \
-            -o /dev/null "$file" >>"$log" 2>&1
+        if ! clang --analyze $flags -Xanalyzer -analyzer-output=text \
+            -o /dev/null "$file" >>"$log" 2>&1; then
+            failed_runs=$((failed_runs + 1))
+            echo "clang --analyze exited with an error on $file" >>"$log"
+        fi
     done
     findings=$(grep -c 'warning:\|error:' "$log")
-    if [ "$findings" -eq 0 ]; then
+    if [ "$failed_runs" -ne 0 ]; then
+        echo "FAIL clang-analyzer $area: clang exited with an error on $failed_runs files (see $log)"
+        tail -n 5 "$log"
+        status=1
+    elif [ "$findings" -eq 0 ]; then
         echo "PASS clang-analyzer $area ($(echo "$files" | wc -l) files)"
     else
         echo "FAIL clang-analyzer $area: $findings findings (see $log)"
@@ -43,10 +60,11 @@ for area in $areas; do
     cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
         --inline-suppr --std=c11 -I . -I lib -D__x86_64__ -DNONOS_FREESTANDING \
         --suppress=missingIncludeSystem $files >"$log" 2>&1
-    if [ $? -eq 0 ]; then
-        echo "PASS cppcheck $area"
+    cppcheck_status=$?
+    if [ "$cppcheck_status" -eq 0 ]; then
+        echo "PASS cppcheck $area ($(echo "$files" | wc -l) files)"
     else
-        echo "FAIL cppcheck $area: see $log"
+        echo "FAIL cppcheck $area: exit status $cppcheck_status (see $log)"
         head -n 20 "$log"
         status=1
     fi

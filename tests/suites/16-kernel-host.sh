@@ -5,6 +5,8 @@
 # parser (synthetic tables, every error case, the committed fuzz corpus with
 # its expected results) and a 10-second fuzz smoke run of the ACPI parser.
 set -u
+. tests/lib.sh
+suite_require clang
 status=0
 if ! make -s -j2 build/tests/kernel/format_test build/tests/kernel/acpi_test \
         build/tests/kernel/framebuffer_test \

@@ -4,6 +4,8 @@
 # differential tests against libsodium and a fuzz smoke run, all under
 # ASan + UBSan; plus a check that the sources build freestanding.
 set -u
+. tests/lib.sh
+suite_require clang jq llvm-nm valgrind
 status=0
 bin=build/host-san/tests/crypto
 

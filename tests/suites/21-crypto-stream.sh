@@ -7,6 +7,8 @@
 # valgrind constant-time check (ctgrind) of both ChaCha20 paths; plus a
 # check that the sources build freestanding without libc.
 set -u
+. tests/lib.sh
+suite_require clang jq llvm-nm od valgrind
 status=0
 bin=build/host-san/tests/crypto
 vectors=tests/vectors/wycheproof

@@ -10,6 +10,8 @@
 # CURVE_SEED fixes the random inputs (the log shows the seed of each run).
 set -u
 cd "$(dirname "$0")/../.." || exit 2
+. tests/lib.sh
+suite_require clang jq cmp
 
 vectors=tests/vectors/wycheproof
 work=build/test-work/crypto-curve

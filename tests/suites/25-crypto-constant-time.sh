@@ -6,14 +6,12 @@
 # leaky functions pass only if valgrind does report them.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
+. tests/lib.sh
+suite_require clang valgrind
 work=build/test-work/constant-time
 mkdir -p "$work"
 program=build/host-ct/tests/crypto/ct_test
 
-if ! command -v valgrind >/dev/null; then
-    echo "FAIL constant-time: valgrind not installed (make deps)"
-    exit 1
-fi
 if ! make -s -j2 "$program"; then
     echo "FAIL constant-time build: make $program failed"
     exit 1

@@ -5,6 +5,8 @@
 # the real tool (new, build, sign, verify, inspect, keygen, refusals), and a
 # 5-second fuzz smoke run of each capsule fuzz target.
 set -u
+. tests/lib.sh
+suite_require clang jq llvm-nm od
 status=0
 bin=build/host-san/tests/capsule
 tool=$PWD/build/host/nonos-capsule

@@ -5,6 +5,9 @@
 # `capsules` table at the console. Bounded by 150 s of QEMU time.
 set -u
 . tests/qemu/lib.sh
+. tests/lib.sh
+suite_require clang ld.lld lld-link sgdisk mkfs.fat mcopy
+suite_require_qemu
 
 dir=build/tests/capsule-boot
 image=$dir/capsule-test.img

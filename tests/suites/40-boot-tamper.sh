@@ -16,6 +16,9 @@
 #      has a writable and executable segment: refused by the ELF checks.
 set -u
 . tests/qemu/lib.sh
+. tests/lib.sh
+suite_require clang ld.lld lld-link sgdisk mkfs.fat mcopy sha256sum
+suite_require_qemu
 
 # A private directory per run (several people may run the suites at once);
 # removed when every case passed, kept for its logs otherwise.

@@ -13,6 +13,9 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 . tests/qemu/lib.sh
+. tests/lib.sh
+suite_require clang ld.lld lld-link sgdisk mkfs.fat mcopy llvm-readelf llvm-nm
+suite_require_qemu
 
 cpu=${KERNEL_SELFTEST_CPU:-qemu64,+smep,+smap,+rdrand}
 dir=build/test/kernel-selftest

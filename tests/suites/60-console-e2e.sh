@@ -5,6 +5,9 @@
 # One PASS/FAIL line per check. The whole boot is bounded by 150 s.
 set -u
 . tests/qemu/lib.sh
+. tests/lib.sh
+suite_require clang ld.lld lld-link sgdisk mkfs.fat mcopy sha256sum
+suite_require_qemu
 
 # A private work directory: several runs (two `make test` at once) must not
 # share the serial FIFO or the log. Kept when a check fails, for the log.
