@@ -34,7 +34,7 @@ FUZZ_CFLAGS := $(COMMON_CFLAGS) -O1 -fno-omit-frame-pointer \
 KERNEL_CFLAGS := $(COMMON_CFLAGS) -O2 --target=x86_64-unknown-none-elf -ffreestanding \
                  -fno-builtin -nostdlib -fno-pic -fno-pie -mcmodel=kernel -mno-red-zone \
                  -mgeneral-regs-only -fno-omit-frame-pointer -fno-stack-protector \
-                 -DNONOS_FREESTANDING
+                 -ffunction-sections -fdata-sections -DNONOS_FREESTANDING
 EFI_CFLAGS := $(COMMON_CFLAGS) -O2 --target=x86_64-unknown-windows -ffreestanding \
               -fno-builtin -fshort-wchar -mno-red-zone -mgeneral-regs-only \
               -fno-stack-protector -DNONOS_FREESTANDING
@@ -66,27 +66,43 @@ export NONOS_DEPS_DONE := 1
 deps:
 	@sh scripts/deps.sh
 
-$(BUILD)/host-san/%.o: %.c
+# Each environment's objects depend on a file that holds its flags and is
+# rewritten only when they change, so a changed flag rebuilds what it
+# affects instead of linking stale objects: $(call flags_file,ENV,FLAGS).
+.PHONY: FORCE
+FORCE:
+define flags_file
+$(BUILD)/$(1)/.cflags: FORCE
+	@mkdir -p $$(@D)
+	@echo '$(2)' | cmp -s - $$@ || echo '$(2)' > $$@
+endef
+$(eval $(call flags_file,host-san,$(HOST_SAN_CFLAGS)))
+$(eval $(call flags_file,host,$(HOST_CFLAGS)))
+$(eval $(call flags_file,fuzz,$(FUZZ_CFLAGS)))
+$(eval $(call flags_file,kernel,$(KERNEL_CFLAGS)))
+$(eval $(call flags_file,efi,$(EFI_CFLAGS)))
+
+$(BUILD)/host-san/%.o: %.c $(BUILD)/host-san/.cflags
 	@mkdir -p $(@D)
 	$(CC) $(HOST_SAN_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/host/%.o: %.c
+$(BUILD)/host/%.o: %.c $(BUILD)/host/.cflags
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/fuzz/%.o: %.c
+$(BUILD)/fuzz/%.o: %.c $(BUILD)/fuzz/.cflags
 	@mkdir -p $(@D)
 	$(CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/kernel/%.o: %.c
+$(BUILD)/kernel/%.o: %.c $(BUILD)/kernel/.cflags
 	@mkdir -p $(@D)
 	$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/kernel/%.o: %.S
+$(BUILD)/kernel/%.o: %.S $(BUILD)/kernel/.cflags
 	@mkdir -p $(@D)
 	$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/efi/%.o: %.c
+$(BUILD)/efi/%.o: %.c $(BUILD)/efi/.cflags
 	@mkdir -p $(@D)
 	$(CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
 
@@ -96,11 +112,14 @@ $(BUILD)/efi/%.o: %.c
 # -DNONOS_CRYPTO_SCALAR leaves out the vector paths, as the kernel runs.
 HOST_CT_CFLAGS := $(HOST_CFLAGS) -gdwarf-4
 
-$(BUILD)/host-ct/%.o: %.c
+$(eval $(call flags_file,host-ct,$(HOST_CT_CFLAGS)))
+$(eval $(call flags_file,host-ct-scalar,$(HOST_CT_CFLAGS) -DNONOS_CRYPTO_SCALAR))
+
+$(BUILD)/host-ct/%.o: %.c $(BUILD)/host-ct/.cflags
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CT_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/host-ct-scalar/%.o: %.c
+$(BUILD)/host-ct-scalar/%.o: %.c $(BUILD)/host-ct-scalar/.cflags
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CT_CFLAGS) -DNONOS_CRYPTO_SCALAR -MMD -MP -c $< -o $@
 

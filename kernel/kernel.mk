@@ -1,7 +1,20 @@
 # kernel/: the NØNOS kernel, a freestanding higher-half x86_64 ELF.
 # Sources of the kernel core; helper fragments add theirs to
 # KERNEL_DEVICE_SRCS (kernel/devices.mk, included before this file).
+#
+# Two kernels are linked from the same objects:
+#   build/kernel/nonos-kernel.elf       the product: what build/nonos.img and a
+#                                       USB stick carry; no test code
+#   build/kernel/nonos-kernel-test.elf  the test kernel: the product plus the
+#                                       in-kernel tests (kernel/test/*.c) and
+#                                       the `selftest` shell command; booted
+#                                       by make test (suite 50-kernel-selftest)
+# Both are linked with --gc-sections, so each carries only the code it can
+# reach: the TOML compiler of lib/capsule, which the kernel never calls (it
+# parses canonical manifests only), is not in either. Suite 50 checks the
+# product's symbol table for both.
 KERNEL_ELF := $(BUILD)/kernel/nonos-kernel.elf
+KERNEL_TEST_ELF := $(BUILD)/kernel/nonos-kernel-test.elf
 
 KERNEL_CORE_SRCS := \
 	kernel/main.c \
@@ -23,22 +36,32 @@ KERNEL_CORE_SRCS := \
 	kernel/mm/vm.c \
 	kernel/mm/heap.c \
 	kernel/sched/thread.c \
-	kernel/random/system_random.c \
-	kernel/test/selftest.c \
-	kernel/test/test_mm.c \
-	kernel/test/test_arch.c \
-	kernel/test/test_sched.c \
-	kernel/test/test_random.c
+	kernel/random/system_random.c
 
 KERNEL_SRCS := $(KERNEL_CORE_SRCS) $(KERNEL_DEVICE_SRCS) $(KERNEL_CAPSULE_SRCS) \
 	$(CRYPTO_SRCS) $(BASE_SRCS) $(BASE_FREESTANDING_SRCS)
 KERNEL_OBJS := $(call objs,kernel,$(KERNEL_SRCS))
+# Every file of kernel/test/ is a test file: a new one joins the test kernel
+# (and its table the run, through TEST_TABLE) without being listed here.
+KERNEL_TEST_SRCS := $(sort $(wildcard kernel/test/*.c))
+KERNEL_PRODUCT_OBJS := $(KERNEL_OBJS) $(call objs,kernel,kernel/shell/no_extra_commands.c)
+KERNEL_TEST_OBJS := $(KERNEL_OBJS) $(call objs,kernel,$(KERNEL_TEST_SRCS))
 
 # --strip-debug keeps .symtab (panic backtraces are symbolized from it) but
 # drops DWARF, which would triple the file size.
-$(KERNEL_ELF): $(KERNEL_OBJS) kernel/kernel.ld
+KERNEL_LDFLAGS := -T kernel/kernel.ld -nostdlib -static --no-pie -z max-page-size=4096 \
+	-z noexecstack --gc-sections --strip-debug
+
+$(KERNEL_ELF): $(KERNEL_PRODUCT_OBJS) kernel/kernel.ld
 	@mkdir -p $(@D)
-	$(LD) -T kernel/kernel.ld -nostdlib -static --no-pie -z max-page-size=4096 \
-		-z noexecstack --strip-debug -o $@ $(KERNEL_OBJS)
+	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_PRODUCT_OBJS)
+
+$(KERNEL_TEST_ELF): $(KERNEL_TEST_OBJS) kernel/kernel.ld
+	@mkdir -p $(@D)
+	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_TEST_OBJS)
 
 all: $(KERNEL_ELF)
+
+# The test image: the test kernel with the product's boot bundle.
+KERNEL_TEST_IMAGE := $(BUILD)/test/nonos-test.img
+$(eval $(call boot_image,nonos-test,$(KERNEL_TEST_ELF),$(BOOT_STAGED_BUNDLE),$(KERNEL_TEST_IMAGE)))

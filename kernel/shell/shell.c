@@ -21,30 +21,22 @@
 #include "kernel/mm/memory.h"
 #include "kernel/power/power.h"
 #include "kernel/random/system_random.h"
-#include "kernel/test/selftest.h"
 
 #define SHELL_LINE_MAX 128
 #define SHELL_PROMPT "nonos> "
 #define MEMORY_TYPE_COUNT 9 /* enum boot_memory_type values 0..8 */
-
-struct command {
-    const char *name;
-    const char *help;
-    void (*run)(const char *args);
-};
 
 static void command_help(const char *args);
 static void command_mem(const char *args);
 static void command_uptime(const char *args);
 static void command_log(const char *args);
 static void command_measure(const char *args);
-static void command_selftest(const char *args);
 static void command_poweroff(const char *args);
 static void command_reboot(const char *args);
 static void command_capsules(const char *args);
 static void command_random(const char *args);
 
-static const struct command commands[] = {
+static const struct shell_command commands[] = {
     { "help", "list the commands", command_help },
     { "mem", "memory map by type, frame allocator and heap usage", command_mem },
     { "uptime", "time since the kernel started", command_uptime },
@@ -52,7 +44,6 @@ static const struct command commands[] = {
     { "measure", "the boot measurement log: part, size, SHA-256", command_measure },
     { "capsules", "boot capsules: name, version, author, id, state", command_capsules },
     { "random", "print 32 bytes from the kernel random generator, and its sources", command_random },
-    { "selftest", "run the in-kernel tests (`selftest exit`: verdict to QEMU)", command_selftest },
     { "poweroff", "wipe RAM (ZeroState) and power off", command_poweroff },
     { "reboot", "wipe RAM (ZeroState) and reset", command_reboot },
 };
@@ -67,6 +58,8 @@ static void command_help(const char *args)
     (void)args;
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         console_printf("  %-10s %s\n", commands[i].name, commands[i].help);
+    for (size_t i = 0; i < shell_extra_command_count; i++)
+        console_printf("  %-10s %s\n", shell_extra_commands[i].name, shell_extra_commands[i].help);
 }
 
 static void mem_print_map(void)
@@ -171,22 +164,13 @@ static void command_measure(const char *args)
         console_printf("(the loader recorded no measurements)\n");
 }
 
-static bool text_equal(const char *a, const char *b)
+bool shell_word_equal(const char *a, const char *b)
 {
     while (*a != '\0' && *a == *b) {
         a++;
         b++;
     }
     return *a == *b;
-}
-
-static void command_selftest(const char *args)
-{
-    int failures = selftest_run();
-    console_printf("selftest: %s\n", failures == 0 ? "all passed" : "FAILURES");
-    /* `selftest exit`: the QEMU harness takes the verdict from isa-debug-exit. */
-    if (text_equal(args, "exit"))
-        selftest_exit_qemu(failures);
 }
 
 static void command_poweroff(const char *args)
@@ -206,6 +190,21 @@ static bool is_space(char c)
     return c == ' ' || c == '\t';
 }
 
+/* The command named by the first word_length bytes of line, or NULL. */
+static const struct shell_command *command_find(const struct shell_command *table, size_t count,
+                                                const char *line, size_t word_length)
+{
+    for (size_t i = 0; i < count; i++) {
+        const char *name = table[i].name;
+        size_t n = 0;
+        while (n < word_length && name[n] == line[n])
+            n++;
+        if (n == word_length && name[n] == '\0')
+            return &table[i];
+    }
+    return NULL;
+}
+
 int shell_execute(const char *line)
 {
     while (is_space(*line))
@@ -218,15 +217,12 @@ int shell_execute(const char *line)
     const char *args = line + word;
     while (is_space(*args))
         args++;
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
-        const char *name = commands[i].name;
-        size_t n = 0;
-        while (n < word && name[n] == line[n])
-            n++;
-        if (n == word && name[n] == '\0') {
-            commands[i].run(args);
-            return 0;
-        }
+    const struct shell_command *command = command_find(commands, sizeof commands / sizeof commands[0], line, word);
+    if (command == NULL)
+        command = command_find(shell_extra_commands, shell_extra_command_count, line, word);
+    if (command != NULL) {
+        command->run(args);
+        return 0;
     }
     console_printf("unknown command '%.*s'; type help\n", (int)word, line);
     return -1;

@@ -1,6 +1,8 @@
 /* selftest_run: runs every in-kernel test once (see selftest.h), printing
  * one PASS/FAIL line each and a summary line. Tests run in the calling
- * thread (the shell), with interrupts on and the scheduler running. */
+ * thread (the shell), with interrupts on and the scheduler running. The
+ * tests are the descriptors in the kernel_test_tables section, between the
+ * bounds kernel/kernel.ld defines. */
 #include "kernel/test/selftest.h"
 
 #include "kernel/arch/x86_64/debug_exit.h"
@@ -36,6 +38,20 @@ static void run_table(const struct test_case *cases, size_t count, int *passed, 
     }
 }
 
+extern const struct test_table __kernel_test_tables_start[];
+extern const struct test_table __kernel_test_tables_end[];
+
+void selftest_list(void)
+{
+    size_t count = 0;
+    for (const struct test_table *t = __kernel_test_tables_start; t < __kernel_test_tables_end; t++)
+        count += t->count;
+    kprintf("selftest: %zu tests\n", count);
+    for (const struct test_table *t = __kernel_test_tables_start; t < __kernel_test_tables_end; t++)
+        for (size_t i = 0; i < t->count; i++)
+            kprintf("test %s\n", t->cases[i].name);
+}
+
 void selftest_exit_qemu(int failures)
 {
     debug_exit(failures == 0 ? DEBUG_EXIT_PASS : DEBUG_EXIT_FAIL);
@@ -45,10 +61,8 @@ void selftest_exit_qemu(int failures)
 int selftest_run(void)
 {
     int passed = 0, failed = 0;
-    run_table(test_arch_cases, test_arch_count, &passed, &failed);
-    run_table(test_mm_cases, test_mm_count, &passed, &failed);
-    run_table(test_sched_cases, test_sched_count, &passed, &failed);
-    run_table(test_random_cases, test_random_count, &passed, &failed);
+    for (const struct test_table *t = __kernel_test_tables_start; t < __kernel_test_tables_end; t++)
+        run_table(t->cases, t->count, &passed, &failed);
     kprintf("selftest: %d passed, %d failed\n", passed, failed);
     return failed;
 }

@@ -1,6 +1,10 @@
 /* The in-kernel test framework. A test is a function returning true on
  * success; on failure it calls test_fail (usually through TEST_REQUIRE) to
- * say why. selftest.c runs the tests listed by each test file's table. */
+ * say why. Each test file lists its tests in one array and registers it with
+ * TEST_TABLE, which puts a descriptor in the linker section
+ * kernel_test_tables (kernel/kernel.ld); selftest.c walks that section, so a
+ * test file that is linked cannot be left out of the run. Only the test
+ * kernel links these files (kernel/kernel.mk). */
 #ifndef NONOS_TEST_TEST_H
 #define NONOS_TEST_TEST_H
 
@@ -24,15 +28,17 @@ void test_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
         }                                                                                \
     } while (0)
 
-/* Each test file exports its table. */
-extern const struct test_case test_mm_cases[];
-extern const size_t test_mm_count;
-extern const struct test_case test_arch_cases[];
-extern const size_t test_arch_count;
-extern const struct test_case test_sched_cases[];
-extern const size_t test_sched_count;
-extern const struct test_case test_random_cases[];
-extern const size_t test_random_count;
+struct test_table {
+    const struct test_case *cases;
+    size_t count;
+};
+
+/* Registers a file's array of test cases (once per file). */
+#define TEST_TABLE(array)                                                                \
+    static const struct test_table array##_table                                         \
+        __attribute__((used, section("kernel_test_tables"), aligned(8))) = {             \
+            array, sizeof(array) / sizeof(array[0])                                      \
+        }
 
 /* A small deterministic pseudo-random generator for stress tests. */
 static inline uint64_t test_random(uint64_t *state)

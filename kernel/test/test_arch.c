@@ -225,7 +225,7 @@ static bool test_exception_report(void)
     return ok;
 }
 
-const struct test_case test_arch_cases[] = {
+static const struct test_case test_arch_cases[] = {
     { "kernel_image_wx_permissions", test_kernel_image_wx },
     { "wx_write_to_code_faults", test_write_code_faults },
     { "wx_execute_data_heap_stack_faults", test_execute_data_faults },
@@ -233,4 +233,4 @@ const struct test_case test_arch_cases[] = {
     { "backtrace_symbolize", test_symbolize },
     { "exception_report_symbolized", test_exception_report },
 };
-const size_t test_arch_count = sizeof(test_arch_cases) / sizeof(test_arch_cases[0]);
+TEST_TABLE(test_arch_cases);

@@ -244,7 +244,7 @@ static bool test_heap_corruption_detected(void)
     return true;
 }
 
-const struct test_case test_mm_cases[] = {
+static const struct test_case test_mm_cases[] = {
     { "frame_exhaustion_and_reuse", test_frame_exhaustion_reuse },
     { "vm_map_write_unmap_faults", test_vm_map_unmap },
     { "vm_map_mmio_offset_and_caching", test_vm_map_mmio },
@@ -252,4 +252,4 @@ const struct test_case test_mm_cases[] = {
     { "heap_stress", test_heap_stress },
     { "heap_corruption_detected", test_heap_corruption_detected },
 };
-const size_t test_mm_count = sizeof(test_mm_cases) / sizeof(test_mm_cases[0]);
+TEST_TABLE(test_mm_cases);

@@ -66,10 +66,10 @@ static bool test_random_uefi_seed_wiped(void)
     return true;
 }
 
-const struct test_case test_random_cases[] = {
+static const struct test_case test_random_cases[] = {
     { "random_seeded_outputs_differ", test_random_seeded_outputs_differ },
     { "random_hardware_sources_healthy", test_random_hardware_sources },
     { "random_jitter_source_healthy", test_random_jitter_source },
     { "random_uefi_seed_wiped", test_random_uefi_seed_wiped },
 };
-const size_t test_random_count = sizeof(test_random_cases) / sizeof(test_random_cases[0]);
+TEST_TABLE(test_random_cases);

@@ -127,10 +127,10 @@ static bool test_stack_guard_page(void)
     return true;
 }
 
-const struct test_case test_sched_cases[] = {
+static const struct test_case test_sched_cases[] = {
     { "timer_ticks_advance", test_timer_ticks },
     { "preemption_of_busy_thread", test_preemption },
     { "sleep_wake_order", test_sleep_order },
     { "thread_stack_guard_page", test_stack_guard_page },
 };
-const size_t test_sched_count = sizeof(test_sched_cases) / sizeof(test_sched_cases[0]);
+TEST_TABLE(test_sched_cases);

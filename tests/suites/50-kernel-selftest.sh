@@ -1,15 +1,23 @@
 #!/bin/sh
-# In-kernel tests: boots the real image (build/nonos.img) once with helper
-# BOOT's harness (tests/qemu/boot.sh: OVMF, q35, TCG, headless, snapshot
-# disk, isa-debug-exit), waits for the nonos> prompt on COM1, types
-# `selftest exit`, passes the kernel's PASS/FAIL lines through and checks
-# three things agree: the lines, the kernel's closing "selftest: N passed,
-# M failed" line, and the verdict the kernel wrote to isa-debug-exit (QEMU
-# exit status 33 = all passed, 35 = failures; status 0 after a `poweroff`
-# when the shell lacks `selftest exit`).
-# The CPU model has SMEP, SMAP and RDRAND so those tests bite; KERNEL_SELFTEST_CPU
-# overrides it (e.g. qemu64, to check the tests' no-SMEP/SMAP branch).
-# A panic, a missing summary or a timeout is a FAIL with the serial log tail.
+# In-kernel tests. The product kernel carries none (kernel/kernel.mk): they
+# run in the test kernel, booted from build/test/nonos-test.img with the
+# harness of tests/qemu/boot.sh (OVMF, q35, TCG, headless, snapshot disk,
+# isa-debug-exit).
+#
+# Host checks of the kernel files: no W+X segment in either kernel, the
+# product under 512 KiB and free of test code and of the TOML compiler.
+#
+# Boot 1 (a CPU with SMEP, SMAP and RDRAND, so those tests bite):
+#   `selftest list` gives the kernel's own list of tests (from the same
+#   tables the run walks); `selftest exit` runs them. Every listed test must
+#   report exactly once, the summary must match the lines, and the verdict is
+#   taken only from isa-debug-exit (QEMU status 33 = all passed, 35 =
+#   failures); anything else (a poweroff, a reset, a timeout) fails.
+# Boot 2 (qemu64: no RDRAND, no RDSEED): the run must fail exactly the
+#   hardware random source test and report the failure through isa-debug-exit
+#   (status 35): a machine without a hardware source never passes it, and a
+#   failing run is seen as failing.
+# KERNEL_SELFTEST_CPU overrides boot 1's CPU model.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 . tests/qemu/lib.sh
@@ -17,84 +25,144 @@ cd "$(dirname "$0")/../.." || exit 2
 suite_require clang ld.lld lld-link sgdisk mkfs.fat mcopy llvm-readelf llvm-nm
 suite_require_qemu
 
-cpu=${KERNEL_SELFTEST_CPU:-qemu64,+smep,+smap,+rdrand}
 dir=build/test/kernel-selftest
-log=$dir/serial.log
-SERIAL_INPUT=$dir/serial.in
-export SERIAL_INPUT
-
-fail() {
-    echo "FAIL $1: $2"
-    echo "--- serial log tail ($log) ---"
-    tr -d '\r' <"$log" | tail -n 40 | sed 's/^/  | /'
-    qemu_stop
-    rm -f "$dir/nonos.img"
-    exit 1
-}
-
-# Other suites may build the image at the same moment: retry once, and
-# boot a private copy so a rebuild cannot change the disk under QEMU.
-make -s build/nonos.img || { sleep 5; make -s build/nonos.img; } ||
-    { echo "FAIL kernel_selftest_build: make build/nonos.img failed"; exit 1; }
+product=build/kernel/nonos-kernel.elf
+test_kernel=build/kernel/nonos-kernel-test.elf
 mkdir -p "$dir"
 
-# The kernel file itself: loadable segments never writable and executable,
-# and within the size target.
-elf=build/kernel/nonos-kernel.elf
-segments=$(llvm-readelf -lW "$elf" |
-    awk '$1 == "LOAD" { f = ""; for (i = 7; i < NF; i++) f = f $i; printf "%s ", f }')
-segments=${segments% }
-case "$segments" in
-    *W*E* | "") echo "FAIL kernel_elf_segments_wx: PT_LOAD flags: $segments" ;;
-    *) echo "PASS kernel_elf_segments_wx ($segments)" ;;
-esac
-size=$(wc -c <"$elf")
+# Other suites may build at the same moment: retry once.
+targets="build/test/nonos-test.img $product $test_kernel"
+# shellcheck disable=SC2086
+make -s $targets || { sleep 5; make -s $targets; } ||
+    { echo "FAIL kernel_selftest_build: make $targets failed"; exit 1; }
+
+# --- the kernel files -------------------------------------------------------
+for elf in "$product" "$test_kernel"; do
+    segments=$(llvm-readelf -lW "$elf" |
+        awk '$1 == "LOAD" { f = ""; for (i = 7; i < NF; i++) f = f $i; printf "%s ", f }')
+    segments=${segments% }
+    case "$segments" in
+        *W*E* | "") echo "FAIL kernel_elf_segments_wx $(basename "$elf"): PT_LOAD flags: $segments" ;;
+        *) echo "PASS kernel_elf_segments_wx $(basename "$elf") ($segments)" ;;
+    esac
+done
+size=$(wc -c <"$product")
 if [ "$size" -lt 524288 ]; then
     echo "PASS kernel_elf_size ($size bytes < 512 KiB)"
 else
     echo "FAIL kernel_elf_size: $size bytes, target under 512 KiB"
 fi
+# Test code and the TOML compiler, by symbol: present in the test kernel
+# (so the pattern is known to match), absent from the product.
+test_symbols='selftest_|test_fail|_cases_table$'
+toml_symbols='toml_|manifest_parse_toml|manifest_from_toml'
+symbols_of() { llvm-nm "$1" | awk '{ print $NF }'; }
+found=$(symbols_of "$test_kernel" | grep -cE "$test_symbols")
+leaked=$(symbols_of "$product" | grep -E "$test_symbols|$toml_symbols" | tr '\n' ' ')
+tables=$(llvm-nm "$product" | awk '$3 ~ /^__kernel_test_tables_(start|end)$/ { print $1 }' | sort -u | wc -l)
+if [ "$found" -eq 0 ]; then
+    echo "FAIL kernel_product_has_no_test_code: test symbols not found in the test kernel either (pattern stale?)"
+elif [ -n "$leaked" ] || [ "$tables" -ne 1 ]; then
+    echo "FAIL kernel_product_has_no_test_code: product kernel has ${leaked:-a non-empty test table}"
+else
+    echo "PASS kernel_product_has_no_test_code (test kernel: $found test symbols; product: none, no TOML compiler)"
+fi
 
-cp build/nonos.img "$dir/nonos.img" || { echo "FAIL kernel_selftest_build: cannot copy the image"; exit 1; }
-qemu_start "$dir/nonos.img" "$log" 150 -cpu "$cpu"
+# --- boots ------------------------------------------------------------------
+# selftest_boot NAME CPU LIST(yes/no): boots a private copy of the test
+# image, runs `selftest list` (if asked) and `selftest exit`; sets LOG,
+# LISTED (names, one a line), RAN (the PASS/FAIL lines), SUMMARY and
+# QEMU_STATUS. Returns 1 (after a FAIL line) when the boot itself broke.
+selftest_boot() {
+    name=$1 cpu=$2 list=$3
+    LOG=$dir/$name.log
+    SERIAL_INPUT=$dir/$name.in
+    export SERIAL_INPUT
+    cp build/test/nonos-test.img "$dir/$name.img" ||
+        { echo "FAIL kernel_selftest_$name: cannot copy the image"; return 1; }
+    qemu_start "$dir/$name.img" "$LOG" 180 -cpu "$cpu"
+    if ! qemu_wait_for "$LOG" 'nonos> ' 90; then
+        boot_failed "$name" "no nonos> prompt within 90 s"
+        return 1
+    fi
+    LISTED=
+    if [ "$list" = yes ]; then
+        if ! qemu_command "$LOG" 'selftest list' 30; then
+            boot_failed "$name" "no answer to 'selftest list' within 30 s"
+            return 1
+        fi
+        LISTED=$(echo "$QEMU_ANSWER" | sed -n 's/^test //p')
+        declared=$(echo "$QEMU_ANSWER" | sed -n 's/^selftest: \([0-9]*\) tests$/\1/p')
+        if [ -z "$declared" ] || [ "$declared" -ne "$(echo "$LISTED" | grep -c .)" ]; then
+            boot_failed "$name" "'selftest list' declared '${declared:-nothing}' tests, listed $(echo "$LISTED" | grep -c .)"
+            return 1
+        fi
+    fi
+    qemu_type 'selftest exit'
+    qemu_status
+    rm -f "$dir/$name.img"
+    RAN=$(tr -d '\r' <"$LOG" | grep -aE '^(PASS|FAIL) ')
+    SUMMARY=$(tr -d '\r' <"$LOG" | grep -aE '^selftest: [0-9]+ passed, [0-9]+ failed' | tail -n 1)
+    if grep -aq PANIC "$LOG"; then
+        boot_failed "$name" "kernel panic"
+        return 1
+    fi
+    return 0
+}
 
-qemu_wait_for "$log" 'nonos> ' 90 || fail kernel_selftest_boot "no nonos> prompt within 90 s"
-grep -aq PANIC "$log" && fail kernel_selftest_boot "panic during boot"
-# The CPU offers RDRAND (QEMU's TCG has no RDSEED), so the generator must
-# have been seeded from a hardware source and jitter.
-seeded=$(tr -d '\r' <"$log" | sed -n 's/^random: seeded from //p' | head -n 1)
-case "$seeded" in
-    rdseed+jitter* | rdrand+jitter*) echo "PASS kernel_random_seeded_at_boot ($seeded)" ;;
-    *) echo "FAIL kernel_random_seeded_at_boot: expected rdrand+jitter, log says '${seeded:-nothing}'" ;;
-esac
-qemu_type 'selftest exit'
-qemu_wait_for "$log" '^selftest: [0-9]+ passed, [0-9]+ failed|PANIC' 90 ||
-    fail kernel_selftest_run "no selftest summary within 90 s (hang?)"
-grep -aq PANIC "$log" && fail kernel_selftest_run "kernel panic during selftest"
-# A shell without `selftest exit` ignores the argument: then end the boot
-# with poweroff (exit status 0) and take the verdict from serial alone.
-waited=0
-while kill -0 "$QEMU_JOB" 2>/dev/null && [ "$waited" -lt 50 ]; do
-    sleep 0.2
-    waited=$((waited + 1))
-done
-kill -0 "$QEMU_JOB" 2>/dev/null && qemu_type poweroff
-qemu_status
+boot_failed() {
+    echo "FAIL kernel_selftest_$1: $2"
+    echo "--- serial log tail ($LOG) ---"
+    tr -d '\r' <"$LOG" | tail -n 40 | sed 's/^/  | /'
+    qemu_stop
+    rm -f "$dir/$1.img"
+}
 
-lines=$(tr -d '\r' <"$log" | grep -aE '^(PASS|FAIL) ')
-echo "$lines"
-summary=$(tr -d '\r' <"$log" | grep -aE '^selftest: [0-9]+ passed, [0-9]+ failed' | tail -n 1)
-echo "$summary"
-passed=$(echo "$lines" | grep -c '^PASS ')
-failed=$(echo "$lines" | grep -c '^FAIL ')
-[ "$summary" = "selftest: $passed passed, $failed failed" ] ||
-    fail kernel_selftest_summary "summary '$summary' does not match $passed PASS / $failed FAIL lines"
-[ $((passed + failed)) -ge 16 ] ||
-    fail kernel_selftest_count "only $((passed + failed)) tests ran, expected at least 16"
+# check_run NAME: the lines agree with the summary and with the list.
+check_run() {
+    passed=$(echo "$RAN" | grep -c '^PASS ')
+    failed=$(echo "$RAN" | grep -c '^FAIL ')
+    if [ "$SUMMARY" != "selftest: $passed passed, $failed failed" ]; then
+        echo "FAIL kernel_selftest_$1_summary: '$SUMMARY' does not match $passed PASS / $failed FAIL lines"
+        return
+    fi
+    ran_names=$(echo "$RAN" | sed 's/^\(PASS\|FAIL\) \([^:]*\).*/\2/' | sort)
+    missing=$(echo "$LISTED" | sort | comm -23 - "$(printf '%s\n' "$ran_names" >"$dir/ran"; echo "$dir/ran")" | tr '\n' ' ')
+    repeated=$(echo "$ran_names" | uniq -d | tr '\n' ' ')
+    if [ -n "$missing$repeated" ] || [ "$(echo "$ran_names" | grep -c .)" -ne "$(echo "$LISTED" | grep -c .)" ]; then
+        echo "FAIL kernel_selftest_$1_complete: not run: ${missing:-none}; twice: ${repeated:-none}"
+    else
+        echo "PASS kernel_selftest_$1_complete (all $(echo "$LISTED" | grep -c .) listed tests ran once)"
+    fi
+}
 
-expected_status=33
-[ "$failed" -eq 0 ] || expected_status=35
-[ "$QEMU_STATUS" -eq "$expected_status" ] || [ "$QEMU_STATUS" -eq 0 ] ||
-    fail kernel_selftest_verdict "QEMU exit status $QEMU_STATUS, expected $expected_status from isa-debug-exit (124: timeout)"
-rm -f "$dir/nonos.img"
-[ "$failed" -eq 0 ]
+cpu=${KERNEL_SELFTEST_CPU:-qemu64,+smep,+smap,+rdrand}
+if selftest_boot main "$cpu" yes; then
+    seeded=$(tr -d '\r' <"$LOG" | sed -n 's/^random: seeded from //p' | head -n 1)
+    case "$seeded" in
+        rdseed+* | rdrand+*) echo "PASS kernel_random_seeded_at_boot ($seeded)" ;;
+        *) echo "FAIL kernel_random_seeded_at_boot: expected a hardware source, log says '${seeded:-nothing}'" ;;
+    esac
+    # The kernel's own PASS/FAIL lines are this suite's lines.
+    echo "$RAN"
+    check_run main
+    expected=33
+    echo "$RAN" | grep -q '^FAIL ' && expected=35
+    if [ "$QEMU_STATUS" -eq "$expected" ]; then
+        echo "PASS kernel_selftest_verdict (isa-debug-exit status $QEMU_STATUS)"
+    else
+        echo "FAIL kernel_selftest_verdict: QEMU exit status $QEMU_STATUS, expected $expected from isa-debug-exit (124: timeout, 0: no verdict)"
+    fi
+    main_list=$LISTED
+fi
+
+if selftest_boot no-hardware-random qemu64 no; then
+    LISTED=${main_list:-$(echo "$RAN" | sed 's/^\(PASS\|FAIL\) \([^:]*\).*/\2/')}
+    failures=$(echo "$RAN" | sed -n 's/^FAIL \([^:]*\):.*/\1/p' | tr '\n' ' ')
+    if [ "$failures" = "random_hardware_sources_healthy " ] && [ "$QEMU_STATUS" -eq 35 ]; then
+        echo "PASS kernel_selftest_without_hardware_random_fails (only random_hardware_sources_healthy failed; status 35)"
+    else
+        echo "FAIL kernel_selftest_without_hardware_random_fails: failed: '${failures:-none}', QEMU status $QEMU_STATUS (want only random_hardware_sources_healthy, 35)"
+    fi
+    check_run no-hardware-random
+fi
