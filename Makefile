@@ -130,6 +130,14 @@ include $(sort $(wildcard lib/*/*.mk))
 include $(sort $(wildcard sdk/*.mk boot/*.mk kernel/*.mk tools/*.mk user/*.mk))
 include $(sort $(wildcard tests/*.mk))
 
+# Every libFuzzer target, derived from the files: tests/fuzz/fuzz_NAME.c is
+# run by `make fuzz-NAME` (underscores become dashes), whose rule lives in the
+# fragment of its area. A new fuzz file without a rule breaks `make fuzz` and
+# suite 80-fuzz-smoke, so it cannot be missed.
+# (FUZZ_DIR is for the test of this rule, in suite 05-runner.)
+FUZZ_DIR ?= tests/fuzz
+FUZZ_TARGETS := $(subst _,-,$(patsubst $(FUZZ_DIR)/fuzz_%.c,fuzz-%,$(sort $(wildcard $(FUZZ_DIR)/fuzz_*.c))))
+
 run: all
 	sh tests/qemu/run.sh
 
@@ -145,7 +153,7 @@ fuzz:
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)
 
 # `make print-VAR` prints a variable (used by tests/static-analysis.sh).
 print-%:

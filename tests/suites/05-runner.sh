@@ -6,6 +6,8 @@
 #  - tests/static-analysis.sh: clang or cppcheck missing from PATH, or clang
 #    exiting with an error and printing nothing, is a FAIL, never a PASS;
 #  - tests/lib.sh suite_require: a missing tool is a FAIL line naming it;
+#  - the fuzz list: a tests/fuzz file without a make rule fails suite
+#    80-fuzz-smoke (FUZZ_DIR points it at a private folder);
 #  - the Makefile: a plain `make` with a Debian package missing installs it
 #    (scripts/deps.sh, apt-get) before any rule runs, and stops with one line
 #    when the install fails.
@@ -19,8 +21,9 @@ work=$(pwd)/build/test-work/runner
 rm -rf "$work"
 mkdir -p "$work"
 
-check() { # check NAME CONDITION-STATUS DETAIL
-    if [ "$2" -eq 0 ]; then echo "PASS $1"; else echo "FAIL $1: $3"; fi
+check() { # check NAME CONDITION-STATUS DETAIL (folded onto one line, so
+           # the inner runs' own PASS/FAIL lines are never counted as ours)
+    if [ "$2" -eq 0 ]; then echo "PASS $1"; else echo "FAIL $1: $(echo "$3" | tr '\n' '|')"; fi
 }
 
 # A private suites folder: one passing, one silent, one crashing suite.
@@ -90,6 +93,17 @@ out=$(sh -c '. tests/lib.sh; suite_require sh no-such-tool-nonos; echo "PASS rea
 [ "$status" -ne 0 ] && echo "$out" | grep -q '^FAIL tool no-such-tool-nonos: not found' &&
     ! echo "$out" | grep -q '^PASS'
 check suite_require_missing_tool_fails $? "status $status, output: $out"
+
+fuzz=$work/fuzz
+mkdir -p "$fuzz"
+printf 'int LLVMFuzzerTestOneInput(void);\n' >"$fuzz/fuzz_unwired_probe.c"
+out=$(FUZZ_DIR=$fuzz sh tests/suites/80-fuzz-smoke.sh 2>&1); status=$?
+echo "$out" | grep -q '^FAIL fuzz-unwired-probe: no make rule' && ! echo "$out" | grep -q '^PASS'
+check fuzz_file_without_rule_fails $? "status $status, output: $out"
+rm -f "$fuzz/fuzz_unwired_probe.c"
+out=$(FUZZ_DIR=$fuzz sh tests/suites/80-fuzz-smoke.sh 2>&1); status=$?
+[ "$status" -ne 0 ] && echo "$out" | grep -q '^FAIL fuzz targets: no .*fuzz_\*.c found'
+check fuzz_no_targets_fails $? "status $status, output: $out"
 
 # Plain `make` with a package missing: deps.sh must ask apt-get for it before
 # any rule runs (make -n prints the rules without running them).
