@@ -26,6 +26,21 @@ check() { # check NAME CONDITION-STATUS DETAIL (folded onto one line, so
     if [ "$2" -eq 0 ]; then echo "PASS $1"; else echo "FAIL $1: $(echo "$3" | tr '\n' '|')"; fi
 }
 
+# The project carries what its tests read: no test, build file or script
+# names a path outside the repository (../shared was such a path), and each
+# vector source has a README naming its origin.
+outside=$(grep -rlE '\.\./shared|\$\(cd \.\. && pwd\)' tests scripts tools boot kernel lib sdk Makefile .ci \
+    --include='*.sh' --include='*.mk' --include='*.c' --include='*.py' --include=Makefile --include=run 2>/dev/null |
+    grep -v '^tests/suites/05-runner.sh$' | tr '\n' ' ')
+[ -z "$outside" ]
+check tests_read_nothing_outside_the_repository $? "these name a path outside the repository: $outside"
+ok=0
+for source in tests/vectors/*/; do
+    [ -f "$source/README.md" ] || { ok=1; echo "no README.md in $source"; }
+done
+[ -d tests/vectors/wycheproof ] && [ -f tests/vectors/wycheproof/LICENSE ] || ok=1
+check test_vectors_carry_origin_and_license $ok "a tests/vectors source lacks its README.md or licence"
+
 # A private suites folder: one passing, one silent, one crashing suite.
 suites=$work/suites
 mkdir -p "$suites"
