@@ -137,6 +137,7 @@ enum capsule_error container_write(struct bytes manifest, struct bytes payload,
 #define ELF_PT_LOAD 1
 #define ELF_PT_DYNAMIC 2
 #define ELF_PT_INTERP 3
+#define ELF_PT_GNU_STACK 0x6474e551u
 #define ELF_PF_X 1
 #define ELF_PF_W 2
 #define ELF_USER_TOP 0x0000800000000000ull
@@ -157,34 +158,103 @@ static enum capsule_error check_ident(const uint8_t *h)
     return CAPSULE_OK;
 }
 
+/* The rules make what is signed loadable W^X exactly: every PT_LOAD starts
+ * on a page (address and file offset), so no page of memory holds two
+ * segments of different rights; no page of the file is mapped both writable and executable, and
+ * nothing is mapped below PAYLOAD_LOWEST_ADDRESS (page 0 to 4 MiB stays a
+ * trap for null and small-offset pointers). Segments come in ascending
+ * address order, as the gABI requires. */
+struct load_segment {
+    uint64_t file_first_page, file_end_page; /* [first, end) pages of the file */
+    uint32_t flags;
+};
+
 struct segment_walk {
-    uint64_t previous_end; /* end of the last PT_LOAD, for order/overlap */
+    uint64_t previous_end; /* end of the last PT_LOAD */
     size_t loads;
     bool entry_found;
+    struct load_segment segments[ELF_PHNUM_MAX];
 };
+
+struct program_header {
+    uint32_t type, flags;
+    uint64_t offset, vaddr, filesz, memsz;
+};
+
+static struct program_header header_read(const uint8_t *ph)
+{
+    struct program_header h = {
+        load32_le(ph), load32_le(ph + 4), load64_le(ph + 8),
+        load64_le(ph + 16), load64_le(ph + 32), load64_le(ph + 40),
+    };
+    return h;
+}
+
+/* Bounds, alignment, address and order of one PT_LOAD; sets *end. Since
+ * every segment starts on a page, two segments share a page only if they
+ * overlap, which the order check refuses. */
+static enum capsule_error check_load_layout(struct bytes payload, const struct program_header *h,
+                                            const struct segment_walk *w, uint64_t *end_out)
+{
+    uint64_t end;
+    if (!range_fits(h->offset, h->filesz, payload.len) || h->filesz > h->memsz ||
+        h->memsz == 0 || !u64_add(h->vaddr, h->memsz, &end))
+        return CAPSULE_ERR_ELF_SEGMENTS;
+    if (h->vaddr % ELF_PAGE != 0 || h->offset % ELF_PAGE != 0)
+        return CAPSULE_ERR_ELF_ALIGNMENT;
+    if (h->vaddr < PAYLOAD_LOWEST_ADDRESS || end > ELF_USER_TOP)
+        return CAPSULE_ERR_ELF_ADDRESS;
+    if (h->vaddr < w->previous_end)
+        return CAPSULE_ERR_ELF_SEGMENTS;
+    *end_out = end;
+    return CAPSULE_OK;
+}
+
+/* A file page mapped writable in one segment and executable in another
+ * would let the program write code it then runs. */
+static bool file_pages_alias(const struct load_segment *a, const struct load_segment *b)
+{
+    bool overlap = a->file_first_page < b->file_end_page && b->file_first_page < a->file_end_page;
+    bool write_and_execute = ((a->flags & ELF_PF_W) && (b->flags & ELF_PF_X)) ||
+                             ((a->flags & ELF_PF_X) && (b->flags & ELF_PF_W));
+    return overlap && write_and_execute;
+}
+
+static enum capsule_error check_load(struct bytes payload, const struct program_header *h,
+                                     uint64_t entry, struct segment_walk *w)
+{
+    uint64_t end;
+    enum capsule_error err = check_load_layout(payload, h, w, &end);
+    if (err != CAPSULE_OK)
+        return err;
+    if ((h->flags & ELF_PF_W) && (h->flags & ELF_PF_X))
+        return CAPSULE_ERR_ELF_WX;
+    struct load_segment segment = {
+        h->offset / ELF_PAGE, (h->offset + h->filesz + ELF_PAGE - 1) / ELF_PAGE, h->flags,
+    };
+    for (size_t i = 0; i < w->loads; i++) {
+        if (file_pages_alias(&w->segments[i], &segment))
+            return CAPSULE_ERR_ELF_ALIAS;
+    }
+    /* Only file bytes can be code: the zero-filled tail holds none. */
+    if ((h->flags & ELF_PF_X) && entry >= h->vaddr && entry - h->vaddr < h->filesz)
+        w->entry_found = true;
+    w->segments[w->loads++] = segment;
+    w->previous_end = end;
+    return CAPSULE_OK;
+}
 
 static enum capsule_error check_segment(struct bytes payload, const uint8_t *ph,
                                         uint64_t entry, struct segment_walk *w)
 {
-    uint32_t type = load32_le(ph), flags = load32_le(ph + 4);
-    uint64_t offset = load64_le(ph + 8), vaddr = load64_le(ph + 16);
-    uint64_t filesz = load64_le(ph + 32), memsz = load64_le(ph + 40);
-    uint64_t end;
-    if (type == ELF_PT_INTERP || type == ELF_PT_DYNAMIC)
+    struct program_header h = header_read(ph);
+    if (h.type == ELF_PT_INTERP || h.type == ELF_PT_DYNAMIC)
         return CAPSULE_ERR_ELF_DYNAMIC;
-    if (type != ELF_PT_LOAD)
+    if (h.type == ELF_PT_GNU_STACK && (h.flags & ELF_PF_X))
+        return CAPSULE_ERR_ELF_EXEC_STACK;
+    if (h.type != ELF_PT_LOAD)
         return CAPSULE_OK;
-    if (!range_fits(offset, filesz, payload.len) || filesz > memsz ||
-        !u64_add(vaddr, memsz, &end) || end > ELF_USER_TOP || memsz == 0 ||
-        vaddr < w->previous_end || vaddr % ELF_PAGE != offset % ELF_PAGE)
-        return CAPSULE_ERR_ELF_SEGMENTS;
-    if ((flags & ELF_PF_W) && (flags & ELF_PF_X))
-        return CAPSULE_ERR_ELF_WX;
-    if ((flags & ELF_PF_X) && entry >= vaddr && entry < end)
-        w->entry_found = true;
-    w->previous_end = end;
-    w->loads++;
-    return CAPSULE_OK;
+    return check_load(payload, &h, entry, w);
 }
 
 enum capsule_error payload_check_elf(struct bytes payload, uint64_t *entry)
@@ -201,7 +271,7 @@ enum capsule_error payload_check_elf(struct bytes payload, uint64_t *entry)
     if (phnum == 0 || phnum > ELF_PHNUM_MAX ||
         !range_fits(phoff, (uint64_t)phnum * ELF_PHENT_SIZE, payload.len))
         return CAPSULE_ERR_ELF_SEGMENTS;
-    struct segment_walk walk = { ELF_PAGE, 0, false }; /* page 0 stays unmapped */
+    struct segment_walk walk = { .previous_end = 0, .loads = 0, .entry_found = false };
     for (size_t i = 0; i < phnum; i++) {
         err = check_segment(payload, h + phoff + i * ELF_PHENT_SIZE, *entry, &walk);
         if (err != CAPSULE_OK)

@@ -57,10 +57,17 @@ enum capsule_error container_parse(struct bytes file, struct mod_container *out)
 enum capsule_error container_write(struct bytes manifest, struct bytes payload,
                                    struct bytes proof, struct byte_buffer *out);
 
+/* Nothing of a payload is mapped below this address (page 0 to 4 MiB stays
+ * a trap for null and small-offset pointers). */
+#define PAYLOAD_LOWEST_ADDRESS 0x400000u
+
 /* The x86_64 ELF payload: ELF64 little-endian, ET_EXEC, EM_X86_64, no
- * PT_INTERP or PT_DYNAMIC, PT_LOAD segments inside the file, sorted, not
- * overlapping, in the lower (user) half, none writable and executable, and
- * the entry inside an executable one. *entry gets e_entry. */
+ * PT_INTERP or PT_DYNAMIC, no executable PT_GNU_STACK; PT_LOAD segments
+ * inside the file, page aligned in address and offset, sorted, not
+ * overlapping, between PAYLOAD_LOWEST_ADDRESS and the top of the user half,
+ * none writable and executable, no file page loaded writable by one and
+ * executable by another; the entry inside the file bytes of an executable
+ * one. What passes can be mapped W^X exactly. *entry gets e_entry. */
 enum capsule_error payload_check_elf(struct bytes payload, uint64_t *entry);
 
 #endif

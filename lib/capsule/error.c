@@ -125,7 +125,15 @@ static const char *const error_messages[CAPSULE_ERR_COUNT] = {
     [CAPSULE_ERR_ELF_WX] =
         "payload: segment both writable and executable",
     [CAPSULE_ERR_ELF_ENTRY] =
-        "payload: entry point not inside an executable segment",
+        "payload: entry point not inside the file bytes of an executable segment",
+    [CAPSULE_ERR_ELF_ALIGNMENT] =
+        "payload: a loadable segment's address or file offset is not page aligned",
+    [CAPSULE_ERR_ELF_ADDRESS] =
+        "payload: a loadable segment lies below 4 MiB or outside the user half",
+    [CAPSULE_ERR_ELF_ALIAS] =
+        "payload: the same file bytes are loaded both writable and executable",
+    [CAPSULE_ERR_ELF_EXEC_STACK] =
+        "payload: PT_GNU_STACK asks for an executable stack",
     [CAPSULE_ERR_PROOF_FORMAT] =
         "proof: malformed proof section",
     [CAPSULE_ERR_PROOF_ALGORITHM] =
@@ -229,6 +237,10 @@ static const char *const error_names[CAPSULE_ERR_COUNT] = {
     [CAPSULE_ERR_ELF_DYNAMIC] = "ERR_ELF_DYNAMIC",
     [CAPSULE_ERR_ELF_WX] = "ERR_ELF_WX",
     [CAPSULE_ERR_ELF_ENTRY] = "ERR_ELF_ENTRY",
+    [CAPSULE_ERR_ELF_ALIGNMENT] = "ERR_ELF_ALIGNMENT",
+    [CAPSULE_ERR_ELF_ADDRESS] = "ERR_ELF_ADDRESS",
+    [CAPSULE_ERR_ELF_ALIAS] = "ERR_ELF_ALIAS",
+    [CAPSULE_ERR_ELF_EXEC_STACK] = "ERR_ELF_EXEC_STACK",
     [CAPSULE_ERR_PROOF_FORMAT] = "ERR_PROOF_FORMAT",
     [CAPSULE_ERR_PROOF_ALGORITHM] = "ERR_PROOF_ALGORITHM",
     [CAPSULE_ERR_PROOF_SIGNATURE] = "ERR_PROOF_SIGNATURE",

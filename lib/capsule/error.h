@@ -81,7 +81,11 @@ enum capsule_error {
     CAPSULE_ERR_ELF_SEGMENTS,         /* program headers out of bounds or malformed */
     CAPSULE_ERR_ELF_DYNAMIC,          /* PT_INTERP or PT_DYNAMIC: not static */
     CAPSULE_ERR_ELF_WX,               /* a segment both writable and executable */
-    CAPSULE_ERR_ELF_ENTRY,            /* entry not inside an executable segment */
+    CAPSULE_ERR_ELF_ENTRY,            /* entry not inside an executable segment's file bytes */
+    CAPSULE_ERR_ELF_ALIGNMENT,        /* a PT_LOAD's address or offset not page aligned */
+    CAPSULE_ERR_ELF_ADDRESS,          /* a PT_LOAD below 4 MiB or above the user half */
+    CAPSULE_ERR_ELF_ALIAS,            /* the same file page loaded writable and executable */
+    CAPSULE_ERR_ELF_EXEC_STACK,       /* PT_GNU_STACK asks for an executable stack */
     /* proof (lib/capsule/proof.c) */
     CAPSULE_ERR_PROOF_FORMAT,         /* malformed proof section */
     CAPSULE_ERR_PROOF_ALGORITHM,      /* unknown signature algorithm */

@@ -152,7 +152,7 @@ static enum capsule_error decode_raw(const struct raw_options *o)
 
 static uint8_t base_mod[FIXTURE_MOD_MAX];
 static size_t base_len;
-static uint8_t work[FIXTURE_MOD_MAX + 64];
+static uint8_t work[FIXTURE_MOD_MAX + 3 * 4096 + 64]; /* room for the multi-page ELF cases */
 static const char *write_dir;
 static const char *current_case;
 
@@ -407,6 +407,123 @@ static enum capsule_error case_elf_truncated(void)
     uint8_t elf[FIXTURE_ELF_MAX];
     fixture_elf(elf);
     return open_signed(elf, 63, base_manifest(), MOD_FORMAT_VERSION);
+}
+
+/* Payloads with several program headers: a file of ELF_CASE_PAGES pages
+ * with the fixture's code at file offset 120 and at every page start. */
+#define ELF_CASE_PAGES 3
+#define ELF_BASE 0x400000ull
+
+struct elf_header_spec {
+    uint32_t type, flags;
+    uint64_t offset, vaddr, filesz, memsz;
+};
+
+static enum capsule_error open_elf_headers(const struct elf_header_spec *specs, size_t count,
+                                           uint64_t entry)
+{
+    static uint8_t elf[ELF_CASE_PAGES * 4096];
+    static const uint8_t code[] = { 0xF3, 0x90, 0xEB, 0xFC };
+    memset(elf, 0, sizeof elf);
+    fixture_elf(elf);
+    store64_le(elf + 24, entry);
+    store16_le(elf + 56, (uint16_t)count);
+    for (size_t i = 0; i < count; i++) {
+        uint8_t *ph = elf + 64 + i * 56;
+        store32_le(ph, specs[i].type);
+        store32_le(ph + 4, specs[i].flags);
+        store64_le(ph + 8, specs[i].offset);
+        store64_le(ph + 16, specs[i].vaddr);
+        store64_le(ph + 24, specs[i].vaddr);
+        store64_le(ph + 32, specs[i].filesz);
+        store64_le(ph + 40, specs[i].memsz);
+        store64_le(ph + 48, 4096);
+    }
+    memcpy(elf + 64 + count * 56, code, sizeof code);
+    for (size_t page = 1; page < ELF_CASE_PAGES; page++)
+        memcpy(elf + page * 4096, code, sizeof code);
+    return open_signed(elf, sizeof elf, base_manifest(), MOD_FORMAT_VERSION);
+}
+
+#define PF_RX 5
+#define PF_R 4
+#define PF_RW 6
+#define PT_GNU_STACK 0x6474e551u
+
+/* The valid shape the others bend: text, rodata, data at three pages. */
+static enum capsule_error case_elf_three_segments_valid(void)
+{
+    const struct elf_header_spec h[] = {
+        { 1, PF_RX, 0, ELF_BASE, 4096, 4096 },
+        { 1, PF_R, 4096, ELF_BASE + 0x1000, 4096, 4096 },
+        { 1, PF_RW, 8192, ELF_BASE + 0x2000, 4096, 8192 },
+        { PT_GNU_STACK, PF_RW, 0, 0, 0, 0 },
+    };
+    return open_elf_headers(h, 4, ELF_BASE + 4 * 56 + 64);
+}
+
+/* R+X and R+W in one page: the second starts mid-page. */
+static enum capsule_error case_elf_segments_share_page(void)
+{
+    const struct elf_header_spec h[] = {
+        { 1, PF_RX, 0, ELF_BASE, 2048, 2048 },
+        { 1, PF_RW, 2048, ELF_BASE + 2048, 2048, 2048 },
+    };
+    return open_elf_headers(h, 2, ELF_BASE + 2 * 56 + 64);
+}
+
+/* The same file page loaded R+X at one address and R+W at another. */
+static enum capsule_error case_elf_file_page_writable_and_executable(void)
+{
+    const struct elf_header_spec h[] = {
+        { 1, PF_RX, 0, ELF_BASE, 4096, 4096 },
+        { 1, PF_RW, 0, ELF_BASE + 0x100000, 4096, 4096 },
+    };
+    return open_elf_headers(h, 2, ELF_BASE + 2 * 56 + 64);
+}
+
+/* The same file page loaded R+X twice is harmless (neither is writable). */
+static enum capsule_error case_elf_file_page_executable_twice_valid(void)
+{
+    const struct elf_header_spec h[] = {
+        { 1, PF_RX, 0, ELF_BASE, 4096, 4096 },
+        { 1, PF_R, 0, ELF_BASE + 0x100000, 4096, 4096 },
+    };
+    return open_elf_headers(h, 2, ELF_BASE + 2 * 56 + 64);
+}
+
+/* A segment at 0x1000 (page-aligned, inside the file, but under 4 MiB). */
+static enum capsule_error case_elf_segment_below_4mib(void)
+{
+    const struct elf_header_spec h[] = { { 1, PF_RX, 0, 0x1000, 4096, 4096 } };
+    return open_elf_headers(h, 1, 0x1000 + 56 + 64);
+}
+
+/* The entry in the zero-filled tail (memsz > filesz) of the text segment. */
+static enum capsule_error case_elf_entry_in_zero_fill(void)
+{
+    const struct elf_header_spec h[] = { { 1, PF_RX, 0, ELF_BASE, 4096, 8192 } };
+    return open_elf_headers(h, 1, ELF_BASE + 4096 + 16);
+}
+
+/* PT_GNU_STACK with R+W+X: an executable stack. */
+static enum capsule_error case_elf_executable_stack(void)
+{
+    const struct elf_header_spec h[] = {
+        { 1, PF_RX, 0, ELF_BASE, 4096, 4096 },
+        { PT_GNU_STACK, 7, 0, 0, 0, 0 },
+    };
+    return open_elf_headers(h, 2, ELF_BASE + 2 * 56 + 64);
+}
+
+/* A file offset off the page while the address is on it. */
+static enum capsule_error case_elf_offset_not_page_aligned(void)
+{
+    const struct elf_header_spec h[] = {
+        { 1, PF_RX, 0, ELF_BASE, 4096, 4096 },
+        { 1, PF_RW, 4096 + 16, ELF_BASE + 0x1000, 64, 64 },
+    };
+    return open_elf_headers(h, 2, ELF_BASE + 2 * 56 + 64);
 }
 
 /* Canonical manifest cases (the raw writer with one knob turned). */
@@ -795,6 +912,14 @@ static const struct generated generated[] = {
     ELFP("elf/writable-and-executable", 64 + 4, 4, 7, 0),
     ELFP("elf/entry-outside-segments", 24, 8, 0x500000, 0),
     ELFP("elf/entry-in-non-executable", 64 + 4, 4, 4, 0),
+    FN("elf/segments-share-a-page", case_elf_segments_share_page),
+    FN("elf/file-page-writable-and-executable", case_elf_file_page_writable_and_executable),
+    FN("elf/segment-below-4mib", case_elf_segment_below_4mib),
+    FN("elf/entry-in-zero-fill", case_elf_entry_in_zero_fill),
+    FN("elf/executable-stack", case_elf_executable_stack),
+    FN("elf/offset-not-page-aligned", case_elf_offset_not_page_aligned),
+    FN("elf/three-segments-valid", case_elf_three_segments_valid),
+    FN("elf/file-page-executable-twice-valid", case_elf_file_page_executable_twice_valid),
     MODP("proof/count-zero", 2, 0, 2, 0, false, 0, true),
     MODP("proof/count-five", 2, 0, 2, 5, false, 0, true),
     MODP("proof/algorithm-unknown", 2, 2, 2, 0x7777, false, 0, true),
