@@ -77,7 +77,7 @@ $(BUILD)/efi/%.o: %.c
 # build/host, no sanitizers, but DWARF 4, since Debian 12's valgrind (3.19)
 # cannot read clang 14's default DWARF 5. host-ct-scalar differs on purpose:
 # -DNONOS_CRYPTO_SCALAR leaves out the vector paths, as the kernel runs.
-HOST_CT_CFLAGS := $(HOST_CFLAGS) -gdwarf-4
+HOST_CT_CFLAGS := $(HOST_CFLAGS) -gdwarf-4 -DNONOS_CONSTTIME_CHECK
 
 $(BUILD)/host-ct/%.o: %.c
 	@mkdir -p $(@D)

@@ -22,6 +22,23 @@ enum crypto_result {
     CRYPTO_ERR_MEMORY = 7,      /* caller-provided work memory too small */
 };
 
+/* On every function whose failure matters (verify, decrypt, key agreement,
+ * seeding, generation, signing): ignoring the result is a compile error under
+ * -Werror. A caller that truly has nothing to do on failure must still say so
+ * with a branch, not a (void) cast. */
+#define CRYPTO_MUST_CHECK __attribute__((warn_unused_result))
+
+/* Marks bytes derived from secrets as public for the constant-time check
+ * (the tests/crypto ct programs, built with -DNONOS_CONSTTIME_CHECK under valgrind):
+ * only a value the algorithm publishes anyway may be declassified, and each
+ * use names exactly that value. Expands to nothing in every other build. */
+#ifdef NONOS_CONSTTIME_CHECK
+#include <valgrind/memcheck.h>
+#define CRYPTO_DECLASSIFY(p, n) VALGRIND_MAKE_MEM_DEFINED((p), (n))
+#else
+#define CRYPTO_DECLASSIFY(p, n) ((void)(p), (void)(n))
+#endif
+
 /* A short English message for a result code; never NULL. */
 const char *crypto_result_message(enum crypto_result result);
 

@@ -43,6 +43,7 @@
 static uint8_t message[BIG], output[BIG + 64], key[32], nonce[24], digest[64];
 static uint8_t our_public[32], our_secret[64], their_public[32], their_secret[64];
 static uint8_t signature[64], their_signature[64], point[32], scalar[32];
+static struct ed25519_secret_key our_key;
 static size_t length; /* message length of the current row */
 static volatile uint8_t sink;
 
@@ -110,7 +111,8 @@ static const uint8_t aead_ad[16];
 
 static void ours_aead(void)
 {
-    chacha20poly1305_encrypt(output, sizeof output, message, length, aead_ad, 0, nonce, key);
+    sink ^= (uint8_t)chacha20poly1305_encrypt(output, sizeof output, message, length, aead_ad, 0,
+                                              nonce, key);
 }
 static void theirs_aead(void)
 {
@@ -119,14 +121,18 @@ static void theirs_aead(void)
 }
 static void ours_xaead(void)
 {
-    xchacha20poly1305_encrypt(output, sizeof output, message, length, aead_ad, 0, nonce, key);
+    sink ^= (uint8_t)xchacha20poly1305_encrypt(output, sizeof output, message, length, aead_ad, 0,
+                                               nonce, key);
 }
 static void theirs_xaead(void)
 {
     crypto_aead_xchacha20poly1305_ietf_encrypt(output, NULL, message, length, aead_ad, 0, NULL,
                                                nonce, key);
 }
-static void ours_chacha(void) { chacha20_xor(output, message, length, key, nonce, 1); }
+static void ours_chacha(void)
+{
+    sink ^= (uint8_t)chacha20_xor(output, message, length, key, nonce, 1);
+}
 static void theirs_chacha(void)
 {
     crypto_stream_chacha20_ietf_xor_ic(output, message, length, nonce, 1, key);
@@ -138,7 +144,10 @@ static void theirs_sha256(void) { crypto_hash_sha256(output, message, length); }
 static void ours_sha512(void) { sha512(message, length, output); }
 static void theirs_sha512(void) { crypto_hash_sha512(output, message, length); }
 #ifdef HAVE_BLAKE2B
-static void ours_blake2b(void) { blake2b(output, 32, NULL, 0, message, length); }
+static void ours_blake2b(void)
+{
+    sink ^= (uint8_t)blake2b(output, 32, NULL, 0, message, length);
+}
 static void theirs_blake2b(void)
 {
     crypto_generichash_blake2b(output, 32, message, length, NULL, 0);
@@ -149,7 +158,7 @@ static void theirs_blake2b(void)
  * would see a fresh point every time. */
 static void ours_x25519(void)
 {
-    x25519(output, scalar, point);
+    sink ^= (uint8_t)x25519(output, scalar, point);
     memcpy(point, output, 32);
 }
 static void theirs_x25519(void)
@@ -161,7 +170,7 @@ static void ours_x25519_base(void) { x25519_base(output, scalar); }
 static void theirs_x25519_base(void) { crypto_scalarmult_curve25519_base(output, scalar); }
 #endif
 #ifdef HAVE_ED25519
-static void ours_sign(void) { ed25519_sign(signature, message, length, our_secret); }
+static void ours_sign(void) { sink ^= (uint8_t)ed25519_sign(signature, message, length, &our_key); }
 static void theirs_sign(void)
 {
     crypto_sign_ed25519_detached(their_signature, NULL, message, length, their_secret);
@@ -210,6 +219,7 @@ static void setup(void)
     uint8_t seed[32];
     randombytes_buf(seed, sizeof seed);
     ed25519_keypair(our_public, our_secret, seed);
+    ed25519_key_from_seed(&our_key, seed);
     crypto_sign_ed25519_seed_keypair(their_public, their_secret, seed);
     length = 64;
     ours_sign();
