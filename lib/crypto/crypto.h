@@ -50,4 +50,13 @@ bool crypto_equal(const void *a, const void *b, size_t len);
  * secrets that are about to go out of scope. */
 void crypto_wipe(void *p, size_t len);
 
+/* Zeroes len bytes of stack just below the caller's frame: the dead frames
+ * of the functions it has just called, where the compiler spilled key
+ * material (vector state, callee-saved registers pushed by memset, ...) that
+ * no crypto_wipe of a named buffer reaches. Called by the public functions
+ * right after a noinline worker returns; len is the worker's measured depth
+ * with a margin (tests/crypto/residue_test.c checks the result). At most
+ * 3584 bytes. */
+void crypto_wipe_stack(size_t len);
+
 #endif
