@@ -1,14 +1,21 @@
 /* `make bench-crypto`: each primitive of lib/crypto against libsodium in the
  * same run, as time per operation and the ratio ours / libsodium (lower is
- * better; the target is <= 1.5). Not a test: it prints figures only.
+ * better; the target is <= 1.0). Not a test: it prints figures only.
  *
- * Each row runs each side in batches for BENCH_SECONDS, BENCH_ROUNDS times,
- * alternating ours and libsodium, and keeps each side's fastest round: the
- * machine is shared, and the minimum over short rounds is the figure least
- * disturbed by other processes. Rows whose header is not present yet are compiled
+ * Each row runs each side in batches for BENCH_SECONDS of thread CPU time
+ * (CLOCK_THREAD_CPUTIME_ID: time the scheduler gives to other jobs on the
+ * shared machine is not counted), BENCH_ROUNDS times, alternating ours and
+ * libsodium, and keeps each side's fastest round.
+ *
+ * Argon2id is measured as crypto_pwhash uses memory: libsodium maps 64 MiB
+ * fresh for every call (mmap, page faults on first touch, munmap), so our
+ * side does the same with the work area instead of reusing a warm one. Page
+ * faults are kernel time of this thread and count in its CPU time. Rows whose header is not present yet are compiled
  * out (see the #if __has_include guards) and listed as missing. */
 #define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
 #include <sodium.h>
+#include <sys/mman.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -50,7 +57,7 @@ static volatile uint8_t sink;
 static double now_seconds(void)
 {
     struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
@@ -103,7 +110,7 @@ static void run_row(const struct row *r)
     printf("%-28s %8zu", r->name, r->length);
     print_time(ours);
     print_time(theirs);
-    printf("   %5.2f%s\n", ours / theirs, ours / theirs > 1.5 ? "  above target" : "");
+    printf("   %5.2f%s\n", ours / theirs, ours / theirs > 1.0 ? "  above 1.0" : "");
     fflush(stdout);
 }
 
@@ -189,7 +196,6 @@ static void theirs_verify(void)
 #ifdef HAVE_ARGON2ID
 /* RFC 9106's second recommended option: 64 MiB, t = 3, p = 1. */
 #define ARGON2ID_MIB 64
-static struct argon2id_block *argon2id_work;
 static size_t argon2id_work_blocks;
 
 static void ours_argon2id(void)
@@ -198,7 +204,14 @@ static void ours_argon2id(void)
         .t_cost = 3, .m_cost = ARGON2ID_MIB * 1024, .parallelism = 1,
         .password = message, .password_len = 16, .salt = key, .salt_len = 16,
     };
-    sink ^= (uint8_t)argon2id(output, 32, &params, argon2id_work, argon2id_work_blocks);
+    size_t bytes = argon2id_work_blocks * sizeof(struct argon2id_block);
+    void *work = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (work == MAP_FAILED) {
+        fprintf(stderr, "no memory for the Argon2id work area\n");
+        exit(1);
+    }
+    sink ^= (uint8_t)argon2id(output, 32, &params, work, argon2id_work_blocks);
+    munmap(work, bytes);
 }
 static void theirs_argon2id(void)
 {
@@ -227,16 +240,11 @@ static void setup(void)
 #endif
 #ifdef HAVE_ARGON2ID
     argon2id_work_blocks = argon2id_blocks_needed(ARGON2ID_MIB * 1024, 1);
-    argon2id_work = calloc(argon2id_work_blocks, sizeof *argon2id_work);
-    if (!argon2id_work) {
-        fprintf(stderr, "no memory for the Argon2id work area\n");
-        exit(1);
-    }
 #endif
     (void)digest;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     if (sodium_init() < 0) {
         fprintf(stderr, "libsodium failed to initialize\n");
@@ -272,13 +280,15 @@ int main(void)
         { "Argon2id 64 MiB t=3 p=1", 32, ours_argon2id, theirs_argon2id, 0, 3 },
 #endif
     };
-    printf("crypto benchmark: lib/crypto vs libsodium %s, same run, best of %d rounds (Argon2id: 3)\n",
+    printf("crypto benchmark: lib/crypto vs libsodium %s, same run, thread CPU time, best of %d "
+           "rounds (Argon2id: 3, fresh 64 MiB mapping per call on both sides)\n",
            sodium_version_string(), BENCH_ROUNDS);
     printf("command: make bench-crypto   (build/host/tests/bench/crypto_bench, -O2)\n\n");
     printf("%-28s %8s %13s %13s %8s\n", "primitive", "bytes", "ours", "libsodium",
            "ratio");
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
-        run_row(&rows[i]);
+        if (argc < 2 || strstr(rows[i].name, argv[1])) /* a row filter, for development */
+            run_row(&rows[i]);
 #ifndef HAVE_ED25519
     printf("Ed25519: row compiled out, crypto/ed25519.h not present\n");
 #endif
