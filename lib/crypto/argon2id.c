@@ -300,6 +300,14 @@ static void fill_segment(const struct argon2id_instance *a, struct argon2id_posi
         } else {
             pseudo = a->memory[previous].v[0];
         }
+        /* RFC 9106 makes J1 || J2 (and so the reference index) depend on the
+         * password from slice 2 of pass 0 on: that value, and only there, is
+         * what the constant-time check may see steer a load. The condition
+         * is the RFC's, not `independent`, so a bug that indexed by secret
+         * data in slices 0-1 would still be reported (suite 20 runs such a
+         * mutant). */
+        if (pos.pass != 0 || pos.slice >= SYNC_POINTS / 2)
+            CRYPTO_DECLASSIFY(&pseudo, sizeof(pseudo));
         size_t ref = reference_block(a, &pos, pseudo);
         block_compress(&a->memory[current], &a->memory[previous], &a->memory[ref],
                        pos.pass != 0);
