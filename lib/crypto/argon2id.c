@@ -94,18 +94,22 @@ INLINE vec blamka(vec a, vec b)
 /* The permutation P on v0..v15 = a || b || c || d. Column step:
  * GB(v0,v4,v8,v12) .. GB(v3,v7,v11,v15), one per lane. Diagonal step
  * GB(v0,v5,v10,v15), GB(v1,v6,v11,v12), GB(v2,v7,v8,v13), GB(v3,v4,v9,v14):
- * rotating b, c, d by one, two and three lanes lines the diagonals up as
+ * rotating a, c, d by three, one and two lanes lines the diagonals up as
  * lanes, and rotating back restores the order. */
 INLINE void permute(vec *a, vec *b, vec *c, vec *d)
 {
     GB(*a, *b, *c, *d);
-    *b = __builtin_shufflevector(*b, *b, 1, 2, 3, 0);
-    *c = __builtin_shufflevector(*c, *c, 2, 3, 0, 1);
-    *d = __builtin_shufflevector(*d, *d, 3, 0, 1, 2);
+    /* b is the last result of GB and the first input of the next one: it
+     * stays put, and a, c, d move instead (lane j then holds a[j-1], b[j],
+     * c[j+1], d[j+2], the same four diagonals), so no shuffle lengthens the
+     * dependency chain. */
+    *a = __builtin_shufflevector(*a, *a, 3, 0, 1, 2);
+    *c = __builtin_shufflevector(*c, *c, 1, 2, 3, 0);
+    *d = __builtin_shufflevector(*d, *d, 2, 3, 0, 1);
     GB(*a, *b, *c, *d);
-    *b = __builtin_shufflevector(*b, *b, 3, 0, 1, 2);
-    *c = __builtin_shufflevector(*c, *c, 2, 3, 0, 1);
-    *d = __builtin_shufflevector(*d, *d, 1, 2, 3, 0);
+    *a = __builtin_shufflevector(*a, *a, 1, 2, 3, 0);
+    *c = __builtin_shufflevector(*c, *c, 3, 0, 1, 2);
+    *d = __builtin_shufflevector(*d, *d, 2, 3, 0, 1);
 }
 
 /* Row i of the RFC's 8x8 register matrix is W[4i..4i+3]: P on it directly. */

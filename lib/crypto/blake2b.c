@@ -90,9 +90,12 @@ static void blake2b_block(struct blake2b_state *state, const uint8_t *block,
 #if defined(__x86_64__) && !defined(NONOS_FREESTANDING) && !defined(NONOS_CRYPTO_SCALAR)
 /* Hosts with AVX2: the same F with the working vector as four rows of four
  * words (a = v0..v3, b = v4..v7, c = v8..v11, d = v12..v15), so one G line
- * runs the four column (or diagonal) G of a step at once. Rotating b, c and d
- * by one, two and three lanes lines the diagonals up as lanes, the same trick
- * as ChaCha20's and Argon2id's. The message words of each step are gathered
+ * runs the four column (or diagonal) G of a step at once. Rotating a, c and d
+ * by three, one and two lanes lines the diagonals up as lanes (lane j holds
+ * a[j-1], b[j], c[j+1], d[j+2], so the diagonal G(v3,v4,v9,v14) is lane 0 and
+ * takes message words s[14], s[15]); b, the last result of G and the first
+ * input of the next, is never shuffled, which keeps shuffles off the
+ * dependency chain. The same trick serves ChaCha20 and Argon2id. The message words of each step are gathered
  * into vectors from a copy of the block (x86_64 is little-endian, so the copy
  * is the words), wiped once per call. Selected at run time; the kernel and the
  * loader keep the scalar F, and the tests check both against libsodium
@@ -118,16 +121,16 @@ typedef uint64_t u64x4 __attribute__((vector_size(32)));
         const uint8_t *s = blake2b_sigma[r];                                        \
         u64x4 m0 = { m[s[0]], m[s[2]], m[s[4]], m[s[6]] };                          \
         u64x4 m1 = { m[s[1]], m[s[3]], m[s[5]], m[s[7]] };                          \
-        u64x4 m2 = { m[s[8]], m[s[10]], m[s[12]], m[s[14]] };                       \
-        u64x4 m3 = { m[s[9]], m[s[11]], m[s[13]], m[s[15]] };                       \
+        u64x4 m2 = { m[s[14]], m[s[8]], m[s[10]], m[s[12]] };                       \
+        u64x4 m3 = { m[s[15]], m[s[9]], m[s[11]], m[s[13]] };                       \
         G_X4(a, b, c, d, m0, m1);                                                   \
-        b = __builtin_shufflevector(b, b, 1, 2, 3, 0);                              \
-        c = __builtin_shufflevector(c, c, 2, 3, 0, 1);                              \
-        d = __builtin_shufflevector(d, d, 3, 0, 1, 2);                              \
+        a = __builtin_shufflevector(a, a, 3, 0, 1, 2);                              \
+        c = __builtin_shufflevector(c, c, 1, 2, 3, 0);                              \
+        d = __builtin_shufflevector(d, d, 2, 3, 0, 1);                              \
         G_X4(a, b, c, d, m2, m3);                                                   \
-        b = __builtin_shufflevector(b, b, 3, 0, 1, 2);                              \
-        c = __builtin_shufflevector(c, c, 2, 3, 0, 1);                              \
-        d = __builtin_shufflevector(d, d, 1, 2, 3, 0);                              \
+        a = __builtin_shufflevector(a, a, 1, 2, 3, 0);                              \
+        c = __builtin_shufflevector(c, c, 3, 0, 1, 2);                              \
+        d = __builtin_shufflevector(d, d, 2, 3, 0, 1);                              \
     } while (0)
 
 __attribute__((target("avx2"))) static void
