@@ -211,18 +211,9 @@ WIDE_TARGET static void chacha20_eight_blocks(const uint32_t state[16],
  * while row 1 is still being computed. */
 typedef uint32_t u32x4 __attribute__((vector_size(16)));
 
-WIDE_TARGET static void chacha20_one_block_x4(const uint32_t state[16],
-                                              uint8_t *out, const uint8_t *in,
-                                              u32x4 row[4])
+WIDE_TARGET static inline __attribute__((always_inline)) void
+chacha20_rounds_x4(u32x4 row[4])
 {
-    u32x4 start[4];
-    /* Word by word, not one 64-byte copy: the state was just written as
-     * 32-bit words, and a 16-byte load of four 4-byte stores cannot be
-     * forwarded from the store buffer (a stall per row on every call). */
-    for (int i = 0; i < 4; i++)
-        start[i] = (u32x4){ state[4 * i], state[4 * i + 1], state[4 * i + 2], state[4 * i + 3] };
-    for (int i = 0; i < 4; i++)
-        row[i] = start[i];
 #pragma clang loop unroll(full)
     for (int i = 0; i < 10; i++) {
         QUARTER_ROUND_X8(row[0], row[1], row[2], row[3]);
@@ -234,6 +225,17 @@ WIDE_TARGET static void chacha20_one_block_x4(const uint32_t state[16],
         row[2] = __builtin_shufflevector(row[2], row[2], 3, 0, 1, 2);
         row[3] = __builtin_shufflevector(row[3], row[3], 2, 3, 0, 1);
     }
+}
+
+WIDE_TARGET static void chacha20_one_block_x4(const uint32_t state[16],
+                                              uint8_t *out, const uint8_t *in,
+                                              u32x4 row[4])
+{
+    u32x4 start[4];
+    __builtin_memcpy(start, state, 64);
+    for (int i = 0; i < 4; i++)
+        row[i] = start[i];
+    chacha20_rounds_x4(row);
     for (int i = 0; i < 4; i++) {
         u32x4 v = row[i] + start[i];
         if (in) {
@@ -244,6 +246,43 @@ WIDE_TARGET static void chacha20_one_block_x4(const uint32_t state[16],
         __builtin_memcpy(out + 16 * i, &v, 16);
         row[i] = v;
     }
+}
+
+/* A request of 1 to 64 bytes: one block straight from the key and nonce in
+ * vector registers, with no state array to fill and wipe and no dispatch,
+ * since for short messages that bookkeeping costs as much as the rounds. */
+WIDE_TARGET static void chacha20_short_x4(uint8_t *out, const uint8_t *in, size_t len,
+                                          const uint8_t key[32], const uint8_t nonce[12],
+                                          uint32_t counter)
+{
+    u32x4 start[4] = { { CHACHA20_CONSTANT_0, CHACHA20_CONSTANT_1, CHACHA20_CONSTANT_2,
+                         CHACHA20_CONSTANT_3 } };
+    uint32_t words[3];
+    __builtin_memcpy(&start[1], key, 16);
+    __builtin_memcpy(&start[2], key + 16, 16);
+    __builtin_memcpy(words, nonce, 12);
+    start[3] = (u32x4){ counter, words[0], words[1], words[2] };
+    u32x4 row[4] = { start[0], start[1], start[2], start[3] };
+    chacha20_rounds_x4(row);
+    for (int i = 0; i < 4; i++)
+        row[i] += start[i];
+    if (len == 64) {
+        for (int i = 0; i < 4; i++) {
+            u32x4 v = row[i];
+            if (in) {
+                u32x4 m;
+                __builtin_memcpy(&m, in + 16 * i, 16);
+                v ^= m;
+            }
+            __builtin_memcpy(out + 16 * i, &v, 16);
+        }
+    } else {
+        const uint8_t *keystream = (const uint8_t *)row;
+        for (size_t i = 0; i < len; i++)
+            out[i] = in ? (uint8_t)(in[i] ^ keystream[i]) : keystream[i];
+    }
+    chacha20_wipe(row, sizeof row);
+    chacha20_wipe(start, sizeof start);
 }
 
 /* Consumes the blocks with vector code when the CPU has AVX2: groups of
@@ -341,6 +380,13 @@ static enum crypto_result chacha20_process(uint8_t *out, const uint8_t *in, size
                                            const uint8_t key[32], const uint8_t nonce[12],
                                            uint32_t counter)
 {
+#ifdef CHACHA20_WIDE
+    /* One block always fits the counter (counter <= 2^32 - 1). */
+    if (len != 0 && len <= CHACHA20_BLOCK_SIZE && __builtin_cpu_supports("avx2")) {
+        chacha20_short_x4(out, in, len, key, nonce, counter);
+        return CRYPTO_OK;
+    }
+#endif
     enum crypto_result result = chacha20_process_work(out, in, len, key, nonce, counter);
     if (len >= CHACHA20_WIPE_FROM)
         crypto_wipe_stack(CHACHA20_STACK_DEPTH);
