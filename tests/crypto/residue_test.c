@@ -109,6 +109,7 @@ static void run_xaead_short(void)
 }
 static void run_chacha20_64(void) { expect_ok(chacha20_xor(out, message, 64, key, nonce, 1)); }
 static void run_chacha20_512(void) { expect_ok(chacha20_xor(out, message, 512, key, nonce, 1)); }
+static void run_chacha20_300(void) { expect_ok(chacha20_xor(out, message, 300, key, nonce, 1)); }
 static void run_poly1305(void) { poly1305(out, message, 1000, key); }
 static void run_hmac_sha256(void) { hmac_sha256(key, 32, message, 1000, out); }
 static void run_hmac_sha512(void) { hmac_sha512(key, 64, message, 1000, out); }
@@ -282,6 +283,7 @@ static const struct primitive primitives[] = {
     { "chacha20_xor 100 bytes", marks_key, run_chacha20_short },
     { "chacha20_xor 64 bytes", marks_key, run_chacha20_64 },
     { "chacha20_xor 512 bytes", marks_key, run_chacha20_512 },
+    { "chacha20_xor 300 bytes", marks_key, run_chacha20_300 },
     { "chacha20_block", marks_key, run_chacha20_block },
     { "hchacha20", marks_key, run_hchacha20 },
     { "xchacha20_xor", marks_xchacha, run_xchacha20 },
