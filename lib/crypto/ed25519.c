@@ -39,19 +39,18 @@ void ed25519_keypair(uint8_t public_key[ED25519_PUBLIC_KEY_SIZE],
     }
 }
 
-/* check = first half of SHA-512(label || seed || A). Without the seed nobody
- * can make a check for another A, so a key that passes was made by
- * ed25519_key_from_seed (or by someone who has the seed anyway). */
-static void ed25519_key_check(uint8_t check[ED25519_KEY_CHECK_SIZE],
-                              const uint8_t seed[ED25519_SEED_SIZE],
+/* check = first half of SHA-512(expanded || A), 96 bytes: one compression.
+ * It is a MAC of A (and of the expanded key itself) under the secret
+ * expanded key: without it nobody can make a check for another A or another
+ * scalar or prefix, so a key that passes was made by ed25519_key_from_seed
+ * (or by someone who holds the secret anyway). */
+static void ed25519_key_check(uint8_t check[ED25519_KEY_CHECK_SIZE], const uint8_t expanded[64],
                               const uint8_t public_key[ED25519_PUBLIC_KEY_SIZE])
 {
-    static const uint8_t label[] = "NONOS ed25519 key check v1";
     struct sha512_state state;
     uint8_t digest[SHA512_DIGEST_SIZE];
     sha512_init(&state);
-    sha512_update(&state, label, sizeof label);
-    sha512_update(&state, seed, ED25519_SEED_SIZE);
+    sha512_update(&state, expanded, 64);
     sha512_update(&state, public_key, ED25519_PUBLIC_KEY_SIZE);
     sha512_final(&state, digest);
     for (int i = 0; i < ED25519_KEY_CHECK_SIZE; i++)
@@ -61,10 +60,12 @@ static void ed25519_key_check(uint8_t check[ED25519_KEY_CHECK_SIZE],
 
 void ed25519_key_from_seed(struct ed25519_secret_key *key, const uint8_t seed[ED25519_SEED_SIZE])
 {
-    for (int i = 0; i < ED25519_SEED_SIZE; i++)
-        key->seed[i] = seed[i];
-    ed25519_public_key(key->public_key, seed);
-    ed25519_key_check(key->check, key->seed, key->public_key);
+    struct edwards_point a;
+    ed25519_expand(key->expanded, seed);
+    edwards_scalarmult_base(&a, key->expanded);
+    edwards_encode(key->public_key, &a);
+    ed25519_key_check(key->check, key->expanded, key->public_key);
+    crypto_wipe(&a, sizeof a);
 }
 
 /* out = SHA-512(first || second || message) mod L */
@@ -87,20 +88,21 @@ __attribute__((noinline)) static enum crypto_result
 ed25519_sign_work(uint8_t signature[ED25519_SIGNATURE_SIZE], const uint8_t *message,
                   size_t length, const struct ed25519_secret_key *key)
 {
-    uint8_t expanded[64], nonce[32], challenge[32];
+    uint8_t check[ED25519_KEY_CHECK_SIZE], nonce[32], challenge[32];
+    const uint8_t *expanded = key->expanded;
     struct edwards_point r;
-    /* Refuse a public half that is not this seed's before anything is
-     * signed: one signature under a wrong A next to one under the right A
-     * would give away the secret scalar. */
-    ed25519_key_check(expanded, key->seed, key->public_key);
-    bool genuine = crypto_equal(expanded, key->check, ED25519_KEY_CHECK_SIZE);
+    /* Refuse a public half (or a scalar, or a prefix) that is not the one
+     * ed25519_key_from_seed made, before anything is signed: one signature
+     * under a wrong A next to one under the right A would give away the
+     * secret scalar, and so would a nonce prefix the caller knows. */
+    ed25519_key_check(check, expanded, key->public_key);
+    bool genuine = crypto_equal(check, key->check, ED25519_KEY_CHECK_SIZE);
+    crypto_wipe(check, sizeof check);
     CRYPTO_DECLASSIFY(&genuine, sizeof genuine); /* whether to sign is public */
     if (!genuine) {
-        crypto_wipe(expanded, sizeof expanded);
         crypto_wipe(signature, ED25519_SIGNATURE_SIZE);
         return CRYPTO_ERR_PARAMETER;
     }
-    ed25519_expand(expanded, key->seed);
     /* r = SHA-512(prefix || M) mod L; R = [r]B */
     hash_to_scalar(nonce, expanded + 32, 32, NULL, message, length);
     edwards_scalarmult_base(&r, nonce);
@@ -108,7 +110,6 @@ ed25519_sign_work(uint8_t signature[ED25519_SIGNATURE_SIZE], const uint8_t *mess
     /* k = SHA-512(R || A || M) mod L; S = r + k s mod L */
     hash_to_scalar(challenge, signature, 32, key->public_key, message, length);
     scalar_muladd(signature + 32, challenge, expanded, nonce);
-    crypto_wipe(expanded, sizeof expanded);
     crypto_wipe(nonce, sizeof nonce);
     crypto_wipe(&r, sizeof r);
     return CRYPTO_OK;

@@ -3,10 +3,12 @@
  * Signing takes a struct ed25519_secret_key, never raw bytes. Signing hashes
  * the public key A into the challenge, while the nonce depends on the seed and
  * the message only, so signing one message under two different A would reveal
- * the secret scalar (S - S' = (k - k')s). The key therefore carries a check
- * value, a hash of the seed and A, that only someone holding the seed can
- * compute; ed25519_sign recomputes it and refuses (no signature) a key whose
- * public half was changed. Signing is deterministic and constant time in the
+ * the secret scalar (S - S' = (k - k')s). The key therefore carries, next to
+ * the expanded secret (SHA-512 of the seed, scalar clamped) and A, a check
+ * value: a hash of both that only the holder of the secret can compute.
+ * ed25519_sign recomputes it and refuses (no signature) a key whose public
+ * half, scalar or prefix was changed. Keeping the expanded secret saves the
+ * hash of the seed that the check costs, so signing costs what it did. Signing is deterministic and constant time in the
  * secret key; the message is public.
  *
  * ed25519_keypair still writes libsodium's 64-byte layout (seed || A) for
@@ -37,9 +39,9 @@
  * crypto_wipe. public_key may be read; changing it (or check) makes
  * ed25519_sign refuse the key. */
 struct ed25519_secret_key {
-    uint8_t seed[ED25519_SEED_SIZE];
+    uint8_t expanded[64];                  /* SHA-512(seed), scalar half clamped */
     uint8_t public_key[ED25519_PUBLIC_KEY_SIZE];
-    uint8_t check[ED25519_KEY_CHECK_SIZE]; /* SHA-512(label || seed || A), first half */
+    uint8_t check[ED25519_KEY_CHECK_SIZE]; /* SHA-512(expanded || A), first half */
 };
 
 /* Derives the key pair of a 32-byte random seed (RFC 8032 §5.1.5) in
@@ -53,8 +55,8 @@ void ed25519_keypair(uint8_t public_key[ED25519_PUBLIC_KEY_SIZE],
 void ed25519_key_from_seed(struct ed25519_secret_key *key, const uint8_t seed[ED25519_SEED_SIZE]);
 
 /* signature = Sign(key, message) (RFC 8032 §5.1.6). CRYPTO_ERR_PARAMETER,
- * with the signature all zero, when key->public_key or key->check is not the
- * one ed25519_key_from_seed made for key->seed. */
+ * with the signature all zero, when key->expanded, key->public_key and
+ * key->check are not what ed25519_key_from_seed made. */
 CRYPTO_MUST_CHECK
 enum crypto_result ed25519_sign(uint8_t signature[ED25519_SIGNATURE_SIZE], const uint8_t *message,
                                 size_t length, const struct ed25519_secret_key *key);

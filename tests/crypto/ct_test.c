@@ -71,7 +71,7 @@ static int ct_ed25519_sign(void)
     fill(seed, 32, 11);
     fill(message, sizeof message, 3);
     ed25519_key_from_seed(&key, seed);
-    SECRET(key.seed, sizeof key.seed); /* the seed and its check; A is public */
+    SECRET(key.expanded, sizeof key.expanded); /* the secret and its check; A is public */
     SECRET(key.check, sizeof key.check);
     PUBLIC(message, sizeof message);
     enum crypto_result r = ed25519_sign(signature, message, sizeof message, &key);

@@ -483,16 +483,23 @@ static void test_sign_mismatched_public_half(void)
                "ed25519 mismatched public half: libsodium's signature shares R with the genuine "
                "one (the leak the check below must find absent)");
 
-    const char *const kinds[3] = { "another key's public half", "one flipped bit of A",
-                                   "one flipped bit of the check" };
-    for (int kind = 0; kind < 3; kind++) {
+    const char *const kinds[5] = { "another key's public half", "one flipped bit of A",
+                                   "one flipped bit of the check",
+                                   "one flipped bit of the nonce prefix",
+                                   "one flipped bit of the scalar" };
+    for (int kind = 0; kind < 5; kind++) {
         tampered = key;
+        uint8_t bit = (uint8_t)(1u << rng_next() % 8);
         if (kind == 0)
             memcpy(tampered.public_key, other_public, 32);
         else if (kind == 1)
-            tampered.public_key[rng_next() % 32] ^= (uint8_t)(1u << rng_next() % 8);
+            tampered.public_key[rng_next() % 32] ^= bit;
+        else if (kind == 2)
+            tampered.check[rng_next() % 32] ^= bit;
+        else if (kind == 3)
+            tampered.expanded[32 + rng_next() % 32] ^= bit;
         else
-            tampered.check[rng_next() % 32] ^= (uint8_t)(1u << rng_next() % 8);
+            tampered.expanded[1 + rng_next() % 30] ^= bit;
         memset(signature, 0xa5, sizeof signature);
         enum crypto_result r = ed25519_sign(signature, message, sizeof message, &tampered);
         test_check(nothing_revealed(r, signature, genuine, message, sizeof message,
