@@ -138,9 +138,18 @@ static void run_x25519(void)
 static void run_x25519_base(void) { x25519_base(out, key); }
 static struct ed25519_secret_key signing_key;
 static void run_ed25519_key(void) { ed25519_key_from_seed(&signing_key, key); }
+static uint8_t keypair_public[32], keypair_secret[64];
+static void run_ed25519_keypair(void) { ed25519_keypair(keypair_public, keypair_secret, key); }
+static void run_hmac_sha256_verify(void)
+{
+    uint8_t tag[32];
+    hmac_sha256(key, 32, message, 100, tag);
+    expect_ok(hmac_sha256_verify(key, 32, message, 100, tag, 32));
+}
 static void run_ed25519_sign(void) { expect_ok(ed25519_sign(out, message, 100, &signing_key)); }
 static struct random_generator generator;
 static void run_random_generate(void) { expect_ok(random_generate(&generator, out, BIG)); }
+static void run_random_mix(void) { random_mix(&generator, message, 100); }
 static enum crypto_result key_source_read(void *ctx, uint8_t *sample, size_t len)
 {
     (void)ctx;
@@ -305,6 +314,9 @@ static const struct primitive primitives[] = {
     { "x25519_base", marks_scalar, run_x25519_base },
     { "ed25519_key_from_seed", marks_ed25519, run_ed25519_key },
     { "ed25519_sign", marks_ed25519, run_ed25519_sign },
+    { "ed25519_keypair", marks_ed25519, run_ed25519_keypair },
+    { "hmac_sha256 then hmac_sha256_verify", marks_hmac256, run_hmac_sha256_verify },
+    { "random_mix", marks_random, run_random_mix },
     { "random_generate", marks_random, run_random_generate },
     { "random_seed", marks_random_seed, run_random_seed },
 };
