@@ -150,21 +150,23 @@ __attribute__((target_clones("avx2", "default")))
 static void block_compress(struct argon2id_block *dst, const struct argon2id_block *x,
                            const struct argon2id_block *y, int xor_old)
 {
+    /* r = X ^ Y (^ the old block, read here at the start, where its load
+     * overlaps the work instead of stalling the final stores). */
     vec r[VECS], z[VECS];
     for (int i = 0; i < VECS; i++) {
-        vec from_x, from_y;
+        vec from_x, from_y, old = { 0, 0, 0, 0 };
         vec_load(&from_x, &x->v[4 * i]);
         vec_load(&from_y, &y->v[4 * i]);
-        z[i] = r[i] = from_x ^ from_y;
+        if (xor_old)
+            vec_load(&old, &dst->v[4 * i]);
+        z[i] = from_x ^ from_y;
+        r[i] = z[i] ^ old;
     }
     permute_rows(z);
     for (int j = 0; j < 4; j++)
         permute_column_pair(z, j);
     for (int i = 0; i < VECS; i++) {
-        vec old = { 0, 0, 0, 0 };
-        if (xor_old)
-            vec_load(&old, &dst->v[4 * i]);
-        vec result = old ^ z[i] ^ r[i];
+        vec result = z[i] ^ r[i];
         vec_store(&dst->v[4 * i], &result);
     }
 }
