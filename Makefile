@@ -110,7 +110,7 @@ $(BUILD)/efi/%.o: %.c $(BUILD)/efi/.cflags
 # build/host, no sanitizers, but DWARF 4, since Debian 12's valgrind (3.19)
 # cannot read clang 14's default DWARF 5. host-ct-scalar differs on purpose:
 # -DNONOS_CRYPTO_SCALAR leaves out the vector paths, as the kernel runs.
-HOST_CT_CFLAGS := $(HOST_CFLAGS) -gdwarf-4
+HOST_CT_CFLAGS := $(HOST_CFLAGS) -gdwarf-4 -DNONOS_CONSTTIME_CHECK
 
 $(eval $(call flags_file,host-ct,$(HOST_CT_CFLAGS)))
 $(eval $(call flags_file,host-ct-scalar,$(HOST_CT_CFLAGS) -DNONOS_CRYPTO_SCALAR))

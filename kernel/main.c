@@ -83,7 +83,8 @@ _Noreturn void kernel_main(uint64_t bootinfo_phys, uint64_t entry_tsc)
     pic_disable();
     lapic_init();
     timer_init(entry_tsc);
-    system_random_init();
+    if (system_random_init() != CRYPTO_OK)
+        kprintf("kernel: no entropy yet: whatever needs keys refuses until a source works\n");
     sched_init();
     if (!thread_create("shell", shell_main, NULL))
         panic("cannot create the shell thread");

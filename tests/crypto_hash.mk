@@ -33,7 +33,7 @@ fuzz-argon2id: build/fuzz/tests/fuzz/fuzz_argon2id
 # code is scalarized there, and this proves that form correct too.
 build/host-gro/lib/crypto/%.o: lib/crypto/%.c
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -mgeneral-regs-only -MMD -MP -c $< -o $@
+	$(CC) $(HOST_CFLAGS) -mgeneral-regs-only -DNONOS_CRYPTO_SCALAR -MMD -MP -c $< -o $@
 
 build/host-gro/tests/crypto/hash_vectors: build/host/tests/crypto/hash_vectors.o $(call objs,host-gro,$(HASH_SRCS) lib/crypto/crypto.c) \
 		$(call objs,host,$(BASE_SRCS))

@@ -97,11 +97,18 @@ void proof_sign_ed25519(uint16_t format_version, const uint8_t manifest_hash[32]
     store16_le(out + 2, PROOF_ALGORITHM_ED25519);
     store16_le(out + 4, PROOF_ED25519_KEY_SIZE);
     store16_le(out + 6, PROOF_ED25519_SIGNATURE_SIZE);
+    /* The public key is derived from the seed half; the stored public half
+     * is never trusted (see crypto/ed25519.h). */
+    struct ed25519_secret_key key;
+    ed25519_key_from_seed(&key, secret_key);
     for (size_t i = 0; i < PROOF_ED25519_KEY_SIZE; i++)
-        out[8 + i] = secret_key[32 + i];
+        out[8 + i] = key.public_key[i];
     struct proof proof = { 1, { { PROOF_ALGORITHM_ED25519,
                                   bytes_make(out + 8, PROOF_ED25519_KEY_SIZE),
                                   bytes_make(NULL, 0) } } };
     proof_digest(format_version, manifest_hash, payload_hash, &proof, id);
-    ed25519_sign(out + 8 + PROOF_ED25519_KEY_SIZE, id, PROOF_DIGEST_SIZE, secret_key);
+    /* A key fresh from ed25519_key_from_seed always passes its check. */
+    if (ed25519_sign(out + 8 + PROOF_ED25519_KEY_SIZE, id, PROOF_DIGEST_SIZE, &key) != CRYPTO_OK)
+        crypto_wipe(out, PROOF_ED25519_SECTION_SIZE);
+    crypto_wipe(&key, sizeof key);
 }

@@ -58,7 +58,8 @@ enum capsule_error proof_verify(const struct proof *proof,
                                 const uint8_t digest[PROOF_DIGEST_SIZE]);
 
 /* Writes a one-signature Ed25519 proof section into out[PROOF_ED25519_SECTION_SIZE]
- * and the capsule id into id. secret_key is libsodium-style seed || public. */
+ * and the capsule id into id. secret_key is libsodium-style seed || public; only
+ * the seed is used, the public key is derived from it. */
 void proof_sign_ed25519(uint16_t format_version, const uint8_t manifest_hash[32],
                         const uint8_t payload_hash[32],
                         const uint8_t secret_key[64],

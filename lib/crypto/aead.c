@@ -44,7 +44,7 @@ static void aead_tag(uint8_t tag[16], const uint8_t key[32],
     poly1305_final(&mac, tag);
 }
 
-static enum crypto_result aead_seal(uint8_t *out, size_t out_cap,
+__attribute__((noinline)) static enum crypto_result aead_seal(uint8_t *out, size_t out_cap,
                                     const uint8_t *plain, size_t plain_len,
                                     const uint8_t *ad, size_t ad_len,
                                     const uint8_t nonce[12],
@@ -65,7 +65,7 @@ static enum crypto_result aead_seal(uint8_t *out, size_t out_cap,
     return CRYPTO_OK;
 }
 
-static enum crypto_result aead_open(uint8_t *out, size_t out_cap,
+__attribute__((noinline)) static enum crypto_result aead_open(uint8_t *out, size_t out_cap,
                                     const uint8_t *sealed, size_t sealed_len,
                                     const uint8_t *ad, size_t ad_len,
                                     const uint8_t nonce[12],
@@ -81,6 +81,7 @@ static enum crypto_result aead_open(uint8_t *out, size_t out_cap,
     uint8_t tag[AEAD_TAG_SIZE];
     aead_tag(tag, key, nonce, ad, ad_len, sealed, plain_len);
     bool valid = crypto_equal(tag, sealed + plain_len, AEAD_TAG_SIZE);
+    CRYPTO_DECLASSIFY(&valid, sizeof valid); /* the verdict is public */
     crypto_wipe(tag, sizeof tag);
     result = CRYPTO_ERR_VERIFY;
     if (!valid)
@@ -105,12 +106,19 @@ static void aead_xchacha_derive(uint8_t subkey[32], uint8_t short_nonce[12],
         short_nonce[4 + i] = nonce[16 + i];
 }
 
+/* The tag computation leaves the one-time key's words in callee-saved
+ * register pushes (memset's, inside the final wipe): the AEAD functions wipe
+ * the stack their workers used (chacha20_xor wipes its own deeper frames). */
+#define AEAD_STACK_DEPTH 768
+
 enum crypto_result chacha20poly1305_encrypt(
     uint8_t *out, size_t out_cap, const uint8_t *plain, size_t plain_len,
     const uint8_t *ad, size_t ad_len, const uint8_t nonce[12],
     const uint8_t key[32])
 {
-    return aead_seal(out, out_cap, plain, plain_len, ad, ad_len, nonce, key);
+    enum crypto_result result = aead_seal(out, out_cap, plain, plain_len, ad, ad_len, nonce, key);
+    crypto_wipe_stack(AEAD_STACK_DEPTH);
+    return result;
 }
 
 enum crypto_result chacha20poly1305_decrypt(
@@ -118,7 +126,10 @@ enum crypto_result chacha20poly1305_decrypt(
     const uint8_t *ad, size_t ad_len, const uint8_t nonce[12],
     const uint8_t key[32])
 {
-    return aead_open(out, out_cap, sealed, sealed_len, ad, ad_len, nonce, key);
+    enum crypto_result result = aead_open(out, out_cap, sealed, sealed_len, ad, ad_len, nonce,
+                                          key);
+    crypto_wipe_stack(AEAD_STACK_DEPTH);
+    return result;
 }
 
 enum crypto_result xchacha20poly1305_encrypt(
@@ -131,6 +142,7 @@ enum crypto_result xchacha20poly1305_encrypt(
     enum crypto_result result = aead_seal(out, out_cap, plain, plain_len, ad,
                                           ad_len, short_nonce, subkey);
     crypto_wipe(subkey, sizeof subkey);
+    crypto_wipe_stack(AEAD_STACK_DEPTH);
     return result;
 }
 
@@ -144,5 +156,6 @@ enum crypto_result xchacha20poly1305_decrypt(
     enum crypto_result result = aead_open(out, out_cap, sealed, sealed_len, ad,
                                           ad_len, short_nonce, subkey);
     crypto_wipe(subkey, sizeof subkey);
+    crypto_wipe_stack(AEAD_STACK_DEPTH);
     return result;
 }

@@ -31,24 +31,28 @@
 #define XCHACHA20POLY1305_NONCE_SIZE 24
 #define AEAD_MAX_PLAIN_SIZE ((uint64_t)UINT32_MAX * 64)
 
+CRYPTO_MUST_CHECK
 enum crypto_result chacha20poly1305_encrypt(
     uint8_t *out, size_t out_cap, const uint8_t *plain, size_t plain_len,
     const uint8_t *ad, size_t ad_len,
     const uint8_t nonce[CHACHA20POLY1305_NONCE_SIZE],
     const uint8_t key[AEAD_KEY_SIZE]);
 
+CRYPTO_MUST_CHECK
 enum crypto_result chacha20poly1305_decrypt(
     uint8_t *out, size_t out_cap, const uint8_t *sealed, size_t sealed_len,
     const uint8_t *ad, size_t ad_len,
     const uint8_t nonce[CHACHA20POLY1305_NONCE_SIZE],
     const uint8_t key[AEAD_KEY_SIZE]);
 
+CRYPTO_MUST_CHECK
 enum crypto_result xchacha20poly1305_encrypt(
     uint8_t *out, size_t out_cap, const uint8_t *plain, size_t plain_len,
     const uint8_t *ad, size_t ad_len,
     const uint8_t nonce[XCHACHA20POLY1305_NONCE_SIZE],
     const uint8_t key[AEAD_KEY_SIZE]);
 
+CRYPTO_MUST_CHECK
 enum crypto_result xchacha20poly1305_decrypt(
     uint8_t *out, size_t out_cap, const uint8_t *sealed, size_t sealed_len,
     const uint8_t *ad, size_t ad_len,

@@ -30,80 +30,112 @@ struct argon2id_position {
     uint32_t pass, lane, slice, index; /* index: within the segment */
 };
 
-/* The compression function works on 16-byte registers, as the RFC describes
- * it: a block is 64 registers of two 64-bit words. A register is a two-lane
- * vector (clang's portable vector extension, no intrinsics): on x86_64 hosts
- * it compiles to SSE2, in the kernel (general registers only) to pairs of
- * scalar operations. */
-typedef uint64_t reg __attribute__((vector_size(16)));
+/* The compression function G works on 4-word vectors (clang's portable
+ * vector extension, no intrinsics): a block is 32 of them, W[0..31], W[j]
+ * holding words 4j..4j+3. The RFC's 16-byte registers are the halves of these
+ * vectors, so each vector carries two of them, and P runs on four vectors at
+ * once (a, b, c, d of the RFC's v0..v15, four GB columns side by side). On
+ * x86_64 hosts the AVX2 clone (target_clones below) turns every operation
+ * into one 256-bit instruction (BlaMka's multiply is vpmuludq, the rotations
+ * by 32, 24 and 16 are shuffles); the default clone gets pairs of SSE2
+ * instructions; the kernel and the loader (general registers only) get
+ * scalar code, and the known-answer tests run against that build too.
+ * Every helper is always_inline: a helper left out of line would be one
+ * shared SSE2 function called by both clones. */
+typedef uint64_t vec __attribute__((vector_size(32)));
 
-#define REGS (ARGON2ID_BLOCK_SIZE / 16)
+/* The helpers below pass vec by value. Without AVX that would change the
+ * calling convention (-Wpsabi), but every one of them is always_inline, so no
+ * call with a vec argument is ever emitted. */
+#pragma clang diagnostic ignored "-Wpsabi"
+
+#define VECS (ARGON2ID_BLOCK_SIZE / 32)
+#define INLINE static inline __attribute__((always_inline))
 
 /* Loads and stores go through memcpy, not pointer casts, so no aliasing or
- * alignment rule is bent; they compile to single moves. */
-static inline reg reg_load(const uint64_t *words)
+ * alignment rule is bent; they compile to single moves. (Pointer forms: a vec
+ * returned by value from a call in the non-AVX clone is a hard error.) */
+INLINE void vec_load(vec *v, const uint64_t *words)
 {
-    reg r;
-    __builtin_memcpy(&r, words, sizeof(r));
-    return r;
+    __builtin_memcpy(v, words, sizeof(*v));
 }
 
-static inline void reg_store(uint64_t *words, reg r)
+INLINE void vec_store(uint64_t *words, const vec *v)
 {
-    __builtin_memcpy(words, &r, sizeof(r));
+    __builtin_memcpy(words, v, sizeof(*v));
 }
 
-static inline reg reg_rotr(reg x, int n)
+INLINE vec vec_rotr(vec x, int n)
 {
     return (x >> n) | (x << (64 - n));
 }
 
 /* BlaMka: a + b + 2 * lo32(a) * lo32(b), the multiply that makes G costly
  * in hardware (section 3.6). */
-static inline reg blamka(reg a, reg b)
+INLINE vec blamka(vec a, vec b)
 {
-    reg product = (a & 0xffffffff) * (b & 0xffffffff);
+    vec product = (a & 0xffffffff) * (b & 0xffffffff);
     return a + b + product + product;
 }
 
-/* GB (section 3.6) on two columns of words at once. */
+/* GB (section 3.6) on four columns of words at once. */
 #define GB(a, b, c, d)                 \
     do {                               \
         a = blamka(a, b);              \
-        d = reg_rotr(d ^ a, 32);       \
+        d = vec_rotr(d ^ a, 32);       \
         c = blamka(c, d);              \
-        b = reg_rotr(b ^ c, 24);       \
+        b = vec_rotr(b ^ c, 24);       \
         a = blamka(a, b);              \
-        d = reg_rotr(d ^ a, 16);       \
+        d = vec_rotr(d ^ a, 16);       \
         c = blamka(c, d);              \
-        b = reg_rotr(b ^ c, 63);       \
+        b = vec_rotr(b ^ c, 63);       \
     } while (0)
 
-/* The permutation P on registers S0..S7 = words v0..v15 (S_k holds v_2k and
- * v_2k+1). Column step: GB(v0,v4,v8,v12) .. GB(v3,v7,v11,v15). Diagonal step
+/* The permutation P on v0..v15 = a || b || c || d. Column step:
+ * GB(v0,v4,v8,v12) .. GB(v3,v7,v11,v15), one per lane. Diagonal step
  * GB(v0,v5,v10,v15), GB(v1,v6,v11,v12), GB(v2,v7,v8,v13), GB(v3,v4,v9,v14):
- * the b, c, d registers are regrouped so each lane holds one diagonal, then
- * put back. */
-static void permute(reg *s0, reg *s1, reg *s2, reg *s3, reg *s4, reg *s5,
-                    reg *s6, reg *s7)
+ * rotating a, c, d by three, one and two lanes lines the diagonals up as
+ * lanes, and rotating back restores the order. */
+INLINE void permute(vec *a, vec *b, vec *c, vec *d)
 {
-    reg a0 = *s0, a1 = *s1, b0 = *s2, b1 = *s3, c0 = *s4, c1 = *s5, d0 = *s6, d1 = *s7;
-    GB(a0, b0, c0, d0);
-    GB(a1, b1, c1, d1);
-    reg e0 = __builtin_shufflevector(b0, b1, 1, 2); /* v5, v6 */
-    reg e1 = __builtin_shufflevector(b1, b0, 1, 2); /* v7, v4 */
-    reg f0 = __builtin_shufflevector(d1, d0, 1, 2); /* v15, v12 */
-    reg f1 = __builtin_shufflevector(d0, d1, 1, 2); /* v13, v14 */
-    GB(a0, e0, c1, f0);
-    GB(a1, e1, c0, f1);
-    *s0 = a0;
-    *s1 = a1;
-    *s2 = __builtin_shufflevector(e1, e0, 1, 2); /* v4, v5 */
-    *s3 = __builtin_shufflevector(e0, e1, 1, 2); /* v6, v7 */
-    *s4 = c0;
-    *s5 = c1;
-    *s6 = __builtin_shufflevector(f0, f1, 1, 2); /* v12, v13 */
-    *s7 = __builtin_shufflevector(f1, f0, 1, 2); /* v14, v15 */
+    GB(*a, *b, *c, *d);
+    /* b is the last result of GB and the first input of the next one: it
+     * stays put, and a, c, d move instead (lane j then holds a[j-1], b[j],
+     * c[j+1], d[j+2], the same four diagonals), so no shuffle lengthens the
+     * dependency chain. */
+    *a = __builtin_shufflevector(*a, *a, 3, 0, 1, 2);
+    *c = __builtin_shufflevector(*c, *c, 1, 2, 3, 0);
+    *d = __builtin_shufflevector(*d, *d, 2, 3, 0, 1);
+    GB(*a, *b, *c, *d);
+    *a = __builtin_shufflevector(*a, *a, 1, 2, 3, 0);
+    *c = __builtin_shufflevector(*c, *c, 3, 0, 1, 2);
+    *d = __builtin_shufflevector(*d, *d, 2, 3, 0, 1);
+}
+
+/* Row i of the RFC's 8x8 register matrix is W[4i..4i+3]: P on it directly. */
+INLINE void permute_rows(vec w[VECS])
+{
+    for (int i = 0; i < VECS; i += 4)
+        permute(&w[i], &w[i + 1], &w[i + 2], &w[i + 3]);
+}
+
+/* Columns 2j and 2j+1 of the register matrix are the low and high halves of
+ * W[j + 4k], k = 0..7: regroup them into two rows of four vectors, run P on
+ * each, and put the halves back. */
+INLINE void permute_column_pair(vec w[VECS], int j)
+{
+    vec lo[4], hi[4];
+    for (int k = 0; k < 4; k++) {
+        vec first = w[j + 8 * k], second = w[j + 8 * k + 4];
+        lo[k] = __builtin_shufflevector(first, second, 0, 1, 4, 5);
+        hi[k] = __builtin_shufflevector(first, second, 2, 3, 6, 7);
+    }
+    permute(&lo[0], &lo[1], &lo[2], &lo[3]);
+    permute(&hi[0], &hi[1], &hi[2], &hi[3]);
+    for (int k = 0; k < 4; k++) {
+        w[j + 8 * k] = __builtin_shufflevector(lo[k], hi[k], 0, 1, 4, 5);
+        w[j + 8 * k + 4] = __builtin_shufflevector(lo[k], hi[k], 2, 3, 6, 7);
+    }
 }
 
 /* G (section 3.5): R = X ^ Y; P over the 8 rows, then the 8 columns of R seen
@@ -111,25 +143,31 @@ static void permute(reg *s0, reg *s1, reg *s2, reg *s3, reg *s4, reg *s5,
  * after the first, version 0x13) the result is XORed into dst. */
 #if defined(__x86_64__) && !defined(NONOS_FREESTANDING)
 /* On hosts the same code is also compiled for AVX2 and the loader picks the
- * variant the CPU runs best (an ifunc): VEX forms and byte shuffles for the
- * rotations make G about a fifth faster. The kernel keeps the one version. */
+ * variant the CPU supports (an ifunc); suite 20 checks that the AVX2 clone
+ * is 256-bit VEX code with no call left in it. The kernel keeps one version. */
 __attribute__((target_clones("avx2", "default")))
 #endif
 static void block_compress(struct argon2id_block *dst, const struct argon2id_block *x,
                            const struct argon2id_block *y, int xor_old)
 {
-    reg r[REGS], z[REGS];
-    for (int i = 0; i < REGS; i++)
-        z[i] = r[i] = reg_load(&x->v[2 * i]) ^ reg_load(&y->v[2 * i]);
-    for (int i = 0; i < 64; i += 8)
-        permute(&z[i], &z[i + 1], &z[i + 2], &z[i + 3], &z[i + 4], &z[i + 5],
-                &z[i + 6], &z[i + 7]);
-    for (int i = 0; i < 8; i++)
-        permute(&z[i], &z[i + 8], &z[i + 16], &z[i + 24], &z[i + 32], &z[i + 40],
-                &z[i + 48], &z[i + 56]);
-    for (int i = 0; i < REGS; i++) {
-        reg old = xor_old ? reg_load(&dst->v[2 * i]) : (reg){ 0, 0 };
-        reg_store(&dst->v[2 * i], old ^ z[i] ^ r[i]);
+    /* r = X ^ Y (^ the old block, read here at the start, where its load
+     * overlaps the work instead of stalling the final stores). */
+    vec r[VECS], z[VECS];
+    for (int i = 0; i < VECS; i++) {
+        vec from_x, from_y, old = { 0, 0, 0, 0 };
+        vec_load(&from_x, &x->v[4 * i]);
+        vec_load(&from_y, &y->v[4 * i]);
+        if (xor_old)
+            vec_load(&old, &dst->v[4 * i]);
+        z[i] = from_x ^ from_y;
+        r[i] = z[i] ^ old;
+    }
+    permute_rows(z);
+    for (int j = 0; j < 4; j++)
+        permute_column_pair(z, j);
+    for (int i = 0; i < VECS; i++) {
+        vec result = z[i] ^ r[i];
+        vec_store(&dst->v[4 * i], &result);
     }
 }
 
@@ -268,6 +306,14 @@ static void fill_segment(const struct argon2id_instance *a, struct argon2id_posi
         } else {
             pseudo = a->memory[previous].v[0];
         }
+        /* RFC 9106 makes J1 || J2 (and so the reference index) depend on the
+         * password from slice 2 of pass 0 on: that value, and only there, is
+         * what the constant-time check may see steer a load. The condition
+         * is the RFC's, not `independent`, so a bug that indexed by secret
+         * data in slices 0-1 would still be reported (suite 20 runs such a
+         * mutant). */
+        if (pos.pass != 0 || pos.slice >= SYNC_POINTS / 2)
+            CRYPTO_DECLASSIFY(&pseudo, sizeof(pseudo));
         size_t ref = reference_block(a, &pos, pseudo);
         block_compress(&a->memory[current], &a->memory[previous], &a->memory[ref],
                        pos.pass != 0);

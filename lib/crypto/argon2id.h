@@ -47,6 +47,7 @@ size_t argon2id_blocks_needed(uint32_t m_cost, uint32_t parallelism);
  * failure the tag is zeroed (unless tag_len itself exceeds 2^32 - 1: such a
  * length is not trusted enough to write that much) and the work memory is
  * untouched. */
+CRYPTO_MUST_CHECK
 enum crypto_result argon2id(uint8_t *tag, size_t tag_len,
                             const struct argon2id_params *params,
                             struct argon2id_block *work, size_t work_blocks);

@@ -27,14 +27,17 @@ struct blake2b_state {
 
 /* CRYPTO_ERR_PARAMETER when outlen is not in 1..64, keylen exceeds 64, or
  * key is NULL with keylen > 0. keylen 0 means unkeyed. */
+CRYPTO_MUST_CHECK
 enum crypto_result blake2b_init(struct blake2b_state *state, size_t outlen,
                                 const uint8_t *key, size_t keylen);
 void blake2b_update(struct blake2b_state *state, const uint8_t *in, size_t inlen);
 /* outlen must equal the one given to blake2b_init (else
  * CRYPTO_ERR_PARAMETER and out is zeroed). Wipes the state. */
+CRYPTO_MUST_CHECK
 enum crypto_result blake2b_final(struct blake2b_state *state, uint8_t *out,
                                  size_t outlen);
 /* One call; same parameter rules as blake2b_init. out is zeroed on error. */
+CRYPTO_MUST_CHECK
 enum crypto_result blake2b(uint8_t *out, size_t outlen, const uint8_t *key,
                            size_t keylen, const uint8_t *in, size_t inlen);
 

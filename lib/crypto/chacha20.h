@@ -33,12 +33,14 @@ void chacha20_block(uint8_t out[CHACHA20_BLOCK_SIZE],
                     const uint8_t nonce[CHACHA20_NONCE_SIZE], uint32_t counter);
 
 /* out = in XOR keystream, the keystream starting at block `counter`. */
+CRYPTO_MUST_CHECK
 enum crypto_result chacha20_xor(uint8_t *out, const uint8_t *in, size_t len,
                                 const uint8_t key[CHACHA20_KEY_SIZE],
                                 const uint8_t nonce[CHACHA20_NONCE_SIZE],
                                 uint32_t counter);
 
 /* out = the raw keystream starting at block `counter`. */
+CRYPTO_MUST_CHECK
 enum crypto_result chacha20_keystream(uint8_t *out, size_t len,
                                       const uint8_t key[CHACHA20_KEY_SIZE],
                                       const uint8_t nonce[CHACHA20_NONCE_SIZE],
@@ -50,6 +52,7 @@ void hchacha20(uint8_t out[HCHACHA20_OUTPUT_SIZE],
                const uint8_t nonce[HCHACHA20_NONCE_SIZE]);
 
 /* XChaCha20: out = in XOR keystream(key, 24-byte nonce) from block `counter`. */
+CRYPTO_MUST_CHECK
 enum crypto_result xchacha20_xor(uint8_t *out, const uint8_t *in, size_t len,
                                  const uint8_t key[CHACHA20_KEY_SIZE],
                                  const uint8_t nonce[XCHACHA20_NONCE_SIZE],

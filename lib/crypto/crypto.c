@@ -27,6 +27,18 @@ bool crypto_equal(const void *a, const void *b, size_t len)
     return (bool)(1 & ((uint32_t)(difference - 1) >> 8));
 }
 
+/* A fixed frame rather than alloca: UEFI targets would need __chkstk for a
+ * variable one, and the callers' depths are all below this. */
+#define CRYPTO_WIPE_STACK_MAX 3584
+
+__attribute__((noinline)) void crypto_wipe_stack(size_t len)
+{
+    uint8_t area[CRYPTO_WIPE_STACK_MAX];
+    if (len > sizeof area)
+        len = sizeof area;
+    crypto_wipe(area + sizeof area - len, len);
+}
+
 void crypto_wipe(void *p, size_t len)
 {
     /* A plain memset of memory that is about to die is a dead store the

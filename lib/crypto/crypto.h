@@ -22,6 +22,23 @@ enum crypto_result {
     CRYPTO_ERR_MEMORY = 7,      /* caller-provided work memory too small */
 };
 
+/* On every function whose failure matters (verify, decrypt, key agreement,
+ * seeding, generation, signing): ignoring the result is a compile error under
+ * -Werror. A caller that truly has nothing to do on failure must still say so
+ * with a branch, not a (void) cast. */
+#define CRYPTO_MUST_CHECK __attribute__((warn_unused_result))
+
+/* Marks bytes derived from secrets as public for the constant-time check
+ * (the tests/crypto ct programs, built with -DNONOS_CONSTTIME_CHECK under valgrind):
+ * only a value the algorithm publishes anyway may be declassified, and each
+ * use names exactly that value. Expands to nothing in every other build. */
+#ifdef NONOS_CONSTTIME_CHECK
+#include <valgrind/memcheck.h>
+#define CRYPTO_DECLASSIFY(p, n) VALGRIND_MAKE_MEM_DEFINED((p), (n))
+#else
+#define CRYPTO_DECLASSIFY(p, n) ((void)(p), (void)(n))
+#endif
+
 /* A short English message for a result code; never NULL. */
 const char *crypto_result_message(enum crypto_result result);
 
@@ -32,5 +49,14 @@ bool crypto_equal(const void *a, const void *b, size_t len);
 /* Sets len bytes at p to zero in a way the compiler may not remove, for
  * secrets that are about to go out of scope. */
 void crypto_wipe(void *p, size_t len);
+
+/* Zeroes len bytes of stack just below the caller's frame: the dead frames
+ * of the functions it has just called, where the compiler spilled key
+ * material (vector state, callee-saved registers pushed by memset, ...) that
+ * no crypto_wipe of a named buffer reaches. Called by the public functions
+ * right after a noinline worker returns; len is the worker's measured depth
+ * with a margin (tests/crypto/residue_test.c checks the result). At most
+ * 3584 bytes. */
+void crypto_wipe_stack(size_t len);
 
 #endif

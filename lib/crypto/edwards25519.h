@@ -76,6 +76,7 @@ void edwards_encode(uint8_t bytes[32], const struct edwards_point *p);
 /* RFC 8032 §5.1.3, strict: CRYPTO_ERR_ENCODING when y >= p, when x = 0 with
  * the sign bit set, or when no point has this y. Variable time (public
  * input). */
+CRYPTO_MUST_CHECK
 enum crypto_result edwards_decode_vartime(struct edwards_point *p, const uint8_t bytes[32]);
 /* True when the canonical encoding (y < p) names a point of order 1, 2, 4 or
  * 8, whatever its sign bit: the y-coordinates 1, -1, 0 and the two of the

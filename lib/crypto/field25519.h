@@ -6,7 +6,9 @@
  * after field_mul, field_square, field_sub and field_carry every limb is below
  * 2^51 + 2^15; field_add does not carry, so its limbs may reach 2^53. Inputs
  * to field_mul and field_square may have limbs up to 2^54 (a sum of a few
- * reduced elements); the second input of field_sub up to 2^53. Only
+ * reduced elements); every limb of the second input of field_sub at most
+ * 2^53 - 76 (the smallest limb of the 4p it adds), which a sum of two
+ * reduced elements (limbs below 2^52 + 2^19) meets. Only
  * field_to_bytes produces the unique (canonical) value below p.
  *
  * Every function runs in time independent of the values, so secrets may pass
@@ -57,7 +59,10 @@ static inline void field_carry(struct field_element *h)
     c = h->limb[4] >> 51; h->limb[4] &= FIELD_MASK51; h->limb[0] += 19 * c;
 }
 
-/* h = f - g. Adding 4p first keeps every limb non-negative for g < 2^53. */
+/* h = f - g. Adding 4p first keeps every limb non-negative when each limb of
+ * g is at most the matching limb of 4p: 2^53 - 76 for limb 0, 2^53 - 4 for
+ * the others (so "limbs at most 2^53 - 76" is the bound to keep; a limb of
+ * exactly 2^53 - 1, as "below 2^53" would allow, wraps around). */
 static inline void field_sub(struct field_element *h, const struct field_element *f,
                              const struct field_element *g)
 {

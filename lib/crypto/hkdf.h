@@ -24,10 +24,12 @@ void hkdf_sha256_extract(uint8_t prk[HKDF_SHA256_PRK_SIZE], const uint8_t *salt,
                          size_t salt_len, const uint8_t *ikm, size_t ikm_len);
 /* CRYPTO_ERR_PARAMETER (and okm zeroed) when okm_len exceeds
  * HKDF_SHA256_MAX_OUTPUT; an okm_len of 0 is valid and writes nothing. */
+CRYPTO_MUST_CHECK
 enum crypto_result hkdf_sha256_expand(uint8_t *okm, size_t okm_len,
                                       const uint8_t prk[HKDF_SHA256_PRK_SIZE],
                                       const uint8_t *info, size_t info_len);
 /* extract then expand. */
+CRYPTO_MUST_CHECK
 enum crypto_result hkdf_sha256(uint8_t *okm, size_t okm_len, const uint8_t *salt,
                                size_t salt_len, const uint8_t *ikm,
                                size_t ikm_len, const uint8_t *info,
@@ -35,9 +37,11 @@ enum crypto_result hkdf_sha256(uint8_t *okm, size_t okm_len, const uint8_t *salt
 
 void hkdf_sha512_extract(uint8_t prk[HKDF_SHA512_PRK_SIZE], const uint8_t *salt,
                          size_t salt_len, const uint8_t *ikm, size_t ikm_len);
+CRYPTO_MUST_CHECK
 enum crypto_result hkdf_sha512_expand(uint8_t *okm, size_t okm_len,
                                       const uint8_t prk[HKDF_SHA512_PRK_SIZE],
                                       const uint8_t *info, size_t info_len);
+CRYPTO_MUST_CHECK
 enum crypto_result hkdf_sha512(uint8_t *okm, size_t okm_len, const uint8_t *salt,
                                size_t salt_len, const uint8_t *ikm,
                                size_t ikm_len, const uint8_t *info,

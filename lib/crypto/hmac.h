@@ -42,6 +42,7 @@ void hmac_sha256(const uint8_t *key, size_t key_len, const uint8_t *msg,
 /* CRYPTO_OK when tag equals the first tag_len bytes of HMAC(key, msg);
  * CRYPTO_ERR_VERIFY when it does not; CRYPTO_ERR_PARAMETER when tag_len is
  * outside [HMAC_SHA256_MIN_TAG_SIZE, HMAC_SHA256_SIZE]. */
+CRYPTO_MUST_CHECK
 enum crypto_result hmac_sha256_verify(const uint8_t *key, size_t key_len,
                                       const uint8_t *msg, size_t msg_len,
                                       const uint8_t *tag, size_t tag_len);
@@ -54,6 +55,7 @@ void hmac_sha512_final(struct hmac_sha512_state *state,
                        uint8_t mac[HMAC_SHA512_SIZE]);
 void hmac_sha512(const uint8_t *key, size_t key_len, const uint8_t *msg,
                  size_t msg_len, uint8_t mac[HMAC_SHA512_SIZE]);
+CRYPTO_MUST_CHECK
 enum crypto_result hmac_sha512_verify(const uint8_t *key, size_t key_len,
                                       const uint8_t *msg, size_t msg_len,
                                       const uint8_t *tag, size_t tag_len);

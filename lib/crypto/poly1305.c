@@ -117,11 +117,23 @@ void poly1305_final(struct poly1305_state *state, uint8_t tag[16])
     crypto_wipe(state, sizeof *state);
 }
 
-void poly1305(uint8_t tag[16], const uint8_t *message, size_t len,
-              const uint8_t key[32])
+__attribute__((noinline)) static void poly1305_work(uint8_t tag[16], const uint8_t *message,
+                                                   size_t len, const uint8_t key[32])
 {
     struct poly1305_state state;
     poly1305_init(&state, key);
     poly1305_update(&state, message, len);
     poly1305_final(&state, tag);
+}
+
+/* poly1305_blocks keeps r and s1 in registers; memset, called by the final
+ * wipe, pushes callee-saved registers that may still hold them. The stack
+ * the one-shot form used (under 300 bytes) is wiped afterwards. */
+#define POLY1305_STACK_DEPTH 512
+
+void poly1305(uint8_t tag[16], const uint8_t *message, size_t len,
+              const uint8_t key[32])
+{
+    poly1305_work(tag, message, len, key);
+    crypto_wipe_stack(POLY1305_STACK_DEPTH);
 }

@@ -15,7 +15,9 @@
  *
  * Generation: block 0 of ChaCha20(key, zero nonce) gives the next key (bytes
  * 0-31) and the first 32 output bytes; blocks 1.. give the rest of the chunk.
- * The nonce can stay zero because no key is ever used twice. */
+ * The nonce can stay zero because no key is ever used twice, which holds
+ * across copies of the generator only when the copy is detected: hence the
+ * generation counter (random.h, "Clone detection"). */
 #include "crypto/random.h"
 
 #include "base/endian.h"
@@ -34,6 +36,23 @@ void random_init(struct random_generator *generator)
 {
     crypto_wipe(generator->key, sizeof generator->key);
     generator->seeded = false;
+    generator->generation = NULL;
+    generator->generation_seeded = 0;
+}
+
+void random_watch_generation(struct random_generator *generator,
+                             const volatile uint64_t *generation)
+{
+    generator->generation = generation;
+    generator->seeded = false;
+}
+
+/* True when the watched counter moved since the last seeding: this is a
+ * copy (fork child, resumed snapshot) holding another copy's key. */
+static bool random_cloned(const struct random_generator *generator)
+{
+    return generator->generation != NULL &&
+           *generator->generation != generator->generation_seeded;
 }
 
 void random_clear(struct random_generator *generator)
@@ -80,6 +99,7 @@ enum crypto_result random_health_test(const uint8_t *sample, size_t len)
         return CRYPTO_ERR_PARAMETER;
     uint32_t failed = random_repetition_fails(sample, len) |
                       random_proportion_fails(sample, len);
+    CRYPTO_DECLASSIFY(&failed, sizeof failed); /* pass or fail is public */
     return failed ? CRYPTO_ERR_HEALTH : CRYPTO_OK;
 }
 
@@ -126,6 +146,8 @@ enum crypto_result random_seed(struct random_generator *generator,
     }
     sha256_final(&hash, generator->key);
     generator->seeded = true;
+    if (generator->generation != NULL)
+        generator->generation_seeded = *generator->generation;
     return CRYPTO_OK;
 }
 
@@ -165,6 +187,8 @@ static void random_generate_chunk(struct random_generator *generator,
 enum crypto_result random_generate(struct random_generator *generator,
                                    uint8_t *out, size_t len)
 {
+    if (random_cloned(generator))
+        generator->seeded = false; /* the key stays: reseeding mixes it in */
     if (!generator->seeded) {
         crypto_wipe(out, len);
         return CRYPTO_ERR_UNSEEDED;

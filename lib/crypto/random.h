@@ -21,6 +21,12 @@
  *    keystream, replaces the key with the first 32 bytes and hands out only
  *    bytes after them, so a later compromise of the state cannot recover
  *    output that was already returned.
+ *  - Clone detection: a generator can watch a generation counter that its
+ *    owner bumps in every copy that must not share output (the child after
+ *    fork, a resumed VM or capsule snapshot). When the counter differs from
+ *    its value at the last seeding, random_generate hands out nothing
+ *    (CRYPTO_ERR_UNSEEDED) until random_seed has run again in that copy, so a
+ *    copy never replays the output of another.
  *  - The generator holds no lock: a caller that shares one across threads or
  *    CPUs serializes the calls. This is the only mutable state lib/crypto
  *    keeps across calls, and it lives in caller memory. */
@@ -51,15 +57,23 @@ struct random_source {
 struct random_generator {
     uint8_t key[RANDOM_KEY_SIZE];
     bool seeded;
+    const volatile uint64_t *generation; /* NULL: no clone detection */
+    uint64_t generation_seeded;          /* *generation at the last seeding */
 };
 
-/* Sets up an unseeded generator. */
+/* Sets up an unseeded generator that watches no generation counter. */
 void random_init(struct random_generator *generator);
+
+/* Makes the generator watch *generation (see "Clone detection" above); it
+ * must then be seeded (again) before it gives output. */
+void random_watch_generation(struct random_generator *generator,
+                             const volatile uint64_t *generation);
 
 /* Seeds or reseeds from `count` sources (count >= 1). On failure returns the
  * source's error, CRYPTO_ERR_HEALTH for a failed health test, or
  * CRYPTO_ERR_PARAMETER for count == 0; *failed_source (when not NULL) gets
  * the index of the source that failed. */
+CRYPTO_MUST_CHECK
 enum crypto_result random_seed(struct random_generator *generator,
                                const struct random_source *sources,
                                size_t count, size_t *failed_source);
@@ -72,7 +86,10 @@ enum crypto_result random_seed(struct random_generator *generator,
 void random_mix(struct random_generator *generator, const uint8_t *data,
                 size_t len);
 
-/* Fills out[0..len) with random bytes. */
+/* Fills out[0..len) with random bytes. CRYPTO_ERR_UNSEEDED, with out
+ * zeroed, before the first successful random_seed and after a change of the
+ * watched generation counter until the next one. */
+CRYPTO_MUST_CHECK
 enum crypto_result random_generate(struct random_generator *generator,
                                    uint8_t *out, size_t len);
 
@@ -81,6 +98,7 @@ void random_clear(struct random_generator *generator);
 
 /* The startup health test on one sample of bytes (see random.c): CRYPTO_OK
  * or CRYPTO_ERR_HEALTH. Exposed so that sources and tests can use it. */
+CRYPTO_MUST_CHECK
 enum crypto_result random_health_test(const uint8_t *sample, size_t len);
 
 #endif

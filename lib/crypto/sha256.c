@@ -99,13 +99,95 @@ static void sha256_block(uint32_t h[8], uint32_t w[16], const uint8_t *block)
 /* Compresses `blocks` consecutive 64-byte blocks. The message schedule may
  * hold key material (HMAC pads), so it is wiped, once per call rather than
  * per block to keep long messages fast. */
-static void sha256_compress(uint32_t h[8], const uint8_t *data, size_t blocks)
+static void sha256_compress_portable(uint32_t h[8], const uint8_t *data, size_t blocks)
 {
     uint32_t w[16];
     for (; blocks > 0; blocks--, data += SHA256_BLOCK_SIZE)
         sha256_block(h, w, data);
     crypto_wipe(w, sizeof(w));
 }
+
+#if defined(__x86_64__) && defined(__ELF__) && !defined(NONOS_FREESTANDING) && \
+    !defined(NONOS_CRYPTO_SCALAR)
+/* Hosts whose CPU has the SHA extensions (Intel since Goldmont and Ice Lake,
+ * AMD since Zen): the same compression with sha256rnds2 (two rounds),
+ * sha256msg1 and sha256msg2 (the schedule), chosen once when the program is
+ * loaded (an ifunc, so no flag of ours is kept). The kernel and the loader
+ * keep the portable code; the known-answer and differential tests run on the
+ * host, so on such a CPU they check this path, and the general-registers
+ * build checks the portable one. The state lives in two registers, as the
+ * instructions want it: ABEF and CDGH. */
+#include <cpuid.h>
+#include <immintrin.h>
+
+#define SHA256_NI_TARGET __attribute__((target("sha,sse4.1,ssse3")))
+
+SHA256_NI_TARGET static void sha256_compress_ni(uint32_t h[8], const uint8_t *data,
+                                                size_t blocks)
+{
+    const __m128i byte_swap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+    __m128i dcba = _mm_loadu_si128((const __m128i *)&h[0]);
+    __m128i hgfe = _mm_loadu_si128((const __m128i *)&h[4]);
+    __m128i cdab = _mm_shuffle_epi32(dcba, 0xb1);
+    __m128i efgh = _mm_shuffle_epi32(hgfe, 0x1b);
+    __m128i abef = _mm_alignr_epi8(cdab, efgh, 8);
+    __m128i cdgh = _mm_blend_epi16(efgh, cdab, 0xf0);
+    for (; blocks > 0; blocks--, data += SHA256_BLOCK_SIZE) {
+        const __m128i abef_start = abef, cdgh_start = cdgh;
+        __m128i w[4];
+        for (int i = 0; i < 4; i++)
+            w[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(data + 16 * i)),
+                                    byte_swap);
+        for (int group = 0; group < 16; group++) {
+            /* W[4g..4g+3] = s1 terms + W[t-7] + s0 terms + W[t-16]. */
+            if (group >= 4) {
+                __m128i t16 = w[group % 4], t12 = w[(group + 1) % 4];
+                __m128i t8 = w[(group + 2) % 4], t4 = w[(group + 3) % 4];
+                __m128i sum = _mm_add_epi32(_mm_sha256msg1_epu32(t16, t12),
+                                            _mm_alignr_epi8(t4, t8, 4));
+                w[group % 4] = _mm_sha256msg2_epu32(sum, t4);
+            }
+            __m128i k = _mm_loadu_si128((const __m128i *)&sha256_k[4 * group]);
+            __m128i message = _mm_add_epi32(w[group % 4], k);
+            /* Two rounds give the new ABEF; the old ABEF is the new CDGH.
+             * So after each pair both names are true again. */
+            cdgh = _mm_sha256rnds2_epu32(cdgh, abef, message);
+            abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(message, 0x0e));
+        }
+        abef = _mm_add_epi32(abef, abef_start);
+        cdgh = _mm_add_epi32(cdgh, cdgh_start);
+    }
+    __m128i feba = _mm_shuffle_epi32(abef, 0x1b);
+    __m128i dchg = _mm_shuffle_epi32(cdgh, 0xb1);
+    _mm_storeu_si128((__m128i *)&h[0], _mm_blend_epi16(feba, dchg, 0xf0));
+    _mm_storeu_si128((__m128i *)&h[4], _mm_alignr_epi8(dchg, feba, 8));
+}
+
+static bool sha256_cpu_has_sha(void)
+{
+    unsigned int a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSE4_1) || !(c & bit_SSSE3))
+        return false;
+    return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_SHA);
+}
+
+typedef void sha256_compress_fn(uint32_t h[8], const uint8_t *data, size_t blocks);
+
+/* Runs while the program is being relocated, before sanitizers start. */
+__attribute__((no_sanitize("address", "undefined"), used)) static sha256_compress_fn *
+sha256_compress_resolve(void)
+{
+    return sha256_cpu_has_sha() ? sha256_compress_ni : sha256_compress_portable;
+}
+
+static void sha256_compress(uint32_t h[8], const uint8_t *data, size_t blocks)
+    __attribute__((ifunc("sha256_compress_resolve")));
+#else
+static void sha256_compress(uint32_t h[8], const uint8_t *data, size_t blocks)
+{
+    sha256_compress_portable(h, data, blocks);
+}
+#endif
 
 void sha256_init(struct sha256_state *state)
 {

@@ -18,6 +18,7 @@
  * zero, when the result is the all-zero value, i.e. when point has small
  * order (on the curve or its twist) and contributes nothing secret; the
  * caller must then abort the exchange (RFC 7748 §6.1). CRYPTO_OK otherwise. */
+CRYPTO_MUST_CHECK
 enum crypto_result x25519(uint8_t out[X25519_SHARED_SIZE], const uint8_t scalar[X25519_KEY_SIZE],
                           const uint8_t point[X25519_KEY_SIZE]);
 

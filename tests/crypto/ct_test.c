@@ -66,16 +66,20 @@ static int ct_ed25519_keypair(void)
 
 static int ct_ed25519_sign(void)
 {
-    uint8_t seed[32], public_key[32], secret_key[64], message[100], signature[64];
+    uint8_t seed[32], message[100], signature[64];
+    struct ed25519_secret_key key;
     fill(seed, 32, 11);
     fill(message, sizeof message, 3);
-    ed25519_keypair(public_key, secret_key, seed);
-    SECRET(secret_key, 32); /* the seed half; the public key half is public */
+    ed25519_key_from_seed(&key, seed);
+    SECRET(key.expanded, sizeof key.expanded); /* the secret and its check; A is public */
+    SECRET(key.check, sizeof key.check);
     PUBLIC(message, sizeof message);
-    ed25519_sign(signature, message, sizeof message, secret_key);
+    enum crypto_result r = ed25519_sign(signature, message, sizeof message, &key);
+    PUBLIC(&r, sizeof r);
     PUBLIC(signature, sizeof signature);
-    PUBLIC(secret_key, sizeof secret_key);
-    return ed25519_verify(signature, message, sizeof message, public_key) == CRYPTO_OK ? 0 : 1;
+    PUBLIC(&key, sizeof key);
+    return r == CRYPTO_OK &&
+           ed25519_verify(signature, message, sizeof message, key.public_key) == CRYPTO_OK ? 0 : 1;
 }
 
 static int ct_poly1305(void)

@@ -184,11 +184,14 @@ static void test_rfc8032_vector(const struct rfc8032_vector *v)
         test_check(false, "ed25519 RFC 8032 7.1 %s: bad vector data", v->name);
         return;
     }
+    struct ed25519_secret_key key;
     ed25519_keypair(out_public, out_secret, seed);
-    ed25519_sign(out_signature, message, (size_t)length, out_secret);
+    ed25519_key_from_seed(&key, seed);
+    const bool signed_ok = ed25519_sign(out_signature, message, (size_t)length, &key) == CRYPTO_OK;
     const bool keys = memcmp(out_public, public_key, 32) == 0 &&
-                      memcmp(out_secret, seed, 32) == 0 && memcmp(out_secret + 32, public_key, 32) == 0;
-    const bool signs = memcmp(out_signature, signature, 64) == 0;
+                      memcmp(out_secret, seed, 32) == 0 && memcmp(out_secret + 32, public_key, 32) == 0 &&
+                      memcmp(key.public_key, public_key, 32) == 0;
+    const bool signs = signed_ok && memcmp(out_signature, signature, 64) == 0;
     const bool verifies = ed25519_verify(signature, message, (size_t)length, public_key) == CRYPTO_OK;
     signature[length % 64] ^= 0x10;
     const bool rejects = ed25519_verify(signature, message, (size_t)length, public_key) != CRYPTO_OK;
@@ -434,6 +437,80 @@ static void test_field_bounds(void)
                            "arithmetic: 20000 pairs, %ld wrong", wrong);
 }
 
+/* ---- signing with a public half that is not the seed's ---- */
+
+/* Two signatures of one message with equal R and different S are the leak:
+ * S - S' = (k - k')s mod L gives the secret scalar s. */
+static bool signatures_leak(const uint8_t genuine[64], const uint8_t other[64])
+{
+    return memcmp(genuine, other, 32) == 0 && memcmp(genuine + 32, other + 32, 32) != 0;
+}
+
+/* Nothing is revealed when signing is refused with an all-zero signature,
+ * or when what comes out is the genuine signature under the real key. */
+static bool nothing_revealed(enum crypto_result result, const uint8_t signature[64],
+                             const uint8_t genuine[64], const uint8_t *message, size_t length,
+                             const uint8_t real_public[32])
+{
+    static const uint8_t zero[64];
+    if (result != CRYPTO_OK)
+        return result == CRYPTO_ERR_PARAMETER && memcmp(signature, zero, 64) == 0;
+    return memcmp(signature, genuine, 64) == 0 &&
+           ed25519_verify(signature, message, length, real_public) == CRYPTO_OK;
+}
+
+static void test_sign_mismatched_public_half(void)
+{
+    uint8_t seed[32], other_seed[32], other_public[32], other_secret[64], message[100];
+    uint8_t genuine[64], signature[64];
+    rng_fill(seed, 32);
+    rng_fill(other_seed, 32);
+    rng_fill(message, sizeof message);
+    ed25519_keypair(other_public, other_secret, other_seed);
+    struct ed25519_secret_key key, tampered;
+    ed25519_key_from_seed(&key, seed);
+    bool ok = ed25519_sign(genuine, message, sizeof message, &key) == CRYPTO_OK &&
+              ed25519_verify(genuine, message, sizeof message, key.public_key) == CRYPTO_OK;
+    test_check(ok, "ed25519_sign with its own key: a valid signature");
+
+    /* libsodium trusts the stored half: the weakness this guards against is
+     * real, and signatures_leak sees it. */
+    uint8_t sodium_secret[64], sodium_signature[64];
+    memcpy(sodium_secret, seed, 32);
+    memcpy(sodium_secret + 32, other_public, 32);
+    crypto_sign_detached(sodium_signature, NULL, message, sizeof message, sodium_secret);
+    test_check(signatures_leak(genuine, sodium_signature),
+               "ed25519 mismatched public half: libsodium's signature shares R with the genuine "
+               "one (the leak the check below must find absent)");
+
+    const char *const kinds[5] = { "another key's public half", "one flipped bit of A",
+                                   "one flipped bit of the check",
+                                   "one flipped bit of the nonce prefix",
+                                   "one flipped bit of the scalar" };
+    for (int kind = 0; kind < 5; kind++) {
+        tampered = key;
+        uint8_t bit = (uint8_t)(1u << rng_next() % 8);
+        if (kind == 0)
+            memcpy(tampered.public_key, other_public, 32);
+        else if (kind == 1)
+            tampered.public_key[rng_next() % 32] ^= bit;
+        else if (kind == 2)
+            tampered.check[rng_next() % 32] ^= bit;
+        else if (kind == 3)
+            tampered.expanded[32 + rng_next() % 32] ^= bit;
+        else
+            tampered.expanded[1 + rng_next() % 30] ^= bit;
+        memset(signature, 0xa5, sizeof signature);
+        enum crypto_result r = ed25519_sign(signature, message, sizeof message, &tampered);
+        test_check(nothing_revealed(r, signature, genuine, message, sizeof message,
+                                    key.public_key) && !signatures_leak(genuine, signature),
+                   "ed25519_sign with %s: %s (nothing about the secret scalar revealed)",
+                   kinds[kind], crypto_result_message(r));
+    }
+    crypto_wipe(&key, sizeof key);
+    crypto_wipe(&tampered, sizeof tampered);
+}
+
 static int run_vectors(void)
 {
     test_rfc7748_functions();
@@ -442,6 +519,7 @@ static int run_vectors(void)
     for (size_t i = 0; i < sizeof rfc8032_vectors / sizeof rfc8032_vectors[0]; i++)
         test_rfc8032_vector(&rfc8032_vectors[i]);
     test_verify_error_codes();
+    test_sign_mismatched_public_half();
     test_constants();
     test_small_order();
     test_field_edges();
@@ -590,7 +668,10 @@ static void differential_keypair_sign(long count)
         ed25519_keypair(ours_pk, ours_sk, seed);
         crypto_sign_seed_keypair(theirs_pk, theirs_sk, seed);
         key_mismatches += memcmp(ours_pk, theirs_pk, 32) != 0 || memcmp(ours_sk, theirs_sk, 64) != 0;
-        ed25519_sign(ours_sig, message, length, ours_sk);
+        struct ed25519_secret_key key;
+        ed25519_key_from_seed(&key, seed);
+        if (ed25519_sign(ours_sig, message, length, &key) != CRYPTO_OK)
+            memset(ours_sig, 0, sizeof ours_sig);
         crypto_sign_detached(theirs_sig, NULL, message, length, theirs_sk);
         signature_mismatches += memcmp(ours_sig, theirs_sig, 64) != 0;
     }
@@ -696,11 +777,19 @@ static void make_verify_case(int kind, uint8_t signature[64], uint8_t *message, 
     *length = 1 + rng_next() % 127;
     rng_fill(message, *length);
     ed25519_keypair(public_key, secret_key, seed);
-    if (kind == 11) { /* sign with A + T in the hash: valid when [k]T = 0 */
+    if (kind == 11) { /* sign with A + T in the hash: valid when [k]T = 0. Our
+                       * signing refuses a foreign public half, libsodium's
+                       * trusts it, so libsodium makes this one. */
         add_small_order(public_key, (unsigned)rng_next());
         memcpy(secret_key + 32, public_key, 32);
+        crypto_sign_detached(signature, NULL, message, *length, secret_key);
+    } else {
+        struct ed25519_secret_key key;
+        ed25519_key_from_seed(&key, seed);
+        if (ed25519_sign(signature, message, *length, &key) != CRYPTO_OK)
+            abort();
+        crypto_wipe(&key, sizeof key);
     }
-    ed25519_sign(signature, message, *length, secret_key);
     const unsigned r = (unsigned)rng_next();
     switch (kind) {
     case 1: signature[r / 8 % 64] ^= (uint8_t)(1 << r % 8); break;

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "crypto/chacha20.h"
 #include "crypto/random.h"
@@ -125,7 +127,7 @@ static void test_key_erasure(void)
     bool layout = memcmp(generator.key, block, 32) == 0 &&
                   memcmp(out, block + 32, 32) == 0;
     uint8_t stream[100 - 32];
-    chacha20_keystream(stream, sizeof stream, old_key, zero_nonce, 1);
+    layout = layout && chacha20_keystream(stream, sizeof stream, old_key, zero_nonce, 1) == CRYPTO_OK;
     layout = layout && memcmp(out + 32, stream, sizeof stream) == 0;
     test_check(ok && layout && memcmp(old_key, generator.key, 32) != 0,
                "random fast key erasure: key replaced by block 0, output from byte 32 on");
@@ -136,7 +138,7 @@ static void test_key_erasure(void)
     struct random_generator copy = generator;
     bool found = false;
     for (int round = 0; round < 16 && !found; round++) {
-        random_generate(&copy, later, sizeof later);
+        found = random_generate(&copy, later, sizeof later) != CRYPTO_OK;
         for (size_t i = 0; i + 16 <= sizeof later && !found; i++)
             found = memcmp(later + i, out, 16) == 0;
     }
@@ -196,6 +198,79 @@ static void test_reseed(void)
     test_check(ok, "random reseed mixes the previous state; mix changes the key but never seeds; clear unseeds");
 }
 
+/* A copy of a seeded generator (fork, snapshot) watching a bumped counter
+ * gives nothing until reseeded, then output unlike the original's; without
+ * the watch the copy replays the original (the hazard itself). */
+static void test_clone_detection(void)
+{
+    struct random_source a = source_of(&pattern_a), b = source_of(&pattern_b);
+    static volatile uint64_t parent_generation = 7, child_generation = 7;
+    struct random_generator parent, child, unwatched;
+    random_init(&parent);
+    random_watch_generation(&parent, &parent_generation);
+    bool ok = random_seed(&parent, &a, 1, NULL) == CRYPTO_OK;
+    unwatched = parent;
+    unwatched.generation = NULL;
+    child = parent;
+    child.generation = &child_generation;
+    child_generation = child_generation + 1; /* what the fork handler does */
+    uint8_t from_parent[32], from_child[32], from_unwatched[32];
+    ok = ok && random_generate(&parent, from_parent, 32) == CRYPTO_OK;
+    ok = ok && random_generate(&unwatched, from_unwatched, 32) == CRYPTO_OK &&
+         memcmp(from_parent, from_unwatched, 32) == 0;
+    memset(from_child, 0xa5, sizeof from_child);
+    bool refused = random_generate(&child, from_child, 32) == CRYPTO_ERR_UNSEEDED &&
+                   all_zero(from_child, 32);
+    /* The child reseeds with the same sample the parent had: the key it
+     * inherited is mixed in, yet the generation gate still made it reseed. */
+    ok = ok && refused && random_seed(&child, &b, 1, NULL) == CRYPTO_OK &&
+         random_generate(&child, from_child, 32) == CRYPTO_OK &&
+         memcmp(from_parent, from_child, 32) != 0;
+    test_check(ok, "random clone detection: a copy whose generation moved refuses until "
+                   "reseeded, then differs from the original (an unwatched copy replays it)");
+
+    /* A real fork: the child reseeds through random_linux_generate. */
+    struct random_generator shared;
+    random_init(&shared);
+    random_watch_generation(&shared, random_linux_generation());
+    uint8_t mine[32], theirs[32];
+    int pipe_fds[2];
+    bool forked = pipe(pipe_fds) == 0 &&
+                  random_linux_generate(&shared, mine, 1) == CRYPTO_OK;
+    pid_t pid = forked ? fork() : -1;
+    if (pid == 0) {
+        uint8_t out[32];
+        bool child_ok = random_linux_generate(&shared, out, sizeof out) == CRYPTO_OK &&
+                        write(pipe_fds[1], out, sizeof out) == (ssize_t)sizeof out;
+        _exit(child_ok ? 0 : 1);
+    }
+    int status = 1;
+    forked = pid > 0 && random_linux_generate(&shared, mine, sizeof mine) == CRYPTO_OK &&
+             read(pipe_fds[0], theirs, sizeof theirs) == (ssize_t)sizeof theirs &&
+             waitpid(pid, &status, 0) == pid && status == 0;
+    test_check(forked && memcmp(mine, theirs, 32) != 0,
+               "random after fork: parent and child outputs differ (generation counter)");
+}
+
+/* A reseed changes everything generated afterwards. */
+static void test_reseed_changes_stream(void)
+{
+    struct random_source a = source_of(&pattern_a), b = source_of(&pattern_b);
+    struct random_generator kept, reseeded;
+    random_init(&kept);
+    bool ok = random_seed(&kept, &a, 1, NULL) == CRYPTO_OK;
+    reseeded = kept;
+    ok = ok && random_seed(&reseeded, &b, 1, NULL) == CRYPTO_OK;
+    static uint8_t stream_kept[4096], stream_reseeded[4096];
+    ok = ok && random_generate(&kept, stream_kept, sizeof stream_kept) == CRYPTO_OK &&
+         random_generate(&reseeded, stream_reseeded, sizeof stream_reseeded) == CRYPTO_OK;
+    size_t equal_blocks = 0;
+    for (size_t i = 0; i < sizeof stream_kept; i += 16)
+        equal_blocks += memcmp(stream_kept + i, stream_reseeded + i, 16) == 0;
+    test_check(ok && equal_blocks == 0,
+               "random reseed changes the stream: %zu of 256 16-byte blocks equal", equal_blocks);
+}
+
 int main(void)
 {
     test_unseeded();
@@ -203,5 +278,7 @@ int main(void)
     test_key_erasure();
     test_distinct_outputs();
     test_reseed();
+    test_reseed_changes_stream();
+    test_clone_detection();
     return test_finish();
 }

@@ -43,8 +43,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t seed[32] = { 0 }, public_key[32], secret_key[64], signature[64];
     for (size_t i = 0; i < size && i < 32; i++)
         seed[i] = data[i];
+    struct ed25519_secret_key key;
     ed25519_keypair(public_key, secret_key, seed);
-    ed25519_sign(signature, data, size, secret_key);
+    ed25519_key_from_seed(&key, seed);
+    if (ed25519_sign(signature, data, size, &key) != CRYPTO_OK)
+        abort();
     if (ed25519_verify(signature, data, size, public_key) != CRYPTO_OK)
         abort();
     check_agreement(signature, data, size, public_key);

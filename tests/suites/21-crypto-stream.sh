@@ -79,7 +79,8 @@ for variant in host-ct host-ct-scalar; do
         status=1
         continue
     fi
-    for operation in chacha20 xchacha20 aead-encrypt xaead-encrypt random leaky; do
+    for operation in chacha20 xchacha20 aead-encrypt xaead-encrypt aead-decrypt xaead-decrypt \
+            random random-seed leaky; do
         log="$ct_work/$variant-$operation.log"
         valgrind -q --error-exitcode=1 "$program" "$operation" >"$log" 2>&1
         result=$?

@@ -4,6 +4,9 @@
 # memcheck, which reports any branch or memory address that depends on them.
 # Each operation passes only if valgrind reports nothing; the two deliberately
 # leaky functions pass only if valgrind does report them.
+# Then the key residue test (tests/crypto/residue_test.c): every primitive on
+# a marked key, its stack scanned for key words afterwards, with the vector
+# paths and with the portable core; its control (an unwiped copy) must be found.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 . tests/lib.sh
@@ -39,5 +42,23 @@ for operation in leaky-compare leaky-lookup; do
         echo "PASS constant-time detector flags the deliberately leaky $operation"
     else
         echo "FAIL constant-time detector: $operation not flagged (status $status, log: $work/$operation.log)"
+    fi
+done
+
+for variant in host-ct host-ct-scalar; do
+    residue=build/$variant/tests/crypto/residue_test
+    label=$([ "$variant" = host-ct ] && echo "vector paths" || echo "portable core")
+    if ! make -s -j2 "$residue"; then
+        echo "FAIL key residue ($label) build: make $residue failed"
+        continue
+    fi
+    "$residue" >"$work/residue-$variant.out" 2>"$work/residue-$variant.log"
+    status=$?
+    sed "s/^\(PASS\|FAIL\) residue /\1 key residue ($label) /" "$work/residue-$variant.out"
+    if ! grep -q '^PASS residue control' "$work/residue-$variant.out"; then
+        echo "FAIL key residue ($label): the control was not found or did not run (status $status)"
+    fi
+    if [ "$status" -ne 0 ] && ! grep -q '^FAIL ' "$work/residue-$variant.out"; then
+        echo "FAIL key residue ($label): exited with status $status (log: $work/residue-$variant.log)"
     fi
 done
