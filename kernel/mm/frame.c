@@ -8,7 +8,8 @@
  * allocate). */
 #include "kernel/mm/frame.h"
 
-#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/cpu.h"
+#include "kernel/arch/interrupt.h"
 #include "kernel/mm/memory.h"
 #include "kernel/panic.h"
 

@@ -4,8 +4,8 @@
 #include "kernel/random/system_random.h"
 
 #include "crypto/random.h"
-#include "kernel/arch/x86_64/cpu.h"
-#include "kernel/arch/x86_64/entropy.h"
+#include "kernel/arch/cpu.h"
+#include "kernel/arch/entropy.h"
 #include "kernel/lib/print.h"
 #include "kernel/mm/memory.h"
 

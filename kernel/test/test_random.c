@@ -3,8 +3,8 @@
  * that passes the startup health test; the jitter source does too; and the
  * loader's UEFI seed is gone from the kernel's copy of the boot info. */
 #include "crypto/random.h"
-#include "kernel/arch/x86_64/cpu.h"
-#include "kernel/arch/x86_64/entropy.h"
+#include "kernel/arch/cpu.h"
+#include "kernel/arch/entropy.h"
 #include "kernel/mm/memory.h"
 #include "kernel/random/system_random.h"
 #include "kernel/test/test.h"

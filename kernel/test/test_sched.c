@@ -2,9 +2,9 @@
  * sleeping and while spinning), sleep lasts as long as asked, and a thread
  * that spins without ever yielding cannot keep another thread from running
  * (preemption). */
-#include "kernel/arch/x86_64/cpu.h"
-#include "kernel/arch/x86_64/timer.h"
-#include "kernel/arch/x86_64/trap.h"
+#include "kernel/arch/cpu.h"
+#include "kernel/arch/interrupt.h"
+#include "kernel/arch/time.h"
 #include "kernel/mm/memory.h"
 #include "kernel/mm/vm.h"
 #include "kernel/sched/thread.h"
@@ -25,8 +25,8 @@ static bool test_timer_ticks(void)
                  "100 ms sleep took %lu ns by the TSC", slept_ns);
     /* Ticks also advance under a busy loop: the interrupt is not sleep-driven. */
     uint64_t spin_start = timer_ticks();
-    uint64_t deadline = rdtsc() + timer_tsc_hz(); /* give up after a second */
-    while (timer_ticks() < spin_start + 3 && rdtsc() < deadline)
+    uint64_t deadline = cpu_cycles() + timer_cycles_hz(); /* give up after a second */
+    while (timer_ticks() < spin_start + 3 && cpu_cycles() < deadline)
         cpu_pause();
     TEST_REQUIRE(timer_ticks() >= spin_start + 3, "ticks stuck at %lu while spinning",
                  timer_ticks());
@@ -61,8 +61,8 @@ static bool test_preemption(void)
     struct thread *spinner = thread_create("spinner", spinner_main, NULL);
     struct thread *witness = thread_create("witness", witness_main, NULL);
     TEST_REQUIRE(spinner && witness, "thread_create failed");
-    uint64_t deadline = rdtsc() + 2 * timer_tsc_hz();
-    while (!witness_ran && rdtsc() < deadline)
+    uint64_t deadline = cpu_cycles() + 2 * timer_cycles_hz();
+    while (!witness_ran && cpu_cycles() < deadline)
         cpu_pause();
     bool ran = witness_ran;
     uint64_t loops = spinner_loops;
@@ -115,15 +115,17 @@ static bool test_stack_guard_page(void)
     struct thread *thread = thread_create("guarded", idle_briefly, NULL);
     TEST_REQUIRE(thread, "thread_create failed");
     uint64_t base = thread_stack_base(thread);
-    bool stack_mapped = vm_is_mapped(base) && vm_is_mapped(base + THREAD_STACK_PAGES * PAGE_SIZE - 1);
-    bool guard_mapped = vm_is_mapped(base - PAGE_SIZE);
+    struct vm_space *kernel = vm_space_kernel();
+    bool stack_mapped = vm_query(kernel, base, NULL) &&
+                        vm_query(kernel, base + THREAD_STACK_PAGES * PAGE_SIZE - 1, NULL);
+    bool guard_mapped = vm_query(kernel, base - PAGE_SIZE, NULL);
     struct fault_record record;
     bool faulted = fault_try_write((volatile void *)(uintptr_t)(base - 8), 0, &record);
     thread_join(thread);
     TEST_REQUIRE(stack_mapped, "stack at 0x%lx not fully mapped", base);
     TEST_REQUIRE(!guard_mapped && faulted && record.address == base - 8,
                  "guard page below 0x%lx is mapped or did not fault", base);
-    TEST_REQUIRE(!vm_is_mapped(base), "stack still mapped after thread_join");
+    TEST_REQUIRE(!vm_query(kernel, base, NULL), "stack still mapped after thread_join");
     return true;
 }
 

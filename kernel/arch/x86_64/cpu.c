@@ -2,9 +2,10 @@
  * on: EFER.NXE (no-execute pages), CR0.WP (supervisor writes honour
  * read-only pages), CR4.PGE (global kernel pages), CR4.SMEP and CR4.SMAP
  * when the CPU has them, and a PAT with a write-combining entry. */
-#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/cpu.h"
 
-#include "kernel/arch/x86_64/cpu_setup.h"
+#include "kernel/arch/x86_64/gdt.h"
+#include "kernel/arch/x86_64/trap.h"
 #include "kernel/panic.h"
 
 static struct cpu_features features;
@@ -38,6 +39,13 @@ void cpu_detect(void)
         cpuid(0x80000007u, 0, &a, &b, &c, &d);
         features.invariant_tsc = (d >> 8) & 1;
     }
+}
+
+void cpu_init(void)
+{
+    cpu_detect();
+    gdt_init();
+    idt_init();
 }
 
 const struct cpu_features *cpu_features(void)
