@@ -38,7 +38,19 @@ static const char *const vm_messages[VM_ERROR_COUNT] = {
 
 static struct vm_space kernel_space;
 static struct vm_space *active_space = &kernel_space;
+
+/* The vmap window: [MEMORY_VMAP_BASE, vmap_next) has been handed out at
+ * least once; freed chunks (each a reservation with its guard page) wait in
+ * vmap_free, sorted by address, merged with their neighbours, and a chunk
+ * that reaches vmap_next lowers it instead. When the table is full a freed
+ * chunk is dropped (never reused): a leak of address space, not of memory. */
+#define VMAP_FREE_SLOTS 64
+struct vmap_chunk {
+    uint64_t base, size;
+};
 static uint64_t vmap_next = MEMORY_VMAP_BASE;
+static struct vmap_chunk vmap_free[VMAP_FREE_SLOTS];
+static unsigned vmap_free_count;
 
 const char *vm_error_message(int result)
 {
@@ -228,17 +240,90 @@ void vm_unmap(struct vm_space *space, uint64_t virt, uint64_t pages)
     interrupts_restore(was_enabled);
 }
 
+/* Takes size bytes from the first free chunk large enough; 0 if none. */
+static uint64_t vmap_take_free(uint64_t size)
+{
+    for (unsigned i = 0; i < vmap_free_count; i++) {
+        if (vmap_free[i].size < size)
+            continue;
+        uint64_t base = vmap_free[i].base;
+        vmap_free[i].base += size;
+        vmap_free[i].size -= size;
+        if (vmap_free[i].size == 0) {
+            for (unsigned j = i + 1; j < vmap_free_count; j++)
+                vmap_free[j - 1] = vmap_free[j];
+            vmap_free_count--;
+        }
+        return base;
+    }
+    return 0;
+}
+
 uint64_t vm_reserve(uint64_t pages)
 {
-    bool was_enabled = interrupts_save();
-    uint64_t base = 0;
+    if (pages == 0 || pages >= (1ull << 24))
+        return 0;
     uint64_t size = (pages + 1) * PAGE_SIZE; /* + the guard page below */
-    if (pages != 0 && pages < (1ull << 24) && MEMORY_VMAP_LIMIT - vmap_next >= size) {
-        base = vmap_next + PAGE_SIZE;
+    bool was_enabled = interrupts_save();
+    uint64_t chunk = vmap_take_free(size);
+    if (chunk == 0 && MEMORY_VMAP_LIMIT - vmap_next >= size) {
+        chunk = vmap_next;
         vmap_next += size;
     }
     interrupts_restore(was_enabled);
-    return base;
+    return chunk ? chunk + PAGE_SIZE : 0;
+}
+
+/* Puts [base, base + size) back: merged with the chunks around it, folded
+ * into vmap_next when it ends there. Interrupts off. */
+static void vmap_give_back(uint64_t base, uint64_t size)
+{
+    unsigned at = 0;
+    while (at < vmap_free_count && vmap_free[at].base < base)
+        at++;
+    if (at > 0 && vmap_free[at - 1].base + vmap_free[at - 1].size == base) {
+        at--;
+        vmap_free[at].size += size;
+    } else if (vmap_free_count < VMAP_FREE_SLOTS) {
+        for (unsigned j = vmap_free_count; j > at; j--)
+            vmap_free[j] = vmap_free[j - 1];
+        vmap_free[at] = (struct vmap_chunk){ base, size };
+        vmap_free_count++;
+    } else {
+        return; /* table full: this range is never reused */
+    }
+    if (at + 1 < vmap_free_count && vmap_free[at].base + vmap_free[at].size == vmap_free[at + 1].base) {
+        vmap_free[at].size += vmap_free[at + 1].size;
+        for (unsigned j = at + 2; j < vmap_free_count; j++)
+            vmap_free[j - 1] = vmap_free[j];
+        vmap_free_count--;
+    }
+    if (at + 1 == vmap_free_count && vmap_free[at].base + vmap_free[at].size == vmap_next) {
+        vmap_next = vmap_free[at].base;
+        vmap_free_count--;
+    }
+}
+
+void vm_release(uint64_t base, uint64_t pages)
+{
+    uint64_t size = (pages + 1) * PAGE_SIZE;
+    if (base % PAGE_SIZE || pages == 0 || base - PAGE_SIZE < MEMORY_VMAP_BASE ||
+        base - PAGE_SIZE + size > vmap_next)
+        panic("vm_release: 0x%lx (%lu pages) was not reserved", base, pages);
+    for (uint64_t i = 0; i < pages; i++) {
+        if (vm_query(&kernel_space, base + i * PAGE_SIZE, NULL))
+            panic("vm_release: 0x%lx is still mapped", base + i * PAGE_SIZE);
+    }
+    bool was_enabled = interrupts_save();
+    vmap_give_back(base - PAGE_SIZE, size);
+    interrupts_restore(was_enabled);
+}
+
+/* The pages vm_map_mmio used for size bytes at address. */
+static uint64_t mmio_pages(uint64_t address, uint64_t size)
+{
+    uint64_t first = address & ~(PAGE_SIZE - 1);
+    return (address + size - first + PAGE_SIZE - 1) / PAGE_SIZE;
 }
 
 void *vm_map_mmio(uint64_t phys, uint64_t size, unsigned flags)
@@ -246,12 +331,22 @@ void *vm_map_mmio(uint64_t phys, uint64_t size, unsigned flags)
     uint64_t first = phys & ~(PAGE_SIZE - 1);
     if (size == 0 || phys + size < phys)
         return NULL;
-    uint64_t pages = (phys + size - first + PAGE_SIZE - 1) / PAGE_SIZE;
+    uint64_t pages = mmio_pages(phys, size);
     uint64_t virt = vm_reserve(pages);
     if (!virt)
         return NULL;
     flags = (flags & (VM_UNCACHED | VM_WRITE_COMBINE)) | VM_WRITE;
-    if (vm_map(&kernel_space, virt, first, pages, flags) != VM_OK)
+    if (vm_map(&kernel_space, virt, first, pages, flags) != VM_OK) {
+        vm_release(virt, pages);
         return NULL;
+    }
     return (void *)(uintptr_t)(virt + (phys - first));
+}
+
+void vm_unmap_mmio(volatile void *address, uint64_t size)
+{
+    uint64_t virt = (uint64_t)(uintptr_t)address;
+    uint64_t pages = mmio_pages(virt, size);
+    vm_unmap(&kernel_space, virt & ~(PAGE_SIZE - 1), pages);
+    vm_release(virt & ~(PAGE_SIZE - 1), pages);
 }

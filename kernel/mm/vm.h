@@ -90,8 +90,17 @@ bool vm_query(struct vm_space *space, uint64_t virt, struct vm_mapping *out);
  * of phys, or NULL. */
 void *vm_map_mmio(uint64_t phys, uint64_t size, unsigned flags);
 
+/* Undoes vm_map_mmio(phys, size, ...) that returned address: unmaps it and
+ * releases its virtual range. */
+void vm_unmap_mmio(volatile void *address, uint64_t size);
+
 /* Reserves pages of virtual address space in the vmap window with one
- * unmapped guard page below it; returns its base or 0. Never reused. */
+ * unmapped guard page below it; returns its base or 0. A released range is
+ * reused (first fit), its guard page with it. */
 uint64_t vm_reserve(uint64_t pages);
+
+/* Gives back a vm_reserve(pages) range whose pages are all unmapped again
+ * (panics if one is still mapped or the range was never reserved). */
+void vm_release(uint64_t base, uint64_t pages);
 
 #endif

@@ -103,15 +103,18 @@ void sched_init(void)
     idle = &boot_thread;
 }
 
-static void stack_release(uint64_t base, uint64_t pages)
+/* Unmaps and frees the first `mapped` pages of a stack and gives its
+ * virtual range (guard page included) back for reuse. */
+static void stack_release(uint64_t base, uint64_t mapped)
 {
-    for (uint64_t i = 0; i < pages; i++) {
+    for (uint64_t i = 0; i < mapped; i++) {
         uint64_t page = base + i * PAGE_SIZE;
         uint64_t phys = virt_to_phys((const void *)(uintptr_t)page);
         vm_unmap(vm_space_kernel(), page, 1);
         if (phys)
             frame_free(phys);
     }
+    vm_release(base, THREAD_STACK_PAGES);
 }
 
 /* Maps a fresh stack below which vm_reserve left an unmapped guard page. */

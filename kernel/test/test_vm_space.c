@@ -1,7 +1,8 @@
 /* In-kernel tests of address spaces (kernel/mm/vm.h): a second space's user
  * mapping is its own (invisible from the kernel space and from a third
  * space, readable once the space is active), every space shares the kernel
- * half, and destroying a space gives back every page table it used. */
+ * half, and destroying a space gives back every page table it used. Also
+ * the vmap window's reuse of released ranges, guard pages intact. */
 #include "kernel/arch/cpu.h"
 #include "kernel/arch/interrupt.h"
 #include "kernel/arch/mmu.h"
@@ -115,7 +116,73 @@ static bool test_vm_space_user_half_private(void)
     return true;
 }
 
+/* Maps a fresh frame at each page of [base, base + pages), writes through
+ * it, and checks the guard page below base is unmapped and faults. Unmaps
+ * and frees everything again. */
+static bool vmap_range_usable(uint64_t base, uint64_t pages)
+{
+    struct vm_space *kernel = vm_space_kernel();
+    struct fault_record record;
+    TEST_REQUIRE(!vm_query(kernel, base - PAGE_SIZE, NULL), "guard page below 0x%lx mapped", base);
+    bool ok = true;
+    for (uint64_t i = 0; ok && i < pages; i++) {
+        uint64_t frame = frame_alloc();
+        ok = frame && vm_map(kernel, base + i * PAGE_SIZE, frame, 1, VM_WRITE) == VM_OK;
+        if (ok)
+            *(volatile uint64_t *)(uintptr_t)(base + i * PAGE_SIZE) = i;
+        else if (frame)
+            frame_free(frame);
+    }
+    bool guard_faults = fault_try_write((volatile void *)(uintptr_t)(base - 8), 0, &record) &&
+                        record.address == base - 8;
+    for (uint64_t i = 0; i < pages; i++) {
+        uint64_t phys = virt_to_phys((const void *)(uintptr_t)(base + i * PAGE_SIZE));
+        vm_unmap(kernel, base + i * PAGE_SIZE, 1);
+        if (phys)
+            frame_free(phys);
+    }
+    TEST_REQUIRE(ok, "cannot map the range at 0x%lx", base);
+    TEST_REQUIRE(guard_faults, "writing the guard page below 0x%lx did not fault", base);
+    return true;
+}
+
+/* A released range comes back to the next reservation that fits, with its
+ * guard page; a smaller one takes its front, the rest stays free for the
+ * next (whose guard page is the page after the first); released again, the
+ * pieces merge back into the whole. */
+static bool test_vmap_range_reused(void)
+{
+    uint64_t first = vm_reserve(3);
+    uint64_t fence = vm_reserve(1); /* keeps the range below vmap's end */
+    TEST_REQUIRE(first && fence, "vm_reserve failed");
+    bool ok = vmap_range_usable(first, 3);
+    vm_release(first, 3);
+    if (!ok)
+        return false;
+    uint64_t again = vm_reserve(3);
+    TEST_REQUIRE(again == first, "released range at 0x%lx not reused (got 0x%lx)", first, again);
+    if (!vmap_range_usable(again, 3))
+        return false;
+    vm_release(again, 3);
+    uint64_t small = vm_reserve(1), second = vm_reserve(1);
+    TEST_REQUIRE(small == first && second == first + 2 * PAGE_SIZE,
+                 "pieces at 0x%lx and 0x%lx, expected 0x%lx and 0x%lx", small, second, first,
+                 first + 2 * PAGE_SIZE);
+    ok = vmap_range_usable(small, 1) && vmap_range_usable(second, 1);
+    vm_release(small, 1);
+    vm_release(second, 1);
+    if (!ok)
+        return false;
+    uint64_t whole = vm_reserve(3);
+    vm_release(whole, 3);
+    vm_release(fence, 1);
+    TEST_REQUIRE(whole == first, "pieces not merged: 3 pages at 0x%lx, expected 0x%lx", whole,
+                 first);
+    return true;
+}
+
 static const struct test_case test_vm_space_cases[] = {
     { "vm_space_user_half_private", test_vm_space_user_half_private },
+    { "vmap_range_reused_with_guard", test_vmap_range_reused },
 };
 TEST_TABLE(test_vm_space_cases);

@@ -111,7 +111,7 @@ static bool test_vm_map_mmio(void)
     bool guard = vm_query(kernel, (address & ~(PAGE_SIZE - 1)) - PAGE_SIZE, NULL);
     uint64_t entry = page_entry(address);
     uint32_t id = *id_register >> 24;
-    vm_unmap(kernel, address, 1);
+    vm_unmap_mmio(id_register, 4);
     TEST_REQUIRE(mapped && mapping.flags == (VM_WRITE | VM_UNCACHED), "LAPIC mapping flags 0x%x",
                  mapping.flags);
     TEST_REQUIRE(address % PAGE_SIZE == 0x20 && id == lapic_id(),
@@ -126,7 +126,7 @@ static bool test_vm_map_mmio(void)
     TEST_REQUIRE(pixels, "vm_map_mmio of the framebuffer failed");
     address = (uint64_t)(uintptr_t)pixels;
     entry = page_entry(address);
-    vm_unmap(kernel, address, 1);
+    vm_unmap_mmio(pixels, 16);
     TEST_REQUIRE(address % PAGE_SIZE == 0x40 && (entry & (PTE_PCD | PTE_PWT)) == PTE_PWT &&
                      (entry & PTE_WRITABLE) && (entry & PTE_NX),
                  "write-combining mapping at 0x%lx entry 0x%lx", address, entry);
