@@ -54,11 +54,11 @@ static void memory_setup(void)
 
 static void cpu_report(void)
 {
-    const struct cpu_features *features = cpu_features();
+    char cpu[64];
+    cpu_describe(cpu, sizeof cpu);
     struct frame_stats frames;
     frame_stats(&frames);
-    kprintf("kernel: cpu %s nx=%d smep=%d smap=%d, %lu MiB free of %lu MiB\n",
-            features->vendor, features->nx, features->smep, features->smap,
+    kprintf("kernel: cpu %s, %lu MiB free of %lu MiB\n", cpu,
             frames.free_frames * FRAME_SIZE >> 20, frames.total_frames * FRAME_SIZE >> 20);
 }
 

@@ -7,6 +7,7 @@
 #define NONOS_ARCH_INTERFACE_CPU_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Halts until the next interrupt (which must be enabled to wake it). */
@@ -51,6 +52,11 @@ void cpu_enable_protection(void);
  * architecture's entropy sources (entropy.h). */
 struct cpu_features;
 const struct cpu_features *cpu_features(void);
+
+/* The same for the boot log, as one line of text without a newline (x86:
+ * "GenuineIntel nx=1 smep=1 smap=1"), NUL-terminated in text[size]
+ * (truncated if need be). */
+void cpu_describe(char *text, size_t size);
 
 /* Resets the machine by the means of last resort (on x86 a triple fault),
  * for when the firmware's reset did not work. */

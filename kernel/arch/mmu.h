@@ -41,9 +41,12 @@ void mmu_root_destroy(uint64_t root);
  * kernel's), so roots created later share it. False when out of memory. */
 bool mmu_kernel_share(uint64_t root, uint64_t virt);
 
-/* Maps one page (PAGE_SIZE) at virt to phys. VM_OK, VM_ERROR_MAPPED (a page
- * is there already) or VM_ERROR_NO_MEMORY (no frame for a page table). */
-int mmu_map(uint64_t root, uint64_t virt, uint64_t phys, unsigned flags);
+/* Maps pages pages (PAGE_SIZE each) at virt to phys onwards, in order, all
+ * with flags; the range lies in one half. VM_OK, VM_ERROR_MAPPED (a page is
+ * there already) or VM_ERROR_NO_MEMORY (no frame for a page table); on
+ * error the first *mapped pages are mapped (the caller undoes them). */
+int mmu_map(uint64_t root, uint64_t virt, uint64_t phys, uint64_t pages, unsigned flags,
+            uint64_t *mapped);
 
 /* Maps one MMU_LARGE_PAGE_SIZE page (both addresses aligned to it); fails
  * with VM_ERROR_MAPPED when anything is mapped in that slot already. */

@@ -80,11 +80,12 @@ uint64_t virt_to_phys(const void *virt)
 
 /* The kernel cannot run without its own tables: boot mappings panic when
  * they fail. */
-static void boot_map(uint64_t virt, uint64_t phys, unsigned flags)
+static void boot_map(uint64_t virt, uint64_t phys, uint64_t pages, unsigned flags)
 {
-    int result = mmu_map(kernel_space.root, virt, phys, flags);
+    uint64_t mapped;
+    int result = mmu_map(kernel_space.root, virt, phys, pages, flags, &mapped);
     if (result != VM_OK)
-        panic("vm_init: mapping 0x%lx: %s", virt, vm_error_message(result));
+        panic("vm_init: mapping 0x%lx: %s", virt + mapped * PAGE_SIZE, vm_error_message(result));
 }
 
 static void map_kernel_image(void)
@@ -98,7 +99,7 @@ static void map_kernel_image(void)
         if (!mmu_query(mmu_active_root(), virt, &loader))
             panic("vm_init: kernel page 0x%lx not mapped by the loader", virt);
         unsigned flags = virt < text_end ? VM_EXEC : virt >= rodata_end ? VM_WRITE : VM_READ;
-        boot_map(virt, loader.phys, flags);
+        boot_map(virt, loader.phys, 1, flags);
     }
 }
 
@@ -109,6 +110,8 @@ static bool region_in_direct_map(uint32_t type)
            type == BOOT_MEMORY_ACPI_NVS || type == BOOT_MEMORY_RUNTIME;
 }
 
+/* Large pages where alignment allows and the slot is free, runs of small
+ * pages up to the next large-page boundary elsewhere. */
 static void map_direct_region(uint64_t base, uint64_t end, unsigned flags)
 {
     uint64_t phys = base;
@@ -117,10 +120,12 @@ static void map_direct_region(uint64_t base, uint64_t end, unsigned flags)
         if (phys % MMU_LARGE_PAGE_SIZE == 0 && end - phys >= MMU_LARGE_PAGE_SIZE &&
             mmu_map_large(kernel_space.root, virt, phys, flags) == VM_OK) {
             phys += MMU_LARGE_PAGE_SIZE;
-        } else {
-            boot_map(virt, phys, flags);
-            phys += PAGE_SIZE;
+            continue;
         }
+        uint64_t boundary = (phys / MMU_LARGE_PAGE_SIZE + 1) * MMU_LARGE_PAGE_SIZE;
+        uint64_t run_end = boundary < end ? boundary : end;
+        boot_map(virt, phys, (run_end - phys) / PAGE_SIZE, flags);
+        phys = run_end;
     }
 }
 
@@ -219,18 +224,13 @@ int vm_map(struct vm_space *space, uint64_t virt, uint64_t phys, uint64_t pages,
         return VM_ERROR_WX;
     if (!range_allowed(space, virt, pages, flags))
         return VM_ERROR_RANGE;
-    uint64_t root = space_root(space);
+    uint64_t root = space_root(space), mapped;
     bool was_enabled = interrupts_save();
-    for (uint64_t i = 0; i < pages; i++) {
-        int error = mmu_map(root, virt + i * PAGE_SIZE, phys + i * PAGE_SIZE, flags);
-        if (error) {
-            mmu_unmap(root, virt, i);
-            interrupts_restore(was_enabled);
-            return error;
-        }
-    }
+    int result = mmu_map(root, virt, phys, pages, flags, &mapped);
+    if (result != VM_OK)
+        mmu_unmap(root, virt, mapped);
     interrupts_restore(was_enabled);
-    return VM_OK;
+    return result;
 }
 
 void vm_unmap(struct vm_space *space, uint64_t virt, uint64_t pages)

@@ -6,6 +6,7 @@
 
 #include "kernel/arch/x86_64/gdt.h"
 #include "kernel/arch/x86_64/trap.h"
+#include "kernel/lib/print.h"
 #include "kernel/panic.h"
 
 static struct cpu_features features;
@@ -51,6 +52,12 @@ void cpu_init(void)
 const struct cpu_features *cpu_features(void)
 {
     return &features;
+}
+
+void cpu_describe(char *text, size_t size)
+{
+    ksnprintf(text, size, "%s nx=%d smep=%d smap=%d", features.vendor, features.nx, features.smep,
+              features.smap);
 }
 
 /* PAT entries (Intel SDM 11.12): 0 WB, 1 WC (instead of WT), 2 UC-, 3 UC,

@@ -131,15 +131,32 @@ bool mmu_kernel_share(uint64_t root, uint64_t virt)
     return !in_user_half(virt) && entry_find(root, virt, 3, true) != NULL;
 }
 
-int mmu_map(uint64_t root, uint64_t virt, uint64_t phys, unsigned flags)
+int mmu_map(uint64_t root, uint64_t virt, uint64_t phys, uint64_t pages, unsigned flags,
+            uint64_t *mapped)
 {
-    uint64_t *entry = entry_find(root, virt, 1, true);
-    if (!entry)
-        return VM_ERROR_NO_MEMORY;
-    if (*entry & PTE_PRESENT)
-        return VM_ERROR_MAPPED;
-    *entry = phys | leaf_bits(virt, flags);
-    return VM_OK;
+    uint64_t bits = leaf_bits(virt, flags);
+    uint64_t *table = NULL; /* the PT of the current 2 MiB slot */
+    uint64_t i = 0;
+    int result = VM_OK;
+    for (; i < pages; i++) {
+        uint64_t address = virt + i * PAGE_SIZE;
+        unsigned index = page_table_index(address, 1);
+        if (!table || index == 0) {
+            uint64_t *entry = entry_find(root, address, 1, true);
+            if (!entry) {
+                result = VM_ERROR_NO_MEMORY;
+                break;
+            }
+            table = entry - index;
+        }
+        if (table[index] & PTE_PRESENT) {
+            result = VM_ERROR_MAPPED;
+            break;
+        }
+        table[index] = (phys + i * PAGE_SIZE) | bits;
+    }
+    *mapped = i;
+    return result;
 }
 
 int mmu_map_large(uint64_t root, uint64_t virt, uint64_t phys, unsigned flags)

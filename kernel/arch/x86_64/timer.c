@@ -62,10 +62,10 @@ static void timer_interrupt(struct trap_frame *frame)
     sched_tick();
 }
 
-void timer_init(uint64_t epoch_tsc)
+void timer_init(uint64_t epoch_cycles)
 {
     uint64_t lapic_counts, tsc_ticks;
-    boot_tsc = epoch_tsc;
+    boot_tsc = epoch_cycles;
     calibration_measure(&lapic_counts, &tsc_ticks);
     lapic_hz = lapic_counts * 1000 / CALIBRATION_MS;
     tsc_hz = tsc_ticks * 1000 / CALIBRATION_MS;
