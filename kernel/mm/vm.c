@@ -274,10 +274,20 @@ uint64_t vm_reserve(uint64_t pages)
     return chunk ? chunk + PAGE_SIZE : 0;
 }
 
-/* Puts [base, base + size) back: merged with the chunks around it, folded
- * into vmap_next when it ends there. Interrupts off. */
+/* Puts [base, base + size) back: folded into vmap_next when it ends there
+ * (with the chunk below it, if that one then ends there too), otherwise
+ * merged with the chunks around it. Interrupts off. */
 static void vmap_give_back(uint64_t base, uint64_t size)
 {
+    if (base + size == vmap_next) {
+        vmap_next = base;
+        struct vmap_chunk *last = vmap_free_count ? &vmap_free[vmap_free_count - 1] : NULL;
+        if (last && last->base + last->size == vmap_next) {
+            vmap_next = last->base;
+            vmap_free_count--;
+        }
+        return;
+    }
     unsigned at = 0;
     while (at < vmap_free_count && vmap_free[at].base < base)
         at++;
@@ -296,10 +306,6 @@ static void vmap_give_back(uint64_t base, uint64_t size)
         vmap_free[at].size += vmap_free[at + 1].size;
         for (unsigned j = at + 2; j < vmap_free_count; j++)
             vmap_free[j - 1] = vmap_free[j];
-        vmap_free_count--;
-    }
-    if (at + 1 == vmap_free_count && vmap_free[at].base + vmap_free[at].size == vmap_next) {
-        vmap_next = vmap_free[at].base;
         vmap_free_count--;
     }
 }
