@@ -67,7 +67,9 @@ struct vm_space *vm_space_create(void);
  * active. */
 void vm_space_destroy(struct vm_space *space);
 
-/* Switches the CPU to space (the kernel half stays as it is). */
+/* Switches the CPU to space (the kernel half stays as it is). The scheduler
+ * does this when it switches to a thread of another space; anyone else
+ * switches only with interrupts off and back before turning them on. */
 void vm_space_activate(struct vm_space *space);
 struct vm_space *vm_space_active(void);
 

@@ -30,6 +30,7 @@ struct thread {
     uint64_t wake_tick;
     struct thread *next; /* ready queue or sleep list */
     uint64_t stack_base; /* lowest mapped stack page; 0 for the boot thread */
+    struct vm_space *space; /* the address space it runs in */
 };
 
 static _Noreturn void thread_start(void *entry, void *arg);
@@ -83,6 +84,8 @@ static void schedule(void)
     next->state = THREAD_RUNNING;
     current = next;
     switches++;
+    if (next->space != previous->space)
+        vm_space_activate(next->space); /* the stacks are in the shared kernel half */
     context_switch(&previous->saved_context, next->saved_context);
 }
 
@@ -99,6 +102,7 @@ void sched_init(void)
     boot_thread.id = 0;
     name_copy(boot_thread.name, "idle");
     boot_thread.state = THREAD_RUNNING;
+    boot_thread.space = vm_space_kernel();
     current = &boot_thread;
     idle = &boot_thread;
 }
@@ -138,9 +142,16 @@ static uint64_t stack_allocate(void)
 
 struct thread *thread_create(const char *name, thread_entry_fn entry, void *arg)
 {
+    return thread_create_in(vm_space_kernel(), name, entry, arg);
+}
+
+struct thread *thread_create_in(struct vm_space *space, const char *name, thread_entry_fn entry,
+                                void *arg)
+{
     struct thread *thread = kzalloc(sizeof(*thread));
     if (!thread)
         return NULL;
+    thread->space = space;
     thread->stack_base = stack_allocate();
     if (!thread->stack_base) {
         kfree(thread);
@@ -247,6 +258,11 @@ enum thread_state thread_state(const struct thread *thread)
 uint64_t thread_id(const struct thread *thread)
 {
     return thread->id;
+}
+
+struct vm_space *thread_space(const struct thread *thread)
+{
+    return thread->space;
 }
 
 uint64_t thread_stack_base(const struct thread *thread)
