@@ -36,16 +36,16 @@ static bool serial_present;
 
 static void serial_init(void)
 {
-    outb(COM1 + UART_SCRATCH, 0x5a);
-    if (inb(COM1 + UART_SCRATCH) != 0x5a)
+    port_write8(COM1 + UART_SCRATCH, 0x5a);
+    if (port_read8(COM1 + UART_SCRATCH) != 0x5a)
         return;
-    outb(COM1 + UART_INTERRUPT_ENABLE, 0x00);
-    outb(COM1 + UART_LINE_CONTROL, 0x80); /* divisor latch */
-    outb(COM1 + UART_DATA, 0x01);         /* 115200 baud */
-    outb(COM1 + UART_INTERRUPT_ENABLE, 0x00);
-    outb(COM1 + UART_LINE_CONTROL, 0x03); /* 8 bits, no parity, 1 stop */
-    outb(COM1 + UART_FIFO_CONTROL, 0xc7); /* FIFOs on and cleared */
-    outb(COM1 + UART_MODEM_CONTROL, 0x03); /* DTR, RTS; no IRQ line */
+    port_write8(COM1 + UART_INTERRUPT_ENABLE, 0x00);
+    port_write8(COM1 + UART_LINE_CONTROL, 0x80); /* divisor latch */
+    port_write8(COM1 + UART_DATA, 0x01);         /* 115200 baud */
+    port_write8(COM1 + UART_INTERRUPT_ENABLE, 0x00);
+    port_write8(COM1 + UART_LINE_CONTROL, 0x03); /* 8 bits, no parity, 1 stop */
+    port_write8(COM1 + UART_FIFO_CONTROL, 0xc7); /* FIFOs on and cleared */
+    port_write8(COM1 + UART_MODEM_CONTROL, 0x03); /* DTR, RTS; no IRQ line */
     serial_present = true;
 }
 
@@ -54,10 +54,10 @@ static void serial_put(char c)
     if (!serial_present)
         return;
     for (int spin = 0; spin < UART_SPIN_LIMIT; spin++) {
-        if (inb(COM1 + UART_LINE_STATUS) & UART_TRANSMIT_EMPTY)
+        if (port_read8(COM1 + UART_LINE_STATUS) & UART_TRANSMIT_EMPTY)
             break;
     }
-    outb(COM1 + UART_DATA, (uint8_t)c);
+    port_write8(COM1 + UART_DATA, (uint8_t)c);
 }
 
 static const struct efi_guid text_output_guid = EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL_GUID;

@@ -22,6 +22,7 @@ KERNEL_CORE_SRCS := \
 	kernel/arch/x86_64/isr.S \
 	kernel/arch/x86_64/switch.S \
 	kernel/arch/x86_64/probe.S \
+	kernel/arch/x86_64/context.c \
 	kernel/arch/x86_64/cpu.c \
 	kernel/arch/x86_64/gdt.c \
 	kernel/arch/x86_64/idt.c \
@@ -29,6 +30,7 @@ KERNEL_CORE_SRCS := \
 	kernel/arch/x86_64/panic.c \
 	kernel/arch/x86_64/symbols.c \
 	kernel/arch/x86_64/lapic.c \
+	kernel/arch/x86_64/mmu.c \
 	kernel/arch/x86_64/timer.c \
 	kernel/arch/x86_64/entropy.c \
 	kernel/mm/memory.c \
@@ -41,9 +43,10 @@ KERNEL_CORE_SRCS := \
 KERNEL_SRCS := $(KERNEL_CORE_SRCS) $(KERNEL_DEVICE_SRCS) $(KERNEL_CAPSULE_SRCS) \
 	$(CRYPTO_SRCS) $(BASE_SRCS) $(BASE_FREESTANDING_SRCS)
 KERNEL_OBJS := $(call objs,kernel,$(KERNEL_SRCS))
-# Every file of kernel/test/ is a test file: a new one joins the test kernel
+# Every file of kernel/test/ (generic tests) and kernel/arch/x86_64/test/
+# (tests of x86 specifics) is a test file: a new one joins the test kernel
 # (and its table the run, through TEST_TABLE) without being listed here.
-KERNEL_TEST_SRCS := $(sort $(wildcard kernel/test/*.c))
+KERNEL_TEST_SRCS := $(sort $(wildcard kernel/test/*.c kernel/arch/x86_64/test/*.c))
 KERNEL_PRODUCT_OBJS := $(KERNEL_OBJS) $(call objs,kernel,kernel/shell/no_extra_commands.c)
 KERNEL_TEST_OBJS := $(KERNEL_OBJS) $(call objs,kernel,$(KERNEL_TEST_SRCS))
 

@@ -9,20 +9,17 @@
  *   devices     framebuffer console
  *   capsules    the boot bundle is verified (kernel/capsule)
  *   firmware    ACPI tables
- *   time        PIC masked, LAPIC, calibrated timer
+ *   time        interrupt controller (x86: PIC masked, LAPIC), calibrated timer
  *   randomness  the system generator, seeded from RDSEED/RDRAND (CPU
  *               features), TSC jitter and the loader's UEFI seed
  *   threads     scheduler, the shell thread; the boot flow becomes idle
  * Interrupts stay off until the very end. */
 #include "boot/bootinfo.h"
 #include "kernel/acpi/acpi.h"
-#include "kernel/arch/x86_64/cpu.h"
-#include "kernel/arch/x86_64/cpu_setup.h"
-#include "kernel/arch/x86_64/gdt.h"
-#include "kernel/arch/x86_64/lapic.h"
-#include "kernel/arch/x86_64/symbols.h"
-#include "kernel/arch/x86_64/timer.h"
-#include "kernel/arch/x86_64/trap.h"
+#include "kernel/arch/cpu.h"
+#include "kernel/arch/debug.h"
+#include "kernel/arch/interrupt.h"
+#include "kernel/arch/time.h"
 #include "kernel/capsule/capsule.h"
 #include "kernel/console/console.h"
 #include "kernel/console/serial.h"
@@ -57,11 +54,11 @@ static void memory_setup(void)
 
 static void cpu_report(void)
 {
-    const struct cpu_features *features = cpu_features();
+    char cpu[64];
+    cpu_describe(cpu, sizeof cpu);
     struct frame_stats frames;
     frame_stats(&frames);
-    kprintf("kernel: cpu %s nx=%d smep=%d smap=%d, %lu MiB free of %lu MiB\n",
-            features->vendor, features->nx, features->smep, features->smap,
+    kprintf("kernel: cpu %s, %lu MiB free of %lu MiB\n", cpu,
             frames.free_frames * FRAME_SIZE >> 20, frames.total_frames * FRAME_SIZE >> 20);
 }
 
@@ -70,9 +67,7 @@ _Noreturn void kernel_main(uint64_t bootinfo_phys, uint64_t entry_tsc)
     serial_init();
     kprintf("boot: entry tsc=%lu\n", entry_tsc);
     memory_init(bootinfo_phys);
-    cpu_detect();
-    gdt_init();
-    idt_init();
+    cpu_init();
     symbols_load();
     memory_setup();
     console_init(&boot_info()->framebuffer);
@@ -80,8 +75,7 @@ _Noreturn void kernel_main(uint64_t bootinfo_phys, uint64_t entry_tsc)
     capsule_boot(); /* verify the boot bundle before anything could map it */
     if (acpi_init(boot_info()->acpi_rsdp) != 0)
         kprintf("kernel: ACPI unavailable; poweroff will halt instead\n");
-    pic_disable();
-    lapic_init();
+    interrupt_controller_init();
     timer_init(entry_tsc);
     if (system_random_init() != CRYPTO_OK)
         kprintf("kernel: no entropy yet: whatever needs keys refuses until a source works\n");

@@ -8,10 +8,10 @@
 
 #include <stdbool.h>
 
-#include "kernel/arch/x86_64/cpu.h"
-#include "kernel/arch/x86_64/io.h"
-#include "kernel/arch/x86_64/reset.h"
-#include "kernel/arch/x86_64/timer.h"
+#include "kernel/arch/cpu.h"
+#include "kernel/arch/interrupt.h"
+#include "kernel/arch/io.h"
+#include "kernel/arch/time.h"
 #include "kernel/lib/print.h"
 #include "kernel/mm/vm.h"
 
@@ -61,20 +61,20 @@ const struct acpi_info *acpi_state(void)
  * writes ACPI_ENABLE to the SMI command port; SLP_EN is ignored until then. */
 static void acpi_enable_mode(void)
 {
-    if ((inw(acpi.pm1a_control) & PM1_SCI_ENABLE) != 0 || acpi.smi_command == 0 ||
+    if ((port_read16(acpi.pm1a_control) & PM1_SCI_ENABLE) != 0 || acpi.smi_command == 0 ||
         acpi.smi_command > 0xffff || acpi.acpi_enable == 0)
         return;
-    outb((uint16_t)acpi.smi_command, acpi.acpi_enable);
-    for (int i = 0; i < 300 && (inw(acpi.pm1a_control) & PM1_SCI_ENABLE) == 0; i++)
+    port_write8((uint16_t)acpi.smi_command, acpi.acpi_enable);
+    for (int i = 0; i < 300 && (port_read16(acpi.pm1a_control) & PM1_SCI_ENABLE) == 0; i++)
         timer_delay_us(1000);
 }
 
 static void pm1_sleep(uint16_t port, uint8_t sleep_type)
 {
-    uint16_t value = inw(port) & (uint16_t)~(PM1_SLEEP_TYPE_MASK | PM1_SLEEP_ENABLE);
+    uint16_t value = port_read16(port) & (uint16_t)~(PM1_SLEEP_TYPE_MASK | PM1_SLEEP_ENABLE);
     value |= (uint16_t)(sleep_type << PM1_SLEEP_TYPE_SHIFT);
-    outw(port, value);
-    outw(port, (uint16_t)(value | PM1_SLEEP_ENABLE));
+    port_write16(port, value);
+    port_write16(port, (uint16_t)(value | PM1_SLEEP_ENABLE));
 }
 
 int acpi_poweroff(void)
@@ -98,7 +98,7 @@ static void reset_by_register(void)
     if (!acpi.reset_supported || reg->address == 0)
         return;
     if (reg->space == ACPI_SPACE_IO && reg->address <= 0xffff) {
-        outb((uint16_t)reg->address, acpi.reset_value);
+        port_write8((uint16_t)reg->address, acpi.reset_value);
     } else if (reg->space == ACPI_SPACE_MEMORY) {
         volatile uint8_t *mmio = vm_map_mmio(reg->address, 1, VM_UNCACHED);
         if (mmio != NULL)
@@ -109,11 +109,11 @@ static void reset_by_register(void)
 
 static void reset_by_8042(void)
 {
-    if (inb(PS2_STATUS) == 0xff) /* no controller */
+    if (port_read8(PS2_STATUS) == 0xff) /* no controller */
         return;
-    for (int i = 0; i < 10000 && (inb(PS2_STATUS) & PS2_INPUT_FULL) != 0; i++)
+    for (int i = 0; i < 10000 && (port_read8(PS2_STATUS) & PS2_INPUT_FULL) != 0; i++)
         cpu_pause();
-    outb(PS2_COMMAND, PS2_PULSE_RESET);
+    port_write8(PS2_COMMAND, PS2_PULSE_RESET);
     timer_delay_us(100000);
 }
 
@@ -122,5 +122,5 @@ _Noreturn void acpi_reset(void)
     interrupts_disable();
     reset_by_register();
     reset_by_8042();
-    cpu_triple_fault();
+    cpu_reset();
 }

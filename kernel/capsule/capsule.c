@@ -12,7 +12,7 @@
 #include "boot/bootinfo.h"
 #include "capsule/bundle.h"
 #include "crypto/sha256.h"
-#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/cpu.h"
 #include "kernel/console/console.h"
 #include "kernel/lib/print.h"
 #include "kernel/mm/heap.h"

@@ -10,8 +10,9 @@
 #include <stdarg.h>
 #include <stdint.h>
 
-#include "kernel/arch/x86_64/cpu.h"
-#include "kernel/arch/x86_64/timer.h"
+#include "kernel/arch/cpu.h"
+#include "kernel/arch/interrupt.h"
+#include "kernel/arch/time.h"
 #include "kernel/console/framebuffer.h"
 #include "kernel/console/keyboard.h"
 #include "kernel/console/serial.h"

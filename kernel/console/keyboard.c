@@ -5,7 +5,7 @@
  * device (mouse) are discarded so they are never taken as keys. */
 #include "kernel/console/keyboard.h"
 
-#include "kernel/arch/x86_64/io.h"
+#include "kernel/arch/io.h"
 
 #define PS2_DATA 0x60
 #define PS2_STATUS 0x64
@@ -89,11 +89,11 @@ void keyboard_init(void)
 {
     /* No controller: the port floats and reads 0xff. Drain what the
      * firmware left in the output buffer so stale bytes are not typed. */
-    controller_present = inb(PS2_STATUS) != 0xff;
+    controller_present = port_read8(PS2_STATUS) != 0xff;
     for (int i = 0; controller_present && i < 32; i++) {
-        if ((inb(PS2_STATUS) & STATUS_OUTPUT_FULL) == 0)
+        if ((port_read8(PS2_STATUS) & STATUS_OUTPUT_FULL) == 0)
             break;
-        (void)inb(PS2_DATA);
+        (void)port_read8(PS2_DATA);
     }
 }
 
@@ -103,10 +103,10 @@ int keyboard_read(void)
         return -1;
     /* Bounded: each byte read empties the buffer, so at most a few rounds. */
     for (int i = 0; i < 16; i++) {
-        uint8_t status = inb(PS2_STATUS);
+        uint8_t status = port_read8(PS2_STATUS);
         if ((status & STATUS_OUTPUT_FULL) == 0)
             return -1;
-        uint8_t byte = inb(PS2_DATA);
+        uint8_t byte = port_read8(PS2_DATA);
         if (status & STATUS_AUX_DATA)
             continue;
         int c = keyboard_decode(&keyboard, byte);

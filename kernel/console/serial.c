@@ -7,8 +7,8 @@
 
 #include <stdint.h>
 
-#include "kernel/arch/x86_64/cpu.h"
-#include "kernel/arch/x86_64/io.h"
+#include "kernel/arch/cpu.h"
+#include "kernel/arch/io.h"
 
 #define COM1 0x3f8
 #define REG_DATA 0          /* receive buffer / transmit holding (DLAB = 0) */
@@ -30,11 +30,11 @@ static bool uart_present;
 /* A missing UART floats the bus: reads return 0xff whatever was written. */
 static bool serial_probe(void)
 {
-    outb(COM1 + REG_SCRATCH, 0x5a);
-    if (inb(COM1 + REG_SCRATCH) != 0x5a)
+    port_write8(COM1 + REG_SCRATCH, 0x5a);
+    if (port_read8(COM1 + REG_SCRATCH) != 0x5a)
         return false;
-    outb(COM1 + REG_SCRATCH, 0xa5);
-    return inb(COM1 + REG_SCRATCH) == 0xa5;
+    port_write8(COM1 + REG_SCRATCH, 0xa5);
+    return port_read8(COM1 + REG_SCRATCH) == 0xa5;
 }
 
 void serial_init(void)
@@ -42,13 +42,13 @@ void serial_init(void)
     uart_present = serial_probe();
     if (!uart_present)
         return;
-    outb(COM1 + REG_INTERRUPT, 0x00);       /* polled: no UART interrupts */
-    outb(COM1 + REG_LINE_CONTROL, LINE_DLAB);
-    outb(COM1 + REG_DATA, 0x01);            /* divisor 1: 115200 baud */
-    outb(COM1 + REG_INTERRUPT, 0x00);
-    outb(COM1 + REG_LINE_CONTROL, LINE_8N1);
-    outb(COM1 + REG_FIFO, 0xc7);            /* enable and clear FIFOs, 14-byte threshold */
-    outb(COM1 + REG_MODEM_CONTROL, 0x03);   /* DTR + RTS, OUT2 off: no IRQ */
+    port_write8(COM1 + REG_INTERRUPT, 0x00);       /* polled: no UART interrupts */
+    port_write8(COM1 + REG_LINE_CONTROL, LINE_DLAB);
+    port_write8(COM1 + REG_DATA, 0x01);            /* divisor 1: 115200 baud */
+    port_write8(COM1 + REG_INTERRUPT, 0x00);
+    port_write8(COM1 + REG_LINE_CONTROL, LINE_8N1);
+    port_write8(COM1 + REG_FIFO, 0xc7);            /* enable and clear FIFOs, 14-byte threshold */
+    port_write8(COM1 + REG_MODEM_CONTROL, 0x03);   /* DTR + RTS, OUT2 off: no IRQ */
 }
 
 bool serial_present(void)
@@ -59,11 +59,11 @@ bool serial_present(void)
 static void serial_put(uint8_t byte)
 {
     for (int i = 0; i < TRANSMIT_POLLS; i++) {
-        if (inb(COM1 + REG_LINE_STATUS) & STATUS_TRANSMIT_EMPTY)
+        if (port_read8(COM1 + REG_LINE_STATUS) & STATUS_TRANSMIT_EMPTY)
             break;
         cpu_pause();
     }
-    outb(COM1 + REG_DATA, byte);
+    port_write8(COM1 + REG_DATA, byte);
 }
 
 void serial_write(const char *text, size_t len)
@@ -81,7 +81,7 @@ int serial_read(void)
 {
     if (!uart_present)
         return -1;
-    if ((inb(COM1 + REG_LINE_STATUS) & STATUS_DATA_READY) == 0)
+    if ((port_read8(COM1 + REG_LINE_STATUS) & STATUS_DATA_READY) == 0)
         return -1;
-    return inb(COM1 + REG_DATA);
+    return port_read8(COM1 + REG_DATA);
 }

@@ -4,7 +4,7 @@
  * printed and logged or (cut at KPRINTF_MAX) marked as cut with "...". */
 #include "kernel/lib/print.h"
 
-#include "kernel/arch/x86_64/timer.h"
+#include "kernel/arch/time.h"
 #include "kernel/console/console.h"
 #include "kernel/log/log.h"
 

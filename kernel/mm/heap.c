@@ -13,7 +13,8 @@
  * a live block of n bytes is followed by a canary bound to its address. */
 #include "kernel/mm/heap.h"
 
-#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/cpu.h"
+#include "kernel/arch/interrupt.h"
 #include "kernel/mm/frame.h"
 #include "kernel/mm/memory.h"
 #include "kernel/mm/vm.h"
@@ -86,12 +87,13 @@ static void *heap_grow(uint64_t pages)
         return NULL;
     for (uint64_t i = 0; i < pages; i++) {
         uint64_t frame = frame_alloc();
-        if (!frame || vm_map(base + i * PAGE_SIZE, frame, 1, VM_WRITE) != VM_OK) {
+        if (!frame ||
+            vm_map(vm_space_kernel(), base + i * PAGE_SIZE, frame, 1, VM_WRITE) != VM_OK) {
             if (frame)
                 frame_free(frame);
             for (uint64_t j = 0; j < i; j++) {
                 frame_free(virt_to_phys((void *)(uintptr_t)(base + j * PAGE_SIZE)));
-                vm_unmap(base + j * PAGE_SIZE, 1);
+                vm_unmap(vm_space_kernel(), base + j * PAGE_SIZE, 1);
             }
             return NULL;
         }
@@ -173,7 +175,7 @@ int heap_check(const void *pointer)
         address >= heap_top)
         return HEAP_ERROR_NOT_HEAP;
     struct heap_block *block = (struct heap_block *)(uintptr_t)address - 1;
-    if (!vm_is_mapped((uint64_t)(uintptr_t)block))
+    if (!vm_query(vm_space_kernel(), (uint64_t)(uintptr_t)block, NULL))
         return HEAP_ERROR_NOT_HEAP; /* e.g. a large block already freed */
     if (block->magic == HEAP_MAGIC_FREE)
         return HEAP_ERROR_DOUBLE_FREE;
@@ -185,7 +187,7 @@ int heap_check(const void *pointer)
     if (small && block->size + sizeof(*block) + 8 > class_size(block->class_index))
         return HEAP_ERROR_HEADER;
     if (!small && (block->size > heap_top - address ||
-                   !vm_is_mapped((uint64_t)(uintptr_t)canary_of(block))))
+                   !vm_query(vm_space_kernel(), (uint64_t)(uintptr_t)canary_of(block), NULL)))
         return HEAP_ERROR_HEADER;
     if (*canary_of(block) != canary_value(block))
         return HEAP_ERROR_OVERFLOW;
@@ -199,7 +201,7 @@ static void large_free(struct heap_block *block)
     block->magic = HEAP_MAGIC_FREE;
     for (uint64_t i = 0; i < pages; i++) {
         frame_free(virt_to_phys((void *)(uintptr_t)(base + i * PAGE_SIZE)));
-        vm_unmap(base + i * PAGE_SIZE, 1);
+        vm_unmap(vm_space_kernel(), base + i * PAGE_SIZE, 1);
     }
     stats.bytes_mapped -= pages * PAGE_SIZE;
 }

@@ -1,28 +1,28 @@
-/* The kernel's page tables (see vm.h).
+/* Address spaces and the kernel's mappings (see vm.h); the page tables
+ * themselves are the arch's (kernel/arch/mmu.h).
  *
- * vm_init builds a fresh PML4 with exactly three kinds of mappings: the
+ * vm_init builds the kernel space with exactly three kinds of mappings: the
  * kernel image, page by page with its section's rights (text R+X, rodata R,
- * data/bss R+W, all others NX), the direct map of RAM (R+W+NX, 2 MiB pages
+ * data/bss R+W, all others NX), the direct map of RAM (R+W+NX, large pages
  * where alignment allows; the kernel image's own frames R+NX there) and
- * nothing else: no identity map, so a stray
- * low pointer faults. Later mappings (heap, stacks, MMIO, test pages) come
- * from vm_map. Kernel-half entries are global; user pages (VM_USER, only in
- * the lower half) are the exception SMEP/SMAP police.
- *
- * Page-table pages are frames reached through the direct map. vm_unmap
- * frees page tables (PT, PD) that become empty; PDPTs are kept, so the
- * kernel half of the PML4 stays stable. All changes run with interrupts off. */
+ * nothing else: no identity map, so a stray low pointer faults. It also
+ * creates the top-level entries of the heap and vmap windows, so that every
+ * space created later shares the whole kernel half. Later mappings (heap,
+ * stacks, MMIO, test pages) come from vm_map. All changes run with
+ * interrupts off. */
 #include "kernel/mm/vm.h"
 
-#include "kernel/arch/x86_64/cpu.h"
-#include "kernel/arch/x86_64/paging.h"
-#include "kernel/mm/frame.h"
+#include "kernel/arch/interrupt.h"
+#include "kernel/arch/mmu.h"
+#include "kernel/mm/heap.h"
 #include "kernel/mm/memory.h"
 #include "kernel/panic.h"
 
 #include <stdbool.h>
 
-#define LOWER_HALF_END 0x0000800000000000ull
+struct vm_space {
+    uint64_t root; /* the arch's root; 0 for the kernel space before vm_init */
+};
 
 extern const char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
 extern const char __data_start[], __kernel_end[];
@@ -36,8 +36,21 @@ static const char *const vm_messages[VM_ERROR_COUNT] = {
     [VM_ERROR_NO_MEMORY] = "out of memory",
 };
 
-static uint64_t kernel_root; /* physical address of the PML4 */
+static struct vm_space kernel_space;
+static struct vm_space *active_space = &kernel_space;
+
+/* The vmap window: [MEMORY_VMAP_BASE, vmap_next) has been handed out at
+ * least once; freed chunks (each a reservation with its guard page) wait in
+ * vmap_free, sorted by address, merged with their neighbours, and a chunk
+ * that reaches vmap_next lowers it instead. When the table is full a freed
+ * chunk is dropped (never reused): a leak of address space, not of memory. */
+#define VMAP_FREE_SLOTS 64
+struct vmap_chunk {
+    uint64_t base, size;
+};
 static uint64_t vmap_next = MEMORY_VMAP_BASE;
+static struct vmap_chunk vmap_free[VMAP_FREE_SLOTS];
+static unsigned vmap_free_count;
 
 const char *vm_error_message(int result)
 {
@@ -46,113 +59,33 @@ const char *vm_error_message(int result)
     return vm_messages[result];
 }
 
-uint64_t vm_kernel_root(void)
+/* Before vm_init the kernel space is whatever the loader left in the CPU. */
+static uint64_t space_root(const struct vm_space *space)
 {
-    return kernel_root;
+    return space->root ? space->root : mmu_active_root();
 }
 
-static uint64_t *table_at(uint64_t phys)
+bool vm_query(struct vm_space *space, uint64_t virt, struct vm_mapping *out)
 {
-    return phys_to_virt(phys & PTE_ADDRESS_MASK);
-}
-
-/* The entry for virt at `level` in the tree rooted at root, creating missing
- * intermediate tables when create is set. NULL when absent (or a huge page
- * is in the way). */
-static uint64_t *entry_find(uint64_t root, uint64_t virt, unsigned level, bool create)
-{
-    uint64_t *table = table_at(root);
-    for (unsigned current = 4; current > level; current--) {
-        uint64_t *entry = &table[page_table_index(virt, current)];
-        if (!(*entry & PTE_PRESENT)) {
-            if (!create)
-                return NULL;
-            uint64_t frame = frame_alloc();
-            if (!frame)
-                return NULL;
-            /* Intermediate entries are permissive; the leaf decides. */
-            *entry = frame | PTE_PRESENT | PTE_WRITABLE | (virt < LOWER_HALF_END ? PTE_USER : 0);
-        } else if (*entry & PTE_HUGE) {
-            return NULL;
-        }
-        table = table_at(*entry);
-    }
-    return &table[page_table_index(virt, level)];
-}
-
-/* Leaf entry for virt in the active tables, whatever its size. */
-static uint64_t leaf_query(uint64_t virt, uint64_t *page_size)
-{
-    uint64_t *table = table_at(read_cr3());
-    for (unsigned level = 4; level >= 1; level--) {
-        uint64_t entry = table[page_table_index(virt, level)];
-        if (!(entry & PTE_PRESENT))
-            return 0;
-        if (level == 1 || (entry & PTE_HUGE)) {
-            *page_size = 1ull << (12 + 9 * (level - 1));
-            return entry;
-        }
-        table = table_at(entry);
-    }
-    return 0;
-}
-
-uint64_t vm_query(uint64_t virt)
-{
-    uint64_t page_size;
-    return leaf_query(virt, &page_size);
-}
-
-bool vm_is_mapped(uint64_t virt)
-{
-    return (vm_query(virt) & PTE_PRESENT) != 0;
+    return mmu_query(space_root(space), virt, out);
 }
 
 uint64_t virt_to_phys(const void *virt)
 {
-    uint64_t address = (uint64_t)(uintptr_t)virt, page_size = 0;
-    uint64_t entry = leaf_query(address, &page_size);
-    if (!entry)
+    struct vm_mapping mapping;
+    if (!vm_query(&kernel_space, (uint64_t)(uintptr_t)virt, &mapping))
         return 0;
-    return (entry & PTE_ADDRESS_MASK & ~(page_size - 1)) + (address & (page_size - 1));
+    return mapping.phys;
 }
 
-static uint64_t entry_flags(unsigned flags)
+/* The kernel cannot run without its own tables: boot mappings panic when
+ * they fail. */
+static void boot_map(uint64_t virt, uint64_t phys, uint64_t pages, unsigned flags)
 {
-    uint64_t bits = PTE_PRESENT;
-    if (flags & VM_WRITE)
-        bits |= PTE_WRITABLE;
-    if (!(flags & VM_EXEC))
-        bits |= PTE_NX;
-    if (flags & VM_USER)
-        bits |= PTE_USER;
-    else
-        bits |= PTE_GLOBAL;
-    if (flags & VM_UNCACHED)
-        bits |= PTE_PCD | PTE_PWT; /* PAT entry 3: UC */
-    else if (flags & VM_WRITE_COMBINE)
-        bits |= PTE_PWT;           /* PAT entry 1: WC (cpu.c) */
-    return bits;
-}
-
-/* Maps one 4 KiB page while building the tables; panics when out of memory
- * (the kernel cannot run without its own tables). */
-static uint64_t *boot_entry(uint64_t virt, unsigned level)
-{
-    uint64_t *entry = entry_find(kernel_root, virt, level, true);
-    if (entry)
-        return entry;
-    panic("vm_init: out of memory for page tables");
-}
-
-static void boot_map_page(uint64_t virt, uint64_t phys, uint64_t bits)
-{
-    *boot_entry(virt, 1) = phys | bits;
-}
-
-static void boot_map_huge(uint64_t virt, uint64_t phys, uint64_t bits)
-{
-    *boot_entry(virt, 2) = phys | bits | PTE_HUGE;
+    uint64_t mapped;
+    int result = mmu_map(kernel_space.root, virt, phys, pages, flags, &mapped);
+    if (result != VM_OK)
+        panic("vm_init: mapping 0x%lx: %s", virt + mapped * PAGE_SIZE, vm_error_message(result));
 }
 
 static void map_kernel_image(void)
@@ -162,15 +95,11 @@ static void map_kernel_image(void)
     uint64_t rodata_end = (uint64_t)(uintptr_t)__rodata_end;
     uint64_t end = (uint64_t)(uintptr_t)__kernel_end;
     for (uint64_t virt = text; virt < end; virt += PAGE_SIZE) {
-        uint64_t phys = virt_to_phys((const void *)(uintptr_t)virt); /* loader's tables */
-        if (!phys)
+        struct vm_mapping loader; /* the loader's tables are still active */
+        if (!mmu_query(mmu_active_root(), virt, &loader))
             panic("vm_init: kernel page 0x%lx not mapped by the loader", virt);
-        uint64_t bits = PTE_PRESENT | PTE_GLOBAL;
-        if (virt >= text_end)
-            bits |= PTE_NX;
-        if (virt >= rodata_end)
-            bits |= PTE_WRITABLE;
-        boot_map_page(virt, phys, bits);
+        unsigned flags = virt < text_end ? VM_EXEC : virt >= rodata_end ? VM_WRITE : VM_READ;
+        boot_map(virt, loader.phys, 1, flags);
     }
 }
 
@@ -181,24 +110,22 @@ static bool region_in_direct_map(uint32_t type)
            type == BOOT_MEMORY_ACPI_NVS || type == BOOT_MEMORY_RUNTIME;
 }
 
-/* True when the 2 MiB slot for virt has no page table yet. */
-static bool huge_slot_free(uint64_t virt)
-{
-    return !(*boot_entry(virt, 2) & PTE_PRESENT);
-}
-
-static void map_direct_region(uint64_t base, uint64_t end, uint64_t bits)
+/* Large pages where alignment allows and the slot is free, runs of small
+ * pages up to the next large-page boundary elsewhere. */
+static void map_direct_region(uint64_t base, uint64_t end, unsigned flags)
 {
     uint64_t phys = base;
     while (phys < end) {
         uint64_t virt = MEMORY_DIRECT_MAP_BASE + phys;
-        if (phys % HUGE_PAGE_SIZE == 0 && end - phys >= HUGE_PAGE_SIZE && huge_slot_free(virt)) {
-            boot_map_huge(virt, phys, bits);
-            phys += HUGE_PAGE_SIZE;
-        } else {
-            boot_map_page(virt, phys, bits);
-            phys += PAGE_SIZE;
+        if (phys % MMU_LARGE_PAGE_SIZE == 0 && end - phys >= MMU_LARGE_PAGE_SIZE &&
+            mmu_map_large(kernel_space.root, virt, phys, flags) == VM_OK) {
+            phys += MMU_LARGE_PAGE_SIZE;
+            continue;
         }
+        uint64_t boundary = (phys / MMU_LARGE_PAGE_SIZE + 1) * MMU_LARGE_PAGE_SIZE;
+        uint64_t run_end = boundary < end ? boundary : end;
+        boot_map(virt, phys, (run_end - phys) / PAGE_SIZE, flags);
+        phys = run_end;
     }
 }
 
@@ -211,120 +138,198 @@ static void map_direct(void)
             continue;
         /* The kernel image's alias is read-only: code cannot be patched
          * through the direct map either. */
-        uint64_t bits = PTE_PRESENT | PTE_GLOBAL | PTE_NX;
-        if (map[i].type != BOOT_MEMORY_KERNEL)
-            bits |= PTE_WRITABLE;
-        map_direct_region(map[i].base, map[i].base + map[i].pages * PAGE_SIZE, bits);
+        unsigned flags = map[i].type == BOOT_MEMORY_KERNEL ? VM_READ : VM_WRITE;
+        map_direct_region(map[i].base, map[i].base + map[i].pages * PAGE_SIZE, flags);
     }
 }
 
 void vm_init(void)
 {
-    kernel_root = frame_alloc();
-    if (!kernel_root)
-        panic("vm_init: no frame for the PML4");
+    uint64_t root = mmu_root_create(0);
+    if (!root)
+        panic("vm_init: no frame for the top-level table");
+    kernel_space.root = root;
     map_kernel_image();
     map_direct();
-    write_cr3(kernel_root);
+    if (!mmu_kernel_share(root, MEMORY_HEAP_BASE) || !mmu_kernel_share(root, MEMORY_VMAP_BASE))
+        panic("vm_init: out of memory for the heap and vmap tables");
+    mmu_activate(root);
+}
+
+struct vm_space *vm_space_kernel(void)
+{
+    return &kernel_space;
+}
+
+struct vm_space *vm_space_active(void)
+{
+    return active_space;
+}
+
+struct vm_space *vm_space_create(void)
+{
+    struct vm_space *space = kzalloc(sizeof(*space));
+    if (!space)
+        return NULL;
+    bool was_enabled = interrupts_save();
+    space->root = mmu_root_create(kernel_space.root);
+    interrupts_restore(was_enabled);
+    if (!space->root) {
+        kfree(space);
+        return NULL;
+    }
+    return space;
+}
+
+void vm_space_destroy(struct vm_space *space)
+{
+    if (space == &kernel_space || space == active_space)
+        panic("vm_space_destroy: the %s space", space == &kernel_space ? "kernel" : "active");
+    bool was_enabled = interrupts_save();
+    mmu_root_destroy(space->root);
+    interrupts_restore(was_enabled);
+    kfree(space);
+}
+
+void vm_space_activate(struct vm_space *space)
+{
+    bool was_enabled = interrupts_save();
+    if (space != active_space) {
+        mmu_activate(space_root(space));
+        active_space = space;
+    }
+    interrupts_restore(was_enabled);
 }
 
 /* Which virtual ranges vm_map may touch: heap and vmap windows for kernel
- * pages, the lower half for user pages. */
-static bool range_allowed(uint64_t virt, uint64_t pages, unsigned flags)
+ * pages, the lower half of a user space for user pages. */
+static bool range_allowed(const struct vm_space *space, uint64_t virt, uint64_t pages,
+                          unsigned flags)
 {
     uint64_t size = pages * PAGE_SIZE;
     if (pages == 0 || pages > (1ull << 36) || virt + size < virt)
         return false;
     if (flags & VM_USER)
-        return virt + size <= LOWER_HALF_END && virt != 0;
+        return space != &kernel_space && virt != 0 && virt + size <= MMU_USER_END;
     bool in_heap = virt >= MEMORY_HEAP_BASE && virt + size <= MEMORY_HEAP_LIMIT;
     bool in_vmap = virt >= MEMORY_VMAP_BASE && virt + size <= MEMORY_VMAP_LIMIT;
     return in_heap || in_vmap;
 }
 
-static void unmap_locked(uint64_t virt, uint64_t pages);
-
-int vm_map(uint64_t virt, uint64_t phys, uint64_t pages, unsigned flags)
+int vm_map(struct vm_space *space, uint64_t virt, uint64_t phys, uint64_t pages, unsigned flags)
 {
     if (virt % PAGE_SIZE || phys % PAGE_SIZE)
         return VM_ERROR_ALIGN;
     if ((flags & VM_WRITE) && (flags & VM_EXEC))
         return VM_ERROR_WX;
-    if (!range_allowed(virt, pages, flags))
+    if (!range_allowed(space, virt, pages, flags))
         return VM_ERROR_RANGE;
-    uint64_t bits = entry_flags(flags);
+    uint64_t root = space_root(space), mapped;
     bool was_enabled = interrupts_save();
-    for (uint64_t i = 0; i < pages; i++) {
-        uint64_t *entry = entry_find(kernel_root, virt + i * PAGE_SIZE, 1, true);
-        int error = !entry ? VM_ERROR_NO_MEMORY : (*entry & PTE_PRESENT) ? VM_ERROR_MAPPED : VM_OK;
-        if (error) {
-            unmap_locked(virt, i);
-            interrupts_restore(was_enabled);
-            return error;
-        }
-        *entry = (phys + i * PAGE_SIZE) | bits;
-    }
+    int result = mmu_map(root, virt, phys, pages, flags, &mapped);
+    if (result != VM_OK)
+        mmu_unmap(root, virt, mapped);
     interrupts_restore(was_enabled);
-    return VM_OK;
+    return result;
 }
 
-static bool table_empty(const uint64_t *table)
+void vm_unmap(struct vm_space *space, uint64_t virt, uint64_t pages)
 {
-    for (unsigned i = 0; i < PAGE_TABLE_ENTRIES; i++) {
-        if (table[i])
-            return false;
-    }
-    return true;
+    bool was_enabled = interrupts_save();
+    mmu_unmap(space_root(space), virt & ~(PAGE_SIZE - 1), pages);
+    interrupts_restore(was_enabled);
 }
 
-/* Frees the PT and then the PD above virt if they became empty. */
-static void tables_release(uint64_t virt)
+/* Takes size bytes from the first free chunk large enough; 0 if none. */
+static uint64_t vmap_take_free(uint64_t size)
 {
-    for (unsigned level = 2; level <= 3; level++) {
-        uint64_t *parent = entry_find(kernel_root, virt, level, false);
-        if (!parent || !(*parent & PTE_PRESENT) || (*parent & PTE_HUGE))
-            return;
-        if (!table_empty(table_at(*parent)))
-            return;
-        uint64_t table = *parent & PTE_ADDRESS_MASK;
-        *parent = 0;
-        frame_free(table);
-    }
-}
-
-static void unmap_locked(uint64_t virt, uint64_t pages)
-{
-    for (uint64_t i = 0; i < pages; i++) {
-        uint64_t address = virt + i * PAGE_SIZE;
-        uint64_t *entry = entry_find(kernel_root, address, 1, false);
-        if (!entry || !(*entry & PTE_PRESENT))
+    for (unsigned i = 0; i < vmap_free_count; i++) {
+        if (vmap_free[i].size < size)
             continue;
-        *entry = 0;
-        tlb_flush_page(address);
-        bool last_in_table = i + 1 == pages || page_table_index(address + PAGE_SIZE, 1) == 0;
-        if (last_in_table)
-            tables_release(address);
+        uint64_t base = vmap_free[i].base;
+        vmap_free[i].base += size;
+        vmap_free[i].size -= size;
+        if (vmap_free[i].size == 0) {
+            for (unsigned j = i + 1; j < vmap_free_count; j++)
+                vmap_free[j - 1] = vmap_free[j];
+            vmap_free_count--;
+        }
+        return base;
     }
-}
-
-void vm_unmap(uint64_t virt, uint64_t pages)
-{
-    bool was_enabled = interrupts_save();
-    unmap_locked(virt & ~(PAGE_SIZE - 1), pages);
-    interrupts_restore(was_enabled);
+    return 0;
 }
 
 uint64_t vm_reserve(uint64_t pages)
 {
-    bool was_enabled = interrupts_save();
-    uint64_t base = 0;
+    if (pages == 0 || pages >= (1ull << 24))
+        return 0;
     uint64_t size = (pages + 1) * PAGE_SIZE; /* + the guard page below */
-    if (pages != 0 && pages < (1ull << 24) && MEMORY_VMAP_LIMIT - vmap_next >= size) {
-        base = vmap_next + PAGE_SIZE;
+    bool was_enabled = interrupts_save();
+    uint64_t chunk = vmap_take_free(size);
+    if (chunk == 0 && MEMORY_VMAP_LIMIT - vmap_next >= size) {
+        chunk = vmap_next;
         vmap_next += size;
     }
     interrupts_restore(was_enabled);
-    return base;
+    return chunk ? chunk + PAGE_SIZE : 0;
+}
+
+/* Puts [base, base + size) back: folded into vmap_next when it ends there
+ * (with the chunk below it, if that one then ends there too), otherwise
+ * merged with the chunks around it. Interrupts off. */
+static void vmap_give_back(uint64_t base, uint64_t size)
+{
+    if (base + size == vmap_next) {
+        vmap_next = base;
+        struct vmap_chunk *last = vmap_free_count ? &vmap_free[vmap_free_count - 1] : NULL;
+        if (last && last->base + last->size == vmap_next) {
+            vmap_next = last->base;
+            vmap_free_count--;
+        }
+        return;
+    }
+    unsigned at = 0;
+    while (at < vmap_free_count && vmap_free[at].base < base)
+        at++;
+    if (at > 0 && vmap_free[at - 1].base + vmap_free[at - 1].size == base) {
+        at--;
+        vmap_free[at].size += size;
+    } else if (vmap_free_count < VMAP_FREE_SLOTS) {
+        for (unsigned j = vmap_free_count; j > at; j--)
+            vmap_free[j] = vmap_free[j - 1];
+        vmap_free[at] = (struct vmap_chunk){ base, size };
+        vmap_free_count++;
+    } else {
+        return; /* table full: this range is never reused */
+    }
+    if (at + 1 < vmap_free_count && vmap_free[at].base + vmap_free[at].size == vmap_free[at + 1].base) {
+        vmap_free[at].size += vmap_free[at + 1].size;
+        for (unsigned j = at + 2; j < vmap_free_count; j++)
+            vmap_free[j - 1] = vmap_free[j];
+        vmap_free_count--;
+    }
+}
+
+void vm_release(uint64_t base, uint64_t pages)
+{
+    uint64_t size = (pages + 1) * PAGE_SIZE;
+    if (base % PAGE_SIZE || pages == 0 || base - PAGE_SIZE < MEMORY_VMAP_BASE ||
+        base - PAGE_SIZE + size > vmap_next)
+        panic("vm_release: 0x%lx (%lu pages) was not reserved", base, pages);
+    for (uint64_t i = 0; i < pages; i++) {
+        if (vm_query(&kernel_space, base + i * PAGE_SIZE, NULL))
+            panic("vm_release: 0x%lx is still mapped", base + i * PAGE_SIZE);
+    }
+    bool was_enabled = interrupts_save();
+    vmap_give_back(base - PAGE_SIZE, size);
+    interrupts_restore(was_enabled);
+}
+
+/* The pages vm_map_mmio used for size bytes at address. */
+static uint64_t mmio_pages(uint64_t address, uint64_t size)
+{
+    uint64_t first = address & ~(PAGE_SIZE - 1);
+    return (address + size - first + PAGE_SIZE - 1) / PAGE_SIZE;
 }
 
 void *vm_map_mmio(uint64_t phys, uint64_t size, unsigned flags)
@@ -332,12 +337,22 @@ void *vm_map_mmio(uint64_t phys, uint64_t size, unsigned flags)
     uint64_t first = phys & ~(PAGE_SIZE - 1);
     if (size == 0 || phys + size < phys)
         return NULL;
-    uint64_t pages = (phys + size - first + PAGE_SIZE - 1) / PAGE_SIZE;
+    uint64_t pages = mmio_pages(phys, size);
     uint64_t virt = vm_reserve(pages);
     if (!virt)
         return NULL;
     flags = (flags & (VM_UNCACHED | VM_WRITE_COMBINE)) | VM_WRITE;
-    if (vm_map(virt, first, pages, flags) != VM_OK)
+    if (vm_map(&kernel_space, virt, first, pages, flags) != VM_OK) {
+        vm_release(virt, pages);
         return NULL;
+    }
     return (void *)(uintptr_t)(virt + (phys - first));
+}
+
+void vm_unmap_mmio(volatile void *address, uint64_t size)
+{
+    uint64_t virt = (uint64_t)(uintptr_t)address;
+    uint64_t pages = mmio_pages(virt, size);
+    vm_unmap(&kernel_space, virt & ~(PAGE_SIZE - 1), pages);
+    vm_release(virt & ~(PAGE_SIZE - 1), pages);
 }

@@ -14,7 +14,8 @@
 #include <stdbool.h>
 
 #include "kernel/acpi/acpi.h"
-#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/cpu.h"
+#include "kernel/arch/interrupt.h"
 #include "kernel/console/console.h"
 #include "kernel/console/framebuffer.h"
 #include "kernel/lib/print.h"
@@ -107,9 +108,9 @@ static void current_stack_pages(uint64_t stack_pointer, uint64_t *low, uint64_t 
     uint64_t page = stack_pointer & ~(PAGE_SIZE - 1);
     *low = page;
     *high = page + PAGE_SIZE;
-    while (*low > MEMORY_VMAP_BASE && vm_query(*low - PAGE_SIZE) != 0)
+    while (*low > MEMORY_VMAP_BASE && vm_query(vm_space_kernel(), *low - PAGE_SIZE, NULL))
         *low -= PAGE_SIZE;
-    while (*high < MEMORY_VMAP_LIMIT && vm_query(*high) != 0)
+    while (*high < MEMORY_VMAP_LIMIT && vm_query(vm_space_kernel(), *high, NULL))
         *high += PAGE_SIZE;
 }
 

@@ -5,9 +5,10 @@
  * few milliseconds every SYSTEM_RANDOM_RESEED_SECONDS. */
 #include "kernel/random/system_random.h"
 
-#include "kernel/arch/x86_64/cpu.h"
-#include "kernel/arch/x86_64/entropy.h"
-#include "kernel/arch/x86_64/timer.h"
+#include "crypto/random.h"
+#include "kernel/arch/cpu.h"
+#include "kernel/arch/entropy.h"
+#include "kernel/arch/time.h"
 #include "kernel/lib/print.h"
 #include "kernel/mm/memory.h"
 

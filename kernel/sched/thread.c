@@ -11,8 +11,9 @@
  * is still running on that stack when it marks itself done. */
 #include "kernel/sched/thread.h"
 
-#include "kernel/arch/x86_64/cpu.h"
-#include "kernel/arch/x86_64/timer.h"
+#include "kernel/arch/context.h"
+#include "kernel/arch/interrupt.h"
+#include "kernel/arch/time.h"
 #include "kernel/mm/frame.h"
 #include "kernel/mm/heap.h"
 #include "kernel/mm/memory.h"
@@ -22,18 +23,17 @@
 #include <stddef.h>
 
 struct thread {
-    uint64_t saved_rsp; /* valid while not running */
+    uint64_t saved_context; /* context_switch's saved stack pointer, while not running */
     uint64_t id;
     char name[THREAD_NAME_SIZE];
     enum thread_state state;
     uint64_t wake_tick;
     struct thread *next; /* ready queue or sleep list */
     uint64_t stack_base; /* lowest mapped stack page; 0 for the boot thread */
+    struct vm_space *space; /* the address space it runs in */
 };
 
-void context_switch(uint64_t *save_rsp, uint64_t load_rsp);
-void thread_trampoline(void);
-_Noreturn void thread_start(thread_entry_fn entry, void *arg);
+static _Noreturn void thread_start(void *entry, void *arg);
 
 static struct thread boot_thread;
 static struct thread *current;
@@ -84,7 +84,9 @@ static void schedule(void)
     next->state = THREAD_RUNNING;
     current = next;
     switches++;
-    context_switch(&previous->saved_rsp, next->saved_rsp);
+    if (next->space != previous->space)
+        vm_space_activate(next->space); /* the stacks are in the shared kernel half */
+    context_switch(&previous->saved_context, next->saved_context);
 }
 
 static void name_copy(char *destination, const char *source)
@@ -100,19 +102,23 @@ void sched_init(void)
     boot_thread.id = 0;
     name_copy(boot_thread.name, "idle");
     boot_thread.state = THREAD_RUNNING;
+    boot_thread.space = vm_space_kernel();
     current = &boot_thread;
     idle = &boot_thread;
 }
 
-static void stack_release(uint64_t base, uint64_t pages)
+/* Unmaps and frees the first `mapped` pages of a stack and gives its
+ * virtual range (guard page included) back for reuse. */
+static void stack_release(uint64_t base, uint64_t mapped)
 {
-    for (uint64_t i = 0; i < pages; i++) {
+    for (uint64_t i = 0; i < mapped; i++) {
         uint64_t page = base + i * PAGE_SIZE;
         uint64_t phys = virt_to_phys((const void *)(uintptr_t)page);
-        vm_unmap(page, 1);
+        vm_unmap(vm_space_kernel(), page, 1);
         if (phys)
             frame_free(phys);
     }
+    vm_release(base, THREAD_STACK_PAGES);
 }
 
 /* Maps a fresh stack below which vm_reserve left an unmapped guard page. */
@@ -123,7 +129,8 @@ static uint64_t stack_allocate(void)
         return 0;
     for (uint64_t i = 0; i < THREAD_STACK_PAGES; i++) {
         uint64_t frame = frame_alloc();
-        if (!frame || vm_map(base + i * PAGE_SIZE, frame, 1, VM_WRITE) != VM_OK) {
+        if (!frame ||
+            vm_map(vm_space_kernel(), base + i * PAGE_SIZE, frame, 1, VM_WRITE) != VM_OK) {
             if (frame)
                 frame_free(frame);
             stack_release(base, i);
@@ -133,35 +140,26 @@ static uint64_t stack_allocate(void)
     return base;
 }
 
-/* The first context_switch into a new thread pops zeroed callee-saved
- * registers (r12 = entry, r13 = arg) and "returns" into thread_trampoline
- * with rsp 16-byte aligned. */
-static void stack_prepare(struct thread *thread, thread_entry_fn entry, void *arg)
+struct thread *thread_create(const char *name, thread_entry_fn entry, void *arg)
 {
-    uint64_t *top = (uint64_t *)(uintptr_t)(thread->stack_base + THREAD_STACK_PAGES * PAGE_SIZE);
-    uint64_t *frame = top - 7;
-    frame[0] = 0;                                   /* r15 */
-    frame[1] = 0;                                   /* r14 */
-    frame[2] = (uint64_t)(uintptr_t)arg;            /* r13 */
-    frame[3] = (uint64_t)(uintptr_t)entry;          /* r12 */
-    frame[4] = 0;                                   /* rbx */
-    frame[5] = 0;                                   /* rbp */
-    frame[6] = (uint64_t)(uintptr_t)thread_trampoline;
-    thread->saved_rsp = (uint64_t)(uintptr_t)frame;
+    return thread_create_in(vm_space_kernel(), name, entry, arg);
 }
 
-struct thread *thread_create(const char *name, thread_entry_fn entry, void *arg)
+struct thread *thread_create_in(struct vm_space *space, const char *name, thread_entry_fn entry,
+                                void *arg)
 {
     struct thread *thread = kzalloc(sizeof(*thread));
     if (!thread)
         return NULL;
+    thread->space = space;
     thread->stack_base = stack_allocate();
     if (!thread->stack_base) {
         kfree(thread);
         return NULL;
     }
     name_copy(thread->name, name);
-    stack_prepare(thread, entry, arg);
+    uint64_t stack_top = thread->stack_base + THREAD_STACK_PAGES * PAGE_SIZE;
+    thread->saved_context = context_init(stack_top, thread_start, (void *)(uintptr_t)entry, arg);
     bool was_enabled = interrupts_save();
     thread->id = next_id++;
     ready_push(thread);
@@ -169,10 +167,12 @@ struct thread *thread_create(const char *name, thread_entry_fn entry, void *arg)
     return thread;
 }
 
-_Noreturn void thread_start(thread_entry_fn entry, void *arg)
+/* A new thread's first code (through context_init): interrupts were off
+ * for the switch that started it. */
+static _Noreturn void thread_start(void *entry, void *arg)
 {
     interrupts_enable();
-    entry(arg);
+    ((thread_entry_fn)(uintptr_t)entry)(arg);
     thread_exit();
 }
 
@@ -258,6 +258,11 @@ enum thread_state thread_state(const struct thread *thread)
 uint64_t thread_id(const struct thread *thread)
 {
     return thread->id;
+}
+
+struct vm_space *thread_space(const struct thread *thread)
+{
+    return thread->space;
 }
 
 uint64_t thread_stack_base(const struct thread *thread)

@@ -15,6 +15,7 @@
 #define THREAD_STACK_PAGES 4
 
 struct thread;
+struct vm_space;
 typedef void (*thread_entry_fn)(void *arg);
 
 enum thread_state {
@@ -24,9 +25,18 @@ enum thread_state {
     THREAD_DONE,
 };
 
-/* Creates a ready thread that runs entry(arg); returning from entry ends the
- * thread. Returns NULL when out of memory. */
+/* Creates a ready thread that runs entry(arg) in the kernel space; returning
+ * from entry ends the thread. Returns NULL when out of memory. */
 struct thread *thread_create(const char *name, thread_entry_fn entry, void *arg);
+
+/* The same in address space `space`: the scheduler activates a thread's
+ * space whenever it switches to it (its stack is in the kernel half, which
+ * every space shares). The space must outlive the thread. */
+struct thread *thread_create_in(struct vm_space *space, const char *name, thread_entry_fn entry,
+                                void *arg);
+
+/* The address space thread runs in. */
+struct vm_space *thread_space(const struct thread *thread);
 
 /* Gives the CPU to the next ready thread (if any). */
 void thread_yield(void);

@@ -9,8 +9,8 @@
 #include <stdint.h>
 
 #include "base/hex.h"
-#include "kernel/arch/x86_64/cpu.h"
-#include "kernel/arch/x86_64/timer.h"
+#include "kernel/arch/cpu.h"
+#include "kernel/arch/time.h"
 #include "kernel/capsule/capsule.h"
 #include "kernel/console/console.h"
 #include "kernel/console/serial.h"
@@ -236,7 +236,7 @@ void shell_main(void *arg)
     console_printf("NONOS console. Type help for the commands.\n");
     /* For make bench-boot: TSC at the first prompt, serial only. */
     size_t len = ksnprintf(marker, sizeof marker, "boot: prompt tsc=%llu\n",
-                           (unsigned long long)rdtsc());
+                           (unsigned long long)cpu_cycles());
     serial_write(marker, len < sizeof marker ? len : sizeof marker - 1);
     for (;;) {
         console_write(SHELL_PROMPT, sizeof SHELL_PROMPT - 1);

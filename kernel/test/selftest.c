@@ -5,7 +5,7 @@
  * bounds kernel/kernel.ld defines. */
 #include "kernel/test/selftest.h"
 
-#include "kernel/arch/x86_64/debug_exit.h"
+#include "kernel/arch/debug.h"
 #include "kernel/lib/print.h"
 #include "kernel/test/test.h"
 
@@ -41,15 +41,27 @@ static void run_table(const struct test_case *cases, size_t count, int *passed, 
 extern const struct test_table __kernel_test_tables_start[];
 extern const struct test_table __kernel_test_tables_end[];
 
+/* The linker brackets the section with these two symbols (kernel.ld). They
+ * bound one array, which C cannot say of two declarations (comparing them
+ * as pointers is undefined, and cppcheck says so), so the count comes from
+ * their addresses. */
+static size_t table_count(void)
+{
+    return ((uintptr_t)__kernel_test_tables_end - (uintptr_t)__kernel_test_tables_start) /
+           sizeof(struct test_table);
+}
+
 void selftest_list(void)
 {
     size_t count = 0;
-    for (const struct test_table *t = __kernel_test_tables_start; t < __kernel_test_tables_end; t++)
-        count += t->count;
+    for (size_t k = 0; k < table_count(); k++)
+        count += __kernel_test_tables_start[k].count;
     kprintf("selftest: %zu tests\n", count);
-    for (const struct test_table *t = __kernel_test_tables_start; t < __kernel_test_tables_end; t++)
-        for (size_t i = 0; i < t->count; i++)
-            kprintf("test %s\n", t->cases[i].name);
+    for (size_t k = 0; k < table_count(); k++) {
+        const struct test_table *table = &__kernel_test_tables_start[k];
+        for (size_t i = 0; i < table->count; i++)
+            kprintf("test %s\n", table->cases[i].name);
+    }
 }
 
 void selftest_exit_qemu(int failures)
@@ -61,8 +73,9 @@ void selftest_exit_qemu(int failures)
 int selftest_run(void)
 {
     int passed = 0, failed = 0;
-    for (const struct test_table *t = __kernel_test_tables_start; t < __kernel_test_tables_end; t++)
-        run_table(t->cases, t->count, &passed, &failed);
+    for (size_t k = 0; k < table_count(); k++)
+        run_table(__kernel_test_tables_start[k].cases, __kernel_test_tables_start[k].count,
+                  &passed, &failed);
     kprintf("selftest: %d passed, %d failed\n", passed, failed);
     return failed;
 }

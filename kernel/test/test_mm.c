@@ -1,14 +1,11 @@
 /* In-kernel tests of memory management: frame allocator exhaustion and
  * reuse, mapping and unmapping, a deliberate page fault, heap stress and
  * heap corruption detection. */
-#include "kernel/arch/x86_64/cpu.h"
-#include "kernel/arch/x86_64/lapic.h"
-#include "kernel/arch/x86_64/trap.h"
+#include "kernel/arch/interrupt.h"
 #include "kernel/mm/frame.h"
 #include "kernel/mm/heap.h"
 #include "kernel/mm/memory.h"
 #include "kernel/mm/vm.h"
-#include "kernel/arch/x86_64/paging.h"
 #include "kernel/test/test.h"
 
 #include <stdint.h>
@@ -74,64 +71,38 @@ static bool test_vm_map_unmap(void)
     TEST_REQUIRE(frame && virt, "no frame or no virtual space");
     struct frame_stats before, after;
     frame_stats(&before);
-    TEST_REQUIRE(vm_map(virt, frame, 1, VM_WRITE | VM_EXEC) == VM_ERROR_WX, "W+X mapping accepted");
-    TEST_REQUIRE(vm_map(MEMORY_KERNEL_BASE, frame, 1, VM_WRITE) == VM_ERROR_RANGE,
+    struct vm_space *kernel = vm_space_kernel();
+    TEST_REQUIRE(vm_map(kernel, virt, frame, 1, VM_WRITE | VM_EXEC) == VM_ERROR_WX,
+                 "W+X mapping accepted");
+    TEST_REQUIRE(vm_map(kernel, MEMORY_KERNEL_BASE, frame, 1, VM_WRITE) == VM_ERROR_RANGE,
                  "mapping over the kernel image accepted");
-    int result = vm_map(virt, frame, 1, VM_WRITE);
+    TEST_REQUIRE(vm_map(kernel, 0x400000, frame, 1, VM_USER) == VM_ERROR_RANGE,
+                 "user mapping in the kernel space accepted");
+    int result = vm_map(kernel, virt, frame, 1, VM_WRITE);
     TEST_REQUIRE(result == VM_OK, "vm_map: %s", vm_error_message(result));
-    TEST_REQUIRE(vm_map(virt, frame, 1, VM_WRITE) == VM_ERROR_MAPPED, "double mapping accepted");
+    TEST_REQUIRE(vm_map(kernel, virt, frame, 1, VM_WRITE) == VM_ERROR_MAPPED,
+                 "double mapping accepted");
     volatile uint64_t *through_map = (volatile uint64_t *)(uintptr_t)virt;
     through_map[7] = 0x1122334455667788ull;
     TEST_REQUIRE(((uint64_t *)phys_to_virt(frame))[7] == 0x1122334455667788ull,
                  "write through the mapping not seen in the frame");
     TEST_REQUIRE(virt_to_phys((const void *)(uintptr_t)virt) == frame, "virt_to_phys mismatch");
-    uint64_t entry = vm_query(virt);
-    TEST_REQUIRE((entry & PTE_NX) && (entry & PTE_WRITABLE), "entry flags 0x%lx", entry);
-    vm_unmap(virt, 1);
-    TEST_REQUIRE(vm_query(virt) == 0, "still mapped after vm_unmap");
+    struct vm_mapping mapping;
+    TEST_REQUIRE(vm_query(kernel, virt, &mapping) && mapping.flags == VM_WRITE &&
+                     mapping.page_size == PAGE_SIZE,
+                 "mapping flags 0x%x size %lu", mapping.flags, mapping.page_size);
+    vm_unmap(kernel, virt, 1);
+    TEST_REQUIRE(!vm_query(kernel, virt, NULL), "still mapped after vm_unmap");
     struct fault_record record;
     TEST_REQUIRE(fault_try_read((const volatile void *)(uintptr_t)virt, &record),
                  "read after unmap did not fault (stale TLB?)");
-    TEST_REQUIRE(record.address == virt && !(record.error_code & PF_PRESENT),
+    TEST_REQUIRE(record.address == virt && !(record.access & FAULT_ACCESS_PRESENT),
                  "fault at 0x%lx error 0x%lx", record.address, record.error_code);
     frame_stats(&after);
     frame_free(frame);
     TEST_REQUIRE(after.free_frames == before.free_frames,
                  "page tables leaked: free frames %lu -> %lu", before.free_frames,
                  after.free_frames);
-    return true;
-}
-
-/* Device mappings: any physical offset, the caching type asked for, NX, and
- * a guard page before each one. Uses real devices mapped with the type they
- * already have elsewhere (conflicting cache types for one physical page are
- * undefined on real CPUs): the LAPIC's ID register (UC) and the framebuffer
- * (WC), when there is one. */
-static bool test_vm_map_mmio(void)
-{
-    uint64_t apic = rdmsr(MSR_APIC_BASE) & ~(PAGE_SIZE - 1);
-    volatile uint32_t *id_register = vm_map_mmio(apic + 0x20, 4, VM_UNCACHED);
-    TEST_REQUIRE(id_register, "vm_map_mmio of the LAPIC failed");
-    uint64_t address = (uint64_t)(uintptr_t)id_register;
-    uint64_t entry = vm_query(address), guard = vm_query((address & ~(PAGE_SIZE - 1)) - PAGE_SIZE);
-    uint32_t id = *id_register >> 24;
-    vm_unmap(address, 1);
-    TEST_REQUIRE(address % PAGE_SIZE == 0x20 && id == lapic_id(),
-                 "mapping at 0x%lx read APIC id %u, expected %u", address, id, lapic_id());
-    TEST_REQUIRE((entry & (PTE_PCD | PTE_PWT)) == (PTE_PCD | PTE_PWT) && (entry & PTE_NX),
-                 "uncached entry 0x%lx", entry);
-    TEST_REQUIRE(guard == 0, "no guard page before an MMIO mapping");
-    const struct boot_framebuffer *framebuffer = &boot_info()->framebuffer;
-    if (framebuffer->format == BOOT_PIXEL_NONE || framebuffer->size < PAGE_SIZE)
-        return true;
-    volatile uint32_t *pixels = vm_map_mmio(framebuffer->base + 0x40, 16, VM_WRITE_COMBINE);
-    TEST_REQUIRE(pixels, "vm_map_mmio of the framebuffer failed");
-    address = (uint64_t)(uintptr_t)pixels;
-    entry = vm_query(address);
-    vm_unmap(address, 1);
-    TEST_REQUIRE(address % PAGE_SIZE == 0x40 && (entry & (PTE_PCD | PTE_PWT)) == PTE_PWT &&
-                     (entry & PTE_WRITABLE) && (entry & PTE_NX),
-                 "write-combining mapping at 0x%lx entry 0x%lx", address, entry);
     return true;
 }
 
@@ -142,11 +113,11 @@ static bool test_page_fault_caught(void)
     /* Low memory: mapped by the loader, but the kernel keeps no identity map. */
     TEST_REQUIRE(fault_try_read((const volatile void *)0x200000, &record),
                  "reading low memory did not fault: identity map left in place");
-    TEST_REQUIRE(record.vector == VECTOR_PAGE_FAULT && record.address == 0x200000,
+    TEST_REQUIRE(record.page_fault && record.address == 0x200000,
                  "vector %lu address 0x%lx", record.vector, record.address);
-    TEST_REQUIRE(record.rip == (uint64_t)(uintptr_t)probe_read, "fault rip 0x%lx", record.rip);
-    TEST_REQUIRE(!(record.error_code & (PF_PRESENT | PF_WRITE | PF_USER)), "error code 0x%lx",
-                 record.error_code);
+    TEST_REQUIRE(record.pc == (uint64_t)(uintptr_t)probe_read, "fault pc 0x%lx", record.pc);
+    TEST_REQUIRE(!(record.access & (FAULT_ACCESS_PRESENT | FAULT_ACCESS_WRITE | FAULT_ACCESS_USER)),
+                 "error code 0x%lx", record.error_code);
     TEST_REQUIRE(probe_read(&value, &value) == 0, "probe of a valid address failed");
     TEST_REQUIRE(!fault_expect_end(NULL), "expectation still reports a fault after disarm");
     return true;
@@ -240,14 +211,14 @@ static bool test_heap_corruption_detected(void)
     free_opaque(large);
     TEST_REQUIRE(heap_check((const void *)large_address) != HEAP_OK,
                  "freed large block still passes its check");
-    TEST_REQUIRE(vm_query(large_address) == 0, "freed large block still mapped");
+    TEST_REQUIRE(!vm_query(vm_space_kernel(), large_address, NULL),
+                 "freed large block still mapped");
     return true;
 }
 
 static const struct test_case test_mm_cases[] = {
     { "frame_exhaustion_and_reuse", test_frame_exhaustion_reuse },
     { "vm_map_write_unmap_faults", test_vm_map_unmap },
-    { "vm_map_mmio_offset_and_caching", test_vm_map_mmio },
     { "page_fault_caught", test_page_fault_caught },
     { "heap_stress", test_heap_stress },
     { "heap_corruption_detected", test_heap_corruption_detected },

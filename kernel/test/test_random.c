@@ -5,8 +5,8 @@
  * info; seeding survives failing sources by dropping them (the boot path);
  * a reseed changes the stream; the scheduled reseed happens. */
 #include "crypto/random.h"
-#include "kernel/arch/x86_64/cpu.h"
-#include "kernel/arch/x86_64/entropy.h"
+#include "kernel/arch/cpu.h"
+#include "kernel/arch/entropy.h"
 #include "kernel/mm/memory.h"
 #include "kernel/random/system_random.h"
 #include "kernel/test/test.h"

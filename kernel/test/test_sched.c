@@ -1,10 +1,11 @@
 /* In-kernel tests of time and threads: timer ticks advance (both while
- * sleeping and while spinning), sleep lasts as long as asked, and a thread
+ * sleeping and while spinning), sleep lasts as long as asked, a thread
  * that spins without ever yielding cannot keep another thread from running
- * (preemption). */
-#include "kernel/arch/x86_64/cpu.h"
-#include "kernel/arch/x86_64/timer.h"
-#include "kernel/arch/x86_64/trap.h"
+ * (preemption), and a thread runs in its own address space. */
+#include "kernel/arch/cpu.h"
+#include "kernel/arch/interrupt.h"
+#include "kernel/arch/time.h"
+#include "kernel/mm/frame.h"
 #include "kernel/mm/memory.h"
 #include "kernel/mm/vm.h"
 #include "kernel/sched/thread.h"
@@ -25,8 +26,8 @@ static bool test_timer_ticks(void)
                  "100 ms sleep took %lu ns by the TSC", slept_ns);
     /* Ticks also advance under a busy loop: the interrupt is not sleep-driven. */
     uint64_t spin_start = timer_ticks();
-    uint64_t deadline = rdtsc() + timer_tsc_hz(); /* give up after a second */
-    while (timer_ticks() < spin_start + 3 && rdtsc() < deadline)
+    uint64_t deadline = cpu_cycles() + timer_cycles_hz(); /* give up after a second */
+    while (timer_ticks() < spin_start + 3 && cpu_cycles() < deadline)
         cpu_pause();
     TEST_REQUIRE(timer_ticks() >= spin_start + 3, "ticks stuck at %lu while spinning",
                  timer_ticks());
@@ -61,8 +62,8 @@ static bool test_preemption(void)
     struct thread *spinner = thread_create("spinner", spinner_main, NULL);
     struct thread *witness = thread_create("witness", witness_main, NULL);
     TEST_REQUIRE(spinner && witness, "thread_create failed");
-    uint64_t deadline = rdtsc() + 2 * timer_tsc_hz();
-    while (!witness_ran && rdtsc() < deadline)
+    uint64_t deadline = cpu_cycles() + 2 * timer_cycles_hz();
+    while (!witness_ran && cpu_cycles() < deadline)
         cpu_pause();
     bool ran = witness_ran;
     uint64_t loops = spinner_loops;
@@ -115,16 +116,86 @@ static bool test_stack_guard_page(void)
     struct thread *thread = thread_create("guarded", idle_briefly, NULL);
     TEST_REQUIRE(thread, "thread_create failed");
     uint64_t base = thread_stack_base(thread);
-    bool stack_mapped = vm_is_mapped(base) && vm_is_mapped(base + THREAD_STACK_PAGES * PAGE_SIZE - 1);
-    bool guard_mapped = vm_is_mapped(base - PAGE_SIZE);
+    struct vm_space *kernel = vm_space_kernel();
+    bool stack_mapped = vm_query(kernel, base, NULL) &&
+                        vm_query(kernel, base + THREAD_STACK_PAGES * PAGE_SIZE - 1, NULL);
+    bool guard_mapped = vm_query(kernel, base - PAGE_SIZE, NULL);
     struct fault_record record;
     bool faulted = fault_try_write((volatile void *)(uintptr_t)(base - 8), 0, &record);
     thread_join(thread);
     TEST_REQUIRE(stack_mapped, "stack at 0x%lx not fully mapped", base);
     TEST_REQUIRE(!guard_mapped && faulted && record.address == base - 8,
                  "guard page below 0x%lx is mapped or did not fault", base);
-    TEST_REQUIRE(!vm_is_mapped(base), "stack still mapped after thread_join");
+    TEST_REQUIRE(!vm_query(kernel, base, NULL), "stack still mapped after thread_join");
     return true;
+}
+
+#define SPACE_USER_ADDRESS 0x0000000040000000ull
+#define SPACE_MAGIC 0x0123fedc4567ba98ull
+
+struct space_reader {
+    bool faulted;
+    uint64_t value;
+    bool space_active; /* vm_space_active() was the thread's space */
+};
+
+/* Runs in a user space: reads the user page mapped there. Sleeps first, so
+ * that the scheduler switches away and back (the space must come back). */
+static void space_reader_main(void *arg)
+{
+    struct space_reader *reader = arg;
+    struct fault_record record;
+    const volatile uint64_t *user = (const volatile uint64_t *)(uintptr_t)SPACE_USER_ADDRESS;
+    thread_sleep_ms(10);
+    reader->space_active = vm_space_active() == thread_space(thread_current());
+    user_access_begin();
+    reader->faulted = fault_try_read(user, &record);
+    reader->value = reader->faulted ? 0 : *user;
+    user_access_end();
+}
+
+/* A thread created in a user space sees that space's user page while the
+ * creating thread, in the kernel space and running at the same time, does
+ * not; after the join the CPU is back in the kernel space. */
+static bool thread_space_checks(struct vm_space *space, struct space_reader *reader)
+{
+    struct fault_record record;
+    struct thread *thread = thread_create_in(space, "reader", space_reader_main, reader);
+    TEST_REQUIRE(thread, "thread_create_in failed");
+    thread_yield(); /* let it start, then come back while it sleeps */
+    bool faulted_here = fault_try_read((const volatile void *)SPACE_USER_ADDRESS, &record);
+    bool in_kernel_space = vm_space_active() == vm_space_kernel();
+    thread_join(thread);
+    TEST_REQUIRE(faulted_here && !(record.access & FAULT_ACCESS_PRESENT) && in_kernel_space,
+                 "the kernel-space thread sees the user page (faulted %d, access 0x%x)",
+                 faulted_here, record.access);
+    TEST_REQUIRE(reader->space_active && !reader->faulted && reader->value == SPACE_MAGIC,
+                 "the thread in the user space: active %d, faulted %d, value 0x%lx",
+                 reader->space_active, reader->faulted, reader->value);
+    TEST_REQUIRE(vm_space_active() == vm_space_kernel(), "not back in the kernel space");
+    return true;
+}
+
+static bool test_thread_runs_in_its_space(void)
+{
+    static struct space_reader reader;
+    reader = (struct space_reader){ true, 0, false };
+    struct vm_space *space = vm_space_create();
+    uint64_t frame = frame_alloc();
+    bool ok = false;
+    if (!space || !frame) {
+        test_fail("no space or no frame");
+    } else if (vm_map(space, SPACE_USER_ADDRESS, frame, 1, VM_USER | VM_WRITE) != VM_OK) {
+        test_fail("vm_map in the new space failed");
+    } else {
+        *(uint64_t *)phys_to_virt(frame) = SPACE_MAGIC;
+        ok = thread_space_checks(space, &reader);
+    }
+    if (space)
+        vm_space_destroy(space);
+    if (frame)
+        frame_free(frame);
+    return ok;
 }
 
 static const struct test_case test_sched_cases[] = {
@@ -132,5 +203,6 @@ static const struct test_case test_sched_cases[] = {
     { "preemption_of_busy_thread", test_preemption },
     { "sleep_wake_order", test_sleep_order },
     { "thread_stack_guard_page", test_stack_guard_page },
+    { "thread_runs_in_its_space", test_thread_runs_in_its_space },
 };
 TEST_TABLE(test_sched_cases);

@@ -36,9 +36,9 @@ static int failures;
 
 static void serial_put(char c)
 {
-    for (int spin = 0; spin < 100000 && !(inb(0x3f8 + 5) & 0x20); spin++)
+    for (int spin = 0; spin < 100000 && !(port_read8(0x3f8 + 5) & 0x20); spin++)
         ;
-    outb(0x3f8, (uint8_t)c);
+    port_write8(0x3f8, (uint8_t)c);
 }
 
 static void say(const char *text)
@@ -204,6 +204,6 @@ void fake_kernel_main(uint64_t bootinfo_physical, uint64_t entry_rsp)
     check(seed_ok, "rng seed absent, or 32 bytes not all zero");
     check(info->loader_tsc != 0 && info->loader_tsc < rdtsc(), "loader TSC recorded");
     say(failures == 0 ? "fake-kernel: all checks passed\n" : "fake-kernel: checks failed\n");
-    outb(0xf4, failures == 0 ? 0x10 : 0x11);
+    port_write8(0xf4, failures == 0 ? 0x10 : 0x11);
     cpu_halt_forever();
 }

@@ -3,7 +3,9 @@
 # the C library's snprintf), the log ring, PS/2 decoding, the framebuffer
 # console and font (over a heap buffer standing in for the framebuffer), the ACPI table
 # parser (synthetic tables, every error case, the committed fuzz corpus with
-# its expected results) and a 10-second fuzz smoke run of the ACPI parser.
+# its expected results), a 10-second fuzz smoke run of the ACPI parser, and
+# the arch boundary (tests/kernel/arch_boundary.sh): first on a planted tree,
+# where it must name every violation, then on the real kernel/.
 set -u
 . tests/lib.sh
 suite_require clang
@@ -28,6 +30,45 @@ if build/fuzz/tests/fuzz/fuzz_acpi -max_total_time=10 -max_len=8192 "$smoke" tes
     echo "PASS fuzz-acpi smoke run (10 s from the corpus, $runs inputs, no crash)"
 else
     echo "FAIL fuzz-acpi smoke run: crashed (see $log)"
+    status=1
+fi
+
+# The boundary check must catch what it claims to: a planted tree with one
+# violation of each kind (and two allowed constructs) gives exactly these.
+planted=build/tests/kernel/arch-boundary-planted
+rm -rf "$planted" && mkdir -p "$planted/kernel/mm" "$planted/kernel/arch/x86_64"
+printf '%s\n' '#include "kernel/arch/x86_64/cpu.h"' \
+    'static void a(void) { __asm__ volatile("cli"); }' \
+    'static void b(void) { __asm__ volatile(""); }' \
+    'static void c(void) { write_cr3(0); }' \
+    '/* read_cr3 named in a comment */' \
+    'static void d(void) { asm volatile(' '    "hlt"); }' \
+    'static int e(void) { return PTE_NX != 0; }' >"$planted/kernel/mm/bad.c"
+echo 'nop' >"$planted/kernel/mm/bad.S"
+echo '#include "kernel/arch/x86_64/cpu.h"' >"$planted/kernel/arch/interface.h"
+printf '%s\n' '#include "kernel/arch/x86_64/cpu.h"' '__asm__("hlt");' >"$planted/kernel/arch/x86_64/ok.c"
+expected='kernel/mm/bad.S:1: assembly outside kernel/arch/x86_64/
+kernel/mm/bad.c:1: includes kernel/arch/x86_64/ (include the kernel/arch/*.h interface instead)
+kernel/mm/bad.c:2: inline assembly outside kernel/arch/x86_64/
+kernel/mm/bad.c:6: inline assembly outside kernel/arch/x86_64/
+kernel/mm/bad.c:4: x86 identifier write_cr3 outside kernel/arch/x86_64/
+kernel/mm/bad.c:8: x86 identifier PTE_NX outside kernel/arch/x86_64/
+arch boundary: 3 files checked, 6 violations'
+if got=$(sh tests/kernel/arch_boundary.sh "$planted"); then
+    echo "FAIL arch boundary check on a planted tree: passed (it must fail)"
+    status=1
+elif [ "$got" != "$expected" ]; then
+    echo "FAIL arch boundary check on a planted tree: reported"
+    echo "$got" | sed 's/^/    /'
+    status=1
+else
+    echo "PASS arch boundary check names each planted violation (6 of 4 kinds)"
+fi
+if got=$(sh tests/kernel/arch_boundary.sh .); then
+    echo "PASS arch boundary: ${got#arch boundary: }"
+else
+    echo "FAIL arch boundary: generic kernel code reaches past kernel/arch/*.h:"
+    echo "$got" | sed 's/^/    /'
     status=1
 fi
 exit $status

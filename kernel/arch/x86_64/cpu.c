@@ -2,9 +2,11 @@
  * on: EFER.NXE (no-execute pages), CR0.WP (supervisor writes honour
  * read-only pages), CR4.PGE (global kernel pages), CR4.SMEP and CR4.SMAP
  * when the CPU has them, and a PAT with a write-combining entry. */
-#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/cpu.h"
 
-#include "kernel/arch/x86_64/cpu_setup.h"
+#include "kernel/arch/x86_64/gdt.h"
+#include "kernel/arch/x86_64/trap.h"
+#include "kernel/lib/print.h"
 #include "kernel/panic.h"
 
 static struct cpu_features features;
@@ -40,9 +42,22 @@ void cpu_detect(void)
     }
 }
 
+void cpu_init(void)
+{
+    cpu_detect();
+    gdt_init();
+    idt_init();
+}
+
 const struct cpu_features *cpu_features(void)
 {
     return &features;
+}
+
+void cpu_describe(char *text, size_t size)
+{
+    ksnprintf(text, size, "%s nx=%d smep=%d smap=%d", features.vendor, features.nx, features.smep,
+              features.smap);
 }
 
 /* PAT entries (Intel SDM 11.12): 0 WB, 1 WC (instead of WT), 2 UC-, 3 UC,

@@ -1,8 +1,9 @@
-/* Small CPU helpers: interrupt flag, halt, TSC, MSRs, control registers,
- * CPUID. Inline so they cost nothing; only kernel/arch/x86_64/, the
- * drivers that must touch the CPU directly, and the UEFI loader (an x86_64
- * program by definition, which shares these rather than keeping a copy)
- * include this. Nothing here may depend on kernel state. */
+/* Small x86 CPU helpers: interrupt flag, halt, TSC, MSRs, control
+ * registers, CPUID. Inline so they cost nothing. This is the implementation
+ * header behind kernel/arch/cpu.h and kernel/arch/interrupt.h (generic code
+ * includes those, never this); kernel/arch/x86_64/ and the UEFI loader (an
+ * x86_64 program by definition, which shares these rather than keeping a
+ * copy) include it directly. Nothing here may depend on kernel state. */
 #ifndef NONOS_ARCH_CPU_H
 #define NONOS_ARCH_CPU_H
 
@@ -93,6 +94,11 @@ static inline uint64_t rdtsc(void)
     return ((uint64_t)high << 32) | low;
 }
 
+static inline uint64_t cpu_cycles(void)
+{
+    return rdtsc();
+}
+
 static inline uint64_t rdmsr(uint32_t msr)
 {
     uint32_t low, high;
@@ -159,15 +165,28 @@ static inline void cpuid(uint32_t leaf, uint32_t subleaf, uint32_t *a, uint32_t 
     __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(subleaf));
 }
 
-/* SMAP: the kernel touches user pages only between these two. */
+/* Features found by cpu_detect (kernel/arch/x86_64/cpu.c). */
+struct cpu_features {
+    bool nx, smep, smap, pge, x2apic, invariant_tsc, rdrand, rdseed;
+    char vendor[13];
+};
+
+void cpu_detect(void);
+const struct cpu_features *cpu_features(void);
+
+/* SMAP: the kernel touches user pages only between these two. stac and
+ * clac are invalid opcodes on a CPU without SMAP, where there is nothing to
+ * open either. */
 static inline void user_access_begin(void)
 {
-    __asm__ volatile("stac" : : : "memory");
+    if (cpu_features()->smap)
+        __asm__ volatile("stac" : : : "memory");
 }
 
 static inline void user_access_end(void)
 {
-    __asm__ volatile("clac" : : : "memory");
+    if (cpu_features()->smap)
+        __asm__ volatile("clac" : : : "memory");
 }
 
 /* Zeroes one 4 KiB page with rep stosq (512 stores instead of 4096). */
@@ -178,13 +197,18 @@ static inline void page_zero(void *page)
     __asm__ volatile("rep stosq" : "+D"(destination), "+c"(count) : "a"(0ull) : "memory");
 }
 
-/* Features found by cpu_detect (kernel/arch/x86_64/cpu.c). */
-struct cpu_features {
-    bool nx, smep, smap, pge, x2apic, invariant_tsc, rdrand, rdseed;
-    char vendor[13];
-};
-
-void cpu_detect(void);
-const struct cpu_features *cpu_features(void);
+/* The last-resort reset: load an empty IDT and raise an exception. The CPU
+ * cannot deliver it, nor the double fault that follows, and shuts down
+ * (triple fault), which resets a PC. */
+static inline _Noreturn void cpu_reset(void)
+{
+    struct {
+        uint16_t limit;
+        uint64_t base;
+    } __attribute__((packed)) empty = { 0, 0 };
+    __asm__ volatile("cli; lidt %0; int3" : : "m"(empty) : "memory");
+    for (;;)
+        __asm__ volatile("hlt");
+}
 
 #endif

@@ -1,8 +1,6 @@
 /* QEMU's isa-debug-exit device (-device isa-debug-exit,iobase=0xf4,
  * iosize=0x04): writing V to port 0xf4 ends QEMU with exit status 2*V+1.
- * The test harness uses it to carry a verdict out of the guest. Only ever
- * written on an explicit request (`selftest exit`); on a machine without
- * the device the write goes nowhere and the kernel carries on. */
+ * The implementation of debug_exit (kernel/arch/debug.h). */
 #ifndef NONOS_ARCH_DEBUG_EXIT_H
 #define NONOS_ARCH_DEBUG_EXIT_H
 
@@ -16,7 +14,7 @@
 
 static inline void debug_exit(uint8_t value)
 {
-    outl(DEBUG_EXIT_PORT, value);
+    port_write32(DEBUG_EXIT_PORT, value);
 }
 
 #endif

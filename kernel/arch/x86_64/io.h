@@ -1,41 +1,41 @@
-/* x86 port I/O. Every access to a legacy device (COM1, PIT, PIC, PS/2,
- * ACPI PM registers, isa-debug-exit) goes through these, so port I/O stays
- * confined to kernel/arch/x86_64/. */
+/* x86 port I/O: the definitions behind kernel/arch/io.h (generic code
+ * includes that, never this). The UEFI loader, an x86_64 program by
+ * definition, includes this directly for its serial console. */
 #ifndef NONOS_ARCH_IO_H
 #define NONOS_ARCH_IO_H
 
 #include <stdint.h>
 
-static inline void outb(uint16_t port, uint8_t value)
+static inline void port_write8(uint16_t port, uint8_t value)
 {
     __asm__ volatile("outb %0, %1" : : "a"(value), "Nd"(port) : "memory");
 }
 
-static inline uint8_t inb(uint16_t port)
+static inline uint8_t port_read8(uint16_t port)
 {
     uint8_t value;
     __asm__ volatile("inb %1, %0" : "=a"(value) : "Nd"(port) : "memory");
     return value;
 }
 
-static inline void outw(uint16_t port, uint16_t value)
+static inline void port_write16(uint16_t port, uint16_t value)
 {
     __asm__ volatile("outw %0, %1" : : "a"(value), "Nd"(port) : "memory");
 }
 
-static inline uint16_t inw(uint16_t port)
+static inline uint16_t port_read16(uint16_t port)
 {
     uint16_t value;
     __asm__ volatile("inw %1, %0" : "=a"(value) : "Nd"(port) : "memory");
     return value;
 }
 
-static inline void outl(uint16_t port, uint32_t value)
+static inline void port_write32(uint16_t port, uint32_t value)
 {
     __asm__ volatile("outl %0, %1" : : "a"(value), "Nd"(port) : "memory");
 }
 
-static inline uint32_t inl(uint16_t port)
+static inline uint32_t port_read32(uint16_t port)
 {
     uint32_t value;
     __asm__ volatile("inl %1, %0" : "=a"(value) : "Nd"(port) : "memory");
@@ -46,7 +46,7 @@ static inline uint32_t inl(uint16_t port)
  * old devices (PIC, PIT) to settle between commands. */
 static inline void io_wait(void)
 {
-    outb(0x80, 0);
+    port_write8(0x80, 0);
 }
 
 #endif

@@ -3,9 +3,8 @@
  * 16-byte strides. The timer divides the bus clock by 16. */
 #include "kernel/arch/x86_64/lapic.h"
 
-#include "kernel/arch/x86_64/cpu.h"
-#include "kernel/arch/x86_64/io.h"
-#include "kernel/arch/x86_64/trap.h"
+#include "kernel/arch/interrupt.h"
+#include "kernel/arch/io.h"
 #include "kernel/mm/vm.h"
 #include "kernel/panic.h"
 
@@ -38,20 +37,20 @@ static void lapic_write(uint32_t reg, uint32_t value)
  * like an exception) and mask every line: the LAPIC does the work. */
 void pic_disable(void)
 {
-    outb(0x20, 0x11);
-    outb(0xa0, 0x11);
+    port_write8(0x20, 0x11);
+    port_write8(0xa0, 0x11);
     io_wait();
-    outb(0x21, 0x20);
-    outb(0xa1, 0x28);
+    port_write8(0x21, 0x20);
+    port_write8(0xa1, 0x28);
     io_wait();
-    outb(0x21, 4);
-    outb(0xa1, 2);
+    port_write8(0x21, 4);
+    port_write8(0xa1, 2);
     io_wait();
-    outb(0x21, 1);
-    outb(0xa1, 1);
+    port_write8(0x21, 1);
+    port_write8(0xa1, 1);
     io_wait();
-    outb(0x21, 0xff);
-    outb(0xa1, 0xff);
+    port_write8(0x21, 0xff);
+    port_write8(0xa1, 0xff);
 }
 
 void lapic_init(void)
@@ -64,6 +63,12 @@ void lapic_init(void)
     lapic_write(LAPIC_SPURIOUS, LAPIC_ENABLE | VECTOR_SPURIOUS);
     lapic_write(LAPIC_TIMER_DIVIDE, 0x3); /* divide by 16 */
     lapic_timer_stop();
+}
+
+void interrupt_controller_init(void)
+{
+    pic_disable();
+    lapic_init();
 }
 
 void lapic_eoi(void)

@@ -1,4 +1,6 @@
-/* x86-64 4-level page-table entry bits (Intel SDM vol. 3, 4.5). */
+/* x86-64 4-level page-table entry bits (Intel SDM vol. 3, 4.5), and the
+ * layout constants kernel/arch/mmu.h promises (its implementation is
+ * mmu.c). */
 #ifndef NONOS_ARCH_PAGING_H
 #define NONOS_ARCH_PAGING_H
 
@@ -16,6 +18,11 @@
 
 #define PAGE_TABLE_ENTRIES 512
 #define HUGE_PAGE_SIZE (2ull << 20)
+
+/* kernel/arch/mmu.h: the canonical lower half is the user half; a 2 MiB
+ * page (a PD entry) is the large page. */
+#define MMU_USER_END 0x0000800000000000ull
+#define MMU_LARGE_PAGE_SIZE HUGE_PAGE_SIZE
 
 /* Index of virt in the table at level (4 = PML4 ... 1 = PT). */
 static inline unsigned page_table_index(unsigned long long virt, unsigned level)

@@ -6,7 +6,7 @@
 
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/panic_report.h"
-#include "kernel/arch/x86_64/symbols.h"
+#include "kernel/arch/debug.h"
 #include "kernel/lib/print.h"
 #include "kernel/mm/vm.h"
 
@@ -48,7 +48,7 @@ static bool frame_readable(uint64_t rbp)
 {
     if (rbp % 8 != 0 || rbp < 0xffff800000000000ull)
         return false;
-    return vm_is_mapped(rbp) && vm_is_mapped(rbp + 8);
+    return vm_query(vm_space_active(), rbp, NULL) && vm_query(vm_space_active(), rbp + 8, NULL);
 }
 
 void backtrace_print(uint64_t rip, uint64_t rbp)

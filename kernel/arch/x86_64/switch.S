@@ -1,6 +1,7 @@
-/* context_switch(uint64_t *save_rsp, uint64_t load_rsp): saves the
- * callee-saved registers of the current thread on its stack, stores its rsp
- * in *save_rsp, loads load_rsp and restores the next thread's registers.
+/* context_switch(uint64_t *save, uint64_t load) (kernel/arch/context.h):
+ * saves the callee-saved registers of the current thread on its stack,
+ * stores its rsp in *save, loads load into rsp and restores the next
+ * thread's registers (the layout context.c builds for a new thread).
  * Caller-saved registers need no saving: this is an ordinary C call.
  * Interrupts must be off (the scheduler's invariant). */
     .text
@@ -25,16 +26,16 @@ context_switch:
     .size context_switch, . - context_switch
 
 /* First code of a new thread: context_switch "returns" here with r12 =
- * entry and r13 = argument (placed by thread_create). rbp = 0 ends
- * backtraces. */
-    .global thread_trampoline
-    .type thread_trampoline, @function
-thread_trampoline:
+ * start, r13 and r14 its two arguments (placed by context_init, context.c).
+ * rbp = 0 ends backtraces. start never returns. */
+    .global context_trampoline
+    .type context_trampoline, @function
+context_trampoline:
     xor %ebp, %ebp
-    mov %r12, %rdi
-    mov %r13, %rsi
-    call thread_start
+    mov %r13, %rdi
+    mov %r14, %rsi
+    call *%r12
     ud2
-    .size thread_trampoline, . - thread_trampoline
+    .size context_trampoline, . - context_trampoline
 
     .section .note.GNU-stack, "", @progbits

@@ -1,7 +1,7 @@
-/* ELF64 .symtab lookup for the panic backtrace (see symbols.h). Only
+/* ELF64 .symtab lookup for the panic backtrace (see kernel/arch/debug.h). Only
  * STT_FUNC symbols with a size are considered; lookup is a linear scan,
  * which is fine for a path that runs once, during a panic. */
-#include "kernel/arch/x86_64/symbols.h"
+#include "kernel/arch/debug.h"
 
 #include "base/checked.h"
 

@@ -4,7 +4,7 @@
  * two rates follow. The LAPIC timer then fires VECTOR_TIMER timer_hz times a
  * second, and each tick calls the scheduler. Uptime comes from the TSC,
  * which is finer than ticks. */
-#include "kernel/arch/x86_64/timer.h"
+#include "kernel/arch/time.h"
 
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/io.h"
@@ -34,17 +34,17 @@ static uint64_t boot_tsc;
 static void calibration_measure(uint64_t *lapic_counts, uint64_t *tsc_ticks)
 {
     uint16_t pit_count = (uint16_t)(PIT_HZ * CALIBRATION_MS / 1000);
-    uint8_t gate = inb(PIT_GATE_PORT);
-    outb(PIT_GATE_PORT, (uint8_t)((gate & ~0x02u) & ~0x01u)); /* speaker off, gate low */
-    outb(PIT_COMMAND, 0xb0);                                   /* channel 2, lo/hi, mode 0 */
-    outb(PIT_CHANNEL2, (uint8_t)pit_count);
-    outb(PIT_CHANNEL2, (uint8_t)(pit_count >> 8));
+    uint8_t gate = port_read8(PIT_GATE_PORT);
+    port_write8(PIT_GATE_PORT, (uint8_t)((gate & ~0x02u) & ~0x01u)); /* speaker off, gate low */
+    port_write8(PIT_COMMAND, 0xb0);                                   /* channel 2, lo/hi, mode 0 */
+    port_write8(PIT_CHANNEL2, (uint8_t)pit_count);
+    port_write8(PIT_CHANNEL2, (uint8_t)(pit_count >> 8));
     lapic_timer_start_oneshot(0xffffffffu);
     uint32_t lapic_start = lapic_timer_current();
     uint64_t tsc_start = rdtsc();
-    outb(PIT_GATE_PORT, (uint8_t)((gate & ~0x02u) | 0x01u)); /* gate high: count */
+    port_write8(PIT_GATE_PORT, (uint8_t)((gate & ~0x02u) | 0x01u)); /* gate high: count */
     uint32_t polls = 0;
-    while (!(inb(PIT_GATE_PORT) & 0x20)) {
+    while (!(port_read8(PIT_GATE_PORT) & 0x20)) {
         if (++polls == CALIBRATION_MAX_POLLS)
             panic("timer: the PIT channel 2 never finished counting; cannot calibrate");
         cpu_pause();
@@ -52,7 +52,7 @@ static void calibration_measure(uint64_t *lapic_counts, uint64_t *tsc_ticks)
     *tsc_ticks = rdtsc() - tsc_start;
     *lapic_counts = lapic_start - lapic_timer_current();
     lapic_timer_stop();
-    outb(PIT_GATE_PORT, gate);
+    port_write8(PIT_GATE_PORT, gate);
 }
 
 static void timer_interrupt(struct trap_frame *frame)
@@ -62,10 +62,10 @@ static void timer_interrupt(struct trap_frame *frame)
     sched_tick();
 }
 
-void timer_init(uint64_t epoch_tsc)
+void timer_init(uint64_t epoch_cycles)
 {
     uint64_t lapic_counts, tsc_ticks;
-    boot_tsc = epoch_tsc;
+    boot_tsc = epoch_cycles;
     calibration_measure(&lapic_counts, &tsc_ticks);
     lapic_hz = lapic_counts * 1000 / CALIBRATION_MS;
     tsc_hz = tsc_ticks * 1000 / CALIBRATION_MS;
@@ -85,7 +85,7 @@ uint32_t timer_hz(void)
     return TIMER_HZ;
 }
 
-uint64_t timer_tsc_hz(void)
+uint64_t timer_cycles_hz(void)
 {
     return tsc_hz;
 }

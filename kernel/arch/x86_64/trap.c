@@ -7,9 +7,9 @@
  * resume address -- or it is fatal: a full report (vector, error code,
  * registers, CR2 with decoded page-fault bits, symbolized backtrace) goes to
  * the console and the CPU halts. */
-#include "kernel/arch/x86_64/trap.h"
+#include "kernel/arch/interrupt.h"
 
-#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/cpu.h"
 #include "kernel/arch/x86_64/lapic.h"
 #include "kernel/arch/x86_64/panic_report.h"
 #include "kernel/lib/print.h"
@@ -30,6 +30,12 @@ static const char *const exception_names[32] = {
 };
 
 static irq_handler_fn irq_handlers[256];
+
+/* The generic access bits are the page-fault error code's own. */
+_Static_assert(FAULT_ACCESS_PRESENT == PF_PRESENT && FAULT_ACCESS_WRITE == PF_WRITE &&
+                   FAULT_ACCESS_USER == PF_USER && FAULT_ACCESS_FETCH == PF_FETCH,
+               "fault access bits must match the x86 page-fault error code");
+#define FAULT_ACCESS_BITS (PF_PRESENT | PF_WRITE | PF_USER | PF_FETCH)
 
 struct fault_expectation {
     bool armed;
@@ -83,10 +89,13 @@ static bool fault_expectation_handle(struct trap_frame *frame)
     if (!expectation.armed || expectation.vector != frame->vector ||
         expectation.thread != thread_current())
         return false;
+    bool page_fault = frame->vector == VECTOR_PAGE_FAULT;
+    expectation.record.page_fault = page_fault;
+    expectation.record.access = page_fault ? (unsigned)frame->error_code & FAULT_ACCESS_BITS : 0;
     expectation.record.vector = frame->vector;
     expectation.record.error_code = frame->error_code;
-    expectation.record.address = frame->vector == VECTOR_PAGE_FAULT ? read_cr2() : 0;
-    expectation.record.rip = frame->rip;
+    expectation.record.address = page_fault ? read_cr2() : 0;
+    expectation.record.pc = frame->rip;
     expectation.record.frame = *frame;
     expectation.hit = true;
     expectation.armed = false; /* one-shot: a second fault is a real one */
@@ -133,7 +142,7 @@ void exception_report(const struct trap_frame *frame, uint64_t cr2)
             thread ? thread_name(thread) : "(boot)");
     if (frame->vector == VECTOR_PAGE_FAULT)
         page_fault_decode(frame->error_code, cr2);
-    if (frame->rsp >= 0xffff800000000000ull && !vm_is_mapped(frame->rsp))
+    if (frame->rsp >= 0xffff800000000000ull && !vm_query(vm_space_active(), frame->rsp, NULL))
         kprintf("  rsp %016lx is unmapped: kernel stack overflow into a guard page?\n",
                 frame->rsp);
     trap_report(frame);
@@ -152,8 +161,7 @@ void trap_dispatch(struct trap_frame *frame)
     /* Interrupt delivery keeps RFLAGS.AC: a handler entered inside
      * user_access_begin/end would run with SMAP off. Clear it here; iretq
      * restores the interrupted code's flags from the frame. */
-    if (cpu_features()->smap)
-        user_access_end();
+    user_access_end();
     if (frame->vector < VECTOR_IRQ_BASE) {
         if (!fault_expectation_handle(frame))
             exception_fatal(frame);

@@ -1,6 +1,6 @@
-/* Interrupts and exceptions: the register frame the ISR stubs (isr.S) save,
- * the IDT, handlers for device interrupt vectors, and the fault-expectation
- * mechanism tests use to trigger faults on purpose and carry on. */
+/* x86 interrupts and exceptions: the register frame the ISR stubs (isr.S)
+ * save, the IDT, handlers for device interrupt vectors. The implementation
+ * header behind kernel/arch/interrupt.h (generic code includes that). */
 #ifndef NONOS_ARCH_TRAP_H
 #define NONOS_ARCH_TRAP_H
 
@@ -45,39 +45,13 @@ void trap_dispatch(struct trap_frame *frame);
 /* Prints a register dump and a symbolized backtrace starting at frame. */
 void trap_report(const struct trap_frame *frame);
 
-/* The whole report a fatal exception prints after "PANIC: ": vector name,
- * error code, thread, decoded page-fault address and bits (cr2 is passed
- * in, as the CPU's CR2 may have moved on), registers, backtrace. */
-void exception_report(const struct trap_frame *frame, uint64_t cr2);
-
 const char *exception_name(uint64_t vector);
 
-/* ---- Deliberate faults (for tests) ----
- * fault_expect arms a one-shot expectation for the calling thread: the next
- * exception `vector` it raises is recorded and, instead of a panic, execution
- * resumes at `resume`. fault_expect_end disarms and says whether the fault
- * happened, filling *record. The probes below (probe.S) provide the resume
- * points: each returns 0 when the access worked and 1 when it faulted. */
-struct fault_record {
-    uint64_t vector;
-    uint64_t error_code;
-    uint64_t address; /* CR2 for page faults */
-    uint64_t rip;     /* where the fault happened */
-    struct trap_frame frame; /* as saved at the fault (rip before resuming) */
-};
-
+/* Arms the one-shot expectation behind fault_try_* (kernel/arch/
+ * interrupt.h): the next exception `vector` the calling thread raises is
+ * recorded and execution resumes at `resume` (a probe's *_fault label). */
+struct fault_record;
 void fault_expect(uint64_t vector, const void *resume);
-bool fault_expect_end(struct fault_record *record);
-
-int probe_read(const volatile void *address, uint64_t *value);
-int probe_write(volatile void *address, uint64_t value);
-int probe_exec(const void *code);
 extern const char probe_read_fault[], probe_write_fault[], probe_exec_fault[];
-
-/* Convenience wrappers: run the probe under an expectation of a page fault.
- * Return true when the access faulted, with the record filled. */
-bool fault_try_read(const volatile void *address, struct fault_record *record);
-bool fault_try_write(volatile void *address, uint64_t value, struct fault_record *record);
-bool fault_try_exec(const void *code, struct fault_record *record);
 
 #endif

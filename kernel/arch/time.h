@@ -1,0 +1,30 @@
+/* The arch interface for time: a periodic tick that drives the scheduler,
+ * uptime, the cycle counter's rate and short busy waits. The architecture
+ * calibrates its clocks itself (x86: LAPIC timer and TSC against the PIT,
+ * kernel/arch/x86_64/timer.c) and calls sched_tick() once per tick, from the
+ * interrupt, with interrupts off. Scheme: see kernel/arch/io.h (no inline
+ * functions here, so no implementation header is included). */
+#ifndef NONOS_ARCH_INTERFACE_TIME_H
+#define NONOS_ARCH_INTERFACE_TIME_H
+
+#include <stdint.h>
+
+#define TIMER_HZ 250
+
+/* Calibrates and starts the tick. epoch_cycles: cpu_cycles() at kernel
+ * entry; uptime counts from there. Needs the interrupt controller
+ * (interrupt_controller_init) and vm_map_mmio. */
+void timer_init(uint64_t epoch_cycles);
+
+uint64_t timer_ticks(void);
+uint64_t timer_uptime_ns(void); /* 0 until timer_init has calibrated */
+uint32_t timer_hz(void);
+
+/* cpu_cycles() per second, measured during calibration. */
+uint64_t timer_cycles_hz(void);
+
+/* Busy-waits at least us microseconds (cycle-counter based; usable with
+ * interrupts off and before the tick runs, once calibrated). */
+void timer_delay_us(uint64_t us);
+
+#endif

@@ -1,0 +1,88 @@
+/* In-kernel tests of the frame allocator's reference counts and of
+ * physically contiguous allocation (kernel/mm/frame.h). */
+#include "kernel/mm/frame.h"
+#include "kernel/mm/memory.h"
+#include "kernel/test/test.h"
+
+#include <stdint.h>
+
+/* A frame shared by three holders is freed only when the last one puts it. */
+static bool test_frame_reference_counts(void)
+{
+    struct frame_stats before, after;
+    frame_stats(&before);
+    uint64_t frame = frame_alloc();
+    TEST_REQUIRE(frame, "frame_alloc failed");
+    TEST_REQUIRE(frame_references(frame) == 1, "a new frame has %u references",
+                 frame_references(frame));
+    frame_get(frame);
+    frame_get(frame);
+    TEST_REQUIRE(frame_references(frame) == 3, "after two gets: %u references",
+                 frame_references(frame));
+    bool freed_first = frame_put(frame), freed_second = frame_put(frame);
+    bool free_early = frame_is_free(frame);
+    uint32_t left = frame_references(frame);
+    bool freed_last = frame_put(frame);
+    frame_stats(&after);
+    TEST_REQUIRE(!freed_first && !freed_second && !free_early && left == 1,
+                 "freed before the last put (puts %d %d, free %d, %u left)", freed_first,
+                 freed_second, free_early, left);
+    TEST_REQUIRE(freed_last && frame_is_free(frame) && frame_references(frame) == 0,
+                 "not freed at the last put");
+    TEST_REQUIRE(after.free_frames == before.free_frames, "free frames %lu -> %lu",
+                 before.free_frames, after.free_frames);
+    return true;
+}
+
+#define DMA_FRAMES 16
+#define DMA_ALIGNMENT (64ull * 1024)
+#define DMA_LIMIT (1ull << 32)
+
+/* Fills each frame of the run through the direct map with its index and
+ * checks that they were zero and are all allocated, each once. */
+static bool contiguous_run_check(uint64_t phys)
+{
+    for (uint64_t i = 0; i < DMA_FRAMES; i++) {
+        uint64_t *words = phys_to_virt(phys + i * FRAME_SIZE);
+        TEST_REQUIRE(words[0] == 0 && words[511] == 0, "frame %lu of the run not zeroed", i);
+        TEST_REQUIRE(!frame_is_free(phys + i * FRAME_SIZE) &&
+                         frame_references(phys + i * FRAME_SIZE) == 1,
+                     "frame %lu of the run: free %d, %u references", i,
+                     frame_is_free(phys + i * FRAME_SIZE), frame_references(phys + i * FRAME_SIZE));
+        words[0] = i + 1;
+    }
+    return true;
+}
+
+static bool test_frame_contiguous_aligned(void)
+{
+    struct frame_stats before, during, after;
+    frame_stats(&before);
+    TEST_REQUIRE(frame_alloc_contiguous(before.free_frames + 1, FRAME_SIZE, 0) == 0,
+                 "a run longer than free memory was allocated");
+    TEST_REQUIRE(frame_alloc_contiguous(DMA_FRAMES, 3 * FRAME_SIZE, 0) == 0,
+                 "an alignment that is not a power of two was accepted");
+    uint64_t phys = frame_alloc_contiguous(DMA_FRAMES, DMA_ALIGNMENT, DMA_LIMIT);
+    TEST_REQUIRE(phys, "no %u-frame run below 4 GiB", DMA_FRAMES);
+    frame_stats(&during);
+    bool ok = contiguous_run_check(phys);
+    frame_free_contiguous(phys, DMA_FRAMES);
+    frame_stats(&after);
+    if (!ok)
+        return false;
+    TEST_REQUIRE(phys % DMA_ALIGNMENT == 0 && phys + DMA_FRAMES * FRAME_SIZE <= DMA_LIMIT,
+                 "run at 0x%lx: misaligned or above the limit", phys);
+    TEST_REQUIRE(before.free_frames - during.free_frames == DMA_FRAMES &&
+                     after.free_frames == before.free_frames,
+                 "free frames %lu -> %lu -> %lu", before.free_frames, during.free_frames,
+                 after.free_frames);
+    TEST_REQUIRE(frame_is_free(phys) && frame_is_free(phys + (DMA_FRAMES - 1) * FRAME_SIZE),
+                 "run not free after frame_free_contiguous");
+    return true;
+}
+
+static const struct test_case test_frame_cases[] = {
+    { "frame_reference_counts", test_frame_reference_counts },
+    { "frame_contiguous_aligned", test_frame_contiguous_aligned },
+};
+TEST_TABLE(test_frame_cases);
