@@ -38,6 +38,7 @@ KERNEL_CORE_SRCS := \
 	kernel/mm/vm.c \
 	kernel/mm/heap.c \
 	kernel/sched/thread.c \
+	kernel/sched/wait.c \
 	kernel/random/system_random.c
 
 KERNEL_SRCS := $(KERNEL_CORE_SRCS) $(KERNEL_DEVICE_SRCS) $(KERNEL_CAPSULE_SRCS) \

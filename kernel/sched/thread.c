@@ -8,8 +8,10 @@
  * wakes due sleepers and, if anyone is ready, preempts the running thread.
  *
  * A finished thread keeps its stack until thread_join frees it, because it
- * is still running on that stack when it marks itself done. */
+ * is still running on that stack when it marks itself done; the joiner
+ * sleeps on the thread's exit queue until then (kernel/sched/wait.h). */
 #include "kernel/sched/thread.h"
+#include "kernel/sched/thread_internal.h"
 
 #include "kernel/arch/context.h"
 #include "kernel/arch/interrupt.h"
@@ -19,19 +21,9 @@
 #include "kernel/mm/memory.h"
 #include "kernel/mm/vm.h"
 #include "kernel/panic.h"
+#include "kernel/sched/wait.h"
 
 #include <stddef.h>
-
-struct thread {
-    uint64_t saved_context; /* context_switch's saved stack pointer, while not running */
-    uint64_t id;
-    char name[THREAD_NAME_SIZE];
-    enum thread_state state;
-    uint64_t wake_tick;
-    struct thread *next; /* ready queue or sleep list */
-    uint64_t stack_base; /* lowest mapped stack page; 0 for the boot thread */
-    struct vm_space *space; /* the address space it runs in */
-};
 
 static _Noreturn void thread_start(void *entry, void *arg);
 
@@ -43,7 +35,8 @@ static struct thread *sleepers;
 static uint64_t next_id = 1;
 static uint64_t switches;
 
-static void ready_push(struct thread *thread)
+/* Appends thread to the ready queue. Interrupts must be off. */
+void sched_make_ready(struct thread *thread)
 {
     thread->state = THREAD_READY;
     thread->next = NULL;
@@ -70,6 +63,7 @@ static struct thread *ready_pop(void)
  * the queue if it is still runnable. Interrupts must be off. */
 static void schedule(void)
 {
+    KERNEL_ASSERT(!interrupts_enabled());
     struct thread *previous = current;
     struct thread *next = ready_pop();
     if (!next) {
@@ -80,7 +74,7 @@ static void schedule(void)
     if (next == previous)
         return;
     if (previous->state == THREAD_RUNNING && previous != idle)
-        ready_push(previous);
+        sched_make_ready(previous);
     next->state = THREAD_RUNNING;
     current = next;
     switches++;
@@ -162,7 +156,7 @@ struct thread *thread_create_in(struct vm_space *space, const char *name, thread
     thread->saved_context = context_init(stack_top, thread_start, (void *)(uintptr_t)entry, arg);
     bool was_enabled = interrupts_save();
     thread->id = next_id++;
-    ready_push(thread);
+    sched_make_ready(thread);
     interrupts_restore(was_enabled);
     return thread;
 }
@@ -197,12 +191,22 @@ void thread_sleep_ms(uint64_t ms)
     interrupts_restore(was_enabled);
 }
 
+void sched_block_current(void)
+{
+    KERNEL_ASSERT(!interrupts_enabled());
+    if (current == idle)
+        panic("sched_block_current: the idle thread must never block");
+    current->state = THREAD_BLOCKED;
+    schedule();
+}
+
 _Noreturn void thread_exit(void)
 {
     interrupts_disable();
     if (current == idle)
         panic("thread_exit: the idle thread cannot exit");
     current->state = THREAD_DONE;
+    wait_queue_wake_all(&current->exit_waiters);
     schedule();
     panic("thread_exit: a finished thread was scheduled again");
 }
@@ -211,8 +215,10 @@ void thread_join(struct thread *thread)
 {
     if (thread == current)
         panic("thread_join: a thread cannot join itself");
+    bool was_enabled = interrupts_save();
     while (thread->state != THREAD_DONE)
-        thread_sleep_ms(1);
+        wait_queue_sleep(&thread->exit_waiters);
+    interrupts_restore(was_enabled);
     stack_release(thread->stack_base, THREAD_STACK_PAGES);
     kfree(thread);
 }
@@ -224,7 +230,7 @@ static void sleepers_wake(uint64_t now)
         struct thread *thread = *link;
         if (thread->wake_tick <= now) {
             *link = thread->next;
-            ready_push(thread);
+            sched_make_ready(thread);
         } else {
             link = &thread->next;
         }

@@ -21,7 +21,8 @@ typedef void (*thread_entry_fn)(void *arg);
 enum thread_state {
     THREAD_READY,
     THREAD_RUNNING,
-    THREAD_SLEEPING,
+    THREAD_SLEEPING, /* until a tick (thread_sleep_ms) */
+    THREAD_BLOCKED,  /* on a wait queue (kernel/sched/wait.h) */
     THREAD_DONE,
 };
 
@@ -56,7 +57,8 @@ uint64_t thread_id(const struct thread *thread);
  * below it is the unmapped guard page. */
 uint64_t thread_stack_base(const struct thread *thread);
 
-/* Waits until thread has finished and releases it (at most one joiner). */
+/* Waits (on the thread's exit queue, not polling) until thread has finished
+ * and releases it (at most one joiner). */
 void thread_join(struct thread *thread);
 
 /* Turns the boot flow into the first thread and creates the idle thread. */

@@ -8,7 +8,9 @@
 #include "kernel/mm/frame.h"
 #include "kernel/mm/memory.h"
 #include "kernel/mm/vm.h"
+#include "kernel/sched/spinlock.h"
 #include "kernel/sched/thread.h"
+#include "kernel/sched/wait.h"
 #include "kernel/test/test.h"
 
 #include <stdint.h>
@@ -198,11 +200,91 @@ static bool test_thread_runs_in_its_space(void)
     return ok;
 }
 
+/* thread_join waits on the thread's exit queue: joining a thread that
+ * sleeps 100 ms costs a handful of context switches. Polling every tick
+ * (the old thread_join) costs two per tick, about 50 at 250 Hz. */
+static void sleep_100_ms(void *arg)
+{
+    (void)arg;
+    thread_sleep_ms(100);
+}
+
+static bool test_join_waits_without_polling(void)
+{
+    struct thread *thread = thread_create("sleeper", sleep_100_ms, NULL);
+    TEST_REQUIRE(thread, "thread_create failed");
+    uint64_t switches = sched_switch_count(), start = timer_ticks();
+    thread_join(thread);
+    uint64_t used = sched_switch_count() - switches, ticks = timer_ticks() - start;
+    TEST_REQUIRE(ticks >= timer_hz() / 10, "join returned after %lu ticks, before the thread ended",
+                 ticks);
+    TEST_REQUIRE(used <= 8, "%lu context switches while joining a sleeping thread (polling?)",
+                 used);
+    return true;
+}
+
+static struct wait_queue test_queue = WAIT_QUEUE_INIT;
+static volatile bool queue_flag;
+static volatile uint64_t queue_log;
+
+/* Waits for queue_flag on test_queue, then appends its digit to queue_log. */
+static void queue_waiter(void *arg)
+{
+    bool was_enabled = interrupts_save();
+    while (!queue_flag)
+        wait_queue_sleep(&test_queue);
+    interrupts_restore(was_enabled);
+    queue_log = queue_log * 10 + (uint64_t)(uintptr_t)arg;
+}
+
+/* Waiters stay asleep until woken, however long that takes, and wake in the
+ * order they slept; a wake-up with the condition still false sends them
+ * back to sleep. */
+static bool test_wait_queue_order(void)
+{
+    queue_flag = false;
+    queue_log = 0;
+    struct thread *first = thread_create("waiter1", queue_waiter, (void *)1);
+    struct thread *second = thread_create("waiter2", queue_waiter, (void *)2);
+    TEST_REQUIRE(first && second, "thread_create failed");
+    thread_sleep_ms(20);
+    TEST_REQUIRE(wait_queue_wake_all(&test_queue) == 2, "two waiters expected on the queue");
+    thread_sleep_ms(20); /* both re-check the flag and sleep again */
+    TEST_REQUIRE(queue_log == 0, "a waiter ran past a false condition (log %lu)", queue_log);
+    queue_flag = true;
+    TEST_REQUIRE(wait_queue_wake_all(&test_queue) == 2, "waiters did not go back to sleep");
+    thread_join(first);
+    thread_join(second);
+    TEST_REQUIRE(queue_log == 12, "wake order %lu, expected 12", queue_log);
+    TEST_REQUIRE(!wait_queue_wake_one(&test_queue), "queue not empty after both woke");
+    return true;
+}
+
+/* A spinlock turns interrupts off while held and restores them as they
+ * were, also when two locks nest. */
+static bool test_spinlock_interrupts(void)
+{
+    static struct spinlock outer = SPINLOCK_INIT, inner = SPINLOCK_INIT;
+    TEST_REQUIRE(interrupts_enabled(), "selftest running with interrupts off");
+    bool outer_flags = spinlock_acquire(&outer);
+    TEST_REQUIRE(!interrupts_enabled() && spinlock_held(&outer), "outer lock: interrupts on or not held");
+    bool inner_flags = spinlock_acquire(&inner);
+    spinlock_release(&inner, inner_flags);
+    TEST_REQUIRE(!interrupts_enabled(), "releasing the inner lock turned interrupts on");
+    TEST_REQUIRE(!spinlock_held(&inner), "inner lock still held");
+    spinlock_release(&outer, outer_flags);
+    TEST_REQUIRE(interrupts_enabled() && !spinlock_held(&outer), "outer release did not restore");
+    return true;
+}
+
 static const struct test_case test_sched_cases[] = {
     { "timer_ticks_advance", test_timer_ticks },
     { "preemption_of_busy_thread", test_preemption },
     { "sleep_wake_order", test_sleep_order },
     { "thread_stack_guard_page", test_stack_guard_page },
     { "thread_runs_in_its_space", test_thread_runs_in_its_space },
+    { "thread_join_waits_without_polling", test_join_waits_without_polling },
+    { "wait_queue_order_and_recheck", test_wait_queue_order },
+    { "spinlock_restores_interrupts", test_spinlock_interrupts },
 };
 TEST_TABLE(test_sched_cases);

@@ -1,0 +1,31 @@
+/* The scheduler's private view of a thread, shared by kernel/sched/thread.c
+ * and kernel/sched/wait.c only. Everything else uses thread.h's accessors.
+ * Every field is touched with interrupts off. */
+#ifndef NONOS_SCHED_THREAD_INTERNAL_H
+#define NONOS_SCHED_THREAD_INTERNAL_H
+
+#include <stdint.h>
+
+#include "kernel/sched/thread.h"
+#include "kernel/sched/wait.h"
+
+struct thread {
+    uint64_t saved_context; /* context_switch's saved stack pointer, while not running */
+    uint64_t id;
+    char name[THREAD_NAME_SIZE];
+    enum thread_state state;
+    uint64_t wake_tick;
+    struct thread *next;     /* ready queue, sleep list or one wait queue */
+    uint64_t stack_base;     /* lowest mapped stack page; 0 for the boot thread */
+    struct vm_space *space;  /* the address space it runs in */
+    struct wait_queue exit_waiters; /* thread_join's */
+};
+
+/* Marks the running thread blocked and switches away; it runs again after
+ * sched_make_ready. Interrupts off. */
+void sched_block_current(void);
+
+/* Appends thread to the ready queue. Interrupts off. */
+void sched_make_ready(struct thread *thread);
+
+#endif
