@@ -17,3 +17,21 @@ print-pq-srcs:
 	@echo $(PQ_SRCS)
 
 mldsa-tests: $(BUILD)/host-san/tests/crypto/mldsa_test $(BUILD)/host/tests/crypto/mldsa_test
+
+# libFuzzer: ML-DSA-65 signature and public-key decoding (tests/fuzz/fuzz_mldsa65.c).
+# `make fuzz-mldsa65` runs it for FUZZ_SECONDS (default 60) on a working corpus
+# under build/fuzz/corpus/mldsa65, seeded with tests/corpus/mldsa65.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS += fuzz-mldsa65
+build/fuzz/tests/fuzz/fuzz_mldsa65: build/fuzz/tests/fuzz/fuzz_mldsa65.o \
+		$(call objs,fuzz,$(PQ_SRCS) lib/crypto/crypto.c)
+	$(CC) -fsanitize=fuzzer,address,undefined $^ -o $@
+
+.PHONY: fuzz-mldsa65 fuzz-mldsa65-build
+fuzz-mldsa65-build: build/fuzz/tests/fuzz/fuzz_mldsa65
+
+fuzz-mldsa65: fuzz-mldsa65-build
+	@mkdir -p build/fuzz/corpus/mldsa65
+	@cp -n tests/corpus/mldsa65/* build/fuzz/corpus/mldsa65/ 2>/dev/null || true
+	build/fuzz/tests/fuzz/fuzz_mldsa65 -max_total_time=$(FUZZ_SECONDS) -max_len=6000 \
+		build/fuzz/corpus/mldsa65
