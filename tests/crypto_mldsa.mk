@@ -1,6 +1,6 @@
 # Tests of the lib/crypto post-quantum area (suite 23-crypto-mldsa): SHAKE and
 # ML-DSA-65 vectors, Wycheproof, CCTV accumulated, the differential tests
-# (Python hashlib, @noble/post-quantum), the valgrind constant-time program,
+# (node crypto for SHAKE, @noble/post-quantum), the valgrind constant-time program,
 # the stack measurement, the decoding fuzzer and the benchmark against PQClean.
 PQ_TEST_SRCS := $(PQ_SRCS) lib/crypto/crypto.c $(BASE_SRCS)
 
@@ -35,3 +35,36 @@ fuzz-mldsa65: fuzz-mldsa65-build
 	@cp -n tests/corpus/mldsa65/* build/fuzz/corpus/mldsa65/ 2>/dev/null || true
 	build/fuzz/tests/fuzz/fuzz_mldsa65 -max_total_time=$(FUZZ_SECONDS) -max_len=6000 \
 		build/fuzz/corpus/mldsa65
+
+# Constant-time program (suite 23): like build/host-ct (Makefile), with
+# MLDSA_CT_TEST defined so that the library declares its FIPS 204 public
+# values public for valgrind.
+$(BUILD)/host-ct-mldsa/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CT_CFLAGS) -DMLDSA_CT_TEST -MMD -MP -c $< -o $@
+
+$(BUILD)/host-ct-mldsa/tests/crypto/mldsa_ct: $(BUILD)/host-ct-mldsa/tests/crypto/mldsa_ct.o \
+		$(call objs,host-ct-mldsa,$(PQ_SRCS) lib/crypto/crypto.c)
+	$(CC) -pie $^ -o $@
+
+# The kernel's code generation on the host (KERNEL_CFLAGS without the
+# kernel's target, code model and freestanding ABI, which a Linux program
+# cannot link): no SSE, no red zone, -fno-builtin, no stack protector, and
+# lib/base/mem.c's memcpy/memset. For the stack and instruction-count figures.
+KERNEL_CODEGEN_CFLAGS := $(COMMON_CFLAGS) -O2 -ffreestanding -fno-builtin -mno-red-zone \
+                         -mgeneral-regs-only -fno-omit-frame-pointer -fno-stack-protector \
+                         -DNONOS_FREESTANDING -fPIE -gdwarf-4
+
+$(BUILD)/host-kernel-codegen/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(KERNEL_CODEGEN_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/host/tests/crypto/mldsa_measure: $(BUILD)/host/tests/crypto/mldsa_measure.o \
+		$(call objs,host-kernel-codegen,$(PQ_SRCS) lib/crypto/crypto.c $(BASE_FREESTANDING_SRCS))
+	$(CC) -pie $^ -lpthread -o $@
+
+# UEFI: the Windows target probes every stack frame over 4 KiB through
+# __chkstk, which the loader does not have. ML-DSA's frames are larger
+# (verification about 12 KiB in all, signing about 72 KiB), and UEFI's boot
+# stack has no guard pages for probes to touch, so these objects go without.
+$(call objs,efi,$(PQ_SRCS)): EFI_CFLAGS += -mno-stack-arg-probe

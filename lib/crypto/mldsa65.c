@@ -37,6 +37,7 @@ static void mldsa_expand_seed(struct mldsa_key_seeds *seeds, const uint8_t seed[
         seeds->rho_prime[i] = output[32 + i];
     for (unsigned i = 0; i < 32; i++)
         seeds->key[i] = output[96 + i];
+    MLDSA_DECLASSIFY(seeds->rho, sizeof seeds->rho); /* it is in the public key */
     crypto_wipe(input, sizeof input);
     crypto_wipe(output, sizeof output);
 }
@@ -56,16 +57,23 @@ static void mldsa_matrix_row(struct mldsa_poly *out, const struct mldsa_poly *ro
                              const uint8_t rho[32], unsigned row,
                              const struct mldsa_poly vector[MLDSA65_L])
 {
-    int64_t sum[MLDSA_N] = {0};
+    int64_t sum[MLDSA_N];
     struct mldsa_poly entry;
     for (unsigned column = 0; column < MLDSA65_L; column++) {
         const struct mldsa_poly *a = &entry;
+        const int32_t *v = vector[column].coefficients;
         if (row_cache != NULL)
             a = &row_cache[column];
         else
             mldsa_sample_ntt(&entry, rho, (uint8_t)column, (uint8_t)row);
-        for (unsigned j = 0; j < MLDSA_N; j++)
-            sum[j] += (int64_t)a->coefficients[j] * vector[column].coefficients[j];
+        /* The first column sets the sum, so that it needs no zeroing pass
+         * (a memset call in freestanding builds). */
+        if (column == 0)
+            for (unsigned j = 0; j < MLDSA_N; j++)
+                sum[j] = (int64_t)a->coefficients[j] * v[j];
+        else
+            for (unsigned j = 0; j < MLDSA_N; j++)
+                sum[j] += (int64_t)a->coefficients[j] * v[j];
     }
     for (unsigned j = 0; j < MLDSA_N; j++)
         out->coefficients[j] = mldsa_montgomery_reduce(sum[j]);
@@ -356,10 +364,10 @@ void mldsa65_sign_mu(uint8_t signature[MLDSA65_SIGNATURE_SIZE], const uint8_t mu
 /* Checks the encoding of the signature (Algorithm 27 and the norm of z at
  * Algorithm 8 line 13, done first because it is cheap) and decodes z. */
 static enum crypto_result mldsa_decode_signature(struct mldsa_poly z[MLDSA65_L],
-                                                 uint8_t hints[MLDSA65_K][MLDSA_N],
                                                  const uint8_t signature[MLDSA65_SIGNATURE_SIZE])
 {
-    if (mldsa_unpack_hints(hints, signature + MLDSA65_HINT_OFFSET) != 0)
+    uint8_t hints[MLDSA_N];
+    if (mldsa_unpack_hints(hints, 0, signature + MLDSA65_HINT_OFFSET) != 0)
         return CRYPTO_ERR_ENCODING;
     for (unsigned column = 0; column < MLDSA65_L; column++) {
         mldsa_unpack_z(&z[column],
@@ -374,9 +382,12 @@ static enum crypto_result mldsa_decode_signature(struct mldsa_poly z[MLDSA65_L],
 static void mldsa_verify_row(uint8_t w1_encoded[MLDSA65_W1_POLY_BYTES], unsigned row,
                              const uint8_t public_key[MLDSA65_PUBLIC_KEY_SIZE],
                              const struct mldsa_poly z_hat[MLDSA65_L],
-                             const struct mldsa_poly *c_hat, const uint8_t hints[MLDSA_N])
+                             const struct mldsa_poly *c_hat,
+                             const uint8_t signature[MLDSA65_SIGNATURE_SIZE])
 {
     struct mldsa_poly w, t1;
+    uint8_t hints[MLDSA_N];
+    (void)mldsa_unpack_hints(hints, row, signature + MLDSA65_HINT_OFFSET); /* checked */
     mldsa_matrix_row(&w, NULL, public_key, row, z_hat);
     mldsa_unpack_t1(&t1, public_key + 32 + row * MLDSA65_T1_POLY_BYTES);
     for (unsigned j = 0; j < MLDSA_N; j++)
@@ -397,11 +408,11 @@ enum crypto_result mldsa65_verify(const uint8_t signature[MLDSA65_SIGNATURE_SIZE
                                   const uint8_t public_key[MLDSA65_PUBLIC_KEY_SIZE])
 {
     struct mldsa_poly z_hat[MLDSA65_L], c_hat;
-    uint8_t hints[MLDSA65_K][MLDSA_N], mu[64], c_tilde[MLDSA65_LAMBDA_BYTES];
+    uint8_t mu[64], c_tilde[MLDSA65_LAMBDA_BYTES];
     uint8_t w1_encoded[MLDSA65_K * MLDSA65_W1_POLY_BYTES];
     if (context_len > MLDSA65_CONTEXT_MAX)
         return CRYPTO_ERR_PARAMETER;
-    enum crypto_result result = mldsa_decode_signature(z_hat, hints, signature);
+    enum crypto_result result = mldsa_decode_signature(z_hat, signature);
     if (result != CRYPTO_OK)
         return result;
     for (unsigned column = 0; column < MLDSA65_L; column++)
@@ -410,7 +421,7 @@ enum crypto_result mldsa65_verify(const uint8_t signature[MLDSA65_SIGNATURE_SIZE
     mldsa_ntt(&c_hat);
     for (unsigned row = 0; row < MLDSA65_K; row++)
         mldsa_verify_row(w1_encoded + row * MLDSA65_W1_POLY_BYTES, row, public_key, z_hat,
-                         &c_hat, hints[row]);
+                         &c_hat, signature);
     mldsa_message_representative(mu, public_key, message, message_len, context, context_len);
     mldsa_commitment_hash(c_tilde, mu, w1_encoded);
     return crypto_equal(c_tilde, signature, MLDSA65_LAMBDA_BYTES) ? CRYPTO_OK

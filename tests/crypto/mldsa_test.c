@@ -2,8 +2,8 @@
  * One program, one subcommand per kind of check:
  *   vectors                 FIPS 202 SHAKE examples, the NTT constants, API edge cases
  *   shake-cases N SEED      prints N random "<128|256> <in> <outlen> <out>" lines
- *                           for the differential test against Python's hashlib
- *   shake-check             reads such lines (from hashlib) and compares
+ *                           for the differential test against node crypto (OpenSSL)
+ *   shake-check             reads such lines (from node crypto) and compares
  *   sign-wycheproof         Wycheproof sign vectors on stdin (see the suite)
  *   verify-wycheproof       Wycheproof verify vectors on stdin
  *   accumulated N HEX       CCTV accumulated keygen/sign/verify over N keys
@@ -255,7 +255,7 @@ static int run_shake_check(void)
             failed++;
     }
     test_check(cases > 0 && failed == 0,
-               "shake128/256 differential against Python hashlib (%u cases, %u differ)", cases,
+               "shake128/256 differential against node crypto (OpenSSL) (%u cases, %u differ)", cases,
                failed);
     return test_finish();
 }
