@@ -68,3 +68,48 @@ $(BUILD)/host/tests/crypto/mldsa_measure: $(BUILD)/host/tests/crypto/mldsa_measu
 # (verification about 12 KiB in all, signing about 72 KiB), and UEFI's boot
 # stack has no guard pages for probes to touch, so these objects go without.
 $(call objs,efi,$(PQ_SRCS)): EFI_CFLAGS += -mno-stack-arg-probe
+
+# bench-pq: ML-DSA-65 against PQClean's portable ml-dsa-65 ("clean"), from
+# the npm package pqclean (PQCLEAN_NPM_VERSION), fetched with `npm pack` into
+# build/pqclean at bench time, never committed. PQClean is built with the
+# flags of its own Makefile (PQCLEAN_CFLAGS); ours with build/host's.
+# Then the instruction count of one verification with the kernel's code
+# generation (callgrind) and the stack figures.
+PQCLEAN_NPM_VERSION := 0.8.1
+PQCLEAN_DIR := $(BUILD)/pqclean/package/deps/PQClean
+PQCLEAN_MLDSA_DIR := $(PQCLEAN_DIR)/crypto_sign/ml-dsa-65/clean
+PQCLEAN_CFLAGS := -O3 -std=c99 -Wall -Wextra -Wpedantic -I$(CURDIR)/$(PQCLEAN_DIR)/common
+PQCLEAN_MLDSA_SRCS := ntt.c packing.c poly.c polyvec.c reduce.c rounding.c sign.c symmetric-shake.c
+BENCH_TARGETS += bench-pq
+
+$(PQCLEAN_MLDSA_DIR)/sign.c:
+	@mkdir -p $(BUILD)/pqclean
+	cd $(BUILD)/pqclean && npm pack --silent pqclean@$(PQCLEAN_NPM_VERSION) >/dev/null && \
+		tar xzf pqclean-$(PQCLEAN_NPM_VERSION).tgz
+	@test -f $@ || { echo "pqclean $(PQCLEAN_NPM_VERSION) has no ml-dsa-65/clean sources"; exit 1; }
+
+$(BUILD)/pqclean/libmldsa65_clean.a: $(PQCLEAN_MLDSA_DIR)/sign.c
+	cd $(PQCLEAN_MLDSA_DIR) && for f in $(PQCLEAN_MLDSA_SRCS); do \
+		$(CC) $(PQCLEAN_CFLAGS) -c $$f -o $$f.o || exit 1; done
+	$(CC) $(PQCLEAN_CFLAGS) -c $(PQCLEAN_DIR)/common/fips202.c -o $(BUILD)/pqclean/fips202.o
+	$(CC) $(PQCLEAN_CFLAGS) -c $(PQCLEAN_DIR)/common/randombytes.c -o $(BUILD)/pqclean/randombytes.o
+	@# One object whose only global symbols are PQClean's API (its fips202.c
+	@# also defines shake128/shake256).
+	$(LD) -r -o $(BUILD)/pqclean/mldsa65_clean.o $(PQCLEAN_MLDSA_DIR)/*.c.o \
+		$(BUILD)/pqclean/fips202.o $(BUILD)/pqclean/randombytes.o
+	$(OBJCOPY) -w --keep-global-symbol='PQCLEAN_MLDSA65_CLEAN_*' $(BUILD)/pqclean/mldsa65_clean.o
+	rm -f $@ && ar rcs $@ $(BUILD)/pqclean/mldsa65_clean.o
+
+$(BUILD)/host/tests/crypto/mldsa_bench: $(BUILD)/host/tests/crypto/mldsa_bench.o \
+		$(call objs,host,$(PQ_SRCS) lib/crypto/crypto.c) $(BUILD)/pqclean/libmldsa65_clean.a
+	$(CC) -pie $^ -o $@
+
+.PHONY: bench-pq
+bench-pq: $(BUILD)/host/tests/crypto/mldsa_bench $(BUILD)/host/tests/crypto/mldsa_measure
+	@echo "make bench-pq: ours $(CC) $(HOST_CFLAGS)"
+	@echo "               PQClean $(PQCLEAN_NPM_VERSION) ml-dsa-65/clean: $(CC) $(PQCLEAN_CFLAGS)"
+	@$(BUILD)/host/tests/crypto/mldsa_bench
+	@valgrind --tool=callgrind --callgrind-out-file=$(BUILD)/pqclean/verify.callgrind \
+		--toggle-collect=mldsa65_verify $(BUILD)/host/tests/crypto/mldsa_measure verify-once \
+		2>&1 | sed -n 's/.*Collected : \([0-9]*\)/instructions of one mldsa65_verify, kernel code generation (callgrind): \1/p'
+	@$(BUILD)/host/tests/crypto/mldsa_measure stack | sed 's/^/stack bytes, kernel code generation: /'
