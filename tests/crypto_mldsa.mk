@@ -109,7 +109,9 @@ bench-pq: $(BUILD)/host/tests/crypto/mldsa_bench $(BUILD)/host/tests/crypto/mlds
 	@echo "make bench-pq: ours $(CC) $(HOST_CFLAGS)"
 	@echo "               PQClean $(PQCLEAN_NPM_VERSION) ml-dsa-65/clean: $(CC) $(PQCLEAN_CFLAGS)"
 	@$(BUILD)/host/tests/crypto/mldsa_bench
-	@valgrind --tool=callgrind --callgrind-out-file=$(BUILD)/pqclean/verify.callgrind \
-		--toggle-collect=mldsa65_verify $(BUILD)/host/tests/crypto/mldsa_measure verify-once \
-		2>&1 | sed -n 's/.*Collected : \([0-9]*\)/instructions of one mldsa65_verify, kernel code generation (callgrind): \1/p'
+	@for f in mldsa65_verify mldsa65_verify_prepared mldsa65_prepare_key; do \
+		valgrind --tool=callgrind --callgrind-out-file=$(BUILD)/pqclean/$$f.callgrind \
+		--toggle-collect=$$f $(BUILD)/host/tests/crypto/mldsa_measure verify-once 2>&1 | \
+		sed -n "s/.*Collected : \([0-9]*\)/instructions of one $$f, kernel code generation (callgrind): \1/p"; \
+	done
 	@$(BUILD)/host/tests/crypto/mldsa_measure stack | sed 's/^/stack bytes, kernel code generation: /'

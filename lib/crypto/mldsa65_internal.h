@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "crypto/mldsa65.h"
 #include "crypto/shake.h"
 
 /* FIPS 204 Table 1, ML-DSA-65. */
@@ -35,9 +36,7 @@
 #define MLDSA65_Z_OFFSET MLDSA65_LAMBDA_BYTES
 #define MLDSA65_HINT_OFFSET (MLDSA65_Z_OFFSET + MLDSA65_L * MLDSA65_Z_POLY_BYTES)
 
-struct mldsa_poly {
-    int32_t coefficients[MLDSA_N];
-};
+/* struct mldsa_poly (256 int32_t coefficients) is in crypto/mldsa65.h. */
 
 /* mldsa65_poly.c: arithmetic. */
 int32_t mldsa_montgomery_reduce(int64_t value);   /* value * 2^-32 mod q, in (-q, q) */

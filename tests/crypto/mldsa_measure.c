@@ -3,8 +3,9 @@
  *   mldsa_measure stack         peak stack bytes of public key, sign and
  *                               verify, each run on a thread whose stack was
  *                               painted with a pattern first
- *   mldsa_measure verify-once   one verification, for
+ *   mldsa_measure verify-once   one verification, plain and with a prepared key, for
  *                               valgrind --tool=callgrind --toggle-collect=mldsa65_verify
+ *                               (or =mldsa65_verify_prepared)
  * The library objects it links are built with the kernel's code generation
  * (tests/crypto_mldsa.mk, build/host-kernel-codegen): no SSE, no red zone,
  * the freestanding byte-loop memcpy/memset of lib/base/mem.c. */
@@ -24,6 +25,7 @@ static uint8_t rnd[32] = {2, 7, 1, 8};
 static uint8_t public_key[MLDSA65_PUBLIC_KEY_SIZE], signature[MLDSA65_SIGNATURE_SIZE];
 static const uint8_t message[] = "a capsule manifest of some length, signed";
 static const uint8_t context[] = "nonos capsule";
+static struct mldsa65_prepared_key prepared;
 static enum crypto_result last_result;
 
 static void *run_nothing(void *unused)
@@ -51,6 +53,14 @@ static void *run_verify(void *unused)
     (void)unused;
     last_result = mldsa65_verify(signature, message, sizeof message, context, sizeof context,
                                  public_key);
+    return NULL;
+}
+
+static void *run_verify_prepared(void *unused)
+{
+    (void)unused;
+    last_result = mldsa65_verify_prepared(signature, message, sizeof message, context,
+                                          sizeof context, &prepared);
     return NULL;
 }
 
@@ -84,11 +94,16 @@ int main(int argc, char **argv)
         size_t keygen = stack_used(run_public_key) - startup;
         size_t sign = stack_used(run_sign) - startup;
         size_t verify = stack_used(run_verify) - startup;
-        if (last_result != CRYPTO_OK) {
+        enum crypto_result plain = last_result;
+        if (mldsa65_prepare_key(&prepared, public_key) != CRYPTO_OK)
+            return 1;
+        size_t verify_prepared = stack_used(run_verify_prepared) - startup;
+        if (plain != CRYPTO_OK || last_result != CRYPTO_OK) {
             fprintf(stderr, "verify failed\n");
             return 1;
         }
-        printf("public_key %zu\nsign %zu\nverify %zu\n", keygen, sign, verify);
+        printf("public_key %zu\nsign %zu\nverify %zu\nverify_prepared %zu\n", keygen, sign,
+               verify, verify_prepared);
         return 0;
     }
     if (strcmp(command, "verify-once") == 0) {
@@ -96,8 +111,13 @@ int main(int argc, char **argv)
             mldsa65_sign(signature, message, sizeof message, context, sizeof context, seed,
                          rnd) != CRYPTO_OK)
             return 1;
+        if (mldsa65_prepare_key(&prepared, public_key) != CRYPTO_OK)
+            return 1;
         return mldsa65_verify(signature, message, sizeof message, context, sizeof context,
-                              public_key) == CRYPTO_OK ? 0 : 1;
+                              public_key) == CRYPTO_OK &&
+                       mldsa65_verify_prepared(signature, message, sizeof message, context,
+                                               sizeof context, &prepared) == CRYPTO_OK
+                   ? 0 : 1;
     }
     fprintf(stderr, "usage: mldsa_measure stack|verify-once\n");
     return 2;
