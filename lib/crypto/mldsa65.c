@@ -37,6 +37,7 @@ static void mldsa_expand_seed(struct mldsa_key_seeds *seeds, const uint8_t seed[
         seeds->rho_prime[i] = output[32 + i];
     for (unsigned i = 0; i < 32; i++)
         seeds->key[i] = output[96 + i];
+    MLDSA_DECLASSIFY(seeds->rho, sizeof seeds->rho); /* it is in the public key */
     crypto_wipe(input, sizeof input);
     crypto_wipe(output, sizeof output);
 }
@@ -56,16 +57,23 @@ static void mldsa_matrix_row(struct mldsa_poly *out, const struct mldsa_poly *ro
                              const uint8_t rho[32], unsigned row,
                              const struct mldsa_poly vector[MLDSA65_L])
 {
-    int64_t sum[MLDSA_N] = {0};
+    int64_t sum[MLDSA_N];
     struct mldsa_poly entry;
     for (unsigned column = 0; column < MLDSA65_L; column++) {
         const struct mldsa_poly *a = &entry;
+        const int32_t *v = vector[column].coefficients;
         if (row_cache != NULL)
             a = &row_cache[column];
         else
             mldsa_sample_ntt(&entry, rho, (uint8_t)column, (uint8_t)row);
-        for (unsigned j = 0; j < MLDSA_N; j++)
-            sum[j] += (int64_t)a->coefficients[j] * vector[column].coefficients[j];
+        /* The first column sets the sum, so that it needs no zeroing pass
+         * (a memset call in freestanding builds). */
+        if (column == 0)
+            for (unsigned j = 0; j < MLDSA_N; j++)
+                sum[j] = (int64_t)a->coefficients[j] * v[j];
+        else
+            for (unsigned j = 0; j < MLDSA_N; j++)
+                sum[j] += (int64_t)a->coefficients[j] * v[j];
     }
     for (unsigned j = 0; j < MLDSA_N; j++)
         out->coefficients[j] = mldsa_montgomery_reduce(sum[j]);
@@ -128,16 +136,14 @@ enum crypto_result mldsa65_public_key(uint8_t public_key[MLDSA65_PUBLIC_KEY_SIZE
 
 /* mu = H(tr || M', 64) with M' = 0 || |ctx| || ctx || M (Algorithm 2 line
  * 10, Algorithm 7 line 6), tr = H(pk, 64). */
-static void mldsa_message_representative(uint8_t mu[64],
-                                         const uint8_t public_key[MLDSA65_PUBLIC_KEY_SIZE],
+static void mldsa_message_representative(uint8_t mu[64], const uint8_t tr[64],
                                          const uint8_t *message, size_t message_len,
                                          const uint8_t *context, size_t context_len)
 {
-    uint8_t tr[64], prefix[2] = {0, (uint8_t)context_len};
+    uint8_t prefix[2] = {0, (uint8_t)context_len};
     struct shake_state state;
-    shake256(tr, sizeof tr, public_key, MLDSA65_PUBLIC_KEY_SIZE);
     shake256_init(&state);
-    shake_absorb(&state, tr, sizeof tr);
+    shake_absorb(&state, tr, 64);
     shake_absorb(&state, prefix, sizeof prefix);
     shake_absorb(&state, context, context_len);
     shake_absorb(&state, message, message_len);
@@ -199,9 +205,12 @@ static void mldsa_signer_init(struct mldsa_signer *signer, const uint8_t seed[ML
     mldsa_sample_s1_hat(signer->s1_hat, &seeds);
     mldsa_public_key_rows(public_key, signer->t0_hat, signer->s2_hat, signer->matrix, &seeds,
                           signer->s1_hat);
-    if (message != NULL)
-        mldsa_message_representative(signer->mu, public_key, message, message_len, context,
+    if (message != NULL) {
+        uint8_t tr[64];
+        shake256(tr, sizeof tr, public_key, sizeof public_key);
+        mldsa_message_representative(signer->mu, tr, message, message_len, context,
                                      context_len);
+    }
     shake256_init(&state);
     shake_absorb(&state, seeds.key, sizeof seeds.key);
     shake_absorb(&state, rnd != NULL ? rnd : zero, MLDSA65_RANDOM_SIZE);
@@ -353,13 +362,22 @@ void mldsa65_sign_mu(uint8_t signature[MLDSA65_SIGNATURE_SIZE], const uint8_t mu
     crypto_wipe(&signer, sizeof signer);
 }
 
+/* NTT(t1 * 2^d) of row of the public key (Algorithm 8 line 9). */
+static void mldsa_t1_hat(struct mldsa_poly *t1_hat, const uint8_t *public_key, unsigned row)
+{
+    mldsa_unpack_t1(t1_hat, public_key + 32 + row * MLDSA65_T1_POLY_BYTES);
+    for (unsigned j = 0; j < MLDSA_N; j++)
+        t1_hat->coefficients[j] <<= MLDSA_D;
+    mldsa_ntt(t1_hat);
+}
+
 /* Checks the encoding of the signature (Algorithm 27 and the norm of z at
  * Algorithm 8 line 13, done first because it is cheap) and decodes z. */
 static enum crypto_result mldsa_decode_signature(struct mldsa_poly z[MLDSA65_L],
-                                                 uint8_t hints[MLDSA65_K][MLDSA_N],
                                                  const uint8_t signature[MLDSA65_SIGNATURE_SIZE])
 {
-    if (mldsa_unpack_hints(hints, signature + MLDSA65_HINT_OFFSET) != 0)
+    uint8_t hints[MLDSA_N];
+    if (mldsa_unpack_hints(hints, 0, signature + MLDSA65_HINT_OFFSET) != 0)
         return CRYPTO_ERR_ENCODING;
     for (unsigned column = 0; column < MLDSA65_L; column++) {
         mldsa_unpack_z(&z[column],
@@ -370,25 +388,84 @@ static enum crypto_result mldsa_decode_signature(struct mldsa_poly z[MLDSA65_L],
     return CRYPTO_OK;
 }
 
-/* Algorithm 8, lines 9-11 for one row: w1' = UseHint(h, A z - c t1 2^d). */
-static void mldsa_verify_row(uint8_t w1_encoded[MLDSA65_W1_POLY_BYTES], unsigned row,
-                             const uint8_t public_key[MLDSA65_PUBLIC_KEY_SIZE],
-                             const struct mldsa_poly z_hat[MLDSA65_L],
-                             const struct mldsa_poly *c_hat, const uint8_t hints[MLDSA_N])
+/* w = w - NTT(c) NTT(t1 2^d) for one row, reduced to (-q, q); NTT(t1 2^d)
+ * from key when given, else computed here (its own frame, so that its
+ * polynomial and mldsa_matrix_row's are never on the stack together). */
+static void mldsa_subtract_challenge_t1(struct mldsa_poly *w, unsigned row,
+                                        const uint8_t *public_key,
+                                        const struct mldsa65_prepared_key *key,
+                                        const struct mldsa_poly *c_hat)
 {
-    struct mldsa_poly w, t1;
-    mldsa_matrix_row(&w, NULL, public_key, row, z_hat);
-    mldsa_unpack_t1(&t1, public_key + 32 + row * MLDSA65_T1_POLY_BYTES);
+    struct mldsa_poly t1;
+    const struct mldsa_poly *t1_hat = &t1;
+    if (key != NULL)
+        t1_hat = &key->t1_hat[row];
+    else
+        mldsa_t1_hat(&t1, public_key, row);
     for (unsigned j = 0; j < MLDSA_N; j++)
-        t1.coefficients[j] <<= MLDSA_D;
-    mldsa_ntt(&t1);
-    mldsa_pointwise(&t1, &t1, c_hat);
-    for (unsigned j = 0; j < MLDSA_N; j++)
-        w.coefficients[j] = mldsa_reduce32(w.coefficients[j] - t1.coefficients[j]);
+        w->coefficients[j] = mldsa_reduce32(
+            w->coefficients[j] - mldsa_montgomery_reduce((int64_t)c_hat->coefficients[j] *
+                                                         t1_hat->coefficients[j]));
+}
+
+/* Algorithm 8, lines 9-11 for one row: w1' = UseHint(h, A z - c t1 2^d),
+ * absorbed into the c tilde' hash. A's row and NTT(t1 2^d) come from key
+ * when given, else from public_key. The hints are read straight from the
+ * (already checked) encoding: the row's positions, in increasing order. */
+static void mldsa_verify_row(struct shake_state *commitment, unsigned row,
+                             const uint8_t *public_key, const struct mldsa65_prepared_key *key,
+                             const struct mldsa_poly z_hat[MLDSA65_L],
+                             const struct mldsa_poly *c_hat,
+                             const uint8_t signature[MLDSA65_SIGNATURE_SIZE])
+{
+    const uint8_t *positions = signature + MLDSA65_HINT_OFFSET;
+    unsigned next = row == 0 ? 0 : positions[MLDSA65_OMEGA + row - 1];
+    unsigned end = positions[MLDSA65_OMEGA + row];
+    struct mldsa_poly w;
+    uint8_t w1_encoded[MLDSA65_W1_POLY_BYTES];
+    if (key != NULL)
+        mldsa_matrix_row(&w, &key->matrix[row * MLDSA65_L], NULL, row, z_hat);
+    else
+        mldsa_matrix_row(&w, NULL, public_key, row, z_hat);
+    mldsa_subtract_challenge_t1(&w, row, public_key, key, c_hat);
     mldsa_inverse_ntt(&w);
-    for (unsigned j = 0; j < MLDSA_N; j++)
-        w.coefficients[j] = mldsa_use_hint(w.coefficients[j], hints[j]);
+    for (unsigned j = 0; j < MLDSA_N; j++) {
+        unsigned hint = next < end && positions[next] == j;
+        next += hint;
+        w.coefficients[j] = mldsa_use_hint(w.coefficients[j], hint);
+    }
     mldsa_pack_w1(w1_encoded, &w);
+    shake_absorb(commitment, w1_encoded, sizeof w1_encoded);
+}
+
+/* Algorithm 8 with tr given and the key's expanded parts either in key or
+ * computed from public_key row by row. */
+static enum crypto_result mldsa_verify(const uint8_t signature[MLDSA65_SIGNATURE_SIZE],
+                                       const uint8_t *message, size_t message_len,
+                                       const uint8_t *context, size_t context_len,
+                                       const uint8_t tr[64], const uint8_t *public_key,
+                                       const struct mldsa65_prepared_key *key)
+{
+    struct mldsa_poly z_hat[MLDSA65_L], c_hat;
+    struct shake_state commitment;
+    uint8_t mu[64], c_tilde[MLDSA65_LAMBDA_BYTES];
+    enum crypto_result result = mldsa_decode_signature(z_hat, signature);
+    if (result != CRYPTO_OK)
+        return result;
+    for (unsigned column = 0; column < MLDSA65_L; column++)
+        mldsa_ntt(&z_hat[column]);
+    mldsa_sample_in_ball(&c_hat, signature);
+    mldsa_ntt(&c_hat);
+    mldsa_message_representative(mu, tr, message, message_len, context, context_len);
+    /* c tilde' = H(mu || w1Encode(w1'), lambda / 4), absorbed row by row. */
+    shake256_init(&commitment);
+    shake_absorb(&commitment, mu, sizeof mu);
+    for (unsigned row = 0; row < MLDSA65_K; row++)
+        mldsa_verify_row(&commitment, row, public_key, key, z_hat, &c_hat, signature);
+    shake_finalize(&commitment);
+    shake_squeeze(&commitment, c_tilde, sizeof c_tilde);
+    return crypto_equal(c_tilde, signature, MLDSA65_LAMBDA_BYTES) ? CRYPTO_OK
+                                                                   : CRYPTO_ERR_VERIFY;
 }
 
 enum crypto_result mldsa65_verify(const uint8_t signature[MLDSA65_SIGNATURE_SIZE],
@@ -396,23 +473,34 @@ enum crypto_result mldsa65_verify(const uint8_t signature[MLDSA65_SIGNATURE_SIZE
                                   const uint8_t *context, size_t context_len,
                                   const uint8_t public_key[MLDSA65_PUBLIC_KEY_SIZE])
 {
-    struct mldsa_poly z_hat[MLDSA65_L], c_hat;
-    uint8_t hints[MLDSA65_K][MLDSA_N], mu[64], c_tilde[MLDSA65_LAMBDA_BYTES];
-    uint8_t w1_encoded[MLDSA65_K * MLDSA65_W1_POLY_BYTES];
+    uint8_t tr[64];
     if (context_len > MLDSA65_CONTEXT_MAX)
         return CRYPTO_ERR_PARAMETER;
-    enum crypto_result result = mldsa_decode_signature(z_hat, hints, signature);
-    if (result != CRYPTO_OK)
-        return result;
-    for (unsigned column = 0; column < MLDSA65_L; column++)
-        mldsa_ntt(&z_hat[column]);
-    mldsa_sample_in_ball(&c_hat, signature);
-    mldsa_ntt(&c_hat);
-    for (unsigned row = 0; row < MLDSA65_K; row++)
-        mldsa_verify_row(w1_encoded + row * MLDSA65_W1_POLY_BYTES, row, public_key, z_hat,
-                         &c_hat, hints[row]);
-    mldsa_message_representative(mu, public_key, message, message_len, context, context_len);
-    mldsa_commitment_hash(c_tilde, mu, w1_encoded);
-    return crypto_equal(c_tilde, signature, MLDSA65_LAMBDA_BYTES) ? CRYPTO_OK
-                                                                   : CRYPTO_ERR_VERIFY;
+    shake256(tr, sizeof tr, public_key, MLDSA65_PUBLIC_KEY_SIZE);
+    return mldsa_verify(signature, message, message_len, context, context_len, tr, public_key,
+                        NULL);
+}
+
+enum crypto_result mldsa65_prepare_key(struct mldsa65_prepared_key *key,
+                                       const uint8_t public_key[MLDSA65_PUBLIC_KEY_SIZE])
+{
+    for (unsigned row = 0; row < MLDSA65_K; row++) {
+        for (unsigned column = 0; column < MLDSA65_L; column++)
+            mldsa_sample_ntt(&key->matrix[row * MLDSA65_L + column], public_key,
+                             (uint8_t)column, (uint8_t)row);
+        mldsa_t1_hat(&key->t1_hat[row], public_key, row);
+    }
+    shake256(key->tr, sizeof key->tr, public_key, MLDSA65_PUBLIC_KEY_SIZE);
+    return CRYPTO_OK;
+}
+
+enum crypto_result mldsa65_verify_prepared(const uint8_t signature[MLDSA65_SIGNATURE_SIZE],
+                                           const uint8_t *message, size_t message_len,
+                                           const uint8_t *context, size_t context_len,
+                                           const struct mldsa65_prepared_key *key)
+{
+    if (context_len > MLDSA65_CONTEXT_MAX)
+        return CRYPTO_ERR_PARAMETER;
+    return mldsa_verify(signature, message, message_len, context, context_len, key->tr, NULL,
+                        key);
 }

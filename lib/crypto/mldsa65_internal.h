@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "crypto/mldsa65.h"
 #include "crypto/shake.h"
 
 /* FIPS 204 Table 1, ML-DSA-65. */
@@ -35,9 +36,7 @@
 #define MLDSA65_Z_OFFSET MLDSA65_LAMBDA_BYTES
 #define MLDSA65_HINT_OFFSET (MLDSA65_Z_OFFSET + MLDSA65_L * MLDSA65_Z_POLY_BYTES)
 
-struct mldsa_poly {
-    int32_t coefficients[MLDSA_N];
-};
+/* struct mldsa_poly (256 int32_t coefficients) is in crypto/mldsa65.h. */
 
 /* mldsa65_poly.c: arithmetic. */
 int32_t mldsa_montgomery_reduce(int64_t value);   /* value * 2^-32 mod q, in (-q, q) */
@@ -71,10 +70,11 @@ void mldsa_pack_w1(uint8_t out[MLDSA65_W1_POLY_BYTES], const struct mldsa_poly *
 /* HintBitPack of hints[k][256] (0 or 1 each, at most omega ones). */
 void mldsa_pack_hints(uint8_t out[MLDSA65_OMEGA + MLDSA65_K],
                       const uint8_t hints[MLDSA65_K][MLDSA_N]);
-/* HintBitUnpack (Algorithm 21): 0 and hints set, or -1 when the encoding is
- * malformed (an index count out of order or above omega, positions not
- * strictly increasing within a polynomial, nonzero padding). */
-int mldsa_unpack_hints(uint8_t hints[MLDSA65_K][MLDSA_N],
+/* HintBitUnpack (Algorithm 21) for polynomial row: 0 and its 256 hints set,
+ * or -1 when the encoding is malformed anywhere (an index count out of order
+ * or above omega, positions not strictly increasing within a polynomial,
+ * nonzero padding). */
+int mldsa_unpack_hints(uint8_t hints[MLDSA_N], unsigned row,
                        const uint8_t in[MLDSA65_OMEGA + MLDSA65_K]);
 
 /* mldsa65.c: Algorithm 7 (ML-DSA.Sign_internal) with the message

@@ -76,14 +76,14 @@ void mldsa_pack_hints(uint8_t out[MLDSA65_OMEGA + MLDSA65_K],
     }
 }
 
-/* Algorithm 21 (HintBitUnpack), with its three rejections. */
-int mldsa_unpack_hints(uint8_t hints[MLDSA65_K][MLDSA_N],
+/* Algorithm 21 (HintBitUnpack), with its three rejections, keeping only the
+ * hints of polynomial row (verification decodes one row at a time). */
+int mldsa_unpack_hints(uint8_t hints[MLDSA_N], unsigned row,
                        const uint8_t in[MLDSA65_OMEGA + MLDSA65_K])
 {
     unsigned index = 0;
-    for (unsigned i = 0; i < MLDSA65_K; i++)
-        for (unsigned j = 0; j < MLDSA_N; j++)
-            hints[i][j] = 0;
+    for (unsigned j = 0; j < MLDSA_N; j++)
+        hints[j] = 0;
     for (unsigned i = 0; i < MLDSA65_K; i++) {
         unsigned end = in[MLDSA65_OMEGA + i];
         if (end < index || end > MLDSA65_OMEGA)
@@ -92,7 +92,8 @@ int mldsa_unpack_hints(uint8_t hints[MLDSA65_K][MLDSA_N],
         for (; index < end; index++) {
             if (index > first && in[index - 1] >= in[index])
                 return -1;
-            hints[i][in[index]] = 1;
+            if (i == row)
+                hints[in[index]] = 1;
         }
     }
     for (unsigned i = index; i < MLDSA65_OMEGA; i++)

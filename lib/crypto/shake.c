@@ -1,8 +1,9 @@
 /* SHAKE128 and SHAKE256 (FIPS 202 sections 3, 4 and 6.2).
  *
  * Keccak-f[1600] keeps the 25 lanes in local variables (the compiler holds
- * them in registers), one round per loop iteration with the theta, rho, pi,
- * chi and iota steps of section 3.2 written out lane by lane. The sponge
+ * what it can in registers), two rounds per loop iteration; each round
+ * computes theta's column parities, then for each output row the five lanes
+ * after theta, rho and pi and at once their chi, then iota (section 3.2). The sponge
  * XORs input bytes into the lanes little-endian (section B.1) and reads output
  * the same way. Invariant: state->position < state->rate between calls. */
 #include "crypto/shake.h"
@@ -25,40 +26,57 @@ static inline uint64_t rotate_left(uint64_t value, unsigned count)
     return count == 0 ? value : (value << count) | (value >> (64 - count));
 }
 
-/* rho and pi (sections 3.2.2, 3.2.3) for lane (x, y): the rotated lane moves
- * to position (y, 2x + 3y mod 5); ROTATION is the rho offset of (x, y). */
-#define RHO_PI(x, y, rotation) \
-    b[(y) + 5 * ((2 * (x) + 3 * (y)) % 5)] = rotate_left(a[(x) + 5 * (y)] ^ d[x], rotation)
-/* chi (section 3.2.4) on row y. */
-#define CHI(y)                                                    \
-    a[0 + 5 * (y)] = b[0 + 5 * (y)] ^ (~b[1 + 5 * (y)] & b[2 + 5 * (y)]); \
-    a[1 + 5 * (y)] = b[1 + 5 * (y)] ^ (~b[2 + 5 * (y)] & b[3 + 5 * (y)]); \
-    a[2 + 5 * (y)] = b[2 + 5 * (y)] ^ (~b[3 + 5 * (y)] & b[4 + 5 * (y)]); \
-    a[3 + 5 * (y)] = b[3 + 5 * (y)] ^ (~b[4 + 5 * (y)] & b[0 + 5 * (y)]); \
-    a[4 + 5 * (y)] = b[4 + 5 * (y)] ^ (~b[0 + 5 * (y)] & b[1 + 5 * (y)])
+/* Section 3.2.2: the rho offsets of lane (x, y), index x + 5y. */
+static const unsigned keccak_rho_offsets[25] = {
+    0,  1,  62, 28, 27, 36, 44, 6,  55, 20, 3,  10, 43,
+    25, 39, 41, 45, 15, 21, 8,  18, 2,  61, 56, 14,
+};
 
+/* pi (section 3.2.3) moves lane (x, y) to (y, 2x + 3y mod 5); so output lane
+ * (X, Y) comes from input lane (3 (Y - 3X) mod 5, X). */
+#define PI_SOURCE_X(X, Y) ((3 * ((Y) + 15 - 3 * (X))) % 5)
+#define PI_SOURCE(X, Y) (PI_SOURCE_X(X, Y) + 5 * (X))
+/* theta's column parity applied, rho, pi: the lane that lands at (X, Y). */
+#define THETA_RHO_PI(in, X, Y) \
+    rotate_left(in[PI_SOURCE(X, Y)] ^ d[PI_SOURCE_X(X, Y)], keccak_rho_offsets[PI_SOURCE(X, Y)])
+/* chi (section 3.2.4) of output row Y, computed right after its five lanes so
+ * that few values are live at once. */
+#define KECCAK_ROW(in, out, Y)                                        \
+    do {                                                              \
+        uint64_t b0 = THETA_RHO_PI(in, 0, Y), b1 = THETA_RHO_PI(in, 1, Y); \
+        uint64_t b2 = THETA_RHO_PI(in, 2, Y), b3 = THETA_RHO_PI(in, 3, Y); \
+        uint64_t b4 = THETA_RHO_PI(in, 4, Y);                         \
+        out[0 + 5 * (Y)] = b0 ^ (~b1 & b2);                           \
+        out[1 + 5 * (Y)] = b1 ^ (~b2 & b3);                           \
+        out[2 + 5 * (Y)] = b2 ^ (~b3 & b4);                           \
+        out[3 + 5 * (Y)] = b3 ^ (~b4 & b0);                           \
+        out[4 + 5 * (Y)] = b4 ^ (~b0 & b1);                           \
+    } while (0)
+/* One round from in to out: theta's parities, then rows, then iota. */
+#define KECCAK_ROUND(in, out, round_constant)                                          \
+    do {                                                                               \
+        for (int x = 0; x < 5; x++)                                                    \
+            c[x] = in[x] ^ in[x + 5] ^ in[x + 10] ^ in[x + 15] ^ in[x + 20];           \
+        for (int x = 0; x < 5; x++)                                                    \
+            d[x] = c[(x + 4) % 5] ^ rotate_left(c[(x + 1) % 5], 1);                    \
+        KECCAK_ROW(in, out, 0);                                                        \
+        KECCAK_ROW(in, out, 1);                                                        \
+        KECCAK_ROW(in, out, 2);                                                        \
+        KECCAK_ROW(in, out, 3);                                                        \
+        KECCAK_ROW(in, out, 4);                                                        \
+        out[0] ^= (round_constant);                                                    \
+    } while (0)
+
+/* Two rounds per iteration, between the lanes a and e, so that no round
+ * copies the state. */
 void keccak_f1600(uint64_t lanes[25])
 {
-    uint64_t a[25], b[25], c[5], d[5];
+    uint64_t a[25], e[25], c[5], d[5];
     for (int i = 0; i < 25; i++)
         a[i] = lanes[i];
-    for (int round = 0; round < 24; round++) {
-        /* theta (section 3.2.1) */
-        for (int x = 0; x < 5; x++)
-            c[x] = a[x] ^ a[x + 5] ^ a[x + 10] ^ a[x + 15] ^ a[x + 20];
-        for (int x = 0; x < 5; x++)
-            d[x] = c[(x + 4) % 5] ^ rotate_left(c[(x + 1) % 5], 1);
-        RHO_PI(0, 0, 0);  RHO_PI(1, 0, 1);  RHO_PI(2, 0, 62); RHO_PI(3, 0, 28); RHO_PI(4, 0, 27);
-        RHO_PI(0, 1, 36); RHO_PI(1, 1, 44); RHO_PI(2, 1, 6);  RHO_PI(3, 1, 55); RHO_PI(4, 1, 20);
-        RHO_PI(0, 2, 3);  RHO_PI(1, 2, 10); RHO_PI(2, 2, 43); RHO_PI(3, 2, 25); RHO_PI(4, 2, 39);
-        RHO_PI(0, 3, 41); RHO_PI(1, 3, 45); RHO_PI(2, 3, 15); RHO_PI(3, 3, 21); RHO_PI(4, 3, 8);
-        RHO_PI(0, 4, 18); RHO_PI(1, 4, 2);  RHO_PI(2, 4, 61); RHO_PI(3, 4, 56); RHO_PI(4, 4, 14);
-        CHI(0);
-        CHI(1);
-        CHI(2);
-        CHI(3);
-        CHI(4);
-        a[0] ^= keccak_round_constants[round]; /* iota (section 3.2.5) */
+    for (int round = 0; round < 24; round += 2) {
+        KECCAK_ROUND(a, e, keccak_round_constants[round]);
+        KECCAK_ROUND(e, a, keccak_round_constants[round + 1]);
     }
     for (int i = 0; i < 25; i++)
         lanes[i] = a[i];

@@ -2,13 +2,14 @@
  * One program, one subcommand per kind of check:
  *   vectors                 FIPS 202 SHAKE examples, the NTT constants, API edge cases
  *   shake-cases N SEED      prints N random "<128|256> <in> <outlen> <out>" lines
- *                           for the differential test against Python's hashlib
- *   shake-check             reads such lines (from hashlib) and compares
+ *                           for the differential test against node crypto (OpenSSL)
+ *   shake-check             reads such lines (from node crypto) and compares
  *   sign-wycheproof         Wycheproof sign vectors on stdin (see the suite)
  *   verify-wycheproof       Wycheproof verify vectors on stdin
  *   accumulated N HEX       CCTV accumulated keygen/sign/verify over N keys
  *   noble-cases N SEED      random cases signed here, for the noble script
  *   noble-check             noble's signatures (from the script), verified here
+ *   corpus-make DIR         writes that corpus (tests/corpus/mldsa65 is its output)
  *   corpus DIR              the bad-signature corpus with the expected results */
 #include <dirent.h>
 #include <stdlib.h>
@@ -63,6 +64,27 @@ static void random_bytes(uint8_t *out, size_t len)
 {
     for (size_t i = 0; i < len; i++)
         out[i] = (uint8_t)(random_next() >> 56);
+}
+
+/* mldsa65_verify, also through a prepared key: both must give the same
+ * result; a difference is reported as CRYPTO_ERR_MEMORY, which no verify
+ * returns, so that it fails every check. */
+static struct mldsa65_prepared_key prepared;
+static enum crypto_result verify_both(const uint8_t *signature, const uint8_t *message,
+                                      size_t message_len, const uint8_t *context,
+                                      size_t context_len, const uint8_t *public_key)
+{
+    enum crypto_result plain =
+        mldsa65_verify(signature, message, message_len, context, context_len, public_key);
+    if (mldsa65_prepare_key(&prepared, public_key) != CRYPTO_OK)
+        return CRYPTO_ERR_MEMORY;
+    enum crypto_result with_key =
+        mldsa65_verify_prepared(signature, message, message_len, context, context_len, &prepared);
+    if (with_key != plain) {
+        fprintf(stderr, "verify %d, verify_prepared %d\n", (int)plain, (int)with_key);
+        return CRYPTO_ERR_MEMORY;
+    }
+    return plain;
 }
 
 /* ---- vectors ---- */
@@ -254,7 +276,7 @@ static int run_shake_check(void)
             failed++;
     }
     test_check(cases > 0 && failed == 0,
-               "shake128/256 differential against Python hashlib (%u cases, %u differ)", cases,
+               "shake128/256 differential against node crypto (OpenSSL) (%u cases, %u differ)", cases,
                failed);
     return test_finish();
 }
@@ -340,7 +362,7 @@ static int run_verify_wycheproof(const char *label)
             length_refused += ok;
         } else {
             enum crypto_result result =
-                mldsa65_verify(sig, msg, (size_t)msg_len, ctx, (size_t)ctx_len, pk);
+                verify_both(sig, msg, (size_t)msg_len, ctx, (size_t)ctx_len, pk);
             by_result[result & 7]++;
             ok = expect_valid ? result == CRYPTO_OK : result != CRYPTO_OK;
             if (ok)
@@ -353,7 +375,7 @@ static int run_verify_wycheproof(const char *label)
     }
     test_check(failed == 0 && accepted > 0,
                "%s: %u valid accepted, %u invalid refused (%u encoding, %u verify, %u "
-               "parameter), %u refused by length, %u failed", label, accepted, refused,
+               "parameter), %u refused by length, %u failed (verify and verify_prepared)", label, accepted, refused,
                by_result[CRYPTO_ERR_ENCODING], by_result[CRYPTO_ERR_VERIFY],
                by_result[CRYPTO_ERR_PARAMETER], length_refused, failed);
     return test_finish();
@@ -450,19 +472,22 @@ static int run_noble_check(void)
         cases++;
         if (pk_len != MLDSA65_PUBLIC_KEY_SIZE || sig_len != MLDSA65_SIGNATURE_SIZE)
             continue;
-        accepted += mldsa65_verify(sig, msg, msg_len, ctx, ctx_len, pk) == CRYPTO_OK;
-        refused += mldsa65_verify(mutated, msg, msg_len, ctx, ctx_len, pk) != CRYPTO_OK;
+        accepted += verify_both(sig, msg, msg_len, ctx, ctx_len, pk) == CRYPTO_OK;
+        enum crypto_result result = verify_both(mutated, msg, msg_len, ctx, ctx_len, pk);
+        refused += result == CRYPTO_ERR_VERIFY || result == CRYPTO_ERR_ENCODING;
     }
     test_check(cases > 0 && accepted == cases && refused == cases,
-               "mldsa65 verifies noble's signatures: %u cases, %u accepted, %u mutated refused",
+               "mldsa65 verifies noble's signatures: %u cases, %u accepted, %u mutated refused "
+               "(verify and verify_prepared)",
                cases, accepted, refused);
     return test_finish();
 }
 
 /* ---- corpus of bad signatures ---- */
 
-/* Each file DIR/<name>.<expected> holds public key || message-free signature
- * (empty message and context). expected is ok, encoding or verify. */
+/* Each file DIR/<name>.<expected> holds public key || signature of the empty
+ * message (empty context). expected is ok, encoding or verify, or length for
+ * an input of the wrong size, which a caller refuses before verify. */
 static int run_corpus(const char *directory)
 {
     static uint8_t input[MLDSA65_PUBLIC_KEY_SIZE + MLDSA65_SIGNATURE_SIZE + 16];
@@ -488,7 +513,7 @@ static int run_corpus(const char *directory)
                                     : CRYPTO_ERR_PARAMETER; /* ".length": wrong size */
         enum crypto_result got = CRYPTO_ERR_PARAMETER;
         if (len == MLDSA65_PUBLIC_KEY_SIZE + MLDSA65_SIGNATURE_SIZE)
-            got = mldsa65_verify(input + MLDSA65_PUBLIC_KEY_SIZE, NULL, 0, NULL, 0, input);
+            got = verify_both(input + MLDSA65_PUBLIC_KEY_SIZE, NULL, 0, NULL, 0, input);
         files++;
         if (got != expected) {
             failed++;
@@ -497,9 +522,100 @@ static int run_corpus(const char *directory)
     }
     closedir(dir);
     test_check(files > 0 && failed == 0,
-               "mldsa65 bad-signature corpus: %u files give their exact result, %u differ",
+               "mldsa65 bad-signature corpus: %u files give their exact result (verify and "
+               "verify_prepared), %u differ",
                files - failed, failed);
     return test_finish();
+}
+
+/* Writes the bad-signature corpus (tests/corpus/mldsa65): one valid
+ * (public key || signature of the empty message) and mutations of it, each
+ * named after the result verify must give. Deterministic: the corpus in the
+ * repository is this output. */
+static void corpus_write(const char *directory, const char *name, const uint8_t *bytes,
+                         size_t len)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", directory, name);
+    FILE *file = fopen(path, "wb");
+    if (file == NULL || fwrite(bytes, 1, len, file) != len || fclose(file) != 0) {
+        fprintf(stderr, "cannot write %s\n", path);
+        exit(2);
+    }
+}
+
+/* Sets coefficient 0 of z polynomial 0 to value (20-bit field gamma1 - z). */
+static void corpus_set_z(uint8_t *signature, int32_t z)
+{
+    uint32_t field = (uint32_t)(MLDSA65_GAMMA1 - z) & 0xfffff;
+    uint8_t *p = signature + MLDSA65_Z_OFFSET;
+    p[0] = (uint8_t)field;
+    p[1] = (uint8_t)(field >> 8);
+    p[2] = (uint8_t)((p[2] & 0xf0) | (field >> 16));
+}
+
+static int run_corpus_make(const char *directory)
+{
+    static uint8_t valid[MLDSA65_PUBLIC_KEY_SIZE + MLDSA65_SIGNATURE_SIZE + 1];
+    static uint8_t input[sizeof valid];
+    const size_t size = MLDSA65_PUBLIC_KEY_SIZE + MLDSA65_SIGNATURE_SIZE;
+    uint8_t seed[MLDSA65_SEED_SIZE] = {0};
+    uint8_t *sig = input + MLDSA65_PUBLIC_KEY_SIZE;
+    uint8_t *y = sig + MLDSA65_HINT_OFFSET;
+    unsigned attempt = 0, row = 0, start = 0;
+    /* A key whose signature has a polynomial with at least two hints. */
+    for (;; attempt++) {
+        seed[0] = (uint8_t)attempt;
+        if (mldsa65_public_key(valid, seed) != CRYPTO_OK ||
+            mldsa65_sign(valid + MLDSA65_PUBLIC_KEY_SIZE, NULL, 0, NULL, 0, seed, NULL) != CRYPTO_OK)
+            return 2;
+        const uint8_t *h = valid + MLDSA65_PUBLIC_KEY_SIZE + MLDSA65_HINT_OFFSET;
+        for (row = 0, start = 0; row < MLDSA65_K; start = h[MLDSA65_OMEGA + row], row++)
+            if (h[MLDSA65_OMEGA + row] >= start + 2)
+                break;
+        if (row < MLDSA65_K && h[MLDSA65_OMEGA + MLDSA65_K - 1] < MLDSA65_OMEGA)
+            break;
+    }
+    corpus_write(directory, "valid.ok", valid, size);
+#define MUTATE(name, change)                      \
+    do {                                          \
+        memcpy(input, valid, sizeof input);       \
+        change;                                   \
+        corpus_write(directory, name, input, size); \
+    } while (0)
+    unsigned used = valid[MLDSA65_PUBLIC_KEY_SIZE + MLDSA65_HINT_OFFSET + MLDSA65_OMEGA + MLDSA65_K - 1];
+    MUTATE("hint-out-of-order.encoding",
+           { uint8_t t = y[start]; y[start] = y[start + 1]; y[start + 1] = t; });
+    MUTATE("hint-repeated.encoding", y[start + 1] = y[start]);
+    MUTATE("hint-count-decreasing.encoding",
+           y[MLDSA65_OMEGA + MLDSA65_K - 1] = (uint8_t)(y[MLDSA65_OMEGA + MLDSA65_K - 2] - 1));
+    MUTATE("hint-count-above-omega.encoding", y[MLDSA65_OMEGA + MLDSA65_K - 1] = MLDSA65_OMEGA + 1);
+    MUTATE("hint-padding-nonzero.encoding", y[MLDSA65_OMEGA - 1] = 1);
+    MUTATE("hint-too-many.encoding", {
+        /* omega + 1 hints: impossible to encode, so the counts say omega + 1. */
+        for (unsigned i = used; i < MLDSA65_OMEGA; i++)
+            y[i] = (uint8_t)(200 + i - used);
+        y[MLDSA65_OMEGA + MLDSA65_K - 1] = MLDSA65_OMEGA + 1;
+    });
+    MUTATE("hint-extra-in-range.verify", {
+        /* Well formed: one more hint in the last polynomial, at position 255
+         * when free; the equation then fails. */
+        y[used] = 255;
+        y[MLDSA65_OMEGA + MLDSA65_K - 1] = (uint8_t)(used + 1);
+    });
+    MUTATE("z-gamma1.encoding", corpus_set_z(sig, MLDSA65_GAMMA1));
+    MUTATE("z-gamma1-minus-beta.encoding", corpus_set_z(sig, MLDSA65_GAMMA1 - MLDSA65_BETA));
+    MUTATE("z-minus-gamma1-plus-beta.encoding",
+           corpus_set_z(sig, -(MLDSA65_GAMMA1 - MLDSA65_BETA)));
+    MUTATE("z-largest-in-range.verify", corpus_set_z(sig, MLDSA65_GAMMA1 - MLDSA65_BETA - 1));
+    MUTATE("c-tilde-flipped.verify", sig[0] ^= 1);
+    MUTATE("public-key-zero.verify", memset(input, 0, MLDSA65_PUBLIC_KEY_SIZE));
+    MUTATE("public-key-t1-flipped.verify", input[100] ^= 0x10);
+    memcpy(input, valid, sizeof input);
+    corpus_write(directory, "one-byte-short.length", input, size - 1);
+    corpus_write(directory, "one-byte-long.length", input, size + 1);
+#undef MUTATE
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -521,6 +637,8 @@ int main(int argc, char **argv)
         return run_noble_cases((unsigned)strtoul(argv[2], NULL, 10), strtoull(argv[3], NULL, 10));
     if (strcmp(command, "noble-check") == 0)
         return run_noble_check();
+    if (strcmp(command, "corpus-make") == 0 && argc == 3)
+        return run_corpus_make(argv[2]);
     if (strcmp(command, "corpus") == 0 && argc == 3)
         return run_corpus(argv[2]);
     fprintf(stderr, "usage: see the comment at the top of tests/crypto/mldsa_test.c\n");
