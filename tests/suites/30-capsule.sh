@@ -163,6 +163,19 @@ else
     fail "capsule tool: downgrade ($r1, $r2): $(cat "$work/out" "$work/out2" "$work/out3" | tr '\n' ' ')"
 fi
 
+# One Ed25519 key in two key sets is refused by verify --trust and bundle.
+cat "$NONOS_KEY_DIR/author.pub" "$work/stripped/author.pub" >"$work/conflict.pub"
+"$tool" verify "$mod" --trust "$work/conflict.pub" >"$work/out" 2>&1
+r1=$?
+"$tool" bundle --trust "$work/conflict.pub" -o "$work/conflict.bin" "$mod" >"$work/out2" 2>&1
+r2=$?
+if [ $r1 -eq 2 ] && grep -q 'author 2: trust: this Ed25519 key is already registered' "$work/out" &&
+   [ $r2 -ne 0 ] && [ ! -e "$work/conflict.bin" ] && grep -q '(ERR_BUNDLE_KEY)' "$work/out2"; then
+    pass "capsule tool: a trust file with one Ed25519 key in two key sets is refused (verify, bundle)"
+else
+    fail "capsule tool: conflicting trust file ($r1, $r2): $(cat "$work/out" "$work/out2" | tr '\n' ' ')"
+fi
+
 # Format version 1 is refused with a message that says what to do.
 cp "$mod" "$work/v1.mod"
 printf '\001' | dd of="$work/v1.mod" bs=1 seek=8 conv=notrunc 2>/dev/null

@@ -55,7 +55,13 @@ static int write_bundle(const char *out_path, const char *trust, char **mods, in
         fprintf(stderr, "nonos-capsule: %s\n", capsule_error_message(err));
         goto done;
     }
-    bundle_verify(bytes_make(out.data, out.len), &work, &report);
+    err = bundle_verify(bytes_make(out.data, out.len), &work, &report);
+    if (err != CAPSULE_OK) {
+        /* e.g. one Ed25519 key in two key sets: the kernel would refuse it all */
+        fprintf(stderr, "nonos-capsule: not written, the kernel would refuse this bundle: "
+                        "%s (%s)\n", capsule_error_message(err), capsule_error_name(err));
+        goto done;
+    }
     if (file_write(out_path, out.data, out.len, 0644, false)) {
         printf("wrote %s: %d keys, %d capsules, %zu bytes; at boot:\n", out_path,
                key_count, count, out.len);
