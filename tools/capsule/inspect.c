@@ -161,9 +161,11 @@ static void print_json(const struct view *v)
     json_string(v->path);
     printf(",\n  \"size\": %zu,\n  \"verified\": %s,\n", v->size,
            v->verdict == CAPSULE_OK ? "true" : "false");
-    if (v->verdict != CAPSULE_OK)
-        printf("  \"error\": \"%s\",\n  \"error_message\": \"%s\",\n",
-               capsule_error_name(v->verdict), capsule_error_message(v->verdict));
+    if (v->verdict != CAPSULE_OK) {
+        printf("  \"error\": \"%s\",\n  \"error_message\": ", capsule_error_name(v->verdict));
+        json_string(capsule_error_message(v->verdict));
+        printf(",\n");
+    }
     if (v->verdict == CAPSULE_OK) {
         hex_encode(v->c.id, 32, hex, sizeof hex);
         printf("  \"id\": \"sha256:%s\",\n  \"entry\": %llu,\n", hex,
