@@ -47,7 +47,7 @@ static void mldsa_expand_seed(struct mldsa_key_seeds *seeds, const uint8_t seed[
 static int32_t mldsa_centre(int32_t value)
 {
     int32_t r = mldsa_freeze(value);
-    return r - ((((MLDSA_Q - 1) / 2) - r) >> 31 & MLDSA_Q);
+    return r - (mldsa_sign_mask((MLDSA_Q - 1) / 2 - r) & MLDSA_Q);
 }
 
 /* out = row of A times the NTT-domain vector, in the NTT domain, times 2^-32
@@ -225,7 +225,9 @@ static void mldsa_signer_init(struct mldsa_signer *signer, const uint8_t seed[ML
 static void mldsa_attempt_commit(struct mldsa_attempt *attempt,
                                  const struct mldsa_signer *signer, uint16_t kappa)
 {
-    struct mldsa_poly *y_hat = attempt->z; /* z is free until line 18 */
+    /* z is free until line 18. (Only the address is taken here.) */
+    // cppcheck-suppress ctuuninitvar
+    struct mldsa_poly *y_hat = attempt->z;
     for (unsigned column = 0; column < MLDSA65_L; column++) {
         mldsa_sample_mask(&attempt->y[column], signer->rho_double_prime,
                           (uint16_t)(kappa + column));
@@ -281,7 +283,7 @@ static uint32_t mldsa_attempt_respond(struct mldsa_attempt *attempt,
             int32_t high, low, magnitude;
             w->coefficients[j] = mldsa_centre(w->coefficients[j] - product->coefficients[j]);
             mldsa_decompose(&high, &low, w->coefficients[j]);
-            magnitude = (low ^ (low >> 31)) - (low >> 31);
+            magnitude = (low ^ mldsa_sign_mask(low)) - mldsa_sign_mask(low);
             reject |= (uint32_t)(MLDSA65_GAMMA2 - MLDSA65_BETA - 1 - magnitude) >> 31;
         }
         mldsa_challenge_product(product, &attempt->c_hat, &signer->t0_hat[row]);

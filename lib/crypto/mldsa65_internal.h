@@ -38,6 +38,13 @@
 
 /* struct mldsa_poly (256 int32_t coefficients) is in crypto/mldsa65.h. */
 
+/* -1 when value < 0, else 0, without a branch (and without a signed shift,
+ * whose result C leaves to the implementation). */
+static inline int32_t mldsa_sign_mask(int32_t value)
+{
+    return -(int32_t)((uint32_t)value >> 31);
+}
+
 /* mldsa65_poly.c: arithmetic. */
 int32_t mldsa_montgomery_reduce(int64_t value);   /* value * 2^-32 mod q, in (-q, q) */
 int32_t mldsa_reduce32(int32_t value);            /* |value| < 2^31 - 2^22: result in (-q, q) */

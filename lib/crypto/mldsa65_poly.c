@@ -69,7 +69,7 @@ int32_t mldsa_reduce32(int32_t value)
 int32_t mldsa_freeze(int32_t value)
 {
     value = mldsa_reduce32(value);
-    return value + ((value >> 31) & MLDSA_Q);
+    return value + (mldsa_sign_mask(value) & MLDSA_Q);
 }
 
 /* Algorithm 41. The butterflies add at most one q-bound per layer, so eight
@@ -135,7 +135,7 @@ void mldsa_decompose(int32_t *high, int32_t *low, int32_t value)
     int32_t r = mldsa_freeze(value);
     int32_t r1 = (int32_t)((uint32_t)(r + MLDSA65_GAMMA2 - 1) / (2 * MLDSA65_GAMMA2));
     int32_t r0 = r - r1 * 2 * MLDSA65_GAMMA2;
-    int32_t top = (15 - r1) >> 31; /* -1 when r1 == 16 */
+    int32_t top = mldsa_sign_mask(15 - r1); /* -1 when r1 == 16 */
     *high = r1 & ~top;
     *low = r0 + top;
 }
@@ -155,7 +155,7 @@ uint32_t mldsa_poly_exceeds(const struct mldsa_poly *poly, int32_t bound)
     uint32_t exceeds = 0;
     for (unsigned j = 0; j < MLDSA_N; j++) {
         int32_t a = poly->coefficients[j];
-        int32_t sign = a >> 31;
+        int32_t sign = mldsa_sign_mask(a);
         int32_t magnitude = (a ^ sign) - sign;
         exceeds |= (uint32_t)(bound - 1 - magnitude) >> 31;
     }
