@@ -279,20 +279,22 @@ static uint32_t mldsa_attempt_respond(struct mldsa_attempt *attempt,
     for (unsigned row = 0; row < MLDSA65_K; row++) {
         struct mldsa_poly *w = &attempt->w[row];
         mldsa_challenge_product(product, &attempt->c_hat, &signer->s2_hat[row]);
+        /* hints[row] first holds HighBits(w - c s2), then the hints. */
         for (unsigned j = 0; j < MLDSA_N; j++) {
             int32_t high, low, magnitude;
             w->coefficients[j] = mldsa_centre(w->coefficients[j] - product->coefficients[j]);
             mldsa_decompose(&high, &low, w->coefficients[j]);
             magnitude = (low ^ mldsa_sign_mask(low)) - mldsa_sign_mask(low);
             reject |= (uint32_t)(MLDSA65_GAMMA2 - MLDSA65_BETA - 1 - magnitude) >> 31;
+            attempt->hints[row][j] = (uint8_t)high;
         }
         mldsa_challenge_product(product, &attempt->c_hat, &signer->t0_hat[row]);
         reject |= mldsa_poly_exceeds(product, MLDSA65_GAMMA2);
+        /* MakeHint(-c t0, w - c s2 + c t0): do the high bits change? */
         for (unsigned j = 0; j < MLDSA_N; j++) {
-            int32_t high_before, high_after, low;
-            mldsa_decompose(&high_before, &low, w->coefficients[j]);
+            int32_t high_after, low;
             mldsa_decompose(&high_after, &low, w->coefficients[j] + product->coefficients[j]);
-            uint32_t differs = (uint32_t)(high_before ^ high_after);
+            uint32_t differs = (uint32_t)high_after ^ attempt->hints[row][j];
             uint32_t hint = (differs | (0u - differs)) >> 31;
             attempt->hints[row][j] = (uint8_t)hint;
             hint_count += hint;

@@ -15,6 +15,9 @@
 
 #define MLDSA_QINV 58728449 /* q^-1 mod 2^32 */
 #define MLDSA_INVERSE_NTT_FACTOR 41978 /* 2^56 mod q: 2^64 / 256, times 2^-32 */
+/* -zeta_1 (mldsa_zetas[1], Montgomery form) times the factor above, times
+ * 2^-32 mod q, centred: the last layer's twiddle and the scaling in one. */
+#define MLDSA_INVERSE_NTT_LAST_FACTOR 3975713
 
 /* mldsa_zetas[k] = 1753^BitRev8(k) * 2^32 mod q, centred (FIPS 204
  * Appendix B lists the plain powers; tests/crypto/mldsa_test.c recomputes
@@ -90,14 +93,15 @@ void mldsa_ntt(struct mldsa_poly *poly)
     }
 }
 
-/* Algorithm 42, with the final division by 256 folded into one Montgomery
- * multiplication. The sums double per layer: inputs below q stay below
- * 256q < 2^31. */
+/* Algorithm 42, with the final division by 256 folded into the last layer:
+ * there w_j = f (t + u) and w_{j+128} = f zeta_1' (t - u), with f and
+ * f zeta_1' as Montgomery constants. The sums double per layer: inputs below
+ * q stay below 256q < 2^31. */
 void mldsa_inverse_ntt(struct mldsa_poly *poly)
 {
     int32_t *w = poly->coefficients;
     unsigned m = MLDSA_N;
-    for (unsigned len = 1; len < MLDSA_N; len <<= 1) {
+    for (unsigned len = 1; len < MLDSA_N / 2; len <<= 1) {
         for (unsigned start = 0; start < MLDSA_N; start += 2 * len) {
             int64_t zeta = -mldsa_zetas[--m];
             for (unsigned j = start; j < start + len; j++) {
@@ -107,8 +111,12 @@ void mldsa_inverse_ntt(struct mldsa_poly *poly)
             }
         }
     }
-    for (unsigned j = 0; j < MLDSA_N; j++)
-        w[j] = mldsa_montgomery_reduce((int64_t)MLDSA_INVERSE_NTT_FACTOR * w[j]);
+    for (unsigned j = 0; j < MLDSA_N / 2; j++) {
+        int32_t t = w[j], u = w[j + MLDSA_N / 2];
+        w[j] = mldsa_montgomery_reduce((int64_t)MLDSA_INVERSE_NTT_FACTOR * (t + u));
+        w[j + MLDSA_N / 2] =
+            mldsa_montgomery_reduce((int64_t)MLDSA_INVERSE_NTT_LAST_FACTOR * (t - u));
+    }
 }
 
 void mldsa_pointwise(struct mldsa_poly *out, const struct mldsa_poly *a,
