@@ -9,8 +9,8 @@
  *
  * Constant time: signing never branches on or indexes memory by a secret
  * value except through the values FIPS 204 section 3.6.3 treats as public:
- * the outcome of each rejection test (in sampling and in the signing loop),
- * the challenge c tilde of each iteration and, once accepted, the signature.
+ * the outcome of each rejection test (in sampling and in the signing loop)
+ * and, once accepted, the signature (c tilde, z, hints).
  * Those are declared public with MLDSA_DECLASSIFY for the valgrind test. */
 #include "crypto/mldsa65.h"
 
@@ -246,8 +246,7 @@ static void mldsa_attempt_commit(struct mldsa_attempt *attempt,
         mldsa_pack_w1(attempt->w1_encoded + row * MLDSA65_W1_POLY_BYTES, &attempt->product);
     }
     mldsa_commitment_hash(attempt->c_tilde, signer->mu, attempt->w1_encoded);
-    MLDSA_DECLASSIFY(attempt->c_tilde, sizeof attempt->c_tilde);
-    mldsa_sample_in_ball(&attempt->c_hat, attempt->c_tilde);
+    mldsa_sample_in_ball_secret(&attempt->c_hat, attempt->c_tilde);
     mldsa_ntt(&attempt->c_hat);
 }
 
@@ -309,6 +308,7 @@ static uint32_t mldsa_attempt_respond(struct mldsa_attempt *attempt,
 static void mldsa_encode_signature(uint8_t signature[MLDSA65_SIGNATURE_SIZE],
                                    struct mldsa_attempt *attempt)
 {
+    MLDSA_DECLASSIFY(attempt->c_tilde, sizeof attempt->c_tilde);
     MLDSA_DECLASSIFY(attempt->z, sizeof attempt->z);
     MLDSA_DECLASSIFY(attempt->hints, sizeof attempt->hints);
     for (unsigned i = 0; i < MLDSA65_LAMBDA_BYTES; i++)

@@ -67,6 +67,9 @@ void mldsa_sample_eta(struct mldsa_poly *poly, const uint8_t rho_prime[64], uint
 void mldsa_sample_mask(struct mldsa_poly *poly, const uint8_t rho_double_prime[64],
                        uint16_t nonce);
 void mldsa_sample_in_ball(struct mldsa_poly *poly, const uint8_t c_tilde[MLDSA65_LAMBDA_BYTES]);
+/* The same polynomial, in time independent of c tilde (for signing). */
+void mldsa_sample_in_ball_secret(struct mldsa_poly *poly,
+                                 const uint8_t c_tilde[MLDSA65_LAMBDA_BYTES]);
 
 /* mldsa65_pack.c: encodings (FIPS 204 section 7.2). */
 void mldsa_pack_t1(uint8_t out[MLDSA65_T1_POLY_BYTES], const struct mldsa_poly *t1);

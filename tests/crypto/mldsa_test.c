@@ -199,6 +199,28 @@ static void check_ntt_product(void)
     test_check(ok, "mldsa65 NTT product equals the schoolbook product mod X^256 + 1");
 }
 
+/* The constant-time SampleInBall of signing equals the one of verification. */
+static void check_sample_in_ball(void)
+{
+    struct mldsa_poly public_form, secret_form;
+    uint8_t c_tilde[MLDSA65_LAMBDA_BYTES];
+    unsigned differ = 0, weight_wrong = 0;
+    random_state = 99;
+    for (unsigned n = 0; n < 5000; n++) {
+        random_bytes(c_tilde, sizeof c_tilde);
+        mldsa_sample_in_ball(&public_form, c_tilde);
+        mldsa_sample_in_ball_secret(&secret_form, c_tilde);
+        differ += memcmp(&public_form, &secret_form, sizeof public_form) != 0;
+        unsigned weight = 0;
+        for (unsigned j = 0; j < MLDSA_N; j++)
+            weight += public_form.coefficients[j] != 0;
+        weight_wrong += weight != MLDSA65_TAU;
+    }
+    test_check(differ == 0 && weight_wrong == 0,
+               "mldsa65 SampleInBall: constant-time and public forms equal, tau = 49 nonzero "
+               "(5,000 challenges, %u differ, %u wrong weight)", differ, weight_wrong);
+}
+
 static void check_api_edges(void)
 {
     uint8_t seed[MLDSA65_SEED_SIZE] = {1}, public_key[MLDSA65_PUBLIC_KEY_SIZE];
@@ -234,6 +256,7 @@ static int run_vectors(void)
     check_shake_streaming();
     check_zetas();
     check_ntt_product();
+    check_sample_in_ball();
     check_api_edges();
     return test_finish();
 }
