@@ -45,6 +45,8 @@ run() {
 }
 
 run vectors "$san" vectors
+run small-window build/host-san/tests/crypto/mldsa_test_small_window sample-in-ball \
+    "built with a 4-candidate window, so nearly every call takes the fallback: "
 
 # The second implementations run on node: a missing node or npm, or a failed
 # install, is a failure, never a skip.
