@@ -3,12 +3,13 @@
  *
  * Memory: verification and public-key expansion generate the matrix A one
  * entry at a time and work row by row, so they need about 12 KiB of stack
- * (docs/crypto.md gives the measured figures). Signing keeps A, s1, s2 and t0
+ * (docs/crypto.md gives the measured figures); a prepared key (A and t1 in
+ * the NTT domain, caller memory) spares verification the expansion. Signing keeps A, s1, s2 and t0
  * in the NTT domain for its rejection loop and needs about 70 KiB of stack: it
  * is meant for host tools, not for kernel threads.
  *
  * Constant time: signing never branches on or indexes memory by a secret
- * value except through the values FIPS 204 section 3.6.3 treats as public:
+ * value except through the values FIPS 204's implementation notes let leak:
  * the outcome of each rejection test (in sampling and in the signing loop)
  * and, once accepted, the signature (c tilde, z, hints).
  * Those are declared public with MLDSA_DECLASSIFY for the valgrind test. */
@@ -51,8 +52,8 @@ static int32_t mldsa_centre(int32_t value)
 }
 
 /* out = row of A times the NTT-domain vector, in the NTT domain, times 2^-32
- * (so that mldsa_inverse_ntt brings it to the normal domain). A[row][column] comes from the cache when given, else it is
- * sampled here. */
+ * (so that mldsa_inverse_ntt brings it to the normal domain). A[row][column]
+ * comes from the cache when given, else it is sampled here. */
 static void mldsa_matrix_row(struct mldsa_poly *out, const struct mldsa_poly *row_cache,
                              const uint8_t rho[32], unsigned row,
                              const struct mldsa_poly vector[MLDSA65_L])

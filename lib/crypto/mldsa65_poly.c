@@ -6,7 +6,7 @@
  * out in the normal domain. Bounds are stated per function in
  * mldsa65_internal.h. Everything except the sampling loops runs in time
  * independent of the coefficient values; the sampling loops branch only on
- * whether a candidate is accepted, which FIPS 204 section 3.6.3 allows (the
+ * whether a candidate is accepted, which FIPS 204's implementation notes allow (the
  * rejected candidates are independent of the accepted ones), and that
  * decision is declared public for the constant-time test. */
 #include "crypto/mldsa65_internal.h"
