@@ -88,8 +88,9 @@ int mldsa_unpack_hints(uint8_t hints[MLDSA_N], unsigned row,
                        const uint8_t in[MLDSA65_OMEGA + MLDSA65_K]);
 
 /* mldsa65.c: Algorithm 7 (ML-DSA.Sign_internal) with the message
- * representative mu computed by the caller ("external mu", FIPS 204 section
- * 6.2): for the Wycheproof vectors that give mu instead of a message. */
+ * representative mu computed by the caller ("external mu": FIPS 204 lets mu
+ * be computed in another module, Algorithm 7 line 6): for the Wycheproof
+ * vectors that give mu instead of a message. */
 void mldsa65_sign_mu(uint8_t signature[MLDSA65_SIGNATURE_SIZE], const uint8_t mu[64],
                      const uint8_t seed[MLDSA65_SEED_SIZE],
                      const uint8_t *rnd);
