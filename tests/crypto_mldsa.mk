@@ -12,11 +12,23 @@ $(BUILD)/host/tests/crypto/mldsa_test: $(BUILD)/host/tests/crypto/mldsa_test.o \
 		$(call objs,host,$(PQ_TEST_SRCS))
 	$(CC) -pie $^ -o $@
 
+# The same program with a 4-candidate SampleInBall window, so that signing's
+# constant-time SampleInBall takes its (otherwise 2^-170) fallback path.
+$(BUILD)/host-san-ball/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(HOST_SAN_CFLAGS) -DMLDSA_BALL_WINDOW=4 -MMD -MP -c $< -o $@
+
+$(BUILD)/host-san/tests/crypto/mldsa_test_small_window: $(BUILD)/host-san/tests/crypto/mldsa_test.o \
+		$(BUILD)/host-san-ball/lib/crypto/mldsa65_poly.o \
+		$(call objs,host-san,$(filter-out lib/crypto/mldsa65_poly.c,$(PQ_TEST_SRCS)))
+	$(CC) -fsanitize=address,undefined $^ -o $@
+
 .PHONY: print-pq-srcs mldsa-tests
 print-pq-srcs:
 	@echo $(PQ_SRCS)
 
-mldsa-tests: $(BUILD)/host-san/tests/crypto/mldsa_test $(BUILD)/host/tests/crypto/mldsa_test
+mldsa-tests: $(BUILD)/host-san/tests/crypto/mldsa_test $(BUILD)/host/tests/crypto/mldsa_test \
+             $(BUILD)/host-san/tests/crypto/mldsa_test_small_window
 
 # libFuzzer: ML-DSA-65 signature and public-key decoding (tests/fuzz/fuzz_mldsa65.c).
 # `make fuzz-mldsa65` runs it for FUZZ_SECONDS (default 60) on a working corpus

@@ -3,14 +3,15 @@
  *
  * Memory: verification and public-key expansion generate the matrix A one
  * entry at a time and work row by row, so they need about 12 KiB of stack
- * (docs/crypto.md gives the measured figures). Signing keeps A, s1, s2 and t0
+ * (docs/crypto.md gives the measured figures); a prepared key (A and t1 in
+ * the NTT domain, caller memory) spares verification the expansion. Signing keeps A, s1, s2 and t0
  * in the NTT domain for its rejection loop and needs about 70 KiB of stack: it
  * is meant for host tools, not for kernel threads.
  *
  * Constant time: signing never branches on or indexes memory by a secret
- * value except through the values FIPS 204 section 3.6.3 treats as public:
- * the outcome of each rejection test (in sampling and in the signing loop),
- * the challenge c tilde of each iteration and, once accepted, the signature.
+ * value except through the values FIPS 204's implementation notes let leak:
+ * the outcome of each rejection test (in sampling and in the signing loop)
+ * and, once accepted, the signature (c tilde, z, hints).
  * Those are declared public with MLDSA_DECLASSIFY for the valgrind test. */
 #include "crypto/mldsa65.h"
 
@@ -47,12 +48,12 @@ static void mldsa_expand_seed(struct mldsa_key_seeds *seeds, const uint8_t seed[
 static int32_t mldsa_centre(int32_t value)
 {
     int32_t r = mldsa_freeze(value);
-    return r - ((((MLDSA_Q - 1) / 2) - r) >> 31 & MLDSA_Q);
+    return r - (mldsa_sign_mask((MLDSA_Q - 1) / 2 - r) & MLDSA_Q);
 }
 
 /* out = row of A times the NTT-domain vector, in the NTT domain, times 2^-32
- * (so that mldsa_inverse_ntt brings it to the normal domain). A[row][column] comes from the cache when given, else it is
- * sampled here. */
+ * (so that mldsa_inverse_ntt brings it to the normal domain). A[row][column]
+ * comes from the cache when given, else it is sampled here. */
 static void mldsa_matrix_row(struct mldsa_poly *out, const struct mldsa_poly *row_cache,
                              const uint8_t rho[32], unsigned row,
                              const struct mldsa_poly vector[MLDSA65_L])
@@ -225,7 +226,9 @@ static void mldsa_signer_init(struct mldsa_signer *signer, const uint8_t seed[ML
 static void mldsa_attempt_commit(struct mldsa_attempt *attempt,
                                  const struct mldsa_signer *signer, uint16_t kappa)
 {
-    struct mldsa_poly *y_hat = attempt->z; /* z is free until line 18 */
+    /* z is free until line 18. (Only the address is taken here.) */
+    // cppcheck-suppress ctuuninitvar
+    struct mldsa_poly *y_hat = attempt->z;
     for (unsigned column = 0; column < MLDSA65_L; column++) {
         mldsa_sample_mask(&attempt->y[column], signer->rho_double_prime,
                           (uint16_t)(kappa + column));
@@ -244,8 +247,7 @@ static void mldsa_attempt_commit(struct mldsa_attempt *attempt,
         mldsa_pack_w1(attempt->w1_encoded + row * MLDSA65_W1_POLY_BYTES, &attempt->product);
     }
     mldsa_commitment_hash(attempt->c_tilde, signer->mu, attempt->w1_encoded);
-    MLDSA_DECLASSIFY(attempt->c_tilde, sizeof attempt->c_tilde);
-    mldsa_sample_in_ball(&attempt->c_hat, attempt->c_tilde);
+    mldsa_sample_in_ball_secret(&attempt->c_hat, attempt->c_tilde);
     mldsa_ntt(&attempt->c_hat);
 }
 
@@ -277,20 +279,22 @@ static uint32_t mldsa_attempt_respond(struct mldsa_attempt *attempt,
     for (unsigned row = 0; row < MLDSA65_K; row++) {
         struct mldsa_poly *w = &attempt->w[row];
         mldsa_challenge_product(product, &attempt->c_hat, &signer->s2_hat[row]);
+        /* hints[row] first holds HighBits(w - c s2), then the hints. */
         for (unsigned j = 0; j < MLDSA_N; j++) {
             int32_t high, low, magnitude;
             w->coefficients[j] = mldsa_centre(w->coefficients[j] - product->coefficients[j]);
             mldsa_decompose(&high, &low, w->coefficients[j]);
-            magnitude = (low ^ (low >> 31)) - (low >> 31);
+            magnitude = (low ^ mldsa_sign_mask(low)) - mldsa_sign_mask(low);
             reject |= (uint32_t)(MLDSA65_GAMMA2 - MLDSA65_BETA - 1 - magnitude) >> 31;
+            attempt->hints[row][j] = (uint8_t)high;
         }
         mldsa_challenge_product(product, &attempt->c_hat, &signer->t0_hat[row]);
         reject |= mldsa_poly_exceeds(product, MLDSA65_GAMMA2);
+        /* MakeHint(-c t0, w - c s2 + c t0): do the high bits change? */
         for (unsigned j = 0; j < MLDSA_N; j++) {
-            int32_t high_before, high_after, low;
-            mldsa_decompose(&high_before, &low, w->coefficients[j]);
+            int32_t high_after, low;
             mldsa_decompose(&high_after, &low, w->coefficients[j] + product->coefficients[j]);
-            uint32_t differs = (uint32_t)(high_before ^ high_after);
+            uint32_t differs = (uint32_t)high_after ^ attempt->hints[row][j];
             uint32_t hint = (differs | (0u - differs)) >> 31;
             attempt->hints[row][j] = (uint8_t)hint;
             hint_count += hint;
@@ -305,6 +309,7 @@ static uint32_t mldsa_attempt_respond(struct mldsa_attempt *attempt,
 static void mldsa_encode_signature(uint8_t signature[MLDSA65_SIGNATURE_SIZE],
                                    struct mldsa_attempt *attempt)
 {
+    MLDSA_DECLASSIFY(attempt->c_tilde, sizeof attempt->c_tilde);
     MLDSA_DECLASSIFY(attempt->z, sizeof attempt->z);
     MLDSA_DECLASSIFY(attempt->hints, sizeof attempt->hints);
     for (unsigned i = 0; i < MLDSA65_LAMBDA_BYTES; i++)

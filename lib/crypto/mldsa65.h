@@ -4,7 +4,8 @@
  * The private key is stored as the 32-byte seed xi of ML-DSA.KeyGen; every
  * signature expands it again (FIPS 204 allows storing the seed in place of the
  * expanded key). Signing is constant time in the seed: the only thing it leaks
- * is how many rejection-loop iterations ran, as FIPS 204 §3.6.3 permits.
+ * is how many rejection-loop iterations ran, as FIPS 204's implementation
+ * notes permit.
  * Verification is variable time: every input is public. Stack use of each
  * function is measured and given in docs/crypto.md ("ML-DSA-65"). */
 #ifndef NONOS_CRYPTO_MLDSA65_H

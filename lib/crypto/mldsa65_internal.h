@@ -38,6 +38,13 @@
 
 /* struct mldsa_poly (256 int32_t coefficients) is in crypto/mldsa65.h. */
 
+/* -1 when value < 0, else 0, without a branch (and without a signed shift,
+ * whose result C leaves to the implementation). */
+static inline int32_t mldsa_sign_mask(int32_t value)
+{
+    return -(int32_t)((uint32_t)value >> 31);
+}
+
 /* mldsa65_poly.c: arithmetic. */
 int32_t mldsa_montgomery_reduce(int64_t value);   /* value * 2^-32 mod q, in (-q, q) */
 int32_t mldsa_reduce32(int32_t value);            /* |value| < 2^31 - 2^22: result in (-q, q) */
@@ -60,6 +67,9 @@ void mldsa_sample_eta(struct mldsa_poly *poly, const uint8_t rho_prime[64], uint
 void mldsa_sample_mask(struct mldsa_poly *poly, const uint8_t rho_double_prime[64],
                        uint16_t nonce);
 void mldsa_sample_in_ball(struct mldsa_poly *poly, const uint8_t c_tilde[MLDSA65_LAMBDA_BYTES]);
+/* The same polynomial, in time independent of c tilde (for signing). */
+void mldsa_sample_in_ball_secret(struct mldsa_poly *poly,
+                                 const uint8_t c_tilde[MLDSA65_LAMBDA_BYTES]);
 
 /* mldsa65_pack.c: encodings (FIPS 204 section 7.2). */
 void mldsa_pack_t1(uint8_t out[MLDSA65_T1_POLY_BYTES], const struct mldsa_poly *t1);
@@ -78,9 +88,11 @@ int mldsa_unpack_hints(uint8_t hints[MLDSA_N], unsigned row,
                        const uint8_t in[MLDSA65_OMEGA + MLDSA65_K]);
 
 /* mldsa65.c: Algorithm 7 (ML-DSA.Sign_internal) with the message
- * representative mu computed by the caller ("external mu", FIPS 204 section
- * 6.2): for the Wycheproof vectors that give mu instead of a message. */
-void mldsa65_sign_mu(uint8_t signature[3309], const uint8_t mu[64], const uint8_t seed[32],
+ * representative mu computed by the caller ("external mu": FIPS 204 lets mu
+ * be computed in another module, Algorithm 7 line 6): for the Wycheproof
+ * vectors that give mu instead of a message. */
+void mldsa65_sign_mu(uint8_t signature[MLDSA65_SIGNATURE_SIZE], const uint8_t mu[64],
+                     const uint8_t seed[MLDSA65_SEED_SIZE],
                      const uint8_t *rnd);
 
 /* Secret marking for the valgrind constant-time test (tests/crypto/mldsa_ct.c):

@@ -6,7 +6,7 @@
  * out in the normal domain. Bounds are stated per function in
  * mldsa65_internal.h. Everything except the sampling loops runs in time
  * independent of the coefficient values; the sampling loops branch only on
- * whether a candidate is accepted, which FIPS 204 section 3.6.3 allows (the
+ * whether a candidate is accepted, which FIPS 204's implementation notes allow (the
  * rejected candidates are independent of the accepted ones), and that
  * decision is declared public for the constant-time test. */
 #include "crypto/mldsa65_internal.h"
@@ -15,6 +15,9 @@
 
 #define MLDSA_QINV 58728449 /* q^-1 mod 2^32 */
 #define MLDSA_INVERSE_NTT_FACTOR 41978 /* 2^56 mod q: 2^64 / 256, times 2^-32 */
+/* -zeta_1 (mldsa_zetas[1], Montgomery form) times the factor above, times
+ * 2^-32 mod q, centred: the last layer's twiddle and the scaling in one. */
+#define MLDSA_INVERSE_NTT_LAST_FACTOR 3975713
 
 /* mldsa_zetas[k] = 1753^BitRev8(k) * 2^32 mod q, centred (FIPS 204
  * Appendix B lists the plain powers; tests/crypto/mldsa_test.c recomputes
@@ -69,7 +72,7 @@ int32_t mldsa_reduce32(int32_t value)
 int32_t mldsa_freeze(int32_t value)
 {
     value = mldsa_reduce32(value);
-    return value + ((value >> 31) & MLDSA_Q);
+    return value + (mldsa_sign_mask(value) & MLDSA_Q);
 }
 
 /* Algorithm 41. The butterflies add at most one q-bound per layer, so eight
@@ -90,14 +93,15 @@ void mldsa_ntt(struct mldsa_poly *poly)
     }
 }
 
-/* Algorithm 42, with the final division by 256 folded into one Montgomery
- * multiplication. The sums double per layer: inputs below q stay below
- * 256q < 2^31. */
+/* Algorithm 42, with the final division by 256 folded into the last layer:
+ * there w_j = f (t + u) and w_{j+128} = f zeta_1' (t - u), with f and
+ * f zeta_1' as Montgomery constants. The sums double per layer: inputs below
+ * q stay below 256q < 2^31. */
 void mldsa_inverse_ntt(struct mldsa_poly *poly)
 {
     int32_t *w = poly->coefficients;
     unsigned m = MLDSA_N;
-    for (unsigned len = 1; len < MLDSA_N; len <<= 1) {
+    for (unsigned len = 1; len < MLDSA_N / 2; len <<= 1) {
         for (unsigned start = 0; start < MLDSA_N; start += 2 * len) {
             int64_t zeta = -mldsa_zetas[--m];
             for (unsigned j = start; j < start + len; j++) {
@@ -107,8 +111,12 @@ void mldsa_inverse_ntt(struct mldsa_poly *poly)
             }
         }
     }
-    for (unsigned j = 0; j < MLDSA_N; j++)
-        w[j] = mldsa_montgomery_reduce((int64_t)MLDSA_INVERSE_NTT_FACTOR * w[j]);
+    for (unsigned j = 0; j < MLDSA_N / 2; j++) {
+        int32_t t = w[j], u = w[j + MLDSA_N / 2];
+        w[j] = mldsa_montgomery_reduce((int64_t)MLDSA_INVERSE_NTT_FACTOR * (t + u));
+        w[j + MLDSA_N / 2] =
+            mldsa_montgomery_reduce((int64_t)MLDSA_INVERSE_NTT_LAST_FACTOR * (t - u));
+    }
 }
 
 void mldsa_pointwise(struct mldsa_poly *out, const struct mldsa_poly *a,
@@ -135,7 +143,7 @@ void mldsa_decompose(int32_t *high, int32_t *low, int32_t value)
     int32_t r = mldsa_freeze(value);
     int32_t r1 = (int32_t)((uint32_t)(r + MLDSA65_GAMMA2 - 1) / (2 * MLDSA65_GAMMA2));
     int32_t r0 = r - r1 * 2 * MLDSA65_GAMMA2;
-    int32_t top = (15 - r1) >> 31; /* -1 when r1 == 16 */
+    int32_t top = mldsa_sign_mask(15 - r1); /* -1 when r1 == 16 */
     *high = r1 & ~top;
     *low = r0 + top;
 }
@@ -155,7 +163,7 @@ uint32_t mldsa_poly_exceeds(const struct mldsa_poly *poly, int32_t bound)
     uint32_t exceeds = 0;
     for (unsigned j = 0; j < MLDSA_N; j++) {
         int32_t a = poly->coefficients[j];
-        int32_t sign = a >> 31;
+        int32_t sign = mldsa_sign_mask(a);
         int32_t magnitude = (a ^ sign) - sign;
         exceeds |= (uint32_t)(bound - 1 - magnitude) >> 31;
     }
@@ -237,8 +245,7 @@ void mldsa_sample_mask(struct mldsa_poly *poly, const uint8_t rho_double_prime[6
 }
 
 /* Algorithm 29: tau coefficients +-1 placed by a Fisher-Yates style shuffle
- * driven by SHAKE256(c tilde). c tilde is part of the signature, so it is
- * public (see docs/crypto.md for the rejected iterations). */
+ * driven by SHAKE256(c tilde). For verification, where c tilde is public. */
 void mldsa_sample_in_ball(struct mldsa_poly *poly, const uint8_t c_tilde[MLDSA65_LAMBDA_BYTES])
 {
     uint8_t block[SHAKE256_RATE];
@@ -266,4 +273,84 @@ void mldsa_sample_in_ball(struct mldsa_poly *poly, const uint8_t c_tilde[MLDSA65
         poly->coefficients[j] = 1 - 2 * (int32_t)(signs & 1);
         signs >>= 1;
     }
+}
+
+/* 0xffffffff when a < b (both below 2^31), else 0. */
+static uint32_t mldsa_less_mask(uint32_t a, uint32_t b)
+{
+    return 0u - ((a - b) >> 31);
+}
+
+/* Finds, among the candidate bytes first..end-1 at or after index
+ * *position, the first one <= bound, without a branch or an index that
+ * depends on the bytes: every candidate of the range is looked at (two
+ * passes without a loop-carried dependence, which the compiler vectorizes:
+ * the smallest eligible index, then the byte there). Returns it and advances
+ * *position past it; sets *found to 0 (and returns 0) when there is none. */
+static uint32_t mldsa_next_index(const uint8_t *candidates, unsigned first, unsigned end,
+                                 uint32_t *position, uint32_t bound, uint32_t *found)
+{
+    const uint32_t none = 0xffff;
+    uint32_t smallest = none, index = 0;
+    for (uint32_t k = first; k < end; k++) {
+        uint32_t eligible = ~mldsa_less_mask(k, *position) &
+                            mldsa_less_mask(candidates[k], bound + 1);
+        uint32_t candidate = (k & eligible) | (none & ~eligible);
+        uint32_t smaller = mldsa_less_mask(candidate, smallest);
+        smallest = (candidate & smaller) | (smallest & ~smaller);
+    }
+    for (uint32_t k = first; k < end; k++)
+        index |= candidates[k] & mldsa_less_mask(k ^ smallest, 1);
+    *found = mldsa_less_mask(smallest, none) & 1;
+    *position = (smallest + 1) & (0u - *found);
+    return index;
+}
+
+/* Algorithm 29 for signing, where c tilde stays secret until the iteration
+ * is accepted: the same result as mldsa_sample_in_ball, but a fixed number
+ * of SHAKE256 bytes is read (8 sign bytes, then candidates), and each step
+ * looks at a fixed window of candidates and at every coefficient. Step t
+ * (t = 0..48) has consumed at least t candidates, and at most t + 96 unless
+ * more than 96 candidates are rejected in all, a chance below 2^-170 (each
+ * is accepted with probability at least 208/256); so step t looks at
+ * candidates t..t+96. Only in that unlikely case is the failure declared
+ * public and the work redone by mldsa_sample_in_ball. */
+#ifndef MLDSA_BALL_WINDOW /* the tests build a small window to reach the fallback */
+#define MLDSA_BALL_WINDOW 97
+#endif
+void mldsa_sample_in_ball_secret(struct mldsa_poly *poly,
+                                 const uint8_t c_tilde[MLDSA65_LAMBDA_BYTES])
+{
+    uint8_t bytes[8 + MLDSA65_TAU - 1 + MLDSA_BALL_WINDOW];
+    const uint8_t *candidates = bytes + 8;
+    uint8_t ball[MLDSA_N] = {0}; /* coefficients as bytes: 0, 1 or 0xff (-1) */
+    uint32_t position = 0, all_found = 1;
+    uint64_t signs = 0;
+    shake256(bytes, sizeof bytes, c_tilde, MLDSA65_LAMBDA_BYTES);
+    for (unsigned i = 0; i < 8; i++)
+        signs |= (uint64_t)bytes[i] << (8 * i);
+    for (uint32_t i = MLDSA_N - MLDSA65_TAU; i < MLDSA_N; i++) {
+        uint32_t found, step = i - (MLDSA_N - MLDSA65_TAU);
+        uint32_t j = mldsa_next_index(candidates, step, step + MLDSA_BALL_WINDOW, &position, i,
+                                      &found);
+        uint8_t moved = 0, sign = (uint8_t)(1 | (0u - (uint32_t)(signs & 1)));
+        all_found &= found;
+        signs >>= 1;
+        /* j <= i and ball[p] = 0 for p > i, so positions 0..i suffice. */
+        for (uint32_t p = 0; p <= i; p++) /* moved = ball[j] */
+            moved |= ball[p] & (uint8_t)mldsa_less_mask(p ^ j, 1);
+        /* ball[i] = ball[j], then ball[j] = sign (so ball[i] = sign when j = i). */
+        for (uint32_t p = 0; p < i; p++) {
+            uint8_t at_j = (uint8_t)mldsa_less_mask(p ^ j, 1);
+            ball[p] = (uint8_t)((ball[p] & ~at_j) | (sign & at_j));
+        }
+        uint8_t i_is_j = (uint8_t)mldsa_less_mask(i ^ j, 1);
+        ball[i] = (uint8_t)((moved & ~i_is_j) | (sign & i_is_j));
+    }
+    for (unsigned p = 0; p < MLDSA_N; p++)
+        poly->coefficients[p] = (int32_t)(int8_t)ball[p];
+    MLDSA_DECLASSIFY(&all_found, sizeof all_found);
+    if (!all_found)
+        mldsa_sample_in_ball(poly, c_tilde);
+    crypto_wipe(bytes, sizeof bytes);
 }

@@ -1,6 +1,7 @@
 /* Host tests of SHAKE and ML-DSA-65 (run by tests/suites/23-crypto-mldsa.sh).
  * One program, one subcommand per kind of check:
  *   vectors                 FIPS 202 SHAKE examples, the NTT constants, API edge cases
+ *   sample-in-ball          only the SampleInBall comparison (for the small-window build)
  *   shake-cases N SEED      prints N random "<128|256> <in> <outlen> <out>" lines
  *                           for the differential test against node crypto (OpenSSL)
  *   shake-check             reads such lines (from node crypto) and compares
@@ -199,6 +200,29 @@ static void check_ntt_product(void)
     test_check(ok, "mldsa65 NTT product equals the schoolbook product mod X^256 + 1");
 }
 
+/* The constant-time SampleInBall of signing equals the one of verification.
+ * label says which build runs it. */
+static void check_sample_in_ball(const char *label)
+{
+    struct mldsa_poly public_form, secret_form;
+    uint8_t c_tilde[MLDSA65_LAMBDA_BYTES];
+    unsigned differ = 0, weight_wrong = 0;
+    random_state = 99;
+    for (unsigned n = 0; n < 5000; n++) {
+        random_bytes(c_tilde, sizeof c_tilde);
+        mldsa_sample_in_ball(&public_form, c_tilde);
+        mldsa_sample_in_ball_secret(&secret_form, c_tilde);
+        differ += memcmp(&public_form, &secret_form, sizeof public_form) != 0;
+        unsigned weight = 0;
+        for (unsigned j = 0; j < MLDSA_N; j++)
+            weight += public_form.coefficients[j] != 0;
+        weight_wrong += weight != MLDSA65_TAU;
+    }
+    test_check(differ == 0 && weight_wrong == 0,
+               "mldsa65 SampleInBall, %sconstant-time and public forms equal, tau = 49 nonzero "
+               "(5,000 challenges, %u differ, %u wrong weight)", label, differ, weight_wrong);
+}
+
 static void check_api_edges(void)
 {
     uint8_t seed[MLDSA65_SEED_SIZE] = {1}, public_key[MLDSA65_PUBLIC_KEY_SIZE];
@@ -234,6 +258,7 @@ static int run_vectors(void)
     check_shake_streaming();
     check_zetas();
     check_ntt_product();
+    check_sample_in_ball("");
     check_api_edges();
     return test_finish();
 }
@@ -623,6 +648,10 @@ int main(int argc, char **argv)
     const char *command = argc > 1 ? argv[1] : "";
     if (strcmp(command, "vectors") == 0)
         return run_vectors();
+    if (strcmp(command, "sample-in-ball") == 0 && argc == 3) {
+        check_sample_in_ball(argv[2]);
+        return test_finish();
+    }
     if (strcmp(command, "shake-cases") == 0 && argc == 4)
         return run_shake_cases((unsigned)strtoul(argv[2], NULL, 10), strtoull(argv[3], NULL, 10));
     if (strcmp(command, "shake-check") == 0)

@@ -45,6 +45,8 @@ run() {
 }
 
 run vectors "$san" vectors
+run small-window build/host-san/tests/crypto/mldsa_test_small_window sample-in-ball \
+    "built with a 4-candidate window, so nearly every call takes the fallback: "
 
 # The second implementations run on node: a missing node or npm, or a failed
 # install, is a failure, never a skip.
@@ -102,9 +104,14 @@ else
     echo "PASS wycheproof mldsa_65_sign_noseed: signing skipped for all $total cases (expanded private keys; the API takes seeds); $used verified, $((total - used)) skipped entirely (external mu only, or a bad private key: lengths 4031/4033, s1 or s2 out of range)"
 fi
 
-run accumulated "$fast" accumulated "${MLDSA_ACCUMULATED:-10000}" \
-    "$(awk -v n="${MLDSA_ACCUMULATED:-10000}" '$1 == "ML-DSA-65" && $2 == n { print $3 }' \
-        tests/vectors/cctv/mldsa-accumulated.txt)"
+iterations=${MLDSA_ACCUMULATED:-10000}
+expected=$(awk -v n="$iterations" '$1 == "ML-DSA-65" && $2 == n { print $3 }' \
+    tests/vectors/cctv/mldsa-accumulated.txt)
+if [ -z "$expected" ]; then
+    echo "FAIL mldsa65 CCTV accumulated: no ML-DSA-65 digest for $iterations iterations in tests/vectors/cctv/mldsa-accumulated.txt"
+else
+    run accumulated "$fast" accumulated "$iterations" "$expected"
+fi
 
 if [ "$node_ok" -eq 1 ]; then
     cases=${MLDSA_NOBLE_CASES:-10000}
