@@ -16,6 +16,14 @@ for package in $PACKAGES; do
     esac
 done
 
+# node and npm run the second ML-DSA implementation (@noble/post-quantum,
+# suite 23-crypto-mldsa) and fetch PQClean's sources for bench-pq. Debian 12's
+# nodejs 18 is enough (the pinned noble 0.4.1 asks for no newer node); a node
+# from elsewhere that bundles npm (e.g. nodesource) is fine too, so the check
+# is on the commands, not on the Debian packages.
+command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
+
 [ -z "$missing" ] && exit 0
 
 echo "deps: installing missing Debian packages:$missing"

@@ -11,7 +11,6 @@
 #include "base/hex.h"
 #include "boot/bootinfo.h"
 #include "capsule/bundle.h"
-#include "crypto/sha256.h"
 #include "kernel/arch/cpu.h"
 #include "kernel/console/console.h"
 #include "kernel/lib/print.h"
@@ -20,14 +19,6 @@
 
 static struct bundle_report report;
 static bool bundle_present;
-
-/* First 8 bytes of SHA-256(key), as nonos-capsule prints it. */
-static void fingerprint(const uint8_t key[32], char out[17])
-{
-    uint8_t digest[32];
-    sha256(key, 32, digest);
-    hex_encode(digest, 8, out, 17);
-}
 
 static void print_refusals(void)
 {
@@ -60,9 +51,9 @@ void capsule_boot(void)
     bundle_present = true;
     /* Under QEMU -icount shift=0 the TSC counts instructions: the figure
      * make bench-capsule reads. */
-    uint64_t start = rdtsc();
+    uint64_t start = cpu_cycles();
     enum capsule_error err = bundle_verify(file, work, &report);
-    uint64_t cycles = rdtsc() - start;
+    uint64_t cycles = cpu_cycles() - start;
     if (err != CAPSULE_OK) {
         kprintf("capsules: boot bundle refused: %s (%s)\n",
                 capsule_error_message(report.error), capsule_error_name(report.error));
@@ -85,18 +76,18 @@ void capsule_list(void)
         console_printf("boot bundle refused: %s\n", capsule_error_message(report.error));
         return;
     }
-    console_printf("  %-20s %-10s %-16s %-16s %s\n", "name", "version", "author",
-                   "id", "state");
+    console_printf("  %-20s %-10s %-16s %-16s %-7s %s\n", "name", "version", "author",
+                   "id", "proof", "state");
     for (size_t i = 0; i < report.count; i++) {
         const struct bundle_entry *e = &report.entries[i];
         char version[SEMVER_TEXT_MAX] = "?", author[17] = "?", id[65] = "?";
         if (e->opened) {
             semver_format(e->version, version, sizeof version);
-            fingerprint(e->author, author);
+            hex_encode(e->author, 8, author, sizeof author);
             hex_encode(e->id, 8, id, sizeof id);
         }
-        console_printf("  %-20s %-10s %-16s %-16s %s%s\n", e->opened ? e->name.text : "?",
-                       version, author, id,
+        console_printf("  %-20s %-10s %-16s %-16s %-7s %s%s\n", e->opened ? e->name.text : "?",
+                       version, author, id, !e->opened ? "?" : e->hybrid ? "hybrid" : "ed25519",
                        e->verdict == CAPSULE_OK ? "verified" : "refused: ",
                        e->verdict == CAPSULE_OK ? "" : capsule_error_message(e->verdict));
     }

@@ -8,8 +8,9 @@
  * per rejected capsule. Needs the heap (its work memory). */
 void capsule_boot(void);
 
-/* Prints the capsule table on the console: name, version, author key
- * fingerprint, id, state. */
+/* Prints the capsule table on the console: name, version, author
+ * fingerprint (of the proof's key set), id, proof (hybrid or ed25519),
+ * state. */
 void capsule_list(void);
 
 #endif

@@ -10,9 +10,27 @@ static void copy_bytes(uint8_t *dst, const uint8_t *src, size_t len)
         dst[i] = src[i];
 }
 
-/* The layout: header, keys, then length-prefixed capsules exactly to the
- * end. Fills keys and the entries' file views. */
+/* The authors after the header: each decoded and registered in store. */
+static enum capsule_error parse_authors(struct bytes file, size_t *pos, size_t count,
+                                        struct bundle_work *work, struct trust_store *store)
+{
+    for (size_t k = 0; k < count; k++) {
+        size_t used;
+        enum capsule_error err = author_decode(
+            bytes_make(file.data + *pos, file.len - *pos), &used, &work->author);
+        if (err != CAPSULE_OK)
+            return err;
+        if (trust_add_author(store, &work->author) != CAPSULE_OK)
+            return CAPSULE_ERR_BUNDLE_KEY; /* one Ed25519 key, two key sets */
+        *pos += used;
+    }
+    return CAPSULE_OK;
+}
+
+/* The layout: header, authors, then length-prefixed capsules exactly to
+ * the end. Registers the authors and fills the entries' file views. */
 static enum capsule_error bundle_parse(struct bytes file, struct bundle_work *work,
+                                       struct trust_store *store,
                                        struct bundle_report *report)
 {
     if (file.len < BUNDLE_HEADER_SIZE)
@@ -21,17 +39,17 @@ static enum capsule_error bundle_parse(struct bytes file, struct bundle_work *wo
         if (file.data[i] != (uint8_t)BUNDLE_MAGIC[i])
             return CAPSULE_ERR_BUNDLE_MAGIC;
     }
-    if (load16_le(file.data + 8) != BUNDLE_VERSION)
-        return CAPSULE_ERR_BUNDLE_VERSION;
+    uint16_t version = load16_le(file.data + 8);
+    if (version != BUNDLE_VERSION)
+        return version == BUNDLE_VERSION_OLD ? CAPSULE_ERR_BUNDLE_VERSION_OLD
+                                             : CAPSULE_ERR_BUNDLE_VERSION;
     size_t keys = load16_le(file.data + 10), count = load32_le(file.data + 12);
     if (keys == 0 || keys > BUNDLE_KEYS_MAX || count > BUNDLE_CAPSULES_MAX)
         return CAPSULE_ERR_BUNDLE_COUNT;
     size_t pos = BUNDLE_HEADER_SIZE;
-    if (!range_fits(pos, keys * TRUST_KEY_SIZE, file.len))
-        return CAPSULE_ERR_BUNDLE_TRUNCATED;
-    for (size_t k = 0; k < keys; k++)
-        copy_bytes(work->keys[k].key, file.data + pos + k * TRUST_KEY_SIZE, TRUST_KEY_SIZE);
-    pos += keys * TRUST_KEY_SIZE;
+    enum capsule_error err = parse_authors(file, &pos, keys, work, store);
+    if (err != CAPSULE_OK)
+        return err;
     for (size_t i = 0; i < count; i++) {
         if (!range_fits(pos, 4, file.len))
             return CAPSULE_ERR_BUNDLE_TRUNCATED;
@@ -73,13 +91,14 @@ static void admit(struct bundle_work *work, struct trust_store *store,
     e->name = c->manifest.name;
     e->version = c->manifest.version;
     copy_bytes(e->id, c->id, PROOF_DIGEST_SIZE);
-    copy_bytes(e->author, c->author, TRUST_KEY_SIZE);
+    copy_bytes(e->author, c->author_fingerprint, TRUST_FINGERPRINT_SIZE);
+    e->hybrid = c->author.hybrid;
     work->manifests[i] = c->manifest;
-    e->verdict = trust_check(store, &c->manifest, c->id, c->author);
+    e->verdict = trust_check(store, &c->manifest, c->id, &c->author);
     if (e->verdict == CAPSULE_OK && name_taken(report, i, &e->name))
         e->verdict = CAPSULE_ERR_DEP_DUPLICATE_NAME;
     if (e->verdict == CAPSULE_OK)
-        e->verdict = trust_accept(store, &c->manifest, c->id, c->author);
+        e->verdict = trust_accept(store, &c->manifest, c->id, &c->author);
 }
 
 /* Resolves the admitted capsules; each failure refuses the capsule that
@@ -95,6 +114,7 @@ static void resolve(struct bundle_work *work, struct bundle_report *report)
                 continue;
             items[n].manifest = &work->manifests[i];
             items[n].id = report->entries[i].id;
+            items[n].author = report->entries[i].author;
             index[n++] = i;
         }
         struct trust_failure failure;
@@ -119,14 +139,13 @@ enum capsule_error bundle_verify(struct bytes file, struct bundle_work *work,
         report->entries[i].verdict = CAPSULE_ERR_COUNT;
         report->entries[i].opened = false;
     }
-    report->error = bundle_parse(file, work, report);
+    struct trust_store store;
+    trust_init(&store, work->authors, BUNDLE_KEYS_MAX, work->records, BUNDLE_CAPSULES_MAX);
+    report->error = bundle_parse(file, work, &store, report);
     if (report->error != CAPSULE_OK) {
         report->count = 0;
         return report->error;
     }
-    struct trust_store store;
-    trust_init(&store, work->keys, BUNDLE_KEYS_MAX, work->records, BUNDLE_CAPSULES_MAX);
-    store.key_count = report->key_count;
     for (size_t i = 0; i < report->count; i++)
         admit(work, &store, report, i);
     resolve(work, report);
@@ -139,13 +158,13 @@ static void put(struct byte_buffer *out, const void *data, size_t len)
     out->len += len;
 }
 
-enum capsule_error bundle_write(const struct trust_key *keys, size_t key_count,
+enum capsule_error bundle_write(const struct author_key *authors, size_t author_count,
                                 const struct bytes *mods, size_t count,
                                 struct byte_buffer *out)
 {
-    if (key_count == 0 || key_count > BUNDLE_KEYS_MAX || count > BUNDLE_CAPSULES_MAX)
+    if (author_count == 0 || author_count > BUNDLE_KEYS_MAX || count > BUNDLE_CAPSULES_MAX)
         return CAPSULE_ERR_BUNDLE_COUNT;
-    size_t total = BUNDLE_HEADER_SIZE + key_count * TRUST_KEY_SIZE;
+    size_t total = BUNDLE_HEADER_SIZE + author_count * AUTHOR_ENCODED_MAX;
     for (size_t i = 0; i < count; i++) {
         if (mods[i].len > UINT32_MAX || !size_add(total, 4, &total) ||
             !size_add(total, mods[i].len, &total))
@@ -156,12 +175,12 @@ enum capsule_error bundle_write(const struct trust_key *keys, size_t key_count,
     uint8_t header[BUNDLE_HEADER_SIZE];
     copy_bytes(header, (const uint8_t *)BUNDLE_MAGIC, 8);
     store16_le(header + 8, BUNDLE_VERSION);
-    store16_le(header + 10, (uint16_t)key_count);
+    store16_le(header + 10, (uint16_t)author_count);
     store32_le(header + 12, (uint32_t)count);
     out->len = 0;
     put(out, header, sizeof header);
-    for (size_t k = 0; k < key_count; k++)
-        put(out, keys[k].key, TRUST_KEY_SIZE);
+    for (size_t k = 0; k < author_count; k++)
+        out->len += author_encode(&authors[k], out->data + out->len);
     for (size_t i = 0; i < count; i++) {
         uint8_t len[4];
         store32_le(len, (uint32_t)mods[i].len);

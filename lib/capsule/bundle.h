@@ -1,16 +1,17 @@
 /* The boot bundle: the initial trust store and the capsules the kernel
  * starts with, in one file the loader measures (\NONOS\BUNDLE.BIN).
  *
- *   "NONOSBDL" | u16 version = 1 | u16 key count (1..16)
- *   | u32 capsule count (0..32) | key count x 32-byte Ed25519 public key
+ *   "NONOSBDL" | u16 version = 2 | u16 author count (1..16)
+ *   | u32 capsule count (0..32) | author count x author (author.h encoding)
  *   | capsule count x (u32 length | length bytes of .mod)
  *
- * little-endian, nothing after the last capsule (docs/capsule-format.md §7).
- * The keys are as trustworthy as the bundle: the loader checks its SHA-256
- * against the digest built into it before the kernel sees a byte.
+ * little-endian, nothing after the last capsule (docs/capsule-format.md §6).
+ * The authors are as trustworthy as the bundle: the loader checks its
+ * SHA-256 against the digest built into it before the kernel sees a byte.
+ * Version 1 (32-byte Ed25519 keys) is refused as ERR_BUNDLE_VERSION_OLD.
  *
  * bundle_verify runs every capsule through capsule_open, the trust store
- * rules (seeded with the bundle's keys) and dependency resolution, and
+ * rules (seeded with the bundle's authors) and dependency resolution, and
  * reports a verdict per capsule and a start order for the accepted ones. A
  * refused capsule never makes the others refused, except those that depend
  * on it. */
@@ -26,7 +27,8 @@
 #include "capsule/trust.h"
 
 #define BUNDLE_MAGIC "NONOSBDL"
-#define BUNDLE_VERSION 1
+#define BUNDLE_VERSION 2
+#define BUNDLE_VERSION_OLD 1
 #define BUNDLE_HEADER_SIZE 16
 #define BUNDLE_KEYS_MAX 16
 #define BUNDLE_CAPSULES_MAX 32
@@ -37,7 +39,8 @@ struct bundle_entry {
     struct manifest_name name;
     struct semver version;
     uint8_t id[PROOF_DIGEST_SIZE];
-    uint8_t author[TRUST_KEY_SIZE];
+    uint8_t author[TRUST_FINGERPRINT_SIZE]; /* fingerprint of the proof's keys */
+    bool hybrid;                /* the proof has an ML-DSA-65 signature */
     struct bytes file;          /* the .mod inside the bundle */
 };
 
@@ -50,12 +53,13 @@ struct bundle_report {
     size_t start_order[BUNDLE_CAPSULES_MAX];
 };
 
-/* Memory bundle_verify works in (about 290 KiB): the caller provides it so
+/* Memory bundle_verify works in (about 330 KiB): the caller provides it so
  * that lib/capsule needs no heap. */
 struct bundle_work {
     struct capsule scratch;
+    struct author_key author;   /* the author being decoded */
     struct manifest manifests[BUNDLE_CAPSULES_MAX];
-    struct trust_key keys[BUNDLE_KEYS_MAX];
+    struct trust_author authors[BUNDLE_KEYS_MAX];
     struct trust_record records[BUNDLE_CAPSULES_MAX];
 };
 
@@ -64,8 +68,8 @@ struct bundle_work {
 enum capsule_error bundle_verify(struct bytes file, struct bundle_work *work,
                                  struct bundle_report *report);
 
-/* Writes a bundle of keys[0..key_count) and mods[0..count) into out. */
-enum capsule_error bundle_write(const struct trust_key *keys, size_t key_count,
+/* Writes a bundle of authors[0..author_count) and mods[0..count) into out. */
+enum capsule_error bundle_write(const struct author_key *authors, size_t author_count,
                                 const struct bytes *mods, size_t count,
                                 struct byte_buffer *out);
 

@@ -200,6 +200,7 @@ static bool dependencies_valid(const struct manifest *m)
         const struct manifest_dependency *d = &m->dependencies[i];
         if (!manifest_name_valid((const uint8_t *)d->name.text, d->name.len) ||
             !semver_range_canonical(&d->requirement) ||
+            (!d->pinned && !d->author_bound) ||
             manifest_name_compare(&d->name, &m->name) == 0)
             return false;
     }
@@ -245,6 +246,9 @@ static void put_dependency(struct writer *w, const struct manifest_dependency *d
     put_u8(w, d->pinned);
     if (d->pinned)
         put(w, d->hash, MANIFEST_HASH_SIZE);
+    put_u8(w, d->author_bound);
+    if (d->author_bound)
+        put(w, d->author, MANIFEST_HASH_SIZE);
 }
 
 static void put_names(struct writer *w, const struct manifest_name *list,
@@ -289,6 +293,13 @@ enum capsule_error canonical_encode(const struct manifest *m,
     return CAPSULE_OK;
 }
 
+static void get_digest(struct reader *r, uint8_t out[MANIFEST_HASH_SIZE])
+{
+    const uint8_t *h = take(r, MANIFEST_HASH_SIZE);
+    for (size_t i = 0; h != NULL && i < MANIFEST_HASH_SIZE; i++)
+        out[i] = h[i];
+}
+
 static void get_dependency(struct reader *r, struct manifest_dependency *d)
 {
     get_name(r, &d->name);
@@ -299,11 +310,11 @@ static void get_dependency(struct reader *r, struct manifest_dependency *d)
     if (r->err == CAPSULE_OK && !semver_range_canonical(&d->requirement))
         reject(r, CAPSULE_ERR_CANON_VALUE);
     d->pinned = get_bool(r);
-    if (d->pinned) {
-        const uint8_t *h = take(r, MANIFEST_HASH_SIZE);
-        for (size_t i = 0; h != NULL && i < MANIFEST_HASH_SIZE; i++)
-            d->hash[i] = h[i];
-    }
+    if (d->pinned)
+        get_digest(r, d->hash);
+    d->author_bound = get_bool(r);
+    if (d->author_bound)
+        get_digest(r, d->author);
 }
 
 static size_t get_count(struct reader *r, size_t max)

@@ -18,7 +18,9 @@
 #include "capsule/manifest.h"
 
 #define CANONICAL_MAGIC "NMAN"
-#define CANONICAL_ENCODING_VERSION 1
+/* 2: dependencies carry an author binding; text refuses C1 controls and
+ * bidirectional overrides and isolates. */
+#define CANONICAL_ENCODING_VERSION 2
 /* Upper bound of an encoding with every list full and every string at its
  * maximum length. */
 #define CANONICAL_MANIFEST_MAX 16384

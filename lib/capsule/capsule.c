@@ -22,13 +22,13 @@ enum capsule_error capsule_open(struct bytes file, struct capsule *out)
     err = proof_verify(&c->proof, c->id);
     if (err != CAPSULE_OK)
         return err;
-    for (size_t i = 0; i < PROOF_ED25519_KEY_SIZE; i++)
-        c->author[i] = c->proof.signatures[0].public_key.data[i];
+    proof_author(&c->proof, &c->author);
+    author_fingerprint(&c->author, c->author_fingerprint);
     return CAPSULE_OK;
 }
 
 enum capsule_error capsule_assemble(struct bytes manifest, struct bytes payload,
-                                    const uint8_t secret_key[64],
+                                    const struct proof_signer *signer,
                                     struct byte_buffer *out,
                                     uint8_t id[PROOF_DIGEST_SIZE])
 {
@@ -40,10 +40,13 @@ enum capsule_error capsule_assemble(struct bytes manifest, struct bytes payload,
     if (err != CAPSULE_OK)
         return err;
     uint8_t manifest_hash[32], payload_hash[32];
-    uint8_t proof[PROOF_ED25519_SECTION_SIZE];
+    uint8_t proof[PROOF_HYBRID_SECTION_SIZE];
+    size_t proof_len;
     sha256(manifest.data, manifest.len, manifest_hash);
     sha256(payload.data, payload.len, payload_hash);
-    proof_sign_ed25519(MOD_FORMAT_VERSION, manifest_hash, payload_hash,
-                       secret_key, proof, id);
-    return container_write(manifest, payload, bytes_make(proof, sizeof proof), out);
+    err = proof_sign(MOD_FORMAT_VERSION, manifest_hash, payload_hash, signer, proof,
+                     &proof_len, id);
+    if (err != CAPSULE_OK)
+        return err;
+    return container_write(manifest, payload, bytes_make(proof, proof_len), out);
 }

@@ -4,8 +4,10 @@
  *
  * capsule_open checks, in order: the container layout and section hashes,
  * the canonical manifest, the payload ELF, the proof layout, and the
- * signatures over the domain-separated digest. It fills `out` only on
- * success; every failure is one enum capsule_error. */
+ * signatures over the domain-separated digest (both of a hybrid proof).
+ * It fills `out` only on success; every failure is one enum capsule_error.
+ * Whether the author is trusted, and whether its capsules must be hybrid,
+ * is trust.h's decision. */
 #ifndef NONOS_CAPSULE_CAPSULE_H
 #define NONOS_CAPSULE_CAPSULE_H
 
@@ -22,16 +24,18 @@ struct capsule {
     struct manifest manifest;
     struct proof proof;
     uint8_t id[PROOF_DIGEST_SIZE];     /* the proof digest: content id */
-    uint8_t author[PROOF_ED25519_KEY_SIZE];
+    struct author_key author;          /* the proof's public keys */
+    uint8_t author_fingerprint[AUTHOR_FINGERPRINT_SIZE];
     uint64_t entry;                    /* payload ELF entry point */
 };
 
 enum capsule_error capsule_open(struct bytes file, struct capsule *out);
 
-/* Builds a signed .mod from canonical manifest bytes and an ELF payload
- * (both checked first) into out; id gets the capsule id. */
+/* Builds a signed .mod (hybrid when signer->hybrid) from canonical
+ * manifest bytes and an ELF payload (both checked first) into out; id gets
+ * the capsule id. */
 enum capsule_error capsule_assemble(struct bytes manifest, struct bytes payload,
-                                    const uint8_t secret_key[64],
+                                    const struct proof_signer *signer,
                                     struct byte_buffer *out,
                                     uint8_t id[PROOF_DIGEST_SIZE]);
 

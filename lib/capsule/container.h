@@ -19,7 +19,11 @@
 
 #define MOD_MAGIC "NONOSMOD"
 #define MOD_MAGIC_SIZE 8
-#define MOD_FORMAT_VERSION 1
+/* 2: hybrid Ed25519 + ML-DSA-65 proofs, author-bound dependencies,
+ * canonical manifest encoding 2. Version 1 files get their own refusal
+ * (CAPSULE_ERR_MOD_VERSION_OLD) so that the message says what to do. */
+#define MOD_FORMAT_VERSION 2
+#define MOD_FORMAT_VERSION_OLD 1
 #define MOD_HEADER_SIZE 16
 #define MOD_SECTION_ENTRY_SIZE 56
 #define MOD_SECTION_COUNT 3

@@ -139,7 +139,7 @@ static const char *const error_messages[CAPSULE_ERR_COUNT] = {
     [CAPSULE_ERR_PROOF_ALGORITHM] =
         "proof: unknown signature algorithm",
     [CAPSULE_ERR_PROOF_SIGNATURE] =
-        "proof: signature does not verify",
+        "proof: Ed25519 signature does not verify",
     [CAPSULE_ERR_TRUST_UNKNOWN_AUTHOR] =
         "trust: author key not in the trust store",
     [CAPSULE_ERR_TRUST_ROLLBACK] =
@@ -172,6 +172,28 @@ static const char *const error_messages[CAPSULE_ERR_COUNT] = {
         "bundle: truncated",
     [CAPSULE_ERR_BUNDLE_TRAILING] =
         "bundle: bytes after the last capsule",
+    [CAPSULE_ERR_MOD_VERSION_OLD] =
+        "capsule: format version 1 is no longer accepted (no hybrid proof, dependencies "
+        "not bound to authors); rebuild and sign it again with the current nonos-capsule",
+    [CAPSULE_ERR_PROOF_MLDSA_SIGNATURE] =
+        "proof: ML-DSA-65 signature does not verify",
+    [CAPSULE_ERR_PROOF_MLDSA_ENCODING] =
+        "proof: ML-DSA-65 signature or public key not canonically encoded",
+    [CAPSULE_ERR_TRUST_DOWNGRADE] =
+        "trust: the author's registered key is hybrid (Ed25519 + ML-DSA-65) but the capsule "
+        "has no ML-DSA-65 signature (downgrade)",
+    [CAPSULE_ERR_TRUST_KEY_CONFLICT] =
+        "trust: this Ed25519 key is already registered with a different set of keys",
+    [CAPSULE_ERR_DEP_AUTHOR] =
+        "dependency: the capsule of that name is by another author",
+    [CAPSULE_ERR_MANIFEST_DEPENDENCY_UNBOUND] =
+        "dependency bound to no author (give author = \"sha256:<author fingerprint>\" "
+        "or hash = \"sha256:<capsule id>\")",
+    [CAPSULE_ERR_BUNDLE_VERSION_OLD] =
+        "bundle: version 1 is no longer accepted (Ed25519-only keys, format 1 capsules); "
+        "build it again with the current nonos-capsule",
+    [CAPSULE_ERR_BUNDLE_KEY] =
+        "bundle: malformed author key",
 };
 
 static const char *const error_names[CAPSULE_ERR_COUNT] = {
@@ -260,6 +282,15 @@ static const char *const error_names[CAPSULE_ERR_COUNT] = {
     [CAPSULE_ERR_BUNDLE_COUNT] = "ERR_BUNDLE_COUNT",
     [CAPSULE_ERR_BUNDLE_TRUNCATED] = "ERR_BUNDLE_TRUNCATED",
     [CAPSULE_ERR_BUNDLE_TRAILING] = "ERR_BUNDLE_TRAILING",
+    [CAPSULE_ERR_MOD_VERSION_OLD] = "ERR_MOD_VERSION_OLD",
+    [CAPSULE_ERR_PROOF_MLDSA_SIGNATURE] = "ERR_PROOF_MLDSA_SIGNATURE",
+    [CAPSULE_ERR_PROOF_MLDSA_ENCODING] = "ERR_PROOF_MLDSA_ENCODING",
+    [CAPSULE_ERR_TRUST_DOWNGRADE] = "ERR_TRUST_DOWNGRADE",
+    [CAPSULE_ERR_TRUST_KEY_CONFLICT] = "ERR_TRUST_KEY_CONFLICT",
+    [CAPSULE_ERR_DEP_AUTHOR] = "ERR_DEP_AUTHOR",
+    [CAPSULE_ERR_MANIFEST_DEPENDENCY_UNBOUND] = "ERR_MANIFEST_DEPENDENCY_UNBOUND",
+    [CAPSULE_ERR_BUNDLE_VERSION_OLD] = "ERR_BUNDLE_VERSION_OLD",
+    [CAPSULE_ERR_BUNDLE_KEY] = "ERR_BUNDLE_KEY",
 };
 
 const char *capsule_error_message(enum capsule_error code)

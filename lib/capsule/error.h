@@ -108,6 +108,16 @@ enum capsule_error {
     CAPSULE_ERR_BUNDLE_COUNT,         /* key or capsule count out of range */
     CAPSULE_ERR_BUNDLE_TRUNCATED,
     CAPSULE_ERR_BUNDLE_TRAILING,
+    /* format version 2: hybrid proofs, author-bound dependencies */
+    CAPSULE_ERR_MOD_VERSION_OLD,      /* format version 1: refused with its own message */
+    CAPSULE_ERR_PROOF_MLDSA_SIGNATURE, /* the ML-DSA-65 signature does not verify */
+    CAPSULE_ERR_PROOF_MLDSA_ENCODING, /* ML-DSA-65 signature or key not canonically encoded */
+    CAPSULE_ERR_TRUST_DOWNGRADE,      /* a hybrid author's capsule without its ML-DSA-65 signature */
+    CAPSULE_ERR_TRUST_KEY_CONFLICT,   /* an Ed25519 key registered twice with other keys */
+    CAPSULE_ERR_DEP_AUTHOR,           /* dependency met by a capsule of another author */
+    CAPSULE_ERR_MANIFEST_DEPENDENCY_UNBOUND, /* a dependency with neither author nor hash */
+    CAPSULE_ERR_BUNDLE_VERSION_OLD,   /* bundle version 1: refused with its own message */
+    CAPSULE_ERR_BUNDLE_KEY,           /* malformed author key in the bundle */
     CAPSULE_ERR_COUNT
 };
 

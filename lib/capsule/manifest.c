@@ -60,13 +60,32 @@ bool manifest_name_valid(const uint8_t *s, size_t len)
     return true;
 }
 
+/* In valid UTF-8, a character refused in text: C0 (U+0000-U+001F), DEL,
+ * C1 (U+0080-U+009F, bytes C2 80-C2 9F), the bidirectional embeddings and
+ * overrides U+202A-U+202E (E2 80 AA-AE) and isolates U+2066-U+2069
+ * (E2 81 A6-A9), which could make text display as something it is not. */
+static bool text_char_refused(const uint8_t *s, size_t n)
+{
+    if (n == 1)
+        return s[0] < 0x20 || s[0] == 0x7F;
+    if (n == 2)
+        return s[0] == 0xC2 && s[1] <= 0x9F;
+    if (n == 3 && s[0] == 0xE2 && s[1] == 0x80)
+        return s[2] >= 0xAA && s[2] <= 0xAE;
+    if (n == 3 && s[0] == 0xE2 && s[1] == 0x81)
+        return s[2] >= 0xA6 && s[2] <= 0xA9;
+    return false;
+}
+
 bool manifest_text_valid(const uint8_t *s, size_t len, size_t max)
 {
-    if (len > max || !utf8_valid(s, len))
+    if (len > max)
         return false;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] < 0x20 || s[i] == 0x7F)
+    for (size_t i = 0; i < len;) {
+        size_t n = utf8_sequence_length(s + i, len - i);
+        if (n == 0 || text_char_refused(s + i, n))
             return false;
+        i += n;
     }
     return true;
 }
@@ -192,7 +211,19 @@ static enum capsule_error compile_requirement(struct compiler *c, size_t node,
     return err;
 }
 
-/* { version = "^1.0", hash = "sha256:..." }; only version is required. */
+/* "sha256:<64 hex>" into out: a capsule id (hash) or an author fingerprint. */
+static enum capsule_error compile_digest(struct compiler *c, size_t node,
+                                         uint8_t out[MANIFEST_HASH_SIZE])
+{
+    struct bytes s = node_at(c, node)->string;
+    enum capsule_error err = expect_type(c, node, TOML_STRING);
+    if (err == CAPSULE_OK && !manifest_hash_parse(s.data, s.len, out))
+        err = fail(c, CAPSULE_ERR_MANIFEST_HASH, node);
+    return err;
+}
+
+/* { version = "^1.0", author = "sha256:...", hash = "sha256:..." }: version
+ * is required, and author or hash (or both; compile_dependency checks). */
 static enum capsule_error compile_dependency_table(struct compiler *c, size_t node,
                                                    struct manifest_dependency *dep)
 {
@@ -204,11 +235,11 @@ static enum capsule_error compile_dependency_table(struct compiler *c, size_t no
             version = i;
             err = compile_requirement(c, i, dep);
         } else if (i == toml_find(c->doc, node, "hash")) {
-            struct bytes s = node_at(c, i)->string;
-            err = expect_type(c, i, TOML_STRING);
-            if (err == CAPSULE_OK && !manifest_hash_parse(s.data, s.len, dep->hash))
-                err = fail(c, CAPSULE_ERR_MANIFEST_HASH, i);
+            err = compile_digest(c, i, dep->hash);
             dep->pinned = true;
+        } else if (i == toml_find(c->doc, node, "author")) {
+            err = compile_digest(c, i, dep->author);
+            dep->author_bound = true;
         } else {
             err = fail(c, CAPSULE_ERR_MANIFEST_UNKNOWN_KEY, i);
         }
@@ -238,6 +269,7 @@ static enum capsule_error compile_dependency(struct compiler *c, size_t node)
     struct manifest_dependency *dep = &m->dependencies[m->dependency_count];
     name_set(&dep->name, name);
     dep->pinned = false;
+    dep->author_bound = false;
     enum capsule_error err;
     if (node_at(c, node)->type == TOML_STRING)
         err = compile_requirement(c, node, dep);
@@ -245,6 +277,10 @@ static enum capsule_error compile_dependency(struct compiler *c, size_t node)
         err = compile_dependency_table(c, node, dep);
     else
         err = fail(c, CAPSULE_ERR_MANIFEST_TYPE, node);
+    /* a name alone would let any trusted author's capsule of that name
+     * satisfy it */
+    if (err == CAPSULE_OK && !dep->pinned && !dep->author_bound)
+        err = fail(c, CAPSULE_ERR_MANIFEST_DEPENDENCY_UNBOUND, node);
     if (err == CAPSULE_OK)
         m->dependency_count++;
     return err;

@@ -42,11 +42,16 @@ struct manifest_name {
     char text[MANIFEST_NAME_MAX + 1];
 };
 
+/* A dependency names a capsule, a version range, and binds to its author
+ * (fingerprint, author.h), to the exact capsule (hash), or both: at least
+ * one of pinned and author_bound is always true. */
 struct manifest_dependency {
     struct manifest_name name;
     struct semver_range requirement;
     bool pinned;                         /* hash given: must match exactly */
     uint8_t hash[MANIFEST_HASH_SIZE];    /* the dependency's capsule id */
+    bool author_bound;                   /* author given: must match exactly */
+    uint8_t author[MANIFEST_HASH_SIZE];  /* the author's key fingerprint */
 };
 
 struct manifest {
@@ -86,7 +91,10 @@ enum capsule_error manifest_parse_toml(struct bytes input, struct manifest *m,
                                        uint8_t *text, size_t text_cap,
                                        struct capsule_diag *diag);
 
-/* Name and text rules, shared with the canonical decoder. */
+/* Name and text rules, shared with the canonical decoder. Text is valid
+ * UTF-8 of at most max bytes without a C0 or C1 control character, DEL, or
+ * a bidirectional embedding, override or isolate (U+202A-U+202E,
+ * U+2066-U+2069). */
 bool manifest_name_valid(const uint8_t *s, size_t len);
 bool manifest_text_valid(const uint8_t *s, size_t len, size_t max);
 /* Byte-order comparison of two names: <0, 0, >0. */

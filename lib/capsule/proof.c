@@ -4,7 +4,54 @@
 
 #include "base/endian.h"
 #include "crypto/ed25519.h"
+#include "crypto/mldsa65.h"
 #include "crypto/sha256.h"
+
+static const uint8_t mldsa65_context[] = PROOF_MLDSA65_CONTEXT;
+#define MLDSA65_CONTEXT_LEN (sizeof mldsa65_context - 1) /* without the NUL */
+
+/* Key and signature sizes of a known algorithm; false for an unknown one. */
+static bool algorithm_sizes(uint16_t algorithm, size_t *key_len, size_t *sig_len)
+{
+    if (algorithm == PROOF_ALGORITHM_ED25519) {
+        *key_len = PROOF_ED25519_KEY_SIZE;
+        *sig_len = PROOF_ED25519_SIGNATURE_SIZE;
+        return true;
+    }
+    if (algorithm == PROOF_ALGORITHM_MLDSA65) {
+        *key_len = PROOF_MLDSA65_KEY_SIZE;
+        *sig_len = PROOF_MLDSA65_SIGNATURE_SIZE;
+        return true;
+    }
+    return false;
+}
+
+/* One signature record at section.data + *pos; checks it against the one
+ * before it (prev NULL for the first). */
+static enum capsule_error parse_signature(struct bytes section, size_t *pos,
+                                          const struct proof_signature *prev,
+                                          struct proof_signature *s)
+{
+    if (section.len - *pos < 6)
+        return CAPSULE_ERR_PROOF_FORMAT;
+    s->algorithm = load16_le(section.data + *pos);
+    size_t key_len = load16_le(section.data + *pos + 2);
+    size_t sig_len = load16_le(section.data + *pos + 4);
+    size_t want_key, want_sig;
+    *pos += 6;
+    if (!algorithm_sizes(s->algorithm, &want_key, &want_sig))
+        return CAPSULE_ERR_PROOF_ALGORITHM;
+    if (key_len != want_key || sig_len != want_sig ||
+        section.len - *pos < key_len + sig_len)
+        return CAPSULE_ERR_PROOF_FORMAT;
+    if (prev == NULL ? s->algorithm != PROOF_ALGORITHM_ED25519
+                     : s->algorithm <= prev->algorithm)
+        return CAPSULE_ERR_PROOF_FORMAT;
+    s->public_key = bytes_make(section.data + *pos, key_len);
+    s->signature = bytes_make(section.data + *pos + key_len, sig_len);
+    *pos += key_len + sig_len;
+    return CAPSULE_OK;
+}
 
 enum capsule_error proof_parse(struct bytes section, struct proof *out)
 {
@@ -16,23 +63,11 @@ enum capsule_error proof_parse(struct bytes section, struct proof *out)
         return CAPSULE_ERR_PROOF_FORMAT;
     size_t pos = 2;
     for (size_t i = 0; i < count; i++) {
-        if (section.len - pos < 6)
-            return CAPSULE_ERR_PROOF_FORMAT;
-        struct proof_signature *s = &out->signatures[i];
-        s->algorithm = load16_le(section.data + pos);
-        size_t key_len = load16_le(section.data + pos + 2);
-        size_t sig_len = load16_le(section.data + pos + 4);
-        pos += 6;
-        if (s->algorithm != PROOF_ALGORITHM_ED25519)
-            return CAPSULE_ERR_PROOF_ALGORITHM;
-        if (key_len != PROOF_ED25519_KEY_SIZE || sig_len != PROOF_ED25519_SIGNATURE_SIZE ||
-            section.len - pos < key_len + sig_len)
-            return CAPSULE_ERR_PROOF_FORMAT;
-        if (i > 0 && s->algorithm <= out->signatures[i - 1].algorithm)
-            return CAPSULE_ERR_PROOF_FORMAT;
-        s->public_key = bytes_make(section.data + pos, key_len);
-        s->signature = bytes_make(section.data + pos + key_len, sig_len);
-        pos += key_len + sig_len;
+        enum capsule_error err = parse_signature(section, &pos,
+                                                 i > 0 ? &out->signatures[i - 1] : NULL,
+                                                 &out->signatures[i]);
+        if (err != CAPSULE_OK)
+            return err;
     }
     if (pos != section.len)
         return CAPSULE_ERR_PROOF_FORMAT;
@@ -68,47 +103,101 @@ void proof_digest(uint16_t format_version, const uint8_t manifest_hash[32],
     sha256_final(&state, digest);
 }
 
+static enum capsule_error verify_one(const struct proof_signature *s,
+                                     const uint8_t digest[PROOF_DIGEST_SIZE])
+{
+    if (s->algorithm == PROOF_ALGORITHM_ED25519) {
+        /* a non-canonical or small-order key, R or S is as bad as a
+         * wrong signature: one refusal for all */
+        return ed25519_verify(s->signature.data, digest, PROOF_DIGEST_SIZE,
+                              s->public_key.data) == CRYPTO_OK
+                   ? CAPSULE_OK : CAPSULE_ERR_PROOF_SIGNATURE;
+    }
+    if (s->algorithm == PROOF_ALGORITHM_MLDSA65) {
+        enum crypto_result r = mldsa65_verify(s->signature.data, digest, PROOF_DIGEST_SIZE,
+                                              mldsa65_context, MLDSA65_CONTEXT_LEN,
+                                              s->public_key.data);
+        if (r == CRYPTO_OK)
+            return CAPSULE_OK;
+        return r == CRYPTO_ERR_ENCODING ? CAPSULE_ERR_PROOF_MLDSA_ENCODING
+                                        : CAPSULE_ERR_PROOF_MLDSA_SIGNATURE;
+    }
+    return CAPSULE_ERR_PROOF_ALGORITHM;
+}
+
 enum capsule_error proof_verify(const struct proof *proof,
                                 const uint8_t digest[PROOF_DIGEST_SIZE])
 {
     if (proof->count == 0)
         return CAPSULE_ERR_PROOF_FORMAT;
     for (size_t i = 0; i < proof->count; i++) {
-        const struct proof_signature *s = &proof->signatures[i];
-        if (s->algorithm != PROOF_ALGORITHM_ED25519)
-            return CAPSULE_ERR_PROOF_ALGORITHM;
-        enum crypto_result r = ed25519_verify(s->signature.data, digest,
-                                              PROOF_DIGEST_SIZE, s->public_key.data);
-        /* a non-canonical or small-order key, R or S is as bad as a
-         * wrong signature: one refusal for all */
-        if (r != CRYPTO_OK)
-            return CAPSULE_ERR_PROOF_SIGNATURE;
+        enum capsule_error err = verify_one(&proof->signatures[i], digest);
+        if (err != CAPSULE_OK)
+            return err;
     }
     return CAPSULE_OK;
 }
 
-void proof_sign_ed25519(uint16_t format_version, const uint8_t manifest_hash[32],
-                        const uint8_t payload_hash[32],
-                        const uint8_t secret_key[64],
-                        uint8_t out[PROOF_ED25519_SECTION_SIZE],
-                        uint8_t id[PROOF_DIGEST_SIZE])
+void proof_author(const struct proof *proof, struct author_key *out)
 {
-    store16_le(out, 1);
-    store16_le(out + 2, PROOF_ALGORITHM_ED25519);
-    store16_le(out + 4, PROOF_ED25519_KEY_SIZE);
-    store16_le(out + 6, PROOF_ED25519_SIGNATURE_SIZE);
-    /* The public key is derived from the seed half; the stored public half
-     * is never trusted (see crypto/ed25519.h). */
-    struct ed25519_secret_key key;
-    ed25519_key_from_seed(&key, secret_key);
-    for (size_t i = 0; i < PROOF_ED25519_KEY_SIZE; i++)
-        out[8 + i] = key.public_key[i];
-    struct proof proof = { 1, { { PROOF_ALGORITHM_ED25519,
-                                  bytes_make(out + 8, PROOF_ED25519_KEY_SIZE),
-                                  bytes_make(NULL, 0) } } };
-    proof_digest(format_version, manifest_hash, payload_hash, &proof, id);
-    /* A key fresh from ed25519_key_from_seed always passes its check. */
-    if (ed25519_sign(out + 8 + PROOF_ED25519_KEY_SIZE, id, PROOF_DIGEST_SIZE, &key) != CRYPTO_OK)
-        crypto_wipe(out, PROOF_ED25519_SECTION_SIZE);
-    crypto_wipe(&key, sizeof key);
+    out->hybrid = false;
+    for (size_t i = 0; i < proof->count; i++) {
+        const struct proof_signature *s = &proof->signatures[i];
+        uint8_t *key = s->algorithm == PROOF_ALGORITHM_ED25519 ? out->ed25519 : out->mldsa65;
+        out->hybrid |= s->algorithm == PROOF_ALGORITHM_MLDSA65;
+        for (size_t k = 0; k < s->public_key.len; k++)
+            key[k] = s->public_key.data[k];
+    }
+}
+
+/* Writes a record's header and key at out + *pos; returns where its
+ * signature goes. */
+static uint8_t *put_record(uint8_t *out, size_t *pos, uint16_t algorithm,
+                           const uint8_t *key, size_t key_len, size_t sig_len)
+{
+    store16_le(out + *pos, algorithm);
+    store16_le(out + *pos + 2, (uint16_t)key_len);
+    store16_le(out + *pos + 4, (uint16_t)sig_len);
+    for (size_t i = 0; i < key_len; i++)
+        out[*pos + 6 + i] = key[i];
+    uint8_t *sig = out + *pos + 6 + key_len;
+    *pos += 6 + key_len + sig_len;
+    return sig;
+}
+
+enum capsule_error proof_sign(uint16_t format_version, const uint8_t manifest_hash[32],
+                              const uint8_t payload_hash[32],
+                              const struct proof_signer *signer,
+                              uint8_t out[PROOF_HYBRID_SECTION_SIZE], size_t *out_len,
+                              uint8_t id[PROOF_DIGEST_SIZE])
+{
+    size_t pos = 2;
+    uint8_t *ed_sig, *ml_sig = NULL;
+    /* The Ed25519 public key is derived from the seed half; the stored
+     * public half is never trusted (see crypto/ed25519.h). */
+    struct ed25519_secret_key ed_key;
+    ed25519_key_from_seed(&ed_key, signer->ed25519_secret);
+    store16_le(out, signer->hybrid ? 2 : 1);
+    ed_sig = put_record(out, &pos, PROOF_ALGORITHM_ED25519, ed_key.public_key,
+                        PROOF_ED25519_KEY_SIZE, PROOF_ED25519_SIGNATURE_SIZE);
+    if (signer->hybrid)
+        ml_sig = put_record(out, &pos, PROOF_ALGORITHM_MLDSA65, signer->mldsa65_public,
+                            PROOF_MLDSA65_KEY_SIZE, PROOF_MLDSA65_SIGNATURE_SIZE);
+    *out_len = pos;
+    struct proof proof;
+    enum capsule_error err = proof_parse(bytes_make(out, pos), &proof);
+    if (err == CAPSULE_OK) {
+        proof_digest(format_version, manifest_hash, payload_hash, &proof, id);
+        /* A key fresh from ed25519_key_from_seed always passes its check. */
+        if (ed25519_sign(ed_sig, id, PROOF_DIGEST_SIZE, &ed_key) != CRYPTO_OK)
+            err = CAPSULE_ERR_PROOF_SIGNATURE;
+    }
+    crypto_wipe(&ed_key, sizeof ed_key);
+    if (err != CAPSULE_OK)
+        return err;
+    if (ml_sig != NULL &&
+        mldsa65_sign(ml_sig, id, PROOF_DIGEST_SIZE, mldsa65_context, MLDSA65_CONTEXT_LEN,
+                     signer->mldsa65_seed, signer->mldsa65_random) != CRYPTO_OK)
+        return CAPSULE_ERR_PROOF_MLDSA_SIGNATURE;
+    return CAPSULE_OK;
 }

@@ -6,33 +6,43 @@
  *                     || u16 signer count
  *                     || for each signer: u16 algorithm || u16 key length || key )
  *
- * Each signature signs the 32-byte digest. An Ed25519 signature is a
- * non-interactive Schnorr proof of knowledge of the author's secret key,
- * bound to exactly these bytes: a different manifest, payload, key or
- * format version gives a different digest. The digest is also the capsule's
- * content id (what dependencies pin and the trust store records).
+ * Every signature signs the same 32-byte digest, which covers every public
+ * key of the proof: Ed25519 (pure, RFC 8032) over the digest, ML-DSA-65
+ * (pure, FIPS 204) over the digest with the context string "NONOS-CAPSULE".
+ * A hybrid proof (Ed25519 then ML-DSA-65) verifies only if both do, so it
+ * stays unforgeable while either scheme holds. The digest is also the
+ * capsule's content id (what dependencies pin and the trust store records).
  *
- * Algorithm-agile: each signature names its algorithm; every signature must
- * verify, and an unknown algorithm is refused, never skipped. Only Ed25519
- * (1) exists today; a hybrid Ed25519 + ML-DSA-65 pair is planned (see
- * docs/capsule-format.md). */
+ * Format version 2: the first signature is always Ed25519 (algorithm 1); an
+ * ML-DSA-65 signature (algorithm 2) may follow. An unknown algorithm is
+ * refused, never skipped. Whether an author's capsule must be hybrid is the
+ * trust store's decision (trust.h): the proof alone cannot tell a stripped
+ * hybrid proof from an Ed25519-only author's. */
 #ifndef NONOS_CAPSULE_PROOF_H
 #define NONOS_CAPSULE_PROOF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "base/bytes.h"
+#include "capsule/author.h"
 #include "capsule/error.h"
 
 #define PROOF_DOMAIN "NONOS-CAPSULE-PROOF-v1"
+#define PROOF_MLDSA65_CONTEXT "NONOS-CAPSULE"
 #define PROOF_DIGEST_SIZE 32
 #define PROOF_SIGNATURES_MAX 4
-#define PROOF_ALGORITHM_ED25519 1
+#define PROOF_ALGORITHM_ED25519 AUTHOR_ALGORITHM_ED25519
+#define PROOF_ALGORITHM_MLDSA65 AUTHOR_ALGORITHM_MLDSA65
 #define PROOF_ED25519_KEY_SIZE 32
 #define PROOF_ED25519_SIGNATURE_SIZE 64
-/* Size of a proof section with one Ed25519 signature. */
-#define PROOF_ED25519_SECTION_SIZE (2 + 6 + 32 + 64)
+#define PROOF_MLDSA65_KEY_SIZE MLDSA65_PUBLIC_KEY_SIZE
+#define PROOF_MLDSA65_SIGNATURE_SIZE MLDSA65_SIGNATURE_SIZE
+/* Size of a proof section with one Ed25519 signature, and with both. */
+#define PROOF_ED25519_SECTION_SIZE (2 + 6 + PROOF_ED25519_KEY_SIZE + PROOF_ED25519_SIGNATURE_SIZE)
+#define PROOF_HYBRID_SECTION_SIZE \
+    (PROOF_ED25519_SECTION_SIZE + 6 + PROOF_MLDSA65_KEY_SIZE + PROOF_MLDSA65_SIGNATURE_SIZE)
 
 struct proof_signature {
     uint16_t algorithm;
@@ -45,25 +55,43 @@ struct proof {
     struct proof_signature signatures[PROOF_SIGNATURES_MAX];
 };
 
+/* What signs a capsule: the Ed25519 secret key (libsodium-style seed ||
+ * public; only the seed is used, the public key is derived from it) and, for a hybrid author, the ML-DSA-65 seed and its public key.
+ * mldsa65_random: 32 fresh bytes (hedged signing) or NULL (deterministic). */
+struct proof_signer {
+    uint8_t ed25519_secret[64];
+    bool hybrid;
+    uint8_t mldsa65_seed[MLDSA65_SEED_SIZE];
+    uint8_t mldsa65_public[MLDSA65_PUBLIC_KEY_SIZE];
+    const uint8_t *mldsa65_random;
+};
+
 /* Parses the section layout; refuses unknown algorithms, wrong key or
- * signature lengths, repeated or unsorted algorithms and trailing bytes. */
+ * signature lengths, repeated or unsorted algorithms, a first signature
+ * that is not Ed25519, and trailing bytes. */
 enum capsule_error proof_parse(struct bytes section, struct proof *out);
 
 void proof_digest(uint16_t format_version, const uint8_t manifest_hash[32],
                   const uint8_t payload_hash[32], const struct proof *proof,
                   uint8_t digest[PROOF_DIGEST_SIZE]);
 
-/* CAPSULE_OK when every signature verifies over digest. */
+/* CAPSULE_OK when every signature verifies over digest: Ed25519 first
+ * (ERR_PROOF_SIGNATURE), then ML-DSA-65 (ERR_PROOF_MLDSA_ENCODING for a
+ * malformed signature or key, ERR_PROOF_MLDSA_SIGNATURE otherwise). */
 enum capsule_error proof_verify(const struct proof *proof,
                                 const uint8_t digest[PROOF_DIGEST_SIZE]);
 
-/* Writes a one-signature Ed25519 proof section into out[PROOF_ED25519_SECTION_SIZE]
- * and the capsule id into id. secret_key is libsodium-style seed || public; only
- * the seed is used, the public key is derived from it. */
-void proof_sign_ed25519(uint16_t format_version, const uint8_t manifest_hash[32],
-                        const uint8_t payload_hash[32],
-                        const uint8_t secret_key[64],
-                        uint8_t out[PROOF_ED25519_SECTION_SIZE],
-                        uint8_t id[PROOF_DIGEST_SIZE]);
+/* The author keys of a parsed proof. */
+void proof_author(const struct proof *proof, struct author_key *out);
+
+/* Writes the proof section (PROOF_ED25519_SECTION_SIZE or
+ * PROOF_HYBRID_SECTION_SIZE bytes, as signer->hybrid says) into
+ * out[PROOF_HYBRID_SECTION_SIZE], its length into *out_len and the capsule
+ * id into id. ERR_PROOF_MLDSA_SIGNATURE if ML-DSA-65 signing fails. */
+enum capsule_error proof_sign(uint16_t format_version, const uint8_t manifest_hash[32],
+                              const uint8_t payload_hash[32],
+                              const struct proof_signer *signer,
+                              uint8_t out[PROOF_HYBRID_SECTION_SIZE], size_t *out_len,
+                              uint8_t id[PROOF_DIGEST_SIZE]);
 
 #endif

@@ -718,6 +718,8 @@ enum capsule_error toml_parse(struct toml_document *doc, struct bytes input,
     doc->nodes[root].table_kind = TOML_TABLE_HEADER;
     while (err == CAPSULE_OK && ps.p < ps.end) {
         skip_whitespace(&ps);
+        if (ps.p == ps.end)
+            break; /* a last line of only spaces, without a line break */
         err = parse_expression(&ps);
     }
     return err;

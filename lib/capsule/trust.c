@@ -1,5 +1,5 @@
 /* Trust store rules and dependency resolution (see trust.h).
- * Keys and ids are public, so plain comparisons are fine here. The resolver
+ * Keys, fingerprints and ids are public, so plain comparisons are fine here. The resolver
  * walks the graph with an explicit stack bounded by TRUST_RESOLVE_MAX, so it
  * needs no recursion and no heap. */
 #include "capsule/trust.h"
@@ -19,35 +19,39 @@ static void copy_bytes(uint8_t *dst, const uint8_t *src, size_t len)
         dst[i] = src[i];
 }
 
-void trust_init(struct trust_store *store, struct trust_key *keys,
-                size_t key_cap, struct trust_record *records, size_t record_cap)
+void trust_init(struct trust_store *store, struct trust_author *authors,
+                size_t author_cap, struct trust_record *records, size_t record_cap)
 {
-    store->keys = keys;
-    store->key_count = 0;
-    store->key_cap = key_cap;
+    store->authors = authors;
+    store->author_count = 0;
+    store->author_cap = author_cap;
     store->records = records;
     store->record_count = 0;
     store->record_cap = record_cap;
 }
 
-bool trust_has_key(const struct trust_store *store,
-                   const uint8_t key[TRUST_KEY_SIZE])
+/* The registered author with this Ed25519 key (there is at most one). */
+static const struct trust_author *find_author(const struct trust_store *store,
+                                              const uint8_t ed25519[AUTHOR_ED25519_KEY_SIZE])
 {
-    for (size_t i = 0; i < store->key_count; i++) {
-        if (same_bytes(store->keys[i].key, key, TRUST_KEY_SIZE))
-            return true;
+    for (size_t i = 0; i < store->author_count; i++) {
+        if (same_bytes(store->authors[i].key.ed25519, ed25519, AUTHOR_ED25519_KEY_SIZE))
+            return &store->authors[i];
     }
-    return false;
+    return NULL;
 }
 
-enum capsule_error trust_add_key(struct trust_store *store,
-                                 const uint8_t key[TRUST_KEY_SIZE])
+enum capsule_error trust_add_author(struct trust_store *store,
+                                    const struct author_key *author)
 {
-    if (trust_has_key(store, key))
-        return CAPSULE_OK;
-    if (store->key_count == store->key_cap)
+    const struct trust_author *known = find_author(store, author->ed25519);
+    if (known != NULL)
+        return author_equal(&known->key, author) ? CAPSULE_OK : CAPSULE_ERR_TRUST_KEY_CONFLICT;
+    if (store->author_count == store->author_cap)
         return CAPSULE_ERR_TRUST_FULL;
-    copy_bytes(store->keys[store->key_count++].key, key, TRUST_KEY_SIZE);
+    struct trust_author *a = &store->authors[store->author_count++];
+    a->key = *author;
+    author_fingerprint(author, a->fingerprint);
     return CAPSULE_OK;
 }
 
@@ -61,18 +65,35 @@ static struct trust_record *find_record(const struct trust_store *store,
     return NULL;
 }
 
+/* Rule 1: the registered author the signer is, or why it is none. */
+static enum capsule_error identify(const struct trust_store *store,
+                                   const struct author_key *signer,
+                                   const struct trust_author **out)
+{
+    *out = find_author(store, signer->ed25519);
+    if (*out == NULL)
+        return CAPSULE_ERR_TRUST_UNKNOWN_AUTHOR;
+    if ((*out)->key.hybrid && !signer->hybrid)
+        return CAPSULE_ERR_TRUST_DOWNGRADE;
+    if (!author_equal(&(*out)->key, signer))
+        return CAPSULE_ERR_TRUST_UNKNOWN_AUTHOR; /* another key set */
+    return CAPSULE_OK;
+}
+
 enum capsule_error trust_check(const struct trust_store *store,
                                const struct manifest *m,
                                const uint8_t id[MANIFEST_HASH_SIZE],
-                               const uint8_t author[TRUST_KEY_SIZE])
+                               const struct author_key *signer)
 {
-    if (!trust_has_key(store, author))
-        return CAPSULE_ERR_TRUST_UNKNOWN_AUTHOR;
+    const struct trust_author *author;
+    enum capsule_error err = identify(store, signer, &author);
+    if (err != CAPSULE_OK)
+        return err;
     const struct trust_record *r = find_record(store, &m->name);
     if (r == NULL)
         return store->record_count < store->record_cap ? CAPSULE_OK
                                                        : CAPSULE_ERR_TRUST_FULL;
-    if (!same_bytes(r->author, author, TRUST_KEY_SIZE))
+    if (!same_bytes(r->author, author->fingerprint, TRUST_FINGERPRINT_SIZE))
         return CAPSULE_ERR_TRUST_AUTHOR_CHANGED;
     int order = semver_compare(m->version, r->version);
     if (order < 0)
@@ -85,18 +106,19 @@ enum capsule_error trust_check(const struct trust_store *store,
 enum capsule_error trust_accept(struct trust_store *store,
                                 const struct manifest *m,
                                 const uint8_t id[MANIFEST_HASH_SIZE],
-                                const uint8_t author[TRUST_KEY_SIZE])
+                                const struct author_key *signer)
 {
-    enum capsule_error err = trust_check(store, m, id, author);
+    enum capsule_error err = trust_check(store, m, id, signer);
     if (err != CAPSULE_OK)
         return err;
+    const struct trust_author *author = find_author(store, signer->ed25519);
     struct trust_record *r = find_record(store, &m->name);
     if (r == NULL)
         r = &store->records[store->record_count++];
     r->name = m->name;
     r->version = m->version;
     copy_bytes(r->id, id, MANIFEST_HASH_SIZE);
-    copy_bytes(r->author, author, TRUST_KEY_SIZE);
+    copy_bytes(r->author, author->fingerprint, TRUST_FINGERPRINT_SIZE);
     return CAPSULE_OK;
 }
 
@@ -128,6 +150,9 @@ static enum capsule_error check_edges(const struct trust_item *items, size_t cou
                 return CAPSULE_ERR_DEP_VERSION;
             if (dep->pinned && !same_bytes(dep->hash, items[target].id, MANIFEST_HASH_SIZE))
                 return CAPSULE_ERR_DEP_HASH;
+            if (dep->author_bound &&
+                !same_bytes(dep->author, items[target].author, TRUST_FINGERPRINT_SIZE))
+                return CAPSULE_ERR_DEP_AUTHOR;
             edges[i][d] = (uint8_t)target;
         }
     }

@@ -23,12 +23,16 @@
 #include "capsule/canonical.h"
 #include "capsule/capsule.h"
 #include "capsule/trust.h"
+#include "crypto/ed25519.h"
+#include "crypto/mldsa65.h"
 #include "crypto/sha256.h"
 #include "fixture.h"
 #include "tests/host/test.h"
 
 #define CORPUS_DIR "tests/corpus/capsule"
 #define CASES_MAX 512
+/* Offset of section table entry i in a .mod. */
+#define E(i) (MOD_HEADER_SIZE + (i) * MOD_SECTION_ENTRY_SIZE)
 
 /* ---- a writer of raw canonical manifest bytes, independent of canonical.c */
 
@@ -91,6 +95,9 @@ struct raw_options {
     uint32_t upper_major;      /* of dep1's range */
     uint32_t lower_major;      /* of dep1's range */
     uint8_t pinned;            /* byte written for dep0's pinned flag */
+    uint8_t author1;           /* byte written for dep1's author flag (0: 1) */
+    bool unbind1;              /* dep1 neither pinned nor author-bound */
+    const char *author;        /* the author display text */
     uint8_t dep_count;         /* overrides the count when nonzero */
     uint8_t mesh;
     uint64_t cpu, memory;
@@ -104,13 +111,15 @@ static void raw_manifest(struct raw *r, const struct raw_options *o)
 {
     r->len = 0;
     raw_bytes(r, o->magic ? o->magic : "NMAN", 4);
-    raw_u8(r, o->encoding ? o->encoding : 1);
+    raw_u8(r, o->encoding ? o->encoding : 2);
     raw_name(r, o->name ? o->name : "app");
     raw_version(r, o->major ? o->major : 1, 2, 3);
     const char *d = o->description ? o->description : "demo";
     raw_u16(r, o->description_len ? o->description_len : (uint16_t)strlen(d));
     raw_bytes(r, d, strlen(d));
-    raw_u16(r, 0); /* author */
+    const char *a = o->author ? o->author : "";
+    raw_u16(r, (uint16_t)strlen(a));
+    raw_bytes(r, a, strlen(a));
     raw_u8(r, o->dep_count ? o->dep_count : 2);
     raw_name(r, o->dep0 ? o->dep0 : "base");
     raw_version(r, 1, 0, 0);
@@ -118,11 +127,15 @@ static void raw_manifest(struct raw *r, const struct raw_options *o)
     raw_u8(r, o->pinned ? o->pinned : 1);
     for (int i = 0; i < 32; i++)
         raw_u8(r, (uint8_t)i);
+    raw_u8(r, 0); /* dep0: no author binding (pinned is enough) */
     raw_name(r, o->dep1 ? o->dep1 : "crypto");
     raw_version(r, o->lower_major ? o->lower_major : 1, 0, 0);
     raw_u8(r, 1);
     raw_version(r, o->upper_major ? o->upper_major : 2, 0, 0);
     raw_u8(r, 0); /* not pinned */
+    raw_u8(r, o->unbind1 ? 0 : o->author1 ? o->author1 : 1);
+    for (int i = 0; !o->unbind1 && i < 32; i++)
+        raw_u8(r, (uint8_t)(0xA0 + i)); /* the author's fingerprint */
     raw_u8(r, 0); /* clearnet */
     raw_u8(r, o->mesh ? o->mesh : 1);
     raw_u64(r, o->cpu ? o->cpu : 500000);
@@ -236,19 +249,23 @@ static enum capsule_error run_mod_patch(const struct mod_patch *p)
     return open_work(len);
 }
 
-/* Wraps an arbitrary payload with a valid manifest and a valid signature by
- * the test key, skipping capsule_assemble's own payload check. */
+/* Wraps an arbitrary payload with a valid manifest and a valid hybrid
+ * signature by the test key, skipping capsule_assemble's own payload check. */
 static enum capsule_error open_signed(const uint8_t *payload, size_t payload_len,
                                       struct bytes manifest, uint16_t proof_version)
 {
-    uint8_t pk[32], sk[64], mh[32], ph[32], id[32], proof[PROOF_ED25519_SECTION_SIZE];
-    fixture_key(0x42, pk, sk);
+    static struct proof_signer signer;
+    uint8_t mh[32], ph[32], id[32];
+    static uint8_t proof[PROOF_HYBRID_SECTION_SIZE];
+    size_t proof_len;
+    fixture_signer(0x42, true, &signer);
     sha256(manifest.data, manifest.len, mh);
     sha256(payload, payload_len, ph);
-    proof_sign_ed25519(proof_version, mh, ph, sk, proof, id);
+    if (proof_sign(proof_version, mh, ph, &signer, proof, &proof_len, id) != CAPSULE_OK)
+        return CAPSULE_ERR_COUNT;
     struct byte_buffer out = { work, 0, sizeof work };
     if (container_write(manifest, bytes_make(payload, payload_len),
-                        bytes_make(proof, sizeof proof), &out) != CAPSULE_OK)
+                        bytes_make(proof, proof_len), &out) != CAPSULE_OK)
         return CAPSULE_ERR_COUNT;
     return open_work(out.len);
 }
@@ -256,6 +273,23 @@ static enum capsule_error open_signed(const uint8_t *payload, size_t payload_len
 static struct bytes base_manifest(void)
 {
     return bytes_make(base_mod + section_offset(0), section_offset(1) - section_offset(0));
+}
+
+static struct bytes base_payload(void)
+{
+    return bytes_make(base_mod + section_offset(1), section_offset(2) - section_offset(1));
+}
+
+/* The base capsule's manifest and payload with another proof section. */
+static enum capsule_error open_with_proof(const uint8_t *proof, size_t len)
+{
+    static uint8_t copy[PROOF_HYBRID_SECTION_SIZE * 2];
+    memcpy(copy, proof, len); /* proof may point into work */
+    struct byte_buffer out = { work, 0, sizeof work };
+    if (container_write(base_manifest(), base_payload(), bytes_make(copy, len), &out) !=
+        CAPSULE_OK)
+        return CAPSULE_ERR_COUNT;
+    return open_work(out.len);
 }
 
 struct elf_patch {
@@ -356,7 +390,7 @@ static enum capsule_error case_proof_format_version(void)
 {
     uint8_t elf[FIXTURE_ELF_MAX];
     size_t len = fixture_elf(elf);
-    return open_signed(elf, len, base_manifest(), 2);
+    return open_signed(elf, len, base_manifest(), 1);
 }
 
 static enum capsule_error case_proof_s_plus_l(void)
@@ -388,18 +422,173 @@ static enum capsule_error case_proof_small_order_key(void)
     return open_work(base_len);
 }
 
-static enum capsule_error case_proof_two_ed25519(void)
+/* The proof sections of the base capsule, by record: Ed25519 (offset 2,
+ * 104 bytes) then ML-DSA-65 (offset 106, 5267 bytes). */
+#define ED_RECORD 2
+#define ED_RECORD_SIZE (6 + PROOF_ED25519_KEY_SIZE + PROOF_ED25519_SIGNATURE_SIZE)
+#define ML_RECORD (ED_RECORD + ED_RECORD_SIZE)
+#define ML_RECORD_SIZE (6 + PROOF_MLDSA65_KEY_SIZE + PROOF_MLDSA65_SIGNATURE_SIZE)
+#define ML_SIGNATURE (ML_RECORD + 6 + PROOF_MLDSA65_KEY_SIZE)
+/* ML-DSA-65 signature layout (FIPS 204 sigEncode): c~ 48 bytes, z 5 x 640
+ * bytes (20-bit coefficients, stored as gamma1 - z), h: 55 index bytes then
+ * 6 cumulative counts. */
+#define ML_Z (ML_SIGNATURE + 48)
+#define ML_HINT (ML_Z + 5 * 640)
+#define ML_OMEGA 55
+
+static const uint8_t *base_proof(void)
 {
-    /* two signatures of the same algorithm: count 2, the record repeated */
-    memcpy(work, base_mod, base_len);
-    size_t off = section_offset(2);
-    memcpy(work + base_len, work + off + 2, PROOF_ED25519_SECTION_SIZE - 2);
-    store16_le(work + off, 2);
-    size_t len = base_len + PROOF_ED25519_SECTION_SIZE - 2;
-    uint8_t *e = work + MOD_HEADER_SIZE + 2 * MOD_SECTION_ENTRY_SIZE;
-    store64_le(e + 16, 2 * PROOF_ED25519_SECTION_SIZE - 2);
-    rehash(2, len);
-    return open_work(len);
+    return base_mod + section_offset(2);
+}
+
+/* A proof of the records given (each a copy of the base proof's Ed25519
+ * ('e') or ML-DSA-65 ('m') record), count = their number. */
+static enum capsule_error proof_of_records(const char *records)
+{
+    static uint8_t proof[PROOF_HYBRID_SECTION_SIZE * 2];
+    size_t len = 2, n = strlen(records);
+    store16_le(proof, (uint16_t)n);
+    for (size_t i = 0; i < n; i++) {
+        bool ed = records[i] == 'e';
+        size_t at = ed ? ED_RECORD : ML_RECORD, size = ed ? ED_RECORD_SIZE : ML_RECORD_SIZE;
+        memcpy(proof + len, base_proof() + at, size);
+        len += size;
+    }
+    return open_with_proof(proof, len);
+}
+
+static enum capsule_error case_proof_two_ed25519(void) { return proof_of_records("ee"); }
+static enum capsule_error hybrid_mldsa_first(void) { return proof_of_records("me"); }
+static enum capsule_error hybrid_mldsa_only(void) { return proof_of_records("m"); }
+static enum capsule_error hybrid_mldsa_twice(void) { return proof_of_records("emm"); }
+static enum capsule_error hybrid_mldsa_removed_count_1(void) { return proof_of_records("e"); }
+
+static enum capsule_error hybrid_mldsa_removed_count_2(void)
+{
+    static uint8_t proof[2 + ED_RECORD_SIZE];
+    memcpy(proof, base_proof(), sizeof proof); /* count still says 2 */
+    return open_with_proof(proof, sizeof proof);
+}
+
+/* A hybrid proof signed by hand over the base capsule. */
+struct proof_build {
+    uint8_t ml_key_tag;      /* whose ML-DSA-65 public key is in the proof */
+    uint8_t ml_sign_tag;     /* whose ML-DSA-65 seed signs */
+    bool ml_other_digest;    /* ML-DSA-65 signs the digest for format version 1 */
+    bool ml_no_context;      /* ML-DSA-65 signs with an empty context */
+};
+
+static enum capsule_error build_proof(const struct proof_build *b)
+{
+    static struct proof_signer ed, ml_key, ml_sign;
+    static uint8_t proof[PROOF_HYBRID_SECTION_SIZE];
+    uint8_t digest[32], other[32];
+    fixture_signer(0x42, true, &ed);
+    fixture_signer(b->ml_key_tag, true, &ml_key);
+    fixture_signer(b->ml_sign_tag, true, &ml_sign);
+    memcpy(proof, base_proof(), sizeof proof);
+    memcpy(proof + ML_RECORD + 6, ml_key.mldsa65_public, PROOF_MLDSA65_KEY_SIZE);
+    struct proof parsed;
+    if (proof_parse(bytes_make(proof, sizeof proof), &parsed) != CAPSULE_OK)
+        return CAPSULE_ERR_COUNT;
+    const uint8_t *mh = base_mod + E(0) + 24, *ph = base_mod + E(1) + 24;
+    proof_digest(MOD_FORMAT_VERSION, mh, ph, &parsed, digest);
+    proof_digest(1, mh, ph, &parsed, other);
+    struct ed25519_secret_key ed_key;
+    ed25519_key_from_seed(&ed_key, ed.ed25519_secret);
+    if (ed25519_sign(proof + ED_RECORD + 6 + 32, digest, 32, &ed_key) != CRYPTO_OK)
+        return CAPSULE_ERR_COUNT;
+    const char *context = b->ml_no_context ? "" : PROOF_MLDSA65_CONTEXT;
+    if (mldsa65_sign(proof + ML_SIGNATURE, b->ml_other_digest ? other : digest, 32,
+                     (const uint8_t *)context, strlen(context), ml_sign.mldsa65_seed,
+                     NULL) != CRYPTO_OK)
+        return CAPSULE_ERR_COUNT;
+    return open_with_proof(proof, sizeof proof);
+}
+
+#define BUILD(fn, ...)                                               \
+    static enum capsule_error fn(void)                               \
+    {                                                                \
+        static const struct proof_build b = { __VA_ARGS__ };         \
+        return build_proof(&b);                                      \
+    }
+
+BUILD(hybrid_rebuilt_valid, .ml_key_tag = 0x42, .ml_sign_tag = 0x42)
+BUILD(hybrid_mldsa_signed_by_other_key, .ml_key_tag = 0x42, .ml_sign_tag = 0x43)
+BUILD(hybrid_mldsa_over_other_digest, .ml_key_tag = 0x42, .ml_sign_tag = 0x42,
+      .ml_other_digest = true)
+BUILD(hybrid_mldsa_without_context, .ml_key_tag = 0x42, .ml_sign_tag = 0x42,
+      .ml_no_context = true)
+BUILD(hybrid_mldsa_key_swapped_ed25519_resigned, .ml_key_tag = 0x43, .ml_sign_tag = 0x42)
+
+/* The base proof with a change to its ML-DSA-65 signature's bytes (the
+ * signature bytes are not in the digest: Ed25519 still verifies). */
+static uint8_t patched[PROOF_HYBRID_SECTION_SIZE];
+
+static void patch_begin(void)
+{
+    memcpy(patched, base_proof(), sizeof patched);
+}
+
+static enum capsule_error hybrid_hint_out_of_order(void)
+{
+    patch_begin();
+    uint8_t *h = patched + ML_HINT;
+    for (size_t i = 0, start = 0; i < 6; start = h[ML_OMEGA + i], i++) {
+        if (h[ML_OMEGA + i] >= start + 2) {
+            uint8_t t = h[start];
+            h[start] = h[start + 1];
+            h[start + 1] = t;
+            return open_with_proof(patched, sizeof patched);
+        }
+    }
+    return CAPSULE_ERR_COUNT; /* no polynomial with two hints: no case */
+}
+
+static enum capsule_error hybrid_hint_repeated(void)
+{
+    patch_begin();
+    uint8_t *h = patched + ML_HINT;
+    for (size_t i = 0, start = 0; i < 6; start = h[ML_OMEGA + i], i++) {
+        if (h[ML_OMEGA + i] >= start + 2) {
+            h[start + 1] = h[start];
+            return open_with_proof(patched, sizeof patched);
+        }
+    }
+    return CAPSULE_ERR_COUNT;
+}
+
+static enum capsule_error hybrid_hint_count_above_omega(void)
+{
+    patch_begin();
+    patched[ML_HINT + ML_OMEGA + 5] = ML_OMEGA + 1;
+    return open_with_proof(patched, sizeof patched);
+}
+
+static enum capsule_error hybrid_hint_padding_nonzero(void)
+{
+    patch_begin();
+    if (patched[ML_HINT + ML_OMEGA + 5] >= ML_OMEGA)
+        return CAPSULE_ERR_COUNT;
+    patched[ML_HINT + ML_OMEGA - 1] = 1;
+    return open_with_proof(patched, sizeof patched);
+}
+
+static enum capsule_error hybrid_z_out_of_range(void)
+{
+    patch_begin();
+    /* first coefficient of z stored as 0: z = gamma1 = 2^19 >= gamma1 - beta */
+    patched[ML_Z] = 0;
+    patched[ML_Z + 1] = 0;
+    patched[ML_Z + 2] &= 0xF0;
+    return open_with_proof(patched, sizeof patched);
+}
+
+static enum capsule_error hybrid_challenge_bit_flipped(void)
+{
+    patch_begin();
+    patched[ML_SIGNATURE + 5] ^= 0x10;
+    return open_with_proof(patched, sizeof patched);
 }
 
 static enum capsule_error case_elf_truncated(void)
@@ -535,7 +724,14 @@ static enum capsule_error case_elf_offset_not_page_aligned(void)
     }
 
 CANON(canon_bad_magic, .magic = "NMAX")
-CANON(canon_encoding_2, .encoding = 2)
+CANON(canon_encoding_1, .encoding = 1)
+CANON(canon_encoding_3, .encoding = 3)
+CANON(canon_dep_unbound, .unbind1 = true)
+CANON(canon_author_flag_2, .author1 = 2)
+CANON(canon_description_c1, .description = "a\xc2\x9b" "b")
+CANON(canon_description_bidi_override, .description = "\xe2\x80\xae" "gpj.exe")
+CANON(canon_author_bidi_isolate, .author = "Mallory \xe2\x81\xa6")
+CANON(canon_author_del, .author = "x\x7f")
 CANON(canon_trailing_byte, .trailing = 1)
 CANON(canon_name_empty, .name = "")
 CANON(canon_name_uppercase, .name = "App")
@@ -605,35 +801,35 @@ struct signed_manifest {
 };
 
 static void make_signed(struct signed_manifest *s, const char *name, const char *version,
-                        uint32_t threads, uint8_t tag)
+                        uint32_t threads, uint8_t tag, bool hybrid)
 {
     static uint8_t scratch[FIXTURE_MOD_MAX];
     fixture_manifest(&s->m, name, version);
     s->m.threads = threads;
-    fixture_capsule(&s->m, tag, scratch, s->id);
+    fixture_capsule_signed(&s->m, tag, hybrid, scratch, s->id);
 }
 
-static struct trust_key store_keys[4];
+static struct trust_author store_authors[4];
 static struct trust_record store_records[4];
 
 static enum capsule_error trust_scenario(const char *name, const char *version,
                                          uint32_t threads, uint8_t tag, size_t record_cap)
 {
     static struct signed_manifest accepted, candidate;
-    uint8_t pk[32], sk[64];
+    static struct author_key a;
     struct trust_store store;
-    trust_init(&store, store_keys, 4, store_records, record_cap);
-    fixture_key(0x42, pk, sk);
-    trust_add_key(&store, pk);
-    make_signed(&accepted, "app", "1.1.0", 1, 0x42);
-    if (trust_accept(&store, &accepted.m, accepted.id, pk) != CAPSULE_OK)
+    trust_init(&store, store_authors, 4, store_records, record_cap);
+    fixture_author(0x42, true, &a);
+    trust_add_author(&store, &a);
+    make_signed(&accepted, "app", "1.1.0", 1, 0x42, true);
+    if (trust_accept(&store, &accepted.m, accepted.id, &a) != CAPSULE_OK)
         return CAPSULE_ERR_COUNT;
-    fixture_key(0x43, pk, sk);
+    fixture_author(0x43, true, &a);
     if (tag == 0x44)
-        trust_add_key(&store, pk); /* a trusted second author */
-    make_signed(&candidate, name, version, threads, tag == 0x44 ? 0x43 : tag);
-    fixture_key(tag == 0x44 ? 0x43 : tag, pk, sk);
-    return trust_accept(&store, &candidate.m, candidate.id, pk);
+        trust_add_author(&store, &a); /* a trusted second author */
+    make_signed(&candidate, name, version, threads, tag == 0x44 ? 0x43 : tag, true);
+    fixture_author(tag == 0x44 ? 0x43 : tag, true, &a);
+    return trust_accept(&store, &candidate.m, candidate.id, &a);
 }
 
 static enum capsule_error trust_unknown_author(void) { return trust_scenario("app", "1.2.0", 1, 0x43, 4); }
@@ -642,6 +838,70 @@ static enum capsule_error trust_rollback_major(void) { return trust_scenario("ap
 static enum capsule_error trust_equivocation(void) { return trust_scenario("app", "1.1.0", 2, 0x42, 4); }
 static enum capsule_error trust_author_changed(void) { return trust_scenario("app", "2.0.0", 1, 0x44, 4); }
 static enum capsule_error trust_store_full(void) { return trust_scenario("other", "1.0.0", 1, 0x42, 1); }
+
+/* A store that registered `registered` judges a capsule whose proof has
+ * the keys `signer` (each built from fixture tags). */
+static enum capsule_error trust_keys(const struct author_key *registered,
+                                     const struct author_key *signer, bool hybrid_capsule)
+{
+    static struct signed_manifest candidate;
+    struct trust_store store;
+    trust_init(&store, store_authors, 4, store_records, 4);
+    if (trust_add_author(&store, registered) != CAPSULE_OK)
+        return CAPSULE_ERR_COUNT;
+    make_signed(&candidate, "app", "1.0.0", 1, 0x42, hybrid_capsule);
+    return trust_accept(&store, &candidate.m, candidate.id, signer);
+}
+
+/* The author registered hybrid; the capsule's proof carries its Ed25519
+ * signature alone (a stripped, re-signed proof: valid as a proof). */
+static enum capsule_error trust_downgrade(void)
+{
+    static struct author_key hybrid, ed_only;
+    fixture_author(0x42, true, &hybrid);
+    fixture_author(0x42, false, &ed_only);
+    return trust_keys(&hybrid, &ed_only, false);
+}
+
+/* The capsule's ML-DSA-65 key is not the registered one. */
+static enum capsule_error trust_hybrid_other_mldsa(void)
+{
+    static struct author_key registered, signer, other;
+    fixture_author(0x42, true, &registered);
+    fixture_author(0x43, true, &other);
+    signer = registered;
+    memcpy(signer.mldsa65, other.mldsa65, sizeof signer.mldsa65);
+    return trust_keys(&registered, &signer, true);
+}
+
+/* An author registered Ed25519-only keeps working... */
+static enum capsule_error trust_ed25519_only_author(void)
+{
+    static struct author_key ed_only;
+    fixture_author(0x42, false, &ed_only);
+    return trust_keys(&ed_only, &ed_only, false);
+}
+
+/* ...but a hybrid proof is another key set: another author. */
+static enum capsule_error trust_ed25519_only_author_hybrid_capsule(void)
+{
+    static struct author_key ed_only, hybrid;
+    fixture_author(0x42, false, &ed_only);
+    fixture_author(0x42, true, &hybrid);
+    return trust_keys(&ed_only, &hybrid, true);
+}
+
+static enum capsule_error trust_key_conflict(void)
+{
+    static struct author_key hybrid, ed_only;
+    struct trust_store store;
+    trust_init(&store, store_authors, 4, store_records, 4);
+    fixture_author(0x42, true, &hybrid);
+    fixture_author(0x42, false, &ed_only);
+    if (trust_add_author(&store, &hybrid) != CAPSULE_OK)
+        return CAPSULE_ERR_COUNT;
+    return trust_add_author(&store, &ed_only);
+}
 
 /* Dependency scenarios over small sets of manifests. */
 
@@ -654,10 +914,13 @@ static void depend(struct manifest *m, const char *name, const char *req, const 
     d->pinned = hash != NULL;
     if (hash != NULL)
         memcpy(d->hash, hash, 32);
+    d->author_bound = true; /* every capsule of a set is by set_author */
+    memset(d->author, 0x5A, 32);
 }
 
 static struct manifest set[TRUST_RESOLVE_MAX + 1];
 static uint8_t set_ids[TRUST_RESOLVE_MAX + 1][32];
+static uint8_t set_authors[TRUST_RESOLVE_MAX + 1][32];
 
 static enum capsule_error resolve_set(size_t count)
 {
@@ -667,6 +930,7 @@ static enum capsule_error resolve_set(size_t count)
     for (size_t i = 0; i < count; i++) {
         items[i].manifest = &set[i];
         items[i].id = set_ids[i];
+        items[i].author = set_authors[i];
     }
     return trust_resolve(items, count, order, &f);
 }
@@ -681,7 +945,26 @@ static void set_init(size_t count)
             snprintf(name, sizeof name, "n%zu", i);
         fixture_manifest(&set[i], name, "1.5.0");
         memset(set_ids[i], (int)i + 1, 32);
+        memset(set_authors[i], 0x5A, 32);
     }
+}
+
+/* b is by another author than a's dependency on it names. */
+static enum capsule_error dep_author(void)
+{
+    set_init(2);
+    depend(&set[0], "b", "^1", NULL);
+    set_authors[1][31] ^= 1;
+    return resolve_set(2);
+}
+
+/* Pinned by hash and bound to the author: both must hold. */
+static enum capsule_error dep_hash_right_author_wrong(void)
+{
+    set_init(2);
+    depend(&set[0], "b", "^1", set_ids[1]);
+    set_authors[1][0] ^= 1;
+    return resolve_set(2);
 }
 
 static enum capsule_error dep_missing(void)
@@ -763,10 +1046,8 @@ static size_t bundle_len;
 
 static void bundle_base(void)
 {
-    uint8_t pk[32], sk[64];
-    struct trust_key key;
-    fixture_key(0x42, pk, sk);
-    memcpy(key.key, pk, 32);
+    static struct author_key key;
+    fixture_author(0x42, true, &key);
     struct bytes mods[1] = { bytes_make(base_mod, base_len) };
     struct byte_buffer out = { bundle_bytes, 0, sizeof bundle_bytes };
     bundle_write(&key, 1, mods, 1, &out);
@@ -790,13 +1071,25 @@ static enum capsule_error bundle_open(size_t len)
         return bundle_open((size_t)((long)bundle_len + (delta)));         \
     }
 
+/* Offsets in the base bundle: the hybrid author's encoding at 16 (count,
+ * then Ed25519 algorithm 18, length 20, key 22; ML-DSA-65 algorithm 54,
+ * length 56, key 58), the capsule's length at 16 + 1994. */
+#define BUNDLE_CAPSULE_LENGTH (BUNDLE_HEADER_SIZE + AUTHOR_ENCODED_MAX)
 BUNDLE_PATCH(bundle_bad_magic, 3, 1, 'x', 0)
-BUNDLE_PATCH(bundle_version_2, 8, 2, 2, 0)
+BUNDLE_PATCH(bundle_version_1, 8, 2, 1, 0)
+BUNDLE_PATCH(bundle_version_3, 8, 2, 3, 0)
+BUNDLE_PATCH(bundle_author_key_count_3, 16, 2, 3, 0)
+BUNDLE_PATCH(bundle_author_key_count_0, 16, 2, 0, 0)
+BUNDLE_PATCH(bundle_author_first_key_mldsa, 18, 2, 2, 0)
+BUNDLE_PATCH(bundle_author_ed25519_length_33, 20, 2, 33, 0)
+BUNDLE_PATCH(bundle_author_second_key_ed25519, 54, 2, 1, 0)
+BUNDLE_PATCH(bundle_author_mldsa_length_1951, 56, 2, 1951, 0)
+BUNDLE_PATCH(bundle_author_ed25519_only, 16, 2, 1, 0)
 BUNDLE_PATCH(bundle_no_keys, 10, 2, 0, 0)
 BUNDLE_PATCH(bundle_17_keys, 10, 2, 17, 0)
 BUNDLE_PATCH(bundle_33_capsules, 12, 4, 33, 0)
 BUNDLE_PATCH(bundle_count_beyond_data, 12, 4, 2, 0)
-BUNDLE_PATCH(bundle_length_past_end, 48, 4, 0x10000, 0)
+BUNDLE_PATCH(bundle_length_past_end, BUNDLE_CAPSULE_LENGTH, 4, 0x10000, 0)
 BUNDLE_PATCH(bundle_trailing_byte, 0, 0, 0, 1)
 BUNDLE_PATCH(bundle_truncated_in_capsule, 0, 0, 0, -1)
 BUNDLE_PATCH(bundle_truncated_in_keys, 0, 0, 0, -(long)(bundle_len - 20))
@@ -820,9 +1113,78 @@ static enum capsule_error bundle_capsule_tampered(void)
 static enum capsule_error bundle_capsule_untrusted(void)
 {
     bundle_base();
-    bundle_bytes[BUNDLE_HEADER_SIZE] ^= 1; /* the trusted key is another one now */
+    bundle_bytes[BUNDLE_HEADER_SIZE + 6] ^= 1; /* the trusted Ed25519 key is another one now */
     enum capsule_error err = bundle_open(bundle_len);
     return err != CAPSULE_OK ? CAPSULE_ERR_COUNT : bundle_result.entries[0].verdict;
+}
+
+/* A bundle of the given authors and capsules; returns the verdict of
+ * capsule `judged` (or the bundle's error). */
+static enum capsule_error bundle_of(const struct author_key *authors, size_t author_count,
+                                    const struct bytes *mods, size_t count, size_t judged)
+{
+    struct byte_buffer out = { bundle_bytes, 0, sizeof bundle_bytes };
+    if (bundle_write(authors, author_count, mods, count, &out) != CAPSULE_OK)
+        return CAPSULE_ERR_COUNT;
+    bundle_len = out.len;
+    enum capsule_error err = bundle_open(bundle_len);
+    return err != CAPSULE_OK ? err : bundle_result.entries[judged].verdict;
+}
+
+/* The same Ed25519 key as a hybrid and as an Ed25519-only author. */
+static enum capsule_error bundle_same_key_two_sets(void)
+{
+    static struct author_key authors[2];
+    fixture_author(0x42, true, &authors[0]);
+    fixture_author(0x42, false, &authors[1]);
+    struct bytes mods[1] = { bytes_make(base_mod, base_len) };
+    return bundle_of(authors, 2, mods, 1, 0);
+}
+
+/* The hybrid author's capsule re-signed with its Ed25519 key alone. */
+static enum capsule_error bundle_downgrade(void)
+{
+    static struct author_key author;
+    static struct manifest m;
+    static uint8_t mod[FIXTURE_MOD_MAX];
+    fixture_author(0x42, true, &author);
+    fixture_manifest(&m, "hello", "1.0.0");
+    size_t len = fixture_capsule_signed(&m, 0x42, false, mod, NULL);
+    struct bytes mods[1] = { bytes_make(mod, len) };
+    return bundle_of(&author, 1, mods, 1, 0);
+}
+
+/* The review's case: author B's crypto comes first; author A's app
+ * depends on crypto "^0.1" bound to A. The name alone would resolve to B's
+ * capsule; the author binding refuses it (A's own crypto, later, is
+ * refused: the name is B's in this bundle's store). */
+static enum capsule_error bundle_dependency_of_other_author(void)
+{
+    static struct author_key authors[2];
+    static struct manifest crypto, app;
+    static uint8_t mods_bytes[3][FIXTURE_MOD_MAX];
+    size_t len[3];
+    fixture_author(0x42, true, &authors[0]);  /* A */
+    fixture_author(0x43, true, &authors[1]);  /* B */
+    fixture_manifest(&crypto, "crypto", "0.1.0");
+    len[0] = fixture_capsule(&crypto, 0x43, mods_bytes[0], NULL);
+    len[1] = fixture_capsule(&crypto, 0x42, mods_bytes[1], NULL);
+    fixture_manifest(&app, "app", "1.0.0");
+    struct manifest_dependency *d = &app.dependencies[app.dependency_count++];
+    d->name.len = 6;
+    memcpy(d->name.text, "crypto", 7);
+    semver_requirement_parse((const uint8_t *)"^0.1", 4, &d->requirement);
+    d->author_bound = true;
+    author_fingerprint(&authors[0], d->author);
+    len[2] = fixture_capsule(&app, 0x42, mods_bytes[2], NULL);
+    struct bytes mods[3];
+    for (size_t i = 0; i < 3; i++)
+        mods[i] = bytes_make(mods_bytes[i], len[i]);
+    enum capsule_error err = bundle_of(authors, 2, mods, 3, 2);
+    if (bundle_result.entries[0].verdict != CAPSULE_OK ||
+        bundle_result.entries[1].verdict != CAPSULE_ERR_TRUST_AUTHOR_CHANGED)
+        return CAPSULE_ERR_COUNT;
+    return err;
 }
 
 static enum capsule_error bundle_valid(void)
@@ -836,8 +1198,6 @@ static enum capsule_error bundle_valid(void)
 }
 
 /* ---- the case table ----------------------------------------------------- */
-
-#define E(i) (MOD_HEADER_SIZE + (i) * MOD_SECTION_ENTRY_SIZE)
 
 struct generated {
     const char *name;
@@ -855,7 +1215,8 @@ static const struct generated generated[] = {
     FN("mod/header-only", case_mod_header_only),
     FN("mod/table-truncated", case_mod_table_truncated),
     MODP("mod/bad-magic", -1, 0, 1, 'X', false, 0, false),
-    MODP("mod/format-version-2", -1, 8, 2, 2, false, 0, false),
+    MODP("mod/format-version-1", -1, 8, 2, 1, false, 0, false),
+    MODP("mod/format-version-3", -1, 8, 2, 3, false, 0, false),
     MODP("mod/format-version-0", -1, 8, 2, 0, false, 0, false),
     MODP("mod/section-count-2", -1, 10, 2, 2, false, 0, false),
     MODP("mod/section-count-65535", -1, 10, 2, 65535, false, 0, false),
@@ -874,7 +1235,7 @@ static const struct generated generated[] = {
     MODP("mod/payload-over-limit", -1, E(1) + 16, 8, MOD_PAYLOAD_MAX + 1ull, false, 0, false),
     MODP("mod/proof-over-limit", -1, E(2) + 16, 8, MOD_PROOF_MAX + 1, false, 0, false),
     MODP("mod/length-2^64-1", -1, E(1) + 16, 8, UINT64_MAX, false, 0, false),
-    MODP("mod/proof-length-past-end", -1, E(2) + 16, 1, 0x01, true, 0, false),
+    MODP("mod/proof-length-past-end", -1, E(2) + 16, 1, 0x04, true, 0, false),
     MODP("mod/trailing-byte", -1, 0, 0, 0, false, 1, false),
     MODP("mod/trailing-kilobyte", -1, 0, 0, 0, false, 1024, false),
     MODP("mod/truncated-by-one", -1, 0, 0, 0, false, -1, false),
@@ -923,7 +1284,15 @@ static const struct generated generated[] = {
     MODP("proof/count-zero", 2, 0, 2, 0, false, 0, true),
     MODP("proof/count-five", 2, 0, 2, 5, false, 0, true),
     MODP("proof/algorithm-unknown", 2, 2, 2, 0x7777, false, 0, true),
-    MODP("proof/algorithm-ml-dsa-65-not-yet", 2, 2, 2, 2, false, 0, true),
+    MODP("proof/ed25519-record-says-ml-dsa-65", 2, 2, 2, 2, false, 0, true),
+    MODP("proof/ml-dsa-65-record-says-ed25519", 2, ML_RECORD, 2, 1, false, 0, true),
+    MODP("proof/ml-dsa-65-record-says-3", 2, ML_RECORD, 2, 3, false, 0, true),
+    MODP("proof/ml-dsa-65-key-length-1951", 2, ML_RECORD + 2, 2, 1951, false, 0, true),
+    MODP("proof/ml-dsa-65-signature-length-3308", 2, ML_RECORD + 4, 2, 3308, false, -1, true),
+    MODP("proof/ml-dsa-65-signature-length-3310", 2, ML_RECORD + 4, 2, 3310, false, 1, true),
+    MODP("proof/ml-dsa-65-key-bit-flipped", 2, ML_RECORD + 6 + 100, 1, 0x08, true, 0, true),
+    MODP("proof/count-one-for-two", 2, 0, 2, 1, false, 0, true),
+    MODP("proof/count-three-for-two", 2, 0, 2, 3, false, 0, true),
     MODP("proof/algorithm-zero", 2, 2, 2, 0, false, 0, true),
     MODP("proof/key-length-31", 2, 4, 2, 31, false, 0, true),
     MODP("proof/signature-length-65", 2, 6, 2, 65, false, 0, true),
@@ -934,12 +1303,36 @@ static const struct generated generated[] = {
     MODP("proof/s-bit-flipped", 2, 100, 1, 0x02, true, 0, true),
     FN("proof/key-of-another-author", case_proof_other_key),
     FN("proof/signature-of-another-manifest", case_proof_resigned_other_manifest),
-    FN("proof/signed-for-format-version-2", case_proof_format_version),
+    FN("proof/signed-for-format-version-1", case_proof_format_version),
     FN("proof/s-plus-group-order", case_proof_s_plus_l),
     FN("proof/small-order-key", case_proof_small_order_key),
     FN("proof/same-algorithm-twice", case_proof_two_ed25519),
+    FN("hybrid/rebuilt-by-hand-verifies", hybrid_rebuilt_valid),
+    FN("hybrid/ml-dsa-65-removed-count-still-2", hybrid_mldsa_removed_count_2),
+    FN("hybrid/ml-dsa-65-removed-count-1", hybrid_mldsa_removed_count_1),
+    FN("hybrid/ml-dsa-65-record-first", hybrid_mldsa_first),
+    FN("hybrid/ml-dsa-65-only", hybrid_mldsa_only),
+    FN("hybrid/ml-dsa-65-twice", hybrid_mldsa_twice),
+    MODP("hybrid/ml-dsa-65-signature-truncated", 2, 0, 0, 0, false, -100, true),
+    FN("hybrid/ml-dsa-65-signed-by-another-key", hybrid_mldsa_signed_by_other_key),
+    FN("hybrid/ml-dsa-65-over-another-digest", hybrid_mldsa_over_other_digest),
+    FN("hybrid/ml-dsa-65-without-context", hybrid_mldsa_without_context),
+    FN("hybrid/ml-dsa-65-key-of-another-author", hybrid_mldsa_key_swapped_ed25519_resigned),
+    FN("hybrid/ml-dsa-65-challenge-bit-flipped", hybrid_challenge_bit_flipped),
+    FN("hybrid/ml-dsa-65-hint-indices-out-of-order", hybrid_hint_out_of_order),
+    FN("hybrid/ml-dsa-65-hint-index-repeated", hybrid_hint_repeated),
+    FN("hybrid/ml-dsa-65-hint-count-above-omega", hybrid_hint_count_above_omega),
+    FN("hybrid/ml-dsa-65-hint-padding-not-zero", hybrid_hint_padding_nonzero),
+    FN("hybrid/ml-dsa-65-z-coefficient-out-of-range", hybrid_z_out_of_range),
     FN("canon/bad-magic", canon_bad_magic),
-    FN("canon/encoding-version-2", canon_encoding_2),
+    FN("canon/encoding-version-1", canon_encoding_1),
+    FN("canon/encoding-version-3", canon_encoding_3),
+    FN("canon/dependency-bound-to-nothing", canon_dep_unbound),
+    FN("canon/author-flag-2", canon_author_flag_2),
+    FN("canon/description-c1-control", canon_description_c1),
+    FN("canon/description-bidi-override", canon_description_bidi_override),
+    FN("canon/author-bidi-isolate", canon_author_bidi_isolate),
+    FN("canon/author-del", canon_author_del),
     FN("canon/trailing-byte", canon_trailing_byte),
     FN("canon/every-truncation", canon_every_truncation),
     FN("canon/reference-matches-encoder", canon_reference_matches_encoder),
@@ -977,10 +1370,17 @@ static const struct generated generated[] = {
     FN("trust/equivocation", trust_equivocation),
     FN("trust/author-changed", trust_author_changed),
     FN("trust/store-full", trust_store_full),
+    FN("trust/hybrid-author-ed25519-only-proof", trust_downgrade),
+    FN("trust/hybrid-author-other-ml-dsa-65-key", trust_hybrid_other_mldsa),
+    FN("trust/ed25519-only-author-keeps-working", trust_ed25519_only_author),
+    FN("trust/ed25519-only-author-hybrid-proof", trust_ed25519_only_author_hybrid_capsule),
+    FN("trust/same-ed25519-key-other-key-set", trust_key_conflict),
     FN("dep/missing", dep_missing),
     FN("dep/version-too-low", dep_version_too_low),
     FN("dep/version-too-high", dep_version_too_high),
     FN("dep/hash-mismatch", dep_hash),
+    FN("dep/author-mismatch", dep_author),
+    FN("dep/hash-right-author-wrong", dep_hash_right_author_wrong),
     FN("dep/cycle-of-two", dep_cycle_two),
     FN("dep/cycle-of-three", dep_cycle_three),
     FN("dep/duplicate-name", dep_duplicate_name),
@@ -989,7 +1389,18 @@ static const struct generated generated[] = {
     FN("bundle/valid-one-capsule", bundle_valid),
     FN("bundle/header-only", bundle_header_only),
     FN("bundle/bad-magic", bundle_bad_magic),
-    FN("bundle/version-2", bundle_version_2),
+    FN("bundle/version-1", bundle_version_1),
+    FN("bundle/version-3", bundle_version_3),
+    FN("bundle/author-key-count-3", bundle_author_key_count_3),
+    FN("bundle/author-key-count-0", bundle_author_key_count_0),
+    FN("bundle/author-first-key-ml-dsa-65", bundle_author_first_key_mldsa),
+    FN("bundle/author-ed25519-length-33", bundle_author_ed25519_length_33),
+    FN("bundle/author-second-key-ed25519", bundle_author_second_key_ed25519),
+    FN("bundle/author-ml-dsa-65-length-1951", bundle_author_mldsa_length_1951),
+    FN("bundle/author-count-1-before-ml-dsa-65-key", bundle_author_ed25519_only),
+    FN("bundle/same-ed25519-key-two-key-sets", bundle_same_key_two_sets),
+    FN("bundle/hybrid-author-ed25519-only-capsule", bundle_downgrade),
+    FN("bundle/dependency-resolves-to-other-author", bundle_dependency_of_other_author),
     FN("bundle/no-keys", bundle_no_keys),
     FN("bundle/17-keys", bundle_17_keys),
     FN("bundle/33-capsules", bundle_33_capsules),
@@ -1067,6 +1478,7 @@ struct tally {
 static struct tally tallies[] = {
     { "toml/", 0, 0 }, { "mod/", 0, 0 }, { "elf/", 0, 0 }, { "proof/", 0, 0 },
     { "canon/", 0, 0 }, { "trust/", 0, 0 }, { "dep/", 0, 0 }, { "bundle/", 0, 0 },
+    { "hybrid/", 0, 0 },
 };
 
 static void count(const char *name, bool ok)

@@ -6,12 +6,40 @@
 
 #include "base/endian.h"
 #include "crypto/ed25519.h"
+#include "crypto/mldsa65.h"
 
 void fixture_key(uint8_t tag, uint8_t public_key[32], uint8_t secret_key[64])
 {
     uint8_t seed[32];
     memset(seed, tag, sizeof seed);
     ed25519_keypair(public_key, secret_key, seed);
+}
+
+/* Key generation is the slow part of signing: the last signer is kept. */
+void fixture_signer(uint8_t tag, bool hybrid, struct proof_signer *s)
+{
+    static struct proof_signer cached;
+    static int cached_tag = -1;
+    if (cached_tag != tag) {
+        uint8_t pk[32];
+        fixture_key(tag, pk, cached.ed25519_secret);
+        memset(cached.mldsa65_seed, tag ^ 0xA5, sizeof cached.mldsa65_seed);
+        if (mldsa65_public_key(cached.mldsa65_public, cached.mldsa65_seed) != CRYPTO_OK)
+            fprintf(stderr, "fixture: ML-DSA-65 key generation failed\n");
+        cached.mldsa65_random = NULL;
+        cached_tag = tag;
+    }
+    *s = cached;
+    s->hybrid = hybrid;
+}
+
+void fixture_author(uint8_t tag, bool hybrid, struct author_key *a)
+{
+    static struct proof_signer s;
+    fixture_signer(tag, hybrid, &s);
+    memcpy(a->ed25519, s.ed25519_secret + 32, 32);
+    a->hybrid = hybrid;
+    memcpy(a->mldsa65, s.mldsa65_public, sizeof a->mldsa65);
 }
 
 /* One PT_LOAD (R+X) at 0x400000 covering the whole file; the entry is the
@@ -63,16 +91,23 @@ void fixture_manifest(struct manifest *m, const char *name, const char *version)
 size_t fixture_capsule(const struct manifest *m, uint8_t tag, uint8_t *out,
                        uint8_t id[32])
 {
+    return fixture_capsule_signed(m, tag, true, out, id);
+}
+
+size_t fixture_capsule_signed(const struct manifest *m, uint8_t tag, bool hybrid,
+                              uint8_t *out, uint8_t id[32])
+{
     uint8_t manifest_bytes[CANONICAL_MANIFEST_MAX];
     struct byte_buffer mb = { manifest_bytes, 0, sizeof manifest_bytes };
-    uint8_t elf[FIXTURE_ELF_MAX], pk[32], sk[64], unused[32];
+    uint8_t elf[FIXTURE_ELF_MAX], unused[32];
+    static struct proof_signer signer;
     size_t elf_len = fixture_elf(elf);
     enum capsule_error err = canonical_encode(m, &mb);
-    fixture_key(tag, pk, sk);
+    fixture_signer(tag, hybrid, &signer);
     struct byte_buffer ob = { out, 0, FIXTURE_MOD_MAX };
     if (err == CAPSULE_OK)
         err = capsule_assemble(bytes_make(mb.data, mb.len), bytes_make(elf, elf_len),
-                               sk, &ob, id != NULL ? id : unused);
+                               &signer, &ob, id != NULL ? id : unused);
     if (err != CAPSULE_OK) {
         fprintf(stderr, "fixture_capsule: %s\n", capsule_error_message(err));
         return 0;

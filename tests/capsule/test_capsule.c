@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capsule/bundle.h"
 #include "capsule/canonical.h"
 #include "capsule/capsule.h"
 #include "capsule/semver.h"
@@ -158,7 +159,11 @@ static void test_canonical_roundtrip(void)
     const char *src =
         "name = \"rt\"\nversion = \"3.4.5\"\ndescription = \"d\xc3\xa9sc\"\n"
         "author = \"A <a@example.org>\"\n"
-        "[dependencies]\nzeta = \">=1.0\"\nalpha = { version = \"~2.1\" }\n"
+        "[dependencies]\nzeta = { version = \">=1.0\", author = \"sha256:"
+        "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100\" }\n"
+        "alpha = { version = \"~2.1\", hash = \"sha256:"
+        "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\", author = \"sha256:"
+        "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\" }\n"
         "[policy]\nnetwork = { allow_clearnet = true }\n"
         "limits = { cpu = \"2s\", memory = \"1GiB\", threads = 8 }\n"
         "capabilities.ipc = [\"b\", \"a\", \"c.d\"]\n"
@@ -175,6 +180,9 @@ static void test_canonical_roundtrip(void)
         err = canonical_encode(&back, &b2);
     test_check(err == CAPSULE_OK && b1.len == b2.len && memcmp(enc1, enc2, b1.len) == 0 &&
                    strcmp(back.dependencies[0].name.text, "alpha") == 0 &&
+                   back.dependencies[0].pinned && back.dependencies[0].author_bound &&
+                   back.dependencies[0].author[31] == 0xef && !back.dependencies[1].pinned &&
+                   back.dependencies[1].author_bound && back.dependencies[1].author[0] == 0xff &&
                    strcmp(back.ipc[0].text, "a") == 0 && back.vault &&
                    back.threads == 8 && back.cpu_us == 2000000,
                "capsule canonical: TOML -> bytes -> manifest -> same bytes, lists sorted (%s)",
@@ -211,9 +219,11 @@ static void test_bit_flips_raw(size_t len)
                len * 8);
 }
 
-/* Flips every bit of one section and repairs its hash in the table, so the
- * refusal must come from the decoders or the signature, not the hash. */
-static void test_bit_flips_rehashed(size_t len, size_t section, const char *what)
+/* Flips every `stride`-th bit of one section and repairs its hash in the
+ * table, so the refusal must come from the decoders or a signature, not the
+ * hash. by_signature counts refusals by signature verification (either). */
+static void test_bit_flips_rehashed(size_t len, size_t section, const char *what,
+                                    size_t stride)
 {
     static struct capsule c;
     static uint8_t copy[FIXTURE_MOD_MAX];
@@ -221,45 +231,59 @@ static void test_bit_flips_rehashed(size_t len, size_t section, const char *what
     container_parse(bytes_make(mod, len), &mc);
     const struct mod_section *s = &mc.sections[section];
     uint8_t *hash = copy + MOD_HEADER_SIZE + section * MOD_SECTION_ENTRY_SIZE + 24;
-    size_t accepted = 0, by_signature = 0;
-    for (size_t bit = 0; bit < s->length * 8; bit++) {
+    size_t accepted = 0, by_signature = 0, by_mldsa = 0, flips = 0;
+    for (size_t bit = 0; bit < s->length * 8; bit += stride) {
         memcpy(copy, mod, len);
         copy[s->offset + bit / 8] ^= (uint8_t)(1u << (bit % 8));
         sha256(copy + s->offset, s->length, hash);
         enum capsule_error err = capsule_open(bytes_make(copy, len), &c);
         accepted += err == CAPSULE_OK;
         by_signature += err == CAPSULE_ERR_PROOF_SIGNATURE;
+        by_mldsa += err == CAPSULE_ERR_PROOF_MLDSA_SIGNATURE ||
+                    err == CAPSULE_ERR_PROOF_MLDSA_ENCODING;
+        flips++;
     }
-    test_check(accepted == 0 && by_signature > 0,
-               "capsule proof: all %zu bit flips of the %s with repaired hash refused "
-               "(%zu by the signature)", (size_t)s->length * 8, what, by_signature);
+    test_check(accepted == 0 && by_signature + by_mldsa > 0,
+               "capsule proof: %zu bit flips (every %zu) of the %s with repaired hash refused "
+               "(%zu by Ed25519, %zu by ML-DSA-65)", flips, stride, what, by_signature,
+               by_mldsa);
 }
 
 static void test_capsule_open(void)
 {
     static struct manifest m;
     static struct capsule c;
-    uint8_t id[32], pk[32], sk[64];
+    static struct author_key a;
+    uint8_t id[32];
     fixture_manifest(&m, "hello", "1.0.0");
+    fixture_author(0x42, true, &a);
     size_t len = fixture_capsule(&m, 0x42, mod, id);
-    fixture_key(0x42, pk, sk);
     enum capsule_error err = capsule_open(bytes_make(mod, len), &c);
     test_check(len > 0 && err == CAPSULE_OK && memcmp(c.id, id, 32) == 0 &&
-                   memcmp(c.author, pk, 32) == 0 && c.entry == 0x400000 + 120 &&
-                   strcmp(c.manifest.name.text, "hello") == 0,
-               "capsule: a signed fixture opens with its id, author and entry (%s)",
+                   author_equal(&c.author, &a) && c.proof.count == 2 &&
+                   c.entry == 0x400000 + 120 && strcmp(c.manifest.name.text, "hello") == 0,
+               "capsule: a hybrid fixture opens with its id, both author keys and entry (%s)",
                capsule_error_message(err));
     test_bit_flips_raw(len);
-    test_bit_flips_rehashed(len, 0, "manifest");
-    test_bit_flips_rehashed(len, 1, "payload");
-    test_bit_flips_rehashed(len, 2, "proof");
+    test_bit_flips_rehashed(len, 0, "manifest (hybrid)", 1);
+    test_bit_flips_rehashed(len, 2, "hybrid proof", 7);
+    len = fixture_capsule_signed(&m, 0x42, false, mod, id);
+    err = capsule_open(bytes_make(mod, len), &c);
+    test_check(len > 0 && err == CAPSULE_OK && !c.author.hybrid && c.proof.count == 1 &&
+                   memcmp(c.author.ed25519, a.ed25519, 32) == 0,
+               "capsule: an Ed25519-only fixture opens (%s)", capsule_error_message(err));
+    test_bit_flips_raw(len);
+    test_bit_flips_rehashed(len, 0, "manifest", 1);
+    test_bit_flips_rehashed(len, 1, "payload", 1);
+    test_bit_flips_rehashed(len, 2, "proof", 1);
 }
 
 static void test_trust(void)
 {
     static struct manifest v1, v2, v1b, other;
-    uint8_t id1[32], id2[32], id1b[32], ido[32], k1[32], k2[32], sk[64];
-    uint8_t scratch[FIXTURE_MOD_MAX];
+    static struct author_key k1, k2, k3;
+    uint8_t id1[32], id2[32], id1b[32], ido[32];
+    static uint8_t scratch[FIXTURE_MOD_MAX];
     fixture_manifest(&v1, "app", "1.0.0");
     fixture_manifest(&v2, "app", "2.0.0");
     fixture_manifest(&v1b, "app", "1.0.0");
@@ -269,30 +293,93 @@ static void test_trust(void)
     fixture_capsule(&v2, 1, scratch, id2);
     fixture_capsule(&v1b, 1, scratch, id1b);
     fixture_capsule(&other, 1, scratch, ido);
-    fixture_key(1, k1, sk);
-    fixture_key(2, k2, sk);
-    struct trust_key keys[2];
+    fixture_author(1, true, &k1);
+    fixture_author(2, true, &k2);
+    struct trust_author authors[2];
     struct trust_record records[2];
     struct trust_store store;
-    trust_init(&store, keys, 2, records, 1);
-    bool ok = trust_check(&store, &v1, id1, k1) == CAPSULE_ERR_TRUST_UNKNOWN_AUTHOR;
-    ok = ok && trust_add_key(&store, k1) == CAPSULE_OK &&
-         trust_add_key(&store, k1) == CAPSULE_OK && store.key_count == 1;
-    ok = ok && trust_accept(&store, &v1, id1, k1) == CAPSULE_OK;
-    ok = ok && trust_accept(&store, &v1, id1, k1) == CAPSULE_OK;
-    ok = ok && trust_check(&store, &v1b, id1b, k1) == CAPSULE_ERR_TRUST_EQUIVOCATION;
-    ok = ok && trust_add_key(&store, k2) == CAPSULE_OK;
-    ok = ok && trust_check(&store, &v2, id2, k2) == CAPSULE_ERR_TRUST_AUTHOR_CHANGED;
-    ok = ok && trust_check(&store, &other, ido, k1) == CAPSULE_ERR_TRUST_FULL;
-    ok = ok && trust_accept(&store, &v2, id2, k1) == CAPSULE_OK;
-    ok = ok && trust_check(&store, &v1, id1, k1) == CAPSULE_ERR_TRUST_ROLLBACK;
+    trust_init(&store, authors, 2, records, 1);
+    bool ok = trust_check(&store, &v1, id1, &k1) == CAPSULE_ERR_TRUST_UNKNOWN_AUTHOR;
+    ok = ok && trust_add_author(&store, &k1) == CAPSULE_OK &&
+         trust_add_author(&store, &k1) == CAPSULE_OK && store.author_count == 1;
+    ok = ok && trust_accept(&store, &v1, id1, &k1) == CAPSULE_OK;
+    ok = ok && trust_accept(&store, &v1, id1, &k1) == CAPSULE_OK;
+    ok = ok && trust_check(&store, &v1b, id1b, &k1) == CAPSULE_ERR_TRUST_EQUIVOCATION;
+    ok = ok && trust_add_author(&store, &k2) == CAPSULE_OK;
+    ok = ok && trust_check(&store, &v2, id2, &k2) == CAPSULE_ERR_TRUST_AUTHOR_CHANGED;
+    ok = ok && trust_check(&store, &other, ido, &k1) == CAPSULE_ERR_TRUST_FULL;
+    ok = ok && trust_accept(&store, &v2, id2, &k1) == CAPSULE_OK;
+    ok = ok && trust_check(&store, &v1, id1, &k1) == CAPSULE_ERR_TRUST_ROLLBACK;
     ok = ok && store.record_count == 1 && records[0].version.major == 2;
-    uint8_t k3[32];
-    fixture_key(3, k3, sk);
-    ok = ok && trust_add_key(&store, k3) == CAPSULE_ERR_TRUST_FULL;
+    fixture_author(3, true, &k3);
+    ok = ok && trust_add_author(&store, &k3) == CAPSULE_ERR_TRUST_FULL;
     test_check(ok, "capsule trust: unknown author, idempotent accept, equivocation, "
                    "author change, full store, upgrade, rollback");
 }
+
+/* Old Ed25519-only authors keep working; a hybrid author's Ed25519 key
+ * alone is a downgrade; one Ed25519 key cannot be registered twice. */
+static void test_trust_hybrid(void)
+{
+    static struct manifest m;
+    static struct author_key hybrid, ed_only, other_ed_only, other_mldsa;
+    uint8_t id[32];
+    static uint8_t scratch[FIXTURE_MOD_MAX];
+    fixture_manifest(&m, "app", "1.0.0");
+    fixture_capsule(&m, 1, scratch, id);
+    fixture_author(1, true, &hybrid);
+    fixture_author(1, false, &ed_only);
+    fixture_author(2, false, &other_ed_only);
+    other_mldsa = hybrid;
+    other_mldsa.mldsa65[0] ^= 1;
+    struct trust_author authors[3];
+    struct trust_record records[2];
+    struct trust_store store;
+    trust_init(&store, authors, 3, records, 2);
+    bool ok = trust_add_author(&store, &hybrid) == CAPSULE_OK &&
+              trust_add_author(&store, &other_ed_only) == CAPSULE_OK;
+    ok = ok && trust_add_author(&store, &ed_only) == CAPSULE_ERR_TRUST_KEY_CONFLICT &&
+         trust_add_author(&store, &other_mldsa) == CAPSULE_ERR_TRUST_KEY_CONFLICT &&
+         store.author_count == 2;
+    ok = ok && trust_check(&store, &m, id, &ed_only) == CAPSULE_ERR_TRUST_DOWNGRADE;
+    ok = ok && trust_check(&store, &m, id, &other_mldsa) == CAPSULE_ERR_TRUST_UNKNOWN_AUTHOR;
+    ok = ok && trust_check(&store, &m, id, &hybrid) == CAPSULE_OK;
+    ok = ok && trust_check(&store, &m, id, &other_ed_only) == CAPSULE_OK;
+    struct author_key upgraded = other_ed_only;
+    upgraded.hybrid = true;
+    memcpy(upgraded.mldsa65, hybrid.mldsa65, sizeof upgraded.mldsa65);
+    ok = ok && trust_check(&store, &m, id, &upgraded) == CAPSULE_ERR_TRUST_UNKNOWN_AUTHOR;
+    uint8_t f1[32], f2[32];
+    author_fingerprint(&hybrid, f1);
+    author_fingerprint(&ed_only, f2);
+    ok = ok && memcmp(f1, f2, 32) != 0 && memcmp(authors[0].fingerprint, f1, 32) == 0;
+    test_check(ok, "capsule trust: Ed25519-only author accepted, hybrid author's Ed25519 half "
+                   "alone refused as a downgrade, one Ed25519 key per author, fingerprints "
+                   "over both keys");
+}
+
+/* The author encoding: what bundle authors are; a round trip and every
+ * truncation. */
+static void test_author_encoding(void)
+{
+    static struct author_key a, back;
+    static uint8_t enc[AUTHOR_ENCODED_MAX];
+    size_t truncated = 0, used = 0;
+    fixture_author(7, true, &a);
+    size_t len = author_encode(&a, enc);
+    bool ok = len == AUTHOR_ENCODED_MAX &&
+              author_decode(bytes_make(enc, len), &used, &back) == CAPSULE_OK &&
+              used == len && author_equal(&a, &back);
+    for (size_t n = 0; n < len; n++)
+        truncated += author_decode(bytes_make(enc, n), &used, &back) ==
+                     CAPSULE_ERR_BUNDLE_TRUNCATED;
+    enc[2] = 2; /* the first key claims ML-DSA-65 */
+    ok = ok && author_decode(bytes_make(enc, len), &used, &back) == CAPSULE_ERR_BUNDLE_KEY;
+    test_check(ok && truncated == len, "capsule author: hybrid key encodes in %zu bytes, "
+               "decodes back, all %zu truncations refused", len, truncated);
+}
+
+static const uint8_t author_a[32] = { 0xaa }, author_b[32] = { 0xbb };
 
 static void add_dep(struct manifest *m, const char *name, const char *req,
                     const uint8_t *hash)
@@ -304,6 +391,8 @@ static void add_dep(struct manifest *m, const char *name, const char *req,
     d->pinned = hash != NULL;
     if (hash != NULL)
         memcpy(d->hash, hash, 32);
+    d->author_bound = true;
+    memcpy(d->author, author_a, 32);
 }
 
 static void test_resolve(void)
@@ -316,7 +405,8 @@ static void test_resolve(void)
     add_dep(&a, "b", "^1.2", idb);
     add_dep(&a, "c", "~0.1", NULL);
     add_dep(&b, "c", ">=0.1", idc);
-    struct trust_item items[3] = { { &a, ida }, { &b, idb }, { &c, idc } };
+    struct trust_item items[3] = { { &a, ida, author_a }, { &b, idb, author_a },
+                                   { &c, idc, author_a } };
     size_t order[3];
     struct trust_failure f;
     enum capsule_error err = trust_resolve(items, 3, order, &f);
@@ -331,11 +421,16 @@ static void test_resolve(void)
     items[2].id = ida;
     ok = ok && trust_resolve(items, 3, order, &f) == CAPSULE_ERR_DEP_HASH && f.item == 1;
     items[2].id = idc;
+    items[2].author = author_b;
+    ok = ok && trust_resolve(items, 3, order, &f) == CAPSULE_ERR_DEP_AUTHOR && f.item == 0 &&
+         f.dependency == 1;
+    items[2].author = author_a;
     add_dep(&c, "a", "^1", NULL);
     ok = ok && trust_resolve(items, 3, order, &f) == CAPSULE_ERR_DEP_CYCLE;
     items[1].manifest = &a;
     ok = ok && trust_resolve(items, 3, order, &f) == CAPSULE_ERR_DEP_DUPLICATE_NAME;
-    test_check(ok, "capsule resolve: missing, version, hash, cycle, duplicate name refused");
+    test_check(ok, "capsule resolve: missing, version, hash, author, cycle, duplicate name "
+                   "refused");
 }
 
 static void test_error_table(void)
@@ -356,6 +451,68 @@ static void test_error_table(void)
                CAPSULE_ERR_COUNT);
 }
 
+/* Manifest text: C0, DEL, C1, bidirectional overrides and isolates are
+ * refused; other non-ASCII text (and neighbours of the refused ranges) is
+ * not. */
+static void test_text_rules(void)
+{
+    static const char *const refused[] = {
+        "a\x01", "\x7f", "\xc2\x80", "x\xc2\x9b", "\xc2\x9f", "\xe2\x80\xaa",
+        "\xe2\x80\xae", "\xe2\x81\xa6", "\xe2\x81\xa9", "\xc0\xaf", "\xed\xa0\x80",
+    };
+    static const char *const accepted[] = {
+        "plain", "\xc2\xa0", "caf\xc3\xa9", "\xe2\x80\xa9", "\xe2\x80\xaf",
+        "\xe2\x81\xa5", "\xe2\x81\xaa", "\xf0\x9f\x99\x82", "",
+    };
+    size_t bad = 0;
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
+        bad += manifest_text_valid((const uint8_t *)refused[i], strlen(refused[i]), 256);
+    for (size_t i = 0; i < sizeof accepted / sizeof accepted[0]; i++)
+        bad += !manifest_text_valid((const uint8_t *)accepted[i], strlen(accepted[i]), 256);
+    static struct manifest m;
+    struct capsule_diag diag;
+    bad += compile("name = \"a\"\nversion = \"1.0.0\"\ndescription = \"\\u009b\"\n",
+                   &m, &diag) != CAPSULE_ERR_MANIFEST_TEXT;
+    bad += compile("name = \"a\"\nversion = \"1.0.0\"\nauthor = \"\\u202E\"\n",
+                   &m, &diag) != CAPSULE_ERR_MANIFEST_TEXT;
+    test_check(bad == 0, "capsule manifest: text refuses C0, DEL, C1 and bidi overrides and "
+                         "isolates, accepts other text (%zu wrong)", bad);
+}
+
+/* A last line of spaces without a line break is valid TOML. */
+static void test_toml_trailing_spaces(void)
+{
+    static struct manifest m;
+    struct capsule_diag diag;
+    enum capsule_error a = compile("name = \"a\"\nversion = \"1.0.0\"\n   ", &m, &diag);
+    enum capsule_error b = compile("name = \"a\"\nversion = \"1.0.0\"  \t", &m, &diag);
+    enum capsule_error c = compile("name = \"a\"\nversion = \"1.0.0\"\n \t x", &m, &diag);
+    test_check(a == CAPSULE_OK && b == CAPSULE_OK && c == CAPSULE_ERR_TOML_EXPECTED_EQUALS,
+               "capsule toml: a file ending in spaces without a final newline is accepted "
+               "(%s, %s), a last line with a bare key is not", capsule_error_name(a),
+               capsule_error_name(b));
+}
+
+/* Format version 1 files are refused with their own error. */
+static void test_old_versions(void)
+{
+    static struct manifest m;
+    static struct capsule c;
+    static struct bundle_work work;
+    static struct bundle_report report;
+    fixture_manifest(&m, "hello", "1.0.0");
+    size_t len = fixture_capsule(&m, 0x42, mod, NULL);
+    mod[8] = 1;
+    enum capsule_error mod_err = capsule_open(bytes_make(mod, len), &c);
+    uint8_t bundle[BUNDLE_HEADER_SIZE + 32] = "NONOSBDL\x01\x00\x01\x00";
+    enum capsule_error bundle_err = bundle_verify(bytes_make(bundle, sizeof bundle), &work,
+                                                  &report);
+    test_check(mod_err == CAPSULE_ERR_MOD_VERSION_OLD &&
+                   bundle_err == CAPSULE_ERR_BUNDLE_VERSION_OLD,
+               "capsule: format version 1 .mod and bundle refused as such (%s, %s)",
+               capsule_error_name(mod_err), capsule_error_name(bundle_err));
+}
+
 int main(void)
 {
     test_error_table();
@@ -365,6 +522,11 @@ int main(void)
     test_canonical_roundtrip();
     test_capsule_open();
     test_trust();
+    test_trust_hybrid();
+    test_author_encoding();
     test_resolve();
+    test_text_rules();
+    test_toml_trailing_spaces();
+    test_old_versions();
     return test_finish();
 }

@@ -21,7 +21,7 @@ $bin/test_capsule || status=1
 $bin/corpus || status=1
 
 # lib/capsule in the kernel: only lib/crypto, lib/base (mem.c, hex.c) and itself.
-allowed="memcpy memset memmove memcmp hex_decode hex_digit_value crypto_equal sha256 sha256_init sha256_update sha256_final ed25519_sign ed25519_key_from_seed ed25519_verify crypto_wipe"
+allowed="memcpy memset memmove memcmp hex_decode hex_digit_value crypto_equal sha256 sha256_init sha256_update sha256_final ed25519_sign ed25519_key_from_seed ed25519_verify crypto_wipe mldsa65_sign mldsa65_verify"
 defined=$(llvm-nm --defined-only build/kernel/lib/capsule/*.o | awk 'NF==3 && $2 ~ /[TDRB]/ {print $3}')
 missing=""
 for sym in $(llvm-nm --undefined-only build/kernel/lib/capsule/*.o | awk 'NF==2 {print $2}' | sort -u); do
@@ -124,6 +124,113 @@ if [ $helps -eq 7 ] && "$tool" --help | grep -q bundle; then
     pass "capsule tool: --help for the tool and each of its 7 commands"
 else
     fail "capsule tool: --help ($helps of 7)"
+fi
+
+# Hybrid keys (the default) and the downgrade they prevent.
+if [ "$(wc -l <"$NONOS_KEY_DIR/author.key")" -eq 2 ] &&
+   grep -q '^ml-dsa-65-secret:[0-9a-f]\{64\}$' "$NONOS_KEY_DIR/author.key" &&
+   grep -q '^ed25519:[0-9a-f]\{64\} ml-dsa-65:[0-9a-f]\{3904\}$' "$NONOS_KEY_DIR/author.pub" &&
+   "$tool" keygen --dir "$work/edonly" --ed25519-only >"$work/out" 2>&1 &&
+   grep -q '^keys: ed25519 only' "$work/out" &&
+   grep -q '^ed25519:[0-9a-f]\{64\}$' "$work/edonly/author.pub" &&
+   [ "$(wc -l <"$work/edonly/author.key")" -eq 1 ]; then
+    pass "capsule tool: keygen makes hybrid keys by default, --ed25519-only makes Ed25519 keys"
+else
+    fail "capsule tool: keygen hybrid/--ed25519-only: $(cat "$work/out")"
+fi
+if [ "$(jq -r '.hybrid, (.signatures | length), .signatures[0].algorithm, .signatures[1].algorithm, .signatures[1].algorithm_id, (.signatures[1].public_key | length), .signatures[1].signature_bytes' "$work/json" | tr '\n' ' ')" = "true 2 ed25519 ml-dsa-65 2 3904 3309 " ] &&
+   "$tool" inspect "$mod" | grep -q '^proof        ed25519 + ml-dsa-65$' &&
+   "$tool" verify "$mod" | grep -q '(ed25519 + ml-dsa-65)'; then
+    pass "capsule tool: inspect (human, --json) and verify show both signatures"
+else
+    fail "capsule tool: inspect/verify of a hybrid capsule: $(head -c 400 "$work/json")"
+fi
+# The author's Ed25519 key alone (what stripping the ML-DSA-65 half leaves)
+# signs a valid Ed25519-only capsule; a store that registered the hybrid key
+# refuses it, a store that registered the Ed25519 key alone accepts it.
+mkdir -p "$work/stripped" && head -n 1 "$NONOS_KEY_DIR/author.key" >"$work/stripped/author.key" &&
+    chmod 600 "$work/stripped/author.key"
+head -n 1 "$NONOS_KEY_DIR/author.pub" | cut -d' ' -f1 >"$work/stripped/author.pub"
+printf 'name = "hello"\nversion = "0.1.0"\n' >"$work/hello/capsule.toml"
+(cd "$work/hello" && "$tool" build && "$tool" sign --key ../stripped/author.key --out ../ed.mod) >"$work/out" 2>&1
+"$tool" verify "$work/ed.mod" --trust "$NONOS_KEY_DIR/author.pub" >"$work/out2" 2>&1
+r1=$?
+"$tool" verify "$work/ed.mod" --trust "$work/stripped/author.pub" >"$work/out3" 2>&1
+r2=$?
+if grep -q 'ed25519 only' "$work/out" && [ $r1 -eq 1 ] &&
+   grep -q 'REFUSED.*(downgrade) (ERR_TRUST_DOWNGRADE)' "$work/out2" && [ $r2 -eq 0 ] &&
+   grep -q '(ed25519 only) (trusted)' "$work/out3"; then
+    pass "capsule tool: hybrid author's capsule signed by its Ed25519 key alone refused (ERR_TRUST_DOWNGRADE); Ed25519-only author keeps working"
+else
+    fail "capsule tool: downgrade ($r1, $r2): $(cat "$work/out" "$work/out2" "$work/out3" | tr '\n' ' ')"
+fi
+
+# One Ed25519 key in two key sets is refused by verify --trust and bundle.
+cat "$NONOS_KEY_DIR/author.pub" "$work/stripped/author.pub" >"$work/conflict.pub"
+"$tool" verify "$mod" --trust "$work/conflict.pub" >"$work/out" 2>&1
+r1=$?
+"$tool" bundle --trust "$work/conflict.pub" -o "$work/conflict.bin" "$mod" >"$work/out2" 2>&1
+r2=$?
+if [ $r1 -eq 2 ] && grep -q 'author 2: trust: this Ed25519 key is already registered' "$work/out" &&
+   [ $r2 -ne 0 ] && [ ! -e "$work/conflict.bin" ] && grep -q '(ERR_BUNDLE_KEY)' "$work/out2"; then
+    pass "capsule tool: a trust file with one Ed25519 key in two key sets is refused (verify, bundle)"
+else
+    fail "capsule tool: conflicting trust file ($r1, $r2): $(cat "$work/out" "$work/out2" | tr '\n' ' ')"
+fi
+
+# Format version 1 is refused with a message that says what to do.
+cp "$mod" "$work/v1.mod"
+printf '\001' | dd of="$work/v1.mod" bs=1 seek=8 conv=notrunc 2>/dev/null
+if ! "$tool" verify "$work/v1.mod" >"$work/out" 2>&1 &&
+   grep -q 'format version 1 is no longer accepted.*(ERR_MOD_VERSION_OLD)' "$work/out"; then
+    pass "capsule tool: a format version 1 .mod is refused as such"
+else
+    fail "capsule tool: version 1 .mod: $(cat "$work/out")"
+fi
+
+# Dependencies bind to an author (or a hash): a name alone is refused.
+fp=$("$tool" inspect "$mod" --json | jq -r .author_fingerprint)
+printf 'name = "hello"\nversion = "0.1.0"\n[dependencies]\ncrypto = "^0.1"\n' >"$work/hello/capsule.toml"
+(cd "$work/hello" && "$tool" build) >"$work/out" 2>&1
+r1=$?
+printf 'name = "hello"\nversion = "0.1.0"\n[dependencies]\ncrypto = { version = "^0.1", author = "%s" }\n' \
+    "$fp" >"$work/hello/capsule.toml"
+(cd "$work/hello" && "$tool" build && "$tool" sign --out ../dep.mod) >"$work/out2" 2>&1
+r2=$?
+if [ $r1 -ne 0 ] && grep -q 'capsule.toml:4: dependencies.crypto: .*(ERR_MANIFEST_DEPENDENCY_UNBOUND)' "$work/out" &&
+   [ $r2 -eq 0 ] && [ "$("$tool" inspect "$work/dep.mod" --json | jq -r '.manifest.dependencies[0].author')" = "$fp" ] &&
+   "$tool" inspect "$work/dep.mod" | grep -q "^depends on   crypto >=0.1.0, <0.2.0 author $fp$"; then
+    pass "capsule tool: a dependency without author or hash is refused; author = \"sha256:...\" binds it"
+else
+    fail "capsule tool: dependency binding ($r1, $r2): $(cat "$work/out" "$work/out2" | tr '\n' ' ')"
+fi
+
+# inspect escapes: every control character in --json (file paths too), and
+# all non-ASCII text of a file that did not verify.
+bad=$(printf 'bad\033[31m\tname.mod')
+cp "$mod" "$work/$bad"
+"$tool" inspect "$work/$bad" --json >"$work/json2" 2>&1
+"$tool" inspect "$work/$bad" >"$work/human2" 2>&1
+printf 'name = "hello"\nversion = "0.1.0"\ndescription = "caf\303\251 ok"\n' >"$work/hello/capsule.toml"
+(cd "$work/hello" && "$tool" build && "$tool" sign --out ../cafe.mod) >/dev/null 2>&1
+off=$(od -An -tu8 -j 80 -N8 "$work/cafe.mod" | tr -d ' ')
+len=$(od -An -tu8 -j 88 -N8 "$work/cafe.mod" | tr -d ' ')
+printf 'X' | dd of="$work/cafe.mod" bs=1 seek=$((off + 200)) conv=notrunc 2>/dev/null
+i=0
+for b in $(dd if="$work/cafe.mod" bs=1 skip="$off" count="$len" 2>/dev/null | sha256sum | cut -c1-64 | sed 's/../& /g'); do
+    printf "$(printf '\\%03o' $((0x$b)))" | dd of="$work/cafe.mod" bs=1 seek=$((96 + i)) conv=notrunc 2>/dev/null
+    i=$((i + 1))
+done
+"$tool" inspect "$work/cafe.mod" >"$work/human3" 2>&1
+if grep -q 'bad\\u001b\[31m\\u0009name.mod' "$work/json2" &&
+   [ "$(jq -r .file "$work/json2")" = "$work/$bad" ] &&
+   ! grep -q "$(printf '\033')" "$work/human2" "$work/json2" &&
+   grep -q 'bad\\x1b\[31m\\x09name.mod' "$work/human2" &&
+   grep -q '^status       REFUSED: .*(ERR_PROOF_SIGNATURE)' "$work/human3" &&
+   grep -q '^description  caf\\xc3\\xa9 ok$' "$work/human3"; then
+    pass "capsule tool: inspect escapes control characters (JSON and human, file paths too) and the text of a file that did not verify"
+else
+    fail "capsule tool: inspect escaping: $(cat "$work/human2" "$work/human3" | head -n 12 | tr '\n' ' ')"
 fi
 
 # Fuzz smoke runs.

@@ -26,8 +26,13 @@ rm -rf "$dir/work" && mkdir -p "$dir/work"
     set -e
     cd "$dir/work"
     export NONOS_KEY_DIR="$PWD/keys"
-    "$tool" keygen --dir keys >/dev/null
+    "$tool" keygen --dir keys | sed -n 's/^author //p' >author.fp
+    fp=$(cat author.fp)
     "$tool" keygen --dir stranger >/dev/null
+    "$tool" keygen --dir other >/dev/null
+    "$tool" keygen --dir legacykey --ed25519-only >/dev/null
+    mkdir edhalf && head -n 1 keys/author.key >edhalf/author.key && chmod 600 edhalf/author.key
+    cat keys/author.pub other/author.pub legacykey/author.pub >trusted.pub
     project() { # project NAME VERSION [EXTRA TOML]
         "$tool" new "$1" >/dev/null
         printf 'name = "%s"\nversion = "%s"\n%s' "$1" "$2" "${3:-}" >"$1/capsule.toml"
@@ -39,22 +44,35 @@ rm -rf "$dir/work" && mkdir -p "$dir/work"
     (cd intruder && "$tool" sign --key ../stranger/author.key >/dev/null)
     cp hello/hello-1.0.0.mod tampered.mod
     printf 'X' | dd of=tampered.mod bs=1 seek=300 conv=notrunc 2>/dev/null
-    project needy 1.0.0 '[dependencies]
-missing-lib = "^1"
-'
+    project needy 1.0.0 "[dependencies]
+missing-lib = { version = \"^1\", author = \"$fp\" }
+"
     (cd needy && "$tool" sign >/dev/null)
     mv hello hello-new
     project hello 0.9.0
     (cd hello && "$tool" sign >/dev/null)
-    "$tool" bundle --trust keys/author.pub -o ../bundle.bin hello-new/hello-1.0.0.mod \
-        intruder/intruder-1.0.0.mod tampered.mod needy/needy-1.0.0.mod hello/hello-0.9.0.mod
+    project stripped 1.0.0
+    (cd stripped && "$tool" sign --key ../edhalf/author.key >/dev/null)
+    project crypto 0.1.0
+    (cd crypto && "$tool" sign --key ../other/author.key >/dev/null)
+    project app 1.0.0 "[dependencies]
+crypto = { version = \"^0.1\", author = \"$fp\" }
+"
+    (cd app && "$tool" sign >/dev/null)
+    project legacy 1.0.0
+    (cd legacy && "$tool" sign --key ../legacykey/author.key >/dev/null)
+    "$tool" bundle --trust trusted.pub -o ../bundle.bin hello-new/hello-1.0.0.mod \
+        intruder/intruder-1.0.0.mod tampered.mod needy/needy-1.0.0.mod hello/hello-0.9.0.mod \
+        stripped/stripped-1.0.0.mod crypto/crypto-0.1.0.mod app/app-1.0.0.mod \
+        legacy/legacy-1.0.0.mod
 ) >"$dir/build.log" 2>&1
-check $? "test bundle built with nonos-capsule (5 capsules)" "$(tail -n 3 "$dir/build.log")"
+check $? "test bundle built with nonos-capsule (9 capsules, 2 hybrid and 1 Ed25519-only trusted authors)" "$(tail -n 3 "$dir/build.log")"
 if ! make -s -j2 "$image" >>"$dir/build.log" 2>&1; then
     check 1 "test image built" "$(tail -n 3 "$dir/build.log")"
     exit 1
 fi
 
+fp=$(cat "$dir/work/author.fp")
 export SERIAL_INPUT="$dir/serial.in"
 qemu_start "$image" "$log" 150
 trap 'qemu_stop' EXIT
@@ -72,14 +90,20 @@ refused 3 'needy 1.0.0' ERR_DEP_MISSING
 check $? "boot refuses a capsule whose dependency is missing"
 refused 4 'hello 0.9.0' ERR_TRUST_ROLLBACK
 check $? "boot refuses a lower version of an accepted name (rollback)"
-printf '%s\n' "$boot" | grep -aq 'capsules: 1 of 5 verified (1 trusted keys)'
-check $? "boot verifies exactly the good capsule (1 of 5)"
+refused 5 'stripped 1.0.0' ERR_TRUST_DOWNGRADE
+check $? "boot refuses a hybrid author's capsule signed by its Ed25519 key alone (downgrade)"
+refused 7 'app 1.0.0' ERR_DEP_AUTHOR
+check $? "boot refuses a dependency met only by another author's capsule of that name"
+printf '%s\n' "$boot" | grep -aq 'capsules: 3 of 9 verified (3 trusted keys)'
+check $? "boot verifies exactly the good capsules (3 of 9: hybrid hello, other's crypto, Ed25519-only legacy)"
 
 qemu_command "$log" capsules 20
 answer=$QEMU_ANSWER
-printf '%s\n' "$answer" | grep -aqE 'hello +1\.0\.0 +[0-9a-f]{16} +[0-9a-f]{16} +verified'
+printf '%s\n' "$answer" | grep -aqE 'hello +1\.0\.0 +[0-9a-f]{16} +[0-9a-f]{16} +hybrid +verified' &&
+    printf '%s\n' "$answer" | grep -aqE 'legacy +1\.0\.0 +[0-9a-f]{16} +[0-9a-f]{16} +ed25519 +verified' &&
+    printf '%s\n' "$answer" | grep -aqE "hello +1\.0\.0 +$(echo "$fp" | cut -c8-23) "
 status=$?
-check $status "console 'capsules' lists hello 1.0.0 with author, id and state" "$answer"
+check $status "console 'capsules' lists hello 1.0.0 (hybrid) and legacy (Ed25519) with author fingerprint, id, proof and state" "$answer"
 printf '%s\n' "$answer" | grep -aqE 'intruder +1\.0\.0 .* refused: trust: author key not in the trust store'
 check $? "console 'capsules' shows each refused capsule with its reason" "$answer"
 

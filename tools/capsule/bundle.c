@@ -17,7 +17,8 @@ static void print_report(const struct bundle_report *report)
         if (e->opened)
             semver_format(e->version, version, sizeof version);
         if (e->verdict == CAPSULE_OK)
-            printf("  %zu %s %s: verified\n", i, e->name.text, version);
+            printf("  %zu %s %s: verified (%s)\n", i, e->name.text, version,
+                   e->hybrid ? "ed25519 + ml-dsa-65" : "ed25519 only");
         else
             printf("  %zu %s %s: REFUSED: %s (%s)\n", i, e->opened ? e->name.text : "?",
                    version, capsule_error_message(e->verdict), capsule_error_name(e->verdict));
@@ -26,7 +27,7 @@ static void print_report(const struct bundle_report *report)
 
 static int write_bundle(const char *out_path, const char *trust, char **mods, int count)
 {
-    static struct trust_key keys[BUNDLE_KEYS_MAX];
+    static struct author_key keys[BUNDLE_KEYS_MAX];
     static struct bundle_work work;
     static struct bundle_report report;
     struct bytes files[BUNDLE_CAPSULES_MAX];
@@ -38,7 +39,7 @@ static int write_bundle(const char *out_path, const char *trust, char **mods, in
                 BUNDLE_KEYS_MAX, BUNDLE_CAPSULES_MAX);
         return TOOL_ERROR;
     }
-    size_t total = BUNDLE_HEADER_SIZE + BUNDLE_KEYS_MAX * TRUST_KEY_SIZE;
+    size_t total = BUNDLE_HEADER_SIZE + BUNDLE_KEYS_MAX * AUTHOR_ENCODED_MAX;
     for (int i = 0; i < count; i++) {
         size_t len;
         if (!file_read(mods[i], TOOL_MOD_MAX, &data[i], &len))
@@ -54,7 +55,13 @@ static int write_bundle(const char *out_path, const char *trust, char **mods, in
         fprintf(stderr, "nonos-capsule: %s\n", capsule_error_message(err));
         goto done;
     }
-    bundle_verify(bytes_make(out.data, out.len), &work, &report);
+    err = bundle_verify(bytes_make(out.data, out.len), &work, &report);
+    if (err != CAPSULE_OK) {
+        /* e.g. one Ed25519 key in two key sets: the kernel would refuse it all */
+        fprintf(stderr, "nonos-capsule: not written, the kernel would refuse this bundle: "
+                        "%s (%s)\n", capsule_error_message(err), capsule_error_name(err));
+        goto done;
+    }
     if (file_write(out_path, out.data, out.len, 0644, false)) {
         printf("wrote %s: %d keys, %d capsules, %zu bytes; at boot:\n", out_path,
                key_count, count, out.len);
@@ -72,8 +79,8 @@ int command_bundle(int argc, char **argv)
 {
     static const char usage[] =
         "usage: nonos-capsule bundle --trust PUBLIC_KEY_FILE -o BUNDLE [FILE.mod...]\n"
-        "Writes a boot bundle: the author keys of PUBLIC_KEY_FILE (\"ed25519:<hex>\"\n"
-        "lines, 1-16) as the initial trust store, and the capsules in the order\n"
+        "Writes a boot bundle: the authors of PUBLIC_KEY_FILE (author.pub lines,\n"
+        "1-16) as the initial trust store, and the capsules in the order\n"
         "given (at most 32). Then prints what the kernel's verifier will say\n"
         "about each capsule. Put it in the image with make BUNDLE_FILE=BUNDLE.\n";
     if (wants_help(argc, argv, usage))

@@ -8,6 +8,7 @@
 
 #include "capsule/canonical.h"
 #include "capsule/capsule.h"
+#include "capsule/utf8.h"
 #include "crypto/sha256.h"
 #include "tool.h"
 
@@ -17,7 +18,15 @@ struct view {
     enum capsule_error verdict;
     bool have_container, have_manifest, have_proof;
     struct capsule c; /* parts valid as the have_ flags say */
+    struct author_key author;  /* the proof's keys, when have_proof */
+    char fingerprint[65];
 };
+
+static const char *algorithm_name(uint16_t algorithm)
+{
+    return algorithm == PROOF_ALGORITHM_ED25519 ? "ed25519"
+         : algorithm == PROOF_ALGORITHM_MLDSA65 ? "ml-dsa-65" : "unknown";
+}
 
 static const char *const section_names[] = { "manifest", "payload", "proof" };
 
@@ -27,6 +36,8 @@ static void load_view(struct view *v, struct bytes file)
     v->verdict = capsule_open(file, &v->c);
     if (v->verdict == CAPSULE_OK) {
         v->have_container = v->have_manifest = v->have_proof = true;
+        v->author = v->c.author;
+        key_fingerprint_text(&v->author, v->fingerprint);
         return;
     }
     v->have_container = container_parse(file, &v->c.container) == CAPSULE_OK;
@@ -34,19 +45,64 @@ static void load_view(struct view *v, struct bytes file)
                        canonical_decode(v->c.container.manifest, &v->c.manifest) == CAPSULE_OK;
     v->have_proof = v->have_container &&
                     proof_parse(v->c.container.proof, &v->c.proof) == CAPSULE_OK;
+    if (v->have_proof) {
+        proof_author(&v->c.proof, &v->author);
+        key_fingerprint_text(&v->author, v->fingerprint);
+    }
 }
 
-/* A JSON string: manifest text is valid UTF-8 without control characters,
- * so only the quote and the backslash need escaping. */
-static void json_string(const char *s)
+/* The code point of a valid UTF-8 sequence of n bytes. */
+static uint32_t code_point(const uint8_t *s, size_t n)
 {
+    static const uint8_t lead_mask[5] = { 0, 0x7F, 0x1F, 0x0F, 0x07 };
+    uint32_t cp = s[0] & lead_mask[n];
+    for (size_t i = 1; i < n; i++)
+        cp = cp << 6 | (s[i] & 0x3F);
+    return cp;
+}
+
+/* A JSON string (RFC 8259) that is always valid UTF-8 and shows every
+ * control character escaped: C0 and DEL as \u00XX, and the C1 controls and
+ * bidirectional overrides and isolates (refused in manifest text, but a
+ * file path may hold them) as \uXXXX; a byte that is not UTF-8 becomes
+ * \ufffd. */
+static void json_string(const char *text)
+{
+    const uint8_t *s = (const uint8_t *)text;
+    size_t len = strlen(text);
     putchar('"');
-    for (; *s != '\0'; s++) {
-        if (*s == '"' || *s == '\\')
-            putchar('\\');
-        putchar(*s);
+    for (size_t i = 0; i < len;) {
+        size_t n = utf8_sequence_length(s + i, len - i);
+        if (n == 1 && (s[i] == '"' || s[i] == '\\'))
+            printf("\\%c", s[i]);
+        else if (n == 0)
+            fputs("\\ufffd", stdout);
+        else if (!manifest_text_valid(s + i, n, n))
+            printf("\\u%04x", (unsigned)code_point(s + i, n));
+        else
+            fwrite(s + i, 1, n, stdout);
+        i += n == 0 ? 1 : n;
     }
     putchar('"');
+}
+
+void print_escaped(FILE *out, const char *text, bool utf8_ok)
+{
+    const uint8_t *s = (const uint8_t *)text;
+    size_t len = strlen(text);
+    for (size_t i = 0; i < len;) {
+        size_t n = utf8_sequence_length(s + i, len - i);
+        if (n == 1 && s[i] == '\\')
+            fputs("\\\\", out);
+        else if (n == 1 && s[i] >= 0x20 && s[i] < 0x7F)
+            fputc(s[i], out);
+        else if (n > 1 && utf8_ok && manifest_text_valid(s + i, n, n))
+            fwrite(s + i, 1, n, out);
+        else
+            for (size_t k = 0; k < (n == 0 ? 1 : n); k++)
+                fprintf(out, "\\x%02x", s[i + k]);
+        i += n == 0 ? 1 : n;
+    }
 }
 
 static void print_names_json(const struct manifest_name *list, size_t count)
@@ -77,6 +133,10 @@ static void print_manifest_json(const struct manifest *m)
         printf("%s{\"name\": ", i > 0 ? ", " : "");
         json_string(d->name.text);
         printf(", \"requirement\": \"%s\"", range);
+        if (d->author_bound) {
+            hex_encode(d->author, 32, hex, sizeof hex);
+            printf(", \"author\": \"sha256:%s\"", hex);
+        }
         if (d->pinned) {
             hex_encode(d->hash, 32, hex, sizeof hex);
             printf(", \"hash\": \"sha256:%s\"", hex);
@@ -101,9 +161,11 @@ static void print_json(const struct view *v)
     json_string(v->path);
     printf(",\n  \"size\": %zu,\n  \"verified\": %s,\n", v->size,
            v->verdict == CAPSULE_OK ? "true" : "false");
-    if (v->verdict != CAPSULE_OK)
-        printf("  \"error\": \"%s\",\n  \"error_message\": \"%s\",\n",
-               capsule_error_name(v->verdict), capsule_error_message(v->verdict));
+    if (v->verdict != CAPSULE_OK) {
+        printf("  \"error\": \"%s\",\n  \"error_message\": ", capsule_error_name(v->verdict));
+        json_string(capsule_error_message(v->verdict));
+        printf(",\n");
+    }
     if (v->verdict == CAPSULE_OK) {
         hex_encode(v->c.id, 32, hex, sizeof hex);
         printf("  \"id\": \"sha256:%s\",\n  \"entry\": %llu,\n", hex,
@@ -112,13 +174,17 @@ static void print_json(const struct view *v)
     if (v->have_manifest)
         print_manifest_json(&v->c.manifest);
     if (v->have_proof) {
-        printf("  \"signatures\": [");
+        static char key_hex[2 * PROOF_MLDSA65_KEY_SIZE + 1];
+        printf("  \"hybrid\": %s,\n  \"author_fingerprint\": \"sha256:%s\",\n"
+               "  \"signatures\": [", v->author.hybrid ? "true" : "false", v->fingerprint);
         for (size_t i = 0; i < v->c.proof.count; i++) {
             const struct proof_signature *s = &v->c.proof.signatures[i];
-            hex_encode(s->public_key.data, 32, hex, sizeof hex);
-            printf("%s{\"algorithm\": \"ed25519\", \"public_key\": \"%s\"}", i ? ", " : "", hex);
+            hex_encode(s->public_key.data, s->public_key.len, key_hex, sizeof key_hex);
+            printf("%s\n    {\"algorithm\": \"%s\", \"algorithm_id\": %u, \"public_key\": \"%s\", "
+                   "\"signature_bytes\": %zu}", i ? "," : "", algorithm_name(s->algorithm),
+                   s->algorithm, key_hex, s->signature.len);
         }
-        printf("],\n");
+        printf("\n  ],\n");
     }
     printf("  \"sections\": [");
     for (size_t i = 0; v->have_container && i < MOD_SECTION_COUNT; i++) {
@@ -131,40 +197,79 @@ static void print_json(const struct view *v)
     printf("%s]\n}\n", v->have_container ? "\n  " : "");
 }
 
+/* Text of the file: shown as is only when the file verified (its text
+ * then passed the manifest rules); otherwise escaped (print_escaped). */
+static bool text_verified;
+
+static void text(const char *s)
+{
+    print_escaped(stdout, s, text_verified);
+}
+
+static void print_dependency_human(const struct manifest_dependency *d)
+{
+    char range[SEMVER_RANGE_TEXT_MAX], hex[65];
+    semver_range_format(&d->requirement, range, sizeof range);
+    printf("depends on   ");
+    text(d->name.text);
+    printf(" %s", range);
+    if (d->author_bound) {
+        hex_encode(d->author, 32, hex, sizeof hex);
+        printf(" author sha256:%s", hex);
+    }
+    if (d->pinned) {
+        hex_encode(d->hash, 32, hex, sizeof hex);
+        printf(" hash sha256:%s", hex);
+    }
+    putchar('\n');
+}
+
+static void print_names_human(const char *label, const struct manifest_name *list,
+                              size_t count)
+{
+    printf("%-13s", label);
+    for (size_t i = 0; i < count; i++) {
+        printf("%s", i ? ", " : "");
+        text(list[i].text);
+    }
+    printf("%s\n", count == 0 ? "(none)" : "");
+}
+
 static void print_manifest_human(const struct manifest *m)
 {
-    char version[SEMVER_TEXT_MAX], range[SEMVER_RANGE_TEXT_MAX], hex[65];
+    char version[SEMVER_TEXT_MAX];
     semver_format(m->version, version, sizeof version);
-    printf("capsule      %s %s\n", m->name.text, version);
-    if (m->description_len > 0)
-        printf("description  %s\n", m->description);
-    if (m->author_len > 0)
-        printf("author       %s\n", m->author);
-    for (size_t i = 0; i < m->dependency_count; i++) {
-        const struct manifest_dependency *d = &m->dependencies[i];
-        semver_range_format(&d->requirement, range, sizeof range);
-        hex_encode(d->hash, 32, hex, sizeof hex);
-        printf("depends on   %s %s%s%s\n", d->name.text, range,
-               d->pinned ? " sha256:" : "", d->pinned ? hex : "");
+    printf("capsule      ");
+    text(m->name.text);
+    printf(" %s\n", version);
+    if (m->description_len > 0) {
+        printf("description  ");
+        text(m->description);
+        putchar('\n');
     }
+    if (m->author_len > 0) {
+        printf("author       ");
+        text(m->author);
+        putchar('\n');
+    }
+    for (size_t i = 0; i < m->dependency_count; i++)
+        print_dependency_human(&m->dependencies[i]);
     printf("network      clearnet %s, mesh %s\n", m->allow_clearnet ? "allowed" : "denied",
            m->allow_mesh ? "allowed" : "denied");
     printf("limits       cpu %llu us, memory %llu bytes, threads %u\n",
            (unsigned long long)m->cpu_us, (unsigned long long)m->memory_bytes, m->threads);
-    printf("ipc          ");
-    for (size_t i = 0; i < m->ipc_count; i++)
-        printf("%s%s", i ? ", " : "", m->ipc[i].text);
-    printf("%s\ndevices      ", m->ipc_count == 0 ? "(none)" : "");
-    for (size_t i = 0; i < m->device_count; i++)
-        printf("%s%s", i ? ", " : "", m->devices[i].text);
-    printf("%s\nvault        %s\n", m->device_count == 0 ? "(none)" : "",
-           m->vault ? "allowed" : "denied");
+    print_names_human("ipc", m->ipc, m->ipc_count);
+    print_names_human("devices", m->devices, m->device_count);
+    printf("vault        %s\n", m->vault ? "allowed" : "denied");
 }
 
 static void print_human(const struct view *v)
 {
     char hex[65];
-    printf("file         %s (%zu bytes)\n", v->path, v->size);
+    text_verified = v->verdict == CAPSULE_OK;
+    printf("file         ");
+    print_escaped(stdout, v->path, true);
+    printf(" (%zu bytes)\n", v->size);
     if (v->verdict == CAPSULE_OK) {
         hex_encode(v->c.id, 32, hex, sizeof hex);
         printf("status       verified\nid           sha256:%s\nentry        0x%llx\n", hex,
@@ -175,9 +280,15 @@ static void print_human(const struct view *v)
     }
     if (v->have_manifest)
         print_manifest_human(&v->c.manifest);
+    if (v->have_proof)
+        printf("proof        %s\nauthor key   sha256:%s\n", proof_kind(&v->author),
+               v->fingerprint);
     for (size_t i = 0; v->have_proof && i < v->c.proof.count; i++) {
-        hex_encode(v->c.proof.signatures[i].public_key.data, 32, hex, sizeof hex);
-        printf("signed by    ed25519:%s\n", hex);
+        const struct proof_signature *s = &v->c.proof.signatures[i];
+        hex_encode(s->public_key.data, 16, hex, sizeof hex);
+        printf("signed by    %s:%s%s (%zu-byte key, %zu-byte signature)\n",
+               algorithm_name(s->algorithm), hex, s->public_key.len > 16 ? "..." : "",
+               s->public_key.len, s->signature.len);
     }
     for (size_t i = 0; v->have_container && i < MOD_SECTION_COUNT; i++) {
         const struct mod_section *s = &v->c.container.sections[i];

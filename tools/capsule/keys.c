@@ -1,11 +1,17 @@
 /* Author keys: generation (getrandom), the two key files and loading them.
  *
- *   author.key  "ed25519-secret:" + 64 hex digits of the 32-byte seed + "\n",
+ *   author.key  "ed25519-secret:" + 64 hex digits of the Ed25519 seed + "\n"
+ *               then, for a hybrid key (the default),
+ *               "ml-dsa-65-secret:" + 64 hex digits of the ML-DSA-65 seed + "\n";
  *               mode 0600, never overwritten, never printed
- *   author.pub  "ed25519:" + 64 hex digits of the public key + "\n"
+ *   author.pub  one line: "ed25519:" + 64 hex digits of the public key, then
+ *               for a hybrid key " ml-dsa-65:" + 3904 hex digits of its
+ *               1952-byte public key, then "\n"
  *
- * Every buffer that held the seed or the secret key is wiped before it is
- * released. A secret key file readable by group or others is refused. */
+ * A trust file (verify --trust, bundle --trust) is author.pub lines, one
+ * author each; blank lines and lines starting with '#' are skipped. Every
+ * buffer that held a seed or a secret key is wiped before it is released.
+ * A secret key file readable by group or others is refused. */
 #define _DEFAULT_SOURCE /* readlink, getrandom */
 #include <errno.h>
 #include <stdio.h>
@@ -16,10 +22,15 @@
 
 #include "crypto/crypto.h"
 #include "crypto/ed25519.h"
+#include "crypto/mldsa65.h"
 #include "tool.h"
 
-#define SECRET_PREFIX "ed25519-secret:"
-#define PUBLIC_PREFIX "ed25519:"
+#define ED_SECRET_PREFIX "ed25519-secret:"
+#define ML_SECRET_PREFIX "ml-dsa-65-secret:"
+#define ED_PUBLIC_PREFIX "ed25519:"
+#define ML_PUBLIC_PREFIX " ml-dsa-65:"
+#define ED_PUBLIC_LINE (sizeof ED_PUBLIC_PREFIX - 1 + 64)
+#define ML_PUBLIC_PART (sizeof ML_PUBLIC_PREFIX - 1 + 2 * MLDSA65_PUBLIC_KEY_SIZE)
 
 bool key_default_dir(char *out, size_t cap)
 {
@@ -36,7 +47,7 @@ bool key_default_dir(char *out, size_t cap)
     return path_join(out, cap, home, ".nonos");
 }
 
-static bool random_bytes(uint8_t *out, size_t len)
+bool random_bytes(uint8_t *out, size_t len)
 {
     while (len > 0) {
         ssize_t n = getrandom(out, len, 0);
@@ -52,12 +63,38 @@ static bool random_bytes(uint8_t *out, size_t len)
     return true;
 }
 
-static bool write_key_files(const char *dir, const uint8_t seed[32],
-                            const uint8_t pk[32], bool quiet)
+/* "<prefix><hex of data>" at out; returns the length written. */
+static size_t put_hex_field(char *out, const char *prefix, const uint8_t *data, size_t len)
 {
-    char secret_path[4096], public_path[4096];
-    char secret_text[sizeof SECRET_PREFIX + 64 + 1];
-    char public_text[sizeof PUBLIC_PREFIX + 64 + 1];
+    size_t plen = strlen(prefix);
+    memcpy(out, prefix, plen);
+    hex_encode(data, len, out + plen, 2 * len + 1);
+    return plen + 2 * len;
+}
+
+size_t key_public_line(const struct author_key *a, char *out)
+{
+    size_t n = put_hex_field(out, ED_PUBLIC_PREFIX, a->ed25519, 32);
+    if (a->hybrid)
+        n += put_hex_field(out + n, ML_PUBLIC_PREFIX, a->mldsa65, MLDSA65_PUBLIC_KEY_SIZE);
+    out[n] = '\0';
+    return n;
+}
+
+void key_fingerprint_text(const struct author_key *a, char out[65])
+{
+    uint8_t fp[AUTHOR_FINGERPRINT_SIZE];
+    author_fingerprint(a, fp);
+    hex_encode(fp, sizeof fp, out, 65);
+}
+
+static bool write_key_files(const char *dir, const struct proof_signer *s,
+                            const uint8_t ed_seed[32], bool quiet)
+{
+    char secret_path[4096], public_path[4096], fp[65];
+    static char secret_text[2 * (sizeof ML_SECRET_PREFIX + 64 + 1)];
+    static char public_text[KEY_PUBLIC_LINE_MAX + 2];
+    struct author_key a;
     if (!path_join(secret_path, sizeof secret_path, dir, "author.key") ||
         !path_join(public_path, sizeof public_path, dir, "author.pub"))
         return false;
@@ -65,61 +102,82 @@ static bool write_key_files(const char *dir, const uint8_t seed[32],
         fprintf(stderr, "nonos-capsule: %s already has a key; refusing to overwrite it\n", dir);
         return false;
     }
-    size_t sp = sizeof SECRET_PREFIX - 1, pp = sizeof PUBLIC_PREFIX - 1;
-    memcpy(secret_text, SECRET_PREFIX, sp);
-    hex_encode(seed, 32, secret_text + sp, sizeof secret_text - sp);
-    secret_text[sp + 64] = '\n';
-    secret_text[sp + 65] = '\0';
-    memcpy(public_text, PUBLIC_PREFIX, pp);
-    hex_encode(pk, 32, public_text + pp, sizeof public_text - pp);
-    public_text[pp + 64] = '\n';
-    public_text[pp + 65] = '\0';
-    bool ok = file_write(secret_path, secret_text, strlen(secret_text), 0600, true) &&
-              file_write(public_path, public_text, strlen(public_text), 0644, true);
+    size_t n = put_hex_field(secret_text, ED_SECRET_PREFIX, ed_seed, 32);
+    secret_text[n++] = '\n';
+    if (s->hybrid) {
+        n += put_hex_field(secret_text + n, ML_SECRET_PREFIX, s->mldsa65_seed, 32);
+        secret_text[n++] = '\n';
+    }
+    signer_author(s, &a);
+    size_t p = key_public_line(&a, public_text);
+    public_text[p++] = '\n';
+    bool ok = file_write(secret_path, secret_text, n, 0600, true) &&
+              file_write(public_path, public_text, p, 0644, true);
     crypto_wipe(secret_text, sizeof secret_text);
+    key_fingerprint_text(&a, fp);
     if (ok && !quiet)
-        printf("wrote %s (secret key, mode 0600) and %s\npublic key: %.*s\n",
-               secret_path, public_path, (int)(strlen(public_text) - 1), public_text);
+        printf("wrote %s (secret key, mode 0600) and %s\nkeys: %s\n"
+               "author sha256:%s\n", secret_path, public_path,
+               s->hybrid ? "ed25519 + ml-dsa-65 (hybrid)" : "ed25519 only", fp);
     return ok;
 }
 
-bool key_generate(const char *dir, bool quiet)
+void signer_author(const struct proof_signer *s, struct author_key *out)
+{
+    memcpy(out->ed25519, s->ed25519_secret + 32, 32);
+    out->hybrid = s->hybrid;
+    if (s->hybrid)
+        memcpy(out->mldsa65, s->mldsa65_public, MLDSA65_PUBLIC_KEY_SIZE);
+}
+
+/* Fills the signer from its seeds (ml_seed NULL: Ed25519 only). */
+static bool signer_from_seeds(struct proof_signer *s, const uint8_t ed_seed[32],
+                              const uint8_t *ml_seed)
+{
+    uint8_t pk[32];
+    ed25519_keypair(pk, s->ed25519_secret, ed_seed);
+    s->hybrid = ml_seed != NULL;
+    s->mldsa65_random = NULL;
+    if (ml_seed == NULL)
+        return true;
+    memcpy(s->mldsa65_seed, ml_seed, 32);
+    if (mldsa65_public_key(s->mldsa65_public, s->mldsa65_seed) != CRYPTO_OK) {
+        fprintf(stderr, "nonos-capsule: ML-DSA-65 key generation failed\n");
+        return false;
+    }
+    return true;
+}
+
+bool key_generate(const char *dir, bool hybrid, bool quiet)
 {
     if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
         fprintf(stderr, "nonos-capsule: cannot create %s: %s\n", dir, strerror(errno));
         return false;
     }
-    uint8_t seed[32], pk[32], sk[64];
-    bool ok = random_bytes(seed, sizeof seed);
-    if (ok) {
-        ed25519_keypair(pk, sk, seed);
-        ok = write_key_files(dir, seed, pk, quiet);
-    }
-    crypto_wipe(seed, sizeof seed);
-    crypto_wipe(sk, sizeof sk);
+    static struct proof_signer s;
+    uint8_t seeds[64];
+    bool ok = random_bytes(seeds, sizeof seeds) &&
+              signer_from_seeds(&s, seeds, hybrid ? seeds + 32 : NULL) &&
+              write_key_files(dir, &s, seeds, quiet);
+    crypto_wipe(seeds, sizeof seeds);
+    crypto_wipe(&s, sizeof s);
     return ok;
 }
 
-/* Reads a one-line key file "<prefix><64 hex>\n" into out[32]. */
-static bool load_key_line(const char *path, const char *prefix, uint8_t out[32])
+/* "<prefix><64 hex>" then "\n" at data[*pos]; advances *pos. */
+static bool take_seed_line(const uint8_t *data, size_t len, size_t *pos,
+                           const char *prefix, uint8_t out[32])
 {
-    uint8_t *data;
-    size_t len;
-    if (!file_read(path, 4096, &data, &len))
+    size_t plen = strlen(prefix), decoded, at = *pos;
+    if (len - at < plen + 65 || memcmp(data + at, prefix, plen) != 0 ||
+        data[at + plen + 64] != '\n' ||
+        !hex_decode((const char *)data + at + plen, 64, HEX_LOWERCASE, out, 32, &decoded))
         return false;
-    size_t plen = strlen(prefix), decoded;
-    bool ok = len >= plen + 64 && memcmp(data, prefix, plen) == 0 &&
-              hex_decode((const char *)data + plen, 64, HEX_LOWERCASE, out, 32, &decoded) &&
-              (len == plen + 64 || (len == plen + 65 && data[plen + 64] == '\n'));
-    crypto_wipe(data, len);
-    free(data);
-    if (!ok)
-        fprintf(stderr, "nonos-capsule: %s is not a key file (expected \"%s\" and "
-                        "64 hex digits)\n", path, prefix);
-    return ok;
+    *pos = at + plen + 65;
+    return true;
 }
 
-bool key_load_secret(const char *path, uint8_t secret_key[64])
+static bool secret_file_private(const char *path)
 {
     struct stat st;
     if (stat(path, &st) != 0) {
@@ -132,38 +190,67 @@ bool key_load_secret(const char *path, uint8_t secret_key[64])
                         "(chmod 600 %s)\n", path, path);
         return false;
     }
-    uint8_t seed[32], pk[32];
-    bool ok = load_key_line(path, SECRET_PREFIX, seed);
-    if (ok)
-        ed25519_keypair(pk, secret_key, seed);
-    crypto_wipe(seed, sizeof seed);
+    return true;
+}
+
+bool key_load_secret(const char *path, struct proof_signer *signer)
+{
+    uint8_t *data, seeds[64];
+    size_t len, pos = 0;
+    if (!secret_file_private(path) || !file_read(path, 4096, &data, &len))
+        return false;
+    bool ok = take_seed_line(data, len, &pos, ED_SECRET_PREFIX, seeds);
+    bool hybrid = ok && pos < len;
+    if (hybrid)
+        ok = take_seed_line(data, len, &pos, ML_SECRET_PREFIX, seeds + 32);
+    ok = ok && pos == len;
+    crypto_wipe(data, len);
+    free(data);
+    if (!ok)
+        fprintf(stderr, "nonos-capsule: %s is not a key file (expected a line \"%s\" and 64 "
+                        "hex digits, then for a hybrid key a line \"%s\" and 64 hex digits)\n",
+                path, ED_SECRET_PREFIX, ML_SECRET_PREFIX);
+    ok = ok && signer_from_seeds(signer, seeds, hybrid ? seeds + 32 : NULL);
+    crypto_wipe(seeds, sizeof seeds);
     return ok;
 }
 
-bool key_load_public(const char *path, uint8_t public_key[32])
+/* One author.pub line (without its "\n") into a. */
+static bool parse_public_line(const uint8_t *line, size_t len, struct author_key *a)
 {
-    return load_key_line(path, PUBLIC_PREFIX, public_key);
+    size_t ep = sizeof ED_PUBLIC_PREFIX - 1, mp = sizeof ML_PUBLIC_PREFIX - 1, decoded;
+    if ((len != ED_PUBLIC_LINE && len != ED_PUBLIC_LINE + ML_PUBLIC_PART) ||
+        memcmp(line, ED_PUBLIC_PREFIX, ep) != 0 ||
+        !hex_decode((const char *)line + ep, 64, HEX_LOWERCASE, a->ed25519, 32, &decoded))
+        return false;
+    a->hybrid = len > ED_PUBLIC_LINE;
+    if (!a->hybrid)
+        return true;
+    const uint8_t *m = line + ED_PUBLIC_LINE;
+    return memcmp(m, ML_PUBLIC_PREFIX, mp) == 0 &&
+           hex_decode((const char *)m + mp, 2 * MLDSA65_PUBLIC_KEY_SIZE, HEX_LOWERCASE,
+                      a->mldsa65, MLDSA65_PUBLIC_KEY_SIZE, &decoded);
 }
 
-int key_load_public_list(const char *path, struct trust_key *keys, int max)
+int key_load_public_list(const char *path, struct author_key *authors, int max)
 {
     uint8_t *data;
     size_t len;
-    if (!file_read(path, 1 << 20, &data, &len))
+    if (!file_read(path, 1 << 22, &data, &len))
         return -1;
     int count = 0;
-    size_t plen = strlen(PUBLIC_PREFIX), pos = 0, decoded;
-    while (pos < len) {
+    size_t pos = 0, line = 1;
+    for (; pos < len; line++) {
         size_t end = pos;
         while (end < len && data[end] != '\n')
             end++;
         bool blank = end == pos || data[pos] == '#';
-        if (!blank && (count == max || end - pos != plen + 64 ||
-                       memcmp(data + pos, PUBLIC_PREFIX, plen) != 0 ||
-                       !hex_decode((const char *)data + pos + plen, 64, HEX_LOWERCASE,
-                                   keys[count].key, 32, &decoded))) {
-            fprintf(stderr, "nonos-capsule: %s: bad key line (expected \"ed25519:\" "
-                            "and 64 hex digits)\n", path);
+        if (!blank && (count == max || !parse_public_line(data + pos, end - pos,
+                                                          &authors[count]))) {
+            fprintf(stderr, "nonos-capsule: %s:%zu: bad key line (expected \"ed25519:\" and "
+                            "64 hex digits, optionally followed by \" ml-dsa-65:\" and %d hex "
+                            "digits; at most %d authors)\n", path, line,
+                    2 * MLDSA65_PUBLIC_KEY_SIZE, max);
             free(data);
             return -1;
         }
@@ -177,20 +264,34 @@ int key_load_public_list(const char *path, struct trust_key *keys, int max)
 int command_keygen(int argc, char **argv)
 {
     static const char usage[] =
-        "usage: nonos-capsule keygen [--dir DIR]\n"
-        "Creates an Ed25519 author key pair: DIR/author.key (secret, mode 0600)\n"
-        "and DIR/author.pub. DIR defaults to $NONOS_KEY_DIR or ~/.nonos.\n"
+        "usage: nonos-capsule keygen [--dir DIR] [--ed25519-only]\n"
+        "Creates an author key pair: DIR/author.key (secret, mode 0600) and\n"
+        "DIR/author.pub. The key is hybrid (Ed25519 + ML-DSA-65) unless\n"
+        "--ed25519-only is given (for tests and trust stores of older tools).\n"
+        "DIR defaults to $NONOS_KEY_DIR or ~/.nonos. Prints the author's\n"
+        "fingerprint (what a dependency's author = \"sha256:...\" names).\n"
         "Never overwrites an existing key and never prints the secret key.\n";
     if (wants_help(argc, argv, usage))
         return TOOL_OK;
     char dir[4096];
-    if (argc == 3 && strcmp(argv[1], "--dir") == 0) {
-        snprintf(dir, sizeof dir, "%s", argv[2]);
-    } else if (argc != 1) {
-        fputs(usage, stderr);
-        return TOOL_ERROR;
+    const char *dir_arg = NULL;
+    bool hybrid = true;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc && dir_arg == NULL) {
+            dir_arg = argv[++i];
+        } else if (strcmp(argv[i], "--ed25519-only") == 0) {
+            hybrid = false;
+        } else {
+            fputs(usage, stderr);
+            return TOOL_ERROR;
+        }
+    }
+    if (dir_arg != NULL) {
+        int n = snprintf(dir, sizeof dir, "%s", dir_arg);
+        if (n < 0 || (size_t)n >= sizeof dir)
+            return TOOL_ERROR;
     } else if (!key_default_dir(dir, sizeof dir)) {
         return TOOL_ERROR;
     }
-    return key_generate(dir, false) ? TOOL_OK : TOOL_ERROR;
+    return key_generate(dir, hybrid, false) ? TOOL_OK : TOOL_ERROR;
 }

@@ -13,7 +13,7 @@ struct command {
 };
 
 static const struct command commands[] = {
-    { "keygen", command_keygen, "create an Ed25519 author key pair" },
+    { "keygen", command_keygen, "create an author key (hybrid Ed25519 + ML-DSA-65)" },
     { "new", command_new, "create a capsule project NAME/ that builds as is" },
     { "build", command_build, "compile capsule.toml and src/*.c (manifest + payload)" },
     { "sign", command_sign, "sign the build into NAME-VERSION.mod" },

@@ -99,7 +99,7 @@ static bool ensure_author_key(void)
         return false;
     if (file_exists(key))
         return true;
-    if (!key_generate(dir, true))
+    if (!key_generate(dir, true, true))
         return false;
     printf("created your author key %s (secret, mode 0600) and %s/author.pub\n", key, dir);
     return true;

@@ -45,11 +45,10 @@ bool tool_target_mod(const char *arg, char *out, size_t cap)
     return n > 0 && (size_t)n < cap;
 }
 
-static void fingerprint(const uint8_t key[32], char out[17])
+/* What verify and sign print about a proof's keys. */
+const char *proof_kind(const struct author_key *a)
 {
-    uint8_t digest[32];
-    sha256(key, 32, digest);
-    hex_encode(digest, 8, out, 17);
+    return a->hybrid ? "ed25519 + ml-dsa-65" : "ed25519 only";
 }
 
 static bool read_build_file(const char *dir, const char *name, size_t max,
@@ -84,21 +83,25 @@ static bool manifest_current(const char *dir, const uint8_t *bin, size_t len)
 
 static int sign_files(const char *dir, const char *key_path, const char *out_path)
 {
-    uint8_t *manifest = NULL, *payload = NULL, sk[64], id[32];
+    uint8_t *manifest = NULL, *payload = NULL, id[32], random[32];
     size_t manifest_len, payload_len;
     static struct manifest m;
+    static struct proof_signer signer;
     int status = TOOL_ERROR;
     if (!read_build_file(dir, "manifest.bin", CANONICAL_MANIFEST_MAX, &manifest, &manifest_len) ||
         !read_build_file(dir, "payload.elf", MOD_PAYLOAD_MAX, &payload, &payload_len) ||
-        !manifest_current(dir, manifest, manifest_len) || !key_load_secret(key_path, sk))
+        !manifest_current(dir, manifest, manifest_len) || !key_load_secret(key_path, &signer) ||
+        !random_bytes(random, sizeof random))
         goto done;
+    signer.mldsa65_random = random; /* hedged ML-DSA-65 signing */
     struct byte_buffer out = { malloc(TOOL_MOD_MAX), 0, TOOL_MOD_MAX };
     enum capsule_error err = out.data == NULL ? CAPSULE_ERR_CANON_SPACE
         : capsule_assemble(bytes_make(manifest, manifest_len),
-                           bytes_make(payload, payload_len), sk, &out, id);
-    crypto_wipe(sk, sizeof sk);
+                           bytes_make(payload, payload_len), &signer, &out, id);
+    crypto_wipe(&signer, sizeof signer);
+    crypto_wipe(random, sizeof random);
     static struct capsule c;
-    char path[4200], id_hex[65], fp[17];
+    char path[4200], id_hex[65], fp[65];
     if (err == CAPSULE_OK)
         err = capsule_open(bytes_make(out.data, out.len), &c); /* check what we wrote */
     if (err == CAPSULE_OK && canonical_decode(bytes_make(manifest, manifest_len), &m) == CAPSULE_OK) {
@@ -108,8 +111,9 @@ static int sign_files(const char *dir, const char *key_path, const char *out_pat
                        m.version.major, m.version.minor, m.version.patch);
         if (n > 0 && (size_t)n < sizeof path && file_write(path, out.data, out.len, 0644, false)) {
             hex_encode(id, 32, id_hex, sizeof id_hex);
-            fingerprint(c.author, fp);
-            printf("signed %s (%zu bytes)\nid sha256:%s\nauthor %s\n", path, out.len, id_hex, fp);
+            hex_encode(c.author_fingerprint, 32, fp, sizeof fp);
+            printf("signed %s (%zu bytes, %s)\nid sha256:%s\nauthor sha256:%s\n", path,
+                   out.len, proof_kind(&c.author), id_hex, fp);
             status = TOOL_OK;
         }
     } else if (err != CAPSULE_OK) {
@@ -118,7 +122,7 @@ static int sign_files(const char *dir, const char *key_path, const char *out_pat
     }
     free(out.data);
 done:
-    crypto_wipe(sk, sizeof sk);
+    crypto_wipe(&signer, sizeof signer);
     free(manifest);
     free(payload);
     return status;
@@ -170,9 +174,11 @@ int command_verify(int argc, char **argv)
     static const char usage[] =
         "usage: nonos-capsule verify [FILE.mod|DIR] [--trust PUBLIC_KEY_FILE]\n"
         "Checks the container, the section hashes, the canonical manifest, the\n"
-        "payload ELF and the signature. With --trust, the author key must also\n"
-        "be one of the \"ed25519:<hex>\" lines of PUBLIC_KEY_FILE. Prints one\n"
-        "line; exit status 0 verified, 1 refused, 2 error.\n";
+        "payload ELF and the signatures (both of a hybrid proof). With --trust,\n"
+        "the proof's keys must also be one of the author lines of\n"
+        "PUBLIC_KEY_FILE (author.pub lines), and a hybrid author's capsule must\n"
+        "carry its ML-DSA-65 signature. Prints one line; exit status 0\n"
+        "verified, 1 refused, 2 error.\n";
     if (wants_help(argc, argv, usage))
         return TOOL_OK;
     const char *arg = NULL, *trust = NULL;
@@ -188,34 +194,46 @@ int command_verify(int argc, char **argv)
     }
     char path[4200];
     static struct capsule c;
-    static struct trust_key keys[TRUST_KEYS_MAX];
+    static struct author_key keys[TRUST_KEYS_MAX];
+    static struct trust_author authors[TRUST_KEYS_MAX];
     int key_count = 0;
     if (!tool_target_mod(arg, path, sizeof path))
         return TOOL_ERROR;
     if (trust != NULL && (key_count = key_load_public_list(trust, keys, TRUST_KEYS_MAX)) < 0)
         return TOOL_ERROR;
+    struct trust_record none[1];
+    struct trust_store store;
+    trust_init(&store, authors, TRUST_KEYS_MAX, none, 1);
+    for (int k = 0; k < key_count; k++) {
+        enum capsule_error err = trust_add_author(&store, &keys[k]);
+        if (err != CAPSULE_OK) {
+            fprintf(stderr, "nonos-capsule: %s: author %d: %s\n", trust, k + 1,
+                    capsule_error_message(err));
+            return TOOL_ERROR;
+        }
+    }
     uint8_t *data = NULL;
     size_t len;
     enum capsule_error err = open_mod(path, &c, &data, &len);
     if (err == CAPSULE_ERR_COUNT)
         return TOOL_ERROR;
-    if (err == CAPSULE_OK && trust != NULL) {
-        struct trust_record none[1];
-        struct trust_store store;
-        trust_init(&store, keys, TRUST_KEYS_MAX, none, 1);
-        store.key_count = (size_t)key_count;
-        err = trust_check(&store, &c.manifest, c.id, c.author);
-    }
+    if (err == CAPSULE_OK && trust != NULL)
+        err = trust_check(&store, &c.manifest, c.id, &c.author);
     free(data);
     if (err != CAPSULE_OK) {
-        printf("REFUSED %s: %s (%s)\n", path, capsule_error_message(err), capsule_error_name(err));
+        printf("REFUSED ");
+        print_escaped(stdout, path, false);
+        printf(": %s (%s)\n", capsule_error_message(err), capsule_error_name(err));
         return TOOL_REFUSED;
     }
     char id_hex[65], fp[17];
     hex_encode(c.id, 32, id_hex, sizeof id_hex);
-    fingerprint(c.author, fp);
-    printf("VERIFIED %s: %s %u.%u.%u, author %s%s, id sha256:%s\n", path, c.manifest.name.text,
+    hex_encode(c.author_fingerprint, 8, fp, sizeof fp);
+    printf("VERIFIED ");
+    print_escaped(stdout, path, false);
+    printf(": %s %u.%u.%u, author %s (%s)%s, id sha256:%s\n", c.manifest.name.text,
            c.manifest.version.major, c.manifest.version.minor, c.manifest.version.patch,
-           fp, trust != NULL ? " (trusted)" : " (no trust store given)", id_hex);
+           fp, proof_kind(&c.author), trust != NULL ? " (trusted)" : " (no trust store given)",
+           id_hex);
     return TOOL_OK;
 }

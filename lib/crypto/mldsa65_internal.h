@@ -1,0 +1,110 @@
+/* Internals of ML-DSA-65 (FIPS 204), shared by mldsa65_poly.c (arithmetic
+ * mod q, NTT, sampling), mldsa65_pack.c (byte encodings) and mldsa65.c (key
+ * generation, signing, verification). Not an API: only lib/crypto and its
+ * tests include it.
+ *
+ * Polynomials are 256 int32_t coefficients. Unless a function says
+ * otherwise, coefficients are representatives of Z_q in (-q, q) and need not
+ * be canonical; "NTT domain" arrays hold the NTT of FIPS 204 Algorithm 41. */
+#ifndef NONOS_CRYPTO_MLDSA65_INTERNAL_H
+#define NONOS_CRYPTO_MLDSA65_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto/mldsa65.h"
+#include "crypto/shake.h"
+
+/* FIPS 204 Table 1, ML-DSA-65. */
+#define MLDSA_N 256
+#define MLDSA_Q 8380417
+#define MLDSA_D 13
+#define MLDSA65_K 6
+#define MLDSA65_L 5
+#define MLDSA65_ETA 4
+#define MLDSA65_TAU 49
+#define MLDSA65_BETA 196                     /* tau * eta */
+#define MLDSA65_GAMMA1 (1 << 19)
+#define MLDSA65_GAMMA2 ((MLDSA_Q - 1) / 32)  /* 261888 */
+#define MLDSA65_OMEGA 55
+#define MLDSA65_LAMBDA_BYTES 48              /* c tilde: lambda / 4 bytes */
+
+/* Encoded sizes (FIPS 204 section 7.2). */
+#define MLDSA65_T1_POLY_BYTES 320      /* 10 bits a coefficient */
+#define MLDSA65_Z_POLY_BYTES 640       /* 20 bits a coefficient */
+#define MLDSA65_W1_POLY_BYTES 128      /* 4 bits a coefficient */
+#define MLDSA65_Z_OFFSET MLDSA65_LAMBDA_BYTES
+#define MLDSA65_HINT_OFFSET (MLDSA65_Z_OFFSET + MLDSA65_L * MLDSA65_Z_POLY_BYTES)
+
+/* struct mldsa_poly (256 int32_t coefficients) is in crypto/mldsa65.h. */
+
+/* -1 when value < 0, else 0, without a branch (and without a signed shift,
+ * whose result C leaves to the implementation). */
+static inline int32_t mldsa_sign_mask(int32_t value)
+{
+    return -(int32_t)((uint32_t)value >> 31);
+}
+
+/* mldsa65_poly.c: arithmetic. */
+int32_t mldsa_montgomery_reduce(int64_t value);   /* value * 2^-32 mod q, in (-q, q) */
+int32_t mldsa_reduce32(int32_t value);            /* |value| < 2^31 - 2^22: result in (-q, q) */
+int32_t mldsa_freeze(int32_t value);              /* canonical representative in [0, q) */
+void mldsa_ntt(struct mldsa_poly *poly);          /* |in| < q: |out| < 9q */
+void mldsa_inverse_ntt(struct mldsa_poly *poly);  /* |in| < q; multiplies by 2^32 too */
+void mldsa_pointwise(struct mldsa_poly *out, const struct mldsa_poly *a,
+                     const struct mldsa_poly *b); /* a * b * 2^-32, in (-q, q) */
+void mldsa_power2round(int32_t *high, int32_t *low, int32_t value);
+void mldsa_decompose(int32_t *high, int32_t *low, int32_t value);
+int32_t mldsa_use_hint(int32_t value, unsigned hint);
+/* 1 when some |coefficient| >= bound, else 0; no branch on the coefficients. */
+uint32_t mldsa_poly_exceeds(const struct mldsa_poly *poly, int32_t bound);
+extern const int32_t mldsa_zetas[MLDSA_N];
+
+/* mldsa65_poly.c: sampling (FIPS 204 section 7.3). */
+void mldsa_sample_ntt(struct mldsa_poly *poly, const uint8_t rho[32], uint8_t column,
+                      uint8_t row);
+void mldsa_sample_eta(struct mldsa_poly *poly, const uint8_t rho_prime[64], uint16_t nonce);
+void mldsa_sample_mask(struct mldsa_poly *poly, const uint8_t rho_double_prime[64],
+                       uint16_t nonce);
+void mldsa_sample_in_ball(struct mldsa_poly *poly, const uint8_t c_tilde[MLDSA65_LAMBDA_BYTES]);
+/* The same polynomial, in time independent of c tilde (for signing). */
+void mldsa_sample_in_ball_secret(struct mldsa_poly *poly,
+                                 const uint8_t c_tilde[MLDSA65_LAMBDA_BYTES]);
+
+/* mldsa65_pack.c: encodings (FIPS 204 section 7.2). */
+void mldsa_pack_t1(uint8_t out[MLDSA65_T1_POLY_BYTES], const struct mldsa_poly *t1);
+void mldsa_unpack_t1(struct mldsa_poly *t1, const uint8_t in[MLDSA65_T1_POLY_BYTES]);
+void mldsa_pack_z(uint8_t out[MLDSA65_Z_POLY_BYTES], const struct mldsa_poly *z);
+void mldsa_unpack_z(struct mldsa_poly *z, const uint8_t in[MLDSA65_Z_POLY_BYTES]);
+void mldsa_pack_w1(uint8_t out[MLDSA65_W1_POLY_BYTES], const struct mldsa_poly *w1);
+/* HintBitPack of hints[k][256] (0 or 1 each, at most omega ones). */
+void mldsa_pack_hints(uint8_t out[MLDSA65_OMEGA + MLDSA65_K],
+                      const uint8_t hints[MLDSA65_K][MLDSA_N]);
+/* HintBitUnpack (Algorithm 21) for polynomial row: 0 and its 256 hints set,
+ * or -1 when the encoding is malformed anywhere (an index count out of order
+ * or above omega, positions not strictly increasing within a polynomial,
+ * nonzero padding). */
+int mldsa_unpack_hints(uint8_t hints[MLDSA_N], unsigned row,
+                       const uint8_t in[MLDSA65_OMEGA + MLDSA65_K]);
+
+/* mldsa65.c: Algorithm 7 (ML-DSA.Sign_internal) with the message
+ * representative mu computed by the caller ("external mu": FIPS 204 lets mu
+ * be computed in another module, Algorithm 7 line 6): for the Wycheproof
+ * vectors that give mu instead of a message. */
+void mldsa65_sign_mu(uint8_t signature[MLDSA65_SIGNATURE_SIZE], const uint8_t mu[64],
+                     const uint8_t seed[MLDSA65_SEED_SIZE],
+                     const uint8_t *rnd);
+
+/* Secret marking for the valgrind constant-time test (tests/crypto/mldsa_ct.c):
+ * values that are public by FIPS 204's argument (the outcome of a rejection
+ * test, the challenge) are declared public before the code branches on them.
+ * Only the build/host-ct objects define MLDSA_CT_TEST; everywhere else these
+ * are no-ops. */
+#ifdef MLDSA_CT_TEST
+#include <valgrind/memcheck.h>
+#define MLDSA_DECLASSIFY(p, n) VALGRIND_MAKE_MEM_DEFINED((p), (n))
+#else
+#define MLDSA_DECLASSIFY(p, n) ((void)(p), (void)(n))
+#endif
+
+#endif
