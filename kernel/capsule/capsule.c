@@ -59,7 +59,7 @@ void capsule_boot(void)
                 capsule_error_message(report.error), capsule_error_name(report.error));
     } else {
         print_refusals();
-        kprintf("capsules: %zu of %zu verified (%zu trusted keys) in %llu tsc, %zu bytes\n",
+        kprintf("capsules: %zu of %zu verified (%zu trusted authors) in %llu tsc, %zu bytes\n",
                 report.start_count, report.count, report.key_count,
                 (unsigned long long)cycles, file.len);
     }

@@ -94,7 +94,7 @@ refused 5 'stripped 1.0.0' ERR_TRUST_DOWNGRADE
 check $? "boot refuses a hybrid author's capsule signed by its Ed25519 key alone (downgrade)"
 refused 7 'app 1.0.0' ERR_DEP_AUTHOR
 check $? "boot refuses a dependency met only by another author's capsule of that name"
-printf '%s\n' "$boot" | grep -aq 'capsules: 3 of 9 verified (3 trusted keys)'
+printf '%s\n' "$boot" | grep -aq 'capsules: 3 of 9 verified (3 trusted authors)'
 check $? "boot verifies exactly the good capsules (3 of 9: hybrid hello, other's crypto, Ed25519-only legacy)"
 
 qemu_command "$log" capsules 20
