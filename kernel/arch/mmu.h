@@ -57,6 +57,13 @@ int mmu_map_large(uint64_t root, uint64_t virt, uint64_t phys, unsigned flags);
  * (the tables directly under the top level stay until mmu_root_destroy). */
 void mmu_unmap(uint64_t root, uint64_t virt, uint64_t pages);
 
+/* Gives the pages pages at virt, all mapped, the rights flags (the frames
+ * stay). A large leaf the range touches is split into small leaves first,
+ * so the rest of it keeps its rights. VM_OK; VM_ERROR_RANGE when a page is
+ * not mapped (the pages before it are changed already);
+ * VM_ERROR_NO_MEMORY when no frame is free for a split. */
+int mmu_protect(uint64_t root, uint64_t virt, uint64_t pages, unsigned flags);
+
 /* The mapping at virt in root: true and *out filled (phys of virt itself,
  * the page size, VM_* flags) when mapped, false when not. out may be NULL. */
 bool mmu_query(uint64_t root, uint64_t virt, struct vm_mapping *out);

@@ -2,10 +2,14 @@
  *
  * The bundle lies in boot data the loader already measured against the
  * digest built into it; its trust keys are therefore as trusted as the
- * loader. Nothing here maps or runs a capsule: a capsule that passes is
- * "verified" and waits for the process manager (the microkernel issue).
- * The report is kept in .bss, so the verdicts stay after the work memory
- * is freed. */
+ * loader. Boot data stays writable through the direct map, so before
+ * anything is verified the bundle is copied into frames of its own whose
+ * only mapping (their direct-map alias) is then made read-only
+ * (vm_seal_direct): the bytes verified are the bytes that will be loaded,
+ * and nothing changes them in between. Nothing here maps or runs a capsule:
+ * a capsule that passes is "verified" and waits for the process manager
+ * (the microkernel issue). The report is kept in .bss, so the verdicts stay
+ * after the work memory is freed. */
 #include "kernel/capsule/capsule.h"
 
 #include "base/hex.h"
@@ -14,11 +18,51 @@
 #include "kernel/arch/cpu.h"
 #include "kernel/console/console.h"
 #include "kernel/lib/print.h"
+#include "kernel/mm/frame.h"
 #include "kernel/mm/heap.h"
 #include "kernel/mm/memory.h"
+#include "kernel/mm/vm.h"
 
 static struct bundle_report report;
 static bool bundle_present;
+static struct bytes sealed; /* the bundle's read-only private copy */
+
+/* Copies size bytes at physical address phys into fresh frames and seals
+ * them read-only; false (nothing kept) when memory is short. */
+static bool bundle_seal(uint64_t phys, uint64_t size, struct bytes *out)
+{
+    uint64_t pages = (size + PAGE_SIZE - 1) / PAGE_SIZE;
+    uint64_t copy = frame_alloc_contiguous(pages, PAGE_SIZE, 0);
+    if (copy == 0)
+        return false;
+    uint8_t *to = phys_to_virt(copy);
+    const uint8_t *from = phys_to_virt(phys);
+    for (uint64_t i = 0; i < size; i++)
+        to[i] = from[i];
+    if (vm_seal_direct(copy, pages) != VM_OK) {
+        frame_free_contiguous(copy, pages);
+        return false;
+    }
+    *out = bytes_make(phys_to_virt(copy), (size_t)size);
+    return true;
+}
+
+void capsule_bundle_release(void)
+{
+    if (sealed.data == NULL)
+        return;
+    uint64_t phys = virt_to_phys(sealed.data);
+    uint64_t pages = (sealed.len + PAGE_SIZE - 1) / PAGE_SIZE;
+    if (vm_unseal_direct(phys, pages) == VM_OK)
+        frame_free_contiguous(phys, pages);
+    sealed = bytes_make(NULL, 0);
+}
+
+bool capsule_bundle_sealed(struct bytes *out)
+{
+    *out = sealed;
+    return sealed.data != NULL;
+}
 
 static void print_refusals(void)
 {
@@ -43,11 +87,12 @@ void capsule_boot(void)
         return;
     }
     struct bundle_work *work = kmalloc(sizeof *work);
-    if (work == NULL) {
-        kprintf("capsules: no memory to verify the boot bundle\n");
+    if (work == NULL || !bundle_seal(info->bundle, info->bundle_size, &sealed)) {
+        kprintf("capsules: no memory to copy and verify the boot bundle; no capsule will run\n");
+        kfree(work);
         return;
     }
-    struct bytes file = bytes_make(phys_to_virt(info->bundle), (size_t)info->bundle_size);
+    struct bytes file = sealed;
     bundle_present = true;
     /* Under QEMU -icount shift=0 the TSC counts instructions: the figure
      * make bench-capsule reads. */

@@ -156,6 +156,26 @@ void vm_init(void)
     mmu_activate(root);
 }
 
+static int direct_protect(uint64_t phys, uint64_t pages, unsigned flags)
+{
+    if (phys % PAGE_SIZE != 0 || pages == 0)
+        return VM_ERROR_ALIGN;
+    bool was_enabled = interrupts_save();
+    int result = mmu_protect(kernel_space.root, MEMORY_DIRECT_MAP_BASE + phys, pages, flags);
+    interrupts_restore(was_enabled);
+    return result;
+}
+
+int vm_seal_direct(uint64_t phys, uint64_t pages)
+{
+    return direct_protect(phys, pages, VM_READ);
+}
+
+int vm_unseal_direct(uint64_t phys, uint64_t pages)
+{
+    return direct_protect(phys, pages, VM_WRITE);
+}
+
 struct vm_space *vm_space_kernel(void)
 {
     return &kernel_space;

@@ -87,6 +87,14 @@ void vm_unmap(struct vm_space *space, uint64_t virt, uint64_t pages);
  * is mapped there. out may be NULL. */
 bool vm_query(struct vm_space *space, uint64_t virt, struct vm_mapping *out);
 
+/* Seals pages frames at phys: their alias in the direct map becomes
+ * read-only (and stays NX), so nothing in the kernel can change them by
+ * mistake and no other mapping of them is writable. The frames must be in
+ * the direct map and owned by the caller. vm_unseal_direct makes them
+ * writable again (before they are freed). VM_OK or a vm_result. */
+int vm_seal_direct(uint64_t phys, uint64_t pages);
+int vm_unseal_direct(uint64_t phys, uint64_t pages);
+
 /* Maps a physical device range (any alignment) into the vmap window, RW + NX
  * plus flags (VM_UNCACHED or VM_WRITE_COMBINE); returns the virtual address
  * of phys, or NULL. */

@@ -16,6 +16,7 @@
 #include "kernel/acpi/acpi.h"
 #include "kernel/arch/cpu.h"
 #include "kernel/arch/interrupt.h"
+#include "kernel/capsule/capsule.h"
 #include "kernel/console/console.h"
 #include "kernel/console/framebuffer.h"
 #include "kernel/lib/print.h"
@@ -167,6 +168,9 @@ void zerostate_wipe(struct zerostate_report *report)
         context.keep_high = stack_phys + STACK_KEEP_BYTES;
     }
     *report = (struct zerostate_report){ 0 };
+    /* The sealed copy of the boot bundle is read-only: give it back, so the
+     * free-frame pass wipes it like any other free frame. */
+    capsule_bundle_release();
     zerostate_pass(&context, report, stack_pointer);
     report->log = log_wipe();
     report->framebuffer = framebuffer_wipe();

@@ -170,6 +170,45 @@ int mmu_map_large(uint64_t root, uint64_t virt, uint64_t phys, unsigned flags)
     return VM_OK;
 }
 
+/* Replaces the large leaf at *entry (covering virt's 2 MiB slot) by a page
+ * table of 512 small leaves with the same rights, so part of it can change.
+ * False when no frame is free for the table. */
+static bool large_leaf_split(uint64_t *entry, uint64_t virt)
+{
+    uint64_t table_phys = frame_alloc();
+    if (!table_phys)
+        return false;
+    uint64_t *table = table_at(table_phys);
+    uint64_t base = *entry & PTE_ADDRESS_MASK & ~(MMU_LARGE_PAGE_SIZE - 1);
+    uint64_t bits = (*entry & ~PTE_ADDRESS_MASK & ~PTE_HUGE) | PTE_PRESENT;
+    for (unsigned i = 0; i < PAGE_TABLE_ENTRIES; i++)
+        table[i] = (base + i * PAGE_SIZE) | bits;
+    *entry = table_phys | PTE_PRESENT | PTE_WRITABLE | (in_user_half(virt) ? PTE_USER : 0);
+    uint64_t slot = virt & ~(MMU_LARGE_PAGE_SIZE - 1);
+    for (unsigned i = 0; i < PAGE_TABLE_ENTRIES; i++)
+        tlb_flush_page(slot + i * PAGE_SIZE);
+    return true;
+}
+
+int mmu_protect(uint64_t root, uint64_t virt, uint64_t pages, unsigned flags)
+{
+    bool flush_user = root == mmu_active_root();
+    for (uint64_t i = 0; i < pages; i++) {
+        uint64_t address = virt + i * PAGE_SIZE;
+        uint64_t *large = entry_find(root, address, 2, false);
+        if (large && (*large & PTE_PRESENT) && (*large & PTE_HUGE) &&
+            !large_leaf_split(large, address))
+            return VM_ERROR_NO_MEMORY;
+        uint64_t *entry = entry_find(root, address, 1, false);
+        if (!entry || !(*entry & PTE_PRESENT))
+            return VM_ERROR_RANGE;
+        *entry = (*entry & PTE_ADDRESS_MASK) | leaf_bits(address, flags);
+        if (flush_user || !in_user_half(address))
+            tlb_flush_page(address);
+    }
+    return VM_OK;
+}
+
 static bool table_empty(const uint64_t *table)
 {
     for (unsigned i = 0; i < PAGE_TABLE_ENTRIES; i++) {
