@@ -2,7 +2,8 @@
  *
  * x25519 runs the Montgomery ladder of RFC 7748 §5 over all 255 scalar bits
  * with masked swaps, so the sequence of operations is the same for every
- * scalar. x25519_base computes the same value faster through the birationally
+ * scalar: the portable ladder below or, on x86_64 hosts with BMI2 and ADX,
+ * x25519_mulx.c's (x25519_ladder.h), chosen once when the program loads. x25519_base computes the same value faster through the birationally
  * equivalent Edwards curve: [k]B on edwards25519 with the constant-time
  * table of edwards25519_scalarmult.c, then u = (1 + y) / (1 - y). */
 #include "crypto/x25519.h"
