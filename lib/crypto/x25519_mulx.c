@@ -359,11 +359,11 @@ static void field64_invert(struct field64 *h, const struct field64 *f)
 static void field64_to_bytes(uint8_t out[32], const struct field64 *f)
 {
     typedef unsigned __int128 wide;
-    uint64_t v[4], s[4];
-    wide acc = (wide)f->limb[0] + 19 * (f->limb[3] >> 63);
+    uint64_t v[4] = { f->limb[0], f->limb[1], f->limb[2], f->limb[3] & (UINT64_MAX >> 1) };
+    uint64_t s[4];
+    wide acc = (wide)19 * (f->limb[3] >> 63);
     for (int i = 0; i < 4; i++) {
-        const uint64_t limb = i == 0 ? 0 : i == 3 ? f->limb[3] & (UINT64_MAX >> 1) : f->limb[i];
-        acc += limb;
+        acc += v[i];
         v[i] = (uint64_t)acc;
         acc >>= 64;
     }
