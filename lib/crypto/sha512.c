@@ -109,13 +109,132 @@ static void sha512_block(uint64_t h[8], uint64_t w[16], const uint8_t *block)
 /* Compresses `blocks` consecutive 128-byte blocks. The message schedule may
  * hold key material (HMAC pads, Ed25519 secret scalars' seed), so it is
  * wiped, once per call rather than per block to keep long messages fast. */
-static void sha512_compress(uint64_t h[8], const uint8_t *data, size_t blocks)
+static void sha512_compress_portable(uint64_t h[8], const uint8_t *data, size_t blocks)
 {
     uint64_t w[16];
     for (; blocks > 0; blocks--, data += SHA512_BLOCK_SIZE)
         sha512_block(h, w, data);
     crypto_wipe(w, sizeof(w));
 }
+
+#if defined(__x86_64__) && !defined(NONOS_FREESTANDING) && !defined(NONOS_CRYPTO_SCALAR)
+/* x86_64 hosts whose CPU has AVX2 and BMI2, chosen at run time as BLAKE2b's
+ * vector path: the message schedule runs in vector registers, four words at
+ * a time, sixteen words ahead of the rounds, and leaves W[t] + K[t] in a
+ * small array; the rounds stay scalar, now without the schedule's shifts and
+ * additions competing for the integer units, and with the three-rotation
+ * big sigmas (BMI2's rorx copies and rotates in one instruction, and three
+ * independent rotations are a shorter dependency chain than the nested form
+ * the portable code uses to save instructions). The kernel and the loader
+ * keep the portable code; the known-answer tests of the general-registers
+ * build check it, the differential test on this machine checks this path. */
+#include <immintrin.h>
+
+#define SHA512_WIDE_TARGET __attribute__((target("avx2,bmi2")))
+
+#define VROTR(x, n) (_mm256_srli_epi64((x), (n)) | _mm256_slli_epi64((x), 64 - (n)))
+#define VLSIGMA0(x) (VROTR(x, 1) ^ VROTR(x, 8) ^ _mm256_srli_epi64((x), 7))
+#define VLSIGMA1(x) (VROTR(x, 19) ^ VROTR(x, 61) ^ _mm256_srli_epi64((x), 6))
+#define SIGMA0_WIDE(x) (rotr64(x, 28) ^ rotr64(x, 34) ^ rotr64(x, 39))
+#define SIGMA1_WIDE(x) (rotr64(x, 14) ^ rotr64(x, 18) ^ rotr64(x, 41))
+
+/* W[t..t+3] from w0 = W[t-16..t-13], w1 = W[t-12..t-9], w2 = W[t-8..t-5] and
+ * w3 = W[t-4..t-1]. W[t+2] and W[t+3] need s1 of W[t] and W[t+1], so the
+ * s1 terms are added in two halves. */
+SHA512_WIDE_TARGET static inline __m256i sha512_schedule4(__m256i w0, __m256i w1, __m256i w2,
+                                                          __m256i w3)
+{
+    const __m256i zero = _mm256_setzero_si256();
+    /* W[t-15..t-12] and W[t-7..t-4]: the vectors shifted by one word. */
+    const __m256i w15 = _mm256_alignr_epi8(_mm256_permute2x128_si256(w0, w1, 0x21), w0, 8);
+    const __m256i w7 = _mm256_alignr_epi8(_mm256_permute2x128_si256(w2, w3, 0x21), w2, 8);
+    __m256i x = _mm256_add_epi64(_mm256_add_epi64(w0, VLSIGMA0(w15)), w7);
+    const __m256i low = VLSIGMA1(_mm256_permute4x64_epi64(w3, 0xee)); /* s1(W[t-2..t-1]) */
+    x = _mm256_add_epi64(x, _mm256_blend_epi32(low, zero, 0xf0));
+    const __m256i high = VLSIGMA1(_mm256_permute4x64_epi64(x, 0x44)); /* s1(W[t..t+1]) */
+    return _mm256_add_epi64(x, _mm256_blend_epi32(zero, high, 0xf0));
+}
+
+/* One round with W[t] + K[t] precomputed in wk. */
+#define ROUND_WIDE(a, b, c, d, e, f, g, h, t)                             \
+    do {                                                                  \
+        uint64_t t1 = h + SIGMA1_WIDE(e) + CH(e, f, g) + wk[t];           \
+        d += t1;                                                          \
+        h = t1 + SIGMA0_WIDE(a) + MAJ(a, b, c);                           \
+    } while (0)
+
+#define ROUNDS4_WIDE(r, a, b, c, d, e, f, g, h)                           \
+    do {                                                                  \
+        ROUND_WIDE(a, b, c, d, e, f, g, h, (r) + 0);                      \
+        ROUND_WIDE(h, a, b, c, d, e, f, g, (r) + 1);                      \
+        ROUND_WIDE(g, h, a, b, c, d, e, f, (r) + 2);                      \
+        ROUND_WIDE(f, g, h, a, b, c, d, e, (r) + 3);                      \
+    } while (0)
+
+/* The next four schedule words (W[t..t+3]), stored plus K. */
+#define SCHEDULE4_WIDE(t)                                                          \
+    do {                                                                          \
+        const __m256i next = sha512_schedule4(w0, w1, w2, w3);                     \
+        w0 = w1;                                                                  \
+        w1 = w2;                                                                  \
+        w2 = w3;                                                                  \
+        w3 = next;                                                                \
+        _mm256_store_si256((__m256i *)&wk[t],                                     \
+                           next + _mm256_loadu_si256((const __m256i *)&sha512_k[t])); \
+    } while (0)
+
+SHA512_WIDE_TARGET static void sha512_compress_wide(uint64_t h[8], const uint8_t *data,
+                                                    size_t blocks)
+{
+    const __m256i byte_swap = _mm256_setr_epi8(7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9,
+                                               8, 7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10,
+                                               9, 8);
+    uint64_t wk[80] __attribute__((aligned(32)));
+    for (; blocks > 0; blocks--, data += SHA512_BLOCK_SIZE) {
+        __m256i w0 = _mm256_shuffle_epi8(_mm256_loadu_si256((const __m256i *)data), byte_swap);
+        __m256i w1 =
+            _mm256_shuffle_epi8(_mm256_loadu_si256((const __m256i *)(data + 32)), byte_swap);
+        __m256i w2 =
+            _mm256_shuffle_epi8(_mm256_loadu_si256((const __m256i *)(data + 64)), byte_swap);
+        __m256i w3 =
+            _mm256_shuffle_epi8(_mm256_loadu_si256((const __m256i *)(data + 96)), byte_swap);
+        const __m256i *k = (const __m256i *)sha512_k;
+        _mm256_store_si256((__m256i *)&wk[0], w0 + _mm256_loadu_si256(k));
+        _mm256_store_si256((__m256i *)&wk[4], w1 + _mm256_loadu_si256(k + 1));
+        _mm256_store_si256((__m256i *)&wk[8], w2 + _mm256_loadu_si256(k + 2));
+        _mm256_store_si256((__m256i *)&wk[12], w3 + _mm256_loadu_si256(k + 3));
+        uint64_t a = h[0], b = h[1], c = h[2], d = h[3];
+        uint64_t e = h[4], f = h[5], g = h[6], hh = h[7];
+        /* Rounds t..t+3 while the schedule computes W[t+16..t+19]. */
+        for (int t = 0; t < 64; t += 8) {
+            SCHEDULE4_WIDE(t + 16);
+            ROUNDS4_WIDE(t, a, b, c, d, e, f, g, hh);
+            SCHEDULE4_WIDE(t + 20);
+            ROUNDS4_WIDE(t + 4, e, f, g, hh, a, b, c, d);
+        }
+        ROUNDS4_WIDE(64, a, b, c, d, e, f, g, hh);
+        ROUNDS4_WIDE(68, e, f, g, hh, a, b, c, d);
+        ROUNDS4_WIDE(72, a, b, c, d, e, f, g, hh);
+        ROUNDS4_WIDE(76, e, f, g, hh, a, b, c, d);
+        h[0] += a; h[1] += b; h[2] += c; h[3] += d;
+        h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
+    }
+    crypto_wipe(wk, sizeof(wk));
+}
+
+static void sha512_compress(uint64_t h[8], const uint8_t *data, size_t blocks)
+{
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2"))
+        sha512_compress_wide(h, data, blocks);
+    else
+        sha512_compress_portable(h, data, blocks);
+}
+#else
+static void sha512_compress(uint64_t h[8], const uint8_t *data, size_t blocks)
+{
+    sha512_compress_portable(h, data, blocks);
+}
+#endif
 
 void sha512_init(struct sha512_state *state)
 {

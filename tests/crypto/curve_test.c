@@ -21,6 +21,7 @@
 #include "crypto/scalar25519.h"
 #include "crypto/sha512.h"
 #include "crypto/x25519.h"
+#include "crypto/x25519_ladder.h"
 #include "tests/host/hex_input.h"
 
 /* ---- helpers ---- */
@@ -56,6 +57,70 @@ static void rng_seed(void)
     fprintf(stderr, "CURVE_SEED=%llu\n", (unsigned long long)rng_state);
 }
 
+/* ---- the X25519 ladders ----
+ * x25519() runs one of two ladders, chosen when the program is loaded (see
+ * x25519_ladder.h): on this machine's CPU the mulx one. Each test below that
+ * checks x25519() also runs every ladder this build and CPU have directly,
+ * so the portable ladder the kernel runs is checked on the host as well. */
+
+typedef void ladder_fn(uint8_t out[32], const uint8_t k[32], const uint8_t u[32]);
+
+static const struct {
+    const char *name;
+    ladder_fn *run;
+} ladders[] = {
+    { "portable", x25519_ladder_portable },
+#ifdef X25519_MULX
+    { "mulx", x25519_ladder_mulx },
+#endif
+};
+#define LADDER_COUNT (sizeof ladders / sizeof ladders[0])
+
+/* False for a ladder this CPU cannot run (then it is reported, not run). */
+static bool ladder_runs_here(size_t i)
+{
+#ifdef X25519_MULX
+    if (ladders[i].run == x25519_ladder_mulx)
+        return x25519_mulx_supported();
+#endif
+    (void)i;
+    return true;
+}
+
+static void ladder_compute(size_t i, uint8_t out[32], const uint8_t scalar[32],
+                           const uint8_t point[32])
+{
+    uint8_t k[32];
+    memcpy(k, scalar, 32);
+    k[0] &= 248; /* RFC 7748 §5 clamping, as x25519() does */
+    k[31] &= 127;
+    k[31] |= 64;
+    ladders[i].run(out, k, point);
+}
+
+/* True when every ladder that runs here gives `expected` for (scalar, point). */
+static bool ladders_agree(const uint8_t expected[32], const uint8_t scalar[32],
+                          const uint8_t point[32])
+{
+    bool same = true;
+    for (size_t i = 0; i < LADDER_COUNT; i++) {
+        uint8_t out[32];
+        if (!ladder_runs_here(i))
+            continue;
+        ladder_compute(i, out, scalar, point);
+        same &= memcmp(out, expected, 32) == 0;
+    }
+    return same;
+}
+
+/* A ladder this build has but the CPU cannot run is a test that did not run. */
+static void test_ladders_present(void)
+{
+    for (size_t i = 0; i < LADDER_COUNT; i++)
+        test_check(ladder_runs_here(i), "x25519 %s ladder runs on this CPU (%zu ladders built)",
+                   ladders[i].name, LADDER_COUNT);
+}
+
 /* ---- RFC 7748 ---- */
 
 static void test_rfc7748_functions(void)
@@ -68,24 +133,38 @@ static void test_rfc7748_functions(void)
           "e5210f12786811d3f4b7959d0538ae2c31dbe7106fc03c3efc4cd549c715a493",
           "95cbde9476e8907d7aade45cb4b873f88b595a68799fa152e6f8f7647aac7957" },
     };
-    bool ok = true;
+    bool ok = true, ladder_ok[LADDER_COUNT];
+    for (size_t j = 0; j < LADDER_COUNT; j++)
+        ladder_ok[j] = ladder_runs_here(j);
     for (int i = 0; i < 2; i++) {
         uint8_t scalar[32], point[32], expected[32], out[32];
         hex32(scalar, cases[i][0]);
         hex32(point, cases[i][1]);
         hex32(expected, cases[i][2]);
         ok &= x25519(out, scalar, point) == CRYPTO_OK && memcmp(out, expected, 32) == 0;
+        for (size_t j = 0; j < LADDER_COUNT; j++) {
+            if (!ladder_runs_here(j))
+                continue;
+            ladder_compute(j, out, scalar, point);
+            ladder_ok[j] &= memcmp(out, expected, 32) == 0;
+        }
     }
     test_check(ok, "x25519 RFC 7748 5.2 test vectors (2)");
+    for (size_t j = 0; j < LADDER_COUNT; j++)
+        test_check(ladder_ok[j], "x25519 RFC 7748 5.2 test vectors (2), %s ladder called directly",
+                   ladders[j].name);
 }
 
 /* k = u = 9; repeatedly k, u = X25519(k, u), k. */
-static bool x25519_iterate(long count, const char *expected_hex)
+/* With ladder < 0 through x25519(), else through that ladder directly. */
+static bool x25519_iterate(long count, const char *expected_hex, int ladder)
 {
     uint8_t k[32] = { 9 }, u[32] = { 9 }, out[32], expected[32];
     hex32(expected, expected_hex);
     for (long i = 0; i < count; i++) {
-        if (x25519(out, k, u) != CRYPTO_OK)
+        if (ladder >= 0)
+            ladder_compute((size_t)ladder, out, k, u);
+        else if (x25519(out, k, u) != CRYPTO_OK)
             return false;
         memcpy(u, k, 32);
         memcpy(k, out, 32);
@@ -95,13 +174,20 @@ static bool x25519_iterate(long count, const char *expected_hex)
 
 static void test_rfc7748_iterations(void)
 {
-    test_check(x25519_iterate(1, "422c8e7a6227d7bca1350b3e2bb7279f7897b87bb6854b783c60e80311ae3079"),
-               "x25519 RFC 7748 5.2 after 1 iteration");
-    test_check(x25519_iterate(1000, "684cf59ba83309552800ef566f2f4d3c1c3887c49360e3875f2eb94d99532c51"),
-               "x25519 RFC 7748 5.2 after 1,000 iterations");
+    static const char after_1[] = "422c8e7a6227d7bca1350b3e2bb7279f7897b87bb6854b783c60e80311ae3079";
+    static const char after_1000[] =
+        "684cf59ba83309552800ef566f2f4d3c1c3887c49360e3875f2eb94d99532c51";
+    test_check(x25519_iterate(1, after_1, -1), "x25519 RFC 7748 5.2 after 1 iteration");
+    test_check(x25519_iterate(1000, after_1000, -1), "x25519 RFC 7748 5.2 after 1,000 iterations");
+    for (size_t i = 0; i < LADDER_COUNT; i++)
+        if (ladder_runs_here(i))
+            test_check(x25519_iterate(1000, after_1000, (int)i),
+                       "x25519 RFC 7748 5.2 after 1,000 iterations, %s ladder called directly",
+                       ladders[i].name);
     if (getenv("CURVE_MILLION"))
         test_check(x25519_iterate(1000000,
-                                  "7c3911e0ab2586fd864497297e575e6f3bc601c0883c30df5f4dd2d24f665424"),
+                                  "7c3911e0ab2586fd864497297e575e6f3bc601c0883c30df5f4dd2d24f665424",
+                                  -1),
                    "x25519 RFC 7748 5.2 after 1,000,000 iterations");
 }
 
@@ -513,6 +599,7 @@ static void test_sign_mismatched_public_half(void)
 
 static int run_vectors(void)
 {
+    test_ladders_present();
     test_rfc7748_functions();
     test_rfc7748_iterations();
     test_rfc7748_diffie_hellman();
@@ -553,7 +640,8 @@ static int run_x25519_wycheproof(const char *path)
          * output is reported as a weak key. Wycheproof has no invalid X25519
          * vectors here. */
         const bool ok = memcmp(out, shared, 32) == 0 && strcmp(result, "invalid") != 0 &&
-                        r == (zero_expected ? CRYPTO_ERR_WEAK_KEY : CRYPTO_OK);
+                        r == (zero_expected ? CRYPTO_ERR_WEAK_KEY : CRYPTO_OK) &&
+                        ladders_agree(shared, scalar, point);
         if (!ok) {
             failures++;
             fprintf(stderr, "x25519 wycheproof tcId %s failed\n", id);
@@ -561,8 +649,9 @@ static int run_x25519_wycheproof(const char *path)
     }
     fclose(file);
     test_check(failures == 0 && total > 0,
-               "x25519 Wycheproof %d vectors (%d acceptable, %d all-zero -> weak key): %d wrong",
-               total, acceptable, weak, failures);
+               "x25519 Wycheproof %d vectors (%d acceptable, %d all-zero -> weak key; x25519() "
+               "and each of the %zu ladders): %d wrong",
+               total, acceptable, weak, LADDER_COUNT, failures);
     return test_finish();
 }
 
@@ -619,7 +708,7 @@ static const char *const x25519_small_order_u[7] = {
 
 static void differential_x25519(long count)
 {
-    long mismatches = 0, weak = 0, small_inputs = 0;
+    long mismatches = 0, weak = 0, small_inputs = 0, ladder_mismatches = 0;
     for (long i = 0; i < count; i++) {
         uint8_t scalar[32], point[32], ours[32], theirs[32];
         rng_fill(scalar, 32);
@@ -635,11 +724,16 @@ static void differential_x25519(long count)
                                          : r == CRYPTO_ERR_WEAK_KEY && s == -1;
         weak += r == CRYPTO_ERR_WEAK_KEY;
         mismatches += !same;
+        ladder_mismatches += !ladders_agree(ours, scalar, point);
     }
     test_check(mismatches == 0,
                "x25519 vs libsodium crypto_scalarmult: %ld random inputs (%ld small-order points, "
                "%ld weak-key rejections agree), %ld mismatches", count, small_inputs, weak,
                mismatches);
+    test_check(ladder_mismatches == 0,
+               "x25519 ladders called directly (%zu: portable%s) equal x25519(): %ld random "
+               "inputs, %ld mismatches", LADDER_COUNT, LADDER_COUNT > 1 ? ", mulx" : "", count,
+               ladder_mismatches);
 }
 
 static void differential_x25519_base(long count)
