@@ -13,7 +13,6 @@
 
 #include "crypto/crypto.h"
 
-#define MLDSA_QINV 58728449 /* q^-1 mod 2^32 */
 #define MLDSA_INVERSE_NTT_FACTOR 41978 /* 2^56 mod q: 2^64 / 256, times 2^-32 */
 /* -zeta_1 (mldsa_zetas[1], Montgomery form) times the factor above, times
  * 2^-32 mod q, centred: the last layer's twiddle and the scaling in one. */
@@ -57,23 +56,8 @@ const int32_t mldsa_zetas[MLDSA_N] = {
     -554416, 3919660, -48306, -1362209, 3937738, 1400424, -846154, 1976782,
 };
 
-int32_t mldsa_montgomery_reduce(int64_t value)
-{
-    int32_t t = (int32_t)((uint32_t)value * (uint32_t)MLDSA_QINV);
-    return (int32_t)((value - (int64_t)t * MLDSA_Q) >> 32);
-}
 
-int32_t mldsa_reduce32(int32_t value)
-{
-    int32_t t = (value + (1 << 22)) >> 23;
-    return value - t * MLDSA_Q;
-}
 
-int32_t mldsa_freeze(int32_t value)
-{
-    value = mldsa_reduce32(value);
-    return value + (mldsa_sign_mask(value) & MLDSA_Q);
-}
 
 /* Algorithm 41. The butterflies add at most one q-bound per layer, so eight
  * layers on inputs below q stay below 9q. */
@@ -135,28 +119,7 @@ void mldsa_power2round(int32_t *high, int32_t *low, int32_t value)
     *low = r - (*high << MLDSA_D);
 }
 
-/* Algorithm 36 for gamma2 = (q - 1) / 32: value = high * 2 gamma2 + low with
- * low in (-gamma2, gamma2], except that the top interval (high = 16) wraps to
- * high = 0, low = r - q. The division by a constant compiles to a multiply. */
-void mldsa_decompose(int32_t *high, int32_t *low, int32_t value)
-{
-    int32_t r = mldsa_freeze(value);
-    int32_t r1 = (int32_t)((uint32_t)(r + MLDSA65_GAMMA2 - 1) / (2 * MLDSA65_GAMMA2));
-    int32_t r0 = r - r1 * 2 * MLDSA65_GAMMA2;
-    int32_t top = mldsa_sign_mask(15 - r1); /* -1 when r1 == 16 */
-    *high = r1 & ~top;
-    *low = r0 + top;
-}
 
-/* Algorithm 40 (m = 16); verification only, so it may branch. */
-int32_t mldsa_use_hint(int32_t value, unsigned hint)
-{
-    int32_t high, low;
-    mldsa_decompose(&high, &low, value);
-    if (!hint)
-        return high;
-    return low > 0 ? (high + 1) & 15 : (high - 1) & 15;
-}
 
 uint32_t mldsa_poly_exceeds(const struct mldsa_poly *poly, int32_t bound)
 {
@@ -172,11 +135,13 @@ uint32_t mldsa_poly_exceeds(const struct mldsa_poly *poly, int32_t bound)
 
 /* Algorithms 30 (RejNTTPoly) and 14 (CoeffFromThreeBytes): coefficient
  * candidates are 23-bit little-endian numbers from SHAKE128(rho || s || r);
- * those >= q are skipped. The matrix is public. */
+ * those >= q are skipped. The matrix is public. A block of 168 bytes is 7
+ * groups of three lanes, each holding 8 candidates of 3 bytes, read from the
+ * lanes in place. */
 void mldsa_sample_ntt(struct mldsa_poly *poly, const uint8_t rho[32], uint8_t column,
                       uint8_t row)
 {
-    uint8_t seed[34], block[SHAKE128_RATE];
+    uint8_t seed[34];
     struct shake_state state;
     for (unsigned i = 0; i < 32; i++)
         seed[i] = rho[i];
@@ -185,14 +150,21 @@ void mldsa_sample_ntt(struct mldsa_poly *poly, const uint8_t rho[32], uint8_t co
     shake128_init(&state);
     shake_absorb(&state, seed, sizeof seed);
     shake_finalize(&state);
-    unsigned count = 0;
-    while (count < MLDSA_N) {
-        shake_squeeze(&state, block, sizeof block);
-        for (unsigned i = 0; i + 3 <= sizeof block && count < MLDSA_N; i += 3) {
-            uint32_t candidate = (uint32_t)block[i] | (uint32_t)block[i + 1] << 8 |
-                                 (uint32_t)(block[i + 2] & 0x7f) << 16;
-            if (candidate < MLDSA_Q)
-                poly->coefficients[count++] = (int32_t)candidate;
+    int32_t *out = poly->coefficients, *end = out + MLDSA_N;
+    while (out < end) {
+        const uint64_t *lanes = shake_squeeze_block(&state);
+        for (unsigned g = 0; g < SHAKE128_RATE / 8 && out < end; g += 3) {
+            uint64_t l0 = lanes[g], l1 = lanes[g + 1], l2 = lanes[g + 2];
+            uint32_t candidates[8] = {
+                (uint32_t)l0, (uint32_t)(l0 >> 24), (uint32_t)(l0 >> 48 | l1 << 16),
+                (uint32_t)(l1 >> 8), (uint32_t)(l1 >> 32), (uint32_t)(l1 >> 56 | l2 << 8),
+                (uint32_t)(l2 >> 16), (uint32_t)(l2 >> 40),
+            };
+            for (unsigned k = 0; k < 8 && out < end; k++) {
+                uint32_t candidate = candidates[k] & 0x7fffff;
+                if (candidate < MLDSA_Q)
+                    *out++ = (int32_t)candidate;
+            }
         }
     }
 }
