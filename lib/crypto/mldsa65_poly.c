@@ -59,47 +59,88 @@ const int32_t mldsa_zetas[MLDSA_N] = {
 
 
 
-/* Algorithm 41. The butterflies add at most one q-bound per layer, so eight
- * layers on inputs below q stay below 9q. */
+/* Algorithm 41's butterfly: (a, b) = (a + zeta b, a - zeta b). */
+static inline void mldsa_butterfly(int32_t *a, int32_t *b, int64_t zeta)
+{
+    int32_t t = mldsa_montgomery_reduce(zeta * *b);
+    *b = *a - t;
+    *a = *a + t;
+}
+
+/* Algorithm 41, two layers per pass: layer len pairs w[j] with w[j + len],
+ * and the next layer (len / 2) the halves of each of its blocks, so four
+ * coefficients go through two butterflies each between one load and one
+ * store (the layers' zetas: block b of layer len uses mldsa_zetas[128 / len
+ * + b]). The butterflies add at most one q-bound per layer, so eight layers
+ * on inputs below q stay below 9q. */
 void mldsa_ntt(struct mldsa_poly *poly)
 {
     int32_t *w = poly->coefficients;
-    unsigned m = 0;
-    for (unsigned len = 128; len >= 1; len >>= 1) {
-        for (unsigned start = 0; start < MLDSA_N; start += 2 * len) {
-            int64_t zeta = mldsa_zetas[++m];
-            for (unsigned j = start; j < start + len; j++) {
-                int32_t t = mldsa_montgomery_reduce(zeta * w[j + len]);
-                w[j + len] = w[j] - t;
-                w[j] = w[j] + t;
+    for (unsigned len = 128; len >= 2; len >>= 2) {
+        unsigned half = len / 2;
+        for (unsigned block = 0; block < MLDSA_N / (2 * len); block++) {
+            int64_t outer = mldsa_zetas[MLDSA_N / 2 / len + block];
+            int64_t low = mldsa_zetas[MLDSA_N / len + 2 * block];
+            int64_t high = mldsa_zetas[MLDSA_N / len + 2 * block + 1];
+            for (unsigned j = 2 * len * block; j < 2 * len * block + half; j++) {
+                int32_t a0 = w[j], a1 = w[j + half], a2 = w[j + len], a3 = w[j + len + half];
+                mldsa_butterfly(&a0, &a2, outer);
+                mldsa_butterfly(&a1, &a3, outer);
+                mldsa_butterfly(&a0, &a1, low);
+                mldsa_butterfly(&a2, &a3, high);
+                w[j] = a0;
+                w[j + half] = a1;
+                w[j + len] = a2;
+                w[j + len + half] = a3;
             }
         }
     }
 }
 
-/* Algorithm 42, with the final division by 256 folded into the last layer:
- * there w_j = f (t + u) and w_{j+128} = f zeta_1' (t - u), with f and
- * f zeta_1' as Montgomery constants. The sums double per layer: inputs below
- * q stay below 256q < 2^31. */
+/* Algorithm 42's butterfly with zeta already negated: (a, b) = (a + b,
+ * zeta (a - b)). */
+static inline void mldsa_inverse_butterfly(int32_t *a, int32_t *b, int64_t zeta)
+{
+    int32_t t = *a;
+    *a = t + *b;
+    *b = mldsa_montgomery_reduce(zeta * (t - *b));
+}
+
+/* Algorithm 42, two layers per pass like mldsa_ntt (block b of layer len
+ * uses -mldsa_zetas[256 / len - 1 - b]), with the final division by 256
+ * folded into the last layer: there w_j = f (t + u) and w_{j+128} = f
+ * zeta_1' (t - u), with f and f zeta_1' as Montgomery constants. The sums
+ * double per layer: inputs below q stay below 256q < 2^31. */
 void mldsa_inverse_ntt(struct mldsa_poly *poly)
 {
     int32_t *w = poly->coefficients;
-    unsigned m = MLDSA_N;
-    for (unsigned len = 1; len < MLDSA_N / 2; len <<= 1) {
-        for (unsigned start = 0; start < MLDSA_N; start += 2 * len) {
-            int64_t zeta = -mldsa_zetas[--m];
-            for (unsigned j = start; j < start + len; j++) {
-                int32_t t = w[j];
-                w[j] = t + w[j + len];
-                w[j + len] = mldsa_montgomery_reduce(zeta * (t - w[j + len]));
+    for (unsigned len = 1; len < MLDSA_N / 4; len <<= 2) {
+        for (unsigned block = 0; block < MLDSA_N / (4 * len); block++) {
+            int64_t low = -mldsa_zetas[MLDSA_N / len - 1 - 2 * block];
+            int64_t high = -mldsa_zetas[MLDSA_N / len - 2 - 2 * block];
+            int64_t outer = -mldsa_zetas[MLDSA_N / 2 / len - 1 - block];
+            for (unsigned j = 4 * len * block; j < 4 * len * block + len; j++) {
+                int32_t a0 = w[j], a1 = w[j + len], a2 = w[j + 2 * len], a3 = w[j + 3 * len];
+                mldsa_inverse_butterfly(&a0, &a1, low);
+                mldsa_inverse_butterfly(&a2, &a3, high);
+                mldsa_inverse_butterfly(&a0, &a2, outer);
+                mldsa_inverse_butterfly(&a1, &a3, outer);
+                w[j] = a0;
+                w[j + len] = a1;
+                w[j + 2 * len] = a2;
+                w[j + 3 * len] = a3;
             }
         }
     }
-    for (unsigned j = 0; j < MLDSA_N / 2; j++) {
-        int32_t t = w[j], u = w[j + MLDSA_N / 2];
-        w[j] = mldsa_montgomery_reduce((int64_t)MLDSA_INVERSE_NTT_FACTOR * (t + u));
-        w[j + MLDSA_N / 2] =
-            mldsa_montgomery_reduce((int64_t)MLDSA_INVERSE_NTT_LAST_FACTOR * (t - u));
+    /* Layer 64 (zetas 3 and 2), then the last layer with the scaling. */
+    for (unsigned j = 0; j < MLDSA_N / 4; j++) {
+        int32_t a0 = w[j], a1 = w[j + 64], a2 = w[j + 128], a3 = w[j + 192];
+        mldsa_inverse_butterfly(&a0, &a1, -mldsa_zetas[3]);
+        mldsa_inverse_butterfly(&a2, &a3, -mldsa_zetas[2]);
+        w[j] = mldsa_montgomery_reduce((int64_t)MLDSA_INVERSE_NTT_FACTOR * (a0 + a2));
+        w[j + 128] = mldsa_montgomery_reduce((int64_t)MLDSA_INVERSE_NTT_LAST_FACTOR * (a0 - a2));
+        w[j + 64] = mldsa_montgomery_reduce((int64_t)MLDSA_INVERSE_NTT_FACTOR * (a1 + a3));
+        w[j + 192] = mldsa_montgomery_reduce((int64_t)MLDSA_INVERSE_NTT_LAST_FACTOR * (a1 - a3));
     }
 }
 
@@ -160,6 +201,15 @@ void mldsa_sample_ntt(struct mldsa_poly *poly, const uint8_t rho[32], uint8_t co
                 (uint32_t)(l1 >> 8), (uint32_t)(l1 >> 32), (uint32_t)(l1 >> 56 | l2 << 8),
                 (uint32_t)(l2 >> 16), (uint32_t)(l2 >> 40),
             };
+            if (end - out >= 8) {
+                /* Room for all eight: store each, keep those below q. */
+                for (unsigned k = 0; k < 8; k++) {
+                    uint32_t candidate = candidates[k] & 0x7fffff;
+                    *out = (int32_t)candidate;
+                    out += candidate < MLDSA_Q;
+                }
+                continue;
+            }
             for (unsigned k = 0; k < 8 && out < end; k++) {
                 uint32_t candidate = candidates[k] & 0x7fffff;
                 if (candidate < MLDSA_Q)
