@@ -191,29 +191,29 @@ void mldsa_sample_ntt(struct mldsa_poly *poly, const uint8_t rho[32], uint8_t co
     shake128_init(&state);
     shake_absorb(&state, seed, sizeof seed);
     shake_finalize(&state);
-    int32_t *out = poly->coefficients, *end = out + MLDSA_N;
-    while (out < end) {
+    unsigned count = 0;
+    while (count < MLDSA_N) {
         const uint64_t *lanes = shake_squeeze_block(&state);
-        for (unsigned g = 0; g < SHAKE128_RATE / 8 && out < end; g += 3) {
+        for (unsigned g = 0; g < SHAKE128_RATE / 8 && count < MLDSA_N; g += 3) {
             uint64_t l0 = lanes[g], l1 = lanes[g + 1], l2 = lanes[g + 2];
             uint32_t candidates[8] = {
                 (uint32_t)l0, (uint32_t)(l0 >> 24), (uint32_t)(l0 >> 48 | l1 << 16),
                 (uint32_t)(l1 >> 8), (uint32_t)(l1 >> 32), (uint32_t)(l1 >> 56 | l2 << 8),
                 (uint32_t)(l2 >> 16), (uint32_t)(l2 >> 40),
             };
-            if (end - out >= 8) {
+            if (count <= MLDSA_N - 8) {
                 /* Room for all eight: store each, keep those below q. */
                 for (unsigned k = 0; k < 8; k++) {
                     uint32_t candidate = candidates[k] & 0x7fffff;
-                    *out = (int32_t)candidate;
-                    out += candidate < MLDSA_Q;
+                    poly->coefficients[count] = (int32_t)candidate;
+                    count += candidate < MLDSA_Q;
                 }
                 continue;
             }
-            for (unsigned k = 0; k < 8 && out < end; k++) {
+            for (unsigned k = 0; k < 8 && count < MLDSA_N; k++) {
                 uint32_t candidate = candidates[k] & 0x7fffff;
                 if (candidate < MLDSA_Q)
-                    *out++ = (int32_t)candidate;
+                    poly->coefficients[count++] = (int32_t)candidate;
             }
         }
     }
