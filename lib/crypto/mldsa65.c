@@ -51,14 +51,14 @@ static int32_t mldsa_centre(int32_t value)
     return r - (mldsa_sign_mask((MLDSA_Q - 1) / 2 - r) & MLDSA_Q);
 }
 
-/* out = row of A times the NTT-domain vector, in the NTT domain, times 2^-32
- * (so that mldsa_inverse_ntt brings it to the normal domain). A[row][column]
- * comes from the cache when given, else it is sampled here. */
-static void mldsa_matrix_row(struct mldsa_poly *out, const struct mldsa_poly *row_cache,
-                             const uint8_t rho[32], unsigned row,
-                             const struct mldsa_poly vector[MLDSA65_L])
+/* sum = row of A times the NTT-domain vector, in the NTT domain, not yet
+ * reduced: each term is below 9 q^2 (entries of A in [0, q), the vector
+ * below 9q), the sum below 45 q^2. A[row][column] comes from the cache when
+ * given, else it is sampled here. */
+static void mldsa_matrix_row_sum(int64_t sum[MLDSA_N], const struct mldsa_poly *row_cache,
+                                 const uint8_t rho[32], unsigned row,
+                                 const struct mldsa_poly vector[MLDSA65_L])
 {
-    int64_t sum[MLDSA_N];
     struct mldsa_poly entry;
     for (unsigned column = 0; column < MLDSA65_L; column++) {
         const struct mldsa_poly *a = &entry;
@@ -76,6 +76,16 @@ static void mldsa_matrix_row(struct mldsa_poly *out, const struct mldsa_poly *ro
             for (unsigned j = 0; j < MLDSA_N; j++)
                 sum[j] += (int64_t)a->coefficients[j] * v[j];
     }
+}
+
+/* out = row of A times the NTT-domain vector, in the NTT domain, times 2^-32
+ * (so that mldsa_inverse_ntt brings it to the normal domain). */
+static void mldsa_matrix_row(struct mldsa_poly *out, const struct mldsa_poly *row_cache,
+                             const uint8_t rho[32], unsigned row,
+                             const struct mldsa_poly vector[MLDSA65_L])
+{
+    int64_t sum[MLDSA_N];
+    mldsa_matrix_row_sum(sum, row_cache, rho, row, vector);
     for (unsigned j = 0; j < MLDSA_N; j++)
         out->coefficients[j] = mldsa_montgomery_reduce(sum[j]);
 }
@@ -393,26 +403,6 @@ static enum crypto_result mldsa_decode_signature(struct mldsa_poly z[MLDSA65_L],
     return CRYPTO_OK;
 }
 
-/* w = w - NTT(c) NTT(t1 2^d) for one row, reduced to (-q, q); NTT(t1 2^d)
- * from key when given, else computed here (its own frame, so that its
- * polynomial and mldsa_matrix_row's are never on the stack together). */
-static void mldsa_subtract_challenge_t1(struct mldsa_poly *w, unsigned row,
-                                        const uint8_t *public_key,
-                                        const struct mldsa65_prepared_key *key,
-                                        const struct mldsa_poly *c_hat)
-{
-    struct mldsa_poly t1;
-    const struct mldsa_poly *t1_hat = &t1;
-    if (key != NULL)
-        t1_hat = &key->t1_hat[row];
-    else
-        mldsa_t1_hat(&t1, public_key, row);
-    for (unsigned j = 0; j < MLDSA_N; j++)
-        w->coefficients[j] = mldsa_reduce32(
-            w->coefficients[j] - mldsa_montgomery_reduce((int64_t)c_hat->coefficients[j] *
-                                                         t1_hat->coefficients[j]));
-}
-
 /* Algorithm 8, lines 9-11 for one row: w1' = UseHint(h, A z - c t1 2^d),
  * absorbed into the c tilde' hash. A's row and NTT(t1 2^d) come from key
  * when given, else from public_key. The hints are read straight from the
@@ -427,12 +417,21 @@ static void mldsa_verify_row(struct shake_state *commitment, unsigned row,
     unsigned next = row == 0 ? 0 : positions[MLDSA65_OMEGA + row - 1];
     unsigned end = positions[MLDSA65_OMEGA + row];
     struct mldsa_poly w;
+    const struct mldsa_poly *t1_hat = &w;
+    int64_t sum[MLDSA_N];
     uint8_t w1_encoded[MLDSA65_W1_POLY_BYTES];
+    /* w holds NTT(t1 2^d) until the row's sum replaces it. */
     if (key != NULL)
-        mldsa_matrix_row(&w, &key->matrix[row * MLDSA65_L], NULL, row, z_hat);
+        t1_hat = &key->t1_hat[row];
     else
-        mldsa_matrix_row(&w, NULL, public_key, row, z_hat);
-    mldsa_subtract_challenge_t1(&w, row, public_key, key, c_hat);
+        mldsa_t1_hat(&w, public_key, row);
+    mldsa_matrix_row_sum(sum, key != NULL ? &key->matrix[row * MLDSA65_L] : NULL, public_key,
+                         row, z_hat);
+    /* A z - c t1 2^d with one reduction: the product is below 81 q^2 (both
+     * NTT outputs below 9q), the difference below 126 q^2 < 2^31 q. */
+    for (unsigned j = 0; j < MLDSA_N; j++)
+        w.coefficients[j] = mldsa_montgomery_reduce(
+            sum[j] - (int64_t)c_hat->coefficients[j] * t1_hat->coefficients[j]);
     mldsa_inverse_ntt(&w);
     for (unsigned j = 0; j < MLDSA_N; j++) {
         unsigned hint = next < end && positions[next] == j;

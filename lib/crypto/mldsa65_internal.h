@@ -45,17 +45,60 @@ static inline int32_t mldsa_sign_mask(int32_t value)
     return -(int32_t)((uint32_t)value >> 31);
 }
 
+/* Arithmetic mod q, inline because every coefficient loop calls it (a call
+ * per coefficient costs more than the arithmetic). */
+#define MLDSA_QINV 58728449 /* q^-1 mod 2^32 */
+
+/* value * 2^-32 mod q, in (-q, q), for |value| < 2^31 q. */
+static inline int32_t mldsa_montgomery_reduce(int64_t value)
+{
+    int32_t t = (int32_t)((uint32_t)value * (uint32_t)MLDSA_QINV);
+    return (int32_t)((value - (int64_t)t * MLDSA_Q) >> 32);
+}
+
+/* |value| < 2^31 - 2^22: result in (-q, q). */
+static inline int32_t mldsa_reduce32(int32_t value)
+{
+    int32_t t = (value + (1 << 22)) >> 23;
+    return value - t * MLDSA_Q;
+}
+
+/* The canonical representative in [0, q). */
+static inline int32_t mldsa_freeze(int32_t value)
+{
+    value = mldsa_reduce32(value);
+    return value + (mldsa_sign_mask(value) & MLDSA_Q);
+}
+
+/* Algorithm 36 for gamma2 = (q - 1) / 32: value = high * 2 gamma2 + low with
+ * low in (-gamma2, gamma2], except that the top interval (high = 16) wraps to
+ * high = 0, low = r - q. The division by a constant compiles to a multiply. */
+static inline void mldsa_decompose(int32_t *high, int32_t *low, int32_t value)
+{
+    int32_t r = mldsa_freeze(value);
+    int32_t r1 = (int32_t)((uint32_t)(r + MLDSA65_GAMMA2 - 1) / (2 * MLDSA65_GAMMA2));
+    int32_t r0 = r - r1 * 2 * MLDSA65_GAMMA2;
+    int32_t top = mldsa_sign_mask(15 - r1); /* -1 when r1 == 16 */
+    *high = r1 & ~top;
+    *low = r0 + top;
+}
+
+/* Algorithm 40 (m = 16); verification only, so it may branch. */
+static inline int32_t mldsa_use_hint(int32_t value, unsigned hint)
+{
+    int32_t high, low;
+    mldsa_decompose(&high, &low, value);
+    if (!hint)
+        return high;
+    return low > 0 ? (high + 1) & 15 : (high - 1) & 15;
+}
+
 /* mldsa65_poly.c: arithmetic. */
-int32_t mldsa_montgomery_reduce(int64_t value);   /* value * 2^-32 mod q, in (-q, q) */
-int32_t mldsa_reduce32(int32_t value);            /* |value| < 2^31 - 2^22: result in (-q, q) */
-int32_t mldsa_freeze(int32_t value);              /* canonical representative in [0, q) */
 void mldsa_ntt(struct mldsa_poly *poly);          /* |in| < q: |out| < 9q */
 void mldsa_inverse_ntt(struct mldsa_poly *poly);  /* |in| < q; multiplies by 2^32 too */
 void mldsa_pointwise(struct mldsa_poly *out, const struct mldsa_poly *a,
                      const struct mldsa_poly *b); /* a * b * 2^-32, in (-q, q) */
 void mldsa_power2round(int32_t *high, int32_t *low, int32_t value);
-void mldsa_decompose(int32_t *high, int32_t *low, int32_t value);
-int32_t mldsa_use_hint(int32_t value, unsigned hint);
 /* 1 when some |coefficient| >= bound, else 0; no branch on the coefficients. */
 uint32_t mldsa_poly_exceeds(const struct mldsa_poly *poly, int32_t bound);
 extern const int32_t mldsa_zetas[MLDSA_N];

@@ -13,7 +13,6 @@
 
 #include "crypto/crypto.h"
 
-#define MLDSA_QINV 58728449 /* q^-1 mod 2^32 */
 #define MLDSA_INVERSE_NTT_FACTOR 41978 /* 2^56 mod q: 2^64 / 256, times 2^-32 */
 /* -zeta_1 (mldsa_zetas[1], Montgomery form) times the factor above, times
  * 2^-32 mod q, centred: the last layer's twiddle and the scaling in one. */
@@ -57,65 +56,91 @@ const int32_t mldsa_zetas[MLDSA_N] = {
     -554416, 3919660, -48306, -1362209, 3937738, 1400424, -846154, 1976782,
 };
 
-int32_t mldsa_montgomery_reduce(int64_t value)
+
+
+
+/* Algorithm 41's butterfly: (a, b) = (a + zeta b, a - zeta b). */
+static inline void mldsa_butterfly(int32_t *a, int32_t *b, int64_t zeta)
 {
-    int32_t t = (int32_t)((uint32_t)value * (uint32_t)MLDSA_QINV);
-    return (int32_t)((value - (int64_t)t * MLDSA_Q) >> 32);
+    int32_t t = mldsa_montgomery_reduce(zeta * *b);
+    *b = *a - t;
+    *a = *a + t;
 }
 
-int32_t mldsa_reduce32(int32_t value)
-{
-    int32_t t = (value + (1 << 22)) >> 23;
-    return value - t * MLDSA_Q;
-}
-
-int32_t mldsa_freeze(int32_t value)
-{
-    value = mldsa_reduce32(value);
-    return value + (mldsa_sign_mask(value) & MLDSA_Q);
-}
-
-/* Algorithm 41. The butterflies add at most one q-bound per layer, so eight
- * layers on inputs below q stay below 9q. */
+/* Algorithm 41, two layers per pass: layer len pairs w[j] with w[j + len],
+ * and the next layer (len / 2) the halves of each of its blocks, so four
+ * coefficients go through two butterflies each between one load and one
+ * store (the layers' zetas: block b of layer len uses mldsa_zetas[128 / len
+ * + b]). The butterflies add at most one q-bound per layer, so eight layers
+ * on inputs below q stay below 9q. */
 void mldsa_ntt(struct mldsa_poly *poly)
 {
     int32_t *w = poly->coefficients;
-    unsigned m = 0;
-    for (unsigned len = 128; len >= 1; len >>= 1) {
-        for (unsigned start = 0; start < MLDSA_N; start += 2 * len) {
-            int64_t zeta = mldsa_zetas[++m];
-            for (unsigned j = start; j < start + len; j++) {
-                int32_t t = mldsa_montgomery_reduce(zeta * w[j + len]);
-                w[j + len] = w[j] - t;
-                w[j] = w[j] + t;
+    for (unsigned len = 128; len >= 2; len >>= 2) {
+        unsigned half = len / 2;
+        for (unsigned block = 0; block < MLDSA_N / (2 * len); block++) {
+            int64_t outer = mldsa_zetas[MLDSA_N / 2 / len + block];
+            int64_t low = mldsa_zetas[MLDSA_N / len + 2 * block];
+            int64_t high = mldsa_zetas[MLDSA_N / len + 2 * block + 1];
+            for (unsigned j = 2 * len * block; j < 2 * len * block + half; j++) {
+                int32_t a0 = w[j], a1 = w[j + half], a2 = w[j + len], a3 = w[j + len + half];
+                mldsa_butterfly(&a0, &a2, outer);
+                mldsa_butterfly(&a1, &a3, outer);
+                mldsa_butterfly(&a0, &a1, low);
+                mldsa_butterfly(&a2, &a3, high);
+                w[j] = a0;
+                w[j + half] = a1;
+                w[j + len] = a2;
+                w[j + len + half] = a3;
             }
         }
     }
 }
 
-/* Algorithm 42, with the final division by 256 folded into the last layer:
- * there w_j = f (t + u) and w_{j+128} = f zeta_1' (t - u), with f and
- * f zeta_1' as Montgomery constants. The sums double per layer: inputs below
- * q stay below 256q < 2^31. */
+/* Algorithm 42's butterfly with zeta already negated: (a, b) = (a + b,
+ * zeta (a - b)). */
+static inline void mldsa_inverse_butterfly(int32_t *a, int32_t *b, int64_t zeta)
+{
+    int32_t t = *a;
+    *a = t + *b;
+    *b = mldsa_montgomery_reduce(zeta * (t - *b));
+}
+
+/* Algorithm 42, two layers per pass like mldsa_ntt (block b of layer len
+ * uses -mldsa_zetas[256 / len - 1 - b]), with the final division by 256
+ * folded into the last layer: there w_j = f (t + u) and w_{j+128} = f
+ * zeta_1' (t - u), with f and f zeta_1' as Montgomery constants. The sums
+ * double per layer: inputs below q stay below 256q < 2^31. */
 void mldsa_inverse_ntt(struct mldsa_poly *poly)
 {
     int32_t *w = poly->coefficients;
-    unsigned m = MLDSA_N;
-    for (unsigned len = 1; len < MLDSA_N / 2; len <<= 1) {
-        for (unsigned start = 0; start < MLDSA_N; start += 2 * len) {
-            int64_t zeta = -mldsa_zetas[--m];
-            for (unsigned j = start; j < start + len; j++) {
-                int32_t t = w[j];
-                w[j] = t + w[j + len];
-                w[j + len] = mldsa_montgomery_reduce(zeta * (t - w[j + len]));
+    for (unsigned len = 1; len < MLDSA_N / 4; len <<= 2) {
+        for (unsigned block = 0; block < MLDSA_N / (4 * len); block++) {
+            int64_t low = -mldsa_zetas[MLDSA_N / len - 1 - 2 * block];
+            int64_t high = -mldsa_zetas[MLDSA_N / len - 2 - 2 * block];
+            int64_t outer = -mldsa_zetas[MLDSA_N / 2 / len - 1 - block];
+            for (unsigned j = 4 * len * block; j < 4 * len * block + len; j++) {
+                int32_t a0 = w[j], a1 = w[j + len], a2 = w[j + 2 * len], a3 = w[j + 3 * len];
+                mldsa_inverse_butterfly(&a0, &a1, low);
+                mldsa_inverse_butterfly(&a2, &a3, high);
+                mldsa_inverse_butterfly(&a0, &a2, outer);
+                mldsa_inverse_butterfly(&a1, &a3, outer);
+                w[j] = a0;
+                w[j + len] = a1;
+                w[j + 2 * len] = a2;
+                w[j + 3 * len] = a3;
             }
         }
     }
-    for (unsigned j = 0; j < MLDSA_N / 2; j++) {
-        int32_t t = w[j], u = w[j + MLDSA_N / 2];
-        w[j] = mldsa_montgomery_reduce((int64_t)MLDSA_INVERSE_NTT_FACTOR * (t + u));
-        w[j + MLDSA_N / 2] =
-            mldsa_montgomery_reduce((int64_t)MLDSA_INVERSE_NTT_LAST_FACTOR * (t - u));
+    /* Layer 64 (zetas 3 and 2), then the last layer with the scaling. */
+    for (unsigned j = 0; j < MLDSA_N / 4; j++) {
+        int32_t a0 = w[j], a1 = w[j + 64], a2 = w[j + 128], a3 = w[j + 192];
+        mldsa_inverse_butterfly(&a0, &a1, -mldsa_zetas[3]);
+        mldsa_inverse_butterfly(&a2, &a3, -mldsa_zetas[2]);
+        w[j] = mldsa_montgomery_reduce((int64_t)MLDSA_INVERSE_NTT_FACTOR * (a0 + a2));
+        w[j + 128] = mldsa_montgomery_reduce((int64_t)MLDSA_INVERSE_NTT_LAST_FACTOR * (a0 - a2));
+        w[j + 64] = mldsa_montgomery_reduce((int64_t)MLDSA_INVERSE_NTT_FACTOR * (a1 + a3));
+        w[j + 192] = mldsa_montgomery_reduce((int64_t)MLDSA_INVERSE_NTT_LAST_FACTOR * (a1 - a3));
     }
 }
 
@@ -135,28 +160,7 @@ void mldsa_power2round(int32_t *high, int32_t *low, int32_t value)
     *low = r - (*high << MLDSA_D);
 }
 
-/* Algorithm 36 for gamma2 = (q - 1) / 32: value = high * 2 gamma2 + low with
- * low in (-gamma2, gamma2], except that the top interval (high = 16) wraps to
- * high = 0, low = r - q. The division by a constant compiles to a multiply. */
-void mldsa_decompose(int32_t *high, int32_t *low, int32_t value)
-{
-    int32_t r = mldsa_freeze(value);
-    int32_t r1 = (int32_t)((uint32_t)(r + MLDSA65_GAMMA2 - 1) / (2 * MLDSA65_GAMMA2));
-    int32_t r0 = r - r1 * 2 * MLDSA65_GAMMA2;
-    int32_t top = mldsa_sign_mask(15 - r1); /* -1 when r1 == 16 */
-    *high = r1 & ~top;
-    *low = r0 + top;
-}
 
-/* Algorithm 40 (m = 16); verification only, so it may branch. */
-int32_t mldsa_use_hint(int32_t value, unsigned hint)
-{
-    int32_t high, low;
-    mldsa_decompose(&high, &low, value);
-    if (!hint)
-        return high;
-    return low > 0 ? (high + 1) & 15 : (high - 1) & 15;
-}
 
 uint32_t mldsa_poly_exceeds(const struct mldsa_poly *poly, int32_t bound)
 {
@@ -172,11 +176,13 @@ uint32_t mldsa_poly_exceeds(const struct mldsa_poly *poly, int32_t bound)
 
 /* Algorithms 30 (RejNTTPoly) and 14 (CoeffFromThreeBytes): coefficient
  * candidates are 23-bit little-endian numbers from SHAKE128(rho || s || r);
- * those >= q are skipped. The matrix is public. */
+ * those >= q are skipped. The matrix is public. A block of 168 bytes is 7
+ * groups of three lanes, each holding 8 candidates of 3 bytes, read from the
+ * lanes in place. */
 void mldsa_sample_ntt(struct mldsa_poly *poly, const uint8_t rho[32], uint8_t column,
                       uint8_t row)
 {
-    uint8_t seed[34], block[SHAKE128_RATE];
+    uint8_t seed[34];
     struct shake_state state;
     for (unsigned i = 0; i < 32; i++)
         seed[i] = rho[i];
@@ -187,12 +193,28 @@ void mldsa_sample_ntt(struct mldsa_poly *poly, const uint8_t rho[32], uint8_t co
     shake_finalize(&state);
     unsigned count = 0;
     while (count < MLDSA_N) {
-        shake_squeeze(&state, block, sizeof block);
-        for (unsigned i = 0; i + 3 <= sizeof block && count < MLDSA_N; i += 3) {
-            uint32_t candidate = (uint32_t)block[i] | (uint32_t)block[i + 1] << 8 |
-                                 (uint32_t)(block[i + 2] & 0x7f) << 16;
-            if (candidate < MLDSA_Q)
-                poly->coefficients[count++] = (int32_t)candidate;
+        const uint64_t *lanes = shake_squeeze_block(&state);
+        for (unsigned g = 0; g < SHAKE128_RATE / 8 && count < MLDSA_N; g += 3) {
+            uint64_t l0 = lanes[g], l1 = lanes[g + 1], l2 = lanes[g + 2];
+            uint32_t candidates[8] = {
+                (uint32_t)l0, (uint32_t)(l0 >> 24), (uint32_t)(l0 >> 48 | l1 << 16),
+                (uint32_t)(l1 >> 8), (uint32_t)(l1 >> 32), (uint32_t)(l1 >> 56 | l2 << 8),
+                (uint32_t)(l2 >> 16), (uint32_t)(l2 >> 40),
+            };
+            if (count <= MLDSA_N - 8) {
+                /* Room for all eight: store each, keep those below q. */
+                for (unsigned k = 0; k < 8; k++) {
+                    uint32_t candidate = candidates[k] & 0x7fffff;
+                    poly->coefficients[count] = (int32_t)candidate;
+                    count += candidate < MLDSA_Q;
+                }
+                continue;
+            }
+            for (unsigned k = 0; k < 8 && count < MLDSA_N; k++) {
+                uint32_t candidate = candidates[k] & 0x7fffff;
+                if (candidate < MLDSA_Q)
+                    poly->coefficients[count++] = (int32_t)candidate;
+            }
         }
     }
 }

@@ -28,6 +28,11 @@ void shake_absorb(struct shake_state *state, const uint8_t *in, size_t in_len);
 /* Pads the input; afterwards only shake_squeeze. */
 void shake_finalize(struct shake_state *state);
 void shake_squeeze(struct shake_state *state, uint8_t *out, size_t out_len);
+/* Squeezes the next whole block in place and returns the lanes that hold it
+ * (rate / 8 lanes, little-endian bytes, valid until the next call): for
+ * samplers that parse lanes instead of copying bytes. Only at a block
+ * boundary (right after shake_finalize or after whole blocks). */
+const uint64_t *shake_squeeze_block(struct shake_state *state);
 
 /* One call each: out_len bytes of SHAKE128(in) or SHAKE256(in). */
 void shake128(uint8_t *out, size_t out_len, const uint8_t *in, size_t in_len);
