@@ -15,30 +15,10 @@ vectors=tests/vectors/wycheproof
 
 # Freestanding: kernel and UEFI objects must build and need nothing beyond
 # the memory functions (lib/base/mem.c) and the crypto core itself.
-stream_objects() {
-    for f in $(make -s --no-print-directory print-stream-srcs) \
-             lib/crypto/sha256.c lib/crypto/crypto.c; do
-        echo "build/$1/${f%.c}.o"
-    done
-}
 for env in kernel efi; do
-    objects=$(stream_objects "$env")
-    # shellcheck disable=SC2086
-    if ! make -s -j2 $objects; then
-        echo "FAIL stream sources build freestanding ($env): compile error"
-        continue
-    fi
-    # shellcheck disable=SC2086
-    defined=$(llvm-nm --defined-only $objects | awk 'NF == 3 { print $3 }' | sort -u)
-    # shellcheck disable=SC2086
-    extra=$(llvm-nm -u $objects | awk 'NF == 2 { print $2 }' | sort -u |
-            grep -v -x -e memcpy -e memset -e memmove \
-                 $(for d in $defined; do printf ' -e %s' "$d"; done) | tr '\n' ' ')
-    if [ -n "$extra" ]; then
-        echo "FAIL stream sources build freestanding ($env): undefined symbols: $extra"
-    else
-        echo "PASS stream sources build freestanding ($env), no libc symbols"
-    fi
+    # shellcheck disable=SC2046
+    suite_check_freestanding stream "$env" $(make -s --no-print-directory print-stream-srcs) \
+        lib/crypto/sha256.c lib/crypto/crypto.c
 done
 
 make -s -j2 $bin/stream_vectors $bin/stream_wycheproof $bin/stream_differential \

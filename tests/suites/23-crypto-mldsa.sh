@@ -17,6 +17,8 @@
 # MLDSA_SEED fixes the random inputs (the log shows the seed of each run).
 set -u
 cd "$(dirname "$0")/../.." || exit 2
+. tests/lib.sh
+suite_require clang jq llvm-nm valgrind
 
 vectors=tests/vectors/wycheproof
 work=build/test-work/crypto-mldsa
@@ -156,24 +158,9 @@ fi
 # Freestanding: kernel and UEFI objects need nothing beyond the memory
 # functions and the crypto core.
 for env in kernel efi; do
-    objects=$(for f in $(make -s --no-print-directory print-pq-srcs) lib/crypto/crypto.c; do
-        echo "build/$env/${f%.c}.o"; done)
-    # shellcheck disable=SC2086
-    if ! make -s -j2 $objects; then
-        echo "FAIL mldsa sources build freestanding ($env): compile error"
-        continue
-    fi
-    # shellcheck disable=SC2086
-    defined=$(llvm-nm --defined-only $objects | awk 'NF == 3 { print $3 }' | sort -u)
-    # shellcheck disable=SC2086
-    extra=$(llvm-nm -u $objects | awk 'NF == 2 { print $2 }' | sort -u |
-            grep -v -x -e memcpy -e memset -e memmove \
-                 $(for d in $defined; do printf ' -e %s' "$d"; done) | tr '\n' ' ')
-    if [ -n "$extra" ]; then
-        echo "FAIL mldsa sources build freestanding ($env): undefined symbols: $extra"
-    else
-        echo "PASS mldsa sources build freestanding ($env), no libc symbols"
-    fi
+    # shellcheck disable=SC2046
+    suite_check_freestanding mldsa "$env" $(make -s --no-print-directory print-pq-srcs) \
+        lib/crypto/crypto.c
 done
 
 # Stack use with the kernel's code generation; verification must stay well
