@@ -26,12 +26,8 @@ static char source_names[SOURCE_NAMES_SIZE] = "unseeded";
 
 size_t system_random_collect_sources(struct random_source sources[SOURCES_MAX])
 {
-    const struct cpu_features *features = cpu_features();
-    size_t count = 0;
-    if (features->rdseed)
-        sources[count++] = (struct random_source){ entropy_rdseed_read, NULL, "rdseed" };
-    else if (features->rdrand)
-        sources[count++] = (struct random_source){ entropy_rdrand_read, NULL, "rdrand" };
+    /* The strongest hardware source, if any, then jitter. */
+    size_t count = entropy_hardware_sources(sources, 1);
     sources[count++] = (struct random_source){ entropy_jitter_read, NULL, "jitter" };
     return count;
 }

@@ -17,7 +17,7 @@ set -u
 root=${1:-.}
 cd "$root" || exit 2
 
-x86_identifiers='\b(rdmsr|wrmsr|read_cr[0-4]|write_cr[0-4]|cpuid|tlb_flush_page|inb|outb|inw|outw|inl|outl|io_wait|lapic_[a-z_]+|pic_disable|gdt_init|idt_init|tss_set_kernel_stack|cpu_detect|(PTE|PF|CR0|CR4|MSR|EFER|RFLAGS|VECTOR)_[A-Z0-9_]+)\b'
+x86_identifiers='\b(rdmsr|wrmsr|read_cr[0-4]|write_cr[0-4]|cpuid|tlb_flush_page|inb|outb|inw|outw|inl|outl|io_wait|lapic_[a-z_]+|pic_disable|gdt_init|idt_init|tss_set_kernel_stack|cpu_detect|rdtsc|rdseed|rdrand|entropy_rdseed_read|entropy_rdrand_read|(PTE|PF|CR0|CR4|MSR|EFER|RFLAGS|VECTOR)_[A-Z0-9_]+)\b'
 
 files=0
 violations=0

@@ -3,7 +3,7 @@
 # the C library's snprintf), the log ring, PS/2 decoding, the framebuffer
 # console and font (over a heap buffer standing in for the framebuffer), the ACPI table
 # parser (synthetic tables, every error case, the committed fuzz corpus with
-# its expected results), a 10-second fuzz smoke run of the ACPI parser, and
+# its expected results; suite 80 smoke-runs its fuzzer), and
 # the arch boundary (tests/kernel/arch_boundary.sh): first on a planted tree,
 # where it must name every violation, then on the real kernel/.
 set -u
@@ -11,8 +11,7 @@ set -u
 suite_require clang
 status=0
 if ! make -s -j2 build/tests/kernel/format_test build/tests/kernel/acpi_test \
-        build/tests/kernel/framebuffer_test \
-        build/fuzz/tests/fuzz/fuzz_acpi; then
+        build/tests/kernel/framebuffer_test; then
     echo "FAIL kernel host tests: build failed"
     exit 1
 fi
@@ -21,17 +20,7 @@ build/tests/kernel/framebuffer_test || status=1
 build/tests/kernel/acpi_test || status=1
 build/tests/kernel/acpi_test --check-corpus tests/corpus/acpi || status=1
 
-smoke=build/fuzz/corpus/acpi-smoke
-rm -rf "$smoke" && mkdir -p "$smoke"
-log=build/test-logs/fuzz-acpi-smoke.log
-if build/fuzz/tests/fuzz/fuzz_acpi -max_total_time=10 -max_len=8192 "$smoke" tests/corpus/acpi \
-        >"$log" 2>&1; then
-    runs=$(grep -o 'Done [0-9]* runs' "$log" | tr -dc 0-9)
-    echo "PASS fuzz-acpi smoke run (10 s from the corpus, $runs inputs, no crash)"
-else
-    echo "FAIL fuzz-acpi smoke run: crashed (see $log)"
-    status=1
-fi
+# The fuzz target fuzz-acpi is smoke-run by suite 80 with every other one.
 
 # The boundary check must catch what it claims to: a planted tree with one
 # violation of each kind (and two allowed constructs) gives exactly these.

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Hash area of the crypto core: SHA-256, SHA-512, HMAC, HKDF, BLAKE2b,
 # Argon2id. Known-answer vectors typed from the specs, Wycheproof vectors,
-# differential tests against libsodium and a fuzz smoke run, all under
+# differential tests against libsodium, all under
 # ASan + UBSan; plus a check that the sources build freestanding.
 set -u
 . tests/lib.sh
@@ -152,23 +152,5 @@ for primitive in sha256 sha512 hmac-sha256 hmac-sha512 hkdf-sha256 hkdf-sha512 b
 done
 $bin/hash_differential argon2id "${HASH_ARGON2_SETS:-1000}" "$seed" || status=1
 
-# Fuzz smoke run: the Argon2id parameter fuzzer from its seed corpus for a
-# bounded time (make fuzz-argon2id runs it longer). New inputs go to build/.
-fuzzer=build/fuzz/tests/fuzz/fuzz_argon2id
-smoke_seconds=${HASH_FUZZ_SECONDS:-10}
-if ! make -s -j2 $fuzzer; then
-    echo "FAIL fuzz_argon2id build"
-    status=1
-else
-    mkdir -p build/fuzz/corpus/argon2id-smoke
-    if $fuzzer -max_total_time="$smoke_seconds" -seed="$seed" \
-            build/fuzz/corpus/argon2id-smoke tests/corpus/argon2id \
-            > build/test-logs/fuzz-argon2id-smoke.log 2>&1; then
-        runs=$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' build/test-logs/fuzz-argon2id-smoke.log)
-        echo "PASS fuzz_argon2id smoke run (${smoke_seconds}s, ${runs:-?} executions, no crash)"
-    else
-        echo "FAIL fuzz_argon2id smoke run: crash (see build/test-logs/fuzz-argon2id-smoke.log, seed $seed)"
-        status=1
-    fi
-fi
+# The fuzz target fuzz-argon2id is smoke-run by suite 80 with every other one.
 exit $status

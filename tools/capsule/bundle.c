@@ -63,7 +63,7 @@ static int write_bundle(const char *out_path, const char *trust, char **mods, in
         goto done;
     }
     if (file_write(out_path, out.data, out.len, 0644, false)) {
-        printf("wrote %s: %d keys, %d capsules, %zu bytes; at boot:\n", out_path,
+        printf("wrote %s: %d trusted authors, %d capsules, %zu bytes; at boot:\n", out_path,
                key_count, count, out.len);
         print_report(&report);
         status = TOOL_OK;

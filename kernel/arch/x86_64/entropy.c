@@ -13,6 +13,7 @@
  * instructions and this source is deterministic: it then passes its health
  * test but adds nothing, which is why it is never the only thing mixed in
  * when anything else is present (docs/crypto.md, "Sources"). */
+#include "kernel/arch/entropy.h"
 #include "kernel/arch/x86_64/entropy.h"
 
 #include "base/endian.h"
@@ -101,4 +102,15 @@ enum crypto_result entropy_jitter_read(void *context, uint8_t *out, size_t len)
         out[i] = folded;
     }
     return CRYPTO_OK;
+}
+
+size_t entropy_hardware_sources(struct random_source *out, size_t max)
+{
+    const struct cpu_features *features = cpu_features();
+    size_t count = 0;
+    if (features->rdseed && count < max)
+        out[count++] = (struct random_source){ entropy_rdseed_read, NULL, "rdseed" };
+    if (features->rdrand && count < max)
+        out[count++] = (struct random_source){ entropy_rdrand_read, NULL, "rdrand" };
+    return count;
 }

@@ -1,8 +1,6 @@
-/* The kernel's entropy sources, in the shape lib/crypto/random.h wants
- * (struct random_source): RDSEED, RDRAND and TSC jitter. Each read either
- * fills the whole buffer or fails with CRYPTO_ERR_HEALTH; none returns
- * partial or made-up output. The caller decides which are present
- * (cpu_features()->rdseed / ->rdrand; jitter always is). */
+/* x86's entropy sources behind kernel/arch/entropy.h: RDSEED, RDRAND (the
+ * reads entropy_hardware_sources hands out when CPUID reports them) and TSC
+ * jitter. */
 #ifndef NONOS_ARCH_ENTROPY_H
 #define NONOS_ARCH_ENTROPY_H
 
