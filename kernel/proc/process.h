@@ -1,0 +1,66 @@
+/* Processes: a verified capsule running in ring 3 in its own address space,
+ * with its capability table, threads and limits.
+ *
+ * A process is created from one capsule of the sealed boot bundle
+ * (capsule_bundle_sealed): its payload ELF is loaded into fresh frames of a
+ * new vm_space, segment by segment with the segment's own rights (W^X), a
+ * stack with an unmapped guard page below it at a randomized address, and
+ * the capabilities its manifest's policy allows (docs/policy.md). Limits
+ * from the manifest are enforced for its whole life: CPU time (stopped when
+ * spent), memory (charges past the limit fail with ERROR_NO_MEMORY),
+ * threads, capability slots. A process that faults is killed and reported
+ * with its name and the fault; nothing else is affected.
+ *
+ * struct process is an object (kernel/cap/object.h, OBJECT_PROCESS): the
+ * process table holds one reference, each capability to it another. */
+#ifndef NONOS_KERNEL_PROC_PROCESS_H
+#define NONOS_KERNEL_PROC_PROCESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/cap/object.h"
+
+struct cap_table;
+struct thread;
+struct vm_space;
+struct manifest;
+
+enum process_state {
+    PROCESS_RUNNING,
+    PROCESS_EXITED,  /* called exit */
+    PROCESS_KILLED,  /* killed by a fault, a spent CPU budget or a supervisor */
+};
+
+/* Why a process ended, for ps, the audit log and init's restart rule. */
+enum process_end {
+    PROCESS_END_NONE,
+    PROCESS_END_EXIT,
+    PROCESS_END_FAULT,
+    PROCESS_END_CPU_BUDGET,
+    PROCESS_END_KILLED,
+};
+
+/* The calling thread's process; NULL for a kernel thread. */
+struct process *process_current(void);
+/* The process a thread belongs to; NULL for a kernel thread. */
+struct process *thread_process(const struct thread *thread);
+
+uint64_t process_id(const struct process *process);
+const char *process_name(const struct process *process);
+struct cap_table *process_caps(struct process *process);
+struct vm_space *process_space(struct process *process);
+const struct manifest *process_manifest(const struct process *process);
+
+/* Charges or returns `bytes` of memory to a process's limit (frames it
+ * maps, page tables, kernel objects made on its behalf). A charge past the
+ * limit changes nothing and returns ERROR_NO_MEMORY. */
+int process_memory_charge(struct process *process, uint64_t bytes);
+void process_memory_uncharge(struct process *process, uint64_t bytes);
+
+/* Ends a process (every thread, at its next return to user mode or at
+ * once when blocked), records why and writes the audit record. */
+void process_kill(struct process *process, enum process_end why, const char *detail);
+
+#endif
