@@ -39,6 +39,12 @@ KERNEL_CORE_SRCS := \
 	kernel/mm/heap.c \
 	kernel/sched/thread.c \
 	kernel/sched/wait.c \
+	kernel/proc/process.c \
+	kernel/proc/process_memory.c \
+	kernel/proc/loader.c \
+	kernel/proc/policy.c \
+	kernel/proc/fault.c \
+	kernel/proc/temporary_until_merge.c \
 	kernel/random/system_random.c
 
 KERNEL_SRCS := $(KERNEL_CORE_SRCS) $(KERNEL_DEVICE_SRCS) $(KERNEL_CAPSULE_SRCS) \

@@ -12,7 +12,8 @@
  *   time        interrupt controller (x86: PIC masked, LAPIC), calibrated timer
  *   randomness  the system generator, seeded from RDSEED/RDRAND (CPU
  *               features), TSC jitter and the loader's UEFI seed
- *   threads     scheduler, the shell thread; the boot flow becomes idle
+ *   threads     scheduler, the capsule "init" if the bundle has one, the
+ *               shell thread; the boot flow becomes idle
  * Interrupts stay off until the very end. */
 #include "boot/bootinfo.h"
 #include "kernel/acpi/acpi.h"
@@ -29,6 +30,7 @@
 #include "kernel/mm/memory.h"
 #include "kernel/mm/vm.h"
 #include "kernel/panic.h"
+#include "kernel/proc/process.h"
 #include "kernel/random/system_random.h"
 #include "kernel/sched/thread.h"
 #include "kernel/shell/shell.h"
@@ -80,6 +82,7 @@ _Noreturn void kernel_main(uint64_t bootinfo_phys, uint64_t entry_tsc)
     if (system_random_init() != CRYPTO_OK)
         kprintf("kernel: no entropy yet: whatever needs keys refuses until a source works\n");
     sched_init();
+    process_start_init(); /* init as a capsule when the bundle has one */
     if (!thread_create("shell", shell_main, NULL))
         panic("cannot create the shell thread");
     for (;;)

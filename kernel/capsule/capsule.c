@@ -15,6 +15,8 @@
 #include "base/hex.h"
 #include "boot/bootinfo.h"
 #include "capsule/bundle.h"
+#include "capsule/canonical.h"
+#include "capsule/container.h"
 #include "kernel/arch/cpu.h"
 #include "kernel/console/console.h"
 #include "kernel/lib/print.h"
@@ -62,6 +64,55 @@ bool capsule_bundle_sealed(struct bytes *out)
 {
     *out = sealed;
     return sealed.data != NULL;
+}
+
+size_t capsule_count(void)
+{
+    return bundle_present && report.error == CAPSULE_OK ? report.count : 0;
+}
+
+const char *capsule_name(size_t index)
+{
+    if (index >= capsule_count() || !report.entries[index].opened)
+        return NULL;
+    return report.entries[index].name.text;
+}
+
+bool capsule_is_verified(size_t index)
+{
+    return index < capsule_count() && report.entries[index].verdict == CAPSULE_OK &&
+           sealed.data != NULL;
+}
+
+/* The entry's file is a view into the sealed copy, which nothing can
+ * write: parsing it again yields the bytes the verdict was reached on. */
+bool capsule_verified(size_t index, struct bytes *payload, struct manifest *manifest)
+{
+    if (!capsule_is_verified(index))
+        return false;
+    struct mod_container container;
+    if (container_parse(report.entries[index].file, &container) != CAPSULE_OK ||
+        canonical_decode(container.manifest, manifest) != CAPSULE_OK)
+        return false;
+    *payload = container.payload;
+    return true;
+}
+
+bool capsule_find(const char *name, size_t length, size_t *index)
+{
+    for (size_t i = 0; i < capsule_count(); i++) {
+        const struct manifest_name *n = &report.entries[i].name;
+        if (!capsule_is_verified(i) || n->len != length)
+            continue;
+        size_t k = 0;
+        while (k < length && n->text[k] == name[k])
+            k++;
+        if (k == length) {
+            *index = i;
+            return true;
+        }
+    }
+    return false;
 }
 
 static void print_refusals(void)

@@ -21,6 +21,7 @@
 #include "kernel/mm/memory.h"
 #include "kernel/mm/vm.h"
 #include "kernel/panic.h"
+#include "kernel/proc/process.h"
 #include "kernel/sched/wait.h"
 
 #include <stddef.h>
@@ -73,6 +74,7 @@ static void schedule(void)
     }
     if (next == previous)
         return;
+    process_account_tick(previous); /* its process pays for the time until now */
     if (previous->state == THREAD_RUNNING && previous != idle)
         sched_make_ready(previous);
     next->state = THREAD_RUNNING;
@@ -242,6 +244,7 @@ void sched_tick(void)
     if (!current)
         return; /* timer running before sched_init */
     sleepers_wake(timer_ticks());
+    process_account_tick(current);
     if (ready_head)
         schedule();
 }
@@ -264,6 +267,16 @@ enum thread_state thread_state(const struct thread *thread)
 uint64_t thread_id(const struct thread *thread)
 {
     return thread->id;
+}
+
+void thread_set_process(struct thread *thread, struct process *process)
+{
+    thread->process = process;
+}
+
+struct process *thread_process(const struct thread *thread)
+{
+    return thread->process;
 }
 
 struct vm_space *thread_space(const struct thread *thread)

@@ -36,6 +36,11 @@ struct thread *thread_create(const char *name, thread_entry_fn entry, void *arg)
 struct thread *thread_create_in(struct vm_space *space, const char *name, thread_entry_fn entry,
                                 void *arg);
 
+/* Makes thread part of a process (kernel/proc/), for CPU accounting and
+ * kills; thread_process (kernel/proc/process.h) reads it back. */
+struct process;
+void thread_set_process(struct thread *thread, struct process *process);
+
 /* The address space thread runs in. */
 struct vm_space *thread_space(const struct thread *thread);
 

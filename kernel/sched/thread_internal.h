@@ -19,6 +19,7 @@ struct thread {
     uint64_t stack_base;     /* lowest mapped stack page; 0 for the boot thread */
     struct vm_space *space;  /* the address space it runs in */
     struct wait_queue exit_waiters; /* thread_join's */
+    struct process *process; /* NULL for a kernel thread (kernel/proc/) */
 };
 
 /* Marks the running thread blocked and switches away; it runs again after

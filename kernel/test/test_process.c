@@ -1,0 +1,344 @@
+/* In-kernel tests of processes (kernel/proc/): a real capsule of the boot
+ * bundle ("hello", the SDK template) loaded into a new address space with
+ * each segment's own rights, nothing below 4 MiB, a stack with an unmapped
+ * guard page at an address that differs between loads; the memory limit
+ * refusing a charge without side effects; the thread limit; CPU budget
+ * accounting and the kill it triggers (simulated by a kernel thread
+ * accounted to the process, until ring 3 is merged); the decoding of user
+ * faults; and that an ended process gives back every frame. */
+#include "base/endian.h"
+#include "kernel/arch/interrupt.h"
+#include "kernel/arch/mmu.h"
+#include "kernel/arch/time.h"
+#include "kernel/capsule/capsule.h"
+#include "kernel/error.h"
+#include "kernel/mm/frame.h"
+#include "kernel/mm/heap.h"
+#include "kernel/mm/memory.h"
+#include "kernel/mm/vm.h"
+#include "kernel/proc/process_internal.h"
+#include "kernel/sched/thread.h"
+#include "kernel/test/test.h"
+
+#include <stdint.h>
+
+#define ELF_PF_X 1u
+#define ELF_PF_W 2u
+
+static uint64_t free_frames(void)
+{
+    struct frame_stats stats;
+    frame_stats(&stats);
+    return stats.free_frames;
+}
+
+static bool hello_index(size_t *index)
+{
+    TEST_REQUIRE(capsule_find("hello", 5, index), "the boot bundle has no verified \"hello\"");
+    return true;
+}
+
+/* Kills a process that has no thread and waits until it has ended. */
+static void process_end_now(struct process *process)
+{
+    process_kill(process, PROCESS_END_KILLED, "test");
+    process_wait_end(process);
+}
+
+/* Every page of every PT_LOAD of the payload is mapped with exactly the
+ * segment's rights; counts the code and data segments seen. */
+static bool segments_checked(struct process *process, struct bytes payload, unsigned *code,
+                             unsigned *data)
+{
+    const uint8_t *header = payload.data;
+    uint64_t phoff = load64_le(header + 32);
+    for (uint16_t i = 0; i < load16_le(header + 56); i++) {
+        const uint8_t *ph = header + phoff + (uint64_t)i * 56;
+        if (load32_le(ph) != 1)
+            continue;
+        uint32_t flags = load32_le(ph + 4);
+        uint64_t vaddr = load64_le(ph + 16), memsz = load64_le(ph + 40);
+        unsigned want = VM_USER | (flags & ELF_PF_W ? VM_WRITE : 0) | (flags & ELF_PF_X ? VM_EXEC : 0);
+        for (uint64_t page = vaddr; page < vaddr + memsz; page += PAGE_SIZE) {
+            struct vm_mapping mapping;
+            TEST_REQUIRE(vm_query(process->space, page, &mapping), "segment page %#lx unmapped", page);
+            TEST_REQUIRE(mapping.flags == want, "page %#lx flags %#x, segment wants %#x", page,
+                         mapping.flags, want);
+        }
+        *code += (want & VM_EXEC) != 0;
+        *data += (want & VM_WRITE) != 0;
+    }
+    return true;
+}
+
+static bool layout_checked(struct process *process)
+{
+    for (uint64_t page = 0; page < 0x400000; page += PAGE_SIZE)
+        TEST_REQUIRE(!vm_query(process->space, page, NULL), "%#lx below 4 MiB is mapped", page);
+    uint64_t top = process->stack_top, base = top - PROCESS_STACK_PAGES * PAGE_SIZE;
+    for (uint64_t page = base; page < top; page += PAGE_SIZE) {
+        struct vm_mapping mapping;
+        TEST_REQUIRE(vm_query(process->space, page, &mapping) &&
+                         mapping.flags == (VM_USER | VM_WRITE),
+                     "stack page %#lx not user RW NX (flags %#x)", page, mapping.flags);
+    }
+    TEST_REQUIRE(!vm_query(process->space, base - PAGE_SIZE, NULL), "guard page below %#lx mapped",
+                 base);
+    TEST_REQUIRE(!vm_query(process->space, top, NULL), "page above the stack top mapped");
+    TEST_REQUIRE(top >= PROCESS_STACK_AREA_LOW && top < PROCESS_STACK_AREA_HIGH &&
+                     top % PAGE_SIZE == 0,
+                 "stack top %#lx outside its area", top);
+    return true;
+}
+
+/* The text page holds the payload's first bytes (a copy, not the sealed
+ * bundle's frame). */
+static bool text_copied(struct process *process, struct bytes payload)
+{
+    struct vm_mapping mapping;
+    TEST_REQUIRE(vm_query(process->space, 0x400000, &mapping), "no page at 0x400000");
+    const uint8_t *copy = phys_to_virt(mapping.phys);
+    for (size_t i = 0; i < 256 && i < payload.len; i++)
+        TEST_REQUIRE(copy[i] == payload.data[i], "text byte %zu differs from the payload", i);
+    TEST_REQUIRE(copy != payload.data, "the sealed bundle itself is mapped");
+    TEST_REQUIRE(frame_references(mapping.phys) == 1, "text frame has %u references",
+                 frame_references(mapping.phys));
+    return true;
+}
+
+static bool load_checks(struct process *process, size_t index)
+{
+    struct manifest *manifest = kmalloc(sizeof *manifest);
+    struct bytes payload;
+    TEST_REQUIRE(manifest, "no memory");
+    bool found = capsule_verified(index, &payload, manifest);
+    kfree(manifest);
+    TEST_REQUIRE(found, "capsule_verified refused hello");
+    unsigned code = 0, data = 0;
+    if (!segments_checked(process, payload, &code, &data) || !layout_checked(process) ||
+        !text_copied(process, payload))
+        return false;
+    TEST_REQUIRE(code >= 1 && data >= 1, "hello has %u code and %u data segments", code, data);
+    TEST_REQUIRE(process->memory_used > 0 && process->memory_used <= process->memory_limit,
+                 "memory used %lu of %lu", process->memory_used, process->memory_limit);
+    return true;
+}
+
+static bool test_process_load_rights(void)
+{
+    size_t index;
+    if (!hello_index(&index))
+        return false;
+    struct process *first, *second;
+    int error = process_create(index, &first);
+    TEST_REQUIRE(error == 0, "process_create: %s", kernel_error_message(error));
+    error = process_create(index, &second);
+    bool ok = error == 0 && load_checks(first, index) && load_checks(second, index);
+    bool differ = error == 0 && first->stack_top != second->stack_top &&
+                  first->map_area != second->map_area;
+    if (error == 0)
+        process_end_now(second);
+    process_end_now(first);
+    TEST_REQUIRE(error == 0, "second process_create: %s", kernel_error_message(error));
+    TEST_REQUIRE(differ, "two loads share the stack %#lx or memory_map area %#lx",
+                 first->stack_top, first->map_area);
+    TEST_REQUIRE(first->finished && first->memory_used == 0 && first->space == NULL,
+                 "the ended process still holds memory (%lu bytes)", first->memory_used);
+    return ok;
+}
+
+/* An ended process gives back every frame it took (after one warm-up
+ * round, so the heap has the pages it needs for the structures). */
+static bool test_process_end_frees_frames(void)
+{
+    size_t index;
+    if (!hello_index(&index))
+        return false;
+    struct process *process;
+    TEST_REQUIRE(process_create(index, &process) == 0, "warm-up process_create failed");
+    process_end_now(process);
+    uint64_t before = free_frames();
+    TEST_REQUIRE(process_create(index, &process) == 0, "process_create failed");
+    uint64_t during = free_frames();
+    process_end_now(process);
+    uint64_t after = free_frames();
+    TEST_REQUIRE(during + PROCESS_STACK_PAGES + 2 <= before, "a loaded process took %lu frames",
+                 before - during);
+    TEST_REQUIRE(after == before, "%ld frames not returned", (long)(before - after));
+    return true;
+}
+
+/* Frames for a mapping test; all freed by the caller. */
+static bool frames_take(uint64_t *frames, unsigned count)
+{
+    for (unsigned i = 0; i < count; i++) {
+        frames[i] = frame_alloc();
+        TEST_REQUIRE(frames[i], "out of frames");
+    }
+    return true;
+}
+
+#define MAP_TEST_ADDRESS 0x0000100000000000ull
+
+static bool limit_checks(struct process *process)
+{
+    uint64_t frames[4];
+    if (!frames_take(frames, 4))
+        return false;
+    process->memory_limit = process->memory_used + 16 * PAGE_SIZE;
+    int error = process_map_frames(process, MAP_TEST_ADDRESS, frames, 2, VM_WRITE);
+    TEST_REQUIRE(error == 0, "2 pages within the limit refused: %s", kernel_error_message(error));
+    uint64_t used = process->memory_used;
+    process->memory_limit = used + 3 * PAGE_SIZE; /* 4 pages do not fit */
+    error = process_map_frames(process, MAP_TEST_ADDRESS + 8 * PAGE_SIZE, frames + 2, 2, VM_WRITE);
+    TEST_REQUIRE(error == 0, "2 more pages (3 left) refused: %s", kernel_error_message(error));
+    used = process->memory_used;
+    uint64_t extra[2];
+    if (!frames_take(extra, 2))
+        return false;
+    uint64_t free_before = free_frames();
+    process->memory_limit = used + PAGE_SIZE;
+    error = process_map_frames(process, MAP_TEST_ADDRESS + 64 * PAGE_SIZE, extra, 2, VM_WRITE);
+    bool unchanged = process->memory_used == used && free_frames() == free_before &&
+                     !vm_query(process->space, MAP_TEST_ADDRESS + 64 * PAGE_SIZE, NULL) &&
+                     frame_references(extra[0]) == 1 && frame_references(extra[1]) == 1;
+    frame_free(extra[0]);
+    frame_free(extra[1]);
+    TEST_REQUIRE(error == -ERROR_NO_MEMORY, "a charge past the limit gave %d", error);
+    TEST_REQUIRE(unchanged, "the refused charge changed something (used %lu, was %lu)",
+                 process->memory_used, used);
+    TEST_REQUIRE(process_memory_charge(process, 2 * PAGE_SIZE) == -ERROR_NO_MEMORY &&
+                     process->memory_used == used,
+                 "process_memory_charge past the limit changed the charge");
+    return true;
+}
+
+static bool test_process_memory_limit(void)
+{
+    size_t index;
+    if (!hello_index(&index))
+        return false;
+    struct process *process;
+    TEST_REQUIRE(process_create(index, &process) == 0, "process_create failed");
+    bool ok = limit_checks(process);
+    process_end_now(process);
+    return ok;
+}
+
+/* A kernel thread accounted to a process, standing for a user thread: it
+ * busy-loops (or sleeps) until its process is being killed, then leaves
+ * the way a user thread does on its return to user mode. */
+static void accounted_main(void *arg)
+{
+    bool spin = arg != NULL;
+    for (;;) {
+        if (process_should_exit(thread_current()))
+            process_thread_exit();
+        if (!spin)
+            thread_sleep_ms(4);
+    }
+}
+
+static bool test_process_thread_limit(void)
+{
+    size_t index;
+    if (!hello_index(&index))
+        return false;
+    struct process *process;
+    TEST_REQUIRE(process_create(index, &process) == 0, "process_create failed");
+    uint32_t limit = process->thread_limit; /* hello's manifest: the default, 1 */
+    uint64_t used = process->memory_used;
+    int first = process_thread_add(process, accounted_main, NULL, NULL);
+    uint64_t used_one = process->memory_used;
+    int second = process_thread_add(process, accounted_main, NULL, NULL);
+    bool second_clean = process->memory_used == used_one && process->thread_count == 1;
+    process_kill(process, PROCESS_END_KILLED, "test");
+    process_wait_end(process);
+    TEST_REQUIRE(limit == 1, "hello's thread limit is %u, not the default 1", limit);
+    TEST_REQUIRE(first == 0, "a thread within the limit refused: %d", first);
+    TEST_REQUIRE(used_one == used + PROCESS_THREAD_CHARGE, "a thread charged %lu bytes",
+                 used_one - used);
+    TEST_REQUIRE(second == -ERROR_THREAD_LIMIT, "a thread past the limit gave %d", second);
+    TEST_REQUIRE(second_clean, "the refused thread changed the process");
+    TEST_REQUIRE(process->end == PROCESS_END_KILLED && process->thread_count == 0,
+                 "end %d, %u threads left", process->end, process->thread_count);
+    return true;
+}
+
+/* A process whose only thread spins is stopped when its CPU budget is
+ * spent, within 10 % of the budget, with end reason CPU_BUDGET. */
+static bool test_process_cpu_budget(void)
+{
+    size_t index;
+    if (!hello_index(&index))
+        return false;
+    struct process *process;
+    TEST_REQUIRE(process_create(index, &process) == 0, "process_create failed");
+    process->cpu_budget_ns = 100000000ull; /* 100 ms */
+    uint64_t start = timer_uptime_ns();
+    int error = process_thread_add(process, accounted_main, (void *)1, NULL);
+    if (error)
+        process_kill(process, PROCESS_END_KILLED, "test");
+    process_wait_end(process);
+    uint64_t wall = timer_uptime_ns() - start;
+    TEST_REQUIRE(error == 0, "process_thread_add: %s", kernel_error_message(error));
+    TEST_REQUIRE(process->end == PROCESS_END_CPU_BUDGET && process->state == PROCESS_KILLED,
+                 "ended with %s", process_end_name(process->end));
+    TEST_REQUIRE(process->cpu_used_ns >= process->cpu_budget_ns &&
+                     process->cpu_used_ns <= process->cpu_budget_ns / 10 * 11,
+                 "stopped at %lu us for a budget of %lu us", process->cpu_used_ns / 1000,
+                 process->cpu_budget_ns / 1000);
+    TEST_REQUIRE(wall >= process->cpu_used_ns, "more CPU (%lu ns) than wall time (%lu ns)",
+                 process->cpu_used_ns, wall);
+    return true;
+}
+
+static bool fault_is(struct process *process, uint64_t address, unsigned access,
+                     const char *want)
+{
+    struct fault_record record = { .page_fault = true, .access = access | FAULT_ACCESS_USER,
+                                   .address = address, .pc = 0x400100 };
+    const char *got = process_fault_describe(process, &record);
+    for (size_t i = 0;; i++) {
+        TEST_REQUIRE(got[i] == want[i], "fault at %#lx access %#x: \"%s\", want \"%s\"",
+                     address, access, got, want);
+        if (got[i] == '\0')
+            return true;
+    }
+}
+
+static bool fault_checks(struct process *process)
+{
+    uint64_t stack = process->stack_top - PAGE_SIZE;
+    uint64_t guard = process->stack_top - (PROCESS_STACK_PAGES + 1) * PAGE_SIZE;
+    return fault_is(process, 0x10, 0, "null access") &&
+           fault_is(process, 0x400010, FAULT_ACCESS_PRESENT | FAULT_ACCESS_WRITE, "write to code") &&
+           fault_is(process, stack + 8, FAULT_ACCESS_PRESENT | FAULT_ACCESS_FETCH,
+                    "execute from stack") &&
+           fault_is(process, MEMORY_KERNEL_BASE, FAULT_ACCESS_PRESENT, "kernel address access") &&
+           fault_is(process, guard + 16, FAULT_ACCESS_WRITE, "stack overflow (guard page)") &&
+           fault_is(process, 0x0000200000000000ull, 0, "access to unmapped memory");
+}
+
+static bool test_process_fault_describe(void)
+{
+    size_t index;
+    if (!hello_index(&index))
+        return false;
+    struct process *process;
+    TEST_REQUIRE(process_create(index, &process) == 0, "process_create failed");
+    bool ok = fault_checks(process);
+    process_end_now(process);
+    return ok;
+}
+
+static const struct test_case test_process_cases[] = {
+    { "process_load_rights", test_process_load_rights },
+    { "process_end_frees_frames", test_process_end_frees_frames },
+    { "process_memory_limit", test_process_memory_limit },
+    { "process_thread_limit", test_process_thread_limit },
+    { "process_cpu_budget", test_process_cpu_budget },
+    { "process_fault_describe", test_process_fault_describe },
+};
+
+TEST_TABLE(test_process_cases);
