@@ -3,7 +3,9 @@
 # the C library's snprintf), the log ring, PS/2 decoding, the framebuffer
 # console and font (over a heap buffer standing in for the framebuffer), the ACPI table
 # parser (synthetic tables, every error case, the committed fuzz corpus with
-# its expected results; suite 80 smoke-runs its fuzzer), and
+# its expected results; suite 80 smoke-runs its fuzzer), capabilities
+# (tests/kernel/capability_test.c: directed cases and randomized sequences
+# against a model), and
 # the arch boundary (tests/kernel/arch_boundary.sh): first on a planted tree,
 # where it must name every violation, then on the real kernel/; and the
 # system-call generator (tests/syscall/generate_check.sh): committed files
@@ -13,7 +15,7 @@ set -u
 suite_require clang python3
 status=0
 if ! make -s -j2 build/tests/kernel/format_test build/tests/kernel/acpi_test \
-        build/tests/kernel/framebuffer_test; then
+        build/tests/kernel/framebuffer_test build/tests/kernel/capability_test; then
     echo "FAIL kernel host tests: build failed"
     exit 1
 fi
@@ -21,6 +23,10 @@ build/tests/kernel/format_test || status=1
 build/tests/kernel/framebuffer_test || status=1
 build/tests/kernel/acpi_test || status=1
 build/tests/kernel/acpi_test --check-corpus tests/corpus/acpi || status=1
+build/tests/kernel/capability_test 2>build/tests/kernel/capability_test.log || {
+    echo "FAIL capability host test: exit status $? (see build/tests/kernel/capability_test.log)"
+    status=1
+}
 
 sh tests/syscall/generate_check.sh || status=1
 
