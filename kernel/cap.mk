@@ -7,8 +7,15 @@
 # 16-kernel-host checks that the committed ones are what it generates.
 KERNEL_CAP_SRCS := \
 	kernel/error.c \
+	kernel/cap/object.c \
+	kernel/cap/capability.c \
+	kernel/cap/cap_syscalls.c \
+	kernel/audit/audit.c \
+	kernel/console/console_syscalls.c \
+	kernel/syscall/dispatch.c \
 	kernel/syscall/table.c \
-	kernel/syscall/unimplemented.c
+	kernel/syscall/unimplemented.c \
+	kernel/syscall/user_memory.c
 
 .PHONY: syscalls
 syscalls:
