@@ -39,3 +39,13 @@ $(BUILD)/tests/kernel/capability_test: $(BUILD)/host-san/tests/kernel/capability
 		$(call objs,host-san,$(KERNEL_CAP_HOST_SRCS))
 	@mkdir -p $(@D)
 	$(CC) -fsanitize=address,undefined $^ -o $@
+
+# The dispatcher with the generated table; the process, the audit log and
+# this branch's handlers are fakes in the test.
+KERNEL_DISPATCH_HOST_SRCS := $(KERNEL_CAP_HOST_SRCS) kernel/syscall/dispatch.c \
+	kernel/syscall/table.c kernel/syscall/unimplemented.c kernel/error.c
+
+$(BUILD)/tests/kernel/dispatch_test: $(BUILD)/host-san/tests/kernel/dispatch_test.o \
+		$(call objs,host-san,$(KERNEL_DISPATCH_HOST_SRCS))
+	@mkdir -p $(@D)
+	$(CC) -fsanitize=address,undefined $^ -o $@

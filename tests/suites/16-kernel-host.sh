@@ -5,7 +5,8 @@
 # parser (synthetic tables, every error case, the committed fuzz corpus with
 # its expected results; suite 80 smoke-runs its fuzzer), capabilities
 # (tests/kernel/capability_test.c: directed cases and randomized sequences
-# against a model), and
+# against a model), the system-call dispatcher with the generated table
+# (tests/kernel/dispatch_test.c), and
 # the arch boundary (tests/kernel/arch_boundary.sh): first on a planted tree,
 # where it must name every violation, then on the real kernel/; and the
 # system-call generator (tests/syscall/generate_check.sh): committed files
@@ -15,7 +16,8 @@ set -u
 suite_require clang python3
 status=0
 if ! make -s -j2 build/tests/kernel/format_test build/tests/kernel/acpi_test \
-        build/tests/kernel/framebuffer_test build/tests/kernel/capability_test; then
+        build/tests/kernel/framebuffer_test build/tests/kernel/capability_test \
+        build/tests/kernel/dispatch_test; then
     echo "FAIL kernel host tests: build failed"
     exit 1
 fi
@@ -25,6 +27,10 @@ build/tests/kernel/acpi_test || status=1
 build/tests/kernel/acpi_test --check-corpus tests/corpus/acpi || status=1
 build/tests/kernel/capability_test 2>build/tests/kernel/capability_test.log || {
     echo "FAIL capability host test: exit status $? (see build/tests/kernel/capability_test.log)"
+    status=1
+}
+build/tests/kernel/dispatch_test 2>build/tests/kernel/dispatch_test.log || {
+    echo "FAIL dispatcher host test: exit status $? (see build/tests/kernel/dispatch_test.log)"
     status=1
 }
 
