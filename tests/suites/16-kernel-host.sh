@@ -13,7 +13,7 @@
 # identical to a fresh generation, bad descriptions refused.
 set -u
 . tests/lib.sh
-suite_require clang python3
+suite_require clang python3 llvm-objdump
 status=0
 if ! make -s -j2 build/tests/kernel/format_test build/tests/kernel/acpi_test \
         build/tests/kernel/framebuffer_test build/tests/kernel/capability_test \
