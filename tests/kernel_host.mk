@@ -30,3 +30,22 @@ $(BUILD)/fuzz/tests/fuzz/fuzz_acpi: $(BUILD)/fuzz/tests/fuzz/fuzz_acpi.o \
 fuzz-acpi: $(BUILD)/fuzz/tests/fuzz/fuzz_acpi
 	@mkdir -p build/fuzz/corpus/acpi
 	$< -max_total_time=$(FUZZ_SECONDS) -max_len=8192 build/fuzz/corpus/acpi tests/corpus/acpi
+
+# Capabilities and objects (helper cap): the real object.c and capability.c
+# over the C library's heap, fakes for kprintf and panic in the test.
+KERNEL_CAP_HOST_SRCS := kernel/cap/object.c kernel/cap/capability.c
+
+$(BUILD)/tests/kernel/capability_test: $(BUILD)/host-san/tests/kernel/capability_test.o \
+		$(call objs,host-san,$(KERNEL_CAP_HOST_SRCS))
+	@mkdir -p $(@D)
+	$(CC) -fsanitize=address,undefined $^ -o $@
+
+# The dispatcher with the generated table; the process, the audit log and
+# this branch's handlers are fakes in the test.
+KERNEL_DISPATCH_HOST_SRCS := $(KERNEL_CAP_HOST_SRCS) kernel/syscall/dispatch.c \
+	kernel/syscall/table.c kernel/syscall/unimplemented.c kernel/error.c
+
+$(BUILD)/tests/kernel/dispatch_test: $(BUILD)/host-san/tests/kernel/dispatch_test.o \
+		$(call objs,host-san,$(KERNEL_DISPATCH_HOST_SRCS))
+	@mkdir -p $(@D)
+	$(CC) -fsanitize=address,undefined $^ -o $@
