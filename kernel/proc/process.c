@@ -14,6 +14,7 @@
 
 #include "kernel/arch/interrupt.h"
 #include "kernel/arch/time.h"
+#include "kernel/audit/audit.h"
 #include "kernel/capsule/capsule.h"
 #include "kernel/cap/capability.h"
 #include "kernel/error.h"
@@ -308,11 +309,9 @@ const char *process_end_name(enum process_end end)
     }
 }
 
-/* TODO(cap): also append to the audit log (kernel/audit/audit.h) once the
- * `cap` helper's branch is merged; until then the record is the log line. */
 void process_audit(const struct process *process, uint32_t kind, const char *detail)
 {
-    kprintf("audit: %s (process %lu) kind %u: %s\n", process->name, process->id, kind, detail);
+    audit_event(process, kind, detail); /* also prints the log line */
 }
 
 /* TODO(ipc): supervisor_watch notifications are signalled (bit 0) here with
