@@ -22,6 +22,9 @@ KERNEL_CORE_SRCS := \
 	kernel/arch/x86_64/isr.S \
 	kernel/arch/x86_64/switch.S \
 	kernel/arch/x86_64/probe.S \
+	kernel/arch/x86_64/user_entry.S \
+	kernel/arch/x86_64/user.c \
+	kernel/arch/x86_64/fpu.c \
 	kernel/arch/x86_64/context.c \
 	kernel/arch/x86_64/cpu.c \
 	kernel/arch/x86_64/gdt.c \
@@ -44,7 +47,6 @@ KERNEL_CORE_SRCS := \
 	kernel/proc/loader.c \
 	kernel/proc/policy.c \
 	kernel/proc/fault.c \
-	kernel/proc/temporary_until_merge.c \
 	kernel/random/system_random.c
 
 KERNEL_SRCS := $(KERNEL_CORE_SRCS) $(KERNEL_DEVICE_SRCS) $(KERNEL_CAPSULE_SRCS) $(KERNEL_CAP_SRCS) \

@@ -5,7 +5,8 @@
  *   bootinfo    copied out of boot data (memory_init)
  *   CPU tables  GDT/TSS, IDT: from here exceptions print a report
  *   memory      frames, own page tables (the loader's are dropped), then
- *               NXE/WP/SMEP/SMAP/PAT, then the heap
+ *               NXE/WP/SMEP/SMAP/PAT, then the heap, then user mode
+ *               (syscall entry, FPU/SIMD state format)
  *   devices     framebuffer console
  *   capsules    the boot bundle is verified (kernel/capsule)
  *   firmware    ACPI tables
@@ -21,6 +22,7 @@
 #include "kernel/arch/debug.h"
 #include "kernel/arch/interrupt.h"
 #include "kernel/arch/time.h"
+#include "kernel/arch/user.h"
 #include "kernel/capsule/capsule.h"
 #include "kernel/console/console.h"
 #include "kernel/console/serial.h"
@@ -52,6 +54,7 @@ static void memory_setup(void)
     vm_init();
     cpu_enable_protection();
     heap_init();
+    user_init(); /* syscall entry, per-CPU entry data, FPU/SIMD state format */
 }
 
 static void cpu_report(void)

@@ -65,7 +65,7 @@ int64_t sys_console_write(uint32_t console, uint64_t text, uint64_t length)
         return -error;
     if (length > CONSOLE_WRITE_MAX)
         return -ERROR_TOO_LARGE;
-    if (!user_range_valid(text, length))
+    if (!user_memory_range_valid(text, length))
         return -ERROR_BAD_ADDRESS;
     const char *name = process_name(process_current());
     bool line_start = true;
@@ -92,7 +92,7 @@ int64_t sys_console_read(uint32_t console, uint64_t buffer, uint64_t size)
         return -error;
     if (size == 0)
         return 0;
-    if (!user_range_valid(buffer, size))
+    if (!user_memory_range_valid(buffer, size))
         return -ERROR_BAD_ADDRESS;
     int character;
     while ((character = console_read_char()) < 0)

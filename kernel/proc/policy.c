@@ -68,7 +68,7 @@ int process_policy_grant(struct process *process)
     if (!error && supervisor)
         error = cap_insert_check(caps, NONOS_SLOT_SUPERVISOR);
     if (error)
-        return error;
+        return -error; /* capability.h's checks return positive values */
     cap_insert_apply(caps, NONOS_SLOT_CONSOLE, &console_object, console_rights, 0);
     cap_insert_apply(caps, NONOS_SLOT_TIMER, &timer_object, RIGHT_WRITE, 0);
     if (supervisor)

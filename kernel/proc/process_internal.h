@@ -86,11 +86,12 @@ int process_start(struct process *process);
 /* Loads and starts in one step; the new process's id or a negative error. */
 int64_t process_launch(size_t index);
 
-/* Creates a thread of `process` that runs entry(arg) in the kernel but is
- * accounted to the process (its CPU time, its thread limit, its memory):
- * what process_start uses with the user-mode trampoline, and what the
- * tests use to simulate a process without ring 3. */
-int process_thread_add(struct process *process, void (*entry)(void *), void *arg,
+/* Creates a thread of `process` that runs entry(arg), accounted to the
+ * process (its CPU time, its thread limit, its memory); `user`: it will
+ * enter user mode (it gets FPU/SIMD state; thread_create_user). What
+ * process_thread_start_user uses with the user-mode trampoline, and what
+ * the tests use (user false) to simulate a process's thread in the kernel. */
+int process_thread_add(struct process *process, bool user, void (*entry)(void *), void *arg,
                        struct thread **out);
 
 /* Maps `pages` frames (one reference each, which the mapping now owns) at

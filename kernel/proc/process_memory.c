@@ -175,7 +175,7 @@ void process_finish(struct process *process)
     process_watchers_signal(process);
 }
 
-int process_thread_add(struct process *process, void (*entry)(void *), void *arg,
+int process_thread_add(struct process *process, bool user, void (*entry)(void *), void *arg,
                        struct thread **out)
 {
     if (process->killed)
@@ -186,7 +186,8 @@ int process_thread_add(struct process *process, void (*entry)(void *), void *arg
     if (error)
         return error;
     bool was_enabled = interrupts_save(); /* it must not run before it is the process's */
-    struct thread *thread = thread_create_in(process->space, process->name, entry, arg);
+    struct thread *thread = user ? thread_create_user(process->space, process->name, entry, arg)
+                                 : thread_create_in(process->space, process->name, entry, arg);
     if (thread) {
         thread_set_process(thread, process);
         process->threads[process->thread_count++] = thread;
@@ -219,7 +220,7 @@ int process_thread_start_user(struct process *process, uint64_t pc, uint64_t sta
     start->stack = stack;
     start->argument0 = argument;
     start->argument1 = 0;
-    int error = process_thread_add(process, user_thread_start, start, out);
+    int error = process_thread_add(process, true, user_thread_start, start, out);
     if (error)
         kfree(start);
     return error;

@@ -20,6 +20,8 @@ struct thread {
     struct vm_space *space;  /* the address space it runs in */
     struct wait_queue exit_waiters; /* thread_join's */
     struct process *process; /* NULL for a kernel thread (kernel/proc/) */
+    void *fpu_state;         /* user FPU/SIMD state (thread_create_user), else NULL */
+    void *fpu_allocation;    /* the heap block fpu_state lies in */
 };
 
 /* Marks the running thread blocked and switches away; it runs again after

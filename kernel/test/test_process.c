@@ -248,9 +248,9 @@ static bool test_process_thread_limit(void)
     TEST_REQUIRE(process_create(index, &process) == 0, "process_create failed");
     uint32_t limit = process->thread_limit; /* hello's manifest: the default, 1 */
     uint64_t used = process->memory_used;
-    int first = process_thread_add(process, accounted_main, NULL, NULL);
+    int first = process_thread_add(process, false, accounted_main, NULL, NULL);
     uint64_t used_one = process->memory_used;
-    int second = process_thread_add(process, accounted_main, NULL, NULL);
+    int second = process_thread_add(process, false, accounted_main, NULL, NULL);
     bool second_clean = process->memory_used == used_one && process->thread_count == 1;
     process_kill(process, PROCESS_END_KILLED, "test");
     process_wait_end(process);
@@ -276,7 +276,7 @@ static bool test_process_cpu_budget(void)
     TEST_REQUIRE(process_create(index, &process) == 0, "process_create failed");
     process->cpu_budget_ns = 100000000ull; /* 100 ms */
     uint64_t start = timer_uptime_ns();
-    int error = process_thread_add(process, accounted_main, (void *)1, NULL);
+    int error = process_thread_add(process, false, accounted_main, (void *)1, NULL);
     if (error)
         process_kill(process, PROCESS_END_KILLED, "test");
     process_wait_end(process);
