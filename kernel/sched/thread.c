@@ -59,6 +59,19 @@ static struct thread *ready_pop(void)
     return thread;
 }
 
+/* Runs next (ready or blocked, on no queue) in place of the current thread,
+ * whose state the caller has set. Interrupts must be off. */
+static void switch_to(struct thread *next)
+{
+    struct thread *previous = current;
+    next->state = THREAD_RUNNING;
+    current = next;
+    switches++;
+    if (next->space != previous->space)
+        vm_space_activate(next->space); /* the stacks are in the shared kernel half */
+    context_switch(&previous->saved_context, next->saved_context);
+}
+
 /* Switches to the next ready thread; the current one goes to the back of
  * the queue if it is still runnable. Interrupts must be off. */
 static void schedule(void)
@@ -75,12 +88,7 @@ static void schedule(void)
         return;
     if (previous->state == THREAD_RUNNING && previous != idle)
         sched_make_ready(previous);
-    next->state = THREAD_RUNNING;
-    current = next;
-    switches++;
-    if (next->space != previous->space)
-        vm_space_activate(next->space); /* the stacks are in the shared kernel half */
-    context_switch(&previous->saved_context, next->saved_context);
+    switch_to(next);
 }
 
 static void name_copy(char *destination, const char *source)
@@ -198,6 +206,16 @@ void sched_block_current(void)
         panic("sched_block_current: the idle thread must never block");
     current->state = THREAD_BLOCKED;
     schedule();
+}
+
+void sched_handoff(struct thread *next)
+{
+    KERNEL_ASSERT(!interrupts_enabled());
+    KERNEL_ASSERT(next->state == THREAD_BLOCKED && next != current);
+    if (current == idle)
+        panic("sched_handoff: the idle thread must never block");
+    current->state = THREAD_BLOCKED;
+    switch_to(next);
 }
 
 _Noreturn void thread_exit(void)
