@@ -21,7 +21,7 @@ log=$dir/icount.log
 qemu_start "$dir/bench.img" "$log" 900 -cpu qemu64,+smep,+smap,+rdrand \
     -icount shift=0,sleep=off -rtc clock=vm 2>>"$dir/qemu.err"
 qemu_wait_for "$log" 'nonos> ' 300 || { echo "bench-ipc-kernel: no prompt (log: $log)"; exit 1; }
-qemu_type 'selftest'
+qemu_type 'selftest run ipc_round_trip_two_spaces'
 qemu_wait_for "$log" 'ipc: kernel call\+reply round trip' 600 ||
     { echo "bench-ipc-kernel: no IPC figure (log: $log)"; exit 1; }
 qemu_wait_for "$log" 'PASS ipc_round_trip_two_spaces|FAIL ipc_round_trip_two_spaces' 60
