@@ -26,6 +26,7 @@
 #include "kernel/capsule/capsule.h"
 #include "kernel/console/console.h"
 #include "kernel/console/serial.h"
+#include "kernel/ipc/ipc.h"
 #include "kernel/lib/print.h"
 #include "kernel/mm/frame.h"
 #include "kernel/mm/heap.h"
@@ -85,6 +86,7 @@ _Noreturn void kernel_main(uint64_t bootinfo_phys, uint64_t entry_tsc)
     if (system_random_init() != CRYPTO_OK)
         kprintf("kernel: no entropy yet: whatever needs keys refuses until a source works\n");
     sched_init();
+    ipc_init();
     process_start_init(); /* init as a capsule when the bundle has one */
     if (!thread_create("shell", shell_main, NULL))
         panic("cannot create the shell thread");

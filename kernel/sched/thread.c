@@ -89,6 +89,19 @@ static void switch_prepare(struct thread *previous, struct thread *next)
         vm_space_activate(next->space); /* the stacks are in the shared kernel half */
 }
 
+/* Runs next (ready or blocked, on no queue) in place of the current thread,
+ * whose state the caller has set. Interrupts must be off. */
+static void switch_to(struct thread *next)
+{
+    struct thread *previous = cpu_local_thread();
+    process_account_tick(previous); /* its process pays for the time until now */
+    next->state = THREAD_RUNNING;
+    cpu_local_thread_set(next);
+    switches++;
+    switch_prepare(previous, next);
+    context_switch(&previous->saved_context, next->saved_context);
+}
+
 /* Switches to the next ready thread; the current one goes to the back of
  * the queue if it is still runnable. Interrupts must be off. */
 static void schedule(void)
@@ -104,14 +117,9 @@ static void schedule(void)
     }
     if (next == previous)
         return;
-    process_account_tick(previous); /* its process pays for the time until now */
     if (previous->state == THREAD_RUNNING && previous != idle)
         sched_make_ready(previous);
-    next->state = THREAD_RUNNING;
-    cpu_local_thread_set(next);
-    switches++;
-    switch_prepare(previous, next);
-    context_switch(&previous->saved_context, next->saved_context);
+    switch_to(next);
 }
 
 static void name_copy(char *destination, const char *source)
@@ -268,6 +276,17 @@ void sched_block_current(void)
         panic("sched_block_current: the idle thread must never block");
     self->state = THREAD_BLOCKED;
     schedule();
+}
+
+void sched_handoff(struct thread *next)
+{
+    KERNEL_ASSERT(!interrupts_enabled());
+    struct thread *self = cpu_local_thread();
+    KERNEL_ASSERT(next->state == THREAD_BLOCKED && next != self);
+    if (self == idle)
+        panic("sched_handoff: the idle thread must never block");
+    self->state = THREAD_BLOCKED;
+    switch_to(next);
 }
 
 _Noreturn void thread_exit(void)

@@ -1,6 +1,7 @@
-/* The scheduler's private view of a thread, shared by kernel/sched/thread.c
- * and kernel/sched/wait.c only. Everything else uses thread.h's accessors.
- * Every field is touched with interrupts off. */
+/* The scheduler's private view of a thread, shared by kernel/sched/thread.c,
+ * kernel/sched/wait.c and kernel/ipc/ (which blocks threads and hands the
+ * CPU to them directly). Everything else uses thread.h's accessors. Every
+ * field is touched with interrupts off. */
 #ifndef NONOS_SCHED_THREAD_INTERNAL_H
 #define NONOS_SCHED_THREAD_INTERNAL_H
 
@@ -27,6 +28,12 @@ struct thread {
 /* Marks the running thread blocked and switches away; it runs again after
  * sched_make_ready. Interrupts off. */
 void sched_block_current(void);
+
+/* Marks the running thread blocked and switches straight to next, a
+ * blocked thread, without the ready queue (IPC's direct hand-off: the
+ * receiver runs in what is left of the sender's time slice). Interrupts
+ * off. */
+void sched_handoff(struct thread *next);
 
 /* Appends thread to the ready queue. Interrupts off. */
 void sched_make_ready(struct thread *thread);

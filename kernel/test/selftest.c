@@ -23,9 +23,22 @@ void test_fail(const char *fmt, ...)
     va_end(args);
 }
 
-static void run_table(const struct test_case *cases, size_t count, int *passed, int *failed)
+static bool name_equal(const char *a, const char *b)
+{
+    while (*a && *a == *b) {
+        a++;
+        b++;
+    }
+    return *a == *b;
+}
+
+/* only: run just the test of that name (NULL: every test). */
+static void run_table(const struct test_case *cases, size_t count, const char *only, int *passed,
+                      int *failed)
 {
     for (size_t i = 0; i < count; i++) {
+        if (only && !name_equal(cases[i].name, only))
+            continue;
         failure_reason[0] = '\0';
         if (cases[i].run()) {
             kprintf("PASS %s\n", cases[i].name);
@@ -72,9 +85,14 @@ void selftest_exit_qemu(int failures)
 
 int selftest_run(void)
 {
+    return selftest_run_only(NULL);
+}
+
+int selftest_run_only(const char *name)
+{
     int passed = 0, failed = 0;
     for (size_t k = 0; k < table_count(); k++)
-        run_table(__kernel_test_tables_start[k].cases, __kernel_test_tables_start[k].count,
+        run_table(__kernel_test_tables_start[k].cases, __kernel_test_tables_start[k].count, name,
                   &passed, &failed);
     kprintf("selftest: %d passed, %d failed\n", passed, failed);
     return failed;

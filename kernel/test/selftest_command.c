@@ -3,6 +3,7 @@
  *   selftest list   prints "selftest: N tests" and one "test NAME" line each,
  *                   from the same tables the run walks, without running them
  *   selftest exit   runs them and hands the verdict to QEMU's isa-debug-exit
+ *   selftest run NAME  runs only the test NAME
  * Only the test kernel links this file; the product kernel links
  * kernel/shell/no_extra_commands.c instead. */
 #include "kernel/console/console.h"
@@ -13,6 +14,10 @@ static void command_selftest(const char *args)
 {
     if (shell_word_equal(args, "list")) {
         selftest_list();
+        return;
+    }
+    if (args[0] == 'r' && args[1] == 'u' && args[2] == 'n' && args[3] == ' ') {
+        selftest_run_only(args + 4);
         return;
     }
     int failures = selftest_run();

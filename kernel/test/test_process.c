@@ -274,7 +274,7 @@ static bool test_process_cpu_budget(void)
         return false;
     struct process *process;
     TEST_REQUIRE(process_create(index, &process) == 0, "process_create failed");
-    process->cpu_budget_ns = 100000000ull; /* 100 ms */
+    process->cpu_budget_ns = 500000000ull; /* 500 ms, as the hostile CPU hog of issue 11 */
     uint64_t start = timer_uptime_ns();
     int error = process_thread_add(process, false, accounted_main, (void *)1, NULL);
     if (error)

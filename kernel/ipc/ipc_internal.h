@@ -1,0 +1,130 @@
+/* What the files of kernel/ipc/ share: the waiter every blocked IPC thread
+ * has on its own kernel stack, FIFO queues of waiters, and the objects.
+ *
+ * Mutual exclusion is the single CPU's lock (interrupts off): every IPC
+ * operation runs with interrupts off from its first capability lookup to
+ * its return, blocking included (the scheduler switches with them off).
+ * So nothing another thread does can fall between a check and the mutation
+ * it guards, and a thread handed the CPU directly (sched_handoff) finishes
+ * its part of a rendezvous before anyone else runs. */
+#ifndef NONOS_KERNEL_IPC_IPC_INTERNAL_H
+#define NONOS_KERNEL_IPC_IPC_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kernel/cap/object.h"
+#include "kernel/ipc/ipc.h"
+
+struct cap_table;
+struct thread;
+struct reply;
+struct capability;
+
+enum ipc_wait {
+    IPC_WAIT_NONE,
+    IPC_WAIT_SEND,         /* on an endpoint's sender queue, or handed to a receiver */
+    IPC_WAIT_RECEIVE,      /* on an endpoint's receiver queue */
+    IPC_WAIT_REPLY,        /* called; the message was taken, the reply is awaited */
+    IPC_WAIT_NOTIFICATION, /* on a notification's waiter queue */
+};
+
+struct ipc_queue {
+    struct ipc_waiter *head, *tail;
+};
+
+/* One thread inside an IPC operation. Lives on that thread's kernel stack
+ * for the duration of the operation; others reach it only through the
+ * queue it is on, a reply object, or the registry of blocked waiters. */
+struct ipc_waiter {
+    struct thread *thread;
+    struct ipc_waiter *next, *previous; /* on `queue` */
+    struct ipc_queue *queue;            /* NULL when on none */
+    struct ipc_waiter *registry_next, *registry_previous;
+    enum ipc_wait wait;
+    bool blocked; /* asleep and not yet woken: cancel may act */
+    int result;   /* set by whoever wakes it */
+    struct cap_table *caps;
+
+    /* Sender: its message (kernel copy; a call's reply lands here too). */
+    struct nonos_message message;
+    uint64_t badge;
+    bool call;
+    bool reply_installed; /* caller: its reply object's reference went to the receiver's slot */
+    uint32_t transfer_slot; /* sender: the slot of the capability it transfers, or NONE */
+    uint32_t receive_slot;  /* where a capability transferred to this thread lands */
+    struct reply *reply;    /* caller: its reply object (no reference once installed) */
+
+    /* Receiver. */
+    bool grant_reply; /* its endpoint capability has grant: so will the reply capability */
+    const struct ipc_buffer *output;
+    uint32_t reply_slot;
+    struct ipc_waiter *partner; /* the sender that handed itself over */
+
+    /* Notification waiter. */
+    uint64_t bits;
+};
+
+struct endpoint {
+    struct object object;
+    struct ipc_queue senders, receivers;
+    struct process *owner; /* charged for it, or NULL */
+};
+
+struct reply {
+    struct object object;
+    struct ipc_waiter *caller; /* NULL: answered, abandoned or never bound: dead */
+    struct reply *free_next;   /* on the cache of destroyed replies */
+};
+
+struct notification {
+    struct object object;
+    uint64_t bits;
+    struct ipc_queue waiters;
+    struct process *owner;
+};
+
+/* Queues (waiter.c). */
+void ipc_queue_push(struct ipc_queue *queue, struct ipc_waiter *waiter);
+void ipc_queue_push_front(struct ipc_queue *queue, struct ipc_waiter *waiter);
+struct ipc_waiter *ipc_queue_pop(struct ipc_queue *queue);
+void ipc_queue_remove(struct ipc_waiter *waiter);
+/* Wakes every waiter of the queue with ERROR_OBJECT_GONE. */
+void ipc_queue_wake_all_gone(struct ipc_queue *queue);
+
+/* Blocking (waiter.c). The running thread's waiter sleeps until
+ * ipc_waiter_wake; with `next` it switches straight to that blocked thread
+ * (the fast path), else to the next ready one. Returns waiter->result. */
+int ipc_waiter_block(struct ipc_waiter *waiter, struct thread *next);
+/* Decides a blocked waiter's result; its thread is then made ready by
+ * ipc_waiter_wake, or switched to directly by the waker's own block. */
+void ipc_waiter_release(struct ipc_waiter *waiter, int result);
+void ipc_waiter_wake(struct ipc_waiter *waiter, int result);
+void ipc_waiter_init(struct ipc_waiter *waiter, struct cap_table *caps);
+
+/* Replies (reply.c). */
+struct reply *reply_take(void);          /* a dead reply with one reference, or NULL */
+void reply_bind(struct reply *reply, struct ipc_waiter *caller);
+void reply_object_destroy(struct object *object);
+/* Makes a reply dead: it no longer names its caller, nor the caller it. */
+void reply_unbind(struct reply *reply);
+
+/* A reply checked and ready to apply (reply.c). */
+struct reply_answer {
+    struct ipc_waiter *caller;       /* NULL: nothing to answer */
+    struct capability *transferred;  /* the replier's capability to copy, or NULL */
+    bool consume;                    /* delete the reply capability */
+};
+int reply_prepare(struct cap_table *caps, uint32_t slot, const struct ipc_buffer *message,
+                  bool optional, struct reply_answer *answer);
+struct thread *reply_apply(struct cap_table *caps, uint32_t slot,
+                           const struct reply_answer *answer);
+
+void endpoint_object_destroy(struct object *object);
+void notification_object_destroy(struct object *object);
+
+/* Memory charged for an object of `bytes` (endpoint.c). */
+int ipc_object_charge(struct process *owner, uint64_t bytes);
+void ipc_object_uncharge(struct process *owner, uint64_t bytes);
+
+#endif

@@ -1,0 +1,111 @@
+/* Notifications: a word of signal bits, for events that must not block
+ * their sender (docs/ipc.md).
+ *
+ * signal ORs bits into the word and, if it is non-zero and someone waits,
+ * hands the whole word to the first waiter (clearing it), so a signal is
+ * never lost and never seen twice. Waiters hold no reference: when the last
+ * capability goes, they wake with ERROR_OBJECT_GONE. */
+#include "kernel/ipc/ipc_internal.h"
+
+#include "kernel/arch/interrupt.h"
+#include "kernel/cap/capability.h"
+#include "kernel/error.h"
+#include "kernel/mm/heap.h"
+#include "kernel/panic.h"
+
+#include <stddef.h>
+
+int notification_create(struct process *owner, struct cap_table *caps, uint32_t destination)
+{
+    bool was_enabled = interrupts_save();
+    int error = cap_insert_check(caps, destination);
+    struct notification *notification = NULL;
+    if (!error) {
+        notification = kzalloc(sizeof(*notification));
+        error = notification ? ipc_object_charge(owner, sizeof(*notification)) : ERROR_NO_MEMORY;
+    }
+    if (!error) {
+        object_init(&notification->object, OBJECT_NOTIFICATION);
+        notification->owner = owner;
+        cap_insert_apply(caps, destination, &notification->object, RIGHT_ALL, 0);
+        object_put(&notification->object); /* the capability's reference remains */
+    } else {
+        kfree(notification);
+    }
+    interrupts_restore(was_enabled);
+    return error;
+}
+
+void notification_object_destroy(struct object *object)
+{
+    struct notification *notification = (struct notification *)object;
+    ipc_queue_wake_all_gone(&notification->waiters);
+    ipc_object_uncharge(notification->owner, sizeof(*notification));
+    kfree(notification);
+}
+
+void notification_signal_object(struct object *object, uint64_t bits)
+{
+    KERNEL_ASSERT(object->type == OBJECT_NOTIFICATION);
+    struct notification *notification = (struct notification *)object;
+    bool was_enabled = interrupts_save();
+    notification->bits |= bits & NOTIFICATION_BITS;
+    if (notification->bits) {
+        struct ipc_waiter *waiter = ipc_queue_pop(&notification->waiters);
+        if (waiter) {
+            waiter->bits = notification->bits;
+            notification->bits = 0;
+            ipc_waiter_wake(waiter, 0);
+        }
+    }
+    interrupts_restore(was_enabled);
+}
+
+int notification_signal(struct cap_table *caps, uint32_t slot, uint64_t bits)
+{
+    if (bits & ~NOTIFICATION_BITS)
+        return ERROR_INVALID_ARGUMENT;
+    bool was_enabled = interrupts_save();
+    struct capability *cap;
+    int error = cap_lookup(caps, slot, OBJECT_NOTIFICATION, RIGHT_WRITE, &cap);
+    if (!error)
+        notification_signal_object(cap->object, (bits | cap->badge) & NOTIFICATION_BITS);
+    interrupts_restore(was_enabled);
+    return error;
+}
+
+int notification_poll(struct cap_table *caps, uint32_t slot, uint64_t *bits)
+{
+    bool was_enabled = interrupts_save();
+    struct capability *cap;
+    int error = cap_lookup(caps, slot, OBJECT_NOTIFICATION, RIGHT_READ, &cap);
+    if (!error) {
+        struct notification *notification = (struct notification *)cap->object;
+        *bits = notification->bits;
+        notification->bits = 0;
+    }
+    interrupts_restore(was_enabled);
+    return error;
+}
+
+int notification_wait(struct cap_table *caps, uint32_t slot, uint64_t *bits)
+{
+    bool was_enabled = interrupts_save();
+    struct capability *cap;
+    int error = cap_lookup(caps, slot, OBJECT_NOTIFICATION, RIGHT_READ, &cap);
+    if (!error) {
+        struct notification *notification = (struct notification *)cap->object;
+        *bits = notification->bits;
+        notification->bits = 0;
+        if (!*bits) {
+            struct ipc_waiter waiter;
+            ipc_waiter_init(&waiter, caps);
+            waiter.wait = IPC_WAIT_NOTIFICATION;
+            ipc_queue_push(&notification->waiters, &waiter);
+            error = ipc_waiter_block(&waiter, NULL);
+            *bits = error ? 0 : waiter.bits;
+        }
+    }
+    interrupts_restore(was_enabled);
+    return error;
+}
