@@ -60,10 +60,10 @@ _Noreturn void user_fault(const struct fault_record *record)
                                           : exception_name(record->vector);
     char detail[63];
     if (record->page_fault)
-        ksnprintf(detail, sizeof detail, "%s at %#lx (pc %#lx)", what, record->address,
+        ksnprintf(detail, sizeof detail, "%s at 0x%lx (pc 0x%lx)", what, record->address,
                   record->pc);
     else
-        ksnprintf(detail, sizeof detail, "%s (pc %#lx)", what, record->pc);
+        ksnprintf(detail, sizeof detail, "%s (pc 0x%lx)", what, record->pc);
     kprintf("%s: %s\n", process->name, detail);
     process_kill(process, PROCESS_END_FAULT, detail);
     process_thread_exit();

@@ -170,16 +170,9 @@ static int process_new(size_t index, struct manifest *manifest, struct process *
     return 0;
 }
 
-static int process_build(size_t index, struct process **out)
+static int process_build(size_t index, struct bytes payload, struct manifest *manifest,
+                         struct process **out)
 {
-    struct manifest *manifest = kmalloc(sizeof *manifest);
-    struct bytes payload;
-    if (!manifest)
-        return -ERROR_NO_MEMORY;
-    if (!capsule_verified(index, &payload, manifest)) {
-        kfree(manifest);
-        return -ERROR_NOT_FOUND;
-    }
     int error = process_new(index, manifest, out);
     if (!error)
         error = load_payload(*out, payload);
@@ -192,11 +185,12 @@ static int process_build(size_t index, struct process **out)
     return error;
 }
 
-int process_create(size_t index, struct process **out)
+int process_create_payload(size_t index, struct bytes payload, struct manifest *manifest,
+                           struct process **out)
 {
     process_init();
     struct process *process = NULL;
-    int error = process_build(index, &process);
+    int error = process_build(index, payload, manifest, &process);
     if (error) {
         if (process) {
             process_release(process);
@@ -211,6 +205,19 @@ int process_create(size_t index, struct process **out)
     process_table_add(process);
     *out = process;
     return 0;
+}
+
+int process_create(size_t index, struct process **out)
+{
+    struct manifest *manifest = kmalloc(sizeof *manifest);
+    struct bytes payload;
+    if (!manifest)
+        return -ERROR_NO_MEMORY;
+    if (!capsule_verified(index, &payload, manifest)) {
+        kfree(manifest);
+        return -ERROR_NOT_FOUND;
+    }
+    return process_create_payload(index, payload, manifest, out);
 }
 
 int64_t process_launch(size_t index)

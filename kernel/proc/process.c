@@ -16,6 +16,7 @@
 #include "kernel/arch/time.h"
 #include "kernel/audit/audit.h"
 #include "kernel/capsule/capsule.h"
+#include "kernel/ipc/ipc.h"
 #include "kernel/cap/capability.h"
 #include "kernel/error.h"
 #include "kernel/lib/print.h"
@@ -150,6 +151,10 @@ void process_kill(struct process *process, enum process_end why, const char *det
     process->end = why;
     process->state = why == PROCESS_END_EXIT ? PROCESS_EXITED : PROCESS_KILLED;
     process_audit(process, audit_kind_of(why), detail);
+    /* A thread waiting in IPC wakes now (ERROR_OBJECT_GONE) and leaves on
+     * its way back to user mode; a sleeping one within a timer slice. */
+    for (uint32_t i = 0; i < process->thread_count; i++)
+        ipc_thread_cancel(process->threads[i]);
     if (process->thread_count == process->exiting)
         finish_queue(process);
     interrupts_restore(was_enabled);
@@ -314,12 +319,44 @@ void process_audit(const struct process *process, uint32_t kind, const char *det
     audit_event(process, kind, detail); /* also prints the log line */
 }
 
-/* TODO(ipc): supervisor_watch notifications are signalled (bit 0) here with
- * the `ipc` helper's notification_signal_kernel once merged; kernel-side
- * waiters use process_wait_end meanwhile. */
+/* supervisor_watch: notifications signalled (bit 0) whenever a process
+ * ends. Each holds a reference; at most PROCESS_WATCHERS_MAX, the oldest
+ * dropped for a new one beyond that. */
+#define PROCESS_WATCHERS_MAX 16u
+static struct object *watchers[PROCESS_WATCHERS_MAX];
+static uint32_t watcher_count;
+
+int process_watch_add(struct object *notification)
+{
+    bool was_enabled = interrupts_save();
+    for (uint32_t i = 0; i < watcher_count; i++) {
+        if (watchers[i] == notification) {
+            interrupts_restore(was_enabled);
+            return 0;
+        }
+    }
+    struct object *dropped = NULL;
+    if (watcher_count == PROCESS_WATCHERS_MAX) {
+        dropped = watchers[0];
+        for (uint32_t i = 1; i < watcher_count; i++)
+            watchers[i - 1] = watchers[i];
+        watcher_count--;
+    }
+    object_get(notification);
+    watchers[watcher_count++] = notification;
+    if (dropped)
+        object_put(dropped);
+    interrupts_restore(was_enabled);
+    return 0;
+}
+
 void process_watchers_signal(struct process *process)
 {
     (void)process;
+    bool was_enabled = interrupts_save();
+    for (uint32_t i = 0; i < watcher_count; i++)
+        notification_signal_object(watchers[i], 1);
+    interrupts_restore(was_enabled);
 }
 
 bool process_start_init(void)

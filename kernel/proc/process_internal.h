@@ -80,6 +80,13 @@ struct process {
  * kernel_error with nothing left behind. */
 int process_create(size_t index, struct process **out);
 
+/* The same from a payload and a manifest (kmalloc'd; the process takes
+ * it) the caller vouches for: process_create passes the sealed bundle's
+ * verified ones; the tests pass payloads they build (still checked with
+ * payload_check_elf). */
+int process_create_payload(size_t index, struct bytes payload, struct manifest *manifest,
+                           struct process **out);
+
 /* Starts the first thread at the payload's entry, on a fresh stack. */
 int process_start(struct process *process);
 
@@ -114,6 +121,9 @@ int process_thread_start_user(struct process *process, uint64_t pc, uint64_t sta
 
 /* "exit", "fault", "cpu budget", "killed" or "-" for ps and messages. */
 const char *process_end_name(enum process_end end);
+
+/* Adds a notification (supervisor_watch) to signal when a process ends. */
+int process_watch_add(struct object *notification);
 
 /* Signals every supervisor_watch notification: a process ended. */
 void process_watchers_signal(struct process *process);

@@ -10,55 +10,6 @@
 #include "kernel/error.h"
 #include "kernel/syscall/handlers.h"
 
-/* unimplemented: exit (0) */
-int64_t sys_exit(uint64_t status)
-{
-    (void)status;
-    return -ERROR_INVALID_SYSCALL;
-}
-
-/* unimplemented: yield (3) */
-int64_t sys_yield(void)
-{
-    return -ERROR_INVALID_SYSCALL;
-}
-
-/* unimplemented: null (4) */
-int64_t sys_null(void)
-{
-    return -ERROR_INVALID_SYSCALL;
-}
-
-/* unimplemented: thread_create (5) */
-int64_t sys_thread_create(uint64_t entry, uint64_t stack, uint64_t argument, uint64_t destination)
-{
-    (void)entry;
-    (void)stack;
-    (void)argument;
-    (void)destination;
-    return -ERROR_INVALID_SYSCALL;
-}
-
-/* unimplemented: thread_exit (6) */
-int64_t sys_thread_exit(void)
-{
-    return -ERROR_INVALID_SYSCALL;
-}
-
-/* unimplemented: clock_read (7) */
-int64_t sys_clock_read(void)
-{
-    return -ERROR_INVALID_SYSCALL;
-}
-
-/* unimplemented: timer_sleep (8) */
-int64_t sys_timer_sleep(uint32_t timer, uint64_t nanoseconds)
-{
-    (void)timer;
-    (void)nanoseconds;
-    return -ERROR_INVALID_SYSCALL;
-}
-
 /* unimplemented: memory_allocate (20) */
 int64_t sys_memory_allocate(uint64_t pages, uint64_t destination)
 {
@@ -165,42 +116,6 @@ int64_t sys_notification_poll(uint32_t notification)
     return -ERROR_INVALID_SYSCALL;
 }
 
-/* unimplemented: capsule_start (40) */
-int64_t sys_capsule_start(uint32_t supervisor, uint64_t name, uint64_t length)
-{
-    (void)supervisor;
-    (void)name;
-    (void)length;
-    return -ERROR_INVALID_SYSCALL;
-}
-
-/* unimplemented: process_kill (41) */
-int64_t sys_process_kill(uint32_t supervisor, uint64_t process)
-{
-    (void)supervisor;
-    (void)process;
-    return -ERROR_INVALID_SYSCALL;
-}
-
-/* unimplemented: process_list (42) */
-int64_t sys_process_list(uint32_t supervisor, uint64_t buffer, uint64_t size)
-{
-    (void)supervisor;
-    (void)buffer;
-    (void)size;
-    return -ERROR_INVALID_SYSCALL;
-}
-
-/* unimplemented: process_caps (43) */
-int64_t sys_process_caps(uint32_t supervisor, uint64_t process, uint64_t buffer, uint64_t size)
-{
-    (void)supervisor;
-    (void)process;
-    (void)buffer;
-    (void)size;
-    return -ERROR_INVALID_SYSCALL;
-}
-
 /* unimplemented: audit_read (44) */
 int64_t sys_audit_read(uint32_t supervisor, uint64_t first, uint64_t buffer, uint64_t size)
 {
@@ -208,32 +123,6 @@ int64_t sys_audit_read(uint32_t supervisor, uint64_t first, uint64_t buffer, uin
     (void)first;
     (void)buffer;
     (void)size;
-    return -ERROR_INVALID_SYSCALL;
-}
-
-/* unimplemented: capsule_info (45) */
-int64_t sys_capsule_info(uint32_t supervisor, uint64_t index, uint64_t info)
-{
-    (void)supervisor;
-    (void)index;
-    (void)info;
-    return -ERROR_INVALID_SYSCALL;
-}
-
-/* unimplemented: process_info (46) */
-int64_t sys_process_info(uint32_t supervisor, uint64_t process, uint64_t info)
-{
-    (void)supervisor;
-    (void)process;
-    (void)info;
-    return -ERROR_INVALID_SYSCALL;
-}
-
-/* unimplemented: supervisor_watch (47) */
-int64_t sys_supervisor_watch(uint32_t supervisor, uint32_t notification)
-{
-    (void)supervisor;
-    (void)notification;
     return -ERROR_INVALID_SYSCALL;
 }
 

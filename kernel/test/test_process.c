@@ -61,8 +61,8 @@ static bool segments_checked(struct process *process, struct bytes payload, unsi
         unsigned want = VM_USER | (flags & ELF_PF_W ? VM_WRITE : 0) | (flags & ELF_PF_X ? VM_EXEC : 0);
         for (uint64_t page = vaddr; page < vaddr + memsz; page += PAGE_SIZE) {
             struct vm_mapping mapping;
-            TEST_REQUIRE(vm_query(process->space, page, &mapping), "segment page %#lx unmapped", page);
-            TEST_REQUIRE(mapping.flags == want, "page %#lx flags %#x, segment wants %#x", page,
+            TEST_REQUIRE(vm_query(process->space, page, &mapping), "segment page 0x%lx unmapped", page);
+            TEST_REQUIRE(mapping.flags == want, "page 0x%lx flags 0x%x, segment wants 0x%x", page,
                          mapping.flags, want);
         }
         *code += (want & VM_EXEC) != 0;
@@ -74,20 +74,20 @@ static bool segments_checked(struct process *process, struct bytes payload, unsi
 static bool layout_checked(struct process *process)
 {
     for (uint64_t page = 0; page < 0x400000; page += PAGE_SIZE)
-        TEST_REQUIRE(!vm_query(process->space, page, NULL), "%#lx below 4 MiB is mapped", page);
+        TEST_REQUIRE(!vm_query(process->space, page, NULL), "0x%lx below 4 MiB is mapped", page);
     uint64_t top = process->stack_top, base = top - PROCESS_STACK_PAGES * PAGE_SIZE;
     for (uint64_t page = base; page < top; page += PAGE_SIZE) {
         struct vm_mapping mapping;
         TEST_REQUIRE(vm_query(process->space, page, &mapping) &&
                          mapping.flags == (VM_USER | VM_WRITE),
-                     "stack page %#lx not user RW NX (flags %#x)", page, mapping.flags);
+                     "stack page 0x%lx not user RW NX (flags 0x%x)", page, mapping.flags);
     }
-    TEST_REQUIRE(!vm_query(process->space, base - PAGE_SIZE, NULL), "guard page below %#lx mapped",
+    TEST_REQUIRE(!vm_query(process->space, base - PAGE_SIZE, NULL), "guard page below 0x%lx mapped",
                  base);
     TEST_REQUIRE(!vm_query(process->space, top, NULL), "page above the stack top mapped");
     TEST_REQUIRE(top >= PROCESS_STACK_AREA_LOW && top < PROCESS_STACK_AREA_HIGH &&
                      top % PAGE_SIZE == 0,
-                 "stack top %#lx outside its area", top);
+                 "stack top 0x%lx outside its area", top);
     return true;
 }
 
@@ -140,7 +140,7 @@ static bool test_process_load_rights(void)
         process_end_now(second);
     process_end_now(first);
     TEST_REQUIRE(error == 0, "second process_create: %s", kernel_error_message(error));
-    TEST_REQUIRE(differ, "two loads share the stack %#lx or memory_map area %#lx",
+    TEST_REQUIRE(differ, "two loads share the stack 0x%lx or memory_map area 0x%lx",
                  first->stack_top, first->map_area);
     TEST_REQUIRE(first->finished && first->memory_used == 0 && first->space == NULL,
                  "the ended process still holds memory (%lu bytes)", first->memory_used);
@@ -300,7 +300,7 @@ static bool fault_is(struct process *process, uint64_t address, unsigned access,
                                    .address = address, .pc = 0x400100 };
     const char *got = process_fault_describe(process, &record);
     for (size_t i = 0;; i++) {
-        TEST_REQUIRE(got[i] == want[i], "fault at %#lx access %#x: \"%s\", want \"%s\"",
+        TEST_REQUIRE(got[i] == want[i], "fault at 0x%lx access 0x%x: \"%s\", want \"%s\"",
                      address, access, got, want);
         if (got[i] == '\0')
             return true;

@@ -1,0 +1,279 @@
+/* The process system calls (kernel/syscall/syscalls.txt): exit, yield,
+ * null, thread_create, thread_exit, clock_read, timer_sleep, and the
+ * supervisor's capsule_start, process_kill, process_list, process_info,
+ * process_caps, capsule_info and supervisor_watch.
+ *
+ * The dispatcher has checked every slot argument's type and rights (and
+ * audited a refusal) before a handler runs. Each handler then checks
+ * everything else first and mutates after, and a mutation that can fail
+ * (an allocation) comes before the ones that cannot, so nothing is left
+ * half done. User memory is reached only through user_memory_read/write. */
+#include "kernel/arch/interrupt.h"
+#include "kernel/arch/mmu.h"
+#include "kernel/arch/time.h"
+#include "kernel/cap/capability.h"
+#include "kernel/capsule/capsule.h"
+#include "kernel/error.h"
+#include "kernel/ipc/ipc.h"
+#include "kernel/lib/print.h"
+#include "kernel/mm/heap.h"
+#include "kernel/proc/process_internal.h"
+#include "kernel/sched/thread.h"
+#include "kernel/syscall/handlers.h"
+#include "kernel/syscall/user_memory.h"
+#include "sdk/include/nonos/abi.h"
+
+#define TIMER_SLICE_MS 10u /* a sleeping thread checks for a kill this often */
+
+int64_t sys_exit(uint64_t status)
+{
+    process_exit((int32_t)status);
+}
+
+int64_t sys_yield(void)
+{
+    thread_yield();
+    return 0;
+}
+
+int64_t sys_null(void)
+{
+    return 0;
+}
+
+int64_t sys_thread_exit(void)
+{
+    process_thread_exit();
+}
+
+int64_t sys_clock_read(void)
+{
+    return (int64_t)timer_uptime_ns();
+}
+
+/* Sleeps in slices so that a kill ends the sleep within one slice. */
+int64_t sys_timer_sleep(uint32_t timer, uint64_t nanoseconds)
+{
+    (void)timer; /* checked by the dispatcher: a timer capability with write */
+    uint64_t ms = nanoseconds / 1000000u + (nanoseconds % 1000000u != 0);
+    while (ms > 0 && !process_should_exit(thread_current())) {
+        uint64_t slice = ms < TIMER_SLICE_MS ? ms : TIMER_SLICE_MS;
+        thread_sleep_ms(slice);
+        ms -= slice;
+    }
+    return 0;
+}
+
+/* ---- Threads ---- */
+
+/* What a thread capability names: a thread of a process, by id (the
+ * thread itself may have been reaped; nothing dereferences it). */
+struct thread_object {
+    struct object object;
+    uint64_t process_id, thread_id;
+};
+
+static void thread_object_destroy(struct object *object)
+{
+    kfree(object);
+}
+
+static bool user_address(uint64_t address)
+{
+    return address < MMU_USER_END;
+}
+
+int64_t sys_thread_create(uint64_t entry, uint64_t stack, uint64_t argument, uint64_t destination)
+{
+    struct process *process = process_current();
+    if (!user_address(entry) || !user_address(stack) || destination > UINT32_MAX)
+        return -ERROR_INVALID_ARGUMENT;
+    int error = cap_insert_check(process->caps, (uint32_t)destination);
+    if (error)
+        return -error;
+    if (process->thread_count >= process->thread_limit)
+        return -ERROR_THREAD_LIMIT;
+    struct thread_object *object = kzalloc(sizeof *object);
+    if (!object)
+        return -ERROR_NO_MEMORY;
+    struct thread *thread;
+    error = process_thread_start_user(process, entry, stack, argument, &thread);
+    if (error) {
+        kfree(object);
+        return error;
+    }
+    object_type_register(OBJECT_THREAD, thread_object_destroy);
+    object_init(&object->object, OBJECT_THREAD);
+    object->process_id = process->id;
+    object->thread_id = thread_id(thread);
+    bool was_enabled = interrupts_save();
+    cap_insert_apply(process->caps, (uint32_t)destination, &object->object, RIGHT_ALL, 0);
+    object_put(&object->object); /* the capability holds it now */
+    interrupts_restore(was_enabled);
+    return 0;
+}
+
+/* ---- Supervisor ---- */
+
+int64_t sys_capsule_start(uint32_t supervisor, uint64_t name, uint64_t length)
+{
+    (void)supervisor;
+    char text[MANIFEST_NAME_MAX];
+    if (length == 0 || length > sizeof text)
+        return -ERROR_NOT_FOUND;
+    int error = user_memory_read(text, name, length);
+    if (error)
+        return error;
+    size_t index;
+    if (!capsule_find(text, (size_t)length, &index))
+        return -ERROR_NOT_FOUND;
+    for (struct process *p = process_first(); p; p = p->next) {
+        if (p->capsule_index == index && !p->finished)
+            return -ERROR_DENIED; /* already running: one instance per capsule */
+    }
+    return process_launch(index);
+}
+
+int64_t sys_process_kill(uint32_t supervisor, uint64_t id)
+{
+    (void)supervisor;
+    struct process *process = process_by_id(id);
+    if (!process || process->finished)
+        return -ERROR_NOT_FOUND;
+    char detail[48];
+    ksnprintf(detail, sizeof detail, "killed by %s (process %lu)", process_current()->name,
+              process_current()->id);
+    process_kill(process, PROCESS_END_KILLED, detail);
+    return 0;
+}
+
+static void info_fill(const struct process *p, struct nonos_process_info *info)
+{
+    __builtin_memset(info, 0, sizeof *info);
+    info->id = p->id;
+    info->capsule_index = (uint32_t)p->capsule_index;
+    info->state = (uint32_t)p->state;
+    info->end = (uint32_t)p->end;
+    info->exit_status = (int32_t)p->exit_status;
+    info->cpu_used_us = p->cpu_used_ns / 1000u;
+    info->cpu_budget_us = p->cpu_budget_ns / 1000u;
+    info->memory_used = p->memory_used;
+    info->memory_limit = p->memory_limit;
+    info->threads = p->thread_count - p->exiting;
+    info->thread_limit = p->thread_limit;
+    info->slots_used = p->caps ? p->caps->used : 0;
+    info->slot_limit = p->slot_limit;
+    __builtin_memcpy(info->name, p->name, sizeof info->name);
+}
+
+int64_t sys_process_info(uint32_t supervisor, uint64_t id, uint64_t info)
+{
+    (void)supervisor;
+    struct process *process = process_by_id(id);
+    if (!process)
+        return -ERROR_NOT_FOUND;
+    struct nonos_process_info record;
+    info_fill(process, &record);
+    int error = user_memory_write(info, &record, sizeof record);
+    return error ? error : 0;
+}
+
+/* Writes one record per process, newest first, as many as fit. */
+int64_t sys_process_list(uint32_t supervisor, uint64_t buffer, uint64_t size)
+{
+    (void)supervisor;
+    uint64_t capacity = size / sizeof(struct nonos_process_info), written = 0;
+    for (struct process *p = process_first(); p && written < capacity; p = p->next) {
+        struct nonos_process_info record;
+        info_fill(p, &record);
+        int error = user_memory_write(buffer + written * sizeof record, &record, sizeof record);
+        if (error)
+            return error;
+        written++;
+    }
+    return (int64_t)written;
+}
+
+int64_t sys_process_caps(uint32_t supervisor, uint64_t id, uint64_t buffer, uint64_t size)
+{
+    (void)supervisor;
+    struct process *process = process_by_id(id);
+    if (!process)
+        return -ERROR_NOT_FOUND;
+    uint64_t capacity = size / sizeof(struct nonos_cap_info), written = 0;
+    for (uint32_t slot = 0; process->caps && slot < process->caps->size && written < capacity;
+         slot++) {
+        const struct capability *cap = &process->caps->slots[slot];
+        if (!cap->object)
+            continue;
+        struct nonos_cap_info record = { slot, (uint32_t)cap->object->type, cap->rights, 0,
+                                         cap->badge };
+        int error = user_memory_write(buffer + written * sizeof record, &record, sizeof record);
+        if (error)
+            return error;
+        written++;
+    }
+    return (int64_t)written;
+}
+
+static void text_set(char *out, size_t capacity, const char *text)
+{
+    size_t i = 0;
+    for (; text[i] && i + 1 < capacity; i++)
+        out[i] = text[i];
+    out[i] = '\0';
+}
+
+static void name_set(struct nonos_name *out, const char *text)
+{
+    text_set(out->text, sizeof out->text, text);
+}
+
+/* Fields the manifest does not carry yet (restart rule, provided
+ * services) are left at their defaults: never, none. */
+static void capsule_info_fill(size_t index, const struct manifest *m,
+                              struct nonos_capsule_info *info)
+{
+    info->verified = 1;
+    info->restart = NONOS_RESTART_NEVER;
+    info->supervisor = process_policy_supervisor_rights(index, m);
+    text_set(info->name, sizeof info->name, m->name.text);
+    semver_format(m->version, info->version, sizeof info->version);
+    for (size_t i = 0; i < m->dependency_count && i < NONOS_CAPSULE_LIST_MAX; i++)
+        name_set(&info->dependencies[info->dependency_count++], m->dependencies[i].name.text);
+    for (size_t i = 0; i < m->ipc_count && i < NONOS_CAPSULE_LIST_MAX; i++)
+        name_set(&info->ipc[info->ipc_count++], m->ipc[i].text);
+}
+
+int64_t sys_capsule_info(uint32_t supervisor, uint64_t index, uint64_t info)
+{
+    (void)supervisor;
+    if (index >= capsule_count())
+        return -ERROR_NOT_FOUND;
+    struct nonos_capsule_info *record = kzalloc(sizeof *record);
+    struct manifest *manifest = kmalloc(sizeof *manifest);
+    int64_t result = -ERROR_NO_MEMORY;
+    struct bytes payload;
+    if (record && manifest) {
+        if (capsule_verified((size_t)index, &payload, manifest)) {
+            capsule_info_fill((size_t)index, manifest, record);
+        } else if (capsule_name((size_t)index)) {
+            text_set(record->name, sizeof record->name, capsule_name((size_t)index));
+        }
+        result = user_memory_write(info, record, sizeof *record);
+    }
+    kfree(record);
+    kfree(manifest);
+    return result;
+}
+
+int64_t sys_supervisor_watch(uint32_t supervisor, uint32_t notification)
+{
+    (void)supervisor;
+    struct process *process = process_current();
+    struct capability *cap;
+    int error = cap_lookup(process->caps, notification, OBJECT_NOTIFICATION, RIGHT_WRITE, &cap);
+    if (error)
+        return -error;
+    return process_watch_add(cap->object);
+}
