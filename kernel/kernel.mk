@@ -48,6 +48,7 @@ KERNEL_CORE_SRCS := \
 	kernel/proc/policy.c \
 	kernel/proc/fault.c \
 	kernel/proc/process_syscalls.c \
+	kernel/proc/memory_syscalls.c \
 	kernel/random/system_random.c
 
 KERNEL_SRCS := $(KERNEL_CORE_SRCS) $(KERNEL_DEVICE_SRCS) $(KERNEL_CAPSULE_SRCS) $(KERNEL_CAP_SRCS) $(KERNEL_IPC_SRCS) \

@@ -46,6 +46,7 @@ enum process_region_kind {
 struct process_region {
     uint64_t base, pages;
     enum process_region_kind kind;
+    struct object *memory; /* REGION_MAP: the memory object (a reference) */
     struct process_region *next;
 };
 
@@ -110,6 +111,15 @@ int process_map_frames(struct process *process, uint64_t virt, const uint64_t *f
  * mappings' frame references and uncharges them and the page tables freed;
  * returns the bytes uncharged. */
 uint64_t process_unmap_pages(struct process *process, uint64_t virt, uint64_t pages);
+
+/* The same for frames of a memory object, charged to its owner: only the
+ * page tables are charged to (or returned by) the mapping process. */
+int process_map_shared(struct process *process, uint64_t virt, const uint64_t *frames,
+                       uint64_t pages, unsigned flags);
+uint64_t process_unmap_shared(struct process *process, uint64_t virt, uint64_t pages);
+
+/* Unlinks and frees a region (dropping its memory object), uncharged. */
+void process_region_remove(struct process *process, struct process_region *region);
 
 /* Gives back everything a process holds (its threads must be gone). */
 void process_release(struct process *process);

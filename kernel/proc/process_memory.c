@@ -83,12 +83,16 @@ static int vm_to_error(int result)
     return result == VM_ERROR_NO_MEMORY ? -ERROR_NO_MEMORY : -ERROR_BAD_ADDRESS;
 }
 
-int process_map_frames(struct process *process, uint64_t virt, const uint64_t *frames,
-                       uint64_t pages, unsigned flags)
+/* charge_data: the frames are charged here (the process's own); else
+ * only the page tables (a memory object's frames, charged to its owner). */
+static int map_charged(struct process *process, uint64_t virt, const uint64_t *frames,
+                       uint64_t pages, unsigned flags, bool charge_data)
 {
     uint64_t data;
     if (!u64_mul(pages, PAGE_SIZE, &data))
         return -ERROR_INVALID_ARGUMENT;
+    if (!charge_data)
+        data = 0;
     int error = process_memory_charge(process, data);
     if (error)
         return error;
@@ -107,7 +111,20 @@ int process_map_frames(struct process *process, uint64_t virt, const uint64_t *f
     return 0;
 }
 
-uint64_t process_unmap_pages(struct process *process, uint64_t virt, uint64_t pages)
+int process_map_frames(struct process *process, uint64_t virt, const uint64_t *frames,
+                       uint64_t pages, unsigned flags)
+{
+    return map_charged(process, virt, frames, pages, flags, true);
+}
+
+int process_map_shared(struct process *process, uint64_t virt, const uint64_t *frames,
+                       uint64_t pages, unsigned flags)
+{
+    return map_charged(process, virt, frames, pages, flags, false);
+}
+
+static uint64_t unmap_charged(struct process *process, uint64_t virt, uint64_t pages,
+                              bool data_charged)
 {
     uint64_t released = 0;
     bool was_enabled = interrupts_save();
@@ -119,7 +136,7 @@ uint64_t process_unmap_pages(struct process *process, uint64_t virt, uint64_t pa
         if (!vm_query(process->space, page, &mapping))
             continue;
         vm_unmap(process->space, page, 1);
-        released += PAGE_SIZE;
+        released += data_charged ? PAGE_SIZE : 0;
         if (frame_put(mapping.phys & ~(PAGE_SIZE - 1)))
             data_freed++;
     }
@@ -132,13 +149,39 @@ uint64_t process_unmap_pages(struct process *process, uint64_t virt, uint64_t pa
     return released;
 }
 
+uint64_t process_unmap_pages(struct process *process, uint64_t virt, uint64_t pages)
+{
+    return unmap_charged(process, virt, pages, true);
+}
+
+uint64_t process_unmap_shared(struct process *process, uint64_t virt, uint64_t pages)
+{
+    return unmap_charged(process, virt, pages, false);
+}
+
+void process_region_remove(struct process *process, struct process_region *region)
+{
+    bool was_enabled = interrupts_save();
+    struct process_region **link = &process->regions;
+    while (*link != region)
+        link = &(*link)->next;
+    *link = region->next;
+    interrupts_restore(was_enabled);
+    if (region->memory)
+        object_put(region->memory);
+    kfree(region);
+    process_memory_uncharge(process, sizeof(struct process_region));
+}
+
 static void regions_release(struct process *process)
 {
     while (process->regions) {
         struct process_region *region = process->regions;
-        process->regions = region->next;
-        process_unmap_pages(process, region->base, region->pages);
-        kfree(region);
+        if (region->kind == REGION_MAP)
+            process_unmap_shared(process, region->base, region->pages);
+        else
+            process_unmap_pages(process, region->base, region->pages);
+        process_region_remove(process, region);
     }
 }
 

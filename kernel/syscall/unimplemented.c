@@ -10,31 +10,6 @@
 #include "kernel/error.h"
 #include "kernel/syscall/handlers.h"
 
-/* unimplemented: memory_allocate (20) */
-int64_t sys_memory_allocate(uint64_t pages, uint64_t destination)
-{
-    (void)pages;
-    (void)destination;
-    return -ERROR_INVALID_SYSCALL;
-}
-
-/* unimplemented: memory_map (21) */
-int64_t sys_memory_map(uint32_t memory, uint64_t address, uint64_t rights)
-{
-    (void)memory;
-    (void)address;
-    (void)rights;
-    return -ERROR_INVALID_SYSCALL;
-}
-
-/* unimplemented: memory_unmap (22) */
-int64_t sys_memory_unmap(uint64_t address, uint64_t pages)
-{
-    (void)address;
-    (void)pages;
-    return -ERROR_INVALID_SYSCALL;
-}
-
 /* unimplemented: endpoint_create (30) */
 int64_t sys_endpoint_create(uint64_t destination)
 {

@@ -10,6 +10,8 @@
 #include "kernel/arch/interrupt.h"
 #include "kernel/arch/mmu.h"
 #include "kernel/arch/time.h"
+#include "kernel/cap/capability.h"
+#include "kernel/syscall/handlers.h"
 #include "kernel/capsule/capsule.h"
 #include "kernel/error.h"
 #include "kernel/mm/frame.h"
@@ -332,7 +334,114 @@ static bool test_process_fault_describe(void)
     return ok;
 }
 
+/* The memory calls, made by a thread of the process (in the kernel, as a
+ * system call's handler would run): results recorded for the test. */
+struct memory_calls {
+    struct process *process;
+    int64_t allocate, map, map_again, map_over, map_exec, map_guard, map_kernel;
+    int64_t allocate_past_limit, unmap, unmap_text;
+    unsigned flags_rw, flags_ro;
+    uint32_t references_mapped, references_after_unmap, references_after_delete;
+    uint64_t used_before_refused, used_after_refused, used_before_delete, used_after_delete;
+    bool slot_empty_after_refusal, unmapped;
+    uint64_t frame;
+};
+
+#define MEMORY_SLOT 9u
+
+static void memory_calls_map(struct memory_calls *r, uint64_t area)
+{
+    struct process *p = r->process;
+    struct vm_mapping mapping = { 0, 0, 0 };
+    r->map = sys_memory_map(MEMORY_SLOT, area, RIGHT_READ | RIGHT_WRITE);
+    vm_query(p->space, area, &mapping);
+    r->flags_rw = mapping.flags;
+    r->frame = mapping.phys;
+    r->map_again = sys_memory_map(MEMORY_SLOT, area + 64 * PAGE_SIZE, RIGHT_READ);
+    vm_query(p->space, area + 64 * PAGE_SIZE, &mapping);
+    r->flags_ro = mapping.flags;
+    r->references_mapped = frame_references(r->frame);
+    r->map_over = sys_memory_map(MEMORY_SLOT, area + 2 * PAGE_SIZE, RIGHT_READ);
+    r->map_exec = sys_memory_map(MEMORY_SLOT, area + 128 * PAGE_SIZE, RIGHT_READ | RIGHT_CONTROL);
+    r->map_guard = sys_memory_map(MEMORY_SLOT, p->stack_top - (PROCESS_STACK_PAGES + 1) * PAGE_SIZE,
+                                  RIGHT_READ);
+    r->map_kernel = sys_memory_map(MEMORY_SLOT, MEMORY_KERNEL_BASE, RIGHT_READ);
+}
+
+static void memory_calls_main(void *arg)
+{
+    struct memory_calls *r = arg;
+    struct process *p = r->process;
+    r->allocate = sys_memory_allocate(4, MEMORY_SLOT);
+    memory_calls_map(r, p->map_area);
+    r->used_before_refused = p->memory_used;
+    r->allocate_past_limit = sys_memory_allocate(p->memory_limit / PAGE_SIZE, MEMORY_SLOT + 1);
+    r->used_after_refused = p->memory_used;
+    r->slot_empty_after_refusal = p->caps->slots[MEMORY_SLOT + 1].object == NULL;
+    r->unmap = sys_memory_unmap(p->map_area, 4);
+    r->unmapped = !vm_query(p->space, p->map_area, NULL);
+    r->references_after_unmap = frame_references(r->frame);
+    r->unmap_text = sys_memory_unmap(0x400000, 1);
+    r->used_before_delete = p->memory_used;
+    bool was_enabled = interrupts_save();
+    cap_delete_apply(p->caps, MEMORY_SLOT); /* still mapped once: nothing may go */
+    interrupts_restore(was_enabled);
+    r->references_after_delete = frame_references(r->frame);
+    r->used_after_delete = p->memory_used;
+    process_thread_exit();
+}
+
+static bool memory_calls_checked(const struct memory_calls *r)
+{
+    TEST_REQUIRE(r->allocate == 0, "memory_allocate: %ld", r->allocate);
+    TEST_REQUIRE(r->map == 0 && r->flags_rw == (VM_USER | VM_WRITE), "map RW: %ld, flags 0x%x",
+                 r->map, r->flags_rw);
+    TEST_REQUIRE(r->map_again == 0 && r->flags_ro == VM_USER, "second map RO: %ld, flags 0x%x",
+                 r->map_again, r->flags_ro);
+    TEST_REQUIRE(r->references_mapped == 3, "a frame mapped twice has %u references, want 3",
+                 r->references_mapped);
+    TEST_REQUIRE(r->map_over == -ERROR_BAD_ADDRESS && r->map_guard == -ERROR_BAD_ADDRESS,
+                 "map over a mapping %ld, over the guard page %ld", r->map_over, r->map_guard);
+    TEST_REQUIRE(r->map_exec == -ERROR_INVALID_ARGUMENT && r->map_kernel == -ERROR_INVALID_ARGUMENT,
+                 "map with a bad right %ld, at a kernel address %ld", r->map_exec, r->map_kernel);
+    TEST_REQUIRE(r->allocate_past_limit == -ERROR_NO_MEMORY &&
+                     r->used_after_refused == r->used_before_refused && r->slot_empty_after_refusal,
+                 "allocation past the limit: %ld, charge %lu -> %lu", r->allocate_past_limit,
+                 r->used_before_refused, r->used_after_refused);
+    TEST_REQUIRE(r->unmap == 0 && r->unmapped && r->references_after_unmap == 2,
+                 "unmap: %ld, gone %d, references %u", r->unmap, r->unmapped,
+                 r->references_after_unmap);
+    TEST_REQUIRE(r->unmap_text == -ERROR_BAD_ADDRESS, "unmapping payload text gave %ld",
+                 r->unmap_text);
+    TEST_REQUIRE(r->references_after_delete == 2 && r->used_after_delete == r->used_before_delete,
+                 "deleting a mapped object's capability: references %u, charge %lu -> %lu",
+                 r->references_after_delete, r->used_before_delete, r->used_after_delete);
+    return true;
+}
+
+static bool test_process_memory_calls(void)
+{
+    size_t index;
+    if (!hello_index(&index))
+        return false;
+    static struct memory_calls r;
+    __builtin_memset(&r, 0, sizeof r);
+    TEST_REQUIRE(process_create(index, &r.process) == 0, "process_create failed");
+    int error = process_thread_add(r.process, false, memory_calls_main, &r, NULL);
+    if (error)
+        process_kill(r.process, PROCESS_END_KILLED, "test");
+    process_wait_end(r.process);
+    TEST_REQUIRE(error == 0, "process_thread_add: %s", kernel_error_message(error));
+    if (!memory_calls_checked(&r))
+        return false;
+    TEST_REQUIRE(r.process->end == PROCESS_END_EXIT && frame_references(r.frame) == 0,
+                 "after the end: %s, the object's frame has %u references",
+                 process_end_name(r.process->end), frame_references(r.frame));
+    return true;
+}
+
 static const struct test_case test_process_cases[] = {
+    { "process_memory_calls", test_process_memory_calls },
     { "process_load_rights", test_process_load_rights },
     { "process_end_frees_frames", test_process_end_frees_frames },
     { "process_memory_limit", test_process_memory_limit },
