@@ -154,7 +154,7 @@ static int process_new(size_t index, struct manifest *manifest, struct process *
     process->memory_limit = manifest->memory_bytes;
     process->cpu_budget_ns = manifest->cpu_us * 1000u;
     process->thread_limit = manifest->threads;
-    process->slot_limit = PROCESS_SLOT_DEFAULT;
+    process->slot_limit = manifest->capability_slots;
     process->state = PROCESS_RUNNING;
     *out = process;
     uint64_t threads_bytes = (uint64_t)process->thread_limit * sizeof(struct thread *);

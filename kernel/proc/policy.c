@@ -47,12 +47,17 @@ static bool lists_device(const struct manifest *manifest, const char *device)
     return false;
 }
 
-/* TODO(manifest): until the `manifest` helper's supervisor field is merged,
- * the capsule named "init" is the only supervisor, with every right. */
+/* [policy.capabilities] supervisor: "read" lists processes and capsules
+ * and reads the audit log and reports (read); "control" also starts and
+ * kills capsules and powers off (read + control). */
 uint32_t process_policy_supervisor_rights(size_t capsule_index, const struct manifest *manifest)
 {
     (void)capsule_index;
-    return name_is(&manifest->name, "init") ? RIGHT_ALL : 0;
+    switch (manifest->supervisor) {
+    case MANIFEST_SUPERVISOR_READ: return RIGHT_READ;
+    case MANIFEST_SUPERVISOR_CONTROL: return RIGHT_READ | RIGHT_CONTROL;
+    default: return 0;
+    }
 }
 
 int process_policy_grant(struct process *process)
@@ -75,8 +80,8 @@ int process_policy_grant(struct process *process)
         cap_insert_apply(caps, NONOS_SLOT_SUPERVISOR, &supervisor_object, supervisor, 0);
     /* TODO(ipc): NONOS_SLOT_NAMES stays empty until the `ipc` helper's
      * endpoints are merged: then the kernel makes the names endpoint at
-     * boot; the capsule providing "nonos.names" (until the manifest field
-     * exists: the capsule named "names") gets it with read + grant, every
-     * other capsule a write copy minted with its process id as badge. */
+     * boot; the capsule whose manifest provides "nonos.names" gets it with
+     * read + grant, every other capsule a write copy minted with its
+     * process id as badge. */
     return 0;
 }

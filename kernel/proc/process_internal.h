@@ -26,7 +26,6 @@
 #include "kernel/sched/wait.h"
 
 #define PROCESS_STACK_PAGES 16u   /* 64 KiB user stack per thread */
-#define PROCESS_SLOT_DEFAULT 64u  /* slots until the manifest carries a limit */
 /* What one thread costs its process: its kernel stack and structure. */
 #define PROCESS_THREAD_CHARGE ((uint64_t)THREAD_STACK_PAGES * 4096u + 256u)
 

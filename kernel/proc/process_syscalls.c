@@ -229,13 +229,11 @@ static void name_set(struct nonos_name *out, const char *text)
     text_set(out->text, sizeof out->text, text);
 }
 
-/* Fields the manifest does not carry yet (restart rule, provided
- * services) are left at their defaults: never, none. */
 static void capsule_info_fill(size_t index, const struct manifest *m,
                               struct nonos_capsule_info *info)
 {
     info->verified = 1;
-    info->restart = NONOS_RESTART_NEVER;
+    info->restart = (uint32_t)m->restart; /* the same values as enum nonos_restart */
     info->supervisor = process_policy_supervisor_rights(index, m);
     text_set(info->name, sizeof info->name, m->name.text);
     semver_format(m->version, info->version, sizeof info->version);
@@ -243,6 +241,8 @@ static void capsule_info_fill(size_t index, const struct manifest *m,
         name_set(&info->dependencies[info->dependency_count++], m->dependencies[i].name.text);
     for (size_t i = 0; i < m->ipc_count && i < NONOS_CAPSULE_LIST_MAX; i++)
         name_set(&info->ipc[info->ipc_count++], m->ipc[i].text);
+    for (size_t i = 0; i < m->provides_count && i < NONOS_CAPSULE_LIST_MAX; i++)
+        name_set(&info->provides[info->provides_count++], m->provides[i].text);
 }
 
 int64_t sys_capsule_info(uint32_t supervisor, uint64_t index, uint64_t info)

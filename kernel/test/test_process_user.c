@@ -10,6 +10,7 @@
 #include "capsule/manifest.h"
 #include "kernel/arch/time.h"
 #include "kernel/audit/audit.h"
+#include "kernel/cap/capability.h"
 #include "kernel/error.h"
 #include "kernel/mm/heap.h"
 #include "kernel/proc/process_internal.h"
@@ -54,23 +55,37 @@ static size_t payload_build(uint8_t *elf, const uint8_t *code, size_t code_lengt
     return length;
 }
 
-/* Loads and starts a payload under a manifest with the given name and CPU
- * budget (memory 1 MiB, one thread). */
-static int payload_start(const char *name, const uint8_t *code, size_t code_length,
-                         uint64_t cpu_us, uint8_t *elf, struct process **out)
+static void manifest_name_set(struct manifest_name *out, const char *name)
+{
+    size_t n = 0;
+    for (; name[n] && n < MANIFEST_NAME_MAX; n++)
+        out->text[n] = name[n];
+    out->text[n] = '\0';
+    out->len = (uint8_t)n;
+}
+
+/* A manifest (kmalloc'd, defaults) with the given name and CPU budget,
+ * memory 1 MiB, one thread. */
+static struct manifest *manifest_make(const char *name, uint64_t cpu_us)
 {
     struct manifest *manifest = kmalloc(sizeof *manifest);
     if (!manifest)
-        return -ERROR_NO_MEMORY;
+        return NULL;
     manifest_init(manifest);
-    size_t n = 0;
-    for (; name[n] && n < MANIFEST_NAME_MAX; n++)
-        manifest->name.text[n] = name[n];
-    manifest->name.text[n] = '\0';
-    manifest->name.len = (uint8_t)n;
+    manifest_name_set(&manifest->name, name);
     manifest->cpu_us = cpu_us;
     manifest->memory_bytes = 1u << 20;
     manifest->threads = 1;
+    return manifest;
+}
+
+/* Loads and starts a payload under manifest_make(name, cpu_us). */
+static int payload_start(const char *name, const uint8_t *code, size_t code_length,
+                         uint64_t cpu_us, uint8_t *elf, struct process **out)
+{
+    struct manifest *manifest = manifest_make(name, cpu_us);
+    if (!manifest)
+        return -ERROR_NO_MEMORY;
     size_t length = payload_build(elf, code, code_length);
     int error = process_create_payload(TEST_CAPSULE_INDEX, bytes_make(elf, length), manifest, out);
     if (error)
@@ -80,6 +95,8 @@ static int payload_start(const char *name, const uint8_t *code, size_t code_leng
         process_kill(*out, PROCESS_END_KILLED, "test: start failed");
     return error;
 }
+
+static const uint8_t hog_code[] = { 0xeb, 0xfe }; /* jmp . */
 
 /* The newest audit record about process id, or false. */
 static bool audit_last_about(uint64_t id, struct nonos_audit_record *out)
@@ -138,8 +155,6 @@ static bool fault_case_run(const struct fault_case *c)
     return true;
 }
 
-static const uint8_t hog_code[] = { 0xeb, 0xfe }; /* jmp . */
-
 static bool test_process_ring3_hog_and_faults(void)
 {
     static uint8_t elf[PAYLOAD_MAX];
@@ -181,7 +196,66 @@ static bool test_process_ring3_exit_status(void)
     return true;
 }
 
+/* The slots a manifest's policy gives, exactly (docs/policy.md). */
+static bool slots_are(struct process *process, const uint32_t rights[4], uint32_t slots)
+{
+    static const enum object_type types[4] = { OBJECT_CONSOLE, OBJECT_TIMER, OBJECT_ENDPOINT,
+                                               OBJECT_SUPERVISOR };
+    struct cap_table *caps = process->caps;
+    TEST_REQUIRE(caps->size == slots, "%s: %u slots, manifest says %u", process->name, caps->size,
+                 slots);
+    for (uint32_t slot = 0; slot < caps->size; slot++) {
+        const struct capability *cap = &caps->slots[slot];
+        uint32_t want = slot < 4 ? rights[slot] : 0;
+        TEST_REQUIRE((cap->object != NULL) == (want != 0), "%s: slot %u %s", process->name, slot,
+                     cap->object ? "filled" : "empty");
+        if (want == 0)
+            continue;
+        TEST_REQUIRE(cap->object->type == types[slot] && cap->rights == want && cap->badge == 0,
+                     "%s: slot %u is %s with rights 0x%x", process->name, slot,
+                     object_type_name(cap->object->type), cap->rights);
+    }
+    return true;
+}
+
+static bool policy_case(const char *name, enum manifest_supervisor supervisor, bool console,
+                        uint32_t slots, const uint32_t rights[4])
+{
+    static uint8_t elf[PAYLOAD_MAX];
+    struct manifest *manifest = manifest_make(name, 1000000);
+    TEST_REQUIRE(manifest, "no memory");
+    manifest->supervisor = supervisor;
+    manifest->capability_slots = slots;
+    if (console) {
+        manifest_name_set(&manifest->devices[0], "console");
+        manifest->device_count = 1;
+    }
+    size_t length = payload_build(elf, hog_code, sizeof hog_code);
+    struct process *process;
+    int error = process_create_payload(TEST_CAPSULE_INDEX, bytes_make(elf, length), manifest,
+                                       &process);
+    TEST_REQUIRE(error == 0, "%s: %s", name, kernel_error_message(error));
+    bool ok = slots_are(process, rights, slots);
+    process_kill(process, PROCESS_END_KILLED, "test");
+    process_wait_end(process);
+    return ok;
+}
+
+static bool test_process_policy_capabilities(void)
+{
+    static const uint32_t plain[4] = { RIGHT_WRITE, RIGHT_WRITE, 0, 0 };
+    static const uint32_t keyboard[4] = { RIGHT_READ | RIGHT_WRITE, RIGHT_WRITE, 0, 0 };
+    static const uint32_t reader[4] = { RIGHT_WRITE, RIGHT_WRITE, 0, RIGHT_READ };
+    static const uint32_t controller[4] = { RIGHT_READ | RIGHT_WRITE, RIGHT_WRITE, 0,
+                                            RIGHT_READ | RIGHT_CONTROL };
+    return policy_case("policy-plain", MANIFEST_SUPERVISOR_NONE, false, 64, plain) &&
+           policy_case("policy-console", MANIFEST_SUPERVISOR_NONE, true, 8, keyboard) &&
+           policy_case("policy-reader", MANIFEST_SUPERVISOR_READ, false, 16, reader) &&
+           policy_case("policy-control", MANIFEST_SUPERVISOR_CONTROL, true, 4096, controller);
+}
+
 static const struct test_case test_process_user_cases[] = {
+    { "process_policy_capabilities", test_process_policy_capabilities },
     { "process_ring3_exit_status", test_process_ring3_exit_status },
     { "process_ring3_hog_and_faults", test_process_ring3_hog_and_faults },
 };
