@@ -18,12 +18,12 @@
 #include "capsule/canonical.h"
 #include "capsule/container.h"
 #include "kernel/arch/cpu.h"
-#include "kernel/console/console.h"
 #include "kernel/lib/print.h"
 #include "kernel/mm/frame.h"
 #include "kernel/mm/heap.h"
 #include "kernel/mm/memory.h"
 #include "kernel/mm/vm.h"
+#include "kernel/shell/report.h"
 
 static struct bundle_report report;
 static bool bundle_present;
@@ -162,17 +162,17 @@ void capsule_boot(void)
     kfree(work);
 }
 
-void capsule_list(void)
+void capsule_list(struct report *out)
 {
     if (!bundle_present) {
-        console_printf("no boot bundle\n");
+        report_printf(out, "no boot bundle\n");
         return;
     }
     if (report.error != CAPSULE_OK) {
-        console_printf("boot bundle refused: %s\n", capsule_error_message(report.error));
+        report_printf(out, "boot bundle refused: %s\n", capsule_error_message(report.error));
         return;
     }
-    console_printf("  %-20s %-10s %-16s %-16s %-7s %s\n", "name", "version", "author",
+    report_printf(out, "  %-20s %-10s %-16s %-16s %-7s %s\n", "name", "version", "author",
                    "id", "proof", "state");
     for (size_t i = 0; i < report.count; i++) {
         const struct bundle_entry *e = &report.entries[i];
@@ -182,7 +182,7 @@ void capsule_list(void)
             hex_encode(e->author, 8, author, sizeof author);
             hex_encode(e->id, 8, id, sizeof id);
         }
-        console_printf("  %-20s %-10s %-16s %-16s %-7s %s%s\n", e->opened ? e->name.text : "?",
+        report_printf(out, "  %-20s %-10s %-16s %-16s %-7s %s%s\n", e->opened ? e->name.text : "?",
                        version, author, id, !e->opened ? "?" : e->hybrid ? "hybrid" : "ed25519",
                        e->verdict == CAPSULE_OK ? "verified" : "refused: ",
                        e->verdict == CAPSULE_OK ? "" : capsule_error_message(e->verdict));

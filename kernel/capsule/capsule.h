@@ -41,9 +41,10 @@ bool capsule_verified(size_t index, struct bytes *payload, struct manifest *mani
  * when no verified capsule has that name. */
 bool capsule_find(const char *name, size_t length, size_t *index);
 
-/* Prints the capsule table on the console: name, version, author
- * fingerprint (of the proof's key set), id, proof (hybrid or ed25519),
- * state. */
-void capsule_list(void);
+/* Writes the capsule table (the `capsules` report, kernel/shell/report.h):
+ * name, version, author fingerprint (of the proof's key set), id, proof
+ * (hybrid or ed25519), state. */
+struct report;
+void capsule_list(struct report *out);
 
 #endif

@@ -1,7 +1,8 @@
 /* The process system calls (kernel/syscall/syscalls.txt): exit, yield,
  * null, thread_create, thread_exit, clock_read, timer_sleep, and the
  * supervisor's capsule_start, process_kill, process_list, process_info,
- * process_caps, capsule_info and supervisor_watch.
+ * process_caps, capsule_info, supervisor_watch, kernel_report and
+ * system_power.
  *
  * The dispatcher has checked every slot argument's type and rights (and
  * audited a refusal) before a handler runs. Each handler then checks
@@ -17,7 +18,10 @@
 #include "kernel/ipc/ipc.h"
 #include "kernel/lib/print.h"
 #include "kernel/mm/heap.h"
+#include "kernel/power/power.h"
 #include "kernel/proc/process_internal.h"
+#include "kernel/shell/report.h"
+#include "crypto/crypto.h"
 #include "kernel/sched/thread.h"
 #include "kernel/syscall/handlers.h"
 #include "kernel/syscall/user_memory.h"
@@ -276,4 +280,40 @@ int64_t sys_supervisor_watch(uint32_t supervisor, uint32_t notification)
     if (error)
         return -error;
     return process_watch_add(cap->object);
+}
+
+/* ---- Reports and power ---- */
+
+int64_t sys_kernel_report(uint32_t supervisor, uint64_t topic, uint64_t buffer, uint64_t size)
+{
+    (void)supervisor;
+    if (topic >= REPORT_TOPIC_COUNT)
+        return -ERROR_INVALID_ARGUMENT;
+    if (!user_memory_range_valid(buffer, size))
+        return -ERROR_BAD_ADDRESS;
+    size_t capacity = size < REPORT_MAX ? (size_t)size : REPORT_MAX;
+    if (capacity == 0)
+        return 0;
+    char *text = kmalloc(capacity);
+    if (!text)
+        return -ERROR_NO_MEMORY;
+    struct report report = report_make(text, capacity);
+    report_topic((enum report_topic)topic, &report);
+    int error = user_memory_write(buffer, report.text, report.length);
+    crypto_wipe(text, capacity); /* the random topic's bytes */
+    kfree(text);
+    return error ? error : (int64_t)report.length;
+}
+
+int64_t sys_system_power(uint32_t supervisor, uint64_t action)
+{
+    (void)supervisor;
+    if (action > 1)
+        return -ERROR_INVALID_ARGUMENT;
+    char detail[48];
+    ksnprintf(detail, sizeof detail, "system_power %s", action == 0 ? "off" : "reset");
+    process_audit(process_current(), NONOS_AUDIT_KILL, detail);
+    if (action == 0)
+        power_off();
+    power_reboot();
 }

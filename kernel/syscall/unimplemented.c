@@ -100,21 +100,3 @@ int64_t sys_audit_read(uint32_t supervisor, uint64_t first, uint64_t buffer, uin
     (void)size;
     return -ERROR_INVALID_SYSCALL;
 }
-
-/* unimplemented: kernel_report (48) */
-int64_t sys_kernel_report(uint32_t supervisor, uint64_t topic, uint64_t buffer, uint64_t size)
-{
-    (void)supervisor;
-    (void)topic;
-    (void)buffer;
-    (void)size;
-    return -ERROR_INVALID_SYSCALL;
-}
-
-/* unimplemented: system_power (49) */
-int64_t sys_system_power(uint32_t supervisor, uint64_t action)
-{
-    (void)supervisor;
-    (void)action;
-    return -ERROR_INVALID_SYSCALL;
-}
