@@ -156,6 +156,9 @@ static int process_new(size_t index, struct manifest *manifest, struct process *
     process->thread_limit = manifest->threads;
     process->slot_limit = manifest->capability_slots;
     process->state = PROCESS_RUNNING;
+    bool was_enabled = interrupts_save();
+    process->id = next_process_id++; /* before the policy: the names badge */
+    interrupts_restore(was_enabled);
     *out = process;
     uint64_t threads_bytes = (uint64_t)process->thread_limit * sizeof(struct thread *);
     uint64_t caps_bytes = (uint64_t)process->slot_limit * sizeof(struct capability);
@@ -199,9 +202,6 @@ int process_create_payload(size_t index, struct bytes payload, struct manifest *
         kprintf("proc: cannot start capsule #%zu: %s\n", index, kernel_error_message(error));
         return error;
     }
-    bool was_enabled = interrupts_save();
-    process->id = next_process_id++;
-    interrupts_restore(was_enabled);
     process_table_add(process);
     *out = process;
     return 0;

@@ -3,7 +3,9 @@
  *
  *   slot 0  console   write; read too when devices lists "console"
  *   slot 1  timer     write
- *   slot 2  names     the name service's endpoint (see the TODO below)
+ *   slot 2  names     the name service's endpoint: read + grant for the
+ *                     capsule that provides "nonos.names", else write,
+ *                     minted with the process id as badge
  *   slot 3  supervisor  only for a capsule whose policy says so
  *
  * The console, timer and supervisor objects are kernel singletons made
@@ -15,10 +17,17 @@
 
 #include "kernel/cap/capability.h"
 #include "kernel/error.h"
+#include "kernel/ipc/ipc.h"
+#include "kernel/panic.h"
 #include "sdk/include/nonos/abi.h"
 
 static struct object console_object, timer_object, supervisor_object;
 static bool objects_ready;
+/* The kernel's own table holding the original capability to the names
+ * endpoint, made at the first process: every process's slot 2 is derived
+ * from it (so revoking it would reach them all). */
+static struct cap_table *names_table;
+#define NAMES_SERVICE "nonos.names"
 
 static void objects_init(void)
 {
@@ -27,6 +36,9 @@ static void objects_init(void)
     object_init(&console_object, OBJECT_CONSOLE);
     object_init(&timer_object, OBJECT_TIMER);
     object_init(&supervisor_object, OBJECT_SUPERVISOR);
+    names_table = cap_table_create(1);
+    if (!names_table || endpoint_create(NULL, names_table, 0) != 0)
+        panic("policy: cannot make the names endpoint");
     objects_ready = true;
 }
 
@@ -38,10 +50,10 @@ static bool name_is(const struct manifest_name *name, const char *text)
     return i == name->len && text[i] == '\0';
 }
 
-static bool lists_device(const struct manifest *manifest, const char *device)
+static bool lists_name(const struct manifest_name *list, size_t count, const char *name)
 {
-    for (size_t i = 0; i < manifest->device_count; i++) {
-        if (name_is(&manifest->devices[i], device))
+    for (size_t i = 0; i < count; i++) {
+        if (name_is(&list[i], name))
             return true;
     }
     return false;
@@ -65,11 +77,16 @@ int process_policy_grant(struct process *process)
     objects_init();
     const struct manifest *manifest = process->manifest;
     struct cap_table *caps = process->caps;
-    uint32_t console_rights = RIGHT_WRITE | (lists_device(manifest, "console") ? RIGHT_READ : 0);
+    bool console_input = lists_name(manifest->devices, manifest->device_count, "console");
+    uint32_t console_rights = RIGHT_WRITE | (console_input ? RIGHT_READ : 0);
     uint32_t supervisor = process_policy_supervisor_rights(process->capsule_index, manifest);
+    bool names_server = lists_name(manifest->provides, manifest->provides_count, NAMES_SERVICE);
     int error = cap_insert_check(caps, NONOS_SLOT_CONSOLE);
     if (!error)
         error = cap_insert_check(caps, NONOS_SLOT_TIMER);
+    if (!error)
+        error = names_server ? cap_copy_check(names_table, 0, caps, NONOS_SLOT_NAMES)
+                             : cap_mint_check(names_table, 0, caps, NONOS_SLOT_NAMES, process->id);
     if (!error && supervisor)
         error = cap_insert_check(caps, NONOS_SLOT_SUPERVISOR);
     if (error)
@@ -78,10 +95,9 @@ int process_policy_grant(struct process *process)
     cap_insert_apply(caps, NONOS_SLOT_TIMER, &timer_object, RIGHT_WRITE, 0);
     if (supervisor)
         cap_insert_apply(caps, NONOS_SLOT_SUPERVISOR, &supervisor_object, supervisor, 0);
-    /* TODO(ipc): NONOS_SLOT_NAMES stays empty until the `ipc` helper's
-     * endpoints are merged: then the kernel makes the names endpoint at
-     * boot; the capsule whose manifest provides "nonos.names" gets it with
-     * read + grant, every other capsule a write copy minted with its
-     * process id as badge. */
+    if (names_server)
+        cap_copy_apply(names_table, 0, caps, NONOS_SLOT_NAMES, RIGHT_READ | RIGHT_GRANT);
+    else
+        cap_mint_apply(names_table, 0, caps, NONOS_SLOT_NAMES, RIGHT_WRITE, process->id);
     return 0;
 }

@@ -97,9 +97,16 @@ int process_memory_charge(struct process *process, uint64_t bytes)
     return fits ? 0 : -ERROR_NO_MEMORY;
 }
 
+/* After the end every charge was returned at once: an object charged to
+ * the process that outlives it (an endpoint another process holds) then
+ * returns nothing. */
 void process_memory_uncharge(struct process *process, uint64_t bytes)
 {
     bool was_enabled = interrupts_save();
+    if (process->finished) {
+        interrupts_restore(was_enabled);
+        return;
+    }
     KERNEL_ASSERT(bytes <= process->memory_used);
     process->memory_used -= bytes;
     interrupts_restore(was_enabled);
