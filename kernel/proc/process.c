@@ -34,8 +34,6 @@
 
 static struct process *table;
 static struct process *finish_list;       /* processes the reaper must end */
-static struct thread *dead[64];           /* threads the reaper must join */
-static size_t dead_count;
 static struct wait_queue reaper_queue = WAIT_QUEUE_INIT;
 static struct thread *reaper;
 static uint64_t last_account_ns;
@@ -188,30 +186,27 @@ void process_account_tick(struct thread *running)
 
 /* ---- Threads leaving and the reaper ---- */
 
+/* A kernel thread (no process) that gets here simply ends. */
 _Noreturn void process_thread_exit(void)
 {
     interrupts_disable();
-    struct thread *self = thread_current();
-    struct process *process = thread_process(self);
-    KERNEL_ASSERT(process != NULL);
-    process->exiting++;
-    if (!process->killed && process->exiting == process->thread_count) {
-        process->exit_status = 0;
-        process_kill(process, PROCESS_END_EXIT, "last thread ended");
+    struct process *process = thread_process(thread_current());
+    if (process) {
+        process->exiting++;
+        if (!process->killed && process->exiting == process->thread_count) {
+            process->exit_status = 0;
+            process_kill(process, PROCESS_END_EXIT, "last thread ended");
+        }
+        wait_queue_wake_one(&reaper_queue); /* it runs after this thread is done */
     }
-    if (dead_count == sizeof dead / sizeof dead[0])
-        panic("process_thread_exit: reaper list full"); /* bounded by thread creation */
-    dead[dead_count++] = self;
-    wait_queue_wake_one(&reaper_queue);
     thread_exit();
 }
 
 _Noreturn void process_exit(int64_t status)
 {
     struct process *process = process_current();
-    KERNEL_ASSERT(process != NULL);
     bool was_enabled = interrupts_save();
-    if (!process->killed) {
+    if (process && !process->killed) {
         process->exit_status = status;
         process_kill(process, PROCESS_END_EXIT, "exit");
     }
@@ -245,14 +240,30 @@ static void reap_thread(struct thread *thread)
         process_finish(process);
 }
 
+/* A finished thread of some process, or NULL. A thread that called
+ * process_thread_exit is done before anything else runs (interrupts stay
+ * off until its last switch), so `exiting` threads are found done. No list
+ * of its own: nothing can overflow however many threads end at once.
+ * Interrupts off. */
+static struct thread *dead_thread_find(void)
+{
+    for (struct process *p = table; p; p = p->next) {
+        for (uint32_t i = 0; p->exiting && i < p->thread_count; i++) {
+            if (thread_state(p->threads[i]) == THREAD_DONE)
+                return p->threads[i];
+        }
+    }
+    return NULL;
+}
+
 static void reaper_main(void *arg)
 {
     (void)arg;
     for (;;) {
         interrupts_disable();
-        while (dead_count == 0 && finish_list == NULL)
+        struct thread *thread;
+        while ((thread = dead_thread_find()) == NULL && finish_list == NULL)
             wait_queue_sleep(&reaper_queue);
-        struct thread *thread = dead_count ? dead[--dead_count] : NULL;
         struct process *process = NULL;
         if (thread == NULL) {
             process = finish_list;

@@ -223,7 +223,7 @@ int64_t sys_process_caps(uint32_t supervisor, uint64_t id, uint64_t buffer, uint
 static void text_set(char *out, size_t capacity, const char *text)
 {
     size_t i = 0;
-    for (; text[i] && i + 1 < capacity; i++)
+    for (; i + 1 < capacity && text[i]; i++)
         out[i] = text[i];
     out[i] = '\0';
 }

@@ -59,8 +59,12 @@ static size_t payload_build(uint8_t *elf, const uint8_t *code, size_t code_lengt
 static void manifest_name_set(struct manifest_name *out, const char *name)
 {
     size_t n = 0;
-    for (; name[n] && n < MANIFEST_NAME_MAX; n++)
-        out->text[n] = name[n];
+    while (name[n] != '\0') /* the tests' own short literals */
+        n++;
+    if (n > MANIFEST_NAME_MAX)
+        n = MANIFEST_NAME_MAX;
+    for (size_t i = 0; i < n; i++)
+        out->text[i] = name[i];
     out->text[n] = '\0';
     out->len = (uint8_t)n;
 }
