@@ -676,8 +676,12 @@ def docs_md(errors, calls):
                                                   capability_summary(call)))
     for call in calls:
         out.append("\n### %s\n\n" % call.name)
-        out.append("Number %d. `long nonos_%s(%s)`\n\n" % (call.number, call.name,
-                                                          parameters(call, sdk_type)))
+        if call.name == "exit":
+            signature = ("`_Noreturn void nonos_exit(int status)` (`nonos/capsule.h`, "
+                         "`sdk/crt0.c`)")
+        else:
+            signature = "`long nonos_%s(%s)`" % (call.name, parameters(call, sdk_type))
+        out.append("Number %d. %s\n\n" % (call.number, signature))
         out.append(" ".join(call.doc) + "\n\n")
         if call.arguments:
             out.append("| argument | register | kind | capability |\n|---|---|---|---|\n")
