@@ -9,6 +9,7 @@
  * implements in kernel files that need the arch (they record their call);
  * every other handler is kernel/syscall/unimplemented.c's.
  * Prints PASS/FAIL lines; exits 1 on any FAIL. */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@
 #include "kernel/syscall/dispatch.h"
 #include "kernel/syscall/handlers.h"
 #include "kernel/syscall/table.h"
+#include "sdk/include/nonos/error.h"
 
 /* ---------------------------------------------------------------- fakes */
 
@@ -244,6 +246,30 @@ static void test_every_call_without_capabilities(void)
     printf("PASS %s (%u of %u calls have slots)\n", name, refused, calls);
 }
 
+/* The kernel's and the SDK's message tables agree, for either sign. */
+static void test_error_messages(void)
+{
+    const char *name = "kernel_error_message and nonos_error_message agree on every value";
+    static const long extremes[] = {LONG_MIN, LONG_MIN + 1, LONG_MAX, -1000, 1000};
+    unsigned known = 0;
+    for (long value = -40; value <= 40; value++) {
+        const char *kernel = kernel_error_message(value);
+        EXPECT(name, strcmp(kernel, nonos_error_message(value)) == 0);
+        EXPECT(name, strcmp(kernel, kernel_error_message(-value)) == 0);
+        known += strcmp(kernel, "unknown error") != 0;
+    }
+    for (size_t i = 0; i < sizeof extremes / sizeof extremes[0]; i++) {
+        EXPECT(name, strcmp(kernel_error_message(extremes[i]), "unknown error") == 0);
+        EXPECT(name, strcmp(nonos_error_message(extremes[i]), "unknown error") == 0);
+    }
+    EXPECT(name, strcmp(kernel_error_message(-ERROR_NO_RIGHT),
+                        "the capability lacks a right the call needs") == 0);
+    EXPECT(name, NONOS_ERROR_NO_RIGHT == ERROR_NO_RIGHT && NONOS_ERROR_BUSY == ERROR_BUSY);
+    /* 20 values (OK to BUSY), each seen once per sign and 0 once. */
+    EXPECT(name, known == 39);
+    printf("PASS %s\n", name);
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -251,6 +277,7 @@ int main(void)
     object_init(&console, OBJECT_CONSOLE);
     object_init(&endpoint, OBJECT_ENDPOINT);
     caller.caps = cap_table_create(8);
+    test_error_messages();
     test_unknown_numbers();
     test_console_checks(&console, &endpoint);
     test_second_slot();
