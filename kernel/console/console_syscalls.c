@@ -95,6 +95,10 @@ int64_t sys_console_read(uint32_t console, uint64_t buffer, uint64_t size)
     if (!user_range_valid(buffer, size))
         return -ERROR_BAD_ADDRESS;
     int character;
+    /* TODO(proc, at merge): also leave this loop (returning
+     * -ERROR_OBJECT_GONE) when the caller's process is being killed
+     * (process_should_exit on the proc branch), or a killed process waiting
+     * here ends only at the next key. */
     while ((character = console_read_char()) < 0)
         thread_sleep_ms(CONSOLE_POLL_MS);
     char typed[CONSOLE_CHUNK];
