@@ -1,6 +1,7 @@
 # kernel/cap, kernel/syscall, kernel/audit: capabilities, the system-call
 # dispatcher and its generated table, the audit log (issue 11, helper cap).
 # Sorted before kernel/kernel.mk, whose KERNEL_SRCS adds KERNEL_CAP_SRCS.
+
 #
 # `make syscalls` regenerates every file derived from
 # kernel/syscall/syscalls.txt (tools/syscall/generate.py lists them); suite

@@ -40,12 +40,21 @@ $(BUILD)/tests/kernel/capability_test: $(BUILD)/host-san/tests/kernel/capability
 	@mkdir -p $(@D)
 	$(CC) -fsanitize=address,undefined $^ -o $@
 
-# The dispatcher with the generated table; the process, the audit log and
-# this branch's handlers are fakes in the test.
+# The dispatcher with the generated table and the capability handlers
+# (kernel/cap/cap_syscalls.c, with the fake lock of tests/kernel/fake and a
+# user-memory copy that is memcpy); the process, the audit log and the
+# console handlers are fakes in the test.
 KERNEL_DISPATCH_HOST_SRCS := $(KERNEL_CAP_HOST_SRCS) kernel/syscall/dispatch.c \
-	kernel/syscall/table.c kernel/syscall/unimplemented.c kernel/error.c
+	kernel/syscall/table.c kernel/syscall/unimplemented.c kernel/error.c \
+	kernel/syscall/user_memory.c
+
+$(BUILD)/host-san/tests/kernel/fake/cap_syscalls.o: kernel/cap/cap_syscalls.c \
+		tests/kernel/fake/kernel/arch/interrupt.h $(BUILD)/host-san/.cflags
+	@mkdir -p $(@D)
+	$(CC) -Itests/kernel/fake $(HOST_SAN_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/tests/kernel/dispatch_test: $(BUILD)/host-san/tests/kernel/dispatch_test.o \
+		$(BUILD)/host-san/tests/kernel/fake/cap_syscalls.o \
 		$(call objs,host-san,$(KERNEL_DISPATCH_HOST_SRCS))
 	@mkdir -p $(@D)
 	$(CC) -fsanitize=address,undefined $^ -o $@

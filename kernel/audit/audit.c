@@ -46,11 +46,10 @@ static struct nonos_audit_record *record_begin(const struct process *process, ui
     return record;
 }
 
-static const char *syscall_name(uint32_t number)
+static const char *call_name(uint32_t number)
 {
-    if (number < SYSCALL_TABLE_SIZE && syscall_table[number].name != NULL)
-        return syscall_table[number].name;
-    return "unknown";
+    const char *name = syscall_name(number);
+    return name ? name : "unknown";
 }
 
 void audit_denied(const struct process *process, uint32_t syscall, uint32_t slot, int32_t error)
@@ -66,11 +65,11 @@ void audit_denied(const struct process *process, uint32_t syscall, uint32_t slot
     if (slot == NONOS_SLOT_NONE)
         kprintf("audit: #%llu %s (process %llu) denied %s (%u): %s\n",
                 (unsigned long long)copy.sequence, copy.name, (unsigned long long)copy.process,
-                syscall_name(syscall), syscall, copy.detail);
+                call_name(syscall), syscall, copy.detail);
     else
         kprintf("audit: #%llu %s (process %llu) denied %s (%u) slot %u: %s\n",
                 (unsigned long long)copy.sequence, copy.name, (unsigned long long)copy.process,
-                syscall_name(syscall), syscall, slot, copy.detail);
+                call_name(syscall), syscall, slot, copy.detail);
 }
 
 void audit_event(const struct process *process, uint32_t kind, const char *detail)

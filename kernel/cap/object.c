@@ -15,8 +15,11 @@ static object_destroy_fn destroy_functions[OBJECT_TYPE_COUNT];
 
 void object_type_register(enum object_type type, object_destroy_fn destroy)
 {
-    KERNEL_ASSERT(type > OBJECT_NONE && type < OBJECT_TYPE_COUNT);
-    destroy_functions[type] = destroy;
+    if (type > OBJECT_NONE && type < OBJECT_TYPE_COUNT) {
+        destroy_functions[type] = destroy;
+        return;
+    }
+    panic("object_type_register: no object type %d", (int)type);
 }
 
 void object_init(struct object *object, enum object_type type)
@@ -41,13 +44,16 @@ void object_put(struct object *object)
     object->references--;
     if (object->references > 0)
         return;
-    object_destroy_fn destroy = destroy_functions[object->type];
+    object_destroy_fn destroy =
+        object->type < OBJECT_TYPE_COUNT ? destroy_functions[object->type] : NULL;
+    if (destroy != NULL) {
+        destroy(object);
+        return;
+    }
     /* A type without a destroy function is a kernel singleton that keeps a
      * reference of its own; reaching zero means a reference was lost. */
-    if (destroy == NULL)
-        panic("object_put: last reference of a %s object, which has no destroy function",
-              object_type_name(object->type));
-    destroy(object);
+    panic("object_put: last reference of a %s object, which has no destroy function",
+          object_type_name(object->type));
 }
 
 const char *object_type_name(enum object_type type)

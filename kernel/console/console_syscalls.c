@@ -95,8 +95,13 @@ int64_t sys_console_read(uint32_t console, uint64_t buffer, uint64_t size)
     if (!user_memory_range_valid(buffer, size))
         return -ERROR_BAD_ADDRESS;
     int character;
-    while ((character = console_read_char()) < 0)
+    /* A killed process's thread leaves within one poll (it then ends on
+     * its way back to user mode). */
+    while ((character = console_read_char()) < 0) {
+        if (process_should_exit(thread_current()))
+            return -ERROR_OBJECT_GONE;
         thread_sleep_ms(CONSOLE_POLL_MS);
+    }
     char typed[CONSOLE_CHUNK];
     size_t count = 0;
     size_t limit = size < CONSOLE_CHUNK ? (size_t)size : CONSOLE_CHUNK;
