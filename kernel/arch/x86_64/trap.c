@@ -220,10 +220,13 @@ static bool exception_table_fixup(struct trap_frame *frame)
 {
     if (frame->vector != VECTOR_PAGE_FAULT || read_cr2() >= MMU_USER_END)
         return false;
-    for (const struct exception_table_entry *entry = __exception_table_start;
-         entry < __exception_table_end; entry++) {
-        if (entry->fault == frame->rip) {
-            frame->rip = entry->fixup;
+    /* The linker's two bounds delimit one array; C cannot say so of two
+     * declarations, so the count comes from their addresses. */
+    size_t count = ((uintptr_t)__exception_table_end - (uintptr_t)__exception_table_start) /
+                   sizeof(struct exception_table_entry);
+    for (size_t i = 0; i < count; i++) {
+        if (__exception_table_start[i].fault == frame->rip) {
+            frame->rip = __exception_table_start[i].fixup;
             return true;
         }
     }
