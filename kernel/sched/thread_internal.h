@@ -10,6 +10,8 @@
 #include "kernel/sched/thread.h"
 #include "kernel/sched/wait.h"
 
+struct ipc_waiter;
+
 struct thread {
     uint64_t saved_context; /* context_switch's saved stack pointer, while not running */
     uint64_t id;
@@ -20,6 +22,7 @@ struct thread {
     uint64_t stack_base;     /* lowest mapped stack page; 0 for the boot thread */
     struct vm_space *space;  /* the address space it runs in */
     struct wait_queue exit_waiters; /* thread_join's */
+    struct ipc_waiter *ipc_waiter;  /* kernel/ipc/: the IPC wait it sleeps in, or NULL */
 };
 
 /* Marks the running thread blocked and switches away; it runs again after
