@@ -6,4 +6,5 @@ KERNEL_IPC_SRCS := \
 	kernel/ipc/waiter.c \
 	kernel/ipc/endpoint.c \
 	kernel/ipc/reply.c \
-	kernel/ipc/notification.c
+	kernel/ipc/notification.c \
+	kernel/ipc/ipc_syscalls.c

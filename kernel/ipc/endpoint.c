@@ -100,10 +100,10 @@ static int endpoint_deliver(struct endpoint *endpoint, struct ipc_waiter *sender
 /* The receiver's slots, checked again at the rendezvous: another thread of
  * the receiver's process may have filled them while it waited. */
 static int receiver_slots_check(const struct ipc_waiter *receiver,
-                                const struct ipc_waiter *sender)
+                                const struct ipc_waiter *sender, bool reply_reused)
 {
     int error = 0;
-    if (sender->call)
+    if (sender->call && !reply_reused)
         error = cap_insert_check(receiver->caps, receiver->reply_slot);
     if (!error && sender->transfer_slot != CAP_SLOT_NONE)
         error = cap_copy_check(sender->caps, sender->transfer_slot, receiver->caps,
@@ -129,16 +129,20 @@ static int sender_refusal(const struct ipc_waiter *receiver, const struct ipc_wa
     return 0;
 }
 
-/* The caller's reply object goes into the receiver's reply slot (its
- * reference with it) and the caller now waits for the answer. */
-static void reply_install(struct ipc_waiter *receiver, struct ipc_waiter *caller)
+/* The reply object goes into the receiver's reply slot (its reference
+ * with it) unless it is already there, and the caller now waits for the
+ * answer. */
+static void reply_install(struct ipc_waiter *receiver, struct ipc_waiter *caller,
+                          struct reply *reply, bool reused)
 {
-    uint32_t rights = RIGHT_WRITE | (receiver->grant_reply ? RIGHT_GRANT : 0);
-    cap_insert_apply(receiver->caps, receiver->reply_slot, &caller->reply->object, rights, 0);
-    object_put(&caller->reply->object);
-    caller->reply_installed = true;
+    if (!reused) {
+        uint32_t rights = RIGHT_WRITE | (receiver->grant_reply ? RIGHT_GRANT : 0);
+        cap_insert_apply(receiver->caps, receiver->reply_slot, &reply->object, rights, 0);
+        object_put(&reply->object);
+    }
+    receiver->reply_reusable = false;
     caller->wait = IPC_WAIT_REPLY;
-    reply_bind(caller->reply, caller);
+    reply_bind(reply, caller);
 }
 
 /* The rendezvous, in the receiver's thread: checks, the copy out, then the
@@ -151,16 +155,25 @@ static int endpoint_take(struct endpoint *endpoint, struct ipc_waiter *receiver,
 {
     struct capability *transferred;
     int refusal = sender_refusal(receiver, sender, &transferred);
+    struct reply *reply = NULL;
+    bool reused = false;
+    if (!refusal && sender->call) {
+        reply = reply_for_receiver(receiver, &reused);
+        if (!reply)
+            refusal = ERROR_NO_MEMORY;
+    }
     if (refusal) {
         ipc_waiter_wake(sender, refusal);
         return TAKE_REFUSED;
     }
     sender->message.badge = sender->badge;
     sender->message.capability = transferred ? receiver->receive_slot : CAP_SLOT_NONE;
-    int error = receiver_slots_check(receiver, sender);
+    int error = receiver_slots_check(receiver, sender, reused);
     if (!error)
         error = receiver->output->write(receiver->output, &sender->message);
     if (error) {
+        if (reply && !reused)
+            object_put(&reply->object); /* back to the cache */
         ipc_queue_push_front(&endpoint->senders, sender);
         return error;
     }
@@ -168,7 +181,7 @@ static int endpoint_take(struct endpoint *endpoint, struct ipc_waiter *receiver,
         cap_copy_apply(sender->caps, sender->transfer_slot, receiver->caps,
                        receiver->receive_slot, transferred->rights);
     if (sender->call)
-        reply_install(receiver, sender);
+        reply_install(receiver, sender, reply, reused);
     else
         ipc_waiter_wake(sender, 0);
     return 0;
@@ -249,16 +262,9 @@ int ipc_call(struct cap_table *caps, uint32_t endpoint_slot, const struct ipc_bu
     if (!error && receive_slot != CAP_SLOT_NONE)
         error = cap_insert_check(caps, receive_slot);
     if (!error) {
-        caller.reply = reply_take();
-        if (!caller.reply)
-            error = ERROR_NO_MEMORY;
-    }
-    if (!error) {
         caller.call = true;
         caller.receive_slot = receive_slot;
         error = endpoint_deliver(endpoint, &caller);
-        if (!caller.reply_installed)
-            object_put(&caller.reply->object);
     }
     if (!error)
         error = message->write(message, &caller.message);
@@ -297,8 +303,15 @@ int ipc_reply_receive(struct cap_table *caps, uint32_t reply_slot,
         error = receiver_prepare(&receiver, endpoint_slot, reply_slot, receive_slot,
                                  !answer.consume, &endpoint);
     if (!error) {
-        struct thread *answered = reply_apply(caps, reply_slot, &answer);
+        /* The answered reply stays in its slot for the next call when no
+         * other capability names it: nobody could tell it from a new one. */
+        receiver.reply_reusable = answer.consume;
+        bool keep = answer.consume && reply_reusable_cap(&receiver, answer.cap);
+        struct thread *answered = reply_apply(caps, reply_slot, &answer, keep);
+        receiver.reply_reusable = keep;
         error = endpoint_receive_wait(endpoint, &receiver, answered);
+        if (receiver.reply_reusable)
+            reply_slot_release(&receiver);
     }
     interrupts_restore(was_enabled);
     return error;

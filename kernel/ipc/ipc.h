@@ -48,7 +48,7 @@ void ipc_init(void);
 /* Create an object and put a capability with every right to it in the empty
  * slot `destination` of caps. The object's memory is charged to `owner`
  * (NULL: a kernel object, charged to nobody) until it is destroyed.
- * ERROR_SLOT_OCCUPIED / ERROR_INVALID_CAPABILITY (slot out of the table),
+ * ERROR_SLOT_OCCUPIED, ERROR_INVALID_ARGUMENT (slot out of the table),
  * ERROR_NO_MEMORY. */
 int endpoint_create(struct process *owner, struct cap_table *caps, uint32_t destination);
 int notification_create(struct process *owner, struct cap_table *caps, uint32_t destination);

@@ -35,12 +35,11 @@ struct ipc_queue {
 
 /* One thread inside an IPC operation. Lives on that thread's kernel stack
  * for the duration of the operation; others reach it only through the
- * queue it is on, a reply object, or the registry of blocked waiters. */
+ * queue it is on, a reply object, or its thread's ipc_waiter field. */
 struct ipc_waiter {
     struct thread *thread;
     struct ipc_waiter *next, *previous; /* on `queue` */
     struct ipc_queue *queue;            /* NULL when on none */
-    struct ipc_waiter *registry_next, *registry_previous;
     enum ipc_wait wait;
     bool blocked; /* asleep and not yet woken: cancel may act */
     int result;   /* set by whoever wakes it */
@@ -50,13 +49,13 @@ struct ipc_waiter {
     struct nonos_message message;
     uint64_t badge;
     bool call;
-    bool reply_installed; /* caller: its reply object's reference went to the receiver's slot */
     uint32_t transfer_slot; /* sender: the slot of the capability it transfers, or NONE */
     uint32_t receive_slot;  /* where a capability transferred to this thread lands */
-    struct reply *reply;    /* caller: its reply object (no reference once installed) */
+    struct reply *reply;    /* caller: the reply object bound to its call (no reference) */
 
     /* Receiver. */
     bool grant_reply; /* its endpoint capability has grant: so will the reply capability */
+    bool reply_reusable; /* reply_receive: the reply slot keeps the answered reply for the next call */
     const struct ipc_buffer *output;
     uint32_t reply_slot;
     struct ipc_waiter *partner; /* the sender that handed itself over */
@@ -103,7 +102,17 @@ void ipc_waiter_wake(struct ipc_waiter *waiter, int result);
 void ipc_waiter_init(struct ipc_waiter *waiter, struct cap_table *caps);
 
 /* Replies (reply.c). */
-struct reply *reply_take(void);          /* a dead reply with one reference, or NULL */
+struct reply *reply_take(void); /* a new dead reply with one reference, or NULL */
+/* The reply object for a call the receiver takes: the dead reply its
+ * reply_receive left in the reply slot (*reused), or a new one (one
+ * reference, for the slot), or NULL when out of memory. */
+struct reply *reply_for_receiver(struct ipc_waiter *receiver, bool *reused);
+/* Whether the reply capability in the receiver's reply slot can stand for
+ * its next call: nothing else names its object, and it has the rights and
+ * badge a new one would get. */
+bool reply_reusable_cap(const struct ipc_waiter *receiver, const struct capability *cap);
+/* reply_receive's exit: the kept dead reply goes if no call took it. */
+void reply_slot_release(struct ipc_waiter *receiver);
 void reply_bind(struct reply *reply, struct ipc_waiter *caller);
 void reply_object_destroy(struct object *object);
 /* Makes a reply dead: it no longer names its caller, nor the caller it. */
@@ -113,12 +122,13 @@ void reply_unbind(struct reply *reply);
 struct reply_answer {
     struct ipc_waiter *caller;       /* NULL: nothing to answer */
     struct capability *transferred;  /* the replier's capability to copy, or NULL */
+    struct capability *cap;          /* the reply capability used, or NULL */
     bool consume;                    /* delete the reply capability */
 };
 int reply_prepare(struct cap_table *caps, uint32_t slot, const struct ipc_buffer *message,
                   bool optional, struct reply_answer *answer);
 struct thread *reply_apply(struct cap_table *caps, uint32_t slot,
-                           const struct reply_answer *answer);
+                           const struct reply_answer *answer, bool keep);
 
 void endpoint_object_destroy(struct object *object);
 void notification_object_destroy(struct object *object);

@@ -43,6 +43,39 @@ struct reply *reply_take(void)
     return reply;
 }
 
+/* The dead reply reply_receive kept in the receiver's reply slot, if it is
+ * still there, still dead, named by no other capability and with the
+ * rights a new one would get; else NULL. */
+bool reply_reusable_cap(const struct ipc_waiter *receiver, const struct capability *cap)
+{
+    uint32_t rights = RIGHT_WRITE | (receiver->grant_reply ? RIGHT_GRANT : 0);
+    return cap->object->references == 1 && cap->rights == rights && cap->badge == 0;
+}
+
+static struct reply *reply_kept(const struct ipc_waiter *receiver)
+{
+    struct capability *cap;
+    if (!receiver->reply_reusable ||
+        cap_lookup(receiver->caps, receiver->reply_slot, OBJECT_REPLY, 0, &cap))
+        return NULL;
+    struct reply *reply = (struct reply *)cap->object;
+    return reply_reusable_cap(receiver, cap) && !reply->caller ? reply : NULL;
+}
+
+struct reply *reply_for_receiver(struct ipc_waiter *receiver, bool *reused)
+{
+    struct reply *reply = reply_kept(receiver);
+    *reused = reply != NULL;
+    return reply ? reply : reply_take();
+}
+
+void reply_slot_release(struct ipc_waiter *receiver)
+{
+    if (reply_kept(receiver))
+        cap_delete_apply(receiver->caps, receiver->reply_slot);
+    receiver->reply_reusable = false;
+}
+
 void reply_bind(struct reply *reply, struct ipc_waiter *caller)
 {
     reply->caller = caller;
@@ -83,6 +116,7 @@ int reply_prepare(struct cap_table *caps, uint32_t slot, const struct ipc_buffer
 {
     answer->caller = NULL;
     answer->transferred = NULL;
+    answer->cap = NULL;
     answer->consume = false;
     if (optional && slot == CAP_SLOT_NONE)
         return 0;
@@ -93,6 +127,7 @@ int reply_prepare(struct cap_table *caps, uint32_t slot, const struct ipc_buffer
     if (error)
         return error;
     answer->consume = optional;
+    answer->cap = cap;
     struct ipc_waiter *caller = ((struct reply *)cap->object)->caller;
     if (!caller)
         return optional ? 0 : ERROR_NO_CALLER;
@@ -117,10 +152,11 @@ int reply_prepare(struct cap_table *caps, uint32_t slot, const struct ipc_buffer
 }
 
 /* Answers (cannot fail): the transfer, the reply dead, its capability
- * deleted. Returns the answered caller's thread, released but not yet
- * ready, for the replier to make ready or switch to; NULL if none. */
+ * deleted (unless `keep`: reply_receive reuses a reply nothing else names).
+ * Returns the answered caller's thread, released but not yet ready, for
+ * the replier to make ready or switch to; NULL if none. */
 struct thread *reply_apply(struct cap_table *caps, uint32_t slot,
-                           const struct reply_answer *answer)
+                           const struct reply_answer *answer, bool keep)
 {
     struct ipc_waiter *caller = answer->caller;
     if (caller) {
@@ -135,7 +171,7 @@ struct thread *reply_apply(struct cap_table *caps, uint32_t slot,
         reply_unbind(caller->reply);
         ipc_waiter_release(caller, 0);
     }
-    if (answer->consume)
+    if (answer->consume && !keep)
         cap_delete_apply(caps, slot); /* may destroy the reply: it is unbound by now */
     return caller ? caller->thread : NULL;
 }
@@ -146,7 +182,7 @@ int ipc_reply(struct cap_table *caps, uint32_t slot, const struct ipc_buffer *me
     struct reply_answer answer;
     int error = reply_prepare(caps, slot, message, false, &answer);
     if (!error)
-        sched_make_ready(reply_apply(caps, slot, &answer));
+        sched_make_ready(reply_apply(caps, slot, &answer, false));
     interrupts_restore(was_enabled);
     return error;
 }

@@ -10,6 +10,8 @@
 #include "kernel/sched/thread.h"
 #include "kernel/sched/wait.h"
 
+struct ipc_waiter;
+
 struct thread {
     uint64_t saved_context; /* context_switch's saved stack pointer, while not running */
     uint64_t id;
@@ -23,6 +25,7 @@ struct thread {
     struct process *process; /* NULL for a kernel thread (kernel/proc/) */
     void *fpu_state;         /* user FPU/SIMD state (thread_create_user), else NULL */
     void *fpu_allocation;    /* the heap block fpu_state lies in */
+    struct ipc_waiter *ipc_waiter;  /* kernel/ipc/: the IPC wait it sleeps in, or NULL */
 };
 
 /* Marks the running thread blocked and switches away; it runs again after

@@ -83,9 +83,16 @@ void selftest_exit_qemu(int failures)
     kprintf("selftest: no isa-debug-exit device; carrying on\n");
 }
 
+/* Two functions, not one calling the other: the tests of backtraces look
+ * for selftest_run's own frame. */
 int selftest_run(void)
 {
-    return selftest_run_only(NULL);
+    int passed = 0, failed = 0;
+    for (size_t k = 0; k < table_count(); k++)
+        run_table(__kernel_test_tables_start[k].cases, __kernel_test_tables_start[k].count, NULL,
+                  &passed, &failed);
+    kprintf("selftest: %d passed, %d failed\n", passed, failed);
+    return failed;
 }
 
 int selftest_run_only(const char *name)

@@ -446,6 +446,62 @@ static bool test_ipc_reply_deleted_wakes_caller(void)
     return ok;
 }
 
+/* reply_receive keeps the one-shot rule when it reuses a reply: a copy of
+ * the answered reply capability says NO_CALLER although the slot now
+ * answers the next caller; a plain send taken by reply_receive leaves the
+ * reply slot empty. */
+static bool reply_receive_checks(struct tables *tables, struct peer *peers)
+{
+    struct thread *threads[3];
+    message_fill(&peers[0].message, 1, 0, 0);
+    threads[0] = peer_start(&peers[0], PEER_CALL, tables->client, ENDPOINT_SLOT);
+    struct nonos_message message;
+    struct ipc_buffer buffer = ipc_buffer_kernel(&message);
+    int error = ipc_receive(tables->server, ENDPOINT_SLOT, &buffer, REPLY_SLOT, CAP_SLOT_NONE);
+    bool was_enabled = interrupts_save();
+    if (!error)
+        error = cap_copy_check(tables->server, REPLY_SLOT, tables->server, 9);
+    if (!error)
+        cap_copy_apply(tables->server, REPLY_SLOT, tables->server, 9, RIGHT_WRITE);
+    interrupts_restore(was_enabled);
+    TEST_REQUIRE(threads[0] && !error && message.label == 1, "first call: %d", error);
+    message_fill(&peers[1].message, 2, 0, 0);
+    threads[1] = peer_start(&peers[1], PEER_CALL, tables->client, ENDPOINT_SLOT);
+    TEST_REQUIRE(threads[1] && peer_wait_blocked(threads[1]), "the second caller did not queue");
+    message_fill(&message, 11, 0, 0);
+    error = ipc_reply_receive(tables->server, REPLY_SLOT, &buffer, ENDPOINT_SLOT, CAP_SLOT_NONE);
+    TEST_REQUIRE(!error && message.label == 2, "reply_receive %d took label %lu", error,
+                 message.label);
+    int stale = ipc_reply(tables->server, 9, &buffer);
+    TEST_REQUIRE(stale == ERROR_NO_CALLER, "the copy of the answered reply: %d", stale);
+    message_fill(&peers[2].message, 3, 0, 0);
+    threads[2] = peer_start(&peers[2], PEER_SEND, tables->client, ENDPOINT_SLOT);
+    TEST_REQUIRE(threads[2] && peer_wait_blocked(threads[2]), "the sender did not queue");
+    message_fill(&message, 12, 0, 0);
+    error = ipc_reply_receive(tables->server, REPLY_SLOT, &buffer, ENDPOINT_SLOT, CAP_SLOT_NONE);
+    for (int i = 0; i < 3; i++)
+        thread_join(threads[i]);
+    TEST_REQUIRE(!error && message.label == 3, "reply_receive %d took label %lu", error,
+                 message.label);
+    TEST_REQUIRE(!slot_holds(tables->server, REPLY_SLOT, OBJECT_NONE),
+                 "a reply capability stayed after a plain send");
+    TEST_REQUIRE(peers[0].result == 0 && peers[0].message.label == 11 && peers[1].result == 0 &&
+                     peers[1].message.label == 12 && peers[2].result == 0,
+                 "callers got %d/%lu and %d/%lu, sender %d", peers[0].result,
+                 peers[0].message.label, peers[1].result, peers[1].message.label,
+                 peers[2].result);
+    return true;
+}
+
+static bool test_ipc_reply_receive_one_shot(void)
+{
+    static struct peer peers[3];
+    struct tables tables = { 0 };
+    bool ok = tables_make(&tables, RIGHT_WRITE, 0) && reply_receive_checks(&tables, peers);
+    tables_destroy(&tables);
+    return ok;
+}
+
 /* Bits OR with the badge of the capability used, poll clears without
  * waiting, a waiter sleeps on 0 and takes the whole word when signalled
  * (also through notification_signal_object), and wakes with OBJECT_GONE
@@ -626,6 +682,7 @@ static const struct test_case ipc_cases[] = {
     { "ipc_transfer_with_grant", test_ipc_transfer_with_grant },
     { "ipc_transfer_refused", test_ipc_transfer_refused },
     { "ipc_reply_twice_no_caller", test_ipc_reply_twice_no_caller },
+    { "ipc_reply_receive_one_shot", test_ipc_reply_receive_one_shot },
     { "ipc_destroyed_objects_wake_waiters", test_ipc_destroyed_objects_wake_waiters },
     { "ipc_reply_deleted_wakes_caller", test_ipc_reply_deleted_wakes_caller },
     { "ipc_notification_bits", test_ipc_notification_bits },

@@ -1,0 +1,159 @@
+/* The IPC system calls (numbers 30-39, kernel/syscall/syscalls.txt): thin
+ * wrappers over the kernel-level API of kernel/ipc/ipc.h. The dispatcher
+ * has already looked up every slot argument with its type and right
+ * (audited when refused); the functions below look them up again under the
+ * lock, check the rest, then apply. A grant missing for a capability
+ * transfer is audited here, as the dispatcher cannot see it.
+ *
+ * A user message is reached only through user_memory_read/write: the
+ * header (24 bytes) first, then exactly `length` bytes of data, read
+ * straight into the kernel copy the rendezvous uses, so the data crosses
+ * the kernel boundary once each way. */
+#include "kernel/audit/audit.h"
+#include "kernel/cap/capability.h"
+#include "kernel/error.h"
+#include "kernel/ipc/ipc.h"
+#include "kernel/proc/process.h"
+#include "kernel/syscall/handlers.h"
+#include "kernel/syscall/user_memory.h"
+
+#include <stddef.h>
+
+#define MESSAGE_HEADER_SIZE offsetof(struct nonos_message, data)
+
+_Static_assert(MESSAGE_HEADER_SIZE == 24, "struct nonos_message: a 24-byte header");
+
+static int user_read(const struct ipc_buffer *buffer, struct nonos_message *into)
+{
+    if (user_memory_read(into, buffer->user, MESSAGE_HEADER_SIZE))
+        return ERROR_BAD_ADDRESS;
+    if (into->length > NONOS_MESSAGE_DATA_MAX)
+        return ERROR_TOO_LARGE;
+    if (user_memory_read(into->data, buffer->user + MESSAGE_HEADER_SIZE, into->length))
+        return ERROR_BAD_ADDRESS;
+    return 0;
+}
+
+static int user_write(const struct ipc_buffer *buffer, const struct nonos_message *from)
+{
+    return user_memory_write(buffer->user, from, MESSAGE_HEADER_SIZE + from->length)
+               ? ERROR_BAD_ADDRESS
+               : 0;
+}
+
+static struct ipc_buffer user_buffer(uint64_t address)
+{
+    struct ipc_buffer buffer = { user_read, user_write, NULL, address };
+    return buffer;
+}
+
+static struct cap_table *caller_caps(void)
+{
+    return process_caps(process_current());
+}
+
+/* A slot argument passed as a value: 32 bits, or CAP_SLOT_NONE. */
+static int slot_value(uint64_t value, uint32_t *slot)
+{
+    if (value > UINT32_MAX)
+        return ERROR_INVALID_ARGUMENT;
+    *slot = (uint32_t)value;
+    return 0;
+}
+
+/* Denials the dispatcher could not see (a transfer without grant, a reply
+ * capability without grant) go to the audit log like its own. */
+static int64_t ipc_result(uint32_t number, uint32_t slot, int error)
+{
+    if (error == ERROR_NO_RIGHT)
+        audit_denied(process_current(), number, slot, -ERROR_NO_RIGHT);
+    return -(int64_t)error;
+}
+
+int64_t sys_endpoint_create(uint64_t destination)
+{
+    uint32_t slot;
+    int error = slot_value(destination, &slot);
+    if (!error && slot == CAP_SLOT_NONE)
+        error = ERROR_INVALID_ARGUMENT;
+    if (!error)
+        error = endpoint_create(process_current(), caller_caps(), slot);
+    return -(int64_t)error;
+}
+
+int64_t sys_notification_create(uint64_t destination)
+{
+    uint32_t slot;
+    int error = slot_value(destination, &slot);
+    if (!error && slot == CAP_SLOT_NONE)
+        error = ERROR_INVALID_ARGUMENT;
+    if (!error)
+        error = notification_create(process_current(), caller_caps(), slot);
+    return -(int64_t)error;
+}
+
+int64_t sys_ipc_send(uint32_t endpoint, uint64_t message)
+{
+    struct ipc_buffer buffer = user_buffer(message);
+    return ipc_result(32, endpoint, ipc_send(caller_caps(), endpoint, &buffer));
+}
+
+int64_t sys_ipc_call(uint32_t endpoint, uint64_t message, uint64_t receive_slot)
+{
+    uint32_t receive;
+    int error = slot_value(receive_slot, &receive);
+    if (error)
+        return -(int64_t)error;
+    struct ipc_buffer buffer = user_buffer(message);
+    return ipc_result(33, endpoint, ipc_call(caller_caps(), endpoint, &buffer, receive));
+}
+
+int64_t sys_ipc_receive(uint32_t endpoint, uint64_t message, uint64_t reply_slot,
+                        uint64_t receive_slot)
+{
+    uint32_t reply, receive;
+    int error = slot_value(reply_slot, &reply);
+    if (!error)
+        error = slot_value(receive_slot, &receive);
+    if (error)
+        return -(int64_t)error;
+    struct ipc_buffer buffer = user_buffer(message);
+    return -(int64_t)ipc_receive(caller_caps(), endpoint, &buffer, reply, receive);
+}
+
+int64_t sys_ipc_reply(uint32_t reply, uint64_t message)
+{
+    struct ipc_buffer buffer = user_buffer(message);
+    return ipc_result(35, reply, ipc_reply(caller_caps(), reply, &buffer));
+}
+
+int64_t sys_ipc_reply_receive(uint32_t reply, uint64_t message, uint32_t endpoint,
+                              uint64_t receive_slot)
+{
+    uint32_t receive;
+    int error = slot_value(receive_slot, &receive);
+    if (error)
+        return -(int64_t)error;
+    struct ipc_buffer buffer = user_buffer(message);
+    return ipc_result(36, reply,
+                      ipc_reply_receive(caller_caps(), reply, &buffer, endpoint, receive));
+}
+
+int64_t sys_notification_signal(uint32_t notification, uint64_t bits)
+{
+    return -(int64_t)notification_signal(caller_caps(), notification, bits);
+}
+
+int64_t sys_notification_wait(uint32_t notification)
+{
+    uint64_t bits = 0;
+    int error = notification_wait(caller_caps(), notification, &bits);
+    return error ? -(int64_t)error : (int64_t)bits;
+}
+
+int64_t sys_notification_poll(uint32_t notification)
+{
+    uint64_t bits = 0;
+    int error = notification_poll(caller_caps(), notification, &bits);
+    return error ? -(int64_t)error : (int64_t)bits;
+}
