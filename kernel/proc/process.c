@@ -36,7 +36,7 @@ static struct process *table;
 static struct process *finish_list;       /* processes the reaper must end */
 static struct wait_queue reaper_queue = WAIT_QUEUE_INIT;
 static struct thread *reaper;
-static uint64_t last_account_ns;
+static uint64_t last_account_ns, last_account_ticks;
 
 struct process *process_current(void)
 {
@@ -171,11 +171,24 @@ bool process_should_exit(const struct thread *thread)
     return process != NULL && process->killed;
 }
 
+/* The time since the previous call: the clock's difference, but never
+ * negative and never more than the timer ticks seen since (plus one): under
+ * QEMU without -icount the guest TSC follows the host's, which was seen to
+ * jump by hundreds of milliseconds either way, while the tick count (the
+ * emulated timer) only moves forward at its rate. */
+static uint64_t account_elapsed(void)
+{
+    uint64_t now = timer_uptime_ns(), ticks = timer_ticks();
+    uint64_t elapsed = now > last_account_ns ? now - last_account_ns : 0;
+    uint64_t bound = (ticks - last_account_ticks + 1) * (1000000000u / timer_hz());
+    last_account_ns = now;
+    last_account_ticks = ticks;
+    return elapsed < bound ? elapsed : bound;
+}
+
 void process_account_tick(struct thread *running)
 {
-    uint64_t now = timer_uptime_ns();
-    uint64_t elapsed = now - last_account_ns;
-    last_account_ns = now;
+    uint64_t elapsed = account_elapsed();
     struct process *process = running ? thread_process(running) : NULL;
     if (process == NULL || process->killed)
         return;
@@ -282,6 +295,7 @@ void process_init(void)
     if (reaper)
         return;
     last_account_ns = timer_uptime_ns();
+    last_account_ticks = timer_ticks();
     reaper = thread_create("reaper", reaper_main, NULL);
     if (!reaper)
         panic("cannot create the process reaper");
