@@ -131,24 +131,29 @@ int64_t sys_capsule_start(uint32_t supervisor, uint64_t name, uint64_t length)
     size_t index;
     if (!capsule_find(text, (size_t)length, &index))
         return -ERROR_NOT_FOUND;
-    for (struct process *p = process_first(); p; p = p->next) {
-        if (p->capsule_index == index && !p->finished)
-            return -ERROR_DENIED; /* already running: one instance per capsule */
-    }
+    bool running = false;
+    bool was_enabled = interrupts_save();
+    for (struct process *p = process_first(); p; p = p->next)
+        running = running || (p->capsule_index == index && !p->finished);
+    interrupts_restore(was_enabled);
+    if (running)
+        return -ERROR_DENIED; /* one instance per capsule */
     return process_launch(index);
 }
 
 int64_t sys_process_kill(uint32_t supervisor, uint64_t id)
 {
     (void)supervisor;
-    struct process *process = process_by_id(id);
-    if (!process || process->finished)
-        return -ERROR_NOT_FOUND;
     char detail[48];
     ksnprintf(detail, sizeof detail, "killed by %s (process %lu)", process_current()->name,
               process_current()->id);
-    process_kill(process, PROCESS_END_KILLED, detail);
-    return 0;
+    bool was_enabled = interrupts_save();
+    struct process *process = process_by_id(id);
+    bool found = process && !process->finished;
+    if (found)
+        process_kill(process, PROCESS_END_KILLED, detail);
+    interrupts_restore(was_enabled);
+    return found ? 0 : -ERROR_NOT_FOUND;
 }
 
 static void info_fill(const struct process *p, struct nonos_process_info *info)
@@ -170,54 +175,86 @@ static void info_fill(const struct process *p, struct nonos_process_info *info)
     __builtin_memcpy(info->name, p->name, sizeof info->name);
 }
 
+/* The process table and capability tables change under a thread that is
+ * preempted (an ended process is freed when the table is trimmed), so each
+ * call takes its snapshot with interrupts off into kernel memory and
+ * copies it out afterwards. */
+
 int64_t sys_process_info(uint32_t supervisor, uint64_t id, uint64_t info)
 {
     (void)supervisor;
+    struct nonos_process_info record;
+    bool was_enabled = interrupts_save();
     struct process *process = process_by_id(id);
+    if (process)
+        info_fill(process, &record);
+    interrupts_restore(was_enabled);
     if (!process)
         return -ERROR_NOT_FOUND;
-    struct nonos_process_info record;
-    info_fill(process, &record);
     int error = user_memory_write(info, &record, sizeof record);
     return error ? error : 0;
 }
 
-/* Writes one record per process, newest first, as many as fit. */
+#define SNAPSHOT_MAX 64u /* records per call: the table keeps at most 32 ended */
+
+/* Writes one record per process, newest first, as many as fit (at most
+ * SNAPSHOT_MAX). */
 int64_t sys_process_list(uint32_t supervisor, uint64_t buffer, uint64_t size)
 {
     (void)supervisor;
-    uint64_t capacity = size / sizeof(struct nonos_process_info), written = 0;
-    for (struct process *p = process_first(); p && written < capacity; p = p->next) {
-        struct nonos_process_info record;
-        info_fill(p, &record);
-        int error = user_memory_write(buffer + written * sizeof record, &record, sizeof record);
-        if (error)
-            return error;
-        written++;
+    uint64_t capacity = size / sizeof(struct nonos_process_info);
+    if (capacity > SNAPSHOT_MAX)
+        capacity = SNAPSHOT_MAX;
+    if (!user_memory_range_valid(buffer, capacity * sizeof(struct nonos_process_info)))
+        return -ERROR_BAD_ADDRESS;
+    if (capacity == 0)
+        return 0;
+    struct nonos_process_info *records = kmalloc((size_t)capacity * sizeof *records);
+    if (!records)
+        return -ERROR_NO_MEMORY;
+    uint64_t count = 0;
+    bool was_enabled = interrupts_save();
+    for (struct process *p = process_first(); p && count < capacity; p = p->next)
+        info_fill(p, &records[count++]);
+    interrupts_restore(was_enabled);
+    int error = user_memory_write(buffer, records, count * sizeof *records);
+    kfree(records);
+    return error ? error : (int64_t)count;
+}
+
+/* The non-empty slots of a table into records (at most capacity). */
+static uint64_t caps_snapshot(const struct cap_table *caps, struct nonos_cap_info *records,
+                              uint64_t capacity)
+{
+    uint64_t count = 0;
+    for (uint32_t slot = 0; caps && slot < caps->size && count < capacity; slot++) {
+        const struct capability *cap = &caps->slots[slot];
+        if (cap->object)
+            records[count++] = (struct nonos_cap_info){ slot, (uint32_t)cap->object->type,
+                                                        cap->rights, 0, cap->badge };
     }
-    return (int64_t)written;
+    return count;
 }
 
 int64_t sys_process_caps(uint32_t supervisor, uint64_t id, uint64_t buffer, uint64_t size)
 {
     (void)supervisor;
+    uint64_t capacity = size / sizeof(struct nonos_cap_info);
+    if (capacity > MANIFEST_CAPABILITY_SLOTS_MAX)
+        capacity = MANIFEST_CAPABILITY_SLOTS_MAX;
+    if (!user_memory_range_valid(buffer, capacity * sizeof(struct nonos_cap_info)))
+        return -ERROR_BAD_ADDRESS;
+    struct nonos_cap_info *records = kmalloc((size_t)(capacity ? capacity : 1) * sizeof *records);
+    if (!records)
+        return -ERROR_NO_MEMORY;
+    bool was_enabled = interrupts_save();
     struct process *process = process_by_id(id);
-    if (!process)
-        return -ERROR_NOT_FOUND;
-    uint64_t capacity = size / sizeof(struct nonos_cap_info), written = 0;
-    for (uint32_t slot = 0; process->caps && slot < process->caps->size && written < capacity;
-         slot++) {
-        const struct capability *cap = &process->caps->slots[slot];
-        if (!cap->object)
-            continue;
-        struct nonos_cap_info record = { slot, (uint32_t)cap->object->type, cap->rights, 0,
-                                         cap->badge };
-        int error = user_memory_write(buffer + written * sizeof record, &record, sizeof record);
-        if (error)
-            return error;
-        written++;
-    }
-    return (int64_t)written;
+    uint64_t count = process ? caps_snapshot(process->caps, records, capacity) : 0;
+    interrupts_restore(was_enabled);
+    int error = process ? user_memory_write(buffer, records, count * sizeof *records)
+                        : -ERROR_NOT_FOUND;
+    kfree(records);
+    return error ? error : (int64_t)count;
 }
 
 static void text_set(char *out, size_t capacity, const char *text)

@@ -7,6 +7,7 @@
  * accounted to the process, until ring 3 is merged); the decoding of user
  * faults; and that an ended process gives back every frame. */
 #include "base/endian.h"
+#include "kernel/arch/cpu.h"
 #include "kernel/arch/interrupt.h"
 #include "kernel/arch/mmu.h"
 #include "kernel/arch/time.h"
@@ -21,6 +22,7 @@
 #include "kernel/proc/process_internal.h"
 #include "kernel/sched/thread.h"
 #include "kernel/test/test.h"
+#include "sdk/include/nonos/abi.h"
 
 #include <stdint.h>
 
@@ -440,7 +442,100 @@ static bool test_process_memory_calls(void)
     return true;
 }
 
+/* The supervisor's calls, made by a thread of a process (in the kernel, as
+ * their handlers run) into a buffer it mapped with memory_map; the results
+ * are read back through the user mapping. */
+struct supervisor_calls {
+    struct process *process;
+    int64_t map, list, info, info_missing, caps, capsule, report, report_topic, kill_missing;
+    struct nonos_process_info listed[4], info_record;
+    struct nonos_cap_info caps_records[8];
+    struct nonos_capsule_info capsule_record;
+    char report_text[64];
+};
+
+static void user_read(void *to, uint64_t from, size_t length)
+{
+    user_access_begin();
+    __builtin_memcpy(to, (const void *)(uintptr_t)from, length);
+    user_access_end();
+}
+
+static void supervisor_calls_main(void *arg)
+{
+    struct supervisor_calls *r = arg;
+    struct process *p = r->process;
+    uint64_t buffer = p->map_area;
+    r->map = sys_memory_allocate(16, MEMORY_SLOT);
+    if (r->map == 0)
+        r->map = sys_memory_map(MEMORY_SLOT, buffer, RIGHT_READ | RIGHT_WRITE);
+    if (r->map == 0) {
+        r->list = sys_process_list(NONOS_SLOT_SUPERVISOR, buffer, sizeof r->listed);
+        user_read(r->listed, buffer, sizeof r->listed);
+        r->info = sys_process_info(NONOS_SLOT_SUPERVISOR, p->id, buffer);
+        user_read(&r->info_record, buffer, sizeof r->info_record);
+        r->info_missing = sys_process_info(NONOS_SLOT_SUPERVISOR, 1u << 30, buffer);
+        r->caps = sys_process_caps(NONOS_SLOT_SUPERVISOR, p->id, buffer, sizeof r->caps_records);
+        user_read(r->caps_records, buffer, sizeof r->caps_records);
+        r->capsule = sys_capsule_info(NONOS_SLOT_SUPERVISOR, p->capsule_index, buffer);
+        user_read(&r->capsule_record, buffer, sizeof r->capsule_record);
+        r->report = sys_kernel_report(NONOS_SLOT_SUPERVISOR, 1, buffer, sizeof r->report_text);
+        user_read(r->report_text, buffer, sizeof r->report_text);
+        r->report_topic = sys_kernel_report(NONOS_SLOT_SUPERVISOR, 7, buffer, 64);
+        r->kill_missing = sys_process_kill(NONOS_SLOT_SUPERVISOR, 1u << 30);
+    }
+    process_thread_exit();
+}
+
+static bool supervisor_calls_checked(const struct supervisor_calls *r)
+{
+    const struct process *p = r->process;
+    TEST_REQUIRE(r->map == 0, "memory for the buffer: %ld", r->map);
+    TEST_REQUIRE(r->list >= 1 && r->listed[0].id == p->id && r->listed[0].memory_limit ==
+                     p->memory_limit && r->listed[0].state == NONOS_PROCESS_RUNNING,
+                 "process_list: %ld records, first id %lu", r->list, r->listed[0].id);
+    TEST_REQUIRE(r->info == 0 && r->info_record.id == p->id && r->info_record.threads == 1 &&
+                     r->info_record.slot_limit == p->slot_limit &&
+                     r->info_record.cpu_budget_us == p->cpu_budget_ns / 1000,
+                 "process_info: %ld, id %lu, %u threads", r->info, r->info_record.id,
+                 r->info_record.threads);
+    TEST_REQUIRE(r->info_missing == -ERROR_NOT_FOUND && r->kill_missing == -ERROR_NOT_FOUND,
+                 "an unknown process: info %ld, kill %ld", r->info_missing, r->kill_missing);
+    TEST_REQUIRE(r->caps == 4 && r->caps_records[0].slot == 0 &&
+                     r->caps_records[0].type == NONOS_OBJECT_CONSOLE &&
+                     r->caps_records[2].type == NONOS_OBJECT_ENDPOINT &&
+                     r->caps_records[2].badge == p->id &&
+                     r->caps_records[3].slot == MEMORY_SLOT &&
+                     r->caps_records[3].type == NONOS_OBJECT_MEMORY,
+                 "process_caps: %ld records", r->caps);
+    TEST_REQUIRE(r->capsule == 0 && r->capsule_record.verified == 1 &&
+                     r->capsule_record.name[0] == 'h' && r->capsule_record.version[0] == '0',
+                 "capsule_info: %ld, name %.8s", r->capsule, r->capsule_record.name);
+    TEST_REQUIRE(r->report > 0 && r->report < 64 && r->report_text[0] == 'u' &&
+                     r->report_topic == -ERROR_INVALID_ARGUMENT,
+                 "kernel_report: %ld (\"%.20s\"), unknown topic %ld", r->report, r->report_text,
+                 r->report_topic);
+    return true;
+}
+
+static bool test_process_supervisor_calls(void)
+{
+    size_t index;
+    if (!hello_index(&index))
+        return false;
+    static struct supervisor_calls r;
+    __builtin_memset(&r, 0, sizeof r);
+    TEST_REQUIRE(process_create(index, &r.process) == 0, "process_create failed");
+    int error = process_thread_add(r.process, false, supervisor_calls_main, &r, NULL);
+    if (error)
+        process_kill(r.process, PROCESS_END_KILLED, "test");
+    process_wait_end(r.process);
+    TEST_REQUIRE(error == 0, "process_thread_add: %s", kernel_error_message(error));
+    return supervisor_calls_checked(&r);
+}
+
 static const struct test_case test_process_cases[] = {
+    { "process_supervisor_calls", test_process_supervisor_calls },
     { "process_memory_calls", test_process_memory_calls },
     { "process_load_rights", test_process_load_rights },
     { "process_end_frees_frames", test_process_end_frees_frames },
