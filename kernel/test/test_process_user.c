@@ -14,6 +14,8 @@
 #include "sdk/include/nonos/abi.h"
 #include "kernel/error.h"
 #include "kernel/mm/heap.h"
+#include "kernel/mm/memory.h"
+#include "kernel/mm/vm.h"
 #include "kernel/proc/process_internal.h"
 #include "kernel/test/test.h"
 
@@ -266,7 +268,60 @@ static bool test_process_policy_capabilities(void)
            policy_case("policy-control", MANIFEST_SUPERVISOR_CONTROL, true, 4096, controller);
 }
 
+/* Two segments: the one-page text of payload_build and a data segment at
+ * 0x401000 from file offset 0x1000 with 8 file bytes and 0x1800 bytes in
+ * memory (bss): its first page holds the 8 bytes then zeros, its second
+ * page zeros, both R+W and NX. */
+static bool test_process_bss_zeroed(void)
+{
+    static uint8_t elf[0x1008] __attribute__((aligned(16)));
+    static const uint8_t code[] = { 0xeb, 0xfe };
+    payload_build(elf, code, sizeof code);
+    put16(elf + 56, 2);
+    uint8_t *text = elf + 64, *data = elf + 64 + 56;
+    __builtin_memmove(elf + PAYLOAD_CODE_OFFSET + 56, code, sizeof code); /* after 2 headers */
+    put64(elf + 24, PAYLOAD_BASE + PAYLOAD_CODE_OFFSET + 56);
+    put64(text + 32, PAYLOAD_CODE_OFFSET + 56 + sizeof code);
+    put64(text + 40, PAYLOAD_CODE_OFFSET + 56 + sizeof code);
+    put32(data, 1);
+    put32(data + 4, 6); /* R + W */
+    put64(data + 8, 0x1000);
+    put64(data + 16, PAYLOAD_BASE + 0x1000);
+    put64(data + 24, PAYLOAD_BASE + 0x1000);
+    put64(data + 32, 8);
+    put64(data + 40, 0x1800);
+    put64(data + 48, 4096);
+    put64(elf + 0x1000, 0x1122334455667788ull);
+    struct manifest *manifest = manifest_make("bss", 1000000);
+    TEST_REQUIRE(manifest, "no memory");
+    struct process *process;
+    int error = process_create_payload(TEST_CAPSULE_INDEX, bytes_make(elf, sizeof elf), manifest,
+                                       &process);
+    TEST_REQUIRE(error == 0, "the two-segment payload: %s", kernel_error_message(error));
+    struct vm_mapping first = { 0, 0, 0 }, second = { 0, 0, 0 };
+    bool mapped = vm_query(process->space, PAYLOAD_BASE + 0x1000, &first) &&
+                  vm_query(process->space, PAYLOAD_BASE + 0x2000, &second);
+    bool zero = mapped;
+    const uint8_t *page = mapped ? phys_to_virt(first.phys) : NULL;
+    const uint8_t *bss = mapped ? phys_to_virt(second.phys) : NULL;
+    bool data_ok = mapped && load64_le(page) == 0x1122334455667788ull;
+    for (size_t i = 8; zero && i < 4096; i++)
+        zero = page[i] == 0 && bss[i] == 0;
+    bool beyond = !vm_query(process->space, PAYLOAD_BASE + 0x3000, NULL);
+    process_kill(process, PROCESS_END_KILLED, "test");
+    process_wait_end(process);
+    TEST_REQUIRE(mapped && first.flags == (VM_USER | VM_WRITE) &&
+                     second.flags == (VM_USER | VM_WRITE),
+                 "data and bss pages: mapped %d, flags 0x%x 0x%x", mapped, first.flags,
+                 second.flags);
+    TEST_REQUIRE(data_ok, "the data segment's file bytes were not copied");
+    TEST_REQUIRE(zero, "the rest of the data page or the bss is not zero");
+    TEST_REQUIRE(beyond, "a page past the segment's memory size is mapped");
+    return true;
+}
+
 static const struct test_case test_process_user_cases[] = {
+    { "process_bss_zeroed", test_process_bss_zeroed },
     { "process_policy_capabilities", test_process_policy_capabilities },
     { "process_ring3_exit_status", test_process_ring3_exit_status },
     { "process_ring3_hog_and_faults", test_process_ring3_hog_and_faults },

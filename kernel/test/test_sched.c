@@ -233,8 +233,10 @@ static void queue_waiter(void *arg)
     bool was_enabled = interrupts_save();
     while (!queue_flag)
         wait_queue_sleep(&test_queue);
-    interrupts_restore(was_enabled);
+    /* With interrupts still off: a preemption between the read and the
+     * write of queue_log lost the other waiter's digit. */
     queue_log = queue_log * 10 + (uint64_t)(uintptr_t)arg;
+    interrupts_restore(was_enabled);
 }
 
 /* Waiters stay asleep until woken, however long that takes, and wake in the
