@@ -39,8 +39,9 @@ struct user_start {
     uint64_t argument1; /* second argument register */
 };
 
-/* Sets up system-call entry, per-CPU data and the FPU/SIMD state format of
- * the boot CPU. Called once by cpu_init's caller after the heap exists. */
+/* Sets up system-call entry and the FPU/SIMD state format of the boot CPU
+ * (its per-CPU data, kernel/arch/cpu_local.h, exists from cpu_init on).
+ * Called once by cpu_init's caller after the heap exists. */
 void user_init(void);
 
 /* Leaves the kernel for user mode in the calling thread's address space;

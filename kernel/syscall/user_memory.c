@@ -4,13 +4,12 @@
 #include "kernel/arch/mmu.h"
 #include "kernel/arch/user.h"
 #include "kernel/error.h"
+#include "base/checked.h"
 
 bool user_memory_range_valid(uint64_t address, uint64_t length)
 {
     uint64_t end;
-    if (__builtin_add_overflow(address, length, &end))
-        return false;
-    return end <= MMU_USER_END;
+    return u64_add(address, length, &end) && end <= MMU_USER_END;
 }
 
 int user_memory_read(void *destination, uint64_t user_source, uint64_t length)

@@ -5,7 +5,6 @@
 #include "kernel/arch/cpu.h"
 
 #include "kernel/arch/x86_64/cpu_local.h"
-#include "kernel/arch/x86_64/fpu.h"
 #include "kernel/arch/x86_64/gdt.h"
 #include "kernel/arch/x86_64/trap.h"
 #include "kernel/lib/print.h"
@@ -53,7 +52,6 @@ void cpu_init(void)
     gdt_init();
     cpu_local_init(); /* after gdt_init: loading GS may clear its base */
     idt_init();
-    fpu_init();
 }
 
 const struct cpu_features *cpu_features(void)

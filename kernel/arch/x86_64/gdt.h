@@ -1,5 +1,6 @@
-/* GDT and TSS. Selector layout is fixed for syscall/sysret later:
- * STAR[63:48] = 0x10 gives user SS = 0x18|3 and user CS = 0x20|3. */
+/* GDT and TSS. Selector layout is fixed by syscall/sysret (user.c):
+ * STAR[63:48] = 0x10 gives user SS = 0x18|3 and user CS = 0x20|3, so user
+ * data must sit right below user code. */
 #ifndef NONOS_ARCH_GDT_H
 #define NONOS_ARCH_GDT_H
 

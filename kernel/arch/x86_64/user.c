@@ -38,6 +38,7 @@ void user_init(void)
     wrmsr(MSR_LSTAR, (uint64_t)(uintptr_t)syscall_entry);
     wrmsr(MSR_SFMASK, SYSCALL_FLAGS_CLEARED);
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+    fpu_init();
 }
 
 void user_kernel_stack_set(uint64_t stack_top)

@@ -37,6 +37,7 @@ syscall_entry:
     SAVE_REGISTERS
     xor %ebp, %ebp              /* backtraces stop here, not at a user pointer */
     sti
+    sub $8, %rsp                /* frame 176 + arguments 56 + 8: rsp 16-aligned at the call */
     push %r9                    /* struct syscall_arguments */
     push %r8
     push %r10
@@ -46,7 +47,7 @@ syscall_entry:
     push %rax
     mov %rsp, %rdi
     call syscall_dispatch
-    add $56, %rsp
+    add $64, %rsp
     mov %rax, TRAP_FRAME_RAX(%rsp)
     cli
     call user_return_work

@@ -52,14 +52,6 @@ struct user_fixture {
     struct thread *thread;
 };
 
-static void byte_copy(void *destination, const void *source, size_t length)
-{
-    uint8_t *d = destination;
-    const uint8_t *s = source;
-    for (size_t i = 0; i < length; i++)
-        d[i] = s[i];
-}
-
 static void fixture_destroy(struct user_fixture *fixture)
 {
     if (fixture->space)
@@ -86,7 +78,7 @@ static bool fixture_create(struct user_fixture *fixture, const char *begin, cons
         test_fail("no space, no frame or program too long");
         return false;
     }
-    byte_copy(phys_to_virt(fixture->code_frame), begin, (size_t)(end - begin));
+    __builtin_memcpy(phys_to_virt(fixture->code_frame), begin, (size_t)(end - begin));
     if (vm_map(fixture->space, USER_CODE, fixture->code_frame, 1, VM_USER | VM_EXEC) != VM_OK ||
         vm_map(fixture->space, USER_DATA, fixture->data_frame, 1, VM_USER | VM_WRITE) != VM_OK) {
         fixture_destroy(fixture);
