@@ -1,10 +1,7 @@
 # kernel/cap, kernel/syscall, kernel/audit: capabilities, the system-call
 # dispatcher and its generated table, the audit log (issue 11, helper cap).
 # Sorted before kernel/kernel.mk, whose KERNEL_SRCS adds KERNEL_CAP_SRCS.
-#
-# kernel/proc/process_temporary.c is TEMPORARY: the process accessors for
-# this branch alone; the lead deletes it (and its line below) when the proc
-# branch is merged.
+
 #
 # `make syscalls` regenerates every file derived from
 # kernel/syscall/syscalls.txt (tools/syscall/generate.py lists them); suite
@@ -19,8 +16,7 @@ KERNEL_CAP_SRCS := \
 	kernel/syscall/dispatch.c \
 	kernel/syscall/table.c \
 	kernel/syscall/unimplemented.c \
-	kernel/syscall/user_memory.c \
-	kernel/proc/process_temporary.c
+	kernel/syscall/user_memory.c
 
 .PHONY: syscalls
 syscalls:

@@ -14,4 +14,5 @@ KERNEL_DEVICE_SRCS := \
 	kernel/acpi/acpi_tables.c \
 	kernel/acpi/acpi.c \
 	kernel/power/zerostate.c \
-	kernel/shell/shell.c
+	kernel/shell/shell.c \
+	kernel/shell/report.c

@@ -22,6 +22,9 @@ KERNEL_CORE_SRCS := \
 	kernel/arch/x86_64/isr.S \
 	kernel/arch/x86_64/switch.S \
 	kernel/arch/x86_64/probe.S \
+	kernel/arch/x86_64/user_entry.S \
+	kernel/arch/x86_64/user.c \
+	kernel/arch/x86_64/fpu.c \
 	kernel/arch/x86_64/context.c \
 	kernel/arch/x86_64/cpu.c \
 	kernel/arch/x86_64/gdt.c \
@@ -39,6 +42,13 @@ KERNEL_CORE_SRCS := \
 	kernel/mm/heap.c \
 	kernel/sched/thread.c \
 	kernel/sched/wait.c \
+	kernel/proc/process.c \
+	kernel/proc/process_memory.c \
+	kernel/proc/loader.c \
+	kernel/proc/policy.c \
+	kernel/proc/fault.c \
+	kernel/proc/process_syscalls.c \
+	kernel/proc/memory_syscalls.c \
 	kernel/random/system_random.c
 
 KERNEL_SRCS := $(KERNEL_CORE_SRCS) $(KERNEL_DEVICE_SRCS) $(KERNEL_CAPSULE_SRCS) $(KERNEL_CAP_SRCS) $(KERNEL_IPC_SRCS) \

@@ -5,14 +5,16 @@
  *   bootinfo    copied out of boot data (memory_init)
  *   CPU tables  GDT/TSS, IDT: from here exceptions print a report
  *   memory      frames, own page tables (the loader's are dropped), then
- *               NXE/WP/SMEP/SMAP/PAT, then the heap
+ *               NXE/WP/SMEP/SMAP/PAT, then the heap, then user mode
+ *               (syscall entry, FPU/SIMD state format)
  *   devices     framebuffer console
  *   capsules    the boot bundle is verified (kernel/capsule)
  *   firmware    ACPI tables
  *   time        interrupt controller (x86: PIC masked, LAPIC), calibrated timer
  *   randomness  the system generator, seeded from RDSEED/RDRAND (CPU
  *               features), TSC jitter and the loader's UEFI seed
- *   threads     scheduler, the shell thread; the boot flow becomes idle
+ *   threads     scheduler, the capsule "init" if the bundle has one, the
+ *               shell thread; the boot flow becomes idle
  * Interrupts stay off until the very end. */
 #include "boot/bootinfo.h"
 #include "kernel/acpi/acpi.h"
@@ -20,6 +22,7 @@
 #include "kernel/arch/debug.h"
 #include "kernel/arch/interrupt.h"
 #include "kernel/arch/time.h"
+#include "kernel/arch/user.h"
 #include "kernel/capsule/capsule.h"
 #include "kernel/console/console.h"
 #include "kernel/console/serial.h"
@@ -30,6 +33,7 @@
 #include "kernel/mm/memory.h"
 #include "kernel/mm/vm.h"
 #include "kernel/panic.h"
+#include "kernel/proc/process.h"
 #include "kernel/random/system_random.h"
 #include "kernel/sched/thread.h"
 #include "kernel/shell/shell.h"
@@ -51,6 +55,7 @@ static void memory_setup(void)
     vm_init();
     cpu_enable_protection();
     heap_init();
+    user_init(); /* syscall entry, per-CPU entry data, FPU/SIMD state format */
 }
 
 static void cpu_report(void)
@@ -82,6 +87,7 @@ _Noreturn void kernel_main(uint64_t bootinfo_phys, uint64_t entry_tsc)
         kprintf("kernel: no entropy yet: whatever needs keys refuses until a source works\n");
     sched_init();
     ipc_init();
+    process_start_init(); /* init as a capsule when the bundle has one */
     if (!thread_create("shell", shell_main, NULL))
         panic("cannot create the shell thread");
     for (;;)

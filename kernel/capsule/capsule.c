@@ -15,13 +15,15 @@
 #include "base/hex.h"
 #include "boot/bootinfo.h"
 #include "capsule/bundle.h"
+#include "capsule/canonical.h"
+#include "capsule/container.h"
 #include "kernel/arch/cpu.h"
-#include "kernel/console/console.h"
 #include "kernel/lib/print.h"
 #include "kernel/mm/frame.h"
 #include "kernel/mm/heap.h"
 #include "kernel/mm/memory.h"
 #include "kernel/mm/vm.h"
+#include "kernel/shell/report.h"
 
 static struct bundle_report report;
 static bool bundle_present;
@@ -62,6 +64,55 @@ bool capsule_bundle_sealed(struct bytes *out)
 {
     *out = sealed;
     return sealed.data != NULL;
+}
+
+size_t capsule_count(void)
+{
+    return bundle_present && report.error == CAPSULE_OK ? report.count : 0;
+}
+
+const char *capsule_name(size_t index)
+{
+    if (index >= capsule_count() || !report.entries[index].opened)
+        return NULL;
+    return report.entries[index].name.text;
+}
+
+bool capsule_is_verified(size_t index)
+{
+    return index < capsule_count() && report.entries[index].verdict == CAPSULE_OK &&
+           sealed.data != NULL;
+}
+
+/* The entry's file is a view into the sealed copy, which nothing can
+ * write: parsing it again yields the bytes the verdict was reached on. */
+bool capsule_verified(size_t index, struct bytes *payload, struct manifest *manifest)
+{
+    if (!capsule_is_verified(index))
+        return false;
+    struct mod_container container;
+    if (container_parse(report.entries[index].file, &container) != CAPSULE_OK ||
+        canonical_decode(container.manifest, manifest) != CAPSULE_OK)
+        return false;
+    *payload = container.payload;
+    return true;
+}
+
+bool capsule_find(const char *name, size_t length, size_t *index)
+{
+    for (size_t i = 0; i < capsule_count(); i++) {
+        const struct manifest_name *n = &report.entries[i].name;
+        if (!capsule_is_verified(i) || n->len != length)
+            continue;
+        size_t k = 0;
+        while (k < length && n->text[k] == name[k])
+            k++;
+        if (k == length) {
+            *index = i;
+            return true;
+        }
+    }
+    return false;
 }
 
 static void print_refusals(void)
@@ -111,17 +162,17 @@ void capsule_boot(void)
     kfree(work);
 }
 
-void capsule_list(void)
+void capsule_list(struct report *out)
 {
     if (!bundle_present) {
-        console_printf("no boot bundle\n");
+        report_printf(out, "no boot bundle\n");
         return;
     }
     if (report.error != CAPSULE_OK) {
-        console_printf("boot bundle refused: %s\n", capsule_error_message(report.error));
+        report_printf(out, "boot bundle refused: %s\n", capsule_error_message(report.error));
         return;
     }
-    console_printf("  %-20s %-10s %-16s %-16s %-7s %s\n", "name", "version", "author",
+    report_printf(out, "  %-20s %-10s %-16s %-16s %-7s %s\n", "name", "version", "author",
                    "id", "proof", "state");
     for (size_t i = 0; i < report.count; i++) {
         const struct bundle_entry *e = &report.entries[i];
@@ -131,7 +182,7 @@ void capsule_list(void)
             hex_encode(e->author, 8, author, sizeof author);
             hex_encode(e->id, 8, id, sizeof id);
         }
-        console_printf("  %-20s %-10s %-16s %-16s %-7s %s%s\n", e->opened ? e->name.text : "?",
+        report_printf(out, "  %-20s %-10s %-16s %-16s %-7s %s%s\n", e->opened ? e->name.text : "?",
                        version, author, id, !e->opened ? "?" : e->hybrid ? "hybrid" : "ed25519",
                        e->verdict == CAPSULE_OK ? "verified" : "refused: ",
                        e->verdict == CAPSULE_OK ? "" : capsule_error_message(e->verdict));

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "base/bytes.h"
+#include "capsule/manifest.h"
 
 /* Verifies the bundle the loader handed over and prints one refusal line
  * per rejected capsule. Needs the heap (its work memory). */
@@ -22,9 +23,28 @@ bool capsule_bundle_sealed(struct bytes *out);
  * may run a capsule afterwards. */
 void capsule_bundle_release(void);
 
-/* Prints the capsule table on the console: name, version, author
- * fingerprint (of the proof's key set), id, proof (hybrid or ed25519),
- * state. */
-void capsule_list(void);
+/* Capsules in the bundle (verified or not); 0 without a bundle. */
+size_t capsule_count(void);
+
+/* Capsule `index` of the bundle: its name (NULL when it could not even be
+ * opened) and whether the boot verification accepted it. */
+const char *capsule_name(size_t index);
+bool capsule_is_verified(size_t index);
+
+/* The verified capsule `index`: its payload (a view into the sealed copy,
+ * valid until capsule_bundle_release) and its manifest, decoded again from
+ * the sealed bytes the verdict was reached on. False (nothing written) when
+ * the capsule does not exist or was refused. */
+bool capsule_verified(size_t index, struct bytes *payload, struct manifest *manifest);
+
+/* The index of the verified capsule named `name` (length bytes); false
+ * when no verified capsule has that name. */
+bool capsule_find(const char *name, size_t length, size_t *index);
+
+/* Writes the capsule table (the `capsules` report, kernel/shell/report.h):
+ * name, version, author fingerprint (of the proof's key set), id, proof
+ * (hybrid or ed25519), state. */
+struct report;
+void capsule_list(struct report *out);
 
 #endif

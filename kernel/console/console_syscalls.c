@@ -65,7 +65,7 @@ int64_t sys_console_write(uint32_t console, uint64_t text, uint64_t length)
         return -error;
     if (length > CONSOLE_WRITE_MAX)
         return -ERROR_TOO_LARGE;
-    if (!user_range_valid(text, length))
+    if (!user_memory_range_valid(text, length))
         return -ERROR_BAD_ADDRESS;
     const char *name = process_name(process_current());
     bool line_start = true;
@@ -92,15 +92,16 @@ int64_t sys_console_read(uint32_t console, uint64_t buffer, uint64_t size)
         return -error;
     if (size == 0)
         return 0;
-    if (!user_range_valid(buffer, size))
+    if (!user_memory_range_valid(buffer, size))
         return -ERROR_BAD_ADDRESS;
     int character;
-    /* TODO(proc, at merge): also leave this loop (returning
-     * -ERROR_OBJECT_GONE) when the caller's process is being killed
-     * (process_should_exit on the proc branch), or a killed process waiting
-     * here ends only at the next key. */
-    while ((character = console_read_char()) < 0)
+    /* A killed process's thread leaves within one poll (it then ends on
+     * its way back to user mode). */
+    while ((character = console_read_char()) < 0) {
+        if (process_should_exit(thread_current()))
+            return -ERROR_OBJECT_GONE;
         thread_sleep_ms(CONSOLE_POLL_MS);
+    }
     char typed[CONSOLE_CHUNK];
     size_t count = 0;
     size_t limit = size < CONSOLE_CHUNK ? (size_t)size : CONSOLE_CHUNK;

@@ -63,4 +63,25 @@ void process_memory_uncharge(struct process *process, uint64_t bytes);
  * once when blocked), records why and writes the audit record. */
 void process_kill(struct process *process, enum process_end why, const char *detail);
 
+/* Ends the calling thread's process with `status` (the exit system call). */
+_Noreturn void process_exit(int64_t status);
+
+/* Ends the calling user thread (thread_exit, and a killed thread on its way
+ * back to user mode); the process ends with its last thread. */
+_Noreturn void process_thread_exit(void);
+
+/* True when thread's process is being killed or has exited: user_return_work
+ * then calls process_thread_exit instead of returning to user mode. */
+bool process_should_exit(const struct thread *thread);
+
+/* The scheduler's accounting hook, interrupts off: charges the time since
+ * the previous call to `running`'s process (called at every switch with
+ * the thread switched away from, and every tick with the running thread)
+ * and kills the process whose CPU budget is spent. */
+void process_account_tick(struct thread *running);
+
+/* Called by kernel_main after sched_init: starts the capsule named "init"
+ * when the bundle has a verified one; false (and a message) otherwise. */
+bool process_start_init(void);
+
 #endif

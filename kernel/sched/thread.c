@@ -2,10 +2,19 @@
  *
  * One CPU, so mutual exclusion is "interrupts off": every scheduler
  * structure is touched only with IF clear, and context_switch is always
- * entered with IF clear. The running thread is never on the ready queue;
- * the idle thread (the boot flow, after kernel_main finishes its set-up) is
- * never on it either and runs only when the queue is empty. Each timer tick
- * wakes due sleepers and, if anyone is ready, preempts the running thread.
+ * entered with IF clear. The running thread (per CPU: cpu_local_thread) is
+ * never on the ready queue; the idle thread (the boot flow, after
+ * kernel_main finishes its set-up) is never on it either and runs only when
+ * the queue is empty. Each timer tick wakes due sleepers and, if anyone is
+ * ready, requests a reschedule (need_resched), which the arch carries out
+ * when the interrupt ends (sched_preempt) or, for user code, on the way
+ * back to user mode (user_return_work).
+ *
+ * Threads that run user code (thread_create_user) own an FPU/SIMD state
+ * area; every switch saves the previous thread's and restores the next
+ * one's (eager: no lazy trap, no state left behind for another process to
+ * read). Every switch also tells the arch the next thread's kernel stack top
+ * for its next entry from user mode.
  *
  * A finished thread keeps its stack until thread_join frees it, because it
  * is still running on that stack when it marks itself done; the joiner
@@ -14,13 +23,16 @@
 #include "kernel/sched/thread_internal.h"
 
 #include "kernel/arch/context.h"
+#include "kernel/arch/cpu_local.h"
 #include "kernel/arch/interrupt.h"
 #include "kernel/arch/time.h"
+#include "kernel/arch/user.h"
 #include "kernel/mm/frame.h"
 #include "kernel/mm/heap.h"
 #include "kernel/mm/memory.h"
 #include "kernel/mm/vm.h"
 #include "kernel/panic.h"
+#include "kernel/proc/process.h"
 #include "kernel/sched/wait.h"
 
 #include <stddef.h>
@@ -28,7 +40,6 @@
 static _Noreturn void thread_start(void *entry, void *arg);
 
 static struct thread boot_thread;
-static struct thread *current;
 static struct thread *idle;
 static struct thread *ready_head, *ready_tail;
 static struct thread *sleepers;
@@ -59,16 +70,35 @@ static struct thread *ready_pop(void)
     return thread;
 }
 
+static uint64_t thread_stack_top(const struct thread *thread)
+{
+    return thread->stack_base + THREAD_STACK_PAGES * PAGE_SIZE;
+}
+
+/* What changes with the running thread besides the registers: address
+ * space, user FPU/SIMD state, the entry stack from user mode. */
+static void switch_prepare(struct thread *previous, struct thread *next)
+{
+    if (previous->fpu_state)
+        fpu_state_save(previous->fpu_state);
+    if (next->fpu_state)
+        fpu_state_restore(next->fpu_state);
+    if (next->stack_base)
+        user_kernel_stack_set(thread_stack_top(next));
+    if (next->space != previous->space)
+        vm_space_activate(next->space); /* the stacks are in the shared kernel half */
+}
+
 /* Runs next (ready or blocked, on no queue) in place of the current thread,
  * whose state the caller has set. Interrupts must be off. */
 static void switch_to(struct thread *next)
 {
-    struct thread *previous = current;
+    struct thread *previous = cpu_local_thread();
+    process_account_tick(previous); /* its process pays for the time until now */
     next->state = THREAD_RUNNING;
-    current = next;
+    cpu_local_thread_set(next);
     switches++;
-    if (next->space != previous->space)
-        vm_space_activate(next->space); /* the stacks are in the shared kernel half */
+    switch_prepare(previous, next);
     context_switch(&previous->saved_context, next->saved_context);
 }
 
@@ -77,7 +107,8 @@ static void switch_to(struct thread *next)
 static void schedule(void)
 {
     KERNEL_ASSERT(!interrupts_enabled());
-    struct thread *previous = current;
+    cpu_local_need_resched_set(false);
+    struct thread *previous = cpu_local_thread();
     struct thread *next = ready_pop();
     if (!next) {
         if (previous->state == THREAD_RUNNING)
@@ -105,7 +136,7 @@ void sched_init(void)
     name_copy(boot_thread.name, "idle");
     boot_thread.state = THREAD_RUNNING;
     boot_thread.space = vm_space_kernel();
-    current = &boot_thread;
+    cpu_local_thread_set(&boot_thread);
     idle = &boot_thread;
 }
 
@@ -147,26 +178,63 @@ struct thread *thread_create(const char *name, thread_entry_fn entry, void *arg)
     return thread_create_in(vm_space_kernel(), name, entry, arg);
 }
 
-struct thread *thread_create_in(struct vm_space *space, const char *name, thread_entry_fn entry,
-                                void *arg)
+/* A clean FPU/SIMD state area, aligned as the arch wants it inside a
+ * heap block (kept in fpu_allocation for kfree). */
+static bool fpu_state_allocate(struct thread *thread)
+{
+    size_t alignment = fpu_state_alignment();
+    uint8_t *block = kmalloc(fpu_state_size() + alignment - 1);
+    if (!block)
+        return false;
+    uintptr_t address = ((uintptr_t)block + alignment - 1) & ~(uintptr_t)(alignment - 1);
+    thread->fpu_allocation = block;
+    thread->fpu_state = (void *)address;
+    fpu_state_init(thread->fpu_state);
+    return true;
+}
+
+static void thread_free(struct thread *thread)
+{
+    kfree(thread->fpu_allocation);
+    kfree(thread);
+}
+
+static struct thread *thread_new(struct vm_space *space, const char *name, thread_entry_fn entry,
+                                 void *arg, bool user)
 {
     struct thread *thread = kzalloc(sizeof(*thread));
     if (!thread)
         return NULL;
-    thread->space = space;
-    thread->stack_base = stack_allocate();
-    if (!thread->stack_base) {
+    if (user && !fpu_state_allocate(thread)) {
         kfree(thread);
         return NULL;
     }
+    thread->space = space;
+    thread->stack_base = stack_allocate();
+    if (!thread->stack_base) {
+        thread_free(thread);
+        return NULL;
+    }
     name_copy(thread->name, name);
-    uint64_t stack_top = thread->stack_base + THREAD_STACK_PAGES * PAGE_SIZE;
-    thread->saved_context = context_init(stack_top, thread_start, (void *)(uintptr_t)entry, arg);
+    thread->saved_context =
+        context_init(thread_stack_top(thread), thread_start, (void *)(uintptr_t)entry, arg);
     bool was_enabled = interrupts_save();
     thread->id = next_id++;
     sched_make_ready(thread);
     interrupts_restore(was_enabled);
     return thread;
+}
+
+struct thread *thread_create_in(struct vm_space *space, const char *name, thread_entry_fn entry,
+                                void *arg)
+{
+    return thread_new(space, name, entry, arg, false);
+}
+
+struct thread *thread_create_user(struct vm_space *space, const char *name,
+                                  thread_entry_fn entry, void *arg)
+{
+    return thread_new(space, name, entry, arg, true);
 }
 
 /* A new thread's first code (through context_init): interrupts were off
@@ -188,13 +256,14 @@ void thread_yield(void)
 void thread_sleep_ms(uint64_t ms)
 {
     uint64_t ticks = (ms * timer_hz() + 999) / 1000;
-    if (current == idle)
-        panic("thread_sleep_ms: the idle thread must never sleep");
     bool was_enabled = interrupts_save();
-    current->wake_tick = timer_ticks() + (ticks ? ticks : 1);
-    current->state = THREAD_SLEEPING;
-    current->next = sleepers;
-    sleepers = current;
+    struct thread *self = cpu_local_thread();
+    if (self == idle)
+        panic("thread_sleep_ms: the idle thread must never sleep");
+    self->wake_tick = timer_ticks() + (ticks ? ticks : 1);
+    self->state = THREAD_SLEEPING;
+    self->next = sleepers;
+    sleepers = self;
     schedule();
     interrupts_restore(was_enabled);
 }
@@ -202,43 +271,46 @@ void thread_sleep_ms(uint64_t ms)
 void sched_block_current(void)
 {
     KERNEL_ASSERT(!interrupts_enabled());
-    if (current == idle)
+    struct thread *self = cpu_local_thread();
+    if (self == idle)
         panic("sched_block_current: the idle thread must never block");
-    current->state = THREAD_BLOCKED;
+    self->state = THREAD_BLOCKED;
     schedule();
 }
 
 void sched_handoff(struct thread *next)
 {
     KERNEL_ASSERT(!interrupts_enabled());
-    KERNEL_ASSERT(next->state == THREAD_BLOCKED && next != current);
-    if (current == idle)
+    struct thread *self = cpu_local_thread();
+    KERNEL_ASSERT(next->state == THREAD_BLOCKED && next != self);
+    if (self == idle)
         panic("sched_handoff: the idle thread must never block");
-    current->state = THREAD_BLOCKED;
+    self->state = THREAD_BLOCKED;
     switch_to(next);
 }
 
 _Noreturn void thread_exit(void)
 {
     interrupts_disable();
-    if (current == idle)
+    struct thread *self = cpu_local_thread();
+    if (self == idle)
         panic("thread_exit: the idle thread cannot exit");
-    current->state = THREAD_DONE;
-    wait_queue_wake_all(&current->exit_waiters);
+    self->state = THREAD_DONE;
+    wait_queue_wake_all(&self->exit_waiters);
     schedule();
     panic("thread_exit: a finished thread was scheduled again");
 }
 
 void thread_join(struct thread *thread)
 {
-    if (thread == current)
+    if (thread == cpu_local_thread())
         panic("thread_join: a thread cannot join itself");
     bool was_enabled = interrupts_save();
     while (thread->state != THREAD_DONE)
         wait_queue_sleep(&thread->exit_waiters);
     interrupts_restore(was_enabled);
     stack_release(thread->stack_base, THREAD_STACK_PAGES);
-    kfree(thread);
+    thread_free(thread);
 }
 
 static void sleepers_wake(uint64_t now)
@@ -257,16 +329,34 @@ static void sleepers_wake(uint64_t now)
 
 void sched_tick(void)
 {
-    if (!current)
+    if (!cpu_local_thread())
         return; /* timer running before sched_init */
     sleepers_wake(timer_ticks());
+    process_account_tick(cpu_local_thread());
     if (ready_head)
+        cpu_local_need_resched_set(true);
+}
+
+void sched_preempt(void)
+{
+    KERNEL_ASSERT(!interrupts_enabled());
+    if (cpu_local_need_resched())
         schedule();
+}
+
+/* kernel/arch/user.h's contract: interrupts off, on every return to user
+ * mode. A thread whose process is being killed (or has exited) never
+ * returns to user mode: it leaves here (kernel/proc/). */
+void user_return_work(void)
+{
+    sched_preempt();
+    if (process_should_exit(cpu_local_thread()))
+        process_thread_exit();
 }
 
 struct thread *thread_current(void)
 {
-    return current;
+    return cpu_local_thread();
 }
 
 const char *thread_name(const struct thread *thread)
@@ -282,6 +372,16 @@ enum thread_state thread_state(const struct thread *thread)
 uint64_t thread_id(const struct thread *thread)
 {
     return thread->id;
+}
+
+void thread_set_process(struct thread *thread, struct process *process)
+{
+    thread->process = process;
+}
+
+struct process *thread_process(const struct thread *thread)
+{
+    return thread->process;
 }
 
 struct vm_space *thread_space(const struct thread *thread)

@@ -36,6 +36,17 @@ struct thread *thread_create(const char *name, thread_entry_fn entry, void *arg)
 struct thread *thread_create_in(struct vm_space *space, const char *name, thread_entry_fn entry,
                                 void *arg);
 
+/* Makes thread part of a process (kernel/proc/), for CPU accounting and
+ * kills; thread_process (kernel/proc/process.h) reads it back. */
+struct process;
+void thread_set_process(struct thread *thread, struct process *process);
+/* The same for a thread that will run user code (it calls user_enter,
+ * kernel/arch/user.h, from entry): it also owns an FPU/SIMD state area,
+ * clean at first, which every switch saves and restores (eagerly). Only
+ * such threads may enter user mode. */
+struct thread *thread_create_user(struct vm_space *space, const char *name,
+                                  thread_entry_fn entry, void *arg);
+
 /* The address space thread runs in. */
 struct vm_space *thread_space(const struct thread *thread);
 
@@ -64,9 +75,17 @@ void thread_join(struct thread *thread);
 /* Turns the boot flow into the first thread and creates the idle thread. */
 void sched_init(void);
 
-/* Called by the timer interrupt handler each tick: wakes sleepers and
- * switches to the next thread when the current one's time slice is over. */
+/* Called by the timer interrupt handler each tick: wakes sleepers and,
+ * when another thread is ready (the running one's one-tick slice is over),
+ * requests a reschedule (per-CPU need_resched). It never switches itself. */
 void sched_tick(void);
+
+/* Called by the arch at the end of an interrupt that interrupted kernel
+ * code, interrupts off: switches threads when a reschedule is pending (the
+ * interrupted thread resumes later, where it was). On the way back to user
+ * mode the arch calls user_return_work (kernel/arch/user.h) instead, which
+ * does the same and more. */
+void sched_preempt(void);
 
 /* Context switches since boot (for tests and statistics). */
 uint64_t sched_switch_count(void);

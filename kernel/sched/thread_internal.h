@@ -22,6 +22,9 @@ struct thread {
     uint64_t stack_base;     /* lowest mapped stack page; 0 for the boot thread */
     struct vm_space *space;  /* the address space it runs in */
     struct wait_queue exit_waiters; /* thread_join's */
+    struct process *process; /* NULL for a kernel thread (kernel/proc/) */
+    void *fpu_state;         /* user FPU/SIMD state (thread_create_user), else NULL */
+    void *fpu_allocation;    /* the heap block fpu_state lies in */
     struct ipc_waiter *ipc_waiter;  /* kernel/ipc/: the IPC wait it sleeps in, or NULL */
 };
 

@@ -21,10 +21,10 @@
 #include "kernel/mm/memory.h"
 #include "kernel/power/power.h"
 #include "kernel/random/system_random.h"
+#include "kernel/shell/report.h"
 
 #define SHELL_LINE_MAX 128
 #define SHELL_PROMPT "nonos> "
-#define MEMORY_TYPE_COUNT 9 /* enum boot_memory_type values 0..8 */
 
 static void command_help(const char *args);
 static void command_mem(const char *args);
@@ -48,11 +48,6 @@ static const struct shell_command commands[] = {
     { "reboot", "wipe RAM (ZeroState) and reset", command_reboot },
 };
 
-static const char *const memory_type_names[MEMORY_TYPE_COUNT] = {
-    "unknown", "usable", "reserved", "acpi-reclaim", "acpi-nvs",
-    "runtime", "kernel", "boot-data", "framebuffer",
-};
-
 static void command_help(const char *args)
 {
     (void)args;
@@ -62,106 +57,52 @@ static void command_help(const char *args)
         console_printf("  %-10s %s\n", shell_extra_commands[i].name, shell_extra_commands[i].help);
 }
 
-static void mem_print_map(void)
+/* The kernel's reports (report.h), printed. One shell thread: one buffer,
+ * too big for a 16 KiB thread stack. */
+static void shell_report(enum report_topic topic)
 {
-    uint64_t pages[MEMORY_TYPE_COUNT] = { 0 };
-    uint32_t regions[MEMORY_TYPE_COUNT] = { 0 };
-    uint32_t count;
-    const struct boot_memory_region *map = memory_map(&count);
-    for (uint32_t i = 0; i < count; i++) {
-        uint32_t type = map[i].type < MEMORY_TYPE_COUNT ? map[i].type : 0;
-        pages[type] += map[i].pages;
-        regions[type]++;
-    }
-    console_printf("memory map: %u regions\n", count);
-    for (uint32_t type = 0; type < MEMORY_TYPE_COUNT; type++) {
-        if (regions[type] != 0)
-            console_printf("  %-13s %10llu KiB in %u regions\n", memory_type_names[type],
-                           (unsigned long long)(pages[type] * (PAGE_SIZE / 1024)), regions[type]);
-    }
+    static char text[REPORT_MAX];
+    struct report report = report_make(text, sizeof text);
+    report_topic(topic, &report);
+    console_write(report.text, report.length);
+    if (topic == REPORT_RANDOM)
+        crypto_wipe(text, report.length);
 }
 
 static void command_mem(const char *args)
 {
     (void)args;
-    mem_print_map();
-    struct frame_stats frames;
-    frame_stats(&frames);
-    console_printf("frames: %llu total (%llu KiB), %llu free, %llu used, %llu reserved\n",
-                   (unsigned long long)frames.total_frames,
-                   (unsigned long long)(frames.total_frames * (FRAME_SIZE / 1024)),
-                   (unsigned long long)frames.free_frames,
-                   (unsigned long long)frames.allocated_frames,
-                   (unsigned long long)frames.reserved_frames);
-    struct heap_stats heap;
-    heap_stats(&heap);
-    console_printf("heap: %llu KiB mapped, %llu bytes in use in %llu blocks "
-                   "(%llu allocations, %llu frees)\n",
-                   (unsigned long long)(heap.bytes_mapped / 1024),
-                   (unsigned long long)heap.bytes_in_use, (unsigned long long)heap.live_blocks,
-                   (unsigned long long)heap.total_allocs, (unsigned long long)heap.total_frees);
-}
-
-static void command_capsules(const char *args)
-{
-    (void)args;
-    capsule_list();
+    shell_report(REPORT_MEM);
 }
 
 static void command_uptime(const char *args)
 {
     (void)args;
-    uint64_t ns = timer_uptime_ns();
-    console_printf("up %llu.%06llu s (%llu ticks at %u Hz)\n",
-                   (unsigned long long)(ns / 1000000000u),
-                   (unsigned long long)(ns / 1000u % 1000000u),
-                   (unsigned long long)timer_ticks(), timer_hz());
+    shell_report(REPORT_UPTIME);
 }
 
 static void command_log(const char *args)
 {
-    static char snapshot[LOG_RING_SIZE]; /* too big for a 16 KiB thread stack */
     (void)args;
-    bool state = console_lock(); /* no kprintf may change the ring meanwhile */
-    size_t len = log_snapshot(snapshot, sizeof snapshot);
-    console_unlock(state);
-    console_write(snapshot, len);
-}
-
-static void command_random(const char *args)
-{
-    (void)args;
-    uint8_t bytes[32];
-    char hex[2 * sizeof bytes + 1];
-    enum crypto_result result = system_random_bytes(bytes, sizeof bytes);
-    if (result != CRYPTO_OK) {
-        console_printf("random: %s\n", crypto_result_message(result));
-        return;
-    }
-    hex_encode(bytes, sizeof bytes, hex, sizeof hex);
-    crypto_wipe(bytes, sizeof bytes);
-    console_printf("%s  (seeded from %s)\n", hex, system_random_sources());
-    crypto_wipe(hex, sizeof hex);
+    shell_report(REPORT_LOG);
 }
 
 static void command_measure(const char *args)
 {
     (void)args;
-    const struct bootinfo *info = boot_info();
-    uint32_t count = info->measurement_count;
-    if (count > BOOT_MAX_MEASUREMENTS)
-        count = BOOT_MAX_MEASUREMENTS;
-    console_printf("%-*s %10s  sha256\n", BOOT_MEASUREMENT_NAME_SIZE - 1, "part", "bytes");
-    for (uint32_t i = 0; i < count; i++) {
-        const struct boot_measurement *m = &info->measurements[i];
-        char hex[2 * sizeof m->sha256 + 1];
-        hex_encode(m->sha256, sizeof m->sha256, hex, sizeof hex);
-        /* The name may lack its NUL: the precision bounds the read. */
-        console_printf("%-*.*s %10llu  %s\n", BOOT_MEASUREMENT_NAME_SIZE - 1,
-                       BOOT_MEASUREMENT_NAME_SIZE, m->name, (unsigned long long)m->size, hex);
-    }
-    if (count == 0)
-        console_printf("(the loader recorded no measurements)\n");
+    shell_report(REPORT_MEASURE);
+}
+
+static void command_capsules(const char *args)
+{
+    (void)args;
+    shell_report(REPORT_CAPSULES);
+}
+
+static void command_random(const char *args)
+{
+    (void)args;
+    shell_report(REPORT_RANDOM);
 }
 
 bool shell_word_equal(const char *a, const char *b)

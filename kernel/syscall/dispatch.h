@@ -19,4 +19,9 @@ int64_t syscall_check_slots(const struct syscall_entry *entry, struct process *p
                             const uint64_t argument[SYSCALL_ARGUMENTS_MAX],
                             uint32_t *failed_slot);
 
+/* The registers of the last exit call (number 0), as the arch decoded
+ * them: what the arch's user-mode tests read back (their programs report
+ * through exit's six argument registers). One compare per call. */
+extern struct syscall_arguments syscall_last_exit;
+
 #endif

@@ -1,29 +1,32 @@
-/* User memory access for system calls (kernel/syscall/user_memory.h). */
+/* The audited copy path between kernel and user memory (user_memory.h). */
 #include "kernel/syscall/user_memory.h"
 
 #include "kernel/arch/mmu.h"
 #include "kernel/arch/user.h"
 #include "kernel/error.h"
 
-bool user_range_valid(uint64_t address, uint64_t length)
+bool user_memory_range_valid(uint64_t address, uint64_t length)
 {
-    return address <= MMU_USER_END && length <= MMU_USER_END - address;
+    uint64_t end;
+    if (__builtin_add_overflow(address, length, &end))
+        return false;
+    return end <= MMU_USER_END;
 }
 
-int user_memory_read(void *kernel_destination, uint64_t user_source, size_t length)
+int user_memory_read(void *destination, uint64_t user_source, uint64_t length)
 {
+    if (!user_memory_range_valid(user_source, length))
+        return -ERROR_BAD_ADDRESS;
     if (length == 0)
         return 0;
-    if (!user_range_valid(user_source, length))
-        return -ERROR_BAD_ADDRESS;
-    return user_copy_from(kernel_destination, user_source, length) ? 0 : -ERROR_BAD_ADDRESS;
+    return user_copy_from(destination, user_source, length) ? 0 : -ERROR_BAD_ADDRESS;
 }
 
-int user_memory_write(uint64_t user_destination, const void *kernel_source, size_t length)
+int user_memory_write(uint64_t user_destination, const void *source, uint64_t length)
 {
+    if (!user_memory_range_valid(user_destination, length))
+        return -ERROR_BAD_ADDRESS;
     if (length == 0)
         return 0;
-    if (!user_range_valid(user_destination, length))
-        return -ERROR_BAD_ADDRESS;
-    return user_copy_to(user_destination, kernel_source, length) ? 0 : -ERROR_BAD_ADDRESS;
+    return user_copy_to(user_destination, source, length) ? 0 : -ERROR_BAD_ADDRESS;
 }

@@ -1,20 +1,28 @@
-/* The one path between system-call handlers and user memory: a range is
- * first checked to lie wholly in the user half (no wrap-around, below
- * MMU_USER_END), then copied by the arch under SMAP (user_copy_from/to,
- * kernel/arch/user.h), whose exception table turns a fault during the copy
- * into a failure. Both return 0 or -ERROR_BAD_ADDRESS; a length of 0
- * touches nothing and succeeds. Handlers never dereference a user address. */
-#ifndef NONOS_KERNEL_SYSCALL_USER_MEMORY_H
-#define NONOS_KERNEL_SYSCALL_USER_MEMORY_H
+/* THE one audited path between the kernel and user memory. Every system
+ * call that reads or writes caller memory goes through these two functions,
+ * and nothing else in the kernel touches a user address:
+ *   - the range [user_address, user_address + length) is checked to lie
+ *     entirely in the user half (below MMU_USER_END), with the end computed
+ *     with overflow checking, so a wrapping range or one reaching into the
+ *     kernel half is refused before any access;
+ *   - the copy itself (kernel/arch/user.h: user_copy_from/to) opens SMAP
+ *     only for its own instructions, and a fault on an unmapped or
+ *     protected user page during it is caught by the exception table and
+ *     becomes an error, never a kernel fault;
+ *   - the address space is the active one (the calling thread's).
+ * Both return 0 or -ERROR_BAD_ADDRESS (kernel/error.h); after an error the
+ * destination may have been partly written. A length of 0 succeeds for
+ * any address in the user half. */
+#ifndef NONOS_SYSCALL_USER_MEMORY_H
+#define NONOS_SYSCALL_USER_MEMORY_H
 
 #include <stdbool.h>
-#include <stddef.h>
 #include <stdint.h>
 
-/* True when [address, address + length) lies in the user half. */
-bool user_range_valid(uint64_t address, uint64_t length);
+int user_memory_read(void *destination, uint64_t user_source, uint64_t length);
+int user_memory_write(uint64_t user_destination, const void *source, uint64_t length);
 
-int user_memory_read(void *kernel_destination, uint64_t user_source, size_t length);
-int user_memory_write(uint64_t user_destination, const void *kernel_source, size_t length);
+/* Whether [address, address + length) lies in the user half. */
+bool user_memory_range_valid(uint64_t address, uint64_t length);
 
 #endif

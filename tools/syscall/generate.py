@@ -675,27 +675,33 @@ def docs_md(errors, calls):
         out.append("| %d | [`%s`](#%s) | %s |\n" % (call.number, call.name, call.name,
                                                   capability_summary(call)))
     for call in calls:
-        out.append("\n### %s\n\n" % call.name)
-        if call.name == "exit":
-            signature = ("`_Noreturn void nonos_exit(int status)` (`nonos/capsule.h`, "
-                         "`sdk/crt0.c`)")
-        else:
-            signature = "`long nonos_%s(%s)`" % (call.name, parameters(call, sdk_type))
-        out.append("Number %d. %s\n\n" % (call.number, signature))
-        out.append(" ".join(call.doc) + "\n\n")
-        if call.arguments:
-            out.append("| argument | register | kind | capability |\n|---|---|---|---|\n")
-            for index, argument in enumerate(call.arguments):
-                out.append("| `%s` | `%s` | %s | %s |\n" % (
-                    argument.name, ARGUMENT_REGISTERS[index], KIND_TEXT[argument.kind],
-                    slot_text(argument) if argument.kind == "slot" else ""))
-            out.append("\n")
-        else:
-            out.append("No arguments.\n\n")
-        out.append("Returns: %s.\n\n" % call.returns)
-        names = all_errors(call)
-        out.append("Errors: %s.\n" % (", ".join("`%s`" % name for name in names)
-                                        if names else "none"))
+        out.append(docs_call(call))
+    return "".join(out)
+
+
+def docs_call(call):
+    """One call's section of docs/syscalls.md."""
+    out = ["\n### %s\n\n" % call.name]
+    if call.name == "exit":
+        signature = ("`_Noreturn void nonos_exit(int status)` (`nonos/capsule.h`, "
+                     "`sdk/crt0.c`)")
+    else:
+        signature = "`long nonos_%s(%s)`" % (call.name, parameters(call, sdk_type))
+    out.append("Number %d. %s\n\n" % (call.number, signature))
+    out.append(" ".join(call.doc) + "\n\n")
+    if call.arguments:
+        out.append("| argument | register | kind | capability |\n|---|---|---|---|\n")
+        for index, argument in enumerate(call.arguments):
+            out.append("| `%s` | `%s` | %s | %s |\n" % (
+                argument.name, ARGUMENT_REGISTERS[index], KIND_TEXT[argument.kind],
+                slot_text(argument) if argument.kind == "slot" else ""))
+        out.append("\n")
+    else:
+        out.append("No arguments.\n\n")
+    out.append("Returns: %s.\n\n" % call.returns)
+    names = all_errors(call)
+    out.append("Errors: %s.\n" % (", ".join("`%s`" % name for name in names)
+                                    if names else "none"))
     return "".join(out)
 
 

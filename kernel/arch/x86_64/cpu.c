@@ -4,6 +4,8 @@
  * when the CPU has them, and a PAT with a write-combining entry. */
 #include "kernel/arch/cpu.h"
 
+#include "kernel/arch/x86_64/cpu_local.h"
+#include "kernel/arch/x86_64/fpu.h"
 #include "kernel/arch/x86_64/gdt.h"
 #include "kernel/arch/x86_64/trap.h"
 #include "kernel/lib/print.h"
@@ -24,6 +26,9 @@ void cpu_detect(void)
     features.pge = (d >> 13) & 1;
     features.x2apic = (c >> 21) & 1;
     features.rdrand = (c >> 30) & 1;
+    features.fxsr = (d >> 24) & 1;
+    features.xsave = (c >> 26) & 1;
+    features.avx = features.xsave && ((c >> 28) & 1);
     if (max_leaf >= 7) {
         cpuid(7, 0, &a, &b, &c, &d);
         features.smep = (b >> 7) & 1;
@@ -46,7 +51,9 @@ void cpu_init(void)
 {
     cpu_detect();
     gdt_init();
+    cpu_local_init(); /* after gdt_init: loading GS may clear its base */
     idt_init();
+    fpu_init();
 }
 
 const struct cpu_features *cpu_features(void)
@@ -56,8 +63,8 @@ const struct cpu_features *cpu_features(void)
 
 void cpu_describe(char *text, size_t size)
 {
-    ksnprintf(text, size, "%s nx=%d smep=%d smap=%d", features.vendor, features.nx, features.smep,
-              features.smap);
+    ksnprintf(text, size, "%s nx=%d smep=%d smap=%d xsave=%d avx=%d", features.vendor, features.nx,
+              features.smep, features.smap, features.xsave, features.avx);
 }
 
 /* PAT entries (Intel SDM 11.12): 0 WB, 1 WC (instead of WT), 2 UC-, 3 UC,

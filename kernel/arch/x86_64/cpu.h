@@ -15,14 +15,28 @@
 #define MSR_PAT 0x277u
 #define MSR_FS_BASE 0xc0000100u
 #define MSR_GS_BASE 0xc0000101u
+#define MSR_STAR 0xc0000081u   /* syscall/sysret selectors */
+#define MSR_LSTAR 0xc0000082u  /* 64-bit syscall entry point */
+#define MSR_SFMASK 0xc0000084u /* RFLAGS bits syscall clears */
 
+#define EFER_SCE (1ull << 0)
 #define EFER_NXE (1ull << 11)
+#define CR0_MP (1ull << 1)
+#define CR0_EM (1ull << 2)
+#define CR0_TS (1ull << 3)
+#define CR0_NE (1ull << 5)
 #define CR0_WP (1ull << 16)
 #define CR4_PGE (1ull << 7)
+#define CR4_OSFXSR (1ull << 9)
+#define CR4_OSXMMEXCPT (1ull << 10)
 #define CR4_LA57 (1ull << 12)
+#define CR4_OSXSAVE (1ull << 18)
 #define CR4_SMEP (1ull << 20)
 #define CR4_SMAP (1ull << 21)
+#define RFLAGS_TF (1ull << 8)
 #define RFLAGS_IF (1ull << 9)
+#define RFLAGS_DF (1ull << 10)
+#define RFLAGS_NT (1ull << 14)
 #define RFLAGS_AC (1ull << 18)
 
 static inline void cpu_halt(void)
@@ -159,6 +173,11 @@ static inline void tlb_flush_page(uint64_t virt)
     __asm__ volatile("invlpg (%0)" : : "r"(virt) : "memory");
 }
 
+static inline void swapgs(void)
+{
+    __asm__ volatile("swapgs" : : : "memory");
+}
+
 static inline void cpuid(uint32_t leaf, uint32_t subleaf, uint32_t *a, uint32_t *b, uint32_t *c,
                          uint32_t *d)
 {
@@ -168,6 +187,7 @@ static inline void cpuid(uint32_t leaf, uint32_t subleaf, uint32_t *a, uint32_t 
 /* Features found by cpu_detect (kernel/arch/x86_64/cpu.c). */
 struct cpu_features {
     bool nx, smep, smap, pge, x2apic, invariant_tsc, rdrand, rdseed;
+    bool fxsr, xsave, avx; /* FPU/SIMD state formats and the AVX registers */
     char vendor[13];
 };
 

@@ -3,7 +3,16 @@
  * code, pushes its vector, and jumps to isr_common, which saves every
  * general register into a struct trap_frame (trap.h) and calls
  * trap_dispatch(frame). Returning restores the (possibly modified) frame:
- * the fault-expectation mechanism resumes elsewhere by changing frame->rip. */
+ * the fault-expectation mechanism resumes elsewhere by changing frame->rip.
+ *
+ * From user mode (the saved CS has RPL 3) the entry executes swapgs first
+ * and the exit last (cpu_local.h's invariant), and the exit calls
+ * user_return_work with interrupts off before leaving through
+ * user_return_by_iret (user_entry.S). One kernel-mode case also needs
+ * swapgs: a fault raised by the return-to-user iretq itself
+ * (user_return_iret), which runs after the exit's swapgs. */
+#include "kernel/arch/x86_64/entry_layout.h"
+
     .text
     .balign 16
     .global isr_stubs
@@ -20,40 +29,22 @@ isr_stubs:
     .set vector, vector + 1
     .endr
 
+/* Stack on arrival: vector, error code, rip, cs, rflags, rsp, ss. */
 isr_common:
-    push %rax
-    push %rbx
-    push %rcx
-    push %rdx
-    push %rsi
-    push %rdi
-    push %rbp
-    push %r8
-    push %r9
-    push %r10
-    push %r11
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    testb $3, 24(%rsp)
+    jnz 1f
+    cmpq $user_return_iret, 16(%rsp)
+    jne 2f
+1:  swapgs
+2:  SAVE_REGISTERS
     cld
     mov %rsp, %rdi
     call trap_dispatch
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %r11
-    pop %r10
-    pop %r9
-    pop %r8
-    pop %rbp
-    pop %rdi
-    pop %rsi
-    pop %rdx
-    pop %rcx
-    pop %rbx
-    pop %rax
+    testb $3, TRAP_FRAME_CS(%rsp)
+    jz 3f
+    call user_return_work
+    jmp user_return_by_iret
+3:  RESTORE_REGISTERS
     add $16, %rsp
     iretq
 

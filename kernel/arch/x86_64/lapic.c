@@ -60,6 +60,7 @@ void lapic_init(void)
     lapic_registers = vm_map_mmio(base & ~0xfffull, 4096, VM_UNCACHED);
     if (!lapic_registers)
         panic("lapic: cannot map registers at 0x%lx", (uint64_t)(base & ~0xfffull));
+    irq_set_handler(VECTOR_SPURIOUS, NULL, NULL); /* never acknowledged */
     lapic_write(LAPIC_SPURIOUS, LAPIC_ENABLE | VECTOR_SPURIOUS);
     lapic_write(LAPIC_TIMER_DIVIDE, 0x3); /* divide by 16 */
     lapic_timer_stop();

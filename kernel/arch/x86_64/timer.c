@@ -71,7 +71,7 @@ void timer_init(uint64_t epoch_cycles)
     tsc_hz = tsc_ticks * 1000 / CALIBRATION_MS;
     if (lapic_hz < TIMER_HZ || tsc_hz == 0)
         panic("timer: calibration failed (lapic %lu Hz, tsc %lu Hz)", lapic_hz, tsc_hz);
-    irq_set_handler(VECTOR_TIMER, timer_interrupt);
+    irq_set_handler(VECTOR_TIMER, timer_interrupt, lapic_eoi);
     lapic_timer_start_periodic(VECTOR_TIMER, (uint32_t)(lapic_hz / TIMER_HZ));
 }
 

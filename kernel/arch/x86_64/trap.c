@@ -1,17 +1,28 @@
 /* Dispatch of every interrupt and exception (called from isr.S).
  *
- * Device vectors go to their registered handler after the LAPIC EOI (sent
- * first, because the timer handler may switch threads and only come back
- * much later). An exception either matches the calling thread's armed fault
- * expectation -- it is recorded and execution resumes at the expectation's
- * resume address -- or it is fatal: a full report (vector, error code,
- * registers, CR2 with decoded page-fault bits, symbolized backtrace) goes to
- * the console and the CPU halts. */
+ * Device vectors go to their registered source: acknowledged first as the
+ * source says (trap.h), then handled; a reschedule the handler asked for
+ * (need_resched) happens after it, here for interrupted kernel code, in
+ * user_return_work on the way back to user code.
+ *
+ * An exception raised in user mode goes to user_fault (kernel/proc/) as a
+ * struct fault_record; so does a fault of the return-to-user iretq itself
+ * (a non-canonical user rip), which the CPU raises in ring 0. In the kernel,
+ * a page fault on a user address at an instruction listed in the exception
+ * table (the user copy routine) resumes at its fixup; otherwise it either
+ * matches the calling thread's armed fault expectation -- it is recorded and
+ * execution resumes at the expectation's resume address -- or it is fatal:
+ * a full report (vector, error code, registers, CR2 with decoded page-fault
+ * bits, symbolized backtrace) goes to the console and the CPU halts. */
 #include "kernel/arch/interrupt.h"
 
 #include "kernel/arch/cpu.h"
+#include "kernel/arch/mmu.h"
+#include "kernel/arch/user.h"
+#include "kernel/arch/x86_64/cpu_local.h"
 #include "kernel/arch/x86_64/lapic.h"
 #include "kernel/arch/x86_64/panic_report.h"
+#include "kernel/arch/x86_64/user_entry.h"
 #include "kernel/lib/print.h"
 #include "kernel/mm/vm.h"
 #include "kernel/sched/thread.h"
@@ -29,7 +40,16 @@ static const char *const exception_names[32] = {
     "VMM communication", "security exception", "reserved (31)",
 };
 
-static irq_handler_fn irq_handlers[256];
+struct irq_source {
+    bool registered;
+    irq_handler_fn handler;
+    irq_acknowledge_fn acknowledge;
+};
+
+static struct irq_source irq_sources[256];
+static uint64_t unexpected_interrupts;
+
+extern const struct exception_table_entry __exception_table_start[], __exception_table_end[];
 
 /* The generic access bits are the page-fault error code's own. */
 _Static_assert(FAULT_ACCESS_PRESENT == PF_PRESENT && FAULT_ACCESS_WRITE == PF_WRITE &&
@@ -55,9 +75,29 @@ const char *exception_name(uint64_t vector)
     return "interrupt";
 }
 
-void irq_set_handler(uint8_t vector, irq_handler_fn handler)
+void irq_set_handler(uint8_t vector, irq_handler_fn handler, irq_acknowledge_fn acknowledge)
 {
-    irq_handlers[vector] = handler;
+    bool was_enabled = interrupts_save();
+    irq_sources[vector] = (struct irq_source){ true, handler, acknowledge };
+    interrupts_restore(was_enabled);
+}
+
+uint64_t irq_unexpected_count(void)
+{
+    return unexpected_interrupts;
+}
+
+/* The generic description of an exception (kernel/arch/interrupt.h). */
+static void fault_record_fill(struct fault_record *record, const struct trap_frame *frame)
+{
+    bool page_fault = frame->vector == VECTOR_PAGE_FAULT;
+    record->page_fault = page_fault;
+    record->access = page_fault ? (unsigned)frame->error_code & FAULT_ACCESS_BITS : 0;
+    record->vector = frame->vector;
+    record->error_code = frame->error_code;
+    record->address = page_fault ? read_cr2() : 0;
+    record->pc = frame->rip;
+    record->frame = *frame;
 }
 
 void fault_expect(uint64_t vector, const void *resume)
@@ -89,14 +129,7 @@ static bool fault_expectation_handle(struct trap_frame *frame)
     if (!expectation.armed || expectation.vector != frame->vector ||
         expectation.thread != thread_current())
         return false;
-    bool page_fault = frame->vector == VECTOR_PAGE_FAULT;
-    expectation.record.page_fault = page_fault;
-    expectation.record.access = page_fault ? (unsigned)frame->error_code & FAULT_ACCESS_BITS : 0;
-    expectation.record.vector = frame->vector;
-    expectation.record.error_code = frame->error_code;
-    expectation.record.address = page_fault ? read_cr2() : 0;
-    expectation.record.pc = frame->rip;
-    expectation.record.frame = *frame;
+    fault_record_fill(&expectation.record, frame);
     expectation.hit = true;
     expectation.armed = false; /* one-shot: a second fault is a real one */
     frame->rip = (uint64_t)(uintptr_t)expectation.resume;
@@ -156,25 +189,102 @@ static _Noreturn void exception_fatal(struct trap_frame *frame)
     panic_halt();
 }
 
+/* An exception in user mode: the process's problem, never the kernel's.
+ * Interrupts stay off; user_fault does not return. */
+static _Noreturn void user_exception(const struct trap_frame *frame)
+{
+    struct fault_record record;
+    fault_record_fill(&record, frame);
+    user_fault(&record);
+}
+
+/* The return-to-user iretq faulted (non-canonical rip): the CPU raised it in
+ * ring 0, after the exit path had restored the user's registers, with the
+ * user's iretq frame (rip, cs, rflags, rsp, ss) at frame->rsp. isr.S has
+ * already swapped GS back. Reported as the user's fault at that rip. */
+static _Noreturn void user_return_fault(const struct trap_frame *frame)
+{
+    const uint64_t *user = (const uint64_t *)(uintptr_t)frame->rsp;
+    struct trap_frame user_frame = *frame;
+    user_frame.rip = user[0];
+    user_frame.cs = user[1];
+    user_frame.rflags = user[2];
+    user_frame.rsp = user[3];
+    user_frame.ss = user[4];
+    user_exception(&user_frame);
+}
+
+/* A page fault on a user address at a listed instruction resumes at its
+ * fixup. A kernel address is never fixed up: that is a kernel bug. */
+static bool exception_table_fixup(struct trap_frame *frame)
+{
+    if (frame->vector != VECTOR_PAGE_FAULT || read_cr2() >= MMU_USER_END)
+        return false;
+    /* The linker's two bounds delimit one array; C cannot say so of two
+     * declarations, so the count comes from their addresses. */
+    size_t count = ((uintptr_t)__exception_table_end - (uintptr_t)__exception_table_start) /
+                   sizeof(struct exception_table_entry);
+    for (size_t i = 0; i < count; i++) {
+        if (__exception_table_start[i].fault == frame->rip) {
+            frame->rip = __exception_table_start[i].fixup;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* NMI, double fault and machine check can interrupt the few kernel
+ * instructions that run with the user's GS (around swapgs); they are fatal,
+ * and the report needs the per-CPU record: take it back if need be. A
+ * kernel GS base is a kernel-half address, the user's never is. */
+static _Noreturn void exception_fatal_paranoid(struct trap_frame *frame)
+{
+    if ((int64_t)rdmsr(MSR_GS_BASE) >= 0)
+        swapgs();
+    exception_fatal(frame);
+}
+
+static void exception_dispatch(struct trap_frame *frame)
+{
+    uint64_t vector = frame->vector;
+    if (vector == VECTOR_NMI || vector == VECTOR_DOUBLE_FAULT || vector == VECTOR_MACHINE_CHECK)
+        exception_fatal_paranoid(frame);
+    if (frame->cs & 3)
+        user_exception(frame);
+    if (frame->rip == (uint64_t)(uintptr_t)user_return_iret)
+        user_return_fault(frame);
+    if (exception_table_fixup(frame) || fault_expectation_handle(frame))
+        return;
+    exception_fatal(frame);
+}
+
+static void interrupt_dispatch(struct trap_frame *frame)
+{
+    const struct irq_source *source = &irq_sources[frame->vector];
+    if (!source->registered) {
+        unexpected_interrupts++;
+        lapic_eoi();
+        return;
+    }
+    if (source->acknowledge)
+        source->acknowledge();
+    if (source->handler)
+        source->handler(frame);
+    if (!(frame->cs & 3))
+        sched_preempt();
+}
+
 void trap_dispatch(struct trap_frame *frame)
 {
     /* Interrupt delivery keeps RFLAGS.AC: a handler entered inside
      * user_access_begin/end would run with SMAP off. Clear it here; iretq
      * restores the interrupted code's flags from the frame. */
     user_access_end();
-    if (frame->vector < VECTOR_IRQ_BASE) {
-        if (!fault_expectation_handle(frame))
-            exception_fatal(frame);
-        return;
-    }
-    if (frame->vector == VECTOR_SPURIOUS)
-        return; /* no EOI for spurious interrupts */
-    lapic_eoi();
-    irq_handler_fn handler = irq_handlers[frame->vector];
-    if (handler)
-        handler(frame);
+    if (frame->vector < VECTOR_IRQ_BASE)
+        exception_dispatch(frame);
+    else
+        interrupt_dispatch(frame);
 }
-
 
 bool fault_try_read(const volatile void *address, struct fault_record *record)
 {

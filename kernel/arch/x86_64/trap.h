@@ -5,7 +5,10 @@
 #define NONOS_ARCH_TRAP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+#include "kernel/arch/x86_64/entry_layout.h"
 
 /* Layout fixed by isr.S: general registers in reverse push order, then the
  * stub's vector and error code, then what the CPU pushed. */
@@ -16,9 +19,21 @@ struct trap_frame {
     uint64_t rip, cs, rflags, rsp, ss;
 };
 
+_Static_assert(offsetof(struct trap_frame, rax) == TRAP_FRAME_RAX &&
+                   offsetof(struct trap_frame, vector) == TRAP_FRAME_VECTOR &&
+                   offsetof(struct trap_frame, rip) == TRAP_FRAME_RIP &&
+                   offsetof(struct trap_frame, cs) == TRAP_FRAME_CS &&
+                   offsetof(struct trap_frame, rflags) == TRAP_FRAME_RFLAGS &&
+                   offsetof(struct trap_frame, rsp) == TRAP_FRAME_RSP &&
+                   offsetof(struct trap_frame, ss) == TRAP_FRAME_SS &&
+                   sizeof(struct trap_frame) == TRAP_FRAME_SIZE,
+               "struct trap_frame layout (entry_layout.h)");
+
 #define VECTOR_PAGE_FAULT 14
 #define VECTOR_GENERAL_PROTECTION 13
 #define VECTOR_DOUBLE_FAULT 8
+#define VECTOR_NMI 2
+#define VECTOR_MACHINE_CHECK 18
 #define VECTOR_INVALID_OPCODE 6
 #define VECTOR_IRQ_BASE 32        /* first vector for device interrupts */
 #define VECTOR_TIMER 32           /* LAPIC timer */
@@ -34,11 +49,21 @@ struct trap_frame {
 
 void idt_init(void);
 
-/* Handler for a device interrupt vector (>= VECTOR_IRQ_BASE). The handler
- * runs with interrupts off and must not block; the LAPIC EOI is sent by
- * trap_dispatch after it returns. */
+/* A device interrupt source on a vector (>= VECTOR_IRQ_BASE): its handler,
+ * which runs with interrupts off and must not block, and how the source is
+ * acknowledged, which trap_dispatch calls before the handler (the handler
+ * may end in a thread switch that comes back much later): lapic_eoi for
+ * the LAPIC's own sources (its timer) and for IOAPIC or MSI interrupts,
+ * whatever else a controller needs, NULL for none (the LAPIC's spurious
+ * vector, which must not be acknowledged). A vector nobody registered gets
+ * a LAPIC EOI (the only controller that routes interrupts today) and is
+ * counted in irq_unexpected_count. After the handler, when the interrupted
+ * code was the kernel's, trap_dispatch calls sched_preempt (a pending
+ * reschedule); for user code the exit path calls user_return_work. */
 typedef void (*irq_handler_fn)(struct trap_frame *frame);
-void irq_set_handler(uint8_t vector, irq_handler_fn handler);
+typedef void (*irq_acknowledge_fn)(void);
+void irq_set_handler(uint8_t vector, irq_handler_fn handler, irq_acknowledge_fn acknowledge);
+uint64_t irq_unexpected_count(void);
 
 void trap_dispatch(struct trap_frame *frame);
 

@@ -1,0 +1,179 @@
+/* Memory objects (OBJECT_MEMORY) and the calls memory_allocate,
+ * memory_map and memory_unmap.
+ *
+ * A memory object is a set of zeroed frames, each holding one reference of
+ * the object, charged to the process that allocated it (its owner) until
+ * the object is destroyed. A mapping takes one more reference per frame
+ * (frame_get) and holds a reference to the object through its region, so
+ * neither the frames nor the owner's charge can go while a page is mapped
+ * anywhere: deleting the capability of a mapped object cannot be used to
+ * escape the memory limit. The page tables a mapping needs are charged to
+ * the mapping process. Mappings are read-only or read-write, never
+ * executable, in the user half only, never over an existing mapping or a
+ * stack's guard page; the same object may be mapped any number of times. */
+#include "base/checked.h"
+#include "kernel/arch/interrupt.h"
+#include "kernel/arch/mmu.h"
+#include "kernel/cap/capability.h"
+#include "kernel/error.h"
+#include "kernel/mm/frame.h"
+#include "kernel/mm/heap.h"
+#include "kernel/mm/memory.h"
+#include "kernel/mm/vm.h"
+#include "kernel/proc/process_internal.h"
+#include "kernel/syscall/handlers.h"
+
+#define MEMORY_OBJECT_PAGES_MAX (1u << 20) /* 4 GiB per object */
+
+struct memory_object {
+    struct object object; /* OBJECT_MEMORY; first member */
+    struct process *owner; /* charged; a reference */
+    uint64_t pages;
+    uint64_t charge;       /* bytes charged to owner */
+    uint64_t frames[];
+};
+
+static void memory_object_destroy(struct object *object)
+{
+    struct memory_object *memory = (struct memory_object *)object;
+    for (uint64_t i = 0; i < memory->pages; i++)
+        frame_put(memory->frames[i]);
+    if (!memory->owner->finished)
+        process_memory_uncharge(memory->owner, memory->charge);
+    object_put(&memory->owner->object);
+    kfree(memory);
+}
+
+/* A new object of `pages` zeroed frames charged to owner; NULL (nothing
+ * charged, nothing kept) when the limit or the kernel's memory is short. */
+static struct memory_object *memory_object_create(struct process *owner, uint64_t pages,
+                                                  int *error)
+{
+    uint64_t charge = sizeof(struct memory_object) + pages * (sizeof(uint64_t) + PAGE_SIZE);
+    *error = process_memory_charge(owner, charge);
+    if (*error)
+        return NULL;
+    struct memory_object *memory =
+        kzalloc(sizeof *memory + (size_t)pages * sizeof(uint64_t));
+    uint64_t made = 0;
+    while (memory && made < pages && (memory->frames[made] = frame_alloc()) != 0)
+        made++;
+    if (!memory || made < pages) {
+        for (uint64_t i = 0; memory && i < made; i++)
+            frame_free(memory->frames[i]);
+        kfree(memory);
+        process_memory_uncharge(owner, charge);
+        *error = -ERROR_NO_MEMORY;
+        return NULL;
+    }
+    object_type_register(OBJECT_MEMORY, memory_object_destroy);
+    object_init(&memory->object, OBJECT_MEMORY);
+    object_get(&owner->object);
+    memory->owner = owner;
+    memory->pages = pages;
+    memory->charge = charge;
+    return memory;
+}
+
+int64_t sys_memory_allocate(uint64_t pages, uint64_t destination)
+{
+    struct process *process = process_current();
+    if (pages == 0 || pages > MEMORY_OBJECT_PAGES_MAX || destination > UINT32_MAX)
+        return -ERROR_INVALID_ARGUMENT;
+    int error = cap_insert_check(process->caps, (uint32_t)destination);
+    if (error)
+        return -error;
+    struct memory_object *memory = memory_object_create(process, pages, &error);
+    if (!memory)
+        return error;
+    bool was_enabled = interrupts_save();
+    cap_insert_apply(process->caps, (uint32_t)destination, &memory->object,
+                     RIGHT_READ | RIGHT_WRITE, 0);
+    object_put(&memory->object); /* the capability holds it now */
+    interrupts_restore(was_enabled);
+    return 0;
+}
+
+/* [address, address + pages) is in the user half, page aligned, touches
+ * no region (payload, stack with its guard page, other mappings). */
+static int range_free(struct process *process, uint64_t address, uint64_t pages)
+{
+    uint64_t length, end;
+    if (address % PAGE_SIZE != 0 || !u64_mul(pages, PAGE_SIZE, &length) ||
+        !u64_add(address, length, &end) || end > MMU_USER_END || address == 0)
+        return -ERROR_INVALID_ARGUMENT;
+    for (struct process_region *r = process->regions; r; r = r->next) {
+        if (address < r->base + r->pages * PAGE_SIZE && r->base < end)
+            return -ERROR_BAD_ADDRESS;
+    }
+    return 0;
+}
+
+int64_t sys_memory_map(uint32_t slot, uint64_t address, uint64_t rights)
+{
+    struct process *process = process_current();
+    struct capability *cap;
+    int error = cap_lookup(process->caps, slot, OBJECT_MEMORY, RIGHT_READ, &cap);
+    if (error)
+        return -error;
+    if (rights & ~(uint64_t)(RIGHT_READ | RIGHT_WRITE))
+        return -ERROR_INVALID_ARGUMENT; /* never executable */
+    if ((rights & RIGHT_WRITE) && !(cap->rights & RIGHT_WRITE))
+        return -ERROR_NO_RIGHT;
+    struct memory_object *memory = (struct memory_object *)cap->object;
+    error = range_free(process, address, memory->pages);
+    if (error)
+        return error;
+    for (uint64_t i = 0; i < memory->pages; i++) {
+        if (frame_references(memory->frames[i]) >= FRAME_MAX_REFERENCES)
+            return -ERROR_NO_MEMORY;
+    }
+    error = process_region_add(process, address, memory->pages, REGION_MAP);
+    if (error)
+        return error;
+    struct process_region *region = process_region_find(process, address);
+    error = process_map_shared(process, address, memory->frames, memory->pages,
+                               rights & RIGHT_WRITE ? VM_WRITE : 0);
+    if (error) {
+        process_region_remove(process, region);
+        return error;
+    }
+    for (uint64_t i = 0; i < memory->pages; i++)
+        frame_get(memory->frames[i]); /* the mapping's own references */
+    object_get(&memory->object);
+    region->memory = &memory->object;
+    return 0;
+}
+
+/* Whether any page of the region is still mapped. */
+static bool region_mapped(struct process *process, const struct process_region *region)
+{
+    for (uint64_t i = 0; i < region->pages; i++) {
+        if (vm_query(process->space, region->base + i * PAGE_SIZE, NULL))
+            return true;
+    }
+    return false;
+}
+
+int64_t sys_memory_unmap(uint64_t address, uint64_t pages)
+{
+    struct process *process = process_current();
+    uint64_t length, end;
+    if (address % PAGE_SIZE != 0 || pages == 0 || pages > MEMORY_OBJECT_PAGES_MAX || !u64_mul(pages, PAGE_SIZE, &length) ||
+        !u64_add(address, length, &end) || end > MMU_USER_END)
+        return -ERROR_INVALID_ARGUMENT;
+    for (uint64_t page = address; page < end; page += PAGE_SIZE) {
+        struct process_region *region = process_region_find(process, page);
+        if (!region || region->kind != REGION_MAP)
+            return -ERROR_BAD_ADDRESS; /* only what memory_map mapped */
+    }
+    for (uint64_t page = address; page < end; page += PAGE_SIZE) {
+        struct process_region *region = process_region_find(process, page);
+        if (!region)
+            continue; /* its region went with an earlier page: nothing mapped */
+        process_unmap_shared(process, page, 1);
+        if (!region_mapped(process, region))
+            process_region_remove(process, region);
+    }
+    return 0;
+}

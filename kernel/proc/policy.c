@@ -1,0 +1,103 @@
+/* Policy becomes capabilities (docs/policy.md): the slots a process starts
+ * with, decided from its verified manifest only.
+ *
+ *   slot 0  console   write; read too when devices lists "console"
+ *   slot 1  timer     write
+ *   slot 2  names     the name service's endpoint: read + grant for the
+ *                     capsule that provides "nonos.names", else write,
+ *                     minted with the process id as badge
+ *   slot 3  supervisor  only for a capsule whose policy says so
+ *
+ * The console, timer and supervisor objects are kernel singletons made
+ * here once, each holding a permanent reference of the kernel, so no
+ * capability deletion can destroy them. Grants are checked first
+ * (cap_insert_check on a fresh table cannot fail, but is called anyway),
+ * then applied. */
+#include "kernel/proc/process_internal.h"
+
+#include "kernel/cap/capability.h"
+#include "kernel/error.h"
+#include "kernel/ipc/ipc.h"
+#include "kernel/panic.h"
+#include "sdk/include/nonos/abi.h"
+
+static struct object console_object, timer_object, supervisor_object;
+static bool objects_ready;
+/* The kernel's own table holding the original capability to the names
+ * endpoint, made at the first process: every process's slot 2 is derived
+ * from it (so revoking it would reach them all). */
+static struct cap_table *names_table;
+#define NAMES_SERVICE "nonos.names"
+
+static void objects_init(void)
+{
+    if (objects_ready)
+        return;
+    object_init(&console_object, OBJECT_CONSOLE);
+    object_init(&timer_object, OBJECT_TIMER);
+    object_init(&supervisor_object, OBJECT_SUPERVISOR);
+    names_table = cap_table_create(1);
+    if (!names_table || endpoint_create(NULL, names_table, 0) != 0)
+        panic("policy: cannot make the names endpoint");
+    objects_ready = true;
+}
+
+static bool name_is(const struct manifest_name *name, const char *text)
+{
+    size_t i = 0;
+    while (i < name->len && text[i] != '\0' && name->text[i] == text[i])
+        i++;
+    return i == name->len && text[i] == '\0';
+}
+
+static bool lists_name(const struct manifest_name *list, size_t count, const char *name)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (name_is(&list[i], name))
+            return true;
+    }
+    return false;
+}
+
+/* [policy.capabilities] supervisor: "read" lists processes and capsules
+ * and reads the audit log and reports (read); "control" also starts and
+ * kills capsules and powers off (read + control). */
+uint32_t process_policy_supervisor_rights(size_t capsule_index, const struct manifest *manifest)
+{
+    (void)capsule_index;
+    switch (manifest->supervisor) {
+    case MANIFEST_SUPERVISOR_READ: return RIGHT_READ;
+    case MANIFEST_SUPERVISOR_CONTROL: return RIGHT_READ | RIGHT_CONTROL;
+    default: return 0;
+    }
+}
+
+int process_policy_grant(struct process *process)
+{
+    objects_init();
+    const struct manifest *manifest = process->manifest;
+    struct cap_table *caps = process->caps;
+    bool console_input = lists_name(manifest->devices, manifest->device_count, "console");
+    uint32_t console_rights = RIGHT_WRITE | (console_input ? RIGHT_READ : 0);
+    uint32_t supervisor = process_policy_supervisor_rights(process->capsule_index, manifest);
+    bool names_server = lists_name(manifest->provides, manifest->provides_count, NAMES_SERVICE);
+    int error = cap_insert_check(caps, NONOS_SLOT_CONSOLE);
+    if (!error)
+        error = cap_insert_check(caps, NONOS_SLOT_TIMER);
+    if (!error)
+        error = names_server ? cap_copy_check(names_table, 0, caps, NONOS_SLOT_NAMES)
+                             : cap_mint_check(names_table, 0, caps, NONOS_SLOT_NAMES, process->id);
+    if (!error && supervisor)
+        error = cap_insert_check(caps, NONOS_SLOT_SUPERVISOR);
+    if (error)
+        return -error; /* capability.h's checks return positive values */
+    cap_insert_apply(caps, NONOS_SLOT_CONSOLE, &console_object, console_rights, 0);
+    cap_insert_apply(caps, NONOS_SLOT_TIMER, &timer_object, RIGHT_WRITE, 0);
+    if (supervisor)
+        cap_insert_apply(caps, NONOS_SLOT_SUPERVISOR, &supervisor_object, supervisor, 0);
+    if (names_server)
+        cap_copy_apply(names_table, 0, caps, NONOS_SLOT_NAMES, RIGHT_READ | RIGHT_GRANT);
+    else
+        cap_mint_apply(names_table, 0, caps, NONOS_SLOT_NAMES, RIGHT_WRITE, process->id);
+    return 0;
+}
