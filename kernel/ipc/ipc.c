@@ -7,12 +7,6 @@
 
 #include <stddef.h>
 
-/* Until kernel/proc/ is merged into this branch the process accounting may
- * be absent from the link; objects made by kernel callers have no owner and
- * never reach it. (Weak only as a seam between branches: see docs/ipc.md.) */
-#pragma weak process_memory_charge
-#pragma weak process_memory_uncharge
-
 _Static_assert(sizeof(struct nonos_message) == 24 + NONOS_MESSAGE_DATA_MAX,
                "struct nonos_message: header of 24 bytes, then the data");
 _Static_assert(NONOS_MESSAGE_DATA_MAX % 8 == 0, "message data copied by 8-byte words");
