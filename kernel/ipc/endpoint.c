@@ -140,7 +140,7 @@ static void reply_install(struct ipc_waiter *receiver, struct ipc_waiter *caller
         cap_insert_apply(receiver->caps, receiver->reply_slot, &reply->object, rights, 0);
         object_put(&reply->object);
     }
-    receiver->reply_reusable = false;
+    receiver->kept_reply = NULL;
     caller->wait = IPC_WAIT_REPLY;
     reply_bind(reply, caller);
 }
@@ -305,12 +305,11 @@ int ipc_reply_receive(struct cap_table *caps, uint32_t reply_slot,
     if (!error) {
         /* The answered reply stays in its slot for the next call when no
          * other capability names it: nobody could tell it from a new one. */
-        receiver.reply_reusable = answer.consume;
         bool keep = answer.consume && reply_reusable_cap(&receiver, answer.cap);
         struct thread *answered = reply_apply(caps, reply_slot, &answer, keep);
-        receiver.reply_reusable = keep;
+        receiver.kept_reply = keep ? answer.cap : NULL;
         error = endpoint_receive_wait(endpoint, &receiver, answered);
-        if (receiver.reply_reusable)
+        if (receiver.kept_reply)
             reply_slot_release(&receiver);
     }
     interrupts_restore(was_enabled);

@@ -11,10 +11,14 @@
 #define NONOS_KERNEL_IPC_IPC_INTERNAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "kernel/cap/capability.h"
 #include "kernel/cap/object.h"
 #include "kernel/ipc/ipc.h"
+#include "kernel/panic.h"
+#include "kernel/sched/thread_internal.h"
 
 struct cap_table;
 struct thread;
@@ -55,7 +59,7 @@ struct ipc_waiter {
 
     /* Receiver. */
     bool grant_reply; /* its endpoint capability has grant: so will the reply capability */
-    bool reply_reusable; /* reply_receive: the reply slot keeps the answered reply for the next call */
+    struct capability *kept_reply; /* reply_receive: the reply slot, kept for the next call */
     const struct ipc_buffer *output;
     uint32_t reply_slot;
     struct ipc_waiter *partner; /* the sender that handed itself over */
@@ -83,11 +87,70 @@ struct notification {
     struct process *owner;
 };
 
-/* Queues (waiter.c). */
-void ipc_queue_push(struct ipc_queue *queue, struct ipc_waiter *waiter);
-void ipc_queue_push_front(struct ipc_queue *queue, struct ipc_waiter *waiter);
-struct ipc_waiter *ipc_queue_pop(struct ipc_queue *queue);
-void ipc_queue_remove(struct ipc_waiter *waiter);
+/* Queues and wake-ups, inline: they are on every IPC path. */
+static inline void ipc_queue_push(struct ipc_queue *queue, struct ipc_waiter *waiter)
+{
+    waiter->queue = queue;
+    waiter->next = NULL;
+    waiter->previous = queue->tail;
+    if (queue->tail)
+        queue->tail->next = waiter;
+    else
+        queue->head = waiter;
+    queue->tail = waiter;
+}
+
+static inline void ipc_queue_push_front(struct ipc_queue *queue, struct ipc_waiter *waiter)
+{
+    waiter->queue = queue;
+    waiter->previous = NULL;
+    waiter->next = queue->head;
+    if (queue->head)
+        queue->head->previous = waiter;
+    else
+        queue->tail = waiter;
+    queue->head = waiter;
+}
+
+static inline void ipc_queue_remove(struct ipc_waiter *waiter)
+{
+    struct ipc_queue *queue = waiter->queue;
+    KERNEL_ASSERT(queue);
+    if (waiter->previous)
+        waiter->previous->next = waiter->next;
+    else
+        queue->head = waiter->next;
+    if (waiter->next)
+        waiter->next->previous = waiter->previous;
+    else
+        queue->tail = waiter->previous;
+    waiter->next = waiter->previous = NULL;
+    waiter->queue = NULL;
+}
+
+static inline struct ipc_waiter *ipc_queue_pop(struct ipc_queue *queue)
+{
+    struct ipc_waiter *waiter = queue->head;
+    if (waiter)
+        ipc_queue_remove(waiter);
+    return waiter;
+}
+
+/* Decides a blocked waiter's result; its thread is then made ready
+ * (ipc_waiter_wake), or switched to directly by the waker's own block. */
+static inline void ipc_waiter_release(struct ipc_waiter *waiter, int result)
+{
+    KERNEL_ASSERT(waiter->blocked);
+    waiter->blocked = false;
+    waiter->result = result;
+}
+
+static inline void ipc_waiter_wake(struct ipc_waiter *waiter, int result)
+{
+    ipc_waiter_release(waiter, result);
+    sched_make_ready(waiter->thread);
+}
+
 /* Wakes every waiter of the queue with ERROR_OBJECT_GONE. */
 void ipc_queue_wake_all_gone(struct ipc_queue *queue);
 
@@ -95,10 +158,7 @@ void ipc_queue_wake_all_gone(struct ipc_queue *queue);
  * ipc_waiter_wake; with `next` it switches straight to that blocked thread
  * (the fast path), else to the next ready one. Returns waiter->result. */
 int ipc_waiter_block(struct ipc_waiter *waiter, struct thread *next);
-/* Decides a blocked waiter's result; its thread is then made ready by
- * ipc_waiter_wake, or switched to directly by the waker's own block. */
-void ipc_waiter_release(struct ipc_waiter *waiter, int result);
-void ipc_waiter_wake(struct ipc_waiter *waiter, int result);
+/* Fills the fields every operation relies on (not the message). */
 void ipc_waiter_init(struct ipc_waiter *waiter, struct cap_table *caps);
 
 /* Replies (reply.c). */
@@ -110,7 +170,12 @@ struct reply *reply_for_receiver(struct ipc_waiter *receiver, bool *reused);
 /* Whether the reply capability in the receiver's reply slot can stand for
  * its next call: nothing else names its object, and it has the rights and
  * badge a new one would get. */
-bool reply_reusable_cap(const struct ipc_waiter *receiver, const struct capability *cap);
+static inline bool reply_reusable_cap(const struct ipc_waiter *receiver,
+                                      const struct capability *cap)
+{
+    uint32_t rights = RIGHT_WRITE | (receiver->grant_reply ? RIGHT_GRANT : 0);
+    return cap->object->references == 1 && cap->rights == rights && cap->badge == 0;
+}
 /* reply_receive's exit: the kept dead reply goes if no call took it. */
 void reply_slot_release(struct ipc_waiter *receiver);
 void reply_bind(struct reply *reply, struct ipc_waiter *caller);

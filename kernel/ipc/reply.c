@@ -46,18 +46,11 @@ struct reply *reply_take(void)
 /* The dead reply reply_receive kept in the receiver's reply slot, if it is
  * still there, still dead, named by no other capability and with the
  * rights a new one would get; else NULL. */
-bool reply_reusable_cap(const struct ipc_waiter *receiver, const struct capability *cap)
-{
-    uint32_t rights = RIGHT_WRITE | (receiver->grant_reply ? RIGHT_GRANT : 0);
-    return cap->object->references == 1 && cap->rights == rights && cap->badge == 0;
-}
-
 static struct reply *reply_kept(const struct ipc_waiter *receiver)
 {
-    struct capability *cap;
-    if (!receiver->reply_reusable ||
-        cap_lookup(receiver->caps, receiver->reply_slot, OBJECT_REPLY, 0, &cap))
-        return NULL;
+    const struct capability *cap = receiver->kept_reply;
+    if (!cap || !cap->object || cap->object->type != OBJECT_REPLY)
+        return NULL; /* another thread emptied or refilled the slot */
     struct reply *reply = (struct reply *)cap->object;
     return reply_reusable_cap(receiver, cap) && !reply->caller ? reply : NULL;
 }
@@ -73,7 +66,7 @@ void reply_slot_release(struct ipc_waiter *receiver)
 {
     if (reply_kept(receiver))
         cap_delete_apply(receiver->caps, receiver->reply_slot);
-    receiver->reply_reusable = false;
+    receiver->kept_reply = NULL;
 }
 
 void reply_bind(struct reply *reply, struct ipc_waiter *caller)

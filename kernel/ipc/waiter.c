@@ -27,59 +27,11 @@ void ipc_waiter_init(struct ipc_waiter *waiter, struct cap_table *caps)
     waiter->blocked = false;
     waiter->caps = caps;
     waiter->call = false;
-    waiter->reply_reusable = false;
+    waiter->kept_reply = NULL;
     waiter->transfer_slot = CAP_SLOT_NONE;
     waiter->receive_slot = CAP_SLOT_NONE;
     waiter->reply = NULL;
     waiter->reply_slot = CAP_SLOT_NONE;
-}
-
-void ipc_queue_push(struct ipc_queue *queue, struct ipc_waiter *waiter)
-{
-    waiter->queue = queue;
-    waiter->next = NULL;
-    waiter->previous = queue->tail;
-    if (queue->tail)
-        queue->tail->next = waiter;
-    else
-        queue->head = waiter;
-    queue->tail = waiter;
-}
-
-void ipc_queue_push_front(struct ipc_queue *queue, struct ipc_waiter *waiter)
-{
-    waiter->queue = queue;
-    waiter->previous = NULL;
-    waiter->next = queue->head;
-    if (queue->head)
-        queue->head->previous = waiter;
-    else
-        queue->tail = waiter;
-    queue->head = waiter;
-}
-
-void ipc_queue_remove(struct ipc_waiter *waiter)
-{
-    struct ipc_queue *queue = waiter->queue;
-    KERNEL_ASSERT(queue);
-    if (waiter->previous)
-        waiter->previous->next = waiter->next;
-    else
-        queue->head = waiter->next;
-    if (waiter->next)
-        waiter->next->previous = waiter->previous;
-    else
-        queue->tail = waiter->previous;
-    waiter->next = waiter->previous = NULL;
-    waiter->queue = NULL;
-}
-
-struct ipc_waiter *ipc_queue_pop(struct ipc_queue *queue)
-{
-    struct ipc_waiter *waiter = queue->head;
-    if (waiter)
-        ipc_queue_remove(waiter);
-    return waiter;
 }
 
 void ipc_queue_wake_all_gone(struct ipc_queue *queue)
@@ -100,19 +52,6 @@ int ipc_waiter_block(struct ipc_waiter *waiter, struct thread *next)
         sched_block_current();
     waiter->thread->ipc_waiter = NULL;
     return waiter->result;
-}
-
-void ipc_waiter_release(struct ipc_waiter *waiter, int result)
-{
-    KERNEL_ASSERT(waiter->blocked);
-    waiter->blocked = false;
-    waiter->result = result;
-}
-
-void ipc_waiter_wake(struct ipc_waiter *waiter, int result)
-{
-    ipc_waiter_release(waiter, result);
-    sched_make_ready(waiter->thread);
 }
 
 bool ipc_thread_cancel(struct thread *thread)
