@@ -271,10 +271,11 @@ int process_thread_start_user(struct process *process, uint64_t pc, uint64_t sta
 
 int process_start(struct process *process)
 {
+    /* Recorded first: the new thread may run (and fault) before this
+     * returns, and its records must follow this one. A failed start is
+     * followed by the caller's kill record. */
+    process_audit(process, NONOS_AUDIT_START, "started");
     /* rdi = the suggested base of the randomized memory_map area. */
-    int error = process_thread_start_user(process, process->entry, process->stack_top,
-                                          process->map_area, NULL);
-    if (error == 0)
-        process_audit(process, NONOS_AUDIT_START, "started");
-    return error;
+    return process_thread_start_user(process, process->entry, process->stack_top,
+                                     process->map_area, NULL);
 }
