@@ -311,9 +311,11 @@ void process_wait_end(struct process *process)
 
 /* ---- The table ---- */
 
-/* Drops the oldest ended processes beyond PROCESS_ENDED_KEPT. */
+/* Drops the oldest ended processes beyond PROCESS_ENDED_KEPT (interrupts
+ * off: the reaper and the supervisor calls walk the table). */
 static void table_trim(void)
 {
+    KERNEL_ASSERT(!interrupts_enabled());
     uint32_t ended = 0;
     for (struct process **link = &table; *link;) {
         struct process *p = *link;
@@ -331,8 +333,8 @@ void process_table_add(struct process *process)
     bool was_enabled = interrupts_save();
     process->next = table; /* newest first: trimming keeps the newest */
     table = process;
-    interrupts_restore(was_enabled);
     table_trim();
+    interrupts_restore(was_enabled);
 }
 
 const char *process_end_name(enum process_end end)
