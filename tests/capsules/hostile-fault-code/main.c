@@ -1,0 +1,3 @@
+/* hostile-fault-code: one fault capsule (lib/fault_program.h). */
+#define FAULT_KIND FAULT_CODE
+#include "fault_program.h"

@@ -1,0 +1,3 @@
+/* hostile-fault-kernel: one fault capsule (lib/fault_program.h). */
+#define FAULT_KIND FAULT_KERNEL
+#include "fault_program.h"

@@ -1,0 +1,3 @@
+/* hostile-fault-opcode: one fault capsule (lib/fault_program.h). */
+#define FAULT_KIND FAULT_OPCODE
+#include "fault_program.h"

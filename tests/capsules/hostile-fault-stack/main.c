@@ -1,0 +1,3 @@
+/* hostile-fault-stack: one fault capsule (lib/fault_program.h). */
+#define FAULT_KIND FAULT_STACK
+#include "fault_program.h"

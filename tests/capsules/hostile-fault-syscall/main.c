@@ -1,0 +1,3 @@
+/* hostile-fault-syscall: one fault capsule (lib/fault_program.h). */
+#define FAULT_KIND FAULT_SYSCALL
+#include "fault_program.h"
