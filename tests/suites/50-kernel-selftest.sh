@@ -71,6 +71,23 @@ else
     echo "PASS kernel_product_has_no_test_code (test kernel: $found test symbols; product: none, no TOML compiler)"
 fi
 
+# The hostile test capsules (tests/capsules/) are in the test image's bundle
+# and never in the product's: by name, in the bundle files the two images
+# are built from (the product's staged bundle is what build/nonos.img
+# carries; the loader checks its digest).
+product_bundle=build/gen/nonos/BUNDLE.BIN
+test_bundle=build/test/capsules/bundle.bin
+hostile_in() { grep -ac 'hostile-' "$1" 2>/dev/null || echo 0; }
+if [ ! -s "$product_bundle" ] || [ ! -s "$test_bundle" ]; then
+    echo "FAIL kernel_product_bundle_has_no_test_capsules: $product_bundle or $test_bundle missing"
+elif [ "$(hostile_in "$test_bundle")" -eq 0 ]; then
+    echo "FAIL kernel_product_bundle_has_no_test_capsules: no hostile- capsule in the test bundle either (pattern stale?)"
+elif [ "$(hostile_in "$product_bundle")" -ne 0 ]; then
+    echo "FAIL kernel_product_bundle_has_no_test_capsules: $product_bundle holds a hostile- test capsule"
+else
+    echo "PASS kernel_product_bundle_has_no_test_capsules (test bundle: $(ls tests/capsules | grep -c '^hostile-') hostile capsules; product bundle: none)"
+fi
+
 # --- boots ------------------------------------------------------------------
 # selftest_boot NAME CPU LIST(yes/no): boots a private copy of the test
 # image, runs `selftest list` (if asked) and `selftest exit`; sets LOG,

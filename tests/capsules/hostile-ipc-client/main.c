@@ -30,7 +30,7 @@ static int client_transfer(uint8_t *page)
     int failed = 0;
     message_set(IPC_LABEL_REFUSED, IPC_TEXT_REQUEST, sizeof IPC_TEXT_REQUEST, IPC_SLOT_MEMORY);
     long error = nonos_ipc_call(IPC_SLOT_NO_GRANT, &message, NONOS_SLOT_NONE);
-    if (error != -NONOS_ERROR_DENIED) {
+    if (error != -NONOS_ERROR_NO_RIGHT) { /* docs/ipc.md: NO_RIGHT, audited, nothing queued */
         hostile_print_number("hostile-ipc-client: call without grant returned ", error);
         failed |= IPC_FAILED_NO_GRANT_ACCEPTED;
     }
@@ -44,8 +44,11 @@ static int client_transfer(uint8_t *page)
         failed |= IPC_FAILED_DELIVERED;
     if ((message.label & (IPC_SERVER_BAD_BADGE | IPC_SERVER_BAD_DATA)) ||
         message.length != sizeof IPC_TEXT_REPLY ||
-        !text_equal(message.data, IPC_TEXT_REPLY, sizeof IPC_TEXT_REPLY))
+        !text_equal(message.data, IPC_TEXT_REPLY, sizeof IPC_TEXT_REPLY)) {
+        hostile_print_number("hostile-ipc-client: reply label (server verdict) ", (long)message.label);
+        hostile_print_number("hostile-ipc-client: reply length ", (long)message.length);
         failed |= IPC_FAILED_DATA;
+    }
     if (message.label & (IPC_SERVER_NO_CAPABILITY | IPC_SERVER_BAD_MEMORY))
         failed |= IPC_FAILED_CAPABILITY;
     if (!text_equal(page + IPC_MEMORY_SERVER_OFFSET, IPC_TEXT_SERVER, sizeof IPC_TEXT_SERVER))

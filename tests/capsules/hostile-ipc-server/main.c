@@ -18,10 +18,13 @@ static bool text_equal(const uint8_t *a, const char *b, uint64_t length)
     return true;
 }
 
+/* Copies text with its terminating NUL. */
 static void text_put(uint8_t *to, const char *text)
 {
-    for (uint64_t i = 0; text[i] != '\0'; i++)
+    uint64_t i = 0;
+    do
         to[i] = (uint8_t)text[i];
+    while (text[i++] != '\0');
 }
 
 static uint64_t server_check_granted(void)

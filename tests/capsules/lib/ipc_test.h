@@ -37,7 +37,7 @@
 #define IPC_MEMORY_SERVER_OFFSET 256u
 
 /* Client exit status bits, grouped by the test that owns them. */
-#define IPC_FAILED_NO_GRANT_ACCEPTED (1 << 0) /* grant: the call without grant was not DENIED */
+#define IPC_FAILED_NO_GRANT_ACCEPTED (1 << 0) /* grant: the call without grant was not NO_RIGHT */
 #define IPC_FAILED_DELIVERED (1 << 1)         /* grant: the server saw the refused message */
 #define IPC_FAILED_GRANT_REFUSED (1 << 2)     /* grant: the call with grant failed */
 #define IPC_FAILED_DATA (1 << 3)              /* ipc: request or reply data or badge wrong */
