@@ -22,6 +22,7 @@
 #include "sdk/include/nonos/error.h"
 #include "sdk/include/nonos/syscall.h"
 #include "tests/capsules/lib/denials.h"
+#include "tests/capsules/lib/hostile_slots.h"
 #include "tests/capsules/lib/ipc_test.h"
 
 #define HOSTILE_WAIT_MS 20000u /* the longest any hostile capsule may run */
@@ -43,16 +44,28 @@ static bool text_starts(const char *text, const char *prefix)
     return *prefix == '\0';
 }
 
-/* Creates (not starts) the bundle capsule `name`; the caller holds a
- * reference to the process (hostile_release). */
+/* Creates (not starts) the bundle capsule `name`, with the harness's token
+ * in HOSTILE_SLOT_HARNESS (tests/capsules/lib/hostile.h: without it a
+ * hostile capsule does nothing); the caller holds a reference to the
+ * process (hostile_release). */
 static int hostile_create(const char *name, struct process **out)
 {
     size_t index;
     if (!capsule_find(name, text_length(name), &index))
         return -ERROR_NOT_FOUND;
     int error = process_create(index, out);
+    if (error)
+        return error;
+    object_get(&(*out)->object);
+    bool was_enabled = interrupts_save();
+    error = -cap_insert_check((*out)->caps, HOSTILE_SLOT_HARNESS);
     if (error == 0)
-        object_get(&(*out)->object);
+        cap_insert_apply((*out)->caps, HOSTILE_SLOT_HARNESS, &(*out)->object, 0, 0);
+    interrupts_restore(was_enabled);
+    if (error) {
+        process_kill(*out, PROCESS_END_KILLED, "test: no slot for the harness token");
+        object_put(&(*out)->object);
+    }
     return error;
 }
 
@@ -486,7 +499,32 @@ static bool test_hostile_code_pages_unchangeable(void)
     return true;
 }
 
+/* ---- the token ------------------------------------------------------------ */
+
+/* Started without the harness's token (as init, which starts every capsule
+ * of the bundle, would start it), a hostile capsule does nothing. */
+static bool test_hostile_inert_without_harness(void)
+{
+    size_t index;
+    struct process *p;
+    TEST_REQUIRE(capsule_find("hostile-fault-null", 18, &index),
+                 "capsule hostile-fault-null not in the test bundle");
+    int error = process_create(index, &p);
+    TEST_REQUIRE(error == 0, "hostile-fault-null not created: %s", kernel_error_message(error));
+    object_get(&p->object);
+    error = hostile_start(p);
+    bool ended = error == 0 && hostile_wait(p, HOSTILE_WAIT_MS);
+    enum process_end end = p->end;
+    int64_t status = p->exit_status;
+    hostile_release(p);
+    TEST_REQUIRE(ended && end == PROCESS_END_EXIT && status == 0,
+                 "hostile-fault-null without the token: want exit 0 doing nothing, got %s status %ld",
+                 process_end_name(end), status);
+    return true;
+}
+
 static const struct test_case hostile_cases[] = {
+    { "hostile_inert_without_harness", test_hostile_inert_without_harness },
     { "hostile_denied_every_call_audited", test_hostile_denied_every_call_audited },
     { "hostile_fault_null", test_hostile_fault_null },
     { "hostile_fault_code", test_hostile_fault_code },

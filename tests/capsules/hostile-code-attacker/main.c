@@ -34,6 +34,7 @@ static int attacker_try(void)
 
 int main(void)
 {
+    hostile_require_harness("hostile-code-attacker");
     int failed = attacker_try();
     if (failed) {
         hostile_print_number("hostile-code-attacker: not refused: attempt ", failed);

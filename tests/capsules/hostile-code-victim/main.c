@@ -29,6 +29,7 @@ static uint64_t victim_work(uint64_t n)
 
 int main(void)
 {
+    hostile_require_harness("hostile-code-victim");
     uint64_t expected = victim_checksum();
     long start = nonos_clock_read();
     while (nonos_clock_read() - start < (long)VICTIM_RUN_NS) {

@@ -4,6 +4,7 @@
 
 int main(void)
 {
+    hostile_require_harness("hostile-cpu-hog");
     volatile uint64_t spins = 0;
     for (;;)
         spins = spins + 1;

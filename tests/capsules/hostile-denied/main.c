@@ -8,6 +8,7 @@
 
 int main(void)
 {
+    hostile_require_harness("hostile-denied");
     int status = 0;
     for (unsigned i = 0; i < DENIAL_COUNT; i++) {
         const struct denial *d = &denials[i];

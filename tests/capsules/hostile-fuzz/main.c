@@ -1,9 +1,11 @@
 /* hostile-fuzz: FUZZ_CALLS system calls with random numbers (valid and not)
- * and random arguments: small numbers, any 64-bit value, kernel addresses,
- * unmapped user addresses, addresses of the areas where the kernel puts
- * other processes' stacks and mappings (each process has its own address
- * space: the same address in this one is unmapped or its own), its own
- * code (read-only: the kernel must refuse to write it), non-canonical
+ * and random arguments: small numbers, any 64-bit value, kernel addresses
+ * (image and direct map), unmapped user addresses, addresses of the areas
+ * where the kernel puts other processes' stacks and mappings, the address
+ * where hostile-companion (running meanwhile) has a page it checks every
+ * millisecond -- another process's memory: in this address space it is
+ * unmapped, and the companion must see no change --, its own code
+ * (read-only: the kernel must refuse to write it), non-canonical
  * addresses, and a scratch buffer of its own. Every answer must be a
  * success (>= 0) or one of the kernel's errors; anything else counts as
  * wrong. The harness then runs the kernel's self-check.
@@ -27,7 +29,7 @@ static uint8_t scratch[8192] __attribute__((aligned(4096)));
 static uint64_t fuzz_argument(uint64_t *state)
 {
     uint64_t r = hostile_random(state);
-    switch (r % 9) {
+    switch (r % 10) {
     case 0: return (r >> 8) % 72;                                   /* small: slots, counts */
     case 1: return hostile_random(state);                           /* anything */
     case 2: return 0xffffffff80000000ull + ((r >> 8) % (16u << 20)); /* the kernel image */
@@ -36,6 +38,7 @@ static uint64_t fuzz_argument(uint64_t *state)
     case 5: return (1ull << 40) + ((r >> 8) % (126ull << 40));      /* others' map and stack areas */
     case 6: return (uint64_t)(uintptr_t)&main + ((r >> 8) % 4096);  /* its own code */
     case 7: return 0x0000800000000000ull + (r >> 16);               /* non-canonical */
+    case 8: return HOSTILE_COMPANION_PAGE + ((r >> 8) % 4096);       /* hostile-companion's page */
     default: return (uint64_t)(uintptr_t)scratch + ((r >> 8) % 4096); /* its own buffer */
     }
 }
@@ -76,6 +79,7 @@ static long fuzz_call(uint64_t *state)
 
 int main(void)
 {
+    hostile_require_harness("hostile-fuzz");
     uint64_t state = (uint64_t)nonos_clock_read() | 1;
     hostile_print_number("hostile-fuzz: seed ", (long)state);
     nonos_cap_delete(NONOS_SLOT_CONSOLE);

@@ -82,6 +82,7 @@ static int client_revoke(void)
 
 int main(void)
 {
+    hostile_require_harness("hostile-ipc-client");
     uint8_t *page = (uint8_t *)(uintptr_t)IPC_CLIENT_MAP;
     if (nonos_memory_allocate(1, IPC_SLOT_MEMORY) != 0 ||
         nonos_memory_map(IPC_SLOT_MEMORY, IPC_CLIENT_MAP, NONOS_RIGHT_READ | NONOS_RIGHT_WRITE) != 0)

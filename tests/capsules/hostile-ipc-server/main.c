@@ -52,6 +52,7 @@ static uint64_t server_check_granted(void)
 
 int main(void)
 {
+    hostile_require_harness("hostile-ipc-server");
     long error = nonos_ipc_receive(IPC_SLOT_ENDPOINT, &message, IPC_SLOT_REPLY, IPC_SLOT_RECEIVED);
     if (error != 0) {
         hostile_print_number("hostile-ipc-server: receive failed: ", error);

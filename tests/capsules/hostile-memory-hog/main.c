@@ -11,6 +11,7 @@
 
 int main(void)
 {
+    hostile_require_harness("hostile-memory-hog");
     nonos_timer_sleep(NONOS_SLOT_TIMER, 100000000);
     uint32_t slot = HOG_FIRST_SLOT;
     long error = 0;

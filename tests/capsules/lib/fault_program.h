@@ -83,5 +83,6 @@ static int fault_do(void)
 
 int main(void)
 {
+    hostile_require_harness(HOSTILE_NAME);
     return fault_do();
 }

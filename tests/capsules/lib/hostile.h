@@ -13,6 +13,8 @@
 #include <nonos/error.h>
 #include <nonos/syscall.h>
 
+#include "hostile_slots.h"
+
 static inline uint64_t hostile_length(const char *text)
 {
     uint64_t n = 0;
@@ -41,6 +43,17 @@ static inline void hostile_print_number(const char *text, long value)
         digits[--n] = '-';
     hostile_print(text);
     nonos_console_write(NONOS_SLOT_CONSOLE, digits + n, (uint64_t)(sizeof digits - (unsigned)n));
+}
+
+static inline void hostile_require_harness(const char *name)
+{
+    struct nonos_cap_info info;
+    if (nonos_cap_identify(HOSTILE_SLOT_HARNESS, &info) == 0 && info.type == NONOS_OBJECT_PROCESS &&
+        info.rights == 0)
+        return;
+    hostile_print(name);
+    hostile_print(": a hostile test capsule, started outside the test harness: does nothing\n");
+    nonos_exit(0);
 }
 
 /* xorshift64: the capsules' pseudo-random numbers (seeded from the clock). */
