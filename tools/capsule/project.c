@@ -42,11 +42,17 @@ static const char toml_template[] =
     "cpu = \"100ms\"\n"
     "memory = \"1MiB\"\n"
     "threads = 1\n"
+    "# capabilities = 64              # capability slots, 8 to 4096\n"
     "\n"
     "[policy.capabilities]\n"
     "ipc = []\n"
+    "# provides = []                  # services it may register with the name service\n"
     "devices = []\n"
-    "vault = false\n";
+    "vault = false\n"
+    "# supervisor = \"none\"           # \"read\": ps, audit; \"control\": also run, kill, power\n"
+    "\n"
+    "[lifecycle]\n"
+    "# restart = \"never\"             # \"on-failure\" or \"always\": init starts it again\n";
 
 static const char main_template[] =
     "/* %s: a NONOS capsule. _start (sdk/crt0.c) calls main and exits with\n"
