@@ -136,7 +136,7 @@ static void end_handle(size_t index, const struct nonos_process_info *info)
 static void ends_check(void)
 {
     for (size_t i = 0; i < plan.count; i++) {
-        struct nonos_process_info info;
+        struct nonos_process_info info = { 0 }; /* the analyzer cannot see the kernel fill it */
         if (!supervised[i].has_process)
             continue;
         long result = nonos_process_info(NONOS_SLOT_SUPERVISOR, supervised[i].process, &info);

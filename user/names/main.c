@@ -31,7 +31,7 @@ static struct names_registry registry;
 /* The capsule description of process `process`; false if it is gone. */
 static bool sender_capsule(uint64_t process, struct nonos_capsule_info *capsule)
 {
-    struct nonos_process_info info;
+    struct nonos_process_info info = { 0 }; /* the analyzer cannot see the kernel fill it */
     if (nonos_process_info(NONOS_SLOT_SUPERVISOR, process, &info) < 0 ||
         info.state != NONOS_PROCESS_RUNNING)
         return false;
@@ -40,7 +40,7 @@ static bool sender_capsule(uint64_t process, struct nonos_capsule_info *capsule)
 
 static bool process_running(uint64_t process)
 {
-    struct nonos_process_info info;
+    struct nonos_process_info info = { 0 }; /* the analyzer cannot see the kernel fill it */
     return nonos_process_info(NONOS_SLOT_SUPERVISOR, process, &info) >= 0 &&
            info.state == NONOS_PROCESS_RUNNING;
 }
@@ -49,7 +49,7 @@ static uint64_t handle_register(const struct nonos_message *message,
                                 const struct nonos_capsule_info *capsule)
 {
     const char *name = (const char *)message->data;
-    struct nonos_cap_info cap;
+    struct nonos_cap_info cap = { 0 };
     if (message->capability == NONOS_SLOT_NONE)
         return NONOS_ERROR_INVALID_ARGUMENT;
     if (nonos_cap_identify(message->capability, &cap) < 0 || cap.type != NONOS_OBJECT_ENDPOINT)
@@ -90,7 +90,7 @@ static uint64_t handle_lookup(const struct nonos_message *message,
 
 static uint64_t handle(const struct nonos_message *message, uint32_t *transfer)
 {
-    struct nonos_capsule_info capsule;
+    struct nonos_capsule_info capsule = { 0 };
     if (message->length == 0 || message->length > NONOS_NAME_MAX)
         return NONOS_ERROR_INVALID_ARGUMENT;
     if (!sender_capsule(message->badge, &capsule))

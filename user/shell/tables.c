@@ -2,6 +2,7 @@
  * for the usual values; a longer value widens its line instead of being cut. */
 #include "tables.h"
 
+#include "nonos/error.h"
 #include "text.h"
 
 #define STATE_TEXT_MAX 32
@@ -86,17 +87,21 @@ bool format_cap(struct byte_buffer *out, const struct nonos_cap_info *cap)
                        rights, (unsigned long long)cap->badge);
 }
 
-/* The part of a record that only a denial has: the call, the slot, the error. */
+/* "denied: call 41 slot 3: <the error's message>" (the slot when there is one). */
 static bool audit_denial(struct byte_buffer *out, const struct nonos_audit_record *record)
 {
     bool ok = text_printf(out, " call %u", record->syscall);
     if (record->slot != NONOS_SLOT_NONE)
         ok = text_printf(out, " slot %u", record->slot) && ok;
-    return text_printf(out, " error %d", (int)record->error) && ok;
+    return text_printf(out, ": %s", nonos_error_message(record->error)) && ok;
 }
 
+/* One line: sequence, time, process, kind, then what the kind has: a
+ * denial's call, slot and error, and the kernel's detail text (in
+ * parentheses after a denial). */
 bool format_audit(struct byte_buffer *out, const struct nonos_audit_record *record)
 {
+    bool denied = record->kind == NONOS_AUDIT_DENIED;
     bool ok = text_printf(out, "%6llu %6llu.%06llu  process %llu (%.*s) %s:",
                           (unsigned long long)record->sequence,
                           (unsigned long long)(record->time_ns / 1000000000u),
@@ -104,10 +109,10 @@ bool format_audit(struct byte_buffer *out, const struct nonos_audit_record *reco
                           (unsigned long long)record->process,
                           (int)text_length(record->name, sizeof record->name), record->name,
                           format_audit_kind(record->kind));
-    if (record->kind == NONOS_AUDIT_DENIED)
+    if (denied)
         ok = audit_denial(out, record) && ok;
-    size_t detail = text_length(record->detail, sizeof record->detail);
+    int detail = (int)text_length(record->detail, sizeof record->detail);
     if (detail > 0)
-        ok = text_printf(out, " %.*s", (int)detail, record->detail) && ok;
+        ok = text_printf(out, denied ? " (%.*s)" : " %.*s", detail, record->detail) && ok;
     return text_printf(out, "\n") && ok;
 }
