@@ -527,6 +527,32 @@ static void test_old_versions(void)
                capsule_error_name(bundle_err));
 }
 
+/* The example of docs/capsule-format.md section 2, byte for byte. */
+static void test_canonical_golden(void)
+{
+    static const uint8_t golden[] = {
+        'N', 'M', 'A', 'N', 3, 5, 'h', 'e', 'l', 'l', 'o',
+        0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0,       /* version 0.1.0 */
+        0, 0, 0, 0, 0,                           /* description, author, dependencies */
+        0, 0,                                    /* clearnet, mesh */
+        0xa0, 0x86, 0x01, 0, 0, 0, 0, 0,         /* cpu 100000 us */
+        0, 0, 0x10, 0, 0, 0, 0, 0,               /* memory 1 MiB */
+        1, 0, 0, 0, 64, 0, 0, 0,                 /* threads 1, capabilities 64 */
+        0, 0, 0, 0, 0, 0,                        /* ipc, provides, devices, vault,
+                                                    supervisor, restart */
+    };
+    static struct manifest m;
+    uint8_t enc[CANONICAL_MANIFEST_MAX];
+    struct byte_buffer b = { enc, 0, sizeof enc };
+    enum capsule_error err = compile("name = \"hello\"\nversion = \"0.1.0\"\n[policy.limits]\n"
+                                     "cpu = \"100ms\"\nmemory = \"1MiB\"\n", &m, NULL);
+    if (err == CAPSULE_OK)
+        err = canonical_encode(&m, &b);
+    test_check(err == CAPSULE_OK && b.len == sizeof golden && memcmp(enc, golden, b.len) == 0,
+               "capsule canonical: the documented %zu-byte example encodes byte for byte (%s)",
+               sizeof golden, capsule_error_name(err));
+}
+
 /* The largest manifest: every list full, every string at its limit. Its
  * size is the figure docs/capsule-format.md section 8 gives. */
 static void test_largest_manifest(void)
@@ -578,6 +604,7 @@ int main(void)
     test_text_rules();
     test_toml_trailing_spaces();
     test_old_versions();
+    test_canonical_golden();
     test_largest_manifest();
     return test_finish();
 }

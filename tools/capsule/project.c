@@ -49,10 +49,10 @@ static const char toml_template[] =
     "# provides = []                  # services it may register with the name service\n"
     "devices = []\n"
     "vault = false\n"
-    "# supervisor = \"none\"           # \"read\": ps, audit; \"control\": also run, kill, power\n"
+    "# supervisor = \"none\"            # \"read\": ps, audit; \"control\": also run, kill, power\n"
     "\n"
     "[lifecycle]\n"
-    "# restart = \"never\"             # \"on-failure\" or \"always\": init starts it again\n";
+    "# restart = \"never\"              # \"on-failure\" or \"always\": init starts it again\n";
 
 static const char main_template[] =
     "/* %s: a NONOS capsule. _start (sdk/crt0.c) calls main and exits with\n"
