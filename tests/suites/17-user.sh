@@ -1,18 +1,23 @@
 #!/bin/sh
-# The system capsules (user/): their pure logic on Linux under ASan + UBSan
+# The system capsules (user/) on Linux under ASan + UBSan: their pure logic
 # (tests/user/user_test.c: text buffers, line editor, name-service policy,
-# init's start plan and restart limit, the shell's parsing and tables), and
-# the capsules themselves built and signed with nonos-capsule into the
-# boot bundle, each verified by the tool.
+# init's start plan and restart limit, the shell's parsing and tables);
+# each capsule's whole code against a fake kernel that answers its system
+# calls (tests/user/{names,shell,init}_test.c with fake_kernel.c); and the
+# capsules built and signed with nonos-capsule into the boot bundle, each
+# verified by the tool.
 set -u
 . tests/lib.sh
 suite_require clang
 status=0
-if ! make -s -j2 build/tests/user_test; then
+tests="user_test user_names_test user_shell_test user_init_test"
+if ! make -s -j2 $(for t in $tests; do echo build/tests/$t; done); then
     echo "FAIL user: host test build failed"
     exit 1
 fi
-build/tests/user_test || status=1
+for t in $tests; do
+    build/tests/$t || status=1
+done
 
 if ! make -s -j2 user-capsules >build/test-logs/17-user-bundle.log 2>&1; then
     echo "FAIL user: the boot bundle with init, names, shell did not build (build/test-logs/17-user-bundle.log)"

@@ -90,7 +90,7 @@ bool format_cap(struct byte_buffer *out, const struct nonos_cap_info *cap)
 /* "denied: call 41 slot 3: <the error's message>" (the slot when there is one). */
 static bool audit_denial(struct byte_buffer *out, const struct nonos_audit_record *record)
 {
-    bool ok = text_printf(out, " call %u", record->syscall);
+    bool ok = text_printf(out, ": call %u", record->syscall);
     if (record->slot != NONOS_SLOT_NONE)
         ok = text_printf(out, " slot %u", record->slot) && ok;
     return text_printf(out, ": %s", nonos_error_message(record->error)) && ok;
@@ -102,7 +102,7 @@ static bool audit_denial(struct byte_buffer *out, const struct nonos_audit_recor
 bool format_audit(struct byte_buffer *out, const struct nonos_audit_record *record)
 {
     bool denied = record->kind == NONOS_AUDIT_DENIED;
-    bool ok = text_printf(out, "%6llu %6llu.%06llu  process %llu (%.*s) %s:",
+    bool ok = text_printf(out, "%6llu %6llu.%06llu  process %llu (%.*s) %s",
                           (unsigned long long)record->sequence,
                           (unsigned long long)(record->time_ns / 1000000000u),
                           (unsigned long long)(record->time_ns / 1000u % 1000000u),
@@ -113,6 +113,6 @@ bool format_audit(struct byte_buffer *out, const struct nonos_audit_record *reco
         ok = audit_denial(out, record) && ok;
     int detail = (int)text_length(record->detail, sizeof record->detail);
     if (detail > 0)
-        ok = text_printf(out, denied ? " (%.*s)" : " %.*s", detail, record->detail) && ok;
+        ok = text_printf(out, denied ? " (%.*s)" : ": %.*s", detail, record->detail) && ok;
     return text_printf(out, "\n") && ok;
 }
