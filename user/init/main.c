@@ -11,6 +11,7 @@
  * processes it started; one started by the shell's `run` is the shell's. */
 #include <stdint.h>
 
+#include "capsule_list.h"
 #include "console.h"
 #include "nonos/abi.h"
 #include "nonos/capsule.h"
@@ -84,9 +85,11 @@ static void plan_report(void)
         enum plan_verdict verdict = plan.verdict[i];
         if (verdict == PLAN_START || verdict == PLAN_RUNNING)
             continue;
+        const struct nonos_name *dependency = &capsules[i].dependencies[plan.detail[i]];
         if (verdict == PLAN_MISSING || verdict == PLAN_BLOCKED)
-            console_printf("init: not starting %s: %s (%s)\n", capsules[i].name,
-                           plan_verdict_text(verdict), capsules[i].dependencies[plan.detail[i]].text);
+            console_printf("init: not starting %s: %s (%.*s)\n", capsules[i].name,
+                           plan_verdict_text(verdict), (int)capsule_name_length(dependency),
+                           dependency->text);
         else
             console_printf("init: not starting %s: %s\n", capsules[i].name, plan_verdict_text(verdict));
     }

@@ -21,6 +21,7 @@
 #include "nonos/names.h"
 #include "nonos/syscall.h"
 #include "registry.h"
+#include "text.h"
 
 #define REPLY_SLOT (NONOS_SLOT_FIRST_FREE + 0)
 #define RECEIVE_SLOT (NONOS_SLOT_FIRST_FREE + 1)
@@ -70,8 +71,9 @@ static uint64_t handle_register(const struct nonos_message *message,
     if (result < 0)
         return (uint64_t)-result;
     names_store(entry, name, message->length, message->badge, slot);
-    console_printf("names: %.*s registered by process %llu (%s)\n", (int)message->length, name,
-                   (unsigned long long)message->badge, capsule->name);
+    console_printf("names: %.*s registered by process %llu (%.*s)\n", (int)message->length, name,
+                   (unsigned long long)message->badge,
+                   (int)text_length(capsule->name, sizeof capsule->name), capsule->name);
     return 0;
 }
 
