@@ -9,6 +9,7 @@ $(BUILD)/sdk/crt0.o: sdk/crt0.c sdk/include/nonos/capsule.h sdk/include/nonos/sy
 	@mkdir -p $(@D)
 	$(CC) --target=x86_64-unknown-none-elf -std=c17 -O2 -ffreestanding -fno-builtin \
 	    -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only -fno-stack-protector \
+	    -ffunction-sections -fdata-sections \
 	    $(WARNINGS) -Isdk/include -c $< -o $@
 
 .PHONY: sdk-check

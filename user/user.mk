@@ -2,7 +2,8 @@
 # freestanding helpers they share. Each capsule is built and signed with
 # nonos-capsule exactly as an author would (docs/capsules.md): make stages a
 # project directory per capsule, build/user/NAME/ with its capsule.toml and
-# a flat src/ holding the capsule's own files, user/lib, and the portable
+# a flat src/ holding the capsule's own files, the user/lib files it uses
+# (USER_LIB_NAME), and the portable
 # code they reuse from the tree (kernel/lib/format.c: ksnprintf; lib/base:
 # bytes.h, checked.h, mem.c), each header where the sources' #include
 # finds it relative to src/. tools/capsule/system-bundle.sh then builds and
@@ -13,6 +14,11 @@
 # (host unit tests, static analysis).
 USER_CAPSULES := init names shell
 USER_LIB_SRCS := user/lib/text.c user/lib/line_editor.c user/lib/capsule_list.c user/lib/console.c
+# What each capsule links of user/lib: only what it uses, since every byte
+# of a payload is hashed at every boot (docs/userland.md, boot cost).
+USER_LIB_init := user/lib/text.c user/lib/capsule_list.c user/lib/console.c
+USER_LIB_names := user/lib/text.c user/lib/capsule_list.c user/lib/console.c
+USER_LIB_shell := user/lib/text.c user/lib/line_editor.c user/lib/console.c
 USER_INCLUDES := -Iuser/lib -Isdk/include
 # The pure parts, unit-tested on the host (tests/user.mk).
 USER_PURE_SRCS := user/lib/text.c user/lib/line_editor.c user/lib/capsule_list.c \
@@ -28,9 +34,9 @@ USER_SHARED_FILES := $(USER_LIB_SRCS) $(wildcard user/lib/*.h) kernel/lib/format
 USER_STAGED := $(patsubst %,$(BUILD)/user/%/capsule.toml,$(USER_CAPSULES))
 
 # build/user/NAME/: capsule.toml and src/ (rebuilt whole when any input changes).
-$(BUILD)/user/%/capsule.toml: user/%/capsule.toml $(wildcard user/*/*.c user/*/*.h) $(USER_SHARED_FILES)
+$(BUILD)/user/%/capsule.toml: user/%/capsule.toml $(wildcard user/*/*.c user/*/*.h) $(USER_SHARED_FILES) user/user.mk
 	@rm -rf $(@D) && mkdir -p $(@D)/src/kernel/lib $(@D)/src/base
-	cp $(wildcard user/$*/*.c user/$*/*.h) $(USER_LIB_SRCS) $(wildcard user/lib/*.h) \
+	cp $(wildcard user/$*/*.c user/$*/*.h) $(USER_LIB_$*) $(wildcard user/lib/*.h) \
 	    kernel/lib/format.c lib/base/mem.c $(@D)/src/
 	cp kernel/lib/print.h $(@D)/src/kernel/lib/
 	cp lib/base/bytes.h lib/base/checked.h $(@D)/src/base/

@@ -257,7 +257,8 @@ static bool compile_payload(const char *dir, const char *sdk, const char *out)
         "--target=x86_64-unknown-none-elf", "-std=c17", "-O2", "-g0",
         "-ffreestanding", "-fno-builtin", "-nostdlib", "-static", "-fno-pic",
         "-fno-pie", "-mno-red-zone", "-mgeneral-regs-only", "-fno-stack-protector",
-        "-fno-asynchronous-unwind-tables", "-Wall", "-Wextra", "-Werror",
+        "-fno-asynchronous-unwind-tables", "-ffunction-sections", "-fdata-sections",
+        "-Wall", "-Wextra", "-Werror", "-Wl,--gc-sections",
         "-fuse-ld=lld", "-Wl,--build-id=none", "-Wl,-z,noexecstack", "-Wl,--strip-all",
         include, script, "-o", out, crt0,
     };
