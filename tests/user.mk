@@ -40,3 +40,18 @@ $(BUILD)/tests/user_$(1)_test: $(BUILD)/user-fake/tests/user/$(1)_test.o $(USER_
 	$(CC) -fsanitize=address,undefined $$^ -o $$@
 endef
 $(foreach capsule,$(USER_CAPSULES),$(eval $(call user_fake_test,$(capsule))))
+
+# make fuzz-user-input: tests/fuzz/fuzz_user_input.c (console bytes through
+# the line editor and the shell's parsing, name-service requests, kernel
+# records formatted into buffers of any size), seeded by tests/corpus/user.
+FUZZ_TARGETS += fuzz-user-input
+$(BUILD)/fuzz/user/%.o: FUZZ_CFLAGS += $(USER_INCLUDES)
+$(BUILD)/fuzz/tests/fuzz/fuzz_user_input.o: FUZZ_CFLAGS += $(USER_INCLUDES)
+$(BUILD)/fuzz/tests/fuzz/fuzz_user_input: $(BUILD)/fuzz/tests/fuzz/fuzz_user_input.o \
+		$(call objs,fuzz,$(USER_PURE_SRCS) kernel/lib/format.c)
+	$(CC) -fsanitize=fuzzer,address,undefined $^ -o $@
+
+.PHONY: fuzz-user-input
+fuzz-user-input: $(BUILD)/fuzz/tests/fuzz/fuzz_user_input
+	@mkdir -p $(BUILD)/fuzz/corpus-user
+	$< -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 $(BUILD)/fuzz/corpus-user tests/corpus/user
