@@ -5,7 +5,7 @@
 set -eu
 
 PACKAGES="clang lld llvm make qemu-system-x86 ovmf mtools gdisk dosfstools
-libsodium-dev libclang-rt-14-dev valgrind cppcheck clang-tools jq xxd"
+libsodium-dev libclang-rt-14-dev valgrind cppcheck clang-tools jq xxd python3"
 
 missing=""
 for package in $PACKAGES; do

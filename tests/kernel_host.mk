@@ -30,3 +30,31 @@ $(BUILD)/fuzz/tests/fuzz/fuzz_acpi: $(BUILD)/fuzz/tests/fuzz/fuzz_acpi.o \
 fuzz-acpi: $(BUILD)/fuzz/tests/fuzz/fuzz_acpi
 	@mkdir -p build/fuzz/corpus/acpi
 	$< -max_total_time=$(FUZZ_SECONDS) -max_len=8192 build/fuzz/corpus/acpi tests/corpus/acpi
+
+# Capabilities and objects (helper cap): the real object.c and capability.c
+# over the C library's heap, fakes for kprintf and panic in the test.
+KERNEL_CAP_HOST_SRCS := kernel/cap/object.c kernel/cap/capability.c
+
+$(BUILD)/tests/kernel/capability_test: $(BUILD)/host-san/tests/kernel/capability_test.o \
+		$(call objs,host-san,$(KERNEL_CAP_HOST_SRCS))
+	@mkdir -p $(@D)
+	$(CC) -fsanitize=address,undefined $^ -o $@
+
+# The dispatcher with the generated table and the capability handlers
+# (kernel/cap/cap_syscalls.c, with the fake lock of tests/kernel/fake and a
+# user-memory copy that is memcpy); the process, the audit log and the
+# console handlers are fakes in the test.
+KERNEL_DISPATCH_HOST_SRCS := $(KERNEL_CAP_HOST_SRCS) kernel/syscall/dispatch.c \
+	kernel/syscall/table.c kernel/syscall/unimplemented.c kernel/error.c \
+	kernel/syscall/user_memory.c
+
+$(BUILD)/host-san/tests/kernel/fake/cap_syscalls.o: kernel/cap/cap_syscalls.c \
+		tests/kernel/fake/kernel/arch/interrupt.h $(BUILD)/host-san/.cflags
+	@mkdir -p $(@D)
+	$(CC) -Itests/kernel/fake $(HOST_SAN_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/tests/kernel/dispatch_test: $(BUILD)/host-san/tests/kernel/dispatch_test.o \
+		$(BUILD)/host-san/tests/kernel/fake/cap_syscalls.o \
+		$(call objs,host-san,$(KERNEL_DISPATCH_HOST_SRCS))
+	@mkdir -p $(@D)
+	$(CC) -fsanitize=address,undefined $^ -o $@

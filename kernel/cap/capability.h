@@ -34,6 +34,8 @@ struct capability {
     uint32_t rights;
     uint64_t badge;        /* 0: unbadged */
     struct capability *parent, *first_child, *next_sibling, *previous_sibling;
+    struct cap_table *table; /* the table this slot belongs to (set at creation, never
+                                changed): revoke and delete reach slots of other tables */
 };
 
 struct cap_table {
@@ -53,12 +55,20 @@ void cap_table_destroy(struct cap_table *table);
 int cap_lookup(struct cap_table *table, uint32_t slot, enum object_type type, uint32_t rights,
                struct capability **out);
 
-/* Puts a new original capability (the root of a derivation tree) into an
+/* The checks return 0 or a positive kernel_error (system calls return its
+ * negation): a source slot out of the table or empty ERROR_INVALID_CAPABILITY;
+ * a destination slot out of the table ERROR_INVALID_ARGUMENT, occupied
+ * ERROR_SLOT_OCCUPIED; mint with badge 0 or of a badged source
+ * ERROR_INVALID_ARGUMENT. An apply must follow its successful check with
+ * nothing changed in between (the caller holds the lock across both).
+ *
+ * Puts a new original capability (the root of a derivation tree) into an
  * empty slot; takes a reference to object. */
 int cap_insert_check(struct cap_table *table, uint32_t slot);
 void cap_insert_apply(struct cap_table *table, uint32_t slot, struct object *object,
                       uint32_t rights, uint64_t badge);
-/* The first empty slot, or CAP_SLOT_NONE. */
+/* The first empty slot, or CAP_SLOT_NONE (a caller that needs a free slot
+ * then returns ERROR_SLOT_LIMIT: the table's size is the process's limit). */
 uint32_t cap_free_slot(const struct cap_table *table);
 
 /* copy: a child of source with rights & source->rights and the same badge.

@@ -15,7 +15,7 @@ struct zerostate_report {
     uint64_t mapped_ram;    /* heap blocks and thread stacks (other than the current one) */
     uint64_t boot_data;     /* loader data: bootinfo, bundle, kernel file, loader stack/tables */
     uint64_t acpi_reclaim;  /* ACPI tables (their values were read at boot) */
-    uint64_t log;           /* the kernel log ring */
+    uint64_t log;           /* the kernel log ring and the audit ring */
     uint64_t framebuffer;   /* the visible framebuffer */
     uint64_t verified;      /* bytes read back after the wipe (all but log and framebuffer) */
     uint64_t nonzero_words; /* 64-bit words found not zero when read back: must be 0 */

@@ -16,6 +16,7 @@
 #include "kernel/acpi/acpi.h"
 #include "kernel/arch/cpu.h"
 #include "kernel/arch/interrupt.h"
+#include "kernel/audit/audit.h"
 #include "kernel/capsule/capsule.h"
 #include "kernel/console/console.h"
 #include "kernel/console/framebuffer.h"
@@ -172,7 +173,7 @@ void zerostate_wipe(struct zerostate_report *report)
      * free-frame pass wipes it like any other free frame. */
     capsule_bundle_release();
     zerostate_pass(&context, report, stack_pointer);
-    report->log = log_wipe();
+    report->log = log_wipe() + audit_wipe(); /* both hold capsule names and output */
     report->framebuffer = framebuffer_wipe();
 
     /* Read everything back: a wipe that missed a byte must say so. */

@@ -6,6 +6,8 @@
  * do not edit: change the description and run `make syscalls`. */
 #include "kernel/syscall/table.h"
 
+#include <stddef.h>
+
 #include "kernel/cap/capability.h"
 #include "kernel/syscall/handlers.h"
 
@@ -201,6 +203,52 @@ static int64_t invoke_kernel_report(const uint64_t argument[SYSCALL_ARGUMENTS_MA
 static int64_t invoke_system_power(const uint64_t argument[SYSCALL_ARGUMENTS_MAX])
 {
     return sys_system_power((uint32_t)argument[0], argument[1]);
+}
+
+static const char *const names[SYSCALL_TABLE_SIZE] = {
+    [0] = "exit",
+    [1] = "console_write",
+    [2] = "console_read",
+    [3] = "yield",
+    [4] = "null",
+    [5] = "thread_create",
+    [6] = "thread_exit",
+    [7] = "clock_read",
+    [8] = "timer_sleep",
+    [10] = "cap_copy",
+    [11] = "cap_mint",
+    [12] = "cap_move",
+    [13] = "cap_delete",
+    [14] = "cap_revoke",
+    [15] = "cap_identify",
+    [20] = "memory_allocate",
+    [21] = "memory_map",
+    [22] = "memory_unmap",
+    [30] = "endpoint_create",
+    [31] = "notification_create",
+    [32] = "ipc_send",
+    [33] = "ipc_call",
+    [34] = "ipc_receive",
+    [35] = "ipc_reply",
+    [36] = "ipc_reply_receive",
+    [37] = "notification_signal",
+    [38] = "notification_wait",
+    [39] = "notification_poll",
+    [40] = "capsule_start",
+    [41] = "process_kill",
+    [42] = "process_list",
+    [43] = "process_caps",
+    [44] = "audit_read",
+    [45] = "capsule_info",
+    [46] = "process_info",
+    [47] = "supervisor_watch",
+    [48] = "kernel_report",
+    [49] = "system_power",
+};
+
+const char *syscall_name(uint64_t number)
+{
+    return number < SYSCALL_TABLE_SIZE ? names[number] : NULL;
 }
 
 const struct syscall_entry syscall_table[SYSCALL_TABLE_SIZE] = {

@@ -29,4 +29,8 @@ struct syscall_entry {
 
 extern const struct syscall_entry syscall_table[SYSCALL_TABLE_SIZE];
 
+/* The call's name, or NULL for an unassigned number. Apart from the
+ * table, so that naming a call (audit records) links no handler. */
+const char *syscall_name(uint64_t number);
+
 #endif

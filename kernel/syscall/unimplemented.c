@@ -17,24 +17,6 @@ int64_t sys_exit(uint64_t status)
     return -ERROR_INVALID_SYSCALL;
 }
 
-/* unimplemented: console_write (1) */
-int64_t sys_console_write(uint32_t console, uint64_t text, uint64_t length)
-{
-    (void)console;
-    (void)text;
-    (void)length;
-    return -ERROR_INVALID_SYSCALL;
-}
-
-/* unimplemented: console_read (2) */
-int64_t sys_console_read(uint32_t console, uint64_t buffer, uint64_t size)
-{
-    (void)console;
-    (void)buffer;
-    (void)size;
-    return -ERROR_INVALID_SYSCALL;
-}
-
 /* unimplemented: yield (3) */
 int64_t sys_yield(void)
 {
@@ -74,55 +56,6 @@ int64_t sys_timer_sleep(uint32_t timer, uint64_t nanoseconds)
 {
     (void)timer;
     (void)nanoseconds;
-    return -ERROR_INVALID_SYSCALL;
-}
-
-/* unimplemented: cap_copy (10) */
-int64_t sys_cap_copy(uint32_t source, uint64_t destination, uint64_t rights)
-{
-    (void)source;
-    (void)destination;
-    (void)rights;
-    return -ERROR_INVALID_SYSCALL;
-}
-
-/* unimplemented: cap_mint (11) */
-int64_t sys_cap_mint(uint32_t source, uint64_t destination, uint64_t rights, uint64_t badge)
-{
-    (void)source;
-    (void)destination;
-    (void)rights;
-    (void)badge;
-    return -ERROR_INVALID_SYSCALL;
-}
-
-/* unimplemented: cap_move (12) */
-int64_t sys_cap_move(uint32_t source, uint64_t destination)
-{
-    (void)source;
-    (void)destination;
-    return -ERROR_INVALID_SYSCALL;
-}
-
-/* unimplemented: cap_delete (13) */
-int64_t sys_cap_delete(uint32_t slot)
-{
-    (void)slot;
-    return -ERROR_INVALID_SYSCALL;
-}
-
-/* unimplemented: cap_revoke (14) */
-int64_t sys_cap_revoke(uint32_t slot)
-{
-    (void)slot;
-    return -ERROR_INVALID_SYSCALL;
-}
-
-/* unimplemented: cap_identify (15) */
-int64_t sys_cap_identify(uint32_t slot, uint64_t info)
-{
-    (void)slot;
-    (void)info;
     return -ERROR_INVALID_SYSCALL;
 }
 

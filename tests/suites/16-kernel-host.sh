@@ -3,17 +3,21 @@
 # the C library's snprintf), the log ring, PS/2 decoding, the framebuffer
 # console and font (over a heap buffer standing in for the framebuffer), the ACPI table
 # parser (synthetic tables, every error case, the committed fuzz corpus with
-# its expected results; suite 80 smoke-runs its fuzzer), and
+# its expected results; suite 80 smoke-runs its fuzzer), capabilities
+# (tests/kernel/capability_test.c: directed cases and randomized sequences
+# against a model), the system-call dispatcher with the generated table
+# (tests/kernel/dispatch_test.c), and
 # the arch boundary (tests/kernel/arch_boundary.sh): first on a planted tree,
 # where it must name every violation, then on the real kernel/; and the
 # system-call generator (tests/syscall/generate_check.sh): committed files
 # identical to a fresh generation, bad descriptions refused.
 set -u
 . tests/lib.sh
-suite_require clang python3
+suite_require clang python3 llvm-objdump
 status=0
 if ! make -s -j2 build/tests/kernel/format_test build/tests/kernel/acpi_test \
-        build/tests/kernel/framebuffer_test; then
+        build/tests/kernel/framebuffer_test build/tests/kernel/capability_test \
+        build/tests/kernel/dispatch_test; then
     echo "FAIL kernel host tests: build failed"
     exit 1
 fi
@@ -21,6 +25,14 @@ build/tests/kernel/format_test || status=1
 build/tests/kernel/framebuffer_test || status=1
 build/tests/kernel/acpi_test || status=1
 build/tests/kernel/acpi_test --check-corpus tests/corpus/acpi || status=1
+build/tests/kernel/capability_test 2>build/tests/kernel/capability_test.log || {
+    echo "FAIL capability host test: exit status $? (see build/tests/kernel/capability_test.log)"
+    status=1
+}
+build/tests/kernel/dispatch_test 2>build/tests/kernel/dispatch_test.log || {
+    echo "FAIL dispatcher host test: exit status $? (see build/tests/kernel/dispatch_test.log)"
+    status=1
+}
 
 sh tests/syscall/generate_check.sh || status=1
 

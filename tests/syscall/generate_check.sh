@@ -45,6 +45,36 @@ else
     status=1
 fi
 
+# Every SDK stub compiles freestanding with the flags capsules are built
+# with, and each call is one syscall instruction.
+stubs="$scratch/stubs.c"
+python3 - "$stubs" <<'PYTHON'
+import re, sys
+header = open("sdk/include/nonos/syscall.h").read()
+calls = []
+for name, parameters in re.findall(r"static inline long (nonos_[a-z0-9_]+)\(([^)]*)\)", header):
+    if re.match(r"nonos_syscall[0-9]$", name):
+        continue
+    count = 0 if parameters.strip() == "void" else parameters.count(",") + 1
+    calls.append("    total += %s(%s);" % (name, ", ".join(["0"] * count)))
+with open(sys.argv[1], "w") as out:
+    out.write('#include <nonos/error.h>\n#include <nonos/syscall.h>\n\n')
+    out.write("long stubs_call_all(void);\n\nlong stubs_call_all(void)\n{\n    long total = 0;\n")
+    out.write("\n".join(calls) + "\n    return total + (nonos_error_message(-1)[0] != 0);\n}\n")
+
+PYTHON
+stub_count=$(grep -c 'total += nonos_' "$stubs")
+if clang --target=x86_64-unknown-none-elf -std=c17 -O2 -ffreestanding -fno-builtin -fno-pic \
+        -fno-pie -mno-red-zone -mgeneral-regs-only -Wall -Wextra -Werror -Isdk/include \
+        -c "$stubs" -o "$scratch/stubs.o" &&
+    instructions=$(llvm-objdump -d "$scratch/stubs.o" | grep -c "\ssyscall$") &&
+    [ "$stub_count" -gt 30 ] && [ "$instructions" -eq "$stub_count" ]; then
+    echo "PASS SDK stubs: $stub_count compile freestanding, one syscall instruction each"
+else
+    echo "FAIL SDK stubs: $stub_count stubs, ${instructions:-no} syscall instructions (or a compile error)"
+    status=1
+fi
+
 checked=0
 for bad in tests/syscall/bad/*.txt; do
     expected=$(grep -F "$bad:" tests/syscall/bad/expected)

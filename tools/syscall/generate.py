@@ -454,7 +454,10 @@ def table_h(errors, calls):
                "    uint8_t argument_count;\n"
                "    uint8_t slot_count;\n"
                "    struct syscall_slot_check slots[SYSCALL_SLOT_CHECKS_MAX];\n};\n\n")
-    out.append("extern const struct syscall_entry syscall_table[SYSCALL_TABLE_SIZE];\n\n#endif\n")
+    out.append("extern const struct syscall_entry syscall_table[SYSCALL_TABLE_SIZE];\n\n")
+    out.append("/* The call's name, or NULL for an unassigned number. Apart from the\n"
+               " * table, so that naming a call (audit records) links no handler. */\n"
+               "const char *syscall_name(uint64_t number);\n\n#endif\n")
     return "".join(out)
 
 
@@ -462,7 +465,7 @@ def table_c(errors, calls):
     out = [banner("/*", " */", "The dispatcher's table: per number, the handler (through a wrapper\n"
                   " * that converts the argument registers to its parameter types), the\n"
                   " * argument count and the capability checks of its slot arguments.")]
-    out.append('#include "kernel/syscall/table.h"\n\n')
+    out.append('#include "kernel/syscall/table.h"\n\n#include <stddef.h>\n\n')
     out.append('#include "kernel/cap/capability.h"\n#include "kernel/syscall/handlers.h"\n\n')
     for call in calls:
         out.append("static int64_t invoke_%s(const uint64_t argument[SYSCALL_ARGUMENTS_MAX])\n{\n"
@@ -472,6 +475,11 @@ def table_c(errors, calls):
         values = ["(uint32_t)argument[%d]" % i if a.kind == "slot" else "argument[%d]" % i
                   for i, a in enumerate(call.arguments)]
         out.append("    return sys_%s(%s);\n}\n\n" % (call.name, ", ".join(values)))
+    out.append("static const char *const names[SYSCALL_TABLE_SIZE] = {\n")
+    for call in calls:
+        out.append("    [%d] = \"%s\",\n" % (call.number, call.name))
+    out.append("};\n\nconst char *syscall_name(uint64_t number)\n{\n"
+               "    return number < SYSCALL_TABLE_SIZE ? names[number] : NULL;\n}\n\n")
     out.append("const struct syscall_entry syscall_table[SYSCALL_TABLE_SIZE] = {\n")
     for call in calls:
         checks = ["{%d, %s, %s}" % (i, OBJECTS[a.object_type], rights_c(a.rights))
@@ -667,23 +675,33 @@ def docs_md(errors, calls):
         out.append("| %d | [`%s`](#%s) | %s |\n" % (call.number, call.name, call.name,
                                                   capability_summary(call)))
     for call in calls:
-        out.append("\n### %s\n\n" % call.name)
-        out.append("Number %d. `long nonos_%s(%s)`\n\n" % (call.number, call.name,
-                                                          parameters(call, sdk_type)))
-        out.append(" ".join(call.doc) + "\n\n")
-        if call.arguments:
-            out.append("| argument | register | kind | capability |\n|---|---|---|---|\n")
-            for index, argument in enumerate(call.arguments):
-                out.append("| `%s` | `%s` | %s | %s |\n" % (
-                    argument.name, ARGUMENT_REGISTERS[index], KIND_TEXT[argument.kind],
-                    slot_text(argument) if argument.kind == "slot" else ""))
-            out.append("\n")
-        else:
-            out.append("No arguments.\n\n")
-        out.append("Returns: %s.\n\n" % call.returns)
-        names = all_errors(call)
-        out.append("Errors: %s.\n" % (", ".join("`%s`" % name for name in names)
-                                        if names else "none"))
+        out.append(docs_call(call))
+    return "".join(out)
+
+
+def docs_call(call):
+    """One call's section of docs/syscalls.md."""
+    out = ["\n### %s\n\n" % call.name]
+    if call.name == "exit":
+        signature = ("`_Noreturn void nonos_exit(int status)` (`nonos/capsule.h`, "
+                     "`sdk/crt0.c`)")
+    else:
+        signature = "`long nonos_%s(%s)`" % (call.name, parameters(call, sdk_type))
+    out.append("Number %d. %s\n\n" % (call.number, signature))
+    out.append(" ".join(call.doc) + "\n\n")
+    if call.arguments:
+        out.append("| argument | register | kind | capability |\n|---|---|---|---|\n")
+        for index, argument in enumerate(call.arguments):
+            out.append("| `%s` | `%s` | %s | %s |\n" % (
+                argument.name, ARGUMENT_REGISTERS[index], KIND_TEXT[argument.kind],
+                slot_text(argument) if argument.kind == "slot" else ""))
+        out.append("\n")
+    else:
+        out.append("No arguments.\n\n")
+    out.append("Returns: %s.\n\n" % call.returns)
+    names = all_errors(call)
+    out.append("Errors: %s.\n" % (", ".join("`%s`" % name for name in names)
+                                    if names else "none"))
     return "".join(out)
 
 
