@@ -6,8 +6,8 @@
  * and the canonical bytes (canonical.h) describe. Every field always has a
  * value: defaults are filled in by the TOML compiler and always written to
  * the canonical bytes, so no meaning has an "absent" and a "default" form.
- * Lists (dependencies, ipc, provides, devices) are kept sorted by byte order and
- * free of duplicates. Fixed-size storage only, no heap. */
+ * Lists (dependencies, ipc, provides, devices) are kept sorted by byte
+ * order and free of duplicates. Fixed-size storage only, no heap. */
 #ifndef NONOS_CAPSULE_MANIFEST_H
 #define NONOS_CAPSULE_MANIFEST_H
 

@@ -299,7 +299,7 @@ static struct bytes base_payload(void)
 /* A capsule as a format 2 tool wrote it: manifest encoding 2 (without the
  * format 3 fields), signed for format version `version`, in a container
  * whose header says `version`. */
-static enum capsule_error open_format_2_manifest(uint16_t version)
+static size_t write_format_2_capsule(uint16_t version)
 {
     static struct raw r;
     static const struct raw_options o = { .format2 = true };
@@ -312,13 +312,19 @@ static enum capsule_error open_format_2_manifest(uint16_t version)
     sha256(r.data, r.len, mh);
     sha256(elf, elf_len, ph);
     if (proof_sign(version, mh, ph, &signer, proof, &proof_len, id) != CAPSULE_OK)
-        return CAPSULE_ERR_COUNT;
+        return 0;
     struct byte_buffer out = { work, 0, sizeof work };
     if (container_write(bytes_make(r.data, r.len), bytes_make(elf, elf_len),
                         bytes_make(proof, proof_len), &out) != CAPSULE_OK)
-        return CAPSULE_ERR_COUNT;
+        return 0;
     store16_le(work + 8, version);
-    return open_work(out.len);
+    return out.len;
+}
+
+static enum capsule_error open_format_2_manifest(uint16_t version)
+{
+    size_t len = write_format_2_capsule(version);
+    return len == 0 ? CAPSULE_ERR_COUNT : open_work(len);
 }
 
 static enum capsule_error case_mod_format_2_capsule(void)
@@ -1203,6 +1209,24 @@ static enum capsule_error bundle_of(const struct author_key *authors, size_t aut
     return err != CAPSULE_OK ? err : bundle_result.entries[judged].verdict;
 }
 
+/* A format 2 capsule (as a format 2 tool signed it) next to a format 3 one
+ * in a bundle: the old one alone is refused, with its own error. */
+static enum capsule_error bundle_format_2_capsule(void)
+{
+    static uint8_t old[FIXTURE_MOD_MAX];
+    static struct author_key key;
+    size_t len = write_format_2_capsule(2);
+    if (len == 0 || len > sizeof old)
+        return CAPSULE_ERR_COUNT;
+    memcpy(old, work, len);
+    fixture_author(0x42, true, &key);
+    struct bytes mods[2] = { bytes_make(old, len), bytes_make(base_mod, base_len) };
+    enum capsule_error err = bundle_of(&key, 1, mods, 2, 0);
+    if (bundle_result.entries[1].verdict != CAPSULE_OK || bundle_result.start_count != 1)
+        return CAPSULE_ERR_COUNT;
+    return err;
+}
+
 /* The same Ed25519 key as a hybrid and as an Ed25519-only author. */
 static enum capsule_error bundle_same_key_two_sets(void)
 {
@@ -1501,6 +1525,7 @@ static const struct generated generated[] = {
     FN("bundle/truncated-in-keys", bundle_truncated_in_keys),
     FN("bundle/capsule-tampered", bundle_capsule_tampered),
     FN("bundle/capsule-author-not-in-bundle-keys", bundle_capsule_untrusted),
+    FN("bundle/format-2-capsule-refused-others-verified", bundle_format_2_capsule),
 };
 
 #define GENERATED_COUNT (sizeof generated / sizeof generated[0])

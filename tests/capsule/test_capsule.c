@@ -585,8 +585,8 @@ static void test_largest_manifest(void)
     m.ipc_count = m.provides_count = m.device_count = m.dependency_count = MANIFEST_LIST_MAX;
     enum capsule_error err = canonical_encode(&m, &b);
     test_check(err == CAPSULE_OK && b.len == 11735,
-               "capsule canonical: the largest manifest encodes in %zu bytes (11735 documented) (%s)",
-               b.len, capsule_error_name(err));
+               "capsule canonical: the largest manifest encodes in %zu bytes "
+               "(11735 documented) (%s)", b.len, capsule_error_name(err));
 }
 
 int main(void)

@@ -61,12 +61,14 @@ crypto = { version = \"^0.1\", author = \"$fp\" }
     (cd app && "$tool" sign >/dev/null)
     project legacy 1.0.0
     (cd legacy && "$tool" sign --key ../legacykey/author.key >/dev/null)
+    cp hello-new/hello-1.0.0.mod format2.mod # what a format 2 tool's header says
+    printf '\002' | dd of=format2.mod bs=1 seek=8 conv=notrunc 2>/dev/null
     "$tool" bundle --trust trusted.pub -o ../bundle.bin hello-new/hello-1.0.0.mod \
         intruder/intruder-1.0.0.mod tampered.mod needy/needy-1.0.0.mod hello/hello-0.9.0.mod \
         stripped/stripped-1.0.0.mod crypto/crypto-0.1.0.mod app/app-1.0.0.mod \
-        legacy/legacy-1.0.0.mod
+        legacy/legacy-1.0.0.mod format2.mod
 ) >"$dir/build.log" 2>&1
-check $? "test bundle built with nonos-capsule (9 capsules, 2 hybrid and 1 Ed25519-only trusted authors)" "$(tail -n 3 "$dir/build.log")"
+check $? "test bundle built with nonos-capsule (10 capsules, 2 hybrid and 1 Ed25519-only trusted authors)" "$(tail -n 3 "$dir/build.log")"
 if ! make -s -j2 "$image" >>"$dir/build.log" 2>&1; then
     check 1 "test image built" "$(tail -n 3 "$dir/build.log")"
     exit 1
@@ -94,8 +96,11 @@ refused 5 'stripped 1.0.0' ERR_TRUST_DOWNGRADE
 check $? "boot refuses a hybrid author's capsule signed by its Ed25519 key alone (downgrade)"
 refused 7 'app 1.0.0' ERR_DEP_AUTHOR
 check $? "boot refuses a dependency met only by another author's capsule of that name"
-printf '%s\n' "$boot" | grep -aq 'capsules: 3 of 9 verified (3 trusted authors)'
-check $? "boot verifies exactly the good capsules (3 of 9: hybrid hello, other's crypto, Ed25519-only legacy)"
+refused 9 '\? \?' ERR_MOD_VERSION_OLD &&
+    printf '%s\n' "$boot" | grep -aq 'capsules: refused #9 ? ?: capsule: format version 1 or 2 is no longer accepted .*rebuild and sign it again'
+check $? "boot refuses a format version 2 capsule, saying to rebuild and sign it again"
+printf '%s\n' "$boot" | grep -aq 'capsules: 3 of 10 verified (3 trusted authors)'
+check $? "boot verifies exactly the good capsules (3 of 10: hybrid hello, other's crypto, Ed25519-only legacy)"
 
 qemu_command "$log" capsules 20
 answer=$QEMU_ANSWER
