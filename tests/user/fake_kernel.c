@@ -126,6 +126,9 @@ static long console_write(long slot, const char *text, long length)
     long error = check(slot, NONOS_OBJECT_CONSOLE, NONOS_RIGHT_WRITE);
     if (error != 0)
         return error;
+    if (length > 4096) /* the kernel's CONSOLE_WRITE_MAX */
+        return -NONOS_ERROR_TOO_LARGE;
+    fake.writes++;
     for (long i = 0; i < length && fake.output_len + 1 < sizeof fake.output; i++)
         fake.output[fake.output_len++] = text[i];
     return length;

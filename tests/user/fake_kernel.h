@@ -31,6 +31,7 @@ struct fake_kernel {
     /* console */
     char output[65536];
     size_t output_len;
+    size_t writes; /* console_write calls accepted (at most 4096 bytes each) */
     const char *input; /* console_read hands out this text, chunk by chunk */
     size_t input_len, input_chunk;
     /* the capsule under test's capability table */

@@ -75,6 +75,14 @@ static void test_reports(void)
     fake.report = "frames: 100 total\n";
     fake_run(capsule_main);
     test_check(count("frames: 100 total\n") == 2, "shell: mem and log print the kernel's report");
+    static char long_report[16384 + 1];
+    memset(long_report, 'x', sizeof long_report - 1);
+    long_report[sizeof long_report - 2] = '\n';
+    setup("log\r");
+    fake.report = long_report;
+    fake_run(capsule_main);
+    test_check(count("x") == 16383 && fake_said("x\nnonos> "),
+               "shell: a 16 KiB report reaches the console whole, in writes the kernel accepts (4 KiB each)");
     run("capsules\r");
     test_check(fake_said("capsules: an argument is out of its range"),
                "shell: a refused report prints the command and the error's message");

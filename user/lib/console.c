@@ -1,5 +1,5 @@
 /* Console output through the console capability (console.h). A failed
- * write has nowhere to be reported, so it is dropped. */
+ * write has nowhere to be reported, so the rest of that text is dropped. */
 #include "console.h"
 
 #include <stdarg.h>
@@ -9,10 +9,19 @@
 #include "nonos/abi.h"
 #include "nonos/syscall.h"
 
+/* The kernel takes at most this much per console_write (TOO_LARGE
+ * beyond: kernel/console/console_syscalls.c); longer text goes in pieces. */
+#define CONSOLE_WRITE_MAX 4096u
+
 void console_print(const char *text, size_t len)
 {
-    if (len > 0)
-        nonos_console_write(NONOS_SLOT_CONSOLE, text, len);
+    while (len > 0) {
+        size_t piece = len < CONSOLE_WRITE_MAX ? len : CONSOLE_WRITE_MAX;
+        if (nonos_console_write(NONOS_SLOT_CONSOLE, text, piece) < 0)
+            return;
+        text += piece;
+        len -= piece;
+    }
 }
 
 void console_print_buffer(const struct byte_buffer *text)
