@@ -498,6 +498,11 @@ static void test_shell_tables(void)
     test_check(strcmp(text, "    17      2.500000  process 6 (hostile) denied: call 41 slot 3: "
                             "the capability lacks a right the call needs (process_kill)\n") == 0,
                "audit line of a denial: call, slot, the error's message, detail");
+    snprintf(record.detail, sizeof record.detail, "%s", nonos_error_message(record.error));
+    table_line(text, sizeof text, 512, audit_fn, &record);
+    test_check(strcmp(text, "    17      2.500000  process 6 (hostile) denied: call 41 slot 3: "
+                            "the capability lacks a right the call needs\n") == 0,
+               "audit line of a denial whose detail is the error's message: said once");
     record.kind = NONOS_AUDIT_FAULT;
     snprintf(record.detail, sizeof record.detail, "page fault at 0x0 (read)");
     table_line(text, sizeof text, 512, audit_fn, &record);

@@ -98,7 +98,7 @@ static bool audit_denial(struct byte_buffer *out, const struct nonos_audit_recor
 
 /* One line: sequence, time, process, kind, then what the kind has: a
  * denial's call, slot and error, and the kernel's detail text (in
- * parentheses after a denial). */
+ * parentheses after a denial, unless it only repeats the error). */
 bool format_audit(struct byte_buffer *out, const struct nonos_audit_record *record)
 {
     bool denied = record->kind == NONOS_AUDIT_DENIED;
@@ -111,8 +111,13 @@ bool format_audit(struct byte_buffer *out, const struct nonos_audit_record *reco
                           format_audit_kind(record->kind));
     if (denied)
         ok = audit_denial(out, record) && ok;
-    int detail = (int)text_length(record->detail, sizeof record->detail);
+    size_t detail = text_length(record->detail, sizeof record->detail);
+    /* The kernel fills a denial's detail with the error's message: no
+     * need to say it twice. */
+    const char *message = nonos_error_message(record->error);
+    if (denied && text_equal(record->detail, detail, message))
+        detail = 0;
     if (detail > 0)
-        ok = text_printf(out, denied ? " (%.*s)" : ": %.*s", detail, record->detail) && ok;
+        ok = text_printf(out, denied ? " (%.*s)" : ": %.*s", (int)detail, record->detail) && ok;
     return text_printf(out, "\n") && ok;
 }
