@@ -57,6 +57,8 @@ static void test_prompt_and_help(void)
         all = all && fake_said(line);
     }
     test_check(all && count("nonos> ") == 2, "shell: help lists every command; a new prompt after it");
+    test_check(fake_said("\n  kill ID    kill process ID\n") && fake_said("\n  mem        memory map by type"),
+               "shell: help shows each command with its arguments in one column");
     run("pz\bs\r");
     test_check(fake_said("pz\b \bs\n") && fake_said("running"), "shell: a line edited with Backspace runs (ps)");
     setup("u");

@@ -177,8 +177,13 @@ static void command_help(const struct command *self, const char *arguments, size
     (void)arguments;
     (void)length;
     struct byte_buffer out = text_buffer(output_storage, sizeof output_storage);
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        text_printf(&out, "  %-9s %-5s %s\n", commands[i].name, commands[i].usage, commands[i].help);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        char usage_storage[24];
+        struct byte_buffer usage = text_buffer(usage_storage, sizeof usage_storage);
+        text_printf(&usage, "%s%s%s", commands[i].name, commands[i].usage[0] != '\0' ? " " : "",
+                    commands[i].usage);
+        text_printf(&out, "  %-10.*s %s\n", (int)usage.len, usage_storage, commands[i].help);
+    }
     console_print_buffer(&out);
 }
 
