@@ -90,7 +90,7 @@ bool fake_said(const char *text)
 
 /* The capability checks of syscalls.txt: slot in range and not empty,
  * type, rights. */
-static long check(long slot, uint32_t type, uint32_t rights)
+static long check_quietly(long slot, uint32_t type, uint32_t rights)
 {
     if (slot < 0 || slot >= FAKE_SLOTS || fake.slots[slot].type == NONOS_OBJECT_NONE)
         return -NONOS_ERROR_INVALID_CAPABILITY;
@@ -99,6 +99,15 @@ static long check(long slot, uint32_t type, uint32_t rights)
     if ((fake.slots[slot].rights & rights) != rights)
         return -NONOS_ERROR_NO_RIGHT;
     return 0;
+}
+
+/* A refusal here is one the kernel would audit. */
+static long check(long slot, uint32_t type, uint32_t rights)
+{
+    long error = check_quietly(slot, type, rights);
+    if (error != 0)
+        fake.refusals++;
+    return error;
 }
 
 static long supervisor(long slot, uint32_t rights)

@@ -36,6 +36,7 @@ struct fake_kernel {
     size_t input_len, input_chunk;
     /* the capsule under test's capability table */
     struct fake_slot slots[FAKE_SLOTS];
+    size_t refusals; /* calls refused for a capability (the kernel audits each) */
     /* bundle and processes */
     struct nonos_capsule_info capsules[FAKE_MAX];
     size_t capsule_count;

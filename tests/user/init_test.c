@@ -106,6 +106,8 @@ int main(void)
                "init: a capsule faulting at once is restarted 5 times, then left stopped and init says so (%zu starts)",
                crasher_starts);
     test_check(fake.slots[8].type == NONOS_OBJECT_NOTIFICATION, "init: waits on its own notification in slot 8");
+    test_check(fake.refusals == 0, "init: no call refused for a capability (%zu), nothing for the audit log",
+               fake.refusals);
 
     /* Without a supervisor capability init starts nothing, and says why. */
     bundle();

@@ -97,6 +97,8 @@ int main(void)
     for (uint32_t slot = 17; slot < 64; slot++)
         clean = clean && fake.slots[slot].type == NONOS_OBJECT_NONE;
     test_check(clean, "names: refused capabilities deleted, reply and receive slots empty after each request");
+    test_check(fake.refusals == 0,
+               "names: no call on an empty slot, so nothing for the audit log (%zu refused calls)", fake.refusals);
     test_check(fake_said("names: nonos.vault registered by process 2 (vault)") &&
                    fake_said("names: register nonos.vault refused for process 4: the capsule's policy does not allow this") &&
                    fake_said("names: lookup nonos.vault refused for process 3") == false &&

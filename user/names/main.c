@@ -126,16 +126,20 @@ int main(void)
             return 1;
         }
         uint32_t transfer = NONOS_SLOT_NONE;
+        uint32_t arrived = message.capability;
         uint64_t verdict = handle(&message, &transfer);
+        bool kept = message.label == NONOS_NAMES_REGISTER && verdict == 0; /* moved to its entry */
         report_refusal(&message, verdict);
         message.label = verdict;
         message.length = 0;
         message.capability = transfer;
-        nonos_ipc_reply(REPLY_SLOT, &message);
-        /* A capability that arrived and was not kept, an unused reply
-         * capability (a sender that sent instead of calling): empty slots
-         * just fail. */
-        nonos_cap_delete(RECEIVE_SLOT);
-        nonos_cap_delete(REPLY_SLOT);
+        result = nonos_ipc_reply(REPLY_SLOT, &message);
+        /* Only slots known to be occupied are emptied: the kernel audits
+         * every call on an empty slot. A sender that sent instead of
+         * calling left no reply capability (the reply fails, once). */
+        if (arrived != NONOS_SLOT_NONE && !kept)
+            nonos_cap_delete(RECEIVE_SLOT);
+        if (result < 0 && result != -NONOS_ERROR_INVALID_CAPABILITY)
+            nonos_cap_delete(REPLY_SLOT);
     }
 }
