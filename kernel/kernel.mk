@@ -41,7 +41,7 @@ KERNEL_CORE_SRCS := \
 	kernel/sched/wait.c \
 	kernel/random/system_random.c
 
-KERNEL_SRCS := $(KERNEL_CORE_SRCS) $(KERNEL_DEVICE_SRCS) $(KERNEL_CAPSULE_SRCS) \
+KERNEL_SRCS := $(KERNEL_CORE_SRCS) $(KERNEL_DEVICE_SRCS) $(KERNEL_CAPSULE_SRCS) $(KERNEL_CAP_SRCS) \
 	$(CRYPTO_SRCS) $(BASE_SRCS) $(BASE_FREESTANDING_SRCS)
 KERNEL_OBJS := $(call objs,kernel,$(KERNEL_SRCS))
 # Every file of kernel/test/ (generic tests) and kernel/arch/x86_64/test/

@@ -5,10 +5,12 @@
 # parser (synthetic tables, every error case, the committed fuzz corpus with
 # its expected results; suite 80 smoke-runs its fuzzer), and
 # the arch boundary (tests/kernel/arch_boundary.sh): first on a planted tree,
-# where it must name every violation, then on the real kernel/.
+# where it must name every violation, then on the real kernel/; and the
+# system-call generator (tests/syscall/generate_check.sh): committed files
+# identical to a fresh generation, bad descriptions refused.
 set -u
 . tests/lib.sh
-suite_require clang
+suite_require clang python3
 status=0
 if ! make -s -j2 build/tests/kernel/format_test build/tests/kernel/acpi_test \
         build/tests/kernel/framebuffer_test; then
@@ -19,6 +21,8 @@ build/tests/kernel/format_test || status=1
 build/tests/kernel/framebuffer_test || status=1
 build/tests/kernel/acpi_test || status=1
 build/tests/kernel/acpi_test --check-corpus tests/corpus/acpi || status=1
+
+sh tests/syscall/generate_check.sh || status=1
 
 # The fuzz target fuzz-acpi is smoke-run by suite 80 with every other one.
 

@@ -3,9 +3,9 @@
  * Entry contract (docs/capsules.md, "The payload"): the kernel starts the
  * payload ELF at _start (sdk/crt0.c) with rsp pointing at the top of a
  * 16-byte aligned stack and no arguments; _start calls main() and passes
- * its return value to nonos_exit(). The system-call ABI itself is defined
- * by the microkernel; until it publishes more, exit is the only call this
- * SDK makes (sdk/include/nonos/syscall.h). Freestanding: no libc. */
+ * its return value to nonos_exit(). Every other system call is an inline
+ * stub of sdk/include/nonos/syscall.h, generated from the kernel's
+ * description (docs/syscalls.md). Freestanding: no libc. */
 #ifndef NONOS_SDK_CAPSULE_H
 #define NONOS_SDK_CAPSULE_H
 
