@@ -6,7 +6,9 @@
  *   - a 1-byte pipe round trip between two processes: the parent writes a
  *     byte to pipe A, the child reads it and writes a byte to pipe B, the
  *     parent reads it; per round trip;
- * prints "bench-ipc linux: ..." lines on the console (the serial port) and
+ * and the TSC at its start (instructions since reset: SeaBIOS, the
+ * decompressor and the kernel's boot), prints "bench-ipc linux: ..." lines
+ * on the console (the serial port) and
  * powers the machine off, so the run ends by itself.
  *
  * No C library: the program is static, freestanding, and reaches the kernel
@@ -188,7 +190,10 @@ static uint64_t empty_loop_pair(int unused0, int unused1, uint64_t count)
 int main(void);
 int main(void)
 {
-    BENCH_PRINT_LITERAL("bench-ipc linux: start\n");
+    uint64_t started = bench_tsc(); /* instructions since reset */
+    BENCH_PRINT_LITERAL("bench-ipc linux: start\nbench-ipc linux: init tsc=");
+    bench_print_number(started);
+    BENCH_PRINT_LITERAL("\n");
     print_mitigations();
     struct bench_result result = bench_repeat_pair(getppid_loop_pair, empty_loop_pair, 0, 0,
                                                    GETPPID_CALLS);

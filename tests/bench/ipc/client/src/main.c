@@ -9,13 +9,14 @@
  * and prints "bench-ipc nonos: ..." lines through its console capability.
  * It finds the server through the name service, asking again (after a
  * yield) while the server has not registered yet.
- * bench-ipc.sh stages bench_measure.h and nonos_calls.h next to this file
+ * bench-ipc.sh stages bench_measure.h and bench_protocol.h next to this file
  * before building. */
 #include <nonos/abi.h>
 #include <nonos/capsule.h>
+#include <nonos/syscall.h>
 
 #include "bench_measure.h"
-#include "nonos_calls.h"
+#include "bench_protocol.h"
 
 #define NULL_CALLS 20000
 #define ROUND_TRIPS 5000
@@ -23,7 +24,7 @@
 
 static void bench_print(const char *text, uint64_t length)
 {
-    bench_console_write(NONOS_SLOT_CONSOLE, text, length);
+    nonos_console_write(NONOS_SLOT_CONSOLE, text, length);
 }
 
 /* The two loops differ only by the `syscall` instruction. */
@@ -32,7 +33,7 @@ static uint64_t null_loop(int unused0, int unused1, uint64_t count)
     (void)unused0, (void)unused1;
     uint64_t start = bench_tsc();
     for (uint64_t i = 0; i < count; i++) {
-        long number = BENCH_CALL_NULL;
+        long number = NONOS_SYSCALL_NULL;
         __asm__ volatile("syscall" : "+a"(number) : : "rcx", "r11", "memory");
     }
     return bench_tsc() - start;
@@ -43,7 +44,7 @@ static uint64_t empty_loop(int unused0, int unused1, uint64_t count)
     (void)unused0, (void)unused1;
     uint64_t start = bench_tsc();
     for (uint64_t i = 0; i < count; i++) {
-        long number = BENCH_CALL_NULL;
+        long number = NONOS_SYSCALL_NULL;
         __asm__ volatile("" : "+a"(number) : : "rcx", "r11", "memory");
     }
     return bench_tsc() - start;
@@ -58,7 +59,7 @@ static uint64_t call_loop(int endpoint, int unused, uint64_t count)
     for (uint64_t i = 0; i < count; i++) {
         ping.label = BENCH_LABEL_PING;
         ping.length = 0;
-        bench_ipc_call((uint32_t)endpoint, &ping, NONOS_SLOT_NONE);
+        nonos_ipc_call((uint32_t)endpoint, &ping, NONOS_SLOT_NONE);
     }
     return bench_tsc() - start;
 }
@@ -82,12 +83,12 @@ static long client_find_server(void)
     long status = -1;
     for (int attempt = 0; attempt < LOOKUP_ATTEMPTS; attempt++) {
         bench_message_name(&message, NAMES_LOOKUP, BENCH_SERVICE);
-        status = bench_ipc_call(NONOS_SLOT_NAMES, &message, BENCH_SLOT_ENDPOINT);
+        status = nonos_ipc_call(NONOS_SLOT_NAMES, &message, BENCH_SLOT_ENDPOINT);
         if (status == 0 && message.label == 0 && message.capability == BENCH_SLOT_ENDPOINT)
             return 0;
         if (status == 0)
             status = (long)message.label;
-        bench_yield();
+        nonos_yield();
     }
     return status;
 }
@@ -103,7 +104,7 @@ static int measure_ipc(void)
         return 1;
     }
     /* One call first: it must succeed, and it pages everything in. */
-    status = bench_ipc_call(BENCH_SLOT_ENDPOINT, &ping, NONOS_SLOT_NONE);
+    status = nonos_ipc_call(BENCH_SLOT_ENDPOINT, &ping, NONOS_SLOT_NONE);
     if (status != 0) {
         BENCH_PRINT_LITERAL("bench-ipc nonos: FAILED ipc_round_trip: ipc_call returned -");
         bench_print_number((uint64_t)-status);
@@ -114,14 +115,14 @@ static int measure_ipc(void)
                                                    BENCH_SLOT_ENDPOINT, 0, ROUND_TRIPS);
     bench_report("nonos", "ipc_round_trip", &result);
     ping.label = BENCH_LABEL_QUIT;
-    bench_ipc_call(BENCH_SLOT_ENDPOINT, &ping, NONOS_SLOT_NONE);
+    nonos_ipc_call(BENCH_SLOT_ENDPOINT, &ping, NONOS_SLOT_NONE);
     return 0;
 }
 
 int main(void)
 {
     BENCH_PRINT_LITERAL("bench-ipc nonos: start\n");
-    long status = bench_syscall4(BENCH_CALL_NULL, 0, 0, 0, 0);
+    long status = nonos_null();
     if (status != 0) {
         BENCH_PRINT_LITERAL("bench-ipc nonos: FAILED null: the call returned an error\n");
     } else {

@@ -3,28 +3,29 @@
  * with the name service as "bench.ipc", and answers every call at once with
  * an empty message through ipc_reply_receive, the servers' fast path, until
  * a call labelled QUIT, which it answers before it exits.
- * bench-ipc.sh stages nonos_calls.h next to this file before building. */
+ * bench-ipc.sh stages bench_protocol.h next to this file before building. */
 #include <nonos/abi.h>
 #include <nonos/capsule.h>
+#include <nonos/syscall.h>
 
-#include "nonos_calls.h"
+#include "bench_protocol.h"
 
 static void say(const char *text)
 {
     uint64_t length = 0;
     while (text[length] != '\0')
         length++;
-    bench_console_write(NONOS_SLOT_CONSOLE, text, length);
+    nonos_console_write(NONOS_SLOT_CONSOLE, text, length);
 }
 
 static int server_register(void)
 {
     struct nonos_message message;
-    if (bench_endpoint_create(BENCH_SLOT_ENDPOINT) != 0)
+    if (nonos_endpoint_create(BENCH_SLOT_ENDPOINT) != 0)
         return -1;
     bench_message_name(&message, NAMES_REGISTER, BENCH_SERVICE);
     message.capability = BENCH_SLOT_ENDPOINT;
-    if (bench_ipc_call(NONOS_SLOT_NAMES, &message, NONOS_SLOT_NONE) != 0 || message.label != 0)
+    if (nonos_ipc_call(NONOS_SLOT_NAMES, &message, NONOS_SLOT_NONE) != 0 || message.label != 0)
         return -1;
     return 0;
 }
@@ -36,12 +37,12 @@ int main(void)
         say("bench-ipc nonos: FAILED server: cannot create and register the endpoint\n");
         return 1;
     }
-    long status = bench_ipc_receive(BENCH_SLOT_ENDPOINT, &message, BENCH_SLOT_REPLY,
+    long status = nonos_ipc_receive(BENCH_SLOT_ENDPOINT, &message, BENCH_SLOT_REPLY,
                                     NONOS_SLOT_NONE);
     while (status == 0 && message.label != BENCH_LABEL_QUIT) {
         message.length = 0;
         message.capability = NONOS_SLOT_NONE;
-        status = bench_ipc_reply_receive(BENCH_SLOT_REPLY, &message, BENCH_SLOT_ENDPOINT,
+        status = nonos_ipc_reply_receive(BENCH_SLOT_REPLY, &message, BENCH_SLOT_ENDPOINT,
                                          NONOS_SLOT_NONE);
     }
     if (status != 0) {
@@ -50,6 +51,6 @@ int main(void)
     }
     message.length = 0;
     message.capability = NONOS_SLOT_NONE;
-    bench_ipc_reply(BENCH_SLOT_REPLY, &message);
+    nonos_ipc_reply(BENCH_SLOT_REPLY, &message);
     return 0;
 }
