@@ -189,7 +189,15 @@ static bool limits_valid(const struct manifest *m)
            m->memory_bytes >= MANIFEST_MEMORY_MIN &&
            m->memory_bytes <= MANIFEST_MEMORY_MAX &&
            m->memory_bytes % MANIFEST_PAGE_SIZE == 0 && m->threads >= 1 &&
-           m->threads <= MANIFEST_THREADS_MAX;
+           m->threads <= MANIFEST_THREADS_MAX &&
+           m->capability_slots >= MANIFEST_CAPABILITY_SLOTS_MIN &&
+           m->capability_slots <= MANIFEST_CAPABILITY_SLOTS_MAX;
+}
+
+static bool choices_valid(const struct manifest *m)
+{
+    return (unsigned)m->supervisor < MANIFEST_SUPERVISOR_COUNT &&
+           (unsigned)m->restart < MANIFEST_RESTART_COUNT;
 }
 
 static bool dependencies_valid(const struct manifest *m)
@@ -226,11 +234,13 @@ static enum capsule_error manifest_check(const struct manifest *m)
                              MANIFEST_DESCRIPTION_MAX) ||
         !manifest_text_valid((const uint8_t *)m->author, m->author_len,
                              MANIFEST_AUTHOR_MAX) ||
-        !dependencies_valid(m) || !limits_valid(m) ||
+        !dependencies_valid(m) || !limits_valid(m) || !choices_valid(m) ||
         !lists_valid(m->ipc, m->ipc_count) ||
+        !lists_valid(m->provides, m->provides_count) ||
         !lists_valid(m->devices, m->device_count))
         return CAPSULE_ERR_CANON_VALUE;
     if (!dependencies_ascending(m) || !names_ascending(m->ipc, m->ipc_count) ||
+        !names_ascending(m->provides, m->provides_count) ||
         !names_ascending(m->devices, m->device_count))
         return CAPSULE_ERR_CANON_ORDER;
     return CAPSULE_OK;
@@ -283,9 +293,13 @@ enum capsule_error canonical_encode(const struct manifest *m,
     put_u64(&w, m->cpu_us);
     put_u64(&w, m->memory_bytes);
     put_u32(&w, m->threads);
+    put_u32(&w, m->capability_slots);
     put_names(&w, m->ipc, m->ipc_count);
+    put_names(&w, m->provides, m->provides_count);
     put_names(&w, m->devices, m->device_count);
     put_u8(&w, m->vault);
+    put_u8(&w, (uint8_t)m->supervisor);
+    put_u8(&w, (uint8_t)m->restart);
     if (w.overflow) {
         out->len = start;
         return CAPSULE_ERR_CANON_SPACE;
@@ -334,6 +348,17 @@ static void get_names(struct reader *r, struct manifest_name *list, size_t *coun
         get_name(r, &list[i]);
 }
 
+/* A byte naming one of `count` choices (an enum's value). */
+static unsigned get_choice(struct reader *r, unsigned count)
+{
+    uint8_t v = get_u8(r);
+    if (v >= count) {
+        reject(r, CAPSULE_ERR_CANON_VALUE);
+        return 0;
+    }
+    return v;
+}
+
 static void get_header(struct reader *r)
 {
     const uint8_t *magic = take(r, 4);
@@ -358,9 +383,13 @@ static void get_fields(struct reader *r, struct manifest *m)
     m->cpu_us = get_u64(r);
     m->memory_bytes = get_u64(r);
     m->threads = get_u32(r);
+    m->capability_slots = get_u32(r);
     get_names(r, m->ipc, &m->ipc_count);
+    get_names(r, m->provides, &m->provides_count);
     get_names(r, m->devices, &m->device_count);
     m->vault = get_bool(r);
+    m->supervisor = (enum manifest_supervisor)get_choice(r, MANIFEST_SUPERVISOR_COUNT);
+    m->restart = (enum manifest_restart)get_choice(r, MANIFEST_RESTART_COUNT);
 }
 
 enum capsule_error canonical_decode(struct bytes in, struct manifest *m)

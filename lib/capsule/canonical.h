@@ -18,9 +18,11 @@
 #include "capsule/manifest.h"
 
 #define CANONICAL_MAGIC "NMAN"
-/* 2: dependencies carry an author binding; text refuses C1 controls and
- * bidirectional overrides and isolates. */
-#define CANONICAL_ENCODING_VERSION 2
+/* 3: capability slots, provided services, supervisor right, restart rule.
+ * 2: dependencies carry an author binding; text refuses C1 controls and
+ * bidirectional overrides and isolates. Only the current version is
+ * decoded: one meaning, one encoding. */
+#define CANONICAL_ENCODING_VERSION 3
 /* Upper bound of an encoding with every list full and every string at its
  * maximum length. */
 #define CANONICAL_MANIFEST_MAX 16384

@@ -23,7 +23,8 @@ static enum capsule_error parse_header(struct bytes file,
             return CAPSULE_ERR_MOD_MAGIC;
     }
     out->format_version = load16_le(file.data + 8);
-    if (out->format_version == MOD_FORMAT_VERSION_OLD)
+    if (out->format_version >= MOD_FORMAT_VERSION_OLDEST &&
+        out->format_version < MOD_FORMAT_VERSION)
         return CAPSULE_ERR_MOD_VERSION_OLD;
     if (out->format_version != MOD_FORMAT_VERSION)
         return CAPSULE_ERR_MOD_VERSION;

@@ -19,11 +19,14 @@
 
 #define MOD_MAGIC "NONOSMOD"
 #define MOD_MAGIC_SIZE 8
-/* 2: hybrid Ed25519 + ML-DSA-65 proofs, author-bound dependencies,
- * canonical manifest encoding 2. Version 1 files get their own refusal
- * (CAPSULE_ERR_MOD_VERSION_OLD) so that the message says what to do. */
-#define MOD_FORMAT_VERSION 2
-#define MOD_FORMAT_VERSION_OLD 1
+/* 3: canonical manifest encoding 3 (capability slots, provided services,
+ * supervisor right, restart rule). 2 brought hybrid Ed25519 + ML-DSA-65
+ * proofs and author-bound dependencies. Versions 1 and 2 get their own
+ * refusal (CAPSULE_ERR_MOD_VERSION_OLD) so that the message says what to
+ * do: their manifests are in an older encoding, and the format version is
+ * part of what the proof signs, so they must be built and signed again. */
+#define MOD_FORMAT_VERSION 3
+#define MOD_FORMAT_VERSION_OLDEST 1
 #define MOD_HEADER_SIZE 16
 #define MOD_SECTION_ENTRY_SIZE 56
 #define MOD_SECTION_COUNT 3

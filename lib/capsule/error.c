@@ -173,8 +173,9 @@ static const char *const error_messages[CAPSULE_ERR_COUNT] = {
     [CAPSULE_ERR_BUNDLE_TRAILING] =
         "bundle: bytes after the last capsule",
     [CAPSULE_ERR_MOD_VERSION_OLD] =
-        "capsule: format version 1 is no longer accepted (no hybrid proof, dependencies "
-        "not bound to authors); rebuild and sign it again with the current nonos-capsule",
+        "capsule: format version 1 or 2 is no longer accepted (its manifest has no capability "
+        "slots, provided services, supervisor right or restart rule; format 1 also no hybrid "
+        "proof); rebuild and sign it again with the current nonos-capsule",
     [CAPSULE_ERR_PROOF_MLDSA_SIGNATURE] =
         "proof: ML-DSA-65 signature does not verify",
     [CAPSULE_ERR_PROOF_MLDSA_ENCODING] =
@@ -194,6 +195,10 @@ static const char *const error_messages[CAPSULE_ERR_COUNT] = {
         "build it again with the current nonos-capsule",
     [CAPSULE_ERR_BUNDLE_KEY] =
         "bundle: malformed author key",
+    [CAPSULE_ERR_MANIFEST_SUPERVISOR] =
+        "unknown supervisor right (\"none\", \"read\" or \"control\")",
+    [CAPSULE_ERR_MANIFEST_RESTART] =
+        "unknown restart rule (\"never\", \"on-failure\" or \"always\")",
 };
 
 static const char *const error_names[CAPSULE_ERR_COUNT] = {
@@ -291,6 +296,8 @@ static const char *const error_names[CAPSULE_ERR_COUNT] = {
     [CAPSULE_ERR_MANIFEST_DEPENDENCY_UNBOUND] = "ERR_MANIFEST_DEPENDENCY_UNBOUND",
     [CAPSULE_ERR_BUNDLE_VERSION_OLD] = "ERR_BUNDLE_VERSION_OLD",
     [CAPSULE_ERR_BUNDLE_KEY] = "ERR_BUNDLE_KEY",
+    [CAPSULE_ERR_MANIFEST_SUPERVISOR] = "ERR_MANIFEST_SUPERVISOR",
+    [CAPSULE_ERR_MANIFEST_RESTART] = "ERR_MANIFEST_RESTART",
 };
 
 const char *capsule_error_message(enum capsule_error code)

@@ -51,7 +51,7 @@ enum capsule_error {
     CAPSULE_ERR_MANIFEST_HASH,        /* bad "sha256:<hex>" */
     CAPSULE_ERR_MANIFEST_DURATION,    /* bad or out-of-range cpu */
     CAPSULE_ERR_MANIFEST_SIZE,        /* bad or out-of-range memory */
-    CAPSULE_ERR_MANIFEST_RANGE,       /* integer out of range (threads) */
+    CAPSULE_ERR_MANIFEST_RANGE,       /* integer out of range (threads, capabilities) */
     CAPSULE_ERR_MANIFEST_TOO_MANY,    /* more entries than the format allows */
     CAPSULE_ERR_MANIFEST_DUPLICATE,   /* same entry twice in a list */
     CAPSULE_ERR_MANIFEST_SELF_DEPENDENCY,
@@ -109,7 +109,7 @@ enum capsule_error {
     CAPSULE_ERR_BUNDLE_TRUNCATED,
     CAPSULE_ERR_BUNDLE_TRAILING,
     /* format version 2: hybrid proofs, author-bound dependencies */
-    CAPSULE_ERR_MOD_VERSION_OLD,      /* format version 1: refused with its own message */
+    CAPSULE_ERR_MOD_VERSION_OLD,      /* format version 1 or 2: refused with its own message */
     CAPSULE_ERR_PROOF_MLDSA_SIGNATURE, /* the ML-DSA-65 signature does not verify */
     CAPSULE_ERR_PROOF_MLDSA_ENCODING, /* ML-DSA-65 signature or key not canonically encoded */
     CAPSULE_ERR_TRUST_DOWNGRADE,      /* a hybrid author's capsule without its ML-DSA-65 signature */
@@ -118,6 +118,9 @@ enum capsule_error {
     CAPSULE_ERR_MANIFEST_DEPENDENCY_UNBOUND, /* a dependency with neither author nor hash */
     CAPSULE_ERR_BUNDLE_VERSION_OLD,   /* bundle version 1: refused with its own message */
     CAPSULE_ERR_BUNDLE_KEY,           /* malformed author key in the bundle */
+    /* format version 3: capability slots, provided services, supervisor, restart */
+    CAPSULE_ERR_MANIFEST_SUPERVISOR,  /* supervisor not "none", "read" or "control" */
+    CAPSULE_ERR_MANIFEST_RESTART,     /* restart not "never", "on-failure" or "always" */
     CAPSULE_ERR_COUNT
 };
 

@@ -27,6 +27,28 @@ void manifest_init(struct manifest *m)
     m->cpu_us = MANIFEST_DEFAULT_CPU_US;
     m->memory_bytes = MANIFEST_DEFAULT_MEMORY;
     m->threads = MANIFEST_DEFAULT_THREADS;
+    m->capability_slots = MANIFEST_DEFAULT_CAPABILITY_SLOTS;
+    m->supervisor = MANIFEST_SUPERVISOR_NONE;
+    m->restart = MANIFEST_RESTART_NEVER;
+}
+
+static const char *const supervisor_names[MANIFEST_SUPERVISOR_COUNT] = {
+    "none", "read", "control",
+};
+static const char *const restart_names[MANIFEST_RESTART_COUNT] = {
+    "never", "on-failure", "always",
+};
+
+const char *manifest_supervisor_name(enum manifest_supervisor supervisor)
+{
+    unsigned i = (unsigned)supervisor;
+    return i < MANIFEST_SUPERVISOR_COUNT ? supervisor_names[i] : "?";
+}
+
+const char *manifest_restart_name(enum manifest_restart restart)
+{
+    unsigned i = (unsigned)restart;
+    return i < MANIFEST_RESTART_COUNT ? restart_names[i] : "?";
 }
 
 static enum capsule_error fail(struct compiler *c, enum capsule_error code,
@@ -380,14 +402,71 @@ static enum capsule_error compile_memory(struct compiler *c, size_t node)
     return CAPSULE_OK;
 }
 
-static enum capsule_error compile_threads(struct compiler *c, size_t node)
+/* An integer from min to max (ERR_MANIFEST_RANGE otherwise). */
+static enum capsule_error compile_count(struct compiler *c, size_t node, uint32_t min,
+                                        uint32_t max, uint32_t *out)
 {
     enum capsule_error err = expect_type(c, node, TOML_INTEGER);
     int64_t v = node_at(c, node)->integer;
-    if (err == CAPSULE_OK && (v < 1 || v > MANIFEST_THREADS_MAX))
+    if (err == CAPSULE_OK && (v < min || v > max))
         err = fail(c, CAPSULE_ERR_MANIFEST_RANGE, node);
     if (err == CAPSULE_OK)
-        c->m->threads = (uint32_t)v;
+        *out = (uint32_t)v;
+    return err;
+}
+
+static enum capsule_error compile_threads(struct compiler *c, size_t node)
+{
+    return compile_count(c, node, 1, MANIFEST_THREADS_MAX, &c->m->threads);
+}
+
+static enum capsule_error compile_capability_slots(struct compiler *c, size_t node)
+{
+    return compile_count(c, node, MANIFEST_CAPABILITY_SLOTS_MIN,
+                         MANIFEST_CAPABILITY_SLOTS_MAX, &c->m->capability_slots);
+}
+
+/* A string that must be one of `count` words; *out gets its index. Any
+ * other string is `unknown` (each field has its own error, whose message
+ * lists the words). */
+static enum capsule_error compile_word(struct compiler *c, size_t node,
+                                       const char *const *words, unsigned count,
+                                       enum capsule_error unknown, unsigned *out)
+{
+    enum capsule_error err = expect_type(c, node, TOML_STRING);
+    if (err != CAPSULE_OK)
+        return err;
+    struct bytes s = node_at(c, node)->string;
+    for (unsigned w = 0; w < count; w++) {
+        size_t i = 0;
+        while (i < s.len && words[w][i] != '\0' && s.data[i] == (uint8_t)words[w][i])
+            i++;
+        if (i == s.len && words[w][i] == '\0') {
+            *out = w;
+            return CAPSULE_OK;
+        }
+    }
+    return fail(c, unknown, node);
+}
+
+static enum capsule_error compile_supervisor(struct compiler *c, size_t node)
+{
+    unsigned w = 0;
+    enum capsule_error err = compile_word(c, node, supervisor_names,
+                                          MANIFEST_SUPERVISOR_COUNT,
+                                          CAPSULE_ERR_MANIFEST_SUPERVISOR, &w);
+    if (err == CAPSULE_OK)
+        c->m->supervisor = (enum manifest_supervisor)w;
+    return err;
+}
+
+static enum capsule_error compile_restart(struct compiler *c, size_t node)
+{
+    unsigned w = 0;
+    enum capsule_error err = compile_word(c, node, restart_names, MANIFEST_RESTART_COUNT,
+                                          CAPSULE_ERR_MANIFEST_RESTART, &w);
+    if (err == CAPSULE_OK)
+        c->m->restart = (enum manifest_restart)w;
     return err;
 }
 
@@ -426,6 +505,11 @@ static enum capsule_error compile_ipc(struct compiler *c, size_t node)
     return compile_name_list(c, node, c->m->ipc, &c->m->ipc_count);
 }
 
+static enum capsule_error compile_provides(struct compiler *c, size_t node)
+{
+    return compile_name_list(c, node, c->m->provides, &c->m->provides_count);
+}
+
 static enum capsule_error compile_devices(struct compiler *c, size_t node)
 {
     return compile_name_list(c, node, c->m->devices, &c->m->device_count);
@@ -446,18 +530,21 @@ static enum capsule_error compile_limits(struct compiler *c, size_t node)
         { "cpu", compile_cpu },
         { "memory", compile_memory },
         { "threads", compile_threads },
+        { "capabilities", compile_capability_slots },
     };
-    return compile_table(c, node, fields, 3);
+    return compile_table(c, node, fields, 4);
 }
 
 static enum capsule_error compile_capabilities(struct compiler *c, size_t node)
 {
     static const struct field fields[] = {
         { "ipc", compile_ipc },
+        { "provides", compile_provides },
         { "devices", compile_devices },
         { "vault", compile_vault },
+        { "supervisor", compile_supervisor },
     };
-    return compile_table(c, node, fields, 3);
+    return compile_table(c, node, fields, 5);
 }
 
 static enum capsule_error compile_policy(struct compiler *c, size_t node)
@@ -468,6 +555,14 @@ static enum capsule_error compile_policy(struct compiler *c, size_t node)
         { "capabilities", compile_capabilities },
     };
     return compile_table(c, node, fields, 3);
+}
+
+static enum capsule_error compile_lifecycle(struct compiler *c, size_t node)
+{
+    static const struct field fields[] = {
+        { "restart", compile_restart },
+    };
+    return compile_table(c, node, fields, 1);
 }
 
 static void sort_dependencies(struct manifest *m)
@@ -523,12 +618,13 @@ enum capsule_error manifest_from_toml(const struct toml_document *doc,
         { "author", compile_author },
         { "dependencies", compile_dependencies },
         { "policy", compile_policy },
+        { "lifecycle", compile_lifecycle },
     };
     struct compiler c = { doc, m, diag };
     manifest_init(m);
     if (diag != NULL)
         capsule_diag_set(diag, CAPSULE_OK, 0, NULL, 0);
-    enum capsule_error err = compile_table(&c, 0, fields, 6);
+    enum capsule_error err = compile_table(&c, 0, fields, 7);
     if (err == CAPSULE_OK)
         err = check_required(&c);
     if (err == CAPSULE_OK)

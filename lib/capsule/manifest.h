@@ -1,11 +1,12 @@
 /* The capsule manifest: what a capsule is (name, version, description,
- * author), what it needs (dependencies) and what it may do (policy).
+ * author), what it needs (dependencies), what it may do (policy) and what
+ * init does when it ends (lifecycle).
  *
  * This struct is the one meaning that both capsule.toml (manifest_from_toml)
  * and the canonical bytes (canonical.h) describe. Every field always has a
  * value: defaults are filled in by the TOML compiler and always written to
  * the canonical bytes, so no meaning has an "absent" and a "default" form.
- * Lists (dependencies, ipc, devices) are kept sorted by byte order and
+ * Lists (dependencies, ipc, provides, devices) are kept sorted by byte order and
  * free of duplicates. Fixed-size storage only, no heap. */
 #ifndef NONOS_CAPSULE_MANIFEST_H
 #define NONOS_CAPSULE_MANIFEST_H
@@ -30,10 +31,34 @@
 #define MANIFEST_MEMORY_MAX (64ull << 30)      /* 64 GiB */
 #define MANIFEST_PAGE_SIZE 4096ull
 #define MANIFEST_THREADS_MAX 1024u
+/* Capability slots: 0-7 are reserved for the capabilities a capsule starts
+ * with (sdk/include/nonos/abi.h, NONOS_SLOT_FIRST_FREE), so at least 8. */
+#define MANIFEST_CAPABILITY_SLOTS_MIN 8u
+#define MANIFEST_CAPABILITY_SLOTS_MAX 4096u
 
 #define MANIFEST_DEFAULT_CPU_US 1000000ull     /* 1 s */
 #define MANIFEST_DEFAULT_MEMORY (16ull << 20)  /* 16 MiB */
 #define MANIFEST_DEFAULT_THREADS 1u
+#define MANIFEST_DEFAULT_CAPABILITY_SLOTS 64u
+
+/* [policy.capabilities] supervisor: the right on the supervisor capability.
+ * The values are the canonical bytes (docs/capsule-format.md section 2). */
+enum manifest_supervisor {
+    MANIFEST_SUPERVISOR_NONE = 0,    /* no supervisor capability */
+    MANIFEST_SUPERVISOR_READ = 1,    /* list processes and capsules, read the audit log */
+    MANIFEST_SUPERVISOR_CONTROL = 2, /* read, and start and kill capsules, power */
+};
+#define MANIFEST_SUPERVISOR_COUNT 3
+
+/* [lifecycle] restart: whether init starts the capsule again when its
+ * process ends (docs/capsules.md, "Lifecycle"). Same values as enum
+ * nonos_restart (sdk/include/nonos/abi.h) and as the canonical bytes. */
+enum manifest_restart {
+    MANIFEST_RESTART_NEVER = 0,
+    MANIFEST_RESTART_ON_FAILURE = 1, /* after a fault, a spent CPU budget, exit status != 0 */
+    MANIFEST_RESTART_ALWAYS = 2,     /* whenever it ends, exit(0) included */
+};
+#define MANIFEST_RESTART_COUNT 3
 
 /* A name of a capsule, IPC service or device: 1-64 bytes of a-z 0-9 . - _ :
  * starting with a letter or digit. NUL-terminated for convenience. */
@@ -68,11 +93,16 @@ struct manifest {
     uint64_t cpu_us;       /* CPU time budget, microseconds */
     uint64_t memory_bytes; /* memory limit, a multiple of 4096 */
     uint32_t threads;      /* maximum number of threads */
+    uint32_t capability_slots; /* size of its capability table, 8..4096 */
     size_t ipc_count;
-    struct manifest_name ipc[MANIFEST_LIST_MAX];     /* services it may call */
+    struct manifest_name ipc[MANIFEST_LIST_MAX];      /* services it may call */
+    size_t provides_count;
+    struct manifest_name provides[MANIFEST_LIST_MAX]; /* services it may register */
     size_t device_count;
-    struct manifest_name devices[MANIFEST_LIST_MAX]; /* devices it may drive */
+    struct manifest_name devices[MANIFEST_LIST_MAX];  /* devices it may drive */
     bool vault;            /* may use the encrypted vault */
+    enum manifest_supervisor supervisor;
+    enum manifest_restart restart;
 };
 
 /* Fills m with the defaults (empty name, version 0.0.0). */
@@ -100,6 +130,12 @@ bool manifest_text_valid(const uint8_t *s, size_t len, size_t max);
 /* Byte-order comparison of two names: <0, 0, >0. */
 int manifest_name_compare(const struct manifest_name *a,
                           const struct manifest_name *b);
+
+/* The TOML words of the supervisor right and the restart rule ("none",
+ * "read", "control"; "never", "on-failure", "always"); "?" for a value out
+ * of range. */
+const char *manifest_supervisor_name(enum manifest_supervisor supervisor);
+const char *manifest_restart_name(enum manifest_restart restart);
 
 /* Parses "sha256:" followed by 64 lowercase hex digits. */
 bool manifest_hash_parse(const uint8_t *s, size_t len,

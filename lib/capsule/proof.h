@@ -13,7 +13,7 @@
  * stays unforgeable while either scheme holds. The digest is also the
  * capsule's content id (what dependencies pin and the trust store records).
  *
- * Format version 2: the first signature is always Ed25519 (algorithm 1); an
+ * Since format version 2: the first signature is always Ed25519 (algorithm 1); an
  * ML-DSA-65 signature (algorithm 2) may follow. An unknown algorithm is
  * refused, never skipped. Whether an author's capsule must be hybrid is the
  * trust store's decision (trust.h): the proof alone cannot tell a stripped

@@ -102,8 +102,13 @@ struct raw_options {
     uint8_t mesh;
     uint64_t cpu, memory;
     uint32_t threads;
+    uint32_t capabilities;     /* capability slots */
     const char *ipc0, *ipc1;
     uint8_t ipc_count;
+    const char *provides0, *provides1;
+    uint8_t provides_count;
+    uint8_t supervisor, restart; /* bytes written, 0: the defaults below */
+    bool format2;              /* encoding 2: without the format 3 fields */
     int trailing;
 };
 
@@ -111,7 +116,7 @@ static void raw_manifest(struct raw *r, const struct raw_options *o)
 {
     r->len = 0;
     raw_bytes(r, o->magic ? o->magic : "NMAN", 4);
-    raw_u8(r, o->encoding ? o->encoding : 2);
+    raw_u8(r, o->encoding ? o->encoding : o->format2 ? 2 : 3);
     raw_name(r, o->name ? o->name : "app");
     raw_version(r, o->major ? o->major : 1, 2, 3);
     const char *d = o->description ? o->description : "demo";
@@ -141,11 +146,22 @@ static void raw_manifest(struct raw *r, const struct raw_options *o)
     raw_u64(r, o->cpu ? o->cpu : 500000);
     raw_u64(r, o->memory ? o->memory : 16u << 20);
     raw_u32(r, o->threads ? o->threads : 2);
+    if (!o->format2)
+        raw_u32(r, o->capabilities ? o->capabilities : 128);
     raw_u8(r, o->ipc_count ? o->ipc_count : 2);
     raw_name(r, o->ipc0 ? o->ipc0 : "nonos.log");
     raw_name(r, o->ipc1 ? o->ipc1 : "nonos.vault");
+    if (!o->format2) {
+        raw_u8(r, o->provides_count ? o->provides_count : 2);
+        raw_name(r, o->provides0 ? o->provides0 : "app.api");
+        raw_name(r, o->provides1 ? o->provides1 : "app.events");
+    }
     raw_u8(r, 0); /* devices */
     raw_u8(r, 0); /* vault */
+    if (!o->format2) {
+        raw_u8(r, o->supervisor ? o->supervisor : 1); /* read */
+        raw_u8(r, o->restart ? o->restart : 1);       /* on-failure */
+    }
     for (int i = 0; i < o->trailing; i++)
         raw_u8(r, 0);
 }
@@ -280,6 +296,41 @@ static struct bytes base_payload(void)
     return bytes_make(base_mod + section_offset(1), section_offset(2) - section_offset(1));
 }
 
+/* A capsule as a format 2 tool wrote it: manifest encoding 2 (without the
+ * format 3 fields), signed for format version `version`, in a container
+ * whose header says `version`. */
+static enum capsule_error open_format_2_manifest(uint16_t version)
+{
+    static struct raw r;
+    static const struct raw_options o = { .format2 = true };
+    static struct proof_signer signer;
+    static uint8_t proof[PROOF_HYBRID_SECTION_SIZE];
+    uint8_t elf[FIXTURE_ELF_MAX], mh[32], ph[32], id[32];
+    size_t elf_len = fixture_elf(elf), proof_len;
+    raw_manifest(&r, &o);
+    fixture_signer(0x42, true, &signer);
+    sha256(r.data, r.len, mh);
+    sha256(elf, elf_len, ph);
+    if (proof_sign(version, mh, ph, &signer, proof, &proof_len, id) != CAPSULE_OK)
+        return CAPSULE_ERR_COUNT;
+    struct byte_buffer out = { work, 0, sizeof work };
+    if (container_write(bytes_make(r.data, r.len), bytes_make(elf, elf_len),
+                        bytes_make(proof, proof_len), &out) != CAPSULE_OK)
+        return CAPSULE_ERR_COUNT;
+    store16_le(work + 8, version);
+    return open_work(out.len);
+}
+
+static enum capsule_error case_mod_format_2_capsule(void)
+{
+    return open_format_2_manifest(2);
+}
+
+static enum capsule_error case_mod_format_2_manifest(void)
+{
+    return open_format_2_manifest(MOD_FORMAT_VERSION);
+}
+
 /* The base capsule's manifest and payload with another proof section. */
 static enum capsule_error open_with_proof(const uint8_t *proof, size_t len)
 {
@@ -391,6 +442,13 @@ static enum capsule_error case_proof_format_version(void)
     uint8_t elf[FIXTURE_ELF_MAX];
     size_t len = fixture_elf(elf);
     return open_signed(elf, len, base_manifest(), 1);
+}
+
+static enum capsule_error case_proof_format_version_2(void)
+{
+    uint8_t elf[FIXTURE_ELF_MAX];
+    size_t len = fixture_elf(elf);
+    return open_signed(elf, len, base_manifest(), 2);
 }
 
 static enum capsule_error case_proof_s_plus_l(void)
@@ -725,7 +783,9 @@ static enum capsule_error case_elf_offset_not_page_aligned(void)
 
 CANON(canon_bad_magic, .magic = "NMAX")
 CANON(canon_encoding_1, .encoding = 1)
-CANON(canon_encoding_3, .encoding = 3)
+CANON(canon_encoding_2, .encoding = 2)
+CANON(canon_encoding_4, .encoding = 4)
+CANON(canon_format_2_manifest, .format2 = true)
 CANON(canon_dep_unbound, .unbind1 = true)
 CANON(canon_author_flag_2, .author1 = 2)
 CANON(canon_description_c1, .description = "a\xc2\x9b" "b")
@@ -761,6 +821,18 @@ CANON(canon_ipc_unsorted, .ipc0 = "nonos.vault", .ipc1 = "nonos.log")
 CANON(canon_ipc_duplicate, .ipc0 = "nonos.log", .ipc1 = "nonos.log")
 CANON(canon_ipc_count_33, .ipc_count = 33)
 CANON(canon_ipc_bad_name, .ipc0 = ".log")
+CANON(canon_capabilities_7, .capabilities = 7)
+CANON(canon_capabilities_4097, .capabilities = 4097)
+CANON(canon_capabilities_max, .capabilities = UINT32_MAX)
+CANON(canon_provides_unsorted, .provides0 = "nonos.names", .provides1 = "nonos.log")
+CANON(canon_provides_duplicate, .provides0 = "nonos.log", .provides1 = "nonos.log")
+CANON(canon_provides_count_33, .provides_count = 33)
+CANON(canon_provides_count_3_for_2, .provides_count = 3)
+CANON(canon_provides_bad_name, .provides1 = "Nonos.Names")
+CANON(canon_supervisor_3, .supervisor = 3)
+CANON(canon_supervisor_ff, .supervisor = 0xFF)
+CANON(canon_restart_3, .restart = 3)
+CANON(canon_restart_ff, .restart = 0xFF)
 
 static enum capsule_error canon_reference_matches_encoder(void)
 {
@@ -1216,7 +1288,10 @@ static const struct generated generated[] = {
     FN("mod/table-truncated", case_mod_table_truncated),
     MODP("mod/bad-magic", -1, 0, 1, 'X', false, 0, false),
     MODP("mod/format-version-1", -1, 8, 2, 1, false, 0, false),
-    MODP("mod/format-version-3", -1, 8, 2, 3, false, 0, false),
+    MODP("mod/format-version-2", -1, 8, 2, 2, false, 0, false),
+    MODP("mod/format-version-4", -1, 8, 2, 4, false, 0, false),
+    FN("mod/format-2-capsule", case_mod_format_2_capsule),
+    FN("mod/format-2-manifest-signed-as-format-3", case_mod_format_2_manifest),
     MODP("mod/format-version-0", -1, 8, 2, 0, false, 0, false),
     MODP("mod/section-count-2", -1, 10, 2, 2, false, 0, false),
     MODP("mod/section-count-65535", -1, 10, 2, 65535, false, 0, false),
@@ -1304,6 +1379,7 @@ static const struct generated generated[] = {
     FN("proof/key-of-another-author", case_proof_other_key),
     FN("proof/signature-of-another-manifest", case_proof_resigned_other_manifest),
     FN("proof/signed-for-format-version-1", case_proof_format_version),
+    FN("proof/signed-for-format-version-2", case_proof_format_version_2),
     FN("proof/s-plus-group-order", case_proof_s_plus_l),
     FN("proof/small-order-key", case_proof_small_order_key),
     FN("proof/same-algorithm-twice", case_proof_two_ed25519),
@@ -1326,7 +1402,9 @@ static const struct generated generated[] = {
     FN("hybrid/ml-dsa-65-z-coefficient-out-of-range", hybrid_z_out_of_range),
     FN("canon/bad-magic", canon_bad_magic),
     FN("canon/encoding-version-1", canon_encoding_1),
-    FN("canon/encoding-version-3", canon_encoding_3),
+    FN("canon/encoding-version-2", canon_encoding_2),
+    FN("canon/encoding-version-4", canon_encoding_4),
+    FN("canon/format-2-manifest", canon_format_2_manifest),
     FN("canon/dependency-bound-to-nothing", canon_dep_unbound),
     FN("canon/author-flag-2", canon_author_flag_2),
     FN("canon/description-c1-control", canon_description_c1),
@@ -1364,6 +1442,18 @@ static const struct generated generated[] = {
     FN("canon/ipc-duplicate", canon_ipc_duplicate),
     FN("canon/ipc-count-33", canon_ipc_count_33),
     FN("canon/ipc-bad-name", canon_ipc_bad_name),
+    FN("canon/capabilities-7", canon_capabilities_7),
+    FN("canon/capabilities-4097", canon_capabilities_4097),
+    FN("canon/capabilities-2^32-1", canon_capabilities_max),
+    FN("canon/provides-unsorted", canon_provides_unsorted),
+    FN("canon/provides-duplicate", canon_provides_duplicate),
+    FN("canon/provides-count-33", canon_provides_count_33),
+    FN("canon/provides-count-3-for-2", canon_provides_count_3_for_2),
+    FN("canon/provides-bad-name", canon_provides_bad_name),
+    FN("canon/supervisor-3", canon_supervisor_3),
+    FN("canon/supervisor-ff", canon_supervisor_ff),
+    FN("canon/restart-3", canon_restart_3),
+    FN("canon/restart-ff", canon_restart_ff),
     FN("trust/unknown-author", trust_unknown_author),
     FN("trust/rollback-patch", trust_rollback),
     FN("trust/rollback-major", trust_rollback_major),

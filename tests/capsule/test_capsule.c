@@ -56,8 +56,12 @@ static void test_brief_example(void)
                    strcmp(range, ">=1.0.0, <2.0.0") == 0 && !m.allow_clearnet &&
                    m.allow_mesh && m.cpu_us == 500000 &&
                    m.memory_bytes == 16u << 20 && m.threads == 1 &&
-                   m.ipc_count == 1 && strcmp(m.ipc[0].text, "nonos.vault") == 0,
-               "capsule manifest: the BRIEF section 5 example compiles (%s)",
+                   m.ipc_count == 1 && strcmp(m.ipc[0].text, "nonos.vault") == 0 &&
+                   m.capability_slots == 64 && m.provides_count == 0 &&
+                   m.supervisor == MANIFEST_SUPERVISOR_NONE &&
+                   m.restart == MANIFEST_RESTART_NEVER,
+               "capsule manifest: the BRIEF section 5 example compiles, with the defaults "
+               "(64 capability slots, provides nothing, no supervisor, never restarted) (%s)",
                capsule_error_message(err));
 }
 
@@ -165,9 +169,12 @@ static void test_canonical_roundtrip(void)
         "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\", author = \"sha256:"
         "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\" }\n"
         "[policy]\nnetwork = { allow_clearnet = true }\n"
-        "limits = { cpu = \"2s\", memory = \"1GiB\", threads = 8 }\n"
+        "limits = { cpu = \"2s\", memory = \"1GiB\", threads = 8, capabilities = 8 }\n"
         "capabilities.ipc = [\"b\", \"a\", \"c.d\"]\n"
-        "capabilities.devices = [\"virtio-net\"]\ncapabilities.vault = true\n";
+        "capabilities.provides = [\"nonos.names\", \"nonos.log\"]\n"
+        "capabilities.supervisor = \"control\"\n"
+        "capabilities.devices = [\"virtio-net\"]\ncapabilities.vault = true\n"
+        "[lifecycle]\nrestart = \"always\"\n";
     static struct manifest m, back;
     uint8_t enc1[CANONICAL_MANIFEST_MAX], enc2[CANONICAL_MANIFEST_MAX];
     struct byte_buffer b1 = { enc1, 0, sizeof enc1 }, b2 = { enc2, 0, sizeof enc2 };
@@ -184,7 +191,11 @@ static void test_canonical_roundtrip(void)
                    back.dependencies[0].author[31] == 0xef && !back.dependencies[1].pinned &&
                    back.dependencies[1].author_bound && back.dependencies[1].author[0] == 0xff &&
                    strcmp(back.ipc[0].text, "a") == 0 && back.vault &&
-                   back.threads == 8 && back.cpu_us == 2000000,
+                   back.threads == 8 && back.cpu_us == 2000000 &&
+                   back.capability_slots == 8 && back.provides_count == 2 &&
+                   strcmp(back.provides[0].text, "nonos.log") == 0 &&
+                   back.supervisor == MANIFEST_SUPERVISOR_CONTROL &&
+                   back.restart == MANIFEST_RESTART_ALWAYS,
                "capsule canonical: TOML -> bytes -> manifest -> same bytes, lists sorted (%s)",
                capsule_error_message(err));
     size_t refused = 0;
@@ -493,7 +504,7 @@ static void test_toml_trailing_spaces(void)
                capsule_error_name(b));
 }
 
-/* Format version 1 files are refused with their own error. */
+/* Format version 1 and 2 files are refused with their own error. */
 static void test_old_versions(void)
 {
     static struct manifest m;
@@ -503,14 +514,79 @@ static void test_old_versions(void)
     fixture_manifest(&m, "hello", "1.0.0");
     size_t len = fixture_capsule(&m, 0x42, mod, NULL);
     mod[8] = 1;
-    enum capsule_error mod_err = capsule_open(bytes_make(mod, len), &c);
+    enum capsule_error v1_err = capsule_open(bytes_make(mod, len), &c);
+    mod[8] = 2;
+    enum capsule_error v2_err = capsule_open(bytes_make(mod, len), &c);
     uint8_t bundle[BUNDLE_HEADER_SIZE + 32] = "NONOSBDL\x01\x00\x01\x00";
     enum capsule_error bundle_err = bundle_verify(bytes_make(bundle, sizeof bundle), &work,
                                                   &report);
-    test_check(mod_err == CAPSULE_ERR_MOD_VERSION_OLD &&
+    test_check(v1_err == CAPSULE_ERR_MOD_VERSION_OLD && v2_err == CAPSULE_ERR_MOD_VERSION_OLD &&
                    bundle_err == CAPSULE_ERR_BUNDLE_VERSION_OLD,
-               "capsule: format version 1 .mod and bundle refused as such (%s, %s)",
-               capsule_error_name(mod_err), capsule_error_name(bundle_err));
+               "capsule: format version 1 and 2 .mod and version 1 bundle refused as such "
+               "(%s, %s, %s)", capsule_error_name(v1_err), capsule_error_name(v2_err),
+               capsule_error_name(bundle_err));
+}
+
+/* The example of docs/capsule-format.md section 2, byte for byte. */
+static void test_canonical_golden(void)
+{
+    static const uint8_t golden[] = {
+        'N', 'M', 'A', 'N', 3, 5, 'h', 'e', 'l', 'l', 'o',
+        0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0,       /* version 0.1.0 */
+        0, 0, 0, 0, 0,                           /* description, author, dependencies */
+        0, 0,                                    /* clearnet, mesh */
+        0xa0, 0x86, 0x01, 0, 0, 0, 0, 0,         /* cpu 100000 us */
+        0, 0, 0x10, 0, 0, 0, 0, 0,               /* memory 1 MiB */
+        1, 0, 0, 0, 64, 0, 0, 0,                 /* threads 1, capabilities 64 */
+        0, 0, 0, 0, 0, 0,                        /* ipc, provides, devices, vault,
+                                                    supervisor, restart */
+    };
+    static struct manifest m;
+    uint8_t enc[CANONICAL_MANIFEST_MAX];
+    struct byte_buffer b = { enc, 0, sizeof enc };
+    enum capsule_error err = compile("name = \"hello\"\nversion = \"0.1.0\"\n[policy.limits]\n"
+                                     "cpu = \"100ms\"\nmemory = \"1MiB\"\n", &m, NULL);
+    if (err == CAPSULE_OK)
+        err = canonical_encode(&m, &b);
+    test_check(err == CAPSULE_OK && b.len == sizeof golden && memcmp(enc, golden, b.len) == 0,
+               "capsule canonical: the documented %zu-byte example encodes byte for byte (%s)",
+               sizeof golden, capsule_error_name(err));
+}
+
+/* The largest manifest: every list full, every string at its limit. Its
+ * size is the figure docs/capsule-format.md section 8 gives. */
+static void test_largest_manifest(void)
+{
+    static struct manifest m;
+    static uint8_t enc[CANONICAL_MANIFEST_MAX];
+    struct byte_buffer b = { enc, 0, sizeof enc };
+    manifest_init(&m);
+    m.name.len = MANIFEST_NAME_MAX;
+    memset(m.name.text, 'n', MANIFEST_NAME_MAX);
+    m.version = (struct semver){ 1, 0, 0 };
+    m.description_len = MANIFEST_DESCRIPTION_MAX;
+    memset(m.description, 'd', MANIFEST_DESCRIPTION_MAX);
+    m.author_len = MANIFEST_AUTHOR_MAX;
+    memset(m.author, 'a', MANIFEST_AUTHOR_MAX);
+    struct manifest_name *lists[3] = { m.ipc, m.provides, m.devices };
+    for (size_t i = 0; i < MANIFEST_LIST_MAX; i++) {
+        struct manifest_name name = { MANIFEST_NAME_MAX, "" };
+        memset(name.text, 'a', MANIFEST_NAME_MAX);
+        name.text[MANIFEST_NAME_MAX - 2] = (char)('a' + i / 26);
+        name.text[MANIFEST_NAME_MAX - 1] = (char)('a' + i % 26);
+        for (size_t l = 0; l < 3; l++)
+            lists[l][i] = name;
+        struct manifest_dependency *d = &m.dependencies[i];
+        memset(d, 0, sizeof *d);
+        d->name = name;
+        d->requirement = (struct semver_range){ { 1, 0, 0 }, true, { 2, 0, 0 } };
+        d->pinned = d->author_bound = true;
+    }
+    m.ipc_count = m.provides_count = m.device_count = m.dependency_count = MANIFEST_LIST_MAX;
+    enum capsule_error err = canonical_encode(&m, &b);
+    test_check(err == CAPSULE_OK && b.len == 11735,
+               "capsule canonical: the largest manifest encodes in %zu bytes (11735 documented) (%s)",
+               b.len, capsule_error_name(err));
 }
 
 int main(void)
@@ -528,5 +604,7 @@ int main(void)
     test_text_rules();
     test_toml_trailing_spaces();
     test_old_versions();
+    test_canonical_golden();
+    test_largest_manifest();
     return test_finish();
 }

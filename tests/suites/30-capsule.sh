@@ -178,14 +178,72 @@ else
     fail "capsule tool: conflicting trust file ($r1, $r2): $(cat "$work/out" "$work/out2" | tr '\n' ' ')"
 fi
 
-# Format version 1 is refused with a message that says what to do.
-cp "$mod" "$work/v1.mod"
-printf '\001' | dd of="$work/v1.mod" bs=1 seek=8 conv=notrunc 2>/dev/null
-if ! "$tool" verify "$work/v1.mod" >"$work/out" 2>&1 &&
-   grep -q 'format version 1 is no longer accepted.*(ERR_MOD_VERSION_OLD)' "$work/out"; then
-    pass "capsule tool: a format version 1 .mod is refused as such"
+# Format versions 1 and 2 are refused with a message that says what to do.
+old_refused=0
+for v in 1 2; do
+    cp "$mod" "$work/v$v.mod"
+    printf "\\00$v" | dd of="$work/v$v.mod" bs=1 seek=8 conv=notrunc 2>/dev/null
+    "$tool" verify "$work/v$v.mod" >"$work/out" 2>&1
+    [ $? -eq 1 ] && grep -q 'format version 1 or 2 is no longer accepted.*rebuild and sign it again.*(ERR_MOD_VERSION_OLD)' "$work/out" &&
+        old_refused=$((old_refused + 1))
+done
+if [ $old_refused -eq 2 ]; then
+    pass "capsule tool: a format version 1 or 2 .mod is refused as such"
 else
-    fail "capsule tool: version 1 .mod: $(cat "$work/out")"
+    fail "capsule tool: version 1/2 .mod ($old_refused of 2 refused): $(cat "$work/out")"
+fi
+
+# The format 3 manifest fields: the template shows them commented with their
+# defaults, inspect shows the defaults, and set values go through TOML ->
+# canonical bytes -> signed capsule -> verifier -> inspect (human, --json).
+tpl="$work/tpl"
+mkdir -p "$tpl" && (cd "$tpl" && "$tool" new tpl) >/dev/null 2>&1
+if grep -q '^# capabilities = 64 ' "$tpl/tpl/capsule.toml" &&
+   grep -q '^# provides = \[\] ' "$tpl/tpl/capsule.toml" &&
+   grep -q '^# supervisor = "none" ' "$tpl/tpl/capsule.toml" &&
+   grep -q '^\[lifecycle\]$' "$tpl/tpl/capsule.toml" &&
+   grep -q '^# restart = "never" ' "$tpl/tpl/capsule.toml" &&
+   [ "$(jq -r '[.manifest.policy.limits.capabilities, (.manifest.policy.capabilities.provides | length), .manifest.policy.capabilities.supervisor, .manifest.lifecycle.restart] | join(" ")' "$work/json")" = "64 0 none never" ] &&
+   "$tool" inspect "$mod" | grep -q '^limits       cpu 100000 us, memory 1048576 bytes, threads 1, capabilities 64$' &&
+   "$tool" inspect "$mod" | grep -q '^supervisor   none$' &&
+   "$tool" inspect "$mod" | grep -q '^restart      never$'; then
+    pass "capsule tool: new's template lists capabilities, provides, supervisor, restart commented with their defaults; inspect shows the defaults"
+else
+    fail "capsule tool: template or defaults: $(cat "$tpl/tpl/capsule.toml" | tr '\n' ' ')"
+fi
+printf 'name = "hello"\nversion = "0.3.0"\n[policy.limits]\ncapabilities = 256\n[policy.capabilities]\nprovides = ["nonos.names", "nonos.log"]\nsupervisor = "control"\n[lifecycle]\nrestart = "on-failure"\n' \
+    >"$work/hello/capsule.toml"
+(cd "$work/hello" && "$tool" build && "$tool" sign --out ../v3.mod && "$tool" verify ../v3.mod) >"$work/out" 2>&1
+r1=$?
+"$tool" inspect "$work/v3.mod" --json >"$work/json3" 2>&1
+"$tool" inspect "$work/v3.mod" >"$work/human4" 2>&1
+if [ $r1 -eq 0 ] &&
+   [ "$(jq -r '[.verified, .manifest.policy.limits.capabilities, (.manifest.policy.capabilities.provides | join(",")), .manifest.policy.capabilities.supervisor, .manifest.lifecycle.restart] | join(" ")' "$work/json3")" = "true 256 nonos.log,nonos.names control on-failure" ] &&
+   grep -q '^limits       .*, capabilities 256$' "$work/human4" &&
+   grep -q '^provides     nonos.log, nonos.names$' "$work/human4" &&
+   grep -q '^supervisor   control$' "$work/human4" && grep -q '^restart      on-failure$' "$work/human4"; then
+    pass "capsule tool: capabilities, provides (sorted), supervisor, restart: capsule.toml -> signed capsule -> verify -> inspect (human, --json)"
+else
+    fail "capsule tool: format 3 fields end to end ($r1): $(cat "$work/out" "$work/human4" | tr '\n' ' ')"
+fi
+bad_refused=0
+for line in 'supervisor = "root"|4: policy.capabilities.supervisor: unknown supervisor right ("none", "read" or "control") (ERR_MANIFEST_SUPERVISOR)' \
+            'provides = ["nonos.names", "nonos.names"]|4: policy.capabilities.provides\[1\]: .*(ERR_MANIFEST_DUPLICATE)'; do
+    printf 'name = "hello"\nversion = "0.3.0"\n[policy.capabilities]\n%s\n' "${line%%|*}" >"$work/hello/capsule.toml"
+    ! (cd "$work/hello" && "$tool" build) >"$work/out" 2>&1 &&
+        grep -q "capsule.toml:${line#*|}" "$work/out" && bad_refused=$((bad_refused + 1))
+done
+printf 'name = "hello"\nversion = "0.3.0"\n[policy.limits]\ncapabilities = 7\n[lifecycle]\nrestart = "on_failure"\n' >"$work/hello/capsule.toml"
+! (cd "$work/hello" && "$tool" build) >"$work/out" 2>&1 &&
+    grep -q 'capsule.toml:4: policy.limits.capabilities: .*(ERR_MANIFEST_RANGE)' "$work/out" && bad_refused=$((bad_refused + 1))
+printf 'name = "hello"\nversion = "0.3.0"\n[lifecycle]\nrestart = "on_failure"\n' >"$work/hello/capsule.toml"
+! (cd "$work/hello" && "$tool" build) >"$work/out" 2>&1 &&
+    grep -q 'capsule.toml:4: lifecycle.restart: unknown restart rule ("never", "on-failure" or "always") (ERR_MANIFEST_RESTART)' "$work/out" &&
+    bad_refused=$((bad_refused + 1))
+if [ $bad_refused -eq 4 ]; then
+    pass "capsule tool: build refuses a bad supervisor, provides, capabilities and restart with line and key"
+else
+    fail "capsule tool: bad format 3 fields ($bad_refused of 4 refused): $(cat "$work/out")"
 fi
 
 # Dependencies bind to an author (or a hash): a name alone is refused.

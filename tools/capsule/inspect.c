@@ -145,13 +145,20 @@ static void print_manifest_json(const struct manifest *m)
     }
     printf("],\n    \"policy\": {\n      \"network\": {\"allow_clearnet\": %s, \"allow_mesh\": %s},\n",
            m->allow_clearnet ? "true" : "false", m->allow_mesh ? "true" : "false");
-    printf("      \"limits\": {\"cpu_us\": %llu, \"memory_bytes\": %llu, \"threads\": %u},\n",
-           (unsigned long long)m->cpu_us, (unsigned long long)m->memory_bytes, m->threads);
+    printf("      \"limits\": {\"cpu_us\": %llu, \"memory_bytes\": %llu, \"threads\": %u, "
+           "\"capabilities\": %u},\n",
+           (unsigned long long)m->cpu_us, (unsigned long long)m->memory_bytes, m->threads,
+           m->capability_slots);
     printf("      \"capabilities\": {\"ipc\": ");
     print_names_json(m->ipc, m->ipc_count);
+    printf(", \"provides\": ");
+    print_names_json(m->provides, m->provides_count);
     printf(", \"devices\": ");
     print_names_json(m->devices, m->device_count);
-    printf(", \"vault\": %s}\n    }\n  },\n", m->vault ? "true" : "false");
+    printf(", \"vault\": %s, \"supervisor\": \"%s\"}\n    },\n", m->vault ? "true" : "false",
+           manifest_supervisor_name(m->supervisor));
+    printf("    \"lifecycle\": {\"restart\": \"%s\"}\n  },\n",
+           manifest_restart_name(m->restart));
 }
 
 static void print_json(const struct view *v)
@@ -256,11 +263,15 @@ static void print_manifest_human(const struct manifest *m)
         print_dependency_human(&m->dependencies[i]);
     printf("network      clearnet %s, mesh %s\n", m->allow_clearnet ? "allowed" : "denied",
            m->allow_mesh ? "allowed" : "denied");
-    printf("limits       cpu %llu us, memory %llu bytes, threads %u\n",
-           (unsigned long long)m->cpu_us, (unsigned long long)m->memory_bytes, m->threads);
+    printf("limits       cpu %llu us, memory %llu bytes, threads %u, capabilities %u\n",
+           (unsigned long long)m->cpu_us, (unsigned long long)m->memory_bytes, m->threads,
+           m->capability_slots);
     print_names_human("ipc", m->ipc, m->ipc_count);
+    print_names_human("provides", m->provides, m->provides_count);
     print_names_human("devices", m->devices, m->device_count);
     printf("vault        %s\n", m->vault ? "allowed" : "denied");
+    printf("supervisor   %s\n", manifest_supervisor_name(m->supervisor));
+    printf("restart      %s\n", manifest_restart_name(m->restart));
 }
 
 static void print_human(const struct view *v)

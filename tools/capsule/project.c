@@ -42,20 +42,32 @@ static const char toml_template[] =
     "cpu = \"100ms\"\n"
     "memory = \"1MiB\"\n"
     "threads = 1\n"
+    "# capabilities = 64              # capability slots, 8 to 4096\n"
     "\n"
     "[policy.capabilities]\n"
     "ipc = []\n"
+    "# provides = []                  # services it may register with the name service\n"
     "devices = []\n"
-    "vault = false\n";
+    "vault = false\n"
+    "# supervisor = \"none\"            # \"read\": ps, audit; \"control\": also run, kill, power\n"
+    "\n"
+    "[lifecycle]\n"
+    "# restart = \"never\"              # \"on-failure\" or \"always\": init starts it again\n";
 
 static const char main_template[] =
     "/* %s: a NONOS capsule. _start (sdk/crt0.c) calls main and exits with\n"
-    " * its return value. */\n"
+    " * its return value. Every capsule starts with a console capability in\n"
+    " * NONOS_SLOT_CONSOLE (write right): the system calls are in\n"
+    " * <nonos/syscall.h>, the errors they return in <nonos/error.h>. */\n"
+    "#include <nonos/abi.h>\n"
     "#include <nonos/capsule.h>\n"
+    "#include <nonos/syscall.h>\n"
     "\n"
     "int main(void)\n"
     "{\n"
-    "    return 0;\n"
+    "    static const char text[] = \"hello from %s\\n\";\n"
+    "    long written = nonos_console_write(NONOS_SLOT_CONSOLE, text, sizeof text - 1);\n"
+    "    return written < 0 ? 1 : 0;\n"
     "}\n";
 
 bool project_manifest(const char *dir, struct manifest *m)
@@ -130,7 +142,7 @@ int command_new(int argc, char **argv)
     if (!path_join(path, sizeof path, name, "capsule.toml") ||
         !file_write(path, text, (size_t)n, 0644, true))
         return TOOL_ERROR;
-    n = snprintf(text, sizeof text, main_template, name);
+    n = snprintf(text, sizeof text, main_template, name, name);
     if (!path_join(path, sizeof path, src, "main.c") ||
         !file_write(path, text, (size_t)n, 0644, true))
         return TOOL_ERROR;

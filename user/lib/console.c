@@ -1,0 +1,31 @@
+/* Console output through the console capability (console.h). A failed
+ * write has nowhere to be reported, so it is dropped. */
+#include "console.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+
+#include "kernel/lib/print.h"
+#include "nonos/abi.h"
+#include "nonos/syscall.h"
+
+void console_print(const char *text, size_t len)
+{
+    if (len > 0)
+        nonos_console_write(NONOS_SLOT_CONSOLE, text, len);
+}
+
+void console_print_buffer(const struct byte_buffer *text)
+{
+    console_print((const char *)text->data, text->len);
+}
+
+void console_printf(const char *fmt, ...)
+{
+    char line[CONSOLE_LINE_MAX];
+    va_list args;
+    va_start(args, fmt);
+    size_t len = kvsnprintf(line, sizeof line, fmt, args);
+    va_end(args);
+    console_print(line, len < sizeof line ? len : sizeof line - 1);
+}
