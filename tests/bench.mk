@@ -34,4 +34,4 @@ $(eval $(call boot_image,bench-ipc,$(BOOT_KERNEL_ELF),$(BENCH_IPC_DIR)/bundle.bi
 BENCH_TARGETS += bench-ipc
 .PHONY: bench-ipc
 bench-ipc: $(BENCH_IPC_DIR)/init $(IMAGE) $(CAPSULE_TOOL) $(BUNDLE_FILE)
-	@sh tests/qemu/bench-ipc.sh
+	@BENCH_IPC_SYSTEM_PROJECTS="$(dir $(USER_STAGED))" sh tests/qemu/bench-ipc.sh

@@ -136,27 +136,32 @@ qemu_stop
 nonos_size=$(wc -c <build/kernel/nonos-kernel.elf | tr -d ' ')
 
 # --- NØNOS: null call and IPC round trip ---------------------------------------
-# The capsules are built and signed like any author's (docs/capsules.md)
-# from a copy in build/ that also holds the shared headers, with a key of
-# this build tree, and bundled after the system bundle's capsules.
+# The bench image's bundle is the system bundle's composition (the staged
+# system capsule projects of BENCH_IPC_SYSTEM_PROJECTS, set by the make rule,
+# then the SDK's hello) with bench-ipc-server and bench-ipc-client after the
+# system capsules, all built and signed by tools/capsule/system-bundle.sh
+# exactly as the system bundle is, from copies in build/bench-ipc/projects
+# (the bench capsules with the shared headers next to their sources) and
+# with a key of this build tree's bench directory.
 nonos_null= nonos_ipc= nonos_reason=
 build_capsules() {
-    export NONOS_KEY_DIR="$PWD/$work/keys"
-    [ -f "$NONOS_KEY_DIR/author.key" ] || build/host/nonos-capsule keygen --dir "$NONOS_KEY_DIR" >/dev/null
-    rm -rf "$work/capsules"
-    mkdir -p "$work/capsules"
-    for capsule in server client; do
-        dir=$work/capsules/$capsule
-        cp -R "tests/bench/ipc/$capsule" "$dir"
-        cp tests/bench/ipc/bench_measure.h tests/bench/ipc/bench_protocol.h "$dir/src/"
-        (cd "$dir" && ../../../host/nonos-capsule build && ../../../host/nonos-capsule sign) \
-            >"$dir.log" 2>&1 || { nonos_reason="capsule $capsule did not build (see $dir.log)"; return 1; }
+    projects=$work/projects
+    rm -rf "$projects"
+    mkdir -p "$projects"
+    list=
+    for project in ${BENCH_IPC_SYSTEM_PROJECTS:-}; do
+        cp -R "$project" "$projects/$(basename "$project")"
+        list="$list $projects/$(basename "$project")"
     done
-    cat "$NONOS_KEY_DIR/author.pub" build/capsules/keys/author.pub >"$work/trust.pub"
-    # shellcheck disable=SC2046
-    build/host/nonos-capsule bundle --trust "$work/trust.pub" -o "$work/bundle.bin" \
-        $(find build/capsules -name '*.mod' | sort) "$work"/capsules/*/*.mod >"$work/bundle.log" 2>&1 ||
-        { nonos_reason="bundle refused (see $work/bundle.log)"; return 1; }
+    for capsule in server client; do
+        cp -R "tests/bench/ipc/$capsule" "$projects/bench-ipc-$capsule"
+        cp tests/bench/ipc/bench_measure.h tests/bench/ipc/bench_protocol.h "$projects/bench-ipc-$capsule/src/"
+        list="$list $projects/bench-ipc-$capsule"
+    done
+    # shellcheck disable=SC2086
+    sh tools/capsule/system-bundle.sh build/host/nonos-capsule "$work/system" $list >"$work/bundle.log" 2>&1 ||
+        { nonos_reason="the bench bundle could not be built (see $work/bundle.log)"; return 1; }
+    cp "$work/system/bundle.bin" "$work/bundle.bin"
     make -s -j2 "$work/bench-ipc.img" >"$work/image.log" 2>&1 ||
         { nonos_reason="image build failed (see $work/image.log)"; return 1; }
 }

@@ -13,6 +13,8 @@
  * before building. */
 #include <nonos/abi.h>
 #include <nonos/capsule.h>
+#include <nonos/error.h>
+#include <nonos/names.h>
 #include <nonos/syscall.h>
 
 #include "bench_measure.h"
@@ -76,19 +78,15 @@ static uint64_t call_empty_loop(int endpoint, int unused, uint64_t count)
     return bench_tsc() - start;
 }
 
-/* Puts the server's endpoint in BENCH_SLOT_ENDPOINT; 0 or the last error. */
+/* Puts the server's endpoint in BENCH_SLOT_ENDPOINT; 0 or -error. The
+ * server may not have registered yet (NOT_FOUND): ask again after a yield. */
 static long client_find_server(void)
 {
-    static struct nonos_message message;
-    long status = -1;
-    for (int attempt = 0; attempt < LOOKUP_ATTEMPTS; attempt++) {
-        bench_message_name(&message, NAMES_LOOKUP, BENCH_SERVICE);
-        status = nonos_ipc_call(NONOS_SLOT_NAMES, &message, BENCH_SLOT_ENDPOINT);
-        if (status == 0 && message.label == 0 && message.capability == BENCH_SLOT_ENDPOINT)
-            return 0;
-        if (status == 0)
-            status = (long)message.label;
-        nonos_yield();
+    long status = -NONOS_ERROR_NOT_FOUND;
+    for (int attempt = 0; attempt < LOOKUP_ATTEMPTS && status == -NONOS_ERROR_NOT_FOUND; attempt++) {
+        if (attempt > 0)
+            nonos_yield();
+        status = nonos_names_lookup(BENCH_SERVICE, BENCH_SERVICE_LENGTH, BENCH_SLOT_ENDPOINT);
     }
     return status;
 }
@@ -99,7 +97,9 @@ static int measure_ipc(void)
     if (status != 0) {
         BENCH_PRINT_LITERAL("bench-ipc nonos: FAILED ipc_round_trip: no endpoint for \""
                             BENCH_SERVICE "\" from the name service (error ");
-        bench_print_number((uint64_t)(status < 0 ? -status : status));
+        bench_print_number((uint64_t)-status);
+        BENCH_PRINT_LITERAL(": ");
+        bench_print_text(nonos_error_message(-status));
         BENCH_PRINT_LITERAL(")\n");
         return 1;
     }

@@ -6,6 +6,7 @@
  * bench-ipc.sh stages bench_protocol.h next to this file before building. */
 #include <nonos/abi.h>
 #include <nonos/capsule.h>
+#include <nonos/names.h>
 #include <nonos/syscall.h>
 
 #include "bench_protocol.h"
@@ -20,14 +21,9 @@ static void say(const char *text)
 
 static int server_register(void)
 {
-    struct nonos_message message;
     if (nonos_endpoint_create(BENCH_SLOT_ENDPOINT) != 0)
         return -1;
-    bench_message_name(&message, NAMES_REGISTER, BENCH_SERVICE);
-    message.capability = BENCH_SLOT_ENDPOINT;
-    if (nonos_ipc_call(NONOS_SLOT_NAMES, &message, NONOS_SLOT_NONE) != 0 || message.label != 0)
-        return -1;
-    return 0;
+    return nonos_names_register(BENCH_SERVICE, BENCH_SERVICE_LENGTH, BENCH_SLOT_ENDPOINT) == 0 ? 0 : -1;
 }
 
 int main(void)
