@@ -1,8 +1,8 @@
 #!/bin/sh
 # `make bench-ipc` (a benchmark, not a test): system-call and IPC cost in
 # instructions, NØNOS against Linux in the same run. Every boot uses QEMU
-# -icount shift=0,sleep=off -rtc clock=vm (TCG, default qemu64 CPU, 1 vCPU,
-# q35, 512 MiB), where the guest TSC counts retired instructions.
+# -icount shift=0,sleep=off -rtc clock=vm (TCG, -cpu qemu64,+rdrand,+smep,+smap,
+# 1 vCPU, q35, 512 MiB), where the guest TSC counts retired instructions.
 #   Linux:  Debian 12's linux-image-amd64 (apt-get download, not installed;
 #           cached in build/bench-ipc/linux) booted directly (-kernel) with
 #           a one-program initramfs (tests/bench/ipc/linux_init.c) that
@@ -25,6 +25,12 @@ mkdir -p "$work/linux"
 trap 'qemu_stop' EXIT
 failed=0
 ICOUNT="-icount shift=0,sleep=off -rtc clock=vm"
+# One CPU model for every boot. RDRAND because under -icount the TSC is
+# deterministic, so NØNOS's jitter entropy source fails its health test and,
+# without a hardware source, the kernel cannot randomize a process's layout
+# and starts no capsule; SMEP and SMAP because both kernels use them when
+# present (as on any recent PC). Override with BENCH_IPC_CPU.
+CPU=${BENCH_IPC_CPU:-qemu64,+rdrand,+smep,+smap}
 LINUX_APPEND="console=ttyS0 quiet"
 
 fail() {
@@ -77,13 +83,13 @@ linux_fetch() {
 
 # linux_boot LOG APPEND: one boot to its own power-off (300 s at most).
 linux_boot() {
-    timeout -k 5 300 qemu-system-x86_64 -machine q35 -m 512M -accel tcg $ICOUNT \
+    timeout -k 5 300 qemu-system-x86_64 -machine q35 -m 512M -accel tcg -cpu "$CPU" $ICOUNT \
         -display none -monitor none -serial "file:$1" -no-reboot \
         -kernel "$LINUX_VMLINUZ" -initrd "$work/initramfs.cpio.gz" -append "$2" \
         </dev/null >>"$work/qemu.err" 2>&1
 }
 
-echo "bench-ipc: command: make bench-ipc (tests/qemu/bench-ipc.sh; QEMU TCG, q35, 512 MiB, default CPU," \
+echo "bench-ipc: command: make bench-ipc (tests/qemu/bench-ipc.sh; QEMU TCG, q35, 512 MiB, -cpu $CPU," \
     "1 vCPU, $ICOUNT: the guest TSC counts retired instructions)"
 
 # --- Linux -----------------------------------------------------------------
@@ -125,7 +131,7 @@ fi
 # --- NØNOS: entry -> prompt (bench-boot's method) -------------------------------
 nonos_prompt=
 log=$work/nonos-boot.log
-qemu_start build/nonos.img "$log" 900 $ICOUNT 2>>"$work/qemu.err"
+qemu_start build/nonos.img "$log" 900 -cpu "$CPU" $ICOUNT 2>>"$work/qemu.err"
 if qemu_wait_for "$log" 'nonos> ' 890; then
     entry=$(qemu_log_number "$log" 'boot: entry tsc=')
     prompt=$(qemu_log_number "$log" 'boot: prompt tsc=')
@@ -167,7 +173,7 @@ build_capsules() {
 }
 if build_capsules; then
     log=$work/nonos-ipc.log
-    qemu_start "$work/bench-ipc.img" "$log" 900 $ICOUNT 2>>"$work/qemu.err"
+    qemu_start "$work/bench-ipc.img" "$log" 900 -cpu "$CPU" $ICOUNT 2>>"$work/qemu.err"
     # The client prints "start" when it runs; a kernel that does not start
     # capsules reaches its prompt and stays there: after the prompt, the
     # capsules get 30 s more (about 10^8 instructions) to show up.
