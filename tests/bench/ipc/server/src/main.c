@@ -6,6 +6,7 @@
  * bench-ipc.sh stages bench_protocol.h next to this file before building. */
 #include <nonos/abi.h>
 #include <nonos/capsule.h>
+#include <nonos/error.h>
 #include <nonos/names.h>
 #include <nonos/syscall.h>
 
@@ -19,22 +20,31 @@ static void say(const char *text)
     nonos_console_write(NONOS_SLOT_CONSOLE, text, length);
 }
 
-static int server_register(void)
+/* Prints "bench-ipc nonos: FAILED server: STEP: <the error's message>". */
+static void server_failed(const char *step, long error)
 {
-    if (nonos_endpoint_create(BENCH_SLOT_ENDPOINT) != 0)
-        return -1;
-    return nonos_names_register(BENCH_SERVICE, BENCH_SERVICE_LENGTH, BENCH_SLOT_ENDPOINT) == 0 ? 0 : -1;
+    say("bench-ipc nonos: FAILED server: ");
+    say(step);
+    say(": ");
+    say(nonos_error_message(error));
+    say("\n");
 }
 
 int main(void)
 {
     static struct nonos_message message;
-    if (server_register() != 0) {
-        say("bench-ipc nonos: FAILED server: cannot create and register the endpoint\n");
+    long status = nonos_endpoint_create(BENCH_SLOT_ENDPOINT);
+    if (status != 0) {
+        server_failed("endpoint_create", status);
         return 1;
     }
-    long status = nonos_ipc_receive(BENCH_SLOT_ENDPOINT, &message, BENCH_SLOT_REPLY,
-                                    NONOS_SLOT_NONE);
+    status = nonos_names_register(BENCH_SERVICE, BENCH_SERVICE_LENGTH, BENCH_SLOT_ENDPOINT);
+    if (status != 0) {
+        server_failed("registering " BENCH_SERVICE " with the name service", status);
+        return 1;
+    }
+    status = nonos_ipc_receive(BENCH_SLOT_ENDPOINT, &message, BENCH_SLOT_REPLY,
+                               NONOS_SLOT_NONE);
     while (status == 0 && message.label != BENCH_LABEL_QUIT) {
         message.length = 0;
         message.capability = NONOS_SLOT_NONE;
@@ -42,7 +52,7 @@ int main(void)
                                          NONOS_SLOT_NONE);
     }
     if (status != 0) {
-        say("bench-ipc nonos: FAILED server: ipc_receive/ipc_reply_receive returned an error\n");
+        server_failed("ipc_receive/ipc_reply_receive", status);
         return 1;
     }
     message.length = 0;
