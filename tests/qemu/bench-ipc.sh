@@ -24,7 +24,7 @@ work=build/bench-ipc
 mkdir -p "$work/linux"
 trap 'qemu_stop' EXIT
 failed=0
-ICOUNT="-icount shift=0,sleep=off -rtc clock=vm"
+ICOUNT="-icount shift=0,sleep=off -rtc clock=vm" # as written out in each boot below
 # One CPU model for every boot. RDRAND because under -icount the TSC is
 # deterministic, so NØNOS's jitter entropy source fails its health test and,
 # without a hardware source, the kernel cannot randomize a process's layout
@@ -75,15 +75,18 @@ linux_fetch() {
     LINUX_PACKAGE="$package $version"
     LINUX_VMLINUZ=$cache/vmlinuz-${package#linux-image-}-$version
     if [ ! -f "$LINUX_VMLINUZ" ]; then
-        dpkg-deb --fsys-tarfile "$deb" | tar -x -O --wildcards './boot/vmlinuz-*' >"$LINUX_VMLINUZ.tmp" &&
-            mv "$LINUX_VMLINUZ.tmp" "$LINUX_VMLINUZ" ||
-            { echo "bench-ipc: no vmlinuz in $deb"; return 1; }
+        if ! dpkg-deb --fsys-tarfile "$deb" | tar -x -O --wildcards './boot/vmlinuz-*' >"$LINUX_VMLINUZ.tmp"; then
+            echo "bench-ipc: no vmlinuz in $deb"
+            return 1
+        fi
+        mv "$LINUX_VMLINUZ.tmp" "$LINUX_VMLINUZ"
     fi
 }
 
 # linux_boot LOG APPEND: one boot to its own power-off (300 s at most).
 linux_boot() {
-    timeout -k 5 300 qemu-system-x86_64 -machine q35 -m 512M -accel tcg -cpu "$CPU" $ICOUNT \
+    timeout -k 5 300 qemu-system-x86_64 -machine q35 -m 512M -accel tcg -cpu "$CPU" \
+        -icount shift=0,sleep=off -rtc clock=vm \
         -display none -monitor none -serial "file:$1" -no-reboot \
         -kernel "$LINUX_VMLINUZ" -initrd "$work/initramfs.cpio.gz" -append "$2" \
         </dev/null >>"$work/qemu.err" 2>&1
@@ -93,7 +96,7 @@ echo "bench-ipc: command: make bench-ipc (tests/qemu/bench-ipc.sh; QEMU TCG, q35
     "1 vCPU, $ICOUNT: the guest TSC counts retired instructions)"
 
 # --- Linux -----------------------------------------------------------------
-linux_getppid= linux_pipe= linux_init= linux_size= linux_name="Linux (not run)"
+linux_getppid='' linux_pipe='' linux_init='' linux_size='' linux_name='Linux (not run)'
 if linux_fetch; then
     linux_name="Linux $(echo "$LINUX_PACKAGE" | sed 's/.* \([0-9.]*\)-.*/\1/')"
     linux_size=$(wc -c <"$LINUX_VMLINUZ" | tr -d ' ')
@@ -131,7 +134,8 @@ fi
 # --- NØNOS: entry -> prompt (bench-boot's method) -------------------------------
 nonos_prompt=
 log=$work/nonos-boot.log
-qemu_start build/nonos.img "$log" 900 -cpu "$CPU" $ICOUNT 2>>"$work/qemu.err"
+qemu_start build/nonos.img "$log" 900 -cpu "$CPU" -icount shift=0,sleep=off -rtc clock=vm \
+    2>>"$work/qemu.err"
 if qemu_wait_for "$log" 'nonos> ' 890; then
     entry=$(qemu_log_number "$log" 'boot: entry tsc=')
     prompt=$(qemu_log_number "$log" 'boot: prompt tsc=')
@@ -149,7 +153,7 @@ nonos_size=$(wc -c <build/kernel/nonos-kernel.elf | tr -d ' ')
 # exactly as the system bundle is, from copies in build/bench-ipc/projects
 # (the bench capsules with the shared headers next to their sources) and
 # with a key of this build tree's bench directory.
-nonos_null= nonos_ipc= nonos_reason=
+nonos_null='' nonos_ipc='' nonos_reason=''
 build_capsules() {
     projects=$work/projects
     rm -rf "$projects"
@@ -173,7 +177,8 @@ build_capsules() {
 }
 if build_capsules; then
     log=$work/nonos-ipc.log
-    qemu_start "$work/bench-ipc.img" "$log" 900 -cpu "$CPU" $ICOUNT 2>>"$work/qemu.err"
+    qemu_start "$work/bench-ipc.img" "$log" 900 -cpu "$CPU" -icount shift=0,sleep=off -rtc clock=vm \
+        2>>"$work/qemu.err"
     # The client prints "start" when it runs; a kernel that does not start
     # capsules reaches its prompt and stays there: after the prompt, the
     # capsules get 30 s more (about 10^8 instructions) to show up.
