@@ -14,7 +14,7 @@
 #           capsules bench-ipc-server and bench-ipc-client
 #           (tests/bench/ipc/), which print the null-call and IPC
 #           round-trip figures on the console.
-#   Sizes:  the kernel ELF (build/nonos-kernel.elf) and Linux's vmlinuz.
+#   Sizes:  the kernel ELF (build/kernel/nonos-kernel.elf) and Linux's vmlinuz.
 # A figure that could not be measured is a FAILED line with the reason, never
 # a number, and makes the exit status 1 (after the whole table is printed).
 set -u
@@ -181,7 +181,7 @@ if build_capsules; then
         2>>"$work/qemu.err"
     # The client prints "start" when it runs; a kernel that does not start
     # capsules reaches its prompt and stays there: after the prompt, the
-    # capsules get 30 s more (about 10^8 instructions) to show up.
+    # capsules get 30 s more (billions of instructions) to show up.
     qemu_wait_for "$log" 'bench-ipc nonos: start|nonos> |PANIC' 890
     grep -aq 'bench-ipc nonos: start' "$log" || qemu_wait_for "$log" 'bench-ipc nonos: start|PANIC' 30
     grep -aq 'bench-ipc nonos: start' "$log" && qemu_wait_for "$log" 'bench-ipc nonos: done|PANIC' 600
