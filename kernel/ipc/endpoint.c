@@ -231,6 +231,9 @@ static int endpoint_receive_wait(struct endpoint *endpoint, struct ipc_waiter *r
             if (error)
                 return error; /* the endpoint is gone, or the thread cancelled */
             sender = receiver->partner;
+            if (!sender->blocked)
+                continue; /* cancelled during the hand-off (its process was
+                             killed as the switch charged its CPU time) */
         }
         int error = endpoint_take(endpoint, receiver, sender);
         if (error != TAKE_REFUSED)
