@@ -86,6 +86,8 @@ static int sender_prepare(struct ipc_waiter *sender, uint32_t slot,
  * (call), refused or the endpoint gone. */
 static int endpoint_deliver(struct endpoint *endpoint, struct ipc_waiter *sender)
 {
+    if (ipc_thread_leaving())
+        return ERROR_OBJECT_GONE;
     sender->wait = IPC_WAIT_SEND;
     struct ipc_waiter *receiver = ipc_queue_pop(&endpoint->receivers);
     if (receiver) {
@@ -221,6 +223,11 @@ static int endpoint_receive_wait(struct endpoint *endpoint, struct ipc_waiter *r
         if (sender && answered) {
             sched_make_ready(answered);
             answered = NULL;
+        }
+        if (!sender && ipc_thread_leaving()) {
+            if (answered)
+                sched_make_ready(answered);
+            return ERROR_OBJECT_GONE;
         }
         if (!sender) {
             receiver->wait = IPC_WAIT_RECEIVE;
