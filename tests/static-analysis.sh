@@ -30,6 +30,7 @@ for area in $areas; do
     case "$area" in
         kernel) flags=$(make_flags KERNEL_CFLAGS) ;;
         boot) flags=$(make_flags EFI_CFLAGS) ;;
+        user) flags=$(make_flags USER_ANALYSIS_CFLAGS) ;;
         *) flags=$(make_flags HOST_CFLAGS) ;;
     esac
     log="$out/clang-$area.log"
@@ -56,9 +57,11 @@ for area in $areas; do
         status=1
     fi
     log="$out/cppcheck-$area.log"
+    includes="-I . -I lib"
+    [ "$area" = user ] && includes="$includes -I user/lib -I sdk/include"
     # shellcheck disable=SC2086
     cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
-        --inline-suppr --std=c11 -I . -I lib -D__x86_64__ -DNONOS_FREESTANDING \
+        --inline-suppr --std=c11 $includes -D__x86_64__ -DNONOS_FREESTANDING \
         --suppress=missingIncludeSystem $files >"$log" 2>&1
     cppcheck_status=$?
     if [ "$cppcheck_status" -eq 0 ]; then

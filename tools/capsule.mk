@@ -13,6 +13,8 @@ $(CAPSULE_TOOL): $(call objs,host,$(CAPSULE_TOOL_SRCS))
 nonos-capsule: $(CAPSULE_TOOL)
 all: $(CAPSULE_TOOL)
 
-# The system boot bundle (BUNDLE_FILE, set in lib/capsule/capsule.mk).
+# The system boot bundle (BUNDLE_FILE, set in lib/capsule/capsule.mk): the
+# system capsules staged by user/user.mk (which adds them as prerequisites),
+# then the SDK template "hello".
 $(BUILD)/capsules/bundle.bin: $(CAPSULE_TOOL) $(SDK_FILES) tools/capsule/system-bundle.sh
-	sh tools/capsule/system-bundle.sh $(CAPSULE_TOOL) $(BUILD)/capsules
+	sh tools/capsule/system-bundle.sh $(CAPSULE_TOOL) $(BUILD)/capsules $(dir $(USER_STAGED))

@@ -56,12 +56,18 @@ static const char toml_template[] =
 
 static const char main_template[] =
     "/* %s: a NONOS capsule. _start (sdk/crt0.c) calls main and exits with\n"
-    " * its return value. */\n"
+    " * its return value. Every capsule starts with a console capability in\n"
+    " * NONOS_SLOT_CONSOLE (write right): the system calls are in\n"
+    " * <nonos/syscall.h>, the errors they return in <nonos/error.h>. */\n"
+    "#include <nonos/abi.h>\n"
     "#include <nonos/capsule.h>\n"
+    "#include <nonos/syscall.h>\n"
     "\n"
     "int main(void)\n"
     "{\n"
-    "    return 0;\n"
+    "    static const char text[] = \"hello from %s\\n\";\n"
+    "    long written = nonos_console_write(NONOS_SLOT_CONSOLE, text, sizeof text - 1);\n"
+    "    return written < 0 ? 1 : 0;\n"
     "}\n";
 
 bool project_manifest(const char *dir, struct manifest *m)
@@ -136,7 +142,7 @@ int command_new(int argc, char **argv)
     if (!path_join(path, sizeof path, name, "capsule.toml") ||
         !file_write(path, text, (size_t)n, 0644, true))
         return TOOL_ERROR;
-    n = snprintf(text, sizeof text, main_template, name);
+    n = snprintf(text, sizeof text, main_template, name, name);
     if (!path_join(path, sizeof path, src, "main.c") ||
         !file_write(path, text, (size_t)n, 0644, true))
         return TOOL_ERROR;
@@ -251,7 +257,8 @@ static bool compile_payload(const char *dir, const char *sdk, const char *out)
         "--target=x86_64-unknown-none-elf", "-std=c17", "-O2", "-g0",
         "-ffreestanding", "-fno-builtin", "-nostdlib", "-static", "-fno-pic",
         "-fno-pie", "-mno-red-zone", "-mgeneral-regs-only", "-fno-stack-protector",
-        "-fno-asynchronous-unwind-tables", "-Wall", "-Wextra", "-Werror",
+        "-fno-asynchronous-unwind-tables", "-ffunction-sections", "-fdata-sections",
+        "-Wall", "-Wextra", "-Werror", "-Wl,--gc-sections",
         "-fuse-ld=lld", "-Wl,--build-id=none", "-Wl,-z,noexecstack", "-Wl,--strip-all",
         include, script, "-o", out, crt0,
     };

@@ -1,0 +1,45 @@
+#!/bin/sh
+# The system capsules (user/) on Linux under ASan + UBSan: their pure logic
+# (tests/user/user_test.c: text buffers, line editor, name-service policy,
+# init's start plan and restart limit, the shell's parsing and tables);
+# each capsule's whole code against a fake kernel that answers its system
+# calls (tests/user/{names,shell,init}_test.c with fake_kernel.c); and the
+# capsules built and signed with nonos-capsule into the boot bundle, each
+# verified by the tool.
+set -u
+. tests/lib.sh
+suite_require clang
+status=0
+tests="user_test user_names_test user_shell_test user_init_test"
+if ! make -s -j2 $(for t in $tests; do echo build/tests/$t; done); then
+    echo "FAIL user: host test build failed"
+    exit 1
+fi
+for t in $tests; do
+    build/tests/$t || status=1
+done
+
+# Rebuilt here, so that the log holds nonos-capsule bundle's verdicts.
+rm -f build/capsules/bundle.bin
+if ! make -s -j2 user-capsules >build/test-logs/17-user-bundle.log 2>&1; then
+    echo "FAIL user: the boot bundle with init, names, shell did not build (build/test-logs/17-user-bundle.log)"
+    exit 1
+fi
+for name in init names shell; do
+    mod=$(ls build/user/$name/$name-*.mod 2>/dev/null | head -n 1)
+    if [ -n "$mod" ] && build/host/nonos-capsule verify "$mod" --trust build/capsules/keys/author.pub >/dev/null 2>&1; then
+        echo "PASS user: $name capsule built, signed and verified by nonos-capsule"
+    else
+        echo "FAIL user: $name capsule missing or not verified (${mod:-no .mod})"
+        status=1
+    fi
+done
+for name in init names shell hello; do
+    if grep -q "^  [0-9]* $name 0.1.0: verified" build/test-logs/17-user-bundle.log; then
+        echo "PASS user: the boot bundle holds $name, verified as the kernel will"
+    else
+        echo "FAIL user: the boot bundle lacks a verified $name"
+        status=1
+    fi
+done
+exit $status

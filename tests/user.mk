@@ -1,0 +1,57 @@
+# Host tests of the system capsules' pure logic (user/user.mk lists it in
+# USER_PURE_SRCS) under ASan + UBSan: suite 17-user. kernel/lib/format.c is
+# the formatter the capsules link too.
+$(BUILD)/host-san/tests/user/%.o: HOST_SAN_CFLAGS += $(USER_INCLUDES)
+
+$(BUILD)/tests/user_test: $(BUILD)/host-san/tests/user/user_test.o \
+		$(call objs,host-san,$(USER_PURE_SRCS) kernel/lib/format.c)
+	@mkdir -p $(@D)
+	$(CC) -fsanitize=address,undefined $^ -o $@
+
+# The capsules' code that makes system calls, against a fake kernel
+# (tests/user/fake_kernel.c): compiled with the real generated stubs, whose
+# raw calls nonos_syscall0..6 become extern functions the fake defines
+# (FAKE_SYSCALL_H, made from sdk/include/nonos/syscall.h by awk and forced
+# in with -include ahead of the real header). Each capsule's main is
+# renamed capsule_main for its test driver.
+FAKE_SYSCALL_H := $(BUILD)/tests/user/include/nonos/syscall.h
+USER_FAKE_CFLAGS = $(HOST_SAN_CFLAGS) $(USER_INCLUDES) -include $(FAKE_SYSCALL_H)
+
+$(FAKE_SYSCALL_H): sdk/include/nonos/syscall.h tests/user/fake_syscall.awk
+	@mkdir -p $(@D)
+	awk -f tests/user/fake_syscall.awk $< >$@
+
+$(BUILD)/user-fake/%.o: %.c $(FAKE_SYSCALL_H) $(BUILD)/host-san/.cflags
+	@mkdir -p $(@D)
+	$(CC) $(USER_FAKE_CFLAGS) -Dmain=capsule_main -MMD -MP -c $< -o $@
+
+$(BUILD)/user-fake/tests/user/%.o: tests/user/%.c $(FAKE_SYSCALL_H) $(BUILD)/host-san/.cflags
+	@mkdir -p $(@D)
+	$(CC) $(USER_FAKE_CFLAGS) -MMD -MP -c $< -o $@
+
+USER_FAKE_LIB := $(BUILD)/user-fake/tests/user/fake_kernel.o $(call objs,user-fake,$(USER_LIB_SRCS)) \
+                 $(BUILD)/host-san/kernel/lib/format.o
+
+# build/tests/user_NAME_test: tests/user/NAME_test.c with user/NAME/*.c.
+define user_fake_test
+$(BUILD)/tests/user_$(1)_test: $(BUILD)/user-fake/tests/user/$(1)_test.o $(USER_FAKE_LIB) \
+		$(call objs,user-fake,$(wildcard user/$(1)/*.c))
+	@mkdir -p $$(@D)
+	$(CC) -fsanitize=address,undefined $$^ -o $$@
+endef
+$(foreach capsule,$(USER_CAPSULES),$(eval $(call user_fake_test,$(capsule))))
+
+# make fuzz-user-input: tests/fuzz/fuzz_user_input.c (console bytes through
+# the line editor and the shell's parsing, name-service requests, kernel
+# records formatted into buffers of any size), seeded by tests/corpus/user.
+FUZZ_TARGETS += fuzz-user-input
+$(BUILD)/fuzz/user/%.o: FUZZ_CFLAGS += $(USER_INCLUDES)
+$(BUILD)/fuzz/tests/fuzz/fuzz_user_input.o: FUZZ_CFLAGS += $(USER_INCLUDES)
+$(BUILD)/fuzz/tests/fuzz/fuzz_user_input: $(BUILD)/fuzz/tests/fuzz/fuzz_user_input.o \
+		$(call objs,fuzz,$(USER_PURE_SRCS) kernel/lib/format.c)
+	$(CC) -fsanitize=fuzzer,address,undefined $^ -o $@
+
+.PHONY: fuzz-user-input
+fuzz-user-input: $(BUILD)/fuzz/tests/fuzz/fuzz_user_input
+	@mkdir -p $(BUILD)/fuzz/corpus-user
+	$< -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 $(BUILD)/fuzz/corpus-user tests/corpus/user

@@ -1,0 +1,171 @@
+/* The shell capsule (user/shell/) against the fake kernel: lines typed at
+ * its console (through its real read loop and line editor) run commands
+ * whose system calls the fake answers; the test reads what the shell wrote
+ * and what it asked the kernel to do. */
+#include <stdio.h>
+#include <string.h>
+
+#include "fake_kernel.h"
+#include "nonos/error.h"
+#include "tests/host/test.h"
+
+int capsule_main(void);
+
+static void setup(const char *input)
+{
+    fake_reset(NONOS_RIGHT_READ | NONOS_RIGHT_WRITE, NONOS_RIGHT_WRITE,
+               NONOS_RIGHT_READ | NONOS_RIGHT_CONTROL);
+    fake_capsule("init", NONOS_RESTART_NEVER);
+    fake_capsule("shell", NONOS_RESTART_ALWAYS);
+    fake_capsule("hello", NONOS_RESTART_NEVER);
+    fake_process("init", NONOS_PROCESS_RUNNING);
+    struct nonos_process_info *shell = fake_process("shell", NONOS_PROCESS_RUNNING);
+    shell->cpu_used_us = 1500;
+    shell->cpu_budget_us = 86400000000ull;
+    shell->memory_used = 200 * 1024;
+    shell->memory_limit = 512 * 1024;
+    shell->threads = shell->thread_limit = 1;
+    fake.input = input;
+    fake.input_len = strlen(input);
+}
+
+static int run(const char *input)
+{
+    setup(input);
+    return fake_run(capsule_main);
+}
+
+static size_t count(const char *text)
+{
+    size_t n = 0;
+    for (const char *p = fake.output; (p = strstr(p, text)) != NULL; p++)
+        n++;
+    return n;
+}
+
+static void test_prompt_and_help(void)
+{
+    run("help\r");
+    test_check(strncmp(fake.output, "NONOS console. Type help for the commands.\nnonos> help\n", 55) == 0,
+               "shell: banner, prompt, the typed line echoed");
+    bool all = true;
+    static const char *const names[] = { "mem", "uptime", "log", "measure", "capsules", "random", "ps",
+                                         "run", "kill", "caps", "audit", "poweroff", "reboot" };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char line[32];
+        snprintf(line, sizeof line, "\n  %s ", names[i]);
+        all = all && fake_said(line);
+    }
+    test_check(all && count("nonos> ") == 2, "shell: help lists every command; a new prompt after it");
+    test_check(fake_said("\n  kill ID    kill process ID\n") && fake_said("\n  mem        memory map by type"),
+               "shell: help shows each command with its arguments in one column");
+    run("pz\bs\r");
+    test_check(fake_said("pz\b \bs\n") && fake_said("running"), "shell: a line edited with Backspace runs (ps)");
+    setup("u");
+    fake.input = "uptime\r\nbogus\r\n";
+    fake.input_len = strlen(fake.input);
+    fake.input_chunk = 1;
+    fake.report = "up 3.000000 s\n";
+    fake_run(capsule_main);
+    test_check(fake_said("up 3.000000 s\n") && fake_said("unknown command 'bogus'; type help") && count("nonos> ") == 3,
+               "shell: input byte by byte, \\r\\n as one Enter, an unknown command named");
+}
+
+static void test_reports(void)
+{
+    setup("mem\rlog\r");
+    fake.report = "frames: 100 total\n";
+    fake_run(capsule_main);
+    test_check(count("frames: 100 total\n") == 2, "shell: mem and log print the kernel's report");
+    static char long_report[16384 + 1];
+    memset(long_report, 'x', sizeof long_report - 1);
+    long_report[sizeof long_report - 2] = '\n';
+    setup("log\r");
+    fake.report = long_report;
+    fake_run(capsule_main);
+    test_check(count("x") == 16383 && fake_said("x\nnonos> "),
+               "shell: a 16 KiB report reaches the console whole, in writes the kernel accepts (4 KiB each)");
+    run("capsules\r");
+    test_check(fake_said("capsules: an argument is out of its range"),
+               "shell: a refused report prints the command and the error's message");
+}
+
+static void test_processes(void)
+{
+    run("ps\r");
+    test_check(fake_said("    id  capsule          state") &&
+                   fake_said("     2  shell            running            0.001/86400.000        200/512            1/1\n"),
+               "shell: ps prints the header and a line per process");
+    setup("ps\r");
+    fake.deny_supervisor = -NONOS_ERROR_NO_RIGHT;
+    fake_run(capsule_main);
+    test_check(fake_said("ps: the capability lacks a right the call needs"), "shell: ps refused: the kernel's message");
+    run("run hello\rrun nope\rrun\rrun a b\r");
+    test_check(strcmp(fake.started, "hello") == 0 && fake_said("started hello: process 3") &&
+                   fake_said("run nope: nothing has that name or number") && count("usage: run NAME") == 2,
+               "shell: run starts a capsule by name, reports an unknown one, refuses a bad argument");
+    run("kill 2\rkill 2\rkill 77\rkill x\rkill\r");
+    test_check(strcmp(fake.killed, "2") == 0 && fake_said("killed process 2") &&
+                   fake_said("kill 2: nothing has that name or number") &&
+                   fake_said("kill 77: nothing has that name or number") && count("usage: kill ID") == 2,
+               "shell: kill by id, errors with the kernel's message, a bad id refused before any call");
+}
+
+static void test_caps_and_audit(void)
+{
+    setup("caps 2\rcaps 9\r");
+    fake.process_caps[0] = (struct nonos_cap_info){ 0, NONOS_OBJECT_CONSOLE, NONOS_RIGHT_READ | NONOS_RIGHT_WRITE, 0, 0 };
+    fake.process_caps[1] = (struct nonos_cap_info){ 2, NONOS_OBJECT_ENDPOINT, NONOS_RIGHT_WRITE, 0, 2 };
+    fake.process_cap_count = 2;
+    fake_run(capsule_main);
+    test_check(fake_said("  slot  type          rights badge\n     0  console       rw--   0\n     2  endpoint      -w--   2\n") &&
+                   fake_said("caps 9: nothing has that name or number"),
+               "shell: caps lists slot, type, rights, badge; an unknown process is reported");
+    setup("audit\r");
+    for (size_t i = 0; i < 40; i++) {
+        struct nonos_audit_record *r = &fake.audit[i];
+        memset(r, 0, sizeof *r);
+        r->sequence = 100 + i;
+        r->process = 7;
+        r->kind = i % 2 == 0 ? NONOS_AUDIT_DENIED : NONOS_AUDIT_START;
+        r->syscall = 41;
+        r->slot = NONOS_SLOT_NONE;
+        r->error = -NONOS_ERROR_INVALID_CAPABILITY;
+        snprintf(r->name, sizeof r->name, "probe");
+    }
+    fake.audit_count = 40;
+    fake_run(capsule_main);
+    test_check(count("process 7 (probe)") == 40 && count("\n   139 ") == 1 && count("\n   100 ") == 1 && count("(probe) start\n") == 20 &&
+                   count("denied: call 41: the slot is out of the table or empty") == 20,
+               "shell: audit prints every record once across batches of 32, denials with the error's message");
+    run("audit\r");
+    test_check(fake_said("(no audit records)"), "shell: audit with an empty log says so");
+}
+
+static void test_power_and_rights(void)
+{
+    run("poweroff\r");
+    test_check(fake.power_action == 1, "shell: poweroff asks system_power for action 0");
+    run("reboot\r");
+    test_check(fake.power_action == 2, "shell: reboot asks system_power for action 1");
+    setup("reboot\r");
+    fake.slots[NONOS_SLOT_SUPERVISOR].rights = NONOS_RIGHT_READ;
+    fake_run(capsule_main);
+    test_check(fake.power_action == 0 && fake_said("reboot: the capability lacks a right the call needs"),
+               "shell: reboot without the control right is refused and says why");
+    setup("help\r");
+    fake.slots[NONOS_SLOT_CONSOLE].rights = NONOS_RIGHT_WRITE;
+    int status = fake_run(capsule_main);
+    test_check(status == 1 && fake_said("shell: console input: the capability lacks a right the call needs"),
+               "shell: a console without the read right: reported, exits 1");
+}
+
+int main(void)
+{
+    test_prompt_and_help();
+    test_reports();
+    test_processes();
+    test_caps_and_audit();
+    test_power_and_rights();
+    return test_finish();
+}

@@ -1,0 +1,554 @@
+/* Host tests of the system capsules' pure logic under ASan + UBSan
+ * (suite 17-user): user/lib's text buffers, line editor and capsule-list
+ * lookups; the name service's policy decisions with made-up capsule
+ * descriptions; init's start plan (order, cycles, missing dependencies) and
+ * restart rule with its rate limit; the shell's command parsing and tables.
+ * Buffers that must not be overrun are heap blocks of the exact size, so
+ * ASan reports a byte too far. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capsule_list.h"
+#include "line_editor.h"
+#include "nonos/abi.h"
+#include "nonos/error.h"
+#include "nonos/names.h"
+#include "tests/host/test.h"
+#include "text.h"
+#include "user/init/plan.h"
+#include "user/init/restart.h"
+#include "user/names/registry.h"
+#include "user/shell/parse.h"
+#include "user/shell/tables.h"
+
+/* ---- text ---- */
+
+static void test_text(void)
+{
+    char *storage = malloc(8);
+    struct byte_buffer out = text_buffer(storage, 8);
+    bool fits = text_printf(&out, "%d-%s", 12, "ab");
+    test_check(fits && out.len == 5 && memcmp(storage, "12-ab", 5) == 0, "text_printf appends what fits");
+    bool whole = text_printf(&out, "%s", "xyzw");
+    test_check(!whole && out.len == 7 && memcmp(storage, "12-abxyz", 7) == 0,
+               "text_printf reports a cut text and never writes past cap (len %zu)", out.len);
+    bool full = text_printf(&out, "more");
+    test_check(!full && out.len == 7, "text_printf into a full buffer changes nothing");
+    out = text_buffer(storage, 8);
+    bool appended = text_append(&out, "0123456789", 10);
+    test_check(!appended && out.len == 8 && memcmp(storage, "01234567", 8) == 0,
+               "text_append fills to cap and reports the rest dropped");
+    free(storage);
+
+    uint64_t value = 7;
+    test_check(text_parse_u64("0", 1, &value) && value == 0, "text_parse_u64 0");
+    test_check(text_parse_u64("18446744073709551615", 20, &value) && value == UINT64_MAX,
+               "text_parse_u64 UINT64_MAX");
+    value = 7;
+    bool refused = !text_parse_u64("18446744073709551616", 20, &value) && !text_parse_u64("", 0, &value) &&
+                   !text_parse_u64("12a", 3, &value) && !text_parse_u64("-1", 2, &value) &&
+                   !text_parse_u64(" 1", 2, &value) && !text_parse_u64("1 ", 2, &value);
+    test_check(refused && value == 7, "text_parse_u64 refuses overflow, empty, signs, blanks, letters; *out untouched");
+    test_check(text_equal("help", 4, "help") && !text_equal("hel", 3, "help") && !text_equal("helps", 5, "help") &&
+                   !text_equal("help", 4, "helq"),
+               "text_equal compares the whole word");
+    char unterminated[4] = { 'a', 'b', 'c', 'd' };
+    test_check(text_length(unterminated, sizeof unterminated) == 4 && text_length("ab", 10) == 2,
+               "text_length stops at max without a NUL (ASan-checked)");
+}
+
+/* ---- line editor ---- */
+
+struct typed {
+    char line[128];
+    int done, cancelled;
+    char echo[1024];
+    size_t echo_len;
+};
+
+/* Feeds input[0..len) to a fresh editor of capacity cap; keeps the last line. */
+static void type(const char *input, size_t len, size_t cap, struct typed *result)
+{
+    char *line = malloc(cap);
+    char *echo_storage = malloc(LINE_ECHO_MAX(cap));
+    struct line_editor editor;
+    memset(result, 0, sizeof *result);
+    line_editor_init(&editor, line, cap);
+    for (size_t i = 0; i < len; i++) {
+        struct byte_buffer echo = text_buffer(echo_storage, LINE_ECHO_MAX(cap));
+        enum line_status status = line_editor_feed(&editor, (uint8_t)input[i], &echo);
+        if (result->echo_len + echo.len < sizeof result->echo) {
+            memcpy(result->echo + result->echo_len, echo_storage, echo.len);
+            result->echo_len += echo.len;
+        }
+        if (status == LINE_DONE) {
+            result->done++;
+            snprintf(result->line, sizeof result->line, "%s", line);
+            line_editor_reset(&editor);
+        } else if (status == LINE_CANCELLED) {
+            result->cancelled++;
+            line_editor_reset(&editor);
+        }
+    }
+    free(echo_storage);
+    free(line);
+}
+
+#define TYPE(text, cap, result) type(text, sizeof text - 1, cap, result)
+
+static void test_line_editor(void)
+{
+    struct typed t;
+    TYPE("help\r", 128, &t);
+    test_check(t.done == 1 && strcmp(t.line, "help") == 0 && t.echo_len == 5 && memcmp(t.echo, "help\n", 5) == 0,
+               "line editor: typed text is echoed and Enter ends the line");
+    TYPE("a\r\nb\r\n", 128, &t);
+    test_check(t.done == 2 && strcmp(t.line, "b") == 0, "line editor: \\r\\n is one Enter (%d lines)", t.done);
+    TYPE("x\ny\n", 128, &t);
+    test_check(t.done == 2 && strcmp(t.line, "y") == 0, "line editor: a bare \\n is an Enter");
+    TYPE("\r\r", 128, &t);
+    test_check(t.done == 2 && t.line[0] == '\0', "line editor: two \\r are two (empty) lines");
+    TYPE("ab\bc\x7f" "d\r", 128, &t);
+    test_check(strcmp(t.line, "ad") == 0 && memcmp(t.echo, "ab\b \bc\b \bd\n", 12) == 0,
+               "line editor: Backspace and DEL erase one character with \\b \\b");
+    TYPE("\b\x7fok\r", 128, &t);
+    test_check(strcmp(t.line, "ok") == 0 && memcmp(t.echo, "ok\n", 3) == 0,
+               "line editor: Backspace on an empty line does nothing");
+    TYPE("abc\x15z\r", 128, &t);
+    test_check(strcmp(t.line, "z") == 0 && memcmp(t.echo, "abc\b \b\b \b\b \bz\n", 15) == 0,
+               "line editor: Ctrl-U erases the whole line");
+    TYPE("kill 3\x03", 128, &t);
+    test_check(t.cancelled == 1 && t.done == 0 && memcmp(t.echo + 6, "^C\n", 3) == 0,
+               "line editor: Ctrl-C cancels the line with ^C");
+    TYPE("a\x1b[Ab\x1bOPc\x1b[1;5Dd\r", 128, &t);
+    test_check(strcmp(t.line, "abcd") == 0, "line editor: escape sequences (arrows, F1, ctrl-arrow) are skipped: '%s'", t.line);
+    TYPE("\x1bxy\r", 128, &t);
+    test_check(strcmp(t.line, "xy") == 0, "line editor: a lone Esc keeps the byte after it");
+    TYPE("\x1b[123456789z\r", 128, &t);
+    test_check(strcmp(t.line, "9z") == 0, "line editor: an escape sequence ends after 8 parameter bytes: '%s'", t.line);
+    TYPE("abcdef\r", 4, &t);
+    test_check(strcmp(t.line, "abc") == 0 && memcmp(t.echo, "abc\n", 4) == 0,
+               "line editor: a full line (capacity 4) takes 3 characters, echoes no more (ASan-checked)");
+    TYPE("a\tb\x01" "c\r", 128, &t);
+    test_check(strcmp(t.line, "abc") == 0, "line editor: other control characters are ignored");
+}
+
+/* ---- capsule descriptions ---- */
+
+static void name_set(struct nonos_name *name, const char *text)
+{
+    memset(name, 0, sizeof *name);
+    snprintf(name->text, sizeof name->text, "%s", text);
+}
+
+static struct nonos_capsule_info capsule_make(const char *name, uint32_t verified)
+{
+    struct nonos_capsule_info info;
+    memset(&info, 0, sizeof info);
+    snprintf(info.name, sizeof info.name, "%s", name);
+    snprintf(info.version, sizeof info.version, "1.0.0");
+    info.verified = verified;
+    return info;
+}
+
+static void capsule_depends(struct nonos_capsule_info *info, const char *dependency)
+{
+    name_set(&info->dependencies[info->dependency_count++], dependency);
+}
+
+static void capsule_provides(struct nonos_capsule_info *info, const char *service)
+{
+    name_set(&info->provides[info->provides_count++], service);
+}
+
+static void capsule_calls(struct nonos_capsule_info *info, const char *service)
+{
+    name_set(&info->ipc[info->ipc_count++], service);
+}
+
+static void test_capsule_list(void)
+{
+    struct nonos_capsule_info capsules[3] = { capsule_make("a", 1), capsule_make("b", 0), capsule_make("b", 1) };
+    capsule_provides(&capsules[0], "nonos.vault");
+    capsule_provides(&capsules[1], "nonos.log");
+    test_check(capsule_find(capsules, 3, "b", 1) == 2, "capsule_find skips an unverified capsule of the name");
+    test_check(capsule_find(capsules, 3, "c", 1) == CAPSULE_NONE, "capsule_find: no such name");
+    test_check(capsule_find_provider(capsules, 3, "nonos.vault", 11) == 0 &&
+                   capsule_find_provider(capsules, 3, "nonos.log", 9) == CAPSULE_NONE,
+               "capsule_find_provider: only verified providers");
+    test_check(!capsule_list_has(capsules[0].provides, 1, "nonos.vau", 9) &&
+                   !capsule_list_has(capsules[0].provides, 1, "nonos.vaults", 12) &&
+                   capsule_list_has(capsules[0].provides, 1, "nonos.vault", 11),
+               "capsule_list_has matches whole names only");
+    struct nonos_name *full = malloc(NONOS_CAPSULE_LIST_MAX * sizeof *full);
+    for (int i = 0; i < NONOS_CAPSULE_LIST_MAX; i++)
+        memset(full[i].text, 'x', sizeof full[i].text); /* no NUL anywhere */
+    char long_name[NONOS_NAME_MAX];
+    memset(long_name, 'x', sizeof long_name);
+    test_check(capsule_list_has(full, 1000, long_name, NONOS_NAME_MAX),
+               "capsule_list_has bounds a count and names without NUL by the list's size (ASan-checked)");
+    free(full);
+}
+
+/* ---- name service ---- */
+
+static void test_names(void)
+{
+    struct nonos_capsule_info vault = capsule_make("vault", 1);
+    capsule_provides(&vault, "nonos.vault");
+    struct nonos_capsule_info client = capsule_make("client", 1);
+    capsule_calls(&client, "nonos.vault");
+    struct nonos_capsule_info stranger = capsule_make("stranger", 1);
+    capsule_calls(&stranger, "nonos.log");
+    struct nonos_capsule_info forged = capsule_make("forged", 0);
+    capsule_provides(&forged, "nonos.vault");
+    capsule_calls(&forged, "nonos.vault");
+    static struct names_registry registry;
+    names_registry_init(&registry);
+    const char *name = "nonos.vault";
+    uint32_t length = 11;
+
+    test_check(names_decide_register(&vault, 5, name, length, NULL, false, false) == 0,
+               "names: a capsule that provides the name may register it");
+    test_check(names_decide_register(&client, 6, name, length, NULL, false, false) == NONOS_ERROR_DENIED,
+               "names: a capsule that only calls the name may not register it (DENIED)");
+    test_check(names_decide_register(&forged, 7, name, length, NULL, false, false) == NONOS_ERROR_DENIED,
+               "names: an unverified capsule may not register (DENIED)");
+    test_check(names_decide_register(&vault, 5, "nonos.vaul", 10, NULL, false, false) == NONOS_ERROR_DENIED,
+               "names: a prefix of a provided name is not provided (DENIED)");
+    test_check(names_decide_register(&vault, 5, name, length, NULL, false, true) == NONOS_ERROR_SLOT_LIMIT,
+               "names: a full table refuses a new name (SLOT_LIMIT)");
+
+    test_check(names_decide_lookup(&client, name, length, NULL) == NONOS_ERROR_NOT_FOUND,
+               "names: lookup of an allowed name nobody registered yet is NOT_FOUND");
+    struct names_entry *entry = names_free_entry(&registry);
+    names_store(entry, name, length, 5, 16);
+    struct names_entry *found = names_find(&registry, name, length);
+    test_check(found == entry && found->slot == 16 && found->process == 5 &&
+                   names_find(&registry, "nonos.vaul", 10) == NULL,
+               "names: a stored entry is found by its whole name only");
+    test_check(names_decide_lookup(&client, name, length, found) == 0,
+               "names: a capsule whose manifest lists the name under ipc gets it");
+    test_check(names_decide_lookup(&stranger, name, length, found) == NONOS_ERROR_DENIED &&
+                   names_decide_lookup(&vault, name, length, found) == NONOS_ERROR_DENIED,
+               "names: a capsule without the name under ipc is DENIED, even its provider");
+    test_check(names_decide_lookup(&stranger, "nonos.other", 11, NULL) == NONOS_ERROR_DENIED,
+               "names: DENIED comes before NOT_FOUND (no probing for registered names)");
+    test_check(names_decide_lookup(&forged, name, length, found) == NONOS_ERROR_DENIED,
+               "names: an unverified capsule's ipc list counts for nothing (DENIED)");
+
+    test_check(names_decide_register(&vault, 9, name, length, found, true, false) == NONOS_ERROR_EXISTS,
+               "names: another provider process cannot take a name whose holder runs (EXISTS)");
+    test_check(names_decide_register(&vault, 9, name, length, found, false, false) == 0,
+               "names: a restarted provider takes over the name of its ended predecessor");
+    test_check(names_decide_register(&vault, 5, name, length, found, true, false) == 0,
+               "names: the holder may register its name again");
+
+    int stored = 1;
+    char service[16];
+    while ((entry = names_free_entry(&registry)) != NULL) {
+        snprintf(service, sizeof service, "s%d", stored);
+        names_store(entry, service, (uint32_t)strlen(service), 1, 16 + (uint32_t)stored);
+        stored++;
+    }
+    test_check(stored == NAMES_ENTRIES_MAX, "names: the table holds %d entries, then has no free one", NAMES_ENTRIES_MAX);
+}
+
+/* ---- init: start plan ---- */
+
+static void plan_order_text(const struct plan *plan, const struct nonos_capsule_info *capsules, char *out,
+                            size_t cap)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < plan->order_count && len < cap; i++)
+        len += (size_t)snprintf(out + len, cap - len, "%s%s", i ? " " : "", capsules[plan->order[i]].name);
+}
+
+static void test_plan_system(void)
+{
+    struct nonos_capsule_info capsules[5] = {
+        capsule_make("init", 1), capsule_make("shell", 1), capsule_make("hello", 1),
+        capsule_make("names", 1), capsule_make("refused", 0),
+    };
+    capsule_provides(&capsules[3], NONOS_NAMES_SERVICE);
+    bool running[5] = { true, false, false, false, false };
+    static struct plan plan;
+    char order[256];
+    plan_make(capsules, 5, running, &plan);
+    plan_order_text(&plan, capsules, order, sizeof order);
+    test_check(strcmp(order, "names shell hello") == 0,
+               "init plan: the name service first, then bundle order, init itself not again: '%s'", order);
+    test_check(plan.verdict[0] == PLAN_RUNNING && plan.verdict[4] == PLAN_UNVERIFIED,
+               "init plan: running and refused capsules are not started");
+}
+
+static void test_plan_dependencies(void)
+{
+    /* app -> lib -> base (bundle order app, lib, base); tool -> app. */
+    struct nonos_capsule_info capsules[4] = {
+        capsule_make("app", 1), capsule_make("lib", 1), capsule_make("base", 1), capsule_make("tool", 1),
+    };
+    capsule_depends(&capsules[0], "lib");
+    capsule_depends(&capsules[1], "base");
+    capsule_depends(&capsules[3], "app");
+    bool running[4] = { false };
+    static struct plan plan;
+    char order[256];
+    plan_make(capsules, 4, running, &plan);
+    plan_order_text(&plan, capsules, order, sizeof order);
+    test_check(strcmp(order, "base lib app tool") == 0, "init plan: dependencies start first: '%s'", order);
+    running[2] = true; /* base already runs */
+    plan_make(capsules, 4, running, &plan);
+    plan_order_text(&plan, capsules, order, sizeof order);
+    test_check(strcmp(order, "lib app tool") == 0, "init plan: a running dependency counts as met: '%s'", order);
+}
+
+static void test_plan_refusals(void)
+{
+    /* x <-> y cycle, z -> x, self -> self, needy -> ghost (absent),
+     * child -> needy, weak -> refused (unverified), free alone. */
+    struct nonos_capsule_info capsules[9] = {
+        capsule_make("x", 1), capsule_make("y", 1), capsule_make("z", 1), capsule_make("self", 1),
+        capsule_make("needy", 1), capsule_make("child", 1), capsule_make("weak", 1),
+        capsule_make("refused", 0), capsule_make("free", 1),
+    };
+    capsule_depends(&capsules[0], "y");
+    capsule_depends(&capsules[1], "x");
+    capsule_depends(&capsules[2], "x");
+    capsule_depends(&capsules[3], "self");
+    capsule_depends(&capsules[4], "free");
+    capsule_depends(&capsules[4], "ghost");
+    capsule_depends(&capsules[5], "needy");
+    capsule_depends(&capsules[6], "refused");
+    bool running[9] = { false };
+    static struct plan plan;
+    char order[256];
+    plan_make(capsules, 9, running, &plan);
+    plan_order_text(&plan, capsules, order, sizeof order);
+    test_check(strcmp(order, "free") == 0, "init plan: only the capsule with met dependencies starts: '%s'", order);
+    test_check(plan.verdict[0] == PLAN_CYCLE && plan.verdict[1] == PLAN_CYCLE && plan.verdict[3] == PLAN_CYCLE,
+               "init plan: both members of a cycle and a self-dependency are CYCLE");
+    test_check(plan.verdict[2] == PLAN_BLOCKED && plan.detail[2] == 0,
+               "init plan: a capsule depending on a cycle is BLOCKED, naming the dependency");
+    test_check(plan.verdict[4] == PLAN_MISSING && plan.detail[4] == 1,
+               "init plan: a dependency nobody carries is MISSING, naming it (index 1: ghost)");
+    test_check(plan.verdict[5] == PLAN_BLOCKED, "init plan: a dependent of a MISSING capsule is BLOCKED");
+    test_check(plan.verdict[6] == PLAN_MISSING, "init plan: a dependency only an unverified capsule carries is MISSING");
+    test_check(strcmp(plan_verdict_text(PLAN_CYCLE), "dependency cycle") == 0, "init plan: verdict text");
+}
+
+static void test_plan_bounds(void)
+{
+    static struct nonos_capsule_info capsules[PLAN_CAPSULES_MAX + 1];
+    bool running[PLAN_CAPSULES_MAX + 1] = { false };
+    char name[8];
+    for (size_t i = 0; i <= PLAN_CAPSULES_MAX; i++) {
+        snprintf(name, sizeof name, "c%zu", i);
+        capsules[i] = capsule_make(name, 1);
+        if (i > 0)
+            capsule_depends(&capsules[i], capsules[i - 1].name);
+    }
+    capsules[5].dependency_count = 1000; /* a bad count from the kernel: bounded to the list */
+    static struct plan plan;
+    plan_make(capsules, PLAN_CAPSULES_MAX + 1, running, &plan);
+    test_check(plan.count == PLAN_CAPSULES_MAX && plan.verdict[5] == PLAN_MISSING,
+               "init plan: at most %d capsules; a bad dependency count is bounded (ASan-checked)", PLAN_CAPSULES_MAX);
+}
+
+/* ---- init: restarts ---- */
+
+static void test_restart(void)
+{
+    bool matrix = restart_wanted(NONOS_RESTART_ALWAYS, NONOS_END_EXIT, 0) &&
+                  restart_wanted(NONOS_RESTART_ALWAYS, NONOS_END_KILLED, 0) &&
+                  restart_wanted(NONOS_RESTART_ON_FAILURE, NONOS_END_FAULT, 0) &&
+                  restart_wanted(NONOS_RESTART_ON_FAILURE, NONOS_END_CPU_BUDGET, 0) &&
+                  restart_wanted(NONOS_RESTART_ON_FAILURE, NONOS_END_EXIT, 3) &&
+                  !restart_wanted(NONOS_RESTART_ON_FAILURE, NONOS_END_EXIT, 0) &&
+                  !restart_wanted(NONOS_RESTART_ON_FAILURE, NONOS_END_KILLED, 0) &&
+                  !restart_wanted(NONOS_RESTART_NEVER, NONOS_END_FAULT, 0) &&
+                  !restart_wanted(7, NONOS_END_FAULT, 0);
+    test_check(matrix, "init restart rule: always / on-failure (fault, CPU budget, exit != 0) / never");
+
+    struct restart_history history = { 0 };
+    const uint64_t second = 1000000000ull;
+    int allowed = 0;
+    for (uint64_t t = 0; t < 5; t++)
+        allowed += restart_allow(&history, 100 * second + t * second);
+    test_check(allowed == 5 && !restart_allow(&history, 105 * second),
+               "init restart limit: 5 restarts within a minute, the 6th refused");
+    test_check(!restart_allow(&history, 159 * second), "init restart limit: still refused 59 s after the first");
+    test_check(restart_allow(&history, 160 * second) && !restart_allow(&history, 160 * second),
+               "init restart limit: one more once the oldest leaves the window, then refused again");
+    struct restart_history backwards = { 0 };
+    restart_allow(&backwards, 50 * second);
+    test_check(restart_allow(&backwards, 10 * second) && backwards.count == 2,
+               "init restart limit: a clock reading earlier than a recorded restart counts as inside the window");
+}
+
+/* ---- shell ---- */
+
+static void test_shell_parse(void)
+{
+    static const char line[] = " \t kill \t 12  ";
+    struct shell_words words = shell_split(line, sizeof line - 1);
+    test_check(words.command_length == 4 && memcmp(words.command, "kill", 4) == 0 &&
+                   words.arguments_length == 2 && memcmp(words.arguments, "12", 2) == 0,
+               "shell: command word and arguments, blanks around them dropped");
+    words = shell_split("   ", 3);
+    test_check(words.command_length == 0, "shell: a blank line has no command");
+    words = shell_split("ps", 2);
+    test_check(words.command_length == 2 && words.arguments_length == 0, "shell: a command without arguments");
+    words = shell_split("run  my app", 11);
+    test_check(words.arguments_length == 6 && !shell_parse_name(words.arguments, words.arguments_length),
+               "shell: run refuses two words");
+    uint64_t id = 0;
+    test_check(shell_parse_id("42", 2, &id) && id == 42 && !shell_parse_id("", 0, &id) &&
+                   !shell_parse_id("4 2", 3, &id) && !shell_parse_id("0x10", 4, &id) &&
+                   !shell_parse_id("99999999999999999999", 20, &id),
+               "shell: a process id is one decimal number in range");
+    char long_name[NONOS_NAME_MAX + 1];
+    memset(long_name, 'a', sizeof long_name);
+    test_check(shell_parse_name("names", 5) && shell_parse_name(long_name, NONOS_NAME_MAX) &&
+                   !shell_parse_name(long_name, NONOS_NAME_MAX + 1) && !shell_parse_name("", 0),
+               "shell: a capsule name is one word of 1..64 bytes");
+}
+
+static struct nonos_process_info process_make(uint64_t id, const char *name)
+{
+    struct nonos_process_info info;
+    memset(&info, 0, sizeof info);
+    info.id = id;
+    snprintf(info.name, sizeof info.name, "%s", name);
+    info.cpu_used_us = 12345;
+    info.cpu_budget_us = 86400000000ull;
+    info.memory_used = 180 * 1024;
+    info.memory_limit = 512 * 1024;
+    info.threads = 1;
+    info.thread_limit = 1;
+    return info;
+}
+
+/* Formats with fn into a heap buffer of exactly cap bytes; returns its text. */
+static bool table_line(char *text, size_t text_cap, size_t cap, bool (*fn)(struct byte_buffer *, const void *),
+                       const void *item)
+{
+    char *storage = malloc(cap);
+    struct byte_buffer out = text_buffer(storage, cap);
+    bool ok = fn(&out, item);
+    snprintf(text, text_cap, "%.*s", (int)out.len, storage);
+    free(storage);
+    return ok;
+}
+
+static bool process_fn(struct byte_buffer *out, const void *item) { return format_process(out, item); }
+static bool cap_fn(struct byte_buffer *out, const void *item) { return format_cap(out, item); }
+static bool audit_fn(struct byte_buffer *out, const void *item) { return format_audit(out, item); }
+
+static void test_shell_tables(void)
+{
+    char text[512];
+    struct nonos_process_info shell = process_make(3, "shell");
+    bool ok = table_line(text, sizeof text, 512, process_fn, &shell);
+    test_check(ok && strcmp(text, "     3  shell            running            0.012/86400.000        180/512            1/1\n") == 0,
+               "ps line of a running process: id, capsule, state, CPU s, memory KiB, threads");
+    struct nonos_process_info hog = process_make(9, "hog");
+    hog.state = NONOS_PROCESS_KILLED;
+    hog.end = NONOS_END_CPU_BUDGET;
+    hog.cpu_used_us = 500400;
+    hog.cpu_budget_us = 500000;
+    table_line(text, sizeof text, 512, process_fn, &hog);
+    test_check(strstr(text, "killed: cpu budget") != NULL && strstr(text, "0.500/0.500") != NULL,
+               "ps line of a process stopped for its CPU budget");
+    struct nonos_process_info done = process_make(4, "hello");
+    done.state = NONOS_PROCESS_EXITED;
+    done.end = NONOS_END_EXIT;
+    done.exit_status = -2;
+    table_line(text, sizeof text, 512, process_fn, &done);
+    test_check(strstr(text, "exited -2") != NULL, "ps line of an exited process shows its status");
+    memset(shell.name, 'n', sizeof shell.name); /* no NUL */
+    ok = table_line(text, sizeof text, 512, process_fn, &shell);
+    test_check(ok && strstr(text, "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn ") != NULL,
+               "ps line: a name without NUL is read only to the end of its field (ASan-checked)");
+    ok = table_line(text, sizeof text, 20, process_fn, &done);
+    test_check(!ok && strlen(text) == 19, "ps line into a short buffer: cut, reported, no overrun");
+
+    struct nonos_cap_info cap = { 2, NONOS_OBJECT_ENDPOINT, NONOS_RIGHT_WRITE | NONOS_RIGHT_GRANT, 0, 7 };
+    table_line(text, sizeof text, 512, cap_fn, &cap);
+    test_check(strcmp(text, "     2  endpoint      -wg-   7\n") == 0, "caps line: slot, type, rights, badge");
+    struct nonos_cap_info odd = { 9, 99, 0xff, 0, 0 };
+    table_line(text, sizeof text, 512, cap_fn, &odd);
+    test_check(strcmp(text, "     9  unknown       rwgc   0\n") == 0, "caps line: an unknown type is named so");
+
+    struct nonos_audit_record record;
+    memset(&record, 0, sizeof record);
+    record.sequence = 17;
+    record.time_ns = 2500000000ull;
+    record.process = 6;
+    record.kind = NONOS_AUDIT_DENIED;
+    record.syscall = 41;
+    record.slot = 3;
+    record.error = -NONOS_ERROR_NO_RIGHT;
+    snprintf(record.name, sizeof record.name, "hostile");
+    snprintf(record.detail, sizeof record.detail, "process_kill");
+    table_line(text, sizeof text, 512, audit_fn, &record);
+    test_check(strcmp(text, "    17      2.500000  process 6 (hostile) denied: call 41 slot 3: "
+                            "the capability lacks a right the call needs (process_kill)\n") == 0,
+               "audit line of a denial: call, slot, the error's message, detail");
+    snprintf(record.detail, sizeof record.detail, "%s", nonos_error_message(record.error));
+    table_line(text, sizeof text, 512, audit_fn, &record);
+    test_check(strcmp(text, "    17      2.500000  process 6 (hostile) denied: call 41 slot 3: "
+                            "the capability lacks a right the call needs\n") == 0,
+               "audit line of a denial whose detail is the error's message: said once");
+    record.kind = NONOS_AUDIT_FAULT;
+    snprintf(record.detail, sizeof record.detail, "page fault at 0x0 (read)");
+    table_line(text, sizeof text, 512, audit_fn, &record);
+    test_check(strcmp(text, "    17      2.500000  process 6 (hostile) fault: page fault at 0x0 (read)\n") == 0,
+               "audit line of a fault: its detail");
+    record.kind = 200;
+    record.detail[0] = '\0';
+    table_line(text, sizeof text, 512, audit_fn, &record);
+    test_check(strcmp(text, "    17      2.500000  process 6 (hostile) unknown\n") == 0, "audit line of an unknown kind without detail");
+    char rights[5];
+    format_rights(0, rights);
+    test_check(strcmp(rights, "----") == 0 && strcmp(format_object_type(NONOS_OBJECT_SUPERVISOR), "supervisor") == 0 &&
+                   strcmp(format_audit_kind(NONOS_AUDIT_RESTART), "restart") == 0,
+               "rights, object type and audit kind names");
+}
+
+/* ---- the name-service message helper (nonos/names.h) ---- */
+
+static void test_names_message(void)
+{
+    struct nonos_message message;
+    memset(&message, 0xee, sizeof message);
+    long ok = nonos_names_message(&message, NONOS_NAMES_LOOKUP, "nonos.vault", 11, NONOS_SLOT_NONE);
+    test_check(ok == 0 && message.label == NONOS_NAMES_LOOKUP && message.length == 11 &&
+                   memcmp(message.data, "nonos.vault", 11) == 0 && message.capability == NONOS_SLOT_NONE,
+               "names.h: a request carries label, name bytes and the capability slot");
+    char long_name[NONOS_NAME_MAX + 1];
+    memset(long_name, 'a', sizeof long_name);
+    test_check(nonos_names_message(&message, 1, long_name, NONOS_NAME_MAX + 1, 0) == -NONOS_ERROR_INVALID_ARGUMENT &&
+                   nonos_names_message(&message, 1, "", 0, 0) == -NONOS_ERROR_INVALID_ARGUMENT,
+               "names.h: empty and over-long names refused before any call");
+}
+
+int main(void)
+{
+    test_text();
+    test_line_editor();
+    test_capsule_list();
+    test_names();
+    test_names_message();
+    test_plan_system();
+    test_plan_dependencies();
+    test_plan_refusals();
+    test_plan_bounds();
+    test_restart();
+    test_shell_parse();
+    test_shell_tables();
+    return test_finish();
+}

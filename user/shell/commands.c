@@ -1,0 +1,203 @@
+/* The shell's commands (commands.h). Kernel-side reports (mem, uptime,
+ * log, measure, capsules, random) are kernel_report topics; the process
+ * commands format what process_list, process_caps and audit_read copy out
+ * (tables.c). A failed call prints "COMMAND: message" from the kernel's
+ * error table (nonos_error_message). */
+#include "commands.h"
+
+#include <stdint.h>
+
+#include "console.h"
+#include "tables.h"
+#include "nonos/abi.h"
+#include "nonos/error.h"
+#include "nonos/syscall.h"
+#include "parse.h"
+#include "text.h"
+
+#define REPORT_MAX 16384 /* the kernel log ring's size: `log` fits whole */
+#define PROCESSES_MAX 64
+#define CAPS_MAX 256
+#define AUDIT_BATCH 32
+
+struct command {
+    const char *name;
+    const char *usage; /* arguments, "" if none */
+    const char *help;
+    void (*run)(const struct command *self, const char *arguments, size_t length);
+    uint64_t topic; /* kernel_report topic, or system_power action */
+};
+
+static char output_storage[REPORT_MAX];
+
+static void fail(const char *command, long error)
+{
+    console_printf("%s: %s\n", command, nonos_error_message(error));
+}
+
+/* mem, uptime, log, measure, capsules, random: the kernel's text report. */
+static void command_report(const struct command *self, const char *arguments, size_t length)
+{
+    (void)arguments;
+    (void)length;
+    long n = nonos_kernel_report(NONOS_SLOT_SUPERVISOR, self->topic, output_storage,
+                                 sizeof output_storage);
+    if (n < 0)
+        fail(self->name, n);
+    else
+        console_print(output_storage, (size_t)n < sizeof output_storage ? (size_t)n : sizeof output_storage);
+}
+
+/* poweroff, reboot: system_power returns only when it refuses. */
+static void command_power(const struct command *self, const char *arguments, size_t length)
+{
+    (void)arguments;
+    (void)length;
+    fail(self->name, nonos_system_power(NONOS_SLOT_SUPERVISOR, self->topic));
+}
+
+static void command_ps(const struct command *self, const char *arguments, size_t length)
+{
+    (void)self;
+    static struct nonos_process_info processes[PROCESSES_MAX];
+    (void)arguments;
+    (void)length;
+    long n = nonos_process_list(NONOS_SLOT_SUPERVISOR, processes, sizeof processes);
+    if (n < 0) {
+        fail("ps", n);
+        return;
+    }
+    struct byte_buffer out = text_buffer(output_storage, sizeof output_storage);
+    format_process_header(&out);
+    for (long i = 0; i < n && i < PROCESSES_MAX; i++)
+        format_process(&out, &processes[i]);
+    console_print_buffer(&out);
+}
+
+static void command_run(const struct command *self, const char *arguments, size_t length)
+{
+    (void)self;
+    if (!shell_parse_name(arguments, length)) {
+        console_printf("usage: run NAME (a capsule of the boot bundle; see capsules)\n");
+        return;
+    }
+    long process = nonos_capsule_start(NONOS_SLOT_SUPERVISOR, arguments, length);
+    if (process < 0)
+        console_printf("run %.*s: %s\n", (int)length, arguments, nonos_error_message(process));
+    else
+        console_printf("started %.*s: process %ld\n", (int)length, arguments, process);
+}
+
+static void command_kill(const struct command *self, const char *arguments, size_t length)
+{
+    (void)self;
+    uint64_t id;
+    if (!shell_parse_id(arguments, length, &id)) {
+        console_printf("usage: kill ID (a process id; see ps)\n");
+        return;
+    }
+    long result = nonos_process_kill(NONOS_SLOT_SUPERVISOR, id);
+    if (result < 0)
+        console_printf("kill %llu: %s\n", (unsigned long long)id, nonos_error_message(result));
+    else
+        console_printf("killed process %llu\n", (unsigned long long)id);
+}
+
+static void command_caps(const struct command *self, const char *arguments, size_t length)
+{
+    (void)self;
+    static struct nonos_cap_info caps[CAPS_MAX];
+    uint64_t id;
+    if (!shell_parse_id(arguments, length, &id)) {
+        console_printf("usage: caps ID (a process id; see ps)\n");
+        return;
+    }
+    long n = nonos_process_caps(NONOS_SLOT_SUPERVISOR, id, caps, sizeof caps);
+    if (n < 0) {
+        console_printf("caps %llu: %s\n", (unsigned long long)id, nonos_error_message(n));
+        return;
+    }
+    struct byte_buffer out = text_buffer(output_storage, sizeof output_storage);
+    format_cap_header(&out);
+    for (long i = 0; i < n && i < CAPS_MAX; i++)
+        format_cap(&out, &caps[i]);
+    console_print_buffer(&out);
+}
+
+/* Every record, in batches: each read starts after the last one shown. */
+static void command_audit(const struct command *self, const char *arguments, size_t length)
+{
+    (void)self;
+    static struct nonos_audit_record records[AUDIT_BATCH];
+    uint64_t first = 0;
+    size_t shown = 0;
+    (void)arguments;
+    (void)length;
+    for (;;) {
+        long n = nonos_audit_read(NONOS_SLOT_SUPERVISOR, first, records, sizeof records);
+        if (n < 0) {
+            fail("audit", n);
+            return;
+        }
+        struct byte_buffer out = text_buffer(output_storage, sizeof output_storage);
+        for (long i = 0; i < n && i < AUDIT_BATCH; i++)
+            format_audit(&out, &records[i]);
+        console_print_buffer(&out);
+        shown += (size_t)n;
+        if (n < AUDIT_BATCH)
+            break;
+        first = records[AUDIT_BATCH - 1].sequence + 1;
+    }
+    if (shown == 0)
+        console_printf("(no audit records)\n");
+}
+
+static void command_help(const struct command *self, const char *arguments, size_t length);
+
+static const struct command commands[] = {
+    { "help", "", "list the commands", command_help, 0 },
+    { "mem", "", "memory map by type, frame allocator and heap usage", command_report, 0 },
+    { "uptime", "", "time since the kernel started", command_report, 1 },
+    { "log", "", "show the kernel log ring", command_report, 2 },
+    { "measure", "", "the boot measurement log: part, size, SHA-256", command_report, 3 },
+    { "capsules", "", "boot capsules: name, version, author, id, state", command_report, 4 },
+    { "random", "", "print 32 bytes from the kernel random generator, and its sources", command_report, 5 },
+    { "ps", "", "processes: id, capsule, state, CPU and memory used / limit, threads", command_ps, 0 },
+    { "run", "NAME", "start the boot capsule NAME", command_run, 0 },
+    { "kill", "ID", "kill process ID", command_kill, 0 },
+    { "caps", "ID", "capabilities of process ID: slot, type, rights, badge", command_caps, 0 },
+    { "audit", "", "the audit log: denied calls and process lifecycle", command_audit, 0 },
+    { "poweroff", "", "wipe RAM (ZeroState) and power off", command_power, 0 },
+    { "reboot", "", "wipe RAM (ZeroState) and reset", command_power, 1 },
+};
+
+static void command_help(const struct command *self, const char *arguments, size_t length)
+{
+    (void)self;
+    (void)arguments;
+    (void)length;
+    struct byte_buffer out = text_buffer(output_storage, sizeof output_storage);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        char usage_storage[24];
+        struct byte_buffer usage = text_buffer(usage_storage, sizeof usage_storage);
+        text_printf(&usage, "%s%s%s", commands[i].name, commands[i].usage[0] != '\0' ? " " : "",
+                    commands[i].usage);
+        text_printf(&out, "  %-10.*s %s\n", (int)usage.len, usage_storage, commands[i].help);
+    }
+    console_print_buffer(&out);
+}
+
+int shell_run_line(const char *line, size_t length)
+{
+    struct shell_words words = shell_split(line, length);
+    if (words.command_length == 0)
+        return 0;
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (text_equal(words.command, words.command_length, commands[i].name)) {
+            commands[i].run(&commands[i], words.arguments, words.arguments_length);
+            return 0;
+        }
+    }
+    console_printf("unknown command '%.*s'; type help\n", (int)words.command_length, words.command);
+    return -1;
+}

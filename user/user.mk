@@ -1,0 +1,49 @@
+# user/: the system capsules (init, names, shell) and user/lib, the
+# freestanding helpers they share. Each capsule is built and signed with
+# nonos-capsule exactly as an author would (docs/capsules.md): make stages a
+# project directory per capsule, build/user/NAME/ with its capsule.toml and
+# a flat src/ holding the capsule's own files, the user/lib files it uses
+# (USER_LIB_NAME), and the portable
+# code they reuse from the tree (kernel/lib/format.c: ksnprintf; lib/base:
+# bytes.h, checked.h, mem.c), each header where the sources' #include
+# finds it relative to src/. tools/capsule/system-bundle.sh then builds and
+# signs every staged project and puts the capsules into the boot bundle.
+#
+# Sources include user/lib headers by bare name ("text.h") and the SDK as
+# "nonos/NAME.h": USER_INCLUDES says where those are for builds in the tree
+# (host unit tests, static analysis).
+USER_CAPSULES := init names shell
+USER_LIB_SRCS := user/lib/text.c user/lib/line_editor.c user/lib/capsule_list.c user/lib/console.c
+# What each capsule links of user/lib: only what it uses, since every byte
+# of a payload is hashed at every boot (docs/userland.md, boot cost).
+USER_LIB_init := user/lib/text.c user/lib/capsule_list.c user/lib/console.c
+USER_LIB_names := user/lib/text.c user/lib/capsule_list.c user/lib/console.c
+USER_LIB_shell := user/lib/text.c user/lib/line_editor.c user/lib/console.c
+USER_INCLUDES := -Iuser/lib -Isdk/include
+# The pure parts, unit-tested on the host (tests/user.mk).
+USER_PURE_SRCS := user/lib/text.c user/lib/line_editor.c user/lib/capsule_list.c \
+                  user/names/registry.c user/init/plan.c user/init/restart.c \
+                  user/shell/parse.c user/shell/tables.c
+# Static analysis (tests/static-analysis.sh) compiles user/ with these.
+USER_ANALYSIS_CFLAGS = $(HOST_CFLAGS) $(USER_INCLUDES)
+
+$(BUILD)/host-san/user/%.o: HOST_SAN_CFLAGS += $(USER_INCLUDES)
+
+USER_SHARED_FILES := $(USER_LIB_SRCS) $(wildcard user/lib/*.h) kernel/lib/format.c \
+                     kernel/lib/print.h lib/base/mem.c lib/base/bytes.h lib/base/checked.h
+USER_STAGED := $(patsubst %,$(BUILD)/user/%/capsule.toml,$(USER_CAPSULES))
+
+# build/user/NAME/: capsule.toml and src/ (rebuilt whole when any input changes).
+$(BUILD)/user/%/capsule.toml: user/%/capsule.toml $(wildcard user/*/*.c user/*/*.h) $(USER_SHARED_FILES) user/user.mk
+	@rm -rf $(@D) && mkdir -p $(@D)/src/kernel/lib $(@D)/src/base
+	cp $(wildcard user/$*/*.c user/$*/*.h) $(USER_LIB_$*) $(wildcard user/lib/*.h) \
+	    kernel/lib/format.c lib/base/mem.c $(@D)/src/
+	cp kernel/lib/print.h $(@D)/src/kernel/lib/
+	cp lib/base/bytes.h lib/base/checked.h $(@D)/src/base/
+	cp $< $@
+
+.PHONY: user-capsules
+user-capsules: $(BUILD)/capsules/bundle.bin
+
+# The boot bundle's rule (tools/capsule.mk) builds and signs these projects.
+$(BUILD)/capsules/bundle.bin: $(USER_STAGED)
