@@ -15,6 +15,7 @@
  * then applied. */
 #include "kernel/proc/process_internal.h"
 
+#include "kernel/arch/interrupt.h"
 #include "kernel/cap/capability.h"
 #include "kernel/error.h"
 #include "kernel/ipc/ipc.h"
@@ -72,6 +73,9 @@ uint32_t process_policy_supervisor_rights(size_t capsule_index, const struct man
     }
 }
 
+static int policy_apply(struct process *process, struct cap_table *caps, uint32_t console_rights,
+                        uint32_t supervisor, bool names_server);
+
 int process_policy_grant(struct process *process)
 {
     objects_init();
@@ -81,6 +85,20 @@ int process_policy_grant(struct process *process)
     uint32_t console_rights = RIGHT_WRITE | (console_input ? RIGHT_READ : 0);
     uint32_t supervisor = process_policy_supervisor_rights(process->capsule_index, manifest);
     bool names_server = lists_name(manifest->provides, manifest->provides_count, NAMES_SERVICE);
+    /* The lock across checks and applies: slot 2 joins the names
+     * endpoint's derivation tree, whose sibling list every process shares
+     * (a preemption half-way through linking it corrupted the list when
+     * another thread changed it meanwhile: the hostile fuzzer found it). */
+    bool was_enabled = interrupts_save();
+    int error = policy_apply(process, caps, console_rights, supervisor, names_server);
+    interrupts_restore(was_enabled);
+    return error;
+}
+
+/* process_policy_grant's checks then applies; interrupts off. */
+static int policy_apply(struct process *process, struct cap_table *caps, uint32_t console_rights,
+                        uint32_t supervisor, bool names_server)
+{
     int error = cap_insert_check(caps, NONOS_SLOT_CONSOLE);
     if (!error)
         error = cap_insert_check(caps, NONOS_SLOT_TIMER);
