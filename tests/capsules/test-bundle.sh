@@ -13,6 +13,9 @@
 set -eu
 tool=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 product=$2
+# The product bundle's key (made by system-bundle.sh); made here if a
+# bundle from elsewhere (make BUNDLE_FILE=...) left none.
+[ -f "$3/author.key" ] || "$tool" keygen --dir "$3" >/dev/null
 keys=$(cd "$3" && pwd)
 out=$4
 source=$(cd "$(dirname "$0")" && pwd)
