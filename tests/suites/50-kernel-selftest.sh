@@ -85,7 +85,7 @@ elif [ "$(hostile_in "$test_bundle")" -eq 0 ]; then
 elif [ "$(hostile_in "$product_bundle")" -ne 0 ]; then
     echo "FAIL kernel_product_bundle_has_no_test_capsules: $product_bundle holds a hostile- test capsule"
 else
-    echo "PASS kernel_product_bundle_has_no_test_capsules (test bundle: $(ls tests/capsules | grep -c '^hostile-') hostile capsules; product bundle: none)"
+    echo "PASS kernel_product_bundle_has_no_test_capsules (test bundle: $(grep -c '^  [0-9]* hostile-.*: verified' build/test/capsules/bundle.txt) hostile capsules verified; product bundle: none)"
 fi
 
 # --- boots ------------------------------------------------------------------
