@@ -116,6 +116,8 @@ static int policy_apply(struct process *process, struct cap_table *caps, uint32_
     if (names_server)
         cap_copy_apply(names_table, 0, caps, NONOS_SLOT_NAMES, RIGHT_READ | RIGHT_GRANT);
     else
-        cap_mint_apply(names_table, 0, caps, NONOS_SLOT_NAMES, RIGHT_WRITE, process->id);
+        cap_mint_apply(names_table, 0, caps, NONOS_SLOT_NAMES,
+                       RIGHT_WRITE | (process->manifest->provides_count ? RIGHT_GRANT : 0),
+                       process->id);
     return 0;
 }

@@ -1,6 +1,8 @@
 /* hostile-ipc-client: the client half of the capability-transfer, IPC and
  * revoke tests (lib/ipc_test.h; exit status: IPC_FAILED_* bits). */
 #include "hostile.h"
+#include <nonos/names.h>
+
 #include "ipc_test.h"
 
 static struct nonos_message message;
@@ -80,9 +82,35 @@ static int client_revoke(void)
     return failed;
 }
 
+/* The server's endpoint through the name service (the server may not
+ * have registered yet: NOT_FOUND is retried for 2 s), then the two minted
+ * copies the tests use. */
+static int client_connect(void)
+{
+    long error = -NONOS_ERROR_NOT_FOUND;
+    for (int tries = 0; tries < 400 && error == -NONOS_ERROR_NOT_FOUND; tries++) {
+        error = nonos_names_lookup(IPC_SERVICE, sizeof IPC_SERVICE - 1, IPC_SLOT_LOOKED_UP);
+        if (error == -NONOS_ERROR_NOT_FOUND)
+            nonos_timer_sleep(NONOS_SLOT_TIMER, 5000000);
+    }
+    if (error == 0)
+        error = nonos_cap_mint(IPC_SLOT_LOOKED_UP, IPC_SLOT_NO_GRANT, NONOS_RIGHT_WRITE,
+                               IPC_BADGE_NO_GRANT);
+    if (error == 0)
+        error = nonos_cap_mint(IPC_SLOT_LOOKED_UP, IPC_SLOT_GRANT,
+                               NONOS_RIGHT_WRITE | NONOS_RIGHT_GRANT, IPC_BADGE_GRANT);
+    if (error != 0) {
+        hostile_print_number("hostile-ipc-client: lookup of " IPC_SERVICE " and mint: ", error);
+        return IPC_FAILED_LOOKUP;
+    }
+    return 0;
+}
+
 int main(void)
 {
     hostile_require_harness("hostile-ipc-client");
+    if (client_connect() != 0)
+        return IPC_FAILED_LOOKUP;
     uint8_t *page = (uint8_t *)(uintptr_t)IPC_CLIENT_MAP;
     if (nonos_memory_allocate(1, IPC_SLOT_MEMORY) != 0 ||
         nonos_memory_map(IPC_SLOT_MEMORY, IPC_CLIENT_MAP, NONOS_RIGHT_READ | NONOS_RIGHT_WRITE) != 0)

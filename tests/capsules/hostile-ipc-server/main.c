@@ -1,10 +1,13 @@
-/* hostile-ipc-server: receives the client's messages (lib/ipc_test.h).
+/* hostile-ipc-server: publishes its endpoint under IPC_SERVICE through the
+ * name service, then receives the client's messages (lib/ipc_test.h).
  * The first one must be the granted one (the one refused for lack of grant
  * must never have arrived), with the right badge, data and a memory
  * capability it maps and reads, then writes into; the second asks whether
  * the capability is still there after the client's revoke. Each reply's
  * label carries its verdict bits. */
 #include "hostile.h"
+#include <nonos/names.h>
+
 #include "ipc_test.h"
 
 static struct nonos_message message;
@@ -53,7 +56,14 @@ static uint64_t server_check_granted(void)
 int main(void)
 {
     hostile_require_harness("hostile-ipc-server");
-    long error = nonos_ipc_receive(IPC_SLOT_ENDPOINT, &message, IPC_SLOT_REPLY, IPC_SLOT_RECEIVED);
+    long error = nonos_endpoint_create(IPC_SLOT_ENDPOINT);
+    if (error == 0)
+        error = nonos_names_register(IPC_SERVICE, sizeof IPC_SERVICE - 1, IPC_SLOT_ENDPOINT);
+    if (error != 0) {
+        hostile_print_number("hostile-ipc-server: registering " IPC_SERVICE " failed: ", error);
+        return 4;
+    }
+    error = nonos_ipc_receive(IPC_SLOT_ENDPOINT, &message, IPC_SLOT_REPLY, IPC_SLOT_RECEIVED);
     if (error != 0) {
         hostile_print_number("hostile-ipc-server: receive failed: ", error);
         return 1;

@@ -1,17 +1,19 @@
-/* What hostile-ipc-client and hostile-ipc-server agree on, and the kernel's
- * harness too (kernel/test/test_hostile.c gives them their endpoint before
- * they start: no name service runs in the test bundle).
+/* What hostile-ipc-client and hostile-ipc-server agree on.
  *
- * Slots set by the harness: the server's IPC_SLOT_ENDPOINT holds the
- * endpoint with every right; the client's IPC_SLOT_NO_GRANT a copy with
- * write only (badge IPC_BADGE_NO_GRANT) and IPC_SLOT_GRANT one with write +
- * grant (badge IPC_BADGE_GRANT).
+ * They meet through the name service (the `names` capsule, docs/names.md):
+ * the server's manifest provides IPC_SERVICE, it creates an endpoint in
+ * IPC_SLOT_ENDPOINT and registers it; the client's manifest lists
+ * IPC_SERVICE under ipc, it looks the name up into IPC_SLOT_LOOKED_UP and
+ * mints two copies from it: IPC_SLOT_NO_GRANT (write, badge
+ * IPC_BADGE_NO_GRANT) and IPC_SLOT_GRANT (write + grant, IPC_BADGE_GRANT).
  *
  * The client's exit status is a set of IPC_FAILED_* bits (0: all held). */
 #ifndef NONOS_HOSTILE_IPC_TEST_H
 #define NONOS_HOSTILE_IPC_TEST_H
 
+#define IPC_SERVICE "hostile.echo"
 #define IPC_SLOT_ENDPOINT 8u
+#define IPC_SLOT_LOOKED_UP 14u
 #define IPC_SLOT_NO_GRANT 8u
 #define IPC_SLOT_GRANT 9u
 #define IPC_BADGE_NO_GRANT 41u
@@ -47,6 +49,7 @@
 #define IPC_FAILED_REVOKE_LOCAL (1 << 7)      /* revoke: a local copy survived or the original went */
 #define IPC_FAILED_REVOKE_REMOTE (1 << 8)     /* revoke: the server's copy survived */
 #define IPC_FAILED_SETUP (1 << 9)             /* the client could not allocate or map its page */
+#define IPC_FAILED_LOOKUP (1 << 10)           /* the name service gave no endpoint (or no mint) */
 
 /* Server verdict bits, sent back in the reply's label. */
 #define IPC_SERVER_SAW_REFUSED (1 << 0)
