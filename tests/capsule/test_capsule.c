@@ -527,6 +527,58 @@ static void test_old_versions(void)
                capsule_error_name(bundle_err));
 }
 
+/* A bundle verifies a registered hybrid author's capsules with the
+ * author's ML-DSA-65 key prepared once: two capsules of one author are both
+ * verified with the registered fingerprint, the key is prepared for that
+ * author only, and a third capsule of the author whose ML-DSA-65 signature
+ * is damaged is refused exactly as capsule_open refuses it. */
+static void test_bundle_prepared_key(void)
+{
+    static struct manifest m;
+    static struct capsule c;
+    static struct bundle_work work;
+    static struct bundle_report report;
+    static struct author_key authors[2];
+    static uint8_t mods[3][FIXTURE_MOD_MAX], bundle[3 * FIXTURE_MOD_MAX + 8192];
+    uint8_t fingerprint[AUTHOR_FINGERPRINT_SIZE];
+    size_t len[3];
+    const char *names[3] = { "first", "second", "third" };
+    for (size_t i = 0; i < 3; i++) {
+        fixture_manifest(&m, names[i], "1.0.0");
+        len[i] = fixture_capsule(&m, 0x42, mods[i], NULL);
+    }
+    /* A bit of a z coefficient of the third one's ML-DSA-65 signature (the
+     * proof comes last), with the proof section's hash repaired. */
+    struct mod_container mc;
+    container_parse(bytes_make(mods[2], len[2]), &mc);
+    mods[2][len[2] - 200] ^= 0x10;
+    sha256(mods[2] + mc.sections[2].offset, mc.sections[2].length,
+           mods[2] + MOD_HEADER_SIZE + 2 * MOD_SECTION_ENTRY_SIZE + 24);
+    enum capsule_error alone = capsule_open(bytes_make(mods[2], len[2]), &c);
+    fixture_author(0x43, true, &authors[0]); /* registered, no capsule here */
+    fixture_author(0x42, true, &authors[1]);
+    author_fingerprint(&authors[1], fingerprint);
+    struct bytes files[3];
+    for (size_t i = 0; i < 3; i++)
+        files[i] = bytes_make(mods[i], len[i]);
+    struct byte_buffer out = { bundle, 0, sizeof bundle };
+    enum capsule_error err = bundle_write(authors, 2, files, 3, &out);
+    if (err == CAPSULE_OK)
+        err = bundle_verify(bytes_make(bundle, out.len), &work, &report);
+    bool ok = err == CAPSULE_OK && report.start_count == 2 && !work.prepared_ready[0] &&
+              work.prepared_ready[1];
+    for (size_t i = 0; ok && i < 2; i++)
+        ok = report.entries[i].verdict == CAPSULE_OK && report.entries[i].hybrid &&
+             memcmp(report.entries[i].author, fingerprint, sizeof fingerprint) == 0;
+    ok = ok && (alone == CAPSULE_ERR_PROOF_MLDSA_SIGNATURE ||
+                alone == CAPSULE_ERR_PROOF_MLDSA_ENCODING) &&
+         report.entries[2].verdict == alone;
+    test_check(ok, "capsule bundle: one hybrid author's capsules verified with its key "
+                   "prepared once, the registered fingerprint, and a damaged ML-DSA-65 "
+                   "signature refused as capsule_open refuses it (%s, %s)",
+               capsule_error_name(err), capsule_error_name(alone));
+}
+
 /* The example of docs/capsule-format.md section 2, byte for byte. */
 static void test_canonical_golden(void)
 {
@@ -597,6 +649,7 @@ int main(void)
     test_semver();
     test_canonical_roundtrip();
     test_capsule_open();
+    test_bundle_prepared_key();
     test_trust();
     test_trust_hybrid();
     test_author_encoding();
