@@ -54,8 +54,9 @@ struct bundle_report {
     size_t start_order[BUNDLE_CAPSULES_MAX];
 };
 
-/* Memory bundle_verify works in (about 920 KiB, 577 KiB of it the prepared
- * keys): the caller provides it so that lib/capsule needs no heap.
+/* Memory bundle_verify works in (1,032,680 bytes on x86_64, 590,848 of them
+ * the prepared keys): the caller provides it so that lib/capsule needs no
+ * heap.
  * prepared[k] is the ML-DSA-65 key of authors[k] expanded
  * (mldsa65_prepare_key), made when the first capsule whose proof carries
  * exactly that author's key set is verified, and used for every capsule of

@@ -12,9 +12,10 @@
  * mldsa65_verify (measured alone): the figure shows what the capsule
  * format adds around the two verifications, not how fast ML-DSA is.
  *
- * usage: capsule_bench OUT_DIR   (writes payload-SIZE.mod, a second hybrid
- * capsule payload-4KiB-hybrid-b.mod, author.pub and author-hybrid.pub there
- * for the kernel half of the benchmark) */
+ * usage: capsule_bench OUT_DIR   (writes payload-SIZE.mod, second 4 KiB
+ * capsules of each author payload-4KiB-b.mod and payload-4KiB-hybrid-b.mod,
+ * author.pub and author-hybrid.pub there for the kernel half of the
+ * benchmark) */
 #define _POSIX_C_SOURCE 200809L
 #include <sodium.h>
 #include <spawn.h>
@@ -210,19 +211,21 @@ static void write_public(const char *dir, const char *name, const struct proof_s
     fclose(f);
 }
 
-/* A second 4 KiB hybrid capsule of the same author under another name
- * (payload-4KiB-hybrid-b.mod), not timed here: the kernel half boots a
- * bundle of both, whose cost minus the one-capsule bundle's is what one
- * more capsule of an author already seen costs. */
-static void write_second_hybrid(const char *dir, const struct proof_signer *signer)
+/* A second 4 KiB capsule of the same author under another name
+ * (payload-LABEL-b.mod), not timed here: the kernel half boots a bundle of
+ * both, whose cost minus the one-capsule bundle's is what one more capsule
+ * of an author already seen costs. */
+static void write_second(const char *dir, const char *label,
+                         const struct proof_signer *signer)
 {
     size_t cap = 4096 + 65536;
     uint8_t *mod = malloc(cap);
-    char path[512];
+    char path[512], name[64];
     if (mod == NULL)
         exit(1);
     size_t len = build_capsule(4096, "b", signer, mod, cap);
-    write_mod(dir, "4KiB-hybrid-b", mod, len, path, sizeof path);
+    snprintf(name, sizeof name, "%s-b", label);
+    write_mod(dir, name, mod, len, path, sizeof path);
     free(mod);
 }
 
@@ -245,7 +248,8 @@ int main(int argc, char **argv)
     write_public(argv[1], "author-hybrid.pub", &hybrid);
     bench(4096, "4KiB", argv[1], &ed);
     bench(4096, "4KiB-hybrid", argv[1], &hybrid);
-    write_second_hybrid(argv[1], &hybrid);
+    write_second(argv[1], "4KiB", &ed);
+    write_second(argv[1], "4KiB-hybrid", &hybrid);
     bench(1u << 20, "1MiB", argv[1], &ed);
     bench(16u << 20, "16MiB", argv[1], &ed);
     return 0;
