@@ -78,18 +78,22 @@ static bool name_taken(const struct bundle_report *report, size_t before,
     return false;
 }
 
-/* The prepared ML-DSA-65 key of registered author known (a pointer into
- * work->authors), expanded on first use. */
+/* The prepared ML-DSA-65 key of registered hybrid author known, expanded
+ * into a free slot on first use; NULL when every slot is taken by others. */
 static const struct mldsa65_prepared_key *prepared_key(struct bundle_work *work,
                                                        const struct trust_author *known)
 {
-    size_t k = (size_t)(known - work->authors);
-    if (!work->prepared_ready[k]) {
-        /* Every 1952-byte string is a key: mldsa65_prepare_key cannot fail. */
-        (void)mldsa65_prepare_key(&work->prepared[k], known->key.mldsa65);
-        work->prepared_ready[k] = true;
+    for (size_t s = 0; s < BUNDLE_PREPARED_MAX; s++) {
+        if (work->prepared_for[s] == known)
+            return &work->prepared[s];
+        if (work->prepared_for[s] == NULL) {
+            /* Every 1952-byte string is a key: mldsa65_prepare_key cannot fail. */
+            (void)mldsa65_prepare_key(&work->prepared[s], known->key.mldsa65);
+            work->prepared_for[s] = known;
+            return &work->prepared[s];
+        }
     }
-    return &work->prepared[k];
+    return NULL;
 }
 
 /* capsule_open, with what a registered author's capsules share done once:
@@ -179,8 +183,8 @@ enum capsule_error bundle_verify(struct bytes file, struct bundle_work *work,
         report->entries[i].verdict = CAPSULE_ERR_COUNT;
         report->entries[i].opened = false;
     }
-    for (size_t k = 0; k < BUNDLE_KEYS_MAX; k++)
-        work->prepared_ready[k] = false;
+    for (size_t s = 0; s < BUNDLE_PREPARED_MAX; s++)
+        work->prepared_for[s] = NULL;
     struct trust_store store;
     trust_init(&store, work->authors, BUNDLE_KEYS_MAX, work->records, BUNDLE_CAPSULES_MAX);
     report->error = bundle_parse(file, work, &store, report);

@@ -221,7 +221,7 @@ static enum capsule_error bundle_verdict_after_base(size_t len)
     struct byte_buffer out = { bytes, 0, sizeof bytes };
     if (bundle_write(&author, 1, mods, 2, &out) != CAPSULE_OK ||
         bundle_verify(bytes_make(bytes, out.len), &scratch, &result) != CAPSULE_OK ||
-        result.entries[0].verdict != CAPSULE_OK || !scratch.prepared_ready[0]) {
+        result.entries[0].verdict != CAPSULE_OK || scratch.prepared_for[0] == NULL) {
         fprintf(stderr, "corpus: %s: the bundle did not verify its base capsule with a "
                         "prepared key\n", current_case);
         return CAPSULE_ERR_COUNT;
