@@ -53,7 +53,7 @@ $(eval $(call boot_image,capsule-test,$(BOOT_KERNEL_ELF),$(CAPSULE_BOOT_BUNDLE),
 # QEMU -icount), for 4 KiB, 1 MiB and 16 MiB payloads with Ed25519-only
 # proofs and a 4 KiB one with a hybrid proof.
 CAPSULE_BENCH_DIR := $(BUILD)/bench-capsule
-CAPSULE_BENCH_SIZES := 4KiB 4KiB-hybrid 1MiB 16MiB
+CAPSULE_BENCH_SIZES := 4KiB 4KiB-2 4KiB-hybrid 4KiB-hybrid-2 1MiB 16MiB
 $(BUILD)/host/tests/bench/capsule_bench: $(call objs,host,tests/bench/capsule_bench.c $(CAPSULE_SRCS) $(CAPSULE_CRYPTO_SRCS) $(BASE_SRCS))
 	$(CC) $^ -lsodium -o $@
 

@@ -4,7 +4,7 @@
 #include "capsule/canonical.h"
 #include "crypto/sha256.h"
 
-enum capsule_error capsule_open(struct bytes file, struct capsule *out)
+enum capsule_error capsule_decode(struct bytes file, struct capsule *out)
 {
     struct capsule *c = out;
     enum capsule_error err = container_parse(file, &c->container);
@@ -19,11 +19,18 @@ enum capsule_error capsule_open(struct bytes file, struct capsule *out)
     proof_digest(c->container.format_version,
                  c->container.sections[0].hash, c->container.sections[1].hash,
                  &c->proof, c->id);
-    err = proof_verify(&c->proof, c->id);
+    proof_author(&c->proof, &c->author);
+    return CAPSULE_OK;
+}
+
+enum capsule_error capsule_open(struct bytes file, struct capsule *out)
+{
+    enum capsule_error err = capsule_decode(file, out);
+    if (err == CAPSULE_OK)
+        err = proof_verify(&out->proof, out->id);
     if (err != CAPSULE_OK)
         return err;
-    proof_author(&c->proof, &c->author);
-    author_fingerprint(&c->author, c->author_fingerprint);
+    author_fingerprint(&out->author, out->author_fingerprint);
     return CAPSULE_OK;
 }
 

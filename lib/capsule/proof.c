@@ -104,7 +104,8 @@ void proof_digest(uint16_t format_version, const uint8_t manifest_hash[32],
 }
 
 static enum capsule_error verify_one(const struct proof_signature *s,
-                                     const uint8_t digest[PROOF_DIGEST_SIZE])
+                                     const uint8_t digest[PROOF_DIGEST_SIZE],
+                                     const struct mldsa65_prepared_key *prepared)
 {
     if (s->algorithm == PROOF_ALGORITHM_ED25519) {
         /* a non-canonical or small-order key, R or S is as bad as a
@@ -114,9 +115,12 @@ static enum capsule_error verify_one(const struct proof_signature *s,
                    ? CAPSULE_OK : CAPSULE_ERR_PROOF_SIGNATURE;
     }
     if (s->algorithm == PROOF_ALGORITHM_MLDSA65) {
-        enum crypto_result r = mldsa65_verify(s->signature.data, digest, PROOF_DIGEST_SIZE,
-                                              mldsa65_context, MLDSA65_CONTEXT_LEN,
-                                              s->public_key.data);
+        enum crypto_result r =
+            prepared != NULL
+                ? mldsa65_verify_prepared(s->signature.data, digest, PROOF_DIGEST_SIZE,
+                                          mldsa65_context, MLDSA65_CONTEXT_LEN, prepared)
+                : mldsa65_verify(s->signature.data, digest, PROOF_DIGEST_SIZE,
+                                 mldsa65_context, MLDSA65_CONTEXT_LEN, s->public_key.data);
         if (r == CRYPTO_OK)
             return CAPSULE_OK;
         return r == CRYPTO_ERR_ENCODING ? CAPSULE_ERR_PROOF_MLDSA_ENCODING
@@ -125,17 +129,24 @@ static enum capsule_error verify_one(const struct proof_signature *s,
     return CAPSULE_ERR_PROOF_ALGORITHM;
 }
 
-enum capsule_error proof_verify(const struct proof *proof,
-                                const uint8_t digest[PROOF_DIGEST_SIZE])
+enum capsule_error proof_verify_prepared(const struct proof *proof,
+                                         const uint8_t digest[PROOF_DIGEST_SIZE],
+                                         const struct mldsa65_prepared_key *mldsa65)
 {
     if (proof->count == 0)
         return CAPSULE_ERR_PROOF_FORMAT;
     for (size_t i = 0; i < proof->count; i++) {
-        enum capsule_error err = verify_one(&proof->signatures[i], digest);
+        enum capsule_error err = verify_one(&proof->signatures[i], digest, mldsa65);
         if (err != CAPSULE_OK)
             return err;
     }
     return CAPSULE_OK;
+}
+
+enum capsule_error proof_verify(const struct proof *proof,
+                                const uint8_t digest[PROOF_DIGEST_SIZE])
+{
+    return proof_verify_prepared(proof, digest, NULL);
 }
 
 void proof_author(const struct proof *proof, struct author_key *out)

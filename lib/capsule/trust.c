@@ -55,6 +55,13 @@ enum capsule_error trust_add_author(struct trust_store *store,
     return CAPSULE_OK;
 }
 
+const struct trust_author *trust_find_author(const struct trust_store *store,
+                                             const struct author_key *signer)
+{
+    const struct trust_author *known = find_author(store, signer->ed25519);
+    return known != NULL && author_equal(&known->key, signer) ? known : NULL;
+}
+
 static struct trust_record *find_record(const struct trust_store *store,
                                         const struct manifest_name *name)
 {

@@ -67,6 +67,10 @@ void trust_init(struct trust_store *store, struct trust_author *authors,
 enum capsule_error trust_add_author(struct trust_store *store,
                                     const struct author_key *author);
 
+/* The registered author whose key set is exactly signer's, or NULL. */
+const struct trust_author *trust_find_author(const struct trust_store *store,
+                                             const struct author_key *signer);
+
 /* The decision alone; changes nothing. signer: the capsule's proof keys. */
 enum capsule_error trust_check(const struct trust_store *store,
                                const struct manifest *m,

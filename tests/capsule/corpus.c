@@ -204,11 +204,45 @@ static void save_seed(const char *kind, const uint8_t *data, size_t len)
     }
 }
 
+/* The boot bundle verifies a registered hybrid author's capsules with a
+ * key prepared once (bundle.c): every refused case must get the same
+ * verdict that way. The case goes second in a bundle of the 0x42 hybrid
+ * author whose first capsule is the valid base one, which prepares the key.
+ * Returns the bundle's verdict for the case, or CAPSULE_ERR_COUNT (with a
+ * message) when the key was not prepared by then. */
+static enum capsule_error bundle_verdict_after_base(size_t len)
+{
+    static struct bundle_work scratch;
+    static struct bundle_report result;
+    static uint8_t bytes[2 * FIXTURE_MOD_MAX + 4096];
+    static struct author_key author;
+    fixture_author(0x42, true, &author);
+    struct bytes mods[2] = { bytes_make(base_mod, base_len), bytes_make(work, len) };
+    struct byte_buffer out = { bytes, 0, sizeof bytes };
+    if (bundle_write(&author, 1, mods, 2, &out) != CAPSULE_OK ||
+        bundle_verify(bytes_make(bytes, out.len), &scratch, &result) != CAPSULE_OK ||
+        result.entries[0].verdict != CAPSULE_OK || scratch.prepared_for[0] == NULL) {
+        fprintf(stderr, "corpus: %s: the bundle did not verify its base capsule with a "
+                        "prepared key\n", current_case);
+        return CAPSULE_ERR_COUNT;
+    }
+    return result.entries[1].verdict;
+}
+
 static enum capsule_error open_work(size_t len)
 {
     static struct capsule c;
     save_seed("container", work, len);
-    return capsule_open(bytes_make(work, len), &c);
+    enum capsule_error err = capsule_open(bytes_make(work, len), &c);
+    if (err == CAPSULE_OK || len > FIXTURE_MOD_MAX)
+        return err;
+    enum capsule_error in_bundle = bundle_verdict_after_base(len);
+    if (in_bundle != err) {
+        fprintf(stderr, "corpus: %s: capsule_open says %s, the bundle (prepared key) says %s\n",
+                current_case, capsule_error_name(err), capsule_error_name(in_bundle));
+        return CAPSULE_ERR_COUNT;
+    }
+    return err;
 }
 
 static void set_le(uint8_t *p, unsigned width, uint64_t v)

@@ -527,6 +527,106 @@ static void test_old_versions(void)
                capsule_error_name(bundle_err));
 }
 
+/* A bundle verifies a registered hybrid author's capsules with the
+ * author's ML-DSA-65 key prepared once: two capsules of one author are both
+ * verified with the registered fingerprint, the key is prepared for that
+ * author only, and a third capsule of the author whose ML-DSA-65 signature
+ * is damaged is refused exactly as capsule_open refuses it. */
+static void test_bundle_prepared_key(void)
+{
+    static struct manifest m;
+    static struct capsule c;
+    static struct bundle_work work;
+    static struct bundle_report report;
+    static struct author_key authors[2];
+    static uint8_t mods[3][FIXTURE_MOD_MAX], bundle[3 * FIXTURE_MOD_MAX + 8192];
+    uint8_t fingerprint[AUTHOR_FINGERPRINT_SIZE];
+    size_t len[3];
+    const char *names[3] = { "first", "second", "third" };
+    for (size_t i = 0; i < 3; i++) {
+        fixture_manifest(&m, names[i], "1.0.0");
+        len[i] = fixture_capsule(&m, 0x42, mods[i], NULL);
+    }
+    /* A bit of a z coefficient of the third one's ML-DSA-65 signature (the
+     * proof comes last), with the proof section's hash repaired. */
+    struct mod_container mc;
+    container_parse(bytes_make(mods[2], len[2]), &mc);
+    mods[2][len[2] - 200] ^= 0x10;
+    sha256(mods[2] + mc.sections[2].offset, mc.sections[2].length,
+           mods[2] + MOD_HEADER_SIZE + 2 * MOD_SECTION_ENTRY_SIZE + 24);
+    enum capsule_error alone = capsule_open(bytes_make(mods[2], len[2]), &c);
+    fixture_author(0x43, true, &authors[0]); /* registered, no capsule here */
+    fixture_author(0x42, true, &authors[1]);
+    author_fingerprint(&authors[1], fingerprint);
+    struct bytes files[3];
+    for (size_t i = 0; i < 3; i++)
+        files[i] = bytes_make(mods[i], len[i]);
+    struct byte_buffer out = { bundle, 0, sizeof bundle };
+    enum capsule_error err = bundle_write(authors, 2, files, 3, &out);
+    if (err == CAPSULE_OK)
+        err = bundle_verify(bytes_make(bundle, out.len), &work, &report);
+    bool ok = err == CAPSULE_OK && report.start_count == 2 &&
+              work.prepared_for[0] == &work.authors[1] && work.prepared_for[1] == NULL;
+    for (size_t i = 0; ok && i < 2; i++)
+        ok = report.entries[i].verdict == CAPSULE_OK && report.entries[i].hybrid &&
+             memcmp(report.entries[i].author, fingerprint, sizeof fingerprint) == 0;
+    ok = ok && (alone == CAPSULE_ERR_PROOF_MLDSA_SIGNATURE ||
+                alone == CAPSULE_ERR_PROOF_MLDSA_ENCODING) &&
+         report.entries[2].verdict == alone;
+    test_check(ok, "capsule bundle: one hybrid author's capsules verified with its key "
+                   "prepared once, the registered fingerprint, and a damaged ML-DSA-65 "
+                   "signature refused as capsule_open refuses it (%s, %s)",
+               capsule_error_name(err), capsule_error_name(alone));
+}
+
+/* More hybrid authors than prepared-key slots: the first ones get a slot,
+ * the last one's capsule is verified without one, all are verified, and a
+ * damaged signature of the last author is refused as capsule_open refuses
+ * it. */
+static void test_bundle_prepared_slots_full(void)
+{
+    enum { AUTHORS = BUNDLE_PREPARED_MAX + 1 };
+    static struct manifest m;
+    static struct capsule c;
+    static struct bundle_work work;
+    static struct bundle_report report;
+    static struct author_key authors[AUTHORS];
+    static uint8_t mods[AUTHORS + 1][FIXTURE_MOD_MAX];
+    static uint8_t bundle[(AUTHORS + 1) * FIXTURE_MOD_MAX + AUTHORS * AUTHOR_ENCODED_MAX + 64];
+    struct bytes files[AUTHORS + 1];
+    for (size_t i = 0; i <= AUTHORS; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "author%zu", i);
+        fixture_manifest(&m, name, "1.0.0");
+        uint8_t tag = (uint8_t)(0x50 + (i < AUTHORS ? i : AUTHORS - 1));
+        if (i < AUTHORS)
+            fixture_author(tag, true, &authors[i]);
+        files[i] = bytes_make(mods[i], fixture_capsule(&m, tag, mods[i], NULL));
+    }
+    /* The last capsule: the last author's, its ML-DSA-65 signature damaged. */
+    struct mod_container mc;
+    uint8_t *last = mods[AUTHORS];
+    container_parse(files[AUTHORS], &mc);
+    last[files[AUTHORS].len - 200] ^= 0x10;
+    sha256(last + mc.sections[2].offset, mc.sections[2].length,
+           last + MOD_HEADER_SIZE + 2 * MOD_SECTION_ENTRY_SIZE + 24);
+    enum capsule_error alone = capsule_open(files[AUTHORS], &c);
+    struct byte_buffer out = { bundle, 0, sizeof bundle };
+    enum capsule_error err = bundle_write(authors, AUTHORS, files, AUTHORS + 1, &out);
+    if (err == CAPSULE_OK)
+        err = bundle_verify(bytes_make(bundle, out.len), &work, &report);
+    bool ok = err == CAPSULE_OK && report.start_count == AUTHORS;
+    for (size_t s = 0; ok && s < BUNDLE_PREPARED_MAX; s++)
+        ok = work.prepared_for[s] == &work.authors[s];
+    ok = ok && alone == CAPSULE_ERR_PROOF_MLDSA_SIGNATURE &&
+         report.entries[AUTHORS].verdict == alone;
+    test_check(ok, "capsule bundle: %d hybrid authors, %d prepared-key slots: the first %d "
+                   "prepared, every capsule verified, the unprepared author's damaged "
+                   "signature refused as capsule_open refuses it (%s, %s)",
+               AUTHORS, BUNDLE_PREPARED_MAX, BUNDLE_PREPARED_MAX, capsule_error_name(err),
+               capsule_error_name(alone));
+}
+
 /* The example of docs/capsule-format.md section 2, byte for byte. */
 static void test_canonical_golden(void)
 {
@@ -597,6 +697,8 @@ int main(void)
     test_semver();
     test_canonical_roundtrip();
     test_capsule_open();
+    test_bundle_prepared_key();
+    test_bundle_prepared_slots_full();
     test_trust();
     test_trust_hybrid();
     test_author_encoding();

@@ -6,7 +6,11 @@
 #           ML-DSA-65 verification for the hybrid) (tests/bench/capsule_bench.c);
 #   kernel: the same capsules in a boot bundle, verified by the kernel at
 #           boot under QEMU -icount shift=0,sleep=off -rtc clock=vm, where the
-#           TSC counts instructions ("capsules: ... in N tsc").
+#           TSC counts instructions ("capsules: ... in N tsc"); and bundles of
+#           two 4 KiB capsules of one author (4KiB-2, 4KiB-hybrid-2), whose
+#           cost minus the one-capsule bundle's is what a further capsule of
+#           an author already seen costs (the kernel prepares a hybrid
+#           author's ML-DSA-65 key once per boot).
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 . tests/qemu/lib.sh
@@ -15,11 +19,14 @@ mkdir -p "$dir"
 trap 'qemu_stop' EXIT
 
 build/host/tests/bench/capsule_bench "$dir" || exit 1
-for size in 4KiB 4KiB-hybrid 1MiB 16MiB; do
+for size in 4KiB 4KiB-2 4KiB-hybrid 4KiB-hybrid-2 1MiB 16MiB; do
     trust=$dir/author.pub
-    case $size in *-hybrid) trust=$dir/author-hybrid.pub ;; esac
+    case $size in *-hybrid*) trust=$dir/author-hybrid.pub ;; esac
+    mods=$dir/payload-$size.mod
+    case $size in *-2) mods="$dir/payload-${size%-2}.mod $dir/payload-${size%-2}-b.mod" ;; esac
+    # shellcheck disable=SC2086
     build/host/nonos-capsule bundle --trust "$trust" -o "$dir/bundle-$size.bin" \
-        "$dir/payload-$size.mod" >"$dir/bundle-$size.log" || exit 1
+        $mods >"$dir/bundle-$size.log" || exit 1
     make -s -j2 "$dir/bench-$size.img" >"$dir/image-$size.log" 2>&1 ||
         { echo "bench-capsule: image build failed (see $dir/image-$size.log)"; exit 1; }
     log=$dir/icount-$size.log
@@ -32,14 +39,27 @@ for size in 4KiB 4KiB-hybrid 1MiB 16MiB; do
     qemu_stop
     line=$(tr -d '\r' <"$log" | grep -a 'capsules: [0-9]* of [0-9]* verified' | head -n 1)
     instructions=$(echo "$line" | sed -n 's/.* in \([0-9]*\) tsc.*/\1/p')
-    bytes=$(wc -c <"$dir/payload-$size.mod" | tr -d ' ')
+    # shellcheck disable=SC2086
+    bytes=$(cat $mods | wc -c | tr -d ' ')
     eval "instructions_$(echo "$size" | tr -d -)=\$instructions"
     echo "bench-capsule kernel $size ($bytes-byte .mod): $instructions instructions" \
         "($(awk -v i="$instructions" -v b="$bytes" 'BEGIN { printf "%.1f", i / b }') per byte)," \
         "verdict: ${line#capsules: }"
 done
-# The hybrid proof's cost at boot, next to the Ed25519-only one (4 KiB).
-echo "bench-capsule kernel 4KiB hybrid (Ed25519 + ML-DSA-65) vs Ed25519 only:" \
+# The hybrid proof's cost at boot, next to the Ed25519-only one (4 KiB):
+# for a bundle's only capsule (everything the kernel does for it, the
+# preparation of the author's ML-DSA-65 key included), and for one more
+# capsule of the same author (its key already prepared).
+one=$((instructions_4KiBhybrid - instructions_4KiB))
+more_hybrid=$((instructions_4KiBhybrid2 - instructions_4KiBhybrid))
+more_ed25519=$((instructions_4KiB2 - instructions_4KiB))
+echo "bench-capsule kernel 4KiB hybrid (Ed25519 + ML-DSA-65) vs Ed25519 only, one capsule:" \
     "$instructions_4KiBhybrid vs $instructions_4KiB instructions" \
-    "(+$((instructions_4KiBhybrid - instructions_4KiB)) for the ML-DSA-65 verification," \
-    "the longer proof and the hybrid author's fingerprint)"
+    "(+$one for the ML-DSA-65 verification with the preparation of the author's key," \
+    "the longer proof and the hybrid author's fingerprint; target <= 1000000:" \
+    "$([ "$one" -le 1000000 ] && echo met || echo MISSED))"
+echo "bench-capsule kernel 4KiB hybrid vs Ed25519 only, a second capsule of the same author:" \
+    "+$more_hybrid vs +$more_ed25519 instructions" \
+    "(+$((more_hybrid - more_ed25519)) for its ML-DSA-65 verification with the prepared key" \
+    "and its longer proof; target <= 1000000:" \
+    "$([ $((more_hybrid - more_ed25519)) -le 1000000 ] && echo met || echo MISSED))"
