@@ -4,8 +4,11 @@
  *   slot 0  console   write; read too when devices lists "console"
  *   slot 1  timer     write
  *   slot 2  names     the name service's endpoint: read + grant for the
- *                     capsule that provides "nonos.names", else write,
- *                     minted with the process id as badge
+ *                     capsule that provides "nonos.names"; write + grant,
+ *                     minted with the process id as badge, for a capsule
+ *                     that provides another service (REGISTER transfers
+ *                     its endpoint, which needs grant); write, minted
+ *                     likewise, for every other capsule
  *   slot 3  supervisor  only for a capsule whose policy says so
  *
  * The console, timer and supervisor objects are kernel singletons made
@@ -98,6 +101,7 @@ int process_policy_grant(struct process *process)
     if (names_server)
         cap_copy_apply(names_table, 0, caps, NONOS_SLOT_NAMES, RIGHT_READ | RIGHT_GRANT);
     else
-        cap_mint_apply(names_table, 0, caps, NONOS_SLOT_NAMES, RIGHT_WRITE, process->id);
+        cap_mint_apply(names_table, 0, caps, NONOS_SLOT_NAMES,
+                       RIGHT_WRITE | (manifest->provides_count > 0 ? RIGHT_GRANT : 0), process->id);
     return 0;
 }
