@@ -218,7 +218,8 @@ static bool slots_are(struct process *process, const uint32_t rights[4], uint32_
                      cap->object ? "filled" : "empty");
         if (want == 0)
             continue;
-        uint64_t badge = slot == NONOS_SLOT_NAMES && want == RIGHT_WRITE ? process->id : 0;
+        /* Every names slot but the server's is minted with the process id. */
+        uint64_t badge = slot == NONOS_SLOT_NAMES && !(want & RIGHT_READ) ? process->id : 0;
         TEST_REQUIRE(cap->object->type == types[slot] && cap->rights == want && cap->badge == badge,
                      "%s: slot %u is %s with rights 0x%x badge %lu", process->name, slot,
                      object_type_name(cap->object->type), cap->rights, cap->badge);
@@ -232,8 +233,9 @@ static bool policy_case(const char *name, enum manifest_supervisor supervisor, b
     static uint8_t elf[PAYLOAD_MAX];
     struct manifest *manifest = manifest_make(name, 1000000);
     TEST_REQUIRE(manifest, "no memory");
-    if (rights[NONOS_SLOT_NAMES] & RIGHT_READ) {
-        manifest_name_set(&manifest->provides[0], "nonos.names");
+    if (rights[NONOS_SLOT_NAMES] & RIGHT_GRANT) { /* the name server, or another provider */
+        bool server = (rights[NONOS_SLOT_NAMES] & RIGHT_READ) != 0;
+        manifest_name_set(&manifest->provides[0], server ? "nonos.names" : "nonos.test-service");
         manifest->provides_count = 1;
     }
     manifest->supervisor = supervisor;
@@ -261,8 +263,10 @@ static bool test_process_policy_capabilities(void)
     static const uint32_t controller[4] = { RIGHT_READ | RIGHT_WRITE, RIGHT_WRITE, RIGHT_WRITE,
                                             RIGHT_READ | RIGHT_CONTROL };
     static const uint32_t names[4] = { RIGHT_WRITE, RIGHT_WRITE, RIGHT_READ | RIGHT_GRANT, 0 };
+    static const uint32_t provider[4] = { RIGHT_WRITE, RIGHT_WRITE, RIGHT_WRITE | RIGHT_GRANT, 0 };
     return policy_case("policy-plain", MANIFEST_SUPERVISOR_NONE, false, 64, plain) &&
            policy_case("policy-names", MANIFEST_SUPERVISOR_NONE, false, 8, names) &&
+           policy_case("policy-provider", MANIFEST_SUPERVISOR_NONE, false, 8, provider) &&
            policy_case("policy-console", MANIFEST_SUPERVISOR_NONE, true, 8, keyboard) &&
            policy_case("policy-reader", MANIFEST_SUPERVISOR_READ, false, 16, reader) &&
            policy_case("policy-control", MANIFEST_SUPERVISOR_CONTROL, true, 4096, controller);
