@@ -76,6 +76,9 @@ $(KERNEL_TEST_ELF): $(KERNEL_TEST_OBJS) kernel/kernel.ld
 
 all: $(KERNEL_ELF)
 
-# The test image: the test kernel with the product's boot bundle.
+# The test image: the test kernel with a bundle of its own, the system
+# capsules plus the test capsules of tests/capsules/ (built by
+# tests/test_bundle.mk, included after every fragment this rule needs).
 KERNEL_TEST_IMAGE := $(BUILD)/test/nonos-test.img
-$(eval $(call boot_image,nonos-test,$(KERNEL_TEST_ELF),$(BOOT_STAGED_BUNDLE),$(KERNEL_TEST_IMAGE)))
+KERNEL_TEST_BUNDLE_DIR := $(BUILD)/test/bundle
+$(eval $(call boot_image,nonos-test,$(KERNEL_TEST_ELF),$(KERNEL_TEST_BUNDLE_DIR)/bundle.bin,$(KERNEL_TEST_IMAGE)))

@@ -7,6 +7,11 @@
 # Host checks of the kernel files: no W+X segment in either kernel, the
 # product under 512 KiB and free of test code and of the TOML compiler.
 #
+# The test image's bundle: the system capsules plus tests/capsules/
+# names-echo-* (tests/test_bundle.mk); init starts them all at boot, so the
+# prompt is the shell capsule's, which forwards `selftest` to the test
+# kernel (kernel_report topics 7-10, docs/userland.md).
+#
 # Boot 1 (a CPU with SMEP, SMAP, RDRAND, XSAVE and AVX, so those tests bite;
 # boot 2's qemu64 has no XSAVE: the FXSAVE fallback runs there. xsaveopt is
 # listed because QEMU's TCG hangs on the CR4.OSXSAVE write of a CPU model
@@ -34,7 +39,7 @@ test_kernel=build/kernel/nonos-kernel-test.elf
 mkdir -p "$dir"
 
 # Other suites may build at the same moment: retry once.
-targets="build/test/nonos-test.img $product $test_kernel"
+targets="build/test/nonos-test.img build/gen/nonos/BUNDLE.BIN $product $test_kernel"
 # shellcheck disable=SC2086
 make -s $targets || { sleep 5; make -s $targets; } ||
     { echo "FAIL kernel_selftest_build: make $targets failed"; exit 1; }
@@ -69,6 +74,20 @@ elif [ -n "$leaked" ] || [ "$tables" -ne 1 ]; then
     echo "FAIL kernel_product_has_no_test_code: product kernel has ${leaked:-a non-empty test table}"
 else
     echo "PASS kernel_product_has_no_test_code (test kernel: $found test symbols; product: none, no TOML compiler)"
+fi
+
+# The test image's own capsules (tests/capsules/) are never in the product
+# bundle: by name, in the bundle files the two images are built from.
+product_bundle=build/gen/nonos/BUNDLE.BIN
+test_bundle=build/test/bundle/bundle.bin
+if [ ! -s "$product_bundle" ] || [ ! -s "$test_bundle" ]; then
+    echo "FAIL kernel_product_bundle_has_no_test_capsules: $product_bundle or $test_bundle missing"
+elif [ "$(grep -ac 'names-echo-' "$test_bundle")" -eq 0 ]; then
+    echo "FAIL kernel_product_bundle_has_no_test_capsules: no names-echo- capsule in the test bundle either (pattern stale?)"
+elif [ "$(grep -ac 'names-echo-' "$product_bundle")" -ne 0 ]; then
+    echo "FAIL kernel_product_bundle_has_no_test_capsules: $product_bundle holds a test capsule"
+else
+    echo "PASS kernel_product_bundle_has_no_test_capsules (test bundle: names-echo-server and -client; product bundle: none)"
 fi
 
 # --- boots ------------------------------------------------------------------
@@ -157,6 +176,21 @@ if selftest_boot main "$cpu" yes; then
         echo "FAIL kernel_selftest_verdict: QEMU exit status $QEMU_STATUS, expected $expected from isa-debug-exit (124: timeout, 0: no verdict)"
     fi
     main_list=$LISTED
+    # The name service end to end (tests/capsules/names-echo-*, started by
+    # init at boot): the server's REGISTER (a transfer, needing the grant
+    # its provides list gives it on the names slot) is accepted, the client
+    # looks the service up, calls it and is answered, its lookup of a name
+    # it does not list is DENIED, and both exit with status 0.
+    boot_lines=$(tr -d '\r' <"$LOG")
+    if echo "$boot_lines" | grep -aq '^names: test.echo registered by process [0-9]* (names-echo-server)$' &&
+        echo "$boot_lines" | grep -aq '^names-echo-client: ok, test.echo answered; nonos.other denied' &&
+        echo "$boot_lines" | grep -aq '^proc: names-echo-server (process [0-9]*) ended: exit, status 0,' &&
+        echo "$boot_lines" | grep -aq '^proc: names-echo-client (process [0-9]*) ended: exit, status 0,'; then
+        echo "PASS names_service_register_lookup_call (names-echo-server registered test.echo; names-echo-client called it; nonos.other denied)"
+    else
+        echo "FAIL names_service_register_lookup_call: the boot log lacks a line of it:"
+        echo "$boot_lines" | grep -a 'names-echo\|test.echo' | sed 's/^/  | /'
+    fi
 fi
 
 if selftest_boot no-hardware-random qemu64 no; then
