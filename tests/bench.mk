@@ -12,3 +12,26 @@ build/host/tests/bench/crypto_bench: build/host/tests/bench/crypto_bench.o \
 .PHONY: bench-crypto
 bench-crypto: build/host/tests/bench/crypto_bench
 	@$<
+
+# bench-ipc: instructions per null system call and per IPC call + reply
+# between two capsules, against Debian 12's Linux (raw getppid, 1-byte pipe
+# round trip) booted in the same run under the same QEMU -icount flags, plus
+# kernel entry -> prompt and the kernel's size (tests/qemu/bench-ipc.sh,
+# docs/benchmarks.md). The Linux test program is a static, libc-free x86_64
+# Linux executable; the NØNOS capsules (tests/bench/ipc/server, client) are
+# built by the script with nonos-capsule, and their image here.
+BENCH_IPC_DIR := $(BUILD)/bench-ipc
+BENCH_IPC_INIT_CFLAGS := --target=x86_64-linux-gnu $(WARNINGS) -O2 -ffreestanding -fno-builtin \
+	-nostdlib -static -fno-pic -fno-pie -fno-stack-protector -mgeneral-regs-only \
+	-fuse-ld=lld -Wl,--build-id=none
+
+$(BENCH_IPC_DIR)/init: tests/bench/ipc/linux_init.c tests/bench/ipc/bench_measure.h
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_IPC_INIT_CFLAGS) $< -o $@
+
+$(eval $(call boot_image,bench-ipc,$(BOOT_KERNEL_ELF),$(BENCH_IPC_DIR)/bundle.bin,$(BENCH_IPC_DIR)/bench-ipc.img))
+
+BENCH_TARGETS += bench-ipc
+.PHONY: bench-ipc
+bench-ipc: $(BENCH_IPC_DIR)/init $(IMAGE) $(CAPSULE_TOOL) $(BUNDLE_FILE)
+	@BENCH_IPC_SYSTEM_PROJECTS="$(dir $(USER_STAGED))" sh tests/qemu/bench-ipc.sh

@@ -86,6 +86,8 @@ static int sender_prepare(struct ipc_waiter *sender, uint32_t slot,
  * (call), refused or the endpoint gone. */
 static int endpoint_deliver(struct endpoint *endpoint, struct ipc_waiter *sender)
 {
+    if (ipc_thread_leaving())
+        return ERROR_OBJECT_GONE;
     sender->wait = IPC_WAIT_SEND;
     struct ipc_waiter *receiver = ipc_queue_pop(&endpoint->receivers);
     if (receiver) {
@@ -222,6 +224,11 @@ static int endpoint_receive_wait(struct endpoint *endpoint, struct ipc_waiter *r
             sched_make_ready(answered);
             answered = NULL;
         }
+        if (!sender && ipc_thread_leaving()) {
+            if (answered)
+                sched_make_ready(answered);
+            return ERROR_OBJECT_GONE;
+        }
         if (!sender) {
             receiver->wait = IPC_WAIT_RECEIVE;
             receiver->partner = NULL;
@@ -231,6 +238,9 @@ static int endpoint_receive_wait(struct endpoint *endpoint, struct ipc_waiter *r
             if (error)
                 return error; /* the endpoint is gone, or the thread cancelled */
             sender = receiver->partner;
+            if (!sender->blocked)
+                continue; /* cancelled during the hand-off (its process was
+                             killed as the switch charged its CPU time) */
         }
         int error = endpoint_take(endpoint, receiver, sender);
         if (error != TAKE_REFUSED)

@@ -158,6 +158,10 @@ void ipc_queue_wake_all_gone(struct ipc_queue *queue);
  * ipc_waiter_wake; with `next` it switches straight to that blocked thread
  * (the fast path), else to the next ready one. Returns waiter->result. */
 int ipc_waiter_block(struct ipc_waiter *waiter, struct thread *next);
+/* True when the calling thread's process is being killed: it must not
+ * start a wait (a cancel already passed it by), only leave with
+ * ERROR_OBJECT_GONE. Checked before a thread commits to any wait. */
+bool ipc_thread_leaving(void);
 /* Fills the fields every operation relies on (not the message). */
 void ipc_waiter_init(struct ipc_waiter *waiter, struct cap_table *caps);
 

@@ -97,7 +97,9 @@ int notification_wait(struct cap_table *caps, uint32_t slot, uint64_t *bits)
         struct notification *notification = (struct notification *)cap->object;
         *bits = notification->bits;
         notification->bits = 0;
-        if (!*bits) {
+        if (!*bits && ipc_thread_leaving())
+            error = ERROR_OBJECT_GONE;
+        else if (!*bits) {
             struct ipc_waiter waiter;
             ipc_waiter_init(&waiter, caps);
             waiter.wait = IPC_WAIT_NOTIFICATION;

@@ -12,6 +12,7 @@
 #include "kernel/cap/capability.h"
 #include "kernel/error.h"
 #include "kernel/panic.h"
+#include "kernel/proc/process.h"
 #include "kernel/sched/thread.h"
 #include "kernel/sched/thread_internal.h"
 
@@ -39,6 +40,11 @@ void ipc_queue_wake_all_gone(struct ipc_queue *queue)
     struct ipc_waiter *waiter;
     while ((waiter = ipc_queue_pop(queue)))
         ipc_waiter_wake(waiter, ERROR_OBJECT_GONE);
+}
+
+bool ipc_thread_leaving(void)
+{
+    return process_should_exit(thread_current());
 }
 
 int ipc_waiter_block(struct ipc_waiter *waiter, struct thread *next)

@@ -121,7 +121,7 @@ static void peer_main(void *argument)
         peer->result = ipc_receive(peer->caps, peer->slot, &buffer, peer->reply_slot,
                                    peer->receive_slot);
         if (!peer->result) {
-            struct nonos_message answer;
+            struct nonos_message answer = { 0 };
             message_fill(&answer, peer->message.label + 1, peer->message.length, 100);
             struct ipc_buffer reply = ipc_buffer_kernel(&answer);
             peer->result = ipc_reply(peer->caps, peer->reply_slot, &reply);
@@ -157,7 +157,7 @@ static bool call_reply_checks(struct tables *tables, struct peer *server)
 {
     struct thread *thread = peer_start(server, PEER_ECHO, tables->server, ENDPOINT_SLOT);
     TEST_REQUIRE(thread && peer_wait_blocked(thread), "the server did not block in receive");
-    struct nonos_message message;
+    struct nonos_message message = { 0 };
     message_fill(&message, 7, 40, 1);
     struct ipc_buffer buffer = ipc_buffer_kernel(&message);
     int error = ipc_call(tables->client, ENDPOINT_SLOT, &buffer, CAP_SLOT_NONE);
@@ -196,7 +196,7 @@ static bool fifo_checks(struct tables *tables, struct peer *senders, struct thre
         TEST_REQUIRE(threads[i] && peer_wait_blocked(threads[i]), "sender %d did not block", i);
     }
     for (int i = 0; i < 3; i++) {
-        struct nonos_message message;
+        struct nonos_message message = { 0 };
         struct ipc_buffer buffer = ipc_buffer_kernel(&message);
         int error = ipc_receive(tables->server, ENDPOINT_SLOT, &buffer, REPLY_SLOT,
                                 CAP_SLOT_NONE);
@@ -251,7 +251,7 @@ static bool transfer_checks(struct tables *tables, struct peer *server)
     struct thread *thread = peer_start(server, PEER_RECEIVE, tables->server, ENDPOINT_SLOT);
     server->receive_slot = RECEIVE_SLOT;
     TEST_REQUIRE(thread && peer_wait_blocked(thread), "the server did not block");
-    struct nonos_message message;
+    struct nonos_message message = { 0 };
     message_fill(&message, 1, 0, 0);
     message.capability = 6;
     struct ipc_buffer buffer = ipc_buffer_kernel(&message);
@@ -291,7 +291,7 @@ static bool test_ipc_transfer_with_grant(void)
 static bool refusal_checks(struct tables *tables, struct peer *granting, struct peer *server)
 {
     TEST_REQUIRE(!notification_create(NULL, tables->client, 6), "notification_create failed");
-    struct nonos_message message;
+    struct nonos_message message = { 0 };
     message_fill(&message, 1, 4, 0);
     message.capability = 6;
     struct ipc_buffer buffer = ipc_buffer_kernel(&message);
@@ -345,7 +345,7 @@ static bool reply_once_checks(struct tables *tables, struct peer *client)
     message_fill(&client->message, 5, 0, 0);
     struct thread *thread = peer_start(client, PEER_CALL, tables->client, ENDPOINT_SLOT);
     TEST_REQUIRE(thread, "thread_create failed");
-    struct nonos_message message;
+    struct nonos_message message = { 0 };
     struct ipc_buffer buffer = ipc_buffer_kernel(&message);
     int error = ipc_receive(tables->server, ENDPOINT_SLOT, &buffer, REPLY_SLOT, CAP_SLOT_NONE);
     TEST_REQUIRE(!error && slot_holds(tables->server, REPLY_SLOT, OBJECT_REPLY),
@@ -396,13 +396,15 @@ static bool test_ipc_destroyed_objects_wake_waiters(void)
         cap_delete_apply(a.server, ENDPOINT_SLOT);
         cap_delete_apply(a.client, ENDPOINT_SLOT);
         cap_delete_apply(b.server, ENDPOINT_SLOT);
-        bool sender_still_blocked = thread_state(sender) == THREAD_BLOCKED;
+        bool sender_still_blocked = sender && thread_state(sender) == THREAD_BLOCKED;
         cap_delete_apply(b.client, ENDPOINT_SLOT);
         interrupts_restore(was_enabled);
         if (receiver)
             thread_join(receiver);
         if (sender)
             thread_join(sender);
+        if (!ok)
+            test_fail("the receiver and the sender did not both start and block");
         if (ok && (!sender_still_blocked || peers[0].result != ERROR_OBJECT_GONE ||
                    peers[1].result != ERROR_OBJECT_GONE)) {
             test_fail("receiver %d, sender %d (expected OBJECT_GONE; woken early %d)",
@@ -425,7 +427,7 @@ static bool test_ipc_reply_deleted_wakes_caller(void)
     if (ok) {
         message_fill(&client.message, 5, 0, 0);
         struct thread *thread = peer_start(&client, PEER_CALL, tables.client, ENDPOINT_SLOT);
-        struct nonos_message message;
+        struct nonos_message message = { 0 };
         struct ipc_buffer buffer = ipc_buffer_kernel(&message);
         int error = thread ? ipc_receive(tables.server, ENDPOINT_SLOT, &buffer, REPLY_SLOT,
                                          CAP_SLOT_NONE)
@@ -455,7 +457,7 @@ static bool reply_receive_checks(struct tables *tables, struct peer *peers)
     struct thread *threads[3];
     message_fill(&peers[0].message, 1, 0, 0);
     threads[0] = peer_start(&peers[0], PEER_CALL, tables->client, ENDPOINT_SLOT);
-    struct nonos_message message;
+    struct nonos_message message = { 0 };
     struct ipc_buffer buffer = ipc_buffer_kernel(&message);
     int error = ipc_receive(tables->server, ENDPOINT_SLOT, &buffer, REPLY_SLOT, CAP_SLOT_NONE);
     bool was_enabled = interrupts_save();
@@ -577,7 +579,7 @@ static bool cancel_checks(struct tables *tables, struct peer *peers)
     struct thread *caller = peer_start(&peers[1], PEER_CALL, tables->client, ENDPOINT_SLOT);
     TEST_REQUIRE(caller && peer_wait_blocked(caller), "the caller did not queue (a cancelled "
                  "receiver still waiting?)");
-    struct nonos_message message;
+    struct nonos_message message = { 0 };
     struct ipc_buffer buffer = ipc_buffer_kernel(&message);
     int error = ipc_receive(tables->server, ENDPOINT_SLOT, &buffer, REPLY_SLOT, CAP_SLOT_NONE);
     TEST_REQUIRE(!error && message.label == 4, "receive %d, label %lu", error, message.label);
@@ -610,7 +612,7 @@ struct echo_server {
 static void echo_server_main(void *argument)
 {
     struct echo_server *server = argument;
-    struct nonos_message message;
+    struct nonos_message message = { 0 };
     struct ipc_buffer buffer = ipc_buffer_kernel(&message);
     int error = ipc_receive(server->caps, ENDPOINT_SLOT, &buffer, REPLY_SLOT, CAP_SLOT_NONE);
     while (!error && message.label != 0) {
@@ -629,7 +631,7 @@ static bool round_trip_checks(struct tables *tables, struct vm_space *space)
     server = (struct echo_server){ tables->server, -1 };
     struct thread *thread = thread_create_in(space, "echo", echo_server_main, &server);
     TEST_REQUIRE(thread && peer_wait_blocked(thread), "the echo server did not block");
-    struct nonos_message message;
+    struct nonos_message message = { 0 };
     struct ipc_buffer buffer = ipc_buffer_kernel(&message);
     uint64_t switches = sched_switch_count();
     uint64_t start = cpu_cycles();

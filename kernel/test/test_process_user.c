@@ -18,13 +18,12 @@
 #include "kernel/mm/vm.h"
 #include "kernel/proc/process_internal.h"
 #include "kernel/test/test.h"
+#include "kernel/test/test_payload.h"
 
 #include <stdint.h>
 
 #define PAYLOAD_BASE 0x400000u
 #define PAYLOAD_CODE_OFFSET 120u /* after the ELF header and one program header */
-#define PAYLOAD_MAX 256u
-#define TEST_CAPSULE_INDEX ((size_t)-1) /* not a bundle capsule */
 
 static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
 static void put32(uint8_t *p, uint32_t v) { put16(p, (uint16_t)v); put16(p + 2, (uint16_t)(v >> 16)); }
@@ -32,7 +31,7 @@ static void put64(uint8_t *p, uint64_t v) { put32(p, (uint32_t)v); put32(p + 4, 
 
 /* A static ET_EXEC x86_64 ELF: header, one PT_LOAD (R+X, file offset 0 at
  * PAYLOAD_BASE) and the code right after; the entry is the code. */
-static size_t payload_build(uint8_t *elf, const uint8_t *code, size_t code_length)
+size_t payload_build(uint8_t *elf, const uint8_t *code, size_t code_length)
 {
     static const uint8_t ident[16] = { 0x7f, 'E', 'L', 'F', 2, 1, 1 };
     size_t length = PAYLOAD_CODE_OFFSET + code_length;
@@ -73,7 +72,7 @@ static void manifest_name_set(struct manifest_name *out, const char *name)
 
 /* A manifest (kmalloc'd, defaults) with the given name and CPU budget,
  * memory 1 MiB, one thread. */
-static struct manifest *manifest_make(const char *name, uint64_t cpu_us)
+struct manifest *manifest_make(const char *name, uint64_t cpu_us)
 {
     struct manifest *manifest = kmalloc(sizeof *manifest);
     if (!manifest)
@@ -87,7 +86,7 @@ static struct manifest *manifest_make(const char *name, uint64_t cpu_us)
 }
 
 /* Loads and starts a payload under manifest_make(name, cpu_us). */
-static int payload_start(const char *name, const uint8_t *code, size_t code_length,
+int payload_start(const char *name, const uint8_t *code, size_t code_length,
                          uint64_t cpu_us, uint8_t *elf, struct process **out)
 {
     struct manifest *manifest = manifest_make(name, cpu_us);

@@ -27,7 +27,6 @@ trap 'qemu_stop' EXIT
 
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
-tsc() { tr -d '\r' <"$1" | sed -n "s/.*$2\([0-9][0-9]*\).*/\1/p" | head -n 1; }
 verdict() { if [ "$1" -lt "$2" ]; then echo "met"; else echo "MISSED"; fi; }
 cpu=${BENCH_BOOT_CPU:-qemu64,+rdrand,+smep,+smap}
 init_started() {
@@ -55,10 +54,10 @@ qemu_start "$image" "$log" 900 -cpu "$cpu" -icount shift=0,sleep=off -rtc clock=
 qemu_wait_for "$log" 'nonos> ' 890 || { echo "bench-boot: no prompt under icount (log: $log)"; exit 1; }
 qemu_stop
 init_started "$log"
-loader_start=$(tsc "$log" 'loader: tsc at start ')
-loader_end=$(tsc "$log" 'at handoff ')
-entry=$(tsc "$log" 'boot: entry tsc=')
-prompt=$(tsc "$log" 'boot: prompt tsc=')
+loader_start=$(qemu_log_number "$log" 'loader: tsc at start ')
+loader_end=$(qemu_log_number "$log" 'at handoff ')
+entry=$(qemu_log_number "$log" 'boot: entry tsc=')
+prompt=$(qemu_log_number "$log" 'boot: prompt tsc=')
 if [ -z "$loader_start" ] || [ -z "$loader_end" ] || [ -z "$entry" ] || [ -z "$prompt" ]; then
     echo "bench-boot: TSC lines missing (log: $log)"
     exit 1

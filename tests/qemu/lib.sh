@@ -12,6 +12,8 @@
 #   qemu_answer_begin LOG / qemu_answer_wait LOG SECONDS  the two halves of
 #            qemu_command, for input that is not typed on COM1 (sendkey)
 #   qemu_stop                          ends the boot if still running
+#   qemu_log_number LOG PREFIX         prints the number that follows PREFIX
+#            (a sed pattern) on the first LOG line that has it, or nothing
 #   qemu_screendump_ppm FILE SECONDS   has QEMU's monitor dump the screen as
 #            PPM into FILE (export MONITOR_INPUT first) and waits until the
 #            whole file is written: the size its header announces. Sets
@@ -79,6 +81,10 @@ qemu_stop() {
     kill "$QEMU_JOB" 2>/dev/null
     wait "$QEMU_JOB" 2>/dev/null
     return 0
+}
+
+qemu_log_number() {
+    tr -d '\r' <"$1" | sed -n "s/.*$2\([0-9][0-9]*\).*/\1/p" | head -n 1
 }
 
 # QEMU writes the dump in several writes; a size check alone can see the
