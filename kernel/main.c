@@ -96,12 +96,6 @@ _Noreturn void kernel_main(uint64_t bootinfo_phys, uint64_t entry_tsc)
         if (!thread_create("shell", shell_main, NULL))
             panic("cannot create the shell thread");
     }
-    /* The idle thread. It hands the CPU over at once to any thread made
-     * ready (init, at boot) instead of halting until the next tick would
-     * reschedule: under -icount that tick is up to 4 ms of virtual time,
-     * counted in the entry -> prompt figure of make bench-boot. */
-    for (;;) {
-        thread_yield();
-        cpu_wait_for_interrupt();
-    }
+    for (;;)
+        cpu_wait_for_interrupt(); /* the idle thread */
 }
