@@ -7,12 +7,12 @@
 KERNEL_TEST_CAPSULES := names-echo-server names-echo-client
 
 $(KERNEL_TEST_BUNDLE_DIR)/bundle.bin: $(USER_STAGED) $(CAPSULE_TOOL) $(SDK_FILES) \
-		tools/capsule/system-bundle.sh $(wildcard tests/capsules/names-echo-*/*)
+		tools/capsule/system-bundle.sh $(wildcard tests/capsules/names-echo-*/*) tests/capsules/lib/names_echo.h
 	rm -rf $(@D)/projects && mkdir -p $(@D)/projects
 	cp -r $(dir $(USER_STAGED)) $(@D)/projects/
 	rm -f $(@D)/projects/*/*.mod
 	for name in $(KERNEL_TEST_CAPSULES); do mkdir -p $(@D)/projects/$$name/src && \
 	    cp tests/capsules/$$name/capsule.toml $(@D)/projects/$$name/ && \
-	    cp tests/capsules/$$name/*.c $(@D)/projects/$$name/src/ || exit 1; done
+	    cp tests/capsules/$$name/*.c tests/capsules/lib/names_echo.h $(@D)/projects/$$name/src/ || exit 1; done
 	sh tools/capsule/system-bundle.sh $(CAPSULE_TOOL) $(@D) \
 	    $(addprefix $(@D)/projects/,$(USER_CAPSULES) $(KERNEL_TEST_CAPSULES)) >$(@D)/bundle.txt

@@ -12,29 +12,11 @@
 #include <nonos/names.h>
 #include <nonos/syscall.h>
 
+#include "names_echo.h"
+
 #define SLOT_ENDPOINT 8
 #define SLOT_REPLY 9
 #define SERVICE "test.echo"
-
-static void say(const char *text, long value)
-{
-    char line[96];
-    uint64_t n = 0;
-    while (text[n] != '\0' && n < sizeof line - 24)
-        line[n] = text[n], n++;
-    uint64_t magnitude = value < 0 ? (uint64_t)0 - (uint64_t)value : (uint64_t)value;
-    char digits[21];
-    int d = 0;
-    do
-        digits[d++] = (char)('0' + magnitude % 10);
-    while ((magnitude /= 10) != 0);
-    if (value < 0)
-        line[n++] = '-';
-    while (d > 0)
-        line[n++] = digits[--d];
-    line[n++] = '\n';
-    nonos_console_write(NONOS_SLOT_CONSOLE, line, n);
-}
 
 int main(void)
 {
