@@ -93,8 +93,8 @@ fi
 # --- boots ------------------------------------------------------------------
 # selftest_boot NAME CPU LIST(yes/no): boots a private copy of the test
 # image, runs `selftest list` (if asked) and `selftest exit`; sets LOG,
-# LISTED (names, one a line), RAN (the PASS/FAIL lines), SUMMARY and
-# QEMU_STATUS. Returns 1 (after a FAIL line) when the boot itself broke.
+# LISTED (names, one a line), AUDIT (the shell's `audit`, when listing),
+# RAN (the PASS/FAIL lines), SUMMARY and QEMU_STATUS. Returns 1 (after a FAIL line) when the boot itself broke.
 selftest_boot() {
     name=$1 cpu=$2 list=$3
     LOG=$dir/$name.log
@@ -119,6 +119,14 @@ selftest_boot() {
             boot_failed "$name" "'selftest list' declared '${declared:-nothing}' tests, listed $(echo "$LISTED" | grep -c .)"
             return 1
         fi
+    fi
+    AUDIT=
+    if [ "$list" = yes ]; then # the shell capsule's audit (audit_read), before the tests add records
+        if ! qemu_command "$LOG" 'audit' 30; then
+            boot_failed "$name" "no answer to 'audit' within 30 s"
+            return 1
+        fi
+        AUDIT=$QEMU_ANSWER
     fi
     qemu_type 'selftest exit'
     qemu_status
@@ -190,6 +198,16 @@ if selftest_boot main "$cpu" yes; then
     else
         echo "FAIL names_service_register_lookup_call: the boot log lacks a line of it:"
         echo "$boot_lines" | grep -a 'names-echo\|test.echo' | sed 's/^/  | /'
+    fi
+    # The shell capsule's `audit` (audit_read) shows the kernel's records:
+    # starts, exits, and the client's refused process_list (call 42, slot 3).
+    if echo "$AUDIT" | grep -aqE '^ +[0-9]+ +[0-9]+\.[0-9]{6}  process [0-9]+ \(names-echo-client\) denied: call 42 slot 3: ' &&
+        echo "$AUDIT" | grep -aqE '  process 1 \(init\) start' &&
+        echo "$AUDIT" | grep -aqE '  process [0-9]+ \(names-echo-server\) exit'; then
+        echo "PASS shell_audit_shows_denial_and_lifecycle (audit at the shell capsule: init's start, names-echo-server's exit, names-echo-client's denied process_list)"
+    else
+        echo "FAIL shell_audit_shows_denial_and_lifecycle: the shell's audit said:"
+        echo "$AUDIT" | sed 's/^/  | /'
     fi
 fi
 

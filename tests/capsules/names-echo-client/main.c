@@ -2,7 +2,8 @@
  * "test.echo" (waiting for the server to register it: NOT_FOUND until
  * then), calls the endpoint it received and checks the answer (label plus
  * one, the data echoed); a lookup of "nonos.other", which its manifest does
- * not list, must be DENIED. Prints "names-echo-client: ok" and exits 0, or
+ * not list, must be DENIED; process_list without a supervisor capability
+ * must be refused by the kernel (INVALID_CAPABILITY, audited). Prints "names-echo-client: ok" and exits 0, or
  * says which step failed and exits with its own status. */
 #include <stdint.h>
 
@@ -53,6 +54,14 @@ int main(void)
     if (result != -NONOS_ERROR_DENIED) {
         say("names-echo-client: lookup nonos.other (not in ipc), want DENIED: ", result);
         return 3;
+    }
+    /* A call the kernel refuses and audits: no supervisor capability (the
+     * shell's `audit` must show it, suite 50). */
+    static struct nonos_process_info processes[1];
+    result = nonos_process_list(NONOS_SLOT_SUPERVISOR, processes, sizeof processes);
+    if (result != -NONOS_ERROR_INVALID_CAPABILITY) {
+        say("names-echo-client: process_list without a supervisor capability, want INVALID_CAPABILITY: ", result);
+        return 4;
     }
     say("names-echo-client: ok, test.echo answered; nonos.other denied: ", -NONOS_ERROR_DENIED);
     return 0;
