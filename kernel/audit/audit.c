@@ -16,6 +16,41 @@
 static struct nonos_audit_record ring[AUDIT_RING_SIZE];
 static uint64_t next_sequence;
 
+/* Denials and memory refusals are what a hostile capsule can make by the
+ * hundred thousand (the hostile fuzzer does): each is always recorded in
+ * the ring, but at most AUDIT_PRINT_PER_SECOND of them a second are also
+ * printed, so one capsule cannot flood the kernel log and console (and
+ * spend the CPU time of every other capsule on it). The next printed line
+ * says how many were not. */
+#define AUDIT_PRINT_PER_SECOND 32u
+static uint64_t print_window_start_ns, printed_in_window, unprinted;
+
+/* Whether the record being written may be printed; *skipped receives the
+ * count of records not printed since the last printed one. Interrupts off. */
+static bool print_allowed(uint64_t now_ns, uint64_t *skipped)
+{
+    *skipped = 0;
+    if (now_ns - print_window_start_ns >= 1000000000ull) {
+        print_window_start_ns = now_ns;
+        printed_in_window = 0;
+    }
+    if (printed_in_window >= AUDIT_PRINT_PER_SECOND) {
+        unprinted++;
+        return false;
+    }
+    printed_in_window++;
+    *skipped = unprinted;
+    unprinted = 0;
+    return true;
+}
+
+static void print_skipped(uint64_t skipped)
+{
+    if (skipped)
+        kprintf("audit: %llu denials and refusals not printed (kept in the audit log)\n",
+                (unsigned long long)skipped);
+}
+
 static const char *kind_name(uint32_t kind)
 {
     switch (kind) {
@@ -61,7 +96,12 @@ void audit_denied(const struct process *process, uint32_t syscall, uint32_t slot
     record->error = error;
     ksnprintf(record->detail, sizeof record->detail, "%s", kernel_error_message(error));
     struct nonos_audit_record copy = *record;
+    uint64_t skipped;
+    bool print = print_allowed(copy.time_ns, &skipped);
     interrupts_restore(state);
+    if (!print)
+        return;
+    print_skipped(skipped);
     if (slot == NONOS_SLOT_NONE)
         kprintf("audit: #%llu %s (process %llu) denied %s (%u): %s\n",
                 (unsigned long long)copy.sequence, copy.name, (unsigned long long)copy.process,
@@ -78,7 +118,12 @@ void audit_event(const struct process *process, uint32_t kind, const char *detai
     struct nonos_audit_record *record = record_begin(process, kind);
     ksnprintf(record->detail, sizeof record->detail, "%s", detail ? detail : "");
     struct nonos_audit_record copy = *record;
+    uint64_t skipped = 0;
+    bool print = kind != NONOS_AUDIT_MEMORY || print_allowed(copy.time_ns, &skipped);
     interrupts_restore(state);
+    if (!print)
+        return;
+    print_skipped(skipped);
     kprintf("audit: #%llu %s (process %llu) %s: %s\n", (unsigned long long)copy.sequence,
             copy.name, (unsigned long long)copy.process, kind_name(kind), copy.detail);
 }

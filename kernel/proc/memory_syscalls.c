@@ -12,6 +12,7 @@
  * executable, in the user half only, never over an existing mapping or a
  * stack's guard page; the same object may be mapped any number of times. */
 #include "base/checked.h"
+#include "capsule/container.h"
 #include "kernel/arch/interrupt.h"
 #include "kernel/arch/mmu.h"
 #include "kernel/cap/capability.h"
@@ -100,8 +101,9 @@ static int range_free(struct process *process, uint64_t address, uint64_t pages)
 {
     uint64_t length, end;
     if (address % PAGE_SIZE != 0 || !u64_mul(pages, PAGE_SIZE, &length) ||
-        !u64_add(address, length, &end) || end > MMU_USER_END || address == 0)
-        return -ERROR_INVALID_ARGUMENT;
+        !u64_add(address, length, &end) || end > MMU_USER_END ||
+        address < PAYLOAD_LOWEST_ADDRESS)
+        return -ERROR_INVALID_ARGUMENT; /* nothing is ever mapped below 4 MiB */
     for (struct process_region *r = process->regions; r; r = r->next) {
         if (address < r->base + r->pages * PAGE_SIZE && r->base < end)
             return -ERROR_BAD_ADDRESS;

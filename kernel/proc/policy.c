@@ -4,11 +4,8 @@
  *   slot 0  console   write; read too when devices lists "console"
  *   slot 1  timer     write
  *   slot 2  names     the name service's endpoint: read + grant for the
- *                     capsule that provides "nonos.names"; write + grant,
- *                     minted with the process id as badge, for a capsule
- *                     that provides another service (REGISTER transfers
- *                     its endpoint, which needs grant); write, minted
- *                     likewise, for every other capsule
+ *                     capsule that provides "nonos.names", else write,
+ *                     minted with the process id as badge
  *   slot 3  supervisor  only for a capsule whose policy says so
  *
  * The console, timer and supervisor objects are kernel singletons made
@@ -18,6 +15,7 @@
  * then applied. */
 #include "kernel/proc/process_internal.h"
 
+#include "kernel/arch/interrupt.h"
 #include "kernel/cap/capability.h"
 #include "kernel/error.h"
 #include "kernel/ipc/ipc.h"
@@ -75,6 +73,9 @@ uint32_t process_policy_supervisor_rights(size_t capsule_index, const struct man
     }
 }
 
+static int policy_apply(struct process *process, struct cap_table *caps, uint32_t console_rights,
+                        uint32_t supervisor, bool names_server);
+
 int process_policy_grant(struct process *process)
 {
     objects_init();
@@ -84,6 +85,20 @@ int process_policy_grant(struct process *process)
     uint32_t console_rights = RIGHT_WRITE | (console_input ? RIGHT_READ : 0);
     uint32_t supervisor = process_policy_supervisor_rights(process->capsule_index, manifest);
     bool names_server = lists_name(manifest->provides, manifest->provides_count, NAMES_SERVICE);
+    /* The lock across checks and applies: slot 2 joins the names
+     * endpoint's derivation tree, whose sibling list every process shares
+     * (a preemption half-way through linking it corrupted the list when
+     * another thread changed it meanwhile: the hostile fuzzer found it). */
+    bool was_enabled = interrupts_save();
+    int error = policy_apply(process, caps, console_rights, supervisor, names_server);
+    interrupts_restore(was_enabled);
+    return error;
+}
+
+/* process_policy_grant's checks then applies; interrupts off. */
+static int policy_apply(struct process *process, struct cap_table *caps, uint32_t console_rights,
+                        uint32_t supervisor, bool names_server)
+{
     int error = cap_insert_check(caps, NONOS_SLOT_CONSOLE);
     if (!error)
         error = cap_insert_check(caps, NONOS_SLOT_TIMER);
@@ -102,6 +117,7 @@ int process_policy_grant(struct process *process)
         cap_copy_apply(names_table, 0, caps, NONOS_SLOT_NAMES, RIGHT_READ | RIGHT_GRANT);
     else
         cap_mint_apply(names_table, 0, caps, NONOS_SLOT_NAMES,
-                       RIGHT_WRITE | (manifest->provides_count > 0 ? RIGHT_GRANT : 0), process->id);
+                       RIGHT_WRITE | (process->manifest->provides_count ? RIGHT_GRANT : 0),
+                       process->id);
     return 0;
 }

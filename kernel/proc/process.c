@@ -89,10 +89,18 @@ int process_memory_charge(struct process *process, uint64_t bytes)
     uint64_t total;
     bool fits = u64_add(process->memory_used, bytes, &total) &&
                 total <= process->memory_limit;
+    uint64_t used = process->memory_used;
     if (fits)
         process->memory_used = total;
     interrupts_restore(was_enabled);
-    return fits ? 0 : -ERROR_NO_MEMORY;
+    if (fits)
+        return 0;
+    /* The limit says no: the audit log says so (issue 11, limits). */
+    char detail[63];
+    ksnprintf(detail, sizeof detail, "limit %lu bytes: %lu used, %lu more refused",
+              process->memory_limit, used, bytes);
+    process_audit(process, NONOS_AUDIT_MEMORY, detail);
+    return -ERROR_NO_MEMORY;
 }
 
 /* After the end every charge was returned at once: an object charged to

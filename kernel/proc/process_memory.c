@@ -190,9 +190,16 @@ static void regions_release(struct process *process)
 void process_release(struct process *process)
 {
     KERNEL_ASSERT(process->thread_count == 0);
+    /* Interrupts off, like every table change: deleting the slots unlinks
+     * them from derivation trees other processes share (the names
+     * endpoint's), and the self-check and supervisor calls walk the table
+     * (a preemption half-way left another process's sibling list broken:
+     * the hostile fuzzer found it). */
+    bool was_enabled = interrupts_save();
     if (process->caps)
         cap_table_destroy(process->caps);
     process->caps = NULL;
+    interrupts_restore(was_enabled);
     if (process->space)
         regions_release(process);
     if (process->space)

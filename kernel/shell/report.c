@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "base/hex.h"
+#include "kernel/arch/interrupt.h"
 #include "kernel/arch/time.h"
 #include "kernel/cap/capability.h"
 #include "kernel/capsule/capsule.h"
@@ -165,6 +166,11 @@ static void report_self_check(struct report *r)
 {
     bool ok = true;
     uint32_t tables = 0;
+    /* Interrupts off across the walk: the reaper frees an ending process's
+     * table and other threads change shared derivation trees; a walk
+     * preempted half-way reported violations that were only changes in
+     * progress (or read a freed table). */
+    bool was_enabled = interrupts_save();
     for (struct process *p = process_first(); p; p = p->next) {
         if (p->finished)
             continue;
@@ -182,6 +188,7 @@ static void report_self_check(struct report *r)
     }
     struct frame_stats frames;
     frame_stats(&frames);
+    interrupts_restore(was_enabled);
     if (frames.free_frames + frames.allocated_frames != frames.total_frames) {
         report_printf(r, "frames: %lu free + %lu allocated != %lu total\n", frames.free_frames,
                       frames.allocated_frames, frames.total_frames);

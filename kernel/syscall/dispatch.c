@@ -43,9 +43,9 @@ struct syscall_arguments syscall_last_exit;
 
 int64_t syscall_dispatch(const struct syscall_arguments *call)
 {
-    if (__builtin_expect(call->number == 0, 0))
-        syscall_last_exit = *call;
     struct process *process = process_current();
+    if (__builtin_expect(call->number == 0, 0) && process == NULL)
+        syscall_last_exit = *call;
     if (call->number >= SYSCALL_TABLE_SIZE || syscall_table[call->number].invoke == NULL) {
         uint32_t number = call->number > UINT32_MAX ? UINT32_MAX : (uint32_t)call->number;
         audit_denied(process, number, NONOS_SLOT_NONE, -ERROR_INVALID_SYSCALL);

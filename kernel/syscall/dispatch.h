@@ -19,9 +19,11 @@ int64_t syscall_check_slots(const struct syscall_entry *entry, struct process *p
                             const uint64_t argument[SYSCALL_ARGUMENTS_MAX],
                             uint32_t *failed_slot);
 
-/* The registers of the last exit call (number 0), as the arch decoded
- * them: what the arch's user-mode tests read back (their programs report
- * through exit's six argument registers). One compare per call. */
+/* The registers of the last exit call (number 0) made by a thread of no
+ * process, as the arch decoded them: what the arch's user-mode tests read
+ * back (their programs, bare kernel threads in user mode, report through
+ * exit's six argument registers). Capsules' exits are not recorded: one
+ * ending while those tests ran overwrote their result. */
 extern struct syscall_arguments syscall_last_exit;
 
 #endif

@@ -217,7 +217,6 @@ static bool slots_are(struct process *process, const uint32_t rights[4], uint32_
                      cap->object ? "filled" : "empty");
         if (want == 0)
             continue;
-        /* Every names slot but the server's is minted with the process id. */
         uint64_t badge = slot == NONOS_SLOT_NAMES && !(want & RIGHT_READ) ? process->id : 0;
         TEST_REQUIRE(cap->object->type == types[slot] && cap->rights == want && cap->badge == badge,
                      "%s: slot %u is %s with rights 0x%x badge %lu", process->name, slot,
@@ -232,9 +231,9 @@ static bool policy_case(const char *name, enum manifest_supervisor supervisor, b
     static uint8_t elf[PAYLOAD_MAX];
     struct manifest *manifest = manifest_make(name, 1000000);
     TEST_REQUIRE(manifest, "no memory");
-    if (rights[NONOS_SLOT_NAMES] & RIGHT_GRANT) { /* the name server, or another provider */
-        bool server = (rights[NONOS_SLOT_NAMES] & RIGHT_READ) != 0;
-        manifest_name_set(&manifest->provides[0], server ? "nonos.names" : "nonos.test-service");
+    if (rights[NONOS_SLOT_NAMES] & RIGHT_GRANT) { /* the name service, or another provider */
+        bool names = rights[NONOS_SLOT_NAMES] & RIGHT_READ;
+        manifest_name_set(&manifest->provides[0], names ? "nonos.names" : "test.service");
         manifest->provides_count = 1;
     }
     manifest->supervisor = supervisor;

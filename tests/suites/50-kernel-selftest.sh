@@ -7,8 +7,8 @@
 # Host checks of the kernel files: no W+X segment in either kernel, the
 # product under 512 KiB and free of test code and of the TOML compiler.
 #
-# The test image's bundle: the system capsules plus tests/capsules/
-# names-echo-* (tests/test_bundle.mk); init starts them all at boot, so the
+# The test image's bundle: the system capsules plus the hostile capsules and
+# names-echo-* of tests/capsules/ (test-bundle.sh); init starts them all, so the
 # prompt is the shell capsule's, which forwards `selftest` to the test
 # kernel (kernel_report topics 7-10, docs/userland.md).
 #
@@ -76,18 +76,22 @@ else
     echo "PASS kernel_product_has_no_test_code (test kernel: $found test symbols; product: none, no TOML compiler)"
 fi
 
-# The test image's own capsules (tests/capsules/) are never in the product
-# bundle: by name, in the bundle files the two images are built from.
+# The test capsules (tests/capsules/: hostile-* and the name-service pair
+# names-echo-*) are in the test image's bundle and never in the product's:
+# by name, in the bundle files the two images are built from (the product's
+# staged bundle is what build/nonos.img carries; the loader checks its
+# digest).
 product_bundle=build/gen/nonos/BUNDLE.BIN
-test_bundle=build/test/bundle/bundle.bin
+test_bundle=build/test/capsules/bundle.bin
+test_capsules_in() { grep -acE 'hostile-|names-echo-' "$1" 2>/dev/null || echo 0; }
 if [ ! -s "$product_bundle" ] || [ ! -s "$test_bundle" ]; then
     echo "FAIL kernel_product_bundle_has_no_test_capsules: $product_bundle or $test_bundle missing"
-elif [ "$(grep -ac 'names-echo-' "$test_bundle")" -eq 0 ]; then
-    echo "FAIL kernel_product_bundle_has_no_test_capsules: no names-echo- capsule in the test bundle either (pattern stale?)"
-elif [ "$(grep -ac 'names-echo-' "$product_bundle")" -ne 0 ]; then
+elif [ "$(grep -ac 'hostile-' "$test_bundle")" -eq 0 ] || [ "$(grep -ac 'names-echo-' "$test_bundle")" -eq 0 ]; then
+    echo "FAIL kernel_product_bundle_has_no_test_capsules: no hostile- or no names-echo- capsule in the test bundle either (pattern stale?)"
+elif [ "$(test_capsules_in "$product_bundle")" -ne 0 ]; then
     echo "FAIL kernel_product_bundle_has_no_test_capsules: $product_bundle holds a test capsule"
 else
-    echo "PASS kernel_product_bundle_has_no_test_capsules (test bundle: names-echo-server and -client; product bundle: none)"
+    echo "PASS kernel_product_bundle_has_no_test_capsules (test bundle: $(grep -c '^  [0-9]* hostile-.*: verified' build/test/capsules/bundle.txt) hostile capsules and the names-echo pair verified; product bundle: none)"
 fi
 
 # --- boots ------------------------------------------------------------------
@@ -105,6 +109,16 @@ selftest_boot() {
     qemu_start "$dir/$name.img" "$LOG" 180 -cpu "$cpu"
     if ! qemu_wait_for "$LOG" 'nonos> ' 90; then
         boot_failed "$name" "no nonos> prompt within 90 s"
+        return 1
+    fi
+    # With an init capsule in the bundle, init starts every capsule of it
+    # while the shell capsule already answers; the hostile test capsules
+    # exit at once without the harness's token, the names-echo pair (last
+    # in the bundle) once its call is answered. The
+    # tests start once the last one has (their timing and their log lines
+    # are then not mixed with init's start-up).
+    if [ -n "$init_last" ] && ! qemu_wait_for "$LOG" "init: $init_last \(process [0-9]+\) exited" 90; then
+        boot_failed "$name" "init did not start and see the end of $init_last within 90 s"
         return 1
     fi
     LISTED=
@@ -165,6 +179,12 @@ check_run() {
         echo "PASS kernel_selftest_$1_complete (all $(echo "$LISTED" | grep -c .) listed tests ran once)"
     fi
 }
+
+bundle_report=build/test/capsules/bundle.txt
+init_last=
+if grep -q '^  [0-9]* init ' "$bundle_report" 2>/dev/null; then
+    init_last=$(sed -n 's/^  [0-9]* \([^ ]*\) .*: verified .*/\1/p' "$bundle_report" | tail -n 1)
+fi
 
 cpu=${KERNEL_SELFTEST_CPU:-qemu64,+smep,+smap,+rdrand,+xsave,+xsaveopt,+avx}
 if selftest_boot main "$cpu" yes; then

@@ -1,7 +1,7 @@
 /* What the name-service test capsules (tests/capsules/names-echo-*) share:
  * one line of output through the console capability (slot 0, write), text
  * then a signed decimal number. Header-only, copied into each capsule's
- * src/ (tests/test_bundle.mk). Freestanding: no libc. */
+ * src/ (tests/capsules/test-bundle.sh). Freestanding: no libc. */
 #ifndef NONOS_TEST_NAMES_ECHO_H
 #define NONOS_TEST_NAMES_ECHO_H
 

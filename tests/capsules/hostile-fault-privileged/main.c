@@ -1,0 +1,4 @@
+/* hostile-fault-privileged: one fault capsule (lib/fault_program.h). */
+#define HOSTILE_NAME "hostile-fault-privileged"
+#define FAULT_KIND FAULT_PRIVILEGED
+#include "fault_program.h"
