@@ -13,8 +13,10 @@
  *   time        interrupt controller (x86: PIC masked, LAPIC), calibrated timer
  *   randomness  the system generator, seeded from RDSEED/RDRAND (CPU
  *               features), TSC jitter and the loader's UEFI seed
- *   threads     scheduler, the capsule "init" if the bundle has one, the
- *               shell thread; the boot flow becomes idle
+ *   threads     scheduler, then the capsule "init" (which starts the
+ *               other system capsules, the shell among them); only when
+ *               the bundle has no verified init (or it cannot start), the
+ *               kernel's shell thread instead; the boot flow becomes idle
  * Interrupts stay off until the very end. */
 #include "boot/bootinfo.h"
 #include "kernel/acpi/acpi.h"
@@ -87,9 +89,13 @@ _Noreturn void kernel_main(uint64_t bootinfo_phys, uint64_t entry_tsc)
         kprintf("kernel: no entropy yet: whatever needs keys refuses until a source works\n");
     sched_init();
     ipc_init();
-    process_start_init(); /* init as a capsule when the bundle has one */
-    if (!thread_create("shell", shell_main, NULL))
-        panic("cannot create the shell thread");
+    /* init starts the system capsules, the shell capsule among them; the
+     * kernel's own shell is only the fallback of a bundle without init. */
+    if (!process_start_init()) {
+        kprintf("kernel: no init: the kernel shell runs instead of the shell capsule\n");
+        if (!thread_create("shell", shell_main, NULL))
+            panic("cannot create the shell thread");
+    }
     for (;;)
         cpu_wait_for_interrupt(); /* the idle thread */
 }

@@ -147,6 +147,21 @@ static void line_erase(size_t *len)
     }
 }
 
+void console_prompt_ready(void)
+{
+    static bool marked;
+    bool state = interrupts_save();
+    bool first = !marked;
+    marked = true;
+    interrupts_restore(state);
+    if (!first)
+        return;
+    char marker[48];
+    size_t len = ksnprintf(marker, sizeof marker, "boot: prompt tsc=%llu\n",
+                           (unsigned long long)cpu_cycles());
+    serial_write(marker, len < sizeof marker ? len : sizeof marker - 1);
+}
+
 size_t console_read_line(char *buf, size_t cap)
 {
     size_t len = 0;

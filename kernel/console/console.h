@@ -32,6 +32,13 @@ int console_read_char(void);
  * Sleeps between polls, so it must run in a thread. */
 size_t console_read_line(char *buf, size_t cap);
 
+/* Marks the console prompt ready, once per boot: writes
+ * "boot: prompt tsc=N" (the TSC now) to serial only, for make bench-boot and
+ * the tests. Called by the kernel shell before its first prompt and by
+ * console_read the first time a process waits for input (the shell
+ * capsule, after printing its prompt); later calls do nothing. */
+void console_prompt_ready(void);
+
 /* The lock kprintf shares with console_write. */
 bool console_lock(void);
 void console_unlock(bool state);

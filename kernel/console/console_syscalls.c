@@ -98,6 +98,7 @@ int64_t sys_console_read(uint32_t console, uint64_t buffer, uint64_t size)
     /* A killed process's thread leaves within one poll (it then ends on
      * its way back to user mode). */
     while ((character = console_read_char()) < 0) {
+        console_prompt_ready(); /* the first wait for input: the prompt is up */
         if (process_should_exit(thread_current()))
             return -ERROR_OBJECT_GONE;
         thread_sleep_ms(CONSOLE_POLL_MS);

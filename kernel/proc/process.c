@@ -406,8 +406,7 @@ bool process_start_init(void)
     process_init();
     size_t index;
     if (!capsule_find("init", 4, &index)) {
-        kprintf("proc: the boot bundle has no verified capsule named init; "
-                "the kernel shell stays\n");
+        kprintf("proc: the boot bundle has no verified capsule named init\n");
         return false;
     }
     int64_t id = process_launch(index);

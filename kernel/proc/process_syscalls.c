@@ -1,7 +1,7 @@
 /* The process system calls (kernel/syscall/syscalls.txt): exit, yield,
  * null, thread_create, thread_exit, clock_read, timer_sleep, and the
  * supervisor's capsule_start, process_kill, process_list, process_info,
- * process_caps, capsule_info, supervisor_watch, kernel_report and
+ * process_caps, audit_read, capsule_info, supervisor_watch, kernel_report and
  * system_power.
  *
  * The dispatcher has checked every slot argument's type and rights (and
@@ -12,6 +12,7 @@
 #include "kernel/arch/interrupt.h"
 #include "kernel/arch/mmu.h"
 #include "kernel/arch/time.h"
+#include "kernel/audit/audit.h"
 #include "kernel/cap/capability.h"
 #include "kernel/capsule/capsule.h"
 #include "kernel/error.h"
@@ -257,6 +258,35 @@ int64_t sys_process_caps(uint32_t supervisor, uint64_t id, uint64_t buffer, uint
     return error ? error : (int64_t)count;
 }
 
+/* Records with sequence >= first, oldest first, as many as fit, copied
+ * out a few at a time through a small stack buffer (no allocation, so no
+ * NO_MEMORY). Records written meanwhile may be included; the caller reads
+ * on from the last sequence it got. */
+#define AUDIT_COPY_BATCH 4u
+int64_t sys_audit_read(uint32_t supervisor, uint64_t first, uint64_t buffer, uint64_t size)
+{
+    (void)supervisor;
+    uint64_t capacity = size / sizeof(struct nonos_audit_record);
+    if (capacity > AUDIT_RING_SIZE)
+        capacity = AUDIT_RING_SIZE;
+    if (!user_memory_range_valid(buffer, capacity * sizeof(struct nonos_audit_record)))
+        return -ERROR_BAD_ADDRESS;
+    struct nonos_audit_record batch[AUDIT_COPY_BATCH];
+    uint64_t count = 0;
+    while (count < capacity) {
+        uint64_t want = capacity - count < AUDIT_COPY_BATCH ? capacity - count : AUDIT_COPY_BATCH;
+        uint32_t got = audit_read(first, batch, (uint32_t)want);
+        if (got == 0)
+            break;
+        int error = user_memory_write(buffer + count * sizeof batch[0], batch, got * sizeof batch[0]);
+        if (error)
+            return error;
+        count += got;
+        first = batch[got - 1].sequence + 1;
+    }
+    return (int64_t)count;
+}
+
 static void text_set(char *out, size_t capacity, const char *text)
 {
     size_t i = 0;
@@ -331,11 +361,21 @@ int64_t sys_kernel_report(uint32_t supervisor, uint64_t topic, uint64_t buffer, 
     size_t capacity = size < REPORT_MAX ? (size_t)size : REPORT_MAX;
     if (capacity == 0)
         return 0;
+    char argument[REPORT_ARGUMENT_MAX] = { 0 };
+    if (topic == REPORT_SELFTEST_RUN_ONE) { /* the test's name, NUL-terminated */
+        size_t length = capacity < sizeof argument ? capacity : sizeof argument;
+        if (user_memory_read(argument, buffer, length) != 0)
+            return -ERROR_BAD_ADDRESS;
+        argument[sizeof argument - 1] = '\0';
+    }
     char *text = kmalloc(capacity);
     if (!text)
         return -ERROR_NO_MEMORY;
     struct report report = report_make(text, capacity);
-    report_topic((enum report_topic)topic, &report);
+    if (!report_topic((enum report_topic)topic, argument, &report)) {
+        kfree(text);
+        return -ERROR_INVALID_ARGUMENT;
+    }
     int error = user_memory_write(buffer, report.text, report.length);
     crypto_wipe(text, capacity); /* the random topic's bytes */
     kfree(text);

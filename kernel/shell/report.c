@@ -198,7 +198,7 @@ static void report_self_check(struct report *r)
         report_printf(r, "ok (%u capability tables, %lu frames)\n", tables, frames.total_frames);
 }
 
-bool report_topic(enum report_topic topic, struct report *report)
+bool report_topic(enum report_topic topic, const char *argument, struct report *report)
 {
     switch (topic) {
     case REPORT_MEM: report_mem(report); break;
@@ -208,6 +208,10 @@ bool report_topic(enum report_topic topic, struct report *report)
     case REPORT_CAPSULES: report_capsules(report); break;
     case REPORT_RANDOM: report_random(report); break;
     case REPORT_SELF_CHECK: report_self_check(report); break;
+    case REPORT_SELFTEST_LIST:
+    case REPORT_SELFTEST_RUN:
+    case REPORT_SELFTEST_EXIT:
+    case REPORT_SELFTEST_RUN_ONE: return report_test_topic(topic, argument, report);
     default: return false;
     }
     if (report->truncated && report->size > sizeof REPORT_CUT) {

@@ -63,7 +63,7 @@ static void shell_report(enum report_topic topic)
 {
     static char text[REPORT_MAX];
     struct report report = report_make(text, sizeof text);
-    report_topic(topic, &report);
+    report_topic(topic, NULL, &report);
     console_write(report.text, report.length);
     if (topic == REPORT_RANDOM)
         crypto_wipe(text, report.length);
@@ -173,12 +173,8 @@ void shell_main(void *arg)
 {
     (void)arg;
     char line[SHELL_LINE_MAX];
-    char marker[48];
     console_printf("NONOS console. Type help for the commands.\n");
-    /* For make bench-boot: TSC at the first prompt, serial only. */
-    size_t len = ksnprintf(marker, sizeof marker, "boot: prompt tsc=%llu\n",
-                           (unsigned long long)cpu_cycles());
-    serial_write(marker, len < sizeof marker ? len : sizeof marker - 1);
+    console_prompt_ready(); /* boot: prompt tsc=, for make bench-boot */
     for (;;) {
         console_write(SHELL_PROMPT, sizeof SHELL_PROMPT - 1);
         console_read_line(line, sizeof line);

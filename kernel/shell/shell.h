@@ -1,4 +1,6 @@
-/* The kernel console shell: the `nonos>` prompt on serial and screen.
+/* The kernel console shell: the `nonos>` prompt on serial and screen, the
+ * fallback of a boot bundle without a verified init (kernel_main starts it
+ * only then; otherwise the prompt is the shell capsule's, user/shell/).
  * Commands live in one table with a one-line help each (shell.c); `help`
  * prints the table. Answers go to the console only, not into the kernel
  * log. docs/console.md shows every command with example output.

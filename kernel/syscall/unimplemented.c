@@ -9,13 +9,3 @@
  * do not edit: change the description and run `make syscalls`. */
 #include "kernel/error.h"
 #include "kernel/syscall/handlers.h"
-
-/* unimplemented: audit_read (44) */
-int64_t sys_audit_read(uint32_t supervisor, uint64_t first, uint64_t buffer, uint64_t size)
-{
-    (void)supervisor;
-    (void)first;
-    (void)buffer;
-    (void)size;
-    return -ERROR_INVALID_SYSCALL;
-}

@@ -252,7 +252,7 @@ static bool test_hostile_fault_syscall(void) { return fault_run("hostile-fault-s
 static bool self_check_ok(char *text, size_t size)
 {
     struct report report = report_make(text, size);
-    return report_topic(REPORT_SELF_CHECK, &report) && text_starts(text, "ok");
+    return report_topic(REPORT_SELF_CHECK, NULL, &report) && text_starts(text, "ok");
 }
 
 static bool test_hostile_fuzzer_kernel_intact(void)

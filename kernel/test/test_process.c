@@ -11,6 +11,7 @@
 #include "kernel/arch/interrupt.h"
 #include "kernel/arch/mmu.h"
 #include "kernel/arch/time.h"
+#include "kernel/audit/audit.h"
 #include "kernel/cap/capability.h"
 #include "kernel/syscall/handlers.h"
 #include "kernel/capsule/capsule.h"
@@ -21,6 +22,7 @@
 #include "kernel/mm/vm.h"
 #include "kernel/proc/process_internal.h"
 #include "kernel/sched/thread.h"
+#include "kernel/shell/report.h"
 #include "kernel/test/test.h"
 #include "sdk/include/nonos/abi.h"
 
@@ -448,6 +450,9 @@ static bool test_process_memory_calls(void)
 struct supervisor_calls {
     struct process *process;
     int64_t map, list, info, info_missing, caps, capsule, report, report_topic, kill_missing;
+    int64_t audit, audit_past, audit_kernel;
+    uint64_t audit_first;
+    struct nonos_audit_record audit_records[2];
     struct nonos_process_info listed[4], info_record;
     struct nonos_cap_info caps_records[8];
     struct nonos_capsule_info capsule_record;
@@ -481,8 +486,18 @@ static void supervisor_calls_main(void *arg)
         user_read(&r->capsule_record, buffer, sizeof r->capsule_record);
         r->report = sys_kernel_report(NONOS_SLOT_SUPERVISOR, 1, buffer, sizeof r->report_text);
         user_read(r->report_text, buffer, sizeof r->report_text);
-        r->report_topic = sys_kernel_report(NONOS_SLOT_SUPERVISOR, 7, buffer, 64);
+        r->report_topic = sys_kernel_report(NONOS_SLOT_SUPERVISOR, REPORT_TOPIC_COUNT, buffer, 64);
         r->kill_missing = sys_process_kill(NONOS_SLOT_SUPERVISOR, 1u << 30);
+        /* The newest record (at least this process's start exists) on: one
+         * or more (others may be written meanwhile), the first the asked one. */
+        r->audit_first = audit_next_sequence() - 1;
+        r->audit = sys_audit_read(NONOS_SLOT_SUPERVISOR, r->audit_first, buffer,
+                                  sizeof r->audit_records);
+        user_read(r->audit_records, buffer, sizeof r->audit_records);
+        r->audit_past = sys_audit_read(NONOS_SLOT_SUPERVISOR, 1ull << 40, buffer,
+                                       sizeof r->audit_records);
+        r->audit_kernel = sys_audit_read(NONOS_SLOT_SUPERVISOR, 0, (uint64_t)(uintptr_t)r,
+                                         sizeof r->audit_records);
     }
     process_thread_exit();
 }
@@ -515,6 +530,12 @@ static bool supervisor_calls_checked(const struct supervisor_calls *r)
                      r->report_topic == -ERROR_INVALID_ARGUMENT,
                  "kernel_report: %ld (\"%.20s\"), unknown topic %ld", r->report, r->report_text,
                  r->report_topic);
+    TEST_REQUIRE(r->audit >= 1 && r->audit <= 2 && r->audit_records[0].sequence == r->audit_first,
+                 "audit_read from %lu: %ld records, first %lu", r->audit_first, r->audit,
+                 r->audit_records[0].sequence);
+    TEST_REQUIRE(r->audit_past == 0 && r->audit_kernel == -ERROR_BAD_ADDRESS,
+                 "audit_read past the end: %ld; into kernel memory: %ld", r->audit_past,
+                 r->audit_kernel);
     return true;
 }
 

@@ -22,7 +22,7 @@ static bool contains(const char *text, const char *word)
 static bool topic_says(enum report_topic topic, const char *word, char *buffer, size_t size)
 {
     struct report report = report_make(buffer, size);
-    TEST_REQUIRE(report_topic(topic, &report), "topic %d refused", topic);
+    TEST_REQUIRE(report_topic(topic, NULL, &report), "topic %d refused", topic);
     TEST_REQUIRE(report.length > 0 && report.text[report.length] == '\0' && !report.truncated,
                  "topic %d: %zu bytes, truncated %d", topic, report.length, report.truncated);
     TEST_REQUIRE(contains(report.text, word), "topic %d lacks \"%s\": %.200s", topic, word,
@@ -43,10 +43,10 @@ static bool test_report_topics(void)
               topic_says(REPORT_RANDOM, "seeded from", buffer, REPORT_MAX) &&
               topic_says(REPORT_SELF_CHECK, "ok (", buffer, REPORT_MAX);
     struct report small = report_make(buffer, 40);
-    bool known = report_topic(REPORT_MEM, &small);
+    bool known = report_topic(REPORT_MEM, NULL, &small);
     bool cut = small.truncated && small.length == 39 && contains(small.text, "[cut]");
     struct report unknown = report_make(buffer, REPORT_MAX);
-    bool refused = !report_topic(REPORT_TOPIC_COUNT, &unknown) && unknown.length == 0;
+    bool refused = !report_topic(REPORT_TOPIC_COUNT, NULL, &unknown) && unknown.length == 0;
     kfree(buffer);
     if (!ok)
         return false; /* topic_says gave the reason */

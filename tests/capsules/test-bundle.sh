@@ -1,13 +1,14 @@
 #!/bin/sh
-# Builds the TEST image's boot bundle: the product bundle's capsules (but
-# the shell capsule, below) plus the hostile test capsules of tests/capsules/ (docs/kernel.md, "Hostile
-# tests"), each built and signed with nonos-capsule exactly as an author
+# Builds the TEST image's boot bundle: the product bundle's capsules plus
+# the hostile test capsules of tests/capsules/ (docs/kernel.md, "Hostile
+# tests") and the name-service pair tests/capsules/names-echo-*
+# (docs/names.md), each built and signed with nonos-capsule exactly as an author
 # would, with the product bundle's author key. The product image never
 # carries these (suite 50 checks its bundle).
 #
 # usage: test-bundle.sh TOOL PRODUCT_BUNDLE KEY_DIR OUT_DIR
 #
-# Each tests/capsules/hostile-*/ is staged to OUT_DIR/NAME/ (capsule.toml,
+# Each tests/capsules/hostile-*/ and names-echo-*/ is staged to OUT_DIR/NAME/ (capsule.toml,
 # and src/ with the directory's sources and every file of
 # tests/capsules/lib/), so nothing is written into the source tree.
 set -eu
@@ -38,20 +39,14 @@ for i in range(capsules):
     at += 4 + length
 assert at == len(data), "trailing bytes"
 PY
-# All of them but `shell`: the test kernel keeps its own shell on the
-# console (the `selftest` command suite 50 types), and two readers polling
-# one console each take part of what is typed.
+# All of them, the shell capsule included: it is the test image's prompt
+# too (the kernel starts no shell of its own when init runs), and suite 50
+# types `selftest` there (forwarded to the test kernel, docs/userland.md).
 mods=
 for mod in "$out"/product/*.mod; do
-    [ -f "$mod" ] || continue
-    name=$("$tool" inspect "$mod" | sed -n 's/^capsule  *\([^ ]*\) .*/\1/p')
-    if [ "$name" = shell ]; then
-        echo "test bundle: product capsule shell left out (the test kernel's shell reads the console)"
-    else
-        mods="$mods $mod"
-    fi
+    [ -f "$mod" ] && mods="$mods $mod"
 done
-for dir in "$source"/hostile-*/; do
+for dir in "$source"/hostile-*/ "$source"/names-echo-*/; do
     name=$(basename "$dir")
     mkdir -p "$out/$name/src"
     cp "$dir/capsule.toml" "$out/$name/"

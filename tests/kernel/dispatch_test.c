@@ -192,6 +192,11 @@ int64_t sys_supervisor_watch(uint32_t supervisor, uint32_t notification)
 {
     return handler_ran("supervisor_watch", supervisor, notification, 0);
 }
+int64_t sys_audit_read(uint32_t supervisor, uint64_t first, uint64_t buffer, uint64_t size)
+{
+    (void)size;
+    return handler_ran("audit_read", supervisor, first, buffer);
+}
 int64_t sys_kernel_report(uint32_t supervisor, uint64_t topic, uint64_t buffer, uint64_t size)
 {
     (void)size;

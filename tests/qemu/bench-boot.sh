@@ -9,8 +9,14 @@
 #      "tsc at start/at handoff" line), kernel entry -> prompt (the kernel's
 #      "boot: entry tsc=" and "boot: prompt tsc=" lines);
 #   3. sizes of the kernel ELF, the loader, the bundle and the image.
-# Targets (issue 2): kernel entry -> prompt under 20 million instructions,
-# kernel ELF under 512 KiB.
+# Targets (issue 2, kept by issue 11 with init and the shell as capsules):
+# kernel entry -> prompt under 20 million instructions, kernel ELF under
+# 512 KiB. The prompt is the shell capsule's (init starts it); the marker is
+# printed when it first waits for input. Both boots use a CPU with RDRAND
+# (BENCH_BOOT_CPU): under -icount the TSC jitter source fails its health
+# test (timing is deterministic), and without any random source no capsule
+# can start (randomized bases), so the kernel's fallback shell would be
+# measured instead; a boot where init did not start is refused.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 . tests/qemu/lib.sh
@@ -22,23 +28,32 @@ trap 'qemu_stop' EXIT
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 verdict() { if [ "$1" -lt "$2" ]; then echo "met"; else echo "MISSED"; fi; }
+cpu=${BENCH_BOOT_CPU:-qemu64,+rdrand,+smep,+smap}
+init_started() {
+    grep -aq 'proc: init started' "$1" && return 0
+    echo "bench-boot: init did not start, so this is not the shell capsule's prompt (log: $1):"
+    tr -d '\r' <"$1" | grep -a 'random:\|proc:\|kernel: no init' | sed 's/^/  /'
+    exit 1
+}
 
 echo "bench-boot: command: make bench-boot (tests/qemu/bench-boot.sh: tests/qemu/boot.sh $image," \
-     "q35, 512 MiB, OVMF, TCG; the instruction counts add -icount shift=0,sleep=off -rtc clock=vm)"
+     "q35, 512 MiB, OVMF, TCG, -cpu $cpu; the instruction counts add -icount shift=0,sleep=off -rtc clock=vm)"
 log=$work/wall.log
 start=$(now)
-qemu_start "$image" "$log" 300 2>>"$work/qemu.err"
+qemu_start "$image" "$log" 300 -cpu "$cpu" 2>>"$work/qemu.err"
 qemu_wait_for "$log" 'NONOS loader' 290 || { echo "bench-boot: no loader banner (log: $log)"; exit 1; }
 loader=$(now)
 qemu_wait_for "$log" 'nonos> ' 290 || { echo "bench-boot: no prompt (log: $log)"; exit 1; }
 prompt=$(now)
 qemu_stop
+init_started "$log"
 echo "bench-boot: wall time (TCG): QEMU start -> loader $(elapsed "$start" "$loader") s, -> nonos> prompt $(elapsed "$start" "$prompt") s"
 
 log=$work/icount.log
-qemu_start "$image" "$log" 900 -icount shift=0,sleep=off -rtc clock=vm 2>>"$work/qemu.err"
+qemu_start "$image" "$log" 900 -cpu "$cpu" -icount shift=0,sleep=off -rtc clock=vm 2>>"$work/qemu.err"
 qemu_wait_for "$log" 'nonos> ' 890 || { echo "bench-boot: no prompt under icount (log: $log)"; exit 1; }
 qemu_stop
+init_started "$log"
 loader_start=$(qemu_log_number "$log" 'loader: tsc at start ')
 loader_end=$(qemu_log_number "$log" 'at handoff ')
 entry=$(qemu_log_number "$log" 'boot: entry tsc=')

@@ -7,6 +7,11 @@
 # Host checks of the kernel files: no W+X segment in either kernel, the
 # product under 512 KiB and free of test code and of the TOML compiler.
 #
+# The test image's bundle: the system capsules plus the hostile capsules and
+# names-echo-* of tests/capsules/ (test-bundle.sh); init starts them all, so the
+# prompt is the shell capsule's, which forwards `selftest` to the test
+# kernel (kernel_report topics 7-10, docs/userland.md).
+#
 # Boot 1 (a CPU with SMEP, SMAP, RDRAND, XSAVE and AVX, so those tests bite;
 # boot 2's qemu64 has no XSAVE: the FXSAVE fallback runs there. xsaveopt is
 # listed because QEMU's TCG hangs on the CR4.OSXSAVE write of a CPU model
@@ -34,7 +39,7 @@ test_kernel=build/kernel/nonos-kernel-test.elf
 mkdir -p "$dir"
 
 # Other suites may build at the same moment: retry once.
-targets="build/test/nonos-test.img $product $test_kernel"
+targets="build/test/nonos-test.img build/gen/nonos/BUNDLE.BIN $product $test_kernel"
 # shellcheck disable=SC2086
 make -s $targets || { sleep 5; make -s $targets; } ||
     { echo "FAIL kernel_selftest_build: make $targets failed"; exit 1; }
@@ -71,28 +76,29 @@ else
     echo "PASS kernel_product_has_no_test_code (test kernel: $found test symbols; product: none, no TOML compiler)"
 fi
 
-# The hostile test capsules (tests/capsules/) are in the test image's bundle
-# and never in the product's: by name, in the bundle files the two images
-# are built from (the product's staged bundle is what build/nonos.img
-# carries; the loader checks its digest).
+# The test capsules (tests/capsules/: hostile-* and the name-service pair
+# names-echo-*) are in the test image's bundle and never in the product's:
+# by name, in the bundle files the two images are built from (the product's
+# staged bundle is what build/nonos.img carries; the loader checks its
+# digest).
 product_bundle=build/gen/nonos/BUNDLE.BIN
 test_bundle=build/test/capsules/bundle.bin
-hostile_in() { grep -ac 'hostile-' "$1" 2>/dev/null || echo 0; }
+test_capsules_in() { grep -acE 'hostile-|names-echo-' "$1" 2>/dev/null || echo 0; }
 if [ ! -s "$product_bundle" ] || [ ! -s "$test_bundle" ]; then
     echo "FAIL kernel_product_bundle_has_no_test_capsules: $product_bundle or $test_bundle missing"
-elif [ "$(hostile_in "$test_bundle")" -eq 0 ]; then
-    echo "FAIL kernel_product_bundle_has_no_test_capsules: no hostile- capsule in the test bundle either (pattern stale?)"
-elif [ "$(hostile_in "$product_bundle")" -ne 0 ]; then
-    echo "FAIL kernel_product_bundle_has_no_test_capsules: $product_bundle holds a hostile- test capsule"
+elif [ "$(grep -ac 'hostile-' "$test_bundle")" -eq 0 ] || [ "$(grep -ac 'names-echo-' "$test_bundle")" -eq 0 ]; then
+    echo "FAIL kernel_product_bundle_has_no_test_capsules: no hostile- or no names-echo- capsule in the test bundle either (pattern stale?)"
+elif [ "$(test_capsules_in "$product_bundle")" -ne 0 ]; then
+    echo "FAIL kernel_product_bundle_has_no_test_capsules: $product_bundle holds a test capsule"
 else
-    echo "PASS kernel_product_bundle_has_no_test_capsules (test bundle: $(grep -c '^  [0-9]* hostile-.*: verified' build/test/capsules/bundle.txt) hostile capsules verified; product bundle: none)"
+    echo "PASS kernel_product_bundle_has_no_test_capsules (test bundle: $(grep -c '^  [0-9]* hostile-.*: verified' build/test/capsules/bundle.txt) hostile capsules and the names-echo pair verified; product bundle: none)"
 fi
 
 # --- boots ------------------------------------------------------------------
 # selftest_boot NAME CPU LIST(yes/no): boots a private copy of the test
 # image, runs `selftest list` (if asked) and `selftest exit`; sets LOG,
-# LISTED (names, one a line), RAN (the PASS/FAIL lines), SUMMARY and
-# QEMU_STATUS. Returns 1 (after a FAIL line) when the boot itself broke.
+# LISTED (names, one a line), AUDIT (the shell's `audit`, when listing),
+# RAN (the PASS/FAIL lines), SUMMARY and QEMU_STATUS. Returns 1 (after a FAIL line) when the boot itself broke.
 selftest_boot() {
     name=$1 cpu=$2 list=$3
     LOG=$dir/$name.log
@@ -106,8 +112,9 @@ selftest_boot() {
         return 1
     fi
     # With an init capsule in the bundle, init starts every capsule of it
-    # while the kernel's shell already answers; the hostile test capsules,
-    # last in the bundle, exit at once without the harness's token. The
+    # while the shell capsule already answers; the hostile test capsules
+    # exit at once without the harness's token, the names-echo pair (last
+    # in the bundle) once its call is answered. The
     # tests start once the last one has (their timing and their log lines
     # are then not mixed with init's start-up).
     if [ -n "$init_last" ] && ! qemu_wait_for "$LOG" "init: $init_last \(process [0-9]+\) exited" 90; then
@@ -126,6 +133,14 @@ selftest_boot() {
             boot_failed "$name" "'selftest list' declared '${declared:-nothing}' tests, listed $(echo "$LISTED" | grep -c .)"
             return 1
         fi
+    fi
+    AUDIT=
+    if [ "$list" = yes ]; then # the shell capsule's audit (audit_read), before the tests add records
+        if ! qemu_command "$LOG" 'audit' 30; then
+            boot_failed "$name" "no answer to 'audit' within 30 s"
+            return 1
+        fi
+        AUDIT=$QEMU_ANSWER
     fi
     qemu_type 'selftest exit'
     qemu_status
@@ -189,6 +204,31 @@ if selftest_boot main "$cpu" yes; then
         echo "FAIL kernel_selftest_verdict: QEMU exit status $QEMU_STATUS, expected $expected from isa-debug-exit (124: timeout, 0: no verdict)"
     fi
     main_list=$LISTED
+    # The name service end to end (tests/capsules/names-echo-*, started by
+    # init at boot): the server's REGISTER (a transfer, needing the grant
+    # its provides list gives it on the names slot) is accepted, the client
+    # looks the service up, calls it and is answered, its lookup of a name
+    # it does not list is DENIED, and both exit with status 0.
+    boot_lines=$(tr -d '\r' <"$LOG")
+    if echo "$boot_lines" | grep -aq '^names: test.echo registered by process [0-9]* (names-echo-server)$' &&
+        echo "$boot_lines" | grep -aq '^names-echo-client: ok, test.echo answered; nonos.other denied' &&
+        echo "$boot_lines" | grep -aq '^proc: names-echo-server (process [0-9]*) ended: exit, status 0,' &&
+        echo "$boot_lines" | grep -aq '^proc: names-echo-client (process [0-9]*) ended: exit, status 0,'; then
+        echo "PASS names_service_register_lookup_call (names-echo-server registered test.echo; names-echo-client called it; nonos.other denied)"
+    else
+        echo "FAIL names_service_register_lookup_call: the boot log lacks a line of it:"
+        echo "$boot_lines" | grep -a 'names-echo\|test.echo' | sed 's/^/  | /'
+    fi
+    # The shell capsule's `audit` (audit_read) shows the kernel's records:
+    # starts, exits, and the client's refused process_list (call 42, slot 3).
+    if echo "$AUDIT" | grep -aqE '^ +[0-9]+ +[0-9]+\.[0-9]{6}  process [0-9]+ \(names-echo-client\) denied: call 42 slot 3: ' &&
+        echo "$AUDIT" | grep -aqE '  process 1 \(init\) start' &&
+        echo "$AUDIT" | grep -aqE '  process [0-9]+ \(names-echo-server\) exit'; then
+        echo "PASS shell_audit_shows_denial_and_lifecycle (audit at the shell capsule: init's start, names-echo-server's exit, names-echo-client's denied process_list)"
+    else
+        echo "FAIL shell_audit_shows_denial_and_lifecycle: the shell's audit said:"
+        echo "$AUDIT" | sed 's/^/  | /'
+    fi
 fi
 
 if selftest_boot no-hardware-random qemu64 no; then

@@ -327,6 +327,10 @@ static long supervisor_query(long number, long a0, long a1, long a2, long a3)
     case NONOS_SYSCALL_SUPERVISOR_WATCH:
         return check(a1, NONOS_OBJECT_NOTIFICATION, NONOS_RIGHT_WRITE);
     default: /* NONOS_SYSCALL_KERNEL_REPORT */
+        fake.report_topic = (uint64_t)a1 + 1;
+        if (a3 > 0)
+            snprintf(fake.report_argument, sizeof fake.report_argument, "%.*s",
+                     (int)(a3 < 64 ? a3 : 64), (const char *)USER(a2));
         if (fake.report == NULL)
             return -NONOS_ERROR_INVALID_ARGUMENT;
         return copy_out(USER(a2), a3, fake.report, strlen(fake.report), 1);

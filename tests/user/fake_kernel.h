@@ -48,6 +48,8 @@ struct fake_kernel {
     struct nonos_audit_record audit[40];
     size_t audit_count;
     const char *report;   /* kernel_report's text, any topic */
+    uint64_t report_topic; /* kernel_report's last topic + 1, 0 if never */
+    char report_argument[65]; /* what the buffer held at that call (topic 10: a test's name) */
     int64_t deny_supervisor; /* != 0: every supervisor call returns it */
     /* IPC: messages ipc_receive hands out, replies ipc_reply records */
     struct nonos_message inbox[FAKE_MAX];

@@ -90,6 +90,31 @@ static void test_reports(void)
                "shell: a refused report prints the command and the error's message");
 }
 
+/* selftest: forwarded to the test kernel's kernel_report topics 7-10; a
+ * product kernel refuses them and the shell says so. Not in help. */
+static void test_selftest(void)
+{
+    run("help\r");
+    test_check(!fake_said("selftest"), "shell: help does not list selftest");
+    run("selftest list\r");
+    test_check(fake.report_topic == 7 + 1 &&
+                   fake_said("selftest: this kernel has no in-kernel tests (the test kernel has)\n"),
+               "shell: selftest list is kernel_report topic 7; a kernel without tests says so");
+    setup("selftest\rselftest exit\r");
+    fake.report = "";
+    fake_run(capsule_main);
+    test_check(fake.report_topic == 9 + 1 && count("nonos> ") == 3,
+               "shell: selftest, then selftest exit (topic 9, the last call), each answered by a prompt");
+    setup("selftest run ipc_round_trip\r");
+    fake.report = "";
+    fake_run(capsule_main);
+    test_check(fake.report_topic == 10 + 1 && strncmp(fake.report_argument, "ipc_round_trip", 15) == 0,
+               "shell: selftest run NAME is topic 10 with the name, NUL-terminated, in the buffer");
+    run("selftest frob\r");
+    test_check(fake.report_topic == 0 && fake_said("usage: selftest [list | exit | run NAME]"),
+               "shell: selftest with another argument prints its usage and calls nothing");
+}
+
 static void test_processes(void)
 {
     run("ps\r");
@@ -164,6 +189,7 @@ int main(void)
 {
     test_prompt_and_help();
     test_reports();
+    test_selftest();
     test_processes();
     test_caps_and_audit();
     test_power_and_rights();

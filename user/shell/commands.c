@@ -152,6 +152,43 @@ static void command_audit(const struct command *self, const char *arguments, siz
         console_printf("(no audit records)\n");
 }
 
+/* selftest [list | exit | run NAME]: the test kernel's in-kernel tests
+ * (kernel_report topics 7-10; they print on the console themselves). Not in
+ * help: the product kernel has no tests and refuses the topics. */
+#define TOPIC_SELFTEST_LIST 7
+#define TOPIC_SELFTEST_RUN 8
+#define TOPIC_SELFTEST_EXIT 9
+#define TOPIC_SELFTEST_RUN_ONE 10
+static void command_selftest(const struct command *self, const char *arguments, size_t length)
+{
+    (void)self;
+    struct shell_words words = shell_split(arguments, length);
+    uint64_t topic = TOPIC_SELFTEST_RUN;
+    size_t name_length = 0;
+    if (text_equal(arguments, length, "list")) {
+        topic = TOPIC_SELFTEST_LIST;
+    } else if (text_equal(arguments, length, "exit")) {
+        topic = TOPIC_SELFTEST_EXIT;
+    } else if (text_equal(words.command, words.command_length, "run") &&
+               shell_parse_name(words.arguments, words.arguments_length)) {
+        topic = TOPIC_SELFTEST_RUN_ONE;
+        name_length = words.arguments_length; /* at most 64 bytes: the kernel reads 63 */
+        for (size_t i = 0; i < name_length && i + 1 < sizeof output_storage; i++)
+            output_storage[i] = words.arguments[i];
+        output_storage[name_length] = '\0';
+    } else if (length != 0) {
+        console_printf("usage: selftest [list | exit | run NAME]\n");
+        return;
+    }
+    long n = nonos_kernel_report(NONOS_SLOT_SUPERVISOR, topic, output_storage, sizeof output_storage);
+    if (n == -NONOS_ERROR_INVALID_ARGUMENT)
+        console_printf("selftest: this kernel has no in-kernel tests (the test kernel has)\n");
+    else if (n < 0)
+        fail("selftest", n);
+    else
+        console_print(output_storage, (size_t)n < sizeof output_storage ? (size_t)n : sizeof output_storage);
+}
+
 static void command_help(const struct command *self, const char *arguments, size_t length);
 
 static const struct command commands[] = {
@@ -197,6 +234,10 @@ int shell_run_line(const char *line, size_t length)
             commands[i].run(&commands[i], words.arguments, words.arguments_length);
             return 0;
         }
+    }
+    if (text_equal(words.command, words.command_length, "selftest")) {
+        command_selftest(NULL, words.arguments, words.arguments_length);
+        return 0;
     }
     console_printf("unknown command '%.*s'; type help\n", (int)words.command_length, words.command);
     return -1;
