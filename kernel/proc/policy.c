@@ -4,8 +4,10 @@
  *   slot 0  console   write; read too when devices lists "console"
  *   slot 1  timer     write
  *   slot 2  names     the name service's endpoint: read + grant for the
- *                     capsule that provides "nonos.names", else write,
- *                     minted with the process id as badge
+ *                     capsule that provides "nonos.names", else write
+ *                     (+ grant for a capsule that provides any service:
+ *                     registering sends its endpoint), minted with the
+ *                     process id as badge
  *   slot 3  supervisor  only for a capsule whose policy says so
  *
  * The console, timer and supervisor objects are kernel singletons made
@@ -81,6 +83,7 @@ int process_policy_grant(struct process *process)
     uint32_t console_rights = RIGHT_WRITE | (console_input ? RIGHT_READ : 0);
     uint32_t supervisor = process_policy_supervisor_rights(process->capsule_index, manifest);
     bool names_server = lists_name(manifest->provides, manifest->provides_count, NAMES_SERVICE);
+    uint32_t names_rights = RIGHT_WRITE | (manifest->provides_count > 0 ? RIGHT_GRANT : 0);
     int error = cap_insert_check(caps, NONOS_SLOT_CONSOLE);
     if (!error)
         error = cap_insert_check(caps, NONOS_SLOT_TIMER);
@@ -98,6 +101,6 @@ int process_policy_grant(struct process *process)
     if (names_server)
         cap_copy_apply(names_table, 0, caps, NONOS_SLOT_NAMES, RIGHT_READ | RIGHT_GRANT);
     else
-        cap_mint_apply(names_table, 0, caps, NONOS_SLOT_NAMES, RIGHT_WRITE, process->id);
+        cap_mint_apply(names_table, 0, caps, NONOS_SLOT_NAMES, names_rights, process->id);
     return 0;
 }
