@@ -41,22 +41,32 @@ int64_t syscall_check_slots(const struct syscall_entry *entry, struct process *p
 
 struct syscall_arguments syscall_last_exit;
 
+/* The refusals, out of line: the common path is a bounds check, the slot
+ * count, and the handler. */
+static __attribute__((noinline, cold)) int64_t syscall_refuse(struct process *process,
+                                                              uint64_t number, uint32_t slot,
+                                                              int64_t error)
+{
+    audit_denied(process, number > UINT32_MAX ? UINT32_MAX : (uint32_t)number, slot,
+                 (int32_t)error);
+    return error;
+}
+
 int64_t syscall_dispatch(const struct syscall_arguments *call)
 {
-    if (__builtin_expect(call->number == 0, 0))
+    uint64_t number = call->number;
+    if (__builtin_expect(number == 0, 0))
         syscall_last_exit = *call;
-    struct process *process = process_current();
-    if (call->number >= SYSCALL_TABLE_SIZE || syscall_table[call->number].invoke == NULL) {
-        uint32_t number = call->number > UINT32_MAX ? UINT32_MAX : (uint32_t)call->number;
-        audit_denied(process, number, NONOS_SLOT_NONE, -ERROR_INVALID_SYSCALL);
-        return -ERROR_INVALID_SYSCALL;
-    }
-    const struct syscall_entry *entry = &syscall_table[call->number];
-    uint32_t slot = NONOS_SLOT_NONE;
-    int64_t error = syscall_check_slots(entry, process, call->argument, &slot);
-    if (error) {
-        audit_denied(process, (uint32_t)call->number, slot, (int32_t)error);
-        return error;
+    if (number >= SYSCALL_TABLE_SIZE || syscall_table[number].invoke == NULL)
+        return syscall_refuse(process_current(), number, NONOS_SLOT_NONE,
+                              -ERROR_INVALID_SYSCALL);
+    const struct syscall_entry *entry = &syscall_table[number];
+    if (entry->slot_count != 0) { /* calls without slots need not find the process */
+        struct process *process = process_current();
+        uint32_t slot = NONOS_SLOT_NONE;
+        int64_t error = syscall_check_slots(entry, process, call->argument, &slot);
+        if (error)
+            return syscall_refuse(process, number, slot, error);
     }
     return entry->invoke(call->argument);
 }
