@@ -13,6 +13,7 @@
 #include "kernel/proc/process_internal.h"
 
 #include "kernel/arch/cpu.h"
+#include "kernel/arch/cpu_local.h"
 #include "kernel/arch/interrupt.h"
 #include "kernel/arch/time.h"
 #include "kernel/audit/audit.h"
@@ -28,6 +29,7 @@
 #include "kernel/panic.h"
 #include "kernel/random/system_random.h"
 #include "kernel/sched/thread.h"
+#include "kernel/sched/thread_internal.h"
 #include "base/checked.h"
 #include "sdk/include/nonos/abi.h"
 
@@ -41,10 +43,12 @@ static struct thread *reaper;
  * subtraction, not a conversion; nanoseconds only when read. */
 static uint64_t last_account_cycles, last_account_ticks, account_cycles_per_tick;
 
+/* On every system call: the thread's field directly, not through
+ * thread_current() and thread_process(). */
 struct process *process_current(void)
 {
-    struct thread *thread = thread_current();
-    return thread ? thread_process(thread) : NULL;
+    struct thread *thread = cpu_local_thread();
+    return thread ? thread->process : NULL;
 }
 
 uint64_t process_id(const struct process *process)
@@ -170,7 +174,7 @@ void process_kill(struct process *process, enum process_end why, const char *det
 
 bool process_should_exit(const struct thread *thread)
 {
-    struct process *process = thread_process(thread);
+    struct process *process = thread->process;
     return process != NULL && process->killed;
 }
 
@@ -192,7 +196,7 @@ static uint64_t account_elapsed(void)
 void process_account_tick(struct thread *running)
 {
     uint64_t elapsed = account_elapsed();
-    struct process *process = running ? thread_process(running) : NULL;
+    struct process *process = running ? running->process : NULL;
     if (process == NULL || process->killed)
         return;
     process->cpu_used_cycles += elapsed;

@@ -52,6 +52,21 @@ static __attribute__((noinline, cold)) int64_t syscall_refuse(struct process *pr
     return error;
 }
 
+/* Steps 2 and 3 for a call with slot arguments. */
+static __attribute__((noinline)) int64_t syscall_dispatch_checked(
+    const struct syscall_entry *entry, const struct syscall_arguments *call)
+{
+    struct process *process = process_current();
+    uint32_t slot = NONOS_SLOT_NONE;
+    int64_t error = syscall_check_slots(entry, process, call->argument, &slot);
+    if (error)
+        return syscall_refuse(process, call->number, slot, error);
+    return entry->invoke(call->argument);
+}
+
+/* Kept free of anything that needs saved registers, so that a call without
+ * slot arguments (null, yield, clock_read...) costs a few instructions and
+ * a tail call to its handler. */
 int64_t syscall_dispatch(const struct syscall_arguments *call)
 {
     uint64_t number = call->number;
@@ -61,12 +76,7 @@ int64_t syscall_dispatch(const struct syscall_arguments *call)
         return syscall_refuse(process_current(), number, NONOS_SLOT_NONE,
                               -ERROR_INVALID_SYSCALL);
     const struct syscall_entry *entry = &syscall_table[number];
-    if (entry->slot_count != 0) { /* calls without slots need not find the process */
-        struct process *process = process_current();
-        uint32_t slot = NONOS_SLOT_NONE;
-        int64_t error = syscall_check_slots(entry, process, call->argument, &slot);
-        if (error)
-            return syscall_refuse(process, number, slot, error);
-    }
+    if (entry->slot_count != 0)
+        return syscall_dispatch_checked(entry, call);
     return entry->invoke(call->argument);
 }
