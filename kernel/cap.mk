@@ -15,8 +15,7 @@ KERNEL_CAP_SRCS := \
 	kernel/console/console_syscalls.c \
 	kernel/syscall/dispatch.c \
 	kernel/syscall/table.c \
-	kernel/syscall/unimplemented.c \
-	kernel/syscall/user_memory.c
+	kernel/syscall/unimplemented.c
 
 .PHONY: syscalls
 syscalls:

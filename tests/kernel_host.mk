@@ -45,8 +45,7 @@ $(BUILD)/tests/kernel/capability_test: $(BUILD)/host-san/tests/kernel/capability
 # user-memory copy that is memcpy); the process, the audit log and the
 # console handlers are fakes in the test.
 KERNEL_DISPATCH_HOST_SRCS := $(KERNEL_CAP_HOST_SRCS) kernel/syscall/dispatch.c \
-	kernel/syscall/table.c kernel/syscall/unimplemented.c kernel/error.c \
-	kernel/syscall/user_memory.c
+	kernel/syscall/table.c kernel/syscall/unimplemented.c kernel/error.c
 
 $(BUILD)/host-san/tests/kernel/fake/cap_syscalls.o: kernel/cap/cap_syscalls.c \
 		tests/kernel/fake/kernel/arch/interrupt.h $(BUILD)/host-san/.cflags

@@ -23,6 +23,13 @@ uint32_t timer_hz(void);
 /* cpu_cycles() per second, measured during calibration. */
 uint64_t timer_cycles_hz(void);
 
+/* Conversions between cpu_cycles() differences and nanoseconds at the
+ * calibrated rate (0 before calibration). For counters kept in cycles on a
+ * hot path (CPU accounting) and converted only when read. The products are
+ * split to stay below 2^64; a result past 2^64 saturates. */
+uint64_t timer_cycles_to_ns(uint64_t cycles);
+uint64_t timer_ns_to_cycles(uint64_t ns);
+
 /* Busy-waits at least us microseconds (cycle-counter based; usable with
  * interrupts off and before the tick runs, once calibrated). */
 void timer_delay_us(uint64_t us);

@@ -63,20 +63,6 @@ static struct capability *slot_at(struct cap_table *table, uint32_t slot)
     return slot < table->size ? &table->slots[slot] : NULL;
 }
 
-int cap_lookup(struct cap_table *table, uint32_t slot, enum object_type type, uint32_t rights,
-               struct capability **out)
-{
-    struct capability *capability = slot_at(table, slot);
-    if (capability == NULL || capability->object == NULL)
-        return ERROR_INVALID_CAPABILITY;
-    if (type != OBJECT_NONE && capability->object->type != type)
-        return ERROR_WRONG_TYPE;
-    if ((capability->rights & rights) != rights)
-        return ERROR_NO_RIGHT;
-    *out = capability;
-    return 0;
-}
-
 uint32_t cap_free_slot(const struct cap_table *table)
 {
     for (uint32_t i = 0; i < table->size; i++) {

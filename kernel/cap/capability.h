@@ -17,9 +17,11 @@
 #define NONOS_KERNEL_CAP_CAPABILITY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "kernel/cap/object.h"
+#include "kernel/error.h"
 
 #define RIGHT_READ (1u << 0)    /* receive, wait, read memory, list */
 #define RIGHT_WRITE (1u << 1)   /* send, signal, write memory, console output */
@@ -52,8 +54,22 @@ void cap_table_destroy(struct cap_table *table);
 /* Finds slot `slot` holding an object of `type` (OBJECT_NONE: any type)
  * with at least `rights`. ERROR_INVALID_CAPABILITY, ERROR_WRONG_TYPE or
  * ERROR_NO_RIGHT (kernel/error.h), else 0 with *out set. Never mutates. */
-int cap_lookup(struct cap_table *table, uint32_t slot, enum object_type type, uint32_t rights,
-               struct capability **out);
+/* Inline: every capability-checked system call looks up one to three. */
+static inline int cap_lookup(struct cap_table *table, uint32_t slot, enum object_type type,
+                             uint32_t rights, struct capability **out)
+{
+    if (slot >= table->size)
+        return ERROR_INVALID_CAPABILITY;
+    struct capability *capability = &table->slots[slot];
+    if (capability->object == NULL)
+        return ERROR_INVALID_CAPABILITY;
+    if (type != OBJECT_NONE && capability->object->type != type)
+        return ERROR_WRONG_TYPE;
+    if ((capability->rights & rights) != rights)
+        return ERROR_NO_RIGHT;
+    *out = capability;
+    return 0;
+}
 
 /* The checks return 0 or a positive kernel_error (system calls return its
  * negation): a source slot out of the table or empty ERROR_INVALID_CAPABILITY;

@@ -8,6 +8,7 @@
  * thread touches it. Everything runs with interrupts off (ipc_internal.h). */
 #include "kernel/ipc/ipc_internal.h"
 
+#include "kernel/arch/cpu_local.h"
 #include "kernel/arch/interrupt.h"
 #include "kernel/cap/capability.h"
 #include "kernel/error.h"
@@ -22,7 +23,7 @@ void ipc_waiter_init(struct ipc_waiter *waiter, struct cap_table *caps)
 {
     /* Field by field: the 280-byte message is filled by its reader, and
      * zeroing it would cost the fast path for nothing. */
-    waiter->thread = thread_current();
+    waiter->thread = cpu_local_thread();
     waiter->queue = NULL;
     waiter->wait = IPC_WAIT_NONE;
     waiter->blocked = false;
@@ -44,7 +45,7 @@ void ipc_queue_wake_all_gone(struct ipc_queue *queue)
 
 bool ipc_thread_leaving(void)
 {
-    return process_should_exit(thread_current());
+    return process_should_exit(cpu_local_thread());
 }
 
 int ipc_waiter_block(struct ipc_waiter *waiter, struct thread *next)

@@ -152,7 +152,7 @@ static int process_new(size_t index, struct manifest *manifest, struct process *
     process->capsule_index = index;
     __builtin_memcpy(process->name, manifest->name.text, sizeof process->name);
     process->memory_limit = manifest->memory_bytes;
-    process->cpu_budget_ns = manifest->cpu_us * 1000u;
+    process_cpu_budget_set(process, manifest->cpu_us * 1000u);
     process->thread_limit = manifest->threads;
     process->slot_limit = manifest->capability_slots;
     process->state = PROCESS_RUNNING;

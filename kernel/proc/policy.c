@@ -4,8 +4,10 @@
  *   slot 0  console   write; read too when devices lists "console"
  *   slot 1  timer     write
  *   slot 2  names     the name service's endpoint: read + grant for the
- *                     capsule that provides "nonos.names", else write,
- *                     minted with the process id as badge
+ *                     capsule that provides "nonos.names", else write
+ *                     (+ grant for a capsule that provides any service:
+ *                     registering sends its endpoint), minted with the
+ *                     process id as badge
  *   slot 3  supervisor  only for a capsule whose policy says so
  *
  * The console, timer and supervisor objects are kernel singletons made

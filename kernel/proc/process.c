@@ -12,6 +12,8 @@
  * their figures, for ps) up to PROCESS_ENDED_KEPT of them. */
 #include "kernel/proc/process_internal.h"
 
+#include "kernel/arch/cpu.h"
+#include "kernel/arch/cpu_local.h"
 #include "kernel/arch/interrupt.h"
 #include "kernel/arch/time.h"
 #include "kernel/audit/audit.h"
@@ -27,6 +29,7 @@
 #include "kernel/panic.h"
 #include "kernel/random/system_random.h"
 #include "kernel/sched/thread.h"
+#include "kernel/sched/thread_internal.h"
 #include "base/checked.h"
 #include "sdk/include/nonos/abi.h"
 
@@ -36,12 +39,16 @@ static struct process *table;
 static struct process *finish_list;       /* processes the reaper must end */
 static struct wait_queue reaper_queue = WAIT_QUEUE_INIT;
 static struct thread *reaper;
-static uint64_t last_account_ns, last_account_ticks;
+/* CPU accounting in raw cycles (cpu_cycles()): a switch costs a
+ * subtraction, not a conversion; nanoseconds only when read. */
+static uint64_t last_account_cycles, last_account_ticks, account_cycles_per_tick;
 
+/* On every system call: the thread's field directly, not through
+ * thread_current() and thread_process(). */
 struct process *process_current(void)
 {
-    struct thread *thread = thread_current();
-    return thread ? thread_process(thread) : NULL;
+    struct thread *thread = cpu_local_thread();
+    return thread ? thread->process : NULL;
 }
 
 uint64_t process_id(const struct process *process)
@@ -175,21 +182,21 @@ void process_kill(struct process *process, enum process_end why, const char *det
 
 bool process_should_exit(const struct thread *thread)
 {
-    struct process *process = thread_process(thread);
+    struct process *process = thread->process;
     return process != NULL && process->killed;
 }
 
-/* The time since the previous call: the clock's difference, but never
+/* The cycles since the previous call: the counter's difference, but never
  * negative and never more than the timer ticks seen since (plus one): under
  * QEMU without -icount the guest TSC follows the host's, which was seen to
  * jump by hundreds of milliseconds either way, while the tick count (the
  * emulated timer) only moves forward at its rate. */
 static uint64_t account_elapsed(void)
 {
-    uint64_t now = timer_uptime_ns(), ticks = timer_ticks();
-    uint64_t elapsed = now > last_account_ns ? now - last_account_ns : 0;
-    uint64_t bound = (ticks - last_account_ticks + 1) * (1000000000u / timer_hz());
-    last_account_ns = now;
+    uint64_t now = cpu_cycles(), ticks = timer_ticks();
+    uint64_t elapsed = now > last_account_cycles ? now - last_account_cycles : 0;
+    uint64_t bound = (ticks - last_account_ticks + 1) * account_cycles_per_tick;
+    last_account_cycles = now;
     last_account_ticks = ticks;
     return elapsed < bound ? elapsed : bound;
 }
@@ -197,12 +204,26 @@ static uint64_t account_elapsed(void)
 void process_account_tick(struct thread *running)
 {
     uint64_t elapsed = account_elapsed();
-    struct process *process = running ? thread_process(running) : NULL;
+    struct process *process = running ? running->process : NULL;
     if (process == NULL || process->killed)
         return;
-    process->cpu_used_ns += elapsed;
-    if (process->cpu_used_ns >= process->cpu_budget_ns)
+    process->cpu_used_cycles += elapsed;
+    if (process->cpu_used_cycles >= process->cpu_budget_cycles)
         process_kill(process, PROCESS_END_CPU_BUDGET, "CPU budget spent");
+}
+
+uint64_t process_cpu_used_ns(const struct process *process)
+{
+    return timer_cycles_to_ns(process->cpu_used_cycles);
+}
+
+void process_cpu_budget_set(struct process *process, uint64_t ns)
+{
+    uint64_t cycles = timer_ns_to_cycles(ns);
+    if (cycles < UINT64_MAX && timer_cycles_to_ns(cycles) < ns)
+        cycles++; /* rounded up: a process stopped at its budget has used all of it */
+    process->cpu_budget_ns = ns;
+    process->cpu_budget_cycles = cycles;
 }
 
 /* ---- Threads leaving and the reaper ---- */
@@ -302,7 +323,8 @@ void process_init(void)
 {
     if (reaper)
         return;
-    last_account_ns = timer_uptime_ns();
+    account_cycles_per_tick = timer_cycles_hz() / timer_hz(); /* calibrated by now */
+    last_account_cycles = cpu_cycles();
     last_account_ticks = timer_ticks();
     reaper = thread_create("reaper", reaper_main, NULL);
     if (!reaper)

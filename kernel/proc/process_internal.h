@@ -64,7 +64,9 @@ struct process {
     uint32_t thread_count, thread_limit, exiting;
     uint32_t slot_limit;
     uint64_t memory_used, memory_limit;
-    uint64_t cpu_used_ns, cpu_budget_ns;
+    /* CPU time in cpu_cycles() units (converted when read:
+     * process_cpu_used_ns); the budget in both units (process_cpu_budget_set). */
+    uint64_t cpu_used_cycles, cpu_budget_cycles, cpu_budget_ns;
     bool killed, finished, queued_for_finish;
     uint64_t entry;
     uint64_t stack_top; /* the first thread's initial stack pointer */
@@ -74,6 +76,11 @@ struct process {
     struct process *next;          /* the process table */
     struct process *finish_next;   /* the reaper's list of processes to end */
 };
+
+/* CPU time used so far, in nanoseconds. */
+uint64_t process_cpu_used_ns(const struct process *process);
+/* Sets the CPU budget (and its equivalent in cycles, which the switch checks). */
+void process_cpu_budget_set(struct process *process, uint64_t ns);
 
 /* Loads capsule `index` of the sealed bundle into a new process that has no
  * thread yet (kernel/proc/loader.c). 0 and *out set, or a negative

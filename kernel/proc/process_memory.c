@@ -221,7 +221,7 @@ void process_finish(struct process *process)
     interrupts_restore(was_enabled);
     kprintf("proc: %s (process %lu) ended: %s, status %ld, cpu %lu us of %lu us\n",
             process->name, process->id, process_end_name(process->end), process->exit_status,
-            process->cpu_used_ns / 1000, process->cpu_budget_ns / 1000);
+            process_cpu_used_ns(process) / 1000, process->cpu_budget_ns / 1000);
     process_watchers_signal(process);
 }
 

@@ -165,7 +165,7 @@ static void info_fill(const struct process *p, struct nonos_process_info *info)
     info->state = (uint32_t)p->state;
     info->end = (uint32_t)p->end;
     info->exit_status = (int32_t)p->exit_status;
-    info->cpu_used_us = p->cpu_used_ns / 1000u;
+    info->cpu_used_us = process_cpu_used_ns(p) / 1000u;
     info->cpu_budget_us = p->cpu_budget_ns / 1000u;
     info->memory_used = p->memory_used;
     info->memory_limit = p->memory_limit;

@@ -1,6 +1,8 @@
 /* The scheduler's private view of a thread, shared by kernel/sched/thread.c,
- * kernel/sched/wait.c and kernel/ipc/ (which blocks threads and hands the
- * CPU to them directly). Everything else uses thread.h's accessors. Every
+ * kernel/sched/wait.c, kernel/ipc/ (which blocks threads and hands the
+ * CPU to them directly) and kernel/proc/process.c (which reads `process`
+ * on every system call and switch). Everything else uses thread.h's
+ * accessors. Every
  * field is touched with interrupts off. */
 #ifndef NONOS_SCHED_THREAD_INTERNAL_H
 #define NONOS_SCHED_THREAD_INTERNAL_H

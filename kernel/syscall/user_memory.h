@@ -19,10 +19,36 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-int user_memory_read(void *destination, uint64_t user_source, uint64_t length);
-int user_memory_write(uint64_t user_destination, const void *source, uint64_t length);
+#include "base/checked.h"
+#include "kernel/arch/mmu.h"
+#include "kernel/arch/user.h"
+#include "kernel/error.h"
 
 /* Whether [address, address + length) lies in the user half. */
-bool user_memory_range_valid(uint64_t address, uint64_t length);
+static inline bool user_memory_range_valid(uint64_t address, uint64_t length)
+{
+    uint64_t end;
+    return u64_add(address, length, &end) && end <= MMU_USER_END;
+}
+
+/* Inline (an IPC round trip makes six copies): the checks stay these. */
+static inline int user_memory_read(void *destination, uint64_t user_source, uint64_t length)
+{
+    if (!user_memory_range_valid(user_source, length))
+        return -ERROR_BAD_ADDRESS;
+    if (length == 0)
+        return 0;
+    return user_copy_from(destination, user_source, length) ? 0 : -ERROR_BAD_ADDRESS;
+}
+
+static inline int user_memory_write(uint64_t user_destination, const void *source,
+                                    uint64_t length)
+{
+    if (!user_memory_range_valid(user_destination, length))
+        return -ERROR_BAD_ADDRESS;
+    if (length == 0)
+        return 0;
+    return user_copy_to(user_destination, source, length) ? 0 : -ERROR_BAD_ADDRESS;
+}
 
 #endif

@@ -11,6 +11,7 @@
 #include "kernel/panic.h"
 
 static struct cpu_features features;
+bool cpu_smap_present;
 
 void cpu_detect(void)
 {
@@ -32,6 +33,7 @@ void cpu_detect(void)
         cpuid(7, 0, &a, &b, &c, &d);
         features.smep = (b >> 7) & 1;
         features.smap = (b >> 20) & 1;
+        cpu_smap_present = features.smap;
         features.rdseed = (b >> 18) & 1;
     }
     cpuid(0x80000000u, 0, &a, &b, &c, &d);

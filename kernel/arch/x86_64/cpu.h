@@ -194,18 +194,22 @@ struct cpu_features {
 void cpu_detect(void);
 const struct cpu_features *cpu_features(void);
 
+/* cpu_features()->smap, as a plain flag: read on every user copy, where a
+ * call to cpu_features() would cost more than the stac itself. */
+extern bool cpu_smap_present;
+
 /* SMAP: the kernel touches user pages only between these two. stac and
  * clac are invalid opcodes on a CPU without SMAP, where there is nothing to
  * open either. */
 static inline void user_access_begin(void)
 {
-    if (cpu_features()->smap)
+    if (cpu_smap_present)
         __asm__ volatile("stac" : : : "memory");
 }
 
 static inline void user_access_end(void)
 {
-    if (cpu_features()->smap)
+    if (cpu_smap_present)
         __asm__ volatile("clac" : : : "memory");
 }
 

@@ -98,6 +98,22 @@ static uint64_t tsc_to_ns(uint64_t delta)
     return seconds * 1000000000ull + remainder * 1000000000ull / tsc_hz;
 }
 
+uint64_t timer_cycles_to_ns(uint64_t cycles)
+{
+    return tsc_hz == 0 ? 0 : tsc_to_ns(cycles);
+}
+
+/* ns = s * 10^9 + r: s * tsc_hz (saturating) + r * tsc_hz / 10^9, where
+ * r < 2^30 and tsc_hz < 2^34 keep the second product below 2^64. */
+uint64_t timer_ns_to_cycles(uint64_t ns)
+{
+    uint64_t seconds = ns / 1000000000ull, remainder = ns % 1000000000ull;
+    if (tsc_hz != 0 && seconds > UINT64_MAX / tsc_hz)
+        return UINT64_MAX;
+    uint64_t whole = seconds * tsc_hz, part = remainder * tsc_hz / 1000000000ull;
+    return whole > UINT64_MAX - part ? UINT64_MAX : whole + part;
+}
+
 uint64_t timer_uptime_ns(void)
 {
     if (tsc_hz == 0)

@@ -54,21 +54,4 @@ _Noreturn void user_enter(const struct user_start *start)
     user_enter_iret(start->pc, start->stack, start->argument0, start->argument1);
 }
 
-/* The range was checked by user_memory (kernel/syscall/user_memory.c);
- * a page fault inside user_copy_bytes on a user address resumes at its
- * fixup through the exception table (trap.c), which makes it return 1. */
-bool user_copy_from(void *kernel_destination, uint64_t user_source, size_t length)
-{
-    user_access_begin();
-    int faulted = user_copy_bytes(kernel_destination, (const void *)(uintptr_t)user_source, length);
-    user_access_end();
-    return faulted == 0;
-}
-
-bool user_copy_to(uint64_t user_destination, const void *kernel_source, size_t length)
-{
-    user_access_begin();
-    int faulted = user_copy_bytes((void *)(uintptr_t)user_destination, kernel_source, length);
-    user_access_end();
-    return faulted == 0;
-}
+/* user_copy_from and user_copy_to are in user_entry.S. */

@@ -116,21 +116,45 @@ user_enter_iret:
     jmp user_return_iret
     .size user_enter_iret, . - user_enter_iret
 
-/* int user_copy_bytes(void *destination, const void *source, size_t length) */
-    .global user_copy_bytes
-    .type user_copy_bytes, @function
-user_copy_bytes:
-    mov %rdx, %rcx
-1:  rep movsb
-    xor %eax, %eax
-    ret
-2:  mov $1, %eax
-    ret
-    .size user_copy_bytes, . - user_copy_bytes
+/* bool user_copy_from(void *kernel_destination, uint64_t user_source, size_t length)
+ * bool user_copy_to(uint64_t user_destination, const void *kernel_source, size_t length)
+ * (kernel/arch/user.h): one body, as both take (destination, source,
+ * length). The range was checked by kernel/syscall/user_memory.h. SMAP is
+ * opened (stac) only around the two copying instructions when the CPU has
+ * it (cpu_smap_present). By 8-byte words, then the 0-7 bytes left: a rep
+ * iteration is one retired instruction, so a 24-byte message header costs
+ * 3, not 24. A page fault of either rep on a user address resumes at the
+ * fixup through the exception table (trap.c): false, the destination
+ * partly written. */
+    .global user_copy_from
+    .type user_copy_from, @function
+    .global user_copy_to
+    .type user_copy_to, @function
+user_copy_from:
+user_copy_to:
+    cmpb $0, cpu_smap_present(%rip)
+    je 1f
+    stac
+1:  mov %rdx, %rcx
+    shr $3, %rcx
+2:  rep movsq
+    mov %edx, %ecx
+    and $7, %ecx
+3:  rep movsb
+    mov $1, %eax
+    jmp 5f
+4:  xor %eax, %eax
+5:  cmpb $0, cpu_smap_present(%rip)
+    je 6f
+    clac
+6:  ret
+    .size user_copy_from, . - user_copy_from
+    .size user_copy_to, . - user_copy_to
 
     .pushsection exception_table, "a"
     .balign 8
-    .quad 1b, 2b
+    .quad 2b, 4b
+    .quad 3b, 4b
     .popsection
 
     .data

@@ -14,10 +14,6 @@ void syscall_entry(void);
 _Noreturn void user_enter_iret(uint64_t pc, uint64_t stack, uint64_t argument0,
                                uint64_t argument1);
 
-/* rep movsb of length bytes; returns 0, or 1 when a page fault on a user
- * address interrupted it (the exception table entry). SMAP is the caller's
- * business. */
-int user_copy_bytes(void *destination, const void *source, size_t length);
 
 /* The one iretq that returns to user mode (from an interrupt, an exception
  * or a syscall that cannot use sysretq). A fault raised by the iretq itself
