@@ -267,7 +267,7 @@ static bool test_hostile_fuzzer_kernel_intact(void)
     uint64_t elapsed_ms = (timer_uptime_ns() - start) / 1000000;
     enum process_end end = p->end;
     int64_t status = p->exit_status;
-    uint64_t cpu_ms = p->cpu_used_ns / 1000000;
+    uint64_t cpu_ms = process_cpu_used_ns(p) / 1000000;
     hostile_release(p);
     TEST_REQUIRE(ended && end == PROCESS_END_EXIT && status >= 100000,
                  "hostile-fuzz: want exit with its call count >= 100000, got %s status %ld "
@@ -302,7 +302,7 @@ static bool test_hostile_cpu_hog_stopped_at_budget(void)
     int error = hostile_launch("hostile-cpu-hog", &p);
     TEST_REQUIRE(error == 0, "capsule hostile-cpu-hog did not start: %s", kernel_error_message(error));
     bool ended = hostile_wait(p, HOSTILE_WAIT_MS);
-    uint64_t id = p->id, used = p->cpu_used_ns, budget = p->cpu_budget_ns;
+    uint64_t id = p->id, used = process_cpu_used_ns(p), budget = p->cpu_budget_ns;
     enum process_end end = p->end;
     hostile_release(p);
     struct nonos_audit_record record;
