@@ -18,6 +18,7 @@
 #include "capsule/canonical.h"
 #include "capsule/container.h"
 #include "kernel/arch/cpu.h"
+#include "kernel/arch/interrupt.h"
 #include "kernel/lib/print.h"
 #include "kernel/mm/frame.h"
 #include "kernel/mm/heap.h"
@@ -53,6 +54,11 @@ void capsule_bundle_release(void)
 {
     if (sealed.data == NULL)
         return;
+    for (size_t i = 0; i < BUNDLE_CAPSULES_MAX; i++) {
+        kfree(decoded[i].manifest);
+        decoded[i].manifest = NULL;
+        decoded[i].payload = bytes_make(NULL, 0);
+    }
     uint64_t phys = virt_to_phys(sealed.data);
     uint64_t pages = (sealed.len + PAGE_SIZE - 1) / PAGE_SIZE;
     if (vm_unseal_direct(phys, pages) == VM_OK)
@@ -84,17 +90,49 @@ bool capsule_is_verified(size_t index)
            sealed.data != NULL;
 }
 
-/* The entry's file is a view into the sealed copy, which nothing can
- * write: parsing it again yields the bytes the verdict was reached on. */
+/* What capsule_verified hands out, decoded once per capsule: parsing a
+ * container checks every section's SHA-256 again (about 1 M instructions
+ * for a system capsule), and init asks for each capsule several times.
+ * The entry's file is a view into the sealed copy, which nothing can write,
+ * so the first decoding stays true for the whole boot. Filled lazily under
+ * the interrupt lock; never freed before capsule_bundle_release. */
+struct capsule_decoded {
+    struct bytes payload;
+    struct manifest *manifest;
+};
+static struct capsule_decoded decoded[BUNDLE_CAPSULES_MAX];
+
+static bool capsule_decode_once(size_t index)
+{
+    if (decoded[index].manifest != NULL)
+        return true;
+    struct mod_container container;
+    struct manifest *manifest = kmalloc(sizeof *manifest);
+    if (manifest == NULL)
+        return false;
+    if (container_parse(report.entries[index].file, &container) != CAPSULE_OK ||
+        canonical_decode(container.manifest, manifest) != CAPSULE_OK) {
+        kfree(manifest);
+        return false;
+    }
+    bool was_enabled = interrupts_save();
+    bool first = decoded[index].manifest == NULL;
+    if (first) {
+        decoded[index].payload = container.payload;
+        decoded[index].manifest = manifest;
+    }
+    interrupts_restore(was_enabled);
+    if (!first)
+        kfree(manifest);
+    return true;
+}
+
 bool capsule_verified(size_t index, struct bytes *payload, struct manifest *manifest)
 {
-    if (!capsule_is_verified(index))
+    if (!capsule_is_verified(index) || !capsule_decode_once(index))
         return false;
-    struct mod_container container;
-    if (container_parse(report.entries[index].file, &container) != CAPSULE_OK ||
-        canonical_decode(container.manifest, manifest) != CAPSULE_OK)
-        return false;
-    *payload = container.payload;
+    *payload = decoded[index].payload;
+    *manifest = *decoded[index].manifest;
     return true;
 }
 
