@@ -30,6 +30,18 @@ static struct bundle_report report;
 static bool bundle_present;
 static struct bytes sealed; /* the bundle's read-only private copy */
 
+/* What capsule_verified hands out, decoded once per capsule: parsing a
+ * container checks every section's SHA-256 again (about 1 M instructions
+ * for a system capsule), and init asks for each capsule several times.
+ * The entry's file is a view into the sealed copy, which nothing can write,
+ * so the first decoding stays true for the whole boot. Filled lazily under
+ * the interrupt lock; never freed before capsule_bundle_release. */
+struct capsule_decoded {
+    struct bytes payload;
+    struct manifest *manifest;
+};
+static struct capsule_decoded decoded[BUNDLE_CAPSULES_MAX];
+
 /* Copies size bytes at physical address phys into fresh frames and seals
  * them read-only; false (nothing kept) when memory is short. */
 static bool bundle_seal(uint64_t phys, uint64_t size, struct bytes *out)
@@ -90,17 +102,6 @@ bool capsule_is_verified(size_t index)
            sealed.data != NULL;
 }
 
-/* What capsule_verified hands out, decoded once per capsule: parsing a
- * container checks every section's SHA-256 again (about 1 M instructions
- * for a system capsule), and init asks for each capsule several times.
- * The entry's file is a view into the sealed copy, which nothing can write,
- * so the first decoding stays true for the whole boot. Filled lazily under
- * the interrupt lock; never freed before capsule_bundle_release. */
-struct capsule_decoded {
-    struct bytes payload;
-    struct manifest *manifest;
-};
-static struct capsule_decoded decoded[BUNDLE_CAPSULES_MAX];
 
 static bool capsule_decode_once(size_t index)
 {
