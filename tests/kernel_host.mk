@@ -32,8 +32,8 @@ fuzz-acpi: $(BUILD)/fuzz/tests/fuzz/fuzz_acpi
 	$< -max_total_time=$(FUZZ_SECONDS) -max_len=8192 build/fuzz/corpus/acpi tests/corpus/acpi
 
 # Capabilities and objects (helper cap): the real object.c and capability.c
-# over the C library's heap, fakes for kprintf and panic in the test.
-KERNEL_CAP_HOST_SRCS := kernel/cap/object.c kernel/cap/capability.c
+# over the C library's heap, kprintf and panic of tests/kernel/fake/kernel_runtime.c.
+KERNEL_CAP_HOST_SRCS := kernel/cap/object.c kernel/cap/capability.c tests/kernel/fake/kernel_runtime.c
 
 $(BUILD)/tests/kernel/capability_test: $(BUILD)/host-san/tests/kernel/capability_test.o \
 		$(call objs,host-san,$(KERNEL_CAP_HOST_SRCS))

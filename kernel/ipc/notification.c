@@ -74,16 +74,22 @@ int notification_signal(struct cap_table *caps, uint32_t slot, uint64_t bits)
     return error;
 }
 
+/* The word's bits, cleared: what poll and wait return. Interrupts off. */
+static uint64_t notification_take(struct object *object)
+{
+    struct notification *notification = (struct notification *)object;
+    uint64_t bits = notification->bits;
+    notification->bits = 0;
+    return bits;
+}
+
 int notification_poll(struct cap_table *caps, uint32_t slot, uint64_t *bits)
 {
     bool was_enabled = interrupts_save();
     struct capability *cap;
     int error = cap_lookup(caps, slot, OBJECT_NOTIFICATION, RIGHT_READ, &cap);
-    if (!error) {
-        struct notification *notification = (struct notification *)cap->object;
-        *bits = notification->bits;
-        notification->bits = 0;
-    }
+    if (!error)
+        *bits = notification_take(cap->object);
     interrupts_restore(was_enabled);
     return error;
 }
@@ -95,8 +101,7 @@ int notification_wait(struct cap_table *caps, uint32_t slot, uint64_t *bits)
     int error = cap_lookup(caps, slot, OBJECT_NOTIFICATION, RIGHT_READ, &cap);
     if (!error) {
         struct notification *notification = (struct notification *)cap->object;
-        *bits = notification->bits;
-        notification->bits = 0;
+        *bits = notification_take(cap->object);
         if (!*bits && ipc_thread_leaving())
             error = ERROR_OBJECT_GONE;
         else if (!*bits) {

@@ -19,28 +19,7 @@
 
 /* ---------------------------------------------------------------- fakes */
 
-void *kmalloc(size_t size) { return size ? malloc(size) : NULL; }
-void *kzalloc(size_t size) { return size ? calloc(1, size) : NULL; }
-void kfree(void *block) { free(block); }
-
-void kprintf(const char *fmt, ...)
-{
-    va_list args;
-    va_start(args, fmt);
-    vfprintf(stderr, fmt, args);
-    va_end(args);
-}
-
-_Noreturn void panic(const char *fmt, ...)
-{
-    va_list args;
-    va_start(args, fmt);
-    fprintf(stderr, "panic: ");
-    vfprintf(stderr, fmt, args);
-    fprintf(stderr, "\n");
-    va_end(args);
-    abort();
-}
+/* kmalloc, kzalloc, kfree, kprintf, panic: tests/kernel/fake/kernel_runtime.c */
 
 struct test_object {
     struct object base;
