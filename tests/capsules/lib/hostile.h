@@ -67,4 +67,18 @@ static inline uint64_t hostile_random(uint64_t *state)
     return x;
 }
 
+/* The n-th Fibonacci number (mod 2^64): work whose answer a capsule
+ * knows in advance (fib(90) = 2880067194370816120), so a capsule that
+ * keeps running can tell that its registers and memory still compute. */
+static inline uint64_t hostile_fibonacci(uint64_t n)
+{
+    uint64_t a = 0, b = 1;
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t t = a + b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
 #endif
