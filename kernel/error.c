@@ -50,6 +50,10 @@ const char *kernel_error_message(long error)
         return "the capability has no derived copies to revoke";
     case ERROR_BUSY:
         return "the object is in use";
+    case ERROR_NOT_CONFINED:
+        return "the device's DMA cannot be confined: no IOMMU, and unconfined DMA was not allowed at boot";
+    case ERROR_NOT_CONTIGUOUS:
+        return "the memory is not physically contiguous, as DMA without an IOMMU needs";
     default:
         return "unknown error";
     }

@@ -28,6 +28,8 @@ enum kernel_error {
     ERROR_EXISTS = 17, /* something with that name already exists */
     ERROR_NOT_REVOCABLE = 18, /* the capability has no derived copies to revoke */
     ERROR_BUSY = 19, /* the object is in use */
+    ERROR_NOT_CONFINED = 20, /* the device's DMA cannot be confined: no IOMMU, and unconfined DMA was not allowed at boot */
+    ERROR_NOT_CONTIGUOUS = 21, /* the memory is not physically contiguous, as DMA without an IOMMU needs */
 };
 
 /* The message of an error value (positive or negative); "unknown error"

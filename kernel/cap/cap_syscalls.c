@@ -16,6 +16,7 @@ _Static_assert(NONOS_RIGHT_CONTROL == RIGHT_CONTROL && NONOS_SLOT_NONE == CAP_SL
                "the SDK's rights and slots are the kernel's");
 _Static_assert((int)NONOS_OBJECT_SUPERVISOR == (int)OBJECT_SUPERVISOR,
                "the SDK's object types are the kernel's");
+_Static_assert((int)NONOS_OBJECT_DEVICE == (int)OBJECT_DEVICE, "abi.h and object.h agree");
 
 static struct cap_table *caller_caps(void)
 {

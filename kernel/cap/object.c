@@ -70,6 +70,7 @@ const char *object_type_name(enum object_type type)
     case OBJECT_CONSOLE: return "console";
     case OBJECT_PROCESS: return "process";
     case OBJECT_SUPERVISOR: return "supervisor";
+    case OBJECT_DEVICE: return "device";
     default: return "unknown";
     }
 }

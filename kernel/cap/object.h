@@ -23,6 +23,7 @@ enum object_type {
     OBJECT_CONSOLE,      /* the console: write (output), read (keyboard) */
     OBJECT_PROCESS,      /* a process, for whoever may watch or stop it */
     OBJECT_SUPERVISOR,   /* starting capsules, listing processes, the audit log (init, shell) */
+    OBJECT_DEVICE,       /* a PCI function: its BARs, interrupts, DMA domain (kernel/device/) */
     OBJECT_TYPE_COUNT,
 };
 

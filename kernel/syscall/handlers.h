@@ -29,6 +29,7 @@ int64_t sys_cap_identify(uint32_t slot, uint64_t info); /* 15 */
 int64_t sys_memory_allocate(uint64_t pages, uint64_t destination); /* 20 */
 int64_t sys_memory_map(uint32_t memory, uint64_t address, uint64_t rights); /* 21 */
 int64_t sys_memory_unmap(uint64_t address, uint64_t pages); /* 22 */
+int64_t sys_memory_allocate_contiguous(uint64_t pages, uint64_t destination); /* 23 */
 int64_t sys_endpoint_create(uint64_t destination); /* 30 */
 int64_t sys_notification_create(uint64_t destination); /* 31 */
 int64_t sys_ipc_send(uint32_t endpoint, uint64_t message); /* 32 */
@@ -49,5 +50,16 @@ int64_t sys_process_info(uint32_t supervisor, uint64_t process, uint64_t info); 
 int64_t sys_supervisor_watch(uint32_t supervisor, uint32_t notification); /* 47 */
 int64_t sys_kernel_report(uint32_t supervisor, uint64_t topic, uint64_t buffer, uint64_t size); /* 48 */
 int64_t sys_system_power(uint32_t supervisor, uint64_t action); /* 49 */
+int64_t sys_device_info(uint32_t device, uint64_t info, uint64_t size); /* 50 */
+int64_t sys_device_map_bar(uint32_t device, uint64_t bar, uint64_t address); /* 51 */
+int64_t sys_device_config_read(uint32_t device, uint64_t offset, uint64_t width); /* 52 */
+int64_t sys_device_config_write(uint32_t device, uint64_t offset, uint64_t width, uint64_t value); /* 53 */
+int64_t sys_device_irq_bind(uint32_t device, uint64_t vector, uint32_t notification, uint64_t bits); /* 54 */
+int64_t sys_device_irq_ack(uint32_t device, uint64_t vector); /* 55 */
+int64_t sys_device_dma_map(uint32_t device, uint32_t memory); /* 56 */
+int64_t sys_device_dma_unmap(uint32_t device, uint64_t address); /* 57 */
+int64_t sys_device_port_read(uint32_t device, uint64_t port, uint64_t width); /* 58 */
+int64_t sys_device_port_write(uint32_t device, uint64_t port, uint64_t width, uint64_t value); /* 59 */
+int64_t sys_random_add(uint32_t device, uint64_t data, uint64_t length); /* 60 */
 
 #endif

@@ -105,6 +105,11 @@ static int64_t invoke_memory_unmap(const uint64_t argument[SYSCALL_ARGUMENTS_MAX
     return sys_memory_unmap(argument[0], argument[1]);
 }
 
+static int64_t invoke_memory_allocate_contiguous(const uint64_t argument[SYSCALL_ARGUMENTS_MAX])
+{
+    return sys_memory_allocate_contiguous(argument[0], argument[1]);
+}
+
 static int64_t invoke_endpoint_create(const uint64_t argument[SYSCALL_ARGUMENTS_MAX])
 {
     return sys_endpoint_create(argument[0]);
@@ -205,6 +210,61 @@ static int64_t invoke_system_power(const uint64_t argument[SYSCALL_ARGUMENTS_MAX
     return sys_system_power((uint32_t)argument[0], argument[1]);
 }
 
+static int64_t invoke_device_info(const uint64_t argument[SYSCALL_ARGUMENTS_MAX])
+{
+    return sys_device_info((uint32_t)argument[0], argument[1], argument[2]);
+}
+
+static int64_t invoke_device_map_bar(const uint64_t argument[SYSCALL_ARGUMENTS_MAX])
+{
+    return sys_device_map_bar((uint32_t)argument[0], argument[1], argument[2]);
+}
+
+static int64_t invoke_device_config_read(const uint64_t argument[SYSCALL_ARGUMENTS_MAX])
+{
+    return sys_device_config_read((uint32_t)argument[0], argument[1], argument[2]);
+}
+
+static int64_t invoke_device_config_write(const uint64_t argument[SYSCALL_ARGUMENTS_MAX])
+{
+    return sys_device_config_write((uint32_t)argument[0], argument[1], argument[2], argument[3]);
+}
+
+static int64_t invoke_device_irq_bind(const uint64_t argument[SYSCALL_ARGUMENTS_MAX])
+{
+    return sys_device_irq_bind((uint32_t)argument[0], argument[1], (uint32_t)argument[2], argument[3]);
+}
+
+static int64_t invoke_device_irq_ack(const uint64_t argument[SYSCALL_ARGUMENTS_MAX])
+{
+    return sys_device_irq_ack((uint32_t)argument[0], argument[1]);
+}
+
+static int64_t invoke_device_dma_map(const uint64_t argument[SYSCALL_ARGUMENTS_MAX])
+{
+    return sys_device_dma_map((uint32_t)argument[0], (uint32_t)argument[1]);
+}
+
+static int64_t invoke_device_dma_unmap(const uint64_t argument[SYSCALL_ARGUMENTS_MAX])
+{
+    return sys_device_dma_unmap((uint32_t)argument[0], argument[1]);
+}
+
+static int64_t invoke_device_port_read(const uint64_t argument[SYSCALL_ARGUMENTS_MAX])
+{
+    return sys_device_port_read((uint32_t)argument[0], argument[1], argument[2]);
+}
+
+static int64_t invoke_device_port_write(const uint64_t argument[SYSCALL_ARGUMENTS_MAX])
+{
+    return sys_device_port_write((uint32_t)argument[0], argument[1], argument[2], argument[3]);
+}
+
+static int64_t invoke_random_add(const uint64_t argument[SYSCALL_ARGUMENTS_MAX])
+{
+    return sys_random_add((uint32_t)argument[0], argument[1], argument[2]);
+}
+
 static const char *const names[SYSCALL_TABLE_SIZE] = {
     [0] = "exit",
     [1] = "console_write",
@@ -224,6 +284,7 @@ static const char *const names[SYSCALL_TABLE_SIZE] = {
     [20] = "memory_allocate",
     [21] = "memory_map",
     [22] = "memory_unmap",
+    [23] = "memory_allocate_contiguous",
     [30] = "endpoint_create",
     [31] = "notification_create",
     [32] = "ipc_send",
@@ -244,6 +305,17 @@ static const char *const names[SYSCALL_TABLE_SIZE] = {
     [47] = "supervisor_watch",
     [48] = "kernel_report",
     [49] = "system_power",
+    [50] = "device_info",
+    [51] = "device_map_bar",
+    [52] = "device_config_read",
+    [53] = "device_config_write",
+    [54] = "device_irq_bind",
+    [55] = "device_irq_ack",
+    [56] = "device_dma_map",
+    [57] = "device_dma_unmap",
+    [58] = "device_port_read",
+    [59] = "device_port_write",
+    [60] = "random_add",
 };
 
 const char *syscall_name(uint64_t number)
@@ -297,6 +369,8 @@ const struct syscall_entry syscall_table[SYSCALL_TABLE_SIZE] = {
            .argument_count = 3, .slot_count = 1,
            .slots = {{0, OBJECT_MEMORY, RIGHT_READ}}},
     [22] = {.name = "memory_unmap", .invoke = invoke_memory_unmap,
+           .argument_count = 2, .slot_count = 0},
+    [23] = {.name = "memory_allocate_contiguous", .invoke = invoke_memory_allocate_contiguous,
            .argument_count = 2, .slot_count = 0},
     [30] = {.name = "endpoint_create", .invoke = invoke_endpoint_create,
            .argument_count = 1, .slot_count = 0},
@@ -358,4 +432,39 @@ const struct syscall_entry syscall_table[SYSCALL_TABLE_SIZE] = {
     [49] = {.name = "system_power", .invoke = invoke_system_power,
            .argument_count = 2, .slot_count = 1,
            .slots = {{0, OBJECT_SUPERVISOR, RIGHT_CONTROL}}},
+    [50] = {.name = "device_info", .invoke = invoke_device_info,
+           .argument_count = 3, .slot_count = 1,
+           .slots = {{0, OBJECT_DEVICE, RIGHT_READ}}},
+    [51] = {.name = "device_map_bar", .invoke = invoke_device_map_bar,
+           .argument_count = 3, .slot_count = 1,
+           .slots = {{0, OBJECT_DEVICE, RIGHT_WRITE}}},
+    [52] = {.name = "device_config_read", .invoke = invoke_device_config_read,
+           .argument_count = 3, .slot_count = 1,
+           .slots = {{0, OBJECT_DEVICE, RIGHT_READ}}},
+    [53] = {.name = "device_config_write", .invoke = invoke_device_config_write,
+           .argument_count = 4, .slot_count = 1,
+           .slots = {{0, OBJECT_DEVICE, RIGHT_WRITE}}},
+    [54] = {.name = "device_irq_bind", .invoke = invoke_device_irq_bind,
+           .argument_count = 4, .slot_count = 2,
+           .slots = {{0, OBJECT_DEVICE, RIGHT_CONTROL},
+                     {2, OBJECT_NOTIFICATION, RIGHT_WRITE}}},
+    [55] = {.name = "device_irq_ack", .invoke = invoke_device_irq_ack,
+           .argument_count = 2, .slot_count = 1,
+           .slots = {{0, OBJECT_DEVICE, RIGHT_CONTROL}}},
+    [56] = {.name = "device_dma_map", .invoke = invoke_device_dma_map,
+           .argument_count = 2, .slot_count = 2,
+           .slots = {{0, OBJECT_DEVICE, RIGHT_WRITE},
+                     {1, OBJECT_MEMORY, RIGHT_READ}}},
+    [57] = {.name = "device_dma_unmap", .invoke = invoke_device_dma_unmap,
+           .argument_count = 2, .slot_count = 1,
+           .slots = {{0, OBJECT_DEVICE, RIGHT_WRITE}}},
+    [58] = {.name = "device_port_read", .invoke = invoke_device_port_read,
+           .argument_count = 3, .slot_count = 1,
+           .slots = {{0, OBJECT_DEVICE, RIGHT_READ}}},
+    [59] = {.name = "device_port_write", .invoke = invoke_device_port_write,
+           .argument_count = 4, .slot_count = 1,
+           .slots = {{0, OBJECT_DEVICE, RIGHT_WRITE}}},
+    [60] = {.name = "random_add", .invoke = invoke_random_add,
+           .argument_count = 3, .slot_count = 1,
+           .slots = {{0, OBJECT_DEVICE, RIGHT_WRITE}}},
 };

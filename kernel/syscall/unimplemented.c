@@ -9,3 +9,110 @@
  * do not edit: change the description and run `make syscalls`. */
 #include "kernel/error.h"
 #include "kernel/syscall/handlers.h"
+
+/* unimplemented: memory_allocate_contiguous (23) */
+int64_t sys_memory_allocate_contiguous(uint64_t pages, uint64_t destination)
+{
+    (void)pages;
+    (void)destination;
+    return -ERROR_INVALID_SYSCALL;
+}
+
+/* unimplemented: device_info (50) */
+int64_t sys_device_info(uint32_t device, uint64_t info, uint64_t size)
+{
+    (void)device;
+    (void)info;
+    (void)size;
+    return -ERROR_INVALID_SYSCALL;
+}
+
+/* unimplemented: device_map_bar (51) */
+int64_t sys_device_map_bar(uint32_t device, uint64_t bar, uint64_t address)
+{
+    (void)device;
+    (void)bar;
+    (void)address;
+    return -ERROR_INVALID_SYSCALL;
+}
+
+/* unimplemented: device_config_read (52) */
+int64_t sys_device_config_read(uint32_t device, uint64_t offset, uint64_t width)
+{
+    (void)device;
+    (void)offset;
+    (void)width;
+    return -ERROR_INVALID_SYSCALL;
+}
+
+/* unimplemented: device_config_write (53) */
+int64_t sys_device_config_write(uint32_t device, uint64_t offset, uint64_t width, uint64_t value)
+{
+    (void)device;
+    (void)offset;
+    (void)width;
+    (void)value;
+    return -ERROR_INVALID_SYSCALL;
+}
+
+/* unimplemented: device_irq_bind (54) */
+int64_t sys_device_irq_bind(uint32_t device, uint64_t vector, uint32_t notification, uint64_t bits)
+{
+    (void)device;
+    (void)vector;
+    (void)notification;
+    (void)bits;
+    return -ERROR_INVALID_SYSCALL;
+}
+
+/* unimplemented: device_irq_ack (55) */
+int64_t sys_device_irq_ack(uint32_t device, uint64_t vector)
+{
+    (void)device;
+    (void)vector;
+    return -ERROR_INVALID_SYSCALL;
+}
+
+/* unimplemented: device_dma_map (56) */
+int64_t sys_device_dma_map(uint32_t device, uint32_t memory)
+{
+    (void)device;
+    (void)memory;
+    return -ERROR_INVALID_SYSCALL;
+}
+
+/* unimplemented: device_dma_unmap (57) */
+int64_t sys_device_dma_unmap(uint32_t device, uint64_t address)
+{
+    (void)device;
+    (void)address;
+    return -ERROR_INVALID_SYSCALL;
+}
+
+/* unimplemented: device_port_read (58) */
+int64_t sys_device_port_read(uint32_t device, uint64_t port, uint64_t width)
+{
+    (void)device;
+    (void)port;
+    (void)width;
+    return -ERROR_INVALID_SYSCALL;
+}
+
+/* unimplemented: device_port_write (59) */
+int64_t sys_device_port_write(uint32_t device, uint64_t port, uint64_t width, uint64_t value)
+{
+    (void)device;
+    (void)port;
+    (void)width;
+    (void)value;
+    return -ERROR_INVALID_SYSCALL;
+}
+
+/* unimplemented: random_add (60) */
+int64_t sys_random_add(uint32_t device, uint64_t data, uint64_t length)
+{
+    (void)device;
+    (void)data;
+    (void)length;
+    return -ERROR_INVALID_SYSCALL;
+}

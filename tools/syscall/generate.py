@@ -37,7 +37,8 @@ OBJECTS = {
     "memory": "OBJECT_MEMORY", "space": "OBJECT_SPACE", "thread": "OBJECT_THREAD",
     "endpoint": "OBJECT_ENDPOINT", "notification": "OBJECT_NOTIFICATION",
     "reply": "OBJECT_REPLY", "timer": "OBJECT_TIMER", "console": "OBJECT_CONSOLE",
-    "process": "OBJECT_PROCESS", "supervisor": "OBJECT_SUPERVISOR", "any": "OBJECT_NONE",
+    "process": "OBJECT_PROCESS", "supervisor": "OBJECT_SUPERVISOR",
+    "device": "OBJECT_DEVICE", "any": "OBJECT_NONE",
 }
 RIGHTS = {"read": "RIGHT_READ", "write": "RIGHT_WRITE", "grant": "RIGHT_GRANT",
           "control": "RIGHT_CONTROL"}

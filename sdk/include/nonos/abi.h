@@ -20,6 +20,9 @@
 #define NONOS_SLOT_TIMER 1      /* timer: write */
 #define NONOS_SLOT_NAMES 2      /* the name service's endpoint, badged with the process id */
 #define NONOS_SLOT_SUPERVISOR 3 /* only with [policy.capabilities] supervisor */
+#define NONOS_SLOT_DEVICE 4     /* the first device its [policy.capabilities] devices list names
+                                   ("pci:VVVV:DDDD"), the next ones in 5, 6, 7 */
+#define NONOS_SLOT_DEVICE_MAX 4 /* device capabilities one capsule can be given */
 #define NONOS_SLOT_FIRST_FREE 8
 
 /* Object types (kernel/cap/object.h has the same values). */
@@ -35,6 +38,7 @@ enum nonos_object_type {
     NONOS_OBJECT_CONSOLE,
     NONOS_OBJECT_PROCESS,
     NONOS_OBJECT_SUPERVISOR,
+    NONOS_OBJECT_DEVICE,
 };
 
 /* An IPC message (ipc_send, ipc_call, ipc_receive, ipc_reply*): the kernel
@@ -106,6 +110,8 @@ enum nonos_audit_kind {
     NONOS_AUDIT_MEMORY,    /* an allocation refused at the memory limit */
     NONOS_AUDIT_KILL,      /* a process was killed by a supervisor */
     NONOS_AUDIT_RESTART,   /* init restarted a capsule, or gave up */
+    NONOS_AUDIT_DMA_FAULT, /* the IOMMU blocked a device's DMA (detail: device, address, r/w, reason) */
+    NONOS_AUDIT_DEVICE,    /* a device capability given, a driver refused (no IOMMU), a domain torn down */
 };
 struct nonos_audit_record {
     uint64_t sequence;
@@ -117,6 +123,31 @@ struct nonos_audit_record {
     int32_t error;     /* DENIED: the error returned (negative) */
     char name[65];     /* the process's capsule name */
     char detail[63];   /* the reason, the fault, ... NUL-terminated */
+};
+
+/* Devices (device_info; docs/drivers.md). */
+#define NONOS_DEVICE_BARS 6
+enum nonos_bar_kind { NONOS_BAR_NONE, NONOS_BAR_MEMORY, NONOS_BAR_IO };
+struct nonos_device_bar {
+    uint64_t base;   /* physical (memory) or port (I/O) base, for lspci; 0 if none */
+    uint64_t size;   /* bytes (memory) or ports (I/O); 0 if none */
+    uint32_t kind;   /* enum nonos_bar_kind */
+    uint32_t flags;  /* bit 0: 64-bit, bit 1: prefetchable */
+};
+enum nonos_irq_kind { NONOS_IRQ_NONE, NONOS_IRQ_MSIX, NONOS_IRQ_MSI, NONOS_IRQ_INTX };
+struct nonos_device_info {
+    uint16_t segment;
+    uint8_t bus, device, function, reserved0;
+    uint16_t vendor_id, device_id;
+    uint16_t subsystem_vendor_id, subsystem_id;
+    uint8_t class_code, subclass, prog_if, revision;
+    uint32_t msix_vectors;   /* MSI-X table size; 0 without MSI-X */
+    uint32_t msi_vectors;    /* MSI vectors it may request; 0 without MSI */
+    uint32_t interrupt_pin;  /* INTx pin 1-4; 0 for none */
+    uint32_t iommu_domain;   /* the IOMMU domain id; 0: no IOMMU (unconfined) */
+    uint32_t dma_confined;   /* 1: DMA confined by the IOMMU */
+    uint64_t driver_process; /* id of the process holding the capability; 0: none */
+    struct nonos_device_bar bars[NONOS_DEVICE_BARS];
 };
 
 #endif

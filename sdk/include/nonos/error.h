@@ -26,6 +26,8 @@
 #define NONOS_ERROR_EXISTS 17 /* something with that name already exists */
 #define NONOS_ERROR_NOT_REVOCABLE 18 /* the capability has no derived copies to revoke */
 #define NONOS_ERROR_BUSY 19 /* the object is in use */
+#define NONOS_ERROR_NOT_CONFINED 20 /* the device's DMA cannot be confined: no IOMMU, and unconfined DMA was not allowed at boot */
+#define NONOS_ERROR_NOT_CONTIGUOUS 21 /* the memory is not physically contiguous, as DMA without an IOMMU needs */
 
 /* The message of an error value (positive or negative); "unknown error"
  * for a value the table lacks. */
@@ -74,6 +76,10 @@ static inline const char *nonos_error_message(long error)
         return "the capability has no derived copies to revoke";
     case NONOS_ERROR_BUSY:
         return "the object is in use";
+    case NONOS_ERROR_NOT_CONFINED:
+        return "the device's DMA cannot be confined: no IOMMU, and unconfined DMA was not allowed at boot";
+    case NONOS_ERROR_NOT_CONTIGUOUS:
+        return "the memory is not physically contiguous, as DMA without an IOMMU needs";
     default:
         return "unknown error";
     }

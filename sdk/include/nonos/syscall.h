@@ -29,6 +29,7 @@
 #define NONOS_SYSCALL_MEMORY_ALLOCATE 20
 #define NONOS_SYSCALL_MEMORY_MAP 21
 #define NONOS_SYSCALL_MEMORY_UNMAP 22
+#define NONOS_SYSCALL_MEMORY_ALLOCATE_CONTIGUOUS 23
 #define NONOS_SYSCALL_ENDPOINT_CREATE 30
 #define NONOS_SYSCALL_NOTIFICATION_CREATE 31
 #define NONOS_SYSCALL_IPC_SEND 32
@@ -49,6 +50,17 @@
 #define NONOS_SYSCALL_SUPERVISOR_WATCH 47
 #define NONOS_SYSCALL_KERNEL_REPORT 48
 #define NONOS_SYSCALL_SYSTEM_POWER 49
+#define NONOS_SYSCALL_DEVICE_INFO 50
+#define NONOS_SYSCALL_DEVICE_MAP_BAR 51
+#define NONOS_SYSCALL_DEVICE_CONFIG_READ 52
+#define NONOS_SYSCALL_DEVICE_CONFIG_WRITE 53
+#define NONOS_SYSCALL_DEVICE_IRQ_BIND 54
+#define NONOS_SYSCALL_DEVICE_IRQ_ACK 55
+#define NONOS_SYSCALL_DEVICE_DMA_MAP 56
+#define NONOS_SYSCALL_DEVICE_DMA_UNMAP 57
+#define NONOS_SYSCALL_DEVICE_PORT_READ 58
+#define NONOS_SYSCALL_DEVICE_PORT_WRITE 59
+#define NONOS_SYSCALL_RANDOM_ADD 60
 
 /* The raw calls: number in rax, arguments in rdi, rsi, rdx, r10, r8, r9,
  * result in rax; the `syscall` instruction clobbers rcx and r11. */
@@ -217,6 +229,12 @@ static inline long nonos_memory_unmap(uint64_t address, uint64_t pages)
     return nonos_syscall2(NONOS_SYSCALL_MEMORY_UNMAP, (long)address, (long)pages);
 }
 
+/* memory_allocate_contiguous (23): 0; a memory capability (read, write) is put in slot destination */
+static inline long nonos_memory_allocate_contiguous(uint64_t pages, uint64_t destination)
+{
+    return nonos_syscall2(NONOS_SYSCALL_MEMORY_ALLOCATE_CONTIGUOUS, (long)pages, (long)destination);
+}
+
 /* endpoint_create (30): 0; an endpoint capability with every right is put in slot destination */
 static inline long nonos_endpoint_create(uint64_t destination)
 {
@@ -335,6 +353,72 @@ static inline long nonos_kernel_report(uint32_t supervisor, uint64_t topic, void
 static inline long nonos_system_power(uint32_t supervisor, uint64_t action)
 {
     return nonos_syscall2(NONOS_SYSCALL_SYSTEM_POWER, (long)supervisor, (long)action);
+}
+
+/* device_info (50): the number of bytes of struct nonos_device_info written */
+static inline long nonos_device_info(uint32_t device, void *info, uint64_t size)
+{
+    return nonos_syscall3(NONOS_SYSCALL_DEVICE_INFO, (long)device, (long)(uintptr_t)info, (long)size);
+}
+
+/* device_map_bar (51): 0 */
+static inline long nonos_device_map_bar(uint32_t device, uint64_t bar, uint64_t address)
+{
+    return nonos_syscall3(NONOS_SYSCALL_DEVICE_MAP_BAR, (long)device, (long)bar, (long)address);
+}
+
+/* device_config_read (52): the value read (width 1, 2 or 4 bytes, offset aligned to width) */
+static inline long nonos_device_config_read(uint32_t device, uint64_t offset, uint64_t width)
+{
+    return nonos_syscall3(NONOS_SYSCALL_DEVICE_CONFIG_READ, (long)device, (long)offset, (long)width);
+}
+
+/* device_config_write (53): 0 */
+static inline long nonos_device_config_write(uint32_t device, uint64_t offset, uint64_t width, uint64_t value)
+{
+    return nonos_syscall4(NONOS_SYSCALL_DEVICE_CONFIG_WRITE, (long)device, (long)offset, (long)width, (long)value);
+}
+
+/* device_irq_bind (54): the kind of interrupt bound: 1 MSI-X, 2 MSI, 3 INTx */
+static inline long nonos_device_irq_bind(uint32_t device, uint64_t vector, uint32_t notification, uint64_t bits)
+{
+    return nonos_syscall4(NONOS_SYSCALL_DEVICE_IRQ_BIND, (long)device, (long)vector, (long)notification, (long)bits);
+}
+
+/* device_irq_ack (55): 0 */
+static inline long nonos_device_irq_ack(uint32_t device, uint64_t vector)
+{
+    return nonos_syscall2(NONOS_SYSCALL_DEVICE_IRQ_ACK, (long)device, (long)vector);
+}
+
+/* device_dma_map (56): the device address (I/O virtual address) of the memory's first byte */
+static inline long nonos_device_dma_map(uint32_t device, uint32_t memory)
+{
+    return nonos_syscall2(NONOS_SYSCALL_DEVICE_DMA_MAP, (long)device, (long)memory);
+}
+
+/* device_dma_unmap (57): 0 */
+static inline long nonos_device_dma_unmap(uint32_t device, uint64_t address)
+{
+    return nonos_syscall2(NONOS_SYSCALL_DEVICE_DMA_UNMAP, (long)device, (long)address);
+}
+
+/* device_port_read (58): the value read */
+static inline long nonos_device_port_read(uint32_t device, uint64_t port, uint64_t width)
+{
+    return nonos_syscall3(NONOS_SYSCALL_DEVICE_PORT_READ, (long)device, (long)port, (long)width);
+}
+
+/* device_port_write (59): 0 */
+static inline long nonos_device_port_write(uint32_t device, uint64_t port, uint64_t width, uint64_t value)
+{
+    return nonos_syscall4(NONOS_SYSCALL_DEVICE_PORT_WRITE, (long)device, (long)port, (long)width, (long)value);
+}
+
+/* random_add (60): 0 */
+static inline long nonos_random_add(uint32_t device, const void *data, uint64_t length)
+{
+    return nonos_syscall3(NONOS_SYSCALL_RANDOM_ADD, (long)device, (long)(uintptr_t)data, (long)length);
 }
 
 #endif
