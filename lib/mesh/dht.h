@@ -147,6 +147,7 @@ struct dht_message {
     uint64_t sender_nonce;
     uint8_t sender_id[DHT_ID_SIZE];        /* derived by the decoder */
     uint8_t target[DHT_ID_SIZE];           /* FIND_NODE, FIND_VALUE */
+    uint8_t publisher[DHT_PUBLIC_KEY_SIZE]; /* FIND_VALUE: wanted publisher, zero = any */
     uint8_t contact_count;                 /* NODES */
     struct dht_contact contacts[DHT_K];
     uint8_t record_count;                  /* VALUE: 1..2; STORE: 1 */
@@ -228,6 +229,8 @@ struct dht_lookup {
     uint8_t active;
     uint8_t kind;
     uint8_t record_kind;        /* VALUE: which kind of record is wanted */
+    uint8_t has_publisher;      /* VALUE: only records of `publisher` */
+    uint8_t publisher[DHT_PUBLIC_KEY_SIZE];
     uint8_t target[DHT_ID_SIZE];
     uint64_t started;
     unsigned candidate_count;
@@ -319,9 +322,10 @@ uint64_t dht_node_next_deadline(const struct dht_node *node, uint64_t now);
 /* Lookups. `done` runs exactly once (maybe before these return). */
 enum dht_error dht_node_find_node(struct dht_node *node, const uint8_t target[DHT_ID_SIZE],
                                   dht_lookup_done done, void *context, uint64_t now);
+/* record_kind 0 takes any kind; publisher NULL takes any publisher. */
 enum dht_error dht_node_find_value(struct dht_node *node, const uint8_t key[DHT_ID_SIZE],
-                                   uint8_t record_kind, dht_lookup_done done, void *context,
-                                   uint64_t now);
+                                   uint8_t record_kind, const uint8_t *publisher,
+                                   dht_lookup_done done, void *context, uint64_t now);
 /* Signs (as this node) and stores a value record on the k closest nodes; the
  * node keeps a copy and republishes it until it expires. */
 enum dht_error dht_node_put(struct dht_node *node, const uint8_t key[DHT_ID_SIZE],

@@ -64,7 +64,7 @@ static void send_stores(struct dht_node *node, struct dht_lookup *lookup,
             dht_request_new(node, &result->closest[i], &result->closest[i].address, DHT_STORE, now);
         if (request == NULL)
             break;
-        dht_send_request(node, request, NULL, &lookup->record);
+        dht_send_request(node, request, NULL, NULL, &lookup->record);
         result->stores_sent++;
     }
 }
@@ -111,7 +111,8 @@ static bool query(struct dht_node *node, unsigned index, struct dht_candidate *c
         return false;
     request->lookup = (uint8_t)(index + 1);
     candidate->state = CANDIDATE_IN_FLIGHT;
-    dht_send_request(node, request, lookup->target, NULL);
+    dht_send_request(node, request, lookup->target,
+                     lookup->has_publisher ? lookup->publisher : NULL, NULL);
     return true;
 }
 
@@ -169,7 +170,10 @@ enum dht_error dht_lookup_start(struct dht_node *node, uint8_t kind, const uint8
     lookup->candidate_count = 0;
     lookup->done = done;
     lookup->done_context = context;
-    if (record != NULL)
+    lookup->has_publisher = kind == DHT_LOOKUP_VALUE && record != NULL;
+    if (lookup->has_publisher)
+        __builtin_memcpy(lookup->publisher, record->publisher, DHT_PUBLIC_KEY_SIZE);
+    else if (record != NULL)
         lookup->record = *record;
     struct dht_contact closest[DHT_K];
     unsigned count = dht_table_closest(node, target, closest, DHT_K);
@@ -191,6 +195,9 @@ static const struct dht_record *wanted_record(struct dht_node *node, const struc
             *lied = true;
             continue;
         }
+        if (lookup->has_publisher &&
+            !id_equal(record->publisher, lookup->publisher)) /* both 32 bytes */
+            continue;
         if (lookup->record_kind == 0 || record->kind == lookup->record_kind)
             return record;
     }
@@ -264,10 +271,14 @@ enum dht_error dht_node_find_node(struct dht_node *node, const uint8_t target[DH
 }
 
 enum dht_error dht_node_find_value(struct dht_node *node, const uint8_t key[DHT_ID_SIZE],
-                                   uint8_t record_kind, dht_lookup_done done, void *context,
-                                   uint64_t now)
+                                   uint8_t record_kind, const uint8_t *publisher,
+                                   dht_lookup_done done, void *context, uint64_t now)
 {
-    return dht_lookup_start(node, DHT_LOOKUP_VALUE, key, record_kind, NULL, done, context, now);
+    struct dht_record filter;
+    if (publisher != NULL)
+        __builtin_memcpy(filter.publisher, publisher, DHT_PUBLIC_KEY_SIZE);
+    return dht_lookup_start(node, DHT_LOOKUP_VALUE, key, record_kind,
+                            publisher != NULL ? &filter : NULL, done, context, now);
 }
 
 static enum dht_error publish(struct dht_node *node, struct dht_record *record,

@@ -106,9 +106,12 @@ struct dht_request *dht_request_new(struct dht_node *node, const struct dht_cont
 }
 
 void dht_send_request(struct dht_node *node, struct dht_request *request, const uint8_t *target,
-                      const struct dht_record *record)
+                      const uint8_t *publisher, const struct dht_record *record)
 {
     struct dht_message message;
+    __builtin_memset(message.publisher, 0, DHT_PUBLIC_KEY_SIZE);
+    if (publisher != NULL)
+        __builtin_memcpy(message.publisher, publisher, DHT_PUBLIC_KEY_SIZE);
     message.type = request->type;
     message.request_id = request->id;
     if (target != NULL)
@@ -130,7 +133,7 @@ void dht_ping(struct dht_node *node, const struct dht_contact *peer, const struc
         request->has_evictee = 1;
         request->newcomer = *newcomer;
     }
-    dht_send_request(node, request, NULL, NULL);
+    dht_send_request(node, request, NULL, NULL, NULL);
 }
 
 void dht_node_bootstrap(struct dht_node *node, const struct dht_address *address, uint64_t now)
@@ -332,7 +335,7 @@ static void answer_find(struct dht_node *node, const struct dht_address *from,
     struct dht_message reply;
     reply.request_id = request->request_id;
     if (request->type == DHT_FIND_VALUE &&
-        dht_store_lookup(node, request->target, reply.records, &reply.record_count, now) > 0) {
+        dht_store_lookup(node, request->target, request->publisher, reply.records, &reply.record_count, now) > 0) {
         reply.type = DHT_VALUE;
     } else {
         reply.type = DHT_NODES;

@@ -93,12 +93,16 @@ enum dht_error dht_store_put(struct dht_node *node, const struct dht_record *rec
 }
 
 unsigned dht_store_lookup(struct dht_node *node, const uint8_t key[DHT_ID_SIZE],
-                          struct dht_record *out, uint8_t *count, uint64_t now)
+                          const uint8_t publisher[DHT_PUBLIC_KEY_SIZE], struct dht_record *out,
+                          uint8_t *count, uint64_t now)
 {
+    static const uint8_t any[DHT_PUBLIC_KEY_SIZE];
+    bool filter = !bytes_equal(publisher, any, DHT_PUBLIC_KEY_SIZE);
     unsigned found = 0;
     for (size_t i = 0; i < node->memory.record_capacity && found < DHT_VALUE_RECORDS_MAX; i++) {
         const struct dht_stored *slot = &node->memory.records[i];
-        if (slot->used && slot->record.expiry > now && bytes_equal(slot->record.key, key, DHT_ID_SIZE))
+        if (slot->used && slot->record.expiry > now && bytes_equal(slot->record.key, key, DHT_ID_SIZE) &&
+            (!filter || bytes_equal(slot->record.publisher, publisher, DHT_PUBLIC_KEY_SIZE)))
             out[found++] = slot->record;
     }
     *count = (uint8_t)found;

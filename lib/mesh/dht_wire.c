@@ -43,11 +43,16 @@ static size_t encode_body(const struct dht_message *message, uint8_t *out, size_
     case DHT_PONG:
         return 0;
     case DHT_FIND_NODE:
-    case DHT_FIND_VALUE:
         if (cap < DHT_ID_SIZE)
             return SIZE_MAX;
         __builtin_memcpy(out, message->target, DHT_ID_SIZE);
         return DHT_ID_SIZE;
+    case DHT_FIND_VALUE:
+        if (cap < DHT_ID_SIZE + DHT_PUBLIC_KEY_SIZE)
+            return SIZE_MAX;
+        __builtin_memcpy(out, message->target, DHT_ID_SIZE);
+        __builtin_memcpy(out + DHT_ID_SIZE, message->publisher, DHT_PUBLIC_KEY_SIZE);
+        return DHT_ID_SIZE + DHT_PUBLIC_KEY_SIZE;
     case DHT_NODES:
         if (message->contact_count > DHT_K || cap < 1 + (size_t)message->contact_count * DHT_CONTACT_WIRE_SIZE)
             return SIZE_MAX;
@@ -157,11 +162,17 @@ static enum dht_error decode_body(struct dht_message *message, const uint8_t *in
     case DHT_PONG:
         return DHT_OK;
     case DHT_FIND_NODE:
-    case DHT_FIND_VALUE:
         if (len < DHT_ID_SIZE)
             return DHT_ERR_SHORT;
         __builtin_memcpy(message->target, in, DHT_ID_SIZE);
         *used = DHT_ID_SIZE;
+        return DHT_OK;
+    case DHT_FIND_VALUE:
+        if (len < DHT_ID_SIZE + DHT_PUBLIC_KEY_SIZE)
+            return DHT_ERR_SHORT;
+        __builtin_memcpy(message->target, in, DHT_ID_SIZE);
+        __builtin_memcpy(message->publisher, in + DHT_ID_SIZE, DHT_PUBLIC_KEY_SIZE);
+        *used = DHT_ID_SIZE + DHT_PUBLIC_KEY_SIZE;
         return DHT_OK;
     case DHT_NODES:
         return decode_contacts(message, in, len, used, difficulty);
