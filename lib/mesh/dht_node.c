@@ -243,6 +243,24 @@ static void request_timed_out(struct dht_node *node, struct dht_request *request
         dht_lookup_failed(node, request->lookup - 1, request->peer_id, now);
 }
 
+/* Builds a random ID in the range of `bucket` (the first `bucket` bits
+ * ours, the next one flipped). */
+static void bucket_target(struct dht_node *node, unsigned bucket, uint8_t target[DHT_ID_SIZE])
+{
+    node->config.random(node->config.random_context, target, DHT_ID_SIZE);
+    for (unsigned bit = 0; bit <= bucket; bit++) {
+        uint8_t mask = (uint8_t)(0x80 >> (bit % 8));
+        uint8_t own = node->self.id[bit / 8] & mask;
+        if (bit == bucket)
+            own ^= mask;
+        target[bit / 8] = (uint8_t)((target[bit / 8] & ~mask) | own);
+    }
+}
+
+/* Each refresh pings the dormant contacts (so a healed partition or a
+ * returning peer is found again) and runs one lookup: alternately our own
+ * ID (our neighbourhood, and the deep buckets) and a random ID in one of the
+ * buckets 0..15 in turn (they cover a mesh of millions). */
 static void refresh(struct dht_node *node, uint64_t now)
 {
     uint64_t interval = node->config.refresh_interval;
@@ -250,21 +268,13 @@ static void refresh(struct dht_node *node, uint64_t now)
     for (unsigned i = 0; i < DHT_DORMANT_MAX; i++)
         if (node->dormant[i].address.family != 0)
             dht_ping(node, &node->dormant[i], &node->dormant[i].address, now, NULL);
-    (void)dht_node_find_node(node, node->self.id, NULL, NULL, now);
-    /* A random ID in one bucket's range, buckets in turn (0..15 cover a
-     * mesh of millions; deeper buckets are found by the self-lookup). */
-    uint8_t target[DHT_ID_SIZE];
-    node->config.random(node->config.random_context, target, sizeof target);
-    unsigned bucket = node->refresh_bucket;
-    node->refresh_bucket = (bucket + 1) % 16;
-    for (unsigned bit = 0; bit <= bucket; bit++) {
-        uint8_t mask = (uint8_t)(0x80 >> (bit % 8));
-        uint8_t own = node->self.id[bit / 8] & mask;
-        if (bit < bucket)
-            target[bit / 8] = (uint8_t)((target[bit / 8] & ~mask) | own);
-        else
-            target[bit / 8] = (uint8_t)((target[bit / 8] & ~mask) | (own ^ mask));
+    unsigned step = node->refresh_bucket++;
+    if (step % 2 == 0) {
+        (void)dht_node_find_node(node, node->self.id, NULL, NULL, now);
+        return;
     }
+    uint8_t target[DHT_ID_SIZE];
+    bucket_target(node, (step / 2) % 16, target);
     (void)dht_node_find_node(node, target, NULL, NULL, now);
 }
 

@@ -7,6 +7,8 @@
  * last_seen: the oldest is the one pinged before eviction. */
 #include "mesh/dht.h"
 
+#include "base/endian.h"
+
 static unsigned bucket_of(const struct dht_node *node, const uint8_t id[DHT_ID_SIZE])
 {
     return dht_id_common_prefix(node->self.id, id);
@@ -14,6 +16,8 @@ static unsigned bucket_of(const struct dht_node *node, const uint8_t id[DHT_ID_S
 
 static bool id_equal(const uint8_t a[DHT_ID_SIZE], const uint8_t b[DHT_ID_SIZE])
 {
+    if (load64_le(a) != load64_le(b)) /* the common case, decided in one word */
+        return false;
     uint8_t diff = 0;
     for (unsigned i = 0; i < DHT_ID_SIZE; i++)
         diff |= a[i] ^ b[i];
@@ -114,30 +118,44 @@ void dht_table_remove(struct dht_node *node, struct dht_table_entry *entry)
     __builtin_memset(entry, 0, sizeof *entry);
 }
 
-/* Insertion into a sorted list of at most max contacts. */
-static unsigned insert_sorted(const uint8_t target[DHT_ID_SIZE], struct dht_contact *out,
-                              unsigned count, unsigned max, const struct dht_contact *contact)
+/* Distances are compared on their first 64 bits, which decide all but
+ * astronomically rare ties; a tie falls back to the full comparison. */
+struct ranked {
+    uint64_t distance;
+    const struct dht_contact *contact;
+};
+
+static bool ranked_before(const uint8_t target[DHT_ID_SIZE], const struct ranked *a,
+                          const struct ranked *b)
 {
-    unsigned at = count;
-    while (at > 0 && dht_id_closer(target, contact->id, out[at - 1].id) < 0)
-        at--;
-    if (at >= max)
-        return count;
-    unsigned last = count < max ? count : max - 1;
-    for (unsigned i = last; i > at; i--)
-        out[i] = out[i - 1];
-    out[at] = *contact;
-    return count < max ? count + 1 : count;
+    if (a->distance != b->distance)
+        return a->distance < b->distance;
+    return dht_id_closer(target, a->contact->id, b->contact->id) < 0;
 }
 
 unsigned dht_table_closest(const struct dht_node *node, const uint8_t target[DHT_ID_SIZE],
                            struct dht_contact *out, unsigned max)
 {
+    struct ranked best[DHT_K];
     unsigned count = 0;
-    if (max == 0)
-        return 0;
-    for (size_t i = 0; i < node->memory.table_capacity; i++)
-        if (node->memory.table[i].used)
-            count = insert_sorted(target, out, count, max, &node->memory.table[i].contact);
+    uint64_t target_word = load64_be(target);
+    if (max > DHT_K)
+        max = DHT_K;
+    for (size_t i = 0; i < node->memory.table_capacity && max > 0; i++) {
+        if (!node->memory.table[i].used)
+            continue;
+        struct ranked entry = { load64_be(node->memory.table[i].contact.id) ^ target_word,
+                                &node->memory.table[i].contact };
+        if (count == max && !ranked_before(target, &entry, &best[max - 1]))
+            continue;
+        unsigned at = count < max ? count++ : max - 1;
+        while (at > 0 && ranked_before(target, &entry, &best[at - 1])) {
+            best[at] = best[at - 1];
+            at--;
+        }
+        best[at] = entry;
+    }
+    for (unsigned i = 0; i < count; i++)
+        out[i] = *best[i].contact;
     return count;
 }

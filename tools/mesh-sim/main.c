@@ -1,5 +1,5 @@
 /* mesh-sim: runs a scenario of the DHT simulator (tools/mesh-sim/sim.h).
- *   mesh-sim lookups|partition|hostile|bench [--seed N] [--nodes N]
+ *   mesh-sim lookups|partition|hostile|hostile-compare|bench [--seed N] [--nodes N]
  * Exit status 0 when every check passed, 1 when one failed, 2 on usage. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,10 +9,11 @@
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: mesh-sim lookups|partition|hostile|bench [--seed N] [--nodes N]\n"
+    fprintf(stderr, "usage: mesh-sim lookups|partition|hostile|hostile-compare|bench [--seed N] [--nodes N]\n"
                     "  lookups    1,000 nodes: lookups of stored keys, then 30%% killed at once\n"
                     "  partition  a split into two halves that heals; records stored during it\n"
                     "  hostile    garbage, replays, floods, forged records, lying nodes\n"
+                    "  hostile-compare  the same, then again with one lookup path\n"
                     "  bench      speed and lookup figures for --nodes nodes\n");
     return 2;
 }
@@ -42,8 +43,8 @@ int main(int argc, char **argv)
         return sim_scenario_lookups(seed, nodes ? nodes : 1000);
     if (strcmp(scenario, "partition") == 0)
         return sim_scenario_partition(seed, nodes ? nodes : 1000);
-    if (strcmp(scenario, "hostile") == 0)
-        return sim_scenario_hostile(seed, nodes ? nodes : 300);
+    if (strcmp(scenario, "hostile") == 0 || strcmp(scenario, "hostile-compare") == 0)
+        return sim_scenario_hostile(seed, nodes ? nodes : 300, scenario[7] != '\0');
     if (strcmp(scenario, "bench") == 0)
         return sim_scenario_bench(seed, nodes ? nodes : 1000);
     return usage();

@@ -106,7 +106,8 @@ struct dht_address sim_address(uint32_t subnet, uint32_t host);
  * returns 0 when every check passed. */
 int sim_scenario_lookups(uint64_t seed, uint32_t nodes);
 int sim_scenario_partition(uint64_t seed, uint32_t nodes);
-int sim_scenario_hostile(uint64_t seed, uint32_t nodes);
+/* compare: run it again with one lookup path and print both figures. */
+int sim_scenario_hostile(uint64_t seed, uint32_t nodes, bool compare);
 int sim_scenario_bench(uint64_t seed, uint32_t nodes);
 
 #endif
