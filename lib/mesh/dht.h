@@ -43,7 +43,7 @@ enum dht_error {
     DHT_ERR_TYPE,             /* unknown message type */
     DHT_ERR_COUNT,            /* contact or record count out of range */
     DHT_ERR_ADDRESS,          /* unknown address family or port 0 */
-    DHT_ERR_TRAILING,         /* non-zero bytes after the message */
+    DHT_ERR_TRAILING,         /* non-zero bytes after a message; any byte after a lone record */
     DHT_ERR_ID_WORK,          /* a node ID without its proof of work */
     DHT_ERR_RECORD_KIND,      /* unknown record kind */
     DHT_ERR_RECORD_LENGTH,    /* value too long, or provider value not a contact */

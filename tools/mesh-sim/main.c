@@ -1,5 +1,6 @@
 /* mesh-sim: runs a scenario of the DHT simulator (tools/mesh-sim/sim.h).
  *   mesh-sim lookups|partition|hostile|hostile-compare|bench [--seed N] [--nodes N]
+ *            [--loss PER_MILLION]   (datagrams lost per million, default 0)
  * Exit status 0 when every check passed, 1 when one failed, 2 on usage. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +10,7 @@
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: mesh-sim lookups|partition|hostile|hostile-compare|bench [--seed N] [--nodes N]\n"
+    fprintf(stderr, "usage: mesh-sim lookups|partition|hostile|hostile-compare|bench [--seed N] [--nodes N] [--loss PER_MILLION]\n"
                     "  lookups    1,000 nodes: lookups of stored keys, then 30%% killed at once\n"
                     "  partition  a split into two halves that heals; records stored during it\n"
                     "  hostile    garbage, replays, floods, forged records, lying nodes\n"
@@ -33,6 +34,8 @@ int main(int argc, char **argv)
             seed = value;
         else if (strcmp(argv[i], "--nodes") == 0 && value >= 20 && value <= 100000)
             nodes = (uint32_t)value;
+        else if (strcmp(argv[i], "--loss") == 0 && value <= 1000000)
+            sim_default_loss = (uint32_t)value;
         else
             return usage();
     }

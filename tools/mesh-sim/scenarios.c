@@ -1,5 +1,5 @@
 /* The simulator's scenarios: the figures of docs/mesh.md "Simulator" and
- * the tests of suite 70-mesh-dht. Each check prints one PASS or FAIL line
+ * the tests of suite 73-mesh-dht. Each check prints one PASS or FAIL line
  * with its figures; a FAIL line names the seed and the command that
  * reproduces the run. */
 #define _POSIX_C_SOURCE 200809L
@@ -20,8 +20,8 @@ void scenario_check(bool ok, uint64_t seed, const char *scenario, uint32_t nodes
     fputs(ok ? "PASS " : "FAIL ", stdout);
     vprintf(format, args);
     if (!ok) {
-        printf(" (seed %llu; reproduce: mesh-sim %s --seed %llu --nodes %u)",
-               (unsigned long long)seed, scenario, (unsigned long long)seed, nodes);
+        printf(" (seed %llu; reproduce: mesh-sim %s --seed %llu --nodes %u --loss %u)",
+               (unsigned long long)seed, scenario, (unsigned long long)seed, nodes, sim_default_loss);
         scenario_failures++;
     }
     putchar('\n');

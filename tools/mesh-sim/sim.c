@@ -50,12 +50,14 @@ static void sim_random_bytes(void *context, uint8_t *out, size_t len)
     }
 }
 
+uint32_t sim_default_loss;
+
 void sim_config_default(struct sim_config *config, uint64_t seed, uint32_t nodes)
 {
     memset(config, 0, sizeof *config);
     config->seed = seed;
     config->nodes = nodes;
-    config->loss_per_million = 0;
+    config->loss_per_million = sim_default_loss;
     dht_config_default(&config->dht);
     config->dht.difficulty = SIM_DIFFICULTY;
     config->dht.rpc_timeout = 400;

@@ -75,6 +75,8 @@ struct sim {
     uint64_t events, datagrams, datagrams_lost, datagrams_cut, bytes;
 };
 
+/* Loss rate every scenario starts from (mesh-sim --loss), per million. */
+extern uint32_t sim_default_loss;
 void sim_config_default(struct sim_config *config, uint64_t seed, uint32_t nodes);
 /* Makes the simulator and config->nodes honest nodes (not yet joined). */
 struct sim *sim_create(const struct sim_config *config);
