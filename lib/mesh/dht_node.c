@@ -333,6 +333,7 @@ static enum dht_error receive_response(struct dht_node *node, const struct dht_a
         return DHT_ERR_UNSOLICITED;
     struct dht_request done = *request;
     request->used = 0;
+    dormant_forget(node, sender->id); /* it answers: no longer dormant */
     dht_observe(node, sender, now);
     if (done.lookup != 0)
         dht_lookup_response(node, done.lookup - 1, sender, message, now);

@@ -26,7 +26,7 @@ static bool same_slot(const struct dht_record *a, const struct dht_record *b)
 static uint64_t republish_time(struct dht_node *node, uint64_t now)
 {
     uint64_t interval = node->config.republish_interval;
-    return now + interval + dht_random64(node) % (interval / 8 + 1);
+    return now + interval + dht_random64(node) % (interval / 2 + 1);
 }
 
 /* A slot for a new record, or NULL (storage full of closer keys). */

@@ -42,6 +42,7 @@ void probe_summary(const struct probe *probes, unsigned count, uint64_t within,
                    struct probe_summary *summary);
 struct sim *build_network(uint64_t seed, uint32_t nodes, uint64_t warm_ms, const struct sim_config *base);
 double table_mean(const struct sim *sim);
+void print_traffic(const struct sim *sim, const char *label);
 void sim_map_address(struct sim *sim, const struct dht_address *a, struct sim_node *node);
 
 #endif

@@ -158,6 +158,16 @@ static double seconds_since(const struct timespec *start)
     return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
 }
 
+void print_traffic(const struct sim *sim, const char *label)
+{
+    static const char *const names[] = { "other", "PING", "PONG", "FIND_NODE", "NODES", "FIND_VALUE",
+                                         "VALUE", "STORE", "STORED" };
+    printf("%s: datagrams by type:", label);
+    for (unsigned i = 0; i < 9; i++)
+        printf(" %s %llu", names[i], (unsigned long long)sim->by_type[i]);
+    printf("\n");
+}
+
 double table_mean(const struct sim *sim)
 {
     double sum = 0;
@@ -177,7 +187,10 @@ int sim_scenario_lookups(uint64_t seed, uint32_t nodes)
 {
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
-    struct sim *sim = build_network(seed, nodes, 30000, NULL);
+    struct sim_config config;
+    sim_config_default(&config, seed, nodes);
+    config.dht.refresh_interval = 30000;
+    struct sim *sim = build_network(seed, nodes, 30000, &config);
     struct stored_key *keys = calloc(LOOKUP_KEYS, sizeof *keys);
     struct probe *probes = calloc(LOOKUP_PROBES, sizeof *probes);
     store_keys(sim, keys, LOOKUP_KEYS, -1);
@@ -217,6 +230,7 @@ int sim_scenario_lookups(uint64_t seed, uint32_t nodes)
                    nodes, killed, (unsigned long long)seed, s.found, s.total, 100.0 * s.found / s.total,
                    (unsigned long long)s.median_latency, (unsigned long long)s.p95_latency,
                    (unsigned long long)s.median_hops);
+    print_traffic(sim, "lookups");
     printf("lookups: %llu events, %llu datagrams, %.1f s virtual in %.2f s wall\n",
            (unsigned long long)sim->events, (unsigned long long)sim->datagrams, sim->now / 1000.0,
            seconds_since(&start));
@@ -245,7 +259,10 @@ int sim_scenario_partition(uint64_t seed, uint32_t nodes)
 {
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
-    struct sim *sim = build_network(seed, nodes, 30000, NULL);
+    struct sim_config config;
+    sim_config_default(&config, seed, nodes);
+    config.dht.refresh_interval = 30000;
+    struct sim *sim = build_network(seed, nodes, 30000, &config);
     for (uint32_t i = 0; i < sim->node_count; i++)
         sim->nodes[i]->side = (uint8_t)(sim_random(sim) & 1);
     sim->partitioned = true;
@@ -277,6 +294,7 @@ int sim_scenario_partition(uint64_t seed, uint32_t nodes)
                    "round: %llu s after healing)",
                    nodes, (unsigned long long)seed, PARTITION_KEYS, found, PARTITION_KEYS * 2,
                    (unsigned long long)all_found_at / 1000);
+    print_traffic(sim, "partition");
     printf("partition: %llu events, %llu datagrams (%llu cut), %.1f s virtual in %.2f s wall\n",
            (unsigned long long)sim->events, (unsigned long long)sim->datagrams,
            (unsigned long long)sim->datagrams_cut, sim->now / 1000.0, seconds_since(&start));
@@ -290,7 +308,10 @@ int sim_scenario_bench(uint64_t seed, uint32_t nodes)
 {
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
-    struct sim *sim = build_network(seed, nodes, 30000, NULL);
+    struct sim_config config;
+    sim_config_default(&config, seed, nodes);
+    config.dht.refresh_interval = 30000;
+    struct sim *sim = build_network(seed, nodes, 30000, &config);
     struct stored_key *keys = calloc(LOOKUP_KEYS, sizeof *keys);
     struct probe *probes = calloc(LOOKUP_PROBES, sizeof *probes);
     store_keys(sim, keys, LOOKUP_KEYS, -1);

@@ -297,6 +297,7 @@ void sim_send(struct sim *sim, struct sim_node *from, const struct dht_address *
 {
     sim->datagrams++;
     sim->bytes += len;
+    sim->by_type[len >= 2 && data[1] >= 1 && data[1] <= 8 ? data[1] : 0]++;
     struct sim_node *target = sim_node_at(sim, to);
     if (target == NULL)
         return;

@@ -73,6 +73,7 @@ struct sim {
     size_t address_cap;
     /* counters */
     uint64_t events, datagrams, datagrams_lost, datagrams_cut, bytes;
+    uint64_t by_type[10]; /* datagrams by DHT message type (0: not a DHT message) */
 };
 
 /* Loss rate every scenario starts from (mesh-sim --loss), per million. */
