@@ -8,4 +8,4 @@ $(BUILD)/host-san/tests/mesh/%: $(BUILD)/host-san/tests/mesh/%.o \
 	$(CC) -fsanitize=address,undefined $^ -o $@
 
 .PHONY: mesh-tests
-mesh-tests: $(BUILD)/host-san/tests/mesh/noise_test
+mesh-tests: $(BUILD)/host-san/tests/mesh/noise_test $(BUILD)/host-san/tests/mesh/session_test

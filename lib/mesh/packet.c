@@ -31,19 +31,18 @@ static enum mesh_result decode_handshake(const uint8_t *d, size_t len, struct me
     case MESH_PACKET_INIT:
         if (len != MESH_INIT_SIZE)
             return MESH_ERR_LENGTH;
-        for (size_t i = 8 + MESH_NOISE_MESSAGE1_SIZE; i < len; i++)
+        for (size_t i = MESH_HEADER_SIZE + MESH_NOISE_MESSAGE1_SIZE; i < len; i++)
             if (d[i] != 0)
                 return MESH_ERR_PADDING;
-        out->sender_index = load32_le(d + 4);
-        out->noise = d + 8;
+        out->sender_index = load32_le(d + MESH_HEADER_SIZE + 32);
+        out->noise = d + MESH_HEADER_SIZE;
         out->noise_len = MESH_NOISE_MESSAGE1_SIZE;
         return MESH_OK;
     case MESH_PACKET_RESPONSE:
         if (len != MESH_RESPONSE_SIZE)
             return MESH_ERR_LENGTH;
-        out->sender_index = load32_le(d + 4);
-        out->receiver_index = load32_le(d + 8);
-        out->noise = d + 12;
+        out->receiver_index = load32_le(d + 4);
+        out->noise = d + 8;
         out->noise_len = MESH_NOISE_MESSAGE2_SIZE;
         return MESH_OK;
     default:

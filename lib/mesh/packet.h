@@ -4,15 +4,18 @@
  * bytes, lengths, handshake padding); the cryptography is session.c's.
  *
  *   header    type (1) | reserved (3, zero)
- *   INIT      header | sender index (4) | e (32) | zero padding (108)    = 148
- *   RESPONSE  header | sender index (4) | receiver index (4) | Noise message 2 (136) = 148
+ *   INIT      header | Noise message 1 (36: e, sender index) | zero padding (108) = 148
+ *   RESPONSE  header | receiver index (4) | Noise message 2 (140)        = 148
  *   FINISH    header | receiver index (4) | Noise message 3 (104)        = 112
  *   DATA      header | receiver index (4) | counter (8) | sealed inner (n + 16)
  *             inner = length (2) | payload | zero padding, n a multiple of 64, 64..1408
  *
- * The handshake payloads (messages 2 and 3) are the sender's identity
- * without its X25519 key, which Noise already carries: Ed25519 public key
- * (32) | proof-of-work nonce (8). */
+ * The handshake payloads: message 1 carries the initiator's index (in clear
+ * but hashed into the handshake, so a changed index fails the handshake),
+ * message 2 the responder's index, encrypted, then its identity, message 3
+ * the initiator's identity. An identity is the sender's keys without the
+ * X25519 key Noise already carries: Ed25519 public key (32) | nonce (8).
+ * Every index is thus authenticated by the handshake itself. */
 #ifndef NONOS_MESH_PACKET_H
 #define NONOS_MESH_PACKET_H
 
@@ -30,11 +33,11 @@ enum mesh_packet_type {
 
 #define MESH_HEADER_SIZE 4
 #define MESH_HANDSHAKE_PAYLOAD_SIZE 40                /* Ed25519 public key, nonce */
-#define MESH_NOISE_MESSAGE1_SIZE 32                   /* e */
-#define MESH_NOISE_MESSAGE2_SIZE (32 + 48 + 40 + 16)  /* e, s, payload = 136 */
-#define MESH_NOISE_MESSAGE3_SIZE (48 + 40 + 16)       /* s, payload = 104 */
+#define MESH_NOISE_MESSAGE1_SIZE (32 + 4)                /* e, index = 36 */
+#define MESH_NOISE_MESSAGE2_SIZE (32 + 48 + 4 + 40 + 16)  /* e, s, index + identity = 140 */
+#define MESH_NOISE_MESSAGE3_SIZE (48 + 40 + 16)           /* s, identity = 104 */
 #define MESH_INIT_SIZE 148     /* padded to RESPONSE's size: no amplification */
-#define MESH_RESPONSE_SIZE (MESH_HEADER_SIZE + 8 + MESH_NOISE_MESSAGE2_SIZE)
+#define MESH_RESPONSE_SIZE (MESH_HEADER_SIZE + 4 + MESH_NOISE_MESSAGE2_SIZE)
 #define MESH_FINISH_SIZE (MESH_HEADER_SIZE + 4 + MESH_NOISE_MESSAGE3_SIZE)
 #define MESH_DATA_HEADER_SIZE 16
 #define MESH_PAD_BLOCK 64
@@ -45,10 +48,10 @@ enum mesh_packet_type {
 /* A decoded packet: views into the datagram, valid while it is. */
 struct mesh_packet {
     enum mesh_packet_type type;
-    uint32_t sender_index;   /* INIT, RESPONSE */
+    uint32_t sender_index;   /* INIT (RESPONSE's is inside its encrypted payload) */
     uint32_t receiver_index; /* RESPONSE, FINISH, DATA */
     uint64_t counter;        /* DATA */
-    const uint8_t *noise;    /* INIT: e; RESPONSE, FINISH: the Noise message; DATA: sealed inner */
+    const uint8_t *noise;    /* INIT, FINISH: the Noise message; DATA: sealed inner */
     size_t noise_len;
 };
 

@@ -346,22 +346,24 @@ static enum mesh_result initiator_start(struct mesh_endpoint *ep, struct mesh_pe
                                         uint64_t now_ms)
 {
     uint32_t index;
+    uint8_t index_bytes[4];
     enum mesh_result result = new_index(ep, &index);
     if (result == MESH_OK)
         result = handshake_start(ep, &peer->handshake, true);
     size_t written = 0;
     uint8_t *packet = peer->last_sent;
     memset(packet, 0, MESH_INIT_SIZE);
+    store32_le(index_bytes, index);
     if (result == MESH_OK)
-        result = noise_handshake_write(&peer->handshake, NULL, 0, packet + 8,
-                                       MESH_NOISE_MESSAGE1_SIZE, &written);
+        result = noise_handshake_write(&peer->handshake, index_bytes, sizeof index_bytes,
+                                       packet + MESH_HEADER_SIZE, MESH_NOISE_MESSAGE1_SIZE,
+                                       &written);
     if (result != MESH_OK) {
         noise_handshake_wipe(&peer->handshake);
         peer->stage = MESH_HANDSHAKE_IDLE;
         return result;
     }
     mesh_header_write(packet, MESH_PACKET_INIT);
-    store32_le(packet + 4, index);
     peer->last_sent_len = MESH_INIT_SIZE;
     peer->handshake_index = index;
     peer->stage = MESH_HANDSHAKE_AWAIT_RESPONSE;
@@ -447,27 +449,30 @@ static enum mesh_result handle_response(struct mesh_endpoint *ep, const struct m
     if (peer == NULL)
         return MESH_ERR_UNKNOWN_INDEX;
     struct noise_handshake hs = peer->handshake;
-    uint8_t payload[MESH_HANDSHAKE_PAYLOAD_SIZE];
+    uint8_t payload[4 + MESH_HANDSHAKE_PAYLOAD_SIZE];
     uint8_t finish[MESH_FINISH_SIZE];
     size_t payload_len = 0, written = 0;
     struct mesh_identity_public identity;
     enum mesh_result result = noise_handshake_read(&hs, packet->noise, packet->noise_len,
                                                    payload, sizeof payload, &payload_len);
+    uint32_t remote_index = load32_le(payload);
     if (result == MESH_OK)
-        result = identity_from_handshake(ep, &hs, payload, payload_len, &identity);
+        result = payload_len < 4 ? MESH_ERR_PAYLOAD
+                                 : identity_from_handshake(ep, &hs, payload + 4,
+                                                           payload_len - 4, &identity);
     if (result == MESH_OK && !peer_accepts(peer, &identity))
         result = MESH_ERR_IDENTITY;
     handshake_payload(ep, payload);
     if (result == MESH_OK)
-        result = noise_handshake_write(&hs, payload, sizeof payload, finish + 8,
+        result = noise_handshake_write(&hs, payload, MESH_HANDSHAKE_PAYLOAD_SIZE, finish + 8,
                                        sizeof finish - 8, &written);
     if (result != MESH_OK) {
         noise_handshake_wipe(&hs);
         return result;
     }
     mesh_header_write(finish, MESH_PACKET_FINISH);
-    store32_le(finish + 4, packet->sender_index);
-    keypair_from_handshake(&peer->next, &hs, peer->handshake_index, packet->sender_index, now_ms);
+    store32_le(finish + 4, remote_index);
+    keypair_from_handshake(&peer->next, &hs, peer->handshake_index, remote_index, now_ms);
     noise_handshake_wipe(&hs);
     noise_handshake_wipe(&peer->handshake);
     peer->identity = identity;
@@ -550,10 +555,12 @@ static struct mesh_pending *pending_duplicate(struct mesh_endpoint *ep,
     return NULL;
 }
 
+/* Reads message 1 (its payload must be exactly the 4-byte index) and writes
+ * the RESPONSE: our index, then our identity, in message 2. */
 static enum mesh_result pending_respond(struct mesh_endpoint *ep, struct mesh_pending *p,
                                         const struct mesh_packet *packet)
 {
-    uint8_t payload[MESH_HANDSHAKE_PAYLOAD_SIZE];
+    uint8_t payload[4 + MESH_HANDSHAKE_PAYLOAD_SIZE];
     size_t got = 0, written = 0;
     enum mesh_result result = new_index(ep, &p->local_index);
     if (result == MESH_OK)
@@ -561,15 +568,17 @@ static enum mesh_result pending_respond(struct mesh_endpoint *ep, struct mesh_pe
     if (result == MESH_OK)
         result = noise_handshake_read(&p->handshake, packet->noise, packet->noise_len, payload,
                                       sizeof payload, &got);
-    handshake_payload(ep, payload);
+    if (result == MESH_OK && got != 4)
+        result = MESH_ERR_PAYLOAD;
+    store32_le(payload, p->local_index);
+    handshake_payload(ep, payload + 4);
     if (result == MESH_OK)
-        result = noise_handshake_write(&p->handshake, payload, sizeof payload, p->response + 12,
-                                       MESH_NOISE_MESSAGE2_SIZE, &written);
+        result = noise_handshake_write(&p->handshake, payload, sizeof payload,
+                                       p->response + 8, MESH_NOISE_MESSAGE2_SIZE, &written);
     if (result != MESH_OK)
         return result;
     mesh_header_write(p->response, MESH_PACKET_RESPONSE);
-    store32_le(p->response + 4, p->local_index);
-    store32_le(p->response + 8, packet->sender_index);
+    store32_le(p->response + 4, packet->sender_index);
     return MESH_OK;
 }
 
