@@ -9,3 +9,25 @@ $(BUILD)/host-san/tests/mesh/%: $(BUILD)/host-san/tests/mesh/%.o \
 
 .PHONY: mesh-tests
 mesh-tests: $(BUILD)/host-san/tests/mesh/noise_test $(BUILD)/host-san/tests/mesh/session_test
+
+mesh-tests: $(BUILD)/host-san/tests/mesh/corpus_check
+
+# libFuzzer: the datagram decoder (with the session checks behind it) and the
+# Noise_XX handshake reader. `make fuzz-mesh-packet` / `make fuzz-mesh-handshake`
+# run for FUZZ_SECONDS on a working corpus under build/fuzz/corpus, seeded
+# with the committed one (tests/corpus/mesh-*, expected results in expected).
+FUZZ_TARGETS += fuzz-mesh-packet fuzz-mesh-handshake
+$(BUILD)/fuzz/tests/fuzz/fuzz_mesh_%: $(BUILD)/fuzz/tests/fuzz/fuzz_mesh_%.o \
+		$(call objs,fuzz,$(MESH_SRCS) $(MESH_CRYPTO_SRCS))
+	$(CC) -fsanitize=fuzzer,address,undefined $^ -o $@
+
+.PHONY: fuzz-mesh-packet fuzz-mesh-handshake
+fuzz-mesh-packet: $(BUILD)/fuzz/tests/fuzz/fuzz_mesh_packet
+	@mkdir -p build/fuzz/corpus/mesh-packet
+	$< -max_total_time=$(FUZZ_SECONDS) -max_len=2048 build/fuzz/corpus/mesh-packet \
+		tests/corpus/mesh-packet
+
+fuzz-mesh-handshake: $(BUILD)/fuzz/tests/fuzz/fuzz_mesh_handshake
+	@mkdir -p build/fuzz/corpus/mesh-handshake
+	$< -max_total_time=$(FUZZ_SECONDS) -max_len=1024 build/fuzz/corpus/mesh-handshake \
+		tests/corpus/mesh-handshake
