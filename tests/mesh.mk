@@ -31,3 +31,9 @@ fuzz-mesh-handshake: $(BUILD)/fuzz/tests/fuzz/fuzz_mesh_handshake
 	@mkdir -p build/fuzz/corpus/mesh-handshake
 	$< -max_total_time=$(FUZZ_SECONDS) -max_len=1024 build/fuzz/corpus/mesh-handshake \
 		tests/corpus/mesh-handshake
+
+# Constant-time program (suite 27): build/host-ct objects, as suite 25's.
+$(BUILD)/host-ct/tests/mesh/noise_ct: $(call objs,host-ct,tests/mesh/noise_ct.c $(MESH_SRCS) $(MESH_CRYPTO_SRCS))
+	$(CC) -pie -Wl,-z,now $^ -o $@
+
+mesh-tests: $(BUILD)/host-ct/tests/mesh/noise_ct

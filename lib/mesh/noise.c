@@ -4,8 +4,6 @@
  * secrets wiped and refuses every further call. */
 #include "mesh/noise.h"
 
-#include <string.h>
-
 #include "base/endian.h"
 #include "crypto/aead.h"
 #include "crypto/blake2b.h"
@@ -67,7 +65,7 @@ static void hash_final(struct hash_state *state, uint8_t *out)
     if (state->hash == NOISE_HASH_SHA256)
         sha256_final(&state->u.sha256, out);
     else if (blake2b_final(&state->u.blake2b, out, 64) != CRYPTO_OK)
-        memset(out, 0, 64); /* same outlen as init: cannot happen */
+        __builtin_memset(out, 0, 64); /* same outlen as init: cannot happen */
 }
 
 /* HMAC-HASH (RFC 2104) of key (at most HASHLEN bytes, as Noise always has)
@@ -80,7 +78,7 @@ static void hmac(enum noise_hash hash, const uint8_t *key, size_t key_len, const
     size_t block = hash_block_size(hash);
     struct hash_state state;
 
-    memset(pad, 0x36, block);
+    __builtin_memset(pad, 0x36, block);
     for (size_t i = 0; i < key_len && i < block; i++)
         pad[i] ^= key[i];
     hash_init(&state, hash);
@@ -121,13 +119,13 @@ static void hkdf(enum noise_hash hash, const uint8_t *ck, const uint8_t *ikm, si
 
 static void cipher_nonce(uint8_t nonce[CHACHA20POLY1305_NONCE_SIZE], uint64_t n)
 {
-    memset(nonce, 0, 4);
+    __builtin_memset(nonce, 0, 4);
     store64_le(nonce + 4, n);
 }
 
 static void cipher_set_key(struct noise_cipher *cipher, const uint8_t *k)
 {
-    memcpy(cipher->k, k, NOISE_KEY_SIZE);
+    __builtin_memcpy(cipher->k, k, NOISE_KEY_SIZE);
     cipher->n = 0;
     cipher->has_key = true;
 }
@@ -172,7 +170,7 @@ enum mesh_result noise_cipher_encrypt(struct noise_cipher *cipher, const uint8_t
         if (out_cap < plain_len)
             return MESH_ERR_BUFFER;
         if (plain_len > 0)
-            memmove(out, plain, plain_len);
+            __builtin_memmove(out, plain, plain_len);
         *out_len = plain_len;
         return MESH_OK;
     }
@@ -195,7 +193,7 @@ enum mesh_result noise_cipher_decrypt(struct noise_cipher *cipher, const uint8_t
         if (out_cap < sealed_len)
             return MESH_ERR_BUFFER;
         if (sealed_len > 0)
-            memmove(out, sealed, sealed_len);
+            __builtin_memmove(out, sealed, sealed_len);
         *out_len = sealed_len;
         return MESH_OK;
     }
@@ -217,7 +215,7 @@ void noise_cipher_rekey(struct noise_cipher *cipher)
     cipher_nonce(iv, UINT64_MAX);
     if (chacha20poly1305_encrypt(sealed, sizeof sealed, zeros, sizeof zeros, NULL, 0, iv,
                                  cipher->k) == CRYPTO_OK)
-        memcpy(cipher->k, sealed, NOISE_KEY_SIZE);
+        __builtin_memcpy(cipher->k, sealed, NOISE_KEY_SIZE);
     crypto_wipe(sealed, sizeof sealed);
 }
 
@@ -226,18 +224,18 @@ void noise_cipher_rekey(struct noise_cipher *cipher)
 static void symmetric_init(struct noise_symmetric *sym, enum noise_hash hash, const char *name,
                            size_t name_len)
 {
-    memset(sym, 0, sizeof *sym);
+    __builtin_memset(sym, 0, sizeof *sym);
     sym->hash = hash;
     sym->hash_len = hash_output_size(hash);
     if (name_len <= sym->hash_len) {
-        memcpy(sym->h, name, name_len);
+        __builtin_memcpy(sym->h, name, name_len);
     } else {
         struct hash_state state;
         hash_init(&state, hash);
         hash_update(&state, (const uint8_t *)name, name_len);
         hash_final(&state, sym->h);
     }
-    memcpy(sym->ck, sym->h, sym->hash_len);
+    __builtin_memcpy(sym->ck, sym->h, sym->hash_len);
 }
 
 static void symmetric_mix_hash(struct noise_symmetric *sym, const uint8_t *data, size_t len)
@@ -254,7 +252,7 @@ static void symmetric_mix_key(struct noise_symmetric *sym, const uint8_t *ikm, s
 {
     uint8_t ck[NOISE_MAX_HASH_SIZE], temp_k[NOISE_MAX_HASH_SIZE];
     hkdf(sym->hash, sym->ck, ikm, ikm_len, ck, temp_k, NULL);
-    memcpy(sym->ck, ck, sym->hash_len);
+    __builtin_memcpy(sym->ck, ck, sym->hash_len);
     cipher_set_key(&sym->cipher, temp_k);
     crypto_wipe(ck, sizeof ck);
     crypto_wipe(temp_k, sizeof temp_k);
@@ -265,7 +263,7 @@ static void symmetric_mix_key_and_hash(struct noise_symmetric *sym, const uint8_
 {
     uint8_t ck[NOISE_MAX_HASH_SIZE], temp_h[NOISE_MAX_HASH_SIZE], temp_k[NOISE_MAX_HASH_SIZE];
     hkdf(sym->hash, sym->ck, ikm, ikm_len, ck, temp_h, temp_k);
-    memcpy(sym->ck, ck, sym->hash_len);
+    __builtin_memcpy(sym->ck, ck, sym->hash_len);
     symmetric_mix_hash(sym, temp_h, sym->hash_len);
     cipher_set_key(&sym->cipher, temp_k);
     crypto_wipe(ck, sizeof ck);
@@ -291,7 +289,7 @@ static enum mesh_result symmetric_decrypt_and_hash(struct noise_symmetric *sym,
                                                    uint8_t *out, size_t out_cap, size_t *out_len)
 {
     uint8_t h[NOISE_MAX_HASH_SIZE];
-    memcpy(h, sym->h, sym->hash_len);
+    __builtin_memcpy(h, sym->h, sym->hash_len);
     enum mesh_result result = noise_cipher_decrypt(&sym->cipher, h, sym->hash_len, sealed,
                                                    sealed_len, out, out_cap, out_len);
     if (result == MESH_OK)
@@ -315,7 +313,7 @@ static void symmetric_split(struct noise_symmetric *sym, struct noise_cipher *c1
 static void copy_key(uint8_t *dst, bool *has, const uint8_t *src)
 {
     if (src != NULL) {
-        memcpy(dst, src, NOISE_DH_SIZE);
+        __builtin_memcpy(dst, src, NOISE_DH_SIZE);
         *has = true;
     }
 }
@@ -364,7 +362,7 @@ enum mesh_result noise_handshake_init(struct noise_handshake *hs,
                                       bool initiator, const uint8_t *prologue,
                                       size_t prologue_len, const struct noise_keys *keys)
 {
-    memset(hs, 0, sizeof *hs);
+    __builtin_memset(hs, 0, sizeof *hs);
     if (pattern == NULL || keys == NULL || protocol_name == NULL ||
         (prologue == NULL && prologue_len > 0) || pattern->message_count == 0 ||
         pattern->message_count > NOISE_MAX_MESSAGES)
@@ -419,6 +417,8 @@ static enum mesh_result handshake_dh(struct noise_handshake *hs, uint8_t token)
     uint8_t shared[NOISE_DH_SIZE];
     enum crypto_result dh = x25519(shared, local_e ? hs->e_secret : hs->s_secret,
                                    remote_e ? hs->re : hs->rs);
+    /* Whether the result was all zero is published anyway: the handshake stops. */
+    CRYPTO_DECLASSIFY(&dh, sizeof dh);
     if (dh != CRYPTO_OK) {
         crypto_wipe(shared, sizeof shared);
         return MESH_ERR_KEY;
@@ -471,7 +471,7 @@ static enum mesh_result write_token(struct noise_handshake *hs, uint8_t token, u
             return MESH_ERR_PARAMETER;
         if (out_cap - *used < NOISE_DH_SIZE)
             return MESH_ERR_BUFFER;
-        memcpy(out + *used, hs->e_public, NOISE_DH_SIZE);
+        __builtin_memcpy(out + *used, hs->e_public, NOISE_DH_SIZE);
         *used += NOISE_DH_SIZE;
         symmetric_mix_hash(sym, hs->e_public, NOISE_DH_SIZE);
         if (hs->pattern->has_psk)
@@ -530,7 +530,7 @@ static enum mesh_result read_token(struct noise_handshake *hs, uint8_t token,
     case NOISE_TOKEN_E:
         if (message_len - *used < NOISE_DH_SIZE)
             return MESH_ERR_SHORT;
-        memcpy(hs->re, message + *used, NOISE_DH_SIZE);
+        __builtin_memcpy(hs->re, message + *used, NOISE_DH_SIZE);
         hs->has_re = true;
         *used += NOISE_DH_SIZE;
         symmetric_mix_hash(sym, hs->re, NOISE_DH_SIZE);

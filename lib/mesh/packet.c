@@ -2,8 +2,6 @@
  * no state, no crypto, so it is fuzzed on its own (tests/fuzz/fuzz_mesh_packet.c). */
 #include "mesh/packet.h"
 
-#include <string.h>
-
 #include "base/endian.h"
 
 void mesh_header_write(uint8_t *out, enum mesh_packet_type type)
@@ -72,7 +70,7 @@ static enum mesh_result decode_data(const uint8_t *d, size_t len, struct mesh_pa
 
 enum mesh_result mesh_packet_decode(const uint8_t *datagram, size_t len, struct mesh_packet *out)
 {
-    memset(out, 0, sizeof *out);
+    __builtin_memset(out, 0, sizeof *out);
     if (datagram == NULL || len < MESH_HEADER_SIZE)
         return MESH_ERR_SHORT;
     if (datagram[0] < MESH_PACKET_INIT || datagram[0] > MESH_PACKET_DATA)
@@ -84,6 +82,6 @@ enum mesh_result mesh_packet_decode(const uint8_t *datagram, size_t len, struct 
                                   ? decode_data(datagram, len, out)
                                   : decode_handshake(datagram, len, out);
     if (result != MESH_OK)
-        memset(out, 0, sizeof *out);
+        __builtin_memset(out, 0, sizeof *out);
     return result;
 }

@@ -5,13 +5,11 @@
  * the stricter W - 64 bound so that a word never stands for two counters. */
 #include "mesh/replay.h"
 
-#include <string.h>
-
 #define USABLE (MESH_REPLAY_WINDOW - 64)
 
 void mesh_replay_init(struct mesh_replay *replay)
 {
-    memset(replay, 0, sizeof *replay);
+    __builtin_memset(replay, 0, sizeof *replay);
 }
 
 bool mesh_replay_check(const struct mesh_replay *replay, uint64_t counter)
@@ -30,7 +28,7 @@ void mesh_replay_record(struct mesh_replay *replay, uint64_t counter)
         uint64_t from_word = replay->any ? replay->highest / 64 + 1 : 0;
         uint64_t to_word = counter / 64;
         if (!replay->any || to_word - from_word + 1 >= MESH_REPLAY_WORDS) {
-            memset(replay->bits, 0, sizeof replay->bits);
+            __builtin_memset(replay->bits, 0, sizeof replay->bits);
         } else {
             for (uint64_t w = from_word; w <= to_word; w++)
                 replay->bits[w % MESH_REPLAY_WORDS] = 0;

@@ -7,8 +7,6 @@
  * pending handshake. */
 #include "mesh/session.h"
 
-#include <string.h>
-
 #include "base/endian.h"
 #include "crypto/blake2b.h"
 #include "crypto/crypto.h"
@@ -43,14 +41,14 @@ enum mesh_result mesh_endpoint_init(struct mesh_endpoint *ep, const struct mesh_
         config->id_difficulty > MESH_ID_MAX_DIFFICULTY || config->rate_interval_ms == 0 ||
         config->handshake_attempts == 0)
         return MESH_ERR_PARAMETER;
-    memset(ep, 0, sizeof *ep);
+    __builtin_memset(ep, 0, sizeof *ep);
     ep->identity = identity;
     ep->config = *config;
     ep->random = *random;
     ep->peers = peers;
     ep->peer_count = peer_count;
     if (peer_count > 0)
-        memset(peers, 0, peer_count * sizeof *peers);
+        __builtin_memset(peers, 0, peer_count * sizeof *peers);
     return MESH_OK;
 }
 
@@ -67,7 +65,7 @@ static enum mesh_result random_bytes(struct mesh_endpoint *ep, uint8_t *out, siz
 
 static bool address_equal(const struct mesh_address *a, const struct mesh_address *b)
 {
-    return memcmp(a->bytes, b->bytes, MESH_ADDRESS_SIZE) == 0;
+    return crypto_equal(a->bytes, b->bytes, MESH_ADDRESS_SIZE);
 }
 
 static bool index_in_use(const struct mesh_endpoint *ep, uint32_t index)
@@ -121,7 +119,7 @@ static enum mesh_result handshake_start(struct mesh_endpoint *ep, struct noise_h
 static void handshake_payload(const struct mesh_endpoint *ep,
                               uint8_t out[MESH_HANDSHAKE_PAYLOAD_SIZE])
 {
-    memcpy(out, ep->identity->public_part.sign_public, 32);
+    __builtin_memcpy(out, ep->identity->public_part.sign_public, 32);
     store64_le(out + 32, ep->identity->public_part.nonce);
 }
 
@@ -134,8 +132,8 @@ static enum mesh_result identity_from_handshake(const struct mesh_endpoint *ep,
     if (payload_len != MESH_HANDSHAKE_PAYLOAD_SIZE)
         return MESH_ERR_PAYLOAD;
     uint8_t wire[MESH_IDENTITY_WIRE_SIZE];
-    memcpy(wire, hs->rs, 32);
-    memcpy(wire + 32, payload, MESH_HANDSHAKE_PAYLOAD_SIZE);
+    __builtin_memcpy(wire, hs->rs, 32);
+    __builtin_memcpy(wire + 32, payload, MESH_HANDSHAKE_PAYLOAD_SIZE);
     return mesh_identity_decode(out, wire, sizeof wire, ep->config.id_difficulty);
 }
 
@@ -200,10 +198,10 @@ static enum mesh_result data_seal(const struct mesh_endpoint *ep, struct mesh_ke
         return MESH_ERR_EXPIRED;
     uint8_t inner[MESH_MAX_INNER];
     size_t inner_len = sealed - NOISE_TAG_SIZE;
-    memset(inner, 0, inner_len);
+    __builtin_memset(inner, 0, inner_len);
     store16_le(inner, (uint16_t)data_len);
     if (data_len > 0)
-        memcpy(inner + 2, data, data_len);
+        __builtin_memcpy(inner + 2, data, data_len);
     mesh_header_write(out, MESH_PACKET_DATA);
     store32_le(out + 4, kp->remote_index);
     store64_le(out + 8, kp->send_counter);
@@ -296,7 +294,7 @@ static enum mesh_result data_open(const struct mesh_keypair *kp, const uint8_t *
         result = padding != 0 ? MESH_ERR_PADDING : MESH_OK;
     }
     if (result == MESH_OK) {
-        memcpy(event->data, inner + 2, data_len);
+        __builtin_memcpy(event->data, inner + 2, data_len);
         event->data_len = data_len;
     }
     crypto_wipe(inner, inner_len);
@@ -352,7 +350,7 @@ static enum mesh_result initiator_start(struct mesh_endpoint *ep, struct mesh_pe
         result = handshake_start(ep, &peer->handshake, true);
     size_t written = 0;
     uint8_t *packet = peer->last_sent;
-    memset(packet, 0, MESH_INIT_SIZE);
+    __builtin_memset(packet, 0, MESH_INIT_SIZE);
     store32_le(index_bytes, index);
     if (result == MESH_OK)
         result = noise_handshake_write(&peer->handshake, index_bytes, sizeof index_bytes,
@@ -378,7 +376,7 @@ static enum mesh_result copy_out(const uint8_t *packet, size_t len, uint8_t *out
 {
     if (out_cap < len)
         return MESH_ERR_BUFFER;
-    memcpy(out, packet, len);
+    __builtin_memcpy(out, packet, len);
     *out_len = len;
     return MESH_OK;
 }
@@ -398,16 +396,16 @@ enum mesh_result mesh_endpoint_connect(struct mesh_endpoint *ep, const struct me
     if (slot == ep->peer_count)
         return MESH_ERR_FULL;
     struct mesh_peer *peer = &ep->peers[slot];
-    memset(peer, 0, sizeof *peer);
+    __builtin_memset(peer, 0, sizeof *peer);
     peer->in_use = true;
     peer->address = *address;
     if (expected_id != NULL) {
         peer->id_pinned = true;
-        memcpy(peer->pinned_id, expected_id, MESH_NODE_ID_SIZE);
+        __builtin_memcpy(peer->pinned_id, expected_id, MESH_NODE_ID_SIZE);
     }
     enum mesh_result result = initiator_start(ep, peer, now_ms);
     if (result != MESH_OK) {
-        memset(peer, 0, sizeof *peer);
+        __builtin_memset(peer, 0, sizeof *peer);
         return result;
     }
     *peer_slot = slot;
@@ -431,10 +429,10 @@ static struct mesh_peer *peer_awaiting(struct mesh_endpoint *ep, uint32_t index,
  * the same static key as before if known. */
 static bool peer_accepts(const struct mesh_peer *peer, const struct mesh_identity_public *identity)
 {
-    if (peer->id_pinned && memcmp(peer->pinned_id, identity->id, MESH_NODE_ID_SIZE) != 0)
+    if (peer->id_pinned && !crypto_equal(peer->pinned_id, identity->id, MESH_NODE_ID_SIZE))
         return false;
     return !peer->identity_known ||
-           memcmp(peer->identity.dh_public, identity->dh_public, 32) == 0;
+           crypto_equal(peer->identity.dh_public, identity->dh_public, 32);
 }
 
 /* RESPONSE: read message 2 on a copy, check the responder's identity,
@@ -478,12 +476,12 @@ static enum mesh_result handle_response(struct mesh_endpoint *ep, const struct m
     peer->identity = identity;
     peer->identity_known = true;
     peer->address = *from;
-    memcpy(peer->last_sent, finish, sizeof finish);
+    __builtin_memcpy(peer->last_sent, finish, sizeof finish);
     peer->last_sent_len = sizeof finish;
     peer->last_sent_ms = now_ms;
     peer->attempts = 1;
     peer->stage = MESH_HANDSHAKE_AWAIT_CONFIRM;
-    memcpy(event->reply, finish, sizeof finish);
+    __builtin_memcpy(event->reply, finish, sizeof finish);
     event->reply_len = sizeof finish;
     event->kind = MESH_EVENT_ESTABLISHED;
     event->peer = slot;
@@ -549,7 +547,7 @@ static struct mesh_pending *pending_duplicate(struct mesh_endpoint *ep,
     for (size_t i = 0; i < MESH_PENDING_RESPONSES; i++) {
         struct mesh_pending *p = &ep->pending[i];
         if (p->in_use && p->remote_index == packet->sender_index &&
-            address_equal(&p->address, from) && memcmp(p->initiator_e, packet->noise, 32) == 0)
+            address_equal(&p->address, from) && crypto_equal(p->initiator_e, packet->noise, 32))
             return p;
     }
     return NULL;
@@ -592,7 +590,7 @@ static enum mesh_result handle_init(struct mesh_endpoint *ep, const struct mesh_
     struct mesh_pending *p = pending_duplicate(ep, from, packet);
     if (p == NULL) {
         p = pending_slot(ep);
-        memset(p, 0, sizeof *p);
+        __builtin_memset(p, 0, sizeof *p);
         result = pending_respond(ep, p, packet);
         if (result != MESH_OK) {
             crypto_wipe(p, sizeof *p);
@@ -601,10 +599,10 @@ static enum mesh_result handle_init(struct mesh_endpoint *ep, const struct mesh_
         p->in_use = true;
         p->remote_index = packet->sender_index;
         p->address = *from;
-        memcpy(p->initiator_e, packet->noise, 32);
+        __builtin_memcpy(p->initiator_e, packet->noise, 32);
         p->created_ms = now_ms;
     }
-    memcpy(event->reply, p->response, MESH_RESPONSE_SIZE);
+    __builtin_memcpy(event->reply, p->response, MESH_RESPONSE_SIZE);
     event->reply_len = MESH_RESPONSE_SIZE;
     return MESH_OK;
 }
@@ -617,7 +615,7 @@ static size_t peer_for_identity(struct mesh_endpoint *ep, const struct mesh_addr
 {
     for (size_t i = 0; i < ep->peer_count; i++)
         if (ep->peers[i].in_use && ep->peers[i].identity_known &&
-            memcmp(ep->peers[i].identity.dh_public, identity->dh_public, 32) == 0)
+            crypto_equal(ep->peers[i].identity.dh_public, identity->dh_public, 32))
             return i;
     for (size_t i = 0; i < ep->peer_count; i++)
         if (ep->peers[i].in_use && !ep->peers[i].identity_known &&
@@ -632,7 +630,7 @@ static size_t peer_for_identity(struct mesh_endpoint *ep, const struct mesh_addr
 static void finish_hash(const uint8_t *datagram, uint8_t out[32])
 {
     if (blake2b(out, 32, NULL, 0, datagram, MESH_FINISH_SIZE) != CRYPTO_OK)
-        memset(out, 0, 32);
+        __builtin_memset(out, 0, 32);
 }
 
 /* A retransmitted FINISH whose handshake already completed: answer with a
@@ -645,7 +643,7 @@ static enum mesh_result finish_duplicate(struct mesh_endpoint *ep, const uint8_t
     struct mesh_keypair *kp = keypair_find(ep, packet->receiver_index, &slot);
     uint8_t hash[32];
     finish_hash(datagram, hash);
-    if (kp == NULL || kp->initiator || memcmp(hash, kp->finish_hash, 32) != 0)
+    if (kp == NULL || kp->initiator || !crypto_equal(hash, kp->finish_hash, 32))
         return MESH_ERR_UNKNOWN_INDEX;
     return data_seal(ep, kp, NULL, 0, event->reply, sizeof event->reply, &event->reply_len);
 }
@@ -667,7 +665,7 @@ static enum mesh_result responder_install(struct mesh_endpoint *ep, struct mesh_
 {
     struct mesh_peer *peer = &ep->peers[slot];
     if (!peer->in_use) {
-        memset(peer, 0, sizeof *peer);
+        __builtin_memset(peer, 0, sizeof *peer);
         peer->in_use = true;
     }
     keypair_move(&peer->previous, &peer->current);

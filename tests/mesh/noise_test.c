@@ -7,6 +7,10 @@
  *     handshake and transport message must equal the vector byte for byte,
  *     and both sides must reach the vector's handshake hash. Reading zero
  *     vectors is a FAIL.
+ *   noise_test make-vectors N SEED  writes N random vectors in the same
+ *     format made by this implementation (the 15 patterns of section 7.4
+ *     and 7.5, random keys, prologues and payloads) for the differential
+ *     test against npm noise-protocol (tests/mesh/noise-differential).
  *   noise_test errors  the handshake reader's error table (truncations,
  *     flipped bits, wrong turns) and the failed state that follows. */
 #define _POSIX_C_SOURCE 200809L
@@ -15,6 +19,7 @@
 #include <string.h>
 
 #include "base/hex.h"
+#include "crypto/x25519.h"
 #include "mesh/noise.h"
 
 #define MAX_HEX 4096
@@ -289,7 +294,7 @@ static int run_vector(char *line, int *skipped)
     return 1;
 }
 
-static void test_vectors(void)
+static void test_vectors(const char *label)
 {
     static char line[64 * 1024];
     int passed = 0, total = 0, skipped = 0, xx = 0;
@@ -302,15 +307,15 @@ static void test_vectors(void)
         }
     }
     if (total == 0)
-        fail("noise cacophony vectors", "no vectors read (zero cases)");
+        fail(label, "no vectors read (zero cases)");
     else if (xx == 0)
-        fail("noise cacophony vectors", "no Noise_XX_25519_ChaChaPoly_BLAKE2b vector passed");
-    else if (passed + skipped == total && skipped == 0)
-        printf("PASS noise cacophony vectors: %d of %d match byte for byte (%d of them "
-               "Noise_XX_25519_ChaChaPoly_BLAKE2b)\n", passed, total, xx);
+        fail(label, "no Noise_XX_25519_ChaChaPoly_BLAKE2b vector passed");
+    else if (passed == total)
+        printf("PASS %s: %d of %d match byte for byte (%d of them "
+               "Noise_XX_25519_ChaChaPoly_BLAKE2b)\n", label, passed, total, xx);
     else
-        printf("FAIL noise cacophony vectors: %d of %d passed, %d cipher suites not run\n",
-               passed, total, skipped);
+        printf("FAIL %s: %d of %d passed, %d cipher suites not run\n", label, passed, total,
+               skipped);
 }
 
 /* --- Error table of the handshake reader --- */
@@ -430,14 +435,128 @@ static void test_errors(void)
         printf("PASS noise handshake error table: %d cases, each with its exact error\n", passed);
 }
 
+/* --- Random vectors for the differential test --- */
+
+static uint64_t rng_state;
+
+static uint8_t rng_byte(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (uint8_t)(rng_state >> 24);
+}
+
+static void print_hex(const uint8_t *b, size_t len)
+{
+    if (len == 0)
+        fputs(" -", stdout);
+    else
+        putchar(' ');
+    for (size_t i = 0; i < len; i++)
+        printf("%02x", b[i]);
+}
+
+static void random_bytes(uint8_t *out, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        out[i] = rng_byte();
+}
+
+/* One vector: both sides get static and ephemeral keys (unused ones are
+ * ignored by both implementations), the pre-message keys the pattern needs. */
+static void make_vector(const char *pattern_name)
+{
+    static struct noise_pattern p;
+    static struct noise_handshake init, resp;
+    static uint8_t payload[300], wire[700], got[700];
+    uint8_t si[32], ei[32], sr[32], er[32], pub_i[32], pub_r[32], prologue[40];
+    char protocol[64];
+    if (!pattern_build(pattern_name, &p))
+        return;
+    snprintf(protocol, sizeof protocol, "Noise_%s_25519_ChaChaPoly_BLAKE2b", pattern_name);
+    random_bytes(si, 32);
+    random_bytes(ei, 32);
+    random_bytes(sr, 32);
+    random_bytes(er, 32);
+    size_t prologue_len = rng_byte() % 40;
+    random_bytes(prologue, prologue_len);
+    x25519_base(pub_i, si);
+    x25519_base(pub_r, sr);
+    int rs_i = p.responder_pre[0] == NOISE_TOKEN_S, rs_r = p.initiator_pre[0] == NOISE_TOKEN_S;
+    struct noise_keys ik = { .s_secret = si, .e_secret = ei, .rs = rs_i ? pub_r : NULL };
+    struct noise_keys rk = { .s_secret = sr, .e_secret = er, .rs = rs_r ? pub_i : NULL };
+    if (noise_handshake_init(&init, &p, NOISE_HASH_BLAKE2B, protocol, strlen(protocol), true,
+                             prologue, prologue_len, &ik) != MESH_OK ||
+        noise_handshake_init(&resp, &p, NOISE_HASH_BLAKE2B, protocol, strlen(protocol), false,
+                             prologue, prologue_len, &rk) != MESH_OK) {
+        fail(protocol, "init refused random keys");
+        return;
+    }
+    int total = p.message_count + 1 + rng_byte() % 4;
+    printf("%s", protocol);
+    print_hex(prologue, prologue_len);
+    print_hex(si, 32);
+    print_hex(ei, 32);
+    if (rs_i) print_hex(pub_r, 32); else fputs(" none", stdout);
+    fputs(" none", stdout);
+    print_hex(prologue, prologue_len);
+    print_hex(sr, 32);
+    print_hex(er, 32);
+    if (rs_r) print_hex(pub_i, 32); else fputs(" none", stdout);
+    fputs(" none", stdout);
+    /* The handshake hash comes after the messages: run them first. */
+    static char rest[64 * 1024];
+    size_t used = (size_t)snprintf(rest, sizeof rest, " %d", total);
+    for (int m = 0; m < total; m++) {
+        size_t len = (size_t)(((unsigned)rng_byte() << 8 | rng_byte()) % 300), wire_len = 0, got_len = 0;
+        int from_init = p.message_count == 1 || m % 2 == 0;
+        struct noise_handshake *w = from_init ? &init : &resp, *r = from_init ? &resp : &init;
+        random_bytes(payload, len);
+        enum mesh_result a, b;
+        if (!noise_handshake_done(w)) {
+            a = noise_handshake_write(w, payload, len, wire, sizeof wire, &wire_len);
+            b = noise_handshake_read(r, wire, wire_len, got, sizeof got, &got_len);
+        } else {
+            a = noise_cipher_encrypt(from_init ? &w->c1 : &w->c2, NULL, 0, payload, len, wire,
+                                     sizeof wire, &wire_len);
+            b = noise_cipher_decrypt(from_init ? &r->c1 : &r->c2, NULL, 0, wire, wire_len, got,
+                                     sizeof got, &got_len);
+        }
+        if (a != MESH_OK || b != MESH_OK || got_len != len || memcmp(got, payload, len) != 0)
+            fail(protocol, "own round trip failed");
+        used += (size_t)snprintf(rest + used, sizeof rest - used, " ");
+        for (size_t i = 0; i < len; i++)
+            used += (size_t)snprintf(rest + used, sizeof rest - used, "%02x", payload[i]);
+        if (len == 0)
+            used += (size_t)snprintf(rest + used, sizeof rest - used, "-");
+        used += (size_t)snprintf(rest + used, sizeof rest - used, " ");
+        for (size_t i = 0; i < wire_len; i++)
+            used += (size_t)snprintf(rest + used, sizeof rest - used, "%02x", wire[i]);
+    }
+    print_hex(init.symmetric.h, init.symmetric.hash_len);
+    printf("%s\n", rest);
+}
+
+static void make_vectors(int count, uint64_t seed)
+{
+    static const char *const names[] = { "N", "K", "X", "NN", "KN", "NK", "KK", "NX",
+                                         "KX", "XN", "IN", "XK", "IK", "XX", "IX" };
+    rng_state = seed | 1;
+    for (int c = 0; c < count; c++)
+        make_vector(names[rng_byte() % 15]);
+}
+
 int main(int argc, char **argv)
 {
-    if (argc == 2 && strcmp(argv[1], "vectors") == 0)
-        test_vectors();
+    if ((argc == 2 || argc == 3) && strcmp(argv[1], "vectors") == 0)
+        test_vectors(argc == 3 ? argv[2] : "noise cacophony vectors");
+    else if (argc == 4 && strcmp(argv[1], "make-vectors") == 0)
+        make_vectors(atoi(argv[2]), strtoull(argv[3], NULL, 10));
     else if (argc == 2 && strcmp(argv[1], "errors") == 0)
         test_errors();
     else {
-        fprintf(stderr, "usage: noise_test vectors|errors\n");
+        fprintf(stderr, "usage: noise_test vectors [LABEL] | errors | make-vectors N SEED\n");
         return 2;
     }
     return failures == 0 ? 0 : 1;
