@@ -343,7 +343,7 @@ static enum mesh_result handle_data(struct mesh_endpoint *ep, const struct mesh_
 static enum mesh_result initiator_start(struct mesh_endpoint *ep, struct mesh_peer *peer,
                                         uint64_t now_ms)
 {
-    uint32_t index;
+    uint32_t index = 0;
     uint8_t index_bytes[4];
     enum mesh_result result = new_index(ep, &index);
     if (result == MESH_OK)
