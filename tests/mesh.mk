@@ -37,3 +37,15 @@ $(BUILD)/host-ct/tests/mesh/noise_ct: $(call objs,host-ct,tests/mesh/noise_ct.c 
 	$(CC) -pie -Wl,-z,now $^ -o $@
 
 mesh-tests: $(BUILD)/host-ct/tests/mesh/noise_ct
+
+# bench-mesh: tests/bench/mesh.sh runs every mesh benchmark (Noise against
+# libsodium here). Other areas add a section to the script and their
+# programs as prerequisites (`bench-mesh: PROGRAM` in their own fragment).
+BENCH_TARGETS += bench-mesh
+$(BUILD)/host/tests/bench/mesh_bench: $(BUILD)/host/tests/bench/mesh_bench.o \
+		$(call objs,host,$(MESH_SRCS) $(MESH_CRYPTO_SRCS))
+	$(CC) -pie $^ -lsodium -o $@
+
+.PHONY: bench-mesh
+bench-mesh: $(BUILD)/host/tests/bench/mesh_bench
+	@sh tests/bench/mesh.sh
