@@ -28,9 +28,9 @@ san=build/host-san/tests/mesh
 seed=${MESH_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 echo "mesh seed: $seed (rerun with MESH_SEED=$seed)"
 
-if ! make -s -j2 mesh-tests build/fuzz/tests/fuzz/fuzz_mesh_packet \
+if ! make -s -j2 mesh-session-tests build/fuzz/tests/fuzz/fuzz_mesh_packet \
         build/fuzz/tests/fuzz/fuzz_mesh_handshake; then
-    echo "FAIL mesh-noise build: make mesh-tests and the fuzzers failed"
+    echo "FAIL mesh-noise build: make mesh-session-tests and the fuzzers failed"
     exit 1
 fi
 
@@ -120,8 +120,8 @@ else
     echo "FAIL constant-time detector: the leaky control was not flagged (log: $work/ct-leaky.log)"
 fi
 
-mesh_srcs=$(make -s --no-print-directory print-MESH_SRCS)
-mesh_crypto=$(make -s --no-print-directory print-MESH_CRYPTO_SRCS)
+mesh_srcs=$(make -s --no-print-directory print-MESH_SESSION_SRCS)
+mesh_crypto=$(make -s --no-print-directory print-MESH_SESSION_CRYPTO_SRCS)
 # shellcheck disable=SC2086
 suite_check_freestanding "lib/mesh" kernel $mesh_srcs $mesh_crypto
 # shellcheck disable=SC2086

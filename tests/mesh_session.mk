@@ -1,24 +1,28 @@
-# Tests of lib/mesh (suite 27-mesh-noise): Noise vectors and error table,
-# sessions over a lossy in-memory channel, identity; the libFuzzer targets of
-# the handshake and packet decoders; bench-mesh.
-MESH_TEST_SRCS := $(MESH_SRCS) $(MESH_CRYPTO_SRCS) $(BASE_SRCS)
+# Tests of lib/mesh's identity, Noise and sessions (suite 27-mesh-noise):
+# Noise vectors and error table, sessions over a lossy in-memory channel,
+# identity, the corpora; the libFuzzer targets of the handshake and packet
+# decoders; the valgrind constant-time program; bench-mesh.
+MESH_SESSION_TEST_SRCS := $(MESH_SESSION_SRCS) $(MESH_SESSION_CRYPTO_SRCS) $(BASE_SRCS)
 
-$(BUILD)/host-san/tests/mesh/%: $(BUILD)/host-san/tests/mesh/%.o \
-		$(call objs,host-san,$(MESH_TEST_SRCS))
-	$(CC) -fsanitize=address,undefined $^ -o $@
+define mesh_session_test
+$(BUILD)/host-san/tests/mesh/$(1): $(BUILD)/host-san/tests/mesh/$(1).o \
+		$(call objs,host-san,$(MESH_SESSION_TEST_SRCS))
+	$$(CC) -fsanitize=address,undefined $$^ -o $$@
+endef
+$(foreach t,noise_test session_test corpus_check,$(eval $(call mesh_session_test,$(t))))
 
-.PHONY: mesh-tests
-mesh-tests: $(BUILD)/host-san/tests/mesh/noise_test $(BUILD)/host-san/tests/mesh/session_test
-
-mesh-tests: $(BUILD)/host-san/tests/mesh/corpus_check
+.PHONY: mesh-session-tests
+mesh-session-tests: $(BUILD)/host-san/tests/mesh/noise_test $(BUILD)/host-san/tests/mesh/session_test \
+                    $(BUILD)/host-san/tests/mesh/corpus_check
 
 # libFuzzer: the datagram decoder (with the session checks behind it) and the
 # Noise_XX handshake reader. `make fuzz-mesh-packet` / `make fuzz-mesh-handshake`
 # run for FUZZ_SECONDS on a working corpus under build/fuzz/corpus, seeded
 # with the committed one (tests/corpus/mesh-*, expected results in expected).
 FUZZ_TARGETS += fuzz-mesh-packet fuzz-mesh-handshake
-$(BUILD)/fuzz/tests/fuzz/fuzz_mesh_%: $(BUILD)/fuzz/tests/fuzz/fuzz_mesh_%.o \
-		$(call objs,fuzz,$(MESH_SRCS) $(MESH_CRYPTO_SRCS))
+$(BUILD)/fuzz/tests/fuzz/fuzz_mesh_packet $(BUILD)/fuzz/tests/fuzz/fuzz_mesh_handshake: \
+		$(BUILD)/fuzz/tests/fuzz/%: $(BUILD)/fuzz/tests/fuzz/%.o \
+		$(call objs,fuzz,$(MESH_SESSION_SRCS) $(MESH_SESSION_CRYPTO_SRCS))
 	$(CC) -fsanitize=fuzzer,address,undefined $^ -o $@
 
 .PHONY: fuzz-mesh-packet fuzz-mesh-handshake
@@ -33,17 +37,17 @@ fuzz-mesh-handshake: $(BUILD)/fuzz/tests/fuzz/fuzz_mesh_handshake
 		tests/corpus/mesh-handshake
 
 # Constant-time program (suite 27): build/host-ct objects, as suite 25's.
-$(BUILD)/host-ct/tests/mesh/noise_ct: $(call objs,host-ct,tests/mesh/noise_ct.c $(MESH_SRCS) $(MESH_CRYPTO_SRCS))
+$(BUILD)/host-ct/tests/mesh/noise_ct: $(call objs,host-ct,tests/mesh/noise_ct.c $(MESH_SESSION_SRCS) $(MESH_SESSION_CRYPTO_SRCS))
 	$(CC) -pie -Wl,-z,now $^ -o $@
 
-mesh-tests: $(BUILD)/host-ct/tests/mesh/noise_ct
+mesh-session-tests: $(BUILD)/host-ct/tests/mesh/noise_ct
 
 # bench-mesh: tests/bench/mesh.sh runs every mesh benchmark (Noise against
 # libsodium here). Other areas add a section to the script and their
 # programs as prerequisites (`bench-mesh: PROGRAM` in their own fragment).
 BENCH_TARGETS += bench-mesh
 $(BUILD)/host/tests/bench/mesh_bench: $(BUILD)/host/tests/bench/mesh_bench.o \
-		$(call objs,host,$(MESH_SRCS) $(MESH_CRYPTO_SRCS))
+		$(call objs,host,$(MESH_SESSION_SRCS) $(MESH_SESSION_CRYPTO_SRCS))
 	$(CC) -pie $^ -lsodium -o $@
 
 .PHONY: bench-mesh
