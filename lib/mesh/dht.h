@@ -18,15 +18,17 @@
 #include <stdint.h>
 
 #include "crypto/ed25519.h"
+#include "mesh/identity.h"
 
 #define DHT_ID_SIZE 32
-#define DHT_PUBLIC_KEY_SIZE 32
+#define DHT_PUBLIC_KEY_SIZE 32  /* an Ed25519 public key: a record's publisher */
 #define DHT_K 20                 /* bucket size and replication factor */
 #define DHT_ALPHA 3              /* queries in flight per lookup path */
 #define DHT_PATHS_MAX 4          /* disjoint lookup paths (S/Kademlia d) */
-#define DHT_MESSAGE_MAX 1024     /* every message fits one fixed-size packet */
-#define DHT_HEADER_SIZE 50
-#define DHT_CONTACT_WIRE_SIZE 47
+#define DHT_NODES_MAX 13         /* contacts per NODES answer (the 13 closest) */
+#define DHT_MESSAGE_MAX 1200     /* every message fits one fixed-size packet */
+#define DHT_HEADER_SIZE 82       /* version, type, request id, sender identity */
+#define DHT_CONTACT_WIRE_SIZE 79 /* identity 72, address 7 */
 #define DHT_VALUE_MAX 256
 #define DHT_RECORD_FIXED_SIZE 83 /* record bytes before the value */
 #define DHT_RECORD_MAX (DHT_RECORD_FIXED_SIZE + DHT_VALUE_MAX + ED25519_SIGNATURE_SIZE)
@@ -77,15 +79,12 @@ bool dht_address_equal(const struct dht_address *a, const struct dht_address *b)
 bool dht_address_same_range(const struct dht_address *a, const struct dht_address *b);
 
 /* ---- node IDs ------------------------------------------------------------
- * id = BLAKE2b-256("nonos node id" || public key); the proof of work is a
- * 64-bit nonce such that BLAKE2b-256(id || nonce) starts with `difficulty`
- * zero bits. The ID cannot be chosen without new keys, and each key pair
- * costs 2^difficulty hashes to make usable (S/Kademlia's static and dynamic
- * puzzles in one). */
-void dht_id_from_key(uint8_t id[DHT_ID_SIZE], const uint8_t public_key[DHT_PUBLIC_KEY_SIZE]);
-bool dht_id_work_ok(const uint8_t id[DHT_ID_SIZE], uint64_t nonce, unsigned difficulty);
-/* Searches nonces from `start`; returns the first that works. */
-uint64_t dht_id_mint(const uint8_t id[DHT_ID_SIZE], unsigned difficulty, uint64_t start);
+ * The node ID and its proof of work are lib/mesh/identity.h's: id =
+ * BLAKE2b-256 of the node's X25519 and Ed25519 public keys, valid when the
+ * work hash of (id, nonce) starts with `difficulty` zero bits. The ID cannot
+ * be chosen without new keys, and each key pair costs 2^difficulty hashes
+ * to make usable (S/Kademlia's static and dynamic puzzles in one). The DHT
+ * never takes an ID from the wire: it recomputes it from the keys. */
 /* Index of the first bit where a and b differ (0..255), 256 when equal. */
 unsigned dht_id_common_prefix(const uint8_t a[DHT_ID_SIZE], const uint8_t b[DHT_ID_SIZE]);
 /* <0, 0, >0 as a is closer to, as close as, farther from target than b. */
@@ -93,11 +92,16 @@ int dht_id_closer(const uint8_t target[DHT_ID_SIZE], const uint8_t a[DHT_ID_SIZE
                   const uint8_t b[DHT_ID_SIZE]);
 
 struct dht_contact {
-    uint8_t id[DHT_ID_SIZE];
-    uint8_t public_key[DHT_PUBLIC_KEY_SIZE];
+    uint8_t id[DHT_ID_SIZE];                 /* mesh_node_id(dh_public, sign_public) */
+    uint8_t dh_public[X25519_KEY_SIZE];
+    uint8_t sign_public[ED25519_PUBLIC_KEY_SIZE];
     uint64_t nonce;
     struct dht_address address;
 };
+
+/* The contact of an identity at an address. */
+void dht_contact_of(struct dht_contact *contact, const struct mesh_identity_public *identity,
+                    const struct dht_address *address);
 
 /* ---- records ------------------------------------------------------------- */
 enum dht_record_kind { DHT_RECORD_VALUE = 1, DHT_RECORD_PROVIDER = 2 };
@@ -143,13 +147,11 @@ enum dht_message_type {
 struct dht_message {
     uint8_t type;
     uint64_t request_id;
-    uint8_t sender_key[DHT_PUBLIC_KEY_SIZE];
-    uint64_t sender_nonce;
-    uint8_t sender_id[DHT_ID_SIZE];        /* derived by the decoder */
+    struct mesh_identity_public sender;    /* id derived and checked by the decoder */
     uint8_t target[DHT_ID_SIZE];           /* FIND_NODE, FIND_VALUE */
     uint8_t publisher[DHT_PUBLIC_KEY_SIZE]; /* FIND_VALUE: wanted publisher, zero = any */
-    uint8_t contact_count;                 /* NODES */
-    struct dht_contact contacts[DHT_K];
+    uint8_t contact_count;                 /* NODES: 0..DHT_NODES_MAX */
+    struct dht_contact contacts[DHT_NODES_MAX];
     uint8_t record_count;                  /* VALUE: 1..2; STORE: 1 */
     struct dht_record records[DHT_VALUE_RECORDS_MAX];
     uint8_t status;                        /* STORED: an enum dht_error */
@@ -285,7 +287,7 @@ struct dht_node {
     struct dht_config config;
     struct dht_transport transport;
     struct dht_memory memory;
-    struct ed25519_secret_key key;
+    struct ed25519_secret_key key;   /* signs this node's records */
     struct dht_contact self;
     struct dht_request requests[DHT_REQUESTS_MAX];
     struct dht_rate_slot rates[DHT_RATE_SLOTS];
@@ -296,13 +298,14 @@ struct dht_node {
     struct dht_stats stats;
 };
 
-/* Sets up a node; `self` is its own contact, whose id and nonce must pass
- * the configured proof of work (DHT_ERR_ID_WORK otherwise). */
+/* Sets up a node with its identity (lib/mesh/identity.h), whose ID must
+ * pass the configured proof of work (DHT_ERR_ID_WORK otherwise), reachable
+ * at `address`. The node copies the Ed25519 key to sign its records. */
 enum dht_error dht_node_init(struct dht_node *node, const struct dht_config *config,
                              const struct dht_transport *transport,
                              const struct dht_memory *memory,
-                             const struct ed25519_secret_key *key,
-                             const struct dht_contact *self, uint64_t now);
+                             const struct mesh_identity *identity,
+                             const struct dht_address *address, uint64_t now);
 /* Wipes the signing key. */
 void dht_node_clear(struct dht_node *node);
 

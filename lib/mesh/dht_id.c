@@ -1,56 +1,6 @@
-/* Node IDs: derivation from the public key, the proof of work that makes
- * each usable key pair cost 2^difficulty hashes, and the XOR metric.
- * (A local definition until lib/mesh/identity.h, of the sessions work, is
- * merged; docs/mesh.md "Defences" describes the rule.) */
+/* The XOR metric over node IDs (IDs and their proof of work are
+ * lib/mesh/identity.c's), addresses and the DHT's error messages. */
 #include "mesh/dht.h"
-
-#include "base/endian.h"
-#include "crypto/blake2b.h"
-
-static const uint8_t id_domain[13] = { 'n', 'o', 'n', 'o', 's', ' ', 'n', 'o', 'd', 'e', ' ', 'i', 'd' };
-
-void dht_id_from_key(uint8_t id[DHT_ID_SIZE], const uint8_t public_key[DHT_PUBLIC_KEY_SIZE])
-{
-    struct blake2b_state state;
-    if (blake2b_init(&state, DHT_ID_SIZE, NULL, 0) != CRYPTO_OK)
-        __builtin_trap(); /* fixed, valid parameters */
-    blake2b_update(&state, id_domain, sizeof id_domain);
-    blake2b_update(&state, public_key, DHT_PUBLIC_KEY_SIZE);
-    if (blake2b_final(&state, id, DHT_ID_SIZE) != CRYPTO_OK)
-        __builtin_trap();
-}
-
-static unsigned leading_zero_bits(const uint8_t *bytes, size_t len)
-{
-    unsigned bits = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (bytes[i] != 0)
-            return bits + (unsigned)__builtin_clz(bytes[i]) - 24;
-        bits += 8;
-    }
-    return bits;
-}
-
-bool dht_id_work_ok(const uint8_t id[DHT_ID_SIZE], uint64_t nonce, unsigned difficulty)
-{
-    if (difficulty == 0)
-        return true;
-    uint8_t input[DHT_ID_SIZE + 8];
-    uint8_t digest[32];
-    __builtin_memcpy(input, id, DHT_ID_SIZE);
-    store64_le(input + DHT_ID_SIZE, nonce);
-    if (blake2b(digest, sizeof digest, NULL, 0, input, sizeof input) != CRYPTO_OK)
-        return false;
-    return leading_zero_bits(digest, sizeof digest) >= difficulty;
-}
-
-uint64_t dht_id_mint(const uint8_t id[DHT_ID_SIZE], unsigned difficulty, uint64_t start)
-{
-    uint64_t nonce = start;
-    while (!dht_id_work_ok(id, nonce, difficulty))
-        nonce++;
-    return nonce;
-}
 
 unsigned dht_id_common_prefix(const uint8_t a[DHT_ID_SIZE], const uint8_t b[DHT_ID_SIZE])
 {
@@ -85,10 +35,20 @@ bool dht_address_same_range(const struct dht_address *a, const struct dht_addres
            a->bytes[2] == b->bytes[2];
 }
 
+void dht_contact_of(struct dht_contact *contact, const struct mesh_identity_public *identity,
+                    const struct dht_address *address)
+{
+    __builtin_memcpy(contact->id, identity->id, DHT_ID_SIZE);
+    __builtin_memcpy(contact->dh_public, identity->dh_public, X25519_KEY_SIZE);
+    __builtin_memcpy(contact->sign_public, identity->sign_public, ED25519_PUBLIC_KEY_SIZE);
+    contact->nonce = identity->nonce;
+    contact->address = *address;
+}
+
 static const char *const error_messages[DHT_ERROR_COUNT] = {
     [DHT_OK] = "ok",
     [DHT_ERR_SHORT] = "message ends inside a field",
-    [DHT_ERR_TOO_LONG] = "message longer than 1024 bytes",
+    [DHT_ERR_TOO_LONG] = "message longer than 1200 bytes",
     [DHT_ERR_VERSION] = "unknown message version",
     [DHT_ERR_TYPE] = "unknown message type",
     [DHT_ERR_COUNT] = "contact or record count out of range",

@@ -42,22 +42,20 @@ uint64_t dht_random64(struct dht_node *node)
 enum dht_error dht_node_init(struct dht_node *node, const struct dht_config *config,
                              const struct dht_transport *transport,
                              const struct dht_memory *memory,
-                             const struct ed25519_secret_key *key,
-                             const struct dht_contact *self, uint64_t now)
+                             const struct mesh_identity *identity,
+                             const struct dht_address *address, uint64_t now)
 {
     if (config->paths < 1 || config->paths > DHT_PATHS_MAX || config->random == NULL ||
         transport->send == NULL || memory->table_capacity == 0 || config->per_range == 0)
         return DHT_ERR_PARAMETER;
-    uint8_t id[DHT_ID_SIZE];
-    dht_id_from_key(id, key->public_key);
-    if (dht_id_closer(id, id, self->id) != 0 || !dht_id_work_ok(id, self->nonce, config->difficulty))
+    if (mesh_identity_check(&identity->public_part, config->difficulty) != MESH_OK)
         return DHT_ERR_ID_WORK;
     __builtin_memset(node, 0, sizeof *node);
     node->config = *config;
     node->transport = *transport;
     node->memory = *memory;
-    node->key = *key;
-    node->self = *self;
+    node->key = identity->sign_key;
+    dht_contact_of(&node->self, &identity->public_part, address);
     __builtin_memset(memory->table, 0, memory->table_capacity * sizeof *memory->table);
     __builtin_memset(memory->records, 0, memory->record_capacity * sizeof *memory->records);
     __builtin_memset(memory->lookups, 0, memory->lookup_capacity * sizeof *memory->lookups);
@@ -74,8 +72,10 @@ void dht_node_clear(struct dht_node *node)
 void dht_send(struct dht_node *node, const struct dht_address *to, struct dht_message *message)
 {
     uint8_t packet[DHT_MESSAGE_MAX];
-    __builtin_memcpy(message->sender_key, node->self.public_key, DHT_PUBLIC_KEY_SIZE);
-    message->sender_nonce = node->self.nonce;
+    __builtin_memcpy(message->sender.id, node->self.id, DHT_ID_SIZE);
+    __builtin_memcpy(message->sender.dh_public, node->self.dh_public, X25519_KEY_SIZE);
+    __builtin_memcpy(message->sender.sign_public, node->self.sign_public, ED25519_PUBLIC_KEY_SIZE);
+    message->sender.nonce = node->self.nonce;
     size_t len = dht_message_encode(message, packet, sizeof packet);
     if (len == 0)
         return;
@@ -315,7 +315,7 @@ static struct dht_request *match_response(struct dht_node *node, const struct dh
             !dht_address_equal(&request->to, from))
             continue;
         if (request->peer_known &&
-            dht_id_closer(request->peer_id, request->peer_id, message->sender_id) != 0)
+            dht_id_closer(request->peer_id, request->peer_id, message->sender.id) != 0)
             continue;
         bool type_ok = expected_type[message->type] == request->type ||
                        (request->type == DHT_FIND_VALUE && message->type == DHT_NODES);
@@ -350,7 +350,8 @@ static void answer_find(struct dht_node *node, const struct dht_address *from,
         reply.type = DHT_VALUE;
     } else {
         reply.type = DHT_NODES;
-        reply.contact_count = (uint8_t)dht_table_closest(node, request->target, reply.contacts, DHT_K);
+        reply.contact_count =
+            (uint8_t)dht_table_closest(node, request->target, reply.contacts, DHT_NODES_MAX);
     }
     dht_send(node, from, &reply);
 }
@@ -390,10 +391,7 @@ enum dht_error dht_node_receive(struct dht_node *node, const struct dht_address 
     enum dht_error error = dht_message_decode(&message, data, len, node->config.difficulty);
     if (error == DHT_OK) {
         struct dht_contact sender;
-        __builtin_memcpy(sender.id, message.sender_id, DHT_ID_SIZE);
-        __builtin_memcpy(sender.public_key, message.sender_key, DHT_PUBLIC_KEY_SIZE);
-        sender.nonce = message.sender_nonce;
-        sender.address = *from;
+        dht_contact_of(&sender, &message.sender, from);
         bool request = message.type == DHT_PING || message.type == DHT_FIND_NODE ||
                        message.type == DHT_FIND_VALUE || message.type == DHT_STORE;
         error = request ? receive_request(node, from, &message, &sender, now)

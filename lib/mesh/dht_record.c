@@ -56,7 +56,7 @@ enum dht_error dht_record_decode(struct dht_record *record, const uint8_t *in, s
         return DHT_ERR_SHORT;
     if (in[0] == DHT_RECORD_PROVIDER) {
         struct dht_contact contact;
-        enum dht_error error = dht_wire_contact_decode(&contact, in + DHT_RECORD_FIXED_SIZE);
+        enum dht_error error = dht_wire_contact_decode(&contact, in + DHT_RECORD_FIXED_SIZE, 0);
         if (error != DHT_OK)
             return error;
     }
@@ -102,13 +102,13 @@ enum dht_error dht_record_validate(const struct dht_record *record, uint64_t now
         struct dht_contact contact;
         if (record->value_len != DHT_CONTACT_WIRE_SIZE)
             return DHT_ERR_RECORD_LENGTH;
-        enum dht_error error = dht_wire_contact_decode(&contact, record->value);
+        enum dht_error error = dht_wire_contact_decode(&contact, record->value, 0);
         if (error != DHT_OK)
             return error;
         for (unsigned i = 0; i < DHT_PUBLIC_KEY_SIZE; i++)
-            if (contact.public_key[i] != record->publisher[i])
+            if (contact.sign_public[i] != record->publisher[i])
                 return DHT_ERR_RECORD_PROVIDER;
-        if (!dht_id_work_ok(contact.id, contact.nonce, difficulty))
+        if (!mesh_id_work_ok(contact.id, contact.nonce, difficulty))
             return DHT_ERR_ID_WORK;
     }
     if (record->expiry <= now)

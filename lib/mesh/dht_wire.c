@@ -1,6 +1,6 @@
 /* The DHT message codec (docs/mesh.md, "DHT", byte by byte). Every message
- * is one datagram of at most DHT_MESSAGE_MAX bytes: a 50-byte header
- * (version, type, request id, sender key and nonce) and a body fixed by the
+ * is one datagram of at most DHT_MESSAGE_MAX bytes: an 82-byte header
+ * (version, type, request id, sender identity) and a body fixed by the
  * type. The decoder reads only inside [in, in + len), accepts zero padding
  * after the message (fixed-size packets) and nothing else, and verifies the
  * proof of work of every node ID it returns. */
@@ -10,28 +10,36 @@
 
 #define DHT_VERSION 0xd1
 
+static void identity_of(struct mesh_identity_public *identity, const struct dht_contact *contact)
+{
+    __builtin_memcpy(identity->id, contact->id, DHT_ID_SIZE);
+    __builtin_memcpy(identity->dh_public, contact->dh_public, X25519_KEY_SIZE);
+    __builtin_memcpy(identity->sign_public, contact->sign_public, ED25519_PUBLIC_KEY_SIZE);
+    identity->nonce = contact->nonce;
+}
+
 void dht_wire_contact_encode(const struct dht_contact *contact, uint8_t out[DHT_CONTACT_WIRE_SIZE])
 {
-    __builtin_memcpy(out, contact->public_key, DHT_PUBLIC_KEY_SIZE);
-    store64_le(out + 32, contact->nonce);
-    out[40] = contact->address.family;
-    __builtin_memcpy(out + 41, contact->address.bytes, 4);
-    store16_be(out + 45, contact->address.port);
+    struct mesh_identity_public identity;
+    identity_of(&identity, contact);
+    mesh_identity_encode(out, &identity);
+    out[72] = contact->address.family;
+    __builtin_memcpy(out + 73, contact->address.bytes, 4);
+    store16_be(out + 77, contact->address.port);
 }
 
 enum dht_error dht_wire_contact_decode(struct dht_contact *contact,
-                                       const uint8_t in[DHT_CONTACT_WIRE_SIZE])
+                                       const uint8_t in[DHT_CONTACT_WIRE_SIZE], unsigned difficulty)
 {
-    uint8_t family = in[40];
-    uint16_t port = load16_be(in + 45);
+    uint8_t family = in[72];
+    uint16_t port = load16_be(in + 77);
     if ((family != DHT_ADDRESS_IPV4 && family != DHT_ADDRESS_SIMULATED) || port == 0)
         return DHT_ERR_ADDRESS;
-    __builtin_memcpy(contact->public_key, in, DHT_PUBLIC_KEY_SIZE);
-    contact->nonce = load64_le(in + 32);
-    contact->address.family = family;
-    __builtin_memcpy(contact->address.bytes, in + 41, 4);
-    contact->address.port = port;
-    dht_id_from_key(contact->id, contact->public_key);
+    struct mesh_identity_public identity;
+    if (mesh_identity_decode(&identity, in, MESH_IDENTITY_WIRE_SIZE, difficulty) != MESH_OK)
+        return DHT_ERR_ID_WORK;
+    struct dht_address address = { family, { in[73], in[74], in[75], in[76] }, port };
+    dht_contact_of(contact, &identity, &address);
     return DHT_OK;
 }
 
@@ -54,7 +62,8 @@ static size_t encode_body(const struct dht_message *message, uint8_t *out, size_
         __builtin_memcpy(out + DHT_ID_SIZE, message->publisher, DHT_PUBLIC_KEY_SIZE);
         return DHT_ID_SIZE + DHT_PUBLIC_KEY_SIZE;
     case DHT_NODES:
-        if (message->contact_count > DHT_K || cap < 1 + (size_t)message->contact_count * DHT_CONTACT_WIRE_SIZE)
+        if (message->contact_count > DHT_NODES_MAX ||
+            cap < 1 + (size_t)message->contact_count * DHT_CONTACT_WIRE_SIZE)
             return SIZE_MAX;
         out[at++] = message->contact_count;
         for (unsigned i = 0; i < message->contact_count; i++, at += DHT_CONTACT_WIRE_SIZE)
@@ -97,8 +106,7 @@ size_t dht_message_encode(const struct dht_message *message, uint8_t *out, size_
     out[0] = DHT_VERSION;
     out[1] = message->type;
     store64_le(out + 2, message->request_id);
-    __builtin_memcpy(out + 10, message->sender_key, DHT_PUBLIC_KEY_SIZE);
-    store64_le(out + 42, message->sender_nonce);
+    mesh_identity_encode(out + 10, &message->sender);
     size_t body = encode_body(message, out + DHT_HEADER_SIZE, cap - DHT_HEADER_SIZE);
     if (body == SIZE_MAX)
         return 0;
@@ -110,19 +118,16 @@ static enum dht_error decode_contacts(struct dht_message *message, const uint8_t
 {
     if (len < 1)
         return DHT_ERR_SHORT;
-    if (in[0] > DHT_K)
+    if (in[0] > DHT_NODES_MAX)
         return DHT_ERR_COUNT;
     message->contact_count = in[0];
     size_t at = 1;
     for (unsigned i = 0; i < message->contact_count; i++, at += DHT_CONTACT_WIRE_SIZE) {
         if (len - at < DHT_CONTACT_WIRE_SIZE)
             return DHT_ERR_SHORT;
-        struct dht_contact *contact = &message->contacts[i];
-        enum dht_error error = dht_wire_contact_decode(contact, in + at);
+        enum dht_error error = dht_wire_contact_decode(&message->contacts[i], in + at, difficulty);
         if (error != DHT_OK)
             return error;
-        if (!dht_id_work_ok(contact->id, contact->nonce, difficulty))
-            return DHT_ERR_ID_WORK;
     }
     *used = at;
     return DHT_OK;
@@ -205,8 +210,6 @@ enum dht_error dht_message_decode(struct dht_message *message, const uint8_t *in
         return DHT_ERR_SHORT;
     message->type = in[1];
     message->request_id = load64_le(in + 2);
-    __builtin_memcpy(message->sender_key, in + 10, DHT_PUBLIC_KEY_SIZE);
-    message->sender_nonce = load64_le(in + 42);
     message->contact_count = 0;
     message->record_count = 0;
     size_t used = 0;
@@ -217,8 +220,7 @@ enum dht_error dht_message_decode(struct dht_message *message, const uint8_t *in
     for (size_t i = DHT_HEADER_SIZE + used; i < len; i++)
         if (in[i] != 0)
             return DHT_ERR_TRAILING;
-    dht_id_from_key(message->sender_id, message->sender_key);
-    if (!dht_id_work_ok(message->sender_id, message->sender_nonce, difficulty))
+    if (mesh_identity_decode(&message->sender, in + 10, MESH_IDENTITY_WIRE_SIZE, difficulty) != MESH_OK)
         return DHT_ERR_ID_WORK;
     return DHT_OK;
 }

@@ -20,14 +20,13 @@ struct sample {
 
 static void header(struct dht_message *m, uint8_t type, unsigned identity)
 {
-    struct ed25519_secret_key key;
+    struct mesh_identity id;
     struct dht_contact self;
-    fixture_identity(identity, &key, &self);
+    fixture_identity(identity, &id, &self);
     memset(m, 0, sizeof *m);
     m->type = type;
     m->request_id = 0x0102030405060708ull;
-    memcpy(m->sender_key, self.public_key, DHT_PUBLIC_KEY_SIZE);
-    m->sender_nonce = self.nonce;
+    fixture_sender(m, &self);
     memset(m->target, 0x33, DHT_ID_SIZE);
 }
 
@@ -39,11 +38,11 @@ static void encode(struct sample *s, struct dht_message *m)
 static void nodes(struct sample *s, unsigned count)
 {
     struct dht_message m;
-    struct ed25519_secret_key key;
+    struct mesh_identity identity;
     header(&m, DHT_NODES, 1);
     m.contact_count = (uint8_t)count;
     for (unsigned i = 0; i < count; i++)
-        fixture_identity(10 + i, &key, &m.contacts[i]);
+        fixture_identity(10 + i, &identity, &m.contacts[i]);
     encode(s, &m);
 }
 
@@ -84,7 +83,7 @@ static void build_message(unsigned which, struct sample *s)
     case 6: value(s, 2); break;
     case 7: simple(s, DHT_STORE); break;
     case 8: simple(s, DHT_STORED); break;
-    case 9: nodes(s, 20); break;
+    case 9: nodes(s, DHT_NODES_MAX); break;
     case 10: simple(s, DHT_PING); memset(s->bytes + s->len, 0, DHT_MESSAGE_MAX - s->len); s->len = DHT_MESSAGE_MAX; break;
     case 11: s->len = 0; break;
     case 12: simple(s, DHT_PING); s->len = 1; break;
@@ -95,12 +94,12 @@ static void build_message(unsigned which, struct sample *s)
     case 17: simple(s, DHT_PING); memset(s->bytes + s->len, 0, sizeof s->bytes - s->len); s->len = DHT_MESSAGE_MAX + 1; break;
     case 18: simple(s, DHT_FIND_NODE); s->len -= 1; break;
     case 19: simple(s, DHT_FIND_VALUE); s->len -= 32; break;
-    case 20: nodes(s, 20); s->bytes[DHT_HEADER_SIZE] = 21; break;
+    case 20: nodes(s, DHT_NODES_MAX); s->bytes[DHT_HEADER_SIZE] = DHT_NODES_MAX + 1; break;
     case 21: nodes(s, 3); s->len -= 10; break;
-    case 22: nodes(s, 3); s->bytes[CONTACT0 + 40] = 3; break;
-    case 23: nodes(s, 3); s->bytes[CONTACT0 + 45] = 0; s->bytes[CONTACT0 + 46] = 0; break;
-    case 24: nodes(s, 3); s->bytes[CONTACT0 + DHT_CONTACT_WIRE_SIZE + 32] ^= 0x01; break;
-    case 25: simple(s, DHT_PING); s->bytes[42] ^= 0x01; break;
+    case 22: nodes(s, 3); s->bytes[CONTACT0 + 72] = 3; break;
+    case 23: nodes(s, 3); s->bytes[CONTACT0 + 77] = 0; s->bytes[CONTACT0 + 78] = 0; break;
+    case 24: nodes(s, 3); s->bytes[CONTACT0 + DHT_CONTACT_WIRE_SIZE + 64] ^= 0x01; break;
+    case 25: simple(s, DHT_PING); s->bytes[10 + 64] ^= 0x01; break;
     case 26: simple(s, DHT_PING); s->bytes[s->len++] = 0; s->bytes[s->len++] = 7; break;
     case 27: value(s, 1); s->bytes[DHT_HEADER_SIZE] = 0; break;
     case 28: value(s, 2); s->bytes[DHT_HEADER_SIZE] = 3; break;
@@ -116,9 +115,9 @@ static void build_message(unsigned which, struct sample *s)
 
 static const char *const message_names[] = {
     "good-ping", "good-pong", "good-find-node", "good-find-value", "good-nodes", "good-nodes-empty",
-    "good-value-two-records", "good-store", "good-stored", "good-nodes-full", "good-padded-to-1024",
-    "empty", "one-byte", "bad-version", "type-zero", "type-nine", "header-short", "longer-than-1024",
-    "find-node-target-short", "find-value-publisher-missing", "nodes-count-21", "nodes-contact-truncated",
+    "good-value-two-records", "good-store", "good-stored", "good-nodes-full", "good-padded-to-1200",
+    "empty", "one-byte", "bad-version", "type-zero", "type-nine", "header-short", "longer-than-1200",
+    "find-node-target-short", "find-value-publisher-missing", "nodes-count-14", "nodes-contact-truncated",
     "nodes-address-family-3", "nodes-port-zero", "nodes-contact-nonce-changed", "sender-nonce-changed",
     "trailing-nonzero", "value-no-records", "value-three-records", "value-record-kind-3",
     "value-record-length-257", "store-signature-truncated", "value-record-length-shifted",
@@ -143,19 +142,19 @@ static void record_good_value(struct sample *s)
 
 static void record_resigned(struct sample *s, unsigned which)
 {
-    struct ed25519_secret_key key;
+    struct mesh_identity identity;
     struct dht_contact contact;
     struct dht_record r;
-    fixture_identity(4, &key, &contact);
+    fixture_identity(4, &identity, &contact);
     fixture_value_record(4, &r, "v");
     if (which == 0)
         r.expiry = FIXTURE_NOW; /* expired: expiry must be after now */
     if (which == 1)
         r.expiry = FIXTURE_NOW + FIXTURE_LIFETIME + 1;
     if (which == 2) { /* a provider record naming another node's contact */
-        struct ed25519_secret_key other_key;
+        struct mesh_identity other_identity;
         struct dht_contact other;
-        fixture_identity(5, &other_key, &other);
+        fixture_identity(5, &other_identity, &other);
         r.kind = DHT_RECORD_PROVIDER;
         r.value_len = DHT_CONTACT_WIRE_SIZE;
         dht_wire_contact_encode(&other, r.value);
@@ -166,7 +165,7 @@ static void record_resigned(struct sample *s, unsigned which)
         r.value_len = DHT_CONTACT_WIRE_SIZE;
         dht_wire_contact_encode(&contact, r.value);
     }
-    if (dht_record_sign(&r, &key) != DHT_OK)
+    if (dht_record_sign(&r, &identity.sign_key) != DHT_OK)
         memset(r.signature, 0, sizeof r.signature);
     s->len = dht_record_encode(&r, s->bytes, sizeof s->bytes);
 }
@@ -188,9 +187,9 @@ static void build_record(unsigned which, struct sample *s)
     case 10: record_resigned(s, 2); break;
     case 11: record_resigned(s, 3); break;
     case 12: fixture_provider_record(3, &r); s->len = dht_record_encode(&r, s->bytes, sizeof s->bytes);
-             store16_le(s->bytes + 81, 46); s->len -= 1; break;
+             store16_le(s->bytes + 81, DHT_CONTACT_WIRE_SIZE - 1); s->len -= 1; break;
     case 13: fixture_provider_record(3, &r); s->len = dht_record_encode(&r, s->bytes, sizeof s->bytes);
-             s->bytes[83 + 45] = 0; s->bytes[83 + 46] = 0; break;
+             s->bytes[83 + 77] = 0; s->bytes[83 + 78] = 0; break;
     case 14: record_good_value(s); s->bytes[s->len++] = 0; break;
     case 15: record_good_value(s); s->bytes[65] ^= 0x01; break;
     case 16: record_good_value(s); s->bytes[s->len - 1] ^= 0x80; break;
@@ -201,7 +200,7 @@ static void build_record(unsigned which, struct sample *s)
 static const char *const record_names[] = {
     "good-value", "good-provider", "fixed-part-short", "kind-zero", "length-257", "signature-truncated",
     "value-changed", "publisher-changed", "expired", "expiry-beyond-lifetime", "provider-names-other-node",
-    "provider-nonce-broken", "provider-length-46", "provider-port-zero", "trailing-byte",
+    "provider-nonce-broken", "provider-length-78", "provider-port-zero", "trailing-byte",
     "sequence-changed", "signature-s-changed",
 };
 

@@ -5,24 +5,32 @@
 
 #include "mesh/dht_wire.h"
 
-void fixture_identity(unsigned n, struct ed25519_secret_key *key, struct dht_contact *contact)
+void fixture_identity(unsigned n, struct mesh_identity *identity, struct dht_contact *contact)
 {
-    uint8_t seed[ED25519_SEED_SIZE] = { 0 };
-    seed[0] = (uint8_t)n;
-    seed[1] = (uint8_t)(n >> 8);
-    seed[31] = 0x5a;
-    ed25519_key_from_seed(key, seed);
-    memcpy(contact->public_key, key->public_key, DHT_PUBLIC_KEY_SIZE);
-    dht_id_from_key(contact->id, contact->public_key);
-    contact->nonce = dht_id_mint(contact->id, FIXTURE_DIFFICULTY, 0);
+    uint8_t random[MESH_IDENTITY_RANDOM_SIZE] = { 0 };
+    random[0] = (uint8_t)n;
+    random[1] = (uint8_t)(n >> 8);
+    random[31] = 0x5a;
+    random[32] = (uint8_t)n;
+    random[63] = 0xa5;
+    if (mesh_identity_create(identity, random, FIXTURE_DIFFICULTY, UINT64_MAX) != MESH_OK)
+        memset(identity, 0, sizeof *identity);
     struct dht_address address = { DHT_ADDRESS_IPV4, { 10, (uint8_t)(n >> 8), (uint8_t)n, 1 }, 4000 };
-    contact->address = address;
+    dht_contact_of(contact, &identity->public_part, &address);
 }
 
-static void record_base(unsigned n, struct dht_record *record, struct ed25519_secret_key *key,
+void fixture_sender(struct dht_message *message, const struct dht_contact *contact)
+{
+    memcpy(message->sender.id, contact->id, DHT_ID_SIZE);
+    memcpy(message->sender.dh_public, contact->dh_public, X25519_KEY_SIZE);
+    memcpy(message->sender.sign_public, contact->sign_public, ED25519_PUBLIC_KEY_SIZE);
+    message->sender.nonce = contact->nonce;
+}
+
+static void record_base(unsigned n, struct dht_record *record, struct mesh_identity *identity,
                         struct dht_contact *contact)
 {
-    fixture_identity(n, key, contact);
+    fixture_identity(n, identity, contact);
     memset(record, 0, sizeof *record);
     for (unsigned i = 0; i < DHT_ID_SIZE; i++)
         record->key[i] = (uint8_t)(0xa0 + i + n);
@@ -32,25 +40,25 @@ static void record_base(unsigned n, struct dht_record *record, struct ed25519_se
 
 void fixture_value_record(unsigned n, struct dht_record *record, const char *value)
 {
-    struct ed25519_secret_key key;
+    struct mesh_identity identity;
     struct dht_contact contact;
-    record_base(n, record, &key, &contact);
+    record_base(n, record, &identity, &contact);
     record->kind = DHT_RECORD_VALUE;
     record->value_len = (uint16_t)strlen(value);
     memcpy(record->value, value, record->value_len);
-    if (dht_record_sign(record, &key) != DHT_OK)
+    if (dht_record_sign(record, &identity.sign_key) != DHT_OK)
         memset(record->signature, 0, sizeof record->signature);
 }
 
 void fixture_provider_record(unsigned n, struct dht_record *record)
 {
-    struct ed25519_secret_key key;
+    struct mesh_identity identity;
     struct dht_contact contact;
-    record_base(n, record, &key, &contact);
+    record_base(n, record, &identity, &contact);
     record->kind = DHT_RECORD_PROVIDER;
     record->value_len = DHT_CONTACT_WIRE_SIZE;
     dht_wire_contact_encode(&contact, record->value);
-    if (dht_record_sign(record, &key) != DHT_OK)
+    if (dht_record_sign(record, &identity.sign_key) != DHT_OK)
         memset(record->signature, 0, sizeof record->signature);
 }
 

@@ -9,9 +9,11 @@
 #define FIXTURE_NOW 1000000000ull /* ms */
 #define FIXTURE_LIFETIME (48ull * 3600 * 1000)
 
-/* Identity number n: Ed25519 key from a seed of n, ID, minted nonce, an
- * address in subnet n. */
-void fixture_identity(unsigned n, struct ed25519_secret_key *key, struct dht_contact *contact);
+/* Identity number n (lib/mesh/identity.h, made from 64 bytes of n, minted
+ * at FIXTURE_DIFFICULTY) and its contact at an address in subnet n. */
+void fixture_identity(unsigned n, struct mesh_identity *identity, struct dht_contact *contact);
+/* The sender identity of a message: the contact's. */
+void fixture_sender(struct dht_message *message, const struct dht_contact *contact);
 /* A value record of identity n, signed, expiring an hour after FIXTURE_NOW. */
 void fixture_value_record(unsigned n, struct dht_record *record, const char *value);
 void fixture_provider_record(unsigned n, struct dht_record *record);

@@ -83,18 +83,22 @@ static int check_corpus(const struct corpus_kind *kind, const char *root)
 /* ---- IDs ------------------------------------------------------------------- */
 static void test_ids(void)
 {
-    struct ed25519_secret_key key;
+    struct mesh_identity identity;
     struct dht_contact c;
-    fixture_identity(1, &key, &c);
+    fixture_identity(1, &identity, &c);
     uint8_t id[DHT_ID_SIZE];
-    dht_id_from_key(id, key.public_key);
-    test_check(memcmp(id, c.id, DHT_ID_SIZE) == 0, "dht id: derived from the public key");
-    test_check(dht_id_work_ok(c.id, c.nonce, FIXTURE_DIFFICULTY), "dht id: minted nonce passes its proof of work");
-    unsigned failures = 0;
-    for (uint64_t n = 0; n < 64; n++)
-        failures += !dht_id_work_ok(c.id, c.nonce + 1 + n, FIXTURE_DIFFICULTY);
-    test_check(failures >= 56, "dht id: other nonces fail the proof of work (%u of 64 fail)", failures);
-    test_check(dht_id_work_ok(c.id, 12345, 0), "dht id: difficulty 0 accepts any nonce");
+    mesh_node_id(id, c.dh_public, c.sign_public);
+    test_check(memcmp(id, c.id, DHT_ID_SIZE) == 0 &&
+                   memcmp(c.sign_public, identity.sign_key.public_key, DHT_PUBLIC_KEY_SIZE) == 0,
+               "dht contact: carries the identity's keys and the ID derived from them");
+    uint8_t wire[DHT_CONTACT_WIRE_SIZE];
+    struct dht_contact back;
+    dht_wire_contact_encode(&c, wire);
+    test_check(dht_wire_contact_decode(&back, wire, FIXTURE_DIFFICULTY) == DHT_OK &&
+                   memcmp(back.id, c.id, DHT_ID_SIZE) == 0 && back.nonce == c.nonce &&
+                   dht_address_equal(&back.address, &c.address) &&
+                   dht_wire_contact_decode(&back, wire, 40) == DHT_ERR_ID_WORK,
+               "dht contact: wire form round trip; refused at a difficulty its nonce does not meet");
     uint8_t a[DHT_ID_SIZE] = { 0 }, b[DHT_ID_SIZE] = { 0 };
     test_check(dht_id_common_prefix(a, b) == 256, "dht id: equal IDs share 256 bits");
     b[0] = 0x80;
@@ -136,18 +140,19 @@ static void test_codec_round_trips(void)
                "dht codec: %u/%u good messages decode and encode back to the same bytes", ok, total);
     struct dht_message m;
     size_t len;
-    const uint8_t *bytes = corpus_message.build(9, &len); /* 20 contacts */
-    test_check(len == DHT_HEADER_SIZE + 1 + 20 * DHT_CONTACT_WIRE_SIZE && len <= DHT_MESSAGE_MAX,
-               "dht codec: NODES with k = 20 contacts is %zu bytes (fits %d)", len, DHT_MESSAGE_MAX);
+    const uint8_t *bytes = corpus_message.build(9, &len); /* DHT_NODES_MAX contacts */
+    test_check(len == DHT_HEADER_SIZE + 1 + DHT_NODES_MAX * DHT_CONTACT_WIRE_SIZE && len <= DHT_MESSAGE_MAX,
+               "dht codec: NODES with %d contacts is %zu bytes (fits %d)", DHT_NODES_MAX, len, DHT_MESSAGE_MAX);
     bytes = corpus_message.build(6, &len); /* two records */
     test_check(len <= DHT_MESSAGE_MAX && dht_message_decode(&m, bytes, len, FIXTURE_DIFFICULTY) == DHT_OK &&
                    m.record_count == 2 && m.records[1].kind == DHT_RECORD_PROVIDER,
                "dht codec: VALUE carries two records in %zu bytes", len);
     memset(&m, 0, sizeof m);
     m.type = DHT_NODES;
-    m.contact_count = 21;
+    m.contact_count = DHT_NODES_MAX + 1;
     uint8_t out[DHT_MESSAGE_MAX];
-    test_check(dht_message_encode(&m, out, sizeof out) == 0, "dht codec: encoder refuses 21 contacts");
+    test_check(dht_message_encode(&m, out, sizeof out) == 0, "dht codec: encoder refuses %d contacts",
+               DHT_NODES_MAX + 1);
     m.type = 42;
     test_check(dht_message_encode(&m, out, sizeof out) == 0, "dht codec: encoder refuses an unknown type");
     m.type = DHT_PING;
@@ -213,7 +218,7 @@ struct harness {
     struct dht_table_entry table[400];
     struct dht_stored records[8];
     struct dht_lookup lookups[2];
-    struct ed25519_secret_key key;
+    struct mesh_identity identity;
     uint8_t sent[64][DHT_MESSAGE_MAX];
     size_t sent_len[64];
     struct dht_address sent_to[64];
@@ -243,7 +248,7 @@ static struct harness *harness_new(void)
 {
     struct harness *h = calloc(1, sizeof *h);
     struct dht_contact self;
-    fixture_identity(0, &h->key, &self);
+    fixture_identity(0, &h->identity, &self);
     struct dht_config config;
     dht_config_default(&config);
     config.difficulty = FIXTURE_DIFFICULTY;
@@ -252,7 +257,8 @@ static struct harness *harness_new(void)
     config.records_per_publisher = 3;
     struct dht_transport transport = { h, harness_send };
     struct dht_memory memory = { h->table, 400, h->records, 8, h->lookups, 2 };
-    if (dht_node_init(&h->node, &config, &transport, &memory, &h->key, &self, FIXTURE_NOW) != DHT_OK) {
+    if (dht_node_init(&h->node, &config, &transport, &memory, &h->identity, &self.address, FIXTURE_NOW) !=
+        DHT_OK) {
         test_check(false, "dht node: init");
         exit(1);
     }
@@ -334,24 +340,23 @@ static void test_table(void)
 /* ---- node defences ----------------------------------------------------------- */
 static size_t make_message(uint8_t *out, uint8_t type, unsigned identity, uint64_t request_id)
 {
-    struct ed25519_secret_key key;
+    struct mesh_identity id;
     struct dht_contact c;
     struct dht_message m;
-    fixture_identity(identity, &key, &c);
+    fixture_identity(identity, &id, &c);
     memset(&m, 0, sizeof m);
     m.type = type;
     m.request_id = request_id;
-    memcpy(m.sender_key, c.public_key, DHT_PUBLIC_KEY_SIZE);
-    m.sender_nonce = c.nonce;
+    fixture_sender(&m, &c);
     return dht_message_encode(&m, out, DHT_MESSAGE_MAX);
 }
 
 static void test_rate_limit(void)
 {
     struct harness *h = harness_new();
-    struct ed25519_secret_key key;
+    struct mesh_identity identity;
     struct dht_contact peer;
-    fixture_identity(9, &key, &peer);
+    fixture_identity(9, &identity, &peer);
     uint8_t ping[DHT_MESSAGE_MAX];
     size_t len = make_message(ping, DHT_PING, 9, 1);
     unsigned answered = 0, limited = 0;
@@ -367,7 +372,7 @@ static void test_rate_limit(void)
         answered += dht_node_receive(&h->node, &peer.address, ping, len, FIXTURE_NOW + 1000) == DHT_OK;
     test_check(answered == 50, "dht rate limit: one second later 50 more are answered (%u)", answered);
     struct dht_contact other;
-    fixture_identity(10, &key, &other);
+    fixture_identity(10, &identity, &other);
     len = make_message(ping, DHT_PING, 10, 1);
     test_check(dht_node_receive(&h->node, &other.address, ping, len, FIXTURE_NOW + 1000) == DHT_OK,
                "dht rate limit: another peer is not affected");
@@ -377,9 +382,9 @@ static void test_rate_limit(void)
 static void test_responses(void)
 {
     struct harness *h = harness_new();
-    struct ed25519_secret_key key;
+    struct mesh_identity identity;
     struct dht_contact peer;
-    fixture_identity(11, &key, &peer);
+    fixture_identity(11, &identity, &peer);
     dht_node_bootstrap(&h->node, &peer.address, FIXTURE_NOW);
     struct dht_message sent;
     test_check(h->sent_count == 1 &&
@@ -423,11 +428,11 @@ static void test_eviction(void)
     }
     /* A newcomer (a real identity, so the message decodes) in bucket 0 while
      * the bucket's entries are old: the oldest is pinged. */
-    struct ed25519_secret_key key;
+    struct mesh_identity identity;
     struct dht_contact newcomer;
     unsigned n = 20;
     do
-        fixture_identity(n++, &key, &newcomer);
+        fixture_identity(n++, &identity, &newcomer);
     while (dht_id_common_prefix(newcomer.id, h->node.self.id) != 0);
     uint8_t ping[DHT_MESSAGE_MAX];
     size_t len = make_message(ping, DHT_PING, n - 1, 5);
@@ -447,16 +452,15 @@ static void test_eviction(void)
 static void test_storage(void)
 {
     struct harness *h = harness_new();
-    struct ed25519_secret_key key;
+    struct mesh_identity identity;
     struct dht_contact peer;
-    fixture_identity(12, &key, &peer);
+    fixture_identity(12, &identity, &peer);
     struct dht_message m;
     uint8_t packet[DHT_MESSAGE_MAX];
     memset(&m, 0, sizeof m);
     m.type = DHT_STORE;
     m.request_id = 1;
-    memcpy(m.sender_key, peer.public_key, DHT_PUBLIC_KEY_SIZE);
-    m.sender_nonce = peer.nonce;
+    fixture_sender(&m, &peer);
     m.record_count = 1;
     fixture_value_record(2, &m.records[0], "v1");
     size_t len = dht_message_encode(&m, packet, sizeof packet);
@@ -466,11 +470,12 @@ static void test_storage(void)
                   reply.type == DHT_STORED && reply.status == DHT_OK;
     test_check(stored && h->node.stats.records_stored == 1, "dht store: a valid record is stored, STORED ok");
     /* an older sequence of the same slot */
-    struct ed25519_secret_key publisher;
+    struct mesh_identity publisher_identity;
     struct dht_contact publisher_contact;
-    fixture_identity(2, &publisher, &publisher_contact);
+    fixture_identity(2, &publisher_identity, &publisher_contact);
+    const struct ed25519_secret_key *publisher = &publisher_identity.sign_key;
     m.records[0].sequence = 6;
-    if (dht_record_sign(&m.records[0], &publisher) != DHT_OK)
+    if (dht_record_sign(&m.records[0], publisher) != DHT_OK)
         test_check(false, "dht store: signing");
     len = dht_message_encode(&m, packet, sizeof packet);
     (void)dht_node_receive(&h->node, &peer.address, packet, len, FIXTURE_NOW);
@@ -488,7 +493,7 @@ static void test_storage(void)
     for (unsigned i = 0; i < 4; i++) {
         fixture_value_record(2, &m.records[0], "share");
         m.records[0].key[0] = (uint8_t)(0x10 + i);
-        if (dht_record_sign(&m.records[0], &publisher) != DHT_OK)
+        if (dht_record_sign(&m.records[0], publisher) != DHT_OK)
             test_check(false, "dht store: signing");
         len = dht_message_encode(&m, packet, sizeof packet);
         (void)dht_node_receive(&h->node, &peer.address, packet, len, FIXTURE_NOW);
@@ -502,8 +507,7 @@ static void test_storage(void)
     memset(&m, 0, sizeof m);
     m.type = DHT_FIND_VALUE;
     m.request_id = 9;
-    memcpy(m.sender_key, peer.public_key, DHT_PUBLIC_KEY_SIZE);
-    m.sender_nonce = peer.nonce;
+    fixture_sender(&m, &peer);
     struct dht_record wanted;
     fixture_value_record(2, &wanted, "v1");
     memcpy(m.target, wanted.key, DHT_ID_SIZE);

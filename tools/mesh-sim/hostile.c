@@ -50,8 +50,10 @@ static void send_message(struct sim *sim, struct sim_node *node, const struct dh
                          const struct dht_address *to, struct dht_message *message)
 {
     uint8_t packet[DHT_MESSAGE_MAX];
-    memcpy(message->sender_key, as->public_key, DHT_PUBLIC_KEY_SIZE);
-    message->sender_nonce = as->nonce;
+    memcpy(message->sender.id, as->id, DHT_ID_SIZE);
+    memcpy(message->sender.dh_public, as->dh_public, X25519_KEY_SIZE);
+    memcpy(message->sender.sign_public, as->sign_public, ED25519_PUBLIC_KEY_SIZE);
+    message->sender.nonce = as->nonce;
     size_t len = dht_message_encode(message, packet, sizeof packet);
     if (len != 0)
         sim_send(sim, node, to, packet, len);
@@ -111,7 +113,7 @@ static void forge_wake(struct sim *sim, struct sim_node *node, struct hostile *h
     unsigned variant = (unsigned)(sim_random(sim) % 3);
     if (variant == 2)
         record->expiry = sim->now - 1; /* expired, validly signed by the forger */
-    if (dht_record_sign(record, &node->key) != DHT_OK)
+    if (dht_record_sign(record, &node->identity.sign_key) != DHT_OK)
         return;
     if (variant == 0) /* the genuine publisher's name on the forger's signature */
         memcpy(record->publisher, key->publisher, DHT_PUBLIC_KEY_SIZE);
@@ -140,7 +142,7 @@ static void liar_answer(struct sim *sim, struct sim_node *node, struct hostile *
     } else {
         reply.type = DHT_NODES;
         bool chosen[SYBIL_POOL_MAX] = { false };
-        for (unsigned n = 0; n < DHT_K && n < pool.count; n++) {
+        for (unsigned n = 0; n < DHT_NODES_MAX && n < pool.count; n++) {
             int best = -1;
             for (unsigned i = 0; i < pool.count; i++)
                 if (!chosen[i] && (best < 0 || dht_id_closer(request->target, pool.contacts[i].id,
@@ -151,7 +153,7 @@ static void liar_answer(struct sim *sim, struct sim_node *node, struct hostile *
             if (h->kind == HOSTILE_LIAR_BAD_WORK)
                 reply.contacts[n].nonce ^= 1; /* fails the proof of work (255 in 256) */
         }
-        reply.contact_count = DHT_K;
+        reply.contact_count = DHT_NODES_MAX;
     }
     send_message(sim, node, as, from, &reply);
 }
@@ -205,10 +207,11 @@ static struct sim_node *add_hostile(struct sim *sim, enum hostile_kind kind, uin
     node->hostile_state = h;
     if (kind == HOSTILE_LIAR || kind == HOSTILE_LIAR_BAD_WORK) {
         for (unsigned i = 0; i < SYBILS; i++) {
-            struct ed25519_secret_key key;
+            struct mesh_identity identity;
             struct dht_address address = node->self.address;
             address.port = (uint16_t)(5000 + i);
-            sim_make_identity(sim, &key, &h->sybils[i], &address);
+            sim_make_identity(sim, &identity, &h->sybils[i], &address);
+            mesh_identity_wipe(&identity);
             sim_map_address(sim, &address, node);
             if (pool.count < SYBIL_POOL_MAX)
                 pool.contacts[pool.count++] = h->sybils[i];

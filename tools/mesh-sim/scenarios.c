@@ -76,7 +76,7 @@ void store_keys(struct sim *sim, struct stored_key *keys, unsigned count, int si
             fprintf(stderr, "mesh-sim: dht_node_put: %s\n", dht_error_message(error));
             exit(2);
         }
-        memcpy(key->publisher, node->self.public_key, DHT_PUBLIC_KEY_SIZE);
+        memcpy(key->publisher, node->self.sign_public, DHT_PUBLIC_KEY_SIZE);
         key->side = node->side;
         sim_node_touched(sim, node);
     }

@@ -175,16 +175,16 @@ struct transport_context {
     struct sim_node *node;
 };
 
-void sim_make_identity(struct sim *sim, struct ed25519_secret_key *key, struct dht_contact *contact,
+void sim_make_identity(struct sim *sim, struct mesh_identity *identity, struct dht_contact *contact,
                        const struct dht_address *address)
 {
-    uint8_t seed[ED25519_SEED_SIZE];
-    sim_random_bytes(sim, seed, sizeof seed);
-    ed25519_key_from_seed(key, seed);
-    memcpy(contact->public_key, key->public_key, DHT_PUBLIC_KEY_SIZE);
-    dht_id_from_key(contact->id, contact->public_key);
-    contact->nonce = dht_id_mint(contact->id, sim->config.dht.difficulty, sim_random(sim) >> 1);
-    contact->address = *address;
+    uint8_t random[MESH_IDENTITY_RANDOM_SIZE];
+    sim_random_bytes(sim, random, sizeof random);
+    if (mesh_identity_create(identity, random, sim->config.dht.difficulty, UINT64_MAX) != MESH_OK) {
+        fprintf(stderr, "mesh-sim: mesh_identity_create failed\n");
+        exit(2);
+    }
+    dht_contact_of(contact, &identity->public_part, address);
 }
 
 struct sim_node *sim_add_node(struct sim *sim, uint32_t subnet, sim_hostile_handler handler)
@@ -201,7 +201,7 @@ struct sim_node *sim_add_node(struct sim *sim, uint32_t subnet, sim_hostile_hand
     node->hostile = handler;
     struct dht_address address = sim_address(subnet != 0 ? subnet : 0x100000 + index,
                                              subnet != 0 ? 1 + index % 250 : 1);
-    sim_make_identity(sim, &node->key, &node->self, &address);
+    sim_make_identity(sim, &node->identity, &node->self, &address);
     sim->nodes[index] = node;
     address_map(sim, &address, index);
     sim->node_count++;
@@ -214,7 +214,7 @@ struct sim_node *sim_add_node(struct sim *sim, uint32_t subnet, sim_hostile_hand
     struct dht_config config = sim->config.dht;
     config.random_context = sim;
     config.random = sim_random_bytes;
-    if (dht_node_init(&node->dht, &config, &transport, &memory, &node->key, &node->self, sim->now) !=
+    if (dht_node_init(&node->dht, &config, &transport, &memory, &node->identity, &address, sim->now) !=
         DHT_OK) {
         fprintf(stderr, "mesh-sim: dht_node_init failed\n");
         exit(2);

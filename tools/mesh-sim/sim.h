@@ -37,7 +37,7 @@ struct sim_node {
     struct dht_table_entry table[SIM_TABLE_CAPACITY];
     struct dht_stored records[SIM_RECORD_CAPACITY];
     struct dht_lookup lookups[SIM_LOOKUP_CAPACITY];
-    struct ed25519_secret_key key;
+    struct mesh_identity identity;
     struct dht_contact self;
     uint32_t index;
     bool alive;
@@ -100,8 +100,9 @@ void sim_kill(struct sim *sim, struct sim_node *node);
 /* A hostile node's next wake-up. */
 void sim_wake_at(struct sim *sim, struct sim_node *node, uint64_t time);
 
-/* Mints a key pair and ID for a contact (hostile nodes' Sybils too). */
-void sim_make_identity(struct sim *sim, struct ed25519_secret_key *key, struct dht_contact *contact,
+/* Mints an identity (lib/mesh/identity.h) and its contact at `address`
+ * (hostile nodes' Sybils too). */
+void sim_make_identity(struct sim *sim, struct mesh_identity *identity, struct dht_contact *contact,
                        const struct dht_address *address);
 struct dht_address sim_address(uint32_t subnet, uint32_t host);
 
