@@ -14,3 +14,6 @@ $(MESH_SIM_SAN): $(call objs,host-san,$(MESH_SIM_SRCS) $(MESH_DHT_SRCS) $(MESH_D
 
 .PHONY: mesh-sim
 mesh-sim: $(MESH_SIM) $(MESH_SIM_SAN)
+
+# make bench-mesh (tests/bench/mesh.sh) runs the simulator's section.
+bench-mesh: $(MESH_SIM)

@@ -136,7 +136,7 @@ static bool ranked_before(const uint8_t target[DHT_ID_SIZE], const struct ranked
 unsigned dht_table_closest(const struct dht_node *node, const uint8_t target[DHT_ID_SIZE],
                            struct dht_contact *out, unsigned max)
 {
-    struct ranked best[DHT_K];
+    struct ranked best[DHT_K] = { { 0, NULL } };
     unsigned count = 0;
     uint64_t target_word = load64_be(target);
     if (max > DHT_K)

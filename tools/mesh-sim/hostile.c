@@ -148,6 +148,8 @@ static void liar_answer(struct sim *sim, struct sim_node *node, struct hostile *
                 if (!chosen[i] && (best < 0 || dht_id_closer(request->target, pool.contacts[i].id,
                                                              pool.contacts[best].id) < 0))
                     best = (int)i;
+            if (best < 0)
+                break;
             chosen[best] = true;
             reply.contacts[n] = pool.contacts[best];
             if (h->kind == HOSTILE_LIAR_BAD_WORK)
@@ -230,8 +232,8 @@ struct hostile_run {
     double seconds;
 };
 
-#define HOSTILE_KEYS 50
-#define HOSTILE_PROBES 300
+#define HOSTILE_KEYS 50u
+#define HOSTILE_PROBES 300u
 
 static void count_honest(struct sim *sim, struct hostile_run *run)
 {

@@ -17,13 +17,25 @@ struct sim_event {
     uint32_t node;
     uint32_t generation;
     uint16_t len;
+    uint32_t payload;           /* DELIVER: slot of the datagram */
     struct dht_address from, to;
-    uint8_t *data;
 };
 
 static void *xcalloc(size_t count, size_t size)
 {
     void *p = calloc(count, size);
+    if (p == NULL) {
+        fprintf(stderr, "mesh-sim: out of memory\n");
+        exit(2);
+    }
+    return p;
+}
+
+static void *xrealloc(void *p, size_t count, size_t size)
+{
+    if (count == 0 || size > SIZE_MAX / count)
+        exit(2);
+    p = realloc(p, count * size);
     if (p == NULL) {
         fprintf(stderr, "mesh-sim: out of memory\n");
         exit(2);
@@ -77,11 +89,7 @@ static void heap_push(struct sim *sim, struct sim_event event)
 {
     if (sim->heap_len == sim->heap_cap) {
         sim->heap_cap = sim->heap_cap ? sim->heap_cap * 2 : 4096;
-        sim->heap = realloc(sim->heap, sim->heap_cap * sizeof *sim->heap);
-        if (sim->heap == NULL) {
-            fprintf(stderr, "mesh-sim: out of memory\n");
-            exit(2);
-        }
+        sim->heap = xrealloc(sim->heap, sim->heap_cap, sizeof *sim->heap);
     }
     event.sequence = sim->sequence++;
     size_t at = sim->heap_len++;
@@ -114,6 +122,24 @@ static struct sim_event heap_pop(struct sim *sim)
     if (sim->heap_len > 0)
         sim->heap[at] = last;
     return top;
+}
+
+static uint32_t payload_take(struct sim *sim)
+{
+    if (sim->payload_free_count > 0)
+        return sim->payload_free[--sim->payload_free_count];
+    if (sim->payload_count == sim->payload_cap) {
+        sim->payload_cap = sim->payload_cap ? sim->payload_cap * 2 : 1024;
+        sim->payloads = xrealloc(sim->payloads, sim->payload_cap, sizeof *sim->payloads);
+        sim->payload_free = xrealloc(sim->payload_free, sim->payload_cap, sizeof *sim->payload_free);
+    }
+    sim->payloads[sim->payload_count] = xcalloc(1, SIM_PAYLOAD_MAX);
+    return sim->payload_count++;
+}
+
+static void payload_give_back(struct sim *sim, uint32_t slot)
+{
+    sim->payload_free[sim->payload_free_count++] = slot;
 }
 
 /* ---- addresses ----------------------------------------------------------- */
@@ -245,8 +271,10 @@ void sim_destroy(struct sim *sim)
         free(sim->nodes[i]->dht.transport.context);
         free(sim->nodes[i]);
     }
-    for (size_t i = 0; i < sim->heap_len; i++)
-        free(sim->heap[i].data);
+    for (uint32_t i = 0; i < sim->payload_count; i++)
+        free(sim->payloads[i]);
+    free(sim->payloads);
+    free(sim->payload_free);
     free(sim->heap);
     free(sim->nodes);
     free(sim->address_keys);
@@ -295,6 +323,10 @@ static uint64_t link_latency(struct sim *sim, uint32_t a, uint32_t b)
 void sim_send(struct sim *sim, struct sim_node *from, const struct dht_address *to,
               const uint8_t *data, size_t len)
 {
+    if (len > SIM_PAYLOAD_MAX) {
+        fprintf(stderr, "mesh-sim: datagram of %zu bytes\n", len);
+        exit(2);
+    }
     sim->datagrams++;
     sim->bytes += len;
     sim->by_type[len >= 2 && data[1] >= 1 && data[1] <= 8 ? data[1] : 0]++;
@@ -313,10 +345,8 @@ void sim_send(struct sim *sim, struct sim_node *from, const struct dht_address *
     struct sim_event event = { .kind = EVENT_DELIVER, .node = target->index, .len = (uint16_t)len,
                                .from = from->self.address, .to = *to };
     event.time = sim->now + link_latency(sim, from->index, target->index) + sim_random(sim) % 3;
-    event.data = malloc(len ? len : 1);
-    if (event.data == NULL)
-        exit(2);
-    memcpy(event.data, data, len);
+    event.payload = payload_take(sim);
+    memcpy(sim->payloads[event.payload], data, len);
     heap_push(sim, event);
 }
 
@@ -343,9 +373,10 @@ static void run_event(struct sim *sim, struct sim_event *event)
             }
         }
         if (node->hostile != NULL)
-            node->hostile(sim, node, &event->from, &event->to, event->data, event->len);
+            node->hostile(sim, node, &event->from, &event->to, sim->payloads[event->payload], event->len);
         else
-            (void)dht_node_receive(&node->dht, &event->from, event->data, event->len, sim->now);
+            (void)dht_node_receive(&node->dht, &event->from, sim->payloads[event->payload], event->len,
+                                   sim->now);
         break;
     case EVENT_TIMER:
         if (event->generation != node->timer_generation)
@@ -372,7 +403,8 @@ void sim_run_until(struct sim *sim, uint64_t time)
         sim->now = event.time;
         sim->events++;
         run_event(sim, &event);
-        free(event.data);
+        if (event.kind == EVENT_DELIVER)
+            payload_give_back(sim, event.payload);
     }
     sim->now = time;
 }

@@ -21,6 +21,7 @@
 #define SIM_RECORD_CAPACITY 48
 #define SIM_LOOKUP_CAPACITY 6
 #define SIM_DIFFICULTY 8
+#define SIM_PAYLOAD_MAX 2048 /* the largest datagram a node (or a hostile one) sends */
 
 struct sim;
 struct sim_node;
@@ -66,6 +67,12 @@ struct sim {
     struct sim_event *heap;
     size_t heap_len, heap_cap;
     uint64_t sequence;
+    /* Datagrams in flight live in reusable slots of SIM_PAYLOAD_MAX bytes
+     * (an event names its slot), so delivery allocates nothing. */
+    uint8_t **payloads;
+    uint32_t payload_count, payload_cap;
+    uint32_t *payload_free;
+    uint32_t payload_free_count;
     bool partitioned;
     /* address -> node index (open addressing) */
     uint64_t *address_keys;
