@@ -163,7 +163,12 @@ static bool rate_allow(struct dht_node *node, const struct dht_address *from, ui
         slot->tokens_milli = (uint32_t)burst;
         slot->updated = now;
     }
-    uint64_t refill = (now - slot->updated) * node->config.rate_per_second;
+    /* Milli-tokens: rate_per_second of them per millisecond. A clock that
+     * went back refills nothing; a long silence refills the bucket. */
+    uint64_t elapsed = now > slot->updated ? now - slot->updated : 0;
+    uint64_t refill = burst;
+    if (node->config.rate_per_second == 0 || elapsed < burst / node->config.rate_per_second)
+        refill = elapsed * node->config.rate_per_second;
     uint64_t tokens = slot->tokens_milli + refill;
     slot->tokens_milli = (uint32_t)(tokens > burst ? burst : tokens);
     slot->updated = now;

@@ -6,6 +6,8 @@
 #include "tools/mesh-sim/sim.h"
 #include "tools/mesh-sim/scenario.h"
 
+#include "base/endian.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +15,12 @@
 enum hostile_kind { HOSTILE_GARBAGE, HOSTILE_REPLAY, HOSTILE_FLOOD, HOSTILE_FORGE, HOSTILE_LIAR,
                     HOSTILE_LIAR_BAD_WORK };
 
-#define SYBILS 8
-#define SYBIL_POOL_MAX (SYBILS * 64)
+#define SYBILS 16
+#define SYBIL_POOL_MAX (SYBILS * 200)
+#define LIAR_GROUPS 3
+#ifndef LIAR_PERCENT
+#define LIAR_PERCENT 35
+#endif
 
 /* The colluding liars' shared pool of Sybil identities: for any target,
  * every liar names the pool's closest IDs, so the lie looks consistent and
@@ -123,7 +129,34 @@ static void forge_wake(struct sim *sim, struct sim_node *node, struct hostile *h
     send_message(sim, node, &node->self, &random_honest(sim)->self.address, &message);
 }
 
-/* The Sybils closest to target, as a NODES answer. */
+/* The DHT_NODES_MAX Sybils of the pool closest to target among those of
+ * one group (liars answer from LIAR_GROUPS groups, so together they name
+ * more distinct Sybils than one answer holds). */
+static unsigned sybils_closest(const uint8_t target[DHT_ID_SIZE], unsigned group,
+                               struct dht_contact *out)
+{
+    uint64_t best_distance[DHT_NODES_MAX];
+    unsigned best[DHT_NODES_MAX], count = 0;
+    uint64_t t = load64_be(target);
+    for (unsigned i = group; i < pool.count; i += LIAR_GROUPS) {
+        uint64_t d = load64_be(pool.contacts[i].id) ^ t;
+        if (count == DHT_NODES_MAX && d >= best_distance[count - 1])
+            continue;
+        unsigned at = count < DHT_NODES_MAX ? count++ : count - 1;
+        while (at > 0 && best_distance[at - 1] > d) {
+            best_distance[at] = best_distance[at - 1];
+            best[at] = best[at - 1];
+            at--;
+        }
+        best_distance[at] = d;
+        best[at] = i;
+    }
+    for (unsigned n = 0; n < count; n++)
+        out[n] = pool.contacts[best[n]];
+    return count;
+}
+
+/* A liar's answer: PONG, STORED (storing nothing), or Sybils for any find. */
 static void liar_answer(struct sim *sim, struct sim_node *node, struct hostile *h,
                         const struct dht_address *from, const struct dht_address *to,
                         const struct dht_message *request)
@@ -141,21 +174,10 @@ static void liar_answer(struct sim *sim, struct sim_node *node, struct hostile *
         reply.type = DHT_STORED;
     } else {
         reply.type = DHT_NODES;
-        bool chosen[SYBIL_POOL_MAX] = { false };
-        for (unsigned n = 0; n < DHT_NODES_MAX && n < pool.count; n++) {
-            int best = -1;
-            for (unsigned i = 0; i < pool.count; i++)
-                if (!chosen[i] && (best < 0 || dht_id_closer(request->target, pool.contacts[i].id,
-                                                             pool.contacts[best].id) < 0))
-                    best = (int)i;
-            if (best < 0)
-                break;
-            chosen[best] = true;
-            reply.contacts[n] = pool.contacts[best];
-            if (h->kind == HOSTILE_LIAR_BAD_WORK)
-                reply.contacts[n].nonce ^= 1; /* fails the proof of work (255 in 256) */
-        }
-        reply.contact_count = DHT_NODES_MAX;
+        reply.contact_count = (uint8_t)sybils_closest(request->target, node->index % LIAR_GROUPS,
+                                                      reply.contacts);
+        for (unsigned n = 0; n < reply.contact_count && h->kind == HOSTILE_LIAR_BAD_WORK; n++)
+            reply.contacts[n].nonce ^= 1; /* fails the proof of work (255 in 256) */
     }
     send_message(sim, node, as, from, &reply);
 }
@@ -271,7 +293,7 @@ static void hostile_run(uint64_t seed, uint32_t nodes, unsigned paths, struct ho
     struct sim_node *replay = add_hostile(sim, HOSTILE_REPLAY, 0x200001);
     struct sim_node *flood = add_hostile(sim, HOSTILE_FLOOD, 0x200002);
     struct sim_node *forge = add_hostile(sim, HOSTILE_FORGE, 0x200003);
-    for (uint32_t i = 0; i < nodes / 5; i++)
+    for (uint32_t i = 0; i < nodes * LIAR_PERCENT / 100; i++)
         add_hostile(sim, i % 2 ? HOSTILE_LIAR_BAD_WORK : HOSTILE_LIAR, 0x210000 + i);
     (void)garbage;
     (void)replay;
@@ -356,7 +378,7 @@ int sim_scenario_hostile(uint64_t seed, uint32_t nodes, bool compare)
                    "hostile liars (%u of %u nodes answer every lookup with Sybil IDs): honest lookups "
                    "over 2 disjoint paths found %u/%u values (need >= 99%%); %u table entries of "
                    "honest nodes point at hostile nodes",
-                   nodes / 5, nodes + nodes / 5 + 4, run.found, run.total, run.liar_entries);
+                   nodes * LIAR_PERCENT / 100, nodes + nodes * LIAR_PERCENT / 100 + 4, run.found, run.total, run.liar_entries);
     if (compare) {
         hostile_run(seed, nodes, 1, &single);
         printf("hostile: the same run with 1 lookup path instead of 2: %u/%u values found\n",
