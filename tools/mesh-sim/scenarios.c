@@ -248,6 +248,9 @@ int sim_scenario_lookups(uint64_t seed, uint32_t nodes)
 }
 
 #define PARTITION_KEYS 100u
+#ifndef PARTITION_SPLIT_MS
+#define PARTITION_SPLIT_MS 120000u /* long enough for refreshes to drop the other side */
+#endif
 
 static unsigned partition_probe_round(struct sim *sim, struct stored_key *keys, struct probe *probes,
                                       uint64_t run_ms)
@@ -262,6 +265,25 @@ static unsigned partition_probe_round(struct sim *sim, struct stored_key *keys, 
     return found;
 }
 
+/* Mean per node of table entries on the other side (or dormant contacts). */
+static double cross_side_mean(struct sim *sim, bool dormant)
+{
+    uint64_t count = 0;
+    for (uint32_t i = 0; i < sim->node_count; i++) {
+        struct sim_node *node = sim->nodes[i];
+        if (dormant) {
+            for (unsigned d = 0; d < DHT_DORMANT_MAX; d++)
+                count += node->dht.dormant[d].address.family != 0;
+            continue;
+        }
+        for (unsigned t = 0; t < SIM_TABLE_CAPACITY; t++) {
+            struct sim_node *peer = node->table[t].used ? sim_node_at(sim, &node->table[t].contact.address) : NULL;
+            count += peer != NULL && peer->side != node->side;
+        }
+    }
+    return (double)count / sim->node_count;
+}
+
 int sim_scenario_partition(uint64_t seed, uint32_t nodes)
 {
     struct timespec start;
@@ -273,7 +295,7 @@ int sim_scenario_partition(uint64_t seed, uint32_t nodes)
     for (uint32_t i = 0; i < sim->node_count; i++)
         sim->nodes[i]->side = (uint8_t)(sim_random(sim) & 1);
     sim->partitioned = true;
-    sim_run_until(sim, sim->now + 20000);
+    sim_run_until(sim, sim->now + PARTITION_SPLIT_MS);
     struct stored_key *keys = calloc(PARTITION_KEYS, sizeof *keys);
     struct probe *probes = calloc(PARTITION_KEYS * 2, sizeof *probes);
     store_keys(sim, keys, PARTITION_KEYS / 2, 0);
@@ -282,6 +304,9 @@ int sim_scenario_partition(uint64_t seed, uint32_t nodes)
     unsigned during = partition_probe_round(sim, keys, probes, 6000);
     printf("partition: during the split, %u/%u lookups found the value (each side sees only its own)\n",
            during, PARTITION_KEYS * 2);
+    printf("partition: at healing, tables hold %.1f contacts of the other side per node (of %.1f); "
+           "%.1f dormant contacts per node\n",
+           cross_side_mean(sim, false), table_mean(sim), cross_side_mean(sim, true));
     uint64_t healed = sim->now;
     sim->partitioned = false;
     unsigned found = 0;
