@@ -59,6 +59,7 @@ enum dht_error dht_node_init(struct dht_node *node, const struct dht_config *con
     __builtin_memset(memory->table, 0, memory->table_capacity * sizeof *memory->table);
     __builtin_memset(memory->records, 0, memory->record_capacity * sizeof *memory->records);
     __builtin_memset(memory->lookups, 0, memory->lookup_capacity * sizeof *memory->lookups);
+    node->store_deadline = UINT64_MAX;
     node->next_refresh = now + config->refresh_interval / 2 +
                          dht_random64(node) % (config->refresh_interval / 2 + 1);
     return DHT_OK;
