@@ -61,6 +61,8 @@ static struct bucket_scan scan_bucket(struct dht_node *node, unsigned bucket,
                                       const struct dht_address *address)
 {
     struct bucket_scan scan = { 0, 0, NULL, NULL };
+    if (node->memory.table == NULL) /* dht_node_init refuses it; for the analyzer */
+        return scan;
     if (node->table_count < node->memory.table_capacity)
         scan.free_slot = &node->memory.table[node->table_count];
     for (size_t i = 0; i < node->table_count; i++) {
