@@ -187,6 +187,68 @@ double table_mean(const struct sim *sim)
     return count ? sum / count : 0;
 }
 
+/* Provider records: PROVIDER_KEYS keys, each announced by 2 nodes, then
+ * looked up by kind; a lookup succeeds when it returns a provider record
+ * naming one of the two. */
+#define PROVIDER_KEYS 10u
+#define PROVIDER_PROBES 100u
+
+struct provider_probe {
+    bool done, found;
+    const struct sim_node *providers[2];
+};
+
+static void provider_done(void *context, const struct dht_lookup_result *result)
+{
+    struct provider_probe *probe = context;
+    probe->done = true;
+    if (!result->found || result->record.kind != DHT_RECORD_PROVIDER)
+        return;
+    for (unsigned i = 0; i < 2; i++)
+        if (memcmp(result->record.publisher, probe->providers[i]->self.sign_public,
+                   DHT_PUBLIC_KEY_SIZE) == 0 &&
+            memcmp(result->record.value + 64 + 8 + 1, probe->providers[i]->self.address.bytes, 4) == 0)
+            probe->found = true;
+}
+
+static unsigned provider_round(struct sim *sim)
+{
+    uint8_t keys[PROVIDER_KEYS][DHT_ID_SIZE];
+    const struct sim_node *providers[PROVIDER_KEYS][2];
+    for (unsigned k = 0; k < PROVIDER_KEYS; k++) {
+        for (unsigned j = 0; j < DHT_ID_SIZE; j++)
+            keys[k][j] = (uint8_t)sim_random(sim);
+        for (unsigned p = 0; p < 2; p++) {
+            struct sim_node *node;
+            do
+                node = random_alive(sim, -1);
+            while (dht_node_provide(&node->dht, keys[k], sim->now + 3600 * 1000, NULL, NULL, sim->now) !=
+                   DHT_OK);
+            sim_node_touched(sim, node);
+            providers[k][p] = node;
+        }
+    }
+    sim_run_until(sim, sim->now + 10000);
+    struct provider_probe *probes = calloc(PROVIDER_PROBES, sizeof *probes);
+    for (unsigned i = 0; i < PROVIDER_PROBES; i++) {
+        unsigned k = i % PROVIDER_KEYS;
+        probes[i].providers[0] = providers[k][0];
+        probes[i].providers[1] = providers[k][1];
+        struct sim_node *node;
+        do
+            node = random_alive(sim, -1);
+        while (dht_node_find_value(&node->dht, keys[k], DHT_RECORD_PROVIDER, NULL, provider_done,
+                                   &probes[i], sim->now) != DHT_OK);
+        sim_node_touched(sim, node);
+    }
+    sim_run_until(sim, sim->now + 10000);
+    unsigned found = 0;
+    for (unsigned i = 0; i < PROVIDER_PROBES; i++)
+        found += probes[i].found;
+    free(probes);
+    return found;
+}
+
 #define LOOKUP_KEYS 100u
 #define LOOKUP_PROBES 500u
 
@@ -218,6 +280,12 @@ int sim_scenario_lookups(uint64_t seed, uint32_t nodes)
                    nodes, (unsigned long long)seed, s.found, s.total, (unsigned long long)s.median_hops,
                    s.mean_hops, (unsigned long long)s.max_hops, (unsigned long long)s.median_latency,
                    (unsigned long long)s.p95_latency);
+
+    unsigned providers_found = provider_round(sim);
+    scenario_check(providers_found == PROVIDER_PROBES, seed, "lookups", nodes,
+                   "mesh-sim providers (%u nodes, seed %llu): %u keys announced by 2 providers each; "
+                   "%u/%u provider lookups returned a signed provider record naming one of them",
+                   nodes, (unsigned long long)seed, PROVIDER_KEYS, providers_found, PROVIDER_PROBES);
 
     /* 30% of the nodes die at once; lookups start at that very moment. */
     unsigned killed = 0;
