@@ -16,7 +16,7 @@
 void dht_config_default(struct dht_config *config)
 {
     __builtin_memset(config, 0, sizeof *config);
-    config->difficulty = 16;
+    config->difficulty = MESH_ID_DIFFICULTY;
     config->paths = 2;
     config->per_range = 2;
     config->rpc_timeout = 1000;
