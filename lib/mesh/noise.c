@@ -374,7 +374,9 @@ enum mesh_result noise_handshake_init(struct noise_handshake *hs,
     copy_key(hs->rs, &hs->has_rs, keys->rs);
     copy_key(hs->re, &hs->has_re, keys->re);
     copy_key(hs->psk, &hs->has_psk, keys->psk);
-    if (hs->has_s)
+    if (hs->has_s && keys->s_public != NULL)
+        __builtin_memcpy(hs->s_public, keys->s_public, NOISE_DH_SIZE);
+    else if (hs->has_s)
         x25519_base(hs->s_public, hs->s_secret);
     if (hs->has_e)
         x25519_base(hs->e_public, hs->e_secret);

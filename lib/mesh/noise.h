@@ -71,6 +71,7 @@ struct noise_symmetric {
  * bytes from the caller (the ephemeral key the `e` token sends). */
 struct noise_keys {
     const uint8_t *s_secret;  /* own static key */
+    const uint8_t *s_public;  /* its public key if known (saves a multiplication), or NULL */
     const uint8_t *e_secret;  /* own ephemeral key */
     const uint8_t *rs;        /* peer's static public key, when a pre-message has it */
     const uint8_t *re;        /* peer's ephemeral public key, ditto */

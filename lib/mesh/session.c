@@ -107,7 +107,8 @@ static enum mesh_result handshake_start(struct mesh_endpoint *ep, struct noise_h
     uint8_t e[32];
     if (random_bytes(ep, e, sizeof e) != MESH_OK)
         return MESH_ERR_RANDOM;
-    struct noise_keys keys = { .s_secret = ep->identity->dh_secret, .e_secret = e };
+    struct noise_keys keys = { .s_secret = ep->identity->dh_secret,
+                               .s_public = ep->identity->public_part.dh_public, .e_secret = e };
     enum mesh_result result =
         noise_handshake_init(hs, &noise_pattern_xx, NOISE_HASH_BLAKE2B, protocol_name,
                              sizeof protocol_name - 1, initiator, prologue,

@@ -730,6 +730,69 @@ static void test_retransmit(void)
                "answered, given up after %u sends)\n", name, config.handshake_attempts);
 }
 
+static int all_zero(const void *p, size_t len)
+{
+    const uint8_t *b = p;
+    uint8_t acc = 0;
+    for (size_t i = 0; i < len; i++)
+        acc |= b[i];
+    return acc == 0;
+}
+
+/* Both sides connect at once: each ends with one peer slot whose sessions
+ * work both ways; the finished handshakes leave no secret behind. */
+static void test_simultaneous(void)
+{
+    const char *name = "mesh session simultaneous opening and wiping";
+    struct mesh_config config = test_config();
+    static uint8_t out[MESH_MAX_PACKET];
+    int before = failures;
+    size_t len = 0, slot[2] = { 0, 0 };
+    setup_pair(&config);
+    for (int n = 0; n < 2; n++) {
+        check(mesh_endpoint_connect(&nodes[n].endpoint, &nodes[1 - n].address, NULL, now_ms, out,
+                                    sizeof out, &len, &slot[n]) == MESH_OK, name, "connect");
+        channel_put(1 - n, out, len);
+    }
+    channel_drain();
+    for (int n = 0; n < 2; n++) {
+        int in_use = 0;
+        for (int i = 0; i < PEERS; i++)
+            in_use += nodes[n].peers[i].in_use;
+        check(in_use == 1 && nodes[n].peers[slot[n]].current.valid &&
+              nodes[n].peers[slot[n]].stage == MESH_HANDSHAKE_IDLE, name,
+              "not one confirmed peer slot on each side");
+        check(all_zero(&nodes[n].peers[slot[n]].handshake, sizeof nodes[n].peers[slot[n]].handshake) &&
+              all_zero(nodes[n].endpoint.pending, sizeof nodes[n].endpoint.pending), name,
+              "a finished handshake left its state (keys) behind");
+    }
+    uint64_t received[2] = { nodes[0].received, nodes[1].received };
+    check(send_from(0, slot[0], "ab", 2) == MESH_OK && send_from(1, slot[1], "ba", 2) == MESH_OK,
+          name, "send");
+    channel_drain();
+    check(nodes[0].received == received[0] + 1 && nodes[1].received == received[1] + 1, name,
+          "data lost after simultaneous opening");
+    /* The responder's side rekeys on time too, an eighth after the initiator's. */
+    struct mesh_peer *b = &nodes[1].peers[slot[1]];
+    uint32_t index = b->current.local_index;
+    int b_initiated = b->current.initiator;
+    uint64_t due = config.rekey_after_ms + (b_initiated ? 0 : config.rekey_after_ms / 8);
+    nodes[0].endpoint.config.rekey_after_ms = UINT64_MAX; /* only node 1 may start it */
+    now_ms += due - 1;
+    tick_all();
+    check(channel.count == 0, name, "rekey started before its time");
+    now_ms += 1;
+    tick_all();
+    channel_drain();
+    check(b->current.valid && b->current.local_index != index && b->current.initiator, name,
+          "no rekey by node 1 at its deadline");
+    mesh_endpoint_forget(&nodes[1].endpoint, slot[1]);
+    check(all_zero(b, sizeof *b), name, "a forgotten peer's keys not wiped");
+    if (failures == before)
+        printf("PASS %s (one slot per side, both ways; handshake states zero after use; "
+               "rekey at the deadline; forget wipes)\n", name);
+}
+
 /* --- Decoder error table (and the fuzz corpus of fuzz_mesh_packet) --- */
 
 struct bad_packet {
@@ -843,6 +906,7 @@ int main(int argc, char **argv)
     test_rate_limit();
     test_time_rekey();
     test_retransmit();
+    test_simultaneous();
     test_decoder_table();
     struct mesh_endpoint endpoint;
     struct mesh_config config = test_config();
