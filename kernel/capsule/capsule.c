@@ -53,8 +53,7 @@ static bool bundle_seal(uint64_t phys, uint64_t size, struct bytes *out)
         return false;
     uint8_t *to = phys_to_virt(copy);
     const uint8_t *from = phys_to_virt(phys);
-    for (uint64_t i = 0; i < size; i++)
-        to[i] = from[i];
+    __builtin_memcpy(to, from, (size_t)size); /* word by word (lib/base/mem.c) */
     if (vm_seal_direct(copy, pages) != VM_OK) {
         frame_free_contiguous(copy, pages);
         return false;
