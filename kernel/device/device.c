@@ -40,6 +40,13 @@ bool device_dma_unconfined_allowed(void)
     return unconfined_allowed;
 }
 
+bool device_dma_unconfined_set(bool allowed)
+{
+    bool was = unconfined_allowed;
+    unconfined_allowed = allowed;
+    return was;
+}
+
 bool device_dma_confined(const struct device *device)
 {
     return device->domain != NULL;
