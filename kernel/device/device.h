@@ -69,6 +69,9 @@ struct device *device_at(uint32_t index);
 
 /* Whether the operator allowed unconfined DMA at boot (dma=unconfined). */
 bool device_dma_unconfined_allowed(void);
+/* Sets it (the in-kernel tests only, to run both policies in one boot);
+ * returns the previous value. */
+bool device_dma_unconfined_set(bool allowed);
 /* Whether the device's DMA is confined (it has an IOMMU domain). */
 bool device_dma_confined(const struct device *device);
 /* Whether bus mastering (DMA) may be turned on for it. */
