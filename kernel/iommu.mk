@@ -1,0 +1,5 @@
+# The IOMMU (helper iommu): the DMAR table parser (portable, also built for
+# Linux by tests/kernel_host.mk) and Intel VT-d (kernel/arch/x86_64/iommu/).
+# Included after kernel/devices.mk and before kernel/kernel.mk.
+KERNEL_DEVICE_SRCS += \
+	kernel/acpi/acpi_dmar.c
