@@ -10,7 +10,9 @@
  *   devices     framebuffer console
  *   capsules    the boot bundle is verified (kernel/capsule)
  *   firmware    ACPI tables
- *   time        interrupt controller (x86: PIC masked, LAPIC), calibrated timer
+ *   time        interrupt controller (x86: PIC masked, LAPIC), the IOMMU
+ *               (DMAR; every device blocked, interrupt remapping on),
+ *               calibrated timer
  *   randomness  the system generator, seeded from RDSEED/RDRAND (CPU
  *               features), TSC jitter and the loader's UEFI seed
  *   threads     scheduler, then the capsule "init" (which starts the
@@ -23,6 +25,7 @@
 #include "kernel/arch/cpu.h"
 #include "kernel/arch/debug.h"
 #include "kernel/arch/interrupt.h"
+#include "kernel/arch/iommu.h"
 #include "kernel/arch/time.h"
 #include "kernel/arch/user.h"
 #include "kernel/capsule/capsule.h"
@@ -84,6 +87,7 @@ _Noreturn void kernel_main(uint64_t bootinfo_phys, uint64_t entry_tsc)
     if (acpi_init(boot_info()->acpi_rsdp) != 0)
         kprintf("kernel: ACPI unavailable; poweroff will halt instead\n");
     interrupt_controller_init();
+    iommu_init(); /* every device blocked before any driver capsule starts */
     timer_init(entry_tsc);
     if (system_random_init() != CRYPTO_OK)
         kprintf("kernel: no entropy yet: whatever needs keys refuses until a source works\n");

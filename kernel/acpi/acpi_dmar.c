@@ -218,6 +218,8 @@ int dmar_find(const struct acpi_memory *memory, uint64_t xsdt_phys, struct dmar_
 {
     *info = (struct dmar_info){ 0 };
     struct bytes xsdt, dmar;
+    if (xsdt_phys == 0)
+        return DMAR_ERROR_NOT_FOUND;
     int result = table_map(memory, xsdt_phys, &xsdt);
     if (result != DMAR_OK)
         return result;

@@ -68,7 +68,7 @@ const char *dmar_error_message(int result);
 #define DMAR_SCOPE_NAMESPACE 5
 
 #define DMAR_MAX_UNITS 8
-#define DMAR_MAX_SCOPES 16   /* per unit or reserved region */
+#define DMAR_MAX_SCOPES 64   /* per unit or reserved region (QEMU lists each device of bus 0) */
 #define DMAR_MAX_RESERVED 8
 #define DMAR_MAX_PATH 4      /* (device, function) hops kept per scope */
 

@@ -17,7 +17,7 @@
 #include "kernel/acpi/acpi_dmar.h"
 #include "tests/host/test.h"
 
-#define TABLE_MAX 512u
+#define TABLE_MAX 1024u
 /* Offsets of the good table's structures. */
 #define OFF_DRHD_ENDPOINT 48u /* 16 + one endpoint scope (8) = 24 */
 #define OFF_DRHD_ALL 72u      /* 16 + I/O APIC scope (8) = 24 */
@@ -151,15 +151,16 @@ static void too_many_units(struct table *t) /* 9 DRHDs without scopes */
     store32_le(t->bytes + 4, (uint32_t)pos);
     t->len = pos;
 }
-static void too_many_scopes(struct table *t) /* one DRHD with 17 endpoint scopes */
+#define SCOPES_OVER (DMAR_MAX_SCOPES + 1)
+static void too_many_scopes(struct table *t) /* one DRHD with one scope more than kept */
 {
     memset(at(t, 48), 0, TABLE_MAX - 48);
-    store16_le(at(t, 48 + 2), 16 + 17 * 8);
+    store16_le(at(t, 48 + 2), 16 + SCOPES_OVER * 8);
     store64_le(at(t, 48 + 8), 0xfed90000ull);
-    for (int i = 0; i < 17; i++)
-        scope(at(t, 64 + 8 * (size_t)i), DMAR_SCOPE_ENDPOINT, 0, 0, (uint8_t)i, 0);
-    store32_le(t->bytes + 4, 64 + 17 * 8);
-    t->len = 64 + 17 * 8;
+    for (int i = 0; i < SCOPES_OVER; i++)
+        scope(at(t, 64 + 8 * (size_t)i), DMAR_SCOPE_ENDPOINT, 0, (uint8_t)(i / 32), (uint8_t)(i % 32), 0);
+    store32_le(t->bytes + 4, 64 + SCOPES_OVER * 8);
+    t->len = 64 + SCOPES_OVER * 8;
 }
 static void too_many_reserved(struct table *t) /* 9 RMRRs after the units */
 {
