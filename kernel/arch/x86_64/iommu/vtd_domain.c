@@ -17,7 +17,7 @@
 #define TABLE_ENTRIES 512u
 #define ROOT_PRESENT 1ull
 #define CONTEXT_PRESENT 1ull
-#define CONTEXT_ADDRESS_WIDTH(levels) ((uint64_t)(levels) - 1) /* AW 1: 39 bits, 2: 48 bits */
+#define CONTEXT_ADDRESS_WIDTH(levels) ((uint64_t)(levels) - 2) /* AW 1: 39 bits (3 levels), 2: 48 bits (4) */
 #define CONTEXT_DOMAIN_SHIFT 8
 #define DOMAIN_ID_WORDS 16 /* 1024 ids */
 
