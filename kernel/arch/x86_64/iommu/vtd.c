@@ -396,15 +396,6 @@ bool iommu_init(void)
     return true;
 }
 
-/* The device layer (kernel/device/) reports faults to the audit log; a
- * kernel linked without it prints them. */
-__attribute__((weak)) void iommu_fault_report(uint16_t segment, uint16_t requester,
-                                              uint64_t address, bool write, const char *reason)
-{
-    kprintf("iommu: DMA fault: %04x:%02x:%02x.%x %s 0x%lx: %s\n", segment, requester >> 8,
-            (requester >> 3) & 0x1f, requester & 7, write ? "write" : "read", address, reason);
-}
-
 bool iommu_present(void)
 {
     return iommu_on;
