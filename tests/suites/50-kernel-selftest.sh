@@ -204,7 +204,10 @@ cpu=${KERNEL_SELFTEST_CPU:-qemu64,+smep,+smap,+rdrand,+xsave,+xsaveopt,+avx}
 # intel-iommu before every other device), so the iommu_* tests check the
 # hardware's tables; boot 2 has none (QEMU_IOMMU=off), and the same tests
 # check that every IOMMU call refuses.
-if selftest_boot main "$cpu" yes; then
+# Boot 1 gets a second virtio-rng: the bundle's virtio-rng driver claims the
+# first, the in-kernel device tests use the one left unclaimed (boot 2 has
+# no IOMMU: the driver is refused and the first stays free).
+if selftest_boot main "$cpu" yes -device virtio-rng-pci,disable-legacy=on,iommu_platform=on; then
     iommu_line found_at_boot 'VT-d unit at 0x[0-9a-f]*, .* interrupt remapping on$'
 
     seeded=$(tr -d '\r' <"$LOG" | sed -n 's/^random: seeded from //p' | head -n 1)
