@@ -16,6 +16,7 @@
 #include "kernel/ipc/ipc.h"
 #include "kernel/lib/print.h"
 #include "kernel/proc/process_internal.h"
+#include "kernel/random/system_random.h"
 #include "kernel/sched/thread.h"
 #include "kernel/shell/report.h"
 #include "kernel/syscall/table.h"
@@ -646,6 +647,7 @@ static bool test_hostile_device_driver_torn_down(void)
     TEST_REQUIRE(rng && rng->driver == NULL, "virtio-rng missing or already claimed");
     bool was = iommu_present() ? device_dma_unconfined_allowed() : device_dma_unconfined_set(true);
     uint64_t first = audit_next_sequence();
+    uint64_t random_before = system_random_added_bytes();
     struct process *p;
     int error = hostile_launch("hostile-device-driver", &p);
     bool ended = error == 0 && hostile_wait(p, HOSTILE_WAIT_MS);
@@ -675,6 +677,9 @@ static bool test_hostile_device_driver_torn_down(void)
                      audit_denial_find(first, id, NONOS_SYSCALL_DEVICE_IRQ_BIND,
                                        DEVICE_TEST_NARROW_SLOT, -ERROR_NO_RIGHT),
                  "the read-only copy's refusals (map_bar, irq_bind) are not audited");
+    TEST_REQUIRE(system_random_added_bytes() - random_before == DEVICE_TEST_RANDOM_BYTES,
+                 "random_add mixed %lu bytes, want %u", system_random_added_bytes() - random_before,
+                 DEVICE_TEST_RANDOM_BYTES);
     return true;
 }
 

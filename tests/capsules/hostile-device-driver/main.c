@@ -4,7 +4,8 @@
  * reads config space, turns bus mastering on; is refused a BAR write
  * (DENIED) and, through a
  * read-only copy of the capability, the BAR mapping and an interrupt
- * binding (NO_RIGHT); binds interrupt 0 (MSI-X) to a notification and maps
+ * binding (NO_RIGHT); mixes 32 bytes into the system random generator
+ * (random_add; 257 bytes: TOO_LARGE); binds interrupt 0 (MSI-X) to a notification and maps
  * one contiguous page for DMA, then ends holding both: the kernel must
  * tear them down. Exit status 0, else the number of the failed step. */
 #include "hostile.h"
@@ -40,6 +41,12 @@ static int steps(void)
     if (nonos_device_irq_bind(NONOS_SLOT_DEVICE, 0, DEVICE_TEST_NOTIFICATION_SLOT, 1) !=
         NONOS_IRQ_MSIX)
         return 8;
+    static const uint8_t entropy[DEVICE_TEST_RANDOM_BYTES] = { 1, 2, 3 };
+    static uint8_t too_much[257];
+    if (nonos_random_add(NONOS_SLOT_DEVICE, entropy, sizeof entropy) != 0 ||
+        nonos_random_add(NONOS_SLOT_DEVICE, too_much, sizeof too_much) != -NONOS_ERROR_TOO_LARGE ||
+        nonos_random_add(DEVICE_TEST_NARROW_SLOT, entropy, sizeof entropy) != -NONOS_ERROR_NO_RIGHT)
+        return 11;
     if (nonos_memory_allocate_contiguous(1, DEVICE_TEST_MEMORY_SLOT) != 0 ||
         nonos_device_dma_map(NONOS_SLOT_DEVICE, DEVICE_TEST_MEMORY_SLOT) <= 0)
         return 9;
