@@ -160,7 +160,8 @@ static void read_command_line(struct loader *loader)
     console_write(" bytes, sha256 ");
     console_write_digest(digest);
     console_write(" (measured)\n");
-    measure(loader, "cmdline", file, digest);
+    static const char name[BOOT_MEASUREMENT_NAME_SIZE] = "cmdline";
+    measure(loader, name, file, digest);
 }
 
 static void load_kernel(struct loader *loader)
