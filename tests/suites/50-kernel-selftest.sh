@@ -204,7 +204,9 @@ cpu=${KERNEL_SELFTEST_CPU:-qemu64,+smep,+smap,+rdrand,+xsave,+xsaveopt,+avx}
 # intel-iommu before every other device), so the iommu_* tests check the
 # hardware's tables; boot 2 has none (QEMU_IOMMU=off), and the same tests
 # check that every IOMMU call refuses.
-if selftest_boot main "$cpu" yes; then
+# A second virtio-rng for hostile-dma-rng (kernel/test/test_hostile_dma.c):
+# the first is the real driver's.
+if selftest_boot main "$cpu" yes -device virtio-rng-pci,disable-legacy=on,iommu_platform=on; then
     iommu_line found_at_boot 'VT-d unit at 0x[0-9a-f]*, .* interrupt remapping on$'
 
     seeded=$(tr -d '\r' <"$LOG" | sed -n 's/^random: seeded from //p' | head -n 1)
