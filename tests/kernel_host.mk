@@ -60,6 +60,25 @@ fuzz-acpi: $(BUILD)/fuzz/tests/fuzz/fuzz_acpi
 	@mkdir -p build/fuzz/corpus/acpi
 	$< -max_total_time=$(FUZZ_SECONDS) -max_len=8192 build/fuzz/corpus/acpi tests/corpus/acpi
 
+# The DMAR table parser (helper iommu): directed cases, the committed
+# corpus (tests/corpus/acpi-dmar) and its libFuzzer target.
+KERNEL_DMAR_SRCS := kernel/acpi/acpi_dmar.c kernel/acpi/acpi_tables.c
+
+$(BUILD)/tests/kernel/dmar_test: $(BUILD)/host-san/tests/kernel/dmar_test.o \
+		$(call objs,host-san,$(KERNEL_DMAR_SRCS))
+	@mkdir -p $(@D)
+	$(CC) -fsanitize=address,undefined $^ -o $@
+
+FUZZ_TARGETS += fuzz-acpi-dmar
+$(BUILD)/fuzz/tests/fuzz/fuzz_acpi_dmar: $(BUILD)/fuzz/tests/fuzz/fuzz_acpi_dmar.o \
+		$(call objs,fuzz,$(KERNEL_DMAR_SRCS))
+	$(CC) -fsanitize=fuzzer,address,undefined $^ -o $@
+
+.PHONY: fuzz-acpi-dmar
+fuzz-acpi-dmar: $(BUILD)/fuzz/tests/fuzz/fuzz_acpi_dmar
+	@mkdir -p build/fuzz/corpus/acpi-dmar
+	$< -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/corpus/acpi-dmar tests/corpus/acpi-dmar
+
 # Capabilities and objects (helper cap): the real object.c and capability.c
 # over the C library's heap, kprintf and panic of tests/kernel/fake/kernel_runtime.c.
 KERNEL_CAP_HOST_SRCS := kernel/cap/object.c kernel/cap/capability.c tests/kernel/fake/kernel_runtime.c

@@ -270,6 +270,11 @@ static int64_t invoke_device_list(const uint64_t argument[SYSCALL_ARGUMENTS_MAX]
     return sys_device_list((uint32_t)argument[0], argument[1], argument[2]);
 }
 
+static int64_t invoke_supervisor_audit(const uint64_t argument[SYSCALL_ARGUMENTS_MAX])
+{
+    return sys_supervisor_audit((uint32_t)argument[0], argument[1], argument[2], argument[3]);
+}
+
 static const char *const names[SYSCALL_TABLE_SIZE] = {
     [0] = "exit",
     [1] = "console_write",
@@ -322,6 +327,7 @@ static const char *const names[SYSCALL_TABLE_SIZE] = {
     [59] = "device_port_write",
     [60] = "random_add",
     [61] = "device_list",
+    [64] = "supervisor_audit",
 };
 
 const char *syscall_name(uint64_t number)
@@ -476,4 +482,7 @@ const struct syscall_entry syscall_table[SYSCALL_TABLE_SIZE] = {
     [61] = {.name = "device_list", .invoke = invoke_device_list,
            .argument_count = 3, .slot_count = 1,
            .slots = {{0, OBJECT_SUPERVISOR, RIGHT_READ}}},
+    [64] = {.name = "supervisor_audit", .invoke = invoke_supervisor_audit,
+           .argument_count = 4, .slot_count = 1,
+           .slots = {{0, OBJECT_SUPERVISOR, RIGHT_CONTROL}}},
 };

@@ -21,6 +21,7 @@
 #include "kernel/shell/report.h"
 #include "kernel/syscall/table.h"
 #include "kernel/test/test.h"
+#include "kernel/test/test_hostile.h"
 #include "sdk/include/nonos/abi.h"
 #include "sdk/include/nonos/error.h"
 #include "sdk/include/nonos/syscall.h"
@@ -52,7 +53,7 @@ static bool text_starts(const char *text, const char *prefix)
  * in HOSTILE_SLOT_HARNESS (tests/capsules/lib/hostile.h: without it a
  * hostile capsule does nothing); the caller holds a reference to the
  * process (hostile_release). */
-static int hostile_create(const char *name, struct process **out)
+int hostile_create(const char *name, struct process **out)
 {
     size_t index;
     if (!capsule_find(name, text_length(name), &index))
@@ -73,7 +74,7 @@ static int hostile_create(const char *name, struct process **out)
     return error;
 }
 
-static int hostile_start(struct process *process)
+int hostile_start(struct process *process)
 {
     int error = process_start(process);
     if (error)
@@ -81,7 +82,7 @@ static int hostile_start(struct process *process)
     return error;
 }
 
-static int hostile_launch(const char *name, struct process **out)
+int hostile_launch(const char *name, struct process **out)
 {
     int error = hostile_create(name, out);
     if (error == 0 && (error = hostile_start(*out)) != 0)
@@ -91,7 +92,7 @@ static int hostile_launch(const char *name, struct process **out)
 
 /* Waits for the end, killing the process after HOSTILE_WAIT_MS; false if it
  * had to be killed. */
-static bool hostile_wait(struct process *process, uint64_t limit_ms)
+bool hostile_wait(struct process *process, uint64_t limit_ms)
 {
     uint64_t waited = 0;
     while (!process->finished && waited < limit_ms) {
@@ -105,13 +106,13 @@ static bool hostile_wait(struct process *process, uint64_t limit_ms)
     return false;
 }
 
-static void hostile_release(struct process *process)
+void hostile_release(struct process *process)
 {
     object_put(&process->object);
 }
 
 /* The first audit record of `kind` about process id from sequence `first`. */
-static bool audit_find(uint64_t first, uint64_t id, uint32_t kind,
+bool audit_find(uint64_t first, uint64_t id, uint32_t kind,
                        struct nonos_audit_record *out)
 {
     static struct nonos_audit_record records[AUDIT_RING_SIZE];
