@@ -92,6 +92,9 @@ static int dma_capsule_start(uint32_t mode, const uint64_t targets[HOSTILE_DMA_T
     if (!given || *device == NULL) {
         process_kill(*out, PROCESS_END_KILLED, "test: no slot for a target, or no device");
         hostile_release(*out);
+        test_fail("hostile-dma-rng got %s", given ? "no virtio-rng (suite 50 adds a second one "
+                                                    "for it; the first is the driver's)"
+                                                  : "no slot for the targets");
         return -ERROR_NOT_FOUND;
     }
     error = hostile_start(*out);
@@ -182,7 +185,7 @@ static bool test_hostile_dma_blocked(void)
     uint64_t first = audit_next_sequence();
     int error = dma_capsule_start(HOSTILE_DMA_MODE_ATTACK, targets, &capsule, &device);
     bool ok = error == 0;
-    if (!ok)
+    if (!ok && error != -ERROR_NOT_FOUND)
         test_fail("hostile-dma-rng did not start: %s", kernel_error_message(error));
     if (ok) {
         bool ended = hostile_wait(capsule, CAPSULE_WAIT_MS);
@@ -220,6 +223,8 @@ static bool test_hostile_dma_killed_mid_transfer(void)
     struct device *device;
     uint64_t none[3] = { 0, 0, 0 };
     int error = dma_capsule_start(HOSTILE_DMA_MODE_HOLD, none, &capsule, &device);
+    if (error == -ERROR_NOT_FOUND)
+        return false; /* dma_capsule_start said why */
     TEST_REQUIRE(error == 0, "hostile-dma-rng did not start: %s", kernel_error_message(error));
     uint32_t held = 0;
     for (uint32_t waited = 0; waited < CAPSULE_WAIT_MS && !capsule->finished; waited += 10) {
