@@ -57,8 +57,7 @@ KERNEL_CORE_SRCS := \
 	kernel/device/device.c \
 	kernel/device/interrupt.c \
 	kernel/device/dma.c \
-	kernel/device/device_syscalls.c \
-	kernel/device/iommu_fallback.c
+	kernel/device/device_syscalls.c
 
 KERNEL_SRCS := $(KERNEL_CORE_SRCS) $(KERNEL_DEVICE_SRCS) $(KERNEL_CAPSULE_SRCS) $(KERNEL_CAP_SRCS) $(KERNEL_IPC_SRCS) \
 	$(CRYPTO_SRCS) $(BASE_SRCS) $(BASE_FREESTANDING_SRCS)
