@@ -245,6 +245,11 @@ int64_t sys_device_list(uint32_t supervisor, uint64_t buffer, uint64_t size)
 {
     return handler_ran("device_list", supervisor, buffer, size);
 }
+int64_t sys_supervisor_audit(uint32_t supervisor, uint64_t process, uint64_t text, uint64_t length)
+{
+    (void)length;
+    return handler_ran("supervisor_audit", supervisor, process, text);
+}
 
 /* The IPC calls (kernel/ipc/ipc_syscalls.c, branch ipc): fakes too. */
 int64_t sys_endpoint_create(uint64_t destination)
