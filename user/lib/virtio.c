@@ -251,14 +251,22 @@ virtio_result virtio_negotiate(struct virtio_device *device, uint64_t required, 
     return error;
 }
 
-uint32_t virtio_slot_find(const struct virtio_device *device)
+uint32_t virtio_slot_take(struct virtio_device *device)
 {
-    for (uint32_t slot = device->first_slot; slot < device->slot_limit; slot++) {
-        struct nonos_cap_info info;
-        if (nonos_cap_identify(slot, &info) == -NONOS_ERROR_INVALID_CAPABILITY)
+    for (uint32_t slot = device->first_slot; slot < device->slot_limit && slot - device->first_slot < 64; slot++) {
+        uint64_t bit = 1ull << (slot - device->first_slot);
+        if ((device->slots_used & bit) == 0) {
+            device->slots_used |= bit;
             return slot;
+        }
     }
     return NONOS_SLOT_NONE;
+}
+
+void virtio_slot_release(struct virtio_device *device, uint32_t slot)
+{
+    if (slot >= device->first_slot && slot - device->first_slot < 64)
+        device->slots_used &= ~(1ull << (slot - device->first_slot));
 }
 
 /* Allocates the memory object; contiguous frames if the kernel says the
@@ -288,13 +296,14 @@ static long dma_object_allocate(struct virtio_device *device, struct virtio_dma 
 
 virtio_result virtio_dma_allocate(struct virtio_device *device, uint32_t pages, struct virtio_dma *dma)
 {
-    *dma = (struct virtio_dma){ .slot = virtio_slot_find(device), .pages = pages };
+    *dma = (struct virtio_dma){ .slot = virtio_slot_take(device), .pages = pages };
     if (dma->slot == NONOS_SLOT_NONE)
         return "no free capability slot for DMA memory";
     long result = dma_object_allocate(device, dma, false);
     if (result == -NONOS_ERROR_NOT_CONTIGUOUS)
         result = dma_object_allocate(device, dma, true);
     if (result < 0) {
+        virtio_slot_release(device, dma->slot);
         dma->address = NULL;
         return nonos_error_message(result);
     }
@@ -308,6 +317,7 @@ void virtio_dma_free(struct virtio_device *device, struct virtio_dma *dma)
     nonos_device_dma_unmap(device->slot, dma->device_address);
     nonos_memory_unmap((uint64_t)(uintptr_t)dma->address, dma->pages);
     nonos_cap_delete(dma->slot);
+    virtio_slot_release(device, dma->slot);
     dma->address = NULL;
 }
 

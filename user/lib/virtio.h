@@ -56,7 +56,8 @@ struct virtio_region {
 struct virtio_device {
     uint32_t slot;           /* the device capability */
     uint32_t first_slot;     /* where the library's memory objects go */
-    uint32_t slot_limit;     /* one past the last slot it may use */
+    uint32_t slot_limit;     /* one past the last slot it may use (at most first_slot + 64) */
+    uint64_t slots_used;     /* bit i: first_slot + i holds a memory object of the library */
     uint64_t next_address;   /* next free virtual address (bump) */
     struct nonos_device_info info;
     volatile uint8_t *bars[NONOS_DEVICE_BARS];
@@ -140,8 +141,11 @@ void virtio_queue_free(struct virtio_device *device, struct virtio_queue *queue)
  * every queue and buffer when this returns. Safe to call more than once. */
 void virtio_stop(struct virtio_device *device);
 
-/* A free capability slot at or after the device's first_slot, or
- * NONOS_SLOT_NONE. */
-uint32_t virtio_slot_find(const struct virtio_device *device);
+/* Takes a free slot of [first_slot, slot_limit) for the caller, or
+ * returns NONOS_SLOT_NONE; virtio_slot_release gives it back. The library
+ * keeps its own record (asking the kernel about an empty slot would be a
+ * refused call in the audit log). */
+uint32_t virtio_slot_take(struct virtio_device *device);
+void virtio_slot_release(struct virtio_device *device, uint32_t slot);
 
 #endif

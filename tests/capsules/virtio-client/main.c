@@ -82,6 +82,7 @@ static void *area;
 static uint64_t session;
 static uint32_t attach_count;
 static volatile uint32_t detached; /* set by the HOLD thread */
+static uint32_t slots_held;        /* bit n: slot n is filled */
 static _Alignas(16) uint8_t hold_stack[8192];
 
 /* ---- output ---- */
@@ -198,14 +199,22 @@ static _Noreturn void hold_thread(uint64_t argument)
     }
 }
 
+/* Forgets the last session. Slots known to be empty are left alone (an
+ * empty slot named in a call is a refusal in the audit log); the endpoint's
+ * slot may have been emptied by the name service's revocation, which then
+ * leaves one such record. */
 static void area_forget(void)
 {
     if (area != NULL)
         nonos_memory_unmap((uint64_t)(uintptr_t)area, NETIF_AREA_BYTES / 4096);
     area = NULL;
-    nonos_cap_delete(AREA_SLOT);
-    nonos_cap_delete(DOORBELL_SLOT);
-    nonos_cap_delete(NETIF_SLOT);
+    for (uint32_t slot = AREA_SLOT; slot <= DOORBELL_SLOT; slot++) {
+        if ((slots_held & (1u << slot)) != 0)
+            nonos_cap_delete(slot);
+    }
+    if ((slots_held & (1u << NETIF_SLOT)) != 0)
+        nonos_cap_delete(NETIF_SLOT);
+    slots_held = 0;
 }
 
 /* OPEN then DOORBELL on a looked-up endpoint; 0 or -error. */
@@ -215,11 +224,13 @@ static long open_session(void)
     long result = nonos_cap_copy(EVENTS_SLOT, EVENTS_COPY_SLOT, NONOS_RIGHT_WRITE);
     message.length = 0;
     message.capability = EVENTS_COPY_SLOT;
-    if (result >= 0)
+    if (result >= 0) {
         result = netif_call(NETIF_OPEN, &message, AREA_SLOT);
-    nonos_cap_delete(EVENTS_COPY_SLOT);
+        nonos_cap_delete(EVENTS_COPY_SLOT);
+    }
     if (result < 0)
         return result;
+    slots_held |= 1u << AREA_SLOT;
     struct netif_open_reply reply;
     __builtin_memcpy(&reply, message.data, sizeof reply);
     session = reply.session;
@@ -231,7 +242,10 @@ static long open_session(void)
     if (header->magic != NETIF_MAGIC || header->version != NETIF_VERSION || header->session != session)
         return -NONOS_ERROR_INVALID_ARGUMENT;
     session_quote(&message, NONOS_SLOT_NONE);
-    return netif_call(NETIF_DOORBELL, &message, DOORBELL_SLOT);
+    result = netif_call(NETIF_DOORBELL, &message, DOORBELL_SLOT);
+    if (result >= 0)
+        slots_held |= 1u << DOORBELL_SLOT;
+    return result;
 }
 
 static void attached_say(void)
@@ -256,8 +270,10 @@ static void attach(void)
     for (;;) {
         area_forget();
         long result = nonos_names_lookup(NETIF_SERVICE, sizeof NETIF_SERVICE - 1, NETIF_SLOT);
-        if (result >= 0)
+        if (result >= 0) {
+            slots_held |= 1u << NETIF_SLOT;
             result = open_session();
+        }
         if (result >= 0)
             break;
         if (result != -NONOS_ERROR_NOT_FOUND && result != -NONOS_ERROR_OBJECT_GONE)

@@ -69,7 +69,7 @@ static struct virtio_queue rx_queue, tx_queue;
 static struct virtio_dma headers; /* virtio-net headers, for the device */
 static struct virtio_dma area;    /* the current session's shared area */
 static struct datapath path;
-static bool attached, running;
+static bool attached, running, holding, doorbell_given;
 static uint64_t session, sessions;
 static uint8_t mac[6];
 static _Alignas(16) uint8_t data_stack[DATA_STACK_BYTES];
@@ -146,6 +146,18 @@ static void header_init(struct netif_header *header)
         header->mac[i] = mac[i];
 }
 
+/* Answers the parked HOLD call, if any (its caller may be gone: then the
+ * reply fails and the slot is emptied). */
+static void hold_release(void)
+{
+    if (!holding)
+        return;
+    struct nonos_message answer = { .label = 0, .capability = NONOS_SLOT_NONE };
+    if (nonos_ipc_reply(HOLD_SLOT, &answer) < 0)
+        nonos_cap_delete(HOLD_SLOT);
+    holding = false;
+}
+
 /* Ends the current session: the device stops, the client is told and
  * loses the area and the doorbell. Under the lock. */
 static void session_end(void)
@@ -155,11 +167,12 @@ static void session_end(void)
     device_halt();
     ((struct netif_header *)area.address)->state = NETIF_STATE_DETACHED;
     nonos_notification_signal(CLIENT_SLOT, NETIF_EVENT_DETACHED);
-    struct nonos_message answer = { .label = 0, .capability = NONOS_SLOT_NONE };
-    if (nonos_ipc_reply(HOLD_SLOT, &answer) < 0)
-        nonos_cap_delete(HOLD_SLOT);
-    nonos_cap_revoke(DOORBELL_SLOT);
-    nonos_cap_delete(DOORBELL_SLOT);
+    hold_release();
+    if (doorbell_given) {
+        nonos_cap_revoke(DOORBELL_SLOT); /* the client's copy */
+        nonos_cap_delete(DOORBELL_SLOT);
+        doorbell_given = false;
+    }
     nonos_cap_delete(CLIENT_SLOT);
     nonos_cap_revoke(area.slot); /* the client's copy; its mapping stays, unused */
     virtio_dma_free(&device, &area);
@@ -188,13 +201,13 @@ static uint64_t session_begin(void)
 static bool notification_writable(uint32_t slot)
 {
     struct nonos_cap_info info = { 0 };
-    return slot != NONOS_SLOT_NONE && nonos_cap_identify(slot, &info) >= 0 &&
+    return nonos_cap_identify(slot, &info) >= 0 &&
            info.type == NONOS_OBJECT_NOTIFICATION && (info.rights & NONOS_RIGHT_WRITE) != 0;
 }
 
-static uint64_t request_open(struct nonos_message *message)
+static uint64_t request_open(struct nonos_message *message, bool carried)
 {
-    if (!notification_writable(message->capability))
+    if (!carried || !notification_writable(RECEIVE_SLOT))
         return NONOS_ERROR_INVALID_ARGUMENT;
     lock();
     session_end();
@@ -207,7 +220,7 @@ static uint64_t request_open(struct nonos_message *message)
     __builtin_memcpy(message->data, &reply, sizeof reply);
     message->length = sizeof reply;
     message->capability = area.slot;
-    console_printf("virtio-net: client attached (session %llu)\n", (unsigned long long)(session >> 32));
+    console_printf("virtio-net: client attached (session %llu)\n", (unsigned long long)sessions);
     return 0;
 }
 
@@ -224,10 +237,9 @@ static uint64_t request_doorbell(struct nonos_message *message)
 {
     if (!session_quoted(message))
         return NONOS_ERROR_NOT_FOUND;
-    struct nonos_cap_info info;
-    if (nonos_cap_identify(DOORBELL_SLOT, &info) < 0 &&
-        nonos_cap_mint(EVENTS_SLOT, DOORBELL_SLOT, NONOS_RIGHT_WRITE, KICK_BIT) < 0)
+    if (!doorbell_given && nonos_cap_mint(EVENTS_SLOT, DOORBELL_SLOT, NONOS_RIGHT_WRITE, KICK_BIT) < 0)
         return NONOS_ERROR_NO_MEMORY;
+    doorbell_given = true;
     message->length = 0;
     message->capability = DOORBELL_SLOT;
     return 0;
@@ -239,22 +251,24 @@ static bool request_hold(struct nonos_message *message)
 {
     if (!session_quoted(message))
         return false;
-    struct nonos_message answer = { .label = 0, .capability = NONOS_SLOT_NONE };
-    if (nonos_ipc_reply(HOLD_SLOT, &answer) < 0)
-        nonos_cap_delete(HOLD_SLOT);
-    return nonos_cap_move(REPLY_SLOT, HOLD_SLOT) >= 0;
+    hold_release();
+    holding = nonos_cap_move(REPLY_SLOT, HOLD_SLOT) >= 0;
+    return holding;
 }
 
 static void request_handle(struct nonos_message *message)
 {
     uint64_t label = NONOS_ERROR_INVALID_ARGUMENT;
-    if (message->label != NETIF_OPEN && message->capability != NONOS_SLOT_NONE)
+    bool carried = message->capability != NONOS_SLOT_NONE;
+    if (message->label != NETIF_OPEN && carried) {
         nonos_cap_delete(RECEIVE_SLOT); /* only OPEN takes one */
+        carried = false;
+    }
     if (message->label == NETIF_HOLD && request_hold(message))
         return; /* answered when the session ends */
     message->capability = NONOS_SLOT_NONE;
     if (message->label == NETIF_OPEN)
-        label = request_open(message);
+        label = request_open(message, carried);
     else if (message->label == NETIF_DOORBELL)
         label = request_doorbell(message);
     else if (message->label == NETIF_HOLD)
@@ -266,7 +280,8 @@ static void request_handle(struct nonos_message *message)
     message->label = label;
     if (nonos_ipc_reply(REPLY_SLOT, message) < 0)
         nonos_cap_delete(REPLY_SLOT);
-    nonos_cap_delete(RECEIVE_SLOT); /* empty unless a refused OPEN left it */
+    if (carried && label != 0)
+        nonos_cap_delete(RECEIVE_SLOT); /* a refused OPEN's notification */
 }
 
 static _Noreturn void serve(void)
