@@ -25,6 +25,21 @@ $(BUILD)/tests/kernel/acpi_platform_test: $(BUILD)/host-san/tests/kernel/acpi_pl
 	@mkdir -p $(@D)
 	$(CC) -fsanitize=address,undefined $^ -o $@
 
+$(BUILD)/tests/kernel/cmdline_test: $(BUILD)/host-san/tests/kernel/cmdline_test.o \
+		$(call objs,host-san,kernel/lib/cmdline.c)
+	@mkdir -p $(@D)
+	$(CC) -fsanitize=address,undefined $^ -o $@
+
+FUZZ_TARGETS += fuzz-cmdline
+$(BUILD)/fuzz/tests/fuzz/fuzz_cmdline: $(BUILD)/fuzz/tests/fuzz/fuzz_cmdline.o \
+		$(call objs,fuzz,kernel/lib/cmdline.c)
+	$(CC) -fsanitize=fuzzer,address,undefined $^ -o $@
+
+.PHONY: fuzz-cmdline
+fuzz-cmdline: $(BUILD)/fuzz/tests/fuzz/fuzz_cmdline
+	@mkdir -p build/fuzz/corpus/cmdline
+	$< -max_total_time=$(FUZZ_SECONDS) -max_len=512 build/fuzz/corpus/cmdline tests/corpus/cmdline
+
 FUZZ_TARGETS += fuzz-acpi fuzz-acpi-platform
 $(BUILD)/fuzz/tests/fuzz/fuzz_acpi_platform: $(BUILD)/fuzz/tests/fuzz/fuzz_acpi_platform.o \
 		$(call objs,fuzz,$(KERNEL_ACPI_SRCS))

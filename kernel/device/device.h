@@ -21,6 +21,7 @@
 
 #define DEVICE_MAX 64u
 #define DEVICE_IRQ_MAX 8u /* interrupt bindings per device */
+#define DEVICE_DMA_MAX 1024u /* DMA mappings per device: bounds the kernel memory one driver holds */
 
 struct process;
 struct iommu_domain;
@@ -54,6 +55,7 @@ struct device {
     struct process *driver; /* the claiming process; NULL: none */
     struct iommu_domain *domain;
     struct device_dma *mappings;
+    uint32_t mapping_count;
     struct device_irq irqs[DEVICE_IRQ_MAX];
     volatile uint32_t *msix_table; /* the kernel's mapping, once needed */
 };

@@ -54,6 +54,11 @@ for dir in "$source"/virtio-client/ "$source"/hostile-*/ "$source"/names-echo-*/
     mkdir -p "$out/$name/src"
     cp "$dir/capsule.toml" "$out/$name/"
     cp "$dir"/*.c "$source"/lib/* "$out/$name/src/"
+    case "$name" in # the DMA drivers drive their device with the drivers' own library
+        hostile-dma-*) cp "$source"/../../user/lib/virtio.[ch] "$source"/../../user/lib/virtqueue.[ch] \
+            "$source"/../../lib/base/mem.c \
+            "$out/$name/src/" ;;
+    esac
     (cd "$out/$name" && "$tool" build >/dev/null && "$tool" sign >/dev/null)
     mods="$mods $(ls "$out/$name"/*.mod)"
 done

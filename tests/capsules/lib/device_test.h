@@ -8,5 +8,6 @@
 #define DEVICE_TEST_NARROW_SLOT 9u                /* a read-only copy of the device capability */
 #define DEVICE_TEST_NOTIFICATION_SLOT 10u
 #define DEVICE_TEST_MEMORY_SLOT 11u
+#define DEVICE_TEST_RANDOM_BYTES 32u                /* random_add by the driver */
 
 #endif

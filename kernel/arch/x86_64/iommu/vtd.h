@@ -162,6 +162,11 @@ void vtd_context_entry(const struct vtd_unit *unit, uint16_t requester, uint64_t
 
 /* vtd_interrupt.c */
 bool vtd_interrupts_init(struct vtd_unit *unit);
+/* iommu_interrupt_allocate with the trigger mode: level for the I/O
+ * APIC's level-triggered inputs (the entry's TM decides whether the LAPIC
+ * broadcasts the EOI that lets the input fire again). */
+enum iommu_result vtd_interrupt_allocate(uint16_t segment, uint16_t requester, uint8_t vector,
+                                         bool level, uint32_t *handle);
 /* The raw entry behind a handle (lo, hi), for tests. */
 void vtd_interrupt_entry(uint32_t handle, uint64_t *lo, uint64_t *hi);
 /* An I/O APIC's source id from the DMAR scopes (its requester for

@@ -14,6 +14,7 @@
 #include "kernel/mm/memory.h"
 
 #define ENTRY_PRESENT 1ull
+#define ENTRY_LEVEL (1ull << 4) /* TM: the LAPIC then sends the I/O APIC its EOI */
 #define ENTRY_VECTOR_SHIFT 16
 #define ENTRY_DESTINATION_SHIFT 40 /* xAPIC: APIC id in bits 47:40 */
 #define ENTRY_VERIFY_SOURCE (1ull << 18) /* SVT 01, SQ 00 */
@@ -51,6 +52,12 @@ static volatile uint64_t *entry_at(const struct vtd_unit *unit, uint32_t index)
 enum iommu_result iommu_interrupt_allocate(uint16_t segment, uint16_t requester, uint8_t vector,
                                            uint32_t *handle)
 {
+    return vtd_interrupt_allocate(segment, requester, vector, false, handle);
+}
+
+enum iommu_result vtd_interrupt_allocate(uint16_t segment, uint16_t requester, uint8_t vector,
+                                         bool level, uint32_t *handle)
+{
     struct vtd_unit *unit = iommu_present() ? vtd_unit_for(segment, requester) : NULL;
     if (unit == NULL || !unit->remapping)
         return IOMMU_ERROR_ABSENT;
@@ -60,7 +67,8 @@ enum iommu_result iommu_interrupt_allocate(uint16_t segment, uint16_t requester,
         unit->interrupt_used[index] = 1;
         volatile uint64_t *entry = entry_at(unit, index);
         entry[1] = requester | ENTRY_VERIFY_SOURCE;
-        entry[0] = ENTRY_PRESENT | (uint64_t)vector << ENTRY_VECTOR_SHIFT |
+        entry[0] = ENTRY_PRESENT | (level ? ENTRY_LEVEL : 0) |
+                   (uint64_t)vector << ENTRY_VECTOR_SHIFT |
                    (uint64_t)lapic_id() << ENTRY_DESTINATION_SHIFT;
         vtd_table_sync(unit, entry, 16);
         vtd_invalidate_interrupt_entry(unit, index);
