@@ -508,21 +508,16 @@ static bool test_hostile_inert_without_harness(void)
 
 /* ---- devices (docs/drivers.md) -------------------------------------------- */
 
-/* A virtio-rng no driver holds (the product's virtio-rng driver has the
- * first; suite 50 adds a second), else the first one. */
+/* The virtio-rng the next claim gets: the first one no process holds (the
+ * test image's own virtio-rng driver capsule may hold another). */
 static struct device *virtio_rng(void)
 {
-    struct device *found = NULL;
     for (uint32_t i = 0; i < device_count(); i++) {
-        struct device *device = device_at(i);
-        if (device->pci.vendor_id != 0x1af4 || device->pci.device_id != 0x1044)
-            continue;
-        if (device->driver == NULL)
-            return device;
-        if (found == NULL)
-            found = device;
+        if (device_at(i)->pci.vendor_id == 0x1af4 && device_at(i)->pci.device_id == 0x1044 &&
+            device_at(i)->driver == NULL)
+            return device_at(i);
     }
-    return found;
+    return NULL;
 }
 
 /* An audit record of `kind` about id (0: any process) from `first` whose
@@ -558,7 +553,7 @@ static bool audit_denial_find(uint64_t first, uint64_t id, uint32_t call, uint32
 static bool test_hostile_device_needs_confinement(void)
 {
     struct device *rng = virtio_rng();
-    TEST_REQUIRE(rng && rng->driver == NULL, "virtio-rng missing or already claimed");
+    TEST_REQUIRE(rng != NULL, "no virtio-rng free (tests/qemu/boot.sh adds one)");
     bool was = device_dma_unconfined_set(false);
     uint64_t first = audit_next_sequence();
     struct process *p = NULL;
@@ -585,26 +580,57 @@ static bool test_hostile_device_needs_confinement(void)
 }
 
 /* The capability goes to the capsule whose policy names the device, and to
- * one live process at a time; a capsule naming none has empty slots 4-7. */
+ * one live process at a time: drivers are created (not started) until one
+ * finds every virtio-rng taken; each earlier one holds a different device
+ * with read, write and control, the last an empty slot 4, and a capsule
+ * naming no device has empty slots 4-7. */
+#define POLICY_DRIVERS_MAX 4
+
+static uint32_t virtio_rng_free(void)
+{
+    uint32_t free = 0;
+    for (uint32_t i = 0; i < device_count(); i++)
+        free += device_at(i)->pci.vendor_id == 0x1af4 && device_at(i)->pci.device_id == 0x1044 &&
+                device_at(i)->driver == NULL;
+    return free;
+}
+
+static bool device_slot_holds(struct process *p, struct object **object)
+{
+    struct capability *cap = NULL;
+    bool held = cap_lookup(p->caps, NONOS_SLOT_DEVICE, OBJECT_DEVICE,
+                           RIGHT_READ | RIGHT_WRITE | RIGHT_CONTROL, &cap) == 0;
+    *object = held ? cap->object : NULL;
+    return held && ((struct device *)cap->object)->driver == p;
+}
+
 static bool test_hostile_device_caps_follow_policy(void)
 {
-    struct device *rng = virtio_rng();
-    TEST_REQUIRE(rng && rng->driver == NULL, "virtio-rng missing or already claimed");
+    uint32_t free = virtio_rng_free();
+    TEST_REQUIRE(free >= 1 && free < POLICY_DRIVERS_MAX, "%u virtio-rng free", free);
     bool was = iommu_present() ? device_dma_unconfined_allowed() : device_dma_unconfined_set(true);
-    struct process *driver = NULL, *second = NULL, *none = NULL;
-    int e1 = hostile_create("hostile-device-driver", &driver);
-    int e2 = e1 ? e1 : hostile_create("hostile-device-driver", &second);
-    int e3 = e2 ? e2 : hostile_create("hostile-device-none", &none);
-    struct capability *cap = NULL;
-    bool first_has = e3 == 0 && cap_lookup(driver->caps, NONOS_SLOT_DEVICE, OBJECT_DEVICE,
-                                           RIGHT_READ | RIGHT_WRITE | RIGHT_CONTROL, &cap) == 0 &&
-                     cap->object == &rng->object && rng->driver == driver;
-    bool others_empty = e3 == 0;
-    for (uint32_t slot = NONOS_SLOT_DEVICE; e3 == 0 && slot < NONOS_SLOT_DEVICE + 3; slot++)
-        others_empty = others_empty && second->caps->slots[slot].object == NULL &&
-                       none->caps->slots[slot].object == NULL;
-    struct process *made[3] = { driver, second, none };
-    for (int i = 0; i < 3; i++) {
+    struct process *made[POLICY_DRIVERS_MAX + 1] = { NULL };
+    struct object *held[POLICY_DRIVERS_MAX] = { NULL };
+    int error = 0;
+    bool distinct = true, last_empty = false, none_empty = false;
+    for (uint32_t i = 0; i <= free && !error; i++) {
+        error = hostile_create("hostile-device-driver", &made[i]);
+        bool has = error == 0 && device_slot_holds(made[i], &held[i]);
+        for (uint32_t j = 0; j < i && has; j++)
+            distinct = distinct && held[j] != held[i];
+        if (i < free)
+            distinct = distinct && has;
+        else
+            last_empty = error == 0 && made[i]->caps->slots[NONOS_SLOT_DEVICE].object == NULL;
+    }
+    struct process *none = NULL;
+    if (!error)
+        error = hostile_create("hostile-device-none", &none);
+    none_empty = error == 0; /* slots 4-6 (7 holds the harness's token) */
+    for (uint32_t slot = NONOS_SLOT_DEVICE; none_empty && slot < NONOS_SLOT_DEVICE + 3; slot++)
+        none_empty = none->caps->slots[slot].object == NULL;
+    made[free + 1] = none; /* free < POLICY_DRIVERS_MAX: index at most 4 */
+    for (uint32_t i = 0; i <= POLICY_DRIVERS_MAX; i++) {
         if (made[i]) {
             process_kill(made[i], PROCESS_END_KILLED, "test: created only");
             process_wait_end(made[i]);
@@ -612,10 +638,13 @@ static bool test_hostile_device_caps_follow_policy(void)
         }
     }
     device_dma_unconfined_set(was);
-    TEST_REQUIRE(e3 == 0, "creating the capsules failed: %s", kernel_error_message(e3));
-    TEST_REQUIRE(first_has, "the driver's slot 4 does not hold virtio-rng with read, write, control");
-    TEST_REQUIRE(others_empty, "a second driver or a capsule without the policy got a device");
-    TEST_REQUIRE(rng->driver == NULL, "the claim outlived the driver");
+    TEST_REQUIRE(error == 0, "creating the capsules failed: %s", kernel_error_message(error));
+    TEST_REQUIRE(distinct, "%u drivers did not each get a different virtio-rng with read, write, "
+                 "control", free);
+    TEST_REQUIRE(last_empty, "driver %u got a device though every virtio-rng was taken", free + 1);
+    TEST_REQUIRE(none_empty, "a capsule whose policy names no device got one");
+    TEST_REQUIRE(virtio_rng_free() == free, "claims outlived their drivers (%u free, was %u)",
+                 virtio_rng_free(), free);
     return true;
 }
 
@@ -653,7 +682,7 @@ static bool test_hostile_device_none_refused(void)
 static bool test_hostile_device_driver_torn_down(void)
 {
     struct device *rng = virtio_rng();
-    TEST_REQUIRE(rng && rng->driver == NULL, "virtio-rng missing or already claimed");
+    TEST_REQUIRE(rng != NULL, "no virtio-rng free (tests/qemu/boot.sh adds one)");
     bool was = iommu_present() ? device_dma_unconfined_allowed() : device_dma_unconfined_set(true);
     uint64_t first = audit_next_sequence();
     uint64_t random_before = system_random_added_bytes();

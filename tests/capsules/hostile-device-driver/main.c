@@ -1,13 +1,14 @@
 /* hostile-device-driver: the driver of virtio-rng for the harness
- * (kernel/test/test_device.c). With its device capability in slot 4 it
- * describes the device, maps its register BAR and reads a register,
- * reads config space, turns bus mastering on; is refused a BAR write
- * (DENIED) and, through a
- * read-only copy of the capability, the BAR mapping and an interrupt
- * binding (NO_RIGHT); mixes 32 bytes into the system random generator
- * (random_add; 257 bytes: TOO_LARGE); binds interrupt 0 (MSI-X) to a notification and maps
- * one contiguous page for DMA, then ends holding both: the kernel must
- * tear them down. Exit status 0, else the number of the failed step. */
+ * (kernel/test/test_hostile.c). With its device capability in slot 4 it
+ * describes the device, maps its register BAR and reads a register, reads
+ * config space, turns bus mastering on; is refused a BAR write (DENIED)
+ * and, through a read-only copy of the capability, the BAR mapping, an
+ * interrupt binding and random_add (NO_RIGHT); mixes 32 bytes into the
+ * system random generator (257 bytes: TOO_LARGE); binds interrupt 0
+ * (MSI-X) to a notification; maps two pages for DMA, unmaps the first (a
+ * second unmap: NOT_FOUND) and maps it again at the same device address;
+ * then ends holding the BAR, the interrupt and both DMA mappings: the
+ * kernel must tear them down. Exit status 0, else the failed step. */
 #include "hostile.h"
 #include "device_test.h"
 
@@ -48,8 +49,19 @@ static int steps(void)
         nonos_random_add(DEVICE_TEST_NARROW_SLOT, entropy, sizeof entropy) != -NONOS_ERROR_NO_RIGHT)
         return 11;
     if (nonos_memory_allocate_contiguous(1, DEVICE_TEST_MEMORY_SLOT) != 0 ||
-        nonos_device_dma_map(NONOS_SLOT_DEVICE, DEVICE_TEST_MEMORY_SLOT) <= 0)
+        nonos_memory_allocate_contiguous(1, DEVICE_TEST_MEMORY_SLOT + 1) != 0)
         return 9;
+    long first = nonos_device_dma_map(NONOS_SLOT_DEVICE, DEVICE_TEST_MEMORY_SLOT);
+    long second = nonos_device_dma_map(NONOS_SLOT_DEVICE, DEVICE_TEST_MEMORY_SLOT + 1);
+    if (first <= 0 || second <= 0 || first == second)
+        return 12;
+    if (nonos_device_dma_unmap(NONOS_SLOT_DEVICE, (uint64_t)first) != 0 ||
+        nonos_device_dma_unmap(NONOS_SLOT_DEVICE, (uint64_t)first) != -NONOS_ERROR_NOT_FOUND)
+        return 13;
+    /* Mapped again: in an IOMMU domain the freed range is reused (first fit);
+     * without one the address is the frame's own, the same too. */
+    if (nonos_device_dma_map(NONOS_SLOT_DEVICE, DEVICE_TEST_MEMORY_SLOT) != first)
+        return 14;
     return 0;
 }
 
