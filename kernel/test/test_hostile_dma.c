@@ -6,7 +6,9 @@
  * address, the target's checksum unchanged, and the companion and the
  * kernel still running. Then the driver is killed while it holds DMA
  * buffers with a request queued: no mapping, no domain, no bus mastering
- * may be left behind.
+ * may be left behind. Last, the driver rewrites its own MSI-X table to
+ * name another device's interrupt-remapping entry: the vector of that
+ * entry must never fire (source-id validation).
  *
  * Without an IOMMU (suite 50's second boot) both tests check the other
  * half of the rule instead: the capsule naming a DMA device is refused
@@ -16,6 +18,7 @@
  * the harness puts in its table before it starts (hostile_dma.h). */
 #include "kernel/arch/interrupt.h"
 #include "kernel/arch/iommu.h"
+#include "kernel/arch/irq.h"
 #include "kernel/audit/audit.h"
 #include "kernel/cap/capability.h"
 #include "kernel/device/device.h"
@@ -251,7 +254,65 @@ static bool test_hostile_dma_killed_mid_transfer(void)
     return true;
 }
 
+static volatile unsigned forged_interrupts;
+
+static void forged_interrupt(void *context)
+{
+    (void)context;
+    forged_interrupts++;
+}
+
+/* The victim entry: made for the host bridge (00:00.0), which never
+ * interrupts, on a vector of the test's own. */
+static bool test_hostile_dma_forged_interrupt(void)
+{
+    if (!iommu_present())
+        return refused_without_iommu();
+    TEST_REQUIRE(iommu_interrupt_remapping(), "interrupt remapping is off");
+    struct device *victim = device_at(0);
+    uint32_t vector, handle;
+    TEST_REQUIRE(victim != NULL && irq_vector_allocate(forged_interrupt, NULL, &vector),
+                 "no device 0 or no free vector");
+    forged_interrupts = 0;
+    bool was_enabled = interrupts_save();
+    enum iommu_result result = iommu_interrupt_allocate(victim->pci.segment,
+                                                        pci_requester(&victim->pci),
+                                                        (uint8_t)vector, &handle);
+    interrupts_restore(was_enabled);
+    if (result != IOMMU_OK) {
+        irq_vector_free(vector);
+        TEST_REQUIRE(false, "no remapping entry for the victim: error %d", result);
+    }
+    uint64_t targets[3] = { handle & 0xffff, 0, 0 };
+    struct process *capsule;
+    struct device *device;
+    bool ok = dma_capsule_start(HOSTILE_DMA_MODE_FORGE, targets, &capsule, &device);
+    bool ended = false;
+    enum process_end end = PROCESS_END_NONE;
+    int64_t status = -1;
+    if (ok) {
+        ended = hostile_wait(capsule, CAPSULE_WAIT_MS);
+        end = capsule->end;
+        status = capsule->exit_status;
+        hostile_release(capsule);
+    }
+    unsigned forged = forged_interrupts;
+    was_enabled = interrupts_save();
+    iommu_interrupt_free(handle);
+    interrupts_restore(was_enabled);
+    irq_vector_free(vector);
+    if (!ok)
+        return false; /* dma_capsule_start said why */
+    TEST_REQUIRE(ended && end == PROCESS_END_EXIT && status == 0,
+                 "hostile-dma-rng (forge): %s status %ld (2: its own interrupt failed; 5: no "
+                 "MSI-X table)", process_end_name(end), status);
+    TEST_REQUIRE(forged == 0, "%u forged interrupts reached vector 0x%x through entry %u of "
+                 "another device", forged, vector, handle & 0xffff);
+    return true;
+}
+
 static const struct test_case hostile_dma_cases[] = {
+    { "hostile_dma_forged_interrupt_dropped", test_hostile_dma_forged_interrupt },
     { "hostile_dma_blocked_and_audited", test_hostile_dma_blocked },
     { "hostile_dma_killed_mid_transfer_leaves_nothing", test_hostile_dma_killed_mid_transfer },
 };

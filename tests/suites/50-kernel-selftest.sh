@@ -207,8 +207,10 @@ cpu=${KERNEL_SELFTEST_CPU:-qemu64,+smep,+smap,+rdrand,+xsave,+xsaveopt,+avx}
 # intel-iommu before every other device), so the iommu_* tests check the
 # hardware's tables; boot 2 has none (QEMU_IOMMU=off), and the same tests
 # check that every IOMMU call refuses.
-# A second virtio-rng for hostile-dma-rng (kernel/test/test_hostile_dma.c):
-# the first is the real driver's.
+# Boot 1 gets a second virtio-rng: the bundle's virtio-rng driver claims the
+# first; the in-kernel device tests and hostile-dma-rng
+# (kernel/test/test_hostile_dma.c) use the one left unclaimed (boot 2 has
+# no IOMMU: the driver is refused and the first stays free).
 if selftest_boot main "$cpu" yes -device virtio-rng-pci,disable-legacy=on,iommu_platform=on; then
     iommu_line found_at_boot 'VT-d unit at 0x[0-9a-f]*, .* interrupt remapping on$'
 

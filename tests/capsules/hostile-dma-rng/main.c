@@ -11,7 +11,14 @@
  *     must land. Exit 0; 2: the device would not start; 4: the control
  *     failed;
  *   mode HOLD: it maps DMA buffers, gives the device a real request, says
- *     so and sleeps until the harness kills it mid-transfer.
+ *     so and sleeps until the harness kills it mid-transfer;
+ *   mode FORGE: with its queue's interrupt bound (MSI-X entry 0, which the
+ *     kernel points at a remapping entry made for this device), it checks
+ *     that a request's interrupt arrives; then it rewrites entry 0 in its
+ *     own MSI-X table (the BAR is its to map) to name the remapping entry
+ *     whose index the harness gave it, one made for another device, and
+ *     makes the device interrupt again: the IOMMU must drop that message
+ *     (the harness watches the entry's vector). Exit 0; 5: no MSI-X table.
  *
  * Started without the harness's token it does nothing. */
 #include "hostile.h"
@@ -122,6 +129,81 @@ static int hold(void)
         nonos_timer_sleep(NONOS_SLOT_TIMER, 1000000000ull);
 }
 
+#define IRQ_SLOT 12
+#define PCI_CAPABILITY_POINTER 0x34
+#define PCI_CAPABILITY_MSIX 0x11
+#define MSI_REMAPPABLE_ADDRESS 0xfee00010u
+
+/* Entry 0 of the device's MSI-X table, mapped here (the BAR holding the
+ * table is mapped if the virtio library did not need it). */
+static volatile uint32_t *msix_entry_zero(void)
+{
+    uint32_t at = (uint32_t)nonos_device_config_read(NONOS_SLOT_DEVICE, PCI_CAPABILITY_POINTER, 1) & 0xfc;
+    for (int hops = 0; at != 0 && hops < 48; hops++) {
+        if (nonos_device_config_read(NONOS_SLOT_DEVICE, at, 1) == PCI_CAPABILITY_MSIX) {
+            uint32_t table = (uint32_t)nonos_device_config_read(NONOS_SLOT_DEVICE, at + 4, 4);
+            uint32_t bar = table & 7;
+            if (bar >= NONOS_DEVICE_BARS)
+                return NULL;
+            if (device.bars[bar] == NULL) {
+                uint64_t size = (device.info.bars[bar].size + 4095) & ~4095ull;
+                if (nonos_device_map_bar(NONOS_SLOT_DEVICE, bar, device.next_address) < 0)
+                    return NULL;
+                device.bars[bar] = (volatile uint8_t *)(uintptr_t)device.next_address;
+                device.next_address += size;
+            }
+            return (volatile uint32_t *)(device.bars[bar] + (table & ~7u));
+        }
+        at = (uint32_t)nonos_device_config_read(NONOS_SLOT_DEVICE, at + 1, 1) & 0xfc;
+    }
+    return NULL;
+}
+
+/* One request on the interrupt-driven queue; true when the device
+ * returned it within a second. */
+static bool request_done(const struct virtio_dma *buffer)
+{
+    struct virtqueue_buffer request = { .address = buffer->device_address, .length = 16,
+                                        .device_writes = true };
+    if (virtqueue_add(&queue.ring, &request, 1) < 0)
+        return false;
+    virtio_queue_notify(&queue);
+    for (int i = 0; i < WAIT_STEPS; i++) {
+        uint16_t head;
+        uint32_t written;
+        if (virtqueue_take(&queue.ring, &head, &written) == 1)
+            return true;
+        nonos_timer_sleep(NONOS_SLOT_TIMER, WAIT_STEP_NS);
+    }
+    return false;
+}
+
+static int forge(uint64_t index)
+{
+    struct virtio_dma buffer;
+    if (nonos_notification_create(IRQ_SLOT) < 0 || virtio_negotiate(&device, 0, 0) != NULL ||
+        virtio_irq_bind(&device, 0, IRQ_SLOT, 1) != NULL ||
+        virtio_queue_start(&device, &queue, 0, 4, 0) != NULL ||
+        virtio_dma_allocate(&device, 1, &buffer) != NULL || virtio_ready(&device) != NULL)
+        return 2;
+    if (!request_done(&buffer) || nonos_notification_wait(IRQ_SLOT) < 0) {
+        hostile_print("hostile-dma-rng: its own interrupt did not come\n");
+        return 2;
+    }
+    volatile uint32_t *entry = msix_entry_zero();
+    if (entry == NULL)
+        return 5;
+    entry[0] = MSI_REMAPPABLE_ADDRESS | (uint32_t)(index & 0x7fff) << 5 | (uint32_t)(index >> 15 & 1) << 2;
+    entry[1] = 0;
+    entry[2] = 0;
+    bool done = request_done(&buffer);
+    nonos_timer_sleep(NONOS_SLOT_TIMER, 20000000ull);
+    hostile_print(done ? "hostile-dma-rng: interrupt forged with another device's remapping entry\n"
+                       : "hostile-dma-rng: the device did not answer the forging request\n");
+    virtio_stop(&device);
+    return done ? 0 : 2;
+}
+
 int main(void)
 {
     hostile_require_harness("hostile-dma-rng");
@@ -129,5 +211,8 @@ int main(void)
         hostile_print("hostile-dma-rng: no device\n");
         return 3;
     }
-    return badge_of(HOSTILE_DMA_SLOT_MODE) == HOSTILE_DMA_MODE_HOLD ? hold() : attack();
+    uint64_t mode = badge_of(HOSTILE_DMA_SLOT_MODE);
+    if (mode == HOSTILE_DMA_MODE_FORGE)
+        return forge(badge_of(HOSTILE_DMA_SLOT_TARGET));
+    return mode == HOSTILE_DMA_MODE_HOLD ? hold() : attack();
 }

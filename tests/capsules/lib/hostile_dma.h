@@ -10,6 +10,7 @@
 #define HOSTILE_DMA_SLOT_MODE 11u
 #define HOSTILE_DMA_MODE_ATTACK 0u
 #define HOSTILE_DMA_MODE_HOLD 1u
+#define HOSTILE_DMA_MODE_FORGE 2u /* slot 8's badge: the remapping entry to forge */
 #define HOSTILE_DMA_LENGTH 64u
 #define HOSTILE_DMA_HOLD_BUFFERS 3u
 

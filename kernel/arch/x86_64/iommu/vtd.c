@@ -7,7 +7,8 @@
  * root table (all buses empty: every device blocked), invalidation queue,
  * global invalidations, fault event interrupt, interrupt remapping, then
  * translation. A unit that fails any step leaves iommu_init false and the
- * kernel runs without an IOMMU (saying why). */
+ * kernel runs without an IOMMU (saying why); units already started stay on
+ * with every device blocked, the safe side of a half-working IOMMU. */
 #include "kernel/arch/x86_64/iommu/vtd.h"
 
 #include "kernel/acpi/acpi.h"
