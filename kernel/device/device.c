@@ -198,12 +198,21 @@ static struct device *device_free_find(uint16_t vendor, uint16_t device_id)
     return NULL;
 }
 
+/* Bridges (class 06: the host bridge, the LPC/ISA bridge, PCI bridges)
+ * hold the platform's own registers (memory decoding, SMRAM, ECAM's base,
+ * the ACPI ports): the kernel's, never a capsule's. */
+#define PCI_CLASS_BRIDGE 0x06
+
 int device_claim(struct process *process, uint16_t vendor, uint16_t device_id,
                  struct device **out)
 {
     bool was_enabled = interrupts_save();
     struct device *device = device_free_find(vendor, device_id);
     int error = device ? 0 : -ERROR_NOT_FOUND;
+    if (device && device->pci.class_code == PCI_CLASS_BRIDGE) {
+        device = NULL;
+        error = -ERROR_DENIED;
+    }
     if (device && iommu_present()) {
         enum iommu_result result;
         device->domain = iommu_domain_create(device->pci.segment, pci_requester(&device->pci),
