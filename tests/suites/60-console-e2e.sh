@@ -145,9 +145,10 @@ second=$(printf '%s\n' "$answer" | sed -n 's/^\([0-9a-f]\{64\}\)  (seeded from \
 check $? "random prints 32 fresh bytes and the generator's sources, different each time" "$answer"
 
 run lspci
-has '^00:02\.0  1af4:1044 00\.ff  msi-x [0-9]+ ' && has '^00:03\.0  1af4:1041 02\.00  msi-x [0-9]+ ' &&
+has '^00:02\.0  1af4:1044 00\.ff  msi-x [0-9]+ +[0-9]+ virtio-rng +domain [1-9][0-9]*$' &&
+    has '^00:03\.0  1af4:1041 02\.00  msi-x [0-9]+ +[0-9]+ virtio-net +domain [1-9][0-9]*$' &&
     has '^         bar4 mem 0x[0-9a-f]+, 16 KiB, 64-bit' && has '^00:00\.0  8086:29c0 06\.00 '
-check $? "lspci lists the host bridge and the virtio-rng and virtio-net devices with their BARs" "$answer"
+check $? "lspci lists the host bridge, virtio-rng and virtio-net with their BARs, driver capsules and IOMMU domains" "$answer"
 
 run frobnicate
 has "^unknown command 'frobnicate'; type help$"
