@@ -508,9 +508,8 @@ static bool test_hostile_inert_without_harness(void)
 
 /* ---- devices (docs/drivers.md) -------------------------------------------- */
 
-/* The first virtio-rng no process drives (the test image's bundle carries
- * the virtio-rng driver capsule, which claims the first one: suite 50
- * gives QEMU a second). NULL if none. */
+/* The virtio-rng the next claim gets: the first one no process holds (the
+ * test image's own virtio-rng driver capsule may hold another). */
 static struct device *virtio_rng(void)
 {
     for (uint32_t i = 0; i < device_count(); i++) {

@@ -70,6 +70,15 @@ def main():
     parser.add_argument("--seconds", type=float, default=300)
     args = parser.parse_args()
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    # Room for a whole bench burst (2,000 frames of 1,514 bytes) while this
+    # program is busy: a guest under -icount sends faster than it reads.
+    for option in (getattr(socket, "SO_RCVBUFFORCE", None), socket.SO_RCVBUF):
+        try:
+            if option is not None:
+                sock.setsockopt(socket.SOL_SOCKET, option, 16 << 20)
+                break
+        except OSError:
+            continue
     sock.bind(args.listen)
     sock.settimeout(0.5)
     end = time.monotonic() + args.seconds

@@ -18,7 +18,8 @@
  * 3. When the session ends (the HOLD call returns: the driver was killed
  *    or another client opened), it unmaps the old area and attaches again,
  *    "virtio-client: attached (session N, ...)".
- * Never exits: it is the live client of the driver for the whole boot. */
+ * It exits only when no driver answers (3 s at boot, 10 s after a session
+ * ended: none was started, no IOMMU, or init gave the driver up). */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,6 +50,8 @@
 #define ECHO_WAIT_NS 100000000ull    /* a look for echoes every 100 ms while awaited */
 #define LOST_AFTER_NS 1000000000ull  /* an echo not back in 1 s is lost */
 #define LOST_RETRIES 3
+#define FIRST_ATTACH_TRIES 30 /* 3 s at boot */
+#define ATTACH_TRIES 100      /* 10 s after a session ended */
 
 /* The compiler's own calls (struct copies, __builtin_mem*): a test capsule
  * links no library. */
@@ -142,7 +145,7 @@ static void entropy_check(void)
 {
     uint8_t first[32], second[32];
     long result = -NONOS_ERROR_NOT_FOUND;
-    for (int i = 0; i < 50 && result == -NONOS_ERROR_NOT_FOUND; i++) { /* 10 s */
+    for (int i = 0; i < 15 && result == -NONOS_ERROR_NOT_FOUND; i++) { /* 3 s */
         result = nonos_names_lookup(NONOS_ENTROPY_SERVICE, sizeof NONOS_ENTROPY_SERVICE - 1, ENTROPY_SLOT);
         if (result == -NONOS_ERROR_NOT_FOUND)
             nonos_timer_sleep(NONOS_SLOT_TIMER, 20 * TICK_NS);
@@ -269,13 +272,19 @@ static void attached_say(void)
     say(&line);
 }
 
-/* Attaches, retrying until a driver answers (it may be restarting): every
- * 100 ms at first, then less and less often (at most every 6.4 s), so a
- * boot without the driver is not kept busy. */
-static void attach(void)
+/* Attaches, retrying while a driver may be starting or restarting: every
+ * 100 ms, for at most `tries_max` tries in a row; then the client exits (a boot
+ * without the driver, suite 50's without an IOMMU, is not kept busy: the
+ * kernel wakes a sleeping capsule every 10 ms). False: give up. */
+static bool attach(int tries_max)
 {
-    uint64_t pause_ns = 10 * TICK_NS;
-    for (;;) {
+    for (int tries = 0;; tries++) {
+        if (tries == tries_max) {
+            struct line line = { .length = 0 };
+            put_text(&line, "virtio-client: no nonos.netif driver answers; giving up");
+            say(&line);
+            return false;
+        }
         area_forget();
         long result = nonos_names_lookup(NETIF_SERVICE, sizeof NETIF_SERVICE - 1, NETIF_SLOT);
         if (result >= 0) {
@@ -286,15 +295,14 @@ static void attach(void)
             break;
         if (result != -NONOS_ERROR_NOT_FOUND && result != -NONOS_ERROR_OBJECT_GONE)
             say_error("attach", result);
-        nonos_timer_sleep(NONOS_SLOT_TIMER, pause_ns);
-        if (pause_ns < 640 * TICK_NS)
-            pause_ns *= 2;
+        nonos_timer_sleep(NONOS_SLOT_TIMER, 10 * TICK_NS);
     }
     attach_count++;
     nonos_notification_poll(EVENTS_SLOT); /* old news */
     __atomic_store_n(&detached, 0, __ATOMIC_RELEASE);
     nonos_notification_signal(HOLD_GO_SLOT, 1);
     attached_say();
+    return true;
 }
 
 /* ---- frames ---- */
@@ -445,8 +453,9 @@ int main(void)
         say_error("setup", -NONOS_ERROR_NO_MEMORY);
         return 1;
     }
-    for (;;) {
-        attach();
+    for (int tries = FIRST_ATTACH_TRIES;; tries = ATTACH_TRIES) {
+        if (!attach(tries))
+            return 0;
         session_run();
         struct line line = { .length = 0 };
         put_text(&line, "virtio-client: session ");

@@ -151,6 +151,14 @@ static long attach(void)
     return netif_call(NETIF_DOORBELL, &message, DOORBELL_SLOT);
 }
 
+static uint8_t payload[NETIF_FRAME_MAX];
+
+/* One `rep movsb`, the copy a C library's memcpy would do for a frame. */
+static void bytes_copy(uint8_t *to, const uint8_t *from, size_t length)
+{
+    __asm__ volatile("rep movsb" : "+D"(to), "+S"(from), "+c"(length) : : "memory");
+}
+
 static void frame_build(uint8_t *out, uint32_t length, uint8_t kind, uint32_t a, uint32_t b)
 {
     const struct netif_header *header = area;
@@ -164,8 +172,10 @@ static void frame_build(uint8_t *out, uint32_t length, uint8_t kind, uint32_t a,
     out[24] = kind;
     memcpy(out + 25, &a, 4);
     memcpy(out + 29, &b, 4);
-    for (uint32_t at = 33; at < length; at++) /* the payload is written, as a sender would */
-        out[at] = (uint8_t)at;
+    /* The payload is copied into the slot once, as a sender's data would
+     * be (Linux's sendto copies it into the socket buffer too). */
+    if (length > 33)
+        bytes_copy(out + 33, payload, length - 33);
 }
 
 /* Sends `count` frames of `length` bytes of `kind`, keeping the ring full;
@@ -268,6 +278,8 @@ int main(void)
         print("\n");
         return 1;
     }
+    for (uint32_t i = 0; i < sizeof payload; i++)
+        payload[i] = (uint8_t)i;
     print("bench-net nonos: start\n");
     send_frames(64, 64, KIND_SINK, 0, 0); /* warm-up */
     measure(64);
