@@ -36,6 +36,8 @@ KERNEL_CORE_SRCS := \
 	kernel/arch/x86_64/mmu.c \
 	kernel/arch/x86_64/timer.c \
 	kernel/arch/x86_64/entropy.c \
+	kernel/arch/x86_64/irq.c \
+	kernel/arch/x86_64/ioapic.c \
 	kernel/mm/memory.c \
 	kernel/mm/frame.c \
 	kernel/mm/vm.c \
@@ -49,7 +51,13 @@ KERNEL_CORE_SRCS := \
 	kernel/proc/fault.c \
 	kernel/proc/process_syscalls.c \
 	kernel/proc/memory_syscalls.c \
-	kernel/random/system_random.c
+	kernel/random/system_random.c \
+	kernel/lib/cmdline.c \
+	kernel/device/pci.c \
+	kernel/device/device.c \
+	kernel/device/interrupt.c \
+	kernel/device/dma.c \
+	kernel/device/device_syscalls.c
 
 KERNEL_SRCS := $(KERNEL_CORE_SRCS) $(KERNEL_DEVICE_SRCS) $(KERNEL_CAPSULE_SRCS) $(KERNEL_CAP_SRCS) $(KERNEL_IPC_SRCS) \
 	$(CRYPTO_SRCS) $(BASE_SRCS) $(BASE_FREESTANDING_SRCS)
@@ -82,7 +90,8 @@ all: $(KERNEL_ELF)
 # product image's bundle never holds them (suite 50 checks it).
 KERNEL_TEST_IMAGE := $(BUILD)/test/nonos-test.img
 KERNEL_TEST_BUNDLE := $(BUILD)/test/capsules/bundle.bin
-KERNEL_TEST_CAPSULE_FILES := $(wildcard tests/capsules/*/* tests/capsules/lib/*)
+KERNEL_TEST_CAPSULE_FILES := $(wildcard tests/capsules/*/* tests/capsules/lib/*) \
+	user/lib/virtio.c user/lib/virtio.h user/lib/virtqueue.c user/lib/virtqueue.h lib/base/mem.c
 $(KERNEL_TEST_BUNDLE): $(BOOT_STAGED_BUNDLE) $(CAPSULE_TOOL) $(SDK_FILES) \
 		tests/capsules/test-bundle.sh $(KERNEL_TEST_CAPSULE_FILES)
 	sh tests/capsules/test-bundle.sh $(CAPSULE_TOOL) $(BOOT_STAGED_BUNDLE) \

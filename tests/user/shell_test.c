@@ -50,14 +50,14 @@ static void test_prompt_and_help(void)
                "shell: banner, prompt, the typed line echoed");
     bool all = true;
     static const char *const names[] = { "mem", "uptime", "log", "measure", "capsules", "random", "ps",
-                                         "run", "kill", "caps", "audit", "poweroff", "reboot" };
+                                         "lspci", "run", "kill", "caps", "audit", "poweroff", "reboot" };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char line[32];
         snprintf(line, sizeof line, "\n  %s ", names[i]);
         all = all && fake_said(line);
     }
     test_check(all && count("nonos> ") == 2, "shell: help lists every command; a new prompt after it");
-    test_check(fake_said("\n  kill ID    kill process ID\n") && fake_said("\n  mem        memory map by type"),
+    test_check(fake_said("\n  kill ID|NAME kill process ID, or the running capsule NAME\n") && fake_said("\n  mem        memory map by type"),
                "shell: help shows each command with its arguments in one column");
     run("pz\bs\r");
     test_check(fake_said("pz\b \bs\n") && fake_said("running"), "shell: a line edited with Backspace runs (ps)");
@@ -129,11 +129,16 @@ static void test_processes(void)
     test_check(strcmp(fake.started, "hello") == 0 && fake_said("started hello: process 3") &&
                    fake_said("run nope: nothing has that name or number") && count("usage: run NAME") == 2,
                "shell: run starts a capsule by name, reports an unknown one, refuses a bad argument");
-    run("kill 2\rkill 2\rkill 77\rkill x\rkill\r");
+    run("kill 2\rkill 2\rkill 77\rkill x\rkill\rkill a b\r");
     test_check(strcmp(fake.killed, "2") == 0 && fake_said("killed process 2") &&
                    fake_said("kill 2: nothing has that name or number") &&
-                   fake_said("kill 77: nothing has that name or number") && count("usage: kill ID") == 2,
-               "shell: kill by id, errors with the kernel's message, a bad id refused before any call");
+                   fake_said("kill 77: nothing has that name or number") &&
+                   fake_said("kill x: nothing has that name or number") && count("usage: kill ID|NAME") == 2,
+               "shell: kill by id, errors with the kernel's message, a bad argument refused before any call");
+    run("kill shell\rkill shell\r");
+    test_check(strcmp(fake.killed, "2") == 0 && fake_said("killed process 2") &&
+                   fake_said("kill shell: nothing has that name or number"),
+               "shell: kill NAME kills the running process of that capsule; none left: NOT_FOUND");
 }
 
 static void test_caps_and_audit(void)
@@ -185,8 +190,32 @@ static void test_power_and_rights(void)
                "shell: a console without the read right: reported, exits 1");
 }
 
+/* lspci: what device_list gives, the driver's name through process_info. */
+static void test_lspci(void)
+{
+    setup("lspci\r");
+    struct nonos_device_info *rng = &fake.devices[fake.device_count++];
+    *rng = (struct nonos_device_info){ .bus = 0, .device = 2, .function = 0, .vendor_id = 0x1af4,
+                                       .device_id = 0x1044, .class_code = 0, .subclass = 0xff,
+                                       .msix_vectors = 2, .iommu_domain = 3, .dma_confined = 1,
+                                       .driver_process = 2 };
+    rng->bars[4] = (struct nonos_device_bar){ 0xe000000000ull, 0x4000, NONOS_BAR_MEMORY, 1 };
+    struct nonos_device_info *disk = &fake.devices[fake.device_count++];
+    *disk = (struct nonos_device_info){ .bus = 0, .device = 0x1f, .function = 2,
+                                        .vendor_id = 0x8086, .device_id = 0x2922,
+                                        .class_code = 1, .subclass = 6, .msi_vectors = 1 };
+    disk->bars[4] = (struct nonos_device_bar){ 0x6040, 0x20, NONOS_BAR_IO, 0 };
+    fake_run(capsule_main);
+    test_check(fake_said("00:02.0  1af4:1044 00.ff  msi-x 2      2 shell") &&
+               fake_said("domain 3\n         bar4 mem 0xe000000000, 16 KiB, 64-bit\n") &&
+               fake_said("00:1f.2  8086:2922 01.06  msi 1        -") &&
+               fake_said("         bar4 io  0x6040, 32 B\n"),
+               "shell: lspci shows ids, class, interrupts, driver process and name, domain, BARs");
+}
+
 int main(void)
 {
+    test_lspci();
     test_prompt_and_help();
     test_reports();
     test_selftest();
