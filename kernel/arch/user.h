@@ -53,6 +53,13 @@ _Noreturn void user_enter(const struct user_start *start);
  * thread's). Interrupts off. */
 void user_kernel_stack_set(uint64_t stack_top);
 
+/* Sets the registers the running thread's system call returns besides its
+ * result: the six argument registers (x86: rdi, rsi, rdx, r10, r8, r9)
+ * take value[0..5] on the way back to user mode. For the register IPC
+ * calls (kernel/ipc/ipc_syscalls.c); only from a system call's handler. */
+#define SYSCALL_OUTPUTS 6
+void user_syscall_outputs_set(const uint64_t value[SYSCALL_OUTPUTS]);
+
 /* Copies between kernel memory and user memory of the active address
  * space, under SMAP opened only for the copy. The range must already have
  * been checked to lie in the user half (kernel/syscall/user_memory.h does

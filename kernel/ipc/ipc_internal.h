@@ -57,7 +57,15 @@ struct ipc_waiter {
     uint32_t receive_slot;  /* where a capability transferred to this thread lands */
     struct reply *reply;    /* caller: the reply object bound to its call (no reference) */
 
+    /* Receiver and caller: the longest message data its buffer takes
+     * (ipc_buffer.data_max); a longer one is refused to its sender. */
+    uint32_t data_max;
+
     /* Receiver. */
+    /* Waits in the fast path (kernel/ipc/fastpath.c): a fast caller may
+     * put its message straight into `message` and release it with
+     * partner NULL, instead of handing itself over. */
+    bool inbox;
     bool grant_reply; /* its endpoint capability has grant: so will the reply capability */
     struct capability *kept_reply; /* reply_receive: the reply slot, kept for the next call */
     const struct ipc_buffer *output;
@@ -180,6 +188,17 @@ static inline bool reply_reusable_cap(const struct ipc_waiter *receiver,
     uint32_t rights = RIGHT_WRITE | (receiver->grant_reply ? RIGHT_GRANT : 0);
     return cap->object->references == 1 && cap->rights == rights && cap->badge == 0;
 }
+/* The dead reply reply_receive kept in the receiver's reply slot, if it is
+ * still there, still dead, named by no other capability and with the
+ * rights a new one would get; else NULL. */
+static inline struct reply *reply_kept(const struct ipc_waiter *receiver)
+{
+    const struct capability *cap = receiver->kept_reply;
+    if (!cap || !cap->object || cap->object->type != OBJECT_REPLY)
+        return NULL; /* another thread emptied or refilled the slot */
+    struct reply *reply = (struct reply *)cap->object;
+    return reply_reusable_cap(receiver, cap) && !reply->caller ? reply : NULL;
+}
 /* reply_receive's exit: the kept dead reply goes if no call took it. */
 void reply_slot_release(struct ipc_waiter *receiver);
 void reply_bind(struct reply *reply, struct ipc_waiter *caller);
@@ -198,6 +217,31 @@ int reply_prepare(struct cap_table *caps, uint32_t slot, const struct ipc_buffer
                   bool optional, struct reply_answer *answer);
 struct thread *reply_apply(struct cap_table *caps, uint32_t slot,
                            const struct reply_answer *answer, bool keep);
+
+/* A receiver released by a sender that handed itself over (partner set):
+ * the rendezvous, then waiting for the next sender if this one was
+ * refused, as ipc_receive does after its wait (endpoint.c). */
+int endpoint_receive_handed(struct endpoint *endpoint, struct ipc_waiter *receiver);
+
+/* The register message a received message or reply gives (length at most
+ * IPC_REGISTER_BYTES): whole words up to its length, the bytes past it
+ * zero, so no stale kernel bytes reach the registers. */
+static inline void ipc_registers_fill(struct ipc_registers *registers,
+                                      const struct nonos_message *from)
+{
+    const uint64_t *words = (const uint64_t *)(const void *)from->data;
+    uint32_t length = from->length;
+    registers->label = from->label;
+    registers->badge = from->badge;
+    registers->length = length;
+    for (uint32_t i = 0; i < IPC_REGISTER_WORDS; i++) {
+        uint32_t start = i * 8;
+        uint64_t word = start < length ? words[i] : 0;
+        if (start < length && length - start < 8)
+            word &= (1ull << (8 * (length - start))) - 1;
+        registers->word[i] = word;
+    }
+}
 
 void endpoint_object_destroy(struct object *object);
 void notification_object_destroy(struct object *object);

@@ -34,6 +34,8 @@ void ipc_waiter_init(struct ipc_waiter *waiter, struct cap_table *caps)
     waiter->receive_slot = CAP_SLOT_NONE;
     waiter->reply = NULL;
     waiter->reply_slot = CAP_SLOT_NONE;
+    waiter->data_max = NONOS_MESSAGE_DATA_MAX;
+    waiter->inbox = false;
 }
 
 void ipc_queue_wake_all_gone(struct ipc_queue *queue)

@@ -265,6 +265,16 @@ static int64_t invoke_random_add(const uint64_t argument[SYSCALL_ARGUMENTS_MAX])
     return sys_random_add((uint32_t)argument[0], argument[1], argument[2]);
 }
 
+static int64_t invoke_ipc_call_registers(const uint64_t argument[SYSCALL_ARGUMENTS_MAX])
+{
+    return sys_ipc_call_registers(argument[0], argument[1], argument[2], argument[3], argument[4], argument[5]);
+}
+
+static int64_t invoke_ipc_reply_receive_registers(const uint64_t argument[SYSCALL_ARGUMENTS_MAX])
+{
+    return sys_ipc_reply_receive_registers(argument[0], argument[1], argument[2], argument[3], argument[4], argument[5]);
+}
+
 static const char *const names[SYSCALL_TABLE_SIZE] = {
     [0] = "exit",
     [1] = "console_write",
@@ -316,6 +326,8 @@ static const char *const names[SYSCALL_TABLE_SIZE] = {
     [58] = "device_port_read",
     [59] = "device_port_write",
     [60] = "random_add",
+    [62] = "ipc_call_registers",
+    [63] = "ipc_reply_receive_registers",
 };
 
 const char *syscall_name(uint64_t number)
@@ -467,4 +479,8 @@ const struct syscall_entry syscall_table[SYSCALL_TABLE_SIZE] = {
     [60] = {.name = "random_add", .invoke = invoke_random_add,
            .argument_count = 3, .slot_count = 1,
            .slots = {{0, OBJECT_DEVICE, RIGHT_WRITE}}},
+    [62] = {.name = "ipc_call_registers", .invoke = invoke_ipc_call_registers,
+           .argument_count = 6, .slot_count = 0},
+    [63] = {.name = "ipc_reply_receive_registers", .invoke = invoke_ipc_reply_receive_registers,
+           .argument_count = 6, .slot_count = 0},
 };

@@ -61,6 +61,8 @@
 #define NONOS_SYSCALL_DEVICE_PORT_READ 58
 #define NONOS_SYSCALL_DEVICE_PORT_WRITE 59
 #define NONOS_SYSCALL_RANDOM_ADD 60
+#define NONOS_SYSCALL_IPC_CALL_REGISTERS 62
+#define NONOS_SYSCALL_IPC_REPLY_RECEIVE_REGISTERS 63
 
 /* The raw calls: number in rax, arguments in rdi, rsi, rdx, r10, r8, r9,
  * result in rax; the `syscall` instruction clobbers rcx and r11. */
@@ -419,6 +421,18 @@ static inline long nonos_device_port_write(uint32_t device, uint64_t port, uint6
 static inline long nonos_random_add(uint32_t device, const void *data, uint64_t length)
 {
     return nonos_syscall3(NONOS_SYSCALL_RANDOM_ADD, (long)device, (long)(uintptr_t)data, (long)length);
+}
+
+/* ipc_call_registers (62): the reply's length in bytes (0-32); its label in rsi, its data words in rdx, r10, r8, r9, 0 in rdi (nonos/ipc_registers.h) */
+static inline long nonos_ipc_call_registers(uint64_t endpoint, uint64_t label, uint64_t word0, uint64_t word1, uint64_t word2, uint64_t word3)
+{
+    return nonos_syscall6(NONOS_SYSCALL_IPC_CALL_REGISTERS, (long)endpoint, (long)label, (long)word0, (long)word1, (long)word2, (long)word3);
+}
+
+/* ipc_reply_receive_registers (63): the received message's length in bytes (0-32); the sender's badge in rdi, the label in rsi, the data words in rdx, r10, r8, r9 (nonos/ipc_registers.h) */
+static inline long nonos_ipc_reply_receive_registers(uint64_t slots, uint64_t label, uint64_t word0, uint64_t word1, uint64_t word2, uint64_t word3)
+{
+    return nonos_syscall6(NONOS_SYSCALL_IPC_REPLY_RECEIVE_REGISTERS, (long)slots, (long)label, (long)word0, (long)word1, (long)word2, (long)word3);
 }
 
 #endif
