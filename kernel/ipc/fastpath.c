@@ -2,7 +2,7 @@
  * reply_receive with register messages, in the common case only.
  *
  * Common case, call: the endpoint capability has write; the first receiver
- * waiting on the endpoint waits here (inbox), takes calls (a reply slot)
+ * waiting on the endpoint waits here (registers), takes calls (a reply slot)
  * and kept its answered reply, still reusable; the caller's process is not
  * being killed. Common case, reply_receive: the reply capability has write
  * and a caller waits behind it; the endpoint capability has read; the
@@ -14,12 +14,14 @@
  * and no mutation; if any condition fails it changes nothing and takes
  * the general path (ipc_call / ipc_reply_receive over a register buffer),
  * which has the same semantics. Once the case holds nothing can fail: the
- * caller writes its message into the receiver's waiter, binds the kept
- * reply to itself and switches straight to the receiver; the replier
- * writes the answer into the caller's waiter, waits on the endpoint and
+ * caller writes its message into the receiver's register message, binds
+ * the kept reply to itself and switches straight to the receiver; the
+ * replier writes the answer into the caller's register message (or, for a
+ * caller of the general path, its kernel copy), waits on the endpoint and
  * switches straight to the caller. The thread switched to finds its
- * message in its own waiter and returns. A receiver released by a general
- * sender instead (partner set) does the general rendezvous.
+ * message where its system call returns it from. A receiver released by a
+ * general sender instead (partner set) does the general rendezvous, and a
+ * caller answered by a general reply finds the answer in its kernel copy.
  *
  * Runs with interrupts off from the first lookup to the return, like all
  * of IPC (ipc_internal.h). */
@@ -33,14 +35,28 @@
 
 struct ipc_fastpath_counts ipc_fastpath_counts;
 
-/* The register message as the message the other side finds in its
- * waiter: IPC_REGISTER_BYTES of data, no capability. */
-static inline void registers_deliver(struct nonos_message *to, const struct ipc_registers *from,
+/* A register message straight into the register message of a waiter of
+ * the fast path: IPC_REGISTER_BYTES of data. */
+static inline void registers_deliver(struct ipc_waiter *to, const struct ipc_registers *from,
                                      uint64_t badge)
+{
+    struct ipc_registers *registers = to->registers;
+    registers->badge = badge;
+    registers->label = from->label;
+    for (int i = 0; i < IPC_REGISTER_WORDS; i++)
+        registers->word[i] = from->word[i];
+    registers->length = IPC_REGISTER_BYTES;
+    to->delivered = true;
+}
+
+/* The same into the kernel copy of a caller of the general path, which
+ * writes it out when it wakes. */
+static inline void registers_deliver_message(struct nonos_message *to,
+                                             const struct ipc_registers *from)
 {
     uint64_t *words = (uint64_t *)(void *)to->data;
     to->label = from->label;
-    to->badge = badge;
+    to->badge = 0;
     to->length = IPC_REGISTER_BYTES;
     to->capability = CAP_SLOT_NONE;
     for (int i = 0; i < IPC_REGISTER_WORDS; i++)
@@ -55,7 +71,7 @@ static inline bool call_case(struct cap_table *caps, uint32_t slot, struct capab
     if (cap_lookup(caps, slot, OBJECT_ENDPOINT, RIGHT_WRITE, cap))
         return false;
     struct ipc_waiter *first = ((struct endpoint *)(*cap)->object)->receivers.head;
-    if (!first || !first->inbox || first->reply_slot == CAP_SLOT_NONE)
+    if (!first || !first->registers || first->reply_slot == CAP_SLOT_NONE)
         return false;
     *reply = reply_kept(first);
     *receiver = first;
@@ -85,15 +101,16 @@ int ipc_call_registers(struct cap_table *caps, uint32_t slot, struct ipc_registe
     caller.data_max = IPC_REGISTER_BYTES;
     caller.call = true;
     caller.wait = IPC_WAIT_REPLY;
+    caller.registers = message;
     ipc_queue_remove(receiver);
-    registers_deliver(&receiver->message, message, cap->badge);
+    registers_deliver(receiver, message, cap->badge);
     receiver->partner = NULL;
     receiver->kept_reply = NULL;
     reply_bind(reply, &caller);
     ipc_waiter_release(receiver, 0);
     int error = ipc_waiter_block(&caller, receiver->thread);
-    if (!error)
-        ipc_registers_fill(message, &caller.message);
+    if (!error && !caller.delivered)
+        ipc_registers_fill(message, &caller.message); /* a general reply */
     interrupts_restore(was_enabled);
     return error;
 }
@@ -122,13 +139,16 @@ static int reply_receive_general(struct cap_table *caps, uint32_t reply_slot,
     return ipc_reply_receive(caps, reply_slot, &buffer, endpoint_slot, CAP_SLOT_NONE);
 }
 
-/* The answer: written into the caller's waiter (badge 0, no capability),
- * the reply dead but kept in its slot, the caller released. */
-static struct thread *reply_answer(struct capability *reply_cap,
-                                   const struct ipc_registers *message)
+/* The answer (badge 0, no capability), the reply dead but kept in its
+ * slot, the caller released. */
+static inline struct thread *reply_answer(struct capability *reply_cap,
+                                          const struct ipc_registers *message)
 {
     struct ipc_waiter *caller = ((struct reply *)reply_cap->object)->caller;
-    registers_deliver(&caller->message, message, 0);
+    if (caller->registers)
+        registers_deliver(caller, message, 0);
+    else
+        registers_deliver_message(&caller->message, message);
     reply_unbind(caller->reply);
     ipc_waiter_release(caller, 0);
     return caller->thread;
@@ -148,22 +168,21 @@ int ipc_reply_receive_registers(struct cap_table *caps, uint32_t reply_slot,
         return reply_receive_general(caps, reply_slot, endpoint_slot, message);
     }
     ipc_fastpath_counts.replies++;
-    struct ipc_buffer buffer = ipc_buffer_registers(message);
-    receiver.output = &buffer;
     receiver.data_max = IPC_REGISTER_BYTES;
     receiver.reply_slot = reply_slot;
     receiver.kept_reply = reply_cap;
-    receiver.inbox = true;
+    receiver.registers = message;
     receiver.wait = IPC_WAIT_RECEIVE;
     receiver.partner = NULL;
     struct thread *answered = reply_answer(reply_cap, message);
     ipc_queue_push(&endpoint->receivers, &receiver);
     int error = ipc_waiter_block(&receiver, answered);
-    receiver.inbox = false;
-    if (!error && receiver.partner)
-        error = endpoint_receive_handed(endpoint, &receiver); /* a general sender */
-    else if (!error)
-        ipc_registers_fill(message, &receiver.message);
+    if (!error && receiver.partner) { /* a general sender handed itself over */
+        struct ipc_buffer buffer = ipc_buffer_registers(message);
+        receiver.output = &buffer;
+        receiver.registers = NULL; /* any further wait is the general one */
+        error = endpoint_receive_handed(endpoint, &receiver);
+    }
     if (receiver.kept_reply)
         reply_slot_release(&receiver);
     interrupts_restore(was_enabled);

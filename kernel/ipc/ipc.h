@@ -52,10 +52,13 @@ struct ipc_buffer ipc_buffer_kernel(struct nonos_message *message);
 #define IPC_REGISTER_WORDS 4
 #define IPC_REGISTER_BYTES (IPC_REGISTER_WORDS * 8)
 struct ipc_registers {
-    uint64_t label;
+    /* In the order of the registers a system call returns them in
+     * (user_syscall_outputs_set): the syscall layer hands these six words
+     * over as they are. */
     uint64_t badge;
-    uint32_t length;
+    uint64_t label;
     uint64_t word[IPC_REGISTER_WORDS];
+    uint32_t length;
 };
 
 /* A buffer over a register message (the register calls' slow path). */

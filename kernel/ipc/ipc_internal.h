@@ -62,10 +62,12 @@ struct ipc_waiter {
     uint32_t data_max;
 
     /* Receiver. */
-    /* Waits in the fast path (kernel/ipc/fastpath.c): a fast caller may
-     * put its message straight into `message` and release it with
-     * partner NULL, instead of handing itself over. */
-    bool inbox;
+    /* Fast path (kernel/ipc/fastpath.c): the register message of a
+     * waiter in ipc_call_registers or ipc_reply_receive_registers, or NULL.
+     * A fast partner writes the message or answer straight into it and
+     * sets `delivered`: a receiver released so has partner NULL. */
+    struct ipc_registers *registers;
+    bool delivered;
     bool grant_reply; /* its endpoint capability has grant: so will the reply capability */
     struct capability *kept_reply; /* reply_receive: the reply slot, kept for the next call */
     const struct ipc_buffer *output;

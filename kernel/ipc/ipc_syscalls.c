@@ -172,11 +172,13 @@ static bool capability_refusal(int error)
 
 /* A message received in registers: its length is the result, badge,
  * label and words go back in the argument registers. */
+_Static_assert(offsetof(struct ipc_registers, word) == 16 &&
+                   offsetof(struct ipc_registers, length) == SYSCALL_OUTPUTS * 8,
+               "struct ipc_registers starts with the six output registers");
+
 static int64_t registers_return(const struct ipc_registers *message)
 {
-    uint64_t outputs[SYSCALL_OUTPUTS] = { message->badge,   message->label,   message->word[0],
-                                          message->word[1], message->word[2], message->word[3] };
-    user_syscall_outputs_set(outputs);
+    user_syscall_outputs_set((const uint64_t *)(const void *)message);
     return message->length;
 }
 

@@ -35,7 +35,8 @@ void ipc_waiter_init(struct ipc_waiter *waiter, struct cap_table *caps)
     waiter->reply = NULL;
     waiter->reply_slot = CAP_SLOT_NONE;
     waiter->data_max = NONOS_MESSAGE_DATA_MAX;
-    waiter->inbox = false;
+    waiter->registers = NULL;
+    waiter->delivered = false;
 }
 
 void ipc_queue_wake_all_gone(struct ipc_queue *queue)

@@ -65,7 +65,11 @@
 #define NONOS_SYSCALL_IPC_REPLY_RECEIVE_REGISTERS 63
 
 /* The raw calls: number in rax, arguments in rdi, rsi, rdx, r10, r8, r9,
- * result in rax; the `syscall` instruction clobbers rcx and r11. */
+ * result in rax; the `syscall` instruction clobbers rcx and r11. The
+ * register IPC calls (ipc_call_registers, ipc_reply_receive_registers)
+ * also return values in the six argument registers, so nonos_syscall6
+ * (every call of four or more arguments) treats them as overwritten;
+ * nonos/ipc_registers.h reads them. */
 static inline long nonos_syscall6(long number, long a0, long a1, long a2, long a3, long a4,
                                   long a5)
 {
@@ -74,8 +78,8 @@ static inline long nonos_syscall6(long number, long a0, long a1, long a2, long a
     register long r8 __asm__("r8") = a4;
     register long r9 __asm__("r9") = a5;
     __asm__ volatile("syscall"
-                     : "=a"(result)
-                     : "a"(number), "D"(a0), "S"(a1), "d"(a2), "r"(r10), "r"(r8), "r"(r9)
+                     : "=a"(result), "+D"(a0), "+S"(a1), "+d"(a2), "+r"(r10), "+r"(r8), "+r"(r9)
+                     : "a"(number)
                      : "rcx", "r11", "memory");
     return result;
 }
