@@ -20,6 +20,11 @@
 #include "kernel/arch/x86_64/gdt.h"
 #include "kernel/arch/x86_64/trap.h"
 #include "kernel/arch/x86_64/user_entry.h"
+#include "sdk/include/nonos/syscall.h"
+
+_Static_assert(SYSCALL_IPC_CALL_REGISTERS == NONOS_SYSCALL_IPC_CALL_REGISTERS &&
+                   SYSCALL_IPC_REPLY_RECEIVE_REGISTERS == NONOS_SYSCALL_IPC_REPLY_RECEIVE_REGISTERS,
+               "syscall_entry's register IPC calls are the table's");
 
 /* The boot CPU's record. Another CPU would get its own from its bring-up. */
 static struct cpu_local boot_cpu_local;
