@@ -14,10 +14,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel/arch/cpu_local.h"
 #include "kernel/cap/capability.h"
 #include "kernel/cap/object.h"
 #include "kernel/ipc/ipc.h"
 #include "kernel/panic.h"
+#include "kernel/proc/process.h"
 #include "kernel/sched/thread_internal.h"
 
 struct cap_table;
@@ -171,9 +173,31 @@ int ipc_waiter_block(struct ipc_waiter *waiter, struct thread *next);
 /* True when the calling thread's process is being killed: it must not
  * start a wait (a cancel already passed it by), only leave with
  * ERROR_OBJECT_GONE. Checked before a thread commits to any wait. */
-bool ipc_thread_leaving(void);
-/* Fills the fields every operation relies on (not the message). */
-void ipc_waiter_init(struct ipc_waiter *waiter, struct cap_table *caps);
+static inline bool ipc_thread_leaving(void)
+{
+    return process_should_exit(cpu_local_thread());
+}
+
+/* Fills the fields every operation relies on (not the message): field by
+ * field, since the 280-byte message is filled by its reader and zeroing
+ * it would cost the fast path for nothing. Inline: every call makes one. */
+static inline void ipc_waiter_init(struct ipc_waiter *waiter, struct cap_table *caps)
+{
+    waiter->thread = cpu_local_thread();
+    waiter->queue = NULL;
+    waiter->wait = IPC_WAIT_NONE;
+    waiter->blocked = false;
+    waiter->caps = caps;
+    waiter->call = false;
+    waiter->kept_reply = NULL;
+    waiter->transfer_slot = CAP_SLOT_NONE;
+    waiter->receive_slot = CAP_SLOT_NONE;
+    waiter->reply = NULL;
+    waiter->reply_slot = CAP_SLOT_NONE;
+    waiter->data_max = NONOS_MESSAGE_DATA_MAX;
+    waiter->registers = NULL;
+    waiter->delivered = false;
+}
 
 /* Replies (reply.c). */
 struct reply *reply_take(void); /* a new dead reply with one reference, or NULL */
