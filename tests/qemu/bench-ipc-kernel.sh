@@ -22,9 +22,9 @@ SERIAL_INPUT=$dir/serial.in
 export SERIAL_INPUT
 cp build/test/nonos-test.img "$dir/bench.img" || exit 1
 log=$dir/icount.log
-qemu_start "$dir/bench.img" "$log" 900 -cpu qemu64,+smep,+smap,+rdrand \
+qemu_start "$dir/bench.img" "$log" 2400 -cpu qemu64,+smep,+smap,+rdrand \
     -icount shift=0,sleep=off -rtc clock=vm 2>>"$dir/qemu.err"
-qemu_wait_for "$log" 'nonos> ' 300 || { echo "bench-ipc-kernel: no prompt (log: $log)"; exit 1; }
+qemu_wait_for "$log" 'nonos> ' 1200 || { echo "bench-ipc-kernel: no prompt (log: $log)"; exit 1; }
 # The test bundle's capsules (init starts them after the prompt) must be
 # done first: a hostile capsule running during a measured run was seen to
 # add tens of millions of instructions to it. names-echo-server is the
