@@ -227,10 +227,19 @@ static inline struct reply *reply_kept(const struct ipc_waiter *receiver)
 }
 /* reply_receive's exit: the kept dead reply goes if no call took it. */
 void reply_slot_release(struct ipc_waiter *receiver);
-void reply_bind(struct reply *reply, struct ipc_waiter *caller);
+static inline void reply_bind(struct reply *reply, struct ipc_waiter *caller)
+{
+    reply->caller = caller;
+    caller->reply = reply;
+}
 void reply_object_destroy(struct object *object);
 /* Makes a reply dead: it no longer names its caller, nor the caller it. */
-void reply_unbind(struct reply *reply);
+static inline void reply_unbind(struct reply *reply)
+{
+    if (reply->caller)
+        reply->caller->reply = NULL;
+    reply->caller = NULL;
+}
 
 /* A reply checked and ready to apply (reply.c). */
 struct reply_answer {

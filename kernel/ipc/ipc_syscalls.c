@@ -185,10 +185,13 @@ static int64_t registers_return(const struct ipc_registers *message)
 int64_t sys_ipc_call_registers(uint64_t endpoint, uint64_t label, uint64_t word0, uint64_t word1,
                                uint64_t word2, uint64_t word3)
 {
-    int error = ERROR_INVALID_CAPABILITY; /* a value above 32 bits names no slot */
+    /* A value above 32 bits names no slot; a thread of no process has no
+     * table (the dispatcher, which these calls skip, refuses both so). */
+    int error = ERROR_INVALID_CAPABILITY;
     struct ipc_registers message = { .label = label, .word = { word0, word1, word2, word3 } };
-    if (endpoint <= UINT32_MAX)
-        error = ipc_call_registers(caller_caps(), (uint32_t)endpoint, &message);
+    struct cap_table *caps = process_current_caps();
+    if (endpoint <= UINT32_MAX && caps)
+        error = ipc_call_registers(caps, (uint32_t)endpoint, &message);
     if (!error)
         return registers_return(&message);
     if (capability_refusal(error))
@@ -213,7 +216,10 @@ int64_t sys_ipc_reply_receive_registers(uint64_t slots, uint64_t label, uint64_t
 {
     uint32_t endpoint = (uint32_t)slots, reply = (uint32_t)(slots >> 32);
     struct ipc_registers message = { .label = label, .word = { word0, word1, word2, word3 } };
-    int error = ipc_reply_receive_registers(caller_caps(), reply, endpoint, &message);
+    struct cap_table *caps = process_current_caps();
+    if (!caps)
+        return -ERROR_INVALID_CAPABILITY; /* a thread of no process */
+    int error = ipc_reply_receive_registers(caps, reply, endpoint, &message);
     if (!error)
         return registers_return(&message);
     if (capability_refusal(error))

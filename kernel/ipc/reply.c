@@ -57,19 +57,6 @@ void reply_slot_release(struct ipc_waiter *receiver)
     receiver->kept_reply = NULL;
 }
 
-void reply_bind(struct reply *reply, struct ipc_waiter *caller)
-{
-    reply->caller = caller;
-    caller->reply = reply;
-}
-
-void reply_unbind(struct reply *reply)
-{
-    if (reply->caller)
-        reply->caller->reply = NULL;
-    reply->caller = NULL;
-}
-
 void reply_object_destroy(struct object *object)
 {
     struct reply *reply = (struct reply *)object;
