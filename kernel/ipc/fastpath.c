@@ -144,12 +144,13 @@ static int reply_receive_general(struct cap_table *caps, uint32_t reply_slot,
 static inline struct thread *reply_answer(struct capability *reply_cap,
                                           const struct ipc_registers *message)
 {
-    struct ipc_waiter *caller = ((struct reply *)reply_cap->object)->caller;
+    struct reply *reply = (struct reply *)reply_cap->object;
+    struct ipc_waiter *caller = reply->caller;
     if (caller->registers)
         registers_deliver(caller, message, 0);
     else
         registers_deliver_message(&caller->message, message);
-    reply_unbind(caller->reply);
+    reply_unbind(reply); /* the caller's own reply: caller->reply */
     ipc_waiter_release(caller, 0);
     return caller->thread;
 }

@@ -138,7 +138,7 @@ struct thread *reply_apply(struct cap_table *caps, uint32_t slot,
                            answer->transferred->rights);
             caller->message.capability = caller->receive_slot;
         }
-        reply_unbind(caller->reply);
+        reply_unbind((struct reply *)answer->cap->object); /* = caller->reply */
         ipc_waiter_release(caller, 0);
     }
     if (answer->consume && !keep)

@@ -137,7 +137,8 @@ static bool pair_run(const struct program_pair *pair, uint32_t calls, uint64_t *
                  "the client ended with %s, status %ld (1: a call failed or a wrong answer; "
                  "3: its FPU/SSE register changed)",
                  process_end_name(client->end), client->exit_status);
-    TEST_REQUIRE(server_alive, "the echo server ended early (status %ld)", server->exit_status);
+    TEST_REQUIRE(server_alive, "the echo server ended early (status %ld)",
+                 server ? server->exit_status : -1);
     return true;
 }
 
