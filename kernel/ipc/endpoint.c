@@ -185,7 +185,7 @@ static int endpoint_take(struct endpoint *endpoint, struct ipc_waiter *receiver,
     if (transferred)
         cap_copy_apply(sender->caps, sender->transfer_slot, receiver->caps,
                        receiver->receive_slot, transferred->rights);
-    if (sender->call)
+    if (reply) /* the sender called: it now waits for the answer */
         reply_install(receiver, sender, reply, reused);
     else
         ipc_waiter_wake(sender, 0);
