@@ -14,7 +14,7 @@ $(NET_TEST_BIN)/corpus: $(call objs,host-san,tests/net/corpus.c $(NET_TEST_LIB_S
 	$(CC) -fsanitize=address,undefined $^ -o $@
 
 .PHONY: net-tests
-net-tests: $(NET_TEST_BIN)/codec_test $(NET_TEST_BIN)/stack_test $(NET_TEST_BIN)/corpus net-kernel-objects
+net-tests: $(NET_TEST_BIN)/linux_peer $(NET_TEST_BIN)/codec_test $(NET_TEST_BIN)/stack_test $(NET_TEST_BIN)/corpus net-kernel-objects
 
 # Fuzzing: make fuzz-net-ethernet, -arp, -ipv4, -udp, -icmp, -dhcp, -stack
 # (FUZZ_SECONDS each, default 60). Seeds: tests/corpus/net/<layer>/ (the
@@ -34,3 +34,7 @@ fuzz-net-$(1): $(BUILD)/fuzz/tests/fuzz/fuzz_net_$(1)
 endef
 $(foreach f,$(NET_FUZZERS),$(eval $(call net_fuzzer,$(f))))
 FUZZ_TARGETS += $(addprefix fuzz-net-,$(NET_FUZZERS))
+
+# The stack on a real Linux link (tests/net/linux_check.sh, suite 26).
+$(NET_TEST_BIN)/linux_peer: $(call objs,host-san,tests/net/linux_peer.c $(NET_SRCS))
+	$(CC) -fsanitize=address,undefined $^ -o $@

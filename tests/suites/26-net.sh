@@ -2,7 +2,8 @@
 # lib/net (packet codecs and the IPv4 stack): codec unit tests against
 # hand-checked packets and the stack tests (two stacks back to back, a
 # simulated DHCP server) under ASan + UBSan; the codecs against scapy in the
-# same run; the malformed-input corpus with the exact error of each case; a
+# same run; the stack against Linux on a veth pair in a network namespace
+# made for the test; the malformed-input corpus with the exact error of each case; a
 # freestanding build with the kernel's flags that needs nothing outside
 # lib/; and a 5-second smoke run of each lib/net fuzz target.
 set -u
@@ -19,6 +20,8 @@ $bin/codec_test || status=1
 $bin/stack_test || status=1
 $bin/corpus --check tests/corpus/net || status=1
 /usr/bin/python3 tests/net/scapy_check.py $bin/codec_test || status=1
+# Against Linux's ARP, ICMP and UDP on a veth pair in a namespace of its own.
+sh tests/net/linux_check.sh $bin/linux_peer || status=1
 
 # lib/net in the kernel: nothing but itself and memmove/memset (lib/base/mem.c).
 suite_check_freestanding "lib/net" kernel $(make -s --no-print-directory print-NET_SRCS)
