@@ -18,7 +18,7 @@ enum net_result arp_decode(struct bytes packet, struct arp_packet *out)
     uint16_t operation = load16_be(p + 6);
     if (operation != ARP_OPERATION_REQUEST && operation != ARP_OPERATION_REPLY)
         return NET_ERR_ARP_OPERATION;
-    struct arp_packet decoded;
+    struct arp_packet decoded = { 0 };
     decoded.operation = operation;
     net_copy(decoded.sender_hardware.bytes, p + 8, ETH_ADDRESS_SIZE);
     decoded.sender_ip = load32_be(p + 14);

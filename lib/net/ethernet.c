@@ -39,7 +39,7 @@ enum net_result eth_decode(struct bytes frame, struct eth_frame *out)
         return NET_ERR_ETH_LENGTH_FIELD;
     if (type == ETH_TYPE_VLAN || type == ETH_TYPE_QINQ)
         return NET_ERR_ETH_VLAN;
-    struct eth_address source;
+    struct eth_address source = { { 0 } };
     net_copy(source.bytes, frame.data + 6, ETH_ADDRESS_SIZE);
     if (eth_address_is_group(&source))
         return NET_ERR_ETH_SOURCE;
