@@ -108,51 +108,44 @@ static uint64_t renew_interval(uint64_t now, uint64_t until)
     return half < NET_DHCP_RENEW_MIN_MS ? NET_DHCP_RENEW_MIN_MS : half;
 }
 
+/* BOUND, RENEWING or REBINDING with a timer due: renew from T1 (unicast to
+ * the server), rebind from T2 (broadcast), never waiting past the expiry. */
+static void lease_tick(struct net_stack *stack)
+{
+    struct net_dhcp *dhcp = &stack->dhcp;
+    uint64_t now = stack->now_ms;
+    if (now >= dhcp->rebind_ms) {
+        dhcp->state = NET_DHCP_REBINDING;
+        dhcp_send(stack, DHCP_REQUEST, dhcp->address, IPV4_BROADCAST);
+        dhcp->next_ms = now + renew_interval(now, dhcp->expiry_ms);
+    } else {
+        dhcp->state = NET_DHCP_RENEWING;
+        dhcp_send(stack, DHCP_REQUEST, dhcp->address, dhcp->server);
+        dhcp->next_ms = now + renew_interval(now, dhcp->rebind_ms);
+    }
+    if (dhcp->next_ms > dhcp->expiry_ms)
+        dhcp->next_ms = dhcp->expiry_ms;
+}
+
 void stack_dhcp_tick(struct net_stack *stack)
 {
     struct net_dhcp *dhcp = &stack->dhcp;
     uint64_t now = stack->now_ms;
     if (dhcp->state == NET_DHCP_OFF || now < dhcp->next_ms)
         return;
-    if (dhcp->state != NET_DHCP_SELECTING && dhcp->state != NET_DHCP_REQUESTING &&
-        now >= dhcp->expiry_ms) {
-        start_over(stack, 0);
-        return;
-    }
-    switch (dhcp->state) {
-    case NET_DHCP_SELECTING:
+    if (dhcp->state == NET_DHCP_SELECTING) {
         discover(stack);
-        break;
-    case NET_DHCP_REQUESTING:
+    } else if (dhcp->state == NET_DHCP_REQUESTING) {
         if (++dhcp->tries >= NET_DHCP_REQUEST_TRIES) {
             start_over(stack, 0);
-            break;
+            return;
         }
         dhcp_send(stack, DHCP_REQUEST, 0, IPV4_BROADCAST);
         dhcp->next_ms = now + retry_delay(stack);
-        break;
-    case NET_DHCP_BOUND:
-    case NET_DHCP_RENEWING:
-        if (now >= dhcp->rebind_ms) {
-            dhcp->state = NET_DHCP_REBINDING;
-            dhcp_send(stack, DHCP_REQUEST, dhcp->address, IPV4_BROADCAST);
-            dhcp->next_ms = now + renew_interval(now, dhcp->expiry_ms);
-        } else {
-            dhcp->state = NET_DHCP_RENEWING;
-            dhcp_send(stack, DHCP_REQUEST, dhcp->address, dhcp->server);
-            dhcp->next_ms = now + renew_interval(now, dhcp->rebind_ms);
-        }
-        if (dhcp->next_ms > dhcp->expiry_ms)
-            dhcp->next_ms = dhcp->expiry_ms;
-        break;
-    case NET_DHCP_REBINDING:
-        dhcp_send(stack, DHCP_REQUEST, dhcp->address, IPV4_BROADCAST);
-        dhcp->next_ms = now + renew_interval(now, dhcp->expiry_ms);
-        if (dhcp->next_ms > dhcp->expiry_ms)
-            dhcp->next_ms = dhcp->expiry_ms;
-        break;
-    default:
-        break;
+    } else if (now >= dhcp->expiry_ms) {
+        start_over(stack, 0);
+    } else {
+        lease_tick(stack);
     }
 }
 
