@@ -88,13 +88,37 @@ static void command_run(const struct command *self, const char *arguments, size_
         console_printf("started %.*s: process %ld\n", (int)length, arguments, process);
 }
 
+/* The id of the running process of capsule `name`; false if none. */
+static bool process_named(const char *name, size_t length, uint64_t *id)
+{
+    static struct nonos_process_info processes[PROCESSES_MAX];
+    long n = nonos_process_list(NONOS_SLOT_SUPERVISOR, processes, sizeof processes);
+    for (long i = 0; i < n && i < PROCESSES_MAX; i++) {
+        const char *capsule = processes[i].name;
+        if (processes[i].state == NONOS_PROCESS_RUNNING &&
+            text_same(capsule, text_length(capsule, sizeof processes[i].name), name, length)) {
+            *id = processes[i].id;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* kill ID, or kill NAME: the running process of that capsule. */
 static void command_kill(const struct command *self, const char *arguments, size_t length)
 {
     (void)self;
     uint64_t id;
     if (!shell_parse_id(arguments, length, &id)) {
-        console_printf("usage: kill ID (a process id; see ps)\n");
-        return;
+        if (!shell_parse_name(arguments, length)) {
+            console_printf("usage: kill ID|NAME (a process id or a running capsule's name; see ps)\n");
+            return;
+        }
+        if (!process_named(arguments, length, &id)) {
+            console_printf("kill %.*s: %s\n", (int)length, arguments,
+                           nonos_error_message(-NONOS_ERROR_NOT_FOUND));
+            return;
+        }
     }
     long result = nonos_process_kill(NONOS_SLOT_SUPERVISOR, id);
     if (result < 0)
@@ -201,7 +225,7 @@ static const struct command commands[] = {
     { "random", "", "print 32 bytes from the kernel random generator, and its sources", command_report, 5 },
     { "ps", "", "processes: id, capsule, state, CPU and memory used / limit, threads", command_ps, 0 },
     { "run", "NAME", "start the boot capsule NAME", command_run, 0 },
-    { "kill", "ID", "kill process ID", command_kill, 0 },
+    { "kill", "ID|NAME", "kill process ID, or the running capsule NAME", command_kill, 0 },
     { "caps", "ID", "capabilities of process ID: slot, type, rights, badge", command_caps, 0 },
     { "audit", "", "the audit log: denied calls and process lifecycle", command_audit, 0 },
     { "poweroff", "", "wipe RAM (ZeroState) and power off", command_power, 0 },
