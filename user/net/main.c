@@ -10,8 +10,9 @@
  * entropy service (virtio-rng) when one answers, else from the clock alone
  * (lib/net uses randomness only for timing jitter, DHCP transaction ids, IP
  * identification and link-local candidates, which the MAC seeds as well).
- * The loop polls every 10 ms. It prints its link-local address once claimed
- * and its DHCP lease once bound: "net: link-local 169.254.x.y (mac ...)".
+ * The loop polls every 10 ms. It prints nothing until a driver answers, then
+ * its link-local address once claimed and its DHCP lease once bound:
+ * "net: link-local 169.254.x.y (mac ..., random from nonos.entropy)".
  * When the session ends (the driver restarts) it attaches again with a fresh
  * stack. Not yet: the datagram API over IPC for other capsules, the `ip` and
  * `ping` shell commands. */
@@ -46,6 +47,7 @@ static uint32_t slots_held; /* bit n: slot n is filled */
 static volatile uint32_t detached; /* set by the HOLD thread */
 static bool doorbell_due;
 static uint64_t random_state;
+static const char *random_origin = "the clock"; /* or the entropy service */
 static struct net_stack stack;
 static _Alignas(16) uint8_t hold_stack[8192];
 
@@ -92,14 +94,12 @@ static void random_seed(void)
     }
     if (result >= 0)
         result = nonos_entropy_read(ENTROPY_SLOT, seed, sizeof seed);
-    if (result < 0) {
-        console_printf("net: no entropy service (%s); random choices from the clock and the MAC\n",
-                       nonos_error_message(result));
-        return;
-    }
+    if (result < 0)
+        return; /* said with the address: nothing is printed before a device answers */
     for (int i = 0; i < 8; i++)
         random_state ^= (uint64_t)seed[i] << (8 * i);
     random_state |= 1;
+    random_origin = "nonos.entropy";
 }
 
 /* ---- attaching (the protocol of nonos/netif.h) ---- */
@@ -212,9 +212,9 @@ static void frames_receive(void)
 static void address_say(const char *what, uint32_t address)
 {
     const uint8_t *mac = stack.config.mac.bytes;
-    console_printf("net: %s %u.%u.%u.%u (mac %02x:%02x:%02x:%02x:%02x:%02x)\n", what, address >> 24,
-                   (address >> 16) & 255, (address >> 8) & 255, address & 255, mac[0], mac[1], mac[2], mac[3],
-                   mac[4], mac[5]);
+    console_printf("net: %s %u.%u.%u.%u (mac %02x:%02x:%02x:%02x:%02x:%02x, random from %s)\n", what,
+                   address >> 24, (address >> 16) & 255, (address >> 8) & 255, address & 255, mac[0], mac[1],
+                   mac[2], mac[3], mac[4], mac[5], random_origin);
 }
 
 static void session_run(void)
