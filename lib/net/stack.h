@@ -203,6 +203,7 @@ struct net_link_local {
 struct net_dhcp {
     uint8_t state; /* enum net_dhcp_state */
     uint8_t tries;
+    uint8_t naks; /* NAKs since the last lease (at most 4): each doubles the wait before starting over */
     uint32_t xid;
     uint32_t offered;
     uint32_t server;

@@ -14,7 +14,8 @@
  * 7/8 of the lease) REBINDING: REQUEST broadcast. Both retry at half the
  * time left to the next stage, at least every 60 s (4.4.5). An ACK extends
  * the lease; a NAK or the end of the lease removes the address and its
- * routes and starts over. A lease of 0xffffffff seconds never ends.
+ * routes and starts over (after a NAK, after 4, 8, 16, 32, then 64 s, so a
+ * server that refuses every REQUEST does not get a DISCOVER storm). A lease of 0xffffffff seconds never ends.
  *
  * Not done: ARP-checking the offered address and DECLINE (2.2), INIT-REBOOT,
  * RELEASE at shutdown (the OS keeps nothing across boots), options beyond
@@ -122,6 +123,8 @@ static void lease_tick(struct net_stack *stack)
         dhcp->state = NET_DHCP_RENEWING;
         dhcp_send(stack, DHCP_REQUEST, dhcp->address, dhcp->server);
         dhcp->next_ms = now + renew_interval(now, dhcp->rebind_ms);
+        if (dhcp->next_ms > dhcp->rebind_ms)
+            dhcp->next_ms = dhcp->rebind_ms; /* REBINDING starts at T2, retry or not */
     }
     if (dhcp->next_ms > dhcp->expiry_ms)
         dhcp->next_ms = dhcp->expiry_ms;
@@ -181,6 +184,7 @@ static enum net_result lease_take(struct net_stack *stack, const struct dhcp_mes
     dhcp->expiry_ms = seconds_after(stack->now_ms, lease);
     dhcp->next_ms = dhcp->renew_ms;
     dhcp->retry_ms = NET_DHCP_RETRY_FIRST_MS;
+    dhcp->naks = 0;
     stack_routes_set_clearnet(stack, address, mask, router);
     stack->counters.dhcp_leases++;
     return NET_OK;
@@ -224,7 +228,11 @@ enum net_result stack_dhcp_input(struct net_stack *stack, const struct udp_datag
     if (waiting_ack && message.message_type == DHCP_ACK)
         return lease_take(stack, &message);
     if (waiting_ack && message.message_type == DHCP_NAK) {
-        start_over(stack, 0);
+        /* Start over, but after a wait that doubles with each NAK: a
+         * server that NAKs every REQUEST must not get a DISCOVER storm. */
+        uint64_t delay = (uint64_t)NET_DHCP_RETRY_FIRST_MS << dhcp->naks;
+        dhcp->naks += dhcp->naks < 4;
+        start_over(stack, delay + stack_random_below(stack, 1001));
         return NET_OK;
     }
     return NET_ERR_UNEXPECTED;

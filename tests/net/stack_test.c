@@ -36,6 +36,8 @@ struct node {
  * address while `answering`. */
 struct server {
     bool enabled, answering;
+    bool nak;            /* answer REQUESTs with NAK */
+    bool ignore_unicast; /* drop REQUESTs sent to the server's own address (renewals) */
     struct net_link link;
     unsigned offers, acks;
 };
@@ -114,7 +116,7 @@ static void run_until(uint64_t until)
         }
         clock_ms = next > clock_ms ? next : clock_ms;
     }
-    fprintf(stderr, "run_until: too many steps\n");
+    fprintf(stderr, "run_until: too many steps (clock %llu, dhcp state %d next %llu renew %llu rebind %llu expiry %llu, ll next %llu, arp %llu)\n", (unsigned long long)clock_ms, nodes[0].stack.dhcp.state, (unsigned long long)nodes[0].stack.dhcp.next_ms, (unsigned long long)nodes[0].stack.dhcp.renew_ms, (unsigned long long)nodes[0].stack.dhcp.rebind_ms, (unsigned long long)nodes[0].stack.dhcp.expiry_ms, (unsigned long long)nodes[0].stack.link_local.next_ms, (unsigned long long)net_stack_next_deadline(&nodes[0].stack));
     exit(2);
 }
 
@@ -395,6 +397,10 @@ static void server_dhcp(const struct dhcp_message *request)
     if (request->message_type == DHCP_DISCOVER) {
         reply.message_type = DHCP_OFFER;
         server.offers++;
+    } else if (request->message_type == DHCP_REQUEST && server.nak) {
+        reply.message_type = DHCP_NAK;
+        reply.present = DHCP_HAS_SERVER_ID;
+        reply.your_ip = 0;
     } else if (request->message_type == DHCP_REQUEST) {
         reply.message_type = DHCP_ACK;
         server.acks++;
@@ -426,7 +432,7 @@ static void server_input(const struct net_link_frame *frame)
     if (ethernet.type != ETH_TYPE_IPV4 || ipv4_decode(ethernet.payload, &ip) != NET_OK ||
         ip.protocol != IPV4_PROTOCOL_UDP || udp_decode(ip.payload, ip.source, ip.destination, &udp) != NET_OK ||
         udp.destination_port != DHCP_SERVER_PORT || dhcp_decode(udp.payload, &request) != NET_OK ||
-        request.op != DHCP_OP_REQUEST)
+        request.op != DHCP_OP_REQUEST || (server.ignore_unicast && ip.destination == SERVER_IP))
         return;
     server_dhcp(&request);
 }
@@ -472,6 +478,79 @@ static void test_dhcp(void)
     server.answering = true;
     run_until(clock_ms + 70000);
     test_check(net_dhcp_address(&c->stack) == LEASED_IP, "dhcp: the client starts over and gets a new lease");
+}
+
+static void test_dhcp_rebind_and_nak(void)
+{
+    world_reset();
+    server.enabled = true;
+    server.answering = true;
+    struct node *c = node_start(0, 0x0c, true, NET_IPV4(169, 254, 3, 4), 111);
+    run_until(clock_ms + 12000);
+    uint64_t rebind = c->stack.dhcp.rebind_ms, expiry = c->stack.dhcp.expiry_ms;
+    server.ignore_unicast = true;
+    run_until(rebind - 1);
+    bool renewing_unanswered = c->stack.dhcp.state == NET_DHCP_RENEWING && server.acks == 1;
+    run_until(rebind + 1000);
+    test_check(renewing_unanswered && server.acks == 2 && c->stack.dhcp.state == NET_DHCP_BOUND &&
+                   c->stack.dhcp.expiry_ms > expiry && net_dhcp_address(&c->stack) == LEASED_IP,
+               "dhcp: renewals unanswered until T2, then a broadcast REQUEST (REBINDING) extends the lease");
+    server.ignore_unicast = false;
+    server.nak = true;
+    run_until(c->stack.dhcp.renew_ms + 1000);
+    test_check(net_dhcp_address(&c->stack) == 0 && c->stack.dhcp.state == NET_DHCP_SELECTING &&
+                   net_link_local_address(&c->stack) == NET_IPV4(169, 254, 3, 4),
+               "dhcp: a NAK to a renewal drops the lease at once and starts over; link-local remains");
+    unsigned offers = server.offers;
+    run_until(clock_ms + 60000);
+    unsigned discovers = server.offers - offers;
+    test_check(discovers >= 2 && discovers <= 5,
+               "dhcp: a server that NAKs every REQUEST gets DISCOVERs at a growing interval (%u in 60 s)", discovers);
+}
+
+/* An ARP request for our address from the host 169.254.50.<n>, MAC 02:..:<n>. */
+static void inject_asker(struct net_stack *stack, uint8_t n)
+{
+    uint8_t frame[60] = { 0 };
+    struct byte_buffer out = { frame, 0, sizeof frame };
+    struct eth_address other = { { 0x02, 0, 0, 0, 1, n } };
+    struct arp_packet arp = { ARP_OPERATION_REQUEST, other, NET_IPV4(169, 254, 50, n), { { 0 } },
+                              net_link_local_address(stack) };
+    (void)eth_encode_header(&out, &eth_broadcast, &other, ETH_TYPE_ARP);
+    (void)arp_encode(&out, &arp);
+    (void)eth_encode_finish(&out);
+    (void)net_stack_input(stack, bytes_make(frame, out.len));
+}
+
+static void test_arp_bounds(void)
+{
+    struct node *a, *b;
+    two_bound_nodes(&a, &b);
+    nodes[1].active = false; /* a alone on the wire */
+    for (uint8_t n = 1; n <= NET_ARP_ENTRIES + 1; n++) {
+        clock_ms += 10;
+        inject_asker(&a->stack, n);
+    }
+    struct eth_address first = { { 0x02, 0, 0, 0, 1, 1 } }, last = { { 0x02, 0, 0, 0, 1, NET_ARP_ENTRIES + 1 } };
+    int resolved = 0;
+    for (int i = 0; i < NET_ARP_ENTRIES; i++)
+        resolved += a->stack.arp[i].state == NET_ARP_RESOLVED;
+    test_check(resolved == NET_ARP_ENTRIES && !arp_entry(&a->stack, NET_IPV4(169, 254, 50, 1), &first) &&
+                   arp_entry(&a->stack, NET_IPV4(169, 254, 50, NET_ARP_ENTRIES + 1), &last),
+               "arp: with the table full, the entry closest to expiry makes room for a new asker");
+    a->link.count = 0;
+    enum net_result results[NET_PENDING_PACKETS + 1];
+    for (int i = 0; i <= NET_PENDING_PACKETS; i++)
+        results[i] = net_ping(&a->stack, NET_IPV4(169, 254, 60, i + 1), 1, (uint16_t)i, NET_SCOPE_MESH);
+    bool queued = true;
+    for (int i = 0; i < NET_PENDING_PACKETS; i++)
+        queued = queued && results[i] == NET_OK;
+    test_check(queued && results[NET_PENDING_PACKETS] == NET_ERR_QUEUE_FULL,
+               "arp: at most %d packets wait for ARP answers; the next send is refused", NET_PENDING_PACKETS);
+    run_until(clock_ms + 5000);
+    test_check(a->stack.counters.pending_dropped == NET_PENDING_PACKETS &&
+                   net_ping(&a->stack, NET_IPV4(169, 254, 60, 9), 1, 9, NET_SCOPE_MESH) == NET_OK,
+               "arp: when those addresses never answer the queue empties and takes packets again");
 }
 
 /* A refused frame changes nothing but the counters. */
@@ -521,6 +600,8 @@ int main(void)
     test_arp_and_ping();
     test_udp();
     test_dhcp();
+    test_dhcp_rebind_and_nak();
+    test_arp_bounds();
     test_refusal_changes_nothing();
     return test_finish();
 }
