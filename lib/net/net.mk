@@ -5,7 +5,7 @@
 NET_CODEC_SRCS := lib/net/error.c lib/net/buffer.c lib/net/checksum.c lib/net/ethernet.c \
                   lib/net/arp.c lib/net/ipv4.c lib/net/udp.c lib/net/icmp.c lib/net/dhcp.c
 NET_STACK_SRCS := lib/net/stack.c lib/net/stack_arp.c lib/net/stack_link_local.c \
-                  lib/net/stack_dhcp.c lib/net/stack_transport.c
+                  lib/net/stack_dhcp.c lib/net/stack_transport.c lib/net/report.c
 NET_SRCS := $(NET_CODEC_SRCS) $(NET_STACK_SRCS)
 
 # Proof that lib/net builds freestanding with the kernel's flags.

@@ -16,6 +16,7 @@
 #include "base/endian.h"
 #include "net/arp.h"
 #include "net/dhcp.h"
+#include "net/report.h"
 #include "net/stack.h"
 #include "tests/host/test.h"
 #include "tests/net/fixture.h"
@@ -478,6 +479,29 @@ static void test_dhcp(void)
     server.answering = true;
     run_until(clock_ms + 70000);
     test_check(net_dhcp_address(&c->stack) == LEASED_IP, "dhcp: the client starts over and gets a new lease");
+
+    /* What `ip` prints. */
+    struct net_route_decision via;
+    (void)net_route_lookup(&c->stack, SERVER_IP, NET_SCOPE_CLEARNET, &via);
+    (void)net_ping(&c->stack, SERVER_IP, 1, 1, NET_SCOPE_CLEARNET); /* an ARP entry for the server */
+    deliver();
+    static char text[4096];
+    struct byte_buffer report = { (uint8_t *)text, 0, sizeof text - 1 };
+    bool whole = net_stack_report(&c->stack, &report);
+    text[report.len] = 0;
+    test_check(whole && strstr(text, "mac 02:00:00:00:00:0c\nlink-local 169.254.3.3 (bound)\n") != NULL &&
+                   strstr(text, "\ndhcp 10.0.0.50/24 router 10.0.0.1 server 10.0.0.1 (bound, lease ends in 1") != NULL &&
+                   strstr(text, "\n  169.254.0.0/16 on the link (mesh)\n  10.0.0.0/24 on the link (clearnet)\n"
+                                "  0.0.0.0/0 via 10.0.0.1 (clearnet)\n") != NULL &&
+                   strstr(text, "\narp\n  10.0.0.1 02:00:00:00:00:ee expires in 54 s\n") != NULL &&
+                   strstr(text, " leases 4 ") != NULL && strstr(text, " echo-replies-in 0") != NULL,
+               "report: addresses, routes, ARP table and counters as `ip` shows them");
+    if (test_failures != 0)
+        fprintf(stderr, "%s", text);
+    char small[100];
+    struct byte_buffer cut = { (uint8_t *)small, 0, sizeof small };
+    test_check(!net_stack_report(&c->stack, &cut) && cut.len <= sizeof small && cut.len > 20,
+               "report: a buffer too small gets the pieces that fit and a false result");
 }
 
 static void test_dhcp_rebind_and_nak(void)
