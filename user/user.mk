@@ -36,7 +36,7 @@ $(BUILD)/host-san/user/%.o: HOST_SAN_CFLAGS += $(USER_INCLUDES)
 
 USER_SHARED_FILES := $(USER_LIB_SRCS) $(wildcard user/lib/*.h) kernel/lib/format.c \
                      kernel/lib/print.h lib/base/mem.c lib/base/bytes.h lib/base/checked.h \
-                     lib/base/endian.h $(NET_SRCS) $(wildcard lib/net/*.h)
+                     lib/base/endian.h $(NET_SRCS) $(wildcard lib/net/*.h) $(wildcard sdk/include/nonos/*.h)
 # The network stack capsule also builds lib/net (docs/net.md): its sources
 # flat in src/, its headers in src/net/, where two links let their
 # "net/..." and "base/..." includes find each other.

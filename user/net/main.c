@@ -14,8 +14,9 @@
  * its link-local address once claimed and its DHCP lease once bound:
  * "net: link-local 169.254.x.y (mac ..., random from nonos.entropy)".
  * When the session ends (the driver restarts) it attaches again with a fresh
- * stack. Not yet: the datagram API over IPC for other capsules, the `ip` and
- * `ping` shell commands. */
+ * stack. A second thread serves nonos.net (nonos/net.h): the stack's report
+ * for the shell's `ip`; a lock keeps it and the frame loop apart. Not yet:
+ * the datagram API over IPC for other capsules, `ping` from the shell. */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,10 +25,12 @@
 #include <nonos/entropy.h>
 #include <nonos/error.h>
 #include <nonos/names.h>
+#include <nonos/net.h>
 #include <nonos/netif.h>
 #include <nonos/syscall.h>
 
 #include "console.h"
+#include "net/report.h"
 #include "net/stack.h"
 
 #define ENTROPY_SLOT 8
@@ -38,6 +41,11 @@
 #define DOORBELL_SLOT 13
 #define HOLD_GO_SLOT 14
 #define HOLD_THREAD_SLOT 15
+#define SERVICE_SLOT 16
+#define PUBLISHED_SLOT 17
+#define SERVICE_THREAD_SLOT 18
+#define REPLY_SLOT 19
+#define REPORT_MAX 4096
 #define AREA_ADDRESS 0x300000000000ull
 #define TICK_NS 10000000ull /* 10 ms */
 
@@ -49,7 +57,20 @@ static bool doorbell_due;
 static uint64_t random_state;
 static const char *random_origin = "the clock"; /* or the entropy service */
 static struct net_stack stack;
+static uint32_t stack_lock; /* the frame loop and the service thread share `stack` */
 static _Alignas(16) uint8_t hold_stack[8192];
+static _Alignas(16) uint8_t service_stack[8192];
+
+static void lock(void)
+{
+    while (__atomic_exchange_n(&stack_lock, 1, __ATOMIC_ACQUIRE) != 0)
+        nonos_timer_sleep(NONOS_SLOT_TIMER, 1000000);
+}
+
+static void unlock(void)
+{
+    __atomic_store_n(&stack_lock, 0, __ATOMIC_RELEASE);
+}
 
 /* ---- the stack's environment ---- */
 
@@ -223,12 +244,16 @@ static void session_run(void)
     struct net_config config = { { { 0 } }, true, 0 };
     __builtin_memcpy(config.mac.bytes, header->mac, ETH_ADDRESS_SIZE);
     struct net_environment environment = { clock_ms, random_fill, frame_send, NULL };
-    if (net_stack_init(&stack, &environment, &config) != NET_OK) {
+    lock();
+    enum net_result result = net_stack_init(&stack, &environment, &config);
+    unlock();
+    if (result != NET_OK) {
         console_printf("net: the device's MAC is not usable\n");
         return;
     }
     uint32_t link_local_said = 0, lease_said = 0;
     while (__atomic_load_n(&detached, __ATOMIC_ACQUIRE) == 0 && header->state == NETIF_STATE_ATTACHED) {
+        lock();
         frames_receive();
         net_stack_tick(&stack);
         if (net_link_local_address(&stack) != link_local_said) {
@@ -241,12 +266,73 @@ static void session_run(void)
             if (lease_said != 0)
                 address_say("dhcp lease", lease_said);
         }
+        unlock();
         if (doorbell_due) {
             doorbell_due = false;
             nonos_notification_signal(DOORBELL_SLOT, 1);
         }
         nonos_timer_sleep(NONOS_SLOT_TIMER, TICK_NS);
     }
+}
+
+/* ---- the nonos.net service (nonos/net.h) ---- */
+
+static char report[REPORT_MAX];
+static uint32_t report_length;
+
+static uint64_t report_answer(struct nonos_message *message)
+{
+    uint32_t offset;
+    if (message->label != NONOS_NET_REPORT || message->length != sizeof offset)
+        return NONOS_ERROR_INVALID_ARGUMENT;
+    __builtin_memcpy(&offset, message->data, sizeof offset);
+    if (offset == 0) {
+        struct byte_buffer out = { (uint8_t *)report, 0, sizeof report };
+        lock();
+        (void)net_stack_report(&stack, &out); /* a cut report is still worth showing */
+        unlock();
+        report_length = (uint32_t)out.len;
+    }
+    uint32_t length = offset < report_length ? report_length - offset : 0;
+    if (length > NONOS_MESSAGE_DATA_MAX)
+        length = NONOS_MESSAGE_DATA_MAX;
+    __builtin_memcpy(message->data, report + (offset < report_length ? offset : 0), length);
+    message->length = length;
+    return 0;
+}
+
+static _Noreturn void service_thread(uint64_t argument)
+{
+    (void)argument;
+    static struct nonos_message message;
+    for (;;) {
+        long result = nonos_ipc_receive(SERVICE_SLOT, &message, REPLY_SLOT, NONOS_SLOT_NONE);
+        if (result < 0) {
+            nonos_timer_sleep(NONOS_SLOT_TIMER, 100 * TICK_NS);
+            continue;
+        }
+        uint64_t label = report_answer(&message);
+        if (label != 0)
+            message.length = 0;
+        message.label = label;
+        message.capability = NONOS_SLOT_NONE;
+        if (nonos_ipc_reply(REPLY_SLOT, &message) < 0)
+            nonos_cap_delete(REPLY_SLOT);
+    }
+}
+
+static bool service_start(void)
+{
+    long result = nonos_endpoint_create(SERVICE_SLOT);
+    if (result >= 0)
+        result = nonos_cap_copy(SERVICE_SLOT, PUBLISHED_SLOT, NONOS_RIGHT_WRITE | NONOS_RIGHT_GRANT);
+    if (result >= 0)
+        result = nonos_names_register(NONOS_NET_SERVICE, sizeof NONOS_NET_SERVICE - 1, PUBLISHED_SLOT);
+    if (result >= 0)
+        result = nonos_thread_create((uint64_t)(uintptr_t)service_thread,
+                                     (uint64_t)(uintptr_t)(service_stack + sizeof service_stack - 8), 0,
+                                     SERVICE_THREAD_SLOT);
+    return result >= 0;
 }
 
 int main(void)
@@ -258,6 +344,8 @@ int main(void)
         return 1;
     }
     random_seed();
+    if (!service_start())
+        console_printf("net: cannot offer %s; running without it\n", NONOS_NET_SERVICE);
     for (;;) {
         attach();
         session_run();

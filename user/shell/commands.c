@@ -11,6 +11,8 @@
 #include "tables.h"
 #include "nonos/abi.h"
 #include "nonos/error.h"
+#include "nonos/names.h"
+#include "nonos/net.h"
 #include "nonos/syscall.h"
 #include "parse.h"
 #include "text.h"
@@ -19,6 +21,7 @@
 #define PROCESSES_MAX 64
 #define CAPS_MAX 256
 #define AUDIT_BATCH 32
+#define NET_SLOT 8 /* the network stack's endpoint while `ip` runs */
 
 struct command {
     const char *name;
@@ -213,6 +216,39 @@ static void command_selftest(const struct command *self, const char *arguments, 
         console_print(output_storage, (size_t)n < sizeof output_storage ? (size_t)n : sizeof output_storage);
 }
 
+/* ip: the network stack's report (nonos/net.h), read in pieces of one
+ * message each from the net capsule. */
+static void command_ip(const struct command *self, const char *arguments, size_t length)
+{
+    (void)self;
+    (void)arguments;
+    (void)length;
+    long result = nonos_names_lookup(NONOS_NET_SERVICE, sizeof NONOS_NET_SERVICE - 1, NET_SLOT);
+    if (result < 0) {
+        console_printf("ip: no network stack (%s: %s)\n", NONOS_NET_SERVICE, nonos_error_message(result));
+        return;
+    }
+    struct byte_buffer out = text_buffer(output_storage, sizeof output_storage);
+    static struct nonos_message message;
+    for (uint32_t offset = 0; offset < sizeof output_storage;) {
+        message.label = NONOS_NET_REPORT;
+        message.length = sizeof offset;
+        message.capability = NONOS_SLOT_NONE;
+        __builtin_memcpy(message.data, &offset, sizeof offset);
+        result = nonos_ipc_call(NET_SLOT, &message, NONOS_SLOT_NONE);
+        if (result >= 0 && message.label != 0)
+            result = -(long)(message.label & 0xffff);
+        if (result < 0 || message.length == 0 || message.length > sizeof message.data)
+            break;
+        text_append(&out, (const char *)message.data, message.length);
+        offset += message.length;
+    }
+    nonos_cap_delete(NET_SLOT);
+    console_print_buffer(&out);
+    if (result < 0)
+        fail("ip", result);
+}
+
 static void command_help(const struct command *self, const char *arguments, size_t length);
 
 static const struct command commands[] = {
@@ -228,6 +264,7 @@ static const struct command commands[] = {
     { "kill", "ID|NAME", "kill process ID, or the running capsule NAME", command_kill, 0 },
     { "caps", "ID", "capabilities of process ID: slot, type, rights, badge", command_caps, 0 },
     { "audit", "", "the audit log: denied calls and process lifecycle", command_audit, 0 },
+    { "ip", "", "network: addresses, routes, ARP table, counters (the net capsule)", command_ip, 0 },
     { "poweroff", "", "wipe RAM (ZeroState) and power off", command_power, 0 },
     { "reboot", "", "wipe RAM (ZeroState) and reset", command_power, 1 },
 };

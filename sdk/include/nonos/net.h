@@ -1,0 +1,22 @@
+/* The network stack's service (user/net, docs/net.md "The capsule"): the
+ * net capsule registers NONOS_NET_SERVICE with the name service; a capsule
+ * whose manifest lists it under [policy.capabilities] ipc gets its
+ * endpoint (nonos_names_lookup) and asks:
+ *
+ *   NONOS_NET_REPORT  data: a 4-byte little-endian offset. Reply: label 0,
+ *                     data: up to NONOS_MESSAGE_DATA_MAX bytes of the
+ *                     stack's report text (lib/net/report.h: addresses,
+ *                     routes, ARP table, counters) from that offset; an
+ *                     empty reply past the end. Offset 0 takes a new
+ *                     snapshot; later offsets read the same snapshot.
+ *
+ * A failed request is answered with a positive NONOS_ERROR_* label
+ * (INVALID_ARGUMENT for an unknown label or a bad length). The datagram API
+ * is not there yet. Freestanding. */
+#ifndef NONOS_SDK_NET_H
+#define NONOS_SDK_NET_H
+
+#define NONOS_NET_SERVICE "nonos.net"
+#define NONOS_NET_REPORT 1
+
+#endif
