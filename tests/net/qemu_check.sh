@@ -4,7 +4,7 @@
 # virtio-net device on QEMU's socket backend (one UDP datagram per frame,
 # loopback only) and tests/net/qemu_peer.py at the other end (a scapy host
 # and DHCP server): the capsule's link-local claim, ARP, ping and DHCP
-# lease, then the shell's `ip` showing them.
+# lease, then the shell's `ip` showing them and its `ping` of the peer.
 # usage: tests/net/qemu_check.sh IMAGE   (from the root of the tree)
 set -u
 . tests/lib.sh
@@ -41,8 +41,15 @@ else
     echo "FAIL qemu net: no 'net: link-local' / 'net: dhcp lease' lines or no prompt on the console (see $log)"
     status=1
 fi
-wait "$peer_job" || status=1
-cat "$work/peer.out"
+# The peer prints its four result lines once it has seen everything.
+ticks=0
+while [ "$(grep -c '^PASS\|^FAIL' "$work/peer.out")" -lt 4 ] && [ $ticks -lt 300 ] && kill -0 "$peer_job" 2>/dev/null; do
+    sleep 0.5
+    ticks=$((ticks + 1))
+done
+grep '^PASS\|^FAIL' "$work/peer.out" || echo "FAIL qemu net: the scapy peer reported nothing ($(tail -n 3 "$work/peer.out" | tr '\n' ' '))"
+grep -q '^FAIL' "$work/peer.out" && status=1
+[ "$(grep -c '^PASS' "$work/peer.out")" -eq 4 ] || status=1
 if [ $status -eq 0 ] && qemu_command "$log" ip 30 &&
    echo "$QEMU_ANSWER" | grep -qE '^link-local 169\.254\.[0-9]+\.[0-9]+ \((announcing|bound)\)$' &&
    echo "$QEMU_ANSWER" | grep -q '^dhcp 10\.0\.77\.50/24 router 10\.0\.77\.1 server 10\.0\.77\.1 (bound, lease ends in [0-9]* s)$' &&
@@ -54,6 +61,17 @@ else
     echo "FAIL qemu net: ip: $(echo "${QEMU_ANSWER:-no answer}" | head -n 12 | tr '\n' '|')"
     status=1
 fi
+if [ $status -eq 0 ] && qemu_command "$log" "ping 169.254.77.77" 30 &&
+   [ "$(echo "$QEMU_ANSWER" | grep -c '^reply from 169\.254\.77\.77: sequence [123], [0-9]* ms$')" -eq 3 ] &&
+   qemu_command "$log" "ping 169.254.1.1" 30 &&
+   [ "$(echo "$QEMU_ANSWER" | grep -c '^169\.254\.1\.1: sequence [123]: no reply within 1 s$')" -eq 3 ]; then
+    echo "PASS qemu net: the shell's ping gets three replies from the peer and reports none from an absent host"
+else
+    echo "FAIL qemu net: ping: $(echo "${QEMU_ANSWER:-no answer}" | head -n 6 | tr '\n' '|')"
+    status=1
+fi
+kill "$peer_job" 2>/dev/null
+wait "$peer_job" 2>/dev/null
 qemu_stop
 rm -rf "$work"
 exit $status

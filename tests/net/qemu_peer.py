@@ -14,8 +14,10 @@ DHCP server for 10.0.77.0/24:
   3. it answers the guest's DHCP DISCOVER and REQUEST with an OFFER and an
      ACK of 10.0.77.50 (lease 600 s).
 
-It prints PASS/FAIL lines for what it saw and exits after --seconds or once
-everything has been seen. Loopback only. """
+It prints PASS/FAIL lines for what it saw once everything has been seen (or
+a second before --seconds), then goes on answering ARP and echo requests for
+169.254.77.77 (the guest shell's `ping`) until --seconds or until killed.
+Loopback only. """
 import argparse
 import ipaddress
 import socket
@@ -44,6 +46,7 @@ class Peer:
         self.arp_answered = False
         self.pings_sent = self.pongs = 0
         self.offers = self.acks = 0
+        self.echo_requests = 0
 
     def send(self, frame):
         data = bytes(frame)
@@ -84,6 +87,10 @@ class Peer:
             self.arp(frame)
         elif DHCP in frame and frame[UDP].dport == 67:
             self.dhcp(frame)
+        elif ICMP in frame and frame[ICMP].type == 8 and frame[IP].dst == HOST_IP:
+            self.echo_requests += 1
+            self.send(Ether(dst=frame[Ether].src, src=HOST_MAC) / IP(src=HOST_IP, dst=frame[IP].src) /
+                      ICMP(type=0, id=frame[ICMP].id, seq=frame[ICMP].seq) / Raw(bytes(frame[ICMP].payload)))
         elif ICMP in frame and frame[ICMP].type == 0 and frame[IP].src == self.guest_ip:
             # scapy recomputes the checksum: a frame that fails it does not count
             check = ICMP(bytes(frame[ICMP]))
@@ -119,15 +126,26 @@ def main():
     peer = Peer(sock, args.peer)
     end = time.monotonic() + args.seconds
     next_poke = 0.0
-    while time.monotonic() < end and not peer.done():
+    reported = False
+    status = 1
+    while time.monotonic() < end:
         try:
             data, _ = sock.recvfrom(65536)
             peer.receive(data)
         except socket.timeout:
             pass
-        if time.monotonic() >= next_poke:
+        if not peer.done() and time.monotonic() >= next_poke:
             next_poke = time.monotonic() + 0.5
             peer.poke()
+        if not reported and (peer.done() or time.monotonic() >= end - 1):
+            status = report(peer)
+            reported = True
+    # After the report it goes on answering ARP and pings (the shell's ping)
+    # until --seconds or until it is killed.
+    return status
+
+
+def report(peer):
     results = [
         (peer.guest_ip is not None, f"qemu net: the net capsule claims a link-local address ({peer.guest_ip})"),
         (peer.arp_answered, "qemu net: the net capsule answers ARP for it"),

@@ -15,8 +15,9 @@
  * "net: link-local 169.254.x.y (mac ..., random from nonos.entropy)".
  * When the session ends (the driver restarts) it attaches again with a fresh
  * stack. A second thread serves nonos.net (nonos/net.h): the stack's report
- * for the shell's `ip`; a lock keeps it and the frame loop apart. Not yet:
- * the datagram API over IPC for other capsules, `ping` from the shell. */
+ * for the shell's `ip` and one ping at a time for its `ping`; a lock keeps
+ * it and the frame loop apart. Not yet: the datagram API over IPC for other
+ * capsules. */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -280,9 +281,60 @@ static void session_run(void)
 static char report[REPORT_MAX];
 static uint32_t report_length;
 
-static uint64_t report_answer(struct nonos_message *message)
+static void text_put(struct nonos_message *message, const char *text)
+{
+    while (*text != 0 && message->length < sizeof message->data)
+        message->data[message->length++] = (uint8_t)*text++;
+}
+
+/* Waits up to NONOS_NET_PING_WAIT_MS for the echo reply; true with its
+ * round trip when it came. Other replies are dropped: this service is the
+ * stack's only pinger. */
+static bool ping_wait(uint32_t address, uint16_t sequence, uint64_t *round_trip)
+{
+    for (uint32_t waited = 0; waited < NONOS_NET_PING_WAIT_MS; waited += 10) {
+        nonos_timer_sleep(NONOS_SLOT_TIMER, TICK_NS);
+        struct net_ping_result reply;
+        bool found = false;
+        lock();
+        while (!found && net_ping_reply(&stack, &reply) == NET_OK)
+            found = reply.source == address && reply.sequence == sequence;
+        unlock();
+        if (found) {
+            *round_trip = reply.round_trip_ms;
+            return true;
+        }
+    }
+    return false;
+}
+
+static uint64_t ping_answer(struct nonos_message *message)
+{
+    uint32_t address;
+    uint16_t sequence;
+    if (message->length != sizeof address + sizeof sequence)
+        return NONOS_ERROR_INVALID_ARGUMENT;
+    __builtin_memcpy(&address, message->data, sizeof address);
+    __builtin_memcpy(&sequence, message->data + sizeof address, sizeof sequence);
+    lock();
+    enum net_result result = area == NULL ? NET_ERR_NO_ADDRESS
+                                          : net_ping(&stack, address, 0x6e73, sequence, NET_SCOPE_CLEARNET);
+    unlock();
+    uint64_t round_trip = 0;
+    bool answered = result == NET_OK && ping_wait(address, sequence, &round_trip);
+    message->data[0] = answered;
+    __builtin_memcpy(message->data + 1, &round_trip, sizeof round_trip);
+    message->length = 1 + sizeof round_trip;
+    if (!answered)
+        text_put(message, result == NET_OK ? "no reply within 1 s" : net_result_message(result));
+    return 0;
+}
+
+static uint64_t request_answer(struct nonos_message *message)
 {
     uint32_t offset;
+    if (message->label == NONOS_NET_PING)
+        return ping_answer(message);
     if (message->label != NONOS_NET_REPORT || message->length != sizeof offset)
         return NONOS_ERROR_INVALID_ARGUMENT;
     __builtin_memcpy(&offset, message->data, sizeof offset);
@@ -311,7 +363,7 @@ static _Noreturn void service_thread(uint64_t argument)
             nonos_timer_sleep(NONOS_SLOT_TIMER, 100 * TICK_NS);
             continue;
         }
-        uint64_t label = report_answer(&message);
+        uint64_t label = request_answer(&message);
         if (label != 0)
             message.length = 0;
         message.label = label;

@@ -249,6 +249,66 @@ static void command_ip(const struct command *self, const char *arguments, size_t
         fail("ip", result);
 }
 
+/* a.b.c.d, each part 0..255 with no leading sign or blank. */
+static bool address_parse(const char *text, size_t length, uint32_t *out)
+{
+    uint32_t address = 0, part = 0, parts = 0, digits = 0;
+    for (size_t i = 0; i <= length; i++) {
+        if (i < length && text[i] >= '0' && text[i] <= '9' && digits < 3) {
+            part = part * 10 + (uint32_t)(text[i] - '0');
+            digits++;
+        } else if ((i == length || text[i] == '.') && digits > 0 && part <= 255 && parts < 4) {
+            address = address << 8 | part;
+            parts++;
+            part = digits = 0;
+        } else {
+            return false;
+        }
+    }
+    *out = address;
+    return parts == 4;
+}
+
+/* ping ADDRESS: three echo requests through the net capsule, one at a time. */
+static void command_ping(const struct command *self, const char *arguments, size_t length)
+{
+    (void)self;
+    uint32_t address;
+    if (!address_parse(arguments, length, &address)) {
+        console_printf("usage: ping A.B.C.D\n");
+        return;
+    }
+    long result = nonos_names_lookup(NONOS_NET_SERVICE, sizeof NONOS_NET_SERVICE - 1, NET_SLOT);
+    if (result < 0) {
+        console_printf("ping: no network stack (%s: %s)\n", NONOS_NET_SERVICE, nonos_error_message(result));
+        return;
+    }
+    static struct nonos_message message;
+    for (uint16_t sequence = 1; sequence <= 3 && result >= 0; sequence++) {
+        message.label = NONOS_NET_PING;
+        message.length = sizeof address + sizeof sequence;
+        message.capability = NONOS_SLOT_NONE;
+        __builtin_memcpy(message.data, &address, sizeof address);
+        __builtin_memcpy(message.data + sizeof address, &sequence, sizeof sequence);
+        result = nonos_ipc_call(NET_SLOT, &message, NONOS_SLOT_NONE);
+        if (result >= 0 && message.label != 0)
+            result = -(long)(message.label & 0xffff);
+        if (result < 0 || message.length < 9 || message.length > sizeof message.data)
+            break;
+        uint64_t round_trip;
+        __builtin_memcpy(&round_trip, message.data + 1, sizeof round_trip);
+        if (message.data[0] != 0)
+            console_printf("reply from %.*s: sequence %u, %llu ms\n", (int)length, arguments, sequence,
+                           (unsigned long long)round_trip);
+        else
+            console_printf("%.*s: sequence %u: %.*s\n", (int)length, arguments, sequence,
+                           (int)(message.length - 9), (const char *)message.data + 9);
+    }
+    nonos_cap_delete(NET_SLOT);
+    if (result < 0)
+        fail("ping", result);
+}
+
 static void command_help(const struct command *self, const char *arguments, size_t length);
 
 static const struct command commands[] = {
@@ -265,6 +325,7 @@ static const struct command commands[] = {
     { "caps", "ID", "capabilities of process ID: slot, type, rights, badge", command_caps, 0 },
     { "audit", "", "the audit log: denied calls and process lifecycle", command_audit, 0 },
     { "ip", "", "network: addresses, routes, ARP table, counters (the net capsule)", command_ip, 0 },
+    { "ping", "ADDRESS", "send three ICMP echo requests to ADDRESS (a.b.c.d) through the net capsule", command_ping, 0 },
     { "poweroff", "", "wipe RAM (ZeroState) and power off", command_power, 0 },
     { "reboot", "", "wipe RAM (ZeroState) and reset", command_power, 1 },
 };
