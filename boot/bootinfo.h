@@ -73,6 +73,7 @@ struct boot_framebuffer {
 };
 
 #define BOOT_MAX_MEASUREMENTS 8
+#define BOOT_COMMAND_LINE_MAX 256 /* the file may hold at most 255 bytes */
 #define BOOT_MEASUREMENT_NAME_SIZE 24
 
 /* One measured part of the boot (the kernel, the bundle, ...): what the loader
@@ -112,6 +113,12 @@ struct bootinfo {
     uint8_t rng_seed[32];
 
     uint64_t loader_tsc; /* TSC when the loader started, for boot timing */
+    /* The boot command line: \nonos\cmdline on the ESP if present (at
+     * most BOOT_COMMAND_LINE_MAX bytes, measured as "cmdline"), not
+     * NUL-terminated; size 0 when absent (docs/boot.md). */
+    uint32_t command_line_size;
+    uint32_t reserved3;
+    char command_line[BOOT_COMMAND_LINE_MAX];
 };
 
 #endif

@@ -73,6 +73,24 @@ static efi_status read_open_file(struct loader *loader, struct efi_file *file, u
     return EFI_SUCCESS;
 }
 
+efi_status files_read_optional(struct loader *loader, const efi_char16 *path,
+                               uint64_t max_size, struct loaded_file *out)
+{
+    struct efi_file *root, *file;
+    efi_status status = open_root(loader, &root);
+    if (status != EFI_SUCCESS)
+        return status;
+    status = root->open(root, &file, path, EFI_FILE_MODE_READ, 0);
+    if (status != EFI_SUCCESS) {
+        root->close(root);
+        return EFI_NOT_FOUND; /* absent: not an error */
+    }
+    status = read_open_file(loader, file, max_size, out);
+    file->close(file);
+    root->close(root);
+    return status;
+}
+
 efi_status files_read(struct loader *loader, const efi_char16 *path, uint64_t max_size,
                       struct loaded_file *out)
 {

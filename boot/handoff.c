@@ -206,6 +206,10 @@ static void fill_bootinfo(struct loader *loader, struct handoff *h)
     info->rng_seed_size = loader->rng_seed_size;
     __builtin_memcpy(info->rng_seed, loader->rng_seed, sizeof info->rng_seed);
     info->loader_tsc = loader->start_tsc;
+    info->command_line_size = (uint32_t)loader->command_line_file.size;
+    if (loader->command_line_file.size != 0)
+        __builtin_memcpy(info->command_line, loader->command_line_file.data,
+                         loader->command_line_file.size);
 }
 
 /* The final map and ExitBootServices, retried once with a fresh map if the

@@ -30,6 +30,7 @@ struct loader {
 
     struct loaded_file kernel_file;
     struct loaded_file bundle_file;
+    struct loaded_file command_line_file; /* size 0: no \NONOS\CMDLINE */
     struct elf_image kernel;
     uint64_t kernel_physical; /* where image_start of `kernel` lives */
 
@@ -66,6 +67,11 @@ static inline efi_status loader_error(const char *what, efi_status status)
  * claimed boot-data pages. Files larger than max_size are refused. */
 efi_status files_read(struct loader *loader, const efi_char16 *path, uint64_t max_size,
                       struct loaded_file *file);
+
+/* The same for a file that may be absent: EFI_NOT_FOUND, silently, when
+ * it is not there; other failures are reported as files_read does. */
+efi_status files_read_optional(struct loader *loader, const efi_char16 *path,
+                               uint64_t max_size, struct loaded_file *file);
 
 /* Builds the page tables and the boot-info structure, exits boot services
  * and jumps to the kernel. Returns only on failure before ExitBootServices

@@ -138,6 +138,31 @@ static void verify_part(struct loader *loader, const struct part *part, struct l
     measure(loader, part->name, file, actual);
 }
 
+/* The optional boot command line \NONOS\CMDLINE (docs/boot.md): not
+ * checked against a built-in digest (the operator writes it), but measured
+ * like the other boot files, so the measurement log shows what was used.
+ * Larger than BOOT_COMMAND_LINE_MAX - 1 bytes: refused. */
+static void read_command_line(struct loader *loader)
+{
+    struct loaded_file *file = &loader->command_line_file;
+    efi_status status = files_read_optional(loader, u"\\NONOS\\CMDLINE",
+                                            BOOT_COMMAND_LINE_MAX - 1, file);
+    if (status == EFI_NOT_FOUND) {
+        *file = (struct loaded_file){ 0 };
+        return;
+    }
+    if (status != EFI_SUCCESS)
+        refuse(loader, "cannot read \\NONOS\\CMDLINE (at most 255 bytes)");
+    uint8_t digest[32];
+    sha256(file->data, file->size, digest);
+    console_write("loader: cmdline: ");
+    console_write_decimal(file->size);
+    console_write(" bytes, sha256 ");
+    console_write_digest(digest);
+    console_write(" (measured)\n");
+    measure(loader, "cmdline", file, digest);
+}
+
 static void load_kernel(struct loader *loader)
 {
     struct bytes file = bytes_make(loader->kernel_file.data, loader->kernel_file.size);
@@ -220,6 +245,7 @@ efi_status EFIAPI efi_main(efi_handle image, struct efi_system_table *system)
         refuse(&loader, "5-level paging is active; the kernel expects 4-level");
     verify_part(&loader, &kernel_part, &loader.kernel_file);
     verify_part(&loader, &bundle_part, &loader.bundle_file);
+    read_command_line(&loader);
     load_kernel(&loader);
     find_platform(&loader);
     (void)handoff_start_kernel(&loader); /* returns only on failure */

@@ -12,6 +12,7 @@ KERNEL_DEVICE_SRCS := \
 	kernel/lib/print.c \
 	kernel/log/log.c \
 	kernel/acpi/acpi_tables.c \
+	kernel/acpi/acpi_platform.c \
 	kernel/acpi/acpi.c \
 	kernel/power/zerostate.c \
 	kernel/shell/shell.c \

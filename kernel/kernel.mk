@@ -36,6 +36,8 @@ KERNEL_CORE_SRCS := \
 	kernel/arch/x86_64/mmu.c \
 	kernel/arch/x86_64/timer.c \
 	kernel/arch/x86_64/entropy.c \
+	kernel/arch/x86_64/irq.c \
+	kernel/arch/x86_64/ioapic.c \
 	kernel/mm/memory.c \
 	kernel/mm/frame.c \
 	kernel/mm/vm.c \
@@ -49,7 +51,14 @@ KERNEL_CORE_SRCS := \
 	kernel/proc/fault.c \
 	kernel/proc/process_syscalls.c \
 	kernel/proc/memory_syscalls.c \
-	kernel/random/system_random.c
+	kernel/random/system_random.c \
+	kernel/lib/cmdline.c \
+	kernel/device/pci.c \
+	kernel/device/device.c \
+	kernel/device/interrupt.c \
+	kernel/device/dma.c \
+	kernel/device/device_syscalls.c \
+	kernel/device/iommu_fallback.c
 
 KERNEL_SRCS := $(KERNEL_CORE_SRCS) $(KERNEL_DEVICE_SRCS) $(KERNEL_CAPSULE_SRCS) $(KERNEL_CAP_SRCS) $(KERNEL_IPC_SRCS) \
 	$(CRYPTO_SRCS) $(BASE_SRCS) $(BASE_FREESTANDING_SRCS)

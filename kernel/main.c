@@ -11,6 +11,8 @@
  *   capsules    the boot bundle is verified (kernel/capsule)
  *   firmware    ACPI tables
  *   time        interrupt controller (x86: PIC masked, LAPIC), calibrated timer
+ *               (between the two: devices: I/O APICs from the MADT, PCI
+ *               through the MCFG's ECAM, the IOMMU, the dma= boot option)
  *   randomness  the system generator, seeded from RDSEED/RDRAND (CPU
  *               features), TSC jitter and the loader's UEFI seed
  *   threads     scheduler, then the capsule "init" (which starts the
@@ -28,6 +30,7 @@
 #include "kernel/capsule/capsule.h"
 #include "kernel/console/console.h"
 #include "kernel/console/serial.h"
+#include "kernel/device/device.h"
 #include "kernel/ipc/ipc.h"
 #include "kernel/lib/print.h"
 #include "kernel/mm/frame.h"
@@ -84,6 +87,7 @@ _Noreturn void kernel_main(uint64_t bootinfo_phys, uint64_t entry_tsc)
     if (acpi_init(boot_info()->acpi_rsdp) != 0)
         kprintf("kernel: ACPI unavailable; poweroff will halt instead\n");
     interrupt_controller_init();
+    device_init(acpi_state()->xsdt, boot_info()->command_line, boot_info()->command_line_size);
     timer_init(entry_tsc);
     if (system_random_init() != CRYPTO_OK)
         kprintf("kernel: no entropy yet: whatever needs keys refuses until a source works\n");

@@ -3,7 +3,8 @@
 # capsule.ld (the payload layout) and include/nonos/*.h. sdk-check compiles
 # crt0.c with the exact flags the tool uses, so a broken SDK fails the build.
 SDK_FILES := sdk/crt0.c sdk/capsule.ld sdk/include/nonos/abi.h sdk/include/nonos/capsule.h \
-             sdk/include/nonos/error.h sdk/include/nonos/names.h sdk/include/nonos/syscall.h
+             sdk/include/nonos/error.h sdk/include/nonos/names.h sdk/include/nonos/syscall.h \
+             sdk/include/nonos/netif.h sdk/include/nonos/entropy.h
 
 $(BUILD)/sdk/crt0.o: sdk/crt0.c sdk/include/nonos/capsule.h sdk/include/nonos/syscall.h
 	@mkdir -p $(@D)

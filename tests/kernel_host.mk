@@ -2,7 +2,7 @@
 # log ring, PS/2 decoding and the ACPI table parser, under ASan + UBSan; and
 # the ACPI libFuzzer target.
 KERNEL_HOST_SRCS := kernel/lib/format.c kernel/log/log.c kernel/console/keyboard.c
-KERNEL_ACPI_SRCS := kernel/acpi/acpi_tables.c
+KERNEL_ACPI_SRCS := kernel/acpi/acpi_tables.c kernel/acpi/acpi_platform.c
 
 $(BUILD)/tests/kernel/format_test: $(BUILD)/host-san/tests/kernel/format_test.o \
 		$(call objs,host-san,$(KERNEL_HOST_SRCS))
@@ -20,7 +20,21 @@ $(BUILD)/tests/kernel/acpi_test: $(BUILD)/host-san/tests/kernel/acpi_test.o \
 	@mkdir -p $(@D)
 	$(CC) -fsanitize=address,undefined $^ -o $@
 
-FUZZ_TARGETS += fuzz-acpi
+$(BUILD)/tests/kernel/acpi_platform_test: $(BUILD)/host-san/tests/kernel/acpi_platform_test.o \
+		$(call objs,host-san,$(KERNEL_ACPI_SRCS))
+	@mkdir -p $(@D)
+	$(CC) -fsanitize=address,undefined $^ -o $@
+
+FUZZ_TARGETS += fuzz-acpi fuzz-acpi-platform
+$(BUILD)/fuzz/tests/fuzz/fuzz_acpi_platform: $(BUILD)/fuzz/tests/fuzz/fuzz_acpi_platform.o \
+		$(call objs,fuzz,$(KERNEL_ACPI_SRCS))
+	$(CC) -fsanitize=fuzzer,address,undefined $^ -o $@
+
+.PHONY: fuzz-acpi-platform
+fuzz-acpi-platform: $(BUILD)/fuzz/tests/fuzz/fuzz_acpi_platform
+	@mkdir -p build/fuzz/corpus/acpi-platform
+	$< -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/corpus/acpi-platform tests/corpus/acpi-platform
+
 $(BUILD)/fuzz/tests/fuzz/fuzz_acpi: $(BUILD)/fuzz/tests/fuzz/fuzz_acpi.o \
 		$(call objs,fuzz,$(KERNEL_ACPI_SRCS))
 	$(CC) -fsanitize=fuzzer,address,undefined $^ -o $@

@@ -1,4 +1,5 @@
-# user/: the system capsules (init, names, shell) and user/lib, the
+# user/: the system capsules (init, names, shell, the drivers
+# drivers/virtio-rng and drivers/virtio-net) and user/lib, the
 # freestanding helpers they share. Each capsule is built and signed with
 # nonos-capsule exactly as an author would (docs/capsules.md): make stages a
 # project directory per capsule, build/user/NAME/ with its capsule.toml and
@@ -12,34 +13,46 @@
 # Sources include user/lib headers by bare name ("text.h") and the SDK as
 # "nonos/NAME.h": USER_INCLUDES says where those are for builds in the tree
 # (host unit tests, static analysis).
-USER_CAPSULES := init names shell
-USER_LIB_SRCS := user/lib/text.c user/lib/line_editor.c user/lib/capsule_list.c user/lib/console.c
+USER_CAPSULES := init names shell drivers/virtio-rng drivers/virtio-net net
+USER_LIB_SRCS := user/lib/text.c user/lib/line_editor.c user/lib/capsule_list.c user/lib/console.c \
+                 user/lib/virtio.c user/lib/virtqueue.c
 # What each capsule links of user/lib: only what it uses, since every byte
 # of a payload is hashed at every boot (docs/userland.md, boot cost).
 USER_LIB_init := user/lib/text.c user/lib/capsule_list.c user/lib/console.c
 USER_LIB_names := user/lib/text.c user/lib/capsule_list.c user/lib/console.c
 USER_LIB_shell := user/lib/text.c user/lib/line_editor.c user/lib/console.c
+USER_LIB_drivers/virtio-rng := user/lib/text.c user/lib/console.c user/lib/virtio.c user/lib/virtqueue.c
+USER_LIB_drivers/virtio-net := user/lib/text.c user/lib/console.c user/lib/virtio.c user/lib/virtqueue.c
+USER_LIB_net := user/lib/text.c user/lib/console.c
 USER_INCLUDES := -Iuser/lib -Isdk/include
 # The pure parts, unit-tested on the host (tests/user.mk).
 USER_PURE_SRCS := user/lib/text.c user/lib/line_editor.c user/lib/capsule_list.c \
                   user/names/registry.c user/init/plan.c user/init/restart.c \
-                  user/shell/parse.c user/shell/tables.c
+                  user/shell/parse.c user/shell/tables.c user/lib/virtqueue.c
 # Static analysis (tests/static-analysis.sh) compiles user/ with these.
 USER_ANALYSIS_CFLAGS = $(HOST_CFLAGS) $(USER_INCLUDES)
 
 $(BUILD)/host-san/user/%.o: HOST_SAN_CFLAGS += $(USER_INCLUDES)
 
 USER_SHARED_FILES := $(USER_LIB_SRCS) $(wildcard user/lib/*.h) kernel/lib/format.c \
-                     kernel/lib/print.h lib/base/mem.c lib/base/bytes.h lib/base/checked.h
+                     kernel/lib/print.h lib/base/mem.c lib/base/bytes.h lib/base/checked.h \
+                     lib/base/endian.h $(NET_SRCS) $(wildcard lib/net/*.h) $(wildcard sdk/include/nonos/*.h)
+# The network stack capsule also builds lib/net (docs/net.md): its sources
+# flat in src/, its headers in src/net/, where two links let their
+# "net/..." and "base/..." includes find each other.
+USER_STAGE_net = mkdir -p $(@D)/src/net && cp $(NET_SRCS) $(@D)/src/ && \
+                 cp $(wildcard lib/net/*.h) $(@D)/src/net/ && cp lib/base/endian.h $(@D)/src/base/ && \
+                 ln -s . $(@D)/src/net/net && ln -s ../base $(@D)/src/net/base
 USER_STAGED := $(patsubst %,$(BUILD)/user/%/capsule.toml,$(USER_CAPSULES))
 
 # build/user/NAME/: capsule.toml and src/ (rebuilt whole when any input changes).
-$(BUILD)/user/%/capsule.toml: user/%/capsule.toml $(wildcard user/*/*.c user/*/*.h) $(USER_SHARED_FILES) user/user.mk
+$(BUILD)/user/%/capsule.toml: user/%/capsule.toml $(wildcard user/*/*.c user/*/*.h user/drivers/*/*.c user/drivers/*/*.h) $(USER_SHARED_FILES) user/user.mk
 	@rm -rf $(@D) && mkdir -p $(@D)/src/kernel/lib $(@D)/src/base
 	cp $(wildcard user/$*/*.c user/$*/*.h) $(USER_LIB_$*) $(wildcard user/lib/*.h) \
 	    kernel/lib/format.c lib/base/mem.c $(@D)/src/
 	cp kernel/lib/print.h $(@D)/src/kernel/lib/
 	cp lib/base/bytes.h lib/base/checked.h $(@D)/src/base/
+	$(USER_STAGE_$*)
 	cp $< $@
 
 .PHONY: user-capsules

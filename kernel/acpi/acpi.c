@@ -52,6 +52,12 @@ int acpi_init(uint64_t rsdp_phys)
     return acpi_result;
 }
 
+const struct acpi_memory *acpi_memory_access(void)
+{
+    static const struct acpi_memory memory = { acpi_map, NULL };
+    return &memory;
+}
+
 const struct acpi_info *acpi_state(void)
 {
     return &acpi;

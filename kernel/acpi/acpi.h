@@ -14,6 +14,10 @@
  * acpi_result; power-off is possible only after ACPI_OK. */
 int acpi_init(uint64_t rsdp_phys);
 
+/* Reads physical memory for the table parsers (vm_map_mmio, cached): for
+ * the device layer's MCFG and MADT (kernel/acpi/acpi_platform.h). */
+const struct acpi_memory *acpi_memory_access(void);
+
 /* What acpi_init found (all zero before it ran). */
 const struct acpi_info *acpi_state(void);
 

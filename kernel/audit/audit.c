@@ -62,6 +62,8 @@ static const char *kind_name(uint32_t kind)
     case NONOS_AUDIT_MEMORY: return "memory";
     case NONOS_AUDIT_KILL: return "kill";
     case NONOS_AUDIT_RESTART: return "restart";
+    case NONOS_AUDIT_DMA_FAULT: return "dma fault";
+    case NONOS_AUDIT_DEVICE: return "device";
     default: return "unknown";
     }
 }

@@ -45,10 +45,29 @@ static void memory_object_destroy(struct object *object)
     kfree(memory);
 }
 
+/* Fills frames[0..pages) with zeroed frames: any frames, or one
+ * physically contiguous run below 4 GiB (DMA without an IOMMU). False
+ * (nothing kept) when memory is short. */
+static bool frames_allocate(uint64_t *frames, uint64_t pages, bool contiguous)
+{
+    if (contiguous) {
+        uint64_t first = frame_alloc_contiguous(pages, FRAME_SIZE, 1ull << 32);
+        for (uint64_t i = 0; first && i < pages; i++)
+            frames[i] = first + i * FRAME_SIZE;
+        return first != 0;
+    }
+    uint64_t made = 0;
+    while (made < pages && (frames[made] = frame_alloc()) != 0)
+        made++;
+    for (uint64_t i = 0; made < pages && i < made; i++)
+        frame_free(frames[i]);
+    return made == pages;
+}
+
 /* A new object of `pages` zeroed frames charged to owner; NULL (nothing
  * charged, nothing kept) when the limit or the kernel's memory is short. */
 static struct memory_object *memory_object_create(struct process *owner, uint64_t pages,
-                                                  int *error)
+                                                  bool contiguous, int *error)
 {
     uint64_t charge = sizeof(struct memory_object) + pages * (sizeof(uint64_t) + PAGE_SIZE);
     *error = process_memory_charge(owner, charge);
@@ -56,12 +75,7 @@ static struct memory_object *memory_object_create(struct process *owner, uint64_
         return NULL;
     struct memory_object *memory =
         kzalloc(sizeof *memory + (size_t)pages * sizeof(uint64_t));
-    uint64_t made = 0;
-    while (memory && made < pages && (memory->frames[made] = frame_alloc()) != 0)
-        made++;
-    if (!memory || made < pages) {
-        for (uint64_t i = 0; memory && i < made; i++)
-            frame_free(memory->frames[i]);
+    if (!memory || !frames_allocate(memory->frames, pages, contiguous)) {
         kfree(memory);
         process_memory_uncharge(owner, charge);
         *error = -ERROR_NO_MEMORY;
@@ -76,7 +90,14 @@ static struct memory_object *memory_object_create(struct process *owner, uint64_
     return memory;
 }
 
-int64_t sys_memory_allocate(uint64_t pages, uint64_t destination)
+void memory_object_frames(struct object *object, const uint64_t **frames, uint64_t *pages)
+{
+    struct memory_object *memory = (struct memory_object *)object;
+    *frames = memory->frames;
+    *pages = memory->pages;
+}
+
+static int64_t memory_allocate(uint64_t pages, uint64_t destination, bool contiguous)
 {
     struct process *process = process_current();
     if (pages == 0 || pages > MEMORY_OBJECT_PAGES_MAX || destination > UINT32_MAX)
@@ -84,7 +105,7 @@ int64_t sys_memory_allocate(uint64_t pages, uint64_t destination)
     int error = cap_insert_check(process->caps, (uint32_t)destination);
     if (error)
         return -error;
-    struct memory_object *memory = memory_object_create(process, pages, &error);
+    struct memory_object *memory = memory_object_create(process, pages, contiguous, &error);
     if (!memory)
         return error;
     bool was_enabled = interrupts_save();
@@ -93,6 +114,16 @@ int64_t sys_memory_allocate(uint64_t pages, uint64_t destination)
     object_put(&memory->object); /* the capability holds it now */
     interrupts_restore(was_enabled);
     return 0;
+}
+
+int64_t sys_memory_allocate(uint64_t pages, uint64_t destination)
+{
+    return memory_allocate(pages, destination, false);
+}
+
+int64_t sys_memory_allocate_contiguous(uint64_t pages, uint64_t destination)
+{
+    return memory_allocate(pages, destination, true);
 }
 
 /* [address, address + pages) is in the user half, page aligned, touches
@@ -145,6 +176,21 @@ int64_t sys_memory_map(uint32_t slot, uint64_t address, uint64_t rights)
     object_get(&memory->object);
     region->memory = &memory->object;
     return 0;
+}
+
+int process_map_device(struct process *process, uint64_t address, uint64_t phys,
+                       uint64_t pages)
+{
+    int error = range_free(process, address, pages);
+    if (error)
+        return error;
+    error = process_region_add(process, address, pages, REGION_DEVICE);
+    if (error)
+        return error;
+    error = process_map_registers(process, address, phys, pages);
+    if (error)
+        process_region_remove(process, process_region_find(process, address));
+    return error;
 }
 
 /* Whether any page of the region is still mapped. */

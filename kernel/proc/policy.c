@@ -9,6 +9,12 @@
  *                     registering sends its endpoint), minted with the
  *                     process id as badge
  *   slot 3  supervisor  only for a capsule whose policy says so
+ *   slots 4-7 devices   read, write, control: one per "pci:VVVV:DDDD" of
+ *                       [policy.capabilities] devices, in the list's order,
+ *                       each the first such device no live process has
+ *                       claimed (kernel/device/device.h); a capsule naming a
+ *                       PCI device whose DMA no IOMMU confines is refused
+ *                       (NOT_CONFINED) unless dma=unconfined was given at boot
  *
  * The console, timer and supervisor objects are kernel singletons made
  * here once, each holding a permanent reference of the kernel, so no
@@ -19,7 +25,9 @@
 
 #include "kernel/arch/interrupt.h"
 #include "kernel/cap/capability.h"
+#include "kernel/device/device.h"
 #include "kernel/error.h"
+#include "kernel/lib/print.h"
 #include "kernel/ipc/ipc.h"
 #include "kernel/panic.h"
 #include "sdk/include/nonos/abi.h"
@@ -78,9 +86,54 @@ uint32_t process_policy_supervisor_rights(size_t capsule_index, const struct man
 static int policy_apply(struct process *process, struct cap_table *caps, uint32_t console_rights,
                         uint32_t supervisor, bool names_server);
 
+/* Says why a capsule gets no device or is refused: console and audit. */
+static void device_refusal(struct process *process, const struct manifest_name *name,
+                           const char *why)
+{
+    char detail[64];
+    ksnprintf(detail, sizeof detail, "%.*s: %s", (int)name->len, name->text, why);
+    kprintf("policy: %s: %s\n", process->name, detail);
+    process_audit(process, NONOS_AUDIT_DEVICE, detail);
+}
+
+/* Claims the devices the manifest names (slots 4-7 get them after the
+ * other grants, the n-th PCI name slot 4 + n). A device absent or taken
+ * leaves its slot empty; one whose
+ * DMA cannot be confined refuses the capsule. The claims of a refused or
+ * failed process go with process_release (device_release_process). */
+static int devices_claim(struct process *process, struct device *claimed[NONOS_SLOT_DEVICE_MAX])
+{
+    const struct manifest *manifest = process->manifest;
+    uint32_t next = 0;
+    for (size_t i = 0; i < manifest->device_count; i++) {
+        uint16_t vendor, device_id;
+        if (!device_name_parse(&manifest->devices[i], &vendor, &device_id))
+            continue; /* "console" and other non-PCI names */
+        if (next == NONOS_SLOT_DEVICE_MAX) {
+            device_refusal(process, &manifest->devices[i], "refused: more than 4 devices");
+            return -ERROR_DENIED;
+        }
+        int error = device_claim(process, vendor, device_id, &claimed[next]);
+        if (error == -ERROR_NOT_CONFINED) {
+            device_refusal(process, &manifest->devices[i],
+                           "refused: no IOMMU confines its DMA (boot with dma=unconfined "
+                           "to allow; docs/drivers.md)");
+            return error;
+        }
+        if (error)
+            device_refusal(process, &manifest->devices[i], "no such device free: slot empty");
+        next++; /* slot 4 + the name's place among the PCI names, empty or not */
+    }
+    return 0;
+}
+
 int process_policy_grant(struct process *process)
 {
     objects_init();
+    struct device *claimed[NONOS_SLOT_DEVICE_MAX] = { NULL };
+    int device_error = devices_claim(process, claimed);
+    if (device_error)
+        return device_error;
     const struct manifest *manifest = process->manifest;
     struct cap_table *caps = process->caps;
     bool console_input = lists_name(manifest->devices, manifest->device_count, "console");
@@ -93,6 +146,14 @@ int process_policy_grant(struct process *process)
      * another thread changed it meanwhile: the hostile fuzzer found it). */
     bool was_enabled = interrupts_save();
     int error = policy_apply(process, caps, console_rights, supervisor, names_server);
+    for (uint32_t i = 0; !error && i < NONOS_SLOT_DEVICE_MAX; i++) {
+        if (!claimed[i])
+            continue;
+        error = -cap_insert_check(caps, NONOS_SLOT_DEVICE + i);
+        if (!error)
+            cap_insert_apply(caps, NONOS_SLOT_DEVICE + i, &claimed[i]->object,
+                             RIGHT_READ | RIGHT_WRITE | RIGHT_CONTROL, 0);
+    }
     interrupts_restore(was_enabled);
     return error;
 }

@@ -57,6 +57,13 @@ const struct manifest *process_manifest(const struct process *process);
  * maps, page tables, kernel objects made on its behalf). A charge past the
  * limit changes nothing and returns ERROR_NO_MEMORY. */
 int process_memory_charge(struct process *process, uint64_t bytes);
+/* A memory object's frames (OBJECT_MEMORY; kernel/proc/memory_syscalls.c). */
+struct object;
+void memory_object_frames(struct object *object, const uint64_t **frames, uint64_t *pages);
+/* device_map_bar: a device's registers at a page-aligned user address of
+ * the process (checked as memory_map's), charged for its page tables. */
+int process_map_device(struct process *process, uint64_t address, uint64_t phys,
+                       uint64_t pages);
 void process_memory_uncharge(struct process *process, uint64_t bytes);
 
 /* Ends a process (every thread, at its next return to user mode or at

@@ -40,6 +40,7 @@ enum process_region_kind {
     REGION_LOAD,  /* a payload segment */
     REGION_STACK, /* a thread's stack; base is its guard page */
     REGION_MAP,   /* memory_map of a memory object */
+    REGION_DEVICE, /* device_map_bar: device registers, no frames of RAM */
 };
 
 struct process_region {
@@ -123,6 +124,13 @@ uint64_t process_unmap_pages(struct process *process, uint64_t virt, uint64_t pa
 int process_map_shared(struct process *process, uint64_t virt, const uint64_t *frames,
                        uint64_t pages, unsigned flags);
 uint64_t process_unmap_shared(struct process *process, uint64_t virt, uint64_t pages);
+
+/* Maps device registers (physical, not frames of RAM) uncached,
+ * read-write, never executable; only the page tables are charged. And the
+ * undo, which drops no frame reference. */
+int process_map_registers(struct process *process, uint64_t virt, uint64_t phys,
+                          uint64_t pages);
+uint64_t process_unmap_registers(struct process *process, uint64_t virt, uint64_t pages);
 
 /* Unlinks and frees a region (dropping its memory object), uncharged. */
 void process_region_remove(struct process *process, struct process_region *region);

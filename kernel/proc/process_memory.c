@@ -13,6 +13,7 @@
 #include "kernel/arch/interrupt.h"
 #include "kernel/arch/user.h"
 #include "kernel/cap/capability.h"
+#include "kernel/device/device.h"
 #include "kernel/error.h"
 #include "kernel/lib/print.h"
 #include "kernel/mm/frame.h"
@@ -123,8 +124,10 @@ int process_map_shared(struct process *process, uint64_t virt, const uint64_t *f
     return map_charged(process, virt, frames, pages, flags, false);
 }
 
+enum unmap_kind { UNMAP_OWN, UNMAP_SHARED, UNMAP_REGISTERS };
+
 static uint64_t unmap_charged(struct process *process, uint64_t virt, uint64_t pages,
-                              bool data_charged)
+                              enum unmap_kind kind)
 {
     uint64_t released = 0;
     bool was_enabled = interrupts_save();
@@ -136,8 +139,8 @@ static uint64_t unmap_charged(struct process *process, uint64_t virt, uint64_t p
         if (!vm_query(process->space, page, &mapping))
             continue;
         vm_unmap(process->space, page, 1);
-        released += data_charged ? PAGE_SIZE : 0;
-        if (frame_put(mapping.phys & ~(PAGE_SIZE - 1)))
+        released += kind == UNMAP_OWN ? PAGE_SIZE : 0;
+        if (kind != UNMAP_REGISTERS && frame_put(mapping.phys & ~(PAGE_SIZE - 1)))
             data_freed++;
     }
     uint64_t tables = frames_free() - before - data_freed;
@@ -151,12 +154,33 @@ static uint64_t unmap_charged(struct process *process, uint64_t virt, uint64_t p
 
 uint64_t process_unmap_pages(struct process *process, uint64_t virt, uint64_t pages)
 {
-    return unmap_charged(process, virt, pages, true);
+    return unmap_charged(process, virt, pages, UNMAP_OWN);
 }
 
 uint64_t process_unmap_shared(struct process *process, uint64_t virt, uint64_t pages)
 {
-    return unmap_charged(process, virt, pages, false);
+    return unmap_charged(process, virt, pages, UNMAP_SHARED);
+}
+
+uint64_t process_unmap_registers(struct process *process, uint64_t virt, uint64_t pages)
+{
+    return unmap_charged(process, virt, pages, UNMAP_REGISTERS);
+}
+
+int process_map_registers(struct process *process, uint64_t virt, uint64_t phys,
+                          uint64_t pages)
+{
+    bool was_enabled = interrupts_save();
+    uint64_t before = frames_free();
+    int result = vm_map(process->space, virt, phys, pages,
+                        VM_WRITE | VM_UNCACHED | VM_USER);
+    uint64_t tables = before - frames_free();
+    if (result == VM_OK && process_memory_charge(process, tables * PAGE_SIZE) != 0) {
+        vm_unmap(process->space, virt, pages);
+        result = VM_ERROR_NO_MEMORY;
+    }
+    interrupts_restore(was_enabled);
+    return result == VM_OK ? 0 : vm_to_error(result);
 }
 
 void process_region_remove(struct process *process, struct process_region *region)
@@ -179,6 +203,8 @@ static void regions_release(struct process *process)
         struct process_region *region = process->regions;
         if (region->kind == REGION_MAP)
             process_unmap_shared(process, region->base, region->pages);
+        else if (region->kind == REGION_DEVICE)
+            process_unmap_registers(process, region->base, region->pages);
         else
             process_unmap_pages(process, region->base, region->pages);
         process_region_remove(process, region);
@@ -190,6 +216,9 @@ static void regions_release(struct process *process)
 void process_release(struct process *process)
 {
     KERNEL_ASSERT(process->thread_count == 0);
+    /* Its devices first: bus mastering off, DMA mappings and interrupt
+     * bindings gone before any frame they reached can be freed. */
+    device_release_process(process);
     /* Interrupts off, like every table change: deleting the slots unlinks
      * them from derivation trees other processes share (the names
      * endpoint's), and the self-check and supervisor calls walk the table

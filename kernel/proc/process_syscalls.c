@@ -157,6 +157,25 @@ int64_t sys_process_kill(uint32_t supervisor, uint64_t id)
     return found ? 0 : -ERROR_NOT_FOUND;
 }
 
+/* init's restart decisions, in the audit log beside the ends they follow. */
+int64_t sys_supervisor_audit(uint32_t supervisor, uint64_t id, uint64_t text, uint64_t length)
+{
+    (void)supervisor;
+    char detail[sizeof ((struct nonos_audit_record *)0)->detail];
+    if (length == 0 || length >= sizeof detail)
+        return -ERROR_INVALID_ARGUMENT;
+    int error = user_memory_read(detail, text, length);
+    if (error)
+        return error;
+    detail[length] = '\0';
+    bool was_enabled = interrupts_save();
+    struct process *process = process_by_id(id);
+    if (process)
+        audit_event(process, NONOS_AUDIT_RESTART, detail);
+    interrupts_restore(was_enabled);
+    return process ? 0 : -ERROR_NOT_FOUND;
+}
+
 static void info_fill(const struct process *p, struct nonos_process_info *info)
 {
     __builtin_memset(info, 0, sizeof *info);

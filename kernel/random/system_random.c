@@ -119,6 +119,21 @@ enum crypto_result system_random_bytes(uint8_t *out, size_t len)
     return result;
 }
 
+static uint64_t added_bytes;
+
+void system_random_add(const uint8_t *data, size_t len)
+{
+    bool were_enabled = interrupts_save();
+    random_mix(&generator, data, len);
+    added_bytes += len;
+    interrupts_restore(were_enabled);
+}
+
+uint64_t system_random_added_bytes(void)
+{
+    return added_bytes;
+}
+
 uint64_t system_random_seed_count(void)
 {
     return seed_count;

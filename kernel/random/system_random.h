@@ -49,6 +49,13 @@ CRYPTO_MUST_CHECK enum crypto_result system_random_reseed(void);
  * passed. Safe to call from any kernel thread. */
 CRYPTO_MUST_CHECK enum crypto_result system_random_bytes(uint8_t *out, size_t len);
 
+/* Mixes bytes a driver read from its device's entropy source (random_add,
+ * virtio-rng) into the generator: hashed into the key, so they can add
+ * entropy and never remove any; not counted as a seeding source. */
+void system_random_add(const uint8_t *data, size_t len);
+/* Bytes system_random_add mixed in since boot (for random and the tests). */
+uint64_t system_random_added_bytes(void);
+
 /* Successful seedings since boot (the first one included), for tests. */
 uint64_t system_random_seed_count(void);
 

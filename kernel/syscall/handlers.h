@@ -61,5 +61,7 @@ int64_t sys_device_dma_unmap(uint32_t device, uint64_t address); /* 57 */
 int64_t sys_device_port_read(uint32_t device, uint64_t port, uint64_t width); /* 58 */
 int64_t sys_device_port_write(uint32_t device, uint64_t port, uint64_t width, uint64_t value); /* 59 */
 int64_t sys_random_add(uint32_t device, uint64_t data, uint64_t length); /* 60 */
+int64_t sys_device_list(uint32_t supervisor, uint64_t buffer, uint64_t size); /* 61 */
+int64_t sys_supervisor_audit(uint32_t supervisor, uint64_t process, uint64_t text, uint64_t length); /* 64 */
 
 #endif

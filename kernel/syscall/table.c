@@ -265,6 +265,16 @@ static int64_t invoke_random_add(const uint64_t argument[SYSCALL_ARGUMENTS_MAX])
     return sys_random_add((uint32_t)argument[0], argument[1], argument[2]);
 }
 
+static int64_t invoke_device_list(const uint64_t argument[SYSCALL_ARGUMENTS_MAX])
+{
+    return sys_device_list((uint32_t)argument[0], argument[1], argument[2]);
+}
+
+static int64_t invoke_supervisor_audit(const uint64_t argument[SYSCALL_ARGUMENTS_MAX])
+{
+    return sys_supervisor_audit((uint32_t)argument[0], argument[1], argument[2], argument[3]);
+}
+
 static const char *const names[SYSCALL_TABLE_SIZE] = {
     [0] = "exit",
     [1] = "console_write",
@@ -316,6 +326,8 @@ static const char *const names[SYSCALL_TABLE_SIZE] = {
     [58] = "device_port_read",
     [59] = "device_port_write",
     [60] = "random_add",
+    [61] = "device_list",
+    [64] = "supervisor_audit",
 };
 
 const char *syscall_name(uint64_t number)
@@ -467,4 +479,10 @@ const struct syscall_entry syscall_table[SYSCALL_TABLE_SIZE] = {
     [60] = {.name = "random_add", .invoke = invoke_random_add,
            .argument_count = 3, .slot_count = 1,
            .slots = {{0, OBJECT_DEVICE, RIGHT_WRITE}}},
+    [61] = {.name = "device_list", .invoke = invoke_device_list,
+           .argument_count = 3, .slot_count = 1,
+           .slots = {{0, OBJECT_SUPERVISOR, RIGHT_READ}}},
+    [64] = {.name = "supervisor_audit", .invoke = invoke_supervisor_audit,
+           .argument_count = 4, .slot_count = 1,
+           .slots = {{0, OBJECT_SUPERVISOR, RIGHT_CONTROL}}},
 };

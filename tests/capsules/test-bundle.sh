@@ -1,14 +1,15 @@
 #!/bin/sh
 # Builds the TEST image's boot bundle: the product bundle's capsules plus
 # the hostile test capsules of tests/capsules/ (docs/kernel.md, "Hostile
-# tests") and the name-service pair tests/capsules/names-echo-*
-# (docs/names.md), each built and signed with nonos-capsule exactly as an author
+# tests"), the name-service pair tests/capsules/names-echo-*
+# (docs/names.md) and the drivers' test client tests/capsules/virtio-client
+# (docs/drivers.md), each built and signed with nonos-capsule exactly as an author
 # would, with the product bundle's author key. The product image never
 # carries these (suite 50 checks its bundle).
 #
 # usage: test-bundle.sh TOOL PRODUCT_BUNDLE KEY_DIR OUT_DIR
 #
-# Each tests/capsules/hostile-*/ and names-echo-*/ is staged to OUT_DIR/NAME/ (capsule.toml,
+# Each tests/capsules/hostile-*/, names-echo-*/ and virtio-client/ is staged to OUT_DIR/NAME/ (capsule.toml,
 # and src/ with the directory's sources and every file of
 # tests/capsules/lib/), so nothing is written into the source tree.
 set -eu
@@ -46,7 +47,7 @@ mods=
 for mod in "$out"/product/*.mod; do
     [ -f "$mod" ] && mods="$mods $mod"
 done
-for dir in "$source"/hostile-*/ "$source"/names-echo-*/; do
+for dir in "$source"/hostile-*/ "$source"/names-echo-*/ "$source"/virtio-client/; do
     name=$(basename "$dir")
     mkdir -p "$out/$name/src"
     cp "$dir/capsule.toml" "$out/$name/"

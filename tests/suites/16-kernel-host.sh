@@ -2,7 +2,7 @@
 # The kernel's portable parts on Linux under ASan + UBSan: ksnprintf (against
 # the C library's snprintf), the log ring, PS/2 decoding, the framebuffer
 # console and font (over a heap buffer standing in for the framebuffer), the ACPI table
-# parser (synthetic tables, every error case, the committed fuzz corpus with
+# parsers (RSDP/FADT/DSDT and MCFG/MADT: synthetic tables, every error case, the committed fuzz corpus with
 # its expected results; suite 80 smoke-runs its fuzzer), capabilities
 # (tests/kernel/capability_test.c: directed cases and randomized sequences
 # against a model), the system-call dispatcher with the generated table
@@ -16,6 +16,7 @@ set -u
 suite_require clang python3 llvm-objdump
 status=0
 if ! make -s -j2 build/tests/kernel/format_test build/tests/kernel/acpi_test \
+        build/tests/kernel/acpi_platform_test \
         build/tests/kernel/framebuffer_test build/tests/kernel/capability_test \
         build/tests/kernel/dispatch_test; then
     echo "FAIL kernel host tests: build failed"
@@ -25,6 +26,8 @@ build/tests/kernel/format_test || status=1
 build/tests/kernel/framebuffer_test || status=1
 build/tests/kernel/acpi_test || status=1
 build/tests/kernel/acpi_test --check-corpus tests/corpus/acpi || status=1
+build/tests/kernel/acpi_platform_test || status=1
+build/tests/kernel/acpi_platform_test --check-corpus tests/corpus/acpi-platform || status=1
 build/tests/kernel/capability_test 2>build/tests/kernel/capability_test.log || {
     echo "FAIL capability host test: exit status $? (see build/tests/kernel/capability_test.log)"
     status=1
@@ -36,7 +39,7 @@ build/tests/kernel/dispatch_test 2>build/tests/kernel/dispatch_test.log || {
 
 sh tests/syscall/generate_check.sh || status=1
 
-# The fuzz target fuzz-acpi is smoke-run by suite 80 with every other one.
+# The fuzz targets fuzz-acpi and fuzz-acpi-platform are smoke-run by suite 80 with every other one.
 
 # The boundary check must catch what it claims to: a planted tree with one
 # violation of each kind (and two allowed constructs) gives exactly these.

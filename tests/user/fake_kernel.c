@@ -265,6 +265,28 @@ static long capsule_start(long slot, const char *name, long length)
     return -NONOS_ERROR_NOT_FOUND;
 }
 
+/* init's restart records: kept in the audit list like the kernel's. */
+static long supervisor_audit(long slot, uint64_t id, const char *text, long length)
+{
+    long error = supervisor(slot, NONOS_RIGHT_CONTROL);
+    if (error != 0)
+        return error;
+    struct nonos_process_info *p = process_find(id);
+    if (length <= 0 || length > 62)
+        return -NONOS_ERROR_INVALID_ARGUMENT;
+    if (p == NULL)
+        return -NONOS_ERROR_NOT_FOUND;
+    if (fake.audit_count < sizeof fake.audit / sizeof fake.audit[0]) {
+        struct nonos_audit_record *record = &fake.audit[fake.audit_count++];
+        memset(record, 0, sizeof *record);
+        record->process = id;
+        record->kind = NONOS_AUDIT_RESTART;
+        memcpy(record->detail, text, (size_t)length);
+        snprintf(record->name, sizeof record->name, "%s", p->name);
+    }
+    return 0;
+}
+
 static long process_kill(long slot, uint64_t id)
 {
     long error = supervisor(slot, NONOS_RIGHT_CONTROL);
@@ -361,6 +383,7 @@ long nonos_syscall6(long number, long a0, long a1, long a2, long a3, long a4, lo
     case NONOS_SYSCALL_CAPSULE_START: return capsule_start(a0, USER(a1), a2);
     case NONOS_SYSCALL_PROCESS_KILL: return process_kill(a0, (uint64_t)a1);
     case NONOS_SYSCALL_AUDIT_READ: return audit_read(a0, (uint64_t)a1, USER(a2), a3);
+    case NONOS_SYSCALL_SUPERVISOR_AUDIT: return supervisor_audit(a0, (uint64_t)a1, USER(a2), a3);
     case NONOS_SYSCALL_PROCESS_LIST:
     case NONOS_SYSCALL_PROCESS_CAPS:
     case NONOS_SYSCALL_CAPSULE_INFO:

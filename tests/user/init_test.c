@@ -105,6 +105,16 @@ int main(void)
                    fake_said("init: crasher ended 6 times within a minute; it stays stopped\n"),
                "init: a capsule faulting at once is restarted 5 times, then left stopped and init says so (%zu starts)",
                crasher_starts);
+    size_t restarted = 0, gave_up = 0;
+    for (size_t i = 0; i < fake.audit_count; i++) {
+        const struct nonos_audit_record *r = &fake.audit[i];
+        restarted += r->kind == NONOS_AUDIT_RESTART && strcmp(r->detail, "restarted by init") == 0;
+        gave_up += r->kind == NONOS_AUDIT_RESTART && strcmp(r->name, "crasher") == 0 &&
+                   strstr(r->detail, "init gave up: ended 6 times within a minute") == r->detail;
+    }
+    test_check(restarted == 7 && gave_up == 1,
+               "init: each restart (shell, worker, crasher 5 times) and the giving up are audit records (%zu, %zu)",
+               restarted, gave_up);
     test_check(fake.slots[8].type == NONOS_OBJECT_NOTIFICATION, "init: waits on its own notification in slot 8");
     test_check(fake.refusals == 0, "init: no call refused for a capability (%zu), nothing for the audit log",
                fake.refusals);

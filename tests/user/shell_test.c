@@ -57,7 +57,7 @@ static void test_prompt_and_help(void)
         all = all && fake_said(line);
     }
     test_check(all && count("nonos> ") == 2, "shell: help lists every command; a new prompt after it");
-    test_check(fake_said("\n  kill ID    kill process ID\n") && fake_said("\n  mem        memory map by type"),
+    test_check(fake_said("\n  kill ID|NAME kill process ID, or the running capsule NAME\n") && fake_said("\n  mem        memory map by type"),
                "shell: help shows each command with its arguments in one column");
     run("pz\bs\r");
     test_check(fake_said("pz\b \bs\n") && fake_said("running"), "shell: a line edited with Backspace runs (ps)");
@@ -129,11 +129,16 @@ static void test_processes(void)
     test_check(strcmp(fake.started, "hello") == 0 && fake_said("started hello: process 3") &&
                    fake_said("run nope: nothing has that name or number") && count("usage: run NAME") == 2,
                "shell: run starts a capsule by name, reports an unknown one, refuses a bad argument");
-    run("kill 2\rkill 2\rkill 77\rkill x\rkill\r");
+    run("kill 2\rkill 2\rkill 77\rkill x\rkill\rkill a b\r");
     test_check(strcmp(fake.killed, "2") == 0 && fake_said("killed process 2") &&
                    fake_said("kill 2: nothing has that name or number") &&
-                   fake_said("kill 77: nothing has that name or number") && count("usage: kill ID") == 2,
-               "shell: kill by id, errors with the kernel's message, a bad id refused before any call");
+                   fake_said("kill 77: nothing has that name or number") &&
+                   fake_said("kill x: nothing has that name or number") && count("usage: kill ID|NAME") == 2,
+               "shell: kill by id, errors with the kernel's message, a bad argument refused before any call");
+    run("kill shell\rkill shell\r");
+    test_check(strcmp(fake.killed, "2") == 0 && fake_said("killed process 2") &&
+                   fake_said("kill shell: nothing has that name or number"),
+               "shell: kill NAME kills the running process of that capsule; none left: NOT_FOUND");
 }
 
 static void test_caps_and_audit(void)

@@ -7,7 +7,8 @@
  * starts them, and then watches process ends: the kernel signals
  * WATCH_SLOT's notification whenever a process ends; init then looks at each
  * process it started and restarts the ones whose manifest asks for it, at
- * most RESTART_LIMIT times a minute each (restart.c). init supervises the
+ * most RESTART_LIMIT times a minute each (restart.c), and writes each
+ * restart, and giving up, to the audit log (supervisor_audit). init supervises the
  * processes it started; one started by the shell's `run` is the shell's. */
 #include <stdint.h>
 
@@ -115,6 +116,16 @@ static void end_describe(const struct nonos_process_info *info, struct byte_buff
     }
 }
 
+/* The audit log's record of a restart decision about ended process `ended`
+ * (the console line says the same; the audit log is what a supervisor
+ * reads later). */
+static void restart_audit(uint64_t ended, const char *text)
+{
+    long result = nonos_supervisor_audit(NONOS_SLOT_SUPERVISOR, ended, text, text_length(text, 62));
+    if (result < 0)
+        console_printf("init: supervisor_audit: %s\n", nonos_error_message(result));
+}
+
 static void end_handle(size_t index, const struct nonos_process_info *info)
 {
     struct supervised *s = &supervised[index];
@@ -126,14 +137,18 @@ static void end_handle(size_t index, const struct nonos_process_info *info)
                    (unsigned long long)s->process, (int)how.len, storage);
     if (!restart_wanted(capsules[index].restart, info->end, info->exit_status))
         return;
+    uint64_t ended = s->process;
     if (!restart_allow(&s->history, (uint64_t)nonos_clock_read())) {
         s->given_up = true;
         console_printf("init: %s ended %d times within a minute; it stays stopped\n",
                        capsules[index].name, RESTART_LIMIT + 1);
+        restart_audit(ended, "init gave up: ended 6 times within a minute, stays stopped");
         return;
     }
     console_printf("init: restarting %s\n", capsules[index].name);
     capsule_launch(index);
+    if (s->has_process)
+        restart_audit(ended, "restarted by init");
 }
 
 static void ends_check(void)

@@ -61,6 +61,8 @@
 #define NONOS_SYSCALL_DEVICE_PORT_READ 58
 #define NONOS_SYSCALL_DEVICE_PORT_WRITE 59
 #define NONOS_SYSCALL_RANDOM_ADD 60
+#define NONOS_SYSCALL_DEVICE_LIST 61
+#define NONOS_SYSCALL_SUPERVISOR_AUDIT 64
 
 /* The raw calls: number in rax, arguments in rdi, rsi, rdx, r10, r8, r9,
  * result in rax; the `syscall` instruction clobbers rcx and r11. */
@@ -419,6 +421,18 @@ static inline long nonos_device_port_write(uint32_t device, uint64_t port, uint6
 static inline long nonos_random_add(uint32_t device, const void *data, uint64_t length)
 {
     return nonos_syscall3(NONOS_SYSCALL_RANDOM_ADD, (long)device, (long)(uintptr_t)data, (long)length);
+}
+
+/* device_list (61): the number of struct nonos_device_info written */
+static inline long nonos_device_list(uint32_t supervisor, void *buffer, uint64_t size)
+{
+    return nonos_syscall3(NONOS_SYSCALL_DEVICE_LIST, (long)supervisor, (long)(uintptr_t)buffer, (long)size);
+}
+
+/* supervisor_audit (64): 0 */
+static inline long nonos_supervisor_audit(uint32_t supervisor, uint64_t process, const void *text, uint64_t length)
+{
+    return nonos_syscall4(NONOS_SYSCALL_SUPERVISOR_AUDIT, (long)supervisor, (long)process, (long)(uintptr_t)text, (long)length);
 }
 
 #endif
