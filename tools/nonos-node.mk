@@ -1,0 +1,25 @@
+# nonos-node: the hosted mesh node for Linux (tools/nonos-node/, docs/mesh.md
+# "Hosted node"), and nonos-hub, the loopback Ethernet segment it and QEMU
+# guests share in frame mode. Built optimized (build/host: benchmarks, use)
+# and under ASan + UBSan (build/host-san: suite 28 runs that one).
+NODE_TOOL_SRCS := tools/nonos-node/main.c tools/nonos-node/options.c tools/nonos-node/link_udp.c \
+                  tools/nonos-node/link_frame.c tools/nonos-node/control.c tools/nonos-node/status.c
+MESH_OVERLAY_SRCS := lib/mesh/beacon.c lib/mesh/overlay.c
+NODE_LIB_SRCS = $(MESH_OVERLAY_SRCS) $(MESH_SESSION_SRCS) $(MESH_DHT_SRCS) $(NET_SRCS) $(CRYPTO_SRCS)
+NODE_TOOL := $(BUILD)/host/tools/nonos-node/nonos-node
+NODE_TOOL_SAN := $(BUILD)/host-san/tools/nonos-node/nonos-node
+HUB_TOOL := $(BUILD)/host/tools/nonos-node/nonos-hub
+HUB_TOOL_SAN := $(BUILD)/host-san/tools/nonos-node/nonos-hub
+
+$(NODE_TOOL): $(call objs,host,$(NODE_TOOL_SRCS) $(NODE_LIB_SRCS))
+	$(CC) -pie $^ -o $@
+$(NODE_TOOL_SAN): $(call objs,host-san,$(NODE_TOOL_SRCS) $(NODE_LIB_SRCS))
+	$(CC) -fsanitize=address,undefined $^ -o $@
+$(HUB_TOOL): $(call objs,host,tools/nonos-node/hub.c)
+	$(CC) -pie $^ -o $@
+$(HUB_TOOL_SAN): $(call objs,host-san,tools/nonos-node/hub.c)
+	$(CC) -fsanitize=address,undefined $^ -o $@
+
+.PHONY: nonos-node
+nonos-node: $(NODE_TOOL) $(NODE_TOOL_SAN) $(HUB_TOOL) $(HUB_TOOL_SAN)
+all: $(NODE_TOOL) $(HUB_TOOL)
