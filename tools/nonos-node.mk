@@ -23,3 +23,19 @@ $(HUB_TOOL_SAN): $(call objs,host-san,tools/nonos-node/hub.c)
 .PHONY: nonos-node
 nonos-node: $(NODE_TOOL) $(NODE_TOOL_SAN) $(HUB_TOOL) $(HUB_TOOL_SAN)
 all: $(NODE_TOOL) $(HUB_TOOL)
+
+# Tests (suite 28-mesh-node): beacons and the overlay on an in-memory network
+# (ASan + UBSan); the libFuzzer target of the beacon decoder.
+$(BUILD)/host-san/tests/mesh/overlay_test: $(call objs,host-san,tests/mesh/overlay_test.c $(MESH_OVERLAY_SRCS) $(MESH_SESSION_SRCS) $(MESH_DHT_SRCS) $(CRYPTO_SRCS))
+	$(CC) -fsanitize=address,undefined $^ -o $@
+nonos-node: $(BUILD)/host-san/tests/mesh/overlay_test
+
+FUZZ_TARGETS += fuzz-mesh-beacon
+$(BUILD)/fuzz/tests/fuzz/fuzz_mesh_beacon: $(call objs,fuzz,tests/fuzz/fuzz_mesh_beacon.c lib/mesh/beacon.c $(MESH_SESSION_SRCS) $(MESH_DHT_SRCS) $(CRYPTO_SRCS))
+	$(CC) -fsanitize=fuzzer,address,undefined $^ -o $@
+
+.PHONY: fuzz-mesh-beacon
+fuzz-mesh-beacon: $(BUILD)/fuzz/tests/fuzz/fuzz_mesh_beacon
+	@mkdir -p build/fuzz/corpus/mesh-beacon
+	$< -max_total_time=$(FUZZ_SECONDS) -max_len=512 build/fuzz/corpus/mesh-beacon \
+		tests/corpus/mesh-beacon

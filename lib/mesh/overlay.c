@@ -62,7 +62,7 @@ static size_t slot_find(const struct mesh_overlay *overlay, const struct dht_add
     address_to_session(&wanted, to);
     for (size_t i = 0; i < MESH_OVERLAY_PEERS; i++) {
         const struct mesh_peer *peer = &overlay->peers[i];
-        if (peer->in_use && __builtin_memcmp(peer->address.bytes, wanted.bytes, MESH_ADDRESS_SIZE) == 0)
+        if (peer->in_use && crypto_equal(peer->address.bytes, wanted.bytes, MESH_ADDRESS_SIZE))
             return i;
     }
     return MESH_OVERLAY_PEERS;
@@ -318,7 +318,7 @@ static struct mesh_overlay_neighbour *neighbour_find(struct mesh_overlay *overla
 {
     for (unsigned i = 0; i < MESH_OVERLAY_NEIGHBOURS; i++)
         if (overlay->neighbours[i].used &&
-            __builtin_memcmp(overlay->neighbours[i].id, id, MESH_NODE_ID_SIZE) == 0)
+            crypto_equal(overlay->neighbours[i].id, id, MESH_NODE_ID_SIZE))
             return &overlay->neighbours[i];
     return NULL;
 }
@@ -341,8 +341,7 @@ static enum mesh_beacon_result beacon_screen(struct mesh_overlay *overlay,
                                              const struct mesh_beacon *beacon,
                                              const struct dht_address *from, uint64_t now_ms)
 {
-    if (__builtin_memcmp(beacon->identity.id, overlay->identity->public_part.id,
-                         MESH_NODE_ID_SIZE) == 0)
+    if (crypto_equal(beacon->identity.id, overlay->identity->public_part.id, MESH_NODE_ID_SIZE))
         return MESH_BEACON_ERR_SELF;
     uint64_t mesh_now = mesh_overlay_mesh_time(overlay, now_ms);
     uint64_t distance = beacon->time_ms > mesh_now ? beacon->time_ms - mesh_now
@@ -402,7 +401,7 @@ enum mesh_beacon_result mesh_overlay_beacon_receive(struct mesh_overlay *overlay
     }
     struct dht_address address = beacon.address;
     static const uint8_t unspecified[4];
-    if (__builtin_memcmp(address.bytes, unspecified, 4) == 0)
+    if (crypto_equal(address.bytes, unspecified, 4))
         __builtin_memcpy(address.bytes, from->bytes, 4);
     beacon_accept(overlay, &beacon, &address, now_ms);
     return MESH_BEACON_OK;

@@ -1,6 +1,12 @@
 #!/bin/sh
-# The hosted mesh node (tools/nonos-node, docs/mesh.md "Hosted node"), built
-# with ASan + UBSan, in a network namespace this suite creates (unshare -rn:
+# The mesh overlay and the hosted node (docs/mesh.md "Beacons", "Overlay",
+# "Hosted node"):
+#  - tests/mesh/overlay_test (ASan + UBSan, in-memory network): the beacon
+#    decoder's error table, discovery, records, screening, sender binding,
+#    wipe; the corpus tests/corpus/mesh-beacon with the exact result of each
+#    file; lib/mesh/beacon.c and overlay.c build freestanding;
+# then tools/nonos-node, built with ASan + UBSan, in a network namespace this
+# suite creates (unshare -rn:
 # its own loopback, nothing reaches any other network):
 #  - 12 nodes on 127.0.0.1 with no configured peer address find each other
 #    through multicast beacons; fewer than 12 answering is a FAIL;
@@ -20,16 +26,22 @@ cd "$(dirname "$0")/../.." || exit 2
 . tests/lib.sh
 suite_require clang jq python3 unshare ip
 
+status=0
 if [ -z "${NONOS_NODE_NAMESPACE:-}" ]; then
     if ! make -s -j2 nonos-node; then
         echo "FAIL mesh node: build failed"
         exit 1
     fi
+    build/host-san/tests/mesh/overlay_test || status=1
+    build/host-san/tests/mesh/overlay_test --check-corpus tests/corpus || status=1
+    suite_check_freestanding "lib/mesh beacon and overlay" kernel lib/mesh/beacon.c lib/mesh/overlay.c \
+        $(make -s --no-print-directory print-MESH_SESSION_SRCS) \
+        $(make -s --no-print-directory print-MESH_DHT_SRCS) $(make -s --no-print-directory print-CRYPTO_SRCS)
     if ! unshare -rn true 2>/dev/null; then
         echo "FAIL mesh node: cannot create a network namespace (unshare -rn)"
         exit 1
     fi
-    NONOS_NODE_NAMESPACE=1 exec unshare -rn sh "$0"
+    NONOS_NODE_NAMESPACE=1 NONOS_NODE_STATUS=$status exec unshare -rn sh "$0"
 fi
 
 node=build/host-san/tools/nonos-node/nonos-node
@@ -37,7 +49,7 @@ hub=build/host-san/tools/nonos-node/nonos-hub
 peer=tests/mesh/node_peer.py
 group=239.255.77.77:4977
 count=12
-status=0
+status=${NONOS_NODE_STATUS:-0}
 work=$(mktemp -d "${TMPDIR:-/tmp}/nonos-mesh-node.XXXXXX")
 logs=build/test-logs/mesh-node
 mkdir -p "$logs"
