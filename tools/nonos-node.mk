@@ -39,3 +39,9 @@ fuzz-mesh-beacon: $(BUILD)/fuzz/tests/fuzz/fuzz_mesh_beacon
 	@mkdir -p build/fuzz/corpus/mesh-beacon
 	$< -max_total_time=$(FUZZ_SECONDS) -max_len=512 build/fuzz/corpus/mesh-beacon \
 		tests/corpus/mesh-beacon
+
+# bench-mesh: session throughput between two processes on loopback against
+# plain UDP with the same datagram size (tests/bench/mesh_throughput.c).
+$(BUILD)/host/tests/bench/mesh_throughput: $(call objs,host,tests/bench/mesh_throughput.c tests/host/random_linux.c $(MESH_SESSION_SRCS) $(CRYPTO_SRCS))
+	$(CC) -pie $^ -lpthread -o $@
+bench-mesh: $(BUILD)/host/tests/bench/mesh_throughput
