@@ -192,12 +192,14 @@ struct dht_config {
 /* Sensible values for a real node (docs/mesh.md "Defences" names them). */
 void dht_config_default(struct dht_config *config);
 
+/* The fields every table scan reads come first, with the ID: one cache
+ * line per entry. */
 struct dht_table_entry {
-    struct dht_contact contact;
-    uint64_t last_seen;
-    uint16_t bucket;
     uint8_t used;
     uint8_t failures;
+    uint16_t bucket;
+    uint64_t last_seen;
+    struct dht_contact contact;
 };
 
 struct dht_stored {
@@ -295,6 +297,8 @@ struct dht_node {
     unsigned dormant_next;
     uint64_t next_refresh;
     unsigned refresh_bucket;
+    uint64_t store_deadline;    /* earliest republish or expiry of a stored record */
+    size_t table_count;         /* memory.table[0 .. table_count) are the used entries */
     struct dht_stats stats;
 };
 

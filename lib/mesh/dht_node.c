@@ -46,7 +46,9 @@ enum dht_error dht_node_init(struct dht_node *node, const struct dht_config *con
                              const struct dht_address *address, uint64_t now)
 {
     if (config->paths < 1 || config->paths > DHT_PATHS_MAX || config->random == NULL ||
-        transport->send == NULL || memory->table_capacity == 0 || config->per_range == 0)
+        transport->send == NULL || memory->table == NULL || memory->table_capacity == 0 ||
+        config->per_range == 0 || (memory->record_capacity > 0 && memory->records == NULL) ||
+        (memory->lookup_capacity > 0 && memory->lookups == NULL))
         return DHT_ERR_PARAMETER;
     if (mesh_identity_check(&identity->public_part, config->difficulty) != MESH_OK)
         return DHT_ERR_ID_WORK;
@@ -57,8 +59,11 @@ enum dht_error dht_node_init(struct dht_node *node, const struct dht_config *con
     node->key = identity->sign_key;
     dht_contact_of(&node->self, &identity->public_part, address);
     __builtin_memset(memory->table, 0, memory->table_capacity * sizeof *memory->table);
-    __builtin_memset(memory->records, 0, memory->record_capacity * sizeof *memory->records);
-    __builtin_memset(memory->lookups, 0, memory->lookup_capacity * sizeof *memory->lookups);
+    if (memory->record_capacity > 0)
+        __builtin_memset(memory->records, 0, memory->record_capacity * sizeof *memory->records);
+    if (memory->lookup_capacity > 0)
+        __builtin_memset(memory->lookups, 0, memory->lookup_capacity * sizeof *memory->lookups);
+    node->store_deadline = UINT64_MAX;
     node->next_refresh = now + config->refresh_interval / 2 +
                          dht_random64(node) % (config->refresh_interval / 2 + 1);
     return DHT_OK;

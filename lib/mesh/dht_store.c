@@ -59,7 +59,34 @@ static unsigned publisher_count(const struct dht_node *node, const uint8_t *publ
     return count;
 }
 
+/* Recomputed after every change of the store (put, tick), so that asking
+ * for the next deadline, which the caller does after every event, costs
+ * nothing. */
+static void store_deadline_update(struct dht_node *node)
+{
+    uint64_t next = UINT64_MAX;
+    for (size_t i = 0; i < node->memory.record_capacity; i++) {
+        const struct dht_stored *slot = &node->memory.records[i];
+        if (!slot->used)
+            continue;
+        if (slot->republish_at < next)
+            next = slot->republish_at;
+        if (slot->record.expiry < next)
+            next = slot->record.expiry;
+    }
+    node->store_deadline = next;
+}
+
+static enum dht_error store_put(struct dht_node *node, const struct dht_record *record, uint64_t now);
+
 enum dht_error dht_store_put(struct dht_node *node, const struct dht_record *record, uint64_t now)
+{
+    enum dht_error error = store_put(node, record, now);
+    store_deadline_update(node);
+    return error;
+}
+
+static enum dht_error store_put(struct dht_node *node, const struct dht_record *record, uint64_t now)
 {
     struct dht_stored *existing = NULL;
     for (size_t i = 0; i < node->memory.record_capacity && existing == NULL; i++)
@@ -125,19 +152,10 @@ void dht_store_tick(struct dht_node *node, uint64_t now)
                                                 &slot->record, NULL, NULL, now);
         slot->republish_at = error == DHT_OK ? republish_time(node, now) : now + 1000;
     }
+    store_deadline_update(node);
 }
 
 uint64_t dht_store_next_deadline(const struct dht_node *node)
 {
-    uint64_t next = UINT64_MAX;
-    for (size_t i = 0; i < node->memory.record_capacity; i++) {
-        const struct dht_stored *slot = &node->memory.records[i];
-        if (!slot->used)
-            continue;
-        if (slot->republish_at < next)
-            next = slot->republish_at;
-        if (slot->record.expiry < next)
-            next = slot->record.expiry;
-    }
-    return next;
+    return node->store_deadline;
 }

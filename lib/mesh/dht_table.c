@@ -3,8 +3,10 @@
  * real table are empty, so a pool of a few hundred entries serves any mesh
  * size). Invariants: at most DHT_K entries per bucket, at most
  * config.per_range entries of one address range per bucket, no entry for
- * our own ID, no two entries with one ID. Least recently seen = smallest
- * last_seen: the oldest is the one pinged before eviction. */
+ * our own ID, no two entries with one ID, and the used entries packed at
+ * the front of the pool (node->table_count of them; a removal moves the
+ * last one into the hole), so scans read only live entries. Least recently
+ * seen = smallest last_seen: the oldest is the one pinged before eviction. */
 #include "mesh/dht.h"
 
 #include "base/endian.h"
@@ -26,9 +28,9 @@ static bool id_equal(const uint8_t a[DHT_ID_SIZE], const uint8_t b[DHT_ID_SIZE])
 
 struct dht_table_entry *dht_table_find(struct dht_node *node, const uint8_t id[DHT_ID_SIZE])
 {
-    for (size_t i = 0; i < node->memory.table_capacity; i++) {
+    for (size_t i = 0; i < node->table_count; i++) {
         struct dht_table_entry *entry = &node->memory.table[i];
-        if (entry->used && id_equal(entry->contact.id, id))
+        if (id_equal(entry->contact.id, id))
             return entry;
     }
     return NULL;
@@ -37,18 +39,15 @@ struct dht_table_entry *dht_table_find(struct dht_node *node, const uint8_t id[D
 unsigned dht_table_bucket_count(const struct dht_node *node, unsigned bucket)
 {
     unsigned count = 0;
-    for (size_t i = 0; i < node->memory.table_capacity; i++)
-        if (node->memory.table[i].used && node->memory.table[i].bucket == bucket)
+    for (size_t i = 0; i < node->table_count; i++)
+        if (node->memory.table[i].bucket == bucket)
             count++;
     return count;
 }
 
 unsigned dht_table_size(const struct dht_node *node)
 {
-    unsigned count = 0;
-    for (size_t i = 0; i < node->memory.table_capacity; i++)
-        count += node->memory.table[i].used;
-    return count;
+    return (unsigned)node->table_count;
 }
 
 /* Counts the bucket's entries, those in the contact's range, and finds the
@@ -62,13 +61,12 @@ static struct bucket_scan scan_bucket(struct dht_node *node, unsigned bucket,
                                       const struct dht_address *address)
 {
     struct bucket_scan scan = { 0, 0, NULL, NULL };
-    for (size_t i = 0; i < node->memory.table_capacity; i++) {
+    if (node->memory.table == NULL) /* dht_node_init refuses it; for the analyzer */
+        return scan;
+    if (node->table_count < node->memory.table_capacity)
+        scan.free_slot = &node->memory.table[node->table_count];
+    for (size_t i = 0; i < node->table_count; i++) {
         struct dht_table_entry *entry = &node->memory.table[i];
-        if (!entry->used) {
-            if (scan.free_slot == NULL)
-                scan.free_slot = entry;
-            continue;
-        }
         if (entry->bucket != bucket)
             continue;
         scan.count++;
@@ -109,13 +107,17 @@ enum dht_table_outcome dht_table_observe(struct dht_node *node, const struct dht
     scan.free_slot->bucket = (uint16_t)bucket;
     scan.free_slot->failures = 0;
     scan.free_slot->used = 1;
+    node->table_count++;
     return DHT_TABLE_ADDED;
 }
 
 void dht_table_remove(struct dht_node *node, struct dht_table_entry *entry)
 {
-    (void)node;
-    __builtin_memset(entry, 0, sizeof *entry);
+    struct dht_table_entry *last = &node->memory.table[node->table_count - 1];
+    if (entry != last)
+        *entry = *last;
+    __builtin_memset(last, 0, sizeof *last);
+    node->table_count--;
 }
 
 /* Distances are compared on their first 64 bits, which decide all but
@@ -141,9 +143,7 @@ unsigned dht_table_closest(const struct dht_node *node, const uint8_t target[DHT
     uint64_t target_word = load64_be(target);
     if (max > DHT_K)
         max = DHT_K;
-    for (size_t i = 0; i < node->memory.table_capacity && max > 0; i++) {
-        if (!node->memory.table[i].used)
-            continue;
+    for (size_t i = 0; i < node->table_count && max > 0; i++) {
         struct ranked entry = { load64_be(node->memory.table[i].contact.id) ^ target_word,
                                 &node->memory.table[i].contact };
         if (count == max && !ranked_before(target, &entry, &best[max - 1]))

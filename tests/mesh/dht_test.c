@@ -337,6 +337,32 @@ static void test_table(void)
     free(h);
 }
 
+static void test_init(void)
+{
+    struct harness *h = harness_new();
+    struct dht_config config = h->node.config;
+    struct dht_transport transport = h->node.transport;
+    struct dht_memory memory = h->node.memory;
+    struct dht_node *node = calloc(1, sizeof *node);
+    struct dht_memory no_table = memory;
+    no_table.table = NULL;
+    test_check(dht_node_init(node, &config, &transport, &no_table, &h->identity, &h->node.self.address,
+                             FIXTURE_NOW) == DHT_ERR_PARAMETER,
+               "dht node: init refuses a missing routing table");
+    struct dht_config paths = config;
+    paths.paths = DHT_PATHS_MAX + 1;
+    test_check(dht_node_init(node, &paths, &transport, &memory, &h->identity, &h->node.self.address,
+                             FIXTURE_NOW) == DHT_ERR_PARAMETER,
+               "dht node: init refuses more than %d lookup paths", DHT_PATHS_MAX);
+    struct dht_config harder = config;
+    harder.difficulty = 40;
+    test_check(dht_node_init(node, &harder, &transport, &memory, &h->identity, &h->node.self.address,
+                             FIXTURE_NOW) == DHT_ERR_ID_WORK,
+               "dht node: init refuses an identity without the configured work");
+    free(node);
+    free(h);
+}
+
 /* ---- node defences ----------------------------------------------------------- */
 static size_t make_message(uint8_t *out, uint8_t type, unsigned identity, uint64_t request_id)
 {
@@ -544,6 +570,7 @@ int main(int argc, char **argv)
     test_codec_round_trips();
     test_records();
     test_table();
+    test_init();
     test_rate_limit();
     test_responses();
     test_eviction();

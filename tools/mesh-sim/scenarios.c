@@ -187,6 +187,68 @@ double table_mean(const struct sim *sim)
     return count ? sum / count : 0;
 }
 
+/* Provider records: PROVIDER_KEYS keys, each announced by 2 nodes, then
+ * looked up by kind; a lookup succeeds when it returns a provider record
+ * naming one of the two. */
+#define PROVIDER_KEYS 10u
+#define PROVIDER_PROBES 100u
+
+struct provider_probe {
+    bool done, found;
+    const struct sim_node *providers[2];
+};
+
+static void provider_done(void *context, const struct dht_lookup_result *result)
+{
+    struct provider_probe *probe = context;
+    probe->done = true;
+    if (!result->found || result->record.kind != DHT_RECORD_PROVIDER)
+        return;
+    for (unsigned i = 0; i < 2; i++)
+        if (memcmp(result->record.publisher, probe->providers[i]->self.sign_public,
+                   DHT_PUBLIC_KEY_SIZE) == 0 &&
+            memcmp(result->record.value + 64 + 8 + 1, probe->providers[i]->self.address.bytes, 4) == 0)
+            probe->found = true;
+}
+
+static unsigned provider_round(struct sim *sim)
+{
+    uint8_t keys[PROVIDER_KEYS][DHT_ID_SIZE];
+    const struct sim_node *providers[PROVIDER_KEYS][2];
+    for (unsigned k = 0; k < PROVIDER_KEYS; k++) {
+        for (unsigned j = 0; j < DHT_ID_SIZE; j++)
+            keys[k][j] = (uint8_t)sim_random(sim);
+        for (unsigned p = 0; p < 2; p++) {
+            struct sim_node *node;
+            do
+                node = random_alive(sim, -1);
+            while (dht_node_provide(&node->dht, keys[k], sim->now + 3600 * 1000, NULL, NULL, sim->now) !=
+                   DHT_OK);
+            sim_node_touched(sim, node);
+            providers[k][p] = node;
+        }
+    }
+    sim_run_until(sim, sim->now + 10000);
+    struct provider_probe *probes = calloc(PROVIDER_PROBES, sizeof *probes);
+    for (unsigned i = 0; i < PROVIDER_PROBES; i++) {
+        unsigned k = i % PROVIDER_KEYS;
+        probes[i].providers[0] = providers[k][0];
+        probes[i].providers[1] = providers[k][1];
+        struct sim_node *node;
+        do
+            node = random_alive(sim, -1);
+        while (dht_node_find_value(&node->dht, keys[k], DHT_RECORD_PROVIDER, NULL, provider_done,
+                                   &probes[i], sim->now) != DHT_OK);
+        sim_node_touched(sim, node);
+    }
+    sim_run_until(sim, sim->now + 10000);
+    unsigned found = 0;
+    for (unsigned i = 0; i < PROVIDER_PROBES; i++)
+        found += probes[i].found;
+    free(probes);
+    return found;
+}
+
 #define LOOKUP_KEYS 100u
 #define LOOKUP_PROBES 500u
 
@@ -219,6 +281,12 @@ int sim_scenario_lookups(uint64_t seed, uint32_t nodes)
                    s.mean_hops, (unsigned long long)s.max_hops, (unsigned long long)s.median_latency,
                    (unsigned long long)s.p95_latency);
 
+    unsigned providers_found = provider_round(sim);
+    scenario_check(providers_found == PROVIDER_PROBES, seed, "lookups", nodes,
+                   "mesh-sim providers (%u nodes, seed %llu): %u keys announced by 2 providers each; "
+                   "%u/%u provider lookups returned a signed provider record naming one of them",
+                   nodes, (unsigned long long)seed, PROVIDER_KEYS, providers_found, PROVIDER_PROBES);
+
     /* 30% of the nodes die at once; lookups start at that very moment. */
     unsigned killed = 0;
     while (killed < nodes * 3 / 10) {
@@ -248,6 +316,9 @@ int sim_scenario_lookups(uint64_t seed, uint32_t nodes)
 }
 
 #define PARTITION_KEYS 100u
+#ifndef PARTITION_SPLIT_MS
+#define PARTITION_SPLIT_MS 120000u /* long enough for refreshes to drop the other side */
+#endif
 
 static unsigned partition_probe_round(struct sim *sim, struct stored_key *keys, struct probe *probes,
                                       uint64_t run_ms)
@@ -262,6 +333,25 @@ static unsigned partition_probe_round(struct sim *sim, struct stored_key *keys, 
     return found;
 }
 
+/* Mean per node of table entries on the other side (or dormant contacts). */
+static double cross_side_mean(struct sim *sim, bool dormant)
+{
+    uint64_t count = 0;
+    for (uint32_t i = 0; i < sim->node_count; i++) {
+        struct sim_node *node = sim->nodes[i];
+        if (dormant) {
+            for (unsigned d = 0; d < DHT_DORMANT_MAX; d++)
+                count += node->dht.dormant[d].address.family != 0;
+            continue;
+        }
+        for (unsigned t = 0; t < SIM_TABLE_CAPACITY; t++) {
+            struct sim_node *peer = node->table[t].used ? sim_node_at(sim, &node->table[t].contact.address) : NULL;
+            count += peer != NULL && peer->side != node->side;
+        }
+    }
+    return (double)count / sim->node_count;
+}
+
 int sim_scenario_partition(uint64_t seed, uint32_t nodes)
 {
     struct timespec start;
@@ -273,7 +363,7 @@ int sim_scenario_partition(uint64_t seed, uint32_t nodes)
     for (uint32_t i = 0; i < sim->node_count; i++)
         sim->nodes[i]->side = (uint8_t)(sim_random(sim) & 1);
     sim->partitioned = true;
-    sim_run_until(sim, sim->now + 20000);
+    sim_run_until(sim, sim->now + PARTITION_SPLIT_MS);
     struct stored_key *keys = calloc(PARTITION_KEYS, sizeof *keys);
     struct probe *probes = calloc(PARTITION_KEYS * 2, sizeof *probes);
     store_keys(sim, keys, PARTITION_KEYS / 2, 0);
@@ -282,6 +372,9 @@ int sim_scenario_partition(uint64_t seed, uint32_t nodes)
     unsigned during = partition_probe_round(sim, keys, probes, 6000);
     printf("partition: during the split, %u/%u lookups found the value (each side sees only its own)\n",
            during, PARTITION_KEYS * 2);
+    printf("partition: at healing, tables hold %.1f contacts of the other side per node (of %.1f); "
+           "%.1f dormant contacts per node\n",
+           cross_side_mean(sim, false), table_mean(sim), cross_side_mean(sim, true));
     uint64_t healed = sim->now;
     sim->partitioned = false;
     unsigned found = 0;
