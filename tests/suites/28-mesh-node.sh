@@ -148,6 +148,19 @@ missing=$(ctl 3 get no-such-key)
 [ "$missing" = "not-found" ] && echo "PASS mesh node: a key nobody stored is not-found" ||
     fail "mesh node: get of an absent key answered '$missing'"
 
+# --json: SIGUSR1 prints the status (one JSON line) to stdout.
+kill -USR1 "$pid11"
+tries=0
+while [ $tries -lt 20 ] && ! jq -e '.sessions >= 1 and .records >= 0' "$logs/node11.out" >/dev/null 2>&1; do
+    sleep 0.2
+    tries=$((tries + 1))
+done
+if [ "$(jq -r .id "$logs/node11.out" 2>/dev/null)" = "$(field 11 .id)" ]; then
+    echo "PASS mesh node: SIGUSR1 prints the JSON status of the node (--json)"
+else
+    fail "mesh node: SIGUSR1 printed no JSON status ($(head -c 200 "$logs/node11.out"))"
+fi
+
 # ---- floods and forgeries -----------------------------------------------------
 address=$(field 2 .address)
 python3 "$peer" init-flood "$address" 2000 || fail "mesh node: init flood did not run"
