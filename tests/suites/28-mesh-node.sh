@@ -17,7 +17,7 @@
 #    forged beacon by its signature and then by the beacon rate limit; the
 #    node still answers lookups after all of it;
 #  - SIGINT stops a node cleanly (exit 0, "secrets wiped"), SIGTERM the rest;
-#  - frame link: nonos-hub and 4 nodes speaking Ethernet + IPv4 + UDP
+#  - frame link (tests/mesh/segment.sh): nonos-hub and 10 nodes speaking Ethernet + IPv4 + UDP
 #    through lib/net claim link-local addresses, find each other by
 #    broadcast beacons and share a record.
 # Every wait is a bounded loop; every process started here is stopped here.
@@ -225,42 +225,21 @@ pids=""
 [ $bad -eq 0 ] && echo "PASS mesh node: SIGTERM stops the other $((count - 1)) nodes with exit 0" ||
     fail "mesh node: $bad nodes exited non-zero on SIGTERM (ASan reports in $logs/node*.err)"
 
-# ---- frame link: lib/net on a nonos-hub segment -------------------------------
-"$hub" --listen 127.0.0.1:5555 --seconds 60 2>"$logs/hub.err" &
-hub_pid=$!
-pids="$hub_pid"
-frames=4
-i=1
-while [ $i -le $frames ]; do
-    "$node" --hub 127.0.0.1:5555 --control "$work/c$i" --beacon-interval 500 2>"$logs/frame$i.err" &
-    pids="$pids $!"
-    i=$((i + 1))
-done
-tries=0
-while [ $tries -lt 60 ]; do
-    complete=0
-    i=1
-    while [ $i -le $frames ]; do
-        line=$(ctl_status $i | jq -r '"\(.neighbours) \(.sessions) \(.address)"' 2>/dev/null)
-        set -- $line
-        [ "${1:-0}" -eq $((frames - 1)) ] && [ "${2:-0}" -ge 1 ] && case "${3:-}" in 169.254.*) true ;; *) false ;; esac &&
-            complete=$((complete + 1))
-        i=$((i + 1))
-    done
-    [ $complete -eq $frames ] && break
-    sleep 0.5
-    tries=$((tries + 1))
-done
-if [ $complete -eq $frames ]; then
+# ---- frame link: lib/net on a nonos-hub segment (tests/mesh/segment.sh) -------
+. tests/mesh/segment.sh
+frames=10
+segment_start 5555 $frames "$logs" --beacon-interval 500
+pids="$SEGMENT_PIDS"
+if segment_wait $frames "$logs" $((frames - 1)) 60; then
     echo "PASS mesh node frame link: $frames nodes on nonos-hub claimed 169.254/16 addresses and found each other by broadcast beacons"
 else
-    fail "mesh node frame link: $complete of $frames nodes complete (see $logs/frame*.err)"
+    fail "mesh node frame link: $SEGMENT_READY of $frames nodes complete (see $logs/node*.err, $logs/hub.err)"
 fi
-answer=$(ctl 1 put frame-key "$value")
+answer=$(segment_ctl "$logs" 1 put frame-key "$value")
 found=0
 i=2
 while [ $i -le $frames ]; do
-    [ "$(ctl $i get frame-key)" = "found $value" ] && found=$((found + 1))
+    [ "$(segment_ctl "$logs" $i get frame-key)" = "found $value" ] && found=$((found + 1))
     i=$((i + 1))
 done
 if [ "${answer#stored }" != "$answer" ] && [ $found -eq $((frames - 1)) ]; then
@@ -268,4 +247,9 @@ if [ "${answer#stored }" != "$answer" ] && [ $found -eq $((frames - 1)) ]; then
 else
     fail "mesh node frame link: put '$answer', found by $found of $((frames - 1))"
 fi
+segment_stop
+pids=""
+grep -q '^nonos-hub: ports [0-9]* frames [1-9]' "$logs/hub.err" &&
+    echo "PASS mesh node frame link: the hub reports $(sed -n 's/^nonos-hub: //p' "$logs/hub.err")" ||
+    fail "mesh node frame link: the hub printed no counters ($(tail -n 1 "$logs/hub.err"))"
 exit $status
