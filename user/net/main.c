@@ -104,7 +104,7 @@ static enum net_result frame_send(void *context, const uint8_t *frame, size_t le
     return NET_OK;
 }
 
-static void random_seed(void)
+static void entropy_seed(void)
 {
     random_state = (uint64_t)nonos_clock_read() | 1;
     uint8_t seed[8];
@@ -155,11 +155,16 @@ static _Noreturn void hold_thread(uint64_t argument)
     }
 }
 
+/* Forgets the last session. `area` is cleared under the lock first, so the
+ * service thread (a ping) never writes into an area being unmapped. */
 static void area_forget(void)
 {
-    if (area != NULL)
-        nonos_memory_unmap((uint64_t)(uintptr_t)area, NETIF_AREA_BYTES / 4096);
+    lock();
+    void *old = area;
     area = NULL;
+    unlock();
+    if (old != NULL)
+        nonos_memory_unmap((uint64_t)(uintptr_t)old, NETIF_AREA_BYTES / 4096);
     for (uint32_t slot = NETIF_SLOT; slot <= DOORBELL_SLOT; slot++) {
         if ((slots_held & (1u << slot)) != 0)
             nonos_cap_delete(slot);
@@ -267,11 +272,11 @@ static void session_run(void)
             if (lease_said != 0)
                 address_say("dhcp lease", lease_said);
         }
+        bool ring = doorbell_due; /* set by frame_send, in either thread, under the lock */
+        doorbell_due = false;
         unlock();
-        if (doorbell_due) {
-            doorbell_due = false;
+        if (ring)
             nonos_notification_signal(DOORBELL_SLOT, 1);
-        }
         nonos_timer_sleep(NONOS_SLOT_TIMER, TICK_NS);
     }
 }
@@ -395,7 +400,7 @@ int main(void)
         console_printf("net: setup failed\n");
         return 1;
     }
-    random_seed();
+    entropy_seed();
     if (!service_start())
         console_printf("net: cannot offer %s; running without it\n", NONOS_NET_SERVICE);
     for (;;) {
