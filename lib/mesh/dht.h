@@ -25,6 +25,7 @@
 #define DHT_K 20                 /* bucket size and replication factor */
 #define DHT_ALPHA 3              /* queries in flight per lookup path */
 #define DHT_PATHS_MAX 4          /* disjoint lookup paths (S/Kademlia d) */
+#define DHT_VERSION 0xd1         /* first byte of every message */
 #define DHT_NODES_MAX 13         /* contacts per NODES answer (the 13 closest) */
 #define DHT_MESSAGE_MAX 1200     /* every message fits one fixed-size packet */
 #define DHT_HEADER_SIZE 82       /* version, type, request id, sender identity */

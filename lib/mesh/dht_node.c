@@ -11,12 +11,13 @@
  * dht_record_validate. */
 #include "mesh/dht.h"
 
+#include "base/endian.h"
 #include "mesh/dht_node_internal.h"
 
 void dht_config_default(struct dht_config *config)
 {
     __builtin_memset(config, 0, sizeof *config);
-    config->difficulty = 16;
+    config->difficulty = MESH_ID_DIFFICULTY;
     config->paths = 2;
     config->per_range = 2;
     config->rpc_timeout = 1000;
@@ -393,11 +394,32 @@ static enum dht_error receive_request(struct dht_node *node, const struct dht_ad
     return DHT_OK;
 }
 
+/* A response whose request id and source match no outstanding request is
+ * dropped before decoding: decoding checks the work of every contact (two
+ * hashes each), which an unsolicited NODES must not make us spend. */
+static bool response_expected(const struct dht_node *node, const struct dht_address *from,
+                              const uint8_t *data, size_t len)
+{
+    if (len < DHT_HEADER_SIZE || len > DHT_MESSAGE_MAX || data[0] != DHT_VERSION ||
+        (data[1] != DHT_PONG && data[1] != DHT_NODES && data[1] != DHT_VALUE && data[1] != DHT_STORED))
+        return true; /* not a response: the decoder gives the exact error */
+    uint64_t id = load64_le(data + 2);
+    for (unsigned i = 0; i < DHT_REQUESTS_MAX; i++)
+        if (node->requests[i].used && node->requests[i].id == id &&
+            dht_address_equal(&node->requests[i].to, from))
+            return true;
+    return false;
+}
+
 enum dht_error dht_node_receive(struct dht_node *node, const struct dht_address *from,
                                 const uint8_t *data, size_t len, uint64_t now)
 {
     struct dht_message message;
     node->stats.received++;
+    if (!response_expected(node, from, data, len)) {
+        node->stats.dropped[DHT_ERR_UNSOLICITED]++;
+        return DHT_ERR_UNSOLICITED;
+    }
     enum dht_error error = dht_message_decode(&message, data, len, node->config.difficulty);
     if (error == DHT_OK) {
         struct dht_contact sender;

@@ -8,8 +8,6 @@
 
 #include "base/endian.h"
 
-#define DHT_VERSION 0xd1
-
 static void identity_of(struct mesh_identity_public *identity, const struct dht_contact *contact)
 {
     __builtin_memcpy(identity->id, contact->id, DHT_ID_SIZE);

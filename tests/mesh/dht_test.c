@@ -437,6 +437,12 @@ static void test_responses(void)
     test_check(dht_node_receive(&h->node, &peer.address, pong, len, FIXTURE_NOW + 20) == DHT_ERR_UNSOLICITED,
                "dht node: the same PONG again (a replay) is unsolicited");
     test_check(h->node.stats.dropped[DHT_ERR_UNSOLICITED] == 4, "dht node: 4 unsolicited drops counted");
+    size_t nodes_count_len;
+    const uint8_t *bad_nodes = corpus_message.build(24, &nodes_count_len); /* a contact without work */
+    uint64_t hashed_before = h->node.stats.dropped[DHT_ERR_ID_WORK];
+    test_check(dht_node_receive(&h->node, &peer.address, bad_nodes, nodes_count_len, FIXTURE_NOW) ==
+                   DHT_ERR_UNSOLICITED && h->node.stats.dropped[DHT_ERR_ID_WORK] == hashed_before,
+               "dht node: an unsolicited NODES is dropped before its contacts are checked");
     uint8_t garbage[3] = { 0xd1, 0x01, 0x00 };
     test_check(dht_node_receive(&h->node, &peer.address, garbage, 3, FIXTURE_NOW) == DHT_ERR_SHORT &&
                    h->node.stats.dropped[DHT_ERR_SHORT] == 1,

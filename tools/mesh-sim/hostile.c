@@ -284,6 +284,9 @@ static void hostile_run(uint64_t seed, uint32_t nodes, unsigned paths, struct ho
     struct sim_config config;
     sim_config_default(&config, seed, nodes);
     config.dht.paths = paths;
+    /* Refreshes every 10 s: honest nodes meet more honest nodes than with
+     * the default 30 s (with 30 s, seed 1 at 200 nodes finds 294/300). */
+    config.dht.refresh_interval = 10000;
     config.nodes = 0;
     struct sim *sim = sim_create(&config);
     pool.count = 0;

@@ -258,7 +258,6 @@ int sim_scenario_lookups(uint64_t seed, uint32_t nodes)
     clock_gettime(CLOCK_MONOTONIC, &start);
     struct sim_config config;
     sim_config_default(&config, seed, nodes);
-    config.dht.refresh_interval = 30000;
     struct sim *sim = build_network(seed, nodes, 30000, &config);
     struct stored_key *keys = calloc(LOOKUP_KEYS, sizeof *keys);
     struct probe *probes = calloc(LOOKUP_PROBES, sizeof *probes);
@@ -358,7 +357,6 @@ int sim_scenario_partition(uint64_t seed, uint32_t nodes)
     clock_gettime(CLOCK_MONOTONIC, &start);
     struct sim_config config;
     sim_config_default(&config, seed, nodes);
-    config.dht.refresh_interval = 30000;
     struct sim *sim = build_network(seed, nodes, 30000, &config);
     for (uint32_t i = 0; i < sim->node_count; i++)
         sim->nodes[i]->side = (uint8_t)(sim_random(sim) & 1);
@@ -411,7 +409,6 @@ int sim_scenario_bench(uint64_t seed, uint32_t nodes)
     double cpu_start = cpu_seconds();
     struct sim_config config;
     sim_config_default(&config, seed, nodes);
-    config.dht.refresh_interval = 30000;
     struct sim *sim = build_network(seed, nodes, 30000, &config);
     struct stored_key *keys = calloc(LOOKUP_KEYS, sizeof *keys);
     struct probe *probes = calloc(LOOKUP_PROBES, sizeof *probes);

@@ -74,7 +74,7 @@ void sim_config_default(struct sim_config *config, uint64_t seed, uint32_t nodes
     config->dht.difficulty = SIM_DIFFICULTY;
     config->dht.rpc_timeout = 400;
     config->dht.lookup_timeout = 5000;
-    config->dht.refresh_interval = 10000;
+    config->dht.refresh_interval = 30000;
     config->dht.republish_interval = 20000;
     config->dht.max_lifetime = 24ull * 3600 * 1000;
 }
