@@ -23,7 +23,8 @@
  * Time: every call takes `now_ms`, a monotonic clock. The DHT and beacons
  * use the mesh clock, now_ms + clock_offset_ms (records expire at absolute
  * mesh times; the caller sets the offset, e.g. from the wall clock).
- * The caller owns the memory (struct mesh_overlay is large: a few MB). */
+ * The caller owns the memory (struct mesh_overlay is large: about 700 KB
+ * with the default table sizes below). */
 #ifndef NONOS_MESH_OVERLAY_H
 #define NONOS_MESH_OVERLAY_H
 
@@ -35,12 +36,28 @@
 #include "mesh/dht.h"
 #include "mesh/session.h"
 
+/* Table sizes (about 700 KB in all with these; the peer slots' queues are
+ * 300 KB of it). A build with less memory, e.g. a capsule, may define any of
+ * them smaller on its compiler command line (every object of the build must
+ * agree). */
+#ifndef MESH_OVERLAY_PEERS
 #define MESH_OVERLAY_PEERS 64
+#endif
+#ifndef MESH_OVERLAY_QUEUE
 #define MESH_OVERLAY_QUEUE 4
+#endif
+#ifndef MESH_OVERLAY_TABLE
 #define MESH_OVERLAY_TABLE 512
+#endif
+#ifndef MESH_OVERLAY_RECORDS
 #define MESH_OVERLAY_RECORDS 256
+#endif
+#ifndef MESH_OVERLAY_LOOKUPS
 #define MESH_OVERLAY_LOOKUPS 8
+#endif
+#ifndef MESH_OVERLAY_NEIGHBOURS
 #define MESH_OVERLAY_NEIGHBOURS 64
+#endif
 #define MESH_OVERLAY_BEACON_SOURCES 16
 #define MESH_OVERLAY_BEACON_WINDOW_MS 30000  /* |beacon time - our mesh time| at most this */
 #define MESH_OVERLAY_EXCHANGE_MS 2000        /* self-lookups after new neighbours, at most this often */
