@@ -26,7 +26,7 @@ void node_usage(FILE *out)
           "  --difficulty BITS         proof of work of node IDs (16)\n"
           "  --per-range N             contacts per address /24 in each bucket (2)\n"
           "  --refresh-ms MS           routing-table refresh interval (900000)\n"
-          "  --control PATH            control socket (Unix stream): status, put, get, peers\n"
+          "  --control PATH            control socket (Unix stream): status, put, get\n"
           "  --json                    print the status as JSON on SIGUSR1 and at exit\n"
           "  --help                    this text\n"
           "control commands (one line, one answer line):\n"
