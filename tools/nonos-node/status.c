@@ -58,14 +58,16 @@ static void json_counters(FILE *out, const struct mesh_overlay *overlay, uint64_
     fprintf(out,
             "\"counters\":{\"datagrams_in\":%llu,\"datagrams_out\":%llu,\"handshakes\":%llu,"
             "\"dht_in\":%llu,\"dht_out\":%llu,\"dht_refused\":%llu,\"dht_sender_mismatch\":%llu,"
-            "\"dht_queue_dropped\":%llu,\"evictions\":%llu,\"beacons_out\":%llu,"
+            "\"dht_queue_dropped\":%llu,\"dht_to_self\":%llu,\"evictions\":%llu,\"replaced\":%llu,\"beacons_out\":%llu,"
             "\"beacons_in\":%llu,\"beacons_accepted\":%llu,\"exchanges\":%llu,"
             "\"link_refused\":%llu,\"session_refused\":{",
             (unsigned long long)c->datagrams_in, (unsigned long long)c->datagrams_out,
             (unsigned long long)c->handshakes, (unsigned long long)c->dht_in,
             (unsigned long long)c->dht_out, (unsigned long long)c->dht_refused,
             (unsigned long long)c->dht_sender_mismatch, (unsigned long long)c->dht_queue_dropped,
-            (unsigned long long)c->evictions, (unsigned long long)c->beacons_out,
+            (unsigned long long)c->dht_to_self,
+            (unsigned long long)c->evictions, (unsigned long long)c->replaced,
+            (unsigned long long)c->beacons_out,
             (unsigned long long)c->beacons_in, (unsigned long long)c->beacons_accepted,
             (unsigned long long)c->exchanges, (unsigned long long)link_refused);
     for (int r = 1; r <= MESH_ERR_PAYLOAD; r++) {
@@ -99,9 +101,10 @@ void node_status_json(struct node *node, FILE *out)
     fputs(",\"address\":", out);
     json_address(out, &overlay->self);
     fprintf(out,
-            ",\"link\":\"%s\",\"uptime_ms\":%llu,\"difficulty\":%u,\"sessions\":%u,"
+            ",\"link\":\"%s\",\"clock\":\"%s\",\"uptime_ms\":%llu,\"difficulty\":%u,\"sessions\":%u,"
             "\"table\":%u,\"records\":%u,\"neighbours\":%u,",
             node->options.frame ? "frame" : "udp",
+            !overlay->config.adopt_clock ? "wall" : overlay->clock_adopted ? "adopted" : "waiting",
             (unsigned long long)(node_clock_ms() - node->started_ms),
             overlay->config.dht.difficulty, mesh_overlay_session_count(overlay),
             dht_table_size(&overlay->dht), records, neighbours);
