@@ -8,6 +8,7 @@
  *    window, forged (signature) until the per-source rate limit, refill;
  *  - a DHT message inside a session naming another node as its sender is
  *    refused (dht_sender_mismatch) and changes nothing;
+ *  - 300 DHT requests at once inside a session meet the DHT's rate limit;
  *  - wipe leaves no key;
  *  - a node without a wall clock (adopt_clock) restarts at node 0's address
  *    with a fresh identity: it takes the mesh time from a beacon, the others
@@ -263,6 +264,41 @@ static void test_sender_mismatch(uint64_t now)
           "node 1 refuses a DHT message whose sender is not the session's peer, and answers nothing");
 }
 
+/* A flood of DHT requests inside an authenticated session: the DHT's
+ * per-peer rate limit (burst 100, then 50 a second) holds. */
+static void test_request_flood(uint64_t now)
+{
+    size_t index = MESH_OVERLAY_PEERS;
+    for (size_t i = 0; i < MESH_OVERLAY_PEERS; i++)
+        if (overlays[0].peers[i].identity_known &&
+            memcmp(overlays[0].peers[i].identity.id, identities[1].public_part.id, 32) == 0)
+            index = i;
+    if (index == MESH_OVERLAY_PEERS) {
+        check(0, "node 0 has a session with node 1");
+        return;
+    }
+    static struct dht_message message;
+    memset(&message, 0, sizeof message);
+    message.type = DHT_PING;
+    message.sender = identities[0].public_part;
+    uint64_t limited = overlays[1].dht.stats.dropped[DHT_ERR_RATE];
+    queued = 0;
+    for (int i = 0; i < 300; i++) {
+        uint8_t ping[DHT_MESSAGE_MAX], packet[MESH_MAX_PACKET];
+        message.request_id = 1000 + (uint64_t)i;
+        size_t ping_len = dht_message_encode(&message, ping, sizeof ping), packet_len = 0;
+        struct mesh_address to;
+        if (ping_len == 0 || mesh_endpoint_send(&overlays[0].endpoint, index, ping, ping_len, now,
+                                                packet, sizeof packet, &packet_len, &to) != MESH_OK)
+            break;
+        (void)mesh_overlay_receive(&overlays[1], &overlays[0].self, packet, packet_len, now);
+    }
+    uint64_t refused = overlays[1].dht.stats.dropped[DHT_ERR_RATE] - limited;
+    check(refused >= 195 && refused <= 200 && queued <= 105,
+          "300 PINGs at once in a session: the DHT answers its burst and refuses the rest by rate");
+    queued = 0;
+}
+
 static void test_wipe(void)
 {
     mesh_overlay_wipe(&overlays[0]);
@@ -438,6 +474,7 @@ int main(int argc, char **argv)
     test_discovery_and_records(&now);
     test_beacon_screening(&now);
     test_sender_mismatch(now);
+    test_request_flood(now);
     test_wipe();
     test_adopt_clock(&now);
     for (int n = 0; n < NODES; n++) {
