@@ -233,8 +233,9 @@ segment=$logs/segment
 mkdir -p "$segment"
 segment_start 5555 $frames "$segment" --beacon-interval 500
 pids="$SEGMENT_PIDS"
-if segment_wait $frames "$segment" $((frames - 1)) 60; then
-    echo "PASS mesh node frame link: $frames nodes on nonos-hub claimed 169.254/16 addresses and found each other by broadcast beacons"
+if segment_wait $frames "$segment" $((frames - 1)) 60 &&
+    segment_ctl "$segment" 1 status | segment_json_true '.net.frames_in > 0 and .net.arp_replies_in > 0 and .net.udp_in > 0'; then
+    echo "PASS mesh node frame link: $frames nodes on nonos-hub claimed 169.254/16 addresses, resolved each other by ARP and found each other by broadcast beacons (lib/net counters in the status)"
 else
     fail "mesh node frame link: $SEGMENT_READY of $frames nodes complete (see $segment/node*.err, $segment/hub.err)"
 fi

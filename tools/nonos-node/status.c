@@ -88,6 +88,25 @@ static void json_counters(FILE *out, const struct mesh_overlay *overlay, uint64_
     }
 }
 
+/* The frame link's lib/net counters (what `ip` shows in a NONOS guest). */
+static void json_net(FILE *out, const struct net_stack *stack)
+{
+    const struct net_counters *c = &stack->counters;
+    fprintf(out,
+            ",\"net\":{\"frames_in\":%llu,\"frames_out\":%llu,\"frames_refused\":%llu,"
+            "\"send_failures\":%llu,\"arp_requests_in\":%llu,\"arp_replies_in\":%llu,"
+            "\"arp_requests_out\":%llu,\"arp_replies_out\":%llu,\"arp_failures\":%llu,"
+            "\"pending_dropped\":%llu,\"udp_in\":%llu,\"udp_out\":%llu,"
+            "\"link_local_conflicts\":%llu,\"no_route\":%llu}",
+            (unsigned long long)c->frames_in, (unsigned long long)c->frames_out,
+            (unsigned long long)c->frames_refused, (unsigned long long)c->send_failures,
+            (unsigned long long)c->arp_requests_in, (unsigned long long)c->arp_replies_in,
+            (unsigned long long)c->arp_requests_out, (unsigned long long)c->arp_replies_out,
+            (unsigned long long)c->arp_failures, (unsigned long long)c->pending_dropped,
+            (unsigned long long)c->udp_in, (unsigned long long)c->udp_out,
+            (unsigned long long)c->link_local_conflicts, (unsigned long long)c->no_route);
+}
+
 void node_status_json(struct node *node, FILE *out)
 {
     const struct mesh_overlay *overlay = node->overlay;
@@ -111,6 +130,8 @@ void node_status_json(struct node *node, FILE *out)
     json_peers(out, overlay);
     fputc(',', out);
     json_counters(out, overlay, node->link_refused);
+    if (node->stack != NULL)
+        json_net(out, node->stack);
     fputs("}\n", out);
     fflush(out);
 }
