@@ -5,7 +5,8 @@
 set -eu
 
 PACKAGES="clang lld llvm make qemu-system-x86 ovmf mtools gdisk dosfstools
-libsodium-dev libclang-rt-14-dev valgrind cppcheck clang-tools jq xxd python3"
+libsodium-dev libclang-rt-14-dev valgrind cppcheck clang-tools jq xxd python3
+python3-scapy"
 
 missing=""
 for package in $PACKAGES; do
@@ -15,6 +16,9 @@ for package in $PACKAGES; do
         *) missing="$missing $package" ;;
     esac
 done
+
+# python3-scapy is the independent implementation lib/net's packet codecs are
+# checked against (tests/net/scapy_check.py, suite 26-net).
 
 # node and npm run the second ML-DSA implementation (@noble/post-quantum,
 # suite 23-crypto-mldsa) and fetch PQClean's sources for bench-pq. Debian 12's

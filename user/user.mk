@@ -13,7 +13,7 @@
 # Sources include user/lib headers by bare name ("text.h") and the SDK as
 # "nonos/NAME.h": USER_INCLUDES says where those are for builds in the tree
 # (host unit tests, static analysis).
-USER_CAPSULES := init names shell drivers/virtio-rng drivers/virtio-net
+USER_CAPSULES := init names shell drivers/virtio-rng drivers/virtio-net net
 USER_LIB_SRCS := user/lib/text.c user/lib/line_editor.c user/lib/capsule_list.c user/lib/console.c \
                  user/lib/virtio.c user/lib/virtqueue.c
 # What each capsule links of user/lib: only what it uses, since every byte
@@ -23,6 +23,7 @@ USER_LIB_names := user/lib/text.c user/lib/capsule_list.c user/lib/console.c
 USER_LIB_shell := user/lib/text.c user/lib/line_editor.c user/lib/console.c
 USER_LIB_drivers/virtio-rng := user/lib/text.c user/lib/console.c user/lib/virtio.c user/lib/virtqueue.c
 USER_LIB_drivers/virtio-net := user/lib/text.c user/lib/console.c user/lib/virtio.c user/lib/virtqueue.c
+USER_LIB_net := user/lib/text.c user/lib/console.c
 USER_INCLUDES := -Iuser/lib -Isdk/include
 # The pure parts, unit-tested on the host (tests/user.mk).
 USER_PURE_SRCS := user/lib/text.c user/lib/line_editor.c user/lib/capsule_list.c \
@@ -34,7 +35,14 @@ USER_ANALYSIS_CFLAGS = $(HOST_CFLAGS) $(USER_INCLUDES)
 $(BUILD)/host-san/user/%.o: HOST_SAN_CFLAGS += $(USER_INCLUDES)
 
 USER_SHARED_FILES := $(USER_LIB_SRCS) $(wildcard user/lib/*.h) kernel/lib/format.c \
-                     kernel/lib/print.h lib/base/mem.c lib/base/bytes.h lib/base/checked.h
+                     kernel/lib/print.h lib/base/mem.c lib/base/bytes.h lib/base/checked.h \
+                     lib/base/endian.h $(NET_SRCS) $(wildcard lib/net/*.h) $(wildcard sdk/include/nonos/*.h)
+# The network stack capsule also builds lib/net (docs/net.md): its sources
+# flat in src/, its headers in src/net/, where two links let their
+# "net/..." and "base/..." includes find each other.
+USER_STAGE_net = mkdir -p $(@D)/src/net && cp $(NET_SRCS) $(@D)/src/ && \
+                 cp $(wildcard lib/net/*.h) $(@D)/src/net/ && cp lib/base/endian.h $(@D)/src/base/ && \
+                 ln -s . $(@D)/src/net/net && ln -s ../base $(@D)/src/net/base
 USER_STAGED := $(patsubst %,$(BUILD)/user/%/capsule.toml,$(USER_CAPSULES))
 
 # build/user/NAME/: capsule.toml and src/ (rebuilt whole when any input changes).
@@ -44,6 +52,7 @@ $(BUILD)/user/%/capsule.toml: user/%/capsule.toml $(wildcard user/*/*.c user/*/*
 	    kernel/lib/format.c lib/base/mem.c $(@D)/src/
 	cp kernel/lib/print.h $(@D)/src/kernel/lib/
 	cp lib/base/bytes.h lib/base/checked.h $(@D)/src/base/
+	$(USER_STAGE_$*)
 	cp $< $@
 
 .PHONY: user-capsules

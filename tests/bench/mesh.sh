@@ -19,4 +19,10 @@ done
 echo "command: build/host/tools/mesh-sim/mesh-sim hostile-compare --seed 1 --nodes 300"
 build/host/tools/mesh-sim/mesh-sim hostile-compare --seed 1 --nodes 300 || status=1
 
+# Session throughput between two processes on loopback, each with its own
+# lib/mesh session endpoint and UDP socket (what nonos-node runs), against
+# plain UDP with the same 1,440-byte datagrams in the same run
+# (tests/bench/mesh_throughput.c).
+build/host/tests/bench/mesh_throughput || status=1
+
 exit $status

@@ -11,6 +11,8 @@
 #include "tables.h"
 #include "nonos/abi.h"
 #include "nonos/error.h"
+#include "nonos/names.h"
+#include "nonos/net.h"
 #include "nonos/syscall.h"
 #include "parse.h"
 #include "text.h"
@@ -19,6 +21,7 @@
 #define PROCESSES_MAX 64
 #define CAPS_MAX 256
 #define AUDIT_BATCH 32
+#define NET_SLOT 8 /* the network stack's endpoint while `ip` runs */
 
 struct command {
     const char *name;
@@ -239,6 +242,99 @@ static void command_selftest(const struct command *self, const char *arguments, 
         console_print(output_storage, (size_t)n < sizeof output_storage ? (size_t)n : sizeof output_storage);
 }
 
+/* ip: the network stack's report (nonos/net.h), read in pieces of one
+ * message each from the net capsule. */
+static void command_ip(const struct command *self, const char *arguments, size_t length)
+{
+    (void)self;
+    (void)arguments;
+    (void)length;
+    long result = nonos_names_lookup(NONOS_NET_SERVICE, sizeof NONOS_NET_SERVICE - 1, NET_SLOT);
+    if (result < 0) {
+        console_printf("ip: no network stack (%s: %s)\n", NONOS_NET_SERVICE, nonos_error_message(result));
+        return;
+    }
+    struct byte_buffer out = text_buffer(output_storage, sizeof output_storage);
+    static struct nonos_message message;
+    for (uint32_t offset = 0; offset < sizeof output_storage;) {
+        message.label = NONOS_NET_REPORT;
+        message.length = sizeof offset;
+        message.capability = NONOS_SLOT_NONE;
+        __builtin_memcpy(message.data, &offset, sizeof offset);
+        result = nonos_ipc_call(NET_SLOT, &message, NONOS_SLOT_NONE);
+        if (result >= 0 && message.label != 0)
+            result = -(long)(message.label & 0xffff);
+        if (result < 0 || message.length == 0 || message.length > sizeof message.data)
+            break;
+        text_append(&out, (const char *)message.data, message.length);
+        offset += message.length;
+    }
+    nonos_cap_delete(NET_SLOT);
+    console_print_buffer(&out);
+    if (result < 0)
+        fail("ip", result);
+}
+
+/* a.b.c.d, each part 0..255 with no leading sign or blank. */
+static bool address_parse(const char *text, size_t length, uint32_t *out)
+{
+    uint32_t address = 0, part = 0, parts = 0, digits = 0;
+    for (size_t i = 0; i <= length; i++) {
+        if (i < length && text[i] >= '0' && text[i] <= '9' && digits < 3) {
+            part = part * 10 + (uint32_t)(text[i] - '0');
+            digits++;
+        } else if ((i == length || text[i] == '.') && digits > 0 && part <= 255 && parts < 4) {
+            address = address << 8 | part;
+            parts++;
+            part = digits = 0;
+        } else {
+            return false;
+        }
+    }
+    *out = address;
+    return parts == 4;
+}
+
+/* ping ADDRESS: three echo requests through the net capsule, one at a time. */
+static void command_ping(const struct command *self, const char *arguments, size_t length)
+{
+    (void)self;
+    uint32_t address;
+    if (!address_parse(arguments, length, &address)) {
+        console_printf("usage: ping A.B.C.D\n");
+        return;
+    }
+    long result = nonos_names_lookup(NONOS_NET_SERVICE, sizeof NONOS_NET_SERVICE - 1, NET_SLOT);
+    if (result < 0) {
+        console_printf("ping: no network stack (%s: %s)\n", NONOS_NET_SERVICE, nonos_error_message(result));
+        return;
+    }
+    static struct nonos_message message;
+    for (uint16_t sequence = 1; sequence <= 3 && result >= 0; sequence++) {
+        message.label = NONOS_NET_PING;
+        message.length = sizeof address + sizeof sequence;
+        message.capability = NONOS_SLOT_NONE;
+        __builtin_memcpy(message.data, &address, sizeof address);
+        __builtin_memcpy(message.data + sizeof address, &sequence, sizeof sequence);
+        result = nonos_ipc_call(NET_SLOT, &message, NONOS_SLOT_NONE);
+        if (result >= 0 && message.label != 0)
+            result = -(long)(message.label & 0xffff);
+        if (result < 0 || message.length < 9 || message.length > sizeof message.data)
+            break;
+        uint64_t round_trip;
+        __builtin_memcpy(&round_trip, message.data + 1, sizeof round_trip);
+        if (message.data[0] != 0)
+            console_printf("reply from %.*s: sequence %u, %llu ms\n", (int)length, arguments, sequence,
+                           (unsigned long long)round_trip);
+        else
+            console_printf("%.*s: sequence %u: %.*s\n", (int)length, arguments, sequence,
+                           (int)(message.length - 9), (const char *)message.data + 9);
+    }
+    nonos_cap_delete(NET_SLOT);
+    if (result < 0)
+        fail("ping", result);
+}
+
 static void command_help(const struct command *self, const char *arguments, size_t length);
 
 static const struct command commands[] = {
@@ -255,6 +351,8 @@ static const struct command commands[] = {
     { "kill", "ID|NAME", "kill process ID, or the running capsule NAME", command_kill, 0 },
     { "caps", "ID", "capabilities of process ID: slot, type, rights, badge", command_caps, 0 },
     { "audit", "", "the audit log: denied calls and process lifecycle", command_audit, 0 },
+    { "ip", "", "network: addresses, routes, ARP table, counters (the net capsule)", command_ip, 0 },
+    { "ping", "ADDRESS", "send three ICMP echo requests to ADDRESS (a.b.c.d) through the net capsule", command_ping, 0 },
     { "poweroff", "", "wipe RAM (ZeroState) and power off", command_power, 0 },
     { "reboot", "", "wipe RAM (ZeroState) and reset", command_power, 1 },
 };

@@ -1,0 +1,47 @@
+# nonos-node: the hosted mesh node for Linux (tools/nonos-node/, docs/mesh.md
+# "Hosted node"), and nonos-hub, the loopback Ethernet segment it and QEMU
+# guests share in frame mode. Built optimized (build/host: benchmarks, use)
+# and under ASan + UBSan (build/host-san: suite 28 runs that one).
+NODE_TOOL_SRCS := tools/nonos-node/main.c tools/nonos-node/options.c tools/nonos-node/link_udp.c \
+                  tools/nonos-node/link_frame.c tools/nonos-node/control.c tools/nonos-node/status.c
+MESH_OVERLAY_SRCS := lib/mesh/beacon.c lib/mesh/overlay.c
+NODE_LIB_SRCS = $(MESH_OVERLAY_SRCS) $(MESH_SESSION_SRCS) $(MESH_DHT_SRCS) $(NET_SRCS) $(CRYPTO_SRCS)
+NODE_TOOL := $(BUILD)/host/tools/nonos-node/nonos-node
+NODE_TOOL_SAN := $(BUILD)/host-san/tools/nonos-node/nonos-node
+HUB_TOOL := $(BUILD)/host/tools/nonos-node/nonos-hub
+HUB_TOOL_SAN := $(BUILD)/host-san/tools/nonos-node/nonos-hub
+
+$(NODE_TOOL): $(call objs,host,$(NODE_TOOL_SRCS) $(NODE_LIB_SRCS))
+	$(CC) -pie $^ -o $@
+$(NODE_TOOL_SAN): $(call objs,host-san,$(NODE_TOOL_SRCS) $(NODE_LIB_SRCS))
+	$(CC) -fsanitize=address,undefined $^ -o $@
+$(HUB_TOOL): $(call objs,host,tools/nonos-node/hub.c)
+	$(CC) -pie $^ -o $@
+$(HUB_TOOL_SAN): $(call objs,host-san,tools/nonos-node/hub.c)
+	$(CC) -fsanitize=address,undefined $^ -o $@
+
+.PHONY: nonos-node
+nonos-node: $(NODE_TOOL) $(NODE_TOOL_SAN) $(HUB_TOOL) $(HUB_TOOL_SAN)
+all: $(NODE_TOOL) $(HUB_TOOL)
+
+# Tests (suite 28-mesh-node): beacons and the overlay on an in-memory network
+# (ASan + UBSan); the libFuzzer target of the beacon decoder.
+$(BUILD)/host-san/tests/mesh/overlay_test: $(call objs,host-san,tests/mesh/overlay_test.c $(MESH_OVERLAY_SRCS) $(MESH_SESSION_SRCS) $(MESH_DHT_SRCS) $(CRYPTO_SRCS))
+	$(CC) -fsanitize=address,undefined $^ -o $@
+nonos-node: $(BUILD)/host-san/tests/mesh/overlay_test
+
+FUZZ_TARGETS += fuzz-mesh-beacon
+$(BUILD)/fuzz/tests/fuzz/fuzz_mesh_beacon: $(call objs,fuzz,tests/fuzz/fuzz_mesh_beacon.c lib/mesh/beacon.c $(MESH_SESSION_SRCS) $(MESH_DHT_SRCS) $(CRYPTO_SRCS))
+	$(CC) -fsanitize=fuzzer,address,undefined $^ -o $@
+
+.PHONY: fuzz-mesh-beacon
+fuzz-mesh-beacon: $(BUILD)/fuzz/tests/fuzz/fuzz_mesh_beacon
+	@mkdir -p build/fuzz/corpus/mesh-beacon
+	$< -max_total_time=$(FUZZ_SECONDS) -max_len=512 build/fuzz/corpus/mesh-beacon \
+		tests/corpus/mesh-beacon
+
+# bench-mesh: session throughput between two processes on loopback against
+# plain UDP with the same datagram size (tests/bench/mesh_throughput.c).
+$(BUILD)/host/tests/bench/mesh_throughput: $(call objs,host,tests/bench/mesh_throughput.c tests/host/random_linux.c $(MESH_SESSION_SRCS) $(CRYPTO_SRCS))
+	$(CC) -pie $^ -lpthread -o $@
+bench-mesh: $(BUILD)/host/tests/bench/mesh_throughput

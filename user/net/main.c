@@ -1,0 +1,411 @@
+/* net: the network-stack capsule, the first step of issue 13 item 1
+ * (docs/net.md, "The capsule").
+ *
+ * It attaches to the virtio-net driver's frame rings (nonos.netif,
+ * nonos/netif.h) and runs lib/net's stack over them: every received frame is
+ * copied out of the shared slot (the driver could change it while it is
+ * parsed) and given to net_stack_input; frames the stack sends go into TX
+ * slots and the driver's doorbell is rung. The stack's clock is the kernel's
+ * monotonic clock; its random source a xorshift generator seeded from the
+ * entropy service (virtio-rng) when one answers, else from the clock alone
+ * (lib/net uses randomness only for timing jitter, DHCP transaction ids, IP
+ * identification and link-local candidates, which the MAC seeds as well).
+ * The loop polls every 10 ms. It prints nothing until a driver answers, then
+ * its link-local address once claimed and its DHCP lease once bound:
+ * "net: link-local 169.254.x.y (mac ..., random from nonos.entropy)".
+ * When the session ends (the driver restarts) it attaches again with a fresh
+ * stack. A second thread serves nonos.net (nonos/net.h): the stack's report
+ * for the shell's `ip` and one ping at a time for its `ping`; a lock keeps
+ * it and the frame loop apart. Not yet: the datagram API over IPC for other
+ * capsules. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include <nonos/abi.h>
+#include <nonos/capsule.h>
+#include <nonos/entropy.h>
+#include <nonos/error.h>
+#include <nonos/names.h>
+#include <nonos/net.h>
+#include <nonos/netif.h>
+#include <nonos/syscall.h>
+
+#include "console.h"
+#include "net/report.h"
+#include "net/stack.h"
+
+#define ENTROPY_SLOT 8
+#define NETIF_SLOT 9
+#define EVENTS_SLOT 10
+#define EVENTS_COPY_SLOT 11
+#define AREA_SLOT 12
+#define DOORBELL_SLOT 13
+#define HOLD_GO_SLOT 14
+#define HOLD_THREAD_SLOT 15
+#define SERVICE_SLOT 16
+#define PUBLISHED_SLOT 17
+#define SERVICE_THREAD_SLOT 18
+#define REPLY_SLOT 19
+#define REPORT_MAX 4096
+#define AREA_ADDRESS 0x300000000000ull
+#define TICK_NS 10000000ull /* 10 ms */
+
+static void *area;
+static uint64_t session;
+static uint32_t slots_held; /* bit n: slot n is filled */
+static volatile uint32_t detached; /* set by the HOLD thread */
+static bool doorbell_due;
+static uint64_t random_state;
+static const char *random_origin = "the clock"; /* or the entropy service */
+static struct net_stack stack;
+static uint32_t stack_lock; /* the frame loop and the service thread share `stack` */
+static _Alignas(16) uint8_t hold_stack[8192];
+static _Alignas(16) uint8_t service_stack[8192];
+
+static void lock(void)
+{
+    while (__atomic_exchange_n(&stack_lock, 1, __ATOMIC_ACQUIRE) != 0)
+        nonos_timer_sleep(NONOS_SLOT_TIMER, 1000000);
+}
+
+static void unlock(void)
+{
+    __atomic_store_n(&stack_lock, 0, __ATOMIC_RELEASE);
+}
+
+/* ---- the stack's environment ---- */
+
+static uint64_t clock_ms(void *context)
+{
+    (void)context;
+    return (uint64_t)nonos_clock_read() / 1000000;
+}
+
+static void random_fill(void *context, uint8_t *out, size_t len)
+{
+    (void)context;
+    for (size_t i = 0; i < len; i++) {
+        random_state ^= random_state << 13;
+        random_state ^= random_state >> 7;
+        random_state ^= random_state << 17;
+        out[i] = (uint8_t)(random_state >> 32);
+    }
+}
+
+static enum net_result frame_send(void *context, const uint8_t *frame, size_t len)
+{
+    (void)context;
+    uint32_t index;
+    if (area == NULL || len < NETIF_FRAME_MIN || len > NETIF_FRAME_MAX || !netif_tx_reserve(area, &index))
+        return NET_ERR_SEND;
+    __builtin_memcpy(netif_tx_slot(area, index), frame, len);
+    netif_tx_commit(area, index, (uint32_t)len);
+    doorbell_due = true;
+    return NET_OK;
+}
+
+static void entropy_seed(void)
+{
+    random_state = (uint64_t)nonos_clock_read() | 1;
+    uint8_t seed[8];
+    long result = -NONOS_ERROR_NOT_FOUND;
+    for (int i = 0; i < 100 && result == -NONOS_ERROR_NOT_FOUND; i++) {
+        result = nonos_names_lookup(NONOS_ENTROPY_SERVICE, sizeof NONOS_ENTROPY_SERVICE - 1, ENTROPY_SLOT);
+        if (result == -NONOS_ERROR_NOT_FOUND)
+            nonos_timer_sleep(NONOS_SLOT_TIMER, 2 * TICK_NS);
+    }
+    if (result >= 0)
+        result = nonos_entropy_read(ENTROPY_SLOT, seed, sizeof seed);
+    if (result < 0)
+        return; /* said with the address: nothing is printed before a device answers */
+    for (int i = 0; i < 8; i++)
+        random_state ^= (uint64_t)seed[i] << (8 * i);
+    random_state |= 1;
+    random_origin = "nonos.entropy";
+}
+
+/* ---- attaching (the protocol of nonos/netif.h) ---- */
+
+static long netif_call(uint64_t label, struct nonos_message *message, uint32_t receive_slot)
+{
+    message->label = label;
+    long result = nonos_ipc_call(NETIF_SLOT, message, receive_slot);
+    if (result < 0)
+        return result;
+    return message->label == 0 ? 0 : -(long)(message->label & 0xffff);
+}
+
+static void session_quote(struct nonos_message *message)
+{
+    message->length = sizeof session;
+    message->capability = NONOS_SLOT_NONE;
+    __builtin_memcpy(message->data, &session, sizeof session);
+}
+
+/* Parked in NETIF_HOLD while a session lives; its return ends the session. */
+static _Noreturn void hold_thread(uint64_t argument)
+{
+    (void)argument;
+    static struct nonos_message message;
+    for (;;) {
+        nonos_notification_wait(HOLD_GO_SLOT);
+        session_quote(&message);
+        netif_call(NETIF_HOLD, &message, NONOS_SLOT_NONE);
+        __atomic_store_n(&detached, 1, __ATOMIC_RELEASE);
+    }
+}
+
+/* Forgets the last session. `area` is cleared under the lock first, so the
+ * service thread (a ping) never writes into an area being unmapped. */
+static void area_forget(void)
+{
+    lock();
+    void *old = area;
+    area = NULL;
+    unlock();
+    if (old != NULL)
+        nonos_memory_unmap((uint64_t)(uintptr_t)old, NETIF_AREA_BYTES / 4096);
+    for (uint32_t slot = NETIF_SLOT; slot <= DOORBELL_SLOT; slot++) {
+        if ((slots_held & (1u << slot)) != 0)
+            nonos_cap_delete(slot);
+    }
+    slots_held = 0;
+}
+
+static long open_session(void)
+{
+    static struct nonos_message message;
+    long result = nonos_cap_copy(EVENTS_SLOT, EVENTS_COPY_SLOT, NONOS_RIGHT_WRITE);
+    message.length = 0;
+    message.capability = EVENTS_COPY_SLOT;
+    if (result >= 0) {
+        result = netif_call(NETIF_OPEN, &message, AREA_SLOT);
+        nonos_cap_delete(EVENTS_COPY_SLOT);
+    }
+    if (result < 0)
+        return result;
+    slots_held |= 1u << AREA_SLOT;
+    struct netif_open_reply reply;
+    __builtin_memcpy(&reply, message.data, sizeof reply);
+    session = reply.session;
+    result = nonos_memory_map(AREA_SLOT, AREA_ADDRESS, NONOS_RIGHT_READ | NONOS_RIGHT_WRITE);
+    if (result < 0)
+        return result;
+    area = (void *)(uintptr_t)AREA_ADDRESS;
+    const struct netif_header *header = area;
+    if (header->magic != NETIF_MAGIC || header->version != NETIF_VERSION || header->session != session)
+        return -NONOS_ERROR_INVALID_ARGUMENT;
+    session_quote(&message);
+    result = netif_call(NETIF_DOORBELL, &message, DOORBELL_SLOT);
+    if (result >= 0)
+        slots_held |= 1u << DOORBELL_SLOT;
+    return result;
+}
+
+static void attach(void)
+{
+    for (;;) {
+        area_forget();
+        long result = nonos_names_lookup(NETIF_SERVICE, sizeof NETIF_SERVICE - 1, NETIF_SLOT);
+        if (result >= 0) {
+            slots_held |= 1u << NETIF_SLOT;
+            result = open_session();
+        }
+        if (result >= 0)
+            break;
+        nonos_timer_sleep(NONOS_SLOT_TIMER, 10 * TICK_NS);
+    }
+    nonos_notification_poll(EVENTS_SLOT);
+    __atomic_store_n(&detached, 0, __ATOMIC_RELEASE);
+    nonos_notification_signal(HOLD_GO_SLOT, 1);
+}
+
+/* ---- the frame loop ---- */
+
+static void frames_receive(void)
+{
+    static uint8_t frame[NETIF_FRAME_MAX];
+    uint32_t index, length;
+    while (netif_rx_next(area, &index, &length)) {
+        if (length >= NETIF_FRAME_MIN && length <= NETIF_FRAME_MAX) {
+            __builtin_memcpy(frame, netif_rx_slot(area, index), length);
+            (void)net_stack_input(&stack, bytes_make(frame, length));
+        }
+        netif_rx_release(area, index);
+        doorbell_due = true;
+    }
+}
+
+static void address_say(const char *what, uint32_t address)
+{
+    const uint8_t *mac = stack.config.mac.bytes;
+    console_printf("net: %s %u.%u.%u.%u (mac %02x:%02x:%02x:%02x:%02x:%02x, random from %s)\n", what,
+                   address >> 24, (address >> 16) & 255, (address >> 8) & 255, address & 255, mac[0], mac[1],
+                   mac[2], mac[3], mac[4], mac[5], random_origin);
+}
+
+static void session_run(void)
+{
+    const struct netif_header *header = area;
+    struct net_config config = { { { 0 } }, true, 0 };
+    __builtin_memcpy(config.mac.bytes, header->mac, ETH_ADDRESS_SIZE);
+    struct net_environment environment = { clock_ms, random_fill, frame_send, NULL };
+    lock();
+    enum net_result result = net_stack_init(&stack, &environment, &config);
+    unlock();
+    if (result != NET_OK) {
+        console_printf("net: the device's MAC is not usable\n");
+        return;
+    }
+    uint32_t link_local_said = 0, lease_said = 0;
+    while (__atomic_load_n(&detached, __ATOMIC_ACQUIRE) == 0 && header->state == NETIF_STATE_ATTACHED) {
+        lock();
+        frames_receive();
+        net_stack_tick(&stack);
+        if (net_link_local_address(&stack) != link_local_said) {
+            link_local_said = net_link_local_address(&stack);
+            if (link_local_said != 0)
+                address_say("link-local", link_local_said);
+        }
+        if (net_dhcp_address(&stack) != lease_said) {
+            lease_said = net_dhcp_address(&stack);
+            if (lease_said != 0)
+                address_say("dhcp lease", lease_said);
+        }
+        bool ring = doorbell_due; /* set by frame_send, in either thread, under the lock */
+        doorbell_due = false;
+        unlock();
+        if (ring)
+            nonos_notification_signal(DOORBELL_SLOT, 1);
+        nonos_timer_sleep(NONOS_SLOT_TIMER, TICK_NS);
+    }
+}
+
+/* ---- the nonos.net service (nonos/net.h) ---- */
+
+static char report[REPORT_MAX];
+static uint32_t report_length;
+
+static void text_put(struct nonos_message *message, const char *text)
+{
+    while (*text != 0 && message->length < sizeof message->data)
+        message->data[message->length++] = (uint8_t)*text++;
+}
+
+/* Waits up to NONOS_NET_PING_WAIT_MS for the echo reply; true with its
+ * round trip when it came. Other replies are dropped: this service is the
+ * stack's only pinger. */
+static bool ping_wait(uint32_t address, uint16_t sequence, uint64_t *round_trip)
+{
+    for (uint32_t waited = 0; waited < NONOS_NET_PING_WAIT_MS; waited += 10) {
+        nonos_timer_sleep(NONOS_SLOT_TIMER, TICK_NS);
+        struct net_ping_result reply;
+        bool found = false;
+        lock();
+        while (!found && net_ping_reply(&stack, &reply) == NET_OK)
+            found = reply.source == address && reply.sequence == sequence;
+        unlock();
+        if (found) {
+            *round_trip = reply.round_trip_ms;
+            return true;
+        }
+    }
+    return false;
+}
+
+static uint64_t ping_answer(struct nonos_message *message)
+{
+    uint32_t address;
+    uint16_t sequence;
+    if (message->length != sizeof address + sizeof sequence)
+        return NONOS_ERROR_INVALID_ARGUMENT;
+    __builtin_memcpy(&address, message->data, sizeof address);
+    __builtin_memcpy(&sequence, message->data + sizeof address, sizeof sequence);
+    lock();
+    enum net_result result = area == NULL ? NET_ERR_NO_ADDRESS
+                                          : net_ping(&stack, address, 0x6e73, sequence, NET_SCOPE_CLEARNET);
+    unlock();
+    uint64_t round_trip = 0;
+    bool answered = result == NET_OK && ping_wait(address, sequence, &round_trip);
+    message->data[0] = answered;
+    __builtin_memcpy(message->data + 1, &round_trip, sizeof round_trip);
+    message->length = 1 + sizeof round_trip;
+    if (!answered)
+        text_put(message, result == NET_OK ? "no reply within 1 s" : net_result_message(result));
+    return 0;
+}
+
+static uint64_t request_answer(struct nonos_message *message)
+{
+    uint32_t offset;
+    if (message->label == NONOS_NET_PING)
+        return ping_answer(message);
+    if (message->label != NONOS_NET_REPORT || message->length != sizeof offset)
+        return NONOS_ERROR_INVALID_ARGUMENT;
+    __builtin_memcpy(&offset, message->data, sizeof offset);
+    if (offset == 0) {
+        struct byte_buffer out = { (uint8_t *)report, 0, sizeof report };
+        lock();
+        (void)net_stack_report(&stack, &out); /* a cut report is still worth showing */
+        unlock();
+        report_length = (uint32_t)out.len;
+    }
+    uint32_t length = offset < report_length ? report_length - offset : 0;
+    if (length > NONOS_MESSAGE_DATA_MAX)
+        length = NONOS_MESSAGE_DATA_MAX;
+    __builtin_memcpy(message->data, report + (offset < report_length ? offset : 0), length);
+    message->length = length;
+    return 0;
+}
+
+static _Noreturn void service_thread(uint64_t argument)
+{
+    (void)argument;
+    static struct nonos_message message;
+    for (;;) {
+        long result = nonos_ipc_receive(SERVICE_SLOT, &message, REPLY_SLOT, NONOS_SLOT_NONE);
+        if (result < 0) {
+            nonos_timer_sleep(NONOS_SLOT_TIMER, 100 * TICK_NS);
+            continue;
+        }
+        uint64_t label = request_answer(&message);
+        if (label != 0)
+            message.length = 0;
+        message.label = label;
+        message.capability = NONOS_SLOT_NONE;
+        if (nonos_ipc_reply(REPLY_SLOT, &message) < 0)
+            nonos_cap_delete(REPLY_SLOT);
+    }
+}
+
+static bool service_start(void)
+{
+    long result = nonos_endpoint_create(SERVICE_SLOT);
+    if (result >= 0)
+        result = nonos_cap_copy(SERVICE_SLOT, PUBLISHED_SLOT, NONOS_RIGHT_WRITE | NONOS_RIGHT_GRANT);
+    if (result >= 0)
+        result = nonos_names_register(NONOS_NET_SERVICE, sizeof NONOS_NET_SERVICE - 1, PUBLISHED_SLOT);
+    if (result >= 0)
+        result = nonos_thread_create((uint64_t)(uintptr_t)service_thread,
+                                     (uint64_t)(uintptr_t)(service_stack + sizeof service_stack - 8), 0,
+                                     SERVICE_THREAD_SLOT);
+    return result >= 0;
+}
+
+int main(void)
+{
+    if (nonos_notification_create(EVENTS_SLOT) < 0 || nonos_notification_create(HOLD_GO_SLOT) < 0 ||
+        nonos_thread_create((uint64_t)(uintptr_t)hold_thread,
+                            (uint64_t)(uintptr_t)(hold_stack + sizeof hold_stack - 8), 0, HOLD_THREAD_SLOT) < 0) {
+        console_printf("net: setup failed\n");
+        return 1;
+    }
+    entropy_seed();
+    if (!service_start())
+        console_printf("net: cannot offer %s; running without it\n", NONOS_NET_SERVICE);
+    for (;;) {
+        attach();
+        session_run();
+        console_printf("net: the driver's session ended; attaching again\n");
+    }
+}
