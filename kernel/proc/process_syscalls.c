@@ -28,8 +28,6 @@
 #include "kernel/syscall/user_memory.h"
 #include "sdk/include/nonos/abi.h"
 
-#define TIMER_SLICE_MS 10u /* a sleeping thread checks for a kill this often */
-
 int64_t sys_exit(uint64_t status)
 {
     process_exit((int32_t)status);
@@ -56,16 +54,18 @@ int64_t sys_clock_read(void)
     return (int64_t)timer_uptime_ns();
 }
 
-/* Sleeps in slices so that a kill ends the sleep within one slice. */
+/* One sleep on the timer list for the whole duration, rounded up to whole
+ * ticks: nothing wakes the thread before its deadline but a kill
+ * (process_kill interrupts the sleep). */
 int64_t sys_timer_sleep(uint32_t timer, uint64_t nanoseconds)
 {
     (void)timer; /* checked by the dispatcher: a timer capability with write */
-    uint64_t ms = nanoseconds / 1000000u + (nanoseconds % 1000000u != 0);
-    while (ms > 0 && !process_should_exit(thread_current())) {
-        uint64_t slice = ms < TIMER_SLICE_MS ? ms : TIMER_SLICE_MS;
-        thread_sleep_ms(slice);
-        ms -= slice;
-    }
+    const uint64_t second = 1000000000u;
+    uint64_t hz = timer_hz();
+    uint64_t whole = nanoseconds / second, part = nanoseconds % second;
+    uint64_t ticks = whole <= UINT64_MAX / hz - 1 ? whole * hz + (part * hz + second - 1) / second
+                                                  : UINT64_MAX;
+    thread_sleep_ticks(ticks);
     return 0;
 }
 

@@ -5,7 +5,9 @@
  * entered with IF clear. The running thread (per CPU: cpu_local_thread) is
  * never on the ready queue; the idle thread (the boot flow, after
  * kernel_main finishes its set-up) is never on it either and runs only when
- * the queue is empty. Each timer tick wakes due sleepers and, if anyone is
+ * the queue is empty. Sleepers wait on a list sorted by the tick they wake
+ * at, so a tick costs nothing until one is due; nothing polls. Each timer
+ * tick wakes due sleepers and, if anyone is
  * ready, requests a reschedule (need_resched), which the arch carries out
  * when the interrupt ends (sched_preempt) or, for user code, on the way
  * back to user mode (user_return_work).
@@ -253,19 +255,70 @@ void thread_yield(void)
     interrupts_restore(was_enabled);
 }
 
-void thread_sleep_ms(uint64_t ms)
+/* Inserts thread into the sleep list, which is sorted by wake_tick (equal
+ * deadlines in the order they slept), so each tick looks only at its head. */
+static void sleepers_insert(struct thread *thread)
 {
-    uint64_t ticks = (ms * timer_hz() + 999) / 1000;
+    struct thread **link = &sleepers;
+    while (*link && (*link)->wake_tick <= thread->wake_tick)
+        link = &(*link)->next;
+    thread->next = *link;
+    *link = thread;
+}
+
+static bool sleepers_remove(struct thread *thread)
+{
+    for (struct thread **link = &sleepers; *link; link = &(*link)->next) {
+        if (*link == thread) {
+            *link = thread->next;
+            thread->next = NULL;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The tick count can be read at any point of a tick period, so a sleep of
+ * n whole periods wakes at the (n + 1)th tick from now: never early, at
+ * most one period late. A thread of a killed process does not sleep (the
+ * kill woke it, or it was killed before it got here). */
+void thread_sleep_ticks(uint64_t ticks)
+{
+    if (ticks == 0)
+        return;
     bool was_enabled = interrupts_save();
     struct thread *self = cpu_local_thread();
     if (self == idle)
-        panic("thread_sleep_ms: the idle thread must never sleep");
-    self->wake_tick = timer_ticks() + (ticks ? ticks : 1);
-    self->state = THREAD_SLEEPING;
-    self->next = sleepers;
-    sleepers = self;
-    schedule();
+        panic("thread_sleep_ticks: the idle thread must never sleep");
+    if (!process_should_exit(self)) {
+        uint64_t now = timer_ticks();
+        self->wake_tick = ticks < UINT64_MAX - 1 - now ? now + ticks + 1 : UINT64_MAX;
+        self->state = THREAD_SLEEPING;
+        sleepers_insert(self);
+        schedule();
+    }
     interrupts_restore(was_enabled);
+}
+
+void thread_sleep_ms(uint64_t ms)
+{
+    uint64_t hz = timer_hz();
+    uint64_t ticks = ms / 1000 * hz + ((ms % 1000) * hz + 999) / 1000;
+    thread_sleep_ticks(ticks ? ticks : 1);
+}
+
+bool thread_interrupt(struct thread *thread)
+{
+    bool was_enabled = interrupts_save();
+    bool woken = false;
+    if (thread->state == THREAD_SLEEPING && sleepers_remove(thread)) {
+        sched_make_ready(thread);
+        woken = true;
+    } else {
+        woken = wait_queue_cancel(thread);
+    }
+    interrupts_restore(was_enabled);
+    return woken;
 }
 
 void sched_block_current(void)
@@ -313,17 +366,13 @@ void thread_join(struct thread *thread)
     thread_free(thread);
 }
 
+/* Wakes the sleepers whose deadline has come: the head of the sorted list. */
 static void sleepers_wake(uint64_t now)
 {
-    struct thread **link = &sleepers;
-    while (*link) {
-        struct thread *thread = *link;
-        if (thread->wake_tick <= now) {
-            *link = thread->next;
-            sched_make_ready(thread);
-        } else {
-            link = &thread->next;
-        }
+    while (sleepers && sleepers->wake_tick <= now) {
+        struct thread *thread = sleepers;
+        sleepers = thread->next;
+        sched_make_ready(thread);
     }
 }
 

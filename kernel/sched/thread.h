@@ -56,6 +56,19 @@ void thread_yield(void);
 /* Sleeps for at least ms milliseconds (rounded up to timer ticks). */
 void thread_sleep_ms(uint64_t ms);
 
+/* Sleeps at least `ticks` whole timer periods and at most one more: the
+ * thread is on a deadline-sorted list and the tick that reaches its
+ * deadline wakes it (no polling). Returns at once for 0 ticks, and for a
+ * thread whose process is being killed (process_kill wakes sleepers with
+ * thread_interrupt, so a kill ends any sleep within the kill itself). */
+void thread_sleep_ticks(uint64_t ticks);
+
+/* Ends thread's sleep (thread_sleep_ticks) or its wait on a wait queue
+ * (wait_queue_sleep returns as after a wake-up; the waiter re-checks its
+ * condition, which for a killed thread includes process_should_exit).
+ * False if it was doing neither. Used by process_kill. */
+bool thread_interrupt(struct thread *thread);
+
 /* Ends the calling thread; its stack is freed later by the scheduler. */
 _Noreturn void thread_exit(void);
 
