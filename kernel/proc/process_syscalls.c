@@ -54,18 +54,12 @@ int64_t sys_clock_read(void)
     return (int64_t)timer_uptime_ns();
 }
 
-/* One sleep on the timer list for the whole duration, rounded up to whole
- * ticks: nothing wakes the thread before its deadline but a kill
- * (process_kill interrupts the sleep). */
+/* One sleep on the timer list for the whole duration: nothing wakes the
+ * thread before its deadline but a kill (process_kill interrupts it). */
 int64_t sys_timer_sleep(uint32_t timer, uint64_t nanoseconds)
 {
     (void)timer; /* checked by the dispatcher: a timer capability with write */
-    const uint64_t second = 1000000000u;
-    uint64_t hz = timer_hz();
-    uint64_t whole = nanoseconds / second, part = nanoseconds % second;
-    uint64_t ticks = whole <= UINT64_MAX / hz - 1 ? whole * hz + (part * hz + second - 1) / second
-                                                  : UINT64_MAX;
-    thread_sleep_ticks(ticks);
+    thread_sleep_ns(nanoseconds);
     return 0;
 }
 

@@ -100,6 +100,7 @@ static void switch_to(struct thread *next)
     next->state = THREAD_RUNNING;
     cpu_local_thread_set(next);
     switches++;
+    next->switches_in++;
     switch_prepare(previous, next);
     context_switch(&previous->saved_context, next->saved_context);
 }
@@ -278,21 +279,37 @@ static bool sleepers_remove(struct thread *thread)
     return false;
 }
 
-/* The tick count can be read at any point of a tick period, so a sleep of
- * n whole periods wakes at the (n + 1)th tick from now: never early, at
- * most one period late. A thread of a killed process does not sleep (the
- * kill woke it, or it was killed before it got here). */
-void thread_sleep_ticks(uint64_t ticks)
+static uint64_t add_saturating(uint64_t a, uint64_t b)
 {
-    if (ticks == 0)
+    return a <= UINT64_MAX - b ? a + b : UINT64_MAX;
+}
+
+/* Whole tick periods in ns, rounded up (saturating). */
+static uint64_t ns_to_ticks(uint64_t ns)
+{
+    const uint64_t second = 1000000000u;
+    uint64_t hz = timer_hz(), whole = ns / second, part = ns % second;
+    if (whole > UINT64_MAX / hz - 1)
+        return UINT64_MAX;
+    return whole * hz + (part * hz + second - 1) / second;
+}
+
+/* The deadline is kept in nanoseconds; the tick it estimates may come a
+ * little before it (the count can be read anywhere in a period), and then
+ * sleepers_wake puts the thread back for one more tick: never early, at
+ * most one period late. A thread of a killed process does not sleep: the
+ * kill woke it (thread_interrupt), or came before it got here. */
+void thread_sleep_ns(uint64_t ns)
+{
+    if (ns == 0)
         return;
     bool was_enabled = interrupts_save();
     struct thread *self = cpu_local_thread();
     if (self == idle)
-        panic("thread_sleep_ticks: the idle thread must never sleep");
+        panic("thread_sleep_ns: the idle thread must never sleep");
     if (!process_should_exit(self)) {
-        uint64_t now = timer_ticks();
-        self->wake_tick = ticks < UINT64_MAX - 1 - now ? now + ticks + 1 : UINT64_MAX;
+        self->wake_ns = add_saturating(timer_uptime_ns(), ns);
+        self->wake_tick = add_saturating(timer_ticks(), ns_to_ticks(ns));
         self->state = THREAD_SLEEPING;
         sleepers_insert(self);
         schedule();
@@ -302,9 +319,7 @@ void thread_sleep_ticks(uint64_t ticks)
 
 void thread_sleep_ms(uint64_t ms)
 {
-    uint64_t hz = timer_hz();
-    uint64_t ticks = ms / 1000 * hz + ((ms % 1000) * hz + 999) / 1000;
-    thread_sleep_ticks(ticks ? ticks : 1);
+    thread_sleep_ns(ms <= UINT64_MAX / 1000000u ? ms * 1000000u : UINT64_MAX);
 }
 
 bool thread_interrupt(struct thread *thread)
@@ -366,13 +381,23 @@ void thread_join(struct thread *thread)
     thread_free(thread);
 }
 
-/* Wakes the sleepers whose deadline has come: the head of the sorted list. */
+/* Wakes the sleepers whose deadline tick has come (the head of the sorted
+ * list); one whose deadline the clock has not reached yet sleeps one more
+ * tick. */
 static void sleepers_wake(uint64_t now)
 {
+    uint64_t now_ns = 0;
     while (sleepers && sleepers->wake_tick <= now) {
         struct thread *thread = sleepers;
         sleepers = thread->next;
-        sched_make_ready(thread);
+        if (now_ns == 0)
+            now_ns = timer_uptime_ns();
+        if (now_ns < thread->wake_ns) {
+            thread->wake_tick = now + 1;
+            sleepers_insert(thread);
+        } else {
+            sched_make_ready(thread);
+        }
     }
 }
 
@@ -441,6 +466,11 @@ struct vm_space *thread_space(const struct thread *thread)
 uint64_t thread_stack_base(const struct thread *thread)
 {
     return thread->stack_base;
+}
+
+uint64_t thread_switch_count(const struct thread *thread)
+{
+    return thread->switches_in;
 }
 
 uint64_t sched_switch_count(void)

@@ -20,7 +20,9 @@ struct thread {
     uint64_t id;
     char name[THREAD_NAME_SIZE];
     enum thread_state state;
-    uint64_t wake_tick;
+    uint64_t wake_tick;      /* the tick that checks its deadline (sleep list order) */
+    uint64_t wake_ns;        /* its deadline, by timer_uptime_ns */
+    uint64_t switches_in;    /* context switches to it: thread_switch_count */
     struct thread *next;     /* ready queue, sleep list or one wait queue */
     struct wait_queue *blocked_on; /* the wait queue it sleeps on, or NULL */
     uint64_t stack_base;     /* lowest mapped stack page; 0 for the boot thread */
