@@ -14,55 +14,56 @@
 #include "crypto/keccak_x4.h"
 
 #if defined(__x86_64__)
-#include <immintrin.h>
+/* Four 64-bit lanes in one vector, with the compiler's vector extension
+ * rather than <immintrin.h> (which the UEFI build's Windows target does not
+ * declare without -mavx2): the operators compile to vpxor, vpand(n), vpor,
+ * vpsllq and vpsrlq in these target("avx2") functions. */
+typedef uint64_t lanes4 __attribute__((vector_size(32)));
 
 #pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
 
-static inline __m256i rotate_left(__m256i v, unsigned count)
+static inline lanes4 rotate_left(lanes4 v, unsigned count)
 {
     if (count == 0)
         return v;
-    return _mm256_or_si256(_mm256_slli_epi64(v, (int)count),
-                           _mm256_srli_epi64(v, (int)(64 - count)));
+    return (v << count) | (v >> (64 - count));
 }
 
 /* One round on a[] in place. pi moves lane (x, y) to (y, 2x + 3y mod 5). */
-static inline void keccak_x4_round(__m256i a[25], uint64_t round_constant)
+static inline void keccak_x4_round(lanes4 a[25], uint64_t round_constant)
 {
-    __m256i c[5], d[5], b[25];
+    lanes4 c[5], d[5], b[25];
     _Pragma("clang loop unroll(full)")
     for (unsigned x = 0; x < 5; x++)
-        c[x] = _mm256_xor_si256(_mm256_xor_si256(a[x], a[x + 5]),
-                                _mm256_xor_si256(_mm256_xor_si256(a[x + 10], a[x + 15]), a[x + 20]));
+        c[x] = a[x] ^ a[x + 5] ^ a[x + 10] ^ a[x + 15] ^ a[x + 20];
     _Pragma("clang loop unroll(full)")
     for (unsigned x = 0; x < 5; x++)
-        d[x] = _mm256_xor_si256(c[(x + 4) % 5], rotate_left(c[(x + 1) % 5], 1));
+        d[x] = c[(x + 4) % 5] ^ rotate_left(c[(x + 1) % 5], 1);
     _Pragma("clang loop unroll(full)")
     for (unsigned y = 0; y < 5; y++)
         _Pragma("clang loop unroll(full)")
         for (unsigned x = 0; x < 5; x++)
             b[y + 5 * ((2 * x + 3 * y) % 5)] =
-                rotate_left(_mm256_xor_si256(a[x + 5 * y], d[x]), keccak_rho_offsets[x + 5 * y]);
+                rotate_left(a[x + 5 * y] ^ d[x], keccak_rho_offsets[x + 5 * y]);
     _Pragma("clang loop unroll(full)")
     for (unsigned y = 0; y < 5; y++)
         _Pragma("clang loop unroll(full)")
         for (unsigned x = 0; x < 5; x++)
-            a[x + 5 * y] = _mm256_xor_si256(
-                b[x + 5 * y], _mm256_andnot_si256(b[(x + 1) % 5 + 5 * y], b[(x + 2) % 5 + 5 * y]));
-    a[0] = _mm256_xor_si256(a[0], _mm256_set1_epi64x((long long)round_constant));
+            a[x + 5 * y] = b[x + 5 * y] ^ (~b[(x + 1) % 5 + 5 * y] & b[(x + 2) % 5 + 5 * y]);
+    a[0] ^= round_constant;
 }
 
 void keccak_f1600_x4_avx2(struct keccak_x4 *state)
 {
-    __m256i a[25];
+    lanes4 a[25];
     _Pragma("clang loop unroll(full)")
     for (unsigned i = 0; i < 25; i++)
-        a[i] = _mm256_loadu_si256((const __m256i *)state->lanes[i]);
+        __builtin_memcpy(&a[i], state->lanes[i], sizeof a[i]);
     for (unsigned round = 0; round < 24; round++)
         keccak_x4_round(a, keccak_round_constants[round]);
     _Pragma("clang loop unroll(full)")
     for (unsigned i = 0; i < 25; i++)
-        _mm256_storeu_si256((__m256i *)state->lanes[i], a[i]);
+        __builtin_memcpy(state->lanes[i], &a[i], sizeof a[i]);
 }
 
 #pragma clang attribute pop
