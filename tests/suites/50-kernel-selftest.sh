@@ -12,7 +12,8 @@
 # prompt is the shell capsule's, which forwards `selftest` to the test
 # kernel (kernel_report topics 7-10, docs/userland.md).
 #
-# Boot 1 (a CPU with SMEP, SMAP, RDRAND, XSAVE and AVX, so those tests bite;
+# Boot 1 (a CPU with SMEP, SMAP, RDRAND, XSAVE, AVX and AVX2, so those tests bite,
+# lib/crypto's AVX2 Keccak among them;
 # boot 2's qemu64 has no XSAVE: the FXSAVE fallback runs there. xsaveopt is
 # listed because QEMU's TCG hangs on the CR4.OSXSAVE write of a CPU model
 # with xsave but without xsaveopt):
@@ -186,7 +187,7 @@ if grep -q '^  [0-9]* init ' "$bundle_report" 2>/dev/null; then
     init_last=$(sed -n 's/^  [0-9]* \([^ ]*\) .*: verified .*/\1/p' "$bundle_report" | tail -n 1)
 fi
 
-cpu=${KERNEL_SELFTEST_CPU:-qemu64,+smep,+smap,+rdrand,+xsave,+xsaveopt,+avx}
+cpu=${KERNEL_SELFTEST_CPU:-qemu64,+smep,+smap,+rdrand,+xsave,+xsaveopt,+avx,+avx2}
 if selftest_boot main "$cpu" yes; then
     seeded=$(tr -d '\r' <"$LOG" | sed -n 's/^random: seeded from //p' | head -n 1)
     case "$seeded" in

@@ -31,6 +31,7 @@ void cpu_detect(void)
     features.avx = features.xsave && ((c >> 28) & 1);
     if (max_leaf >= 7) {
         cpuid(7, 0, &a, &b, &c, &d);
+        features.avx2 = features.avx && ((b >> 5) & 1);
         features.smep = (b >> 7) & 1;
         features.smap = (b >> 20) & 1;
         cpu_smap_present = features.smap;
@@ -63,8 +64,9 @@ const struct cpu_features *cpu_features(void)
 
 void cpu_describe(char *text, size_t size)
 {
-    ksnprintf(text, size, "%s nx=%d smep=%d smap=%d xsave=%d avx=%d", features.vendor, features.nx,
-              features.smep, features.smap, features.xsave, features.avx);
+    ksnprintf(text, size, "%s nx=%d smep=%d smap=%d xsave=%d avx=%d avx2=%d", features.vendor,
+              features.nx, features.smep, features.smap, features.xsave, features.avx,
+              features.avx2);
 }
 
 /* PAT entries (Intel SDM 11.12): 0 WB, 1 WC (instead of WT), 2 UC-, 3 UC,
