@@ -54,9 +54,4 @@ void shake128_x4_squeeze_block(struct keccak_x4 *state, uint64_t blocks[4][21]);
 void shake128_x4(uint8_t *const out[4], size_t out_len, const uint8_t *const in[4],
                  size_t in_len);
 
-/* FIPS 202's round constants (3.2.5) and rho offsets (3.2.2, lane x + 5y),
- * defined in shake.c. */
-extern const uint64_t keccak_round_constants[24];
-extern const unsigned keccak_rho_offsets[25];
-
 #endif

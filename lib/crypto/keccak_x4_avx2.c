@@ -13,6 +13,8 @@
  * branch or address depends on the data. */
 #include "crypto/keccak_x4.h"
 
+#include "crypto/keccak_constants.h"
+
 #if defined(__x86_64__)
 /* Four 64-bit lanes in one vector, with the compiler's vector extension
  * rather than <immintrin.h> (which the UEFI build's Windows target does not
@@ -29,38 +31,46 @@ static inline lanes4 rotate_left(lanes4 v, unsigned count)
     return (v << count) | (v >> (64 - count));
 }
 
-/* One round on a[] in place. pi moves lane (x, y) to (y, 2x + 3y mod 5). */
-static inline void keccak_x4_round(lanes4 a[25], uint64_t round_constant)
+/* One round from in to out. pi moves lane (x, y) to (y, 2x + 3y mod 5), so
+ * output lane (X, Y) comes from input lane ((X + 3Y) mod 5, X). Output row
+ * by output row, as in shake.c: the five lanes after theta, rho and pi are
+ * made from in[] and at once combined by chi into out[], so that only d[]
+ * and one row stay in registers (a whole state in registers would not fit in
+ * the 16 and would spill). */
+static inline __attribute__((always_inline)) void keccak_x4_round(const lanes4 in[25], lanes4 out[25], uint64_t round_constant)
 {
-    lanes4 c[5], d[5], b[25];
+    lanes4 c[5], d[5];
     _Pragma("clang loop unroll(full)")
     for (unsigned x = 0; x < 5; x++)
-        c[x] = a[x] ^ a[x + 5] ^ a[x + 10] ^ a[x + 15] ^ a[x + 20];
+        c[x] = in[x] ^ in[x + 5] ^ in[x + 10] ^ in[x + 15] ^ in[x + 20];
     _Pragma("clang loop unroll(full)")
     for (unsigned x = 0; x < 5; x++)
         d[x] = c[(x + 4) % 5] ^ rotate_left(c[(x + 1) % 5], 1);
     _Pragma("clang loop unroll(full)")
-    for (unsigned y = 0; y < 5; y++)
+    for (unsigned y = 0; y < 5; y++) {
+        lanes4 b[5];
+        _Pragma("clang loop unroll(full)")
+        for (unsigned x = 0; x < 5; x++) {
+            unsigned source = (x + 3 * y) % 5 + 5 * x;
+            b[x] = rotate_left(in[source] ^ d[(x + 3 * y) % 5], keccak_rho_offsets[source]);
+        }
         _Pragma("clang loop unroll(full)")
         for (unsigned x = 0; x < 5; x++)
-            b[y + 5 * ((2 * x + 3 * y) % 5)] =
-                rotate_left(a[x + 5 * y] ^ d[x], keccak_rho_offsets[x + 5 * y]);
-    _Pragma("clang loop unroll(full)")
-    for (unsigned y = 0; y < 5; y++)
-        _Pragma("clang loop unroll(full)")
-        for (unsigned x = 0; x < 5; x++)
-            a[x + 5 * y] = b[x + 5 * y] ^ (~b[(x + 1) % 5 + 5 * y] & b[(x + 2) % 5 + 5 * y]);
-    a[0] ^= round_constant;
+            out[x + 5 * y] = b[x] ^ (~b[(x + 1) % 5] & b[(x + 2) % 5]);
+    }
+    out[0] ^= round_constant;
 }
 
 void keccak_f1600_x4_avx2(struct keccak_x4 *state)
 {
-    lanes4 a[25];
+    lanes4 a[25], other[25];
     _Pragma("clang loop unroll(full)")
     for (unsigned i = 0; i < 25; i++)
         __builtin_memcpy(&a[i], state->lanes[i], sizeof a[i]);
-    for (unsigned round = 0; round < 24; round++)
-        keccak_x4_round(a, keccak_round_constants[round]);
+    for (unsigned round = 0; round < 24; round += 2) {
+        keccak_x4_round(a, other, keccak_round_constants[round]);
+        keccak_x4_round(other, a, keccak_round_constants[round + 1]);
+    }
     _Pragma("clang loop unroll(full)")
     for (unsigned i = 0; i < 25; i++)
         __builtin_memcpy(state->lanes[i], &a[i], sizeof a[i]);

@@ -70,7 +70,7 @@ echo "bench-boot: instructions (-icount shift=0): reset -> loader $loader_start,
 # The same instruction count on a CPU with AVX2 (BENCH_BOOT_CPU_AVX2; empty
 # to skip): lib/crypto's four-way Keccak expands the boot bundle's ML-DSA-65
 # author key; everything else is the same code.
-cpu_avx2=${BENCH_BOOT_CPU_AVX2-$cpu,+xsave,+xsaveopt,+avx,+avx2}
+cpu_avx2=${BENCH_BOOT_CPU_AVX2-$cpu,+xsave,+xsaveopt,+ssse3,+sse4.1,+sse4.2,+avx,+avx2}
 if [ -n "$cpu_avx2" ]; then
     log=$work/icount-avx2.log
     qemu_start "$image" "$log" 900 -cpu "$cpu_avx2" -icount shift=0,sleep=off -rtc clock=vm 2>>"$work/qemu.err"

@@ -13,7 +13,8 @@
 #           author's ML-DSA-65 key once per boot).
 # The kernel figures come from two CPU models: BENCH_CPU (default qemu64,
 # the portable Keccak) and BENCH_CPU_AVX2 (default the same plus XSAVE, AVX
-# and AVX2, so that only lib/crypto's four-way Keccak of ExpandA changes;
+# and AVX2 and the SSSE3/SSE4 levels every AVX2 CPU has, so that only
+# lib/crypto's four-way Keccak of ExpandA changes;
 # empty to skip), which runs the 4 KiB bundles only (the large payloads'
 # SHA-256 does not change).
 set -u
@@ -77,8 +78,12 @@ echo "bench-capsule kernel [$cpu] 4KiB hybrid vs Ed25519 only, a second capsule 
 }
 
 cpu_plain=${BENCH_CPU:-qemu64}
-cpu_avx2=${BENCH_CPU_AVX2-qemu64,+xsave,+xsaveopt,+avx,+avx2}
-measure_kernel "$cpu_plain" 4KiB 4KiB-2 4KiB-hybrid 4KiB-hybrid-2 1MiB 16MiB
+cpu_avx2=${BENCH_CPU_AVX2-qemu64,+xsave,+xsaveopt,+ssse3,+sse4.1,+sse4.2,+avx,+avx2}
+# BENCH_CAPSULE_LARGE=no leaves out the 1 MiB and 16 MiB boots.
+large="1MiB 16MiB"
+[ "${BENCH_CAPSULE_LARGE:-yes}" = no ] && large=
+# shellcheck disable=SC2086
+measure_kernel "$cpu_plain" 4KiB 4KiB-2 4KiB-hybrid 4KiB-hybrid-2 $large
 if [ -n "$cpu_avx2" ]; then
     measure_kernel "$cpu_avx2" 4KiB 4KiB-2 4KiB-hybrid 4KiB-hybrid-2
     # The kernel says which Keccak it took: an AVX2 model without AVX2 in

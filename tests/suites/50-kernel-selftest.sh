@@ -187,7 +187,7 @@ if grep -q '^  [0-9]* init ' "$bundle_report" 2>/dev/null; then
     init_last=$(sed -n 's/^  [0-9]* \([^ ]*\) .*: verified .*/\1/p' "$bundle_report" | tail -n 1)
 fi
 
-cpu=${KERNEL_SELFTEST_CPU:-qemu64,+smep,+smap,+rdrand,+xsave,+xsaveopt,+avx,+avx2}
+cpu=${KERNEL_SELFTEST_CPU:-qemu64,+smep,+smap,+rdrand,+xsave,+xsaveopt,+ssse3,+sse4.1,+sse4.2,+avx,+avx2}
 if selftest_boot main "$cpu" yes; then
     seeded=$(tr -d '\r' <"$LOG" | sed -n 's/^random: seeded from //p' | head -n 1)
     case "$seeded" in
