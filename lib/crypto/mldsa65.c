@@ -15,6 +15,7 @@
  * Those are declared public with MLDSA_DECLASSIFY for the valgrind test. */
 #include "crypto/mldsa65.h"
 
+#include "crypto/keccak_x4.h"
 #include "crypto/mldsa65_internal.h"
 
 struct mldsa_key_seeds {
@@ -485,13 +486,21 @@ enum crypto_result mldsa65_verify(const uint8_t signature[MLDSA65_SIGNATURE_SIZE
                         NULL);
 }
 
-/* ExpandA (Algorithm 32) into matrix[row * L + column], four entries at a
- * time over four SHAKE128 streams (keccak_x4.h: AVX2 when the environment
- * allows it). The last group of 30 = 7 * 4 + 2 repeats its last entry,
- * which mldsa_sample_ntt_x4 allows. */
+/* ExpandA (Algorithm 32) into matrix[row * L + column]. With AVX2 (as the
+ * environment says, keccak_x4.h) four entries at a time over four SHAKE128
+ * streams; the last group of 30 = 7 * 4 + 2 repeats its last entry, which
+ * mldsa_sample_ntt_x4 allows. Without, one entry at a time: the portable
+ * four-way permutation would only add copies, and the permutations of the
+ * streams that finish first (about 10 of 150). */
 static void mldsa_expand_matrix(struct mldsa_poly matrix[MLDSA65_K * MLDSA65_L],
                                 const uint8_t rho[32])
 {
+    if (!crypto_simd_avx2()) {
+        for (unsigned index = 0; index < MLDSA65_K * MLDSA65_L; index++)
+            mldsa_sample_ntt(&matrix[index], rho, (uint8_t)(index % MLDSA65_L),
+                             (uint8_t)(index / MLDSA65_L));
+        return;
+    }
     for (unsigned first = 0; first < MLDSA65_K * MLDSA65_L; first += 4) {
         struct mldsa_poly *polys[4];
         uint8_t columns[4], rows[4];
