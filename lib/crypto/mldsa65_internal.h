@@ -106,6 +106,11 @@ extern const int32_t mldsa_zetas[MLDSA_N];
 /* mldsa65_poly.c: sampling (FIPS 204 section 7.3). */
 void mldsa_sample_ntt(struct mldsa_poly *poly, const uint8_t rho[32], uint8_t column,
                       uint8_t row);
+/* mldsa_sample_ntt for four (column, row) pairs at once; polys[j] may repeat
+ * only for repeated (columns[j], rows[j]), whose identical streams write the
+ * same values. */
+void mldsa_sample_ntt_x4(struct mldsa_poly *const polys[4], const uint8_t rho[32],
+                         const uint8_t columns[4], const uint8_t rows[4]);
 void mldsa_sample_eta(struct mldsa_poly *poly, const uint8_t rho_prime[64], uint16_t nonce);
 void mldsa_sample_mask(struct mldsa_poly *poly, const uint8_t rho_double_prime[64],
                        uint16_t nonce);

@@ -12,6 +12,7 @@
 #include "crypto/mldsa65_internal.h"
 
 #include "crypto/crypto.h"
+#include "crypto/keccak_x4.h"
 
 #define MLDSA_INVERSE_NTT_FACTOR 41978 /* 2^56 mod q: 2^64 / 256, times 2^-32 */
 /* -zeta_1 (mldsa_zetas[1], Montgomery form) times the factor above, times
@@ -178,45 +179,80 @@ uint32_t mldsa_poly_exceeds(const struct mldsa_poly *poly, int32_t bound)
  * candidates are 23-bit little-endian numbers from SHAKE128(rho || s || r);
  * those >= q are skipped. The matrix is public. A block of 168 bytes is 7
  * groups of three lanes, each holding 8 candidates of 3 bytes, read from the
- * lanes in place. */
+ * lanes in place. Returns the new count of coefficients (count on entry). */
+static unsigned mldsa_sample_ntt_block(struct mldsa_poly *poly, unsigned count,
+                                       const uint64_t *lanes)
+{
+    for (unsigned g = 0; g < SHAKE128_RATE / 8 && count < MLDSA_N; g += 3) {
+        uint64_t l0 = lanes[g], l1 = lanes[g + 1], l2 = lanes[g + 2];
+        uint32_t candidates[8] = {
+            (uint32_t)l0, (uint32_t)(l0 >> 24), (uint32_t)(l0 >> 48 | l1 << 16),
+            (uint32_t)(l1 >> 8), (uint32_t)(l1 >> 32), (uint32_t)(l1 >> 56 | l2 << 8),
+            (uint32_t)(l2 >> 16), (uint32_t)(l2 >> 40),
+        };
+        if (count <= MLDSA_N - 8) {
+            /* Room for all eight: store each, keep those below q. */
+            for (unsigned k = 0; k < 8; k++) {
+                uint32_t candidate = candidates[k] & 0x7fffff;
+                poly->coefficients[count] = (int32_t)candidate;
+                count += candidate < MLDSA_Q;
+            }
+            continue;
+        }
+        for (unsigned k = 0; k < 8 && count < MLDSA_N; k++) {
+            uint32_t candidate = candidates[k] & 0x7fffff;
+            if (candidate < MLDSA_Q)
+                poly->coefficients[count++] = (int32_t)candidate;
+        }
+    }
+    return count;
+}
+
+static void mldsa_sample_ntt_seed(uint8_t seed[34], const uint8_t rho[32], uint8_t column,
+                                  uint8_t row)
+{
+    for (unsigned i = 0; i < 32; i++)
+        seed[i] = rho[i];
+    seed[32] = column;
+    seed[33] = row;
+}
+
 void mldsa_sample_ntt(struct mldsa_poly *poly, const uint8_t rho[32], uint8_t column,
                       uint8_t row)
 {
     uint8_t seed[34];
     struct shake_state state;
-    for (unsigned i = 0; i < 32; i++)
-        seed[i] = rho[i];
-    seed[32] = column;
-    seed[33] = row;
+    mldsa_sample_ntt_seed(seed, rho, column, row);
     shake128_init(&state);
     shake_absorb(&state, seed, sizeof seed);
     shake_finalize(&state);
     unsigned count = 0;
-    while (count < MLDSA_N) {
-        const uint64_t *lanes = shake_squeeze_block(&state);
-        for (unsigned g = 0; g < SHAKE128_RATE / 8 && count < MLDSA_N; g += 3) {
-            uint64_t l0 = lanes[g], l1 = lanes[g + 1], l2 = lanes[g + 2];
-            uint32_t candidates[8] = {
-                (uint32_t)l0, (uint32_t)(l0 >> 24), (uint32_t)(l0 >> 48 | l1 << 16),
-                (uint32_t)(l1 >> 8), (uint32_t)(l1 >> 32), (uint32_t)(l1 >> 56 | l2 << 8),
-                (uint32_t)(l2 >> 16), (uint32_t)(l2 >> 40),
-            };
-            if (count <= MLDSA_N - 8) {
-                /* Room for all eight: store each, keep those below q. */
-                for (unsigned k = 0; k < 8; k++) {
-                    uint32_t candidate = candidates[k] & 0x7fffff;
-                    poly->coefficients[count] = (int32_t)candidate;
-                    count += candidate < MLDSA_Q;
-                }
-                continue;
-            }
-            for (unsigned k = 0; k < 8 && count < MLDSA_N; k++) {
-                uint32_t candidate = candidates[k] & 0x7fffff;
-                if (candidate < MLDSA_Q)
-                    poly->coefficients[count++] = (int32_t)candidate;
-            }
-        }
+    while (count < MLDSA_N)
+        count = mldsa_sample_ntt_block(poly, count, shake_squeeze_block(&state));
+}
+
+/* Four entries at once over four SHAKE128 streams (keccak_x4.h); squeezes
+ * until all four are full, the entries already full skipping the blocks. */
+void mldsa_sample_ntt_x4(struct mldsa_poly *const polys[4], const uint8_t rho[32],
+                         const uint8_t columns[4], const uint8_t rows[4])
+{
+    uint8_t seeds[4][34];
+    const uint8_t *const inputs[4] = { seeds[0], seeds[1], seeds[2], seeds[3] };
+    struct keccak_x4 state;
+    uint64_t blocks[4][SHAKE128_RATE / 8];
+    unsigned counts[4] = { 0, 0, 0, 0 };
+    for (unsigned j = 0; j < 4; j++)
+        mldsa_sample_ntt_seed(seeds[j], rho, columns[j], rows[j]);
+    crypto_simd_begin();
+    shake128_x4_absorb(&state, inputs, sizeof seeds[0]);
+    while (counts[0] < MLDSA_N || counts[1] < MLDSA_N || counts[2] < MLDSA_N ||
+           counts[3] < MLDSA_N) {
+        shake128_x4_squeeze_block(&state, blocks);
+        for (unsigned j = 0; j < 4; j++)
+            if (counts[j] < MLDSA_N)
+                counts[j] = mldsa_sample_ntt_block(polys[j], counts[j], blocks[j]);
     }
+    crypto_simd_end();
 }
 
 /* Algorithms 31 (RejBoundedPoly) and 15 (CoeffFromHalfByte, eta = 4): each

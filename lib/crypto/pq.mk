@@ -1,5 +1,5 @@
 # lib/crypto post-quantum area: SHAKE128/SHAKE256 (FIPS 202) and ML-DSA-65
 # (FIPS 204). PQ_SRCS is the area's own list; it needs only crypto.c.
-PQ_SRCS := lib/crypto/shake.c lib/crypto/mldsa65_poly.c lib/crypto/mldsa65_pack.c \
+PQ_SRCS := lib/crypto/shake.c lib/crypto/keccak_x4.c lib/crypto/keccak_x4_avx2.c lib/crypto/mldsa65_poly.c lib/crypto/mldsa65_pack.c \
            lib/crypto/mldsa65.c
 CRYPTO_SRCS += $(PQ_SRCS)

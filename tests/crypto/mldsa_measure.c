@@ -8,13 +8,17 @@
  *                               (or =mldsa65_verify_prepared)
  * The library objects it links are built with the kernel's code generation
  * (tests/crypto_mldsa.mk, build/host-kernel-codegen): no SSE, no red zone,
- * the freestanding byte-loop memcpy/memset of lib/base/mem.c. */
+ * the freestanding byte-loop memcpy/memset of lib/base/mem.c (keccak_x4_avx2.c
+ * uses AVX2 by its own target attribute, as in the kernel).
+ * MLDSA_SIMD=avx2 in the environment turns on lib/crypto's AVX2 Keccak (as
+ * the kernel does on an AVX2 CPU); by default the portable path runs. */
 #define _GNU_SOURCE /* pthread_attr_setstack */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto/keccak_x4.h"
 #include "crypto/mldsa65.h"
 
 #define PAINT_STACK_SIZE (512 * 1024)
@@ -87,6 +91,15 @@ static size_t stack_used(void *(*body)(void *))
 int main(int argc, char **argv)
 {
     const char *command = argc > 1 ? argv[1] : "";
+    const char *simd = getenv("MLDSA_SIMD");
+    if (simd != NULL && strcmp(simd, "avx2") == 0) {
+        if (!__builtin_cpu_supports("avx2")) {
+            fprintf(stderr, "MLDSA_SIMD=avx2: this CPU has no AVX2\n");
+            return 1;
+        }
+        const struct crypto_simd avx2 = { .avx2 = true };
+        crypto_simd_configure(&avx2);
+    }
     if (strcmp(command, "stack") == 0) {
         /* The thread's own start-up frames count too: measured with an
          * empty body and subtracted. */

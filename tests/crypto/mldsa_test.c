@@ -11,13 +11,18 @@
  *   noble-cases N SEED      random cases signed here, for the noble script
  *   noble-check             noble's signatures (from the script), verified here
  *   corpus-make DIR         writes that corpus (tests/corpus/mldsa65 is its output)
- *   corpus DIR              the bad-signature corpus with the expected results */
+ *   corpus DIR              the bad-signature corpus with the expected results
+ *   shake-x4 N SEED         the four-way SHAKE128 and Keccak-f[1600] against the scalar ones
+ * MLDSA_SIMD=avx2|portable in the environment forces the four-way path
+ * (keccak_x4.h) for every subcommand; by default AVX2 is used when this CPU
+ * has it. Asking for avx2 on a CPU without it is a failure, not a skip. */
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "crypto/mldsa65.h"
 #include "crypto/mldsa65_internal.h"
+#include "crypto/keccak_x4.h"
 #include "crypto/shake.h"
 #include "tests/host/hex_input.h"
 #include "tests/host/test.h"
@@ -503,8 +508,8 @@ static int run_noble_check(void)
     }
     test_check(cases > 0 && accepted == cases && refused == cases,
                "mldsa65 verifies noble's signatures: %u cases, %u accepted, %u mutated refused "
-               "(verify and verify_prepared)",
-               cases, accepted, refused);
+               "(verify and verify_prepared, A expanded by the %s path)",
+               cases, accepted, refused, crypto_simd_avx2() ? "avx2" : "portable");
     return test_finish();
 }
 
@@ -643,9 +648,93 @@ static int run_corpus_make(const char *directory)
     return 0;
 }
 
+/* N random inputs of random lengths (up to 3 blocks) through shake128_x4,
+ * each stream compared with shake128; then N random states through both
+ * four-way permutations (the AVX2 one only when this CPU has it) against
+ * four scalar ones. */
+static int run_shake_x4(unsigned count, uint64_t seed)
+{
+    static uint8_t in[4][3 * SHAKE128_RATE + 1], out[4][3 * SHAKE128_RATE + 1],
+        expected[3 * SHAKE128_RATE + 1];
+    random_state = seed | 1;
+    unsigned mismatches = 0;
+    for (unsigned n = 0; n < count; n++) {
+        size_t in_len = random_next() % sizeof in[0], out_len = random_next() % sizeof out[0];
+        for (unsigned j = 0; j < 4; j++)
+            for (size_t k = 0; k < in_len; k++)
+                in[j][k] = (uint8_t)random_next();
+        const uint8_t *const inputs[4] = { in[0], in[1], in[2], in[3] };
+        uint8_t *const outputs[4] = { out[0], out[1], out[2], out[3] };
+        shake128_x4(outputs, out_len, inputs, in_len);
+        for (unsigned j = 0; j < 4; j++) {
+            shake128(expected, out_len, in[j], in_len);
+            mismatches += memcmp(expected, out[j], out_len) != 0;
+        }
+    }
+    test_result(mismatches == 0, "shake128_x4 (%s path) against shake128: %u inputs x 4 streams, %u differ",
+                crypto_simd_avx2() ? "avx2" : "portable", count, mismatches);
+    bool avx2 = __builtin_cpu_supports("avx2");
+    unsigned differ_portable = 0, differ_avx2 = 0;
+    for (unsigned n = 0; n < count; n++) {
+        struct keccak_x4 state, portable, vector;
+        uint64_t lanes[25];
+        for (unsigned i = 0; i < 25; i++)
+            for (unsigned j = 0; j < 4; j++)
+                state.lanes[i][j] = random_next();
+        portable = vector = state;
+        keccak_f1600_x4_portable(&portable);
+        if (avx2)
+            keccak_f1600_x4_avx2(&vector);
+        for (unsigned j = 0; j < 4; j++) {
+            bool same_portable = true, same_avx2 = true;
+            for (unsigned i = 0; i < 25; i++)
+                lanes[i] = state.lanes[i][j];
+            keccak_f1600(lanes);
+            for (unsigned i = 0; i < 25; i++) {
+                same_portable &= portable.lanes[i][j] == lanes[i];
+                same_avx2 &= vector.lanes[i][j] == lanes[i];
+            }
+            differ_portable += !same_portable;
+            differ_avx2 += avx2 && !same_avx2;
+        }
+    }
+    test_result(differ_portable == 0, "keccak_f1600_x4_portable against keccak_f1600: %u states, %u differ",
+                4 * count, differ_portable);
+    if (avx2)
+        test_result(differ_avx2 == 0, "keccak_f1600_x4_avx2 against keccak_f1600: %u states, %u differ",
+                    4 * count, differ_avx2);
+    else
+        test_result(false, "keccak_f1600_x4_avx2: this CPU has no AVX2, the path was not tested");
+    return test_finish();
+}
+
+/* MLDSA_SIMD (see the top of the file). */
+static int configure_simd(void)
+{
+    const char *choice = getenv("MLDSA_SIMD");
+    bool avx2 = __builtin_cpu_supports("avx2");
+    if (choice != NULL && strcmp(choice, "avx2") == 0 && !avx2) {
+        printf("FAIL MLDSA_SIMD=avx2: this CPU has no AVX2\n");
+        return 1;
+    }
+    if (choice != NULL && strcmp(choice, "portable") == 0)
+        avx2 = false;
+    else if (choice != NULL && strcmp(choice, "avx2") != 0) {
+        printf("FAIL MLDSA_SIMD=%s: expected avx2 or portable\n", choice);
+        return 1;
+    }
+    const struct crypto_simd simd = { .avx2 = avx2 };
+    crypto_simd_configure(&simd);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *command = argc > 1 ? argv[1] : "";
+    if (configure_simd() != 0)
+        return 1;
+    if (strcmp(command, "shake-x4") == 0 && argc == 4)
+        return run_shake_x4((unsigned)strtoul(argv[2], NULL, 10), strtoull(argv[3], NULL, 10));
     if (strcmp(command, "vectors") == 0)
         return run_vectors();
     if (strcmp(command, "sample-in-ball") == 0 && argc == 3) {

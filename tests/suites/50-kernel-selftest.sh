@@ -12,7 +12,8 @@
 # prompt is the shell capsule's, which forwards `selftest` to the test
 # kernel (kernel_report topics 7-10, docs/userland.md).
 #
-# Boot 1 (a CPU with SMEP, SMAP, RDRAND, XSAVE and AVX, so those tests bite;
+# Boot 1 (a CPU with SMEP, SMAP, RDRAND, XSAVE, AVX and AVX2, so those tests bite,
+# lib/crypto's AVX2 Keccak among them;
 # boot 2's qemu64 has no XSAVE: the FXSAVE fallback runs there. xsaveopt is
 # listed because QEMU's TCG hangs on the CR4.OSXSAVE write of a CPU model
 # with xsave but without xsaveopt):
@@ -202,7 +203,7 @@ iommu_line() {
     fi
 }
 
-cpu=${KERNEL_SELFTEST_CPU:-qemu64,+smep,+smap,+rdrand,+xsave,+xsaveopt,+avx}
+cpu=${KERNEL_SELFTEST_CPU:-qemu64,+smep,+smap,+rdrand,+xsave,+xsaveopt,+ssse3,+sse4.1,+sse4.2,+avx,+avx2}
 # Boot 1 has Intel VT-d with interrupt remapping (boot.sh's default: QEMU's
 # intel-iommu before every other device), so the iommu_* tests check the
 # hardware's tables; boot 2 has none (QEMU_IOMMU=off), and the same tests

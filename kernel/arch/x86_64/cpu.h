@@ -188,6 +188,7 @@ static inline void cpuid(uint32_t leaf, uint32_t subleaf, uint32_t *a, uint32_t 
 struct cpu_features {
     bool nx, smep, smap, pge, x2apic, invariant_tsc, rdrand, rdseed;
     bool fxsr, xsave, avx; /* FPU/SIMD state formats and the AVX registers */
+    bool avx2;             /* AVX2 (CPUID.(7, 0).EBX bit 5), with SSSE3 and SSE4.1 */
     char vendor[13];
 };
 

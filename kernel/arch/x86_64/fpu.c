@@ -9,10 +9,22 @@
  * 64-byte aligned (fpu_state_alignment) and CR0/CR4 allow SSE in user mode
  * (CR4.OSFXSR, OSXMMEXCPT; CR0.MP and NE set, EM and TS clear: no lazy
  * switching, no #NM). Saves use XSAVEOPT when the CPU has it
- * (CPUID.(0xd, 1).EAX bit 0): see fpu_state_save. */
+ * (CPUID.(0xd, 1).EAX bit 0): see fpu_state_save.
+ *
+ * One exception to "the kernel never touches these registers": lib/crypto's
+ * four-way Keccak (keccak_x4_avx2.c, ML-DSA's ExpandA when a capsule's
+ * author key is prepared) uses the YMM registers when the CPU has AVX2 and
+ * XCR0 enables the SSE and AVX state. fpu_init tells lib/crypto so, with
+ * fpu_kernel_begin and fpu_kernel_end as the hooks around every such use:
+ * begin disables interrupts (no switch can save the kernel's values as a
+ * thread's, or run another user thread in between) and saves the
+ * registers, whichever user thread's they are; end restores them. One CPU,
+ * no nesting (a nested begin panics). */
 #include "kernel/arch/x86_64/fpu.h"
 
+#include "crypto/keccak_x4.h"
 #include "kernel/arch/cpu.h"
+#include "kernel/arch/interrupt.h"
 #include "kernel/arch/user.h"
 #include "kernel/panic.h"
 
@@ -28,6 +40,9 @@ static size_t state_size = FXSAVE_SIZE;
 static uint64_t xcr0;
 static bool use_xsaveopt;
 static uint8_t clean_state[CLEAN_STATE_SIZE] __attribute__((aligned(64)));
+static uint8_t kernel_saved_state[CLEAN_STATE_SIZE] __attribute__((aligned(64)));
+static bool kernel_saved_interrupts;
+static bool kernel_using_registers;
 
 static void xsetbv(uint32_t index, uint64_t value)
 {
@@ -57,6 +72,31 @@ void fpu_init(void)
     if (state_size < FXSAVE_SIZE || state_size > CLEAN_STATE_SIZE)
         panic("fpu: unexpected state size %zu", state_size);
     fpu_state_init(clean_state);
+    crypto_simd_configure(&(const struct crypto_simd){
+        .avx2 = fpu_avx2_usable(), .begin = fpu_kernel_begin, .end = fpu_kernel_end });
+}
+
+bool fpu_avx2_usable(void)
+{
+    const uint64_t ymm_state = XCR0_SSE | XCR0_AVX;
+    return cpu_features()->avx2 && (xcr0 & ymm_state) == ymm_state;
+}
+
+void fpu_kernel_begin(void)
+{
+    bool was_enabled = interrupts_save();
+    if (kernel_using_registers)
+        panic("fpu: nested kernel use of the vector registers");
+    kernel_using_registers = true;
+    kernel_saved_interrupts = was_enabled;
+    fpu_state_save(kernel_saved_state);
+}
+
+void fpu_kernel_end(void)
+{
+    fpu_state_restore(kernel_saved_state);
+    kernel_using_registers = false;
+    interrupts_restore(kernel_saved_interrupts);
 }
 
 size_t fpu_state_size(void)
