@@ -94,7 +94,7 @@ static void switch_prepare(struct thread *previous, struct thread *next)
 static void switch_to(struct thread *next)
 {
     struct thread *previous = cpu_local_thread();
-    process_account_tick(previous); /* its process pays for the time until now */
+    process_account_switch(previous); /* its process pays for the time until now */
     next->state = THREAD_RUNNING;
     cpu_local_thread_set(next);
     switches++;
