@@ -20,8 +20,8 @@
  *     (returning when this thread runs again) and ends the thread, never
  *     returning, when its process is being killed.
  *   - The kernel stack used on entry from user mode is the running thread's
- *     own; the scheduler tells the arch with user_kernel_stack_set on each
- *     switch. */
+ *     own; the scheduler tells the arch on each switch, with
+ *     user_thread_switch (or user_kernel_stack_set). */
 #ifndef NONOS_ARCH_INTERFACE_USER_H
 #define NONOS_ARCH_INTERFACE_USER_H
 
