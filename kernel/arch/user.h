@@ -20,8 +20,8 @@
  *     (returning when this thread runs again) and ends the thread, never
  *     returning, when its process is being killed.
  *   - The kernel stack used on entry from user mode is the running thread's
- *     own; the scheduler tells the arch with user_kernel_stack_set on each
- *     switch. */
+ *     own; the scheduler tells the arch on each switch, with
+ *     user_thread_switch (or user_kernel_stack_set). */
 #ifndef NONOS_ARCH_INTERFACE_USER_H
 #define NONOS_ARCH_INTERFACE_USER_H
 
@@ -82,11 +82,20 @@ void fpu_state_init(void *state); /* the clean state a new thread starts with */
 void fpu_state_save(void *state);
 void fpu_state_restore(const void *state);
 
+/* A thread switch's user-mode state, in one step (inline: every switch runs
+ * it): saves the FPU/SIMD state into `save` and restores it from `restore`
+ * (each skipped when NULL), then, when kernel_stack_top is not 0, makes it
+ * the stack of the next entry from user mode (as user_kernel_stack_set). */
+static inline void user_thread_switch(void *save, const void *restore, uint64_t kernel_stack_top);
+
 /* Generic functions the arch calls (defined outside kernel/arch/). */
 int64_t syscall_dispatch(const struct syscall_arguments *call);
 /* The handlers of the register IPC calls (kernel/syscall/handlers.h):
  * sys_ipc_call_registers, sys_ipc_reply_receive_registers. */
 _Noreturn void user_fault(const struct fault_record *record);
 void user_return_work(void);
+
+/* The implementation for the one architecture built today. */
+#include "kernel/arch/x86_64/user_switch.h"
 
 #endif

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "kernel/arch/cpu_local.h"
+#include "kernel/arch/interrupt.h"
 #include "kernel/cap/capability.h"
 #include "kernel/cap/object.h"
 #include "kernel/ipc/ipc.h"
@@ -166,10 +167,29 @@ static inline void ipc_waiter_wake(struct ipc_waiter *waiter, int result)
 /* Wakes every waiter of the queue with ERROR_OBJECT_GONE. */
 void ipc_queue_wake_all_gone(struct ipc_queue *queue);
 
-/* Blocking (waiter.c). The running thread's waiter sleeps until
+/* Blocking (inline: every IPC wait goes through it). The running thread's waiter sleeps until
  * ipc_waiter_wake; with `next` it switches straight to that blocked thread
  * (the fast path), else to the next ready one. Returns waiter->result. */
+#ifdef __clang_analyzer__
+/* For clang's analyzer only: an opaque call, as the block is to it (the
+ * waker, another thread, writes result, partner, the message while this
+ * one sleeps), instead of an inline body it would read as leaving them
+ * unwritten. */
 int ipc_waiter_block(struct ipc_waiter *waiter, struct thread *next);
+#else
+static inline int ipc_waiter_block(struct ipc_waiter *waiter, struct thread *next)
+{
+    KERNEL_ASSERT(!interrupts_enabled());
+    waiter->blocked = true;
+    waiter->thread->ipc_waiter = waiter;
+    if (next)
+        sched_handoff(next);
+    else
+        sched_block_current();
+    waiter->thread->ipc_waiter = NULL;
+    return waiter->result;
+}
+#endif
 /* True when the calling thread's process is being killed: it must not
  * start a wait (a cancel already passed it by), only leave with
  * ERROR_OBJECT_GONE. Checked before a thread commits to any wait. */

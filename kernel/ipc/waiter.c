@@ -26,19 +26,6 @@ void ipc_queue_wake_all_gone(struct ipc_queue *queue)
         ipc_waiter_wake(waiter, ERROR_OBJECT_GONE);
 }
 
-int ipc_waiter_block(struct ipc_waiter *waiter, struct thread *next)
-{
-    KERNEL_ASSERT(!interrupts_enabled());
-    waiter->blocked = true;
-    waiter->thread->ipc_waiter = waiter;
-    if (next)
-        sched_handoff(next);
-    else
-        sched_block_current();
-    waiter->thread->ipc_waiter = NULL;
-    return waiter->result;
-}
-
 bool ipc_thread_cancel(struct thread *thread)
 {
     bool was_enabled = interrupts_save();

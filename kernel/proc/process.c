@@ -210,15 +210,38 @@ static uint64_t account_elapsed(void)
     return elapsed < bound ? elapsed : bound;
 }
 
-void process_account_tick(struct thread *running)
+static void account_charge(struct thread *running, uint64_t elapsed)
 {
-    uint64_t elapsed = account_elapsed();
     struct process *process = running ? running->process : NULL;
     if (process == NULL || process->killed)
         return;
     process->cpu_used_cycles += elapsed;
     if (process->cpu_used_cycles >= process->cpu_budget_cycles)
         process_kill(process, PROCESS_END_CPU_BUDGET, "CPU budget spent");
+}
+
+void process_account_tick(struct thread *running)
+{
+    account_charge(running, account_elapsed());
+}
+
+/* At a switch, the counter is read once and the tick count not at all
+ * when at most one tick's cycles passed: the bound account_elapsed would
+ * apply is at least one tick's, so the charge is the same. The tick count
+ * is brought up to date by every tick (sched_tick calls
+ * process_account_tick), so leaving last_account_ticks as it is loosens
+ * no later bound. A longer stretch (or a counter gone backwards, which
+ * charges 0) takes the full computation. */
+void process_account_switch(struct thread *previous)
+{
+    uint64_t now = cpu_cycles();
+    uint64_t elapsed = now - last_account_cycles;
+    if (now < last_account_cycles || elapsed > account_cycles_per_tick) {
+        account_charge(previous, account_elapsed());
+        return;
+    }
+    last_account_cycles = now;
+    account_charge(previous, elapsed);
 }
 
 uint64_t process_cpu_used_ns(const struct process *process)

@@ -90,6 +90,11 @@ bool process_should_exit(const struct thread *thread);
  * and kills the process whose CPU budget is spent. */
 void process_account_tick(struct thread *running);
 
+/* The same at a context switch (thread.c's switch_to), cheaper in the
+ * common case of less than a tick since the previous charge: the same
+ * amount is charged (process.c says why). */
+void process_account_switch(struct thread *previous);
+
 /* Called by kernel_main after sched_init: starts the capsule named "init"
  * when the bundle has a verified one; false (and a message) otherwise. */
 bool process_start_init(void);

@@ -79,24 +79,22 @@ static uint64_t thread_stack_top(const struct thread *thread)
 
 /* What changes with the running thread besides the registers: address
  * space, user FPU/SIMD state, the entry stack from user mode. */
-static void switch_prepare(struct thread *previous, struct thread *next)
+static inline __attribute__((always_inline)) void switch_prepare(struct thread *previous,
+                                                                 struct thread *next)
 {
-    if (previous->fpu_state)
-        fpu_state_save(previous->fpu_state);
-    if (next->fpu_state)
-        fpu_state_restore(next->fpu_state);
-    if (next->stack_base)
-        user_kernel_stack_set(thread_stack_top(next));
+    user_thread_switch(previous->fpu_state, next->fpu_state,
+                       next->stack_base ? thread_stack_top(next) : 0);
     if (next->space != previous->space)
         vm_space_switch(next->space); /* the stacks are in the shared kernel half */
 }
 
 /* Runs next (ready or blocked, on no queue) in place of the current thread,
- * whose state the caller has set. Interrupts must be off. */
-static void switch_to(struct thread *next)
+ * whose state the caller has set. Interrupts must be off. Inline in its two
+ * callers (schedule, and sched_handoff on IPC's fast path). */
+static inline __attribute__((always_inline)) void switch_to(struct thread *next)
 {
     struct thread *previous = cpu_local_thread();
-    process_account_tick(previous); /* its process pays for the time until now */
+    process_account_switch(previous); /* its process pays for the time until now */
     next->state = THREAD_RUNNING;
     cpu_local_thread_set(next);
     switches++;

@@ -22,6 +22,7 @@
 #include "kernel/mm/vm.h"
 #include "kernel/proc/process_internal.h"
 #include "kernel/sched/thread.h"
+#include "kernel/sched/thread_internal.h"
 #include "kernel/shell/report.h"
 #include "kernel/test/test.h"
 #include "sdk/include/nonos/abi.h"
@@ -298,6 +299,44 @@ static bool test_process_cpu_budget(void)
     return true;
 }
 
+/* process_account_switch (a switch's charge) against process_account_tick's
+ * rule: with interrupts off (the tick count frozen), a short stretch is
+ * charged in full and within what the counter saw around it; a stretch
+ * longer than a tick is charged exactly the bound, one tick's cycles, as
+ * account_elapsed would. */
+static bool test_process_account_switch_charge(void)
+{
+    size_t index;
+    if (!hello_index(&index))
+        return false;
+    struct process *process;
+    TEST_REQUIRE(process_create(index, &process) == 0, "process_create failed");
+    process_cpu_budget_set(process, 3600ull * 1000000000ull);
+    struct thread stand_in = { .process = process };
+    uint64_t per_tick = timer_cycles_hz() / timer_hz();
+    bool was_enabled = interrupts_save();
+    uint64_t before = cpu_cycles();
+    process_account_tick(NULL); /* starts a stretch, charges no one */
+    uint64_t used_before = process->cpu_used_cycles;
+    process_account_switch(&stand_in);
+    uint64_t short_charge = process->cpu_used_cycles - used_before;
+    uint64_t outside = cpu_cycles() - before;
+    uint64_t spin_start = cpu_cycles();
+    while (cpu_cycles() - spin_start < 2 * per_tick)
+        cpu_pause();
+    used_before = process->cpu_used_cycles;
+    process_account_switch(&stand_in);
+    uint64_t long_charge = process->cpu_used_cycles - used_before;
+    interrupts_restore(was_enabled);
+    process_end_now(process);
+    TEST_REQUIRE(short_charge > 0 && short_charge <= outside,
+                 "short stretch charged %lu cycles (the counter saw %lu)", short_charge, outside);
+    TEST_REQUIRE(long_charge == per_tick,
+                 "a stretch of two ticks with the tick count frozen charged %lu, want one tick's %lu",
+                 long_charge, per_tick);
+    return true;
+}
+
 static bool fault_is(struct process *process, uint64_t address, unsigned access,
                      const char *want)
 {
@@ -563,6 +602,7 @@ static const struct test_case test_process_cases[] = {
     { "process_thread_limit", test_process_thread_limit },
     { "process_cpu_budget", test_process_cpu_budget },
     { "process_fault_describe", test_process_fault_describe },
+    { "process_account_switch_charge", test_process_account_switch_charge },
 };
 
 TEST_TABLE(test_process_cases);

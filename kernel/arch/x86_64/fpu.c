@@ -37,8 +37,8 @@
 #define FXSAVE_MXCSR_OFFSET 24
 
 static size_t state_size = FXSAVE_SIZE;
-static uint64_t xcr0;
-static bool use_xsaveopt;
+uint64_t fpu_active_xcr0; /* fpu.h: read by the inline save and restore */
+bool fpu_use_xsaveopt;
 static uint8_t clean_state[CLEAN_STATE_SIZE] __attribute__((aligned(64)));
 static uint8_t kernel_saved_state[CLEAN_STATE_SIZE] __attribute__((aligned(64)));
 static bool kernel_saved_interrupts;
@@ -61,13 +61,13 @@ void fpu_init(void)
         cr4 |= CR4_OSXSAVE;
     write_cr4(cr4);
     if (features->xsave) {
-        xcr0 = XCR0_X87 | XCR0_SSE | (features->avx ? XCR0_AVX : 0);
-        xsetbv(0, xcr0);
+        fpu_active_xcr0 = XCR0_X87 | XCR0_SSE | (features->avx ? XCR0_AVX : 0);
+        xsetbv(0, fpu_active_xcr0);
         uint32_t a, b, c, d;
         cpuid(0xd, 0, &a, &b, &c, &d);
         state_size = b;
         cpuid(0xd, 1, &a, &b, &c, &d);
-        use_xsaveopt = (a & 1) != 0;
+        fpu_use_xsaveopt = (a & 1) != 0;
     }
     if (state_size < FXSAVE_SIZE || state_size > CLEAN_STATE_SIZE)
         panic("fpu: unexpected state size %zu", state_size);
@@ -79,7 +79,7 @@ void fpu_init(void)
 bool fpu_avx2_usable(void)
 {
     const uint64_t ymm_state = XCR0_SSE | XCR0_AVX;
-    return cpu_features()->avx2 && (xcr0 & ymm_state) == ymm_state;
+    return cpu_features()->avx2 && (fpu_active_xcr0 & ymm_state) == ymm_state;
 }
 
 void fpu_kernel_begin(void)
@@ -111,7 +111,7 @@ size_t fpu_state_alignment(void)
 
 uint64_t fpu_xcr0(void)
 {
-    return xcr0;
+    return fpu_active_xcr0;
 }
 
 const void *fpu_clean_state(void)
@@ -131,29 +131,12 @@ void fpu_state_init(void *state)
     *(uint32_t *)(bytes + FXSAVE_MXCSR_OFFSET) = MXCSR_DEFAULT;
 }
 
-/* XSAVEOPT writes only the components modified since the last XRSTOR,
- * when that XRSTOR was from this same area on this CPU -- always so here:
- * a thread's area is restored each time it is switched to, saved when it
- * is switched from, and written by nothing else after fpu_state_init
- * (before its first restore). A state a process never changed between two
- * switches is then not written again. */
 void fpu_state_save(void *state)
 {
-    if (use_xsaveopt)
-        __asm__ volatile("xsaveopt64 (%0)" : : "r"(state), "a"((uint32_t)xcr0),
-                         "d"((uint32_t)(xcr0 >> 32)) : "memory");
-    else if (xcr0)
-        __asm__ volatile("xsave64 (%0)" : : "r"(state), "a"((uint32_t)xcr0),
-                         "d"((uint32_t)(xcr0 >> 32)) : "memory");
-    else
-        __asm__ volatile("fxsave64 (%0)" : : "r"(state) : "memory");
+    fpu_state_save_inline(state);
 }
 
 void fpu_state_restore(const void *state)
 {
-    if (xcr0)
-        __asm__ volatile("xrstor64 (%0)" : : "r"(state), "a"((uint32_t)xcr0),
-                         "d"((uint32_t)(xcr0 >> 32)) : "memory");
-    else
-        __asm__ volatile("fxrstor64 (%0)" : : "r"(state) : "memory");
+    fpu_state_restore_inline(state);
 }

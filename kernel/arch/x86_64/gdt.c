@@ -6,21 +6,12 @@
 
 #include <stddef.h>
 
-struct tss {
-    uint32_t reserved0;
-    uint64_t rsp[3];
-    uint64_t reserved1;
-    uint64_t ist[7];
-    uint64_t reserved2;
-    uint16_t reserved3;
-    uint16_t iomap_base;
-} __attribute__((packed));
 
 #define IST_STACK_SIZE 8192
 #define IST_STACK_COUNT 3
 
 static uint8_t ist_stacks[IST_STACK_COUNT][IST_STACK_SIZE] __attribute__((aligned(16)));
-static struct tss tss;
+struct tss tss;
 
 /* 5 segment descriptors + the 16-byte TSS descriptor. */
 static uint64_t gdt[7];
@@ -78,9 +69,4 @@ void gdt_init(void)
     tss.iomap_base = sizeof(tss); /* no I/O permission bitmap */
     tss_descriptor(&gdt[GDT_TSS / 8], (uint64_t)(uintptr_t)&tss, sizeof(tss) - 1);
     gdt_load();
-}
-
-void tss_set_kernel_stack(uint64_t rsp0)
-{
-    tss.rsp[0] = rsp0;
 }

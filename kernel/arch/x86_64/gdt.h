@@ -19,7 +19,22 @@
 
 void gdt_init(void);
 
+struct tss {
+    uint32_t reserved0;
+    uint64_t rsp[3];
+    uint64_t reserved1;
+    uint64_t ist[7];
+    uint64_t reserved2;
+    uint16_t reserved3;
+    uint16_t iomap_base;
+} __attribute__((packed));
+
+extern struct tss tss; /* gdt.c; rsp[0] is written on every switch, inline */
+
 /* Stack the CPU switches to on an interrupt from user mode. */
-void tss_set_kernel_stack(uint64_t rsp0);
+static inline void tss_set_kernel_stack(uint64_t rsp0)
+{
+    tss.rsp[0] = rsp0;
+}
 
 #endif
