@@ -29,6 +29,7 @@ debian_linux_fetch() {
         (cd "$_cache" && apt-get download "$_package=$_version" >>download.log 2>&1) ||
             { echo "debian-linux: apt-get download $_package failed (see $_cache/download.log)"; return 1; }
     fi
+    # shellcheck disable=SC2034 # read by the script that sources this file
     LINUX_PACKAGE="$_package $_version"
     LINUX_VMLINUZ=$_cache/vmlinuz-${_package#linux-image-}-$_version
     if [ ! -f "$LINUX_VMLINUZ" ]; then
