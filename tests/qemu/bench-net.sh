@@ -167,7 +167,7 @@ echo "bench-net: table (instructions per frame; NØNOS: CPU time charged to the 
 echo "| frame | NØNOS send | Linux UDP sendto | Linux AF_PACKET sendto | NØNOS receive | Linux AF_PACKET receive |" \
     "target: NØNOS <= Linux (send vs UDP / vs AF_PACKET; receive) |"
 echo "| --- | --- | --- | --- | --- | --- | --- |"
-nt= nr= lu= lp= lr= pu= pp= pr= # set by the evals below, per frame size
+nt='' nr='' lu='' lp='' lr='' pu='' pp='' pr='' # set by the evals below, per frame size
 for size in 64 1514; do
     eval "nt=\$nonos_tx$size nr=\$nonos_rx$size"
     eval "lu=\$linux_iommu_udp_tx$size lp=\$linux_iommu_packet_tx$size lr=\$linux_iommu_packet_rx$size"
