@@ -20,6 +20,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 . tests/qemu/lib.sh
+. tests/qemu/debian-linux.sh
 work=build/bench-ipc
 mkdir -p "$work/linux"
 trap 'qemu_stop' EXIT
@@ -49,40 +50,6 @@ verdict() {
     awk -v v="$1" -v t="$2" 'BEGIN { print (v <= t) ? "met" : "MISSED" }'
 }
 
-# Fetches Debian's kernel (the linux-image-amd64 metapackage names the
-# image package it depends on) unless that exact version is cached, and
-# extracts its vmlinuz. Sets LINUX_VMLINUZ and LINUX_PACKAGE.
-linux_fetch() {
-    cache=$work/linux
-    command -v apt-get >/dev/null || { echo "bench-ipc: apt-get missing (a Debian host is needed)"; return 1; }
-    apt-cache show linux-image-amd64 >/dev/null 2>&1 || {
-        sudo=; [ "$(id -u)" -ne 0 ] && sudo=sudo
-        $sudo apt-get update -qq
-    }
-    (cd "$cache" && rm -f linux-image-amd64_*.deb &&
-        apt-get download linux-image-amd64 >download.log 2>&1) ||
-        { echo "bench-ipc: apt-get download linux-image-amd64 failed (see $cache/download.log)"; return 1; }
-    meta=$(ls "$cache"/linux-image-amd64_*.deb)
-    depends=$(dpkg-deb -f "$meta" Depends)
-    package=$(echo "$depends" | sed -n 's/^\(linux-image-[^ ,]*\) (= \([^)]*\)).*/\1/p')
-    version=$(echo "$depends" | sed -n 's/^\(linux-image-[^ ,]*\) (= \([^)]*\)).*/\2/p')
-    [ -n "$package" ] || { echo "bench-ipc: unexpected Depends of $meta: $depends"; return 1; }
-    deb=$cache/${package}_${version}_amd64.deb
-    if [ ! -f "$deb" ]; then
-        (cd "$cache" && apt-get download "$package=$version" >>download.log 2>&1) ||
-            { echo "bench-ipc: apt-get download $package failed (see $cache/download.log)"; return 1; }
-    fi
-    LINUX_PACKAGE="$package $version"
-    LINUX_VMLINUZ=$cache/vmlinuz-${package#linux-image-}-$version
-    if [ ! -f "$LINUX_VMLINUZ" ]; then
-        if ! dpkg-deb --fsys-tarfile "$deb" | tar -x -O --wildcards './boot/vmlinuz-*' >"$LINUX_VMLINUZ.tmp"; then
-            echo "bench-ipc: no vmlinuz in $deb"
-            return 1
-        fi
-        mv "$LINUX_VMLINUZ.tmp" "$LINUX_VMLINUZ"
-    fi
-}
-
 # linux_boot LOG APPEND: one boot to its own power-off (300 s at most).
 linux_boot() {
     timeout -k 5 300 qemu-system-x86_64 -machine q35 -m 512M -accel tcg -cpu "$CPU" \
@@ -102,7 +69,7 @@ linux_getppid='' linux_pipe='' linux_init='' linux_size='' linux_name='Linux (no
 # for the docs come from a full run.
 if [ "${BENCH_IPC_LINUX:-run}" = skip ]; then
     fail "linux: not run (BENCH_IPC_LINUX=skip; the exit status says the run is incomplete)"
-elif linux_fetch; then
+elif debian_linux_fetch "$work/linux"; then
     linux_name="Linux $(echo "$LINUX_PACKAGE" | sed 's/.* \([0-9.]*\)-.*/\1/')"
     linux_size=$(wc -c <"$LINUX_VMLINUZ" | tr -d ' ')
     sh tests/bench/ipc/make-initramfs.sh "$work/init" "$work/initramfs.cpio.gz" || exit 1

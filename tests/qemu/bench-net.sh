@@ -11,13 +11,25 @@
 #          tests/bench/net/client (bench-net-client), which prints the
 #          figures: the CPU time charged to the client and the driver per
 #          frame (under icount 1 ns = 1 instruction; idling not counted).
-#   Linux: not measured yet (see docs/drivers.md, "Benchmark"): a FAILED
-#          line says so.
+#   Linux: Debian 12's kernel (tests/qemu/debian-linux.sh: apt-get
+#          download, never installed; cached in build/bench-net/linux)
+#          booted directly (-kernel, SeaBIOS instead of OVMF) with the same
+#          CPU, flags and devices (intel-iommu, virtio-rng-pci and
+#          virtio-net-pci with disable-legacy=on,iommu_platform=on, the same
+#          loopback socket and host program) and an initramfs of
+#          tests/bench/net/linux_init.c plus the package's virtio and
+#          virtio_net modules: UDP sendto, AF_PACKET sendto and AF_PACKET
+#          receive per frame, the loop's instructions over its frames (the
+#          CPU never idles in a round, so interrupts and softirqs that ran
+#          meanwhile count). Booted twice: intel_iommu=on (the NIC's DMA
+#          translated, as NØNOS's) and, for reference, iommu=pt
+#          (passthrough: no IOMMU mapping per buffer).
 # A figure that could not be measured is a FAILED line with the reason,
 # never a number, and makes the exit status 1.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 . tests/qemu/lib.sh
+. tests/qemu/debian-linux.sh
 work=build/bench-net
 mkdir -p "$work"
 failed=0
@@ -76,11 +88,93 @@ for metric in tx64 rx64 tx1514 rx1514; do
         fail "nonos $metric: not measured (see $log)"
     fi
 done
-fail "linux: not measured (Linux sending a UDP datagram over virtio-net is not built yet)"
+
+# --- Linux ------------------------------------------------------------------
+# The modules linux_init.c loads, in its order (paths under lib/modules/*/kernel).
+LINUX_MODULES="drivers/virtio/virtio_ring.ko drivers/virtio/virtio.ko drivers/virtio/virtio_pci_modern_dev.ko
+drivers/virtio/virtio_pci_legacy_dev.ko drivers/virtio/virtio_pci.ko net/core/failover.ko
+drivers/net/net_failover.ko drivers/net/virtio_net.ko"
+linux_initramfs() {
+    modules=$work/linux/modules
+    rm -rf "$modules" && mkdir -p "$modules"
+    patterns=
+    for module in $LINUX_MODULES; do patterns="$patterns ./lib/modules/*/kernel/$module"; done
+    # shellcheck disable=SC2086
+    dpkg-deb --fsys-tarfile "$LINUX_DEB" | tar -x -C "$modules" --wildcards $patterns ||
+        { echo "the modules are not all in $LINUX_DEB"; return 1; }
+    files=
+    for module in $LINUX_MODULES; do files="$files $(echo "$modules"/lib/modules/*/kernel/"$module")"; done
+    # shellcheck disable=SC2086
+    sh tests/bench/ipc/make-initramfs.sh "$work/init" "$work/initramfs.cpio.gz" $files
+}
+# linux_boot LOG APPEND: one boot to its own power-off (600 s at most).
+linux_boot() {
+    timeout -k 5 600 qemu-system-x86_64 -machine q35 -m 512M -accel tcg -cpu "$CPU" \
+        -icount shift=0,sleep=off -rtc clock=vm \
+        -display none -monitor none -serial "file:$1" -no-reboot \
+        -device intel-iommu,intremap=on -device virtio-rng-pci,disable-legacy=on,iommu_platform=on \
+        -netdev "socket,id=net0,udp=127.0.0.1:$peer_listen,localaddr=127.0.0.1:$peer_send" \
+        -device virtio-net-pci,netdev=net0,disable-legacy=on,iommu_platform=on \
+        -kernel "$LINUX_VMLINUZ" -initrd "$work/initramfs.cpio.gz" -append "$2" \
+        </dev/null >>"$work/qemu.err" 2>&1
+}
+linux_figure() {
+    tr -d '\r' <"$1" | sed -n "s/.*bench-net linux: $2 \([0-9]*\) instructions per frame.*/\1/p" | head -n 1
+}
+peer_listen=$1 peer_send=$2
+linux_name='Linux (not run)'
+if debian_linux_fetch "$work/linux" && linux_initramfs; then
+    linux_name="Linux $(echo "$LINUX_PACKAGE" | sed 's/.* \([0-9.]*\)-.*/\1/')"
+    for variant in iommu pt; do
+        append="console=ttyS0 quiet intel_iommu=on"
+        [ "$variant" = pt ] && append="$append iommu=pt"
+        log=$work/linux-$variant.log
+        : >"$log"
+        linux_boot "$log" "$append"
+        status=$?
+        echo "bench-net linux: Debian $LINUX_PACKAGE, -kernel $LINUX_VMLINUZ -append \"$append\"" \
+            "(exit $status; log: $log)"
+        tr -d '\r' <"$log" | grep -a 'bench-net linux: ' | grep -v 'linux: start\|linux: done' | sed 's/^/  /'
+        for metric in udp_tx64 packet_tx64 packet_rx64 udp_tx1514 packet_tx1514 packet_rx1514; do
+            value=$(linux_figure "$log" "$metric")
+            [ -n "$value" ] || fail "linux ($append) $metric: not measured (see $log)"
+            eval "linux_${variant}_$metric=\$value"
+        done
+    done
+else
+    fail "linux: not measured (the kernel or its modules could not be fetched)"
+    for variant in iommu pt; do
+        for metric in udp_tx64 packet_tx64 packet_rx64 udp_tx1514 packet_tx1514 packet_rx1514; do
+            eval "linux_${variant}_$metric="
+        done
+    done
+fi
+
+# --- The table ----------------------------------------------------------------
 cell() { if [ -n "$1" ]; then echo "$1"; else echo "FAILED (not measured)"; fi; }
-echo "bench-net: table (instructions per frame: CPU time charged to the client and the virtio-net driver)"
-echo "| frame | NØNOS send | NØNOS receive | Linux 6.1 UDP send |"
-echo "| --- | --- | --- | --- |"
-echo "| 64 bytes | $(cell "$nonos_tx64") | $(cell "$nonos_rx64") | FAILED (not measured) |"
-echo "| 1,514 bytes | $(cell "$nonos_tx1514") | $(cell "$nonos_rx1514") | FAILED (not measured) |"
+number() { echo "${1%% *}"; }
+# verdict NONOS LINUX: met when NØNOS's figure is no more than Linux's.
+verdict() {
+    if [ -n "$1" ] && [ -n "$2" ]; then
+        awk -v v="$(number "$1")" -v t="$2" 'BEGIN { print (v <= t) ? "met" : "MISSED" }'
+    else
+        echo "FAILED (not measured)"
+    fi
+}
+echo "bench-net: table (instructions per frame; NØNOS: CPU time charged to the client and the virtio-net" \
+    "driver; Linux: $linux_name, intel_iommu=on, loop instructions over frames, median of 5 rounds;" \
+    "Linux with iommu=pt in brackets)"
+echo "| frame | NØNOS send | Linux UDP sendto | Linux AF_PACKET sendto | NØNOS receive | Linux AF_PACKET receive |" \
+    "target: NØNOS <= Linux (send vs UDP / vs AF_PACKET; receive) |"
+echo "| --- | --- | --- | --- | --- | --- | --- |"
+nt='' nr='' lu='' lp='' lr='' pu='' pp='' pr='' # set by the evals below, per frame size
+for size in 64 1514; do
+    eval "nt=\$nonos_tx$size nr=\$nonos_rx$size"
+    eval "lu=\$linux_iommu_udp_tx$size lp=\$linux_iommu_packet_tx$size lr=\$linux_iommu_packet_rx$size"
+    eval "pu=\$linux_pt_udp_tx$size pp=\$linux_pt_packet_tx$size pr=\$linux_pt_packet_rx$size"
+    label=$size; [ "$size" = 1514 ] && label=1,514
+    echo "| $label bytes | $(cell "$nt") | $(cell "$lu") [${pu:-?}] | $(cell "$lp") [${pp:-?}] |" \
+        "$(cell "$nr") | $(cell "$lr") [${pr:-?}] |" \
+        "$(verdict "$nt" "$lu") / $(verdict "$nt" "$lp"); $(verdict "$nr" "$lr") |"
+done
 exit "$failed"

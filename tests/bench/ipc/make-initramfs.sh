@@ -7,13 +7,18 @@
 #   dev/console   character device 5:1, which the kernel opens as init's
 #                 fds 0, 1 and 2 (without it init has no console)
 #   init          the static test program (tests/bench/ipc/linux_init.c)
+#   FILE...       any further files, at the root under their base names
+#                 (make bench-net: the kernel modules its init loads)
 # Deterministic: fixed inode numbers, owner root, mtime 0, gzip -n.
 #
-# usage: make-initramfs.sh INIT OUT.cpio.gz
+# usage: make-initramfs.sh INIT OUT.cpio.gz [FILE...]
 set -eu
-[ $# -eq 2 ] || { echo "usage: $0 INIT OUT.cpio.gz" >&2; exit 2; }
+[ $# -ge 2 ] || { echo "usage: $0 INIT OUT.cpio.gz [FILE...]" >&2; exit 2; }
 init=$1 out=$2
-[ -f "$init" ] || { echo "make-initramfs.sh: no $init" >&2; exit 2; }
+shift 2
+for file in "$init" "$@"; do
+    [ -f "$file" ] || { echo "make-initramfs.sh: no $file" >&2; exit 2; }
+done
 
 # pad BYTES: NULs up to the next multiple of 4 after BYTES bytes.
 pad() {
@@ -40,6 +45,11 @@ tmp=$out.tmp
     entry 1 040755 0 0 dev
     entry 2 020600 5 1 dev/console
     entry 3 0100755 0 0 init "$init"
+    inode=4
+    for file in "$@"; do
+        entry "$inode" 0100644 0 0 "$(basename "$file")" "$file"
+        inode=$((inode + 1))
+    done
     entry 0 0 0 0 'TRAILER!!!'
 } >"$tmp.cpio"
 gzip -n -9 -c "$tmp.cpio" >"$tmp"
