@@ -102,6 +102,12 @@ static const struct part bundle_part = {
     "cannot read the bundle", "bundle digest mismatch",
 };
 
+/* Measured, not verified: expected is NULL (read_command_line). */
+static const struct part command_line_part = {
+    "cmdline", u"\\NONOS\\CMDLINE", BOOT_COMMAND_LINE_MAX - 1, NULL,
+    "cannot read \\NONOS\\CMDLINE (at most 255 bytes)", "",
+};
+
 static void report_mismatch(const struct part *part, const uint8_t actual[32])
 {
     console_write("loader: SECURITY: the ");
@@ -145,14 +151,14 @@ static void verify_part(struct loader *loader, const struct part *part, struct l
 static void read_command_line(struct loader *loader)
 {
     struct loaded_file *file = &loader->command_line_file;
-    efi_status status = files_read_optional(loader, u"\\NONOS\\CMDLINE",
-                                            BOOT_COMMAND_LINE_MAX - 1, file);
+    efi_status status = files_read_optional(loader, command_line_part.path,
+                                            command_line_part.max_size, file);
     if (status == EFI_NOT_FOUND) {
         *file = (struct loaded_file){ 0 };
         return;
     }
     if (status != EFI_SUCCESS)
-        refuse(loader, "cannot read \\NONOS\\CMDLINE (at most 255 bytes)");
+        refuse(loader, command_line_part.unreadable);
     uint8_t digest[32];
     sha256(file->data, file->size, digest);
     console_write("loader: cmdline: ");
@@ -160,7 +166,7 @@ static void read_command_line(struct loader *loader)
     console_write(" bytes, sha256 ");
     console_write_digest(digest);
     console_write(" (measured)\n");
-    measure(loader, "cmdline", file, digest);
+    measure(loader, command_line_part.name, file, digest);
 }
 
 static void load_kernel(struct loader *loader)

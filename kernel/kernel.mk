@@ -57,8 +57,7 @@ KERNEL_CORE_SRCS := \
 	kernel/device/device.c \
 	kernel/device/interrupt.c \
 	kernel/device/dma.c \
-	kernel/device/device_syscalls.c \
-	kernel/device/iommu_fallback.c
+	kernel/device/device_syscalls.c
 
 KERNEL_SRCS := $(KERNEL_CORE_SRCS) $(KERNEL_DEVICE_SRCS) $(KERNEL_CAPSULE_SRCS) $(KERNEL_CAP_SRCS) $(KERNEL_IPC_SRCS) \
 	$(CRYPTO_SRCS) $(BASE_SRCS) $(BASE_FREESTANDING_SRCS)
@@ -91,7 +90,8 @@ all: $(KERNEL_ELF)
 # product image's bundle never holds them (suite 50 checks it).
 KERNEL_TEST_IMAGE := $(BUILD)/test/nonos-test.img
 KERNEL_TEST_BUNDLE := $(BUILD)/test/capsules/bundle.bin
-KERNEL_TEST_CAPSULE_FILES := $(wildcard tests/capsules/*/* tests/capsules/lib/*)
+KERNEL_TEST_CAPSULE_FILES := $(wildcard tests/capsules/*/* tests/capsules/lib/*) \
+	user/lib/virtio.c user/lib/virtio.h user/lib/virtqueue.c user/lib/virtqueue.h lib/base/mem.c
 $(KERNEL_TEST_BUNDLE): $(BOOT_STAGED_BUNDLE) $(CAPSULE_TOOL) $(SDK_FILES) \
 		tests/capsules/test-bundle.sh $(KERNEL_TEST_CAPSULE_FILES)
 	sh tests/capsules/test-bundle.sh $(CAPSULE_TOOL) $(BOOT_STAGED_BUNDLE) \

@@ -12,7 +12,8 @@
  *   firmware    ACPI tables
  *   time        interrupt controller (x86: PIC masked, LAPIC), calibrated timer
  *               (between the two: devices: I/O APICs from the MADT, PCI
- *               through the MCFG's ECAM, the IOMMU, the dma= boot option)
+ *               through the MCFG's ECAM, the IOMMU (DMAR; every device
+ *               blocked, interrupt remapping on), the dma= boot option)
  *   randomness  the system generator, seeded from RDSEED/RDRAND (CPU
  *               features), TSC jitter and the loader's UEFI seed
  *   threads     scheduler, then the capsule "init" (which starts the

@@ -35,3 +35,15 @@ BENCH_TARGETS += bench-ipc
 .PHONY: bench-ipc
 bench-ipc: $(BENCH_IPC_DIR)/init $(IMAGE) $(CAPSULE_TOOL) $(BUNDLE_FILE)
 	@BENCH_IPC_SYSTEM_PROJECTS="$(dir $(USER_STAGED))" sh tests/qemu/bench-ipc.sh
+
+# bench-net: instructions per Ethernet frame sent and received by a client
+# capsule through the virtio-net driver capsule (tests/qemu/bench-net.sh,
+# docs/drivers.md "Benchmark"); the bench client tests/bench/net/client is
+# built by the script with nonos-capsule, the image here.
+BENCH_NET_DIR := $(BUILD)/bench-net
+$(eval $(call boot_image,bench-net,$(BOOT_KERNEL_ELF),$(BENCH_NET_DIR)/bundle.bin,$(BENCH_NET_DIR)/bench-net.img))
+
+BENCH_TARGETS += bench-net
+.PHONY: bench-net
+bench-net: $(IMAGE) $(CAPSULE_TOOL) $(BUNDLE_FILE)
+	@BENCH_NET_SYSTEM_PROJECTS="$(dir $(USER_STAGED))" sh tests/qemu/bench-net.sh

@@ -25,6 +25,21 @@ $(BUILD)/tests/kernel/acpi_platform_test: $(BUILD)/host-san/tests/kernel/acpi_pl
 	@mkdir -p $(@D)
 	$(CC) -fsanitize=address,undefined $^ -o $@
 
+$(BUILD)/tests/kernel/cmdline_test: $(BUILD)/host-san/tests/kernel/cmdline_test.o \
+		$(call objs,host-san,kernel/lib/cmdline.c)
+	@mkdir -p $(@D)
+	$(CC) -fsanitize=address,undefined $^ -o $@
+
+FUZZ_TARGETS += fuzz-cmdline
+$(BUILD)/fuzz/tests/fuzz/fuzz_cmdline: $(BUILD)/fuzz/tests/fuzz/fuzz_cmdline.o \
+		$(call objs,fuzz,kernel/lib/cmdline.c)
+	$(CC) -fsanitize=fuzzer,address,undefined $^ -o $@
+
+.PHONY: fuzz-cmdline
+fuzz-cmdline: $(BUILD)/fuzz/tests/fuzz/fuzz_cmdline
+	@mkdir -p build/fuzz/corpus/cmdline
+	$< -max_total_time=$(FUZZ_SECONDS) -max_len=512 build/fuzz/corpus/cmdline tests/corpus/cmdline
+
 FUZZ_TARGETS += fuzz-acpi fuzz-acpi-platform
 $(BUILD)/fuzz/tests/fuzz/fuzz_acpi_platform: $(BUILD)/fuzz/tests/fuzz/fuzz_acpi_platform.o \
 		$(call objs,fuzz,$(KERNEL_ACPI_SRCS))
@@ -44,6 +59,25 @@ $(BUILD)/fuzz/tests/fuzz/fuzz_acpi: $(BUILD)/fuzz/tests/fuzz/fuzz_acpi.o \
 fuzz-acpi: $(BUILD)/fuzz/tests/fuzz/fuzz_acpi
 	@mkdir -p build/fuzz/corpus/acpi
 	$< -max_total_time=$(FUZZ_SECONDS) -max_len=8192 build/fuzz/corpus/acpi tests/corpus/acpi
+
+# The DMAR table parser (helper iommu): directed cases, the committed
+# corpus (tests/corpus/acpi-dmar) and its libFuzzer target.
+KERNEL_DMAR_SRCS := kernel/acpi/acpi_dmar.c kernel/acpi/acpi_tables.c
+
+$(BUILD)/tests/kernel/dmar_test: $(BUILD)/host-san/tests/kernel/dmar_test.o \
+		$(call objs,host-san,$(KERNEL_DMAR_SRCS))
+	@mkdir -p $(@D)
+	$(CC) -fsanitize=address,undefined $^ -o $@
+
+FUZZ_TARGETS += fuzz-acpi-dmar
+$(BUILD)/fuzz/tests/fuzz/fuzz_acpi_dmar: $(BUILD)/fuzz/tests/fuzz/fuzz_acpi_dmar.o \
+		$(call objs,fuzz,$(KERNEL_DMAR_SRCS))
+	$(CC) -fsanitize=fuzzer,address,undefined $^ -o $@
+
+.PHONY: fuzz-acpi-dmar
+fuzz-acpi-dmar: $(BUILD)/fuzz/tests/fuzz/fuzz_acpi_dmar
+	@mkdir -p build/fuzz/corpus/acpi-dmar
+	$< -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/corpus/acpi-dmar tests/corpus/acpi-dmar
 
 # Capabilities and objects (helper cap): the real object.c and capability.c
 # over the C library's heap, kprintf and panic of tests/kernel/fake/kernel_runtime.c.

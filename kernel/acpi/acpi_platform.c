@@ -120,7 +120,7 @@ static int madt_entry(const uint8_t *p, uint8_t size, struct acpi_madt *madt)
         return ACPI_PLATFORM_OK;
     case MADT_LAPIC_OVERRIDE:
         if (size == MADT_LAPIC_OVERRIDE_SIZE)
-            madt->lapic_address = load64_le(p + 4);
+            madt->local_apic_address = load64_le(p + 4);
         return ACPI_PLATFORM_OK;
     default:
         return ACPI_PLATFORM_OK; /* processors and the rest: not needed */
@@ -135,7 +135,7 @@ int acpi_madt_parse(struct bytes table, struct acpi_madt *madt)
     uint32_t length = load32_le(table.data + 4);
     if (length < MADT_ENTRIES)
         return ACPI_PLATFORM_ERROR_MADT_LENGTH;
-    struct acpi_madt parsed = { .lapic_address = load32_le(table.data + 36),
+    struct acpi_madt parsed = { .local_apic_address = load32_le(table.data + 36),
                                 .flags = load32_le(table.data + 40) };
     for (size_t offset = MADT_ENTRIES; offset < length;) {
         if (!range_fits(offset, 2, length))

@@ -67,7 +67,7 @@ struct acpi_override {
     uint32_t gsi;
 };
 struct acpi_madt {
-    uint64_t lapic_address;
+    uint64_t local_apic_address;
     uint32_t flags;
     uint32_t ioapic_count, override_count;
     struct acpi_ioapic ioapics[ACPI_MADT_IOAPIC_MAX];

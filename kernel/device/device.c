@@ -40,6 +40,13 @@ bool device_dma_unconfined_allowed(void)
     return unconfined_allowed;
 }
 
+bool device_dma_unconfined_set(bool allowed)
+{
+    bool was = unconfined_allowed;
+    unconfined_allowed = allowed;
+    return was;
+}
+
 bool device_dma_confined(const struct device *device)
 {
     return device->domain != NULL;
@@ -59,6 +66,14 @@ static bool device_add(const struct pci_function *fn, void *context)
     object_init(&device->object, OBJECT_DEVICE); /* the kernel's permanent reference */
     device->index = devices_found++;
     device->pci = *fn;
+    /* The firmware's drivers leave devices able to DMA (OVMF's virtio-rng
+     * does): none may until a driver of ours turns it on. Bridges keep
+     * theirs: it forwards their devices' DMA, which each device's own bit
+     * and the IOMMU govern. */
+    if ((fn->header_type & 0x7f) == 0) {
+        uint32_t command = pci_config_read(fn, PCI_COMMAND, 2);
+        pci_config_write(fn, PCI_COMMAND, 2, command & ~PCI_COMMAND_BUS_MASTER);
+    }
     return true;
 }
 

@@ -21,6 +21,7 @@
 
 #define DEVICE_MAX 64u
 #define DEVICE_IRQ_MAX 8u /* interrupt bindings per device */
+#define DEVICE_DMA_MAX 1024u /* DMA mappings per device: bounds the kernel memory one driver holds */
 
 struct process;
 struct iommu_domain;
@@ -54,6 +55,7 @@ struct device {
     struct process *driver; /* the claiming process; NULL: none */
     struct iommu_domain *domain;
     struct device_dma *mappings;
+    uint32_t mapping_count;
     struct device_irq irqs[DEVICE_IRQ_MAX];
     volatile uint32_t *msix_table; /* the kernel's mapping, once needed */
 };
@@ -69,6 +71,9 @@ struct device *device_at(uint32_t index);
 
 /* Whether the operator allowed unconfined DMA at boot (dma=unconfined). */
 bool device_dma_unconfined_allowed(void);
+/* Sets it (the in-kernel tests only, to run both policies in one boot);
+ * returns the previous value. */
+bool device_dma_unconfined_set(bool allowed);
 /* Whether the device's DMA is confined (it has an IOMMU domain). */
 bool device_dma_confined(const struct device *device);
 /* Whether bus mastering (DMA) may be turned on for it. */

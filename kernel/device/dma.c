@@ -67,6 +67,8 @@ static int64_t dma_map_locked(struct device *device, struct object *memory, bool
 {
     const uint64_t *frames;
     uint64_t pages;
+    if (device->mapping_count >= DEVICE_DMA_MAX)
+        return -ERROR_NO_MEMORY;
     memory_object_frames(memory, &frames, &pages);
     struct device_dma **link = NULL;
     uint64_t address;
@@ -90,6 +92,7 @@ static int64_t dma_map_locked(struct device *device, struct object *memory, bool
     object_get(memory);
     *mapping = (struct device_dma){ address, pages, memory, *link };
     *link = mapping;
+    device->mapping_count++;
     return (int64_t)address;
 }
 
@@ -112,6 +115,7 @@ static struct object *dma_remove(struct device *device, struct device_dma **link
 {
     struct device_dma *mapping = *link;
     *link = mapping->next;
+    device->mapping_count--;
     if (device->domain)
         iommu_unmap(device->domain, mapping->address, mapping->pages);
     struct object *memory = mapping->memory;

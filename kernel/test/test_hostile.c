@@ -9,19 +9,24 @@
 #include "kernel/arch/time.h"
 #include "kernel/audit/audit.h"
 #include "kernel/cap/capability.h"
+#include "kernel/arch/iommu.h"
 #include "kernel/capsule/capsule.h"
+#include "kernel/device/device.h"
 #include "kernel/error.h"
 #include "kernel/ipc/ipc.h"
 #include "kernel/lib/print.h"
 #include "kernel/proc/process_internal.h"
+#include "kernel/random/system_random.h"
 #include "kernel/sched/thread.h"
 #include "kernel/shell/report.h"
 #include "kernel/syscall/table.h"
 #include "kernel/test/test.h"
+#include "kernel/test/test_hostile.h"
 #include "sdk/include/nonos/abi.h"
 #include "sdk/include/nonos/error.h"
 #include "sdk/include/nonos/syscall.h"
 #include "tests/capsules/lib/denials.h"
+#include "tests/capsules/lib/device_test.h"
 #include "tests/capsules/lib/hostile_slots.h"
 #include "tests/capsules/lib/ipc_test.h"
 
@@ -48,7 +53,7 @@ static bool text_starts(const char *text, const char *prefix)
  * in HOSTILE_SLOT_HARNESS (tests/capsules/lib/hostile.h: without it a
  * hostile capsule does nothing); the caller holds a reference to the
  * process (hostile_release). */
-static int hostile_create(const char *name, struct process **out)
+int hostile_create(const char *name, struct process **out)
 {
     size_t index;
     if (!capsule_find(name, text_length(name), &index))
@@ -69,7 +74,7 @@ static int hostile_create(const char *name, struct process **out)
     return error;
 }
 
-static int hostile_start(struct process *process)
+int hostile_start(struct process *process)
 {
     int error = process_start(process);
     if (error)
@@ -77,7 +82,7 @@ static int hostile_start(struct process *process)
     return error;
 }
 
-static int hostile_launch(const char *name, struct process **out)
+int hostile_launch(const char *name, struct process **out)
 {
     int error = hostile_create(name, out);
     if (error == 0 && (error = hostile_start(*out)) != 0)
@@ -87,7 +92,7 @@ static int hostile_launch(const char *name, struct process **out)
 
 /* Waits for the end, killing the process after HOSTILE_WAIT_MS; false if it
  * had to be killed. */
-static bool hostile_wait(struct process *process, uint64_t limit_ms)
+bool hostile_wait(struct process *process, uint64_t limit_ms)
 {
     uint64_t waited = 0;
     while (!process->finished && waited < limit_ms) {
@@ -101,13 +106,13 @@ static bool hostile_wait(struct process *process, uint64_t limit_ms)
     return false;
 }
 
-static void hostile_release(struct process *process)
+void hostile_release(struct process *process)
 {
     object_put(&process->object);
 }
 
 /* The first audit record of `kind` about process id from sequence `first`. */
-static bool audit_find(uint64_t first, uint64_t id, uint32_t kind,
+bool audit_find(uint64_t first, uint64_t id, uint32_t kind,
                        struct nonos_audit_record *out)
 {
     static struct nonos_audit_record records[AUDIT_RING_SIZE];
@@ -501,6 +506,221 @@ static bool test_hostile_inert_without_harness(void)
     return true;
 }
 
+/* ---- devices (docs/drivers.md) -------------------------------------------- */
+
+/* The virtio-rng the next claim gets: the first one no process holds (the
+ * test image's own virtio-rng driver capsule may hold another). */
+static struct device *virtio_rng(void)
+{
+    for (uint32_t i = 0; i < device_count(); i++) {
+        if (device_at(i)->pci.vendor_id == 0x1af4 && device_at(i)->pci.device_id == 0x1044 &&
+            device_at(i)->driver == NULL)
+            return device_at(i);
+    }
+    return NULL;
+}
+
+/* An audit record of `kind` about id (0: any process) from `first` whose
+ * detail starts so. */
+static bool audit_detail_find(uint64_t first, uint64_t id, uint32_t kind, const char *detail)
+{
+    static struct nonos_audit_record records[AUDIT_RING_SIZE];
+    uint32_t count = audit_read(first, records, AUDIT_RING_SIZE);
+    for (uint32_t i = 0; i < count; i++) {
+        if ((id == 0 || records[i].process == id) && records[i].kind == kind &&
+            text_starts(records[i].detail, detail))
+            return true;
+    }
+    return false;
+}
+
+static bool audit_denial_find(uint64_t first, uint64_t id, uint32_t call, uint32_t slot,
+                              int32_t error)
+{
+    static struct nonos_audit_record records[AUDIT_RING_SIZE];
+    uint32_t count = audit_read(first, records, AUDIT_RING_SIZE);
+    for (uint32_t i = 0; i < count; i++) {
+        const struct nonos_audit_record *r = &records[i];
+        if (r->process == id && r->kind == NONOS_AUDIT_DENIED && r->syscall == call &&
+            r->slot == slot && r->error == error)
+            return true;
+    }
+    return false;
+}
+
+/* Without an IOMMU the driver is refused unless unconfined DMA is allowed
+ * (said on the console, audited); with one it gets a domain. */
+static bool test_hostile_device_needs_confinement(void)
+{
+    struct device *rng = virtio_rng();
+    TEST_REQUIRE(rng != NULL, "no virtio-rng free (tests/qemu/boot.sh adds one)");
+    bool was = device_dma_unconfined_set(false);
+    uint64_t first = audit_next_sequence();
+    struct process *p = NULL;
+    int error = hostile_create("hostile-device-driver", &p);
+    bool confined = error == 0 && rng->driver == p && rng->domain != NULL;
+    if (error == 0) {
+        process_kill(p, PROCESS_END_KILLED, "test: created only");
+        process_wait_end(p);
+        hostile_release(p);
+    }
+    device_dma_unconfined_set(was);
+    if (iommu_present()) {
+        TEST_REQUIRE(confined, "with an IOMMU the driver did not get a domain: %s",
+                     error ? kernel_error_message(error) : "no domain");
+    } else {
+        TEST_REQUIRE(error == -ERROR_NOT_CONFINED && rng->driver == NULL,
+                     "without an IOMMU the driver was not refused: %s",
+                     error ? kernel_error_message(error) : "it was created");
+        TEST_REQUIRE(audit_detail_find(first, 0, NONOS_AUDIT_DEVICE, "pci:1af4:1044: refused"),
+                     "no audit record of the refusal");
+    }
+    TEST_REQUIRE(rng->driver == NULL && rng->domain == NULL, "claim left behind");
+    return true;
+}
+
+/* The capability goes to the capsule whose policy names the device, and to
+ * one live process at a time: drivers are created (not started) until one
+ * finds every virtio-rng taken; each earlier one holds a different device
+ * with read, write and control, the last an empty slot 4, and a capsule
+ * naming no device has empty slots 4-7. */
+#define POLICY_DRIVERS_MAX 4
+
+static uint32_t virtio_rng_free(void)
+{
+    uint32_t free = 0;
+    for (uint32_t i = 0; i < device_count(); i++)
+        free += device_at(i)->pci.vendor_id == 0x1af4 && device_at(i)->pci.device_id == 0x1044 &&
+                device_at(i)->driver == NULL;
+    return free;
+}
+
+static bool device_slot_holds(struct process *p, struct object **object)
+{
+    struct capability *cap = NULL;
+    bool held = cap_lookup(p->caps, NONOS_SLOT_DEVICE, OBJECT_DEVICE,
+                           RIGHT_READ | RIGHT_WRITE | RIGHT_CONTROL, &cap) == 0;
+    *object = held ? cap->object : NULL;
+    return held && ((struct device *)cap->object)->driver == p;
+}
+
+static bool test_hostile_device_caps_follow_policy(void)
+{
+    uint32_t free = virtio_rng_free();
+    TEST_REQUIRE(free >= 1 && free < POLICY_DRIVERS_MAX, "%u virtio-rng free", free);
+    bool was = iommu_present() ? device_dma_unconfined_allowed() : device_dma_unconfined_set(true);
+    struct process *made[POLICY_DRIVERS_MAX + 1] = { NULL };
+    struct object *held[POLICY_DRIVERS_MAX] = { NULL };
+    int error = 0;
+    bool distinct = true, last_empty = false, none_empty = false;
+    for (uint32_t i = 0; i <= free && !error; i++) {
+        error = hostile_create("hostile-device-driver", &made[i]);
+        bool has = error == 0 && device_slot_holds(made[i], &held[i]);
+        for (uint32_t j = 0; j < i && has; j++)
+            distinct = distinct && held[j] != held[i];
+        if (i < free)
+            distinct = distinct && has;
+        else
+            last_empty = error == 0 && made[i]->caps->slots[NONOS_SLOT_DEVICE].object == NULL;
+    }
+    struct process *none = NULL;
+    if (!error)
+        error = hostile_create("hostile-device-none", &none);
+    none_empty = error == 0; /* slots 4-6 (7 holds the harness's token) */
+    for (uint32_t slot = NONOS_SLOT_DEVICE; none_empty && slot < NONOS_SLOT_DEVICE + 3; slot++)
+        none_empty = none->caps->slots[slot].object == NULL;
+    made[free + 1] = none; /* free < POLICY_DRIVERS_MAX: index at most 4 */
+    for (uint32_t i = 0; i <= POLICY_DRIVERS_MAX; i++) {
+        if (made[i]) {
+            process_kill(made[i], PROCESS_END_KILLED, "test: created only");
+            process_wait_end(made[i]);
+            hostile_release(made[i]);
+        }
+    }
+    device_dma_unconfined_set(was);
+    TEST_REQUIRE(error == 0, "creating the capsules failed: %s", kernel_error_message(error));
+    TEST_REQUIRE(distinct, "%u drivers did not each get a different virtio-rng with read, write, "
+                 "control", free);
+    TEST_REQUIRE(last_empty, "driver %u got a device though every virtio-rng was taken", free + 1);
+    TEST_REQUIRE(none_empty, "a capsule whose policy names no device got one");
+    TEST_REQUIRE(virtio_rng_free() == free, "claims outlived their drivers (%u free, was %u)",
+                 virtio_rng_free(), free);
+    return true;
+}
+
+/* A capsule without a device capability: BAR mapping, interrupt binding and
+ * DMA mapping refused on every device slot, each audited. */
+static bool test_hostile_device_none_refused(void)
+{
+    uint64_t first = audit_next_sequence();
+    struct process *p;
+    int error = hostile_launch("hostile-device-none", &p);
+    TEST_REQUIRE(error == 0, "capsule hostile-device-none did not start: %s",
+                 kernel_error_message(error));
+    bool ended = hostile_wait(p, HOSTILE_WAIT_MS);
+    uint64_t id = p->id;
+    int64_t status = p->exit_status;
+    enum process_end end = p->end;
+    hostile_release(p);
+    TEST_REQUIRE(ended && end == PROCESS_END_EXIT && status == 0,
+                 "hostile-device-none: end %s status %ld (a call was not refused)",
+                 process_end_name(end), status);
+    for (uint32_t slot = NONOS_SLOT_DEVICE; slot < NONOS_SLOT_DEVICE + 3; slot++) {
+        TEST_REQUIRE(audit_denial_find(first, id, NONOS_SYSCALL_DEVICE_MAP_BAR, slot,
+                                       -ERROR_INVALID_CAPABILITY) &&
+                         audit_denial_find(first, id, NONOS_SYSCALL_DEVICE_IRQ_BIND, slot,
+                                           -ERROR_INVALID_CAPABILITY) &&
+                         audit_denial_find(first, id, NONOS_SYSCALL_DEVICE_DMA_MAP, slot,
+                                           -ERROR_INVALID_CAPABILITY),
+                     "slot %u: a refusal is missing from the audit log", slot);
+    }
+    return true;
+}
+
+/* The driver maps, binds, turns bus mastering on, maps DMA, and ends
+ * holding it all: the kernel tears every piece down. */
+static bool test_hostile_device_driver_torn_down(void)
+{
+    struct device *rng = virtio_rng();
+    TEST_REQUIRE(rng != NULL, "no virtio-rng free (tests/qemu/boot.sh adds one)");
+    bool was = iommu_present() ? device_dma_unconfined_allowed() : device_dma_unconfined_set(true);
+    uint64_t first = audit_next_sequence();
+    uint64_t random_before = system_random_added_bytes();
+    struct process *p;
+    int error = hostile_launch("hostile-device-driver", &p);
+    bool ended = error == 0 && hostile_wait(p, HOSTILE_WAIT_MS);
+    uint64_t id = error == 0 ? p->id : 0;
+    int64_t status = error == 0 ? p->exit_status : -1;
+    enum process_end end = error == 0 ? p->end : PROCESS_END_NONE;
+    if (error == 0)
+        hostile_release(p);
+    device_dma_unconfined_set(was);
+    TEST_REQUIRE(error == 0, "capsule hostile-device-driver did not start: %s",
+                 kernel_error_message(error));
+    TEST_REQUIRE(ended && end == PROCESS_END_EXIT && status == 0,
+                 "hostile-device-driver: end %s, failed step %ld", process_end_name(end), status);
+    bool irq_left = false;
+    for (uint32_t i = 0; i < DEVICE_IRQ_MAX; i++)
+        irq_left = irq_left || rng->irqs[i].bound;
+    TEST_REQUIRE(rng->driver == NULL && rng->mappings == NULL && rng->domain == NULL && !irq_left,
+                 "left behind: driver %p, mappings %p, domain %p, interrupt %d",
+                 (void *)rng->driver, (void *)rng->mappings, (void *)rng->domain, irq_left);
+    TEST_REQUIRE((pci_config_read(&rng->pci, PCI_COMMAND, 2) & PCI_COMMAND_BUS_MASTER) == 0,
+                 "bus mastering still on after the driver ended");
+    TEST_REQUIRE(audit_detail_find(first, id, NONOS_AUDIT_DEVICE, "given pci:1af4:1044") &&
+                     audit_detail_find(first, id, NONOS_AUDIT_DEVICE, "released"),
+                 "audit records of the claim and the release missing");
+    TEST_REQUIRE(audit_denial_find(first, id, NONOS_SYSCALL_DEVICE_MAP_BAR,
+                                   DEVICE_TEST_NARROW_SLOT, -ERROR_NO_RIGHT) &&
+                     audit_denial_find(first, id, NONOS_SYSCALL_DEVICE_IRQ_BIND,
+                                       DEVICE_TEST_NARROW_SLOT, -ERROR_NO_RIGHT),
+                 "the read-only copy's refusals (map_bar, irq_bind) are not audited");
+    TEST_REQUIRE(system_random_added_bytes() - random_before == DEVICE_TEST_RANDOM_BYTES,
+                 "random_add mixed %lu bytes, want %u", system_random_added_bytes() - random_before,
+                 DEVICE_TEST_RANDOM_BYTES);
+    return true;
+}
+
 static const struct test_case hostile_cases[] = {
     { "hostile_inert_without_harness", test_hostile_inert_without_harness },
     { "hostile_denied_every_call_audited", test_hostile_denied_every_call_audited },
@@ -521,5 +741,9 @@ static const struct test_case hostile_cases[] = {
     { "hostile_ipc_data_and_capability", test_hostile_ipc_data_and_capability },
     { "hostile_revoke_removes_every_copy", test_hostile_revoke_removes_every_copy },
     { "hostile_code_pages_unchangeable", test_hostile_code_pages_unchangeable },
+    { "hostile_device_needs_confinement", test_hostile_device_needs_confinement },
+    { "hostile_device_caps_follow_policy", test_hostile_device_caps_follow_policy },
+    { "hostile_device_none_refused", test_hostile_device_none_refused },
+    { "hostile_device_driver_torn_down", test_hostile_device_driver_torn_down },
 };
 TEST_TABLE(hostile_cases);

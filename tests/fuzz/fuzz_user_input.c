@@ -2,7 +2,9 @@
  * bytes typed at the console (the shell's line editor, then its command
  * parsing), requests to the name service (badge, label, name bytes,
  * against a fixed set of capsule descriptions), and the records the kernel
- * copies out, formatted into buffers of any size (ps, caps, audit). The
+ * copies out, formatted into buffers of any size (ps, caps, audit), and
+ * what a virtio device writes into a virtqueue's used ring (the drivers'
+ * virtqueue.c; its exact refusals are in tests/user/user_test.c). The
  * first byte picks which. Invariants are checked with abort(); overruns by
  * ASan. tests/user/names_test.c and shell_test.c hold the exact answer to
  * each bad request and each bad command line. */
@@ -16,6 +18,7 @@
 #include "user/names/registry.h"
 #include "user/shell/parse.h"
 #include "user/shell/tables.h"
+#include "virtqueue.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -129,11 +132,48 @@ static void fuzz_tables(const uint8_t *data, size_t size)
     free(storage);
 }
 
+
+/* A device that writes anything into the used ring: chains are added from
+ * the first bytes, then the rest is the used ring's idx and elements, read
+ * by virtqueue_take until it reports nothing or a broken queue. Every head
+ * taken must have been outstanding; free descriptors never exceed the size. */
+static void fuzz_virtqueue(const uint8_t *data, size_t size)
+{
+    static struct virtqueue queue;
+    static uint8_t area[4096];
+    const uint16_t entries = 8;
+    memset(area, 0, sizeof area);
+    require(virtqueue_init(&queue, area, 0x1000, entries));
+    bool outstanding[8] = { false };
+    size_t at = 0;
+    while (at < size && at < 4 && data[at] % 4 != 0) {
+        struct virtqueue_buffer chain[3] = { { 0x2000, 12, false }, { 0x3000, 64, true }, { 0x4000, 64, true } };
+        int head = virtqueue_add(&queue, chain, (uint32_t)(data[at] % 4));
+        if (head >= 0)
+            outstanding[head] = true;
+        at++;
+    }
+    size_t used = virtqueue_used_offset(entries);
+    size_t length = size - at < 4 + 8u * entries ? size - at : 4 + 8u * entries;
+    memcpy(area + used, data + at, length);
+    uint16_t head;
+    uint32_t written;
+    int result;
+    for (int i = 0; i < 2 * entries && (result = virtqueue_take(&queue, &head, &written)) == 1; i++) {
+        require(head < entries && outstanding[head]);
+        outstanding[head] = false;
+    }
+    require(queue.free_count <= entries);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size == 0)
         return 0;
-    switch (data[0] % 3) {
+    switch (data[0] % 4) {
+    case 3:
+        fuzz_virtqueue(data + 1, size - 1);
+        break;
     case 0:
         fuzz_console(data + 1, size - 1);
         break;

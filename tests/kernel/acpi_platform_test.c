@@ -255,7 +255,7 @@ static void test_good_values(void)
                out.mcfg.entries[0].base == 0xb0000000ull && out.mcfg.entries[0].segment == 0 &&
                out.mcfg.entries[0].bus_start == 0 && out.mcfg.entries[0].bus_end == 0xff,
                "acpi platform: MCFG gives ECAM 0xb0000000, segment 0, buses 0-255");
-    test_check(out.madt.lapic_address == 0xfee00000u && out.madt.flags == 1 &&
+    test_check(out.madt.local_apic_address == 0xfee00000u && out.madt.flags == 1 &&
                out.madt.ioapic_count == 1 && out.madt.ioapics[0].address == 0xfec00000u &&
                out.madt.ioapics[0].gsi_base == 0 && out.madt.override_count == 2 &&
                out.madt.overrides[0].source == 0 && out.madt.overrides[0].gsi == 2 &&
@@ -264,7 +264,7 @@ static void test_good_values(void)
                "acpi platform: MADT gives the I/O APIC at 0xfec00000 and overrides 0->2, 9->9");
     case_build(&cases[CASE_COUNT - 1], &image); /* madt-lapic-override */
     result = case_run(image.bytes, image.len, &out);
-    test_check(result == ACPI_PLATFORM_OK && out.madt.lapic_address == 0xfee01000ull,
+    test_check(result == ACPI_PLATFORM_OK && out.madt.local_apic_address == 0xfee01000ull,
                "acpi platform: a local APIC address override replaces the 32-bit address");
     /* A refused table leaves the output untouched (all zero here). */
     image_good(&image);

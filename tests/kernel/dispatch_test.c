@@ -188,6 +188,69 @@ int64_t sys_system_power(uint32_t supervisor, uint64_t action)
     return handler_ran("system_power", supervisor, action, 0);
 }
 
+/* The device calls (kernel/device/device_syscalls.c) and
+ * memory_allocate_contiguous: fakes too. */
+int64_t sys_memory_allocate_contiguous(uint64_t pages, uint64_t destination)
+{
+    return handler_ran("memory_allocate_contiguous", pages, destination, 0);
+}
+int64_t sys_device_info(uint32_t device, uint64_t info, uint64_t size)
+{
+    return handler_ran("device_info", device, info, size);
+}
+int64_t sys_device_map_bar(uint32_t device, uint64_t bar, uint64_t address)
+{
+    return handler_ran("device_map_bar", device, bar, address);
+}
+int64_t sys_device_config_read(uint32_t device, uint64_t offset, uint64_t width)
+{
+    return handler_ran("device_config_read", device, offset, width);
+}
+int64_t sys_device_config_write(uint32_t device, uint64_t offset, uint64_t width, uint64_t value)
+{
+    (void)value;
+    return handler_ran("device_config_write", device, offset, width);
+}
+int64_t sys_device_irq_bind(uint32_t device, uint64_t vector, uint32_t notification, uint64_t bits)
+{
+    (void)bits;
+    return handler_ran("device_irq_bind", device, vector, notification);
+}
+int64_t sys_device_irq_ack(uint32_t device, uint64_t vector)
+{
+    return handler_ran("device_irq_ack", device, vector, 0);
+}
+int64_t sys_device_dma_map(uint32_t device, uint32_t memory)
+{
+    return handler_ran("device_dma_map", device, memory, 0);
+}
+int64_t sys_device_dma_unmap(uint32_t device, uint64_t address)
+{
+    return handler_ran("device_dma_unmap", device, address, 0);
+}
+int64_t sys_device_port_read(uint32_t device, uint64_t port, uint64_t width)
+{
+    return handler_ran("device_port_read", device, port, width);
+}
+int64_t sys_device_port_write(uint32_t device, uint64_t port, uint64_t width, uint64_t value)
+{
+    (void)value;
+    return handler_ran("device_port_write", device, port, width);
+}
+int64_t sys_random_add(uint32_t device, uint64_t data, uint64_t length)
+{
+    return handler_ran("random_add", device, data, length);
+}
+int64_t sys_device_list(uint32_t supervisor, uint64_t buffer, uint64_t size)
+{
+    return handler_ran("device_list", supervisor, buffer, size);
+}
+int64_t sys_supervisor_audit(uint32_t supervisor, uint64_t process, uint64_t text, uint64_t length)
+{
+    (void)length;
+    return handler_ran("supervisor_audit", supervisor, process, text);
+}
+
 /* The IPC calls (kernel/ipc/ipc_syscalls.c, branch ipc): fakes too. */
 int64_t sys_endpoint_create(uint64_t destination)
 {
@@ -263,7 +326,7 @@ static int64_t dispatch(uint64_t number, uint64_t a0, uint64_t a1, uint64_t a2)
 static void test_unknown_numbers(void)
 {
     const char *name = "unknown numbers refused and audited";
-    static const uint64_t numbers[] = {9, 16, 19, 24, 29, 61, SYSCALL_TABLE_SIZE, 1000,
+    static const uint64_t numbers[] = {9, 16, 19, 24, 29, 62, SYSCALL_TABLE_SIZE, 1000,
                                        UINT32_MAX, (uint64_t)1 << 63, UINT64_MAX};
     for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
         EXPECT(name, dispatch(numbers[i], 0, 0, 0) == -ERROR_INVALID_SYSCALL);

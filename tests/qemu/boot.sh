@@ -24,6 +24,19 @@
 #                       usb-storage, removable) instead of a SATA disk, as
 #                       when booting a stick written with dd.
 #   QEMU_MEMORY         default 512M.
+#   QEMU_IOMMU=off      no intel-iommu (the no-IOMMU tests); default on:
+#                       `-device intel-iommu,intremap=on`, first of the devices
+#                       (QEMU wants it before the PCI devices it translates).
+#                       TCG needs no `kernel-irqchip=split` (only KVM does).
+#   QEMU_DEVICES=off    none of the default PCI devices below; default on:
+#                       virtio-rng-pci and virtio-net-pci, both modern only
+#                       and behind the IOMMU (disable-legacy=on,iommu_platform=on).
+#   QEMU_NET=hub        (default) the NIC's backend is a QEMU hub port with
+#                       nothing else on the hub: frames go nowhere, no socket.
+#   QEMU_NET=socket     a UDP socket on loopback: frames go to
+#                       127.0.0.1:$QEMU_NET_REMOTE_PORT and are received on
+#                       127.0.0.1:$QEMU_NET_LOCAL_PORT (both required). Never
+#                       QEMU's user-mode (slirp) network.
 #
 # Exit status: QEMU's. A guest write of value V to port 0xf4 exits with
 # 2*V+1 (V=0x10 -> 33); ACPI power-off, reset or triple fault exit with 0;
@@ -76,6 +89,22 @@ if [ "${QEMU_DISK:-sata}" = usb ]; then
         -device usb-storage,bus=xhci.0,drive=stick,removable=on "$@"
 else
     set -- -drive "$drive" "$@"
+fi
+
+if [ "${QEMU_DEVICES:-on}" != off ]; then
+    case "${QEMU_NET:-hub}" in
+        hub) netdev="hubport,id=net0,hubid=0" ;;
+        socket)
+            [ -n "${QEMU_NET_LOCAL_PORT:-}" ] && [ -n "${QEMU_NET_REMOTE_PORT:-}" ] ||
+                { echo "boot.sh: QEMU_NET=socket needs QEMU_NET_LOCAL_PORT and QEMU_NET_REMOTE_PORT" >&2; exit 2; }
+            netdev="socket,id=net0,udp=127.0.0.1:$QEMU_NET_REMOTE_PORT,localaddr=127.0.0.1:$QEMU_NET_LOCAL_PORT" ;;
+        *) echo "boot.sh: QEMU_NET must be hub or socket" >&2; exit 2 ;;
+    esac
+    set -- -device virtio-rng-pci,disable-legacy=on,iommu_platform=on \
+        -netdev "$netdev" -device virtio-net-pci,netdev=net0,disable-legacy=on,iommu_platform=on "$@"
+fi
+if [ "${QEMU_IOMMU:-on}" != off ]; then
+    set -- -device intel-iommu,intremap=on "$@"
 fi
 
 timeout -k 5 "$seconds" qemu-system-x86_64 \

@@ -188,12 +188,20 @@ void fake_kernel_main(uint64_t bootinfo_physical, uint64_t entry_rsp)
     check(!(flags & 0x200), "interrupts disabled");
     check_memory(info, bootinfo_physical, entry_rsp);
     check_paging(info, bootinfo_physical);
-    check(info->measurement_count == 2 &&
+    /* With \NONOS\CMDLINE: a third entry, the bytes handed over in bootinfo. */
+    bool command_line = info->command_line_size != 0;
+    check(info->measurement_count == (command_line ? 3u : 2u) &&
               measurement_matches(&info->measurements[0], "kernel", info->kernel_file,
                                   info->kernel_file_size) &&
               measurement_matches(&info->measurements[1], "bundle", info->bundle,
-                                  info->bundle_size),
+                                  info->bundle_size) &&
+              (!command_line ||
+               (info->command_line_size < BOOT_COMMAND_LINE_MAX &&
+                measurement_matches(&info->measurements[2], "cmdline",
+                                    (uint64_t)(uintptr_t)info->command_line,
+                                    info->command_line_size))),
           "measurements match the files in memory");
+    say(command_line ? "fake-kernel: command line present\n" : "fake-kernel: no command line\n");
     check(info->acpi_rsdp != 0 && ((const char *)info->acpi_rsdp)[0] == 'R' &&
               ((const char *)info->acpi_rsdp)[1] == 'S' && ((const char *)info->acpi_rsdp)[2] == 'D',
           "ACPI RSDP found");

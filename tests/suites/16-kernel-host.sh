@@ -2,8 +2,9 @@
 # The kernel's portable parts on Linux under ASan + UBSan: ksnprintf (against
 # the C library's snprintf), the log ring, PS/2 decoding, the framebuffer
 # console and font (over a heap buffer standing in for the framebuffer), the ACPI table
-# parsers (RSDP/FADT/DSDT and MCFG/MADT: synthetic tables, every error case, the committed fuzz corpus with
-# its expected results; suite 80 smoke-runs its fuzzer), capabilities
+# parsers (RSDP/FADT/DSDT, MCFG/MADT and DMAR: synthetic tables; the boot command line; every error
+# case, the committed fuzz corpora with their expected results; suite 80
+# smoke-runs their fuzzers), capabilities
 # (tests/kernel/capability_test.c: directed cases and randomized sequences
 # against a model), the system-call dispatcher with the generated table
 # (tests/kernel/dispatch_test.c), and
@@ -16,9 +17,9 @@ set -u
 suite_require clang python3 llvm-objdump
 status=0
 if ! make -s -j2 build/tests/kernel/format_test build/tests/kernel/acpi_test \
-        build/tests/kernel/acpi_platform_test \
+        build/tests/kernel/acpi_platform_test build/tests/kernel/cmdline_test \
         build/tests/kernel/framebuffer_test build/tests/kernel/capability_test \
-        build/tests/kernel/dispatch_test; then
+        build/tests/kernel/dispatch_test build/tests/kernel/dmar_test; then
     echo "FAIL kernel host tests: build failed"
     exit 1
 fi
@@ -26,8 +27,12 @@ build/tests/kernel/format_test || status=1
 build/tests/kernel/framebuffer_test || status=1
 build/tests/kernel/acpi_test || status=1
 build/tests/kernel/acpi_test --check-corpus tests/corpus/acpi || status=1
+build/tests/kernel/dmar_test || status=1
+build/tests/kernel/dmar_test --check-corpus tests/corpus/acpi-dmar || status=1
 build/tests/kernel/acpi_platform_test || status=1
 build/tests/kernel/acpi_platform_test --check-corpus tests/corpus/acpi-platform || status=1
+build/tests/kernel/cmdline_test || status=1
+build/tests/kernel/cmdline_test --check-corpus tests/corpus/cmdline || status=1
 build/tests/kernel/capability_test 2>build/tests/kernel/capability_test.log || {
     echo "FAIL capability host test: exit status $? (see build/tests/kernel/capability_test.log)"
     status=1
@@ -39,7 +44,7 @@ build/tests/kernel/dispatch_test 2>build/tests/kernel/dispatch_test.log || {
 
 sh tests/syscall/generate_check.sh || status=1
 
-# The fuzz targets fuzz-acpi and fuzz-acpi-platform are smoke-run by suite 80 with every other one.
+# The fuzz targets fuzz-acpi, fuzz-acpi-platform and fuzz-cmdline are smoke-run by suite 80 with every other one.
 
 # The boundary check must catch what it claims to: a planted tree with one
 # violation of each kind (and two allowed constructs) gives exactly these.

@@ -77,6 +77,20 @@ result $(( status == 33 && $? == 0 ? 0 : 1 )) "boot-usb: loader image boots from
 has "$log" 'RNG seed from firmware' && has "$log" 'fake-kernel: rng seed present'
 result $? "boot-usb: firmware RNG seed handed over (virtio-rng)" "no seed (log: $log)"
 
+# 1c. A boot command line (\NONOS\CMDLINE): measured as a third entry and
+# handed over (the fake kernel hashes bootinfo's copy against the entry).
+log=$work/cmdline.log
+: >"$log"
+sh tools/image/set-cmdline.sh "$work/loader.img" "$work/cmdline.img" "dma=unconfined" &&
+    QEMU_DEVICES=off sh tests/qemu/boot.sh "$work/cmdline.img" "$log" 120 >/dev/null 2>&1
+status=$?
+cmdline_sha=$(printf 'dma=unconfined' | sha256sum | cut -c1-64)
+has "$log" 'fake-kernel: all checks passed' && has "$log" 'fake-kernel: command line present' &&
+    has "$log" "loader: cmdline: 14 bytes, sha256 $cmdline_sha \(measured\)"
+result $(( status == 33 && $? == 0 ? 0 : 1 )) \
+    "boot-cmdline: \\NONOS\\CMDLINE measured (sha256 in the log) and handed over in bootinfo" \
+    "QEMU status $status (log: $log)"
+
 # 2. The real image passes the check and the kernel starts.
 log=$work/good.log
 qemu_start "$work/good.img" "$log" 120

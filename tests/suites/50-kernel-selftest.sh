@@ -21,6 +21,8 @@
 #   report exactly once, the summary must match the lines, and the verdict is
 #   taken only from isa-debug-exit (QEMU status 33 = all passed, 35 =
 #   failures); anything else (a poweroff, a reset, a timeout) fails.
+# Boot 1 has QEMU's intel-iommu (intremap=on); boot 2 has no IOMMU: the
+#   kernel must say which (kernel_iommu_*), the iommu_* tests pass in both.
 # Boot 2 (qemu64: no RDRAND, no RDSEED): the run must fail exactly the
 #   hardware random source test and report the failure through isa-debug-exit
 #   (status 35): a machine without a hardware source never passes it, and a
@@ -95,18 +97,19 @@ else
 fi
 
 # --- boots ------------------------------------------------------------------
-# selftest_boot NAME CPU LIST(yes/no): boots a private copy of the test
+# selftest_boot NAME CPU LIST(yes/no) [QEMU ARGS...]: boots a private copy of the test
 # image, runs `selftest list` (if asked) and `selftest exit`; sets LOG,
 # LISTED (names, one a line), AUDIT (the shell's `audit`, when listing),
 # RAN (the PASS/FAIL lines), SUMMARY and QEMU_STATUS. Returns 1 (after a FAIL line) when the boot itself broke.
 selftest_boot() {
     name=$1 cpu=$2 list=$3
+    shift 3
     LOG=$dir/$name.log
     SERIAL_INPUT=$dir/$name.in
     export SERIAL_INPUT
     cp build/test/nonos-test.img "$dir/$name.img" ||
         { echo "FAIL kernel_selftest_$name: cannot copy the image"; return 1; }
-    qemu_start "$dir/$name.img" "$LOG" 180 -cpu "$cpu"
+    qemu_start "$dir/$name.img" "$LOG" 180 -cpu "$cpu" "$@"
     if ! qemu_wait_for "$LOG" 'nonos> ' 90; then
         boot_failed "$name" "no nonos> prompt within 90 s"
         return 1
@@ -182,12 +185,35 @@ check_run() {
 
 bundle_report=build/test/capsules/bundle.txt
 init_last=
+# The last capsule of the bundle that ends by itself (the hostile and
+# names-echo test capsules do; virtio-client, after them, keeps running).
 if grep -q '^  [0-9]* init ' "$bundle_report" 2>/dev/null; then
-    init_last=$(sed -n 's/^  [0-9]* \([^ ]*\) .*: verified .*/\1/p' "$bundle_report" | tail -n 1)
+    init_last=$(sed -n 's/^  [0-9]* \(hostile-[^ ]*\|names-echo-[^ ]*\) .*: verified .*/\1/p' \
+        "$bundle_report" | tail -n 1)
 fi
 
+# iommu_line NAME PATTERN: boot NAME's log says what the IOMMU code found.
+iommu_line() {
+    line=$(tr -d '\r' <"$LOG" | grep -a '^iommu: ' | head -n 1)
+    if echo "$line" | grep -q "$2"; then
+        echo "PASS kernel_iommu_$1 ($line)"
+    else
+        echo "FAIL kernel_iommu_$1: boot log says '${line:-nothing about the IOMMU}', want /$2/"
+    fi
+}
+
 cpu=${KERNEL_SELFTEST_CPU:-qemu64,+smep,+smap,+rdrand,+xsave,+xsaveopt,+avx}
-if selftest_boot main "$cpu" yes; then
+# Boot 1 has Intel VT-d with interrupt remapping (boot.sh's default: QEMU's
+# intel-iommu before every other device), so the iommu_* tests check the
+# hardware's tables; boot 2 has none (QEMU_IOMMU=off), and the same tests
+# check that every IOMMU call refuses.
+# Boot 1 gets a second virtio-rng: the bundle's virtio-rng driver claims the
+# first; the in-kernel device tests and hostile-dma-rng
+# (kernel/test/test_hostile_dma.c) use the one left unclaimed (boot 2 has
+# no IOMMU: the driver is refused and the first stays free).
+if selftest_boot main "$cpu" yes -device virtio-rng-pci,disable-legacy=on,iommu_platform=on; then
+    iommu_line found_at_boot 'VT-d unit at 0x[0-9a-f]*, .* interrupt remapping on$'
+
     seeded=$(tr -d '\r' <"$LOG" | sed -n 's/^random: seeded from //p' | head -n 1)
     case "$seeded" in
         rdseed+* | rdrand+*) echo "PASS kernel_random_seeded_at_boot ($seeded)" ;;
@@ -231,7 +257,9 @@ if selftest_boot main "$cpu" yes; then
     fi
 fi
 
+export QEMU_IOMMU=off
 if selftest_boot no-hardware-random qemu64 no; then
+    iommu_line absent_says_why '^iommu: none: no DMAR table in the XSDT; device DMA is not confined$'
     LISTED=${main_list:-$(echo "$RAN" | sed 's/^\(PASS\|FAIL\) \([^:]*\).*/\2/')}
     failures=$(echo "$RAN" | sed -n 's/^FAIL \([^:]*\):.*/\1/p' | tr '\n' ' ')
     if [ "$failures" = "random_hardware_sources_healthy " ] && [ "$QEMU_STATUS" -eq 35 ]; then

@@ -340,6 +340,8 @@ static long supervisor_query(long number, long a0, long a1, long a2, long a3)
             return -NONOS_ERROR_NOT_FOUND;
         memcpy(USER(a2), &fake.capsules[a1], sizeof fake.capsules[0]);
         return 0;
+    case NONOS_SYSCALL_DEVICE_LIST:
+        return copy_out(USER(a1), a2, fake.devices, fake.device_count, sizeof fake.devices[0]);
     case NONOS_SYSCALL_PROCESS_INFO:
         p = process_find((uint64_t)a1);
         if (p == NULL)
@@ -389,6 +391,7 @@ long nonos_syscall6(long number, long a0, long a1, long a2, long a3, long a4, lo
     case NONOS_SYSCALL_CAPSULE_INFO:
     case NONOS_SYSCALL_PROCESS_INFO:
     case NONOS_SYSCALL_SUPERVISOR_WATCH:
+    case NONOS_SYSCALL_DEVICE_LIST:
     case NONOS_SYSCALL_KERNEL_REPORT: return supervisor_query(number, a0, a1, a2, a3);
     case NONOS_SYSCALL_SYSTEM_POWER: {
         long error = supervisor(a0, NONOS_RIGHT_CONTROL);

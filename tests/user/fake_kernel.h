@@ -45,6 +45,8 @@ struct fake_kernel {
     uint64_t next_process_id;
     struct nonos_cap_info process_caps[FAKE_MAX];
     size_t process_cap_count;
+    struct nonos_device_info devices[4]; /* device_list */
+    size_t device_count;
     struct nonos_audit_record audit[40];
     size_t audit_count;
     const char *report;   /* kernel_report's text, any topic */

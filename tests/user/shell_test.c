@@ -50,7 +50,7 @@ static void test_prompt_and_help(void)
                "shell: banner, prompt, the typed line echoed");
     bool all = true;
     static const char *const names[] = { "mem", "uptime", "log", "measure", "capsules", "random", "ps",
-                                         "run", "kill", "caps", "audit", "poweroff", "reboot" };
+                                         "lspci", "run", "kill", "caps", "audit", "poweroff", "reboot" };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char line[32];
         snprintf(line, sizeof line, "\n  %s ", names[i]);
@@ -190,8 +190,32 @@ static void test_power_and_rights(void)
                "shell: a console without the read right: reported, exits 1");
 }
 
+/* lspci: what device_list gives, the driver's name through process_info. */
+static void test_lspci(void)
+{
+    setup("lspci\r");
+    struct nonos_device_info *rng = &fake.devices[fake.device_count++];
+    *rng = (struct nonos_device_info){ .bus = 0, .device = 2, .function = 0, .vendor_id = 0x1af4,
+                                       .device_id = 0x1044, .class_code = 0, .subclass = 0xff,
+                                       .msix_vectors = 2, .iommu_domain = 3, .dma_confined = 1,
+                                       .driver_process = 2 };
+    rng->bars[4] = (struct nonos_device_bar){ 0xe000000000ull, 0x4000, NONOS_BAR_MEMORY, 1 };
+    struct nonos_device_info *disk = &fake.devices[fake.device_count++];
+    *disk = (struct nonos_device_info){ .bus = 0, .device = 0x1f, .function = 2,
+                                        .vendor_id = 0x8086, .device_id = 0x2922,
+                                        .class_code = 1, .subclass = 6, .msi_vectors = 1 };
+    disk->bars[4] = (struct nonos_device_bar){ 0x6040, 0x20, NONOS_BAR_IO, 0 };
+    fake_run(capsule_main);
+    test_check(fake_said("00:02.0  1af4:1044 00.ff  msi-x 2      2 shell") &&
+               fake_said("domain 3\n         bar4 mem 0xe000000000, 16 KiB, 64-bit\n") &&
+               fake_said("00:1f.2  8086:2922 01.06  msi 1        -") &&
+               fake_said("         bar4 io  0x6040, 32 B\n"),
+               "shell: lspci shows ids, class, interrupts, driver process and name, domain, BARs");
+}
+
 int main(void)
 {
+    test_lspci();
     test_prompt_and_help();
     test_reports();
     test_selftest();

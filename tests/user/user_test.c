@@ -2,7 +2,8 @@
  * (suite 17-user): user/lib's text buffers, line editor and capsule-list
  * lookups; the name service's policy decisions with made-up capsule
  * descriptions; init's start plan (order, cycles, missing dependencies) and
- * restart rule with its rate limit; the shell's command parsing and tables.
+ * restart rule with its rate limit; the shell's command parsing and tables;
+ * the virtio drivers' split virtqueue against a simulated device.
  * Buffers that must not be overrun are heap blocks of the exact size, so
  * ASan reports a byte too far. */
 #include <stdint.h>
@@ -22,6 +23,7 @@
 #include "user/names/registry.h"
 #include "user/shell/parse.h"
 #include "user/shell/tables.h"
+#include "virtqueue.h"
 
 /* ---- text ---- */
 
@@ -536,6 +538,123 @@ static void test_names_message(void)
                "names.h: empty and over-long names refused before any call");
 }
 
+
+/* ---- the split virtqueue (user/lib/virtqueue.c) ---- */
+
+/* The device's side, as the specification describes it: it reads the
+ * driver ring from where it stopped and returns chains in the used ring. */
+struct fake_device {
+    uint8_t *area;
+    uint16_t size, seen;
+};
+
+static uint16_t fake_device_take(struct fake_device *d, uint16_t *head)
+{
+    uint16_t *available = (uint16_t *)(d->area + virtqueue_available_offset(d->size));
+    if (available[1] == d->seen)
+        return 0;
+    *head = available[2 + d->seen % d->size];
+    d->seen++;
+    return 1;
+}
+
+static void fake_device_return(struct fake_device *d, uint32_t id, uint32_t length)
+{
+    uint8_t *used = d->area + virtqueue_used_offset(d->size);
+    uint16_t index;
+    memcpy(&index, used + 2, 2);
+    memcpy(used + 4 + 8 * (index % d->size), &id, 4);
+    memcpy(used + 8 + 8 * (index % d->size), &length, 4);
+    index++;
+    memcpy(used + 2, &index, 2);
+}
+
+static void test_virtqueue_layout(void)
+{
+    test_check(virtqueue_bytes(0) == 0 && virtqueue_bytes(3) == 0 && virtqueue_bytes(512) == 0,
+               "virtqueue: sizes 0, 3 (not a power of two) and 512 (over the maximum) refused");
+    /* 64 entries: 1,024 bytes of descriptors, the driver ring 2 * (3 + 64), the
+     * device ring at the next 4-aligned offset, 4 + 8 * 64 + 2 bytes */
+    test_check(virtqueue_available_offset(64) == 1024 && virtqueue_used_offset(64) == 1160 &&
+                   virtqueue_bytes(64) == 1160 + 4 + 512 + 2,
+               "virtqueue: the specification's layout for 64 entries (%zu, %zu, %zu)",
+               virtqueue_available_offset(64), virtqueue_used_offset(64), virtqueue_bytes(64));
+}
+
+static void test_virtqueue_chains(void)
+{
+    static struct virtqueue queue;
+    uint8_t *area = calloc(1, virtqueue_bytes(4));
+    struct fake_device device = { area, 4, 0 };
+    test_check(virtqueue_init(&queue, area, 0x10000, 4) && !virtqueue_init(&queue, area, 0, 6),
+               "virtqueue: init over 4 entries; 6 refused");
+    virtqueue_init(&queue, area, 0x10000, 4);
+    struct virtqueue_buffer chain[2] = { { 0x2000, 12, false }, { 0x3000, 100, true } };
+    struct virtqueue_buffer backwards[2] = { { 0x2000, 12, true }, { 0x3000, 100, false } };
+    int first = virtqueue_add(&queue, chain, 2), second = virtqueue_add(&queue, chain, 2);
+    const struct virtq_desc *d = (const struct virtq_desc *)area;
+    test_check(first >= 0 && second >= 0 && first != second && queue.free_count == 0 &&
+                   d[first].address == 0x2000 && d[first].length == 12 && d[first].flags == VIRTQ_DESC_F_NEXT &&
+                   d[d[first].next].address == 0x3000 && d[d[first].next].flags == VIRTQ_DESC_F_WRITE,
+               "virtqueue: two chains of a read and a written buffer, linked and flagged");
+    test_check(virtqueue_add(&queue, chain, 1) == -1 && virtqueue_add(&queue, chain, 0) == -1,
+               "virtqueue: no free descriptor, or an empty chain: refused");
+    uint16_t head = 0;
+    uint32_t written = 0;
+    test_check(virtqueue_take(&queue, &head, &written) == 0, "virtqueue: nothing returned yet");
+    uint16_t h1 = 0, h2 = 0;
+    fake_device_take(&device, &h1);
+    fake_device_take(&device, &h2);
+    fake_device_return(&device, h2, 60); /* out of order */
+    test_check(h1 == first && h2 == second && virtqueue_take(&queue, &head, &written) == 1 && head == second &&
+                   written == 60 && queue.free_count == 2,
+               "virtqueue: the device sees both heads in order; a chain returned out of order is taken, its 2 descriptors free");
+    test_check(virtqueue_add(&queue, backwards, 2) == -1, "virtqueue: a read buffer after a written one refused");
+    fake_device_return(&device, h2, 60); /* the same chain again */
+    test_check(virtqueue_take(&queue, &head, &written) == -1,
+               "virtqueue: a head returned twice (not handed out any more) is a broken queue");
+    free(area);
+}
+
+static void test_virtqueue_bad_index(void)
+{
+    static struct virtqueue queue;
+    uint8_t *area = calloc(1, virtqueue_bytes(8));
+    virtqueue_init(&queue, area, 0, 8);
+    struct virtqueue_buffer one = { 0x1000, 64, true };
+    virtqueue_add(&queue, &one, 1);
+    uint16_t index = 9; /* 9 returned of 8 entries */
+    memcpy(area + virtqueue_used_offset(8) + 2, &index, 2);
+    uint16_t head;
+    uint32_t written;
+    test_check(virtqueue_take(&queue, &head, &written) == -1,
+               "virtqueue: a used index more than the queue size ahead is refused");
+    index = 1;
+    memcpy(area + virtqueue_used_offset(8) + 2, &index, 2);
+    uint32_t id = 7; /* never handed out */
+    memcpy(area + virtqueue_used_offset(8) + 4, &id, 4);
+    test_check(virtqueue_take(&queue, &head, &written) == -1, "virtqueue: a head never handed out is refused");
+    id = 300;
+    memcpy(area + virtqueue_used_offset(8) + 4, &id, 4);
+    test_check(virtqueue_take(&queue, &head, &written) == -1, "virtqueue: a head beyond the table is refused");
+    /* 200 rounds through an 8-entry ring: the indices wrap, nothing leaks */
+    virtqueue_init(&queue, area, 0, 8);
+    memset(area, 0, virtqueue_bytes(8));
+    virtqueue_init(&queue, area, 0, 8);
+    struct fake_device device = { area, 8, 0 };
+    int good = 0;
+    for (int round = 0; round < 200; round++) {
+        int added = virtqueue_add(&queue, &one, 1);
+        uint16_t seen;
+        if (added >= 0 && fake_device_take(&device, &seen) && seen == added) {
+            fake_device_return(&device, seen, (uint32_t)round);
+            good += virtqueue_take(&queue, &head, &written) == 1 && head == added && written == (uint32_t)round;
+        }
+    }
+    test_check(good == 200 && queue.free_count == 8, "virtqueue: 200 round trips through 8 entries (%d)", good);
+    free(area);
+}
+
 int main(void)
 {
     test_text();
@@ -550,5 +669,8 @@ int main(void)
     test_restart();
     test_shell_parse();
     test_shell_tables();
+    test_virtqueue_layout();
+    test_virtqueue_chains();
+    test_virtqueue_bad_index();
     return test_finish();
 }

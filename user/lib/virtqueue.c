@@ -87,7 +87,7 @@ int virtqueue_add(struct virtqueue *queue, const struct virtqueue_buffer *buffer
             queue->free_head = next;
     }
     queue->free_count = (uint16_t)(queue->free_count - count);
-    queue->chain_length[head] = (uint8_t)count;
+    queue->chain_length[head] = (uint16_t)count;
     queue->available[2 + (queue->available_index % queue->size)] = head;
     queue->available_index++;
     /* The device may read the ring as soon as idx moves: descriptors and

@@ -55,7 +55,7 @@ struct virtqueue {
     volatile uint16_t *available; /* flags, idx, ring[size], used_event */
     volatile uint8_t *used;       /* flags, idx, ring[size] of 8 bytes, avail_event */
     uint64_t device_address;      /* of byte 0 of the area */
-    uint8_t chain_length[VIRTQUEUE_SIZE_MAX]; /* 0: head not handed out */
+    uint16_t chain_length[VIRTQUEUE_SIZE_MAX]; /* 0: head not handed out */
 };
 
 /* Bytes of the queue area for `size` entries; 0 for a bad size. */

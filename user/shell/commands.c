@@ -77,6 +77,32 @@ static void command_ps(const struct command *self, const char *arguments, size_t
     console_print_buffer(&out);
 }
 
+#define DEVICES_MAX 64
+
+static void command_lspci(const struct command *self, const char *arguments, size_t length)
+{
+    (void)self;
+    (void)arguments;
+    (void)length;
+    static struct nonos_device_info devices[DEVICES_MAX];
+    long n = nonos_device_list(NONOS_SLOT_SUPERVISOR, devices, sizeof devices);
+    if (n < 0) {
+        fail("lspci", n);
+        return;
+    }
+    struct byte_buffer out = text_buffer(output_storage, sizeof output_storage);
+    format_device_header(&out);
+    for (long i = 0; i < n && i < DEVICES_MAX; i++) {
+        static struct nonos_process_info driver;
+        size_t name_length = 0;
+        if (devices[i].driver_process != 0 &&
+            nonos_process_info(NONOS_SLOT_SUPERVISOR, devices[i].driver_process, &driver) == 0)
+            name_length = text_length(driver.name, sizeof driver.name);
+        format_device(&out, &devices[i], driver.name, name_length);
+    }
+    console_print_buffer(&out);
+}
+
 static void command_run(const struct command *self, const char *arguments, size_t length)
 {
     (void)self;
@@ -320,6 +346,7 @@ static const struct command commands[] = {
     { "capsules", "", "boot capsules: name, version, author, id, state", command_report, 4 },
     { "random", "", "print 32 bytes from the kernel random generator, and its sources", command_report, 5 },
     { "ps", "", "processes: id, capsule, state, CPU and memory used / limit, threads", command_ps, 0 },
+    { "lspci", "", "PCI devices: id, class, BARs, interrupts, driver, IOMMU domain", command_lspci, 0 },
     { "run", "NAME", "start the boot capsule NAME", command_run, 0 },
     { "kill", "ID|NAME", "kill process ID, or the running capsule NAME", command_kill, 0 },
     { "caps", "ID", "capabilities of process ID: slot, type, rights, badge", command_caps, 0 },

@@ -21,7 +21,7 @@ const char *format_object_type(uint32_t type)
 {
     static const char *const names[] = {
         "none", "memory", "space", "thread", "endpoint", "notification",
-        "reply", "timer", "console", "process", "supervisor",
+        "reply", "timer", "console", "process", "supervisor", "device",
     };
     return type < sizeof names / sizeof names[0] ? names[type] : "unknown";
 }
@@ -30,6 +30,7 @@ const char *format_audit_kind(uint32_t kind)
 {
     static const char *const names[] = {
         "denied", "start", "exit", "fault", "cpu-budget", "memory", "kill", "restart",
+        "dma-fault", "device",
     };
     return kind < sizeof names / sizeof names[0] ? names[kind] : "unknown";
 }
@@ -120,4 +121,71 @@ bool format_audit(struct byte_buffer *out, const struct nonos_audit_record *reco
     if (detail > 0)
         ok = text_printf(out, denied ? " (%.*s)" : ": %.*s", (int)detail, record->detail) && ok;
     return text_printf(out, "\n") && ok;
+}
+
+bool format_device_header(struct byte_buffer *out)
+{
+    return text_printf(out, "%-8s %-9s %-6s %-12s %-22s %s\n", "address", "id", "class",
+                       "interrupts", "driver", "iommu");
+}
+
+/* "64 KiB", "16 MiB": a BAR's size. */
+static void bar_size(struct byte_buffer *out, uint64_t size)
+{
+    if (size >= (1ull << 20) && size % (1ull << 20) == 0)
+        text_printf(out, "%llu MiB", (unsigned long long)(size >> 20));
+    else if (size >= 1024 && size % 1024 == 0)
+        text_printf(out, "%llu KiB", (unsigned long long)(size >> 10));
+    else
+        text_printf(out, "%llu B", (unsigned long long)size);
+}
+
+static bool device_bars(struct byte_buffer *out, const struct nonos_device_info *info)
+{
+    bool ok = true;
+    for (uint32_t i = 0; i < NONOS_DEVICE_BARS; i++) {
+        const struct nonos_device_bar *bar = &info->bars[i];
+        if (bar->kind != NONOS_BAR_MEMORY && bar->kind != NONOS_BAR_IO)
+            continue;
+        char size_storage[24];
+        struct byte_buffer size = text_buffer(size_storage, sizeof size_storage);
+        bar_size(&size, bar->size);
+        ok = text_printf(out, "         bar%u %s 0x%llx, %.*s%s%s\n", i,
+                         bar->kind == NONOS_BAR_IO ? "io " : "mem", (unsigned long long)bar->base,
+                         (int)size.len, size_storage, (bar->flags & 1) ? ", 64-bit" : "",
+                         (bar->flags & 2) ? ", prefetchable" : "") && ok;
+    }
+    return ok;
+}
+
+bool format_device(struct byte_buffer *out, const struct nonos_device_info *info,
+                   const char *driver_name, size_t driver_name_length)
+{
+    char irq_storage[24], driver_storage[48], iommu_storage[24];
+    struct byte_buffer irq = text_buffer(irq_storage, sizeof irq_storage);
+    struct byte_buffer driver = text_buffer(driver_storage, sizeof driver_storage);
+    struct byte_buffer iommu = text_buffer(iommu_storage, sizeof iommu_storage);
+    if (info->msix_vectors)
+        text_printf(&irq, "msi-x %u", info->msix_vectors);
+    else if (info->msi_vectors)
+        text_printf(&irq, "msi %u", info->msi_vectors);
+    else if (info->interrupt_pin)
+        text_printf(&irq, "intx %c", (char)('A' + info->interrupt_pin - 1));
+    else
+        text_printf(&irq, "-");
+    if (info->driver_process)
+        text_printf(&driver, "%llu %.*s", (unsigned long long)info->driver_process,
+                    (int)driver_name_length, driver_name);
+    else
+        text_printf(&driver, "-");
+    if (info->dma_confined)
+        text_printf(&iommu, "domain %u", info->iommu_domain);
+    else
+        text_printf(&iommu, "%s", info->driver_process ? "UNCONFINED" : "-");
+    bool ok = text_printf(out, "%02x:%02x.%x  %04x:%04x %02x.%02x  %-12.*s %-22.*s %.*s\n",
+                          info->bus, info->device, info->function, info->vendor_id,
+                          info->device_id, info->class_code, info->subclass, (int)irq.len,
+                          irq_storage, (int)driver.len, driver_storage, (int)iommu.len,
+                          iommu_storage);
+    return device_bars(out, info) && ok;
 }

@@ -7,6 +7,7 @@
 #define NONOS_USER_SHELL_TABLES_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "base/bytes.h"
 #include "nonos/abi.h"
@@ -18,6 +19,12 @@ bool format_cap_header(struct byte_buffer *out);
 bool format_cap(struct byte_buffer *out, const struct nonos_cap_info *cap);
 
 bool format_audit(struct byte_buffer *out, const struct nonos_audit_record *record);
+
+/* lspci: one line per PCI function (address, vendor:device, class,
+ * interrupts, driver process id and name, IOMMU domain) and one per BAR. */
+bool format_device_header(struct byte_buffer *out);
+bool format_device(struct byte_buffer *out, const struct nonos_device_info *info,
+                   const char *driver_name, size_t driver_name_length);
 
 /* "rw--" style: read, write, grant, control. out has room for 5 bytes. */
 void format_rights(uint32_t rights, char out[5]);

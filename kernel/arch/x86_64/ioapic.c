@@ -8,14 +8,17 @@
  * 2n (low: vector, trigger, polarity, mask) and 0x11 + 2n (high:
  * destination APIC id). Every input starts masked; a routed input stays
  * masked until irq_line_unmask. Interrupts off around each access (the
- * index/data pair is not atomic). */
+ * index/data pair is not atomic). With VT-d interrupt remapping on, each
+ * routed input gets a remapping entry of its own (route_remapped). */
 #include "kernel/arch/x86_64/ioapic.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "kernel/arch/interrupt.h"
+#include "kernel/arch/iommu.h"
 #include "kernel/arch/irq.h"
+#include "kernel/arch/x86_64/iommu/vtd.h"
 #include "kernel/arch/x86_64/lapic.h"
 #include "kernel/mm/vm.h"
 
@@ -28,10 +31,15 @@
 #define REDIRECTION_LEVEL (1u << 15)
 #define REDIRECTION_ACTIVE_LOW (1u << 13)
 #define INPUTS_MAX 240u
+#define IOAPIC_ID 0x00u
+#define REDIRECTION_REMAPPABLE (1u << 16) /* in the high word: bit 48 */
+#define REDIRECTION_INDEX_SHIFT 17        /* index[14:0] in bits 63:49 */
+#define REDIRECTION_INDEX_HIGH_SHIFT 11   /* index[15] in bit 11 */
 
 struct ioapic {
     volatile uint32_t *registers;
     uint32_t gsi_base, inputs;
+    uint32_t remap[INPUTS_MAX]; /* interrupt-remapping handle + 1; 0: none */
 };
 
 static struct ioapic ioapics[IOAPIC_MAX];
@@ -88,6 +96,31 @@ static struct ioapic *ioapic_for(uint32_t gsi, uint32_t *input)
     return NULL;
 }
 
+/* With interrupt remapping on, the compatibility format would be blocked:
+ * an input's message must name an entry of the remapping table made for
+ * this I/O APIC's source id (the DMAR's I/O APIC scope, matched by the
+ * unit's APIC id). The redirection entry then carries the entry's index
+ * (bits 63:49 and 11, bit 48 set) and the same vector and trigger mode.
+ * Returns the high word, *low completed; false when no entry is free or
+ * the DMAR does not list this I/O APIC. The input's previous entry goes. */
+static bool route_remapped(struct ioapic *unit, uint32_t input, uint32_t vector, bool level,
+                           uint32_t *high, uint32_t *low)
+{
+    uint16_t segment, requester;
+    uint32_t handle;
+    uint8_t id = (uint8_t)((ioapic_read(unit, IOAPIC_ID) >> 24) & 0xf);
+    if (!vtd_ioapic_requester(id, &segment, &requester) ||
+        vtd_interrupt_allocate(segment, requester, (uint8_t)vector, level, &handle) != IOMMU_OK)
+        return false;
+    if (unit->remap[input] != 0)
+        iommu_interrupt_free(unit->remap[input] - 1);
+    unit->remap[input] = handle + 1;
+    uint32_t index = handle & 0xffff;
+    *high = (index & 0x7fff) << REDIRECTION_INDEX_SHIFT | REDIRECTION_REMAPPABLE;
+    *low |= (index >> 15) << REDIRECTION_INDEX_HIGH_SHIFT;
+    return true;
+}
+
 bool irq_line_route(uint32_t gsi, uint32_t vector, bool level, bool active_low)
 {
     uint32_t input;
@@ -96,8 +129,14 @@ bool irq_line_route(uint32_t gsi, uint32_t vector, bool level, bool active_low)
         return false;
     uint32_t low = (vector & 0xff) | REDIRECTION_MASKED | (level ? REDIRECTION_LEVEL : 0) |
                    (active_low ? REDIRECTION_ACTIVE_LOW : 0);
+    uint32_t high = (lapic_id() & 0xff) << 24;
     bool was_enabled = interrupts_save();
-    ioapic_write(unit, IOAPIC_REDIRECTION + 2 * input + 1, (lapic_id() & 0xff) << 24);
+    if (iommu_interrupt_remapping() && !route_remapped(unit, input, vector, level, &high, &low)) {
+        interrupts_restore(was_enabled);
+        return false;
+    }
+    ioapic_write(unit, IOAPIC_REDIRECTION + 2 * input, REDIRECTION_MASKED);
+    ioapic_write(unit, IOAPIC_REDIRECTION + 2 * input + 1, high);
     ioapic_write(unit, IOAPIC_REDIRECTION + 2 * input, low);
     vector_lines[vector].level = level;
     vector_lines[vector].gsi = gsi;
@@ -138,4 +177,17 @@ void ioapic_vector_forget(uint32_t vector)
 {
     if (vector < 256)
         vector_lines[vector].level = false;
+}
+
+bool ioapic_redirection_read(uint32_t gsi, uint64_t *entry)
+{
+    uint32_t input;
+    struct ioapic *unit = ioapic_for(gsi, &input);
+    if (!unit)
+        return false;
+    bool was_enabled = interrupts_save();
+    *entry = (uint64_t)ioapic_read(unit, IOAPIC_REDIRECTION + 2 * input + 1) << 32 |
+             ioapic_read(unit, IOAPIC_REDIRECTION + 2 * input);
+    interrupts_restore(was_enabled);
+    return true;
 }

@@ -37,6 +37,7 @@ _Static_assert(offsetof(struct trap_frame, rax) == TRAP_FRAME_RAX &&
 #define VECTOR_INVALID_OPCODE 6
 #define VECTOR_IRQ_BASE 32        /* first vector for device interrupts */
 #define VECTOR_TIMER 32           /* LAPIC timer */
+#define VECTOR_IOMMU_FAULT 0xfe   /* VT-d fault events (kernel/arch/x86_64/iommu) */
 #define VECTOR_SPURIOUS 0xff      /* LAPIC spurious interrupt */
 
 /* Page-fault error code bits (Intel SDM vol. 3, 4.7). */
