@@ -10,6 +10,7 @@
 
 #include "capsule/manifest.h"
 #include "kernel/acpi/acpi.h"
+#include "kernel/arch/cpu.h"
 #include "kernel/arch/interrupt.h"
 #include "kernel/arch/iommu.h"
 #include "kernel/arch/irq.h"
@@ -135,6 +136,7 @@ static void pci_init(const struct acpi_memory *memory, uint64_t xsdt)
 
 void device_init(uint64_t xsdt, const char *command_line, uint32_t command_line_size)
 {
+    uint64_t start = cpu_cycles();
     unconfined_allowed = cmdline_has(command_line, command_line_size, "dma=unconfined");
     const struct acpi_memory *memory = acpi_memory_access();
     if (xsdt != 0) {
@@ -142,10 +144,11 @@ void device_init(uint64_t xsdt, const char *command_line, uint32_t command_line_
         pci_init(memory, xsdt);
     }
     bool iommu = iommu_init();
-    kprintf("device: %u PCI functions; IOMMU %s%s; unconfined DMA %s\n", devices_found,
-            iommu ? "on" : "absent",
+    kprintf("device: %u PCI functions; IOMMU %s%s; unconfined DMA %s (%lu k cycles)\n",
+            devices_found, iommu ? "on" : "absent",
             iommu && iommu_interrupt_remapping() ? " with interrupt remapping" : "",
-            unconfined_allowed ? "ALLOWED (dma=unconfined)" : "refused");
+            unconfined_allowed ? "ALLOWED (dma=unconfined)" : "refused",
+            (cpu_cycles() - start) / 1000);
 }
 
 static bool hex_digit(char c, uint16_t *value)
@@ -195,12 +198,21 @@ static struct device *device_free_find(uint16_t vendor, uint16_t device_id)
     return NULL;
 }
 
+/* Bridges (class 06: the host bridge, the LPC/ISA bridge, PCI bridges)
+ * hold the platform's own registers (memory decoding, SMRAM, ECAM's base,
+ * the ACPI ports): the kernel's, never a capsule's. */
+#define PCI_CLASS_BRIDGE 0x06
+
 int device_claim(struct process *process, uint16_t vendor, uint16_t device_id,
                  struct device **out)
 {
     bool was_enabled = interrupts_save();
     struct device *device = device_free_find(vendor, device_id);
     int error = device ? 0 : -ERROR_NOT_FOUND;
+    if (device && device->pci.class_code == PCI_CLASS_BRIDGE) {
+        device = NULL;
+        error = -ERROR_DENIED;
+    }
     if (device && iommu_present()) {
         enum iommu_result result;
         device->domain = iommu_domain_create(device->pci.segment, pci_requester(&device->pci),

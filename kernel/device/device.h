@@ -84,7 +84,8 @@ bool device_name_parse(const struct manifest_name *name, uint16_t *vendor, uint1
 
 /* The first device with these ids not claimed by a live process: claims
  * it for process (an IOMMU domain is made when there is an IOMMU). 0 with
- * *out set; -ERROR_NOT_FOUND when none is free; -ERROR_NOT_CONFINED when
+ * *out set; -ERROR_NOT_FOUND when none is free; -ERROR_DENIED for a bridge
+ * (class 06: platform registers, never a capsule's); -ERROR_NOT_CONFINED when
  * there is an IOMMU and it cannot confine this device, or there is none and
  * unconfined DMA was not allowed. */
 int device_claim(struct process *process, uint16_t vendor, uint16_t device_id,

@@ -120,7 +120,9 @@ static int devices_claim(struct process *process, struct device *claimed[NONOS_S
                            "to allow; docs/drivers.md)");
             return error;
         }
-        if (error)
+        if (error == -ERROR_DENIED)
+            device_refusal(process, &manifest->devices[i], "a bridge, never given: slot empty");
+        else if (error)
             device_refusal(process, &manifest->devices[i], "no such device free: slot empty");
         next++; /* slot 4 + the name's place among the PCI names, empty or not */
     }

@@ -145,7 +145,26 @@ static bool test_device_command_line(void)
     return true;
 }
 
+/* The platform's bridges (q35: host bridge 8086:29c0, LPC 8086:2918) are
+ * never claimed, whatever a policy names. */
+static bool test_device_bridges_never_claimed(void)
+{
+    static const uint16_t bridges[][2] = { { 0x8086, 0x29c0 }, { 0x8086, 0x2918 } };
+    for (size_t i = 0; i < 2; i++) {
+        struct device *bridge = device_find(bridges[i][0], bridges[i][1]);
+        TEST_REQUIRE(bridge && bridge->pci.class_code == 0x06, "q35 bridge %04x:%04x missing",
+                     bridges[i][0], bridges[i][1]);
+        struct device *out = NULL;
+        int result = device_claim(NULL, bridges[i][0], bridges[i][1], &out);
+        TEST_REQUIRE(result == -ERROR_DENIED && out == NULL && bridge->driver == NULL &&
+                         bridge->domain == NULL,
+                     "bridge %04x:%04x: claim gave %d", bridges[i][0], bridges[i][1], result);
+    }
+    return true;
+}
+
 static const struct test_case device_cases[] = {
+    { "device_bridges_never_claimed", test_device_bridges_never_claimed },
     { "device_enumeration_virtio", test_device_enumeration_virtio },
     { "device_config_write_rules", test_device_config_write_rules },
     { "device_port_ranges", test_device_port_ranges },
