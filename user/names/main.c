@@ -10,8 +10,12 @@
  * ENTRY_SLOT_BASE + i for entry i's endpoint. A transfer copies (the
  * receiver gets a capability derived from the sender's), so an answer
  * carries a copy of the entry's endpoint and the entry stays; revoking an
- * entry's slot would take back every copy handed out. REPLY_SLOT and
- * RECEIVE_SLOT are empty again after each message. */
+ * entry's slot would take back every copy handed out. A LOOKUP's copy is
+ * minted first into BADGED_SLOT with the asker's process id as its badge,
+ * so the service learns who calls it (nonos.net reads the caller's
+ * network policy that way); an entry that is already badged is handed out
+ * as it is. REPLY_SLOT, RECEIVE_SLOT and BADGED_SLOT are empty again after
+ * each message. */
 #include <stdint.h>
 
 #include "console.h"
@@ -25,6 +29,7 @@
 
 #define REPLY_SLOT (NONOS_SLOT_FIRST_FREE + 0)
 #define RECEIVE_SLOT (NONOS_SLOT_FIRST_FREE + 1)
+#define BADGED_SLOT (NONOS_SLOT_FIRST_FREE + 2)
 #define ENTRY_SLOT_BASE (NONOS_SLOT_FIRST_FREE + 8)
 
 static struct names_registry registry;
@@ -87,6 +92,10 @@ static uint64_t handle_lookup(const struct nonos_message *message,
     if (verdict != 0)
         return verdict;
     *transfer = entry->slot;
+    struct nonos_cap_info held = { 0 };
+    if (nonos_cap_identify(entry->slot, &held) >= 0 && held.badge == 0 &&
+        nonos_cap_mint(entry->slot, BADGED_SLOT, held.rights, message->badge) >= 0)
+        *transfer = BADGED_SLOT;
     return 0;
 }
 
@@ -139,6 +148,8 @@ int main(void)
          * calling left no reply capability (the reply fails, once). */
         if (arrived != NONOS_SLOT_NONE && !kept)
             nonos_cap_delete(RECEIVE_SLOT);
+        if (transfer == BADGED_SLOT)
+            nonos_cap_delete(BADGED_SLOT);
         if (result < 0 && result != -NONOS_ERROR_INVALID_CAPABILITY)
             nonos_cap_delete(REPLY_SLOT);
     }
