@@ -136,7 +136,9 @@ static uint64_t send_answer(struct net_stack *stack, struct nonos_message *messa
         net_unlock();
         socket->outgoing_length = 0;
     }
-    message->data[0] = (uint8_t)result;
+    message->data[0] = result == NET_OK ? NONOS_NET_SENT
+                     : result == NET_ERR_NO_ROUTE ? NONOS_NET_SENT_NO_ROUTE
+                     : result == NET_ERR_NO_ADDRESS ? NONOS_NET_SENT_NO_ADDRESS : NONOS_NET_SENT_FAILED;
     const char *name = net_result_name(result);
     message->length = 1;
     while (*name != 0 && message->length < sizeof message->data)

@@ -38,9 +38,10 @@
  *                          this chunk's offset (2), the chunk (up to 244).
  *                          Chunks are sent in order from offset 0; the last
  *                          one sends the datagram. Reply: label 0, data:
- *                          byte 0 the lib/net result (0 sent or queued for
- *                          ARP, NET_ERR_* otherwise, e.g. NO_ROUTE) and its
- *                          name as text.
+ *                          byte 0 a NONOS_NET_SENT_* (SENT also for a
+ *                          datagram queued while ARP resolves, and for
+ *                          every chunk but the last), then lib/net's
+ *                          result as text.
  *   NONOS_NET_UDP_RECEIVE  data: port (2), offset (2). Offset 0 takes the
  *                          oldest queued datagram; later offsets read the
  *                          rest of it. Reply: label 0, data: source address
@@ -67,6 +68,10 @@
 #define NONOS_NET_UDP_SEND_HEADER 12
 #define NONOS_NET_UDP_RECEIVE_HEADER 8
 #define NONOS_NET_UDP_MAX 1472
+#define NONOS_NET_SENT 0
+#define NONOS_NET_SENT_NO_ROUTE 1   /* no route in the socket's scope */
+#define NONOS_NET_SENT_NO_ADDRESS 2 /* a route, but no address to send from yet */
+#define NONOS_NET_SENT_FAILED 3     /* anything else: the text says what */
 #define NONOS_NET_SCOPE_MESH 0
 #define NONOS_NET_SCOPE_CLEARNET 1
 
