@@ -26,10 +26,10 @@ guest=$base peer=$((base + 1))
 log=build/test-logs/net-qemu.log
 mkdir -p build/test-logs
 export SERIAL_INPUT="$work/serial.in"
-qemu_start "$work/net.img" "$log" 240 \
-    -device virtio-rng-pci,disable-legacy=on,iommu_platform=on \
-    -netdev "socket,id=net0,udp=127.0.0.1:$peer,localaddr=127.0.0.1:$guest" \
-    -device virtio-net-pci,netdev=net0,disable-legacy=on,iommu_platform=on,mac=02:00:00:00:00:42
+# boot.sh's default devices: virtio-rng and virtio-net (behind intel-iommu)
+# on QEMU's socket backend towards the peer.
+QEMU_NET=socket QEMU_NET_LOCAL_PORT=$guest QEMU_NET_REMOTE_PORT=$peer QEMU_NET_MAC=02:00:00:00:00:42 \
+    qemu_start "$work/net.img" "$log" 240
 /usr/bin/python3 tests/net/qemu_peer.py --listen "127.0.0.1:$peer" --peer "127.0.0.1:$guest" --seconds 180 \
     >"$work/peer.out" 2>&1 &
 peer_job=$!
