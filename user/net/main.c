@@ -390,7 +390,7 @@ static bool service_start(void)
     if (result >= 0)
         result = nonos_cap_copy(SERVICE_SLOT, PUBLISHED_SLOT, NONOS_RIGHT_WRITE | NONOS_RIGHT_GRANT);
     if (result >= 0)
-        result = nonos_names_register(NONOS_NET_SERVICE, sizeof NONOS_NET_SERVICE - 1, PUBLISHED_SLOT);
+        result = nonos_names_register_badged(NONOS_NET_SERVICE, sizeof NONOS_NET_SERVICE - 1, PUBLISHED_SLOT);
     if (result >= 0)
         result = nonos_thread_create((uint64_t)(uintptr_t)service_thread,
                                      (uint64_t)(uintptr_t)(service_stack + sizeof service_stack - 8), 0,
