@@ -70,6 +70,17 @@ else
     echo "FAIL qemu net: ping: $(echo "${QEMU_ANSWER:-no answer}" | head -n 6 | tr '\n' '|')"
     status=1
 fi
+# The datagram API's policy (docs/net.md, "Datagrams"): the shell's
+# manifest allows no network, so nonos.net refuses it a socket; the mesh
+# capsule's (allow_mesh only) has no route to 10.0.0.1.
+if qemu_command "$log" "udp 169.254.77.77 9 hello" 20 &&
+   echo "$QEMU_ANSWER" | grep -q "^udp: bind: the capsule's policy does not allow this" &&
+   qemu_wait_for "$log" '^mesh: send to 10\.0\.0\.1 \(clearnet\) from the mesh scope: no route, as the policy says' 30; then
+    echo "PASS qemu net: datagrams: the shell (no network policy) is refused a socket; the mesh capsule (allow_mesh only) has no route to 10.0.0.1"
+else
+    echo "FAIL qemu net: datagrams: $(echo "${QEMU_ANSWER:-no answer}" | head -n 3 | tr '\n' '|') $(grep -a '^mesh: send to' "$log" | tr -d '\r')"
+    status=1
+fi
 kill "$peer_job" 2>/dev/null
 wait "$peer_job" 2>/dev/null
 qemu_stop
