@@ -6,5 +6,6 @@ KERNEL_IPC_SRCS := \
 	kernel/ipc/waiter.c \
 	kernel/ipc/endpoint.c \
 	kernel/ipc/reply.c \
+	kernel/ipc/fastpath.c \
 	kernel/ipc/notification.c \
 	kernel/ipc/ipc_syscalls.c

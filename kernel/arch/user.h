@@ -6,6 +6,12 @@
  *   - The arch calls syscall_dispatch (kernel/syscall/) for every system
  *     call, with the caller's registers decoded into struct
  *     syscall_arguments; its return value goes back in the result register.
+ *     The two register IPC calls (the IPC fast path) may instead go
+ *     straight to their handlers, sys_ipc_call_registers and
+ *     sys_ipc_reply_receive_registers (kernel/syscall/handlers.h): they
+ *     have no slot argument for the dispatcher to check, so it would do
+ *     nothing but call them (tests/kernel/dispatch_test.c checks the table
+ *     says so).
  *   - The arch calls user_fault (kernel/proc/) for every exception raised
  *     in user mode; user_fault never returns to the faulting code.
  *   - On every return to user mode (after a system call, an exception or an
@@ -53,6 +59,13 @@ _Noreturn void user_enter(const struct user_start *start);
  * thread's). Interrupts off. */
 void user_kernel_stack_set(uint64_t stack_top);
 
+/* Sets the registers the running thread's system call returns besides its
+ * result: the six argument registers (x86: rdi, rsi, rdx, r10, r8, r9)
+ * take value[0..5] on the way back to user mode. For the register IPC
+ * calls (kernel/ipc/ipc_syscalls.c); only from a system call's handler. */
+#define SYSCALL_OUTPUTS 6
+void user_syscall_outputs_set(const uint64_t value[SYSCALL_OUTPUTS]);
+
 /* Copies between kernel memory and user memory of the active address
  * space, under SMAP opened only for the copy. The range must already have
  * been checked to lie in the user half (kernel/syscall/user_memory.h does
@@ -71,6 +84,8 @@ void fpu_state_restore(const void *state);
 
 /* Generic functions the arch calls (defined outside kernel/arch/). */
 int64_t syscall_dispatch(const struct syscall_arguments *call);
+/* The handlers of the register IPC calls (kernel/syscall/handlers.h):
+ * sys_ipc_call_registers, sys_ipc_reply_receive_registers. */
 _Noreturn void user_fault(const struct fault_record *record);
 void user_return_work(void);
 

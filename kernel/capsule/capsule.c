@@ -16,7 +16,6 @@
 #include "boot/bootinfo.h"
 #include "capsule/bundle.h"
 #include "capsule/canonical.h"
-#include "capsule/container.h"
 #include "kernel/arch/cpu.h"
 #include "kernel/arch/interrupt.h"
 #include "kernel/lib/print.h"
@@ -30,12 +29,14 @@ static struct bundle_report report;
 static bool bundle_present;
 static struct bytes sealed; /* the bundle's read-only private copy */
 
-/* What capsule_verified hands out, decoded once per capsule: parsing a
- * container checks every section's SHA-256 again (about 1 M instructions
- * for a system capsule), and init asks for each capsule several times.
- * The entry's file is a view into the sealed copy, which nothing can write,
- * so the first decoding stays true for the whole boot. Filled lazily under
- * the interrupt lock; never freed before capsule_bundle_release. */
+/* What capsule_verified hands out, decoded once per capsule. The manifest
+ * and payload views are those bundle_verify hashed and verified, inside the
+ * sealed copy, which nothing can write: so the container is not parsed and
+ * hashed again here (that cost about 1 M instructions per system capsule,
+ * the whole bundle's SHA-256 a second time before the prompt), and the
+ * first decoding of the manifest stays true for the whole boot. Filled
+ * lazily under the interrupt lock; never freed before
+ * capsule_bundle_release. */
 struct capsule_decoded {
     struct bytes payload;
     struct manifest *manifest;
@@ -52,8 +53,7 @@ static bool bundle_seal(uint64_t phys, uint64_t size, struct bytes *out)
         return false;
     uint8_t *to = phys_to_virt(copy);
     const uint8_t *from = phys_to_virt(phys);
-    for (uint64_t i = 0; i < size; i++)
-        to[i] = from[i];
+    __builtin_memcpy(to, from, (size_t)size); /* word by word (lib/base/mem.c) */
     if (vm_seal_direct(copy, pages) != VM_OK) {
         frame_free_contiguous(copy, pages);
         return false;
@@ -107,19 +107,18 @@ static bool capsule_decode_once(size_t index)
 {
     if (decoded[index].manifest != NULL)
         return true;
-    struct mod_container container;
+    const struct bundle_entry *entry = &report.entries[index];
     struct manifest *manifest = kmalloc(sizeof *manifest);
     if (manifest == NULL)
         return false;
-    if (container_parse(report.entries[index].file, &container) != CAPSULE_OK ||
-        canonical_decode(container.manifest, manifest) != CAPSULE_OK) {
+    if (canonical_decode(entry->manifest_text, manifest) != CAPSULE_OK) {
         kfree(manifest);
         return false;
     }
     bool was_enabled = interrupts_save();
     bool first = decoded[index].manifest == NULL;
     if (first) {
-        decoded[index].payload = container.payload;
+        decoded[index].payload = entry->payload;
         decoded[index].manifest = manifest;
     }
     interrupts_restore(was_enabled);

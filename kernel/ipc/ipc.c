@@ -2,6 +2,7 @@
  * memory charge of objects made on a process's behalf. */
 #include "kernel/ipc/ipc_internal.h"
 
+#include "kernel/cap/capability.h"
 #include "kernel/error.h"
 #include "kernel/proc/process.h"
 
@@ -53,7 +54,38 @@ static int kernel_write(const struct ipc_buffer *buffer, const struct nonos_mess
 
 struct ipc_buffer ipc_buffer_kernel(struct nonos_message *message)
 {
-    struct ipc_buffer buffer = { kernel_read, kernel_write, message, 0 };
+    struct ipc_buffer buffer = { .read = kernel_read, .write = kernel_write, .kernel = message,
+                                 .data_max = NONOS_MESSAGE_DATA_MAX };
+    return buffer;
+}
+
+/* A register message sent through the slow path: its label and all its
+ * words, no capability. */
+static int registers_read(const struct ipc_buffer *buffer, struct nonos_message *into)
+{
+    const struct ipc_registers *registers = buffer->registers;
+    uint64_t *words = (uint64_t *)(void *)into->data;
+    into->label = registers->label;
+    into->length = IPC_REGISTER_BYTES;
+    into->capability = CAP_SLOT_NONE;
+    for (int i = 0; i < IPC_REGISTER_WORDS; i++)
+        words[i] = registers->word[i];
+    return 0;
+}
+
+/* The length is at most IPC_REGISTER_BYTES (data_max refused longer ones
+ * before anything was taken). Bytes past it are zeroed: the kernel copy
+ * beyond `length` holds whatever was there before, never to be shown. */
+static int registers_write(const struct ipc_buffer *buffer, const struct nonos_message *from)
+{
+    ipc_registers_fill(buffer->registers, from);
+    return 0;
+}
+
+struct ipc_buffer ipc_buffer_registers(struct ipc_registers *message)
+{
+    struct ipc_buffer buffer = { .read = registers_read, .write = registers_write,
+                                 .registers = message, .data_max = IPC_REGISTER_BYTES };
     return buffer;
 }
 

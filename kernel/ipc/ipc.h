@@ -28,15 +28,41 @@ struct thread;
  * answer of a call). Both directions copy the header and `length` bytes of
  * data, nothing more; read refuses a length over NONOS_MESSAGE_DATA_MAX with
  * ERROR_TOO_LARGE. */
+struct ipc_registers;
 struct ipc_buffer {
     int (*read)(const struct ipc_buffer *buffer, struct nonos_message *into);
     int (*write)(const struct ipc_buffer *buffer, const struct nonos_message *from);
     struct nonos_message *kernel; /* kernel buffers */
     uint64_t user;                /* user buffers: the address in the running thread's space */
+    struct ipc_registers *registers; /* register messages */
+    /* The longest data a message written through it may have: a longer
+     * one is refused to its sender or replier with ERROR_TOO_LARGE. */
+    uint32_t data_max;
 };
 
 /* A buffer in kernel memory (kernel servers, tests). */
 struct ipc_buffer ipc_buffer_kernel(struct nonos_message *message);
+
+/* A register message (docs/ipc.md, "Register messages"): a label and
+ * IPC_REGISTER_WORDS data words, no capability, that travel in the
+ * system call's registers instead of user memory. Sent with length
+ * IPC_REGISTER_BYTES; on receipt `length` (at most that) says how many
+ * bytes of `word` are the message's, the rest being zero, and `badge` is
+ * the sender's badge (0 for a reply). */
+#define IPC_REGISTER_WORDS 4
+#define IPC_REGISTER_BYTES (IPC_REGISTER_WORDS * 8)
+struct ipc_registers {
+    /* In the order of the registers a system call returns them in
+     * (user_syscall_outputs_set): the syscall layer hands these six words
+     * over as they are. */
+    uint64_t badge;
+    uint64_t label;
+    uint64_t word[IPC_REGISTER_WORDS];
+    uint32_t length;
+};
+
+/* A buffer over a register message (the register calls' slow path). */
+struct ipc_buffer ipc_buffer_registers(struct ipc_registers *message);
 
 /* Copies the header and the used data bytes of a message. */
 void ipc_message_copy(struct nonos_message *destination, const struct nonos_message *source);
@@ -75,6 +101,26 @@ int ipc_receive(struct cap_table *caps, uint32_t endpoint, const struct ipc_buff
 int ipc_reply(struct cap_table *caps, uint32_t reply, const struct ipc_buffer *message);
 int ipc_reply_receive(struct cap_table *caps, uint32_t reply, const struct ipc_buffer *message,
                       uint32_t endpoint, uint32_t receive_slot);
+
+/* ipc_call and ipc_reply_receive with register messages (no capability
+ * in either direction, receive_slot NONE). The common case -- a server
+ * waiting in ipc_reply_receive_registers with its answered reply kept, a
+ * call answered by that server with no sender queued -- takes the fast
+ * path (kernel/ipc/fastpath.c): one lookup per capability, the message
+ * moved between the two kernel stacks, and a direct switch. Anything else
+ * takes ipc_call / ipc_reply_receive with ipc_buffer_registers: the same
+ * checks, errors and semantics. On success `message` holds the reply
+ * (call) or the next message (reply_receive). */
+int ipc_call_registers(struct cap_table *caps, uint32_t endpoint, struct ipc_registers *message);
+int ipc_reply_receive_registers(struct cap_table *caps, uint32_t reply, uint32_t endpoint,
+                                struct ipc_registers *message);
+
+/* How often each side took the fast path or fell back (tests, docs). */
+struct ipc_fastpath_counts {
+    uint64_t calls, call_fallbacks;
+    uint64_t replies, reply_fallbacks;
+};
+extern struct ipc_fastpath_counts ipc_fastpath_counts;
 
 /* Notifications through the capability in slot `notification` (write
  * right to signal, read right to wait and poll). signal ORs bits and the

@@ -14,10 +14,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel/arch/cpu_local.h"
 #include "kernel/cap/capability.h"
 #include "kernel/cap/object.h"
 #include "kernel/ipc/ipc.h"
 #include "kernel/panic.h"
+#include "kernel/proc/process.h"
 #include "kernel/sched/thread_internal.h"
 
 struct cap_table;
@@ -57,7 +59,17 @@ struct ipc_waiter {
     uint32_t receive_slot;  /* where a capability transferred to this thread lands */
     struct reply *reply;    /* caller: the reply object bound to its call (no reference) */
 
+    /* Receiver and caller: the longest message data its buffer takes
+     * (ipc_buffer.data_max); a longer one is refused to its sender. */
+    uint32_t data_max;
+
     /* Receiver. */
+    /* Fast path (kernel/ipc/fastpath.c): the register message of a
+     * waiter in ipc_call_registers or ipc_reply_receive_registers, or NULL.
+     * A fast partner writes the message or answer straight into it and
+     * sets `delivered`: a receiver released so has partner NULL. */
+    struct ipc_registers *registers;
+    bool delivered;
     bool grant_reply; /* its endpoint capability has grant: so will the reply capability */
     struct capability *kept_reply; /* reply_receive: the reply slot, kept for the next call */
     const struct ipc_buffer *output;
@@ -161,9 +173,31 @@ int ipc_waiter_block(struct ipc_waiter *waiter, struct thread *next);
 /* True when the calling thread's process is being killed: it must not
  * start a wait (a cancel already passed it by), only leave with
  * ERROR_OBJECT_GONE. Checked before a thread commits to any wait. */
-bool ipc_thread_leaving(void);
-/* Fills the fields every operation relies on (not the message). */
-void ipc_waiter_init(struct ipc_waiter *waiter, struct cap_table *caps);
+static inline bool ipc_thread_leaving(void)
+{
+    return process_should_exit(cpu_local_thread());
+}
+
+/* Fills the fields every operation relies on (not the message): field by
+ * field, since the 280-byte message is filled by its reader and zeroing
+ * it would cost the fast path for nothing. Inline: every call makes one. */
+static inline void ipc_waiter_init(struct ipc_waiter *waiter, struct cap_table *caps)
+{
+    waiter->thread = cpu_local_thread();
+    waiter->queue = NULL;
+    waiter->wait = IPC_WAIT_NONE;
+    waiter->blocked = false;
+    waiter->caps = caps;
+    waiter->call = false;
+    waiter->kept_reply = NULL;
+    waiter->transfer_slot = CAP_SLOT_NONE;
+    waiter->receive_slot = CAP_SLOT_NONE;
+    waiter->reply = NULL;
+    waiter->reply_slot = CAP_SLOT_NONE;
+    waiter->data_max = NONOS_MESSAGE_DATA_MAX;
+    waiter->registers = NULL;
+    waiter->delivered = false;
+}
 
 /* Replies (reply.c). */
 struct reply *reply_take(void); /* a new dead reply with one reference, or NULL */
@@ -180,12 +214,32 @@ static inline bool reply_reusable_cap(const struct ipc_waiter *receiver,
     uint32_t rights = RIGHT_WRITE | (receiver->grant_reply ? RIGHT_GRANT : 0);
     return cap->object->references == 1 && cap->rights == rights && cap->badge == 0;
 }
+/* The dead reply reply_receive kept in the receiver's reply slot, if it is
+ * still there, still dead, named by no other capability and with the
+ * rights a new one would get; else NULL. */
+static inline struct reply *reply_kept(const struct ipc_waiter *receiver)
+{
+    const struct capability *cap = receiver->kept_reply;
+    if (!cap || !cap->object || cap->object->type != OBJECT_REPLY)
+        return NULL; /* another thread emptied or refilled the slot */
+    struct reply *reply = (struct reply *)cap->object;
+    return reply_reusable_cap(receiver, cap) && !reply->caller ? reply : NULL;
+}
 /* reply_receive's exit: the kept dead reply goes if no call took it. */
 void reply_slot_release(struct ipc_waiter *receiver);
-void reply_bind(struct reply *reply, struct ipc_waiter *caller);
+static inline void reply_bind(struct reply *reply, struct ipc_waiter *caller)
+{
+    reply->caller = caller;
+    caller->reply = reply;
+}
 void reply_object_destroy(struct object *object);
 /* Makes a reply dead: it no longer names its caller, nor the caller it. */
-void reply_unbind(struct reply *reply);
+static inline void reply_unbind(struct reply *reply)
+{
+    if (reply->caller)
+        reply->caller->reply = NULL;
+    reply->caller = NULL;
+}
 
 /* A reply checked and ready to apply (reply.c). */
 struct reply_answer {
@@ -198,6 +252,31 @@ int reply_prepare(struct cap_table *caps, uint32_t slot, const struct ipc_buffer
                   bool optional, struct reply_answer *answer);
 struct thread *reply_apply(struct cap_table *caps, uint32_t slot,
                            const struct reply_answer *answer, bool keep);
+
+/* A receiver released by a sender that handed itself over (partner set):
+ * the rendezvous, then waiting for the next sender if this one was
+ * refused, as ipc_receive does after its wait (endpoint.c). */
+int endpoint_receive_handed(struct endpoint *endpoint, struct ipc_waiter *receiver);
+
+/* The register message a received message or reply gives (length at most
+ * IPC_REGISTER_BYTES): whole words up to its length, the bytes past it
+ * zero, so no stale kernel bytes reach the registers. */
+static inline void ipc_registers_fill(struct ipc_registers *registers,
+                                      const struct nonos_message *from)
+{
+    const uint64_t *words = (const uint64_t *)(const void *)from->data;
+    uint32_t length = from->length;
+    registers->label = from->label;
+    registers->badge = from->badge;
+    registers->length = length;
+    for (uint32_t i = 0; i < IPC_REGISTER_WORDS; i++) {
+        uint32_t start = i * 8;
+        uint64_t word = start < length ? words[i] : 0;
+        if (start < length && length - start < 8)
+            word &= (1ull << (8 * (length - start))) - 1;
+        registers->word[i] = word;
+    }
+}
 
 void endpoint_object_destroy(struct object *object);
 void notification_object_destroy(struct object *object);

@@ -1,4 +1,5 @@
-/* The IPC system calls (numbers 30-39, kernel/syscall/syscalls.txt): thin
+/* The IPC system calls (numbers 30-39 and the register calls 62-63,
+ * kernel/syscall/syscalls.txt): thin
  * wrappers over the kernel-level API of kernel/ipc/ipc.h. The dispatcher
  * has already looked up every slot argument with its type and right
  * (audited when refused); the functions below look them up again under the
@@ -9,6 +10,7 @@
  * header (24 bytes) first, then exactly `length` bytes of data, read
  * straight into the kernel copy the rendezvous uses, so the data crosses
  * the kernel boundary once each way. */
+#include "kernel/arch/user.h"
 #include "kernel/audit/audit.h"
 #include "kernel/cap/capability.h"
 #include "kernel/error.h"
@@ -43,7 +45,8 @@ static int user_write(const struct ipc_buffer *buffer, const struct nonos_messag
 
 static struct ipc_buffer user_buffer(uint64_t address)
 {
-    struct ipc_buffer buffer = { user_read, user_write, NULL, address };
+    struct ipc_buffer buffer = { .read = user_read, .write = user_write, .user = address,
+                                 .data_max = NONOS_MESSAGE_DATA_MAX };
     return buffer;
 }
 
@@ -156,4 +159,70 @@ int64_t sys_notification_poll(uint32_t notification)
     uint64_t bits = 0;
     int error = notification_poll(caller_caps(), notification, &bits);
     return error ? -(int64_t)error : (int64_t)bits;
+}
+
+/* The register calls (62, 63) check their own slots -- the dispatcher
+ * cannot look into the two slots 63 packs into one argument -- and audit a
+ * refusal as the dispatcher would. */
+static bool capability_refusal(int error)
+{
+    return error == ERROR_INVALID_CAPABILITY || error == ERROR_WRONG_TYPE ||
+           error == ERROR_NO_RIGHT;
+}
+
+/* A message received in registers: its length is the result, badge,
+ * label and words go back in the argument registers. */
+_Static_assert(offsetof(struct ipc_registers, word) == 16 &&
+                   offsetof(struct ipc_registers, length) == SYSCALL_OUTPUTS * 8,
+               "struct ipc_registers starts with the six output registers");
+
+static int64_t registers_return(const struct ipc_registers *message)
+{
+    user_syscall_outputs_set((const uint64_t *)(const void *)message);
+    return message->length;
+}
+
+int64_t sys_ipc_call_registers(uint64_t endpoint, uint64_t label, uint64_t word0, uint64_t word1,
+                               uint64_t word2, uint64_t word3)
+{
+    /* A value above 32 bits names no slot; a thread of no process has no
+     * table (the dispatcher, which these calls skip, refuses both so). */
+    int error = ERROR_INVALID_CAPABILITY;
+    struct ipc_registers message = { .label = label, .word = { word0, word1, word2, word3 } };
+    struct cap_table *caps = process_current_caps();
+    if (endpoint <= UINT32_MAX && caps)
+        error = ipc_call_registers(caps, (uint32_t)endpoint, &message);
+    if (!error)
+        return registers_return(&message);
+    if (capability_refusal(error))
+        audit_denied(process_current(), 62, endpoint > UINT32_MAX ? CAP_SLOT_NONE
+                                                                  : (uint32_t)endpoint,
+                     -error);
+    return -(int64_t)error;
+}
+
+/* Which of 63's two slots a capability refusal was about: the reply slot
+ * when it holds something else than a reply capability with write, else
+ * the endpoint slot. Only for the audit record. */
+static uint32_t refused_slot(uint32_t reply, uint32_t endpoint)
+{
+    struct capability *cap;
+    int error = cap_lookup(caller_caps(), reply, OBJECT_REPLY, RIGHT_WRITE, &cap);
+    return error == ERROR_WRONG_TYPE || error == ERROR_NO_RIGHT ? reply : endpoint;
+}
+
+int64_t sys_ipc_reply_receive_registers(uint64_t slots, uint64_t label, uint64_t word0,
+                                        uint64_t word1, uint64_t word2, uint64_t word3)
+{
+    uint32_t endpoint = (uint32_t)slots, reply = (uint32_t)(slots >> 32);
+    struct ipc_registers message = { .label = label, .word = { word0, word1, word2, word3 } };
+    struct cap_table *caps = process_current_caps();
+    if (!caps)
+        return -ERROR_INVALID_CAPABILITY; /* a thread of no process */
+    int error = ipc_reply_receive_registers(caps, reply, endpoint, &message);
+    if (!error)
+        return registers_return(&message);
+    if (capability_refusal(error))
+        audit_denied(process_current(), 63, refused_slot(reply, endpoint), -error);
+    return -(int64_t)error;
 }

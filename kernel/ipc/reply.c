@@ -43,18 +43,6 @@ struct reply *reply_take(void)
     return reply;
 }
 
-/* The dead reply reply_receive kept in the receiver's reply slot, if it is
- * still there, still dead, named by no other capability and with the
- * rights a new one would get; else NULL. */
-static struct reply *reply_kept(const struct ipc_waiter *receiver)
-{
-    const struct capability *cap = receiver->kept_reply;
-    if (!cap || !cap->object || cap->object->type != OBJECT_REPLY)
-        return NULL; /* another thread emptied or refilled the slot */
-    struct reply *reply = (struct reply *)cap->object;
-    return reply_reusable_cap(receiver, cap) && !reply->caller ? reply : NULL;
-}
-
 struct reply *reply_for_receiver(struct ipc_waiter *receiver, bool *reused)
 {
     struct reply *reply = reply_kept(receiver);
@@ -67,19 +55,6 @@ void reply_slot_release(struct ipc_waiter *receiver)
     if (reply_kept(receiver))
         cap_delete_apply(receiver->caps, receiver->reply_slot);
     receiver->kept_reply = NULL;
-}
-
-void reply_bind(struct reply *reply, struct ipc_waiter *caller)
-{
-    reply->caller = caller;
-    caller->reply = reply;
-}
-
-void reply_unbind(struct reply *reply)
-{
-    if (reply->caller)
-        reply->caller->reply = NULL;
-    reply->caller = NULL;
 }
 
 void reply_object_destroy(struct object *object)
@@ -125,6 +100,8 @@ int reply_prepare(struct cap_table *caps, uint32_t slot, const struct ipc_buffer
     if (!caller)
         return optional ? 0 : ERROR_NO_CALLER;
     error = message->read(message, &caller->message);
+    if (!error && caller->message.length > caller->data_max)
+        error = ERROR_TOO_LARGE; /* a register caller takes no more than its registers */
     if (error)
         return error;
     uint32_t source = caller->message.capability;
@@ -161,7 +138,7 @@ struct thread *reply_apply(struct cap_table *caps, uint32_t slot,
                            answer->transferred->rights);
             caller->message.capability = caller->receive_slot;
         }
-        reply_unbind(caller->reply);
+        reply_unbind((struct reply *)answer->cap->object); /* = caller->reply */
         ipc_waiter_release(caller, 0);
     }
     if (answer->consume && !keep)

@@ -19,33 +19,11 @@
 
 #include <stddef.h>
 
-void ipc_waiter_init(struct ipc_waiter *waiter, struct cap_table *caps)
-{
-    /* Field by field: the 280-byte message is filled by its reader, and
-     * zeroing it would cost the fast path for nothing. */
-    waiter->thread = cpu_local_thread();
-    waiter->queue = NULL;
-    waiter->wait = IPC_WAIT_NONE;
-    waiter->blocked = false;
-    waiter->caps = caps;
-    waiter->call = false;
-    waiter->kept_reply = NULL;
-    waiter->transfer_slot = CAP_SLOT_NONE;
-    waiter->receive_slot = CAP_SLOT_NONE;
-    waiter->reply = NULL;
-    waiter->reply_slot = CAP_SLOT_NONE;
-}
-
 void ipc_queue_wake_all_gone(struct ipc_queue *queue)
 {
     struct ipc_waiter *waiter;
     while ((waiter = ipc_queue_pop(queue)))
         ipc_waiter_wake(waiter, ERROR_OBJECT_GONE);
-}
-
-bool ipc_thread_leaving(void)
-{
-    return process_should_exit(cpu_local_thread());
 }
 
 int ipc_waiter_block(struct ipc_waiter *waiter, struct thread *next)

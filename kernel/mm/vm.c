@@ -211,13 +211,18 @@ void vm_space_destroy(struct vm_space *space)
     kfree(space);
 }
 
-void vm_space_activate(struct vm_space *space)
+void vm_space_switch(struct vm_space *space)
 {
-    bool was_enabled = interrupts_save();
     if (space != active_space) {
         mmu_activate(space_root(space));
         active_space = space;
     }
+}
+
+void vm_space_activate(struct vm_space *space)
+{
+    bool was_enabled = interrupts_save();
+    vm_space_switch(space);
     interrupts_restore(was_enabled);
 }
 

@@ -71,6 +71,9 @@ void vm_space_destroy(struct vm_space *space);
  * does this when it switches to a thread of another space; anyone else
  * switches only with interrupts off and back before turning them on. */
 void vm_space_activate(struct vm_space *space);
+/* The same for callers that already run with interrupts off (the
+ * scheduler's switch): no save and restore of the interrupt flag. */
+void vm_space_switch(struct vm_space *space);
 struct vm_space *vm_space_active(void);
 
 /* Maps pages pages of physical memory at phys to virt in space. VM_USER

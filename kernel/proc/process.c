@@ -66,6 +66,12 @@ struct cap_table *process_caps(struct process *process)
     return process->caps;
 }
 
+struct cap_table *process_current_caps(void)
+{
+    struct thread *thread = cpu_local_thread();
+    return thread && thread->process ? thread->process->caps : NULL;
+}
+
 struct vm_space *process_space(struct process *process)
 {
     return process->space;

@@ -50,6 +50,9 @@ struct process *thread_process(const struct thread *thread);
 uint64_t process_id(const struct process *process);
 const char *process_name(const struct process *process);
 struct cap_table *process_caps(struct process *process);
+/* The running thread's process's table, or NULL for a thread of no
+ * process (one call on the IPC fast path instead of two). */
+struct cap_table *process_current_caps(void);
 struct vm_space *process_space(struct process *process);
 const struct manifest *process_manifest(const struct process *process);
 

@@ -86,7 +86,7 @@ static void switch_prepare(struct thread *previous, struct thread *next)
     if (next->stack_base)
         user_kernel_stack_set(thread_stack_top(next));
     if (next->space != previous->space)
-        vm_space_activate(next->space); /* the stacks are in the shared kernel half */
+        vm_space_switch(next->space); /* the stacks are in the shared kernel half */
 }
 
 /* Runs next (ready or blocked, on no queue) in place of the current thread,

@@ -62,6 +62,8 @@ int64_t sys_device_port_read(uint32_t device, uint64_t port, uint64_t width); /*
 int64_t sys_device_port_write(uint32_t device, uint64_t port, uint64_t width, uint64_t value); /* 59 */
 int64_t sys_random_add(uint32_t device, uint64_t data, uint64_t length); /* 60 */
 int64_t sys_device_list(uint32_t supervisor, uint64_t buffer, uint64_t size); /* 61 */
+int64_t sys_ipc_call_registers(uint64_t endpoint, uint64_t label, uint64_t word0, uint64_t word1, uint64_t word2, uint64_t word3); /* 62 */
+int64_t sys_ipc_reply_receive_registers(uint64_t slots, uint64_t label, uint64_t word0, uint64_t word1, uint64_t word2, uint64_t word3); /* 63 */
 int64_t sys_supervisor_audit(uint32_t supervisor, uint64_t process, uint64_t text, uint64_t length); /* 64 */
 
 #endif

@@ -270,6 +270,16 @@ static int64_t invoke_device_list(const uint64_t argument[SYSCALL_ARGUMENTS_MAX]
     return sys_device_list((uint32_t)argument[0], argument[1], argument[2]);
 }
 
+static int64_t invoke_ipc_call_registers(const uint64_t argument[SYSCALL_ARGUMENTS_MAX])
+{
+    return sys_ipc_call_registers(argument[0], argument[1], argument[2], argument[3], argument[4], argument[5]);
+}
+
+static int64_t invoke_ipc_reply_receive_registers(const uint64_t argument[SYSCALL_ARGUMENTS_MAX])
+{
+    return sys_ipc_reply_receive_registers(argument[0], argument[1], argument[2], argument[3], argument[4], argument[5]);
+}
+
 static int64_t invoke_supervisor_audit(const uint64_t argument[SYSCALL_ARGUMENTS_MAX])
 {
     return sys_supervisor_audit((uint32_t)argument[0], argument[1], argument[2], argument[3]);
@@ -327,6 +337,8 @@ static const char *const names[SYSCALL_TABLE_SIZE] = {
     [59] = "device_port_write",
     [60] = "random_add",
     [61] = "device_list",
+    [62] = "ipc_call_registers",
+    [63] = "ipc_reply_receive_registers",
     [64] = "supervisor_audit",
 };
 
@@ -482,6 +494,10 @@ const struct syscall_entry syscall_table[SYSCALL_TABLE_SIZE] = {
     [61] = {.name = "device_list", .invoke = invoke_device_list,
            .argument_count = 3, .slot_count = 1,
            .slots = {{0, OBJECT_SUPERVISOR, RIGHT_READ}}},
+    [62] = {.name = "ipc_call_registers", .invoke = invoke_ipc_call_registers,
+           .argument_count = 6, .slot_count = 0},
+    [63] = {.name = "ipc_reply_receive_registers", .invoke = invoke_ipc_reply_receive_registers,
+           .argument_count = 6, .slot_count = 0},
     [64] = {.name = "supervisor_audit", .invoke = invoke_supervisor_audit,
            .argument_count = 4, .slot_count = 1,
            .slots = {{0, OBJECT_SUPERVISOR, RIGHT_CONTROL}}},

@@ -11,7 +11,7 @@
 struct manifest;
 struct process;
 
-#define PAYLOAD_MAX 256u
+#define PAYLOAD_MAX 512u
 #define TEST_CAPSULE_INDEX ((size_t)-1) /* not a bundle capsule */
 
 /* The ELF around code (code_length <= PAYLOAD_MAX - 120) in elf

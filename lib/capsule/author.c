@@ -83,15 +83,9 @@ void author_fingerprint(const struct author_key *a,
 
 bool author_equal(const struct author_key *a, const struct author_key *b)
 {
-    if (a->hybrid != b->hybrid)
+    /* Public keys: memcmp (word by word in the kernel, lib/base/mem.c). */
+    if (a->hybrid != b->hybrid ||
+        __builtin_memcmp(a->ed25519, b->ed25519, AUTHOR_ED25519_KEY_SIZE) != 0)
         return false;
-    for (size_t i = 0; i < AUTHOR_ED25519_KEY_SIZE; i++) {
-        if (a->ed25519[i] != b->ed25519[i])
-            return false;
-    }
-    for (size_t i = 0; a->hybrid && i < AUTHOR_MLDSA65_KEY_SIZE; i++) {
-        if (a->mldsa65[i] != b->mldsa65[i])
-            return false;
-    }
-    return true;
+    return !a->hybrid || __builtin_memcmp(a->mldsa65, b->mldsa65, AUTHOR_MLDSA65_KEY_SIZE) == 0;
 }

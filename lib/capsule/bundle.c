@@ -137,6 +137,8 @@ static void admit(struct bundle_work *work, struct trust_store *store,
     copy_bytes(e->id, c->id, PROOF_DIGEST_SIZE);
     copy_bytes(e->author, c->author_fingerprint, TRUST_FINGERPRINT_SIZE);
     e->hybrid = c->author.hybrid;
+    e->manifest_text = c->container.manifest;
+    e->payload = c->container.payload;
     work->manifests[i] = c->manifest;
     e->verdict = trust_check(store, &c->manifest, c->id, &c->author);
     if (e->verdict == CAPSULE_OK && name_taken(report, i, &e->name))
@@ -182,6 +184,8 @@ enum capsule_error bundle_verify(struct bytes file, struct bundle_work *work,
     for (size_t i = 0; i < BUNDLE_CAPSULES_MAX; i++) {
         report->entries[i].verdict = CAPSULE_ERR_COUNT;
         report->entries[i].opened = false;
+        report->entries[i].manifest_text = bytes_make(NULL, 0);
+        report->entries[i].payload = bytes_make(NULL, 0);
     }
     for (size_t s = 0; s < BUNDLE_PREPARED_MAX; s++)
         work->prepared_for[s] = NULL;

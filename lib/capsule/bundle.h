@@ -44,6 +44,12 @@ struct bundle_entry {
     uint8_t author[TRUST_FINGERPRINT_SIZE]; /* fingerprint of the proof's keys */
     bool hybrid;                /* the proof has an ML-DSA-65 signature */
     struct bytes file;          /* the .mod inside the bundle */
+    /* Views into file of the sections whose hashes bundle_verify checked
+     * (valid when opened): a caller that keeps file unchanged (the kernel's
+     * sealed copy) decodes the manifest and loads the payload from these
+     * without parsing and hashing the container again. */
+    struct bytes manifest_text;
+    struct bytes payload;
 };
 
 struct bundle_report {

@@ -67,16 +67,38 @@ static uint32_t random_same(uint8_t a, uint8_t b)
     return 1 & ((difference - 1) >> 8);
 }
 
+void random_repetition_init(struct random_repetition *test)
+{
+    test->run = 0;
+    test->failed = 0;
+    test->last = 0;
+}
+
+/* run counts the current run of equal bytes; the first byte starts one
+ * whatever `last` holds, since run is 0 then. */
+void random_repetition_add(struct random_repetition *test, uint8_t byte)
+{
+    uint32_t same = random_same(byte, test->last);
+    test->run = 1 + (test->run & (0 - same));
+    test->failed |= (uint32_t)(test->run >= RANDOM_RCT_CUTOFF);
+    test->last = byte;
+}
+
+bool random_repetition_failed(const struct random_repetition *test)
+{
+    uint32_t failed = test->failed;
+    CRYPTO_DECLASSIFY(&failed, sizeof failed); /* pass or fail is public */
+    return failed != 0;
+}
+
 /* 1 when the longest run of one value reaches the cutoff. */
 static uint32_t random_repetition_fails(const uint8_t *sample, size_t len)
 {
-    uint32_t run = 1, failed = 0;
-    for (size_t i = 1; i < len; i++) {
-        uint32_t same = random_same(sample[i], sample[i - 1]);
-        run = 1 + (run & (0 - same));
-        failed |= (uint32_t)(run >= RANDOM_RCT_CUTOFF);
-    }
-    return failed;
+    struct random_repetition test;
+    random_repetition_init(&test);
+    for (size_t i = 0; i < len; i++)
+        random_repetition_add(&test, sample[i]);
+    return test.failed;
 }
 
 /* 1 when some full window holds its first value too often. */

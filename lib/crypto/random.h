@@ -101,4 +101,18 @@ void random_clear(struct random_generator *generator);
 CRYPTO_MUST_CHECK
 enum crypto_result random_health_test(const uint8_t *sample, size_t len);
 
+/* The health test's repetition count test fed one byte at a time, for a
+ * slow source (timer jitter) that stops as soon as its sample is bound to
+ * fail: once random_repetition_failed is true for the bytes added so far,
+ * random_health_test fails on every sample that starts with them. The
+ * counting is branch-free; only the verdict is public. */
+struct random_repetition {
+    uint32_t run;
+    uint32_t failed;
+    uint8_t last;
+};
+void random_repetition_init(struct random_repetition *test);
+void random_repetition_add(struct random_repetition *test, uint8_t byte);
+bool random_repetition_failed(const struct random_repetition *test);
+
 #endif

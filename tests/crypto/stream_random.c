@@ -111,6 +111,47 @@ static void test_health(void)
     test_check(ok, "random health test: 2000 getrandom samples pass, run of 20 passes, 21 fails");
 }
 
+/* The byte-at-a-time repetition test (what the kernel's jitter source runs
+ * while it reads) fails exactly at the byte that completes a run of 21 and
+ * never before, from the first byte on, and agrees with random_health_test
+ * on samples whose adaptive proportion test passes. */
+static void test_repetition_stream(void)
+{
+    static uint8_t sample[RANDOM_SAMPLE_SIZE];
+    bool ok = true;
+    for (size_t start = 0; start < 40 && ok; start += 13) {
+        for (size_t i = 0; i < sizeof sample; i++)
+            sample[i] = (uint8_t)(i * 131);
+        memset(sample + start, 0, 21); /* also a run of the initial `last` value */
+        struct random_repetition test;
+        random_repetition_init(&test);
+        size_t failed_at = sizeof sample;
+        for (size_t i = 0; i < sizeof sample && failed_at == sizeof sample; i++) {
+            random_repetition_add(&test, sample[i]);
+            if (random_repetition_failed(&test))
+                failed_at = i;
+        }
+        ok = failed_at == start + 20 &&
+             random_health_test(sample, sizeof sample) == CRYPTO_ERR_HEALTH;
+        sample[start + 20] = 1; /* a run of 20 only */
+        random_repetition_init(&test);
+        for (size_t i = 0; i < sizeof sample; i++)
+            random_repetition_add(&test, sample[i]);
+        ok = ok && !random_repetition_failed(&test) &&
+             random_health_test(sample, sizeof sample) == CRYPTO_OK;
+    }
+    for (int i = 0; i < 200 && ok; i++) {
+        ok = random_linux_read(NULL, sample, sizeof sample) == CRYPTO_OK;
+        struct random_repetition test;
+        random_repetition_init(&test);
+        for (size_t k = 0; k < sizeof sample; k++)
+            random_repetition_add(&test, sample[k]);
+        ok = ok && !random_repetition_failed(&test);
+    }
+    test_check(ok, "random repetition test byte by byte: fails at the 21st byte of a run "
+                   "(from byte 0 on), not at 20, agrees with the whole-sample test");
+}
+
 /* Fast key erasure, checked against the construction: the new key is bytes
  * 0-31 of ChaCha20(old key, zero nonce, block 0), the output starts at byte
  * 32, and the output cannot be found in what the new key produces. */
@@ -275,6 +316,7 @@ int main(void)
 {
     test_unseeded();
     test_health();
+    test_repetition_stream();
     test_key_erasure();
     test_distinct_outputs();
     test_reseed();

@@ -153,7 +153,7 @@ nonos_size=$(wc -c <build/kernel/nonos-kernel.elf | tr -d ' ')
 # exactly as the system bundle is, from copies in build/bench-ipc/projects
 # (the bench capsules with the shared headers next to their sources) and
 # with a key of this build tree's bench directory.
-nonos_null='' nonos_ipc='' nonos_reason=''
+nonos_null='' nonos_ipc='' nonos_registers='' nonos_reason=''
 build_capsules() {
     projects=$work/projects
     rm -rf "$projects"
@@ -189,6 +189,7 @@ if build_capsules; then
     tr -d '\r' <"$log" | grep -a 'bench-ipc nonos: FAILED' | sed 's/^/  /'
     nonos_null=$(figure "$log" nonos null)
     nonos_ipc=$(figure "$log" nonos ipc_round_trip)
+    nonos_registers=$(figure "$log" nonos ipc_register_round_trip)
     if ! grep -aq 'bench-ipc nonos: start' "$log"; then
         nonos_reason="the kernel did not start the bench capsules: no 'bench-ipc nonos: start' in $log"
         grep -aq 'PANIC' "$log" && nonos_reason="kernel panic (see $log)"
@@ -206,6 +207,12 @@ if [ -n "$nonos_ipc" ]; then
 else
     fail "nonos ipc_round_trip: not measured ($nonos_reason)"
 fi
+if [ -n "$nonos_registers" ]; then
+    echo "bench-ipc nonos: IPC call+reply, register message (fast path) $nonos_registers instructions" \
+        "($(detail "$log" nonos ipc_register_round_trip))"
+else
+    fail "nonos ipc_register_round_trip: not measured ($nonos_reason)"
+fi
 
 # --- The table -------------------------------------------------------------------
 cell() { if [ -n "$1" ]; then echo "$1"; else echo "FAILED (not measured)"; fi; }
@@ -220,6 +227,8 @@ echo "| null syscall (Linux: raw getppid) | $(cell "$nonos_null") | $(cell "$lin
     "$(target "$nonos_null" "<= 161" 161) |"
 echo "| IPC call+reply, two address spaces (Linux: 1-byte pipe round trip, two processes) |" \
     "$(cell "$nonos_ipc") | $(cell "$linux_pipe") | $(target "$nonos_ipc" "<= 1000, moonshot <= 500" 1000) |"
+echo "| IPC call+reply, register message (fast path), two address spaces (Linux: the same pipe round trip) |" \
+    "$(cell "$nonos_registers") | $(cell "$linux_pipe") | $(target "$nonos_registers" "<= 1000, moonshot <= 500" 1000) |"
 echo "| kernel entry -> nonos> prompt (Linux: reset -> /init, incl. SeaBIOS) | $(cell "$nonos_prompt") |" \
     "$(cell "$linux_init") | $(target "$nonos_prompt" "< 20000000" 19999999) |"
 echo "| kernel size, bytes (NØNOS: ELF; Linux: compressed vmlinuz) | $nonos_size | $(cell "$linux_size") |" \

@@ -3,7 +3,8 @@
 # "Simulator"): unit tests and the committed corpora of bad messages and
 # records with their exact errors (ASan + UBSan), the freestanding build,
 # then the simulator (tools/mesh-sim) with fixed seeds: 1,000 nodes'
-# lookups and 30% killed at once, a partition that heals (optimized build),
+# lookups and 30% killed at once, a partition that heals, 60 s of continuous
+# churn (optimized build),
 # the hostile-peer run (ASan + UBSan build), a determinism check (same seed,
 # same output) and a failing run that must name its seed.
 # Suite 80 smoke-runs the fuzzers fuzz-dht-message and fuzz-dht-record.
@@ -32,7 +33,7 @@ run_sim() { # label, binary, arguments...
     "$_binary" "$@" >"$logs/$_label.log" 2>&1
     _status=$?
     grep -E '^(PASS|FAIL) ' "$logs/$_label.log"
-    sed -n 's/^\(lookups\|partition\|hostile\): /    &/p' "$logs/$_label.log"
+    sed -n 's/^\(lookups\|partition\|churn\|hostile\): /    &/p' "$logs/$_label.log"
     if [ "$_status" -ne 0 ] && ! grep -q '^FAIL ' "$logs/$_label.log"; then
         echo "FAIL mesh-sim $*: exit status $_status without a FAIL line (see $logs/$_label.log)"
     fi
@@ -40,6 +41,7 @@ run_sim() { # label, binary, arguments...
 }
 run_sim lookups $sim lookups --seed 1 --nodes 1000
 run_sim partition $sim partition --seed 1 --nodes 1000
+run_sim churn $sim churn --seed 1 --nodes 500
 run_sim hostile $sim_san hostile --seed 1 --nodes 200
 
 # Determinism: one seed, one run (everything but the wall-clock figures).

@@ -340,7 +340,6 @@ int sim_scenario_hostile(uint64_t seed, uint32_t nodes, bool compare)
 {
     struct hostile_run run, single;
     struct dht_config defaults;
-    sim_config_default(&(struct sim_config){ 0 }, seed, nodes);
     dht_config_default(&defaults);
     hostile_run(seed, nodes, 2, &run);
     uint64_t limit = defaults.rate_burst + (uint64_t)defaults.rate_per_second * FLOOD_MS / 1000;

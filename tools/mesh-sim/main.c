@@ -1,5 +1,5 @@
 /* mesh-sim: runs a scenario of the DHT simulator (tools/mesh-sim/sim.h).
- *   mesh-sim lookups|partition|hostile|hostile-compare|bench [--seed N] [--nodes N]
+ *   mesh-sim lookups|churn|partition|hostile|hostile-compare|bench [--seed N] [--nodes N]
  *            [--loss PER_MILLION]   (datagrams lost per million, default 0)
  * Exit status 0 when every check passed, 1 when one failed, 2 on usage. */
 #include <stdio.h>
@@ -10,8 +10,9 @@
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: mesh-sim lookups|partition|hostile|hostile-compare|bench [--seed N] [--nodes N] [--loss PER_MILLION]\n"
+    fprintf(stderr, "usage: mesh-sim lookups|churn|partition|hostile|hostile-compare|bench [--seed N] [--nodes N] [--loss PER_MILLION]\n"
                     "  lookups    1,000 nodes: lookups of stored keys, then 30%% killed at once\n"
+                    "  churn      500 nodes, 1%% leave and 1%% join every second for 60 s\n"
                     "  partition  a split into two halves that heals; records stored during it\n"
                     "  hostile    garbage, replays, floods, forged records, lying nodes\n"
                     "  hostile-compare  the same, then again with one lookup path\n"
@@ -44,6 +45,8 @@ int main(int argc, char **argv)
     const char *scenario = argv[1];
     if (strcmp(scenario, "lookups") == 0)
         return sim_scenario_lookups(seed, nodes ? nodes : 1000);
+    if (strcmp(scenario, "churn") == 0)
+        return sim_scenario_churn(seed, nodes ? nodes : 500);
     if (strcmp(scenario, "partition") == 0)
         return sim_scenario_partition(seed, nodes ? nodes : 1000);
     if (strcmp(scenario, "hostile") == 0 || strcmp(scenario, "hostile-compare") == 0)

@@ -314,6 +314,59 @@ int sim_scenario_lookups(uint64_t seed, uint32_t nodes)
     return scenario_failures != 0;
 }
 
+/* Continuous churn: every second 1% of the live nodes leave (silently) and
+ * as many new nodes join; records stored before are looked up at the end,
+ * kept alive only by republishing. */
+#define CHURN_KEYS 50u
+#define CHURN_PROBES 250u
+#define CHURN_SECONDS 60u
+
+int sim_scenario_churn(uint64_t seed, uint32_t nodes)
+{
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    struct sim *sim = build_network(seed, nodes, 30000, NULL);
+    struct stored_key *keys = calloc(CHURN_KEYS, sizeof *keys);
+    struct probe *probes = calloc(CHURN_PROBES, sizeof *probes);
+    store_keys(sim, keys, CHURN_KEYS, -1);
+    sim_run_until(sim, sim->now + 10000);
+    unsigned left = 0, joined = 0;
+    for (unsigned second = 0; second < CHURN_SECONDS; second++) {
+        for (unsigned i = 0; i < nodes / 100; i++) {
+            sim_kill(sim, random_alive(sim, -1));
+            left++;
+            if (sim->node_count < sim->node_capacity) {
+                sim_join_node(sim, sim_add_node(sim, 0, NULL), 3);
+                joined++;
+            }
+        }
+        sim_run_until(sim, sim->now + 1000);
+    }
+    for (unsigned i = 0; i < CHURN_PROBES; i++)
+        start_probe(sim, &probes[i], &keys[i % CHURN_KEYS], -1);
+    sim_run_until(sim, sim->now + 10000);
+    struct probe_summary s;
+    probe_summary(probes, CHURN_PROBES, UINT64_MAX, &s);
+    unsigned original = 0;
+    for (uint32_t i = 0; i < nodes; i++)
+        original += sim->nodes[i]->alive;
+    scenario_check(s.found * 100 >= s.total * 95, seed, "churn", nodes,
+                   "mesh-sim churn over time (%u nodes, seed %llu): for %u s, 1%% of the nodes left and as "
+                   "many joined each second (%u left, %u joined, %u of the first %u remain); then %u/%u "
+                   "lookups of records stored before found them (need >= 95%%), hops median %llu, "
+                   "latency median %llu ms p95 %llu ms",
+                   nodes, (unsigned long long)seed, CHURN_SECONDS, left, joined, original, nodes,
+                   s.found, s.total, (unsigned long long)s.median_hops,
+                   (unsigned long long)s.median_latency, (unsigned long long)s.p95_latency);
+    printf("churn: %llu events, %llu datagrams, %.1f s virtual in %.2f s wall\n",
+           (unsigned long long)sim->events, (unsigned long long)sim->datagrams, sim->now / 1000.0,
+           seconds_since(&start));
+    free(keys);
+    free(probes);
+    sim_destroy(sim);
+    return scenario_failures != 0;
+}
+
 #define PARTITION_KEYS 100u
 #ifndef PARTITION_SPLIT_MS
 #define PARTITION_SPLIT_MS 120000u /* long enough for refreshes to drop the other side */

@@ -409,6 +409,20 @@ void sim_run_until(struct sim *sim, uint64_t time)
     sim->now = time;
 }
 
+void sim_join_node(struct sim *sim, struct sim_node *node, unsigned contacts)
+{
+    for (unsigned c = 0, tries = 0; c < contacts && tries < 1000; tries++) {
+        struct sim_node *peer = sim->nodes[sim_random(sim) % sim->node_count];
+        if (peer == node || !peer->alive || peer->hostile != NULL)
+            continue;
+        dht_node_bootstrap(&node->dht, &peer->self.address, sim->now);
+        c++;
+    }
+    sim_node_touched(sim, node);
+    struct sim_event event = { .time = sim->now + 300, .kind = EVENT_JOIN, .node = node->index };
+    heap_push(sim, event);
+}
+
 void sim_join_all(struct sim *sim, unsigned contacts, uint64_t spacing)
 {
     uint64_t start = sim->now;

@@ -97,6 +97,9 @@ struct sim_node *sim_add_node(struct sim *sim, uint32_t subnet, sim_hostile_hand
  * then looks itself up; nodes join `spacing` ms apart. */
 void sim_join_all(struct sim *sim, unsigned contacts, uint64_t spacing);
 void sim_run_until(struct sim *sim, uint64_t time);
+/* One node joins now: pings `contacts` random live honest nodes, then
+ * looks itself up. */
+void sim_join_node(struct sim *sim, struct sim_node *node, unsigned contacts);
 /* Sends a datagram as node `from` (hostile nodes use it). */
 void sim_send(struct sim *sim, struct sim_node *from, const struct dht_address *to,
               const uint8_t *data, size_t len);
@@ -117,6 +120,7 @@ struct dht_address sim_address(uint32_t subnet, uint32_t host);
  * returns 0 when every check passed. */
 int sim_scenario_lookups(uint64_t seed, uint32_t nodes);
 int sim_scenario_partition(uint64_t seed, uint32_t nodes);
+int sim_scenario_churn(uint64_t seed, uint32_t nodes);
 /* compare: run it again with one lookup path and print both figures. */
 int sim_scenario_hostile(uint64_t seed, uint32_t nodes, bool compare);
 int sim_scenario_bench(uint64_t seed, uint32_t nodes);

@@ -554,7 +554,11 @@ def sdk_error_h(errors, calls):
 
 SYSCALL_HELPERS = """\
 /* The raw calls: number in rax, arguments in rdi, rsi, rdx, r10, r8, r9,
- * result in rax; the `syscall` instruction clobbers rcx and r11. */
+ * result in rax; the `syscall` instruction clobbers rcx and r11. The
+ * register IPC calls (ipc_call_registers, ipc_reply_receive_registers)
+ * also return values in the six argument registers, so nonos_syscall6
+ * (every call of four or more arguments) treats them as overwritten;
+ * nonos/ipc_registers.h reads them. */
 static inline long nonos_syscall6(long number, long a0, long a1, long a2, long a3, long a4,
                                   long a5)
 {
@@ -563,8 +567,8 @@ static inline long nonos_syscall6(long number, long a0, long a1, long a2, long a
     register long r8 __asm__("r8") = a4;
     register long r9 __asm__("r9") = a5;
     __asm__ volatile("syscall"
-                     : "=a"(result)
-                     : "a"(number), "D"(a0), "S"(a1), "d"(a2), "r"(r10), "r"(r8), "r"(r9)
+                     : "=a"(result), "+D"(a0), "+S"(a1), "+d"(a2), "+r"(r10), "+r"(r8), "+r"(r9)
+                     : "a"(number)
                      : "rcx", "r11", "memory");
     return result;
 }
@@ -659,7 +663,8 @@ def docs_md(errors, calls):
         "suite 16-kernel-host fails when any of them differs from a fresh generation.\n\n"
         "**Convention (x86_64).** The number in `rax`, arguments in `rdi`, `rsi`, `rdx`, `r10`,\n"
         "`r8`, `r9`, then `syscall`; the result comes back in `rax`, `rcx` and `r11` are\n"
-        "clobbered. A result >= 0 is success, a negative one is `-NONOS_ERROR_*`. The SDK's\n"
+        "clobbered. The register IPC calls (62, 63) also return the message in `rdi`, `rsi`,\n"
+        "`rdx`, `r10`, `r8`, `r9` (`sdk/include/nonos/ipc_registers.h`; docs/ipc.md). A result >= 0 is success, a negative one is `-NONOS_ERROR_*`. The SDK's\n"
         "`long nonos_NAME(...)` (`sdk/include/nonos/syscall.h`) does this; a slot is a\n"
         "`uint32_t`, an address a pointer, anything else a `uint64_t`.\n\n"
         "**Capability checks.** For every capability-slot argument the dispatcher looks the slot\n"

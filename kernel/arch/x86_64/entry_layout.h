@@ -25,6 +25,11 @@
 #define SELECTOR_USER_CODE (0x20 | 3)
 #define VECTOR_SYSCALL_MARK 0x100 /* trap_frame.vector of a syscall's frame */
 
+/* The register IPC calls syscall_entry passes straight to their handlers
+ * (kernel/syscall/syscalls.txt; checked against the table in user.c). */
+#define SYSCALL_IPC_CALL_REGISTERS 62
+#define SYSCALL_IPC_REPLY_RECEIVE_REGISTERS 63
+
 /* RFLAGS a return to user mode never carries: IOPL, NT, RF, VM, VIF, VIP.
  * Ring 3 cannot set them itself; sysretq is taken only when none is set and
  * IF is, and the iretq path of a syscall clears them and sets IF. */

@@ -8,7 +8,8 @@
  * the enabled set. Without: FXSAVE's 512-byte format. Either way the area is
  * 64-byte aligned (fpu_state_alignment) and CR0/CR4 allow SSE in user mode
  * (CR4.OSFXSR, OSXMMEXCPT; CR0.MP and NE set, EM and TS clear: no lazy
- * switching, no #NM). */
+ * switching, no #NM). Saves use XSAVEOPT when the CPU has it
+ * (CPUID.(0xd, 1).EAX bit 0): see fpu_state_save. */
 #include "kernel/arch/x86_64/fpu.h"
 
 #include "kernel/arch/cpu.h"
@@ -25,6 +26,7 @@
 
 static size_t state_size = FXSAVE_SIZE;
 static uint64_t xcr0;
+static bool use_xsaveopt;
 static uint8_t clean_state[CLEAN_STATE_SIZE] __attribute__((aligned(64)));
 
 static void xsetbv(uint32_t index, uint64_t value)
@@ -49,6 +51,8 @@ void fpu_init(void)
         uint32_t a, b, c, d;
         cpuid(0xd, 0, &a, &b, &c, &d);
         state_size = b;
+        cpuid(0xd, 1, &a, &b, &c, &d);
+        use_xsaveopt = (a & 1) != 0;
     }
     if (state_size < FXSAVE_SIZE || state_size > CLEAN_STATE_SIZE)
         panic("fpu: unexpected state size %zu", state_size);
@@ -87,9 +91,18 @@ void fpu_state_init(void *state)
     *(uint32_t *)(bytes + FXSAVE_MXCSR_OFFSET) = MXCSR_DEFAULT;
 }
 
+/* XSAVEOPT writes only the components modified since the last XRSTOR,
+ * when that XRSTOR was from this same area on this CPU -- always so here:
+ * a thread's area is restored each time it is switched to, saved when it
+ * is switched from, and written by nothing else after fpu_state_init
+ * (before its first restore). A state a process never changed between two
+ * switches is then not written again. */
 void fpu_state_save(void *state)
 {
-    if (xcr0)
+    if (use_xsaveopt)
+        __asm__ volatile("xsaveopt64 (%0)" : : "r"(state), "a"((uint32_t)xcr0),
+                         "d"((uint32_t)(xcr0 >> 32)) : "memory");
+    else if (xcr0)
         __asm__ volatile("xsave64 (%0)" : : "r"(state), "a"((uint32_t)xcr0),
                          "d"((uint32_t)(xcr0 >> 32)) : "memory");
     else

@@ -18,7 +18,13 @@
 #include "kernel/arch/x86_64/cpu_local.h"
 #include "kernel/arch/x86_64/fpu.h"
 #include "kernel/arch/x86_64/gdt.h"
+#include "kernel/arch/x86_64/trap.h"
 #include "kernel/arch/x86_64/user_entry.h"
+#include "sdk/include/nonos/syscall.h"
+
+_Static_assert(SYSCALL_IPC_CALL_REGISTERS == NONOS_SYSCALL_IPC_CALL_REGISTERS &&
+                   SYSCALL_IPC_REPLY_RECEIVE_REGISTERS == NONOS_SYSCALL_IPC_REPLY_RECEIVE_REGISTERS,
+               "syscall_entry's register IPC calls are the table's");
 
 /* The boot CPU's record. Another CPU would get its own from its bring-up. */
 static struct cpu_local boot_cpu_local;
@@ -45,6 +51,21 @@ void user_kernel_stack_set(uint64_t stack_top)
 {
     tss_set_kernel_stack(stack_top);
     __asm__ volatile("mov %0, %%gs:%c1" : : "r"(stack_top), "i"(CPU_LOCAL_KERNEL_STACK) : "memory");
+}
+
+/* A system call's frame fills the top of the thread's kernel stack
+ * (syscall_entry pushes it first), so it is found without a pointer. */
+void user_syscall_outputs_set(const uint64_t value[SYSCALL_OUTPUTS])
+{
+    uint64_t top;
+    __asm__ volatile("mov %%gs:%c1, %0" : "=r"(top) : "i"(CPU_LOCAL_KERNEL_STACK));
+    struct trap_frame *frame = (struct trap_frame *)(uintptr_t)top - 1;
+    frame->rdi = value[0];
+    frame->rsi = value[1];
+    frame->rdx = value[2];
+    frame->r10 = value[3];
+    frame->r8 = value[4];
+    frame->r9 = value[5];
 }
 
 _Noreturn void user_enter(const struct user_start *start)

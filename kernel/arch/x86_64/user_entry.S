@@ -16,6 +16,11 @@
  * to a non-canonical rip faults at user_return_iret, which trap.c turns into
  * a user fault.
  *
+ * The register IPC calls (62, 63: the IPC fast path) skip
+ * syscall_dispatch and its argument record: their handlers are called with
+ * the argument registers directly (kernel/arch/user.h says why that is the
+ * same).
+ *
  * Fast path cost: no FPU work (the kernel never touches FPU/SIMD
  * registers), no MSR access, one call to user_return_work. */
 #include "kernel/arch/x86_64/entry_layout.h"
@@ -37,6 +42,10 @@ syscall_entry:
     SAVE_REGISTERS
     xor %ebp, %ebp              /* backtraces stop here, not at a user pointer */
     sti
+    cmp $SYSCALL_IPC_CALL_REGISTERS, %rax
+    je syscall_ipc_call_registers
+    cmp $SYSCALL_IPC_REPLY_RECEIVE_REGISTERS, %rax
+    je syscall_ipc_reply_receive_registers
     sub $8, %rsp                /* frame 176 + arguments 56 + 8: rsp 16-aligned at the call */
     push %r9                    /* struct syscall_arguments */
     push %r8
@@ -48,6 +57,7 @@ syscall_entry:
     mov %rsp, %rdi
     call syscall_dispatch
     add $64, %rsp
+syscall_result:
     mov %rax, TRAP_FRAME_RAX(%rsp)
     cli
     call user_return_work
@@ -66,6 +76,18 @@ syscall_entry:
     mov TRAP_FRAME_RSP - TRAP_FRAME_VECTOR(%rsp), %rsp
     swapgs
     sysretq
+
+/* The register IPC calls (kernel/arch/user.h): their handlers take the six
+ * argument registers as they are, the fourth (r10) in rcx as C wants it.
+ * rsp is 16-aligned here: the frame (176 bytes) sits at the stack top. */
+syscall_ipc_call_registers:
+    mov %r10, %rcx
+    call sys_ipc_call_registers
+    jmp syscall_result
+syscall_ipc_reply_receive_registers:
+    mov %r10, %rcx
+    call sys_ipc_reply_receive_registers
+    jmp syscall_result
     .size syscall_entry, . - syscall_entry
 
 syscall_return_by_iret:

@@ -62,10 +62,16 @@
 #define NONOS_SYSCALL_DEVICE_PORT_WRITE 59
 #define NONOS_SYSCALL_RANDOM_ADD 60
 #define NONOS_SYSCALL_DEVICE_LIST 61
+#define NONOS_SYSCALL_IPC_CALL_REGISTERS 62
+#define NONOS_SYSCALL_IPC_REPLY_RECEIVE_REGISTERS 63
 #define NONOS_SYSCALL_SUPERVISOR_AUDIT 64
 
 /* The raw calls: number in rax, arguments in rdi, rsi, rdx, r10, r8, r9,
- * result in rax; the `syscall` instruction clobbers rcx and r11. */
+ * result in rax; the `syscall` instruction clobbers rcx and r11. The
+ * register IPC calls (ipc_call_registers, ipc_reply_receive_registers)
+ * also return values in the six argument registers, so nonos_syscall6
+ * (every call of four or more arguments) treats them as overwritten;
+ * nonos/ipc_registers.h reads them. */
 static inline long nonos_syscall6(long number, long a0, long a1, long a2, long a3, long a4,
                                   long a5)
 {
@@ -74,8 +80,8 @@ static inline long nonos_syscall6(long number, long a0, long a1, long a2, long a
     register long r8 __asm__("r8") = a4;
     register long r9 __asm__("r9") = a5;
     __asm__ volatile("syscall"
-                     : "=a"(result)
-                     : "a"(number), "D"(a0), "S"(a1), "d"(a2), "r"(r10), "r"(r8), "r"(r9)
+                     : "=a"(result), "+D"(a0), "+S"(a1), "+d"(a2), "+r"(r10), "+r"(r8), "+r"(r9)
+                     : "a"(number)
                      : "rcx", "r11", "memory");
     return result;
 }
@@ -427,6 +433,18 @@ static inline long nonos_random_add(uint32_t device, const void *data, uint64_t 
 static inline long nonos_device_list(uint32_t supervisor, void *buffer, uint64_t size)
 {
     return nonos_syscall3(NONOS_SYSCALL_DEVICE_LIST, (long)supervisor, (long)(uintptr_t)buffer, (long)size);
+}
+
+/* ipc_call_registers (62): the reply's length in bytes (0-32); its label in rsi, its data words in rdx, r10, r8, r9, 0 in rdi (nonos/ipc_registers.h) */
+static inline long nonos_ipc_call_registers(uint64_t endpoint, uint64_t label, uint64_t word0, uint64_t word1, uint64_t word2, uint64_t word3)
+{
+    return nonos_syscall6(NONOS_SYSCALL_IPC_CALL_REGISTERS, (long)endpoint, (long)label, (long)word0, (long)word1, (long)word2, (long)word3);
+}
+
+/* ipc_reply_receive_registers (63): the received message's length in bytes (0-32); the sender's badge in rdi, the label in rsi, the data words in rdx, r10, r8, r9 (nonos/ipc_registers.h) */
+static inline long nonos_ipc_reply_receive_registers(uint64_t slots, uint64_t label, uint64_t word0, uint64_t word1, uint64_t word2, uint64_t word3)
+{
+    return nonos_syscall6(NONOS_SYSCALL_IPC_REPLY_RECEIVE_REGISTERS, (long)slots, (long)label, (long)word0, (long)word1, (long)word2, (long)word3);
 }
 
 /* supervisor_audit (64): 0 */

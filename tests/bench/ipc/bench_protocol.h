@@ -10,8 +10,10 @@
 #define BENCH_SERVICE "bench.ipc"
 #define BENCH_SERVICE_LENGTH (sizeof BENCH_SERVICE - 1)
 
-/* Labels of the bench's calls: a round trip, and the last call. */
-enum { BENCH_LABEL_PING = 1, BENCH_LABEL_QUIT = 2 };
+/* Labels of the bench's calls: a round trip, the last call, and the call
+ * after which the server answers with register messages
+ * (nonos/ipc_registers.h: the IPC fast path). */
+enum { BENCH_LABEL_PING = 1, BENCH_LABEL_QUIT = 2, BENCH_LABEL_REGISTERS = 3 };
 
 /* Slots the capsules use (the first free ones). */
 enum { BENCH_SLOT_ENDPOINT = NONOS_SLOT_FIRST_FREE, BENCH_SLOT_REPLY };

@@ -57,7 +57,9 @@ static bool fuzz_waits(uint64_t number)
 {
     return number == NONOS_SYSCALL_IPC_SEND || number == NONOS_SYSCALL_IPC_CALL ||
            number == NONOS_SYSCALL_IPC_RECEIVE || number == NONOS_SYSCALL_IPC_REPLY_RECEIVE ||
-           number == NONOS_SYSCALL_NOTIFICATION_WAIT;
+           number == NONOS_SYSCALL_NOTIFICATION_WAIT ||
+           number == NONOS_SYSCALL_IPC_CALL_REGISTERS ||
+           number == NONOS_SYSCALL_IPC_REPLY_RECEIVE_REGISTERS;
 }
 
 static long fuzz_call(uint64_t *state)
@@ -72,6 +74,8 @@ static long fuzz_call(uint64_t *state)
         a[0] = 1u << 20; /* beyond any capability table: names nothing */
         if (number == NONOS_SYSCALL_IPC_REPLY_RECEIVE)
             a[2] = 1u << 20;
+        if (number == NONOS_SYSCALL_IPC_REPLY_RECEIVE_REGISTERS)
+            a[0] = (1ull << 20) | (1ull << 20) << 32; /* endpoint and reply slot */
     }
     return nonos_syscall6((long)number, (long)a[0], (long)a[1], (long)a[2], (long)a[3],
                           (long)a[4], (long)a[5]);

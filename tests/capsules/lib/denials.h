@@ -87,7 +87,7 @@ static const struct denial denials[] = {
     /* Numbers that name no call: refused (not killed), audited without a slot. */
     DENIAL(9, 0, 0, 0, 0, NONOS_SLOT_NONE, NONOS_ERROR_INVALID_SYSCALL),
     DENIAL(16, 0, 0, 0, 0, NONOS_SLOT_NONE, NONOS_ERROR_INVALID_SYSCALL),
-    DENIAL(62, 0, 0, 0, 0, NONOS_SLOT_NONE, NONOS_ERROR_INVALID_SYSCALL),
+    DENIAL(65, 0, 0, 0, 0, NONOS_SLOT_NONE, NONOS_ERROR_INVALID_SYSCALL),
     DENIAL(4096, 0, 0, 0, 0, NONOS_SLOT_NONE, NONOS_ERROR_INVALID_SYSCALL),
 };
 

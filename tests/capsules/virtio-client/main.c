@@ -10,15 +10,18 @@
  *    each one back with the MAC addresses swapped. Every echo is checked
  *    byte for byte. After ECHOES_REPORTED good echoes in a session it says
  *    "virtio-client: session N: 16 frames echoed ..." and stops sending
- *    until the next session. While echoes are awaited it looks every 100 ms
- *    and sends again what was lost after 1 s, at most LOST_RETRIES times
- *    a session; otherwise it blocks in notification_wait, so a boot whose
- *    NIC goes nowhere (suite 50: a QEMU hub port) sees no wake-ups from it
- *    after a few seconds (the scheduler tests count context switches).
+ *    until the next session. It waits only in notification_wait (the
+ *    driver's RX and TX events, the HOLD thread's DETACHED), never on a
+ *    timer: the kernel wakes a capsule in timer_sleep every 10 ms, and
+ *    suite 50's scheduler tests count context switches. A lost frame is
+ *    not sent again (loopback loses none; the suite would time out).
  * 3. When the session ends (the HOLD call returns: the driver was killed
  *    or another client opened), it unmaps the old area and attaches again,
  *    "virtio-client: attached (session N, ...)".
- * Never exits: it is the live client of the driver for the whole boot. */
+ * At boot it looks the services up once: if a driver has not registered
+ * yet (or was refused: no IOMMU) it says so and exits; suite 55 then
+ * starts it again with the shell's `run`. After a session ended it retries
+ * for 10 s (the driver restarts), then exits. */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -46,9 +49,8 @@
 #define IN_FLIGHT 8
 #define ECHOES_REPORTED 16
 #define TICK_NS 10000000ull          /* 10 ms */
-#define ECHO_WAIT_NS 100000000ull    /* a look for echoes every 100 ms while awaited */
-#define LOST_AFTER_NS 1000000000ull  /* an echo not back in 1 s is lost */
-#define LOST_RETRIES 3
+#define FIRST_ATTACH_TRIES 1  /* at boot: once */
+#define ATTACH_TRIES 100      /* 10 s after a session ended */
 
 /* The compiler's own calls (struct copies, __builtin_mem*): a test capsule
  * links no library. */
@@ -138,22 +140,20 @@ static void say_error(const char *what, long error)
 
 /* ---- entropy ---- */
 
-static void entropy_check(void)
+/* False when nonos.entropy is not registered (yet): the caller gives up. */
+static bool entropy_check(void)
 {
     uint8_t first[32], second[32];
-    long result = -NONOS_ERROR_NOT_FOUND;
-    for (int i = 0; i < 50 && result == -NONOS_ERROR_NOT_FOUND; i++) { /* 10 s */
-        result = nonos_names_lookup(NONOS_ENTROPY_SERVICE, sizeof NONOS_ENTROPY_SERVICE - 1, ENTROPY_SLOT);
-        if (result == -NONOS_ERROR_NOT_FOUND)
-            nonos_timer_sleep(NONOS_SLOT_TIMER, 20 * TICK_NS);
-    }
+    long result = nonos_names_lookup(NONOS_ENTROPY_SERVICE, sizeof NONOS_ENTROPY_SERVICE - 1, ENTROPY_SLOT);
+    if (result == -NONOS_ERROR_NOT_FOUND)
+        return false;
     if (result >= 0)
         result = nonos_entropy_read(ENTROPY_SLOT, first, sizeof first);
     if (result >= 0)
         result = nonos_entropy_read(ENTROPY_SLOT, second, sizeof second);
     if (result < 0) {
         say_error("entropy", result);
-        return;
+        return true;
     }
     uint32_t zero = 0, same = 0;
     for (uint32_t i = 0; i < sizeof first; i++) {
@@ -170,6 +170,7 @@ static void entropy_check(void)
         put_hex(&line, second[i]);
     put_text(&line, "... from nonos.entropy");
     say(&line);
+    return true;
 }
 
 /* ---- attaching ---- */
@@ -269,13 +270,21 @@ static void attached_say(void)
     say(&line);
 }
 
-/* Attaches, retrying until a driver answers (it may be restarting): every
- * 100 ms at first, then less and less often (at most every 6.4 s), so a
- * boot without the driver is not kept busy. */
-static void attach(void)
+/* Attaches, retrying while a driver may be starting or restarting: every
+ * 100 ms, for at most `tries_max` tries in a row; then the client exits (a boot
+ * without the driver, suite 50's without an IOMMU, is not kept busy: the
+ * kernel wakes a sleeping capsule every 10 ms). False: give up. */
+static bool attach(int tries_max)
 {
-    uint64_t pause_ns = 10 * TICK_NS;
-    for (;;) {
+    for (int tries = 0;; tries++) {
+        if (tries == tries_max) {
+            struct line line = { .length = 0 };
+            put_text(&line, "virtio-client: no nonos.netif driver answers; giving up (run virtio-client again)");
+            say(&line);
+            return false;
+        }
+        if (tries > 0)
+            nonos_timer_sleep(NONOS_SLOT_TIMER, 10 * TICK_NS);
         area_forget();
         long result = nonos_names_lookup(NETIF_SERVICE, sizeof NETIF_SERVICE - 1, NETIF_SLOT);
         if (result >= 0) {
@@ -286,15 +295,13 @@ static void attach(void)
             break;
         if (result != -NONOS_ERROR_NOT_FOUND && result != -NONOS_ERROR_OBJECT_GONE)
             say_error("attach", result);
-        nonos_timer_sleep(NONOS_SLOT_TIMER, pause_ns);
-        if (pause_ns < 640 * TICK_NS)
-            pause_ns *= 2;
     }
     attach_count++;
     nonos_notification_poll(EVENTS_SLOT); /* old news */
     __atomic_store_n(&detached, 0, __ATOMIC_RELEASE);
     nonos_notification_signal(HOLD_GO_SLOT, 1);
     attached_say();
+    return true;
 }
 
 /* ---- frames ---- */
@@ -304,7 +311,6 @@ struct traffic {
     uint32_t echoed;     /* good echoes this session */
     uint32_t bad;        /* echoes that did not match */
     uint32_t in_flight;
-    uint32_t retries;    /* resends after a loss this session */
     uint64_t last_send_ns, last_echo_ns;
 };
 
@@ -378,10 +384,6 @@ static bool frames_receive(struct traffic *traffic)
 static bool frames_send(struct traffic *traffic, uint64_t now)
 {
     bool sent = false;
-    if (traffic->in_flight > 0 && now - traffic->last_send_ns > LOST_AFTER_NS && traffic->retries < LOST_RETRIES) {
-        traffic->in_flight = 0; /* lost on the wire: send again */
-        traffic->retries++;
-    }
     while (traffic->in_flight < IN_FLIGHT && traffic->echoed + traffic->in_flight < ECHOES_REPORTED) {
         uint32_t index;
         if (!netif_tx_reserve(area, &index))
@@ -429,24 +431,27 @@ static void session_run(void)
             session_report(&traffic);
             reported = true;
         }
-        if (traffic.in_flight > 0 && traffic.retries < LOST_RETRIES)
-            nonos_timer_sleep(NONOS_SLOT_TIMER, ECHO_WAIT_NS); /* echoes awaited: look again soon */
-        else
-            nonos_notification_wait(EVENTS_SLOT); /* RX, TX or DETACHED */
+        nonos_notification_wait(EVENTS_SLOT); /* RX, TX or DETACHED */
     }
 }
 
 int main(void)
 {
-    entropy_check();
+    if (!entropy_check()) {
+        struct line line = { .length = 0 };
+        put_text(&line, "virtio-client: nonos.entropy not registered yet; giving up (run virtio-client again)");
+        say(&line);
+        return 0;
+    }
     if (nonos_notification_create(EVENTS_SLOT) < 0 || nonos_notification_create(HOLD_GO_SLOT) < 0 ||
         nonos_thread_create((uint64_t)(uintptr_t)hold_thread,
                             (uint64_t)(uintptr_t)(hold_stack + sizeof hold_stack - 8), 0, HOLD_THREAD_SLOT) < 0) {
         say_error("setup", -NONOS_ERROR_NO_MEMORY);
         return 1;
     }
-    for (;;) {
-        attach();
+    for (int tries = FIRST_ATTACH_TRIES;; tries = ATTACH_TRIES) {
+        if (!attach(tries))
+            return 0;
         session_run();
         struct line line = { .length = 0 };
         put_text(&line, "virtio-client: session ");

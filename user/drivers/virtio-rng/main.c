@@ -4,16 +4,16 @@
  * The device has one queue: the driver gives it a buffer, the device
  * fills it with random bytes and returns it. The capsule feeds those bytes
  * to the kernel's generator (random_add, through its device capability:
- * only a driver of an entropy device may) at start and every
- * FEED_INTERVAL_NS, and answers NONOS_ENTROPY_READ requests
- * (nonos/entropy.h) from capsules the name service lets reach it.
+ * only a driver of an entropy device may) at start and again with every
+ * NONOS_ENTROPY_READ request it answers (nonos/entropy.h) for capsules the
+ * name service lets reach it. It feeds on no timer: a capsule sleeping in
+ * timer_sleep is woken every 10 ms by the kernel (it sleeps in slices so a
+ * kill ends the sleep), 100 wake-ups a second for a once-a-minute feed.
  *
- * Two threads share the device: the main thread serves requests, the
- * feeder sleeps and feeds. Whoever reads the device holds LOCK_SLOT's
- * notification bit (a binary semaphore: wait takes it, signal gives it
- * back), so one request is on the queue at a time and its interrupt can
- * only be for it. On a device error the capsule resets the device and
- * exits with status 1; init restarts it (restart = "always"). */
+ * One thread. On a device error the capsule resets the device and exits
+ * with status 1; init restarts it (restart = "always"). The lock (a
+ * notification bit: wait takes it, signal gives it back) keeps one request
+ * on the queue at a time, so its interrupt can only be for it. */
 #include <stdint.h>
 
 #include "console.h"
@@ -31,7 +31,6 @@
 #define ENDPOINT_SLOT (NONOS_SLOT_FIRST_FREE + 2)
 #define PUBLISHED_SLOT (NONOS_SLOT_FIRST_FREE + 3) /* write only: what clients get */
 #define REPLY_SLOT (NONOS_SLOT_FIRST_FREE + 4)
-#define FEEDER_SLOT (NONOS_SLOT_FIRST_FREE + 5)
 #define DMA_FIRST_SLOT 16
 #define SLOT_LIMIT 32
 
@@ -40,13 +39,10 @@
 #define QUEUE_BIT 1u
 #define QUEUE_SIZE_MAX 4
 #define FEED_BYTES 64
-#define FEED_INTERVAL_NS 60000000000ull /* every minute */
-#define FEEDER_STACK_BYTES 16384
 
 static struct virtio_device device;
 static struct virtio_queue queue;
 static struct virtio_dma buffer; /* one page the device writes into */
-static _Alignas(16) uint8_t feeder_stack[FEEDER_STACK_BYTES];
 
 static void lock(void)
 {
@@ -110,16 +106,6 @@ static bool generator_feed(void)
     return fed;
 }
 
-static _Noreturn void feeder(uint64_t argument)
-{
-    (void)argument;
-    for (;;) {
-        nonos_timer_sleep(NONOS_SLOT_TIMER, FEED_INTERVAL_NS);
-        if (!generator_feed())
-            console_printf("virtio-rng: feeding the kernel generator failed\n");
-    }
-}
-
 static virtio_result device_start(void)
 {
     virtio_result error = virtio_open(&device, DEVICE_SLOT, DMA_FIRST_SLOT, SLOT_LIMIT);
@@ -152,6 +138,8 @@ static void request_answer(struct nonos_message *message)
         return;
     }
     bool filled = entropy_fill(message->data, length);
+    if (filled && !generator_feed())
+        console_printf("virtio-rng: feeding the kernel generator failed\n");
     message->label = filled ? 0 : NONOS_ERROR_BUSY;
     message->length = filled ? length : 0;
 }
@@ -204,9 +192,6 @@ int main(void)
         return fail("the device returned no entropy");
     console_printf("virtio-rng: %02x:%02x.%x: fed %d bytes to the kernel generator\n",
                    device.info.bus, device.info.device, device.info.function, FEED_BYTES);
-    if (nonos_thread_create((uint64_t)(uintptr_t)feeder, (uint64_t)(uintptr_t)(feeder_stack + FEEDER_STACK_BYTES - 8),
-                            0, FEEDER_SLOT) < 0)
-        console_printf("virtio-rng: no feeder thread: the generator is fed at start only\n");
     if (!service_register())
         return fail("no service");
     serve();
