@@ -74,6 +74,21 @@ static void slot_clear(struct mesh_overlay *overlay, size_t index)
     crypto_wipe(&overlay->slots[index], sizeof overlay->slots[index]);
 }
 
+/* A session just completed with slot `index`: any other slot at the same
+ * address belongs to a node that is gone from there (a node restarts with a
+ * fresh identity, often at its old address), and would swallow what the DHT
+ * sends to that address. */
+static void slot_forget_others_at(struct mesh_overlay *overlay, size_t index)
+{
+    const struct mesh_peer *peer = &overlay->peers[index];
+    for (size_t i = 0; i < MESH_OVERLAY_PEERS; i++)
+        if (i != index && overlay->peers[i].in_use &&
+            crypto_equal(overlay->peers[i].address.bytes, peer->address.bytes, MESH_ADDRESS_SIZE)) {
+            overlay->counters.replaced++;
+            slot_clear(overlay, i);
+        }
+}
+
 /* Frees the least recently active slot (the table is full). */
 static void slot_evict(struct mesh_overlay *overlay)
 {
@@ -158,6 +173,10 @@ static void overlay_dht_send(void *context, const struct dht_address *to, const 
                              size_t len)
 {
     struct mesh_overlay *overlay = context;
+    if (dht_address_equal(to, &overlay->self)) {
+        overlay->counters.dht_to_self++; /* a stale contact of a former node at our address */
+        return;
+    }
     size_t index = slot_find(overlay, to);
     if (index == MESH_OVERLAY_PEERS) {
         slot_connect(overlay, to, data, len);
@@ -261,6 +280,7 @@ enum mesh_result mesh_overlay_receive(struct mesh_overlay *overlay, const struct
         overlay->slots[event->peer].active_ms = now_ms;
         if (event->kind == MESH_EVENT_ESTABLISHED) {
             overlay->counters.handshakes++;
+            slot_forget_others_at(overlay, event->peer);
             slot_flush(overlay, event->peer);
         } else if (event->kind == MESH_EVENT_DATA && event->data_len > 0) {
             overlay_dht_receive(overlay, event->peer, from, event->data, event->data_len);
@@ -346,7 +366,8 @@ static enum mesh_beacon_result beacon_screen(struct mesh_overlay *overlay,
     uint64_t mesh_now = mesh_overlay_mesh_time(overlay, now_ms);
     uint64_t distance = beacon->time_ms > mesh_now ? beacon->time_ms - mesh_now
                                                    : mesh_now - beacon->time_ms;
-    if (distance > MESH_OVERLAY_BEACON_WINDOW_MS)
+    bool clock_unknown = overlay->config.adopt_clock && !overlay->clock_adopted;
+    if (distance > MESH_OVERLAY_BEACON_WINDOW_MS && !clock_unknown)
         return MESH_BEACON_ERR_TIME;
     const struct mesh_overlay_neighbour *known = neighbour_find(overlay, beacon->identity.id);
     if (known != NULL && beacon->time_ms <= known->beacon_time_ms)
@@ -399,6 +420,10 @@ enum mesh_beacon_result mesh_overlay_beacon_receive(struct mesh_overlay *overlay
         overlay->counters.beacon_refused[result]++;
         return result;
     }
+    if (overlay->config.adopt_clock && !overlay->clock_adopted && beacon.time_ms > now_ms) {
+        overlay->clock_offset_ms = beacon.time_ms - now_ms;
+        overlay->clock_adopted = true;
+    }
     struct dht_address address = beacon.address;
     static const uint8_t unspecified[4];
     if (crypto_equal(address.bytes, unspecified, 4))
@@ -436,8 +461,9 @@ static void overlay_noop_done(void *context, const struct dht_lookup_result *res
 static void overlay_beacon_timer(struct mesh_overlay *overlay, uint64_t now_ms)
 {
     uint64_t interval = overlay->config.beacon_interval_ms;
-    if (interval == 0 || overlay->io.broadcast == NULL || now_ms < overlay->next_beacon_ms)
-        return;
+    if (interval == 0 || overlay->io.broadcast == NULL || now_ms < overlay->next_beacon_ms ||
+        (overlay->config.adopt_clock && !overlay->clock_adopted))
+        return; /* a beacon with a clock not yet adopted would be refused anyway */
     uint8_t beacon[MESH_BEACON_SIZE];
     if (mesh_beacon_encode(beacon, overlay->identity, &overlay->self,
                            mesh_overlay_mesh_time(overlay, now_ms)) == MESH_BEACON_OK) {

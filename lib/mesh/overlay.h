@@ -18,12 +18,17 @@
  *    through the DHT (which opens a session), and a self-lookup follows at
  *    most every MESH_OVERLAY_EXCHANGE_MS: peer exchange, the neighbours'
  *    closest contacts enter the table.
- *  - Peer slots are reused least recently active first when full.
+ *  - Peer slots are reused least recently active first when full. When a
+ *    session completes with a node at some address, any other session at
+ *    that address is dropped: the node that had it is gone from there.
+ *    Nothing is sent to our own address (a contact of a former node there).
  *
  * Time: every call takes `now_ms`, a monotonic clock. The DHT and beacons
  * use the mesh clock, now_ms + clock_offset_ms (records expire at absolute
- * mesh times; the caller sets the offset, e.g. from the wall clock).
- * The caller owns the memory (struct mesh_overlay is large: a few MB). */
+ * mesh times; the caller sets the offset from the wall clock, or sets
+ * adopt_clock to take it from the first authentic beacon).
+ * The caller owns the memory (struct mesh_overlay is large: about 700 KB
+ * with the default table sizes below). */
 #ifndef NONOS_MESH_OVERLAY_H
 #define NONOS_MESH_OVERLAY_H
 
@@ -35,12 +40,28 @@
 #include "mesh/dht.h"
 #include "mesh/session.h"
 
+/* Table sizes (about 700 KB in all with these; the peer slots' queues are
+ * 300 KB of it). A build with less memory, e.g. a capsule, may define any of
+ * them smaller on its compiler command line (every object of the build must
+ * agree). */
+#ifndef MESH_OVERLAY_PEERS
 #define MESH_OVERLAY_PEERS 64
+#endif
+#ifndef MESH_OVERLAY_QUEUE
 #define MESH_OVERLAY_QUEUE 4
+#endif
+#ifndef MESH_OVERLAY_TABLE
 #define MESH_OVERLAY_TABLE 512
+#endif
+#ifndef MESH_OVERLAY_RECORDS
 #define MESH_OVERLAY_RECORDS 256
+#endif
+#ifndef MESH_OVERLAY_LOOKUPS
 #define MESH_OVERLAY_LOOKUPS 8
+#endif
+#ifndef MESH_OVERLAY_NEIGHBOURS
 #define MESH_OVERLAY_NEIGHBOURS 64
+#endif
 #define MESH_OVERLAY_BEACON_SOURCES 16
 #define MESH_OVERLAY_BEACON_WINDOW_MS 30000  /* |beacon time - our mesh time| at most this */
 #define MESH_OVERLAY_EXCHANGE_MS 2000        /* self-lookups after new neighbours, at most this often */
@@ -65,6 +86,12 @@ struct mesh_overlay_config {
     struct mesh_config session;
     struct dht_config dht;          /* random fields are set by mesh_overlay_init */
     uint64_t beacon_interval_ms;    /* 0: send no beacons */
+    /* For a node without a wall clock (NØNOS has only a monotonic one):
+     * take the mesh time from the first beacon whose signature verifies
+     * (until then beacons' times are not checked against ours). A
+     * neighbour can thus set our clock wrong; that costs availability
+     * (our records look expired, or theirs to us), never authenticity. */
+    bool adopt_clock;
 };
 
 /* Defaults: mesh_config_default, dht_config_default, a beacon a second. */
@@ -101,7 +128,9 @@ struct mesh_overlay_counters {
     uint64_t session_refused[MESH_ERR_PAYLOAD + 1]; /* by enum mesh_result */
     uint64_t handshakes;            /* sessions established (either side) */
     uint64_t dht_in, dht_out, dht_refused, dht_sender_mismatch, dht_queue_dropped;
+    uint64_t dht_to_self;           /* messages to our own address (never sent) */
     uint64_t evictions;
+    uint64_t replaced;              /* slots dropped: another node completed a session from their address */
     uint64_t beacons_out, beacons_in, beacons_accepted;
     uint64_t beacon_refused[MESH_BEACON_RESULT_COUNT];
     uint64_t exchanges;             /* self-lookups started */
@@ -116,6 +145,7 @@ struct mesh_overlay {
     uint64_t now_ms;                /* of the call in progress */
     uint64_t next_beacon_ms, next_exchange_ms;
     bool exchange_wanted;
+    bool clock_adopted;             /* adopt_clock: the offset came from a beacon */
     struct mesh_endpoint endpoint;
     struct mesh_peer peers[MESH_OVERLAY_PEERS];
     struct mesh_overlay_slot slots[MESH_OVERLAY_PEERS];

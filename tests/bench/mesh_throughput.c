@@ -13,6 +13,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,8 +114,8 @@ static enum mesh_event_kind side_receive(struct side *side, int timeout_ms, size
     return event.kind;
 }
 
-/* Receiver: counts full-size packets until END_MARKS short ones or 1 s of
- * silence; writes "count seconds" to the pipe. */
+/* Receiver: counts full-size packets until an end mark or 1 s of silence
+ * (so it always ends); writes "count seconds" to the pipe. */
 static void receive_round(struct side *side, int session, int report)
 {
     uint8_t datagram[2048];
@@ -124,20 +125,14 @@ static void receive_round(struct side *side, int session, int report)
     while (ends == 0) {
         size_t len = 0;
         int full = 0;
+        struct pollfd p = { side->fd, POLLIN, 0 };
+        if (poll(&p, 1, 1000) <= 0)
+            break; /* a second of silence ends the round, whatever came before */
         if (session) {
-            enum mesh_event_kind kind = side_receive(side, 1000, &len);
-            if (kind == MESH_EVENT_NONE && len == 0) {
-                struct pollfd p = { side->fd, POLLIN, 0 };
-                if (poll(&p, 1, 0) <= 0 && count > 0)
-                    break;
-                continue;
-            }
+            enum mesh_event_kind kind = side_receive(side, 0, &len);
             full = kind == MESH_EVENT_DATA && len == PAYLOAD;
             ends += kind == MESH_EVENT_DATA && len == 1;
         } else {
-            struct pollfd p = { side->fd, POLLIN, 0 };
-            if (poll(&p, 1, 1000) <= 0)
-                break;
             ssize_t n = recv(side->fd, datagram, sizeof datagram, 0);
             full = n == DATAGRAM;
             ends += n == 1;
@@ -174,21 +169,23 @@ static void send_round(struct side *side, int session)
     }
 }
 
-/* Sender side of the handshake: INIT, RESPONSE, FINISH, keepalive. */
-static void handshake(struct side *side)
+/* Sender side of the handshake: INIT, RESPONSE, FINISH, keepalive.
+ * Returns 0, or -1 when it did not complete within 10 s. */
+static int handshake(struct side *side)
 {
     uint8_t init[MESH_INIT_SIZE];
     size_t len = 0, peer = 0, data_len = 0;
     struct mesh_address to = peer_address(side);
     if (mesh_endpoint_connect(&side->endpoint, &to, NULL, now_ms(), init, sizeof init, &len, &peer) != MESH_OK)
-        exit(2);
+        return -1;
     side_send(side, init, len);
     for (int i = 0; i < 100 && !side->peers[0].current.valid; i++)
         (void)side_receive(side, 100, &data_len);
     if (!side->peers[0].current.valid) {
         fprintf(stderr, "mesh_throughput: handshake failed\n");
-        exit(2);
+        return -1;
     }
+    return 0;
 }
 
 static int read_result(FILE *report, long *count, double *seconds)
@@ -225,7 +222,11 @@ int main(void)
     close(pipe_fds[1]);
     FILE *report = fdopen(pipe_fds[0], "r");
     side_init(&sender);
-    handshake(&sender);
+    if (handshake(&sender) != 0) {
+        kill(child, SIGTERM); /* the receiver would wait for rounds that never come */
+        waitpid(child, NULL, 0);
+        return 1;
+    }
     double best[2] = { 0, 0 };
     long delivered[2] = { 0, 0 };
     int status = 0;

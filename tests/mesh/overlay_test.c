@@ -8,7 +8,12 @@
  *    window, forged (signature) until the per-source rate limit, refill;
  *  - a DHT message inside a session naming another node as its sender is
  *    refused (dht_sender_mismatch) and changes nothing;
- *  - wipe leaves no key.
+ *  - 300 DHT requests at once inside a session meet the DHT's rate limit;
+ *  - wipe leaves no key;
+ *  - a node without a wall clock (adopt_clock) restarts at node 0's address
+ *    with a fresh identity: it takes the mesh time from a beacon, the others
+ *    drop their sessions with the node that was there, and it finds the
+ *    record stored before it came.
  *   overlay_test --write-corpus DIR    writes DIR/mesh-beacon (files + expected)
  *   overlay_test --check-corpus DIR    replays DIR/mesh-beacon through beacon_fixture */
 #include <stdio.h>
@@ -259,6 +264,41 @@ static void test_sender_mismatch(uint64_t now)
           "node 1 refuses a DHT message whose sender is not the session's peer, and answers nothing");
 }
 
+/* A flood of DHT requests inside an authenticated session: the DHT's
+ * per-peer rate limit (burst 100, then 50 a second) holds. */
+static void test_request_flood(uint64_t now)
+{
+    size_t index = MESH_OVERLAY_PEERS;
+    for (size_t i = 0; i < MESH_OVERLAY_PEERS; i++)
+        if (overlays[0].peers[i].identity_known &&
+            memcmp(overlays[0].peers[i].identity.id, identities[1].public_part.id, 32) == 0)
+            index = i;
+    if (index == MESH_OVERLAY_PEERS) {
+        check(0, "node 0 has a session with node 1");
+        return;
+    }
+    static struct dht_message message;
+    memset(&message, 0, sizeof message);
+    message.type = DHT_PING;
+    message.sender = identities[0].public_part;
+    uint64_t limited = overlays[1].dht.stats.dropped[DHT_ERR_RATE];
+    queued = 0;
+    for (int i = 0; i < 300; i++) {
+        uint8_t ping[DHT_MESSAGE_MAX], packet[MESH_MAX_PACKET];
+        message.request_id = 1000 + (uint64_t)i;
+        size_t ping_len = dht_message_encode(&message, ping, sizeof ping), packet_len = 0;
+        struct mesh_address to;
+        if (ping_len == 0 || mesh_endpoint_send(&overlays[0].endpoint, index, ping, ping_len, now,
+                                                packet, sizeof packet, &packet_len, &to) != MESH_OK)
+            break;
+        (void)mesh_overlay_receive(&overlays[1], &overlays[0].self, packet, packet_len, now);
+    }
+    uint64_t refused = overlays[1].dht.stats.dropped[DHT_ERR_RATE] - limited;
+    check(refused >= 195 && refused <= 200 && queued <= 105,
+          "300 PINGs at once in a session: the DHT answers its burst and refuses the rest by rate");
+    queued = 0;
+}
+
 static void test_wipe(void)
 {
     mesh_overlay_wipe(&overlays[0]);
@@ -269,6 +309,40 @@ static void test_wipe(void)
                 overlays[0].peers[i].next.valid;
     check(!keys && memcmp(&overlays[0].dht.key, zero, sizeof zero) == 0,
           "wipe leaves no session key pair and no signing key");
+}
+
+/* A node without a wall clock (node 0 again, mesh clock = monotonic) takes
+ * the mesh time from its neighbours' beacons, then joins as before. */
+static void test_adopt_clock(uint64_t *now)
+{
+    struct mesh_overlay_config config;
+    mesh_overlay_config_default(&config);
+    config.session.id_difficulty = config.dht.difficulty = BEACON_FIXTURE_DIFFICULTY;
+    config.adopt_clock = true;
+    struct dht_address self = overlays[0].self;
+    struct mesh_overlay_io io = { (void *)(intptr_t)0, io_send, io_broadcast, test_random };
+    make_identity(&identities[0]);
+    check(mesh_overlay_init(&overlays[0], &identities[0], &config, &io, &self, 0, *now) == 0,
+          "overlay without a wall clock starts");
+    check(!overlays[0].clock_adopted && overlays[0].counters.beacons_out == 0,
+          "no clock yet: it sends no beacon");
+    run(now, 3000);
+    uint64_t ours = mesh_overlay_mesh_time(&overlays[0], *now);
+    uint64_t theirs = mesh_overlay_mesh_time(&overlays[1], *now);
+    check(overlays[0].clock_adopted && ours <= theirs && theirs - ours < 1500,
+          "it adopted the mesh time of a beacon (within one beacon interval)");
+    check(mesh_overlay_session_count(&overlays[0]) == NODES - 1 &&
+              overlays[1].counters.beacon_refused[MESH_BEACON_ERR_TIME] == 0,
+          "then it joined, and no beacon of it was refused for its time");
+    uint8_t key[DHT_ID_SIZE];
+    mesh_overlay_key(key, (const uint8_t *)"name", 4);
+    results = 0;
+    check(dht_node_find_value(&overlays[0].dht, key, DHT_RECORD_VALUE, NULL, lookup_done, NULL,
+                              ours) == DHT_OK, "get starts on the adopting node");
+    run(now, 2000);
+    check(results == 1 && last_result.found, "the adopting node finds the record stored before it came");
+    check(overlays[1].counters.replaced >= 1 && overlays[2].counters.replaced >= 1,
+          "the others dropped their sessions with the former node at that address");
 }
 
 /* ---- the decoder's error table and the corpus -------------------------------- */
@@ -400,7 +474,9 @@ int main(int argc, char **argv)
     test_discovery_and_records(&now);
     test_beacon_screening(&now);
     test_sender_mismatch(now);
+    test_request_flood(now);
     test_wipe();
+    test_adopt_clock(&now);
     for (int n = 0; n < NODES; n++) {
         mesh_overlay_wipe(&overlays[n]);
         mesh_identity_wipe(&identities[n]);

@@ -15,6 +15,8 @@
 #            beacon and a session; sets SEGMENT_READY to how many are
 #   segment_ctl DIR N COMMAND...   one control command to node N, first answer line
 #   segment_stop   SIGTERM to every process segment_start started, and wait
+#   segment_json_true FILTER   true when stdin is non-empty JSON for which
+#            the jq FILTER is true (jq -e alone passes on empty input)
 SEGMENT_NODE=${SEGMENT_NODE:-build/host-san/tools/nonos-node/nonos-node}
 SEGMENT_HUB=${SEGMENT_HUB:-build/host-san/tools/nonos-node/nonos-hub}
 
@@ -37,16 +39,19 @@ segment_ctl() {
     timeout 15 "$SEGMENT_NODE" ctl "$_dir/c$_n" "$@" 2>/dev/null | sed 1q
 }
 
+segment_json_true() {
+    _json=$(cat)
+    [ -n "$_json" ] && printf '%s\n' "$_json" | jq -e "$1" >/dev/null 2>&1
+}
+
 segment_wait() {
     _count=$1 _dir=$2 _neighbours=$3 _tries=$4
     while [ "$_tries" -gt 0 ]; do
         SEGMENT_READY=0
         _i=1
         while [ "$_i" -le "$_count" ]; do
-            if segment_ctl "$_dir" "$_i" status |
-                jq -e --argjson n "$_neighbours" \
-                    '(.address | startswith("169.254.")) and .neighbours >= $n and .sessions >= 1' \
-                    >/dev/null 2>&1; then
+            if segment_ctl "$_dir" "$_i" status | segment_json_true \
+                "(.address | startswith(\"169.254.\")) and .neighbours >= $_neighbours and .sessions >= 1"; then
                 SEGMENT_READY=$((SEGMENT_READY + 1))
             fi
             _i=$((_i + 1))

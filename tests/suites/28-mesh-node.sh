@@ -19,7 +19,9 @@
 #  - SIGINT stops a node cleanly (exit 0, "secrets wiped"), SIGTERM the rest;
 #  - frame link (tests/mesh/segment.sh): nonos-hub and 10 nodes speaking Ethernet + IPv4 + UDP
 #    through lib/net claim link-local addresses, find each other by
-#    broadcast beacons and share a record.
+#    broadcast beacons and share a record; an 11th node without a wall clock
+#    (--adopt-clock, as a NONOS guest) takes the mesh time from a beacon and
+#    shares records with them.
 # Every wait is a bounded loop; every process started here is stopped here.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
@@ -45,7 +47,7 @@ if [ -z "${NONOS_NODE_NAMESPACE:-}" ]; then
 fi
 
 node=build/host-san/tools/nonos-node/nonos-node
-hub=build/host-san/tools/nonos-node/nonos-hub
+. tests/mesh/segment.sh
 peer=tests/mesh/node_peer.py
 group=239.255.77.77:4977
 count=12
@@ -151,7 +153,7 @@ missing=$(ctl 3 get no-such-key)
 # --json: SIGUSR1 prints the status (one JSON line) to stdout.
 kill -USR1 "$pid11"
 tries=0
-while [ $tries -lt 20 ] && ! jq -e '.sessions >= 1 and .records >= 0' "$logs/node11.out" >/dev/null 2>&1; do
+while [ $tries -lt 20 ] && ! segment_json_true '.sessions >= 1' <"$logs/node11.out"; do
     sleep 0.2
     tries=$((tries + 1))
 done
@@ -226,20 +228,22 @@ pids=""
     fail "mesh node: $bad nodes exited non-zero on SIGTERM (ASan reports in $logs/node*.err)"
 
 # ---- frame link: lib/net on a nonos-hub segment (tests/mesh/segment.sh) -------
-. tests/mesh/segment.sh
 frames=10
-segment_start 5555 $frames "$logs" --beacon-interval 500
+segment=$logs/segment
+mkdir -p "$segment"
+segment_start 5555 $frames "$segment" --beacon-interval 500
 pids="$SEGMENT_PIDS"
-if segment_wait $frames "$logs" $((frames - 1)) 60; then
-    echo "PASS mesh node frame link: $frames nodes on nonos-hub claimed 169.254/16 addresses and found each other by broadcast beacons"
+if segment_wait $frames "$segment" $((frames - 1)) 60 &&
+    segment_ctl "$segment" 1 status | segment_json_true '.net.frames_in > 0 and .net.arp_replies_in > 0 and .net.udp_in > 0'; then
+    echo "PASS mesh node frame link: $frames nodes on nonos-hub claimed 169.254/16 addresses, resolved each other by ARP and found each other by broadcast beacons (lib/net counters in the status)"
 else
-    fail "mesh node frame link: $SEGMENT_READY of $frames nodes complete (see $logs/node*.err, $logs/hub.err)"
+    fail "mesh node frame link: $SEGMENT_READY of $frames nodes complete (see $segment/node*.err, $segment/hub.err)"
 fi
-answer=$(segment_ctl "$logs" 1 put frame-key "$value")
+answer=$(segment_ctl "$segment" 1 put frame-key "$value")
 found=0
 i=2
 while [ $i -le $frames ]; do
-    [ "$(segment_ctl "$logs" $i get frame-key)" = "found $value" ] && found=$((found + 1))
+    [ "$(segment_ctl "$segment" $i get frame-key)" = "found $value" ] && found=$((found + 1))
     i=$((i + 1))
 done
 if [ "${answer#stored }" != "$answer" ] && [ $found -eq $((frames - 1)) ]; then
@@ -247,9 +251,31 @@ if [ "${answer#stored }" != "$answer" ] && [ $found -eq $((frames - 1)) ]; then
 else
     fail "mesh node frame link: put '$answer', found by $found of $((frames - 1))"
 fi
+# A node without a wall clock, as a NONOS guest is: it takes the mesh time
+# from the first authentic beacon, then joins and shares records.
+"$SEGMENT_NODE" --hub 127.0.0.1:5555 --control "$segment/c11" --adopt-clock --beacon-interval 500 \
+    2>"$segment/node11.err" &
+SEGMENT_PIDS="$SEGMENT_PIDS $!"
+pids="$SEGMENT_PIDS"
+tries=0
+until segment_ctl "$segment" 11 status | segment_json_true '.clock == "adopted" and .sessions >= 1' ||
+    [ $tries -ge 40 ]; do
+    sleep 0.5
+    tries=$((tries + 1))
+done
+got=$(segment_ctl "$segment" 11 get frame-key)
+put=$(segment_ctl "$segment" 11 put clockless-key "$value")
+back=$(segment_ctl "$segment" 2 get clockless-key)
+clock=$(segment_ctl "$segment" 11 status | jq -r .clock)
+if [ "$clock" = adopted ] && [ "$got" = "found $value" ] && [ "${put#stored }" != "$put" ] &&
+    [ "$back" = "found $value" ]; then
+    echo "PASS mesh node frame link: a node without a wall clock (--adopt-clock) adopts the mesh time from a beacon, finds a record and stores one the others find"
+else
+    fail "mesh node frame link: --adopt-clock node: clock $clock, get '$got', put '$put', found by another '$back'"
+fi
 segment_stop
 pids=""
-grep -q '^nonos-hub: ports [0-9]* frames [1-9]' "$logs/hub.err" &&
-    echo "PASS mesh node frame link: the hub reports $(sed -n 's/^nonos-hub: //p' "$logs/hub.err")" ||
-    fail "mesh node frame link: the hub printed no counters ($(tail -n 1 "$logs/hub.err"))"
+grep -q '^nonos-hub: ports [0-9]* frames [1-9]' "$segment/hub.err" &&
+    echo "PASS mesh node frame link: the hub reports $(sed -n 's/^nonos-hub: //p' "$segment/hub.err")" ||
+    fail "mesh node frame link: the hub printed no counters ($(tail -n 1 "$segment/hub.err"))"
 exit $status

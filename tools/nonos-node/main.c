@@ -83,8 +83,9 @@ int node_overlay_start(struct node *node, const struct dht_address *self,
                               const struct mesh_overlay_io *io)
 {
     uint64_t now = node_clock_ms();
-    if (mesh_overlay_init(node->overlay, &node->identity, &node->options.overlay, io, self,
-                          node_wall_ms() - now, now) != 0) {
+    uint64_t offset = node->options.overlay.adopt_clock ? 0 : node_wall_ms() - now;
+    if (mesh_overlay_init(node->overlay, &node->identity, &node->options.overlay, io, self, offset,
+                          now) != 0) {
         fprintf(stderr, "nonos-node: the overlay refused its configuration\n");
         return -1;
     }

@@ -26,7 +26,9 @@ void node_usage(FILE *out)
           "  --difficulty BITS         proof of work of node IDs (16)\n"
           "  --per-range N             contacts per address /24 in each bucket (2)\n"
           "  --refresh-ms MS           routing-table refresh interval (900000)\n"
-          "  --control PATH            control socket (Unix stream): status, put, get, peers\n"
+          "  --adopt-clock             no wall clock: take the mesh time from the first authentic\n"
+          "                            beacon (as a NONOS guest must; for tests of that case)\n"
+          "  --control PATH            control socket (Unix stream): status, put, get\n"
           "  --json                    print the status as JSON on SIGUSR1 and at exit\n"
           "  --help                    this text\n"
           "control commands (one line, one answer line):\n"
@@ -141,8 +143,11 @@ int node_options_parse(struct node_options *options, int argc, char **argv)
             node_usage(stdout);
             return 1;
         }
-        if (strcmp(argv[i], "--json") == 0) {
-            options->json = true;
+        if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "--adopt-clock") == 0) {
+            if (argv[i][2] == 'j')
+                options->json = true;
+            else
+                options->overlay.adopt_clock = true;
             i++;
             continue;
         }

@@ -58,14 +58,16 @@ static void json_counters(FILE *out, const struct mesh_overlay *overlay, uint64_
     fprintf(out,
             "\"counters\":{\"datagrams_in\":%llu,\"datagrams_out\":%llu,\"handshakes\":%llu,"
             "\"dht_in\":%llu,\"dht_out\":%llu,\"dht_refused\":%llu,\"dht_sender_mismatch\":%llu,"
-            "\"dht_queue_dropped\":%llu,\"evictions\":%llu,\"beacons_out\":%llu,"
+            "\"dht_queue_dropped\":%llu,\"dht_to_self\":%llu,\"evictions\":%llu,\"replaced\":%llu,\"beacons_out\":%llu,"
             "\"beacons_in\":%llu,\"beacons_accepted\":%llu,\"exchanges\":%llu,"
             "\"link_refused\":%llu,\"session_refused\":{",
             (unsigned long long)c->datagrams_in, (unsigned long long)c->datagrams_out,
             (unsigned long long)c->handshakes, (unsigned long long)c->dht_in,
             (unsigned long long)c->dht_out, (unsigned long long)c->dht_refused,
             (unsigned long long)c->dht_sender_mismatch, (unsigned long long)c->dht_queue_dropped,
-            (unsigned long long)c->evictions, (unsigned long long)c->beacons_out,
+            (unsigned long long)c->dht_to_self,
+            (unsigned long long)c->evictions, (unsigned long long)c->replaced,
+            (unsigned long long)c->beacons_out,
             (unsigned long long)c->beacons_in, (unsigned long long)c->beacons_accepted,
             (unsigned long long)c->exchanges, (unsigned long long)link_refused);
     for (int r = 1; r <= MESH_ERR_PAYLOAD; r++) {
@@ -86,6 +88,25 @@ static void json_counters(FILE *out, const struct mesh_overlay *overlay, uint64_
     }
 }
 
+/* The frame link's lib/net counters (what `ip` shows in a NONOS guest). */
+static void json_net(FILE *out, const struct net_stack *stack)
+{
+    const struct net_counters *c = &stack->counters;
+    fprintf(out,
+            ",\"net\":{\"frames_in\":%llu,\"frames_out\":%llu,\"frames_refused\":%llu,"
+            "\"send_failures\":%llu,\"arp_requests_in\":%llu,\"arp_replies_in\":%llu,"
+            "\"arp_requests_out\":%llu,\"arp_replies_out\":%llu,\"arp_failures\":%llu,"
+            "\"pending_dropped\":%llu,\"udp_in\":%llu,\"udp_out\":%llu,"
+            "\"link_local_conflicts\":%llu,\"no_route\":%llu}",
+            (unsigned long long)c->frames_in, (unsigned long long)c->frames_out,
+            (unsigned long long)c->frames_refused, (unsigned long long)c->send_failures,
+            (unsigned long long)c->arp_requests_in, (unsigned long long)c->arp_replies_in,
+            (unsigned long long)c->arp_requests_out, (unsigned long long)c->arp_replies_out,
+            (unsigned long long)c->arp_failures, (unsigned long long)c->pending_dropped,
+            (unsigned long long)c->udp_in, (unsigned long long)c->udp_out,
+            (unsigned long long)c->link_local_conflicts, (unsigned long long)c->no_route);
+}
+
 void node_status_json(struct node *node, FILE *out)
 {
     const struct mesh_overlay *overlay = node->overlay;
@@ -99,15 +120,18 @@ void node_status_json(struct node *node, FILE *out)
     fputs(",\"address\":", out);
     json_address(out, &overlay->self);
     fprintf(out,
-            ",\"link\":\"%s\",\"uptime_ms\":%llu,\"difficulty\":%u,\"sessions\":%u,"
+            ",\"link\":\"%s\",\"clock\":\"%s\",\"uptime_ms\":%llu,\"difficulty\":%u,\"sessions\":%u,"
             "\"table\":%u,\"records\":%u,\"neighbours\":%u,",
             node->options.frame ? "frame" : "udp",
+            !overlay->config.adopt_clock ? "wall" : overlay->clock_adopted ? "adopted" : "waiting",
             (unsigned long long)(node_clock_ms() - node->started_ms),
             overlay->config.dht.difficulty, mesh_overlay_session_count(overlay),
             dht_table_size(&overlay->dht), records, neighbours);
     json_peers(out, overlay);
     fputc(',', out);
     json_counters(out, overlay, node->link_refused);
+    if (node->stack != NULL)
+        json_net(out, node->stack);
     fputs("}\n", out);
     fflush(out);
 }

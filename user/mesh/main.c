@@ -9,9 +9,9 @@
  * capsule's policy (allow_mesh only) gives sockets in the mesh scope.
  *
  * The mesh clock (records expire at absolute times, beacons more than 30 s
- * off are refused) is taken from the first beacon whose proof of work
- * holds, heard within MESH_CLOCK_WAIT_MS after the address is claimed; with
- * none, the monotonic clock. A second thread serves nonos.mesh (nonos/mesh.h)
+ * off are refused) is adopted from the first authentic beacon (the
+ * overlay's adopt_clock); with none within MESH_CLOCK_WAIT_MS of the start,
+ * the capsule stops waiting and the monotonic clock is the mesh clock. A second thread serves nonos.mesh (nonos/mesh.h)
  * for the shell's `mesh`; a lock keeps it and the overlay loop apart. */
 #include <stdbool.h>
 #include <stddef.h>
@@ -215,35 +215,13 @@ static uint32_t sockets_open(void)
     return address;
 }
 
-/* The mesh time offset from the first beacon whose proof of work holds. */
-static uint64_t mesh_clock_offset(void)
-{
-    uint64_t start = clock_ms();
-    while (clock_ms() - start < MESH_CLOCK_WAIT_MS) {
-        uint32_t from;
-        uint16_t from_port;
-        size_t len = net_receive(BEACON_PORT, &from, &from_port);
-        struct mesh_beacon beacon;
-        if (len > 0 && mesh_beacon_parse(&beacon, datagram, len, overlay.config.dht.difficulty) == MESH_BEACON_OK &&
-            beacon.time_ms > clock_ms()) {
-            console_printf("mesh: mesh clock from the beacon of %u.%u.%u.%u\n", from >> 24, (from >> 16) & 255,
-                           (from >> 8) & 255, from & 255);
-            return beacon.time_ms - clock_ms();
-        }
-        if (len == 0)
-            nonos_timer_sleep(NONOS_SLOT_TIMER, 2 * TICK_NS);
-    }
-    console_printf("mesh: no beacon heard; the mesh clock is the monotonic clock\n");
-    return 0;
-}
-
 static void overlay_start(uint32_t address)
 {
     static struct mesh_overlay_config config;
     uint8_t random[MESH_IDENTITY_RANDOM_SIZE];
     mesh_overlay_config_default(&config);
     config.session.handshake_retry_ms = 1000; /* frames wait for ARP: as the hosted frame link */
-    overlay.config = config;
+    config.adopt_clock = true;                /* no wall clock here: the mesh's, from a beacon */
     random_fill(NULL, random, sizeof random);
     enum mesh_result made = mesh_identity_create(&identity, random, config.dht.difficulty, UINT64_MAX);
     crypto_wipe(random, sizeof random);
@@ -251,11 +229,10 @@ static void overlay_start(uint32_t address)
         console_printf("mesh: identity: %s\n", mesh_result_message(made));
         nonos_exit(1);
     }
-    uint64_t offset = mesh_clock_offset();
     struct dht_address self;
     address_make(&self, address, SESSION_PORT);
     struct mesh_overlay_io io = { NULL, overlay_send, overlay_broadcast, random_fill };
-    if (mesh_overlay_init(&overlay, &identity, &config, &io, &self, offset, clock_ms()) != 0) {
+    if (mesh_overlay_init(&overlay, &identity, &config, &io, &self, 0, clock_ms()) != 0) {
         console_printf("mesh: the overlay refused its configuration\n");
         nonos_exit(1);
     }
@@ -414,15 +391,28 @@ int main(void)
         return 1;
     }
     uint32_t address = sockets_open();
-    mesh_overlay_config_default(&overlay.config);
     overlay_start(address);
     if (!service_start())
         console_printf("mesh: cannot offer %s\n", NONOS_MESH_SERVICE);
+    uint64_t started = clock_ms();
+    bool clock_said = false;
     for (;;) {
         lock();
         deliver(BEACON_PORT);
         deliver(SESSION_PORT);
         mesh_overlay_tick(&overlay, clock_ms());
+        if (!clock_said && !overlay.clock_adopted && clock_ms() - started >= MESH_CLOCK_WAIT_MS) {
+            /* Nobody with a clock answered: ours (offset 0) is the mesh's,
+             * and beacons start (the overlay waits for this flag). */
+            overlay.clock_adopted = true;
+            console_printf("mesh: no beacon heard in %u s; the monotonic clock is the mesh clock\n",
+                           MESH_CLOCK_WAIT_MS / 1000);
+            clock_said = true;
+        }
+        if (!clock_said && overlay.clock_adopted) {
+            console_printf("mesh: mesh clock adopted from a beacon\n");
+            clock_said = true;
+        }
         unlock();
         nonos_timer_sleep(NONOS_SLOT_TIMER, 2 * TICK_NS);
     }
