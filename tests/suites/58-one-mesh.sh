@@ -74,6 +74,14 @@ if ! segment_wait "$HOSTED" "$work" 2 60; then
 fi
 [ $status -eq 0 ] || exit 1
 
+# The guests have no wall clock: each adopts the hosted nodes' mesh clock.
+for n in 1 2; do
+    if qemu_wait_for "$(guest_log "$n")" '^mesh: mesh clock adopted from a beacon' 20; then
+        echo "PASS one mesh: guest $n adopted the mesh clock from an authentic beacon"
+    else
+        fail "guest $n did not adopt the mesh clock: $(grep -a '^mesh: .*clock' "$(guest_log "$n")" | tr -d '\r')"
+    fi
+done
 # The guests' policy lines.
 if grep -aq '^mesh: send to 10.0.0.1 (clearnet) from the mesh scope: no route, as the policy says' "$(guest_log 1)"; then
     echo "PASS one mesh: the mesh capsule (allow_mesh only) has no route to 10.0.0.1"
