@@ -34,7 +34,7 @@ QEMU_NET=socket QEMU_NET_LOCAL_PORT=$guest QEMU_NET_REMOTE_PORT=$peer QEMU_NET_M
     >"$work/peer.out" 2>&1 &
 peer_job=$!
 status=0
-if qemu_wait_for "$log" '^net: dhcp lease 10\.0\.77\.50' 180 && qemu_wait_for "$log" '^net: link-local 169\.254\.' 60 &&
+if qemu_wait_for "$log" '(^|nonos> )net: dhcp lease 10\.0\.77\.50' 180 && qemu_wait_for "$log" '(^|nonos> )net: link-local 169\.254\.' 60 &&
    qemu_wait_for "$log" 'nonos> ' 60; then
     echo "PASS qemu net: the capsule reports its link-local address and its lease on the console"
 else
@@ -75,7 +75,7 @@ fi
 # capsule's (allow_mesh only) has no route to 10.0.0.1.
 if qemu_command "$log" "udp 169.254.77.77 9 hello" 20 &&
    echo "$QEMU_ANSWER" | grep -q "^udp: bind: the capsule's policy does not allow this" &&
-   qemu_wait_for "$log" '^mesh: send to 10\.0\.0\.1 \(clearnet\) from the mesh scope: no route, as the policy says' 30; then
+   qemu_wait_for "$log" '(^|nonos> )mesh: send to 10\.0\.0\.1 \(clearnet\) from the mesh scope: no route, as the policy says' 30; then
     echo "PASS qemu net: datagrams: the shell (no network policy) is refused a socket; the mesh capsule (allow_mesh only) has no route to 10.0.0.1"
 else
     echo "FAIL qemu net: datagrams: $(echo "${QEMU_ANSWER:-no answer}" | head -n 3 | tr '\n' '|') $(grep -a '^mesh: send to' "$log" | tr -d '\r')"
