@@ -18,6 +18,7 @@
 #include "kernel/console/serial.h"
 #include "kernel/lib/print.h"
 #include "kernel/sched/thread.h"
+#include "kernel/sched/wait.h"
 
 #define KEY_CTRL_C 0x03
 #define KEY_BELL 0x07
@@ -82,6 +83,24 @@ void console_printf(const char *fmt, ...)
     size_t len = kvsnprintf(line, sizeof line, fmt, args);
     va_end(args);
     console_write(line, len < sizeof line ? len : sizeof line - 1);
+}
+
+/* Threads waiting for input (console_input_wait). Serial and keyboard
+ * raise no interrupts yet, so the timer interrupt looks at both devices'
+ * status (two port reads) while someone waits, and wakes the waiters once
+ * a byte is there: waiting costs no context switch until input comes. */
+static struct wait_queue input_waiters = WAIT_QUEUE_INIT;
+
+void console_input_wait(void)
+{
+    if (!serial_pending() && !keyboard_pending())
+        wait_queue_sleep(&input_waiters);
+}
+
+void console_input_tick(void)
+{
+    if (input_waiters.head && (serial_pending() || keyboard_pending()))
+        wait_queue_wake_all(&input_waiters);
 }
 
 int console_read_char(void)

@@ -26,6 +26,16 @@ void console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The next input character from serial or keyboard, or -1. Never blocks. */
 int console_read_char(void);
 
+/* Sleeps until serial or keyboard holds a byte (returns at once if one
+ * does), or until thread_interrupt ends the wait; the caller reads with
+ * console_read_char and waits again if the byte made no character.
+ * Interrupts off (the wait-queue rule: no input slips between the check and
+ * the sleep). */
+void console_input_wait(void);
+
+/* The timer interrupt's part: wakes the waiters when input is there. */
+void console_input_tick(void);
+
 /* Reads one line with echo and editing (backspace/DEL erase, ctrl-U kills
  * the line, ctrl-C cancels it). Stores at most cap - 1 characters and a NUL;
  * further characters are refused (with a bell). Returns the line's length.

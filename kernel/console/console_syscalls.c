@@ -21,7 +21,6 @@
 
 #define CONSOLE_WRITE_MAX 4096u /* bytes per console_write (TOO_LARGE beyond) */
 #define CONSOLE_CHUNK 128u      /* bytes copied and written at a time */
-#define CONSOLE_POLL_MS 10u     /* input is polled (no device interrupts yet) */
 
 static int console_capability(uint32_t slot, uint32_t right)
 {
@@ -85,6 +84,19 @@ int64_t sys_console_write(uint32_t console, uint64_t text, uint64_t length)
     return (int64_t)length;
 }
 
+/* Sleeps on the console's input queue until a character comes; -1 when the
+ * process is killed (process_kill ends the wait at once; the thread then
+ * ends on its way back to user mode). */
+static int input_wait(void)
+{
+    bool state = interrupts_save();
+    int character;
+    while ((character = console_read_char()) < 0 && !process_should_exit(thread_current()))
+        console_input_wait();
+    interrupts_restore(state);
+    return character;
+}
+
 int64_t sys_console_read(uint32_t console, uint64_t buffer, uint64_t size)
 {
     int error = console_capability(console, RIGHT_READ);
@@ -94,14 +106,12 @@ int64_t sys_console_read(uint32_t console, uint64_t buffer, uint64_t size)
         return 0;
     if (!user_memory_range_valid(buffer, size))
         return -ERROR_BAD_ADDRESS;
-    int character;
-    /* A killed process's thread leaves within one poll (it then ends on
-     * its way back to user mode). */
-    while ((character = console_read_char()) < 0) {
+    int character = console_read_char();
+    if (character < 0) {
         console_prompt_ready(); /* the first wait for input: the prompt is up */
-        if (process_should_exit(thread_current()))
+        character = input_wait();
+        if (character < 0)
             return -ERROR_OBJECT_GONE;
-        thread_sleep_ms(CONSOLE_POLL_MS);
     }
     char typed[CONSOLE_CHUNK];
     size_t count = 0;

@@ -97,6 +97,11 @@ void keyboard_init(void)
     }
 }
 
+bool keyboard_pending(void)
+{
+    return controller_present && (port_read8(PS2_STATUS) & STATUS_OUTPUT_FULL) != 0;
+}
+
 int keyboard_read(void)
 {
     if (!controller_present)

@@ -24,4 +24,8 @@ void keyboard_init(void);
 /* The next character typed on the PS/2 keyboard, or -1. Never blocks. */
 int keyboard_read(void);
 
+/* True when the controller holds a byte (which may decode to no
+ * character: a key release, a mouse byte). */
+bool keyboard_pending(void);
+
 #endif

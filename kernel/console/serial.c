@@ -77,6 +77,11 @@ void serial_write(const char *text, size_t len)
     }
 }
 
+bool serial_pending(void)
+{
+    return uart_present && (port_read8(COM1 + REG_LINE_STATUS) & STATUS_DATA_READY) != 0;
+}
+
 int serial_read(void)
 {
     if (!uart_present)

@@ -20,4 +20,7 @@ void serial_write(const char *text, size_t len);
 /* The next received byte, or -1 when none is waiting. Never blocks. */
 int serial_read(void);
 
+/* True when a received byte waits (serial_read would return it). */
+bool serial_pending(void);
+
 #endif

@@ -177,10 +177,13 @@ void process_kill(struct process *process, enum process_end why, const char *det
     process->end = why;
     process->state = why == PROCESS_END_EXIT ? PROCESS_EXITED : PROCESS_KILLED;
     process_audit(process, audit_kind_of(why), detail);
-    /* A thread waiting in IPC wakes now (ERROR_OBJECT_GONE) and leaves on
-     * its way back to user mode; a sleeping one within a timer slice. */
-    for (uint32_t i = 0; i < process->thread_count; i++)
-        ipc_thread_cancel(process->threads[i]);
+    /* Every blocked thread wakes now: one waiting in IPC (with
+     * ERROR_OBJECT_GONE), one sleeping on the timer list or on a wait queue
+     * (console_read's); each leaves on its way back to user mode. */
+    for (uint32_t i = 0; i < process->thread_count; i++) {
+        if (!ipc_thread_cancel(process->threads[i]))
+            thread_interrupt(process->threads[i]);
+    }
     if (process->thread_count == process->exiting)
         finish_queue(process);
     interrupts_restore(was_enabled);

@@ -28,8 +28,6 @@
 #include "kernel/syscall/user_memory.h"
 #include "sdk/include/nonos/abi.h"
 
-#define TIMER_SLICE_MS 10u /* a sleeping thread checks for a kill this often */
-
 int64_t sys_exit(uint64_t status)
 {
     process_exit((int32_t)status);
@@ -56,16 +54,12 @@ int64_t sys_clock_read(void)
     return (int64_t)timer_uptime_ns();
 }
 
-/* Sleeps in slices so that a kill ends the sleep within one slice. */
+/* One sleep on the timer list for the whole duration: nothing wakes the
+ * thread before its deadline but a kill (process_kill interrupts it). */
 int64_t sys_timer_sleep(uint32_t timer, uint64_t nanoseconds)
 {
     (void)timer; /* checked by the dispatcher: a timer capability with write */
-    uint64_t ms = nanoseconds / 1000000u + (nanoseconds % 1000000u != 0);
-    while (ms > 0 && !process_should_exit(thread_current())) {
-        uint64_t slice = ms < TIMER_SLICE_MS ? ms : TIMER_SLICE_MS;
-        thread_sleep_ms(slice);
-        ms -= slice;
-    }
+    thread_sleep_ns(nanoseconds);
     return 0;
 }
 

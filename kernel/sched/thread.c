@@ -5,7 +5,9 @@
  * entered with IF clear. The running thread (per CPU: cpu_local_thread) is
  * never on the ready queue; the idle thread (the boot flow, after
  * kernel_main finishes its set-up) is never on it either and runs only when
- * the queue is empty. Each timer tick wakes due sleepers and, if anyone is
+ * the queue is empty. Sleepers wait on a list sorted by the tick they wake
+ * at, so a tick costs nothing until one is due; nothing polls. Each timer
+ * tick wakes due sleepers and, if anyone is
  * ready, requests a reschedule (need_resched), which the arch carries out
  * when the interrupt ends (sched_preempt) or, for user code, on the way
  * back to user mode (user_return_work).
@@ -98,6 +100,7 @@ static void switch_to(struct thread *next)
     next->state = THREAD_RUNNING;
     cpu_local_thread_set(next);
     switches++;
+    next->switches_in++;
     switch_prepare(previous, next);
     context_switch(&previous->saved_context, next->saved_context);
 }
@@ -253,19 +256,84 @@ void thread_yield(void)
     interrupts_restore(was_enabled);
 }
 
-void thread_sleep_ms(uint64_t ms)
+/* Inserts thread into the sleep list, which is sorted by wake_tick (equal
+ * deadlines in the order they slept), so each tick looks only at its head. */
+static void sleepers_insert(struct thread *thread)
 {
-    uint64_t ticks = (ms * timer_hz() + 999) / 1000;
+    struct thread **link = &sleepers;
+    while (*link && (*link)->wake_tick <= thread->wake_tick)
+        link = &(*link)->next;
+    thread->next = *link;
+    *link = thread;
+}
+
+static bool sleepers_remove(struct thread *thread)
+{
+    for (struct thread **link = &sleepers; *link; link = &(*link)->next) {
+        if (*link == thread) {
+            *link = thread->next;
+            thread->next = NULL;
+            return true;
+        }
+    }
+    return false;
+}
+
+static uint64_t add_saturating(uint64_t a, uint64_t b)
+{
+    return a <= UINT64_MAX - b ? a + b : UINT64_MAX;
+}
+
+/* Whole tick periods in ns, rounded up (saturating). */
+static uint64_t ns_to_ticks(uint64_t ns)
+{
+    const uint64_t second = 1000000000u;
+    uint64_t hz = timer_hz(), whole = ns / second, part = ns % second;
+    if (whole > UINT64_MAX / hz - 1)
+        return UINT64_MAX;
+    return whole * hz + (part * hz + second - 1) / second;
+}
+
+/* The deadline is kept in nanoseconds; the tick it estimates may come a
+ * little before it (the count can be read anywhere in a period), and then
+ * sleepers_wake puts the thread back for one more tick: never early, at
+ * most one period late. A thread of a killed process does not sleep: the
+ * kill woke it (thread_interrupt), or came before it got here. */
+void thread_sleep_ns(uint64_t ns)
+{
+    if (ns == 0)
+        return;
     bool was_enabled = interrupts_save();
     struct thread *self = cpu_local_thread();
     if (self == idle)
-        panic("thread_sleep_ms: the idle thread must never sleep");
-    self->wake_tick = timer_ticks() + (ticks ? ticks : 1);
-    self->state = THREAD_SLEEPING;
-    self->next = sleepers;
-    sleepers = self;
-    schedule();
+        panic("thread_sleep_ns: the idle thread must never sleep");
+    if (!process_should_exit(self)) {
+        self->wake_ns = add_saturating(timer_uptime_ns(), ns);
+        self->wake_tick = add_saturating(timer_ticks(), ns_to_ticks(ns));
+        self->state = THREAD_SLEEPING;
+        sleepers_insert(self);
+        schedule();
+    }
     interrupts_restore(was_enabled);
+}
+
+void thread_sleep_ms(uint64_t ms)
+{
+    thread_sleep_ns(ms <= UINT64_MAX / 1000000u ? ms * 1000000u : UINT64_MAX);
+}
+
+bool thread_interrupt(struct thread *thread)
+{
+    bool was_enabled = interrupts_save();
+    bool woken = false;
+    if (thread->state == THREAD_SLEEPING && sleepers_remove(thread)) {
+        sched_make_ready(thread);
+        woken = true;
+    } else {
+        woken = wait_queue_cancel(thread);
+    }
+    interrupts_restore(was_enabled);
+    return woken;
 }
 
 void sched_block_current(void)
@@ -313,16 +381,22 @@ void thread_join(struct thread *thread)
     thread_free(thread);
 }
 
+/* Wakes the sleepers whose deadline tick has come (the head of the sorted
+ * list); one whose deadline the clock has not reached yet sleeps one more
+ * tick. */
 static void sleepers_wake(uint64_t now)
 {
-    struct thread **link = &sleepers;
-    while (*link) {
-        struct thread *thread = *link;
-        if (thread->wake_tick <= now) {
-            *link = thread->next;
-            sched_make_ready(thread);
+    uint64_t now_ns = 0;
+    while (sleepers && sleepers->wake_tick <= now) {
+        struct thread *thread = sleepers;
+        sleepers = thread->next;
+        if (now_ns == 0)
+            now_ns = timer_uptime_ns();
+        if (now_ns < thread->wake_ns) {
+            thread->wake_tick = now + 1;
+            sleepers_insert(thread);
         } else {
-            link = &thread->next;
+            sched_make_ready(thread);
         }
     }
 }
@@ -392,6 +466,11 @@ struct vm_space *thread_space(const struct thread *thread)
 uint64_t thread_stack_base(const struct thread *thread)
 {
     return thread->stack_base;
+}
+
+uint64_t thread_switch_count(const struct thread *thread)
+{
+    return thread->switches_in;
 }
 
 uint64_t sched_switch_count(void)

@@ -21,7 +21,7 @@ typedef void (*thread_entry_fn)(void *arg);
 enum thread_state {
     THREAD_READY,
     THREAD_RUNNING,
-    THREAD_SLEEPING, /* until a tick (thread_sleep_ms) */
+    THREAD_SLEEPING, /* until a deadline (thread_sleep_ns) */
     THREAD_BLOCKED,  /* on a wait queue (kernel/sched/wait.h) */
     THREAD_DONE,
 };
@@ -53,8 +53,21 @@ struct vm_space *thread_space(const struct thread *thread);
 /* Gives the CPU to the next ready thread (if any). */
 void thread_yield(void);
 
-/* Sleeps for at least ms milliseconds (rounded up to timer ticks). */
+/* thread_sleep_ns(ms milliseconds). */
 void thread_sleep_ms(uint64_t ms);
+
+/* Sleeps at least ns nanoseconds (by timer_uptime_ns) and at most one
+ * timer period more: the thread waits on a deadline-sorted list and the
+ * first tick at or past its deadline wakes it (no polling). Returns at once
+ * for 0, and for a thread whose process is being killed (process_kill
+ * wakes sleepers with thread_interrupt, so a kill ends any sleep at once). */
+void thread_sleep_ns(uint64_t ns);
+
+/* Ends thread's sleep (thread_sleep_ns) or its wait on a wait queue
+ * (wait_queue_sleep returns as after a wake-up; the waiter re-checks its
+ * condition, which for a killed thread includes process_should_exit).
+ * False if it was doing neither. Used by process_kill. */
+bool thread_interrupt(struct thread *thread);
 
 /* Ends the calling thread; its stack is freed later by the scheduler. */
 _Noreturn void thread_exit(void);
@@ -89,5 +102,9 @@ void sched_preempt(void);
 
 /* Context switches since boot (for tests and statistics). */
 uint64_t sched_switch_count(void);
+
+/* Context switches to thread since it was created (its first run counts):
+ * how often it was woken or resumed. */
+uint64_t thread_switch_count(const struct thread *thread);
 
 #endif

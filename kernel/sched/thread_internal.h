@@ -7,6 +7,7 @@
 #ifndef NONOS_SCHED_THREAD_INTERNAL_H
 #define NONOS_SCHED_THREAD_INTERNAL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "kernel/sched/thread.h"
@@ -19,8 +20,11 @@ struct thread {
     uint64_t id;
     char name[THREAD_NAME_SIZE];
     enum thread_state state;
-    uint64_t wake_tick;
+    uint64_t wake_tick;      /* the tick that checks its deadline (sleep list order) */
+    uint64_t wake_ns;        /* its deadline, by timer_uptime_ns */
+    uint64_t switches_in;    /* context switches to it: thread_switch_count */
     struct thread *next;     /* ready queue, sleep list or one wait queue */
+    struct wait_queue *blocked_on; /* the wait queue it sleeps on, or NULL */
     uint64_t stack_base;     /* lowest mapped stack page; 0 for the boot thread */
     struct vm_space *space;  /* the address space it runs in */
     struct wait_queue exit_waiters; /* thread_join's */
@@ -42,5 +46,10 @@ void sched_handoff(struct thread *next);
 
 /* Appends thread to the ready queue. Interrupts off. */
 void sched_make_ready(struct thread *thread);
+
+/* Takes a thread blocked in wait_queue_sleep off its queue and makes it
+ * ready (its sleep returns as after a wake-up); false if it sleeps on no
+ * wait queue. Interrupts off. */
+bool wait_queue_cancel(struct thread *thread);
 
 #endif

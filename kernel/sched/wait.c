@@ -19,6 +19,7 @@ void wait_queue_sleep(struct wait_queue *queue)
     else
         queue->head = self;
     queue->tail = self;
+    self->blocked_on = queue;
     sched_block_current();
 }
 
@@ -30,8 +31,39 @@ static struct thread *queue_pop(struct wait_queue *queue)
         if (!queue->head)
             queue->tail = NULL;
         thread->next = NULL;
+        thread->blocked_on = NULL;
     }
     return thread;
+}
+
+/* Unlinks thread from the queue it is on (O(length): queues are short). */
+static void queue_remove(struct wait_queue *queue, struct thread *thread)
+{
+    struct thread *previous = NULL;
+    for (struct thread *each = queue->head; each; previous = each, each = each->next) {
+        if (each != thread)
+            continue;
+        if (previous)
+            previous->next = thread->next;
+        else
+            queue->head = thread->next;
+        if (queue->tail == thread)
+            queue->tail = previous;
+        thread->next = NULL;
+        thread->blocked_on = NULL;
+        return;
+    }
+    panic("wait_queue_cancel: thread %lu is not on the queue it names", thread->id);
+}
+
+bool wait_queue_cancel(struct thread *thread)
+{
+    KERNEL_ASSERT(!interrupts_enabled());
+    if (thread->state != THREAD_BLOCKED || !thread->blocked_on)
+        return false;
+    queue_remove(thread->blocked_on, thread);
+    sched_make_ready(thread);
+    return true;
 }
 
 bool wait_queue_wake_one(struct wait_queue *queue)

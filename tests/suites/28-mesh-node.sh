@@ -210,7 +210,7 @@ kill -INT "$pid12"
 wait "$pid12"
 code=$?
 if [ $code -eq 0 ] && grep -q '^nonos-node: stopped, secrets wiped$' "$logs/node12.err" &&
-    [ ! -e "$work/c12" ] && jq -e .id "$logs/node12.out" >/dev/null 2>&1; then
+    [ ! -e "$work/c12" ] && [ -s "$logs/node12.out" ] && jq -e .id "$logs/node12.out" >/dev/null 2>&1; then
     echo "PASS mesh node: SIGINT stops a node with exit 0, secrets wiped, control socket removed, final --json status printed"
 else
     fail "mesh node: SIGINT: exit $code, log: $(tail -n 2 "$logs/node12.err" | tr '\n' ' ')"

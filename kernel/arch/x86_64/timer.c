@@ -7,6 +7,7 @@
 #include "kernel/arch/time.h"
 
 #include "kernel/arch/x86_64/cpu.h"
+#include "kernel/console/console.h"
 #include "kernel/arch/x86_64/io.h"
 #include "kernel/arch/x86_64/lapic.h"
 #include "kernel/arch/x86_64/trap.h"
@@ -63,6 +64,7 @@ static void timer_interrupt(struct trap_frame *frame)
 {
     (void)frame;
     ticks++;
+    console_input_tick(); /* before sched_tick: a woken reader runs next */
     sched_tick();
 }
 

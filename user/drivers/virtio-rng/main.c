@@ -4,16 +4,17 @@
  * The device has one queue: the driver gives it a buffer, the device
  * fills it with random bytes and returns it. The capsule feeds those bytes
  * to the kernel's generator (random_add, through its device capability:
- * only a driver of an entropy device may) at start and again with every
- * NONOS_ENTROPY_READ request it answers (nonos/entropy.h) for capsules the
- * name service lets reach it. It feeds on no timer: a capsule sleeping in
- * timer_sleep is woken every 10 ms by the kernel (it sleeps in slices so a
- * kill ends the sleep), 100 wake-ups a second for a once-a-minute feed.
+ * only a driver of an entropy device may) at start, every FEED_INTERVAL_NS
+ * (60 s) after that, and with every NONOS_ENTROPY_READ request it answers
+ * (nonos/entropy.h) for capsules the name service lets reach it.
  *
- * One thread. On a device error the capsule resets the device and exits
- * with status 1; init restarts it (restart = "always"). The lock (a
- * notification bit: wait takes it, signal gives it back) keeps one request
- * on the queue at a time, so its interrupt can only be for it. */
+ * Two threads: the main one serves requests; the feeder sleeps in one
+ * timer_sleep per interval (the kernel wakes it once, at the deadline: no
+ * wake-ups in between) and feeds. On a device error at start the capsule
+ * resets the device and exits with status 1; init restarts it (restart =
+ * "always"). The lock (a notification bit: wait takes it, signal gives it
+ * back) keeps one request on the queue at a time, whichever thread makes
+ * it, so its interrupt can only be for it. */
 #include <stdint.h>
 
 #include "console.h"
@@ -31,6 +32,7 @@
 #define ENDPOINT_SLOT (NONOS_SLOT_FIRST_FREE + 2)
 #define PUBLISHED_SLOT (NONOS_SLOT_FIRST_FREE + 3) /* write only: what clients get */
 #define REPLY_SLOT (NONOS_SLOT_FIRST_FREE + 4)
+#define FEEDER_SLOT (NONOS_SLOT_FIRST_FREE + 5) /* the feeder thread's capability */
 #define DMA_FIRST_SLOT 16
 #define SLOT_LIMIT 32
 
@@ -39,10 +41,13 @@
 #define QUEUE_BIT 1u
 #define QUEUE_SIZE_MAX 4
 #define FEED_BYTES 64
+#define FEED_INTERVAL_NS (60ull * 1000000000ull) /* docs/drivers.md, "virtio-rng" */
+#define FEEDER_STACK_BYTES 8192
 
 static struct virtio_device device;
 static struct virtio_queue queue;
 static struct virtio_dma buffer; /* one page the device writes into */
+static _Alignas(16) uint8_t feeder_stack[FEEDER_STACK_BYTES];
 
 static void lock(void)
 {
@@ -104,6 +109,25 @@ static bool generator_feed(void)
     for (size_t i = 0; i < sizeof bytes; i++)
         ((volatile uint8_t *)bytes)[i] = 0; /* not left on the stack */
     return fed;
+}
+
+/* The feeder thread: one sleep per interval, then a feed. A failed feed
+ * is reported and tried again next interval (the main thread finds a
+ * broken device with the next request). */
+static _Noreturn void feeder_loop(uint64_t argument)
+{
+    (void)argument;
+    for (;;) {
+        nonos_timer_sleep(NONOS_SLOT_TIMER, FEED_INTERVAL_NS);
+        if (!generator_feed())
+            console_printf("virtio-rng: the periodic feed failed\n");
+    }
+}
+
+static bool feeder_start(void)
+{
+    uint64_t stack_top = (uint64_t)(uintptr_t)(feeder_stack + FEEDER_STACK_BYTES - 8);
+    return nonos_thread_create((uint64_t)(uintptr_t)feeder_loop, stack_top, 0, FEEDER_SLOT) >= 0;
 }
 
 static virtio_result device_start(void)
@@ -190,8 +214,12 @@ int main(void)
     unlock();
     if (!generator_feed())
         return fail("the device returned no entropy");
-    console_printf("virtio-rng: %02x:%02x.%x: fed %d bytes to the kernel generator\n",
-                   device.info.bus, device.info.device, device.info.function, FEED_BYTES);
+    if (!feeder_start())
+        return fail("cannot start the feeder thread");
+    console_printf("virtio-rng: %02x:%02x.%x: fed %d bytes to the kernel generator, again every "
+                   "%llu s\n",
+                   device.info.bus, device.info.device, device.info.function, FEED_BYTES,
+                   FEED_INTERVAL_NS / 1000000000ull);
     if (!service_register())
         return fail("no service");
     serve();
