@@ -13,7 +13,7 @@
 # Sources include user/lib headers by bare name ("text.h") and the SDK as
 # "nonos/NAME.h": USER_INCLUDES says where those are for builds in the tree
 # (host unit tests, static analysis).
-USER_CAPSULES := init names shell drivers/virtio-rng drivers/virtio-net net
+USER_CAPSULES := init names shell drivers/virtio-rng drivers/virtio-net net mesh
 USER_LIB_SRCS := user/lib/text.c user/lib/line_editor.c user/lib/capsule_list.c user/lib/console.c \
                  user/lib/virtio.c user/lib/virtqueue.c
 # What each capsule links of user/lib: only what it uses, since every byte
@@ -24,6 +24,7 @@ USER_LIB_shell := user/lib/text.c user/lib/line_editor.c user/lib/console.c
 USER_LIB_drivers/virtio-rng := user/lib/text.c user/lib/console.c user/lib/virtio.c user/lib/virtqueue.c
 USER_LIB_drivers/virtio-net := user/lib/text.c user/lib/console.c user/lib/virtio.c user/lib/virtqueue.c
 USER_LIB_net := user/lib/text.c user/lib/console.c
+USER_LIB_mesh := user/lib/text.c user/lib/console.c
 USER_INCLUDES := -Iuser/lib -Isdk/include
 # The pure parts, unit-tested on the host (tests/user.mk).
 USER_PURE_SRCS := user/lib/text.c user/lib/line_editor.c user/lib/capsule_list.c \
@@ -36,13 +37,27 @@ $(BUILD)/host-san/user/%.o: HOST_SAN_CFLAGS += $(USER_INCLUDES)
 
 USER_SHARED_FILES := $(USER_LIB_SRCS) $(wildcard user/lib/*.h) kernel/lib/format.c \
                      kernel/lib/print.h lib/base/mem.c lib/base/bytes.h lib/base/checked.h \
-                     lib/base/endian.h $(NET_SRCS) $(wildcard lib/net/*.h) $(wildcard sdk/include/nonos/*.h)
+                     lib/base/endian.h $(NET_SRCS) $(wildcard lib/net/*.h) $(wildcard sdk/include/nonos/*.h) \
+                     $(wildcard lib/mesh/*.c lib/mesh/*.h lib/crypto/*.c lib/crypto/*.h)
 # The network stack capsule also builds lib/net (docs/net.md): its sources
 # flat in src/, its headers in src/net/, where two links let their
 # "net/..." and "base/..." includes find each other.
 USER_STAGE_net = mkdir -p $(@D)/src/net && cp $(NET_SRCS) $(@D)/src/ && \
                  cp $(wildcard lib/net/*.h) $(@D)/src/net/ && cp lib/base/endian.h $(@D)/src/base/ && \
                  ln -s . $(@D)/src/net/net && ln -s ../base $(@D)/src/net/base
+# The mesh capsule builds lib/mesh's overlay and the crypto it uses the same
+# way: sources flat in src/, headers in src/mesh/ and src/crypto/, links so
+# that "mesh/...", "crypto/..." and "base/..." resolve from either.
+USER_MESH_CRYPTO_SRCS := $(filter-out lib/crypto/argon2id.c lib/crypto/random.c lib/crypto/shake.c \
+                                      lib/crypto/mldsa65%.c,$(CRYPTO_SRCS))
+USER_MESH_SRCS = $(MESH_OVERLAY_SRCS) $(MESH_SESSION_SRCS) $(MESH_DHT_SRCS) $(USER_MESH_CRYPTO_SRCS)
+USER_STAGE_mesh = mkdir -p $(@D)/src/mesh $(@D)/src/crypto && cp $(sort $(USER_MESH_SRCS)) $(@D)/src/ && \
+                  cp $(wildcard lib/mesh/*.h) $(@D)/src/mesh/ && cp $(wildcard lib/crypto/*.h) $(@D)/src/crypto/ && \
+                  cp lib/base/endian.h $(@D)/src/base/ && \
+                  sed -i '1i \#define NONOS_CRYPTO_SCALAR 1' \
+                      $(addprefix $(@D)/src/,$(notdir $(USER_MESH_CRYPTO_SRCS))) && \
+                  ln -s . $(@D)/src/mesh/mesh && ln -s ../crypto $(@D)/src/mesh/crypto && ln -s ../base $(@D)/src/mesh/base && \
+                  ln -s . $(@D)/src/crypto/crypto && ln -s ../base $(@D)/src/crypto/base
 USER_STAGED := $(patsubst %,$(BUILD)/user/%/capsule.toml,$(USER_CAPSULES))
 
 # build/user/NAME/: capsule.toml and src/ (rebuilt whole when any input changes).

@@ -319,6 +319,8 @@ static void capsule_info_fill(size_t index, const struct manifest *m,
     info->verified = 1;
     info->restart = (uint32_t)m->restart; /* the same values as enum nonos_restart */
     info->supervisor = process_policy_supervisor_rights(index, m);
+    info->allow_mesh = m->allow_mesh ? 1 : 0;
+    info->allow_clearnet = m->allow_clearnet ? 1 : 0;
     text_set(info->name, sizeof info->name, m->name.text);
     semver_format(m->version, info->version, sizeof info->version);
     for (size_t i = 0; i < m->dependency_count && i < NONOS_CAPSULE_LIST_MAX; i++)

@@ -26,15 +26,15 @@ guest=$base peer=$((base + 1))
 log=build/test-logs/net-qemu.log
 mkdir -p build/test-logs
 export SERIAL_INPUT="$work/serial.in"
-qemu_start "$work/net.img" "$log" 240 \
-    -device virtio-rng-pci,disable-legacy=on,iommu_platform=on \
-    -netdev "socket,id=net0,udp=127.0.0.1:$peer,localaddr=127.0.0.1:$guest" \
-    -device virtio-net-pci,netdev=net0,disable-legacy=on,iommu_platform=on,mac=02:00:00:00:00:42
+# boot.sh's default devices: virtio-rng and virtio-net (behind intel-iommu)
+# on QEMU's socket backend towards the peer.
+QEMU_NET=socket QEMU_NET_LOCAL_PORT=$guest QEMU_NET_REMOTE_PORT=$peer QEMU_NET_MAC=02:00:00:00:00:42 \
+    qemu_start "$work/net.img" "$log" 240
 /usr/bin/python3 tests/net/qemu_peer.py --listen "127.0.0.1:$peer" --peer "127.0.0.1:$guest" --seconds 180 \
     >"$work/peer.out" 2>&1 &
 peer_job=$!
 status=0
-if qemu_wait_for "$log" '^net: dhcp lease 10\.0\.77\.50' 180 && qemu_wait_for "$log" '^net: link-local 169\.254\.' 60 &&
+if qemu_wait_for "$log" '(^|nonos> )net: dhcp lease 10\.0\.77\.50' 180 && qemu_wait_for "$log" '(^|nonos> )net: link-local 169\.254\.' 60 &&
    qemu_wait_for "$log" 'nonos> ' 60; then
     echo "PASS qemu net: the capsule reports its link-local address and its lease on the console"
 else
@@ -68,6 +68,17 @@ if [ $status -eq 0 ] && qemu_command "$log" "ping 169.254.77.77" 30 &&
     echo "PASS qemu net: the shell's ping gets three replies from the peer and reports none from an absent host"
 else
     echo "FAIL qemu net: ping: $(echo "${QEMU_ANSWER:-no answer}" | head -n 6 | tr '\n' '|')"
+    status=1
+fi
+# The datagram API's policy (docs/net.md, "Datagrams"): the shell's
+# manifest allows no network, so nonos.net refuses it a socket; the mesh
+# capsule's (allow_mesh only) has no route to 10.0.0.1.
+if qemu_command "$log" "udp 169.254.77.77 9 hello" 20 &&
+   echo "$QEMU_ANSWER" | grep -q "^udp: bind: the capsule's policy does not allow this" &&
+   qemu_wait_for "$log" '(^|nonos> )mesh: send to 10\.0\.0\.1 \(clearnet\) from the mesh scope: no route, as the policy says' 30; then
+    echo "PASS qemu net: datagrams: the shell (no network policy) is refused a socket; the mesh capsule (allow_mesh only) has no route to 10.0.0.1"
+else
+    echo "FAIL qemu net: datagrams: $(echo "${QEMU_ANSWER:-no answer}" | head -n 3 | tr '\n' '|') $(grep -a '^mesh: send to' "$log" | tr -d '\r')"
     status=1
 fi
 kill "$peer_job" 2>/dev/null

@@ -37,6 +37,8 @@
 #                       127.0.0.1:$QEMU_NET_REMOTE_PORT and are received on
 #                       127.0.0.1:$QEMU_NET_LOCAL_PORT (both required). Never
 #                       QEMU's user-mode (slirp) network.
+#   QEMU_NET_MAC=XX:..  the NIC's MAC (default QEMU's 52:54:00:12:34:56: set
+#                       it when several guests share a segment).
 #
 # Exit status: QEMU's. A guest write of value V to port 0xf4 exits with
 # 2*V+1 (V=0x10 -> 33); ACPI power-off, reset or triple fault exit with 0;
@@ -101,7 +103,7 @@ if [ "${QEMU_DEVICES:-on}" != off ]; then
         *) echo "boot.sh: QEMU_NET must be hub or socket" >&2; exit 2 ;;
     esac
     set -- -device virtio-rng-pci,disable-legacy=on,iommu_platform=on \
-        -netdev "$netdev" -device virtio-net-pci,netdev=net0,disable-legacy=on,iommu_platform=on "$@"
+        -netdev "$netdev" -device "virtio-net-pci,netdev=net0,disable-legacy=on,iommu_platform=on${QEMU_NET_MAC:+,mac=$QEMU_NET_MAC}" "$@"
 fi
 if [ "${QEMU_IOMMU:-on}" != off ]; then
     set -- -device intel-iommu,intremap=on "$@"

@@ -51,9 +51,12 @@ qemu_type() {
 }
 
 # An answer is complete only when the next prompt is printed: a line that
-# matches early may be followed by more of the same answer.
+# matches early may be followed by more of the same answer. Only a prompt
+# at the start of a line counts: the kernel log (`log`) holds the shell's
+# earlier prompts as tagged lines ("[   0.14] [shell] nonos> "), which
+# would otherwise end an answer early and shift every later one.
 qemu_prompts() {
-    grep -ao 'nonos> ' "$1" | wc -l
+    grep -ao '^nonos> ' "$1" | wc -l
 }
 
 qemu_answer_begin() {

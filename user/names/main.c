@@ -10,8 +10,13 @@
  * ENTRY_SLOT_BASE + i for entry i's endpoint. A transfer copies (the
  * receiver gets a capability derived from the sender's), so an answer
  * carries a copy of the entry's endpoint and the entry stays; revoking an
- * entry's slot would take back every copy handed out. REPLY_SLOT and
- * RECEIVE_SLOT are empty again after each message. */
+ * entry's slot would take back every copy handed out. For an entry
+ * registered with REGISTER_BADGED (entry_badged), a LOOKUP's copy is minted
+ * first into BADGED_SLOT with the asker's process id as its badge, so the
+ * service learns who calls it (nonos.net reads the caller's network policy
+ * that way); other entries' copies are unbadged, which their clients may
+ * badge themselves. REPLY_SLOT, RECEIVE_SLOT and BADGED_SLOT are empty
+ * again after each message. */
 #include <stdint.h>
 
 #include "console.h"
@@ -25,9 +30,11 @@
 
 #define REPLY_SLOT (NONOS_SLOT_FIRST_FREE + 0)
 #define RECEIVE_SLOT (NONOS_SLOT_FIRST_FREE + 1)
+#define BADGED_SLOT (NONOS_SLOT_FIRST_FREE + 2)
 #define ENTRY_SLOT_BASE (NONOS_SLOT_FIRST_FREE + 8)
 
 static struct names_registry registry;
+static bool entry_badged[NAMES_ENTRIES_MAX]; /* registered with REGISTER_BADGED */
 
 /* The capsule description of process `process`; false if it is gone. */
 static bool sender_capsule(uint64_t process, struct nonos_capsule_info *capsule)
@@ -71,6 +78,7 @@ static uint64_t handle_register(const struct nonos_message *message,
     if (result < 0)
         return (uint64_t)-result;
     names_store(entry, name, message->length, message->badge, slot);
+    entry_badged[entry - registry.entries] = message->label == NONOS_NAMES_REGISTER_BADGED;
     console_printf("names: %.*s registered by process %llu (%.*s)\n", (int)message->length, name,
                    (unsigned long long)message->badge,
                    (int)text_length(capsule->name, sizeof capsule->name), capsule->name);
@@ -87,6 +95,10 @@ static uint64_t handle_lookup(const struct nonos_message *message,
     if (verdict != 0)
         return verdict;
     *transfer = entry->slot;
+    struct nonos_cap_info held = { 0 };
+    if (entry_badged[entry - registry.entries] && nonos_cap_identify(entry->slot, &held) >= 0 && held.badge == 0 &&
+        nonos_cap_mint(entry->slot, BADGED_SLOT, held.rights, message->badge) >= 0)
+        *transfer = BADGED_SLOT;
     return 0;
 }
 
@@ -97,7 +109,7 @@ static uint64_t handle(const struct nonos_message *message, uint32_t *transfer)
         return NONOS_ERROR_INVALID_ARGUMENT;
     if (!sender_capsule(message->badge, &capsule))
         return NONOS_ERROR_DENIED;
-    if (message->label == NONOS_NAMES_REGISTER)
+    if (message->label == NONOS_NAMES_REGISTER || message->label == NONOS_NAMES_REGISTER_BADGED)
         return handle_register(message, &capsule);
     if (message->label == NONOS_NAMES_LOOKUP)
         return handle_lookup(message, &capsule, transfer);
@@ -109,7 +121,7 @@ static void report_refusal(const struct nonos_message *message, uint64_t verdict
     if (verdict != NONOS_ERROR_DENIED && verdict != NONOS_ERROR_EXISTS)
         return;
     console_printf("names: %s %.*s refused for process %llu: %s\n",
-                   message->label == NONOS_NAMES_REGISTER ? "register" : "lookup",
+                   message->label != NONOS_NAMES_LOOKUP ? "register" : "lookup",
                    (int)(message->length <= NONOS_NAME_MAX ? message->length : 0),
                    (const char *)message->data, (unsigned long long)message->badge,
                    nonos_error_message((long)verdict));
@@ -128,7 +140,8 @@ int main(void)
         uint32_t transfer = NONOS_SLOT_NONE;
         uint32_t arrived = message.capability;
         uint64_t verdict = handle(&message, &transfer);
-        bool kept = message.label == NONOS_NAMES_REGISTER && verdict == 0; /* moved to its entry */
+        bool kept = (message.label == NONOS_NAMES_REGISTER || message.label == NONOS_NAMES_REGISTER_BADGED) &&
+                    verdict == 0; /* moved to its entry */
         report_refusal(&message, verdict);
         message.label = verdict;
         message.length = 0;
@@ -139,6 +152,8 @@ int main(void)
          * calling left no reply capability (the reply fails, once). */
         if (arrived != NONOS_SLOT_NONE && !kept)
             nonos_cap_delete(RECEIVE_SLOT);
+        if (transfer == BADGED_SLOT)
+            nonos_cap_delete(BADGED_SLOT);
         if (result < 0 && result != -NONOS_ERROR_INVALID_CAPABILITY)
             nonos_cap_delete(REPLY_SLOT);
     }

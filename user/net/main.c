@@ -16,8 +16,9 @@
  * When the session ends (the driver restarts) it attaches again with a fresh
  * stack. A second thread serves nonos.net (nonos/net.h): the stack's report
  * for the shell's `ip` and one ping at a time for its `ping`; a lock keeps
- * it and the frame loop apart. Not yet: the datagram API over IPC for other
- * capsules. */
+ * it and the frame loop apart. The same thread serves the datagram API
+ * (datagram.c): UDP sockets for capsules whose policy allows the mesh or
+ * the clearnet. */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,6 +32,7 @@
 #include <nonos/syscall.h>
 
 #include "console.h"
+#include "datagram.h"
 #include "net/report.h"
 #include "net/stack.h"
 
@@ -62,13 +64,13 @@ static uint32_t stack_lock; /* the frame loop and the service thread share `stac
 static _Alignas(16) uint8_t hold_stack[8192];
 static _Alignas(16) uint8_t service_stack[8192];
 
-static void lock(void)
+void net_lock(void)
 {
     while (__atomic_exchange_n(&stack_lock, 1, __ATOMIC_ACQUIRE) != 0)
         nonos_timer_sleep(NONOS_SLOT_TIMER, 1000000);
 }
 
-static void unlock(void)
+void net_unlock(void)
 {
     __atomic_store_n(&stack_lock, 0, __ATOMIC_RELEASE);
 }
@@ -159,10 +161,10 @@ static _Noreturn void hold_thread(uint64_t argument)
  * service thread (a ping) never writes into an area being unmapped. */
 static void area_forget(void)
 {
-    lock();
+    net_lock();
     void *old = area;
     area = NULL;
-    unlock();
+    net_unlock();
     if (old != NULL)
         nonos_memory_unmap((uint64_t)(uintptr_t)old, NETIF_AREA_BYTES / 4096);
     for (uint32_t slot = NETIF_SLOT; slot <= DOORBELL_SLOT; slot++) {
@@ -250,16 +252,18 @@ static void session_run(void)
     struct net_config config = { { { 0 } }, true, 0 };
     __builtin_memcpy(config.mac.bytes, header->mac, ETH_ADDRESS_SIZE);
     struct net_environment environment = { clock_ms, random_fill, frame_send, NULL };
-    lock();
+    net_lock();
     enum net_result result = net_stack_init(&stack, &environment, &config);
-    unlock();
+    if (result == NET_OK)
+        datagram_rebind(&stack);
+    net_unlock();
     if (result != NET_OK) {
         console_printf("net: the device's MAC is not usable\n");
         return;
     }
     uint32_t link_local_said = 0, lease_said = 0;
     while (__atomic_load_n(&detached, __ATOMIC_ACQUIRE) == 0 && header->state == NETIF_STATE_ATTACHED) {
-        lock();
+        net_lock();
         frames_receive();
         net_stack_tick(&stack);
         if (net_link_local_address(&stack) != link_local_said) {
@@ -274,7 +278,7 @@ static void session_run(void)
         }
         bool ring = doorbell_due; /* set by frame_send, in either thread, under the lock */
         doorbell_due = false;
-        unlock();
+        net_unlock();
         if (ring)
             nonos_notification_signal(DOORBELL_SLOT, 1);
         nonos_timer_sleep(NONOS_SLOT_TIMER, TICK_NS);
@@ -301,10 +305,10 @@ static bool ping_wait(uint32_t address, uint16_t sequence, uint64_t *round_trip)
         nonos_timer_sleep(NONOS_SLOT_TIMER, TICK_NS);
         struct net_ping_result reply;
         bool found = false;
-        lock();
+        net_lock();
         while (!found && net_ping_reply(&stack, &reply) == NET_OK)
             found = reply.source == address && reply.sequence == sequence;
-        unlock();
+        net_unlock();
         if (found) {
             *round_trip = reply.round_trip_ms;
             return true;
@@ -321,10 +325,10 @@ static uint64_t ping_answer(struct nonos_message *message)
         return NONOS_ERROR_INVALID_ARGUMENT;
     __builtin_memcpy(&address, message->data, sizeof address);
     __builtin_memcpy(&sequence, message->data + sizeof address, sizeof sequence);
-    lock();
+    net_lock();
     enum net_result result = area == NULL ? NET_ERR_NO_ADDRESS
                                           : net_ping(&stack, address, 0x6e73, sequence, NET_SCOPE_CLEARNET);
-    unlock();
+    net_unlock();
     uint64_t round_trip = 0;
     bool answered = result == NET_OK && ping_wait(address, sequence, &round_trip);
     message->data[0] = answered;
@@ -340,14 +344,16 @@ static uint64_t request_answer(struct nonos_message *message)
     uint32_t offset;
     if (message->label == NONOS_NET_PING)
         return ping_answer(message);
+    if (message->label >= NONOS_NET_UDP_BIND && message->label <= NONOS_NET_UDP_UNBIND)
+        return datagram_answer(&stack, message);
     if (message->label != NONOS_NET_REPORT || message->length != sizeof offset)
         return NONOS_ERROR_INVALID_ARGUMENT;
     __builtin_memcpy(&offset, message->data, sizeof offset);
     if (offset == 0) {
         struct byte_buffer out = { (uint8_t *)report, 0, sizeof report };
-        lock();
+        net_lock();
         (void)net_stack_report(&stack, &out); /* a cut report is still worth showing */
-        unlock();
+        net_unlock();
         report_length = (uint32_t)out.len;
     }
     uint32_t length = offset < report_length ? report_length - offset : 0;
@@ -384,7 +390,7 @@ static bool service_start(void)
     if (result >= 0)
         result = nonos_cap_copy(SERVICE_SLOT, PUBLISHED_SLOT, NONOS_RIGHT_WRITE | NONOS_RIGHT_GRANT);
     if (result >= 0)
-        result = nonos_names_register(NONOS_NET_SERVICE, sizeof NONOS_NET_SERVICE - 1, PUBLISHED_SLOT);
+        result = nonos_names_register_badged(NONOS_NET_SERVICE, sizeof NONOS_NET_SERVICE - 1, PUBLISHED_SLOT);
     if (result >= 0)
         result = nonos_thread_create((uint64_t)(uintptr_t)service_thread,
                                      (uint64_t)(uintptr_t)(service_stack + sizeof service_stack - 8), 0,

@@ -11,6 +11,7 @@
 #include "tables.h"
 #include "nonos/abi.h"
 #include "nonos/error.h"
+#include "nonos/mesh.h"
 #include "nonos/names.h"
 #include "nonos/net.h"
 #include "nonos/syscall.h"
@@ -335,6 +336,97 @@ static void command_ping(const struct command *self, const char *arguments, size
         fail("ping", result);
 }
 
+/* One request to a service found by name: the reply's label as -error, the
+ * reply in *message. The endpoint is held only during the call. */
+static long service_call(const char *name, uint32_t name_length, uint64_t label, struct nonos_message *message)
+{
+    long result = nonos_names_lookup(name, name_length, NET_SLOT);
+    if (result < 0)
+        return result;
+    message->label = label;
+    message->capability = NONOS_SLOT_NONE;
+    result = nonos_ipc_call(NET_SLOT, message, NONOS_SLOT_NONE);
+    if (result >= 0 && message->label != 0)
+        result = -(long)(message->label & 0xffff);
+    nonos_cap_delete(NET_SLOT);
+    return result;
+}
+
+#define UDP_SHELL_PORT 40001
+
+/* udp A.B.C.D PORT TEXT: one datagram through nonos.net's datagram API,
+ * from port 40001 (bound, used, unbound). The shell's manifest allows
+ * neither the mesh nor the clearnet, so nonos.net refuses it: this is how
+ * a capsule without that policy sees the API. */
+static void command_udp(const struct command *self, const char *arguments, size_t length)
+{
+    (void)self;
+    size_t space = 0, second = 0;
+    while (space < length && arguments[space] != ' ')
+        space++;
+    second = space + 1;
+    while (second < length && arguments[second] != ' ')
+        second++;
+    uint32_t address, port = 0;
+    bool ok = space < length && address_parse(arguments, space, &address) && second < length && second > space + 1;
+    for (size_t i = space + 1; ok && i < second; i++) {
+        ok = arguments[i] >= '0' && arguments[i] <= '9' && port < 6554;
+        port = port * 10 + (uint32_t)(arguments[i] - '0');
+    }
+    size_t text_length = second < length ? length - second - 1 : 0;
+    if (!ok || port == 0 || port > 65535 || text_length == 0 || text_length > NONOS_MESSAGE_DATA_MAX - NONOS_NET_UDP_SEND_HEADER) {
+        console_printf("usage: udp A.B.C.D PORT TEXT\n");
+        return;
+    }
+    static struct nonos_message message;
+    uint16_t local = UDP_SHELL_PORT;
+    message.length = 2;
+    __builtin_memcpy(message.data, &local, 2);
+    long result = service_call(NONOS_NET_SERVICE, sizeof NONOS_NET_SERVICE - 1, NONOS_NET_UDP_BIND, &message);
+    if (result < 0) {
+        fail("udp: bind", result);
+        return;
+    }
+    uint16_t to_port = (uint16_t)port, total = (uint16_t)text_length, offset = 0;
+    __builtin_memcpy(message.data, &local, 2);
+    __builtin_memcpy(message.data + 2, &address, 4);
+    __builtin_memcpy(message.data + 6, &to_port, 2);
+    __builtin_memcpy(message.data + 8, &total, 2);
+    __builtin_memcpy(message.data + 10, &offset, 2);
+    __builtin_memcpy(message.data + NONOS_NET_UDP_SEND_HEADER, arguments + second + 1, text_length);
+    message.length = (uint32_t)(NONOS_NET_UDP_SEND_HEADER + text_length);
+    result = service_call(NONOS_NET_SERVICE, sizeof NONOS_NET_SERVICE - 1, NONOS_NET_UDP_SEND, &message);
+    if (result >= 0 && message.length >= 1 && message.length <= sizeof message.data)
+        console_printf("udp: %.*s\n", (int)(message.length - 1), (const char *)message.data + 1);
+    else
+        fail("udp: send", result);
+    message.length = 2;
+    __builtin_memcpy(message.data, &local, 2);
+    (void)service_call(NONOS_NET_SERVICE, sizeof NONOS_NET_SERVICE - 1, NONOS_NET_UDP_UNBIND, &message);
+}
+
+/* mesh [status | put KEY VALUE | get KEY]: asks the mesh node (nonos.mesh). */
+static void command_mesh(const struct command *self, const char *arguments, size_t length)
+{
+    (void)self;
+    static struct nonos_message message;
+    if (length == 0) {
+        arguments = "status";
+        length = 6;
+    }
+    if (length > sizeof message.data) {
+        console_printf("usage: mesh [status | put KEY VALUE | get KEY]\n");
+        return;
+    }
+    __builtin_memcpy(message.data, arguments, length);
+    message.length = (uint32_t)length;
+    long result = service_call(NONOS_MESH_SERVICE, sizeof NONOS_MESH_SERVICE - 1, NONOS_MESH_COMMAND, &message);
+    if (result < 0 || message.length > sizeof message.data)
+        fail("mesh", result);
+    else
+        console_printf("mesh: %.*s\n", (int)message.length, (const char *)message.data);
+}
+
 static void command_help(const struct command *self, const char *arguments, size_t length);
 
 static const struct command commands[] = {
@@ -353,6 +445,8 @@ static const struct command commands[] = {
     { "audit", "", "the audit log: denied calls and process lifecycle", command_audit, 0 },
     { "ip", "", "network: addresses, routes, ARP table, counters (the net capsule)", command_ip, 0 },
     { "ping", "ADDRESS", "send three ICMP echo requests to ADDRESS (a.b.c.d) through the net capsule", command_ping, 0 },
+    { "udp", "A.B.C.D PORT TEXT", "send one UDP datagram through the net capsule's datagram API", command_udp, 0 },
+    { "mesh", "[put K V|get K]", "the mesh node: status, store or find a record (nonos.mesh)", command_mesh, 0 },
     { "poweroff", "", "wipe RAM (ZeroState) and power off", command_power, 0 },
     { "reboot", "", "wipe RAM (ZeroState) and reset", command_power, 1 },
 };

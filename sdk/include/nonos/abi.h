@@ -98,6 +98,8 @@ struct nonos_capsule_info {
     struct nonos_name dependencies[NONOS_CAPSULE_LIST_MAX];
     struct nonos_name provides[NONOS_CAPSULE_LIST_MAX];
     struct nonos_name ipc[NONOS_CAPSULE_LIST_MAX];
+    uint32_t allow_mesh;     /* 1: [policy.network] allow_mesh = true (a mesh endpoint at nonos.net) */
+    uint32_t allow_clearnet; /* 1: [policy.network] allow_clearnet = true (routes beyond the mesh) */
 };
 
 /* Audit records: lifecycle events and every denied system call. */

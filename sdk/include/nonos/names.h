@@ -7,6 +7,10 @@
  *             capability = the endpoint to publish (transferred; needs the
  *             grant right). Accepted only if the sender's manifest lists the
  *             name under [policy.capabilities] provides.
+ *   REGISTER_BADGED  as REGISTER, and every copy LOOKUP hands out of this
+ *             endpoint is minted with the asker's process id as its badge,
+ *             so the service knows each client (nonos.net: its policy).
+ *             Such a copy cannot be badged again by the client.
  *   LOOKUP    data = the service name; the reply carries a copy of the
  *             registered endpoint, only if the sender's manifest lists the
  *             name under [policy.capabilities] ipc.
@@ -29,6 +33,7 @@
 
 #define NONOS_NAMES_REGISTER 1
 #define NONOS_NAMES_LOOKUP 2
+#define NONOS_NAMES_REGISTER_BADGED 3
 #define NONOS_NAMES_SERVICE "nonos.names" /* what the name service's manifest provides */
 
 /* Fills message with label and the name's bytes; -INVALID_ARGUMENT for an
@@ -61,6 +66,14 @@ static inline long nonos_names_register(const char *name, uint32_t length, uint3
 {
     struct nonos_message message;
     long result = nonos_names_message(&message, NONOS_NAMES_REGISTER, name, length, endpoint);
+    return result < 0 ? result : nonos_names_call(&message, NONOS_SLOT_NONE);
+}
+
+/* Publishes it so that every client's copy carries the client's process id. */
+static inline long nonos_names_register_badged(const char *name, uint32_t length, uint32_t endpoint)
+{
+    struct nonos_message message;
+    long result = nonos_names_message(&message, NONOS_NAMES_REGISTER_BADGED, name, length, endpoint);
     return result < 0 ? result : nonos_names_call(&message, NONOS_SLOT_NONE);
 }
 

@@ -1,0 +1,419 @@
+/* mesh: the in-OS mesh node (docs/mesh.md, "The in-OS node").
+ *
+ * At each boot a fresh identity (ZeroState: random from nonos.entropy,
+ * proof of work at MESH_ID_DIFFICULTY) and lib/mesh's overlay (Noise
+ * sessions, the Kademlia DHT, LAN beacons), the same code and wire as the
+ * hosted node's frame link: sessions on UDP port 4978 of the link-local
+ * address, beacons from and to port 4977 at 255.255.255.255. Every
+ * datagram goes through nonos.net's datagram API (nonos/net.h), where this
+ * capsule's policy (allow_mesh only) gives sockets in the mesh scope.
+ *
+ * The mesh clock (records expire at absolute times, beacons more than 30 s
+ * off are refused) is adopted from the first authentic beacon (the
+ * overlay's adopt_clock); with none within MESH_CLOCK_WAIT_MS of the start,
+ * the capsule stops waiting and the monotonic clock is the mesh clock. A second thread serves nonos.mesh (nonos/mesh.h)
+ * for the shell's `mesh`; a lock keeps it and the overlay loop apart. */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <nonos/abi.h>
+#include <nonos/capsule.h>
+#include <nonos/entropy.h>
+#include <nonos/error.h>
+#include <nonos/mesh.h>
+#include <nonos/names.h>
+#include <nonos/net.h>
+#include <nonos/syscall.h>
+
+#include "console.h"
+#include "kernel/lib/print.h"
+#include "mesh/overlay.h"
+
+#define ENTROPY_SLOT 8
+#define NET_SLOT 9
+#define SERVICE_SLOT 10
+#define PUBLISHED_SLOT 11
+#define SERVICE_THREAD_SLOT 12
+#define REPLY_SLOT 13
+#define SESSION_PORT 4978
+#define BEACON_PORT 4977
+#define TICK_NS 10000000ull
+#define MESH_CLOCK_WAIT_MS 15000
+#define PUT_LIFETIME_MS (60ull * 60 * 1000)
+
+static struct mesh_identity identity;
+static struct mesh_overlay overlay;
+static uint32_t mesh_lock_word;
+static _Alignas(16) uint8_t service_stack[16384];
+static uint8_t datagram[NONOS_NET_UDP_MAX];
+
+static void lock(void)
+{
+    while (__atomic_exchange_n(&mesh_lock_word, 1, __ATOMIC_ACQUIRE) != 0)
+        nonos_timer_sleep(NONOS_SLOT_TIMER, 1000000);
+}
+
+static void unlock(void)
+{
+    __atomic_store_n(&mesh_lock_word, 0, __ATOMIC_RELEASE);
+}
+
+static uint64_t clock_ms(void)
+{
+    return (uint64_t)nonos_clock_read() / 1000000;
+}
+
+static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
+static void put32(uint8_t *p, uint32_t v) { put16(p, (uint16_t)v); put16(p + 2, (uint16_t)(v >> 16)); }
+static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static uint32_t get32(const uint8_t *p) { return (uint32_t)get16(p) | (uint32_t)get16(p + 2) << 16; }
+
+/* ---- nonos.net's datagram API (nonos/net.h) ---- */
+
+static long net_call(uint64_t label, struct nonos_message *message)
+{
+    message->label = label;
+    message->capability = NONOS_SLOT_NONE;
+    long result = nonos_ipc_call(NET_SLOT, message, NONOS_SLOT_NONE);
+    if (result < 0)
+        return result;
+    return message->label == 0 ? 0 : -(long)message->label;
+}
+
+/* Binds port; *address gets the link-local address (0 while unclaimed). */
+static long net_bind(uint16_t port, uint32_t *address)
+{
+    static struct nonos_message message;
+    message.length = 2;
+    put16(message.data, port);
+    long result = net_call(NONOS_NET_UDP_BIND, &message);
+    if (result == 0)
+        *address = message.length >= 5 ? get32(message.data + 1) : 0;
+    return result;
+}
+
+/* Sends one datagram in chunks; the lib/net result (0: sent) or -error. */
+static long net_send(uint16_t port, uint32_t to, uint16_t to_port, const uint8_t *data, size_t len)
+{
+    static struct nonos_message message;
+    const size_t chunk_max = NONOS_MESSAGE_DATA_MAX - NONOS_NET_UDP_SEND_HEADER;
+    size_t offset = 0;
+    long result = 0;
+    do {
+        size_t chunk = len - offset < chunk_max ? len - offset : chunk_max;
+        put16(message.data, port);
+        put32(message.data + 2, to);
+        put16(message.data + 6, to_port);
+        put16(message.data + 8, (uint16_t)len);
+        put16(message.data + 10, (uint16_t)offset);
+        __builtin_memcpy(message.data + NONOS_NET_UDP_SEND_HEADER, data + offset, chunk);
+        message.length = (uint32_t)(NONOS_NET_UDP_SEND_HEADER + chunk);
+        result = net_call(NONOS_NET_UDP_SEND, &message);
+        offset += chunk;
+    } while (result == 0 && offset < len);
+    return result < 0 ? result : (message.length > 0 ? message.data[0] : 0);
+}
+
+/* One queued datagram of port into `datagram`: its length, 0 when none. */
+static size_t net_receive(uint16_t port, uint32_t *from, uint16_t *from_port)
+{
+    static struct nonos_message message;
+    size_t total = 0, got = 0;
+    do {
+        message.length = 4;
+        put16(message.data, port);
+        put16(message.data + 2, (uint16_t)got);
+        if (net_call(NONOS_NET_UDP_RECEIVE, &message) < 0 || message.length < NONOS_NET_UDP_RECEIVE_HEADER)
+            return 0;
+        *from = get32(message.data);
+        *from_port = get16(message.data + 4);
+        total = get16(message.data + 6);
+        size_t chunk = message.length - NONOS_NET_UDP_RECEIVE_HEADER;
+        if (total > sizeof datagram || got + chunk > total || (chunk == 0 && got < total))
+            return 0;
+        __builtin_memcpy(datagram + got, message.data + NONOS_NET_UDP_RECEIVE_HEADER, chunk);
+        got += chunk;
+    } while (got < total);
+    return total;
+}
+
+/* ---- the overlay's environment ---- */
+
+static uint32_t address_number(const struct dht_address *a)
+{
+    return (uint32_t)a->bytes[0] << 24 | (uint32_t)a->bytes[1] << 16 | (uint32_t)a->bytes[2] << 8 | a->bytes[3];
+}
+
+static void address_make(struct dht_address *out, uint32_t ip, uint16_t port)
+{
+    *out = (struct dht_address){ .family = DHT_ADDRESS_IPV4,
+                                 .bytes = { (uint8_t)(ip >> 24), (uint8_t)(ip >> 16), (uint8_t)(ip >> 8), (uint8_t)ip },
+                                 .port = port };
+}
+
+static void overlay_send(void *context, const struct dht_address *to, const uint8_t *data, size_t len)
+{
+    (void)context;
+    (void)net_send(SESSION_PORT, address_number(to), to->port, data, len);
+}
+
+static void overlay_broadcast(void *context, const uint8_t *data, size_t len)
+{
+    (void)context;
+    (void)net_send(BEACON_PORT, 0xffffffffu, BEACON_PORT, data, len);
+}
+
+static void random_fill(void *context, uint8_t *out, size_t len)
+{
+    (void)context;
+    while (len > 0) {
+        size_t part = len < 64 ? len : 64;
+        if (nonos_entropy_read(ENTROPY_SLOT, out, part) < 0) {
+            console_printf("mesh: nonos.entropy failed; stopping (no identity without randomness)\n");
+            nonos_exit(1);
+        }
+        out += part;
+        len -= part;
+    }
+}
+
+static long lookup_retrying(const char *name, uint32_t slot)
+{
+    long result = -NONOS_ERROR_NOT_FOUND;
+    uint32_t length = 0;
+    while (name[length] != 0)
+        length++;
+    for (int i = 0; i < 500 && result == -NONOS_ERROR_NOT_FOUND; i++) {
+        result = nonos_names_lookup(name, length, slot);
+        if (result == -NONOS_ERROR_NOT_FOUND)
+            nonos_timer_sleep(NONOS_SLOT_TIMER, 10 * TICK_NS);
+    }
+    return result;
+}
+
+/* ---- start ---- */
+
+/* Binds both ports; waits for the link-local address. */
+static uint32_t sockets_open(void)
+{
+    uint32_t address = 0, unused;
+    long result;
+    while ((result = net_bind(BEACON_PORT, &unused)) < 0 || (result = net_bind(SESSION_PORT, &address)) < 0 ||
+           address == 0) {
+        if (result < 0 && result != -NONOS_ERROR_EXISTS) {
+            console_printf("mesh: nonos.net refused a socket: %s\n", nonos_error_message(result));
+            nonos_exit(1);
+        }
+        nonos_timer_sleep(NONOS_SLOT_TIMER, 50 * TICK_NS);
+    }
+    /* The policy's promise, checked once: no route beyond the mesh. */
+    uint8_t probe = 0;
+    long clearnet = net_send(SESSION_PORT, 0x0a000001u, 9, &probe, 1);
+    console_printf("mesh: send to 10.0.0.1 (clearnet) from the mesh scope: %s\n",
+                   clearnet == NONOS_NET_SENT_NO_ROUTE ? "no route, as the policy says" : "ROUTED: policy not enforced");
+    return address;
+}
+
+static void overlay_start(uint32_t address)
+{
+    static struct mesh_overlay_config config;
+    uint8_t random[MESH_IDENTITY_RANDOM_SIZE];
+    mesh_overlay_config_default(&config);
+    config.session.handshake_retry_ms = 1000; /* frames wait for ARP: as the hosted frame link */
+    config.adopt_clock = true;                /* no wall clock here: the mesh's, from a beacon */
+    random_fill(NULL, random, sizeof random);
+    enum mesh_result made = mesh_identity_create(&identity, random, config.dht.difficulty, UINT64_MAX);
+    crypto_wipe(random, sizeof random);
+    if (made != MESH_OK) {
+        console_printf("mesh: identity: %s\n", mesh_result_message(made));
+        nonos_exit(1);
+    }
+    struct dht_address self;
+    address_make(&self, address, SESSION_PORT);
+    struct mesh_overlay_io io = { NULL, overlay_send, overlay_broadcast, random_fill };
+    if (mesh_overlay_init(&overlay, &identity, &config, &io, &self, 0, clock_ms()) != 0) {
+        console_printf("mesh: the overlay refused its configuration\n");
+        nonos_exit(1);
+    }
+    const uint8_t *id = identity.public_part.id;
+    console_printf("mesh: node %02x%02x%02x%02x%02x%02x%02x%02x... at %u.%u.%u.%u:%u\n", id[0], id[1], id[2], id[3],
+                   id[4], id[5], id[6], id[7], address >> 24, (address >> 16) & 255, (address >> 8) & 255,
+                   address & 255, SESSION_PORT);
+}
+
+/* Hands every queued datagram of one port to the overlay (under the lock). */
+static void deliver(uint16_t port)
+{
+    for (int i = 0; i < 32; i++) {
+        uint32_t from;
+        uint16_t from_port;
+        size_t len = net_receive(port, &from, &from_port);
+        if (len == 0)
+            return;
+        struct dht_address source;
+        address_make(&source, from, from_port);
+        if (port == BEACON_PORT)
+            (void)mesh_overlay_beacon_receive(&overlay, &source, datagram, len, clock_ms());
+        else
+            (void)mesh_overlay_receive(&overlay, &source, datagram, len, clock_ms());
+    }
+}
+
+/* ---- nonos.mesh (nonos/mesh.h) ---- */
+
+static volatile bool lookup_finished;
+static struct dht_lookup_result lookup_answer;
+
+static void lookup_done(void *context, const struct dht_lookup_result *result)
+{
+    (void)context;
+    lookup_answer = *result;
+    lookup_finished = true;
+}
+
+static size_t status_text(char *out, size_t cap)
+{
+    unsigned neighbours = 0, records = 0;
+    for (size_t i = 0; i < MESH_OVERLAY_NEIGHBOURS; i++)
+        neighbours += overlay.neighbours[i].used;
+    for (size_t i = 0; i < MESH_OVERLAY_RECORDS; i++)
+        records += overlay.records[i].used;
+    const uint8_t *id = identity.public_part.id;
+    return ksnprintf(out, cap, "node %02x%02x%02x%02x%02x%02x%02x%02x... neighbours %u sessions %u table %u records %u",
+                     id[0], id[1], id[2], id[3], id[4], id[5], id[6], id[7], neighbours,
+                     mesh_overlay_session_count(&overlay), dht_table_size(&overlay.dht), records);
+}
+
+/* Starts put or get under the lock, then waits for its callback. */
+static size_t lookup_text(char *line, size_t len, bool put, char *out, size_t cap)
+{
+    size_t key_len = 0;
+    while (key_len < len && line[key_len] != ' ')
+        key_len++;
+    const char *value = key_len < len ? line + key_len + 1 : NULL;
+    size_t value_len = value ? len - key_len - 1 : 0;
+    if (key_len == 0 || (put && (value == NULL || value_len == 0 || value_len > DHT_VALUE_MAX)) || (!put && value))
+        return ksnprintf(out, cap, put ? "usage: mesh put KEY VALUE" : "usage: mesh get KEY");
+    uint8_t key[DHT_ID_SIZE];
+    mesh_overlay_key(key, (const uint8_t *)line, key_len);
+    lock();
+    lookup_finished = false;
+    uint64_t now = mesh_overlay_mesh_time(&overlay, clock_ms());
+    enum dht_error error = put ? dht_node_put(&overlay.dht, key, (const uint8_t *)value, value_len, now,
+                                              now + PUT_LIFETIME_MS, lookup_done, NULL, now)
+                               : dht_node_find_value(&overlay.dht, key, DHT_RECORD_VALUE, NULL, lookup_done, NULL, now);
+    unlock();
+    if (error != DHT_OK)
+        return ksnprintf(out, cap, "error %s", dht_error_message(error));
+    for (uint32_t waited = 0; !lookup_finished && waited < NONOS_MESH_WAIT_MS; waited += 10)
+        nonos_timer_sleep(NONOS_SLOT_TIMER, TICK_NS);
+    if (!lookup_finished)
+        return ksnprintf(out, cap, "error no answer within %u ms", NONOS_MESH_WAIT_MS);
+    if (put)
+        return lookup_answer.found && lookup_answer.stores_sent > 0
+                   ? ksnprintf(out, cap, "stored %u", lookup_answer.stores_sent)
+                   : ksnprintf(out, cap, "error no node took the record");
+    if (!lookup_answer.found)
+        return ksnprintf(out, cap, "not-found");
+    size_t n = ksnprintf(out, cap, "found ");
+    for (unsigned i = 0; i < lookup_answer.record.value_len && n + 1 < cap; i++) {
+        uint8_t c = lookup_answer.record.value[i];
+        out[n++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+    }
+    return n;
+}
+
+static uint64_t command_answer(struct nonos_message *message)
+{
+    static char line[NONOS_MESSAGE_DATA_MAX + 1];
+    static char out[NONOS_MESSAGE_DATA_MAX + 1];
+    if (message->label != NONOS_MESH_COMMAND || message->length > NONOS_MESSAGE_DATA_MAX)
+        return NONOS_ERROR_INVALID_ARGUMENT;
+    size_t len = message->length, n;
+    __builtin_memcpy(line, message->data, len);
+    line[len] = 0;
+    if (len == 6 && __builtin_memcmp(line, "status", 6) == 0) {
+        lock();
+        n = status_text(out, sizeof out);
+        unlock();
+    } else if (len > 4 && __builtin_memcmp(line, "put ", 4) == 0) {
+        n = lookup_text(line + 4, len - 4, true, out, sizeof out);
+    } else if (len > 4 && __builtin_memcmp(line, "get ", 4) == 0) {
+        n = lookup_text(line + 4, len - 4, false, out, sizeof out);
+    } else {
+        n = ksnprintf(out, sizeof out, "usage: mesh [status | put KEY VALUE | get KEY]");
+    }
+    if (n > NONOS_MESSAGE_DATA_MAX)
+        n = NONOS_MESSAGE_DATA_MAX;
+    __builtin_memcpy(message->data, out, n);
+    message->length = (uint32_t)n;
+    return 0;
+}
+
+static _Noreturn void service_thread(uint64_t argument)
+{
+    (void)argument;
+    static struct nonos_message message;
+    for (;;) {
+        if (nonos_ipc_receive(SERVICE_SLOT, &message, REPLY_SLOT, NONOS_SLOT_NONE) < 0) {
+            nonos_timer_sleep(NONOS_SLOT_TIMER, 100 * TICK_NS);
+            continue;
+        }
+        uint64_t label = command_answer(&message);
+        if (label != 0)
+            message.length = 0;
+        message.label = label;
+        message.capability = NONOS_SLOT_NONE;
+        if (nonos_ipc_reply(REPLY_SLOT, &message) < 0)
+            nonos_cap_delete(REPLY_SLOT);
+    }
+}
+
+static bool service_start(void)
+{
+    long result = nonos_endpoint_create(SERVICE_SLOT);
+    if (result >= 0)
+        result = nonos_cap_copy(SERVICE_SLOT, PUBLISHED_SLOT, NONOS_RIGHT_WRITE | NONOS_RIGHT_GRANT);
+    if (result >= 0)
+        result = nonos_names_register(NONOS_MESH_SERVICE, sizeof NONOS_MESH_SERVICE - 1, PUBLISHED_SLOT);
+    if (result >= 0)
+        result = nonos_thread_create((uint64_t)(uintptr_t)service_thread,
+                                     (uint64_t)(uintptr_t)(service_stack + sizeof service_stack - 8), 0,
+                                     SERVICE_THREAD_SLOT);
+    return result >= 0;
+}
+
+int main(void)
+{
+    if (lookup_retrying(NONOS_ENTROPY_SERVICE, ENTROPY_SLOT) < 0 || lookup_retrying(NONOS_NET_SERVICE, NET_SLOT) < 0) {
+        console_printf("mesh: nonos.entropy or nonos.net is not there; no mesh node\n");
+        return 1;
+    }
+    uint32_t address = sockets_open();
+    overlay_start(address);
+    if (!service_start())
+        console_printf("mesh: cannot offer %s\n", NONOS_MESH_SERVICE);
+    uint64_t started = clock_ms();
+    bool clock_said = false;
+    for (;;) {
+        lock();
+        deliver(BEACON_PORT);
+        deliver(SESSION_PORT);
+        mesh_overlay_tick(&overlay, clock_ms());
+        if (!clock_said && !overlay.clock_adopted && clock_ms() - started >= MESH_CLOCK_WAIT_MS) {
+            /* Nobody with a clock answered: ours (offset 0) is the mesh's,
+             * and beacons start (the overlay waits for this flag). */
+            overlay.clock_adopted = true;
+            console_printf("mesh: no beacon heard in %u s; the monotonic clock is the mesh clock\n",
+                           MESH_CLOCK_WAIT_MS / 1000);
+            clock_said = true;
+        }
+        if (!clock_said && overlay.clock_adopted) {
+            console_printf("mesh: mesh clock adopted from a beacon\n");
+            clock_said = true;
+        }
+        unlock();
+        nonos_timer_sleep(NONOS_SLOT_TIMER, 2 * TICK_NS);
+    }
+}
