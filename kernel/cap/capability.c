@@ -8,6 +8,11 @@
  * its links; deleting one hands its children to its parent, so revoke of an
  * ancestor still reaches them.
  *
+ * Mappings made through a slot hang off it (struct cap_mapping); detach,
+ * which every way of emptying a slot goes through, removes them while the
+ * slot still holds its object, so the object (and its frames) outlives
+ * every mapping. Move repoints them at the new slot.
+ *
  * Checks never mutate; applies never fail (they assert what their check
  * established). An apply drops object references last, after the tree is
  * consistent again, because the last put runs the object's destroy
@@ -95,6 +100,48 @@ static void unlink_from_siblings(struct capability *capability)
     capability->parent = NULL;
     capability->next_sibling = NULL;
     capability->previous_sibling = NULL;
+}
+
+/* ---------------------------------------------------------------- mappings */
+
+void cap_mapping_link(struct capability *capability, struct cap_mapping *mapping,
+                      void (*remove)(struct cap_mapping *mapping))
+{
+    KERNEL_ASSERT(capability->object != NULL && mapping->capability == NULL);
+    mapping->capability = capability;
+    mapping->remove = remove;
+    mapping->previous = NULL;
+    mapping->next = capability->mappings;
+    if (capability->mappings != NULL)
+        capability->mappings->previous = mapping;
+    capability->mappings = mapping;
+}
+
+void cap_mapping_unlink(struct cap_mapping *mapping)
+{
+    struct capability *capability = mapping->capability;
+    if (capability == NULL)
+        return;
+    if (mapping->previous != NULL)
+        mapping->previous->next = mapping->next;
+    else
+        capability->mappings = mapping->next;
+    if (mapping->next != NULL)
+        mapping->next->previous = mapping->previous;
+    mapping->capability = NULL;
+    mapping->next = NULL;
+    mapping->previous = NULL;
+}
+
+/* Undoes every mapping made through capability. Each is unlinked before
+ * its remove runs, so the loop ends whatever remove does with its record. */
+static void mappings_remove(struct capability *capability)
+{
+    while (capability->mappings != NULL) {
+        struct cap_mapping *mapping = capability->mappings;
+        cap_mapping_unlink(mapping);
+        mapping->remove(mapping);
+    }
 }
 
 /* Empties a slot whose links are already cleared; keeps its table. */
@@ -205,6 +252,8 @@ void cap_move_apply(struct cap_table *from, uint32_t source, struct cap_table *t
         moved->next_sibling->previous_sibling = moved;
     for (struct capability *child = moved->first_child; child; child = child->next_sibling)
         child->parent = moved;
+    for (struct cap_mapping *mapping = moved->mappings; mapping; mapping = mapping->next)
+        mapping->capability = moved;
     *old = (struct capability){.table = from};
     from->used--;
     to->used++;
@@ -223,6 +272,7 @@ int cap_delete_check(struct cap_table *table, uint32_t slot)
  * caller still has to drop. */
 static struct object *detach(struct capability *capability)
 {
+    mappings_remove(capability); /* first: the slot still holds the object */
     struct capability *parent = capability->parent;
     struct capability *child = capability->first_child;
     while (child != NULL) {
@@ -283,6 +333,26 @@ static const char *check_empty(const struct capability *slot)
         return "empty slot with rights or a badge";
     if (slot->parent || slot->first_child || slot->next_sibling || slot->previous_sibling)
         return "empty slot with links";
+    if (slot->mappings)
+        return "empty slot with mappings";
+    return NULL;
+}
+
+static const char *check_mappings(const struct capability *slot)
+{
+    uint32_t steps = 0;
+    const struct cap_mapping *previous = NULL;
+    for (const struct cap_mapping *m = slot->mappings; m != NULL; m = m->next) {
+        if (m->capability != slot)
+            return "a mapping on its list names another slot";
+        if (m->previous != previous)
+            return "a mapping does not link back";
+        if (m->remove == NULL)
+            return "a mapping without a remove function";
+        if (++steps > CHAIN_LIMIT)
+            return "cycle in the mapping list";
+        previous = m;
+    }
     return NULL;
 }
 
@@ -331,7 +401,8 @@ static const char *check_slot(const struct cap_table *table, const struct capabi
         if (parent->badge != 0 && slot->badge != parent->badge)
             return "badge differs from its badged parent";
     }
-    return check_links(slot);
+    const char *violation = check_mappings(slot);
+    return violation ? violation : check_links(slot);
 }
 
 bool cap_table_check(const struct cap_table *table)

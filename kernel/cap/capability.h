@@ -10,6 +10,12 @@
  *     any table) is in S's subtree; revoke(S) empties exactly that
  *     subtree; delete(S) empties S and hands its children to S's parent, so
  *     a revoke higher up still reaches them;
+ *   - every mapping made through a slot (a page mapping by memory_map, a
+ *     DMA mapping by device_dma_map) is on that slot's `mappings` list and
+ *     names the slot; emptying a slot (delete, revoke of an ancestor, the
+ *     table's end) removes its mappings first, before the object's
+ *     reference goes, so no mapping outlives the capability it came from
+ *     (seL4's rule); move takes the mappings along;
  *   - operations are split into a check (never mutates, returns the error)
  *     and an apply (never fails); system calls call both in that order.
  * Interrupts off (the single CPU's lock) around every table change. */
@@ -31,6 +37,20 @@
 
 #define CAP_SLOT_NONE UINT32_MAX /* "no slot" in IPC messages and arguments */
 
+struct capability;
+
+/* A mapping made through a capability, embedded in its owner's record (a
+ * process region, a device's DMA record). `remove` undoes the mapping
+ * (page-table entries and TLB, IOMMU entries and IOTLB) and frees the
+ * record; it is called, with interrupts off and the mapping already
+ * unlinked, when the capability is emptied. It never fails and never
+ * changes a capability table. */
+struct cap_mapping {
+    struct capability *capability; /* NULL: not linked */
+    struct cap_mapping *next, *previous;
+    void (*remove)(struct cap_mapping *mapping);
+};
+
 struct capability {
     struct object *object; /* NULL: empty slot */
     uint32_t rights;
@@ -38,6 +58,7 @@ struct capability {
     struct capability *parent, *first_child, *next_sibling, *previous_sibling;
     struct cap_table *table; /* the table this slot belongs to (set at creation, never
                                 changed): revoke and delete reach slots of other tables */
+    struct cap_mapping *mappings; /* made through this slot; removed when it is emptied */
 };
 
 struct cap_table {
@@ -107,6 +128,14 @@ void cap_delete_apply(struct cap_table *table, uint32_t slot);
 int cap_revoke_check(struct cap_table *table, uint32_t slot);
 /* Returns how many derived capabilities were deleted. */
 uint32_t cap_revoke_apply(struct cap_table *table, uint32_t slot);
+
+/* Records that `mapping` was made through capability (which must hold an
+ * object); remove is called when the capability is emptied. Never fails. */
+void cap_mapping_link(struct capability *capability, struct cap_mapping *mapping,
+                      void (*remove)(struct cap_mapping *mapping));
+/* Takes the mapping off its capability's list (an unmap by its owner);
+ * nothing when it is not linked. */
+void cap_mapping_unlink(struct cap_mapping *mapping);
 
 /* Verifies the invariants above; returns false and prints the first
  * violation. */

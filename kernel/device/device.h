@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kernel/cap/capability.h"
 #include "kernel/cap/object.h"
 #include "kernel/device/pci.h"
 #include "sdk/include/nonos/abi.h"
@@ -27,12 +28,19 @@ struct process;
 struct iommu_domain;
 struct manifest_name;
 
-/* One DMA mapping: the memory object's frames reachable at `address`. */
+/* One DMA mapping: the memory object's frames reachable at `address`.
+ * Charged (DEVICE_DMA_CHARGE) to the driver's memory limit; on the list of
+ * the memory capability it was made through, which removes it when that
+ * capability is emptied (deleted, or an ancestor revoked). */
 struct device_dma {
     uint64_t address, pages;
     struct object *memory; /* a reference while mapped */
+    struct device *device;
+    struct process *charged; /* the driver whose limit pays for this record */
+    struct cap_mapping mapping;
     struct device_dma *next; /* sorted by address */
 };
+#define DEVICE_DMA_CHARGE ((uint64_t)sizeof(struct device_dma))
 
 /* One interrupt delivered as a notification signal. */
 struct device_irq {
@@ -112,8 +120,14 @@ int device_irq_bind(struct device *device, uint32_t index, struct object *notifi
 int device_irq_ack(struct device *device, uint32_t index);
 void device_irq_release_all(struct device *device);
 
-/* DMA mappings (kernel/device/dma.c). */
-int64_t device_dma_map(struct device *device, struct object *memory, bool device_write);
+/* DMA mappings (kernel/device/dma.c). device_dma_map maps the memory
+ * object of capability `slot` of process's table (READ: the device reads
+ * it; WRITE as well: it may write it), charges the record to process and
+ * returns the I/O address, or -ERROR_*: the capability's lookup error,
+ * ERROR_NO_MEMORY (process's memory limit, with an audit record;
+ * DEVICE_DMA_MAX records; no I/O space left), ERROR_NOT_CONFINED,
+ * ERROR_NOT_CONTIGUOUS or ERROR_BUSY. */
+int64_t device_dma_map(struct device *device, struct process *process, uint32_t slot);
 int device_dma_unmap(struct device *device, uint64_t address);
 void device_dma_release_all(struct device *device);
 

@@ -179,11 +179,7 @@ int64_t sys_device_dma_map(uint32_t slot, uint32_t memory)
     struct device *device = device_lookup(slot, RIGHT_WRITE, &error);
     if (!device)
         return error;
-    struct capability *cap;
-    error = cap_lookup(process_caps(process_current()), memory, OBJECT_MEMORY, RIGHT_READ, &cap);
-    if (error)
-        return -error;
-    return device_dma_map(device, cap->object, (cap->rights & RIGHT_WRITE) != 0);
+    return device_dma_map(device, process_current(), memory);
 }
 
 int64_t sys_device_dma_unmap(uint32_t slot, uint64_t address)

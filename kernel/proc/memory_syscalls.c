@@ -6,11 +6,16 @@
  * the object is destroyed. A mapping takes one more reference per frame
  * (frame_get) and holds a reference to the object through its region, so
  * neither the frames nor the owner's charge can go while a page is mapped
- * anywhere: deleting the capability of a mapped object cannot be used to
- * escape the memory limit. The page tables a mapping needs are charged to
+ * anywhere. A mapping belongs to the capability it was made through (its
+ * region is on that slot's cap_mapping list): deleting that capability, or
+ * revoking an ancestor of it, unmaps the region's pages in whatever
+ * process made it, so access ends with the authority (docs/syscalls.md,
+ * "Revocation"). The page tables a mapping needs are charged to
  * the mapping process. Mappings are read-only or read-write, never
  * executable, in the user half only, never over an existing mapping or a
  * stack's guard page; the same object may be mapped any number of times. */
+#include <stddef.h>
+
 #include "base/checked.h"
 #include "capsule/container.h"
 #include "kernel/arch/interrupt.h"
@@ -142,9 +147,12 @@ static int range_free(struct process *process, uint64_t address, uint64_t pages)
     return 0;
 }
 
-int64_t sys_memory_map(uint32_t slot, uint64_t address, uint64_t rights)
+/* The checks of memory_map (never mutate): the capability in `slot` is a
+ * memory object's with READ (and WRITE when asked), the range is free and
+ * no frame's reference count is full. Interrupts off. */
+static int memory_map_check(struct process *process, uint32_t slot, uint64_t address,
+                            uint64_t rights, struct memory_object **out)
 {
-    struct process *process = process_current();
     struct capability *cap;
     int error = cap_lookup(process->caps, slot, OBJECT_MEMORY, RIGHT_READ, &cap);
     if (error)
@@ -161,21 +169,68 @@ int64_t sys_memory_map(uint32_t slot, uint64_t address, uint64_t rights)
         if (frame_references(memory->frames[i]) >= FRAME_MAX_REFERENCES)
             return -ERROR_NO_MEMORY;
     }
-    error = process_region_add(process, address, memory->pages, REGION_MAP);
+    *out = memory;
+    return 0;
+}
+
+/* A REGION_MAP region's capability was emptied (deleted, revoked, its
+ * table ended): the pages go, with their TLB entries (the next access
+ * faults), and the region with them. Interrupts off. */
+static void memory_region_revoked(struct cap_mapping *mapping)
+{
+    struct process_region *region =
+        (struct process_region *)((char *)mapping - offsetof(struct process_region, mapping));
+    process_unmap_shared(region->process, region->base, region->pages);
+    process_region_remove(region->process, region);
+}
+
+/* Finishes a mapping whose pages are in place, if `slot` still holds the
+ * object it was checked with (another thread may have emptied it while
+ * the page tables were made): the mapping's frame references, the
+ * region's object reference (the one taken by the caller) and its place on
+ * the capability's list. Never fails when it returns true. */
+static bool memory_map_commit(struct process *process, uint32_t slot,
+                              struct memory_object *memory, struct process_region *region)
+{
+    struct capability *cap;
+    bool was_enabled = interrupts_save();
+    bool same = cap_lookup(process->caps, slot, OBJECT_MEMORY, RIGHT_READ, &cap) == 0 &&
+                cap->object == &memory->object;
+    if (same) {
+        for (uint64_t i = 0; i < memory->pages; i++)
+            frame_get(memory->frames[i]); /* the mapping's own references */
+        region->memory = &memory->object;
+        cap_mapping_link(cap, &region->mapping, memory_region_revoked);
+    }
+    interrupts_restore(was_enabled);
+    return same;
+}
+
+int64_t sys_memory_map(uint32_t slot, uint64_t address, uint64_t rights)
+{
+    struct process *process = process_current();
+    struct memory_object *memory;
+    bool was_enabled = interrupts_save();
+    int error = memory_map_check(process, slot, address, rights, &memory);
+    if (!error)
+        object_get(&memory->object); /* alive while the tables are made */
+    interrupts_restore(was_enabled);
     if (error)
         return error;
-    struct process_region *region = process_region_find(process, address);
-    error = process_map_shared(process, address, memory->frames, memory->pages,
-                               rights & RIGHT_WRITE ? VM_WRITE : 0);
-    if (error) {
-        process_region_remove(process, region);
-        return error;
+    error = process_region_add(process, address, memory->pages, REGION_MAP);
+    struct process_region *region = error ? NULL : process_region_find(process, address);
+    if (!error)
+        error = process_map_shared(process, address, memory->frames, memory->pages,
+                                   rights & RIGHT_WRITE ? VM_WRITE : 0);
+    if (!error && !memory_map_commit(process, slot, memory, region)) {
+        process_unmap_shared(process, address, memory->pages);
+        error = -ERROR_INVALID_CAPABILITY;
     }
-    for (uint64_t i = 0; i < memory->pages; i++)
-        frame_get(memory->frames[i]); /* the mapping's own references */
-    object_get(&memory->object);
-    region->memory = &memory->object;
-    return 0;
+    if (error && region)
+        process_region_remove(process, region);
+    if (error)
+        object_put(&memory->object);
+    return error;
 }
 
 int process_map_device(struct process *process, uint64_t address, uint64_t phys,

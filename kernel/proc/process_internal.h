@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "capsule/manifest.h"
+#include "kernel/cap/capability.h"
 #include "kernel/cap/object.h"
 #include "kernel/proc/process.h"
 #include "kernel/sched/thread.h"
@@ -47,6 +48,10 @@ struct process_region {
     uint64_t base, pages;
     enum process_region_kind kind;
     struct object *memory; /* REGION_MAP: the memory object (a reference) */
+    /* REGION_MAP: on the list of the capability memory_map used, which
+     * removes the region (and its pages) when that capability is emptied. */
+    struct cap_mapping mapping;
+    struct process *process; /* the region's process (no reference: it owns the region) */
     struct process_region *next;
 };
 
@@ -132,7 +137,8 @@ int process_map_registers(struct process *process, uint64_t virt, uint64_t phys,
                           uint64_t pages);
 uint64_t process_unmap_registers(struct process *process, uint64_t virt, uint64_t pages);
 
-/* Unlinks and frees a region (dropping its memory object), uncharged. */
+/* Unlinks and frees a region (taking it off its capability's list and
+ * dropping its memory object), uncharged. */
 void process_region_remove(struct process *process, struct process_region *region);
 
 /* Gives back everything a process holds (its threads must be gone). */

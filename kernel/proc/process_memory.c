@@ -45,6 +45,7 @@ int process_region_add(struct process *process, uint64_t base, uint64_t pages,
     region->base = base;
     region->pages = pages;
     region->kind = kind;
+    region->process = process;
     bool was_enabled = interrupts_save();
     region->next = process->regions;
     process->regions = region;
@@ -190,6 +191,7 @@ void process_region_remove(struct process *process, struct process_region *regio
     while (*link != region)
         link = &(*link)->next;
     *link = region->next;
+    cap_mapping_unlink(&region->mapping);
     interrupts_restore(was_enabled);
     if (region->memory)
         object_put(region->memory);
