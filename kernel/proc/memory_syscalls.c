@@ -10,8 +10,8 @@
  * region is on that slot's cap_mapping list): deleting that capability, or
  * revoking an ancestor of it, unmaps the region's pages in whatever
  * process made it, so access ends with the authority (docs/syscalls.md,
- * "Revocation"). The page tables a mapping needs are charged to
- * the mapping process. Mappings are read-only or read-write, never
+ * cap_revoke). The page tables a mapping needs are charged to the mapping
+ * process. Mappings are read-only or read-write, never
  * executable, in the user half only, never over an existing mapping or a
  * stack's guard page; the same object may be mapped any number of times. */
 #include <stddef.h>

@@ -8,7 +8,10 @@
  * buffers with a request queued: no mapping, no domain, no bus mastering
  * may be left behind. Last, the driver rewrites its own MSI-X table to
  * name another device's interrupt-remapping entry: the vector of that
- * entry must never fire (source-id validation).
+ * entry must never fire (source-id validation). And a DMA mapping made
+ * through a copy of a memory capability goes when the copy is revoked: the
+ * device's write to that I/O address afterwards is blocked and audited,
+ * the page unchanged.
  *
  * Without an IOMMU (suite 50's second boot) both tests check the other
  * half of the rule instead: the capsule naming a DMA device is refused
@@ -311,7 +314,34 @@ static bool test_hostile_dma_forged_interrupt(void)
     return true;
 }
 
+#define DMA_ADDRESS_LOWEST (1ull << 20) /* kernel/device/dma.c never hands out less */
+
+static bool test_hostile_dma_revoked(void)
+{
+    if (!iommu_present())
+        return refused_without_iommu();
+    struct process *capsule;
+    struct device *device;
+    uint64_t none[3] = { 0, 0, 0 };
+    uint64_t first = audit_next_sequence();
+    if (!dma_capsule_start(HOSTILE_DMA_MODE_REVOKE, none, &capsule, &device))
+        return false;
+    bool ended = hostile_wait(capsule, CAPSULE_WAIT_MS);
+    enum process_end end = capsule->end;
+    int64_t status = capsule->exit_status;
+    uint64_t id = capsule->id;
+    hostile_release(capsule);
+    TEST_REQUIRE(ended && end == PROCESS_END_EXIT && status >= (int64_t)DMA_ADDRESS_LOWEST,
+                 "hostile-dma-rng (revoke): %s status %ld (2: device trouble; 6: the device "
+                 "wrote the page after the revoke; 7: a call failed)", process_end_name(end),
+                 status);
+    TEST_REQUIRE(fault_recorded(first, id, (uint64_t)status),
+                 "no DMA-fault audit record for the revoked I/O address 0x%lx", (uint64_t)status);
+    return true;
+}
+
 static const struct test_case hostile_dma_cases[] = {
+    { "hostile_dma_write_after_revoke_blocked", test_hostile_dma_revoked },
     { "hostile_dma_forged_interrupt_dropped", test_hostile_dma_forged_interrupt },
     { "hostile_dma_blocked_and_audited", test_hostile_dma_blocked },
     { "hostile_dma_killed_mid_transfer_leaves_nothing", test_hostile_dma_killed_mid_transfer },

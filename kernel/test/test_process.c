@@ -385,6 +385,7 @@ struct memory_calls {
     unsigned flags_rw, flags_ro;
     uint32_t references_mapped, references_after_unmap, references_after_delete;
     uint64_t used_before_refused, used_after_refused, used_before_delete, used_after_delete;
+    bool mapped_before_delete, mapped_after_delete;
     bool slot_empty_after_refusal, unmapped;
     uint64_t frame;
 };
@@ -425,9 +426,11 @@ static void memory_calls_main(void *arg)
     r->references_after_unmap = frame_references(r->frame);
     r->unmap_text = sys_memory_unmap(0x400000, 1);
     r->used_before_delete = p->memory_used;
+    r->mapped_before_delete = vm_query(p->space, p->map_area + 64 * PAGE_SIZE, NULL);
     bool was_enabled = interrupts_save();
-    cap_delete_apply(p->caps, MEMORY_SLOT); /* still mapped once: nothing may go */
+    cap_delete_apply(p->caps, MEMORY_SLOT); /* still mapped once: the mapping goes with it */
     interrupts_restore(was_enabled);
+    r->mapped_after_delete = vm_query(p->space, p->map_area + 64 * PAGE_SIZE, NULL);
     r->references_after_delete = frame_references(r->frame);
     r->used_after_delete = p->memory_used;
     process_thread_exit();
@@ -455,8 +458,12 @@ static bool memory_calls_checked(const struct memory_calls *r)
                  r->references_after_unmap);
     TEST_REQUIRE(r->unmap_text == -ERROR_BAD_ADDRESS, "unmapping payload text gave %ld",
                  r->unmap_text);
-    TEST_REQUIRE(r->references_after_delete == 2 && r->used_after_delete == r->used_before_delete,
-                 "deleting a mapped object's capability: references %u, charge %lu -> %lu",
+    /* The capability was the object's last: deleting it unmaps the page it
+     * still had mapped, frees the frames and gives back the owner's charge. */
+    TEST_REQUIRE(r->mapped_before_delete && !r->mapped_after_delete &&
+                     r->references_after_delete == 0 && r->used_after_delete < r->used_before_delete,
+                 "deleting a mapped object's capability: mapped %d -> %d, references %u, charge "
+                 "%lu -> %lu", r->mapped_before_delete, r->mapped_after_delete,
                  r->references_after_delete, r->used_before_delete, r->used_after_delete);
     return true;
 }

@@ -289,6 +289,68 @@ static bool test_destroy_table_with_children_elsewhere(void)
     return true;
 }
 
+/* A mapping made through a slot: removal records whether the object was
+ * still referenced by its capability when the mapping went. */
+struct test_mapping {
+    struct cap_mapping link;
+    struct test_object *object;
+    unsigned removed;
+    uint32_t references_at_removal;
+};
+
+static void test_mapping_remove(struct cap_mapping *mapping)
+{
+    struct test_mapping *test = (struct test_mapping *)mapping;
+    test->removed++;
+    test->references_at_removal = test->object->base.references;
+}
+
+static void mapping_make(struct test_mapping *mapping, struct test_object *object,
+                         struct capability *capability)
+{
+    memset(mapping, 0, sizeof *mapping);
+    mapping->object = object;
+    cap_mapping_link(capability, &mapping->link, test_mapping_remove);
+}
+
+static bool test_mappings_follow_revoke_and_delete(void)
+{
+    current_test = "delete and revoke remove the mappings made through the emptied slots only";
+    struct test_object memory;
+    object_make(&memory, OBJECT_MEMORY);
+    struct cap_table *parent = cap_table_create(8), *child = cap_table_create(8);
+    struct cap_table *both[2] = {parent, child};
+    struct test_mapping root_map, child_map[2], grandchild_map, deleted_map, unmapped;
+    cap_insert_apply(parent, 0, &memory.base, RIGHT_ALL, 0);
+    cap_copy_apply(parent, 0, child, 0, RIGHT_READ | RIGHT_WRITE);
+    cap_copy_apply(child, 0, child, 1, RIGHT_READ);
+    cap_copy_apply(parent, 0, parent, 1, RIGHT_READ);
+    mapping_make(&root_map, &memory, slot(parent, 0));
+    mapping_make(&child_map[0], &memory, slot(child, 0));
+    mapping_make(&child_map[1], &memory, slot(child, 0));
+    mapping_make(&grandchild_map, &memory, slot(child, 1));
+    mapping_make(&deleted_map, &memory, slot(parent, 1));
+    mapping_make(&unmapped, &memory, slot(child, 0));
+    cap_mapping_unlink(&unmapped.link); /* its owner unmapped it: never removed */
+    cap_mapping_unlink(&unmapped.link); /* twice is harmless */
+    EXPECT(tables_valid(both, 2));
+    cap_move_apply(child, 0, child, 5); /* the mappings go with the slot */
+    EXPECT(child_map[0].link.capability == slot(child, 5) && tables_valid(both, 2));
+    cap_delete_apply(parent, 1);
+    EXPECT(deleted_map.removed == 1 && deleted_map.references_at_removal == 5);
+    EXPECT(root_map.removed == 0 && child_map[0].removed == 0 && grandchild_map.removed == 0);
+    EXPECT(cap_revoke_apply(parent, 0) == 2);
+    EXPECT(child_map[0].removed == 1 && child_map[1].removed == 1 && grandchild_map.removed == 1);
+    EXPECT(child_map[0].references_at_removal >= 2 && grandchild_map.references_at_removal >= 2);
+    EXPECT(root_map.removed == 0 && unmapped.removed == 0 && slot(parent, 0)->mappings != NULL);
+    EXPECT(tables_valid(both, 2));
+    cap_table_destroy(parent); /* the table's end empties the root: its mapping goes */
+    EXPECT(root_map.removed == 1 && root_map.references_at_removal == 2);
+    cap_table_destroy(child);
+    EXPECT(memory.base.references == 1 && unmapped.removed == 0);
+    return true;
+}
+
 static bool test_references_destroy_once(void)
 {
     current_test = "the last reference destroys the object exactly once";
@@ -662,7 +724,8 @@ int main(void)
     bool (*const tests[])(void) = {
         test_lookup, test_copy_narrows, test_mint_badge_once, test_move_keeps_position,
         test_delete_reparents, test_revoke_three_tables,
-        test_destroy_table_with_children_elsewhere, test_references_destroy_once,
+        test_destroy_table_with_children_elsewhere, test_mappings_follow_revoke_and_delete,
+        test_references_destroy_once,
         test_checks_never_mutate, test_slot_limit, test_check_catches_corruption,
     };
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {

@@ -18,7 +18,14 @@
  *     own MSI-X table (the BAR is its to map) to name the remapping entry
  *     whose index the harness gave it, one made for another device, and
  *     makes the device interrupt again: the IOMMU must drop that message
- *     (the harness watches the entry's vector). Exit 0; 5: no MSI-X table.
+ *     (the harness watches the entry's vector). Exit 0; 5: no MSI-X table;
+ *   mode REVOKE: it allocates a page, maps it read-only for itself, maps it
+ *     for DMA through a copy of its capability and revokes the copy (by
+ *     revoking the original); then it hands the device the I/O address the
+ *     copy's mapping had. The IOMMU must block the write (the harness looks
+ *     for the DMA-fault record) and the page must stay zero. Exit: the I/O
+ *     address (at least 1 MiB); 2: the device would not start; 6: the
+ *     write landed; 7: a call failed.
  *
  * Started without the harness's token it does nothing. */
 #include "hostile.h"
@@ -204,6 +211,35 @@ static int forge(uint64_t index)
     return done ? 0 : 2;
 }
 
+#define REVOKE_ORIGINAL_SLOT 13
+#define REVOKE_COPY_SLOT 14
+
+static long revoked_dma(void)
+{
+    if (!queue_up())
+        return 2;
+    uint64_t address = device.next_address;
+    if (nonos_memory_allocate(1, REVOKE_ORIGINAL_SLOT) < 0 ||
+        nonos_memory_map(REVOKE_ORIGINAL_SLOT, address, NONOS_RIGHT_READ) < 0 ||
+        nonos_cap_copy(REVOKE_ORIGINAL_SLOT, REVOKE_COPY_SLOT,
+                       NONOS_RIGHT_READ | NONOS_RIGHT_WRITE) < 0)
+        return 7;
+    device.next_address += 4096;
+    long target = nonos_device_dma_map(NONOS_SLOT_DEVICE, REVOKE_COPY_SLOT);
+    if (target < 0 || nonos_cap_revoke(REVOKE_ORIGINAL_SLOT) != 1)
+        return 7;
+    const char *what = dma_attempt((uint64_t)target);
+    hostile_print("hostile-dma-rng: DMA aimed at a revoked mapping: ");
+    hostile_print(what);
+    hostile_print("\n");
+    const volatile uint8_t *page = (const volatile uint8_t *)(uintptr_t)address;
+    uint8_t any = 0;
+    for (uint32_t i = 0; i < HOSTILE_DMA_LENGTH; i++)
+        any |= page[i];
+    virtio_stop(&device);
+    return any ? HOSTILE_DMA_STATUS_LANDED : target;
+}
+
 int main(void)
 {
     hostile_require_harness("hostile-dma-rng");
@@ -214,5 +250,7 @@ int main(void)
     uint64_t mode = badge_of(HOSTILE_DMA_SLOT_MODE);
     if (mode == HOSTILE_DMA_MODE_FORGE)
         return forge(badge_of(HOSTILE_DMA_SLOT_TARGET));
+    if (mode == HOSTILE_DMA_MODE_REVOKE)
+        return (int)revoked_dma();
     return mode == HOSTILE_DMA_MODE_HOLD ? hold() : attack();
 }

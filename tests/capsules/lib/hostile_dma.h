@@ -11,6 +11,8 @@
 #define HOSTILE_DMA_MODE_ATTACK 0u
 #define HOSTILE_DMA_MODE_HOLD 1u
 #define HOSTILE_DMA_MODE_FORGE 2u /* slot 8's badge: the remapping entry to forge */
+#define HOSTILE_DMA_MODE_REVOKE 3u /* exit status: the revoked I/O address, or below 16 */
+#define HOSTILE_DMA_STATUS_LANDED 6u /* REVOKE: the write after revoke reached the page */
 #define HOSTILE_DMA_LENGTH 64u
 #define HOSTILE_DMA_HOLD_BUFFERS 3u
 
