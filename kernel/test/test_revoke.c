@@ -12,8 +12,9 @@
  *   - DMA mapping records are charged to the mapping process's memory
  *     limit (a map over it is refused and audited, the charge comes back at
  *     unmap), and a DMA mapping made through a copy goes when an ancestor
- *     is revoked (both with and without an IOMMU; the device write after
- *     revoke is test_hostile_dma.c's).
+ *     is revoked (both with and without an IOMMU; without one, the revoke
+ *     turns bus mastering off; the device write after revoke is
+ *     test_hostile_dma.c's).
  * Each test can fail: without the unmapping, the child keeps counting (or
  * exits 0); without the charge, the map over the limit succeeds. */
 #include "kernel/arch/interrupt.h"
@@ -200,7 +201,7 @@ struct dma_budget {
     int64_t allocate, maps[3], revoked;
     uint32_t count_at_limit, count_after_revoke;
     uint64_t limit, used_at_limit, used_before, used_after_revoke;
-    bool over_limit_audited, copy_mapping_gone;
+    bool over_limit_audited, copy_mapping_gone, unconfined, bus_master_after_revoke;
 };
 
 static struct device *device_of(const struct process *process)
@@ -210,6 +211,15 @@ static struct device *device_of(const struct process *process)
             return device_at(i);
     }
     return NULL;
+}
+
+/* Sets or clears bus mastering; returns whether it was on. */
+static bool bus_master_set(struct device *device, bool on)
+{
+    uint32_t command = pci_config_read(&device->pci, PCI_COMMAND, 2);
+    uint32_t wanted = on ? command | PCI_COMMAND_BUS_MASTER : command & ~PCI_COMMAND_BUS_MASTER;
+    pci_config_write(&device->pci, PCI_COMMAND, 2, wanted);
+    return (command & PCI_COMMAND_BUS_MASTER) != 0;
 }
 
 /* Three objects (contiguous: DMA without an IOMMU needs it) and a copy of
@@ -248,7 +258,11 @@ static void dma_budget_main(void *arg)
         p->memory_limit = r->limit;
         device_dma_unmap(r->device, (uint64_t)r->maps[1]);
         int64_t copy_address = device_dma_map(r->device, p, r->slots[3]);
+        r->unconfined = r->device->domain == NULL;
+        if (r->unconfined) /* nothing but bus mastering can stop it: the revoke must turn it off */
+            bus_master_set(r->device, true);
         r->revoked = sys_cap_revoke(r->slots[2]);
+        r->bus_master_after_revoke = bus_master_set(r->device, false);
         r->copy_mapping_gone = copy_address > 0 &&
                                device_dma_unmap(r->device, (uint64_t)copy_address) == -ERROR_NOT_FOUND;
         r->count_after_revoke = r->device->mapping_count;
@@ -274,6 +288,9 @@ static bool dma_budget_checked(const struct dma_budget *r)
                  "revoke of the original: %ld deleted, the copy's DMA mapping %s, %u records "
                  "left (want 1)", r->revoked, r->copy_mapping_gone ? "gone" : "STILL THERE",
                  r->count_after_revoke);
+    TEST_REQUIRE(!r->unconfined || !r->bus_master_after_revoke,
+                 "without an IOMMU the revoke left bus mastering on: the device could still "
+                 "reach the frames");
     TEST_REQUIRE(r->used_after_revoke == r->used_before, "charge %lu after every record went, "
                  "was %lu", r->used_after_revoke, r->used_before);
     return true;
