@@ -184,21 +184,29 @@ static void memory_region_revoked(struct cap_mapping *mapping)
     process_region_remove(region->process, region);
 }
 
+/* The mapping's own frame references (process_unmap_shared drops one per
+ * page it unmaps). */
+static void memory_frames_get(struct memory_object *memory)
+{
+    for (uint64_t i = 0; i < memory->pages; i++)
+        frame_get(memory->frames[i]);
+}
+
 /* Finishes a mapping whose pages are in place, if `slot` still holds the
- * object it was checked with (another thread may have emptied it while
- * the page tables were made): the mapping's frame references, the
- * region's object reference (the one taken by the caller) and its place on
- * the capability's list. Never fails when it returns true. */
-static bool memory_map_commit(struct process *process, uint32_t slot,
+ * object it was checked with, with the rights asked (another thread may
+ * have emptied or replaced it while the page tables were made): the
+ * mapping's frame references, the region's object reference (the one
+ * taken by the caller) and its place on the capability's list. Never fails
+ * when it returns true. */
+static bool memory_map_commit(struct process *process, uint32_t slot, uint64_t rights,
                               struct memory_object *memory, struct process_region *region)
 {
     struct capability *cap;
     bool was_enabled = interrupts_save();
     bool same = cap_lookup(process->caps, slot, OBJECT_MEMORY, RIGHT_READ, &cap) == 0 &&
-                cap->object == &memory->object;
+                cap->object == &memory->object && (cap->rights & rights) == rights;
     if (same) {
-        for (uint64_t i = 0; i < memory->pages; i++)
-            frame_get(memory->frames[i]); /* the mapping's own references */
+        memory_frames_get(memory);
         region->memory = &memory->object;
         cap_mapping_link(cap, &region->mapping, memory_region_revoked);
     }
@@ -222,7 +230,8 @@ int64_t sys_memory_map(uint32_t slot, uint64_t address, uint64_t rights)
     if (!error)
         error = process_map_shared(process, address, memory->frames, memory->pages,
                                    rights & RIGHT_WRITE ? VM_WRITE : 0);
-    if (!error && !memory_map_commit(process, slot, memory, region)) {
+    if (!error && !memory_map_commit(process, slot, rights, memory, region)) {
+        memory_frames_get(memory); /* the references the unmap drops */
         process_unmap_shared(process, address, memory->pages);
         error = -ERROR_INVALID_CAPABILITY;
     }
