@@ -1,6 +1,6 @@
-# Capsule tests: unit tests and the malformed-input corpus (host-san), and
-# the libFuzzer targets for the TOML parser, the canonical decoder and the
-# container parser.
+# Capsule tests: unit tests and the malformed-input corpora (host-san), and
+# the libFuzzer targets for the TOML parser, the canonical decoder, the
+# container parser and nonos-capsule's key files.
 CAPSULE_TEST_LIB_SRCS := $(CAPSULE_SRCS) $(CAPSULE_CRYPTO_SRCS) $(BASE_SRCS) tests/capsule/fixture.c
 CAPSULE_TEST_BIN := $(BUILD)/host-san/tests/capsule
 
@@ -10,8 +10,15 @@ $(CAPSULE_TEST_BIN)/test_capsule: $(call objs,host-san,tests/capsule/test_capsul
 $(CAPSULE_TEST_BIN)/corpus: $(call objs,host-san,tests/capsule/corpus.c $(CAPSULE_TEST_LIB_SRCS))
 	$(CC) -fsanitize=address,undefined $^ -o $@
 
+# nonos-capsule's key-file parsers (tools/capsule/keyfile.c) and their
+# corpus, tests/corpus/capsule-keys.
+KEYFILE_SRCS := tools/capsule/keyfile.c lib/crypto/crypto.c $(BASE_SRCS)
+$(CAPSULE_TEST_BIN)/keyfile_corpus: $(call objs,host-san,tests/capsule/keyfile_corpus.c $(KEYFILE_SRCS))
+	$(CC) -fsanitize=address,undefined $^ -o $@
+
 .PHONY: capsule-tests
-capsule-tests: $(CAPSULE_TEST_BIN)/test_capsule $(CAPSULE_TEST_BIN)/corpus capsule-kernel-objects
+capsule-tests: $(CAPSULE_TEST_BIN)/test_capsule $(CAPSULE_TEST_BIN)/corpus $(CAPSULE_TEST_BIN)/keyfile_corpus \
+               capsule-kernel-objects
 
 # Fuzzing: make fuzz-toml / fuzz-canonical / fuzz-container
 # (FUZZ_SECONDS per target, default 60).
@@ -38,6 +45,17 @@ fuzz-$(1): $(BUILD)/fuzz/tests/fuzz/fuzz_$(1) $(CAPSULE_TEST_BIN)/corpus
 endef
 $(foreach f,$(CAPSULE_FUZZERS),$(eval $(call capsule_fuzzer,$(f))))
 FUZZ_TARGETS += fuzz-toml fuzz-canonical fuzz-container
+
+# make fuzz-capsule-keyfile: any bytes as a secret key file, a trust file
+# or one public key line (tools/capsule/keyfile.c), seeded by the corpus.
+$(BUILD)/fuzz/tests/fuzz/fuzz_capsule_keyfile: $(call objs,fuzz,tests/fuzz/fuzz_capsule_keyfile.c $(KEYFILE_SRCS))
+	$(CC) -fsanitize=fuzzer,address,undefined $^ -o $@
+
+.PHONY: fuzz-capsule-keyfile
+fuzz-capsule-keyfile: $(BUILD)/fuzz/tests/fuzz/fuzz_capsule_keyfile
+	@mkdir -p $(BUILD)/fuzz/corpus-capsule-keyfile
+	$< -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=10 -print_final_stats=1 \
+	    $(BUILD)/fuzz/corpus-capsule-keyfile tests/corpus/capsule-keys/secret tests/corpus/capsule-keys/trust
 
 # The capsule boot test image (tests/suites/31-capsule-boot.sh): the real
 # kernel with a bundle of good and bad capsules that the suite writes to

@@ -55,3 +55,30 @@ $(BUILD)/fuzz/tests/fuzz/fuzz_user_input: $(BUILD)/fuzz/tests/fuzz/fuzz_user_inp
 fuzz-user-input: $(BUILD)/fuzz/tests/fuzz/fuzz_user_input
 	@mkdir -p $(BUILD)/fuzz/corpus-user
 	$< -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 $(BUILD)/fuzz/corpus-user tests/corpus/user
+
+# nonos.net's datagram API (user/net/datagram.c, its requests decoded by
+# user/lib/datagram_wire.c) against the fake kernel and a lib/net stack;
+# and the checker of its corpus of bad requests, tests/corpus/net-datagram.
+$(BUILD)/tests/user_datagram_test: $(BUILD)/user-fake/tests/user/datagram_test.o $(USER_FAKE_LIB) \
+		$(BUILD)/user-fake/user/net/datagram.o $(call objs,host-san,$(NET_SRCS) tests/net/fixture.c)
+	@mkdir -p $(@D)
+	$(CC) -fsanitize=address,undefined $^ -o $@
+
+$(BUILD)/tests/user_datagram_corpus: $(call objs,host-san,tests/user/datagram_corpus.c tests/user/datagram_replay.c \
+		user/lib/datagram_wire.c)
+	@mkdir -p $(@D)
+	$(CC) -fsanitize=address,undefined $^ -o $@
+
+# make fuzz-net-datagram: tests/fuzz/fuzz_net_datagram.c (any request with
+# any socket state through user/lib/datagram_wire.c), seeded by the corpus.
+$(BUILD)/fuzz/tests/user/%.o: FUZZ_CFLAGS += $(USER_INCLUDES)
+$(BUILD)/fuzz/tests/fuzz/fuzz_net_datagram.o: FUZZ_CFLAGS += $(USER_INCLUDES)
+$(BUILD)/fuzz/tests/fuzz/fuzz_net_datagram: $(call objs,fuzz,tests/fuzz/fuzz_net_datagram.c \
+		tests/user/datagram_replay.c user/lib/datagram_wire.c)
+	$(CC) -fsanitize=fuzzer,address,undefined $^ -o $@
+
+.PHONY: fuzz-net-datagram
+fuzz-net-datagram: $(BUILD)/fuzz/tests/fuzz/fuzz_net_datagram
+	@mkdir -p $(BUILD)/fuzz/corpus/net-datagram
+	$< -max_total_time=$(FUZZ_SECONDS) -max_len=512 -timeout=10 -print_final_stats=1 \
+	    $(BUILD)/fuzz/corpus/net-datagram tests/corpus/net-datagram

@@ -2,7 +2,7 @@
 # (optimized, hardened). It finds the SDK at build/host/../../sdk, i.e. the
 # sdk/ of this tree, or wherever NONOS_SDK points.
 CAPSULE_TOOL := $(BUILD)/host/nonos-capsule
-CAPSULE_TOOL_SRCS := tools/capsule/main.c tools/capsule/files.c tools/capsule/keys.c \
+CAPSULE_TOOL_SRCS := tools/capsule/main.c tools/capsule/files.c tools/capsule/keys.c tools/capsule/keyfile.c \
                      tools/capsule/project.c tools/capsule/seal.c tools/capsule/inspect.c tools/capsule/bundle.c \
                      $(CAPSULE_SRCS) $(CAPSULE_CRYPTO_SRCS) $(BASE_SRCS)
 

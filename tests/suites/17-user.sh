@@ -3,21 +3,25 @@
 # (tests/user/user_test.c: text buffers, line editor, name-service policy,
 # init's start plan and restart limit, the shell's parsing and tables);
 # each capsule's whole code against a fake kernel that answers its system
-# calls (tests/user/{names,shell,init}_test.c with fake_kernel.c); and the
+# calls (tests/user/{names,shell,init}_test.c with fake_kernel.c); the net
+# capsule's datagram API against the fake kernel and a lib/net stack
+# (tests/user/datagram_test.c) and its corpus of bad requests, each with
+# its exact refusal (tests/corpus/net-datagram, datagram_corpus.c); and the
 # capsules built and signed with nonos-capsule into the boot bundle, each
 # verified by the tool.
 set -u
 . tests/lib.sh
 suite_require clang
 status=0
-tests="user_test user_names_test user_shell_test user_init_test"
-if ! make -s -j2 $(for t in $tests; do echo build/tests/$t; done); then
+tests="user_test user_names_test user_shell_test user_init_test user_datagram_test"
+if ! make -s -j2 $(for t in $tests user_datagram_corpus; do echo build/tests/$t; done); then
     echo "FAIL user: host test build failed"
     exit 1
 fi
 for t in $tests; do
     build/tests/$t || status=1
 done
+build/tests/user_datagram_corpus --check tests/corpus/net-datagram || status=1
 
 # Rebuilt here, so that the log holds nonos-capsule bundle's verdicts.
 rm -f build/capsules/bundle.bin

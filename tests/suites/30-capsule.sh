@@ -1,9 +1,10 @@
 #!/bin/sh
 # Capsules (lib/capsule, nonos-capsule, sdk/): unit tests and the
-# malformed-input corpus under ASan + UBSan, a freestanding build of
-# lib/capsule with the kernel's flags, the author's workflow end to end with
-# the real tool (new, build, sign, verify, inspect, keygen, refusals), and a
-# 5-second fuzz smoke run of each capsule fuzz target.
+# malformed-input corpora (lib/capsule's; the tool's key files) under
+# ASan + UBSan, a freestanding build of lib/capsule with the kernel's
+# flags, the author's workflow end to end with the real tool (new, build,
+# sign, verify, inspect, keygen, refusals, every bad key file of the
+# corpus), and a 5-second fuzz smoke run of each capsule fuzz target.
 set -u
 . tests/lib.sh
 suite_require clang jq llvm-nm od
@@ -19,6 +20,7 @@ if ! make -s -j2 capsule-tests nonos-capsule sdk-check; then
 fi
 $bin/test_capsule || status=1
 $bin/corpus || status=1
+$bin/keyfile_corpus --check tests/corpus/capsule-keys || status=1
 
 # lib/capsule in the kernel: only lib/crypto, lib/base (mem.c, hex.c) and itself.
 allowed="memcpy memset memmove memcmp hex_decode hex_digit_value crypto_equal sha256 sha256_init sha256_update sha256_final ed25519_sign ed25519_key_from_seed ed25519_verify crypto_wipe mldsa65_sign mldsa65_verify mldsa65_prepare_key mldsa65_verify_prepared"
@@ -75,6 +77,39 @@ if [ $r1 -eq 0 ] && grep -q '(trusted)' "$work/out" && [ $r2 -eq 1 ] &&
     pass "capsule tool: verify --trust accepts the author's key, refuses another in one line"
 else
     fail "capsule tool: verify --trust ($r1, $r2): $(cat "$work/out" "$work/out2" | tr '\n' ' ')"
+fi
+
+# Every bad key file of tests/corpus/capsule-keys through the real tool:
+# sign --key (secret/) and bundle --trust (trust/) refuse it with status 2,
+# naming the corpus's exact code (and line), and write nothing.
+keys=tests/corpus/capsule-keys
+bad_keys=0 refused_keys=0 wrong_keys=""
+while read -r name result line rest; do
+    case "$name" in secret/* | trust/*) ;; *) continue ;; esac
+    [ "$result" = KEYFILE_OK ] && continue
+    bad_keys=$((bad_keys + 1))
+    rm -f "$work/keyfile" "$work/k.mod" "$work/k.bin"
+    cp "$keys/$name" "$work/keyfile" && chmod 600 "$work/keyfile"
+    if [ "${name%%/*}" = secret ]; then
+        (cd "$work/hello" && "$tool" sign --key "$work/keyfile" --out "$work/k.mod") >"$work/out" 2>&1
+        r=$? pattern="keyfile is not a key file: .*($result)"
+    else
+        "$tool" bundle --trust "$work/keyfile" -o "$work/k.bin" "$mod" >"$work/out" 2>&1
+        r=$? pattern="keyfile:$line: bad key line: .*($result)"
+    fi
+    if [ $r -eq 2 ] && grep -q "$pattern" "$work/out" && [ ! -e "$work/k.mod" ] && [ ! -e "$work/k.bin" ]; then
+        refused_keys=$((refused_keys + 1))
+    else
+        wrong_keys="$wrong_keys $name($r)"
+    fi
+done <"$keys/expected"
+"$tool" verify "$mod" --trust "$keys/trust/hex-uppercase" >"$work/out" 2>&1
+r=$?
+if [ $bad_keys -gt 0 ] && [ $refused_keys -eq $bad_keys ] && [ $r -eq 2 ] &&
+   grep -q 'hex-uppercase:1: bad key line: .*(KEYFILE_ERR_HEX)' "$work/out"; then
+    pass "capsule tool: sign --key, bundle --trust and verify --trust refuse all $bad_keys bad key files of the corpus with their exact code"
+else
+    fail "capsule tool: bad key files: $refused_keys of $bad_keys refused as expected (wrong:${wrong_keys:- none}; verify $r)"
 fi
 
 # Flip one byte in each section: each must be refused with exit status 1.
@@ -292,7 +327,7 @@ else
 fi
 
 # Fuzz smoke runs.
-for target in toml canonical container; do
+for target in toml canonical container capsule-keyfile; do
     flog=build/test-logs/fuzz-capsule-$target.log
     if FUZZ_SECONDS=5 make -s "fuzz-$target" >"$flog" 2>&1; then
         runs=$(grep -o 'Done [0-9]* runs' "$flog" | tr -dc 0-9)

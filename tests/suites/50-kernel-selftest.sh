@@ -86,12 +86,16 @@ fi
 # digest).
 product_bundle=build/gen/nonos/BUNDLE.BIN
 test_bundle=build/test/capsules/bundle.bin
-test_capsules_in() { grep -acE 'hostile-|names-echo-' "$1" 2>/dev/null || echo 0; }
+# The number of test capsules named in bundle $1 (one number; grep -c prints
+# 0 and exits 1 when none match); fails, printing nothing, when $1 cannot be read.
+test_capsules_in() { grep -acE 'hostile-|names-echo-' "$1"; [ $? -le 1 ]; }
 if [ ! -s "$product_bundle" ] || [ ! -s "$test_bundle" ]; then
     echo "FAIL kernel_product_bundle_has_no_test_capsules: $product_bundle or $test_bundle missing"
 elif [ "$(grep -ac 'hostile-' "$test_bundle")" -eq 0 ] || [ "$(grep -ac 'names-echo-' "$test_bundle")" -eq 0 ]; then
     echo "FAIL kernel_product_bundle_has_no_test_capsules: no hostile- or no names-echo- capsule in the test bundle either (pattern stale?)"
-elif [ "$(test_capsules_in "$product_bundle")" -ne 0 ]; then
+elif ! product_test_capsules=$(test_capsules_in "$product_bundle"); then
+    echo "FAIL kernel_product_bundle_has_no_test_capsules: cannot read $product_bundle"
+elif [ "$product_test_capsules" -ne 0 ]; then
     echo "FAIL kernel_product_bundle_has_no_test_capsules: $product_bundle holds a test capsule"
 else
     echo "PASS kernel_product_bundle_has_no_test_capsules (test bundle: $(grep -c '^  [0-9]* hostile-.*: verified' build/test/capsules/bundle.txt) hostile capsules and the names-echo pair verified; product bundle: none)"

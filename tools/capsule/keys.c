@@ -1,4 +1,5 @@
-/* Author keys: generation (getrandom), the two key files and loading them.
+/* Author keys: generation (getrandom), the two key files and loading them
+ * (their bytes are parsed by keyfile.c).
  *
  *   author.key  "ed25519-secret:" + 64 hex digits of the Ed25519 seed + "\n"
  *               then, for a hybrid key (the default),
@@ -23,14 +24,13 @@
 #include "crypto/crypto.h"
 #include "crypto/ed25519.h"
 #include "crypto/mldsa65.h"
+#include "keyfile.h"
 #include "tool.h"
 
 #define ED_SECRET_PREFIX "ed25519-secret:"
 #define ML_SECRET_PREFIX "ml-dsa-65-secret:"
 #define ED_PUBLIC_PREFIX "ed25519:"
 #define ML_PUBLIC_PREFIX " ml-dsa-65:"
-#define ED_PUBLIC_LINE (sizeof ED_PUBLIC_PREFIX - 1 + 64)
-#define ML_PUBLIC_PART (sizeof ML_PUBLIC_PREFIX - 1 + 2 * MLDSA65_PUBLIC_KEY_SIZE)
 
 bool key_default_dir(char *out, size_t cap)
 {
@@ -164,19 +164,6 @@ bool key_generate(const char *dir, bool hybrid, bool quiet)
     return ok;
 }
 
-/* "<prefix><64 hex>" then "\n" at data[*pos]; advances *pos. */
-static bool take_seed_line(const uint8_t *data, size_t len, size_t *pos,
-                           const char *prefix, uint8_t out[32])
-{
-    size_t plen = strlen(prefix), decoded, at = *pos;
-    if (len - at < plen + 65 || memcmp(data + at, prefix, plen) != 0 ||
-        data[at + plen + 64] != '\n' ||
-        !hex_decode((const char *)data + at + plen, 64, HEX_LOWERCASE, out, 32, &decoded))
-        return false;
-    *pos = at + plen + 65;
-    return true;
-}
-
 static bool secret_file_private(const char *path)
 {
     struct stat st;
@@ -196,68 +183,40 @@ static bool secret_file_private(const char *path)
 bool key_load_secret(const char *path, struct proof_signer *signer)
 {
     uint8_t *data, seeds[64];
-    size_t len, pos = 0;
+    size_t len;
+    bool hybrid = false;
     if (!secret_file_private(path) || !file_read(path, 4096, &data, &len))
         return false;
-    bool ok = take_seed_line(data, len, &pos, ED_SECRET_PREFIX, seeds);
-    bool hybrid = ok && pos < len;
-    if (hybrid)
-        ok = take_seed_line(data, len, &pos, ML_SECRET_PREFIX, seeds + 32);
-    ok = ok && pos == len;
+    enum keyfile_result result = keyfile_parse_secret(data, len, seeds, &hybrid);
+    bool ok = result == KEYFILE_OK;
     crypto_wipe(data, len);
     free(data);
     if (!ok)
-        fprintf(stderr, "nonos-capsule: %s is not a key file (expected a line \"%s\" and 64 "
+        fprintf(stderr, "nonos-capsule: %s is not a key file: %s (%s) (expected a line \"%s\" and 64 "
                         "hex digits, then for a hybrid key a line \"%s\" and 64 hex digits)\n",
-                path, ED_SECRET_PREFIX, ML_SECRET_PREFIX);
+                path, keyfile_result_message(result), keyfile_result_name(result), ED_SECRET_PREFIX,
+                ML_SECRET_PREFIX);
     ok = ok && signer_from_seeds(signer, seeds, hybrid ? seeds + 32 : NULL);
     crypto_wipe(seeds, sizeof seeds);
     return ok;
 }
 
-/* One author.pub line (without its "\n") into a. */
-static bool parse_public_line(const uint8_t *line, size_t len, struct author_key *a)
-{
-    size_t ep = sizeof ED_PUBLIC_PREFIX - 1, mp = sizeof ML_PUBLIC_PREFIX - 1, decoded;
-    if ((len != ED_PUBLIC_LINE && len != ED_PUBLIC_LINE + ML_PUBLIC_PART) ||
-        memcmp(line, ED_PUBLIC_PREFIX, ep) != 0 ||
-        !hex_decode((const char *)line + ep, 64, HEX_LOWERCASE, a->ed25519, 32, &decoded))
-        return false;
-    a->hybrid = len > ED_PUBLIC_LINE;
-    if (!a->hybrid)
-        return true;
-    const uint8_t *m = line + ED_PUBLIC_LINE;
-    return memcmp(m, ML_PUBLIC_PREFIX, mp) == 0 &&
-           hex_decode((const char *)m + mp, 2 * MLDSA65_PUBLIC_KEY_SIZE, HEX_LOWERCASE,
-                      a->mldsa65, MLDSA65_PUBLIC_KEY_SIZE, &decoded);
-}
-
 int key_load_public_list(const char *path, struct author_key *authors, int max)
 {
     uint8_t *data;
-    size_t len;
+    size_t len, line;
+    int count;
     if (!file_read(path, 1 << 22, &data, &len))
         return -1;
-    int count = 0;
-    size_t pos = 0, line = 1;
-    for (; pos < len; line++) {
-        size_t end = pos;
-        while (end < len && data[end] != '\n')
-            end++;
-        bool blank = end == pos || data[pos] == '#';
-        if (!blank && (count == max || !parse_public_line(data + pos, end - pos,
-                                                          &authors[count]))) {
-            fprintf(stderr, "nonos-capsule: %s:%zu: bad key line (expected \"ed25519:\" and "
-                            "64 hex digits, optionally followed by \" ml-dsa-65:\" and %d hex "
-                            "digits; at most %d authors)\n", path, line,
-                    2 * MLDSA65_PUBLIC_KEY_SIZE, max);
-            free(data);
-            return -1;
-        }
-        count += !blank;
-        pos = end + 1;
-    }
+    enum keyfile_result result = keyfile_parse_trust(data, len, authors, max, &count, &line);
     free(data);
+    if (result != KEYFILE_OK) {
+        fprintf(stderr, "nonos-capsule: %s:%zu: bad key line: %s (%s) (expected \"ed25519:\" and "
+                        "64 hex digits, optionally followed by \" ml-dsa-65:\" and %d hex "
+                        "digits; at most %d authors)\n", path, line, keyfile_result_message(result),
+                keyfile_result_name(result), 2 * MLDSA65_PUBLIC_KEY_SIZE, max);
+        return -1;
+    }
     return count;
 }
 

@@ -11,7 +11,8 @@
  * owner may send, receive or unbind on it; a port whose owner has ended
  * may be taken by another client. Datagrams longer than one message travel
  * in chunks: `outgoing` gathers a send in order, `incoming` holds the
- * datagram being read. */
+ * datagram being read. The requests themselves are decoded and checked by
+ * user/lib/datagram_wire.c (pure, host-tested and fuzzed). */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -22,11 +23,10 @@
 #include <nonos/syscall.h>
 
 #include "datagram.h"
+#include "datagram_wire.h"
 #include "net/error.h"
 
 #define CLIENT_SOCKETS 6 /* of the stack's NET_SOCKETS; DHCP uses one */
-#define SEND_CHUNK_MAX (NONOS_MESSAGE_DATA_MAX - NONOS_NET_UDP_SEND_HEADER)
-#define RECEIVE_CHUNK_MAX (NONOS_MESSAGE_DATA_MAX - NONOS_NET_UDP_RECEIVE_HEADER)
 
 struct client_socket {
     bool used;
@@ -40,9 +40,8 @@ struct client_socket {
 };
 
 static struct client_socket sockets[CLIENT_SOCKETS];
+_Static_assert(NONOS_NET_UDP_MAX <= NET_UDP_PAYLOAD_MAX, "a checked send fits in outgoing");
 
-static uint16_t read16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t read32(const uint8_t *p) { return (uint32_t)read16(p) | (uint32_t)read16(p + 2) << 16; }
 static void write16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
 static void write32(uint8_t *p, uint32_t v) { write16(p, (uint16_t)v); write16(p + 2, (uint16_t)(v >> 16)); }
 
@@ -87,9 +86,9 @@ static void socket_release(struct net_stack *stack, struct client_socket *socket
     socket->used = false;
 }
 
-static uint64_t bind_answer(struct net_stack *stack, struct nonos_message *message, uint8_t scope)
+static uint64_t bind_answer(struct net_stack *stack, struct nonos_message *message, uint16_t port,
+                            uint8_t scope)
 {
-    uint16_t port = read16(message->data);
     struct client_socket *socket = socket_find(port);
     if (socket != NULL && socket->owner != message->badge) {
         if (process_alive(socket->owner))
@@ -119,20 +118,18 @@ static uint64_t bind_answer(struct net_stack *stack, struct nonos_message *messa
 }
 
 static uint64_t send_answer(struct net_stack *stack, struct nonos_message *message,
-                            struct client_socket *socket)
+                            const struct datagram_request *request, struct client_socket *socket)
 {
-    uint16_t total = read16(message->data + 8), offset = read16(message->data + 10);
-    uint32_t chunk = message->length - NONOS_NET_UDP_SEND_HEADER;
-    if (total == 0 || total > NET_UDP_PAYLOAD_MAX || offset != (offset == 0 ? 0 : socket->outgoing_length) ||
-        (uint32_t)offset + chunk > total || (chunk == 0 && total != 0))
-        return NONOS_ERROR_INVALID_ARGUMENT;
-    __builtin_memcpy(socket->outgoing + offset, message->data + NONOS_NET_UDP_SEND_HEADER, chunk);
-    socket->outgoing_length = (uint16_t)(offset + chunk);
+    enum datagram_refusal refusal = datagram_wire_send_check(request, socket->outgoing_length);
+    if (refusal != DATAGRAM_OK)
+        return datagram_wire_error(refusal);
+    __builtin_memcpy(socket->outgoing + request->offset, request->chunk, request->chunk_length);
+    socket->outgoing_length = (uint16_t)(request->offset + request->chunk_length);
     enum net_result result = NET_OK;
-    if (socket->outgoing_length == total) {
+    if (socket->outgoing_length == request->total) {
         net_lock();
-        result = net_udp_send(stack, socket->port, read32(message->data + 2), read16(message->data + 6),
-                              bytes_make(socket->outgoing, total));
+        result = net_udp_send(stack, socket->port, request->address, request->remote_port,
+                              bytes_make(socket->outgoing, request->total));
         net_unlock();
         socket->outgoing_length = 0;
     }
@@ -147,9 +144,8 @@ static uint64_t send_answer(struct net_stack *stack, struct nonos_message *messa
 }
 
 static uint64_t receive_answer(struct net_stack *stack, struct nonos_message *message,
-                               struct client_socket *socket)
+                               uint16_t offset, struct client_socket *socket)
 {
-    uint16_t offset = read16(message->data + 2);
     if (offset == 0) {
         net_lock();
         socket->incoming_held = net_udp_receive(stack, socket->port, &socket->incoming) == NET_OK;
@@ -159,11 +155,10 @@ static uint64_t receive_answer(struct net_stack *stack, struct nonos_message *me
     if (!socket->incoming_held)
         return 0;
     const struct net_datagram *datagram = &socket->incoming;
-    if (offset > datagram->length)
-        return NONOS_ERROR_INVALID_ARGUMENT;
-    uint32_t chunk = datagram->length - offset;
-    if (chunk > RECEIVE_CHUNK_MAX)
-        chunk = RECEIVE_CHUNK_MAX;
+    uint32_t chunk;
+    enum datagram_refusal refusal = datagram_wire_receive_window(datagram->length, offset, &chunk);
+    if (refusal != DATAGRAM_OK)
+        return datagram_wire_error(refusal);
     write32(message->data, datagram->source);
     write16(message->data + 4, datagram->source_port);
     write16(message->data + 6, datagram->length);
@@ -172,36 +167,26 @@ static uint64_t receive_answer(struct net_stack *stack, struct nonos_message *me
     return 0;
 }
 
-static bool length_valid(const struct nonos_message *message)
-{
-    switch (message->label) {
-    case NONOS_NET_UDP_BIND: case NONOS_NET_UDP_UNBIND:
-        return message->length == 2;
-    case NONOS_NET_UDP_RECEIVE:
-        return message->length == 4;
-    case NONOS_NET_UDP_SEND:
-        return message->length >= NONOS_NET_UDP_SEND_HEADER && message->length <= NONOS_MESSAGE_DATA_MAX;
-    default:
-        return false;
-    }
-}
-
+/* The answer is written over *message: the request's fields are read out
+ * first, and a send's chunk (a view into it) is copied before that. */
 uint64_t datagram_answer(struct net_stack *stack, struct nonos_message *message)
 {
     uint8_t scope;
-    if (!length_valid(message))
-        return NONOS_ERROR_INVALID_ARGUMENT;
+    struct datagram_request request;
+    enum datagram_refusal refusal = datagram_wire_decode(message->label, message->data, message->length, &request);
+    if (refusal != DATAGRAM_OK)
+        return datagram_wire_error(refusal);
     if (!client_scope(message->badge, &scope))
         return NONOS_ERROR_DENIED;
-    if (message->label == NONOS_NET_UDP_BIND)
-        return bind_answer(stack, message, scope);
-    struct client_socket *socket = socket_find(read16(message->data));
+    if (request.label == NONOS_NET_UDP_BIND)
+        return bind_answer(stack, message, request.port, scope);
+    struct client_socket *socket = socket_find(request.port);
     if (socket == NULL || socket->owner != message->badge)
         return NONOS_ERROR_DENIED;
-    if (message->label == NONOS_NET_UDP_SEND)
-        return send_answer(stack, message, socket);
-    if (message->label == NONOS_NET_UDP_RECEIVE)
-        return receive_answer(stack, message, socket);
+    if (request.label == NONOS_NET_UDP_SEND)
+        return send_answer(stack, message, &request, socket);
+    if (request.label == NONOS_NET_UDP_RECEIVE)
+        return receive_answer(stack, message, request.offset, socket);
     socket_release(stack, socket);
     message->length = 0;
     return 0;
