@@ -1,10 +1,12 @@
 /* The proof section: signatures by the author over a domain-separated
  * digest of what the capsule is.
  *
- *   digest = SHA-256( "NONOS-CAPSULE-PROOF-v1" || 0x00
- *                     || u16 format version || manifest hash || payload hash
- *                     || u16 signer count
- *                     || for each signer: u16 algorithm || u16 key length || key )
+ *   digest = BLAKE2b-256( "NONOS-CAPSULE-PROOF-v4" || 0x00
+ *                         || u16 format version || manifest hash || payload hash
+ *                         || u16 signer count
+ *                         || for each signer: u16 algorithm || u16 key length || key )
+ *
+ * (capsule/hash.h; formats 1-3 took SHA-256 under "NONOS-CAPSULE-PROOF-v1").
  *
  * Every signature signs the same 32-byte digest, which covers every public
  * key of the proof: Ed25519 (pure, RFC 8032) over the digest, ML-DSA-65
@@ -28,10 +30,11 @@
 #include "base/bytes.h"
 #include "capsule/author.h"
 #include "capsule/error.h"
+#include "capsule/hash.h"
 
-#define PROOF_DOMAIN "NONOS-CAPSULE-PROOF-v1"
+#define PROOF_DOMAIN "NONOS-CAPSULE-PROOF-v4"
 #define PROOF_MLDSA65_CONTEXT "NONOS-CAPSULE"
-#define PROOF_DIGEST_SIZE 32
+#define PROOF_DIGEST_SIZE CAPSULE_HASH_SIZE
 #define PROOF_SIGNATURES_MAX 4
 #define PROOF_ALGORITHM_ED25519 AUTHOR_ALGORITHM_ED25519
 #define PROOF_ALGORITHM_MLDSA65 AUTHOR_ALGORITHM_MLDSA65
