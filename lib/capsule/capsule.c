@@ -16,9 +16,6 @@ enum capsule_error capsule_decode(struct bytes file, struct capsule *out)
         err = proof_parse(c->container.proof, &c->proof);
     if (err != CAPSULE_OK)
         return err;
-    proof_digest(c->container.format_version,
-                 c->container.sections[0].hash, c->container.sections[1].hash,
-                 &c->proof, c->id);
     proof_author(&c->proof, &c->author);
     return CAPSULE_OK;
 }
@@ -26,8 +23,11 @@ enum capsule_error capsule_decode(struct bytes file, struct capsule *out)
 enum capsule_error capsule_open(struct bytes file, struct capsule *out)
 {
     enum capsule_error err = capsule_decode(file, out);
-    if (err == CAPSULE_OK)
+    if (err == CAPSULE_OK) {
+        proof_digest(out->container.format_version, out->container.sections[0].hash,
+                     out->container.sections[1].hash, &out->proof, out->id);
         err = proof_verify(&out->proof, out->id);
+    }
     if (err != CAPSULE_OK)
         return err;
     author_fingerprint(&out->author, out->author_fingerprint);

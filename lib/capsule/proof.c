@@ -81,25 +81,37 @@ static void update_u16(struct blake2b_state *state, uint16_t v)
     blake2b_update(state, b, 2);
 }
 
+void proof_digest_begin(struct blake2b_state *state, uint16_t format_version,
+                        const struct proof *proof)
+{
+    static const uint8_t domain[] = PROOF_DOMAIN; /* with its NUL */
+    capsule_hash_init(state);
+    blake2b_update(state, domain, sizeof domain);
+    update_u16(state, format_version);
+    update_u16(state, (uint16_t)proof->count);
+    for (size_t i = 0; i < proof->count; i++) {
+        const struct proof_signature *s = &proof->signatures[i];
+        update_u16(state, s->algorithm);
+        update_u16(state, (uint16_t)s->public_key.len);
+        blake2b_update(state, s->public_key.data, s->public_key.len);
+    }
+}
+
+void proof_digest_end(struct blake2b_state *state, const uint8_t manifest_hash[32],
+                      const uint8_t payload_hash[32], uint8_t digest[PROOF_DIGEST_SIZE])
+{
+    blake2b_update(state, manifest_hash, 32);
+    blake2b_update(state, payload_hash, 32);
+    capsule_hash_final(state, digest);
+}
+
 void proof_digest(uint16_t format_version, const uint8_t manifest_hash[32],
                   const uint8_t payload_hash[32], const struct proof *proof,
                   uint8_t digest[PROOF_DIGEST_SIZE])
 {
-    static const uint8_t domain[] = PROOF_DOMAIN; /* with its NUL */
     struct blake2b_state state;
-    capsule_hash_init(&state);
-    blake2b_update(&state, domain, sizeof domain);
-    update_u16(&state, format_version);
-    blake2b_update(&state, manifest_hash, 32);
-    blake2b_update(&state, payload_hash, 32);
-    update_u16(&state, (uint16_t)proof->count);
-    for (size_t i = 0; i < proof->count; i++) {
-        const struct proof_signature *s = &proof->signatures[i];
-        update_u16(&state, s->algorithm);
-        update_u16(&state, (uint16_t)s->public_key.len);
-        blake2b_update(&state, s->public_key.data, s->public_key.len);
-    }
-    capsule_hash_final(&state, digest);
+    proof_digest_begin(&state, format_version, proof);
+    proof_digest_end(&state, manifest_hash, payload_hash, digest);
 }
 
 static enum capsule_error verify_one(const struct proof_signature *s,

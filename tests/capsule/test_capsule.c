@@ -567,14 +567,14 @@ static void test_hash_layout(void)
     }
     put(buf, &n, "NONOS-CAPSULE-PROOF-v4", 23); /* with its NUL */
     put16(buf, &n, 4);
-    put(buf, &n, sections[0], 32);
-    put(buf, &n, sections[1], 32);
     put16(buf, &n, (uint16_t)c.proof.count);
     for (size_t i = 0; i < c.proof.count; i++) {
         put16(buf, &n, c.proof.signatures[i].algorithm);
         put16(buf, &n, (uint16_t)c.proof.signatures[i].public_key.len);
         put(buf, &n, c.proof.signatures[i].public_key.data, c.proof.signatures[i].public_key.len);
     }
+    put(buf, &n, sections[0], 32);
+    put(buf, &n, sections[1], 32);
     ok = ok && c.proof.count == 2 && blake2b(want, 32, NULL, 0, buf, n) == CRYPTO_OK &&
          memcmp(want, c.id, 32) == 0;
     fixture_author(0x42, true, &a);
@@ -633,9 +633,13 @@ static void test_bundle_prepared_key(void)
         err = bundle_verify(bytes_make(bundle, out.len), &work, &report);
     bool ok = err == CAPSULE_OK && report.start_count == 2 &&
               work.prepared_for[0] == &work.authors[1] && work.prepared_for[1] == NULL;
+    /* Each id (the second one's from the author's begun digest) is
+     * capsule_open's. */
     for (size_t i = 0; ok && i < 2; i++)
         ok = report.entries[i].verdict == CAPSULE_OK && report.entries[i].hybrid &&
-             memcmp(report.entries[i].author, fingerprint, sizeof fingerprint) == 0;
+             memcmp(report.entries[i].author, fingerprint, sizeof fingerprint) == 0 &&
+             capsule_open(files[i], &c) == CAPSULE_OK &&
+             memcmp(report.entries[i].id, c.id, sizeof c.id) == 0;
     ok = ok && (alone == CAPSULE_ERR_PROOF_MLDSA_SIGNATURE ||
                 alone == CAPSULE_ERR_PROOF_MLDSA_ENCODING) &&
          report.entries[2].verdict == alone;
@@ -651,9 +655,10 @@ static void test_bundle_prepared_key(void)
              e->payload.data > bundle && e->payload.data + e->payload.len <= bundle + out.len;
     }
     test_check(ok, "capsule bundle: one hybrid author's capsules verified with its key "
-                   "prepared once, the registered fingerprint, the manifest and payload "
-                   "views the container's, and a damaged ML-DSA-65 "
-                   "signature refused as capsule_open refuses it (%s, %s)",
+                   "prepared once and its id digest begun once (ids equal capsule_open's), "
+                   "the registered fingerprint, the manifest and payload views the "
+                   "container's, and a damaged ML-DSA-65 signature refused as capsule_open "
+                   "refuses it (%s, %s)",
                capsule_error_name(err), capsule_error_name(alone));
 }
 
