@@ -117,7 +117,7 @@ static void raw_manifest(struct raw *r, const struct raw_options *o)
 {
     r->len = 0;
     raw_bytes(r, o->magic ? o->magic : "NMAN", 4);
-    raw_u8(r, o->encoding ? o->encoding : o->format2 ? 2 : 3);
+    raw_u8(r, o->encoding ? o->encoding : o->format2 ? 2 : CANONICAL_ENCODING_VERSION);
     raw_name(r, o->name ? o->name : "app");
     raw_version(r, o->major ? o->major : 1, 2, 3);
     const char *d = o->description ? o->description : "demo";
@@ -403,12 +403,13 @@ static void rehash_sha256(size_t len)
 
 /* A capsule into work as a format `version` tool (2 or 3) wrote it, hybrid,
  * by the test key: manifest encoding 2 (without the format 3 fields) when
- * format2, else 3; SHA-256 section hashes; both signatures over the old
- * digest for `version`. Returns its length (0: could not be built). */
+ * format2, else 3 (format 4's layout); SHA-256 section hashes; both
+ * signatures over the old digest for `version`. Returns its length (0:
+ * could not be built). */
 static size_t write_old_capsule(uint16_t version, bool format2)
 {
     static struct raw r;
-    const struct raw_options o = { .format2 = format2 };
+    const struct raw_options o = { .format2 = format2, .encoding = format2 ? 2 : 3 };
     static struct proof_signer signer;
     static uint8_t proof[PROOF_HYBRID_SECTION_SIZE];
     uint8_t elf[FIXTURE_ELF_MAX], mh[32], ph[32], id[32];
@@ -457,9 +458,10 @@ static enum capsule_error case_mod_format_3_relabelled(void)
     return open_old(3, false, MOD_FORMAT_VERSION, false);
 }
 
-/* ... and with the section hashes redone in BLAKE2b: the signatures are
- * over the format 3 digest, so only the author could make it a format 4
- * capsule (by signing it again). */
+/* ... and with the section hashes redone in BLAKE2b: its manifest is
+ * encoding 3, whose ids are SHA-256 ones (and its signatures are over the
+ * format 3 digest), so only its author can make it a format 4 capsule, by
+ * building and signing it again. */
 static enum capsule_error case_mod_format_3_rehashed(void)
 {
     return open_old(3, false, MOD_FORMAT_VERSION, true);
@@ -923,7 +925,8 @@ static enum capsule_error case_elf_offset_not_page_aligned(void)
 CANON(canon_bad_magic, .magic = "NMAX")
 CANON(canon_encoding_1, .encoding = 1)
 CANON(canon_encoding_2, .encoding = 2)
-CANON(canon_encoding_4, .encoding = 4)
+CANON(canon_encoding_3, .encoding = 3)
+CANON(canon_encoding_5, .encoding = 5)
 CANON(canon_format_2_manifest, .format2 = true)
 CANON(canon_dep_unbound, .unbind1 = true)
 CANON(canon_author_flag_2, .author1 = 2)
@@ -1569,7 +1572,8 @@ static const struct generated generated[] = {
     FN("canon/bad-magic", canon_bad_magic),
     FN("canon/encoding-version-1", canon_encoding_1),
     FN("canon/encoding-version-2", canon_encoding_2),
-    FN("canon/encoding-version-4", canon_encoding_4),
+    FN("canon/encoding-version-3", canon_encoding_3),
+    FN("canon/encoding-version-5", canon_encoding_5),
     FN("canon/format-2-manifest", canon_format_2_manifest),
     FN("canon/dependency-bound-to-nothing", canon_dep_unbound),
     FN("canon/author-flag-2", canon_author_flag_2),

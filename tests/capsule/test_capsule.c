@@ -714,7 +714,7 @@ static void test_bundle_prepared_slots_full(void)
 static void test_canonical_golden(void)
 {
     static const uint8_t golden[] = {
-        'N', 'M', 'A', 'N', 3, 5, 'h', 'e', 'l', 'l', 'o',
+        'N', 'M', 'A', 'N', 4, 5, 'h', 'e', 'l', 'l', 'o',
         0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0,       /* version 0.1.0 */
         0, 0, 0, 0, 0,                           /* description, author, dependencies */
         0, 0,                                    /* clearnet, mesh */
