@@ -50,7 +50,7 @@ CAPSULE_BOOT_IMAGE := $(CAPSULE_BOOT_DIR)/capsule-test.img
 $(eval $(call boot_image,capsule-test,$(BOOT_KERNEL_ELF),$(CAPSULE_BOOT_BUNDLE),$(CAPSULE_BOOT_IMAGE)))
 
 # make bench-capsule: capsule verification time on the host (against
-# sha256sum + one libsodium Ed25519 verification, + one ML-DSA-65
+# b2sum -l 256 + one libsodium Ed25519 verification, + one ML-DSA-65
 # verification for the hybrid case) and in the kernel (instructions under
 # QEMU -icount), for 4 KiB, 1 MiB and 16 MiB payloads with Ed25519-only
 # proofs and a 4 KiB one with a hybrid proof.
