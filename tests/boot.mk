@@ -55,4 +55,4 @@ screenshot: $(IMAGE)
 BENCH_TARGETS += bench-boot
 .PHONY: bench-boot
 bench-boot: $(IMAGE)
-	@BUNDLE_FILE=$(BUNDLE_FILE) sh tests/qemu/bench-boot.sh
+	@BENCH_BOOT_BUNDLE=$(BOOT_STAGED_BUNDLE) sh tests/qemu/bench-boot.sh

@@ -33,7 +33,7 @@ static struct bytes sealed; /* the bundle's read-only private copy */
  * and payload views are those bundle_verify hashed and verified, inside the
  * sealed copy, which nothing can write: so the container is not parsed and
  * hashed again here (that cost about 1 M instructions per system capsule,
- * the whole bundle's SHA-256 a second time before the prompt), and the
+ * the whole bundle's hash a second time before the prompt), and the
  * first decoding of the manifest stays true for the whole boot. Filled
  * lazily under the interrupt lock; never freed before
  * capsule_bundle_release. */

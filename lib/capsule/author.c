@@ -3,7 +3,6 @@
 #include "capsule/author.h"
 
 #include "base/endian.h"
-#include "crypto/sha256.h"
 
 static void put_key(uint8_t *out, size_t *pos, uint16_t algorithm,
                     const uint8_t *key, size_t len)
@@ -64,21 +63,21 @@ void author_fingerprint(const struct author_key *a,
 {
     static const uint8_t domain[] = AUTHOR_DOMAIN; /* with its NUL */
     uint8_t head[2 + 4 + AUTHOR_ED25519_KEY_SIZE + 4];
-    struct sha256_state state;
-    sha256_init(&state);
-    sha256_update(&state, domain, sizeof domain);
+    struct blake2b_state state;
+    capsule_hash_init(&state);
+    blake2b_update(&state, domain, sizeof domain);
     /* the encoding, without copying the ML-DSA-65 key */
     size_t pos = 2;
     store16_le(head, a->hybrid ? 2 : 1);
     put_key(head, &pos, AUTHOR_ALGORITHM_ED25519, a->ed25519, AUTHOR_ED25519_KEY_SIZE);
-    sha256_update(&state, head, pos);
+    blake2b_update(&state, head, pos);
     if (a->hybrid) {
         store16_le(head, AUTHOR_ALGORITHM_MLDSA65);
         store16_le(head + 2, AUTHOR_MLDSA65_KEY_SIZE);
-        sha256_update(&state, head, 4);
-        sha256_update(&state, a->mldsa65, AUTHOR_MLDSA65_KEY_SIZE);
+        blake2b_update(&state, head, 4);
+        blake2b_update(&state, a->mldsa65, AUTHOR_MLDSA65_KEY_SIZE);
     }
-    sha256_final(&state, fingerprint);
+    capsule_hash_final(&state, fingerprint);
 }
 
 bool author_equal(const struct author_key *a, const struct author_key *b)

@@ -5,7 +5,9 @@
  *   encoding    = u16 key count (1 or 2)
  *                 count x ( u16 algorithm || u16 key length || key )
  *                 algorithms exactly [1] (Ed25519) or [1, 2] (+ ML-DSA-65)
- *   fingerprint = SHA-256( "NONOS-AUTHOR-v2" || 0x00 || encoding )
+ *   fingerprint = BLAKE2b-256( "NONOS-AUTHOR-v4" || 0x00 || encoding )
+ *
+ * (capsule/hash.h; formats 2 and 3 took SHA-256 under "NONOS-AUTHOR-v2").
  *
  * The encoding is the bundle's form of a trusted author; the fingerprint is
  * what the trust store records per name and what a dependency's `author`
@@ -21,10 +23,11 @@
 
 #include "base/bytes.h"
 #include "capsule/error.h"
+#include "capsule/hash.h"
 #include "crypto/mldsa65.h"
 
-#define AUTHOR_DOMAIN "NONOS-AUTHOR-v2"
-#define AUTHOR_FINGERPRINT_SIZE 32
+#define AUTHOR_DOMAIN "NONOS-AUTHOR-v4"
+#define AUTHOR_FINGERPRINT_SIZE CAPSULE_HASH_SIZE
 #define AUTHOR_ALGORITHM_ED25519 1
 #define AUTHOR_ALGORITHM_MLDSA65 2
 #define AUTHOR_ED25519_KEY_SIZE 32

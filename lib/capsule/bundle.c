@@ -78,29 +78,35 @@ static bool name_taken(const struct bundle_report *report, size_t before,
     return false;
 }
 
-/* The prepared ML-DSA-65 key of registered hybrid author known, expanded
- * into a free slot on first use; NULL when every slot is taken by others. */
-static const struct mldsa65_prepared_key *prepared_key(struct bundle_work *work,
-                                                       const struct trust_author *known)
+/* The slot of registered hybrid author known, filled on first use from c,
+ * a capsule whose proof carries exactly known's keys: the ML-DSA-65 key
+ * expanded and the capsule id's digest begun over the signers (the same
+ * bytes for every capsule of the author). BUNDLE_PREPARED_MAX when every
+ * slot is taken by others. */
+static size_t prepared_slot(struct bundle_work *work, const struct trust_author *known,
+                            const struct capsule *c)
 {
-    for (size_t s = 0; s < BUNDLE_PREPARED_MAX; s++) {
-        if (work->prepared_for[s] == known)
-            return &work->prepared[s];
-        if (work->prepared_for[s] == NULL) {
-            /* Every 1952-byte string is a key: mldsa65_prepare_key cannot fail. */
-            (void)mldsa65_prepare_key(&work->prepared[s], known->key.mldsa65);
-            work->prepared_for[s] = known;
-            return &work->prepared[s];
-        }
+    size_t s = 0;
+    while (s < BUNDLE_PREPARED_MAX && work->prepared_for[s] != NULL &&
+           work->prepared_for[s] != known)
+        s++;
+    if (s < BUNDLE_PREPARED_MAX && work->prepared_for[s] == NULL) {
+        /* Every 1952-byte string is a key: mldsa65_prepare_key cannot fail. */
+        (void)mldsa65_prepare_key(&work->prepared[s], known->key.mldsa65);
+        proof_digest_begin(&work->digest_begun[s], c->container.format_version, &c->proof);
+        work->prepared_for[s] = known;
     }
-    return NULL;
+    return s;
 }
 
 /* capsule_open, with what a registered author's capsules share done once:
- * when the proof's keys are exactly a registered author's, its ML-DSA-65
- * signature is verified with the author's prepared key and the author's
- * fingerprint is the one computed at registration (the same bytes hashed
- * the same way); otherwise exactly capsule_open. Same verdict either way. */
+ * when the proof's keys are exactly a registered author's, the id's digest
+ * continues from the author's begun state, its ML-DSA-65 signature is
+ * verified with the author's prepared key and the author's fingerprint is
+ * the one computed at registration (the same bytes hashed the same way);
+ * otherwise exactly capsule_open. Same id and verdict either way. Every
+ * capsule that container_parse passes has format version
+ * MOD_FORMAT_VERSION, so one begun state per author serves them all. */
 static enum capsule_error open_capsule(struct bundle_work *work,
                                        const struct trust_store *store, struct bytes file)
 {
@@ -108,11 +114,18 @@ static enum capsule_error open_capsule(struct bundle_work *work,
     enum capsule_error err = capsule_decode(file, c);
     if (err != CAPSULE_OK)
         return err;
+    const uint8_t *mh = c->container.sections[0].hash, *ph = c->container.sections[1].hash;
     const struct trust_author *known = trust_find_author(store, &c->author);
-    const struct mldsa65_prepared_key *prepared = NULL;
-    if (known != NULL && known->key.hybrid)
-        prepared = prepared_key(work, known);
-    err = proof_verify_prepared(&c->proof, c->id, prepared);
+    size_t s = known != NULL && known->key.hybrid ? prepared_slot(work, known, c)
+                                                  : BUNDLE_PREPARED_MAX;
+    if (s < BUNDLE_PREPARED_MAX) {
+        struct blake2b_state state = work->digest_begun[s];
+        proof_digest_end(&state, mh, ph, c->id);
+    } else {
+        proof_digest(c->container.format_version, mh, ph, &c->proof, c->id);
+    }
+    err = proof_verify_prepared(&c->proof, c->id,
+                                s < BUNDLE_PREPARED_MAX ? &work->prepared[s] : NULL);
     if (err != CAPSULE_OK)
         return err;
     if (known != NULL)

@@ -61,15 +61,17 @@ struct bundle_report {
     size_t start_order[BUNDLE_CAPSULES_MAX];
 };
 
-/* Memory bundle_verify works in (589,560 bytes on x86_64, 147,712 of them
+/* Memory bundle_verify works in (590,456 bytes on x86_64, 147,712 of them
  * the prepared keys): the caller provides it so that lib/capsule needs no
  * heap.
  * prepared[s] is the ML-DSA-65 key of the registered author prepared_for[s]
- * expanded (mldsa65_prepare_key), made when the first capsule whose proof
- * carries exactly that author's key set is verified, and used for every
- * capsule of that author after it: the expansion of A (most of an ML-DSA-65
- * verification's work) runs once per hybrid author and boot, not once per
- * capsule. The first BUNDLE_PREPARED_MAX hybrid authors to be seen get a
+ * expanded (mldsa65_prepare_key), and digest_begun[s] the capsule id's
+ * digest begun over that author's keys (proof_digest_begin), both made when
+ * the first capsule whose proof carries exactly that author's key set is
+ * verified, and used for every capsule of that author after it: the
+ * expansion of A (most of an ML-DSA-65 verification's work) and the hashing
+ * of the 1,952-byte key into the id run once per hybrid author and boot,
+ * not once per capsule. The first BUNDLE_PREPARED_MAX hybrid authors to be seen get a
  * slot; the capsules of any further one are verified without (the same
  * verdict, the work of a plain verification). Four slots, not sixteen:
  * every page of this memory costs the kernel about 1,800 instructions to
@@ -81,6 +83,7 @@ struct bundle_work {
     struct trust_author authors[BUNDLE_KEYS_MAX];
     struct trust_record records[BUNDLE_CAPSULES_MAX];
     struct mldsa65_prepared_key prepared[BUNDLE_PREPARED_MAX];
+    struct blake2b_state digest_begun[BUNDLE_PREPARED_MAX]; /* proof_digest_begin */
     const struct trust_author *prepared_for[BUNDLE_PREPARED_MAX]; /* NULL: free */
 };
 

@@ -18,11 +18,14 @@
 #include "capsule/manifest.h"
 
 #define CANONICAL_MAGIC "NMAN"
-/* 3: capability slots, provided services, supervisor right, restart rule.
- * 2: dependencies carry an author binding; text refuses C1 controls and
- * bidirectional overrides and isolates. Only the current version is
- * decoded: one meaning, one encoding. */
-#define CANONICAL_ENCODING_VERSION 3
+/* 4 (format 4): the layout of 3, but a dependency's hash and author are
+ * BLAKE2b-256 ids and fingerprints, no longer SHA-256 ones: the same bytes
+ * would mean another capsule or author, so the version moves with the
+ * format's. 3: capability slots, provided services, supervisor right,
+ * restart rule. 2: dependencies carry an author binding; text refuses C1
+ * controls and bidirectional overrides and isolates. Only the current
+ * version is decoded: one meaning, one encoding. */
+#define CANONICAL_ENCODING_VERSION 4
 /* Upper bound of an encoding with every list full and every string at its
  * maximum length. */
 #define CANONICAL_MANIFEST_MAX 16384

@@ -2,7 +2,7 @@
 #include "capsule/capsule.h"
 
 #include "capsule/canonical.h"
-#include "crypto/sha256.h"
+#include "capsule/hash.h"
 
 enum capsule_error capsule_decode(struct bytes file, struct capsule *out)
 {
@@ -16,9 +16,6 @@ enum capsule_error capsule_decode(struct bytes file, struct capsule *out)
         err = proof_parse(c->container.proof, &c->proof);
     if (err != CAPSULE_OK)
         return err;
-    proof_digest(c->container.format_version,
-                 c->container.sections[0].hash, c->container.sections[1].hash,
-                 &c->proof, c->id);
     proof_author(&c->proof, &c->author);
     return CAPSULE_OK;
 }
@@ -26,8 +23,11 @@ enum capsule_error capsule_decode(struct bytes file, struct capsule *out)
 enum capsule_error capsule_open(struct bytes file, struct capsule *out)
 {
     enum capsule_error err = capsule_decode(file, out);
-    if (err == CAPSULE_OK)
+    if (err == CAPSULE_OK) {
+        proof_digest(out->container.format_version, out->container.sections[0].hash,
+                     out->container.sections[1].hash, &out->proof, out->id);
         err = proof_verify(&out->proof, out->id);
+    }
     if (err != CAPSULE_OK)
         return err;
     author_fingerprint(&out->author, out->author_fingerprint);
@@ -46,11 +46,11 @@ enum capsule_error capsule_assemble(struct bytes manifest, struct bytes payload,
         err = payload_check_elf(payload, &entry);
     if (err != CAPSULE_OK)
         return err;
-    uint8_t manifest_hash[32], payload_hash[32];
+    uint8_t manifest_hash[CAPSULE_HASH_SIZE], payload_hash[CAPSULE_HASH_SIZE];
     uint8_t proof[PROOF_HYBRID_SECTION_SIZE];
     size_t proof_len;
-    sha256(manifest.data, manifest.len, manifest_hash);
-    sha256(payload.data, payload.len, payload_hash);
+    capsule_hash(manifest.data, manifest.len, manifest_hash);
+    capsule_hash(payload.data, payload.len, payload_hash);
     err = proof_sign(MOD_FORMAT_VERSION, manifest_hash, payload_hash, signer, proof,
                      &proof_len, id);
     if (err != CAPSULE_OK)

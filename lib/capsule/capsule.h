@@ -32,11 +32,12 @@ struct capsule {
 enum capsule_error capsule_open(struct bytes file, struct capsule *out);
 
 /* capsule_open's checks up to the signatures, without them: layout and
- * section hashes, manifest, ELF, proof layout; fills out->id and
- * out->author (the proof's keys) but not out->author_fingerprint. Nothing
- * it returns is authenticated: the caller must still run proof_verify (or
- * proof_verify_prepared) on out->proof and out->id, as bundle.c does to
- * reuse a registered author's prepared key and fingerprint. */
+ * section hashes, manifest, ELF, proof layout; fills out->author (the
+ * proof's keys) but neither out->id nor out->author_fingerprint. Nothing it
+ * returns is authenticated: the caller must still compute the id
+ * (proof_digest, or proof_digest_end on a state begun for the same signers)
+ * and run proof_verify (or proof_verify_prepared) on out->proof and it, as
+ * bundle.c does to reuse what a registered author's capsules share. */
 enum capsule_error capsule_decode(struct bytes file, struct capsule *out);
 
 /* Builds a signed .mod (hybrid when signer->hybrid) from canonical

@@ -7,7 +7,6 @@
 #include "base/checked.h"
 #include "base/endian.h"
 #include "crypto/crypto.h"
-#include "crypto/sha256.h"
 
 static const uint64_t section_max[MOD_SECTION_COUNT] = {
     MOD_MANIFEST_MAX, MOD_PAYLOAD_MAX, MOD_PROOF_MAX,
@@ -78,7 +77,7 @@ enum capsule_error container_parse(struct bytes file, struct mod_container *out)
         err = CAPSULE_ERR_MOD_SIZE;
     for (size_t i = 0; err == CAPSULE_OK && i < MOD_SECTION_COUNT; i++) {
         uint8_t digest[MOD_HASH_SIZE];
-        sha256(views[i].data, views[i].len, digest);
+        capsule_hash(views[i].data, views[i].len, digest);
         if (!crypto_equal(digest, out->sections[i].hash, MOD_HASH_SIZE))
             err = CAPSULE_ERR_MOD_HASH;
     }
@@ -121,7 +120,7 @@ enum capsule_error container_write(struct bytes manifest, struct bytes payload,
         store32_le(e, (uint32_t)(i + 1));
         store64_le(e + 8, offset);
         store64_le(e + 16, views[i].len);
-        sha256(views[i].data, views[i].len, e + 24);
+        capsule_hash(views[i].data, views[i].len, e + 24);
         offset += views[i].len;
     }
     out->len = 0;

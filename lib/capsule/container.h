@@ -1,7 +1,8 @@
 /* The .mod container: a 16-byte header, a table of three sections
  * (canonical manifest, payload, proof), then the sections themselves,
  * contiguous, in that order, ending exactly at the end of the file.
- * Each table entry carries the section's SHA-256. Byte layout in
+ * Each table entry carries the section's hash (capsule/hash.h: BLAKE2b-256
+ * since format 4, SHA-256 before). Byte layout in
  * docs/capsule-format.md.
  *
  * container_parse checks the layout and every section hash, nothing about
@@ -16,22 +17,26 @@
 
 #include "base/bytes.h"
 #include "capsule/error.h"
+#include "capsule/hash.h"
 
 #define MOD_MAGIC "NONOSMOD"
 #define MOD_MAGIC_SIZE 8
-/* 3: canonical manifest encoding 3 (capability slots, provided services,
- * supervisor right, restart rule). 2 brought hybrid Ed25519 + ML-DSA-65
- * proofs and author-bound dependencies. Versions 1 and 2 get their own
- * refusal (CAPSULE_ERR_MOD_VERSION_OLD) so that the message says what to
- * do: their manifests are in an older encoding, and the format version is
- * part of what the proof signs, so they must be built and signed again. */
-#define MOD_FORMAT_VERSION 3
+/* 4: every hash of the format is BLAKE2b-256 (section hashes, proof digest,
+ * author fingerprint), not SHA-256; the layout is version 3's. 3 brought
+ * canonical manifest encoding 3 (capability slots, provided services,
+ * supervisor right, restart rule); 2 hybrid Ed25519 + ML-DSA-65 proofs and
+ * author-bound dependencies. Versions 1 to 3 get their own refusal
+ * (CAPSULE_ERR_MOD_VERSION_OLD) so that the message says what to do: their
+ * hashes are SHA-256 (1 and 2 also an older manifest encoding), and the
+ * format version is part of what the proof signs, so they must be built and
+ * signed again. */
+#define MOD_FORMAT_VERSION 4
 #define MOD_FORMAT_VERSION_OLDEST 1
 #define MOD_HEADER_SIZE 16
 #define MOD_SECTION_ENTRY_SIZE 56
 #define MOD_SECTION_COUNT 3
 #define MOD_TABLE_END (MOD_HEADER_SIZE + MOD_SECTION_COUNT * MOD_SECTION_ENTRY_SIZE)
-#define MOD_HASH_SIZE 32
+#define MOD_HASH_SIZE CAPSULE_HASH_SIZE
 
 #define MOD_MANIFEST_MAX 16384u
 #define MOD_PAYLOAD_MAX (64u << 20)

@@ -65,7 +65,7 @@ static const char *const error_messages[CAPSULE_ERR_COUNT] = {
     [CAPSULE_ERR_MANIFEST_REQUIREMENT] =
         "invalid version requirement",
     [CAPSULE_ERR_MANIFEST_HASH] =
-        "invalid hash (expected \"sha256:\" and 64 lowercase hex digits)",
+        "invalid hash (expected \"blake2b:\" and 64 lowercase hex digits)",
     [CAPSULE_ERR_MANIFEST_DURATION] =
         "invalid cpu duration (integer with us, ms or s; 1us to 86400s)",
     [CAPSULE_ERR_MANIFEST_SIZE] =
@@ -173,9 +173,10 @@ static const char *const error_messages[CAPSULE_ERR_COUNT] = {
     [CAPSULE_ERR_BUNDLE_TRAILING] =
         "bundle: bytes after the last capsule",
     [CAPSULE_ERR_MOD_VERSION_OLD] =
-        "capsule: format version 1 or 2 is no longer accepted (its manifest has no capability "
-        "slots, provided services, supervisor right or restart rule; format 1 also no hybrid "
-        "proof); rebuild and sign it again with the current nonos-capsule",
+        "capsule: format version 1, 2 or 3 is no longer accepted (its hashes are SHA-256, "
+        "format 4's are BLAKE2b-256; formats 1 and 2 also lack capability slots, provided "
+        "services, supervisor right and restart rule, format 1 hybrid proofs); rebuild and "
+        "sign it again with the current nonos-capsule",
     [CAPSULE_ERR_PROOF_MLDSA_SIGNATURE] =
         "proof: ML-DSA-65 signature does not verify",
     [CAPSULE_ERR_PROOF_MLDSA_ENCODING] =
@@ -188,8 +189,8 @@ static const char *const error_messages[CAPSULE_ERR_COUNT] = {
     [CAPSULE_ERR_DEP_AUTHOR] =
         "dependency: the capsule of that name is by another author",
     [CAPSULE_ERR_MANIFEST_DEPENDENCY_UNBOUND] =
-        "dependency bound to no author (give author = \"sha256:<author fingerprint>\" "
-        "or hash = \"sha256:<capsule id>\")",
+        "dependency bound to no author (give author = \"blake2b:<author fingerprint>\" "
+        "or hash = \"blake2b:<capsule id>\")",
     [CAPSULE_ERR_BUNDLE_VERSION_OLD] =
         "bundle: version 1 is no longer accepted (Ed25519-only keys, format 1 capsules); "
         "build it again with the current nonos-capsule",
@@ -199,6 +200,10 @@ static const char *const error_messages[CAPSULE_ERR_COUNT] = {
         "unknown supervisor right (\"none\", \"read\" or \"control\")",
     [CAPSULE_ERR_MANIFEST_RESTART] =
         "unknown restart rule (\"never\", \"on-failure\" or \"always\")",
+    [CAPSULE_ERR_MANIFEST_HASH_OLD] =
+        "capsule ids and author fingerprints are \"blake2b:\" and 64 lowercase hex digits "
+        "since format 4; a \"sha256:\" one names a format 3 (or older) capsule or author: "
+        "take the new value from nonos-capsule inspect",
 };
 
 static const char *const error_names[CAPSULE_ERR_COUNT] = {
@@ -298,6 +303,7 @@ static const char *const error_names[CAPSULE_ERR_COUNT] = {
     [CAPSULE_ERR_BUNDLE_KEY] = "ERR_BUNDLE_KEY",
     [CAPSULE_ERR_MANIFEST_SUPERVISOR] = "ERR_MANIFEST_SUPERVISOR",
     [CAPSULE_ERR_MANIFEST_RESTART] = "ERR_MANIFEST_RESTART",
+    [CAPSULE_ERR_MANIFEST_HASH_OLD] = "ERR_MANIFEST_HASH_OLD",
 };
 
 const char *capsule_error_message(enum capsule_error code)

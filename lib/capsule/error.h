@@ -48,7 +48,7 @@ enum capsule_error {
     CAPSULE_ERR_MANIFEST_TEXT,        /* description/author length or characters */
     CAPSULE_ERR_MANIFEST_VERSION,     /* not MAJOR.MINOR.PATCH */
     CAPSULE_ERR_MANIFEST_REQUIREMENT, /* bad version requirement */
-    CAPSULE_ERR_MANIFEST_HASH,        /* bad "sha256:<hex>" */
+    CAPSULE_ERR_MANIFEST_HASH,        /* bad "blake2b:<hex>" */
     CAPSULE_ERR_MANIFEST_DURATION,    /* bad or out-of-range cpu */
     CAPSULE_ERR_MANIFEST_SIZE,        /* bad or out-of-range memory */
     CAPSULE_ERR_MANIFEST_RANGE,       /* integer out of range (threads, capabilities) */
@@ -109,7 +109,7 @@ enum capsule_error {
     CAPSULE_ERR_BUNDLE_TRUNCATED,
     CAPSULE_ERR_BUNDLE_TRAILING,
     /* format version 2: hybrid proofs, author-bound dependencies */
-    CAPSULE_ERR_MOD_VERSION_OLD,      /* format version 1 or 2: refused with its own message */
+    CAPSULE_ERR_MOD_VERSION_OLD,      /* format version 1 to 3: refused with its own message */
     CAPSULE_ERR_PROOF_MLDSA_SIGNATURE, /* the ML-DSA-65 signature does not verify */
     CAPSULE_ERR_PROOF_MLDSA_ENCODING, /* ML-DSA-65 signature or key not canonically encoded */
     CAPSULE_ERR_TRUST_DOWNGRADE,      /* a hybrid author's capsule without its ML-DSA-65 signature */
@@ -121,6 +121,8 @@ enum capsule_error {
     /* format version 3: capability slots, provided services, supervisor, restart */
     CAPSULE_ERR_MANIFEST_SUPERVISOR,  /* supervisor not "none", "read" or "control" */
     CAPSULE_ERR_MANIFEST_RESTART,     /* restart not "never", "on-failure" or "always" */
+    /* format version 4: BLAKE2b-256 ids and fingerprints */
+    CAPSULE_ERR_MANIFEST_HASH_OLD,    /* a "sha256:" id or fingerprint (formats 1-3) */
     CAPSULE_ERR_COUNT
 };
 

@@ -131,20 +131,30 @@ static void name_set(struct manifest_name *name, struct bytes s)
     name->text[s.len] = '\0';
 }
 
-bool manifest_hash_parse(const uint8_t *s, size_t len,
-                         uint8_t out[MANIFEST_HASH_SIZE])
+static bool has_prefix(const uint8_t *s, size_t len, const char *prefix, size_t plen)
 {
-    static const char prefix[] = "sha256:";
-    size_t plen = sizeof prefix - 1;
-    if (len != plen + 2 * MANIFEST_HASH_SIZE)
+    if (len < plen)
         return false;
     for (size_t i = 0; i < plen; i++) {
         if (s[i] != (uint8_t)prefix[i])
             return false;
     }
-    size_t decoded;
-    return hex_decode((const char *)s + plen, 2 * MANIFEST_HASH_SIZE, HEX_LOWERCASE,
-                      out, MANIFEST_HASH_SIZE, &decoded);
+    return true;
+}
+
+enum capsule_error manifest_hash_parse(const uint8_t *s, size_t len,
+                                       uint8_t out[MANIFEST_HASH_SIZE])
+{
+    static const char prefix[] = CAPSULE_HASH_PREFIX, old[] = CAPSULE_HASH_PREFIX_OLD;
+    size_t plen = sizeof prefix - 1, decoded;
+    /* Formats 1-3 wrote SHA-256 values here: say so rather than "invalid". */
+    if (has_prefix(s, len, old, sizeof old - 1))
+        return CAPSULE_ERR_MANIFEST_HASH_OLD;
+    if (len != plen + 2 * MANIFEST_HASH_SIZE || !has_prefix(s, len, prefix, plen) ||
+        !hex_decode((const char *)s + plen, 2 * MANIFEST_HASH_SIZE, HEX_LOWERCASE, out,
+                    MANIFEST_HASH_SIZE, &decoded))
+        return CAPSULE_ERR_MANIFEST_HASH;
+    return CAPSULE_OK;
 }
 
 /* Dispatches every child of `table` to its field handler; a key without a
@@ -233,18 +243,19 @@ static enum capsule_error compile_requirement(struct compiler *c, size_t node,
     return err;
 }
 
-/* "sha256:<64 hex>" into out: a capsule id (hash) or an author fingerprint. */
+/* "blake2b:<64 hex>" into out: a capsule id (hash) or an author fingerprint. */
 static enum capsule_error compile_digest(struct compiler *c, size_t node,
                                          uint8_t out[MANIFEST_HASH_SIZE])
 {
     struct bytes s = node_at(c, node)->string;
     enum capsule_error err = expect_type(c, node, TOML_STRING);
-    if (err == CAPSULE_OK && !manifest_hash_parse(s.data, s.len, out))
-        err = fail(c, CAPSULE_ERR_MANIFEST_HASH, node);
-    return err;
+    if (err != CAPSULE_OK)
+        return err;
+    err = manifest_hash_parse(s.data, s.len, out);
+    return err == CAPSULE_OK ? CAPSULE_OK : fail(c, err, node);
 }
 
-/* { version = "^1.0", author = "sha256:...", hash = "sha256:..." }: version
+/* { version = "^1.0", author = "blake2b:...", hash = "blake2b:..." }: version
  * is required, and author or hash (or both; compile_dependency checks). */
 static enum capsule_error compile_dependency_table(struct compiler *c, size_t node,
                                                    struct manifest_dependency *dep)

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "capsule/error.h"
+#include "capsule/hash.h"
 #include "capsule/semver.h"
 #include "capsule/toml.h"
 
@@ -24,7 +25,7 @@
 #define MANIFEST_AUTHOR_MAX 128
 #define MANIFEST_DEPENDENCIES_MAX 32
 #define MANIFEST_LIST_MAX 32
-#define MANIFEST_HASH_SIZE 32
+#define MANIFEST_HASH_SIZE CAPSULE_HASH_SIZE
 
 #define MANIFEST_CPU_US_MAX 86400000000ull      /* one day */
 #define MANIFEST_MEMORY_MIN 4096ull
@@ -137,8 +138,10 @@ int manifest_name_compare(const struct manifest_name *a,
 const char *manifest_supervisor_name(enum manifest_supervisor supervisor);
 const char *manifest_restart_name(enum manifest_restart restart);
 
-/* Parses "sha256:" followed by 64 lowercase hex digits. */
-bool manifest_hash_parse(const uint8_t *s, size_t len,
-                         uint8_t out[MANIFEST_HASH_SIZE]);
+/* Parses CAPSULE_HASH_PREFIX ("blake2b:") followed by 64 lowercase hex
+ * digits: CAPSULE_OK, CAPSULE_ERR_MANIFEST_HASH_OLD for any text that starts
+ * with "sha256:" (what formats 1-3 wrote), else CAPSULE_ERR_MANIFEST_HASH. */
+enum capsule_error manifest_hash_parse(const uint8_t *s, size_t len,
+                                       uint8_t out[MANIFEST_HASH_SIZE]);
 
 #endif

@@ -5,7 +5,6 @@
 #include "base/endian.h"
 #include "crypto/ed25519.h"
 #include "crypto/mldsa65.h"
-#include "crypto/sha256.h"
 
 static const uint8_t mldsa65_context[] = PROOF_MLDSA65_CONTEXT;
 #define MLDSA65_CONTEXT_LEN (sizeof mldsa65_context - 1) /* without the NUL */
@@ -75,32 +74,44 @@ enum capsule_error proof_parse(struct bytes section, struct proof *out)
     return CAPSULE_OK;
 }
 
-static void update_u16(struct sha256_state *state, uint16_t v)
+static void update_u16(struct blake2b_state *state, uint16_t v)
 {
     uint8_t b[2];
     store16_le(b, v);
-    sha256_update(state, b, 2);
+    blake2b_update(state, b, 2);
+}
+
+void proof_digest_begin(struct blake2b_state *state, uint16_t format_version,
+                        const struct proof *proof)
+{
+    static const uint8_t domain[] = PROOF_DOMAIN; /* with its NUL */
+    capsule_hash_init(state);
+    blake2b_update(state, domain, sizeof domain);
+    update_u16(state, format_version);
+    update_u16(state, (uint16_t)proof->count);
+    for (size_t i = 0; i < proof->count; i++) {
+        const struct proof_signature *s = &proof->signatures[i];
+        update_u16(state, s->algorithm);
+        update_u16(state, (uint16_t)s->public_key.len);
+        blake2b_update(state, s->public_key.data, s->public_key.len);
+    }
+}
+
+void proof_digest_end(struct blake2b_state *state, const uint8_t manifest_hash[32],
+                      const uint8_t payload_hash[32], uint8_t digest[PROOF_DIGEST_SIZE])
+{
+    blake2b_update(state, manifest_hash, 32);
+    blake2b_update(state, payload_hash, 32);
+    capsule_hash_final(state, digest);
 }
 
 void proof_digest(uint16_t format_version, const uint8_t manifest_hash[32],
                   const uint8_t payload_hash[32], const struct proof *proof,
                   uint8_t digest[PROOF_DIGEST_SIZE])
 {
-    static const uint8_t domain[] = PROOF_DOMAIN; /* with its NUL */
-    struct sha256_state state;
-    sha256_init(&state);
-    sha256_update(&state, domain, sizeof domain);
-    update_u16(&state, format_version);
-    sha256_update(&state, manifest_hash, 32);
-    sha256_update(&state, payload_hash, 32);
-    update_u16(&state, (uint16_t)proof->count);
-    for (size_t i = 0; i < proof->count; i++) {
-        const struct proof_signature *s = &proof->signatures[i];
-        update_u16(&state, s->algorithm);
-        update_u16(&state, (uint16_t)s->public_key.len);
-        sha256_update(&state, s->public_key.data, s->public_key.len);
-    }
-    sha256_final(&state, digest);
+    struct blake2b_state state;
+    proof_digest_begin(&state, format_version, proof);
+    proof_digest_end(&state, manifest_hash, payload_hash, digest);
 }
 
 static enum capsule_error verify_one(const struct proof_signature *s,

@@ -1,10 +1,16 @@
 /* The proof section: signatures by the author over a domain-separated
  * digest of what the capsule is.
  *
- *   digest = SHA-256( "NONOS-CAPSULE-PROOF-v1" || 0x00
- *                     || u16 format version || manifest hash || payload hash
- *                     || u16 signer count
- *                     || for each signer: u16 algorithm || u16 key length || key )
+ *   digest = BLAKE2b-256( "NONOS-CAPSULE-PROOF-v4" || 0x00
+ *                         || u16 format version || u16 signer count
+ *                         || for each signer: u16 algorithm || u16 key length || key
+ *                         || manifest hash || payload hash )
+ *
+ * (capsule/hash.h). Formats 1-3 took SHA-256 under "NONOS-CAPSULE-PROOF-v1",
+ * with the section hashes before the signers; format 4 puts the signers
+ * first, so that everything before the section hashes depends on the
+ * author's keys alone and a bundle absorbs it once per author
+ * (proof_digest_begin).
  *
  * Every signature signs the same 32-byte digest, which covers every public
  * key of the proof: Ed25519 (pure, RFC 8032) over the digest, ML-DSA-65
@@ -28,10 +34,11 @@
 #include "base/bytes.h"
 #include "capsule/author.h"
 #include "capsule/error.h"
+#include "capsule/hash.h"
 
-#define PROOF_DOMAIN "NONOS-CAPSULE-PROOF-v1"
+#define PROOF_DOMAIN "NONOS-CAPSULE-PROOF-v4"
 #define PROOF_MLDSA65_CONTEXT "NONOS-CAPSULE"
-#define PROOF_DIGEST_SIZE 32
+#define PROOF_DIGEST_SIZE CAPSULE_HASH_SIZE
 #define PROOF_SIGNATURES_MAX 4
 #define PROOF_ALGORITHM_ED25519 AUTHOR_ALGORITHM_ED25519
 #define PROOF_ALGORITHM_MLDSA65 AUTHOR_ALGORITHM_MLDSA65
@@ -74,6 +81,17 @@ enum capsule_error proof_parse(struct bytes section, struct proof *out);
 void proof_digest(uint16_t format_version, const uint8_t manifest_hash[32],
                   const uint8_t payload_hash[32], const struct proof *proof,
                   uint8_t digest[PROOF_DIGEST_SIZE]);
+
+/* proof_digest in two steps. proof_digest_begin absorbs what depends only
+ * on the format version and the proof's signers (2,016 of a hybrid proof's
+ * 2,084 digest bytes); proof_digest_end absorbs the section hashes and
+ * finishes (wiping state). A caller that keeps a begun state may end a copy
+ * of it for every proof with exactly the same signers (algorithms and keys)
+ * and format version, as bundle.c does per registered author. */
+void proof_digest_begin(struct blake2b_state *state, uint16_t format_version,
+                        const struct proof *proof);
+void proof_digest_end(struct blake2b_state *state, const uint8_t manifest_hash[32],
+                      const uint8_t payload_hash[32], uint8_t digest[PROOF_DIGEST_SIZE]);
 
 /* CAPSULE_OK when every signature verifies over digest: Ed25519 first
  * (ERR_PROOF_SIGNATURE), then ML-DSA-65 (ERR_PROOF_MLDSA_ENCODING for a

@@ -22,6 +22,7 @@
 #include "capsule/bundle.h"
 #include "capsule/canonical.h"
 #include "capsule/capsule.h"
+#include "capsule/hash.h"
 #include "capsule/trust.h"
 #include "crypto/ed25519.h"
 #include "crypto/mldsa65.h"
@@ -116,7 +117,7 @@ static void raw_manifest(struct raw *r, const struct raw_options *o)
 {
     r->len = 0;
     raw_bytes(r, o->magic ? o->magic : "NMAN", 4);
-    raw_u8(r, o->encoding ? o->encoding : o->format2 ? 2 : 3);
+    raw_u8(r, o->encoding ? o->encoding : o->format2 ? 2 : CANONICAL_ENCODING_VERSION);
     raw_name(r, o->name ? o->name : "app");
     raw_version(r, o->major ? o->major : 1, 2, 3);
     const char *d = o->description ? o->description : "demo";
@@ -261,7 +262,7 @@ static void rehash(size_t section, size_t len)
     uint8_t *e = work + MOD_HEADER_SIZE + section * MOD_SECTION_ENTRY_SIZE;
     size_t off = (size_t)load64_le(e + 8), n = (size_t)load64_le(e + 16);
     if (off + n <= len)
-        sha256(work + off, n, e + 24);
+        capsule_hash(work + off, n, e + 24);
 }
 
 /* A patch of the base .mod: `width` bytes at `offset` (relative to section
@@ -309,8 +310,8 @@ static enum capsule_error open_signed(const uint8_t *payload, size_t payload_len
     static uint8_t proof[PROOF_HYBRID_SECTION_SIZE];
     size_t proof_len;
     fixture_signer(0x42, true, &signer);
-    sha256(manifest.data, manifest.len, mh);
-    sha256(payload, payload_len, ph);
+    capsule_hash(manifest.data, manifest.len, mh);
+    capsule_hash(payload, payload_len, ph);
     if (proof_sign(proof_version, mh, ph, &signer, proof, &proof_len, id) != CAPSULE_OK)
         return CAPSULE_ERR_COUNT;
     struct byte_buffer out = { work, 0, sizeof work };
@@ -330,45 +331,152 @@ static struct bytes base_payload(void)
     return bytes_make(base_mod + section_offset(1), section_offset(2) - section_offset(1));
 }
 
-/* A capsule as a format 2 tool wrote it: manifest encoding 2 (without the
- * format 3 fields), signed for format version `version`, in a container
- * whose header says `version`. */
-static size_t write_format_2_capsule(uint16_t version)
+/* The proof sections of the base capsule, by record: Ed25519 (offset 2,
+ * 104 bytes) then ML-DSA-65 (offset 106, 5267 bytes). */
+#define ED_RECORD 2
+#define ED_RECORD_SIZE (6 + PROOF_ED25519_KEY_SIZE + PROOF_ED25519_SIGNATURE_SIZE)
+#define ML_RECORD (ED_RECORD + ED_RECORD_SIZE)
+#define ML_RECORD_SIZE (6 + PROOF_MLDSA65_KEY_SIZE + PROOF_MLDSA65_SIGNATURE_SIZE)
+#define ML_SIGNATURE (ML_RECORD + 6 + PROOF_MLDSA65_KEY_SIZE)
+/* ML-DSA-65 signature layout (FIPS 204 sigEncode): c~ 48 bytes, z 5 x 640
+ * bytes (20-bit coefficients, stored as gamma1 - z), h: 55 index bytes then
+ * 6 cumulative counts. */
+#define ML_Z (ML_SIGNATURE + 48)
+#define ML_HINT (ML_Z + 5 * 640)
+#define ML_OMEGA 55
+
+/* The proof digest as formats 1 to 3 defined it, written here from that
+ * definition (not lib/capsule's code, which no longer has it): SHA-256 of
+ * "NONOS-CAPSULE-PROOF-v1" || 0x00 || u16 format version || manifest hash
+ * || payload hash || u16 signer count || per signer u16 algorithm || u16 key
+ * length || key. */
+static void old_proof_digest(uint16_t version, const uint8_t mh[32], const uint8_t ph[32],
+                             const struct proof *p, uint8_t out[32])
+{
+    static const uint8_t domain[] = "NONOS-CAPSULE-PROOF-v1";
+    uint8_t b[2];
+    struct sha256_state st;
+    sha256_init(&st);
+    sha256_update(&st, domain, sizeof domain);
+    store16_le(b, version);
+    sha256_update(&st, b, 2);
+    sha256_update(&st, mh, 32);
+    sha256_update(&st, ph, 32);
+    store16_le(b, (uint16_t)p->count);
+    sha256_update(&st, b, 2);
+    for (size_t i = 0; i < p->count; i++) {
+        store16_le(b, p->signatures[i].algorithm);
+        sha256_update(&st, b, 2);
+        store16_le(b, (uint16_t)p->signatures[i].public_key.len);
+        sha256_update(&st, b, 2);
+        sha256_update(&st, p->signatures[i].public_key.data, p->signatures[i].public_key.len);
+    }
+    sha256_final(&st, out);
+}
+
+/* Signs a hybrid proof section (the test key 0x42's, as proof_sign laid it
+ * out) over digest again, both signatures. */
+static bool proof_resign(uint8_t *proof, const uint8_t digest[32])
+{
+    static struct proof_signer signer;
+    struct ed25519_secret_key key;
+    fixture_signer(0x42, true, &signer);
+    ed25519_key_from_seed(&key, signer.ed25519_secret);
+    return ed25519_sign(proof + ED_RECORD + 6 + PROOF_ED25519_KEY_SIZE, digest, 32, &key) ==
+               CRYPTO_OK &&
+           mldsa65_sign(proof + ML_SIGNATURE, digest, 32,
+                        (const uint8_t *)PROOF_MLDSA65_CONTEXT,
+                        strlen(PROOF_MLDSA65_CONTEXT), signer.mldsa65_seed, NULL) == CRYPTO_OK;
+}
+
+/* Sets every section hash of the .mod in work[0..len) with SHA-256 (the
+ * hash of formats 1 to 3). */
+static void rehash_sha256(size_t len)
+{
+    for (size_t i = 0; i < MOD_SECTION_COUNT; i++) {
+        uint8_t *e = work + MOD_HEADER_SIZE + i * MOD_SECTION_ENTRY_SIZE;
+        size_t off = (size_t)load64_le(e + 8), n = (size_t)load64_le(e + 16);
+        if (off + n <= len)
+            sha256(work + off, n, e + 24);
+    }
+}
+
+/* A capsule into work as a format `version` tool (2 or 3) wrote it, hybrid,
+ * by the test key: manifest encoding 2 (without the format 3 fields) when
+ * format2, else 3 (format 4's layout); SHA-256 section hashes; both
+ * signatures over the old digest for `version`. Returns its length (0:
+ * could not be built). */
+static size_t write_old_capsule(uint16_t version, bool format2)
 {
     static struct raw r;
-    static const struct raw_options o = { .format2 = true };
+    const struct raw_options o = { .format2 = format2, .encoding = format2 ? 2 : 3 };
     static struct proof_signer signer;
     static uint8_t proof[PROOF_HYBRID_SECTION_SIZE];
     uint8_t elf[FIXTURE_ELF_MAX], mh[32], ph[32], id[32];
     size_t elf_len = fixture_elf(elf), proof_len;
+    struct proof parsed;
     raw_manifest(&r, &o);
     fixture_signer(0x42, true, &signer);
     sha256(r.data, r.len, mh);
     sha256(elf, elf_len, ph);
-    if (proof_sign(version, mh, ph, &signer, proof, &proof_len, id) != CAPSULE_OK)
+    if (proof_sign(version, mh, ph, &signer, proof, &proof_len, id) != CAPSULE_OK ||
+        proof_parse(bytes_make(proof, proof_len), &parsed) != CAPSULE_OK)
         return 0;
+    old_proof_digest(version, mh, ph, &parsed, id);
     struct byte_buffer out = { work, 0, sizeof work };
-    if (container_write(bytes_make(r.data, r.len), bytes_make(elf, elf_len),
+    if (!proof_resign(proof, id) ||
+        container_write(bytes_make(r.data, r.len), bytes_make(elf, elf_len),
                         bytes_make(proof, proof_len), &out) != CAPSULE_OK)
         return 0;
     store16_le(work + 8, version);
+    rehash_sha256(out.len);
     return out.len;
 }
 
-static enum capsule_error open_format_2_manifest(uint16_t version)
+/* An old capsule with its header relabelled `header` (0: kept), and its
+ * section hashes redone with the format's hash when rehash. */
+static enum capsule_error open_old(uint16_t version, bool format2, uint16_t header,
+                                   bool rehash_sections)
 {
-    size_t len = write_format_2_capsule(version);
-    return len == 0 ? CAPSULE_ERR_COUNT : open_work(len);
+    size_t len = write_old_capsule(version, format2);
+    if (len == 0)
+        return CAPSULE_ERR_COUNT;
+    if (header != 0)
+        store16_le(work + 8, header);
+    for (size_t i = 0; rehash_sections && i < MOD_SECTION_COUNT; i++)
+        rehash(i, len);
+    return open_work(len);
 }
 
-static enum capsule_error case_mod_format_2_capsule(void)
+static enum capsule_error case_mod_format_2_capsule(void) { return open_old(2, true, 0, false); }
+static enum capsule_error case_mod_format_3_capsule(void) { return open_old(3, false, 0, false); }
+
+/* A format 3 capsule whose header says 4: its SHA-256 section hashes are
+ * not BLAKE2b's. */
+static enum capsule_error case_mod_format_3_relabelled(void)
 {
-    return open_format_2_manifest(2);
+    return open_old(3, false, MOD_FORMAT_VERSION, false);
 }
 
+/* ... and with the section hashes redone in BLAKE2b: its manifest is
+ * encoding 3, whose ids are SHA-256 ones (and its signatures are over the
+ * format 3 digest), so only its author can make it a format 4 capsule, by
+ * building and signing it again. */
+static enum capsule_error case_mod_format_3_rehashed(void)
+{
+    return open_old(3, false, MOD_FORMAT_VERSION, true);
+}
+
+/* A format 2 manifest (encoding 2) in a capsule otherwise of today's
+ * format, signed for it. */
 static enum capsule_error case_mod_format_2_manifest(void)
 {
-    return open_format_2_manifest(MOD_FORMAT_VERSION);
+    static struct raw r;
+    static const struct raw_options o = { .format2 = true };
+    uint8_t elf[FIXTURE_ELF_MAX];
+    size_t elf_len = fixture_elf(elf);
+    raw_manifest(&r, &o);
+    return open_signed(elf, elf_len, bytes_make(r.data, r.len), MOD_FORMAT_VERSION);
 }
 
 /* The base capsule's manifest and payload with another proof section. */
@@ -491,6 +599,13 @@ static enum capsule_error case_proof_format_version_2(void)
     return open_signed(elf, len, base_manifest(), 2);
 }
 
+static enum capsule_error case_proof_format_version_3(void)
+{
+    uint8_t elf[FIXTURE_ELF_MAX];
+    size_t len = fixture_elf(elf);
+    return open_signed(elf, len, base_manifest(), 3);
+}
+
 static enum capsule_error case_proof_s_plus_l(void)
 {
     /* S + L: the same scalar, not canonical (malleability) */
@@ -519,20 +634,6 @@ static enum capsule_error case_proof_small_order_key(void)
     rehash(2, base_len);
     return open_work(base_len);
 }
-
-/* The proof sections of the base capsule, by record: Ed25519 (offset 2,
- * 104 bytes) then ML-DSA-65 (offset 106, 5267 bytes). */
-#define ED_RECORD 2
-#define ED_RECORD_SIZE (6 + PROOF_ED25519_KEY_SIZE + PROOF_ED25519_SIGNATURE_SIZE)
-#define ML_RECORD (ED_RECORD + ED_RECORD_SIZE)
-#define ML_RECORD_SIZE (6 + PROOF_MLDSA65_KEY_SIZE + PROOF_MLDSA65_SIGNATURE_SIZE)
-#define ML_SIGNATURE (ML_RECORD + 6 + PROOF_MLDSA65_KEY_SIZE)
-/* ML-DSA-65 signature layout (FIPS 204 sigEncode): c~ 48 bytes, z 5 x 640
- * bytes (20-bit coefficients, stored as gamma1 - z), h: 55 index bytes then
- * 6 cumulative counts. */
-#define ML_Z (ML_SIGNATURE + 48)
-#define ML_HINT (ML_Z + 5 * 640)
-#define ML_OMEGA 55
 
 static const uint8_t *base_proof(void)
 {
@@ -824,7 +925,8 @@ static enum capsule_error case_elf_offset_not_page_aligned(void)
 CANON(canon_bad_magic, .magic = "NMAX")
 CANON(canon_encoding_1, .encoding = 1)
 CANON(canon_encoding_2, .encoding = 2)
-CANON(canon_encoding_4, .encoding = 4)
+CANON(canon_encoding_3, .encoding = 3)
+CANON(canon_encoding_5, .encoding = 5)
 CANON(canon_format_2_manifest, .format2 = true)
 CANON(canon_dep_unbound, .unbind1 = true)
 CANON(canon_author_flag_2, .author1 = 2)
@@ -1243,13 +1345,14 @@ static enum capsule_error bundle_of(const struct author_key *authors, size_t aut
     return err != CAPSULE_OK ? err : bundle_result.entries[judged].verdict;
 }
 
-/* A format 2 capsule (as a format 2 tool signed it) next to a format 3 one
- * in a bundle: the old one alone is refused, with its own error. */
-static enum capsule_error bundle_format_2_capsule(void)
+/* A format 2 or 3 capsule (as that format's tool signed it) next to a
+ * format 4 one in a bundle: the old one alone is refused, with its own
+ * error. */
+static enum capsule_error bundle_old_capsule(uint16_t version)
 {
     static uint8_t old[FIXTURE_MOD_MAX];
     static struct author_key key;
-    size_t len = write_format_2_capsule(2);
+    size_t len = write_old_capsule(version, version == 2);
     if (len == 0 || len > sizeof old)
         return CAPSULE_ERR_COUNT;
     memcpy(old, work, len);
@@ -1260,6 +1363,9 @@ static enum capsule_error bundle_format_2_capsule(void)
         return CAPSULE_ERR_COUNT;
     return err;
 }
+
+static enum capsule_error bundle_format_2_capsule(void) { return bundle_old_capsule(2); }
+static enum capsule_error bundle_format_3_capsule(void) { return bundle_old_capsule(3); }
 
 /* The same Ed25519 key as a hybrid and as an Ed25519-only author. */
 static enum capsule_error bundle_same_key_two_sets(void)
@@ -1347,9 +1453,13 @@ static const struct generated generated[] = {
     MODP("mod/bad-magic", -1, 0, 1, 'X', false, 0, false),
     MODP("mod/format-version-1", -1, 8, 2, 1, false, 0, false),
     MODP("mod/format-version-2", -1, 8, 2, 2, false, 0, false),
-    MODP("mod/format-version-4", -1, 8, 2, 4, false, 0, false),
+    MODP("mod/format-version-3", -1, 8, 2, 3, false, 0, false),
+    MODP("mod/format-version-5", -1, 8, 2, 5, false, 0, false),
     FN("mod/format-2-capsule", case_mod_format_2_capsule),
-    FN("mod/format-2-manifest-signed-as-format-3", case_mod_format_2_manifest),
+    FN("mod/format-3-capsule", case_mod_format_3_capsule),
+    FN("mod/format-3-capsule-relabelled-4", case_mod_format_3_relabelled),
+    FN("mod/format-3-capsule-relabelled-4-rehashed", case_mod_format_3_rehashed),
+    FN("mod/format-2-manifest-signed-as-format-4", case_mod_format_2_manifest),
     MODP("mod/format-version-0", -1, 8, 2, 0, false, 0, false),
     MODP("mod/section-count-2", -1, 10, 2, 2, false, 0, false),
     MODP("mod/section-count-65535", -1, 10, 2, 65535, false, 0, false),
@@ -1438,6 +1548,7 @@ static const struct generated generated[] = {
     FN("proof/signature-of-another-manifest", case_proof_resigned_other_manifest),
     FN("proof/signed-for-format-version-1", case_proof_format_version),
     FN("proof/signed-for-format-version-2", case_proof_format_version_2),
+    FN("proof/signed-for-format-version-3", case_proof_format_version_3),
     FN("proof/s-plus-group-order", case_proof_s_plus_l),
     FN("proof/small-order-key", case_proof_small_order_key),
     FN("proof/same-algorithm-twice", case_proof_two_ed25519),
@@ -1461,7 +1572,8 @@ static const struct generated generated[] = {
     FN("canon/bad-magic", canon_bad_magic),
     FN("canon/encoding-version-1", canon_encoding_1),
     FN("canon/encoding-version-2", canon_encoding_2),
-    FN("canon/encoding-version-4", canon_encoding_4),
+    FN("canon/encoding-version-3", canon_encoding_3),
+    FN("canon/encoding-version-5", canon_encoding_5),
     FN("canon/format-2-manifest", canon_format_2_manifest),
     FN("canon/dependency-bound-to-nothing", canon_dep_unbound),
     FN("canon/author-flag-2", canon_author_flag_2),
@@ -1560,6 +1672,7 @@ static const struct generated generated[] = {
     FN("bundle/capsule-tampered", bundle_capsule_tampered),
     FN("bundle/capsule-author-not-in-bundle-keys", bundle_capsule_untrusted),
     FN("bundle/format-2-capsule-refused-others-verified", bundle_format_2_capsule),
+    FN("bundle/format-3-capsule-refused-others-verified", bundle_format_3_capsule),
 };
 
 #define GENERATED_COUNT (sizeof generated / sizeof generated[0])

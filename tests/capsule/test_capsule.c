@@ -9,10 +9,11 @@
 #include "capsule/bundle.h"
 #include "capsule/canonical.h"
 #include "capsule/capsule.h"
+#include "capsule/hash.h"
 #include "capsule/semver.h"
 #include "capsule/toml.h"
 #include "capsule/trust.h"
-#include "crypto/sha256.h"
+#include "crypto/blake2b.h"
 #include "fixture.h"
 #include "tests/host/test.h"
 
@@ -34,7 +35,7 @@ static void test_brief_example(void)
         "name = \"nonos-ssh-agent\"\n"
         "version = \"1.2.0\"\n"
         "[dependencies]\n"
-        "\"nonos-crypto\" = { version = \"^1.0\", hash = \"sha256:"
+        "\"nonos-crypto\" = { version = \"^1.0\", hash = \"blake2b:"
         "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\" }\n"
         "[policy.network]\n"
         "allow_clearnet = false\n"
@@ -163,10 +164,10 @@ static void test_canonical_roundtrip(void)
     const char *src =
         "name = \"rt\"\nversion = \"3.4.5\"\ndescription = \"d\xc3\xa9sc\"\n"
         "author = \"A <a@example.org>\"\n"
-        "[dependencies]\nzeta = { version = \">=1.0\", author = \"sha256:"
+        "[dependencies]\nzeta = { version = \">=1.0\", author = \"blake2b:"
         "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100\" }\n"
-        "alpha = { version = \"~2.1\", hash = \"sha256:"
-        "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\", author = \"sha256:"
+        "alpha = { version = \"~2.1\", hash = \"blake2b:"
+        "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\", author = \"blake2b:"
         "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\" }\n"
         "[policy]\nnetwork = { allow_clearnet = true }\n"
         "limits = { cpu = \"2s\", memory = \"1GiB\", threads = 8, capabilities = 8 }\n"
@@ -246,7 +247,7 @@ static void test_bit_flips_rehashed(size_t len, size_t section, const char *what
     for (size_t bit = 0; bit < s->length * 8; bit += stride) {
         memcpy(copy, mod, len);
         copy[s->offset + bit / 8] ^= (uint8_t)(1u << (bit % 8));
-        sha256(copy + s->offset, s->length, hash);
+        capsule_hash(copy + s->offset, s->length, hash);
         enum capsule_error err = capsule_open(bytes_make(copy, len), &c);
         accepted += err == CAPSULE_OK;
         by_signature += err == CAPSULE_ERR_PROOF_SIGNATURE;
@@ -517,14 +518,79 @@ static void test_old_versions(void)
     enum capsule_error v1_err = capsule_open(bytes_make(mod, len), &c);
     mod[8] = 2;
     enum capsule_error v2_err = capsule_open(bytes_make(mod, len), &c);
+    mod[8] = 3;
+    enum capsule_error v3_err = capsule_open(bytes_make(mod, len), &c);
     uint8_t bundle[BUNDLE_HEADER_SIZE + 32] = "NONOSBDL\x01\x00\x01\x00";
     enum capsule_error bundle_err = bundle_verify(bytes_make(bundle, sizeof bundle), &work,
                                                   &report);
     test_check(v1_err == CAPSULE_ERR_MOD_VERSION_OLD && v2_err == CAPSULE_ERR_MOD_VERSION_OLD &&
+                   v3_err == CAPSULE_ERR_MOD_VERSION_OLD &&
                    bundle_err == CAPSULE_ERR_BUNDLE_VERSION_OLD,
-               "capsule: format version 1 and 2 .mod and version 1 bundle refused as such "
-               "(%s, %s, %s)", capsule_error_name(v1_err), capsule_error_name(v2_err),
-               capsule_error_name(bundle_err));
+               "capsule: format version 1, 2 and 3 .mod and version 1 bundle refused as such "
+               "(%s, %s, %s, %s)", capsule_error_name(v1_err), capsule_error_name(v2_err),
+               capsule_error_name(v3_err), capsule_error_name(bundle_err));
+}
+
+/* Appends n bytes to buf at *len (the test's own writer of the documented
+ * layouts, independent of proof.c and author.c). */
+static void put(uint8_t *buf, size_t *len, const void *p, size_t n)
+{
+    memcpy(buf + *len, p, n);
+    *len += n;
+}
+
+static void put16(uint8_t *buf, size_t *len, uint16_t v)
+{
+    uint8_t b[2] = { (uint8_t)v, (uint8_t)(v >> 8) };
+    put(buf, len, b, 2);
+}
+
+/* Format 4's hashes are BLAKE2b-256 of the bytes docs/capsule-format.md
+ * lists: the section hashes, the proof digest (the capsule id) under
+ * "NONOS-CAPSULE-PROOF-v4" and the author fingerprint under
+ * "NONOS-AUTHOR-v4", each rebuilt here byte by byte from the document and
+ * hashed with blake2b() directly. */
+static void test_hash_layout(void)
+{
+    static struct manifest m;
+    static struct capsule c;
+    static uint8_t buf[8192];
+    static struct author_key a;
+    uint8_t want[32], sections[3][32];
+    fixture_manifest(&m, "hello", "1.0.0");
+    size_t len = fixture_capsule(&m, 0x42, mod, NULL), n = 0;
+    bool ok = capsule_open(bytes_make(mod, len), &c) == CAPSULE_OK;
+    for (size_t i = 0; ok && i < 3; i++) {
+        const struct mod_section *s = &c.container.sections[i];
+        ok = blake2b(sections[i], 32, NULL, 0, mod + s->offset, s->length) == CRYPTO_OK &&
+             memcmp(sections[i], mod + 16 + i * 56 + 24, 32) == 0;
+    }
+    put(buf, &n, "NONOS-CAPSULE-PROOF-v4", 23); /* with its NUL */
+    put16(buf, &n, 4);
+    put16(buf, &n, (uint16_t)c.proof.count);
+    for (size_t i = 0; i < c.proof.count; i++) {
+        put16(buf, &n, c.proof.signatures[i].algorithm);
+        put16(buf, &n, (uint16_t)c.proof.signatures[i].public_key.len);
+        put(buf, &n, c.proof.signatures[i].public_key.data, c.proof.signatures[i].public_key.len);
+    }
+    put(buf, &n, sections[0], 32);
+    put(buf, &n, sections[1], 32);
+    ok = ok && c.proof.count == 2 && blake2b(want, 32, NULL, 0, buf, n) == CRYPTO_OK &&
+         memcmp(want, c.id, 32) == 0;
+    fixture_author(0x42, true, &a);
+    n = 0;
+    put(buf, &n, "NONOS-AUTHOR-v4", 16);
+    put16(buf, &n, 2);
+    put16(buf, &n, 1);
+    put16(buf, &n, 32);
+    put(buf, &n, a.ed25519, 32);
+    put16(buf, &n, 2);
+    put16(buf, &n, 1952);
+    put(buf, &n, a.mldsa65, 1952);
+    ok = ok && blake2b(want, 32, NULL, 0, buf, n) == CRYPTO_OK &&
+         memcmp(want, c.author_fingerprint, 32) == 0;
+    test_check(ok, "capsule format 4: section hashes, capsule id and author fingerprint are "
+                   "BLAKE2b-256 of the documented bytes");
 }
 
 /* A bundle verifies a registered hybrid author's capsules with the
@@ -552,8 +618,8 @@ static void test_bundle_prepared_key(void)
     struct mod_container mc;
     container_parse(bytes_make(mods[2], len[2]), &mc);
     mods[2][len[2] - 200] ^= 0x10;
-    sha256(mods[2] + mc.sections[2].offset, mc.sections[2].length,
-           mods[2] + MOD_HEADER_SIZE + 2 * MOD_SECTION_ENTRY_SIZE + 24);
+    capsule_hash(mods[2] + mc.sections[2].offset, mc.sections[2].length,
+                 mods[2] + MOD_HEADER_SIZE + 2 * MOD_SECTION_ENTRY_SIZE + 24);
     enum capsule_error alone = capsule_open(bytes_make(mods[2], len[2]), &c);
     fixture_author(0x43, true, &authors[0]); /* registered, no capsule here */
     fixture_author(0x42, true, &authors[1]);
@@ -567,9 +633,13 @@ static void test_bundle_prepared_key(void)
         err = bundle_verify(bytes_make(bundle, out.len), &work, &report);
     bool ok = err == CAPSULE_OK && report.start_count == 2 &&
               work.prepared_for[0] == &work.authors[1] && work.prepared_for[1] == NULL;
+    /* Each id (the second one's from the author's begun digest) is
+     * capsule_open's. */
     for (size_t i = 0; ok && i < 2; i++)
         ok = report.entries[i].verdict == CAPSULE_OK && report.entries[i].hybrid &&
-             memcmp(report.entries[i].author, fingerprint, sizeof fingerprint) == 0;
+             memcmp(report.entries[i].author, fingerprint, sizeof fingerprint) == 0 &&
+             capsule_open(files[i], &c) == CAPSULE_OK &&
+             memcmp(report.entries[i].id, c.id, sizeof c.id) == 0;
     ok = ok && (alone == CAPSULE_ERR_PROOF_MLDSA_SIGNATURE ||
                 alone == CAPSULE_ERR_PROOF_MLDSA_ENCODING) &&
          report.entries[2].verdict == alone;
@@ -585,9 +655,10 @@ static void test_bundle_prepared_key(void)
              e->payload.data > bundle && e->payload.data + e->payload.len <= bundle + out.len;
     }
     test_check(ok, "capsule bundle: one hybrid author's capsules verified with its key "
-                   "prepared once, the registered fingerprint, the manifest and payload "
-                   "views the container's, and a damaged ML-DSA-65 "
-                   "signature refused as capsule_open refuses it (%s, %s)",
+                   "prepared once and its id digest begun once (ids equal capsule_open's), "
+                   "the registered fingerprint, the manifest and payload views the "
+                   "container's, and a damaged ML-DSA-65 signature refused as capsule_open "
+                   "refuses it (%s, %s)",
                capsule_error_name(err), capsule_error_name(alone));
 }
 
@@ -620,8 +691,8 @@ static void test_bundle_prepared_slots_full(void)
     uint8_t *last = mods[AUTHORS];
     container_parse(files[AUTHORS], &mc);
     last[files[AUTHORS].len - 200] ^= 0x10;
-    sha256(last + mc.sections[2].offset, mc.sections[2].length,
-           last + MOD_HEADER_SIZE + 2 * MOD_SECTION_ENTRY_SIZE + 24);
+    capsule_hash(last + mc.sections[2].offset, mc.sections[2].length,
+                 last + MOD_HEADER_SIZE + 2 * MOD_SECTION_ENTRY_SIZE + 24);
     enum capsule_error alone = capsule_open(files[AUTHORS], &c);
     struct byte_buffer out = { bundle, 0, sizeof bundle };
     enum capsule_error err = bundle_write(authors, AUTHORS, files, AUTHORS + 1, &out);
@@ -643,7 +714,7 @@ static void test_bundle_prepared_slots_full(void)
 static void test_canonical_golden(void)
 {
     static const uint8_t golden[] = {
-        'N', 'M', 'A', 'N', 3, 5, 'h', 'e', 'l', 'l', 'o',
+        'N', 'M', 'A', 'N', 4, 5, 'h', 'e', 'l', 'l', 'o',
         0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0,       /* version 0.1.0 */
         0, 0, 0, 0, 0,                           /* description, author, dependencies */
         0, 0,                                    /* clearnet, mesh */
@@ -718,6 +789,7 @@ int main(void)
     test_text_rules();
     test_toml_trailing_spaces();
     test_old_versions();
+    test_hash_layout();
     test_canonical_golden();
     test_largest_manifest();
     return test_finish();

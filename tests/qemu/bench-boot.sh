@@ -86,8 +86,12 @@ if [ -n "$cpu_avx2" ]; then
         "$kernel_instructions (target < 20000000: $(verdict "$kernel_instructions" 20000000))"
 fi
 
+# The bundle on the image: boot/boot.mk stages BUNDLE_FILE as
+# build/gen/nonos/BUNDLE.BIN (BOOT_STAGED_BUNDLE, which make passes here).
+bundle=${BENCH_BOOT_BUNDLE:-build/gen/nonos/BUNDLE.BIN}
+[ -f "$bundle" ] || { echo "bench-boot: no bundle at $bundle"; exit 1; }
 kernel_size=$(wc -c <build/kernel/nonos-kernel.elf)
 echo "bench-boot: sizes: kernel ELF $kernel_size bytes (target < 524288: $(verdict "$kernel_size" 524288))," \
     "BOOTX64.EFI $(wc -c <build/boot/nonos/BOOTX64.EFI) bytes," \
-    "bundle $(wc -c <"${BUNDLE_FILE:-build/bundle.bin}") bytes," \
+    "bundle $(wc -c <"$bundle") bytes," \
     "image $(wc -c <"$image") bytes (GPT disk, FAT32 ESP)"

@@ -2,7 +2,7 @@
 # `make bench-capsule` (a benchmark, not a test): capsule verification cost.
 #   host:   capsule_open for 4 KiB, 1 MiB and 16 MiB payloads (Ed25519-only
 #           proofs) and a 4 KiB hybrid (Ed25519 + ML-DSA-65) one, against
-#           the floor sha256sum + one libsodium Ed25519 verification (+ one
+#           the floor b2sum -l 256 + one libsodium Ed25519 verification (+ one
 #           ML-DSA-65 verification for the hybrid) (tests/bench/capsule_bench.c);
 #   kernel: the same capsules in a boot bundle, verified by the kernel at
 #           boot under QEMU -icount shift=0,sleep=off -rtc clock=vm, where the
@@ -16,7 +16,7 @@
 # and AVX2 and the SSSE3/SSE4 levels every AVX2 CPU has, so that only
 # lib/crypto's four-way Keccak of ExpandA changes;
 # empty to skip), which runs the 4 KiB bundles only (the large payloads'
-# SHA-256 does not change).
+# BLAKE2b does not change).
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 . tests/qemu/lib.sh

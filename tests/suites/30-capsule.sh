@@ -7,7 +7,7 @@
 # corpus), and a 5-second fuzz smoke run of each capsule fuzz target.
 set -u
 . tests/lib.sh
-suite_require clang jq llvm-nm od
+suite_require clang jq llvm-nm od b2sum
 status=0
 bin=build/host-san/tests/capsule
 tool=$PWD/build/host/nonos-capsule
@@ -23,7 +23,7 @@ $bin/corpus || status=1
 $bin/keyfile_corpus --check tests/corpus/capsule-keys || status=1
 
 # lib/capsule in the kernel: only lib/crypto, lib/base (mem.c, hex.c) and itself.
-allowed="memcpy memset memmove memcmp hex_decode hex_digit_value crypto_equal sha256 sha256_init sha256_update sha256_final ed25519_sign ed25519_key_from_seed ed25519_verify crypto_wipe mldsa65_sign mldsa65_verify mldsa65_prepare_key mldsa65_verify_prepared"
+allowed="memcpy memset memmove memcmp hex_decode hex_digit_value crypto_equal blake2b blake2b_init blake2b_update blake2b_final ed25519_sign ed25519_key_from_seed ed25519_verify crypto_wipe mldsa65_sign mldsa65_verify mldsa65_prepare_key mldsa65_verify_prepared"
 defined=$(llvm-nm --defined-only build/kernel/lib/capsule/*.o | awk 'NF==3 && $2 ~ /[TDRB]/ {print $3}')
 missing=""
 for sym in $(llvm-nm --undefined-only build/kernel/lib/capsule/*.o | awk 'NF==2 {print $2}' | sort -u); do
@@ -137,6 +137,26 @@ else
     fail "capsule tool: inspect: $(head -c 300 "$work/json")"
 fi
 
+# Format 4 hashes with BLAKE2b-256: each section hash inspect shows is
+# coreutils' b2sum -l 256 of the section's bytes, and ids and fingerprints
+# are written blake2b:<64 hex> (human and --json).
+b2_matched=0
+for i in 0 1 2; do
+    off=$(jq -r ".sections[$i].offset" "$work/json")
+    len=$(jq -r ".sections[$i].length" "$work/json")
+    want=$(tail -c +$((off + 1)) "$mod" | head -c "$len" | b2sum -l 256 | cut -c1-64)
+    [ ${#want} -eq 64 ] && [ "$(jq -r ".sections[$i].hash" "$work/json")" = "blake2b:$want" ] &&
+        "$tool" inspect "$mod" | grep -q "^section .* bytes, blake2b:$want$" &&
+        b2_matched=$((b2_matched + 1))
+done
+if [ $b2_matched -eq 3 ] &&
+   jq -r '.id, .author_fingerprint' "$work/json" | grep -cx 'blake2b:[0-9a-f]\{64\}' | grep -qx 2 &&
+   "$tool" inspect "$mod" | grep -q '^id           blake2b:[0-9a-f]\{64\}$'; then
+    pass "capsule tool: section hashes are b2sum -l 256 of the sections; ids and fingerprints blake2b:<64 hex>"
+else
+    fail "capsule tool: BLAKE2b-256 hashes ($b2_matched of 3 sections): $(head -c 600 "$work/json")"
+fi
+
 printf 'name = "hello"\nversion = "0.2.0"\nthreads = 2\n' >"$work/hello/capsule.toml"
 if ! (cd "$work/hello" && "$tool" build) >"$work/out" 2>&1 &&
    grep -q 'capsule.toml:3: threads: unknown key (ERR_MANIFEST_UNKNOWN_KEY)' "$work/out"; then
@@ -213,19 +233,19 @@ else
     fail "capsule tool: conflicting trust file ($r1, $r2): $(cat "$work/out" "$work/out2" | tr '\n' ' ')"
 fi
 
-# Format versions 1 and 2 are refused with a message that says what to do.
+# Format versions 1 to 3 are refused with a message that says what to do.
 old_refused=0
-for v in 1 2; do
+for v in 1 2 3; do
     cp "$mod" "$work/v$v.mod"
     printf "\\00$v" | dd of="$work/v$v.mod" bs=1 seek=8 conv=notrunc 2>/dev/null
     "$tool" verify "$work/v$v.mod" >"$work/out" 2>&1
-    [ $? -eq 1 ] && grep -q 'format version 1 or 2 is no longer accepted.*rebuild and sign it again.*(ERR_MOD_VERSION_OLD)' "$work/out" &&
+    [ $? -eq 1 ] && grep -q 'format version 1, 2 or 3 is no longer accepted (its hashes are SHA-256.*rebuild and sign it again.*(ERR_MOD_VERSION_OLD)' "$work/out" &&
         old_refused=$((old_refused + 1))
 done
-if [ $old_refused -eq 2 ]; then
-    pass "capsule tool: a format version 1 or 2 .mod is refused as such"
+if [ $old_refused -eq 3 ]; then
+    pass "capsule tool: a format version 1, 2 or 3 .mod is refused as such"
 else
-    fail "capsule tool: version 1/2 .mod ($old_refused of 2 refused): $(cat "$work/out")"
+    fail "capsule tool: version 1/2/3 .mod ($old_refused of 3 refused): $(cat "$work/out")"
 fi
 
 # The format 3 manifest fields: the template shows them commented with their
@@ -293,9 +313,18 @@ r2=$?
 if [ $r1 -ne 0 ] && grep -q 'capsule.toml:4: dependencies.crypto: .*(ERR_MANIFEST_DEPENDENCY_UNBOUND)' "$work/out" &&
    [ $r2 -eq 0 ] && [ "$("$tool" inspect "$work/dep.mod" --json | jq -r '.manifest.dependencies[0].author')" = "$fp" ] &&
    "$tool" inspect "$work/dep.mod" | grep -q "^depends on   crypto >=0.1.0, <0.2.0 author $fp$"; then
-    pass "capsule tool: a dependency without author or hash is refused; author = \"sha256:...\" binds it"
+    pass "capsule tool: a dependency without author or hash is refused; author = \"blake2b:...\" binds it"
 else
     fail "capsule tool: dependency binding ($r1, $r2): $(cat "$work/out" "$work/out2" | tr '\n' ' ')"
+fi
+# A format 3 author fingerprint (sha256:) gets its own message.
+printf 'name = "hello"\nversion = "0.1.0"\n[dependencies]\ncrypto = { version = "^0.1", author = "sha256:%s" }\n' \
+    "${fp#blake2b:}" >"$work/hello/capsule.toml"
+if ! (cd "$work/hello" && "$tool" build) >"$work/out" 2>&1 &&
+   grep -q 'capsule.toml:4: dependencies.crypto.author: capsule ids and author fingerprints are "blake2b:" and 64 lowercase hex digits since format 4; .*(ERR_MANIFEST_HASH_OLD)' "$work/out"; then
+    pass "capsule tool: a sha256: author fingerprint is refused, saying ids are blake2b: since format 4"
+else
+    fail "capsule tool: sha256: fingerprint: $(cat "$work/out")"
 fi
 
 # inspect escapes: every control character in --json (file paths too), and
@@ -310,7 +339,7 @@ off=$(od -An -tu8 -j 80 -N8 "$work/cafe.mod" | tr -d ' ')
 len=$(od -An -tu8 -j 88 -N8 "$work/cafe.mod" | tr -d ' ')
 printf 'X' | dd of="$work/cafe.mod" bs=1 seek=$((off + 200)) conv=notrunc 2>/dev/null
 i=0
-for b in $(dd if="$work/cafe.mod" bs=1 skip="$off" count="$len" 2>/dev/null | sha256sum | cut -c1-64 | sed 's/../& /g'); do
+for b in $(dd if="$work/cafe.mod" bs=1 skip="$off" count="$len" 2>/dev/null | b2sum -l 256 | cut -c1-64 | sed 's/../& /g'); do
     printf "$(printf '\\%03o' $((0x$b)))" | dd of="$work/cafe.mod" bs=1 seek=$((96 + i)) conv=notrunc 2>/dev/null
     i=$((i + 1))
 done

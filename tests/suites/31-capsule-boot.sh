@@ -61,12 +61,12 @@ crypto = { version = \"^0.1\", author = \"$fp\" }
     (cd app && "$tool" sign >/dev/null)
     project legacy 1.0.0
     (cd legacy && "$tool" sign --key ../legacykey/author.key >/dev/null)
-    cp hello-new/hello-1.0.0.mod format2.mod # what a format 2 tool's header says
-    printf '\002' | dd of=format2.mod bs=1 seek=8 conv=notrunc 2>/dev/null
+    cp hello-new/hello-1.0.0.mod format3.mod # what a format 3 tool's header says
+    printf '\003' | dd of=format3.mod bs=1 seek=8 conv=notrunc 2>/dev/null
     "$tool" bundle --trust trusted.pub -o ../bundle.bin hello-new/hello-1.0.0.mod \
         intruder/intruder-1.0.0.mod tampered.mod needy/needy-1.0.0.mod hello/hello-0.9.0.mod \
         stripped/stripped-1.0.0.mod crypto/crypto-0.1.0.mod app/app-1.0.0.mod \
-        legacy/legacy-1.0.0.mod format2.mod
+        legacy/legacy-1.0.0.mod format3.mod
 ) >"$dir/build.log" 2>&1
 check $? "test bundle built with nonos-capsule (10 capsules, 2 hybrid and 1 Ed25519-only trusted authors)" "$(tail -n 3 "$dir/build.log")"
 if ! make -s -j2 "$image" >>"$dir/build.log" 2>&1; then
@@ -97,16 +97,18 @@ check $? "boot refuses a hybrid author's capsule signed by its Ed25519 key alone
 refused 7 'app 1.0.0' ERR_DEP_AUTHOR
 check $? "boot refuses a dependency met only by another author's capsule of that name"
 refused 9 '\? \?' ERR_MOD_VERSION_OLD &&
-    printf '%s\n' "$boot" | grep -aq 'capsules: refused #9 ? ?: capsule: format version 1 or 2 is no longer accepted .*rebuild and sign it again'
-check $? "boot refuses a format version 2 capsule, saying to rebuild and sign it again"
+    printf '%s\n' "$boot" | grep -aq 'capsules: refused #9 ? ?: capsule: format version 1, 2 or 3 is no longer accepted (its hashes are SHA-256, .*rebuild and sign it again'
+check $? "boot refuses a format version 3 capsule (SHA-256), saying to rebuild and sign it again"
 printf '%s\n' "$boot" | grep -aq 'capsules: 3 of 10 verified (3 trusted authors)'
 check $? "boot verifies exactly the good capsules (3 of 10: hybrid hello, other's crypto, Ed25519-only legacy)"
 
 qemu_command "$log" capsules 20
 answer=$QEMU_ANSWER
-printf '%s\n' "$answer" | grep -aqE 'hello +1\.0\.0 +[0-9a-f]{16} +[0-9a-f]{16} +hybrid +verified' &&
+fp16=$(echo "$fp" | sed -n 's/^blake2b:\([0-9a-f]\{16\}\).*/\1/p')
+[ ${#fp16} -eq 16 ] &&
+    printf '%s\n' "$answer" | grep -aqE 'hello +1\.0\.0 +[0-9a-f]{16} +[0-9a-f]{16} +hybrid +verified' &&
     printf '%s\n' "$answer" | grep -aqE 'legacy +1\.0\.0 +[0-9a-f]{16} +[0-9a-f]{16} +ed25519 +verified' &&
-    printf '%s\n' "$answer" | grep -aqE "hello +1\.0\.0 +$(echo "$fp" | cut -c8-23) "
+    printf '%s\n' "$answer" | grep -aqE "hello +1\.0\.0 +$fp16 "
 status=$?
 check $status "console 'capsules' lists hello 1.0.0 (hybrid) and legacy (Ed25519) with author fingerprint, id, proof and state" "$answer"
 printf '%s\n' "$answer" | grep -aqE 'intruder +1\.0\.0 .* refused: trust: author key not in the trust store'

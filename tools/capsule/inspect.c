@@ -8,8 +8,8 @@
 
 #include "capsule/canonical.h"
 #include "capsule/capsule.h"
+#include "capsule/hash.h"
 #include "capsule/utf8.h"
-#include "crypto/sha256.h"
 #include "tool.h"
 
 struct view {
@@ -135,11 +135,11 @@ static void print_manifest_json(const struct manifest *m)
         printf(", \"requirement\": \"%s\"", range);
         if (d->author_bound) {
             hex_encode(d->author, 32, hex, sizeof hex);
-            printf(", \"author\": \"sha256:%s\"", hex);
+            printf(", \"author\": \"" CAPSULE_HASH_PREFIX "%s\"", hex);
         }
         if (d->pinned) {
             hex_encode(d->hash, 32, hex, sizeof hex);
-            printf(", \"hash\": \"sha256:%s\"", hex);
+            printf(", \"hash\": \"" CAPSULE_HASH_PREFIX "%s\"", hex);
         }
         putchar('}');
     }
@@ -175,14 +175,14 @@ static void print_json(const struct view *v)
     }
     if (v->verdict == CAPSULE_OK) {
         hex_encode(v->c.id, 32, hex, sizeof hex);
-        printf("  \"id\": \"sha256:%s\",\n  \"entry\": %llu,\n", hex,
+        printf("  \"id\": \"" CAPSULE_HASH_PREFIX "%s\",\n  \"entry\": %llu,\n", hex,
                (unsigned long long)v->c.entry);
     }
     if (v->have_manifest)
         print_manifest_json(&v->c.manifest);
     if (v->have_proof) {
         static char key_hex[2 * PROOF_MLDSA65_KEY_SIZE + 1];
-        printf("  \"hybrid\": %s,\n  \"author_fingerprint\": \"sha256:%s\",\n"
+        printf("  \"hybrid\": %s,\n  \"author_fingerprint\": \"" CAPSULE_HASH_PREFIX "%s\",\n"
                "  \"signatures\": [", v->author.hybrid ? "true" : "false", v->fingerprint);
         for (size_t i = 0; i < v->c.proof.count; i++) {
             const struct proof_signature *s = &v->c.proof.signatures[i];
@@ -197,8 +197,8 @@ static void print_json(const struct view *v)
     for (size_t i = 0; v->have_container && i < MOD_SECTION_COUNT; i++) {
         const struct mod_section *s = &v->c.container.sections[i];
         hex_encode(s->hash, 32, hex, sizeof hex);
-        printf("%s\n    {\"type\": \"%s\", \"offset\": %llu, \"length\": %llu, \"sha256\": \"%s\"}",
-               i ? "," : "", section_names[i], (unsigned long long)s->offset,
+        printf("%s\n    {\"type\": \"%s\", \"offset\": %llu, \"length\": %llu, "
+               "\"hash\": \"" CAPSULE_HASH_PREFIX "%s\"}", i ? "," : "", section_names[i], (unsigned long long)s->offset,
                (unsigned long long)s->length, hex);
     }
     printf("%s]\n}\n", v->have_container ? "\n  " : "");
@@ -222,11 +222,11 @@ static void print_dependency_human(const struct manifest_dependency *d)
     printf(" %s", range);
     if (d->author_bound) {
         hex_encode(d->author, 32, hex, sizeof hex);
-        printf(" author sha256:%s", hex);
+        printf(" author " CAPSULE_HASH_PREFIX "%s", hex);
     }
     if (d->pinned) {
         hex_encode(d->hash, 32, hex, sizeof hex);
-        printf(" hash sha256:%s", hex);
+        printf(" hash " CAPSULE_HASH_PREFIX "%s", hex);
     }
     putchar('\n');
 }
@@ -283,8 +283,8 @@ static void print_human(const struct view *v)
     printf(" (%zu bytes)\n", v->size);
     if (v->verdict == CAPSULE_OK) {
         hex_encode(v->c.id, 32, hex, sizeof hex);
-        printf("status       verified\nid           sha256:%s\nentry        0x%llx\n", hex,
-               (unsigned long long)v->c.entry);
+        printf("status       verified\nid           " CAPSULE_HASH_PREFIX "%s\n"
+               "entry        0x%llx\n", hex, (unsigned long long)v->c.entry);
     } else {
         printf("status       REFUSED: %s (%s)\n", capsule_error_message(v->verdict),
                capsule_error_name(v->verdict));
@@ -292,8 +292,8 @@ static void print_human(const struct view *v)
     if (v->have_manifest)
         print_manifest_human(&v->c.manifest);
     if (v->have_proof)
-        printf("proof        %s\nauthor key   sha256:%s\n", proof_kind(&v->author),
-               v->fingerprint);
+        printf("proof        %s\nauthor key   " CAPSULE_HASH_PREFIX "%s\n",
+               proof_kind(&v->author), v->fingerprint);
     for (size_t i = 0; v->have_proof && i < v->c.proof.count; i++) {
         const struct proof_signature *s = &v->c.proof.signatures[i];
         hex_encode(s->public_key.data, 16, hex, sizeof hex);
@@ -304,8 +304,9 @@ static void print_human(const struct view *v)
     for (size_t i = 0; v->have_container && i < MOD_SECTION_COUNT; i++) {
         const struct mod_section *s = &v->c.container.sections[i];
         hex_encode(s->hash, 32, hex, sizeof hex);
-        printf("section      %-8s offset %llu, %llu bytes, sha256:%s\n", section_names[i],
-               (unsigned long long)s->offset, (unsigned long long)s->length, hex);
+        printf("section      %-8s offset %llu, %llu bytes, " CAPSULE_HASH_PREFIX "%s\n",
+               section_names[i], (unsigned long long)s->offset,
+               (unsigned long long)s->length, hex);
     }
 }
 

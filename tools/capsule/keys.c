@@ -21,6 +21,7 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 
+#include "capsule/hash.h"
 #include "crypto/crypto.h"
 #include "crypto/ed25519.h"
 #include "crypto/mldsa65.h"
@@ -117,7 +118,7 @@ static bool write_key_files(const char *dir, const struct proof_signer *s,
     key_fingerprint_text(&a, fp);
     if (ok && !quiet)
         printf("wrote %s (secret key, mode 0600) and %s\nkeys: %s\n"
-               "author sha256:%s\n", secret_path, public_path,
+               "author " CAPSULE_HASH_PREFIX "%s\n", secret_path, public_path,
                s->hybrid ? "ed25519 + ml-dsa-65 (hybrid)" : "ed25519 only", fp);
     return ok;
 }
@@ -228,7 +229,7 @@ int command_keygen(int argc, char **argv)
         "DIR/author.pub. The key is hybrid (Ed25519 + ML-DSA-65) unless\n"
         "--ed25519-only is given (for tests and trust stores of older tools).\n"
         "DIR defaults to $NONOS_KEY_DIR or ~/.nonos. Prints the author's\n"
-        "fingerprint (what a dependency's author = \"sha256:...\" names).\n"
+        "fingerprint (what a dependency's author = \"blake2b:...\" names).\n"
         "Never overwrites an existing key and never prints the secret key.\n";
     if (wants_help(argc, argv, usage))
         return TOOL_OK;

@@ -32,7 +32,7 @@ static const char toml_template[] =
     "description = \"A NONOS capsule\"\n"
     "\n"
     "[dependencies]\n"
-    "# \"nonos-crypto\" = { version = \"^1.0\", hash = \"sha256:...\" }\n"
+    "# \"nonos-crypto\" = { version = \"^1.0\", hash = \"blake2b:...\" }\n"
     "\n"
     "[policy.network]\n"
     "allow_clearnet = false\n"

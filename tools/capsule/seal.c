@@ -9,9 +9,9 @@
 
 #include "capsule/canonical.h"
 #include "capsule/capsule.h"
+#include "capsule/hash.h"
 #include "capsule/trust.h"
 #include "crypto/crypto.h"
-#include "crypto/sha256.h"
 #include "tool.h"
 
 #define TRUST_KEYS_MAX 256
@@ -112,8 +112,9 @@ static int sign_files(const char *dir, const char *key_path, const char *out_pat
         if (n > 0 && (size_t)n < sizeof path && file_write(path, out.data, out.len, 0644, false)) {
             hex_encode(id, 32, id_hex, sizeof id_hex);
             hex_encode(c.author_fingerprint, 32, fp, sizeof fp);
-            printf("signed %s (%zu bytes, %s)\nid sha256:%s\nauthor sha256:%s\n", path,
-                   out.len, proof_kind(&c.author), id_hex, fp);
+            printf("signed %s (%zu bytes, %s)\nid " CAPSULE_HASH_PREFIX "%s\n"
+                   "author " CAPSULE_HASH_PREFIX "%s\n",
+                   path, out.len, proof_kind(&c.author), id_hex, fp);
             status = TOOL_OK;
         }
     } else if (err != CAPSULE_OK) {
@@ -231,7 +232,7 @@ int command_verify(int argc, char **argv)
     hex_encode(c.author_fingerprint, 8, fp, sizeof fp);
     printf("VERIFIED ");
     print_escaped(stdout, path, false);
-    printf(": %s %u.%u.%u, author %s (%s)%s, id sha256:%s\n", c.manifest.name.text,
+    printf(": %s %u.%u.%u, author %s (%s)%s, id " CAPSULE_HASH_PREFIX "%s\n", c.manifest.name.text,
            c.manifest.version.major, c.manifest.version.minor, c.manifest.version.patch,
            fp, proof_kind(&c.author), trust != NULL ? " (trusted)" : " (no trust store given)",
            id_hex);
