@@ -93,11 +93,43 @@ static inline int32_t mldsa_use_hint(int32_t value, unsigned hint)
     return low > 0 ? (high + 1) & 15 : (high - 1) & 15;
 }
 
-/* mldsa65_poly.c: arithmetic. */
+/* mldsa65_poly.c: arithmetic. mldsa_ntt, mldsa_inverse_ntt, mldsa_pointwise,
+ * mldsa_row_product and mldsa_use_hint_poly take the AVX2 path
+ * (mldsa65_poly_avx2.c) when crypto_simd_avx2() is true, else the portable
+ * one (_portable); both give bit-identical results. On the AVX2 path the
+ * caller is between crypto_simd_begin and crypto_simd_end (every public
+ * ML-DSA function brackets itself once). */
 void mldsa_ntt(struct mldsa_poly *poly);          /* |in| < q: |out| < 9q */
 void mldsa_inverse_ntt(struct mldsa_poly *poly);  /* |in| < q; multiplies by 2^32 too */
 void mldsa_pointwise(struct mldsa_poly *out, const struct mldsa_poly *a,
                      const struct mldsa_poly *b); /* a * b * 2^-32, in (-q, q) */
+/* out = (sum of a[i] v[i] over the L columns - c t) * 2^-32, one Montgomery
+ * reduction of the 64-bit sum (c and t NULL: no subtraction). a[i] in
+ * [0, q), v[i], c and t below 9q in magnitude: |sum| < 126 q^2 < 2^31 q. */
+void mldsa_row_product(struct mldsa_poly *out, const struct mldsa_poly a[MLDSA65_L],
+                       const struct mldsa_poly v[MLDSA65_L], const struct mldsa_poly *c,
+                       const struct mldsa_poly *t);
+/* w[j] = UseHint(hints[j] != 0, w[j]) for every j; w in (-q, q). */
+void mldsa_use_hint_poly(struct mldsa_poly *w, const uint8_t hints[MLDSA_N]);
+
+void mldsa_ntt_portable(struct mldsa_poly *poly);
+void mldsa_inverse_ntt_portable(struct mldsa_poly *poly);
+void mldsa_pointwise_portable(struct mldsa_poly *out, const struct mldsa_poly *a,
+                              const struct mldsa_poly *b);
+void mldsa_row_product_portable(struct mldsa_poly *out, const struct mldsa_poly a[MLDSA65_L],
+                                const struct mldsa_poly v[MLDSA65_L],
+                                const struct mldsa_poly *c, const struct mldsa_poly *t);
+void mldsa_use_hint_portable(struct mldsa_poly *w, const uint8_t hints[MLDSA_N]);
+
+/* mldsa65_poly_avx2.c: only when crypto_simd_avx2() is true. */
+void mldsa_ntt_avx2(struct mldsa_poly *poly);
+void mldsa_inverse_ntt_avx2(struct mldsa_poly *poly);
+void mldsa_pointwise_avx2(struct mldsa_poly *out, const struct mldsa_poly *a,
+                          const struct mldsa_poly *b);
+void mldsa_row_product_avx2(struct mldsa_poly *out, const struct mldsa_poly a[MLDSA65_L],
+                            const struct mldsa_poly v[MLDSA65_L], const struct mldsa_poly *c,
+                            const struct mldsa_poly *t);
+void mldsa_use_hint_avx2(struct mldsa_poly *w, const uint8_t hints[MLDSA_N]);
 void mldsa_power2round(int32_t *high, int32_t *low, int32_t value);
 /* 1 when some |coefficient| >= bound, else 0; no branch on the coefficients. */
 uint32_t mldsa_poly_exceeds(const struct mldsa_poly *poly, int32_t bound);
@@ -108,7 +140,7 @@ void mldsa_sample_ntt(struct mldsa_poly *poly, const uint8_t rho[32], uint8_t co
                       uint8_t row);
 /* mldsa_sample_ntt for four (column, row) pairs at once; polys[j] may repeat
  * only for repeated (columns[j], rows[j]), whose identical streams write the
- * same values. */
+ * same values. The caller brackets it with crypto_simd_begin/end. */
 void mldsa_sample_ntt_x4(struct mldsa_poly *const polys[4], const uint8_t rho[32],
                          const uint8_t columns[4], const uint8_t rows[4]);
 void mldsa_sample_eta(struct mldsa_poly *poly, const uint8_t rho_prime[64], uint16_t nonce);

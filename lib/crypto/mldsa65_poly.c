@@ -74,7 +74,7 @@ static inline void mldsa_butterfly(int32_t *a, int32_t *b, int64_t zeta)
  * store (the layers' zetas: block b of layer len uses mldsa_zetas[128 / len
  * + b]). The butterflies add at most one q-bound per layer, so eight layers
  * on inputs below q stay below 9q. */
-void mldsa_ntt(struct mldsa_poly *poly)
+void mldsa_ntt_portable(struct mldsa_poly *poly)
 {
     int32_t *w = poly->coefficients;
     for (unsigned len = 128; len >= 2; len >>= 2) {
@@ -112,7 +112,7 @@ static inline void mldsa_inverse_butterfly(int32_t *a, int32_t *b, int64_t zeta)
  * folded into the last layer: there w_j = f (t + u) and w_{j+128} = f
  * zeta_1' (t - u), with f and f zeta_1' as Montgomery constants. The sums
  * double per layer: inputs below q stay below 256q < 2^31. */
-void mldsa_inverse_ntt(struct mldsa_poly *poly)
+void mldsa_inverse_ntt_portable(struct mldsa_poly *poly)
 {
     int32_t *w = poly->coefficients;
     for (unsigned len = 1; len < MLDSA_N / 4; len <<= 2) {
@@ -145,12 +145,81 @@ void mldsa_inverse_ntt(struct mldsa_poly *poly)
     }
 }
 
-void mldsa_pointwise(struct mldsa_poly *out, const struct mldsa_poly *a,
-                     const struct mldsa_poly *b)
+void mldsa_pointwise_portable(struct mldsa_poly *out, const struct mldsa_poly *a,
+                              const struct mldsa_poly *b)
 {
     for (unsigned j = 0; j < MLDSA_N; j++)
         out->coefficients[j] =
             mldsa_montgomery_reduce((int64_t)a->coefficients[j] * b->coefficients[j]);
+}
+
+/* The first column sets the sum, so that it needs no zeroing pass (a
+ * memset call in freestanding builds). */
+void mldsa_row_product_portable(struct mldsa_poly *out, const struct mldsa_poly a[MLDSA65_L],
+                                const struct mldsa_poly v[MLDSA65_L],
+                                const struct mldsa_poly *c, const struct mldsa_poly *t)
+{
+    int64_t sum[MLDSA_N];
+    for (unsigned j = 0; j < MLDSA_N; j++)
+        sum[j] = (int64_t)a[0].coefficients[j] * v[0].coefficients[j];
+    for (unsigned column = 1; column < MLDSA65_L; column++)
+        for (unsigned j = 0; j < MLDSA_N; j++)
+            sum[j] += (int64_t)a[column].coefficients[j] * v[column].coefficients[j];
+    if (c != NULL)
+        for (unsigned j = 0; j < MLDSA_N; j++)
+            sum[j] -= (int64_t)c->coefficients[j] * t->coefficients[j];
+    for (unsigned j = 0; j < MLDSA_N; j++)
+        out->coefficients[j] = mldsa_montgomery_reduce(sum[j]);
+}
+
+void mldsa_use_hint_portable(struct mldsa_poly *w, const uint8_t hints[MLDSA_N])
+{
+    for (unsigned j = 0; j < MLDSA_N; j++)
+        w->coefficients[j] = mldsa_use_hint(w->coefficients[j], hints[j] != 0);
+}
+
+/* The run-time choice of mldsa65_internal.h. */
+void mldsa_ntt(struct mldsa_poly *poly)
+{
+    if (crypto_simd_avx2())
+        mldsa_ntt_avx2(poly);
+    else
+        mldsa_ntt_portable(poly);
+}
+
+void mldsa_inverse_ntt(struct mldsa_poly *poly)
+{
+    if (crypto_simd_avx2())
+        mldsa_inverse_ntt_avx2(poly);
+    else
+        mldsa_inverse_ntt_portable(poly);
+}
+
+void mldsa_pointwise(struct mldsa_poly *out, const struct mldsa_poly *a,
+                     const struct mldsa_poly *b)
+{
+    if (crypto_simd_avx2())
+        mldsa_pointwise_avx2(out, a, b);
+    else
+        mldsa_pointwise_portable(out, a, b);
+}
+
+void mldsa_row_product(struct mldsa_poly *out, const struct mldsa_poly a[MLDSA65_L],
+                       const struct mldsa_poly v[MLDSA65_L], const struct mldsa_poly *c,
+                       const struct mldsa_poly *t)
+{
+    if (crypto_simd_avx2())
+        mldsa_row_product_avx2(out, a, v, c, t);
+    else
+        mldsa_row_product_portable(out, a, v, c, t);
+}
+
+void mldsa_use_hint_poly(struct mldsa_poly *w, const uint8_t hints[MLDSA_N])
+{
+    if (crypto_simd_avx2())
+        mldsa_use_hint_avx2(w, hints);
+    else
+        mldsa_use_hint_portable(w, hints);
 }
 
 /* Algorithm 35: value = high * 2^d + low with low in (-2^12, 2^12]. */
@@ -243,7 +312,6 @@ void mldsa_sample_ntt_x4(struct mldsa_poly *const polys[4], const uint8_t rho[32
     unsigned counts[4] = { 0, 0, 0, 0 };
     for (unsigned j = 0; j < 4; j++)
         mldsa_sample_ntt_seed(seeds[j], rho, columns[j], rows[j]);
-    crypto_simd_begin();
     shake128_x4_absorb(&state, inputs, sizeof seeds[0]);
     while (counts[0] < MLDSA_N || counts[1] < MLDSA_N || counts[2] < MLDSA_N ||
            counts[3] < MLDSA_N) {
@@ -252,7 +320,6 @@ void mldsa_sample_ntt_x4(struct mldsa_poly *const polys[4], const uint8_t rho[32
             if (counts[j] < MLDSA_N)
                 counts[j] = mldsa_sample_ntt_block(polys[j], counts[j], blocks[j]);
     }
-    crypto_simd_end();
 }
 
 /* Algorithms 31 (RejBoundedPoly) and 15 (CoeffFromHalfByte, eta = 4): each
