@@ -72,15 +72,16 @@ static inline int32_t mldsa_freeze(int32_t value)
 
 /* Algorithm 36 for gamma2 = (q - 1) / 32: value = high * 2 gamma2 + low with
  * low in (-gamma2, gamma2], except that the top interval (high = 16) wraps to
- * high = 0, low = r - q. The division by a constant compiles to a multiply. */
+ * high = 0, low = r - q. The division by a constant compiles to a multiply.
+ * r1 is at most 16, so r1 & 15 is the wrapped high part and r1 >> 4 says
+ * whether it wrapped (then low = r0 - 1). */
 static inline void mldsa_decompose(int32_t *high, int32_t *low, int32_t value)
 {
     int32_t r = mldsa_freeze(value);
     int32_t r1 = (int32_t)((uint32_t)(r + MLDSA65_GAMMA2 - 1) / (2 * MLDSA65_GAMMA2));
     int32_t r0 = r - r1 * 2 * MLDSA65_GAMMA2;
-    int32_t top = mldsa_sign_mask(15 - r1); /* -1 when r1 == 16 */
-    *high = r1 & ~top;
-    *low = r0 + top;
+    *high = r1 & 15;
+    *low = r0 - (r1 >> 4);
 }
 
 /* Algorithm 40 (m = 16); verification only, so it may branch. */

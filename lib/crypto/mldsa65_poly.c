@@ -153,23 +153,28 @@ void mldsa_pointwise_portable(struct mldsa_poly *out, const struct mldsa_poly *a
             mldsa_montgomery_reduce((int64_t)a->coefficients[j] * b->coefficients[j]);
 }
 
-/* The first column sets the sum, so that it needs no zeroing pass (a
- * memset call in freestanding builds). */
+/* Coefficient by coefficient, so that the 64-bit sum stays in a register. */
+static inline int64_t mldsa_column_sum(const struct mldsa_poly a[MLDSA65_L],
+                                       const struct mldsa_poly v[MLDSA65_L], unsigned j)
+{
+    int64_t sum = 0;
+    for (unsigned column = 0; column < MLDSA65_L; column++)
+        sum += (int64_t)a[column].coefficients[j] * v[column].coefficients[j];
+    return sum;
+}
+
 void mldsa_row_product_portable(struct mldsa_poly *out, const struct mldsa_poly a[MLDSA65_L],
                                 const struct mldsa_poly v[MLDSA65_L],
                                 const struct mldsa_poly *c, const struct mldsa_poly *t)
 {
-    int64_t sum[MLDSA_N];
-    for (unsigned j = 0; j < MLDSA_N; j++)
-        sum[j] = (int64_t)a[0].coefficients[j] * v[0].coefficients[j];
-    for (unsigned column = 1; column < MLDSA65_L; column++)
+    if (c == NULL) {
         for (unsigned j = 0; j < MLDSA_N; j++)
-            sum[j] += (int64_t)a[column].coefficients[j] * v[column].coefficients[j];
-    if (c != NULL)
-        for (unsigned j = 0; j < MLDSA_N; j++)
-            sum[j] -= (int64_t)c->coefficients[j] * t->coefficients[j];
+            out->coefficients[j] = mldsa_montgomery_reduce(mldsa_column_sum(a, v, j));
+        return;
+    }
     for (unsigned j = 0; j < MLDSA_N; j++)
-        out->coefficients[j] = mldsa_montgomery_reduce(sum[j]);
+        out->coefficients[j] = mldsa_montgomery_reduce(
+            mldsa_column_sum(a, v, j) - (int64_t)c->coefficients[j] * t->coefficients[j]);
 }
 
 void mldsa_use_hint_portable(struct mldsa_poly *w, const uint8_t hints[MLDSA_N])
