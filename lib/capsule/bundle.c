@@ -102,7 +102,8 @@ static const struct mldsa65_prepared_key *prepared_key(struct bundle_work *work,
  * fingerprint is the one computed at registration (the same bytes hashed
  * the same way); otherwise exactly capsule_open. Same verdict either way. */
 static enum capsule_error open_capsule(struct bundle_work *work,
-                                       const struct trust_store *store, struct bytes file)
+                                       const struct trust_store *store, struct bytes file,
+                                       struct bundle_entry *e)
 {
     struct capsule *c = &work->scratch;
     enum capsule_error err = capsule_decode(file, c);
@@ -110,9 +111,13 @@ static enum capsule_error open_capsule(struct bundle_work *work,
         return err;
     const struct trust_author *known = trust_find_author(store, &c->author);
     const struct mldsa65_prepared_key *prepared = NULL;
-    if (known != NULL && known->key.hybrid)
+    if (known != NULL && known->key.hybrid) {
+        uint64_t start = work->clock != NULL ? work->clock() : 0;
         prepared = prepared_key(work, known);
-    err = proof_verify_prepared(&c->proof, c->id, prepared);
+        if (work->clock != NULL)
+            e->mldsa65_prepare_ticks = work->clock() - start;
+    }
+    err = proof_verify_metered(&c->proof, c->id, prepared, work->clock, &e->mldsa65_verify_ticks);
     if (err != CAPSULE_OK)
         return err;
     if (known != NULL)
@@ -128,7 +133,7 @@ static void admit(struct bundle_work *work, struct trust_store *store,
 {
     struct bundle_entry *e = &report->entries[i];
     struct capsule *c = &work->scratch;
-    e->verdict = open_capsule(work, store, e->file);
+    e->verdict = open_capsule(work, store, e->file, e);
     if (e->verdict != CAPSULE_OK)
         return;
     e->opened = true;
@@ -178,6 +183,13 @@ static void resolve(struct bundle_work *work, struct bundle_report *report)
 enum capsule_error bundle_verify(struct bytes file, struct bundle_work *work,
                                  struct bundle_report *report)
 {
+    return bundle_verify_metered(file, work, report, NULL);
+}
+
+enum capsule_error bundle_verify_metered(struct bytes file, struct bundle_work *work,
+                                         struct bundle_report *report, uint64_t (*clock)(void))
+{
+    work->clock = clock;
     report->key_count = 0;
     report->count = 0;
     report->start_count = 0;
@@ -186,6 +198,8 @@ enum capsule_error bundle_verify(struct bytes file, struct bundle_work *work,
         report->entries[i].opened = false;
         report->entries[i].manifest_text = bytes_make(NULL, 0);
         report->entries[i].payload = bytes_make(NULL, 0);
+        report->entries[i].mldsa65_prepare_ticks = 0;
+        report->entries[i].mldsa65_verify_ticks = 0;
     }
     for (size_t s = 0; s < BUNDLE_PREPARED_MAX; s++)
         work->prepared_for[s] = NULL;
