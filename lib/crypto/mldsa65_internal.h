@@ -131,6 +131,9 @@ void mldsa_row_product_avx2(struct mldsa_poly *out, const struct mldsa_poly a[ML
                             const struct mldsa_poly v[MLDSA65_L], const struct mldsa_poly *c,
                             const struct mldsa_poly *t);
 void mldsa_use_hint_avx2(struct mldsa_poly *w, const uint8_t hints[MLDSA_N]);
+unsigned mldsa_sample_ntt_block_avx2(struct mldsa_poly *poly, unsigned count,
+                                     const uint64_t lanes[SHAKE128_RATE / 8]);
+extern const uint64_t mldsa_sample_compress[256]; /* x86_64 only */
 void mldsa_power2round(int32_t *high, int32_t *low, int32_t value);
 /* 1 when some |coefficient| >= bound, else 0; no branch on the coefficients. */
 uint32_t mldsa_poly_exceeds(const struct mldsa_poly *poly, int32_t bound);
@@ -147,6 +150,11 @@ void mldsa_sample_ntt_x4(struct mldsa_poly *const polys[4], const uint8_t rho[32
 void mldsa_sample_eta(struct mldsa_poly *poly, const uint8_t rho_prime[64], uint16_t nonce);
 void mldsa_sample_mask(struct mldsa_poly *poly, const uint8_t rho_double_prime[64],
                        uint16_t nonce);
+/* The coefficients that SHAKE128 block lanes gives (RejNTTPoly's parsing),
+ * from lane first_lane (a multiple of 3) on, appended at count (at most MLDSA_N);
+ * returns the new count. */
+unsigned mldsa_sample_ntt_groups(struct mldsa_poly *poly, unsigned count, const uint64_t *lanes,
+                                 unsigned first_lane);
 void mldsa_sample_in_ball(struct mldsa_poly *poly, const uint8_t c_tilde[MLDSA65_LAMBDA_BYTES]);
 /* The same polynomial, in time independent of c tilde (for signing). */
 void mldsa_sample_in_ball_secret(struct mldsa_poly *poly,

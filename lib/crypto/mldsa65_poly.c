@@ -254,10 +254,10 @@ uint32_t mldsa_poly_exceeds(const struct mldsa_poly *poly, int32_t bound)
  * those >= q are skipped. The matrix is public. A block of 168 bytes is 7
  * groups of three lanes, each holding 8 candidates of 3 bytes, read from the
  * lanes in place. Returns the new count of coefficients (count on entry). */
-static unsigned mldsa_sample_ntt_block(struct mldsa_poly *poly, unsigned count,
-                                       const uint64_t *lanes)
+unsigned mldsa_sample_ntt_groups(struct mldsa_poly *poly, unsigned count, const uint64_t *lanes,
+                                 unsigned first_lane)
 {
-    for (unsigned g = 0; g < SHAKE128_RATE / 8 && count < MLDSA_N; g += 3) {
+    for (unsigned g = first_lane; g < SHAKE128_RATE / 8 && count < MLDSA_N; g += 3) {
         uint64_t l0 = lanes[g], l1 = lanes[g + 1], l2 = lanes[g + 2];
         uint32_t candidates[8] = {
             (uint32_t)l0, (uint32_t)(l0 >> 24), (uint32_t)(l0 >> 48 | l1 << 16),
@@ -280,6 +280,12 @@ static unsigned mldsa_sample_ntt_block(struct mldsa_poly *poly, unsigned count,
         }
     }
     return count;
+}
+
+static unsigned mldsa_sample_ntt_block(struct mldsa_poly *poly, unsigned count,
+                                       const uint64_t *lanes)
+{
+    return mldsa_sample_ntt_groups(poly, count, lanes, 0);
 }
 
 static void mldsa_sample_ntt_seed(uint8_t seed[34], const uint8_t rho[32], uint8_t column,
@@ -323,7 +329,9 @@ void mldsa_sample_ntt_x4(struct mldsa_poly *const polys[4], const uint8_t rho[32
         shake128_x4_squeeze_block(&state, blocks);
         for (unsigned j = 0; j < 4; j++)
             if (counts[j] < MLDSA_N)
-                counts[j] = mldsa_sample_ntt_block(polys[j], counts[j], blocks[j]);
+                counts[j] = crypto_simd_avx2()
+                                ? mldsa_sample_ntt_block_avx2(polys[j], counts[j], blocks[j])
+                                : mldsa_sample_ntt_block(polys[j], counts[j], blocks[j]);
     }
 }
 

@@ -789,6 +789,36 @@ static int run_arith(unsigned count, uint64_t seed)
         mldsa_use_hint_avx2(&y, hints);
         differ[4] += arith_differs(&x, &y);
     }
+    /* ExpandA's parsing: the packing table recomputed, then the four-way
+     * sampler with the AVX2 parsing against one-at-a-time sampling. */
+    unsigned table_wrong = 0, entries_differ = 0;
+    for (unsigned mask = 0; mask < 256; mask++) {
+        uint64_t expected = 0;
+        unsigned accepted = 0;
+        for (unsigned lane = 0; lane < 8; lane++)
+            if (mask >> lane & 1)
+                expected |= (uint64_t)lane << (8 * accepted++);
+        expected |= (uint64_t)accepted << 3;
+        table_wrong += mldsa_sample_compress[mask] != expected;
+    }
+    for (unsigned n = 0; n < count / 10 + 1; n++) {
+        static struct mldsa_poly sampled[4];
+        struct mldsa_poly *const polys[4] = { &sampled[0], &sampled[1], &sampled[2], &sampled[3] };
+        uint8_t rho[32], columns[4], rows[4];
+        random_bytes(rho, sizeof rho);
+        random_bytes(columns, sizeof columns);
+        random_bytes(rows, sizeof rows);
+        mldsa_sample_ntt_x4(polys, rho, columns, rows);
+        for (unsigned j = 0; j < 4; j++) {
+            mldsa_sample_ntt(&x, rho, columns[j], rows[j]);
+            entries_differ += arith_differs(&x, &sampled[j]);
+        }
+    }
+    test_result(table_wrong == 0, "mldsa_sample_compress: all 256 entries recomputed, %u wrong",
+                table_wrong);
+    test_result(entries_differ == 0,
+                "mldsa_sample_ntt_x4 (%s parsing) = mldsa_sample_ntt: %u entries, %u differ",
+                crypto_simd_avx2() ? "AVX2" : "portable", 4 * (count / 10 + 1), entries_differ);
     test_result(differ[0] == 0, "mldsa_ntt AVX2 = portable: %u polynomials (random, -(q-1), q-1, 0, edges), %u differ",
                 count, differ[0]);
     test_result(differ[1] == 0, "mldsa_inverse_ntt AVX2 = portable: %u polynomials, %u differ", count,
