@@ -131,12 +131,16 @@ void mldsa_row_product_avx2(struct mldsa_poly *out, const struct mldsa_poly a[ML
                             const struct mldsa_poly v[MLDSA65_L], const struct mldsa_poly *c,
                             const struct mldsa_poly *t);
 void mldsa_use_hint_avx2(struct mldsa_poly *w, const uint8_t hints[MLDSA_N]);
+void mldsa_unpack_z_avx2(struct mldsa_poly *z, const uint8_t in[MLDSA65_Z_POLY_BYTES]);
+uint32_t mldsa_poly_exceeds_avx2(const struct mldsa_poly *poly, int32_t bound);
 unsigned mldsa_sample_ntt_block_avx2(struct mldsa_poly *poly, unsigned count,
                                      const uint64_t lanes[SHAKE128_RATE / 8]);
 extern const uint64_t mldsa_sample_compress[256]; /* x86_64 only */
 void mldsa_power2round(int32_t *high, int32_t *low, int32_t value);
-/* 1 when some |coefficient| >= bound, else 0; no branch on the coefficients. */
+/* 1 when some |coefficient| >= bound, else 0; no branch on the coefficients.
+ * Chooses the AVX2 path too, as does mldsa_unpack_z. */
 uint32_t mldsa_poly_exceeds(const struct mldsa_poly *poly, int32_t bound);
+uint32_t mldsa_poly_exceeds_portable(const struct mldsa_poly *poly, int32_t bound);
 extern const int32_t mldsa_zetas[MLDSA_N];
 
 /* mldsa65_poly.c: sampling (FIPS 204 section 7.3). */
@@ -165,6 +169,7 @@ void mldsa_pack_t1(uint8_t out[MLDSA65_T1_POLY_BYTES], const struct mldsa_poly *
 void mldsa_unpack_t1(struct mldsa_poly *t1, const uint8_t in[MLDSA65_T1_POLY_BYTES]);
 void mldsa_pack_z(uint8_t out[MLDSA65_Z_POLY_BYTES], const struct mldsa_poly *z);
 void mldsa_unpack_z(struct mldsa_poly *z, const uint8_t in[MLDSA65_Z_POLY_BYTES]);
+void mldsa_unpack_z_portable(struct mldsa_poly *z, const uint8_t in[MLDSA65_Z_POLY_BYTES]);
 void mldsa_pack_w1(uint8_t out[MLDSA65_W1_POLY_BYTES], const struct mldsa_poly *w1);
 /* HintBitPack of hints[k][256] (0 or 1 each, at most omega ones). */
 void mldsa_pack_hints(uint8_t out[MLDSA65_OMEGA + MLDSA65_K],

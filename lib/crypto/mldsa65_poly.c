@@ -239,6 +239,13 @@ void mldsa_power2round(int32_t *high, int32_t *low, int32_t value)
 
 uint32_t mldsa_poly_exceeds(const struct mldsa_poly *poly, int32_t bound)
 {
+    if (crypto_simd_avx2())
+        return mldsa_poly_exceeds_avx2(poly, bound);
+    return mldsa_poly_exceeds_portable(poly, bound);
+}
+
+uint32_t mldsa_poly_exceeds_portable(const struct mldsa_poly *poly, int32_t bound)
+{
     uint32_t exceeds = 0;
     for (unsigned j = 0; j < MLDSA_N; j++) {
         int32_t a = poly->coefficients[j];

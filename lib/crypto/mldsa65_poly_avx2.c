@@ -2,7 +2,8 @@
  * Montgomery reduction as in its Appendix A), eight coefficients per 256-bit
  * vector: the forward and inverse NTT, the pointwise product, a row of A
  * times a vector with c t1 subtracted (verification's A z - c t1 2^d),
- * UseHint, and the parsing of ExpandA's SHAKE128 blocks into coefficients.
+ * UseHint, the decoding and norm check of z, and the parsing of ExpandA's
+ * SHAKE128 blocks into coefficients.
  *
  * Invariant: every function gives bit for bit the int32_t representatives of
  * its portable twin in mldsa65_poly.c, not merely the same
@@ -339,6 +340,41 @@ void mldsa_use_hint_avx2(struct mldsa_poly *w, const uint8_t hints[MLDSA_N])
     }
 }
 
+/* mldsa_unpack_z: eight 20-bit fields (20 bytes) a step. Field k starts at
+ * bit 20k, in bytes 5k/2 to 5k/2 + 2: a byte shuffle puts those three in
+ * lane k (bytes 0-15 feed lanes 0-3, bytes 4-19 lanes 4-7, so nothing past
+ * the 20 bytes is read), a shift by 0 or 4 and a mask leave the field. */
+void mldsa_unpack_z_avx2(struct mldsa_poly *z, const uint8_t in[MLDSA65_Z_POLY_BYTES])
+{
+    typedef uint8_t v16b __attribute__((vector_size(16)));
+    typedef uint8_t v32b __attribute__((vector_size(32)));
+    for (unsigned j = 0; j < MLDSA_N; j += 8) {
+        v16b low, high;
+        __builtin_memcpy(&low, in + 5 * j / 2, sizeof low);
+        __builtin_memcpy(&high, in + 5 * j / 2 + 4, sizeof high);
+        v32b fields = __builtin_shufflevector(low, high, 0, 1, 2, 2, 2, 3, 4, 4, 5, 6, 7, 7, 7, 8,
+                                              9, 9, 22, 23, 24, 24, 24, 25, 26, 26, 27, 28, 29,
+                                              29, 29, 30, 31, 31);
+        v8 value = (v8)((v8u)fields >> (v8u){ 0, 4, 0, 4, 0, 4, 0, 4 }) & 0xfffff;
+        store8(z->coefficients + j, MLDSA65_GAMMA1 - value);
+    }
+}
+
+/* mldsa_poly_exceeds: 1 when some |coefficient| >= bound, no branch. */
+uint32_t mldsa_poly_exceeds_avx2(const struct mldsa_poly *poly, int32_t bound)
+{
+    v8 exceeds = broadcast(0);
+    for (unsigned j = 0; j < MLDSA_N; j += 8) {
+        v8 a = load8(poly->coefficients + j);
+        v8 sign = a >> 31;
+        exceeds |= ((a ^ sign) - sign) > bound - 1;
+    }
+    v8 folded = exceeds | __builtin_shufflevector(exceeds, exceeds, 4, 5, 6, 7, 0, 1, 2, 3);
+    folded |= __builtin_shufflevector(folded, folded, 2, 3, 0, 1, 6, 7, 4, 5);
+    folded |= __builtin_shufflevector(folded, folded, 1, 0, 3, 2, 5, 4, 7, 6);
+    return (uint32_t)folded[0] & 1;
+}
+
 /* mldsa_sample_compress[m]: for an 8-bit mask m of accepted candidates,
  * byte k is the lane of the k-th accepted one (0 past the last), so that
  * vpermd packs them to the front in order; bits 3-6 of byte 0 hold how many
@@ -485,5 +521,15 @@ unsigned mldsa_sample_ntt_block_avx2(struct mldsa_poly *poly, unsigned count,
                                      const uint64_t lanes[SHAKE128_RATE / 8])
 {
     return mldsa_sample_ntt_groups(poly, count, lanes, 0);
+}
+
+void mldsa_unpack_z_avx2(struct mldsa_poly *z, const uint8_t in[MLDSA65_Z_POLY_BYTES])
+{
+    mldsa_unpack_z_portable(z, in);
+}
+
+uint32_t mldsa_poly_exceeds_avx2(const struct mldsa_poly *poly, int32_t bound)
+{
+    return mldsa_poly_exceeds_portable(poly, bound);
 }
 #endif

@@ -738,8 +738,10 @@ static unsigned arith_differs(const struct mldsa_poly *a, const struct mldsa_pol
 /* The AVX2 polynomial arithmetic (mldsa65_poly_avx2.c) against the portable
  * one, bit for bit: N inputs of each kind per function (NTT and inverse on
  * (-q, q), the pointwise product on NTT outputs (-9q, 9q), the row product
- * on A in [0, q) and vectors in (-9q, 9q)), and UseHint on every w in
- * (-q, q) with and without a hint. Needs an AVX2 CPU (else a failure). */
+ * on A in [0, q) and vectors in (-9q, 9q), z decoding on random bytes and
+ * the edges, the norm check around its bound), UseHint on every w in
+ * (-q, q) with and without a hint, and ExpandA's parsing (its table, and the
+ * sampled entries). Needs an AVX2 CPU (else a failure). */
 static int run_arith(unsigned count, uint64_t seed)
 {
     if (!__builtin_cpu_supports("avx2")) {
@@ -774,6 +776,24 @@ static int run_arith(unsigned count, uint64_t seed)
         mldsa_row_product_portable(&x, a, v, n % 2 ? &c : NULL, n % 2 ? &t : NULL);
         mldsa_row_product_avx2(&y, a, v, n % 2 ? &c : NULL, n % 2 ? &t : NULL);
         differ[3] += arith_differs(&x, &y);
+    }
+    unsigned decode_differ = 0, norm_differ = 0, norm_exceeded = 0;
+    for (unsigned n = 0; n < count; n++) {
+        uint8_t bytes[MLDSA65_Z_POLY_BYTES];
+        random_bytes(bytes, sizeof bytes);
+        if (n % 5 == 1 || n % 5 == 2)
+            memset(bytes, n % 5 == 1 ? 0 : 0xff, sizeof bytes);
+        mldsa_unpack_z_portable(&x, bytes);
+        mldsa_unpack_z_avx2(&y, bytes);
+        decode_differ += arith_differs(&x, &y);
+        /* Norm checks at and around the bound of every coefficient. */
+        int32_t bound = MLDSA65_GAMMA1 - MLDSA65_BETA;
+        arith_poly(&x, n % 5 == 4 ? 0 : 4, -(bound - 1), bound - 1);
+        x.coefficients[random_next() % MLDSA_N] = (int32_t)(random_next() % 5) - 2 +
+                                                    (random_next() & 1 ? bound : -bound);
+        uint32_t portable = mldsa_poly_exceeds_portable(&x, bound);
+        norm_differ += portable != mldsa_poly_exceeds_avx2(&x, bound);
+        norm_exceeded += portable;
     }
     unsigned hinted = 0;
     for (int64_t first = -q1; first <= q1; first += MLDSA_N) {
@@ -819,6 +839,11 @@ static int run_arith(unsigned count, uint64_t seed)
     test_result(entries_differ == 0,
                 "mldsa_sample_ntt_x4 (%s parsing) = mldsa_sample_ntt: %u entries, %u differ",
                 crypto_simd_avx2() ? "AVX2" : "portable", 4 * (count / 10 + 1), entries_differ);
+    test_result(decode_differ == 0, "mldsa_unpack_z AVX2 = portable: %u polynomials (random, all 0, all 0xff bytes), %u differ",
+                count, decode_differ);
+    test_result(norm_differ == 0 && norm_exceeded > 0 && norm_exceeded < count,
+                "mldsa_poly_exceeds AVX2 = portable: %u polynomials with one coefficient within 2 of +-(gamma1 - beta), %u over, %u differ",
+                count, norm_exceeded, norm_differ);
     test_result(differ[0] == 0, "mldsa_ntt AVX2 = portable: %u polynomials (random, -(q-1), q-1, 0, edges), %u differ",
                 count, differ[0]);
     test_result(differ[1] == 0, "mldsa_inverse_ntt AVX2 = portable: %u polynomials, %u differ", count,
