@@ -394,9 +394,14 @@ void mldsa65_sign_mu(uint8_t signature[MLDSA65_SIGNATURE_SIZE], const uint8_t mu
 /* NTT(t1 * 2^d) of row of the public key (Algorithm 8 line 9). */
 static void mldsa_t1_hat(struct mldsa_poly *t1_hat, const uint8_t *public_key, unsigned row)
 {
-    mldsa_unpack_t1(t1_hat, public_key + 32 + row * MLDSA65_T1_POLY_BYTES);
-    for (unsigned j = 0; j < MLDSA_N; j++)
-        t1_hat->coefficients[j] <<= MLDSA_D;
+    const uint8_t *encoded = public_key + 32 + row * MLDSA65_T1_POLY_BYTES;
+    if (crypto_simd_avx2()) {
+        mldsa_unpack_t1_shifted_avx2(t1_hat, encoded);
+    } else {
+        mldsa_unpack_t1(t1_hat, encoded);
+        for (unsigned j = 0; j < MLDSA_N; j++)
+            t1_hat->coefficients[j] <<= MLDSA_D;
+    }
     mldsa_ntt(t1_hat);
 }
 

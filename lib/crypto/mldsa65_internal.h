@@ -131,6 +131,8 @@ void mldsa_row_product_avx2(struct mldsa_poly *out, const struct mldsa_poly a[ML
                             const struct mldsa_poly v[MLDSA65_L], const struct mldsa_poly *c,
                             const struct mldsa_poly *t);
 void mldsa_use_hint_avx2(struct mldsa_poly *w, const uint8_t hints[MLDSA_N]);
+/* t1 decoded and multiplied by 2^d (mldsa_unpack_t1, then << d). */
+void mldsa_unpack_t1_shifted_avx2(struct mldsa_poly *t1, const uint8_t in[MLDSA65_T1_POLY_BYTES]);
 void mldsa_unpack_z_avx2(struct mldsa_poly *z, const uint8_t in[MLDSA65_Z_POLY_BYTES]);
 uint32_t mldsa_poly_exceeds_avx2(const struct mldsa_poly *poly, int32_t bound);
 unsigned mldsa_sample_ntt_block_avx2(struct mldsa_poly *poly, unsigned count,

@@ -360,6 +360,34 @@ void mldsa_unpack_z_avx2(struct mldsa_poly *z, const uint8_t in[MLDSA65_Z_POLY_B
     }
 }
 
+/* NTT(t1 2^d)'s decoding (mldsa65.c): t1's 10-bit fields, eight (10 bytes)
+ * a step, each shifted left by d. Field k is in bytes 5k/4 and 5k/4 + 1 at
+ * bit 2 (k mod 4); bytes 0-15 feed lanes 0-3 and bytes 0-15 again lanes 4-7
+ * (fields 4-7 are in bytes 5-9), so nothing past the 10 bytes but the
+ * polynomial's own next bytes is read, and for the last step of the last
+ * polynomial the load starts 6 bytes early instead. */
+void mldsa_unpack_t1_shifted_avx2(struct mldsa_poly *t1, const uint8_t in[MLDSA65_T1_POLY_BYTES])
+{
+    typedef uint8_t v16b __attribute__((vector_size(16)));
+    typedef uint8_t v32b __attribute__((vector_size(32)));
+    for (unsigned j = 0; j < MLDSA_N - 8; j += 8) {
+        v16b bytes;
+        __builtin_memcpy(&bytes, in + 5 * j / 4, sizeof bytes);
+        v32b fields = __builtin_shufflevector(bytes, bytes, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3,
+                                              4, 4, 4, 5, 6, 6, 6, 6, 7, 7, 7, 7, 8, 8, 8, 8, 9,
+                                              9, 9);
+        v8 value = (v8)((v8u)fields >> (v8u){ 0, 2, 4, 6, 0, 2, 4, 6 }) & 0x3ff;
+        store8(t1->coefficients + j, value << MLDSA_D);
+    }
+    v16b bytes; /* the last 10 bytes are bytes 6-15 of the last 16 */
+    __builtin_memcpy(&bytes, in + MLDSA65_T1_POLY_BYTES - 16, sizeof bytes);
+    v32b fields = __builtin_shufflevector(bytes, bytes, 6, 7, 7, 7, 7, 8, 8, 8, 8, 9, 9, 9, 9, 10,
+                                          10, 10, 11, 12, 12, 12, 12, 13, 13, 13, 13, 14, 14, 14,
+                                          14, 15, 15, 15);
+    v8 value = (v8)((v8u)fields >> (v8u){ 0, 2, 4, 6, 0, 2, 4, 6 }) & 0x3ff;
+    store8(t1->coefficients + MLDSA_N - 8, value << MLDSA_D);
+}
+
 /* mldsa_poly_exceeds: 1 when some |coefficient| >= bound, no branch. */
 uint32_t mldsa_poly_exceeds_avx2(const struct mldsa_poly *poly, int32_t bound)
 {
@@ -526,6 +554,13 @@ unsigned mldsa_sample_ntt_block_avx2(struct mldsa_poly *poly, unsigned count,
 void mldsa_unpack_z_avx2(struct mldsa_poly *z, const uint8_t in[MLDSA65_Z_POLY_BYTES])
 {
     mldsa_unpack_z_portable(z, in);
+}
+
+void mldsa_unpack_t1_shifted_avx2(struct mldsa_poly *t1, const uint8_t in[MLDSA65_T1_POLY_BYTES])
+{
+    mldsa_unpack_t1(t1, in);
+    for (unsigned j = 0; j < MLDSA_N; j++)
+        t1->coefficients[j] <<= MLDSA_D;
 }
 
 uint32_t mldsa_poly_exceeds_avx2(const struct mldsa_poly *poly, int32_t bound)

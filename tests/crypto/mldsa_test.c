@@ -786,6 +786,11 @@ static int run_arith(unsigned count, uint64_t seed)
         mldsa_unpack_z_portable(&x, bytes);
         mldsa_unpack_z_avx2(&y, bytes);
         decode_differ += arith_differs(&x, &y);
+        mldsa_unpack_t1(&x, bytes);
+        for (unsigned j = 0; j < MLDSA_N; j++)
+            x.coefficients[j] <<= MLDSA_D;
+        mldsa_unpack_t1_shifted_avx2(&y, bytes);
+        decode_differ += arith_differs(&x, &y);
         /* Norm checks at and around the bound of every coefficient. */
         int32_t bound = MLDSA65_GAMMA1 - MLDSA65_BETA;
         arith_poly(&x, n % 5 == 4 ? 0 : 4, -(bound - 1), bound - 1);
@@ -839,7 +844,7 @@ static int run_arith(unsigned count, uint64_t seed)
     test_result(entries_differ == 0,
                 "mldsa_sample_ntt_x4 (%s parsing) = mldsa_sample_ntt: %u entries, %u differ",
                 crypto_simd_avx2() ? "AVX2" : "portable", 4 * (count / 10 + 1), entries_differ);
-    test_result(decode_differ == 0, "mldsa_unpack_z AVX2 = portable: %u polynomials (random, all 0, all 0xff bytes), %u differ",
+    test_result(decode_differ == 0, "mldsa_unpack_z and t1 2^d AVX2 = portable: %u polynomials each (random, all 0, all 0xff bytes), %u differ",
                 count, decode_differ);
     test_result(norm_differ == 0 && norm_exceeded > 0 && norm_exceeded < count,
                 "mldsa_poly_exceeds AVX2 = portable: %u polynomials with one coefficient within 2 of +-(gamma1 - beta), %u over, %u differ",
