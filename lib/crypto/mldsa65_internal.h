@@ -94,6 +94,12 @@ static inline int32_t mldsa_use_hint(int32_t value, unsigned hint)
     return low > 0 ? (high + 1) & 15 : (high - 1) & 15;
 }
 
+/* The inverse NTT's scaling (mldsa65_poly.c and mldsa65_poly_avx2.c). */
+#define MLDSA_INVERSE_NTT_FACTOR 41978 /* 2^56 mod q: 2^64 / 256, times 2^-32 */
+/* -zeta_1 (mldsa_zetas[1], Montgomery form) times the factor above, times
+ * 2^-32 mod q, centred: the last layer's twiddle and the scaling in one. */
+#define MLDSA_INVERSE_NTT_LAST_FACTOR 3975713
+
 /* mldsa65_poly.c: arithmetic. mldsa_ntt, mldsa_inverse_ntt, mldsa_pointwise,
  * mldsa_row_product and mldsa_use_hint_poly take the AVX2 path
  * (mldsa65_poly_avx2.c) when crypto_simd_avx2() is true, else the portable

@@ -14,10 +14,6 @@
 #include "crypto/crypto.h"
 #include "crypto/keccak_x4.h"
 
-#define MLDSA_INVERSE_NTT_FACTOR 41978 /* 2^56 mod q: 2^64 / 256, times 2^-32 */
-/* -zeta_1 (mldsa_zetas[1], Montgomery form) times the factor above, times
- * 2^-32 mod q, centred: the last layer's twiddle and the scaling in one. */
-#define MLDSA_INVERSE_NTT_LAST_FACTOR 3975713
 
 /* mldsa_zetas[k] = 1753^BitRev8(k) * 2^32 mod q, centred (FIPS 204
  * Appendix B lists the plain powers; tests/crypto/mldsa_test.c recomputes

@@ -2,8 +2,8 @@
  * Montgomery reduction as in its Appendix A), eight coefficients per 256-bit
  * vector: the forward and inverse NTT, the pointwise product, a row of A
  * times a vector with c t1 subtracted (verification's A z - c t1 2^d),
- * UseHint, the decoding and norm check of z, and the parsing of ExpandA's
- * SHAKE128 blocks into coefficients.
+ * UseHint, the decoding and norm check of z, the decoding of t1 2^d, and
+ * the parsing of ExpandA's SHAKE128 blocks into coefficients.
  *
  * Invariant: every function gives bit for bit the int32_t representatives of
  * its portable twin in mldsa65_poly.c, not merely the same
@@ -26,7 +26,8 @@
  * the file builds with every environment's flags), and run only when
  * crypto_simd_avx2() is true, between crypto_simd_begin and _end (the
  * public ML-DSA functions bracket themselves). No branch or address depends
- * on the coefficients: signing may use them. */
+ * on the coefficients, except in the parsing of ExpandA's blocks and t1's
+ * decoding, whose data is public: signing may use the rest. */
 #include "crypto/mldsa65_internal.h"
 
 #if defined(__x86_64__)
@@ -35,9 +36,6 @@ typedef int64_t v4q __attribute__((vector_size(32)));
 typedef uint64_t v4u __attribute__((vector_size(32)));
 typedef uint32_t v8u __attribute__((vector_size(32)));
 typedef uint8_t v8b __attribute__((vector_size(8)));
-
-#define INVERSE_NTT_FACTOR 41978         /* mldsa65_poly.c */
-#define INVERSE_NTT_LAST_FACTOR 3975713
 
 #pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
 
@@ -179,8 +177,10 @@ static void ntt_group(int32_t *w, unsigned g)
     v8 c0 = load8(z + 128 + 32 * g), c1 = load8(z + 136 + 32 * g);
     v8 c2 = load8(z + 144 + 32 * g), c3 = load8(z + 152 + 32 * g);
     v8 z1[4] = {
-        LOW_HALVES(PICK4(c0, c1, 0), PICK4(c2, c3, 0)), LOW_HALVES(PICK4(c0, c1, 1), PICK4(c2, c3, 1)),
-        LOW_HALVES(PICK4(c0, c1, 2), PICK4(c2, c3, 2)), LOW_HALVES(PICK4(c0, c1, 3), PICK4(c2, c3, 3)),
+        LOW_HALVES(PICK4(c0, c1, 0), PICK4(c2, c3, 0)),
+        LOW_HALVES(PICK4(c0, c1, 1), PICK4(c2, c3, 1)),
+        LOW_HALVES(PICK4(c0, c1, 2), PICK4(c2, c3, 2)),
+        LOW_HALVES(PICK4(c0, c1, 3), PICK4(c2, c3, 3)),
     };
     for (unsigned s = 0; s < 4; s++)
         butterfly_v(&x[2 * s], &x[2 * s + 1], z1[s]);
@@ -228,8 +228,10 @@ static void inverse_ntt_group(int32_t *w, unsigned g)
 #define PICK4R(hi, lo, s) \
     __builtin_shufflevector(hi, lo, 7 - s, 3 - s, 15 - s, 11 - s, 7 - s, 3 - s, 15 - s, 11 - s)
     v8 z1[4] = {
-        LOW_HALVES(PICK4R(c3, c2, 0), PICK4R(c1, c0, 0)), LOW_HALVES(PICK4R(c3, c2, 1), PICK4R(c1, c0, 1)),
-        LOW_HALVES(PICK4R(c3, c2, 2), PICK4R(c1, c0, 2)), LOW_HALVES(PICK4R(c3, c2, 3), PICK4R(c1, c0, 3)),
+        LOW_HALVES(PICK4R(c3, c2, 0), PICK4R(c1, c0, 0)),
+        LOW_HALVES(PICK4R(c3, c2, 1), PICK4R(c1, c0, 1)),
+        LOW_HALVES(PICK4R(c3, c2, 2), PICK4R(c1, c0, 2)),
+        LOW_HALVES(PICK4R(c3, c2, 3), PICK4R(c1, c0, 3)),
     };
 #undef PICK4R
     for (unsigned s = 0; s < 4; s++)
@@ -278,9 +280,10 @@ void mldsa_inverse_ntt_avx2(struct mldsa_poly *poly)
         }
         for (unsigned i = 0; i < 4; i++) {
             v8 sum = x[i] + x[i + 4], difference = x[i] - x[i + 4];
-            x[i] = mont_mul(sum, broadcast(INVERSE_NTT_FACTOR), broadcast(INVERSE_NTT_FACTOR));
-            x[i + 4] = mont_mul(difference, broadcast(INVERSE_NTT_LAST_FACTOR),
-                                broadcast(INVERSE_NTT_LAST_FACTOR));
+            v8 factor = broadcast(MLDSA_INVERSE_NTT_FACTOR);
+            v8 last_factor = broadcast(MLDSA_INVERSE_NTT_LAST_FACTOR);
+            x[i] = mont_mul(sum, factor, factor);
+            x[i + 4] = mont_mul(difference, last_factor, last_factor);
         }
         for (unsigned i = 0; i < 8; i++)
             store8(w + 8 * (v + 4 * i), x[i]);
