@@ -333,7 +333,7 @@ void mldsa_use_hint_avx2(struct mldsa_poly *w, const uint8_t hints[MLDSA_N])
         __builtin_memcpy(&hint_bytes, hints + j, sizeof hint_bytes);
         v8 hint = __builtin_convertvector(hint_bytes, v8) != 0;
         v8 r = value - ((value + (1 << 22)) >> 23) * MLDSA_Q;
-        r += (r >> 31) & MLDSA_Q;
+        r += (r < 0) & MLDSA_Q;
         v8 r1 = (v8)((((v8u)(r + MLDSA65_GAMMA2 - 1) >> 9) * 16401) >> 24);
         v8 r0 = r - r1 * (2 * MLDSA65_GAMMA2);
         v8 top = r1 > 15;
@@ -397,7 +397,7 @@ uint32_t mldsa_poly_exceeds_avx2(const struct mldsa_poly *poly, int32_t bound)
     v8 exceeds = broadcast(0);
     for (unsigned j = 0; j < MLDSA_N; j += 8) {
         v8 a = load8(poly->coefficients + j);
-        v8 sign = a >> 31;
+        v8 sign = a < 0; /* -1 or 0 per lane */
         exceeds |= ((a ^ sign) - sign) > bound - 1;
     }
     v8 folded = exceeds | __builtin_shufflevector(exceeds, exceeds, 4, 5, 6, 7, 0, 1, 2, 3);
