@@ -126,9 +126,9 @@ bench-pq: $(BUILD)/host/tests/crypto/mldsa_bench $(BUILD)/host/tests/crypto/mlds
 		--toggle-collect=$$f $(BUILD)/host/tests/crypto/mldsa_measure verify-once 2>&1 | \
 		sed -n "s/.*Collected : \([0-9]*\)/instructions of one $$f, kernel code generation (callgrind): \1/p"; \
 	done
-	@# The same preparation with the AVX2 four-way Keccak (the kernel's path on
-	@# an AVX2 CPU); verification itself does not change.
-	@for f in mldsa65_prepare_key mldsa65_verify_prepared; do \
+	@# The same with the AVX2 path (the kernel's on an AVX2 CPU): the four-way
+	@# Keccak of ExpandA and the polynomial arithmetic (mldsa65_poly_avx2.c).
+	@for f in mldsa65_verify mldsa65_prepare_key mldsa65_verify_prepared; do \
 		MLDSA_SIMD=avx2 valgrind --tool=callgrind --callgrind-out-file=$(BUILD)/pqclean/$$f-avx2.callgrind \
 		--toggle-collect=$$f $(BUILD)/host/tests/crypto/mldsa_measure verify-once 2>&1 | \
 		sed -n "s/.*Collected : \([0-9]*\)/instructions of one $$f with AVX2 (MLDSA_SIMD=avx2), kernel code generation (callgrind): \1/p"; \

@@ -84,7 +84,7 @@ static bool name_taken(const struct bundle_report *report, size_t before,
  * bytes for every capsule of the author). BUNDLE_PREPARED_MAX when every
  * slot is taken by others. */
 static size_t prepared_slot(struct bundle_work *work, const struct trust_author *known,
-                            const struct capsule *c)
+                            const struct capsule *c, struct bundle_entry *e)
 {
     size_t s = 0;
     while (s < BUNDLE_PREPARED_MAX && work->prepared_for[s] != NULL &&
@@ -92,7 +92,10 @@ static size_t prepared_slot(struct bundle_work *work, const struct trust_author 
         s++;
     if (s < BUNDLE_PREPARED_MAX && work->prepared_for[s] == NULL) {
         /* Every 1952-byte string is a key: mldsa65_prepare_key cannot fail. */
+        uint64_t start = work->clock != NULL ? work->clock() : 0;
         (void)mldsa65_prepare_key(&work->prepared[s], known->key.mldsa65);
+        if (work->clock != NULL)
+            e->mldsa65_prepare_ticks = work->clock() - start;
         proof_digest_begin(&work->digest_begun[s], c->container.format_version, &c->proof);
         work->prepared_for[s] = known;
     }
@@ -108,7 +111,8 @@ static size_t prepared_slot(struct bundle_work *work, const struct trust_author 
  * capsule that container_parse passes has format version
  * MOD_FORMAT_VERSION, so one begun state per author serves them all. */
 static enum capsule_error open_capsule(struct bundle_work *work,
-                                       const struct trust_store *store, struct bytes file)
+                                       const struct trust_store *store, struct bytes file,
+                                       struct bundle_entry *e)
 {
     struct capsule *c = &work->scratch;
     enum capsule_error err = capsule_decode(file, c);
@@ -116,7 +120,7 @@ static enum capsule_error open_capsule(struct bundle_work *work,
         return err;
     const uint8_t *mh = c->container.sections[0].hash, *ph = c->container.sections[1].hash;
     const struct trust_author *known = trust_find_author(store, &c->author);
-    size_t s = known != NULL && known->key.hybrid ? prepared_slot(work, known, c)
+    size_t s = known != NULL && known->key.hybrid ? prepared_slot(work, known, c, e)
                                                   : BUNDLE_PREPARED_MAX;
     if (s < BUNDLE_PREPARED_MAX) {
         struct blake2b_state state = work->digest_begun[s];
@@ -124,8 +128,9 @@ static enum capsule_error open_capsule(struct bundle_work *work,
     } else {
         proof_digest(c->container.format_version, mh, ph, &c->proof, c->id);
     }
-    err = proof_verify_prepared(&c->proof, c->id,
-                                s < BUNDLE_PREPARED_MAX ? &work->prepared[s] : NULL);
+    err = proof_verify_metered(&c->proof, c->id,
+                               s < BUNDLE_PREPARED_MAX ? &work->prepared[s] : NULL,
+                               work->clock, &e->mldsa65_verify_ticks);
     if (err != CAPSULE_OK)
         return err;
     if (known != NULL)
@@ -141,7 +146,7 @@ static void admit(struct bundle_work *work, struct trust_store *store,
 {
     struct bundle_entry *e = &report->entries[i];
     struct capsule *c = &work->scratch;
-    e->verdict = open_capsule(work, store, e->file);
+    e->verdict = open_capsule(work, store, e->file, e);
     if (e->verdict != CAPSULE_OK)
         return;
     e->opened = true;
@@ -191,6 +196,13 @@ static void resolve(struct bundle_work *work, struct bundle_report *report)
 enum capsule_error bundle_verify(struct bytes file, struct bundle_work *work,
                                  struct bundle_report *report)
 {
+    return bundle_verify_metered(file, work, report, NULL);
+}
+
+enum capsule_error bundle_verify_metered(struct bytes file, struct bundle_work *work,
+                                         struct bundle_report *report, uint64_t (*clock)(void))
+{
+    work->clock = clock;
     report->key_count = 0;
     report->count = 0;
     report->start_count = 0;
@@ -199,6 +211,8 @@ enum capsule_error bundle_verify(struct bytes file, struct bundle_work *work,
         report->entries[i].opened = false;
         report->entries[i].manifest_text = bytes_make(NULL, 0);
         report->entries[i].payload = bytes_make(NULL, 0);
+        report->entries[i].mldsa65_prepare_ticks = 0;
+        report->entries[i].mldsa65_verify_ticks = 0;
     }
     for (size_t s = 0; s < BUNDLE_PREPARED_MAX; s++)
         work->prepared_for[s] = NULL;

@@ -50,6 +50,12 @@ struct bundle_entry {
      * without parsing and hashing the container again. */
     struct bytes manifest_text;
     struct bytes payload;
+    /* bundle_verify_metered's clock ticks (else 0): getting the author's
+     * prepared ML-DSA-65 key (its preparation for the author's first
+     * capsule, a look-up for the others), and the ML-DSA-65 verification
+     * of the proof. */
+    uint64_t mldsa65_prepare_ticks;
+    uint64_t mldsa65_verify_ticks;
 };
 
 struct bundle_report {
@@ -61,7 +67,7 @@ struct bundle_report {
     size_t start_order[BUNDLE_CAPSULES_MAX];
 };
 
-/* Memory bundle_verify works in (590,456 bytes on x86_64, 147,712 of them
+/* Memory bundle_verify works in (590,464 bytes on x86_64, 147,712 of them
  * the prepared keys): the caller provides it so that lib/capsule needs no
  * heap.
  * prepared[s] is the ML-DSA-65 key of the registered author prepared_for[s]
@@ -85,12 +91,17 @@ struct bundle_work {
     struct mldsa65_prepared_key prepared[BUNDLE_PREPARED_MAX];
     struct blake2b_state digest_begun[BUNDLE_PREPARED_MAX]; /* proof_digest_begin */
     const struct trust_author *prepared_for[BUNDLE_PREPARED_MAX]; /* NULL: free */
+    uint64_t (*clock)(void);    /* set by bundle_verify(_metered) */
 };
 
 /* Returns report->error: CAPSULE_OK when the bundle's layout is valid (each
  * capsule then has its own verdict). */
 enum capsule_error bundle_verify(struct bytes file, struct bundle_work *work,
                                  struct bundle_report *report);
+/* bundle_verify that also fills each entry's mldsa65_*_ticks with clock
+ * (the kernel's cycle counter: its boot figures). */
+enum capsule_error bundle_verify_metered(struct bytes file, struct bundle_work *work,
+                                         struct bundle_report *report, uint64_t (*clock)(void));
 
 /* Writes a bundle of authors[0..author_count) and mods[0..count) into out. */
 enum capsule_error bundle_write(const struct author_key *authors, size_t author_count,

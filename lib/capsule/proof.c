@@ -140,18 +140,32 @@ static enum capsule_error verify_one(const struct proof_signature *s,
     return CAPSULE_ERR_PROOF_ALGORITHM;
 }
 
-enum capsule_error proof_verify_prepared(const struct proof *proof,
-                                         const uint8_t digest[PROOF_DIGEST_SIZE],
-                                         const struct mldsa65_prepared_key *mldsa65)
+enum capsule_error proof_verify_metered(const struct proof *proof,
+                                        const uint8_t digest[PROOF_DIGEST_SIZE],
+                                        const struct mldsa65_prepared_key *mldsa65,
+                                        uint64_t (*clock)(void), uint64_t *mldsa65_ticks)
 {
+    *mldsa65_ticks = 0;
     if (proof->count == 0)
         return CAPSULE_ERR_PROOF_FORMAT;
     for (size_t i = 0; i < proof->count; i++) {
+        bool metered = clock != NULL && proof->signatures[i].algorithm == PROOF_ALGORITHM_MLDSA65;
+        uint64_t start = metered ? clock() : 0;
         enum capsule_error err = verify_one(&proof->signatures[i], digest, mldsa65);
+        if (metered)
+            *mldsa65_ticks += clock() - start;
         if (err != CAPSULE_OK)
             return err;
     }
     return CAPSULE_OK;
+}
+
+enum capsule_error proof_verify_prepared(const struct proof *proof,
+                                         const uint8_t digest[PROOF_DIGEST_SIZE],
+                                         const struct mldsa65_prepared_key *mldsa65)
+{
+    uint64_t unused;
+    return proof_verify_metered(proof, digest, mldsa65, NULL, &unused);
 }
 
 enum capsule_error proof_verify(const struct proof *proof,

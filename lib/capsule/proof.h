@@ -108,6 +108,14 @@ enum capsule_error proof_verify_prepared(const struct proof *proof,
                                          const uint8_t digest[PROOF_DIGEST_SIZE],
                                          const struct mldsa65_prepared_key *mldsa65);
 
+/* proof_verify_prepared that also gives, in *mldsa65_ticks, how many ticks
+ * of clock its ML-DSA-65 verification took (0 without one, or with clock
+ * NULL): for the kernel's boot figures (make bench-capsule). */
+enum capsule_error proof_verify_metered(const struct proof *proof,
+                                        const uint8_t digest[PROOF_DIGEST_SIZE],
+                                        const struct mldsa65_prepared_key *mldsa65,
+                                        uint64_t (*clock)(void), uint64_t *mldsa65_ticks);
+
 /* The author keys of a parsed proof. */
 void proof_author(const struct proof *proof, struct author_key *out);
 

@@ -74,9 +74,11 @@ void shake128_x4_absorb(struct keccak_x4 *state, const uint8_t *const in[4], siz
                 state->lanes[i][j] ^= load64_le(in[j] + offset + 8 * i);
         keccak_f1600_x4(state);
     }
-    size_t tail = in_len - offset;
+    size_t tail = in_len - offset, whole = tail / 8 * 8;
     for (unsigned j = 0; j < 4; j++) {
-        for (size_t k = 0; k < tail; k++)
+        for (size_t k = 0; k < whole; k += 8) /* whole lanes, then bytes */
+            state->lanes[k / 8][j] ^= load64_le(in[j] + offset + k);
+        for (size_t k = whole; k < tail; k++)
             keccak_x4_xor_byte(state, j, k, in[j][offset + k]);
         keccak_x4_xor_byte(state, j, tail, 0x1f);
         keccak_x4_xor_byte(state, j, SHAKE128_RATE - 1, 0x80);

@@ -29,9 +29,10 @@ struct crypto_simd {
 
 /* Copies *simd; a NULL or all-zero one selects the portable path. */
 void crypto_simd_configure(const struct crypto_simd *simd);
-/* Whether keccak_f1600_x4 takes the AVX2 path. */
+/* Whether keccak_f1600_x4 and the ML-DSA-65 arithmetic take the AVX2 path. */
 bool crypto_simd_avx2(void);
-/* Bracket every keccak_f1600_x4 call (they call the hooks on the AVX2 path). */
+/* Bracket every keccak_f1600_x4 call (they call the hooks on the AVX2 path);
+ * the public ML-DSA-65 functions bracket their whole work once. No nesting. */
 void crypto_simd_begin(void);
 void crypto_simd_end(void);
 

@@ -8,6 +8,12 @@
  * in the NTT domain for its rejection loop and needs about 70 KiB of stack: it
  * is meant for host tools, not for kernel threads.
  *
+ * Vector registers: with AVX2 configured (keccak_x4.h), the polynomial
+ * arithmetic (mldsa65_poly_avx2.c) and ExpandA's four-way Keccak use them;
+ * each public function below brackets its whole work with one
+ * crypto_simd_begin/end pair (in the kernel: interrupts off, the registers
+ * saved), so the internal functions never bracket themselves.
+ *
  * Constant time: signing never branches on or indexes memory by a secret
  * value except through the values FIPS 204's implementation notes let leak:
  * the outcome of each rejection test (in sampling and in the signing loop)
@@ -15,6 +21,7 @@
  * Those are declared public with MLDSA_DECLASSIFY for the valgrind test. */
 #include "crypto/mldsa65.h"
 
+#include "base/endian.h"
 #include "crypto/keccak_x4.h"
 #include "crypto/mldsa65_internal.h"
 
@@ -54,20 +61,16 @@ static int32_t mldsa_centre(int32_t value)
 
 /* sum = row of A times the NTT-domain vector, in the NTT domain, not yet
  * reduced: each term is below 9 q^2 (entries of A in [0, q), the vector
- * below 9q), the sum below 45 q^2. A[row][column] comes from the cache when
- * given, else it is sampled here. */
-static void mldsa_matrix_row_sum(int64_t sum[MLDSA_N], const struct mldsa_poly *row_cache,
-                                 const uint8_t rho[32], unsigned row,
+ * below 9q), the sum below 45 q^2. A[row][column] is sampled here, one
+ * entry at a time (mldsa_row_product does the same from a cached row). */
+static void mldsa_matrix_row_sum(int64_t sum[MLDSA_N], const uint8_t rho[32], unsigned row,
                                  const struct mldsa_poly vector[MLDSA65_L])
 {
     struct mldsa_poly entry;
     for (unsigned column = 0; column < MLDSA65_L; column++) {
         const struct mldsa_poly *a = &entry;
         const int32_t *v = vector[column].coefficients;
-        if (row_cache != NULL)
-            a = &row_cache[column];
-        else
-            mldsa_sample_ntt(&entry, rho, (uint8_t)column, (uint8_t)row);
+        mldsa_sample_ntt(&entry, rho, (uint8_t)column, (uint8_t)row);
         /* The first column sets the sum, so that it needs no zeroing pass
          * (a memset call in freestanding builds). */
         if (column == 0)
@@ -86,7 +89,11 @@ static void mldsa_matrix_row(struct mldsa_poly *out, const struct mldsa_poly *ro
                              const struct mldsa_poly vector[MLDSA65_L])
 {
     int64_t sum[MLDSA_N];
-    mldsa_matrix_row_sum(sum, row_cache, rho, row, vector);
+    if (row_cache != NULL) {
+        mldsa_row_product(out, row_cache, vector, NULL, NULL);
+        return;
+    }
+    mldsa_matrix_row_sum(sum, rho, row, vector);
     for (unsigned j = 0; j < MLDSA_N; j++)
         out->coefficients[j] = mldsa_montgomery_reduce(sum[j]);
 }
@@ -138,9 +145,11 @@ enum crypto_result mldsa65_public_key(uint8_t public_key[MLDSA65_PUBLIC_KEY_SIZE
 {
     struct mldsa_key_seeds seeds;
     struct mldsa_poly s1_hat[MLDSA65_L];
+    crypto_simd_begin();
     mldsa_expand_seed(&seeds, seed);
     mldsa_sample_s1_hat(s1_hat, &seeds);
     mldsa_public_key_rows(public_key, NULL, NULL, NULL, &seeds, s1_hat);
+    crypto_simd_end();
     crypto_wipe(s1_hat, sizeof s1_hat);
     crypto_wipe(&seeds, sizeof seeds);
     return CRYPTO_OK;
@@ -360,9 +369,11 @@ enum crypto_result mldsa65_sign(uint8_t signature[MLDSA65_SIGNATURE_SIZE],
             signature[i] = 0;
         return CRYPTO_ERR_PARAMETER;
     }
+    crypto_simd_begin();
     mldsa_signer_init(&signer, seed, message != NULL ? message : empty, message_len, context,
                       context_len, rnd);
     mldsa_sign_loop(signature, &signer);
+    crypto_simd_end();
     crypto_wipe(&signer, sizeof signer);
     return CRYPTO_OK;
 }
@@ -373,17 +384,24 @@ void mldsa65_sign_mu(uint8_t signature[MLDSA65_SIGNATURE_SIZE], const uint8_t mu
     struct mldsa_signer signer;
     for (unsigned i = 0; i < 64; i++)
         signer.mu[i] = mu[i];
+    crypto_simd_begin();
     mldsa_signer_init(&signer, seed, NULL, 0, NULL, 0, rnd);
     mldsa_sign_loop(signature, &signer);
+    crypto_simd_end();
     crypto_wipe(&signer, sizeof signer);
 }
 
 /* NTT(t1 * 2^d) of row of the public key (Algorithm 8 line 9). */
 static void mldsa_t1_hat(struct mldsa_poly *t1_hat, const uint8_t *public_key, unsigned row)
 {
-    mldsa_unpack_t1(t1_hat, public_key + 32 + row * MLDSA65_T1_POLY_BYTES);
-    for (unsigned j = 0; j < MLDSA_N; j++)
-        t1_hat->coefficients[j] <<= MLDSA_D;
+    const uint8_t *encoded = public_key + 32 + row * MLDSA65_T1_POLY_BYTES;
+    if (crypto_simd_avx2()) {
+        mldsa_unpack_t1_shifted_avx2(t1_hat, encoded);
+    } else {
+        mldsa_unpack_t1(t1_hat, encoded);
+        for (unsigned j = 0; j < MLDSA_N; j++)
+            t1_hat->coefficients[j] <<= MLDSA_D;
+    }
     mldsa_ntt(t1_hat);
 }
 
@@ -415,30 +433,28 @@ static void mldsa_verify_row(struct shake_state *commitment, unsigned row,
                              const uint8_t signature[MLDSA65_SIGNATURE_SIZE])
 {
     const uint8_t *positions = signature + MLDSA65_HINT_OFFSET;
-    unsigned next = row == 0 ? 0 : positions[MLDSA65_OMEGA + row - 1];
+    unsigned first = row == 0 ? 0 : positions[MLDSA65_OMEGA + row - 1];
     unsigned end = positions[MLDSA65_OMEGA + row];
     struct mldsa_poly w;
-    const struct mldsa_poly *t1_hat = &w;
-    int64_t sum[MLDSA_N];
-    uint8_t w1_encoded[MLDSA65_W1_POLY_BYTES];
-    /* w holds NTT(t1 2^d) until the row's sum replaces it. */
-    if (key != NULL)
-        t1_hat = &key->t1_hat[row];
-    else
-        mldsa_t1_hat(&w, public_key, row);
-    mldsa_matrix_row_sum(sum, key != NULL ? &key->matrix[row * MLDSA65_L] : NULL, public_key,
-                         row, z_hat);
+    uint8_t hints[MLDSA_N], w1_encoded[MLDSA65_W1_POLY_BYTES];
     /* A z - c t1 2^d with one reduction: the product is below 81 q^2 (both
      * NTT outputs below 9q), the difference below 126 q^2 < 2^31 q. */
-    for (unsigned j = 0; j < MLDSA_N; j++)
-        w.coefficients[j] = mldsa_montgomery_reduce(
-            sum[j] - (int64_t)c_hat->coefficients[j] * t1_hat->coefficients[j]);
-    mldsa_inverse_ntt(&w);
-    for (unsigned j = 0; j < MLDSA_N; j++) {
-        unsigned hint = next < end && positions[next] == j;
-        next += hint;
-        w.coefficients[j] = mldsa_use_hint(w.coefficients[j], hint);
+    if (key != NULL) {
+        mldsa_row_product(&w, &key->matrix[row * MLDSA65_L], z_hat, c_hat, &key->t1_hat[row]);
+    } else {
+        int64_t sum[MLDSA_N];
+        mldsa_t1_hat(&w, public_key, row); /* w holds NTT(t1 2^d) until replaced */
+        mldsa_matrix_row_sum(sum, public_key, row, z_hat);
+        for (unsigned j = 0; j < MLDSA_N; j++)
+            w.coefficients[j] = mldsa_montgomery_reduce(
+                sum[j] - (int64_t)c_hat->coefficients[j] * w.coefficients[j]);
     }
+    mldsa_inverse_ntt(&w);
+    for (unsigned j = 0; j < MLDSA_N; j += 8) /* 8 bytes a store: no memset call */
+        store64_le(hints + j, 0);
+    for (unsigned next = first; next < end; next++)
+        hints[positions[next]] = 1;
+    mldsa_use_hint_poly(&w, hints);
     mldsa_pack_w1(w1_encoded, &w);
     shake_absorb(commitment, w1_encoded, sizeof w1_encoded);
 }
@@ -481,9 +497,12 @@ enum crypto_result mldsa65_verify(const uint8_t signature[MLDSA65_SIGNATURE_SIZE
     uint8_t tr[64];
     if (context_len > MLDSA65_CONTEXT_MAX)
         return CRYPTO_ERR_PARAMETER;
+    crypto_simd_begin();
     shake256(tr, sizeof tr, public_key, MLDSA65_PUBLIC_KEY_SIZE);
-    return mldsa_verify(signature, message, message_len, context, context_len, tr, public_key,
-                        NULL);
+    enum crypto_result result = mldsa_verify(signature, message, message_len, context,
+                                             context_len, tr, public_key, NULL);
+    crypto_simd_end();
+    return result;
 }
 
 /* ExpandA (Algorithm 32) into matrix[row * L + column]. With AVX2 (as the
@@ -518,10 +537,12 @@ static void mldsa_expand_matrix(struct mldsa_poly matrix[MLDSA65_K * MLDSA65_L],
 enum crypto_result mldsa65_prepare_key(struct mldsa65_prepared_key *key,
                                        const uint8_t public_key[MLDSA65_PUBLIC_KEY_SIZE])
 {
+    crypto_simd_begin();
     mldsa_expand_matrix(key->matrix, public_key);
     for (unsigned row = 0; row < MLDSA65_K; row++)
         mldsa_t1_hat(&key->t1_hat[row], public_key, row);
     shake256(key->tr, sizeof key->tr, public_key, MLDSA65_PUBLIC_KEY_SIZE);
+    crypto_simd_end();
     return CRYPTO_OK;
 }
 
@@ -532,6 +553,9 @@ enum crypto_result mldsa65_verify_prepared(const uint8_t signature[MLDSA65_SIGNA
 {
     if (context_len > MLDSA65_CONTEXT_MAX)
         return CRYPTO_ERR_PARAMETER;
-    return mldsa_verify(signature, message, message_len, context, context_len, key->tr, NULL,
-                        key);
+    crypto_simd_begin();
+    enum crypto_result result = mldsa_verify(signature, message, message_len, context,
+                                             context_len, key->tr, NULL, key);
+    crypto_simd_end();
+    return result;
 }

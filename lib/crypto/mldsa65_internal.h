@@ -72,15 +72,16 @@ static inline int32_t mldsa_freeze(int32_t value)
 
 /* Algorithm 36 for gamma2 = (q - 1) / 32: value = high * 2 gamma2 + low with
  * low in (-gamma2, gamma2], except that the top interval (high = 16) wraps to
- * high = 0, low = r - q. The division by a constant compiles to a multiply. */
+ * high = 0, low = r - q. The division by a constant compiles to a multiply.
+ * r1 is at most 16, so r1 & 15 is the wrapped high part and r1 >> 4 says
+ * whether it wrapped (then low = r0 - 1). */
 static inline void mldsa_decompose(int32_t *high, int32_t *low, int32_t value)
 {
     int32_t r = mldsa_freeze(value);
     int32_t r1 = (int32_t)((uint32_t)(r + MLDSA65_GAMMA2 - 1) / (2 * MLDSA65_GAMMA2));
     int32_t r0 = r - r1 * 2 * MLDSA65_GAMMA2;
-    int32_t top = mldsa_sign_mask(15 - r1); /* -1 when r1 == 16 */
-    *high = r1 & ~top;
-    *low = r0 + top;
+    *high = r1 & 15;
+    *low = r0 - (r1 >> 4);
 }
 
 /* Algorithm 40 (m = 16); verification only, so it may branch. */
@@ -93,14 +94,61 @@ static inline int32_t mldsa_use_hint(int32_t value, unsigned hint)
     return low > 0 ? (high + 1) & 15 : (high - 1) & 15;
 }
 
-/* mldsa65_poly.c: arithmetic. */
+/* The inverse NTT's scaling (mldsa65_poly.c and mldsa65_poly_avx2.c). */
+#define MLDSA_INVERSE_NTT_FACTOR 41978 /* 2^56 mod q: 2^64 / 256, times 2^-32 */
+/* -zeta_1 (mldsa_zetas[1], Montgomery form) times the factor above, times
+ * 2^-32 mod q, centred: the last layer's twiddle and the scaling in one. */
+#define MLDSA_INVERSE_NTT_LAST_FACTOR 3975713
+
+/* mldsa65_poly.c: arithmetic. mldsa_ntt, mldsa_inverse_ntt, mldsa_pointwise,
+ * mldsa_row_product and mldsa_use_hint_poly take the AVX2 path
+ * (mldsa65_poly_avx2.c) when crypto_simd_avx2() is true, else the portable
+ * one (_portable); both give bit-identical results. On the AVX2 path the
+ * caller is between crypto_simd_begin and crypto_simd_end (every public
+ * ML-DSA function brackets itself once). */
 void mldsa_ntt(struct mldsa_poly *poly);          /* |in| < q: |out| < 9q */
 void mldsa_inverse_ntt(struct mldsa_poly *poly);  /* |in| < q; multiplies by 2^32 too */
 void mldsa_pointwise(struct mldsa_poly *out, const struct mldsa_poly *a,
                      const struct mldsa_poly *b); /* a * b * 2^-32, in (-q, q) */
+/* out = (sum of a[i] v[i] over the L columns - c t) * 2^-32, one Montgomery
+ * reduction of the 64-bit sum (c and t NULL: no subtraction). a[i] in
+ * [0, q), v[i], c and t below 9q in magnitude: |sum| < 126 q^2 < 2^31 q. */
+void mldsa_row_product(struct mldsa_poly *out, const struct mldsa_poly a[MLDSA65_L],
+                       const struct mldsa_poly v[MLDSA65_L], const struct mldsa_poly *c,
+                       const struct mldsa_poly *t);
+/* w[j] = UseHint(hints[j] != 0, w[j]) for every j; w in (-q, q). */
+void mldsa_use_hint_poly(struct mldsa_poly *w, const uint8_t hints[MLDSA_N]);
+
+void mldsa_ntt_portable(struct mldsa_poly *poly);
+void mldsa_inverse_ntt_portable(struct mldsa_poly *poly);
+void mldsa_pointwise_portable(struct mldsa_poly *out, const struct mldsa_poly *a,
+                              const struct mldsa_poly *b);
+void mldsa_row_product_portable(struct mldsa_poly *out, const struct mldsa_poly a[MLDSA65_L],
+                                const struct mldsa_poly v[MLDSA65_L],
+                                const struct mldsa_poly *c, const struct mldsa_poly *t);
+void mldsa_use_hint_portable(struct mldsa_poly *w, const uint8_t hints[MLDSA_N]);
+
+/* mldsa65_poly_avx2.c: only when crypto_simd_avx2() is true. */
+void mldsa_ntt_avx2(struct mldsa_poly *poly);
+void mldsa_inverse_ntt_avx2(struct mldsa_poly *poly);
+void mldsa_pointwise_avx2(struct mldsa_poly *out, const struct mldsa_poly *a,
+                          const struct mldsa_poly *b);
+void mldsa_row_product_avx2(struct mldsa_poly *out, const struct mldsa_poly a[MLDSA65_L],
+                            const struct mldsa_poly v[MLDSA65_L], const struct mldsa_poly *c,
+                            const struct mldsa_poly *t);
+void mldsa_use_hint_avx2(struct mldsa_poly *w, const uint8_t hints[MLDSA_N]);
+/* t1 decoded and multiplied by 2^d (mldsa_unpack_t1, then << d). */
+void mldsa_unpack_t1_shifted_avx2(struct mldsa_poly *t1, const uint8_t in[MLDSA65_T1_POLY_BYTES]);
+void mldsa_unpack_z_avx2(struct mldsa_poly *z, const uint8_t in[MLDSA65_Z_POLY_BYTES]);
+uint32_t mldsa_poly_exceeds_avx2(const struct mldsa_poly *poly, int32_t bound);
+unsigned mldsa_sample_ntt_block_avx2(struct mldsa_poly *poly, unsigned count,
+                                     const uint64_t lanes[SHAKE128_RATE / 8]);
+extern const uint64_t mldsa_sample_compress[256]; /* x86_64 only */
 void mldsa_power2round(int32_t *high, int32_t *low, int32_t value);
-/* 1 when some |coefficient| >= bound, else 0; no branch on the coefficients. */
+/* 1 when some |coefficient| >= bound, else 0; no branch on the coefficients.
+ * Chooses the AVX2 path too, as does mldsa_unpack_z. */
 uint32_t mldsa_poly_exceeds(const struct mldsa_poly *poly, int32_t bound);
+uint32_t mldsa_poly_exceeds_portable(const struct mldsa_poly *poly, int32_t bound);
 extern const int32_t mldsa_zetas[MLDSA_N];
 
 /* mldsa65_poly.c: sampling (FIPS 204 section 7.3). */
@@ -108,12 +156,17 @@ void mldsa_sample_ntt(struct mldsa_poly *poly, const uint8_t rho[32], uint8_t co
                       uint8_t row);
 /* mldsa_sample_ntt for four (column, row) pairs at once; polys[j] may repeat
  * only for repeated (columns[j], rows[j]), whose identical streams write the
- * same values. */
+ * same values. The caller brackets it with crypto_simd_begin/end. */
 void mldsa_sample_ntt_x4(struct mldsa_poly *const polys[4], const uint8_t rho[32],
                          const uint8_t columns[4], const uint8_t rows[4]);
 void mldsa_sample_eta(struct mldsa_poly *poly, const uint8_t rho_prime[64], uint16_t nonce);
 void mldsa_sample_mask(struct mldsa_poly *poly, const uint8_t rho_double_prime[64],
                        uint16_t nonce);
+/* The coefficients that SHAKE128 block lanes gives (RejNTTPoly's parsing),
+ * from lane first_lane (a multiple of 3) on, appended at count (at most MLDSA_N);
+ * returns the new count. */
+unsigned mldsa_sample_ntt_groups(struct mldsa_poly *poly, unsigned count, const uint64_t *lanes,
+                                 unsigned first_lane);
 void mldsa_sample_in_ball(struct mldsa_poly *poly, const uint8_t c_tilde[MLDSA65_LAMBDA_BYTES]);
 /* The same polynomial, in time independent of c tilde (for signing). */
 void mldsa_sample_in_ball_secret(struct mldsa_poly *poly,
@@ -124,6 +177,7 @@ void mldsa_pack_t1(uint8_t out[MLDSA65_T1_POLY_BYTES], const struct mldsa_poly *
 void mldsa_unpack_t1(struct mldsa_poly *t1, const uint8_t in[MLDSA65_T1_POLY_BYTES]);
 void mldsa_pack_z(uint8_t out[MLDSA65_Z_POLY_BYTES], const struct mldsa_poly *z);
 void mldsa_unpack_z(struct mldsa_poly *z, const uint8_t in[MLDSA65_Z_POLY_BYTES]);
+void mldsa_unpack_z_portable(struct mldsa_poly *z, const uint8_t in[MLDSA65_Z_POLY_BYTES]);
 void mldsa_pack_w1(uint8_t out[MLDSA65_W1_POLY_BYTES], const struct mldsa_poly *w1);
 /* HintBitPack of hints[k][256] (0 or 1 each, at most omega ones). */
 void mldsa_pack_hints(uint8_t out[MLDSA65_OMEGA + MLDSA65_K],

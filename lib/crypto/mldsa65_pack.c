@@ -6,6 +6,8 @@
  * mldsa_pack_hints runs on hints of an accepted signature, which are public. */
 #include "crypto/mldsa65_internal.h"
 
+#include "crypto/keccak_x4.h"
+
 /* t1: 10 bits a coefficient, four coefficients in five bytes. */
 void mldsa_pack_t1(uint8_t out[MLDSA65_T1_POLY_BYTES], const struct mldsa_poly *t1)
 {
@@ -43,6 +45,14 @@ void mldsa_pack_z(uint8_t out[MLDSA65_Z_POLY_BYTES], const struct mldsa_poly *z)
 }
 
 void mldsa_unpack_z(struct mldsa_poly *z, const uint8_t in[MLDSA65_Z_POLY_BYTES])
+{
+    if (crypto_simd_avx2())
+        mldsa_unpack_z_avx2(z, in);
+    else
+        mldsa_unpack_z_portable(z, in);
+}
+
+void mldsa_unpack_z_portable(struct mldsa_poly *z, const uint8_t in[MLDSA65_Z_POLY_BYTES])
 {
     for (unsigned i = 0; i < MLDSA_N / 2; i++) {
         uint64_t bits = 0;

@@ -14,10 +14,6 @@
 #include "crypto/crypto.h"
 #include "crypto/keccak_x4.h"
 
-#define MLDSA_INVERSE_NTT_FACTOR 41978 /* 2^56 mod q: 2^64 / 256, times 2^-32 */
-/* -zeta_1 (mldsa_zetas[1], Montgomery form) times the factor above, times
- * 2^-32 mod q, centred: the last layer's twiddle and the scaling in one. */
-#define MLDSA_INVERSE_NTT_LAST_FACTOR 3975713
 
 /* mldsa_zetas[k] = 1753^BitRev8(k) * 2^32 mod q, centred (FIPS 204
  * Appendix B lists the plain powers; tests/crypto/mldsa_test.c recomputes
@@ -74,7 +70,7 @@ static inline void mldsa_butterfly(int32_t *a, int32_t *b, int64_t zeta)
  * store (the layers' zetas: block b of layer len uses mldsa_zetas[128 / len
  * + b]). The butterflies add at most one q-bound per layer, so eight layers
  * on inputs below q stay below 9q. */
-void mldsa_ntt(struct mldsa_poly *poly)
+void mldsa_ntt_portable(struct mldsa_poly *poly)
 {
     int32_t *w = poly->coefficients;
     for (unsigned len = 128; len >= 2; len >>= 2) {
@@ -112,7 +108,7 @@ static inline void mldsa_inverse_butterfly(int32_t *a, int32_t *b, int64_t zeta)
  * folded into the last layer: there w_j = f (t + u) and w_{j+128} = f
  * zeta_1' (t - u), with f and f zeta_1' as Montgomery constants. The sums
  * double per layer: inputs below q stay below 256q < 2^31. */
-void mldsa_inverse_ntt(struct mldsa_poly *poly)
+void mldsa_inverse_ntt_portable(struct mldsa_poly *poly)
 {
     int32_t *w = poly->coefficients;
     for (unsigned len = 1; len < MLDSA_N / 4; len <<= 2) {
@@ -145,12 +141,86 @@ void mldsa_inverse_ntt(struct mldsa_poly *poly)
     }
 }
 
-void mldsa_pointwise(struct mldsa_poly *out, const struct mldsa_poly *a,
-                     const struct mldsa_poly *b)
+void mldsa_pointwise_portable(struct mldsa_poly *out, const struct mldsa_poly *a,
+                              const struct mldsa_poly *b)
 {
     for (unsigned j = 0; j < MLDSA_N; j++)
         out->coefficients[j] =
             mldsa_montgomery_reduce((int64_t)a->coefficients[j] * b->coefficients[j]);
+}
+
+/* Coefficient by coefficient, so that the 64-bit sum stays in a register. */
+static inline int64_t mldsa_column_sum(const struct mldsa_poly a[MLDSA65_L],
+                                       const struct mldsa_poly v[MLDSA65_L], unsigned j)
+{
+    int64_t sum = 0;
+    for (unsigned column = 0; column < MLDSA65_L; column++)
+        sum += (int64_t)a[column].coefficients[j] * v[column].coefficients[j];
+    return sum;
+}
+
+void mldsa_row_product_portable(struct mldsa_poly *out, const struct mldsa_poly a[MLDSA65_L],
+                                const struct mldsa_poly v[MLDSA65_L],
+                                const struct mldsa_poly *c, const struct mldsa_poly *t)
+{
+    if (c == NULL) {
+        for (unsigned j = 0; j < MLDSA_N; j++)
+            out->coefficients[j] = mldsa_montgomery_reduce(mldsa_column_sum(a, v, j));
+        return;
+    }
+    for (unsigned j = 0; j < MLDSA_N; j++)
+        out->coefficients[j] = mldsa_montgomery_reduce(
+            mldsa_column_sum(a, v, j) - (int64_t)c->coefficients[j] * t->coefficients[j]);
+}
+
+void mldsa_use_hint_portable(struct mldsa_poly *w, const uint8_t hints[MLDSA_N])
+{
+    for (unsigned j = 0; j < MLDSA_N; j++)
+        w->coefficients[j] = mldsa_use_hint(w->coefficients[j], hints[j] != 0);
+}
+
+/* The run-time choice of mldsa65_internal.h. */
+void mldsa_ntt(struct mldsa_poly *poly)
+{
+    if (crypto_simd_avx2())
+        mldsa_ntt_avx2(poly);
+    else
+        mldsa_ntt_portable(poly);
+}
+
+void mldsa_inverse_ntt(struct mldsa_poly *poly)
+{
+    if (crypto_simd_avx2())
+        mldsa_inverse_ntt_avx2(poly);
+    else
+        mldsa_inverse_ntt_portable(poly);
+}
+
+void mldsa_pointwise(struct mldsa_poly *out, const struct mldsa_poly *a,
+                     const struct mldsa_poly *b)
+{
+    if (crypto_simd_avx2())
+        mldsa_pointwise_avx2(out, a, b);
+    else
+        mldsa_pointwise_portable(out, a, b);
+}
+
+void mldsa_row_product(struct mldsa_poly *out, const struct mldsa_poly a[MLDSA65_L],
+                       const struct mldsa_poly v[MLDSA65_L], const struct mldsa_poly *c,
+                       const struct mldsa_poly *t)
+{
+    if (crypto_simd_avx2())
+        mldsa_row_product_avx2(out, a, v, c, t);
+    else
+        mldsa_row_product_portable(out, a, v, c, t);
+}
+
+void mldsa_use_hint_poly(struct mldsa_poly *w, const uint8_t hints[MLDSA_N])
+{
+    if (crypto_simd_avx2())
+        mldsa_use_hint_avx2(w, hints);
+    else
+        mldsa_use_hint_portable(w, hints);
 }
 
 /* Algorithm 35: value = high * 2^d + low with low in (-2^12, 2^12]. */
@@ -164,6 +234,13 @@ void mldsa_power2round(int32_t *high, int32_t *low, int32_t value)
 
 
 uint32_t mldsa_poly_exceeds(const struct mldsa_poly *poly, int32_t bound)
+{
+    if (crypto_simd_avx2())
+        return mldsa_poly_exceeds_avx2(poly, bound);
+    return mldsa_poly_exceeds_portable(poly, bound);
+}
+
+uint32_t mldsa_poly_exceeds_portable(const struct mldsa_poly *poly, int32_t bound)
 {
     uint32_t exceeds = 0;
     for (unsigned j = 0; j < MLDSA_N; j++) {
@@ -180,10 +257,10 @@ uint32_t mldsa_poly_exceeds(const struct mldsa_poly *poly, int32_t bound)
  * those >= q are skipped. The matrix is public. A block of 168 bytes is 7
  * groups of three lanes, each holding 8 candidates of 3 bytes, read from the
  * lanes in place. Returns the new count of coefficients (count on entry). */
-static unsigned mldsa_sample_ntt_block(struct mldsa_poly *poly, unsigned count,
-                                       const uint64_t *lanes)
+unsigned mldsa_sample_ntt_groups(struct mldsa_poly *poly, unsigned count, const uint64_t *lanes,
+                                 unsigned first_lane)
 {
-    for (unsigned g = 0; g < SHAKE128_RATE / 8 && count < MLDSA_N; g += 3) {
+    for (unsigned g = first_lane; g < SHAKE128_RATE / 8 && count < MLDSA_N; g += 3) {
         uint64_t l0 = lanes[g], l1 = lanes[g + 1], l2 = lanes[g + 2];
         uint32_t candidates[8] = {
             (uint32_t)l0, (uint32_t)(l0 >> 24), (uint32_t)(l0 >> 48 | l1 << 16),
@@ -206,6 +283,12 @@ static unsigned mldsa_sample_ntt_block(struct mldsa_poly *poly, unsigned count,
         }
     }
     return count;
+}
+
+static unsigned mldsa_sample_ntt_block(struct mldsa_poly *poly, unsigned count,
+                                       const uint64_t *lanes)
+{
+    return mldsa_sample_ntt_groups(poly, count, lanes, 0);
 }
 
 static void mldsa_sample_ntt_seed(uint8_t seed[34], const uint8_t rho[32], uint8_t column,
@@ -243,16 +326,16 @@ void mldsa_sample_ntt_x4(struct mldsa_poly *const polys[4], const uint8_t rho[32
     unsigned counts[4] = { 0, 0, 0, 0 };
     for (unsigned j = 0; j < 4; j++)
         mldsa_sample_ntt_seed(seeds[j], rho, columns[j], rows[j]);
-    crypto_simd_begin();
     shake128_x4_absorb(&state, inputs, sizeof seeds[0]);
     while (counts[0] < MLDSA_N || counts[1] < MLDSA_N || counts[2] < MLDSA_N ||
            counts[3] < MLDSA_N) {
         shake128_x4_squeeze_block(&state, blocks);
         for (unsigned j = 0; j < 4; j++)
             if (counts[j] < MLDSA_N)
-                counts[j] = mldsa_sample_ntt_block(polys[j], counts[j], blocks[j]);
+                counts[j] = crypto_simd_avx2()
+                                ? mldsa_sample_ntt_block_avx2(polys[j], counts[j], blocks[j])
+                                : mldsa_sample_ntt_block(polys[j], counts[j], blocks[j]);
     }
-    crypto_simd_end();
 }
 
 /* Algorithms 31 (RejBoundedPoly) and 15 (CoeffFromHalfByte, eta = 4): each

@@ -9,11 +9,14 @@
  * they are decided (MLDSA_DECLASSIFY in lib/crypto/mldsa65_internal.h) and
  * nothing else is. "leaky" indexes a table by a seed byte on purpose, to show the
  * harness catches a leak. Verification is not tested: all its inputs are
- * public. */
+ * public. MLDSA_SIMD=avx2 in the environment runs the AVX2 polynomial
+ * arithmetic (mldsa65_poly_avx2.c) instead of the portable one. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <valgrind/memcheck.h>
 
+#include "crypto/keccak_x4.h"
 #include "crypto/mldsa65.h"
 
 #define SECRET(p, n) VALGRIND_MAKE_MEM_UNDEFINED((p), (n))
@@ -25,6 +28,15 @@ static const uint8_t message[] = "capsule manifest", context[] = "nonos";
 int main(int argc, char **argv)
 {
     const char *operation = argc > 1 ? argv[1] : "";
+    const char *simd = getenv("MLDSA_SIMD");
+    if (simd != NULL && strcmp(simd, "avx2") == 0) {
+        if (!__builtin_cpu_supports("avx2")) {
+            fprintf(stderr, "MLDSA_SIMD=avx2: this CPU has no AVX2\n");
+            return 2;
+        }
+        const struct crypto_simd avx2 = { .avx2 = true };
+        crypto_simd_configure(&avx2);
+    }
     SECRET(seed, sizeof seed);
     SECRET(rnd, sizeof rnd);
     if (strcmp(operation, "public-key") == 0)

@@ -13,8 +13,9 @@
  *   corpus-make DIR         writes that corpus (tests/corpus/mldsa65 is its output)
  *   corpus DIR              the bad-signature corpus with the expected results
  *   shake-x4 N SEED         the four-way SHAKE128 and Keccak-f[1600] against the scalar ones
- * MLDSA_SIMD=avx2|portable in the environment forces the four-way path
- * (keccak_x4.h) for every subcommand; by default AVX2 is used when this CPU
+ *   arith N SEED            the AVX2 polynomial arithmetic against the portable one
+ * MLDSA_SIMD=avx2|portable in the environment forces the four-way Keccak
+ * and the polynomial arithmetic path (keccak_x4.h) for every subcommand; by default AVX2 is used when this CPU
  * has it. Asking for avx2 on a CPU without it is a failure, not a skip. */
 #include <dirent.h>
 #include <stdlib.h>
@@ -708,6 +709,160 @@ static int run_shake_x4(unsigned count, uint64_t seed)
     return test_finish();
 }
 
+/* A polynomial for the arithmetic comparison, coefficients in
+ * [low, high]: kind 0 uniform, 1 all low, 2 all high, 3 all zero (when 0
+ * is in range), 4 each one of the edges low, high, 0, 1, -1 (clamped). */
+static void arith_poly(struct mldsa_poly *poly, unsigned kind, int32_t low, int32_t high)
+{
+    for (unsigned j = 0; j < MLDSA_N; j++) {
+        int64_t span = (int64_t)high - low + 1;
+        int32_t value = (int32_t)(low + (int64_t)(random_next() % (uint64_t)span));
+        const int32_t edges[5] = { low, high, 0, 1, -1 };
+        if (kind == 1)
+            value = low;
+        else if (kind == 2)
+            value = high;
+        else if (kind == 3)
+            value = 0;
+        else if (kind == 4)
+            value = edges[random_next() % 5];
+        poly->coefficients[j] = value < low ? low : value > high ? high : value;
+    }
+}
+
+static unsigned arith_differs(const struct mldsa_poly *a, const struct mldsa_poly *b)
+{
+    return memcmp(a, b, sizeof *a) != 0;
+}
+
+/* The AVX2 polynomial arithmetic (mldsa65_poly_avx2.c) against the portable
+ * one, bit for bit: N inputs of each kind per function (NTT and inverse on
+ * (-q, q), the pointwise product on NTT outputs (-9q, 9q), the row product
+ * on A in [0, q) and vectors in (-9q, 9q), z decoding on random bytes and
+ * the edges, the norm check around its bound), UseHint on every w in
+ * (-q, q) with and without a hint, and ExpandA's parsing (its table, and the
+ * sampled entries). Needs an AVX2 CPU (else a failure). */
+static int run_arith(unsigned count, uint64_t seed)
+{
+    if (!__builtin_cpu_supports("avx2")) {
+        test_result(false, "mldsa AVX2 arithmetic: this CPU has no AVX2, the path was not tested");
+        return test_finish();
+    }
+    const int32_t q1 = MLDSA_Q - 1, q9 = 9 * MLDSA_Q - 1;
+    static struct mldsa_poly a[MLDSA65_L], v[MLDSA65_L], c, t, x, y;
+    unsigned differ[5] = {0};
+    random_state = seed | 1;
+    for (unsigned n = 0; n < count; n++) {
+        unsigned kind = n % 5;
+        arith_poly(&x, kind, -q1, q1);
+        y = x;
+        mldsa_ntt_portable(&x);
+        mldsa_ntt_avx2(&y);
+        differ[0] += arith_differs(&x, &y);
+        arith_poly(&x, kind, -q1, q1);
+        y = x;
+        mldsa_inverse_ntt_portable(&x);
+        mldsa_inverse_ntt_avx2(&y);
+        differ[1] += arith_differs(&x, &y);
+        arith_poly(&c, kind, -q9, q9);
+        arith_poly(&t, (kind + 1) % 5, -q9, q9);
+        mldsa_pointwise_portable(&x, &c, &t);
+        mldsa_pointwise_avx2(&y, &c, &t);
+        differ[2] += arith_differs(&x, &y);
+        for (unsigned i = 0; i < MLDSA65_L; i++) {
+            arith_poly(&a[i], kind == 1 ? 3 : kind, 0, q1);
+            arith_poly(&v[i], (kind + i) % 5, -q9, q9);
+        }
+        mldsa_row_product_portable(&x, a, v, n % 2 ? &c : NULL, n % 2 ? &t : NULL);
+        mldsa_row_product_avx2(&y, a, v, n % 2 ? &c : NULL, n % 2 ? &t : NULL);
+        differ[3] += arith_differs(&x, &y);
+    }
+    unsigned decode_differ = 0, norm_differ = 0, norm_exceeded = 0;
+    for (unsigned n = 0; n < count; n++) {
+        uint8_t bytes[MLDSA65_Z_POLY_BYTES];
+        random_bytes(bytes, sizeof bytes);
+        if (n % 5 == 1 || n % 5 == 2)
+            memset(bytes, n % 5 == 1 ? 0 : 0xff, sizeof bytes);
+        mldsa_unpack_z_portable(&x, bytes);
+        mldsa_unpack_z_avx2(&y, bytes);
+        decode_differ += arith_differs(&x, &y);
+        mldsa_unpack_t1(&x, bytes);
+        for (unsigned j = 0; j < MLDSA_N; j++)
+            x.coefficients[j] <<= MLDSA_D;
+        mldsa_unpack_t1_shifted_avx2(&y, bytes);
+        decode_differ += arith_differs(&x, &y);
+        /* Norm checks at and around the bound of every coefficient. */
+        int32_t bound = MLDSA65_GAMMA1 - MLDSA65_BETA;
+        arith_poly(&x, n % 5 == 4 ? 0 : 4, -(bound - 1), bound - 1);
+        x.coefficients[random_next() % MLDSA_N] = (int32_t)(random_next() % 5) - 2 +
+                                                    (random_next() & 1 ? bound : -bound);
+        uint32_t portable = mldsa_poly_exceeds_portable(&x, bound);
+        norm_differ += portable != mldsa_poly_exceeds_avx2(&x, bound);
+        norm_exceeded += portable;
+    }
+    unsigned hinted = 0;
+    for (int64_t first = -q1; first <= q1; first += MLDSA_N) {
+        uint8_t hints[MLDSA_N];
+        for (unsigned j = 0; j < MLDSA_N; j++) {
+            int64_t w = first + j;
+            x.coefficients[j] = (int32_t)(w > q1 ? 0 : w);
+            hints[j] = (uint8_t)(random_next() & 1);
+            hinted += hints[j];
+        }
+        y = x;
+        mldsa_use_hint_portable(&x, hints);
+        mldsa_use_hint_avx2(&y, hints);
+        differ[4] += arith_differs(&x, &y);
+    }
+    /* ExpandA's parsing: the packing table recomputed, then the four-way
+     * sampler with the AVX2 parsing against one-at-a-time sampling. */
+    unsigned table_wrong = 0, entries_differ = 0;
+    for (unsigned mask = 0; mask < 256; mask++) {
+        uint64_t expected = 0;
+        unsigned accepted = 0;
+        for (unsigned lane = 0; lane < 8; lane++)
+            if (mask >> lane & 1)
+                expected |= (uint64_t)lane << (8 * accepted++);
+        expected |= (uint64_t)accepted << 3;
+        table_wrong += mldsa_sample_compress[mask] != expected;
+    }
+    for (unsigned n = 0; n < count / 10 + 1; n++) {
+        static struct mldsa_poly sampled[4];
+        struct mldsa_poly *const polys[4] = { &sampled[0], &sampled[1], &sampled[2], &sampled[3] };
+        uint8_t rho[32], columns[4], rows[4];
+        random_bytes(rho, sizeof rho);
+        random_bytes(columns, sizeof columns);
+        random_bytes(rows, sizeof rows);
+        mldsa_sample_ntt_x4(polys, rho, columns, rows);
+        for (unsigned j = 0; j < 4; j++) {
+            mldsa_sample_ntt(&x, rho, columns[j], rows[j]);
+            entries_differ += arith_differs(&x, &sampled[j]);
+        }
+    }
+    test_result(table_wrong == 0, "mldsa_sample_compress: all 256 entries recomputed, %u wrong",
+                table_wrong);
+    test_result(entries_differ == 0,
+                "mldsa_sample_ntt_x4 (%s parsing) = mldsa_sample_ntt: %u entries, %u differ",
+                crypto_simd_avx2() ? "AVX2" : "portable", 4 * (count / 10 + 1), entries_differ);
+    test_result(decode_differ == 0, "mldsa_unpack_z and t1 2^d AVX2 = portable: %u polynomials each (random, all 0, all 0xff bytes), %u differ",
+                count, decode_differ);
+    test_result(norm_differ == 0 && norm_exceeded > 0 && norm_exceeded < count,
+                "mldsa_poly_exceeds AVX2 = portable: %u polynomials with one coefficient within 2 of +-(gamma1 - beta), %u over, %u differ",
+                count, norm_exceeded, norm_differ);
+    test_result(differ[0] == 0, "mldsa_ntt AVX2 = portable: %u polynomials (random, -(q-1), q-1, 0, edges), %u differ",
+                count, differ[0]);
+    test_result(differ[1] == 0, "mldsa_inverse_ntt AVX2 = portable: %u polynomials, %u differ", count,
+                differ[1]);
+    test_result(differ[2] == 0, "mldsa_pointwise AVX2 = portable: %u products (|x| <= 9q - 1), %u differ",
+                count, differ[2]);
+    test_result(differ[3] == 0, "mldsa_row_product AVX2 = portable: %u rows (half with c t subtracted), %u differ",
+                count, differ[3]);
+    test_result(differ[4] == 0 && hinted > 0,
+                "mldsa_use_hint AVX2 = portable: every w in (-q, q), %u with a hint, %u blocks differ",
+                hinted, differ[4]);
+    return test_finish();
+}
+
 /* MLDSA_SIMD (see the top of the file). */
 static int configure_simd(void)
 {
@@ -735,6 +890,8 @@ int main(int argc, char **argv)
         return 1;
     if (strcmp(command, "shake-x4") == 0 && argc == 4)
         return run_shake_x4((unsigned)strtoul(argv[2], NULL, 10), strtoull(argv[3], NULL, 10));
+    if (strcmp(command, "arith") == 0 && argc == 4)
+        return run_arith((unsigned)strtoul(argv[2], NULL, 10), strtoull(argv[3], NULL, 10));
     if (strcmp(command, "vectors") == 0)
         return run_vectors();
     if (strcmp(command, "sample-in-ball") == 0 && argc == 3) {

@@ -61,20 +61,42 @@ done
 # The hybrid proof's cost at boot, next to the Ed25519-only one (4 KiB):
 # for a bundle's only capsule (everything the kernel does for it, the
 # preparation of the author's ML-DSA-65 key included), and for one more
-# capsule of the same author (its key already prepared).
+# capsule of the same author (its key already prepared). The kernel also
+# times its ML-DSA-65 work alone ("ML-DSA-65 work of capsule N: key K +
+# verify V = T tsc"): that is the figure the 1,000,000 target is about;
+# the rest of the difference is the longer proof's hashing and the hybrid
+# author's fingerprint.
+case $cpu in *avx2*) cpu_name="AVX2 (x86-64-v3 level) model, -cpu $cpu" ;; *) cpu_name="-cpu $cpu, no AVX2" ;; esac
 one=$((instructions_4KiBhybrid - instructions_4KiB))
 more_hybrid=$((instructions_4KiBhybrid2 - instructions_4KiBhybrid))
 more_ed25519=$((instructions_4KiB2 - instructions_4KiB))
-echo "bench-capsule kernel [$cpu] 4KiB hybrid (Ed25519 + ML-DSA-65) vs Ed25519 only, one capsule:" \
-    "$instructions_4KiBhybrid vs $instructions_4KiB instructions" \
-    "(+$one for the ML-DSA-65 verification with the preparation of the author's key," \
-    "the longer proof and the hybrid author's fingerprint; target <= 1000000:" \
-    "$([ "$one" -le 1000000 ] && echo met || echo MISSED))"
-echo "bench-capsule kernel [$cpu] 4KiB hybrid vs Ed25519 only, a second capsule of the same author:" \
-    "+$more_hybrid vs +$more_ed25519 instructions" \
-    "(+$((more_hybrid - more_ed25519)) for its ML-DSA-65 verification with the prepared key" \
-    "and its longer proof; target <= 1000000:" \
-    "$([ $((more_hybrid - more_ed25519)) -le 1000000 ] && echo met || echo MISSED))"
+first=$(mldsa_work "$dir/icount-4KiB-hybrid.log" 0)
+further=$(mldsa_work "$dir/icount-4KiB-hybrid-2.log" 1)
+[ -n "$first" ] && [ -n "$further" ] || exit 1
+# shellcheck disable=SC2086
+set -- $first
+first_total=$3
+echo "bench-capsule kernel [$cpu_name] ML-DSA-65 work, first capsule of an author:" \
+    "$first_total instructions (key preparation $1 + verification $2);" \
+    "target <= 1000000: $([ "$first_total" -le 1000000 ] && echo met || echo MISSED)"
+# shellcheck disable=SC2086
+set -- $further
+echo "bench-capsule kernel [$cpu_name] ML-DSA-65 work, a further capsule of that author:" \
+    "$3 instructions (prepared-key look-up $1 + verification $2);" \
+    "target <= 1000000: $([ "$3" -le 1000000 ] && echo met || echo MISSED)"
+echo "bench-capsule kernel [$cpu_name] 4KiB hybrid (Ed25519 + ML-DSA-65) vs Ed25519 only, one capsule:" \
+    "$instructions_4KiBhybrid vs $instructions_4KiB instructions (+$one: ML-DSA-65 work" \
+    "$first_total, the longer proof's hashing and the hybrid fingerprint $((one - first_total)))"
+echo "bench-capsule kernel [$cpu_name] 4KiB hybrid vs Ed25519 only, a second capsule of the same author:" \
+    "+$more_hybrid vs +$more_ed25519 instructions (+$((more_hybrid - more_ed25519)): ML-DSA-65 work" \
+    "$3, the longer proof's hashing $((more_hybrid - more_ed25519 - $3)))"
+}
+
+# mldsa_work LOG N: "key verify total" of the kernel's line for capsule N.
+mldsa_work() {
+    tr -d '\r' <"$1" | grep -a "ML-DSA-65 work of capsule $2:" | head -n 1 |
+        sed -n 's/.*: key \([0-9]*\) + verify \([0-9]*\) = \([0-9]*\) tsc.*/\1 \2 \3/p' |
+        grep . || { echo "bench-capsule: no ML-DSA-65 work line for capsule $2 in $1" >&2; exit 1; }
 }
 
 cpu_plain=${BENCH_CPU:-qemu64}

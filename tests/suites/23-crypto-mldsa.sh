@@ -1,6 +1,7 @@
 #!/bin/sh
 # lib/crypto post-quantum area: SHAKE128/SHAKE256 and ML-DSA-65.
 #  - FIPS 202 SHAKE examples, streaming, NTT constants and API edge cases (ASan + UBSan);
+#  - the four-way Keccak and the AVX2 polynomial arithmetic against the portable code;
 #  - SHAKE differential against node's crypto module (OpenSSL), MLDSA_SHAKE_CASES (2,000);
 #  - Wycheproof mldsa_65_sign_seed (all cases; external-mu ones through
 #    mldsa65_sign_mu), mldsa_65_verify (all), mldsa_65_sign_noseed (its
@@ -55,6 +56,9 @@ for simd in avx2 portable; do
     run "shake-x4-$simd" "$san" shake-x4 "${MLDSA_X4_CASES:-500}" "$seed"
 done
 unset MLDSA_SIMD
+# The AVX2 polynomial arithmetic (mldsa65_poly_avx2.c) against the portable
+# one, bit for bit; also needs an AVX2 CPU (else a FAIL line).
+run arith "$san" arith "${MLDSA_ARITH_CASES:-2000}" "$seed"
 run small-window build/host-san/tests/crypto/mldsa_test_small_window sample-in-ball \
     "built with a 4-candidate window, so nearly every call takes the fallback: "
 
@@ -155,9 +159,14 @@ program=build/host-ct-mldsa/tests/crypto/mldsa_ct
 if ! command -v valgrind >/dev/null || ! make -s -j2 "$program"; then
     echo "FAIL mldsa constant-time: valgrind missing or build failed"
 else
-    for operation in public-key sign sign-hedged leaky; do
+    # Signing with the portable and with the AVX2 arithmetic (an AVX2 CPU
+    # is needed, as above: its absence makes the avx2 runs fail).
+    for operation in public-key sign sign-hedged leaky public-key:avx2 sign:avx2 sign-hedged:avx2; do
         log="$work/ct-$operation.log"
-        valgrind -q --error-exitcode=1 --track-origins=yes "$program" "$operation" >"$log" 2>&1
+        simd=portable
+        case $operation in *:avx2) simd=avx2 ;; esac
+        MLDSA_SIMD=$simd valgrind -q --error-exitcode=1 --track-origins=yes "$program" \
+            "${operation%:avx2}" >"$log" 2>&1
         result=$?
         if [ "$operation" = leaky ]; then
             if [ "$result" -eq 1 ] && grep -q 'uninitialised value' "$log"; then

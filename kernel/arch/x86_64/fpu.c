@@ -12,10 +12,12 @@
  * (CPUID.(0xd, 1).EAX bit 0): see fpu_state_save.
  *
  * One exception to "the kernel never touches these registers": lib/crypto's
- * four-way Keccak (keccak_x4_avx2.c, ML-DSA's ExpandA when a capsule's
- * author key is prepared) uses the YMM registers when the CPU has AVX2 and
- * XCR0 enables the SSE and AVX state. fpu_init tells lib/crypto so, with
- * fpu_kernel_begin and fpu_kernel_end as the hooks around every such use:
+ * ML-DSA-65 (the four-way Keccak of keccak_x4_avx2.c for ExpandA, and the
+ * polynomial arithmetic of mldsa65_poly_avx2.c, when a capsule's author key
+ * is prepared and its signatures verified) uses the YMM registers when the
+ * CPU has AVX2 and XCR0 enables the SSE and AVX state. fpu_init tells
+ * lib/crypto so, with fpu_kernel_begin and fpu_kernel_end as the hooks
+ * around every such use (one pair per ML-DSA-65 call):
  * begin disables interrupts (no switch can save the kernel's values as a
  * thread's, or run another user thread in between) and saves the
  * registers, whichever user thread's they are; end restores them. One CPU,

@@ -1,7 +1,9 @@
 /* In-kernel tests of lib/crypto's use of AVX2 (keccak_x4.h): the kernel
  * enables it exactly when the CPU has AVX2 and XCR0 the YMM state; the boot
- * bundle verifies the same, with the same prepared author keys, on the
- * portable four-way Keccak and on the configured one; and a verification
+ * bundle verifies the same, with bit-identical prepared author keys, on the
+ * portable path and on the configured one (with AVX2: ExpandA's four-way
+ * Keccak and the ML-DSA polynomial arithmetic, NTT, inverse NTT, row
+ * products and UseHint, of mldsa65_poly_avx2.c); and a verification
  * leaves the vector registers as it found them (fpu_kernel_begin/end).
  * Suite 50's first boot has AVX2 (+avx2), its second (qemu64) has not: there
  * both runs take the portable path, and the test says so. */
@@ -97,8 +99,8 @@ static bool test_bundle_same_on_both_keccak_paths(void)
             ok = false;
         }
         if (ok)
-            kprintf("test: bundle verified alike on the portable and the %s Keccak\n",
-                    configured.avx2 ? "AVX2" : "portable (no AVX2 here)");
+            kprintf("test: bundle verified alike on the portable and the %s Keccak and "
+                    "ML-DSA arithmetic\n", configured.avx2 ? "AVX2" : "portable (no AVX2 here)");
     } else {
         test_fail("no memory for two bundle_work");
     }
