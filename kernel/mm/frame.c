@@ -289,6 +289,11 @@ void frame_stats(struct frame_stats *out)
     out->reserved_frames = owned - managed_frames;
 }
 
+uint64_t frame_free_count(void)
+{
+    return free_frames;
+}
+
 void frame_for_each_free_range(frame_range_fn fn, void *context)
 {
     uint64_t run_start = 0, run_length = 0;

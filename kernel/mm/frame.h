@@ -58,6 +58,10 @@ void frame_free_contiguous(uint64_t phys, uint64_t frames);
 
 void frame_stats(struct frame_stats *out);
 
+/* frame_stats' free_frames alone, without its walk of the memory map: for
+ * callers that count page-table frames around every mapping. */
+uint64_t frame_free_count(void);
+
 /* True when phys is a managed frame that is currently free. */
 bool frame_is_free(uint64_t phys);
 

@@ -15,6 +15,8 @@ static bool test_frame_reference_counts(void)
     TEST_REQUIRE(frame, "frame_alloc failed");
     TEST_REQUIRE(frame_references(frame) == 1, "a new frame has %u references",
                  frame_references(frame));
+    /* frame_free_count is frame_stats' count, kept without the map walk. */
+    uint64_t count_allocated = frame_free_count();
     frame_get(frame);
     frame_get(frame);
     TEST_REQUIRE(frame_references(frame) == 3, "after two gets: %u references",
@@ -31,6 +33,10 @@ static bool test_frame_reference_counts(void)
                  "not freed at the last put");
     TEST_REQUIRE(after.free_frames == before.free_frames, "free frames %lu -> %lu",
                  before.free_frames, after.free_frames);
+    TEST_REQUIRE(count_allocated == before.free_frames - 1 &&
+                     frame_free_count() == after.free_frames,
+                 "frame_free_count %lu with the frame, %lu after; frame_stats %lu, %lu",
+                 count_allocated, frame_free_count(), before.free_frames - 1, after.free_frames);
     return true;
 }
 
