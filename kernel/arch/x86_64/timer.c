@@ -73,25 +73,41 @@ static bool pit_channel2_expired(void)
     return (port_read8(PIT_GATE_PORT) & PIT_OUT2) != 0;
 }
 
-/* Loads `count` into channel 2 (mode 0) and starts it; starts the LAPIC
- * timer from its maximum (masked: it raises nothing). Returns the gate
+/* Loads `count` into channel 2 (mode 0) and starts it. Returns the gate
  * port's previous value. */
-static uint8_t counters_start(uint16_t count)
+static uint8_t pit_channel2_start(uint16_t count)
 {
     uint8_t gate = port_read8(PIT_GATE_PORT);
     port_write8(PIT_GATE_PORT, (uint8_t)((gate & ~0x02u) & ~0x01u)); /* speaker off, gate low */
     port_write8(PIT_COMMAND, 0xb0);                                   /* channel 2, lo/hi, mode 0 */
     port_write8(PIT_CHANNEL2, (uint8_t)count);
     port_write8(PIT_CHANNEL2, (uint8_t)(count >> 8));
-    lapic_timer_start_oneshot(0xffffffffu);
     port_write8(PIT_GATE_PORT, (uint8_t)((gate & ~0x02u) | 0x01u)); /* gate high: count */
     return gate;
+}
+
+/* The PIT as above, and the LAPIC timer from its maximum (masked: it
+ * raises nothing). Before the tick runs only: it stops the tick. */
+static uint8_t counters_start(uint16_t count)
+{
+    lapic_timer_start_oneshot(0xffffffffu);
+    return pit_channel2_start(count);
 }
 
 static void counters_stop(uint8_t gate)
 {
     lapic_timer_stop();
     port_write8(PIT_GATE_PORT, gate);
+}
+
+static void pit_channel2_wait_expired(void)
+{
+    uint32_t polls = 0;
+    while (!pit_channel2_expired()) {
+        if (++polls == CALIBRATION_MAX_POLLS)
+            calibration_poll_failed();
+        cpu_pause();
+    }
 }
 
 /* Runs the PIT channel 2 for CALIBRATION_MS, polling for its end; returns
@@ -102,12 +118,7 @@ static void calibration_measure(uint64_t *lapic_counts, uint64_t *tsc_ticks)
     uint8_t gate = counters_start((uint16_t)CALIBRATION_MIN_COUNTS);
     uint32_t lapic_start = lapic_timer_current();
     uint64_t tsc_start = rdtsc();
-    uint32_t polls = 0;
-    while (!pit_channel2_expired()) {
-        if (++polls == CALIBRATION_MAX_POLLS)
-            calibration_poll_failed();
-        cpu_pause();
-    }
+    pit_channel2_wait_expired();
     *tsc_ticks = rdtsc() - tsc_start;
     *lapic_counts = lapic_start - lapic_timer_current();
     counters_stop(gate);
@@ -170,10 +181,14 @@ static void calibration_rates(uint64_t *lapic_rate, uint64_t *tsc_rate)
     *tsc_rate = tsc_ticks * 1000 / CALIBRATION_MS;
 }
 
+/* The PIT alone: the LAPIC timer is the running tick by now. */
 uint64_t timer_measure_tsc_hz(void)
 {
-    uint64_t lapic_counts, tsc_ticks;
-    calibration_measure(&lapic_counts, &tsc_ticks);
+    uint8_t gate = pit_channel2_start((uint16_t)CALIBRATION_MIN_COUNTS);
+    uint64_t tsc_start = rdtsc();
+    pit_channel2_wait_expired();
+    uint64_t tsc_ticks = rdtsc() - tsc_start;
+    port_write8(PIT_GATE_PORT, gate);
     return tsc_ticks * 1000 / CALIBRATION_MS;
 }
 
