@@ -175,6 +175,27 @@ static void test_write_matches_put(void)
     free(by_put);
 }
 
+/* An odd pitch and height: the buffer's size is not a multiple of 8, the
+ * clear goes word by word and then the last 4 bytes, and glyphs are drawn
+ * pixel by pixel. Every byte but the cursor's must be cleared. */
+static void test_odd_pitch_cleared(void)
+{
+    struct boot_framebuffer fb = { 0x80000000ull, 71ull * 17 * 4, 64, 17, 71, BOOT_PIXEL_BGRX };
+    bool ok = framebuffer_init(&fb);
+    int wrong = 0;
+    for (uint32_t y = 0; ok && y < 17; y++) {
+        for (uint32_t x = 0; x < 71; x++) {
+            uint32_t value;
+            memcpy(&value, mapped + ((uint64_t)y * 71 + x) * 4, 4);
+            bool cursor = x < 8 && (y == 14 || y == 15);
+            wrong += cursor ? value == 0 : value != 0;
+        }
+    }
+    test_check(ok && mapped_size % 8 == 4 && wrong == 0,
+               "framebuffer: odd pitch and height: all %llu bytes cleared but the cursor (%d wrong)",
+               (unsigned long long)mapped_size, wrong);
+}
+
 static void test_font(void)
 {
     int empty = 0, outside = 0;
@@ -198,6 +219,7 @@ int main(void)
     test_modes_refused();
     test_text();
     test_write_matches_put();
+    test_odd_pitch_cleared();
     test_font();
     free(mapped);
     return test_finish();
