@@ -17,6 +17,7 @@
 
 #include "base/endian.h"
 #include "capsule/container.h"
+#include "kernel/arch/cpu.h"
 #include "kernel/arch/interrupt.h"
 #include "kernel/cap/capability.h"
 #include "kernel/capsule/capsule.h"
@@ -38,20 +39,35 @@ static unsigned segment_rights(uint32_t elf_flags)
     return (elf_flags & ELF_PF_W ? VM_WRITE : 0) | (elf_flags & ELF_PF_X ? VM_EXEC : 0);
 }
 
-/* One fresh zeroed frame per page, file bytes copied in, mapped with the
- * segment's rights. */
+/* A fresh frame holding the page of the segment at `at`: a page wholly
+ * inside the file bytes is copied into an unzeroed frame (every byte is
+ * written, so zeroing it first would write it twice); any other page is
+ * zeroed, and its file bytes, if any, copied in. */
+static uint64_t page_fill(struct bytes payload, uint64_t offset, uint64_t at, uint64_t filesz)
+{
+    const uint8_t *from = payload.data + offset + at;
+    if (filesz >= at + PAGE_SIZE) {
+        uint64_t frame = frame_alloc_unzeroed();
+        if (frame)
+            words_copy(phys_to_virt(frame), from, PAGE_SIZE / 8);
+        return frame;
+    }
+    uint64_t frame = frame_alloc();
+    if (frame && at < filesz)
+        __builtin_memcpy(phys_to_virt(frame), from, (size_t)(filesz - at));
+    return frame;
+}
+
+/* One fresh frame per page, file bytes copied in, the rest zero, mapped
+ * with the segment's rights. */
 static int load_pages(struct process *process, struct bytes payload, uint64_t offset,
                       uint64_t vaddr, uint64_t filesz, uint64_t pages, unsigned rights)
 {
     for (uint64_t i = 0; i < pages; i++) {
-        uint64_t frame = frame_alloc();
+        uint64_t at = i * PAGE_SIZE;
+        uint64_t frame = page_fill(payload, offset, at, filesz);
         if (!frame)
             return -ERROR_NO_MEMORY;
-        uint64_t at = i * PAGE_SIZE;
-        if (at < filesz) {
-            uint64_t n = filesz - at < PAGE_SIZE ? filesz - at : PAGE_SIZE;
-            __builtin_memcpy(phys_to_virt(frame), payload.data + offset + at, (size_t)n);
-        }
         int error = process_map_frames(process, vaddr + at, &frame, 1, rights);
         if (error) {
             frame_free(frame);
