@@ -33,7 +33,7 @@
 #define CALIBRATION_MS 1
 #define CALIBRATION_MIN_COUNTS (PIT_HZ * CALIBRATION_MS / 1000)
 /* The window may last until the 16-bit counter reaches zero (55 ms);
- * longer, and the fixed 1 ms measurement below runs instead. */
+ * longer, and a fresh window of the minimum length is measured instead. */
 #define CALIBRATION_START_COUNT 0xffffu
 /* A PIT that never counts (absent or broken) must not hang the boot
  * silently: give up after this many polls (seconds on real hardware). */
@@ -86,49 +86,16 @@ static uint8_t pit_channel2_start(uint16_t count)
     return gate;
 }
 
-/* The PIT as above, and the LAPIC timer from its maximum (masked: it
- * raises nothing). Before the tick runs only: it stops the tick. */
-static uint8_t counters_start(uint16_t count)
+/* Opens a window: the PIT from its maximum, and with_lapic the LAPIC
+ * timer from its maximum too (masked: it raises nothing; before the tick
+ * runs only, as it stops the tick). The start is read only once the
+ * counter runs below the value loaded (the load takes effect at the PIT's
+ * next clock); each end reads the PIT, then the TSC, then the LAPIC. */
+static void window_open(bool with_lapic)
 {
-    lapic_timer_start_oneshot(0xffffffffu);
-    return pit_channel2_start(count);
-}
-
-static void counters_stop(uint8_t gate)
-{
-    lapic_timer_stop();
-    port_write8(PIT_GATE_PORT, gate);
-}
-
-static void pit_channel2_wait_expired(void)
-{
-    uint32_t polls = 0;
-    while (!pit_channel2_expired()) {
-        if (++polls == CALIBRATION_MAX_POLLS)
-            calibration_poll_failed();
-        cpu_pause();
-    }
-}
-
-/* Runs the PIT channel 2 for CALIBRATION_MS, polling for its end; returns
- * LAPIC counts and TSC ticks that elapsed meanwhile. The fallback when the
- * window was open too long. */
-static void calibration_measure(uint64_t *lapic_counts, uint64_t *tsc_ticks)
-{
-    uint8_t gate = counters_start((uint16_t)CALIBRATION_MIN_COUNTS);
-    uint32_t lapic_start = lapic_timer_current();
-    uint64_t tsc_start = rdtsc();
-    pit_channel2_wait_expired();
-    *tsc_ticks = rdtsc() - tsc_start;
-    *lapic_counts = lapic_start - lapic_timer_current();
-    counters_stop(gate);
-}
-
-/* The start is read only once the counter runs below the value loaded
- * (the load takes effect at the PIT's next clock). */
-void timer_calibration_start(void)
-{
-    window.gate = counters_start(CALIBRATION_START_COUNT);
+    if (with_lapic)
+        lapic_timer_start_oneshot(0xffffffffu);
+    window.gate = pit_channel2_start(CALIBRATION_START_COUNT);
     uint32_t polls = 0;
     while ((window.pit = pit_channel2_count()) >= CALIBRATION_START_COUNT) {
         if (++polls == CALIBRATION_MAX_POLLS)
@@ -136,14 +103,22 @@ void timer_calibration_start(void)
         cpu_pause();
     }
     window.tsc = rdtsc();
-    window.lapic = lapic_timer_current();
+    window.lapic = with_lapic ? lapic_timer_current() : 0;
     window.open = true;
 }
 
+void timer_calibration_start(void)
+{
+    window_open(true);
+}
+
 /* Closes the window once the PIT counted at least CALIBRATION_MIN_COUNTS.
- * False when it ran past the counter's end (the counts are then unknown). */
-static bool calibration_window_close(uint64_t *lapic_counts, uint64_t *tsc_ticks,
-                                     uint64_t *pit_counts)
+ * Only the counters read at the two ends count, not when the poll saw the
+ * end: a pause anywhere in the poll (an emulator's thread descheduled)
+ * costs no precision. False when the window ran past the counter's end
+ * (the counts are then unknown). */
+static bool window_close(bool with_lapic, uint64_t *lapic_counts, uint64_t *tsc_ticks,
+                         uint64_t *pit_counts)
 {
     uint16_t pit = window.pit;
     uint32_t polls = 0;
@@ -155,41 +130,47 @@ static bool calibration_window_close(uint64_t *lapic_counts, uint64_t *tsc_ticks
         cpu_pause();
     }
     *tsc_ticks = rdtsc() - window.tsc;
-    *lapic_counts = window.lapic - lapic_timer_current();
-    /* The count read before the expiry test is the one that is known good. */
+    *lapic_counts = with_lapic ? window.lapic - lapic_timer_current() : 0;
+    /* The count read before this expiry test is known to be pre-expiry. */
     expired = expired || pit_channel2_expired();
     *pit_counts = expired ? 0 : (uint64_t)(window.pit - pit);
-    counters_stop(window.gate);
+    if (with_lapic)
+        lapic_timer_stop();
+    port_write8(PIT_GATE_PORT, window.gate);
     window.open = false;
     return !expired;
 }
 
-/* Both rates from the open window (opened now if it was not), or from
- * the fixed 1 ms measurement when the window ran too long. */
+/* Both rates from the open window (opened now if it was not). A window
+ * that ran past the PIT's 55 ms is opened again and closed after the
+ * minimum; only a PIT that keeps expiring (a window never shorter than
+ * 55 ms) is fatal. */
+#define CALIBRATION_ATTEMPTS 8
 static void calibration_rates(uint64_t *lapic_rate, uint64_t *tsc_rate)
 {
     uint64_t lapic_counts, tsc_ticks, pit_counts;
     if (!window.open)
-        timer_calibration_start();
-    if (calibration_window_close(&lapic_counts, &tsc_ticks, &pit_counts)) {
-        *lapic_rate = lapic_counts * PIT_HZ / pit_counts;
-        *tsc_rate = tsc_ticks * PIT_HZ / pit_counts;
-        return;
+        window_open(true);
+    for (int attempt = 0; attempt < CALIBRATION_ATTEMPTS; attempt++) {
+        if (window_close(true, &lapic_counts, &tsc_ticks, &pit_counts)) {
+            *lapic_rate = lapic_counts * PIT_HZ / pit_counts;
+            *tsc_rate = tsc_ticks * PIT_HZ / pit_counts;
+            return;
+        }
+        window_open(true);
     }
-    calibration_measure(&lapic_counts, &tsc_ticks);
-    *lapic_rate = lapic_counts * 1000 / CALIBRATION_MS;
-    *tsc_rate = tsc_ticks * 1000 / CALIBRATION_MS;
+    panic("timer: the PIT channel 2 expired in %d calibration windows", CALIBRATION_ATTEMPTS);
 }
 
-/* The PIT alone: the LAPIC timer is the running tick by now. */
+/* The PIT alone: the LAPIC timer is the running tick by now. 0 when the
+ * window expired. */
 uint64_t timer_measure_tsc_hz(void)
 {
-    uint8_t gate = pit_channel2_start((uint16_t)CALIBRATION_MIN_COUNTS);
-    uint64_t tsc_start = rdtsc();
-    pit_channel2_wait_expired();
-    uint64_t tsc_ticks = rdtsc() - tsc_start;
-    port_write8(PIT_GATE_PORT, gate);
-    return tsc_ticks * 1000 / CALIBRATION_MS;
+    uint64_t lapic_counts, tsc_ticks, pit_counts;
+    window_open(false);
+    if (!window_close(false, &lapic_counts, &tsc_ticks, &pit_counts))
+        return 0;
+    return tsc_ticks * PIT_HZ / pit_counts;
 }
 
 static void timer_interrupt(struct trap_frame *frame)
