@@ -58,21 +58,36 @@ static uint64_t page_fill(struct bytes payload, uint64_t offset, uint64_t at, ui
     return frame;
 }
 
+static void frames_free(const uint64_t *frames, uint64_t count)
+{
+    for (uint64_t i = 0; i < count; i++)
+        frame_free(frames[i]);
+}
+
 /* One fresh frame per page, file bytes copied in, the rest zero, mapped
- * with the segment's rights. */
+ * with the segment's rights LOAD_BATCH pages at a time: one charge and
+ * one mapping call per batch instead of per page (at most a batch of
+ * frames is held before the charge can refuse it). */
+#define LOAD_BATCH 32u
 static int load_pages(struct process *process, struct bytes payload, uint64_t offset,
                       uint64_t vaddr, uint64_t filesz, uint64_t pages, unsigned rights)
 {
-    for (uint64_t i = 0; i < pages; i++) {
-        uint64_t at = i * PAGE_SIZE;
-        uint64_t frame = page_fill(payload, offset, at, filesz);
-        if (!frame)
-            return -ERROR_NO_MEMORY;
-        int error = process_map_frames(process, vaddr + at, &frame, 1, rights);
+    uint64_t frames[LOAD_BATCH];
+    for (uint64_t done = 0; done < pages;) {
+        uint64_t count = pages - done < LOAD_BATCH ? pages - done : LOAD_BATCH;
+        for (uint64_t k = 0; k < count; k++) {
+            frames[k] = page_fill(payload, offset, (done + k) * PAGE_SIZE, filesz);
+            if (!frames[k]) {
+                frames_free(frames, k);
+                return -ERROR_NO_MEMORY;
+            }
+        }
+        int error = process_map_frames(process, vaddr + done * PAGE_SIZE, frames, count, rights);
         if (error) {
-            frame_free(frame);
+            frames_free(frames, count);
             return error;
         }
+        done += count;
     }
     return 0;
 }
@@ -122,15 +137,18 @@ static int stack_create(struct process *process)
                                    REGION_STACK);
     if (error)
         return error;
+    uint64_t frames[PROCESS_STACK_PAGES];
     for (uint64_t i = 0; i < PROCESS_STACK_PAGES; i++) {
-        uint64_t frame = frame_alloc();
-        if (!frame)
+        frames[i] = frame_alloc();
+        if (!frames[i]) {
+            frames_free(frames, i);
             return -ERROR_NO_MEMORY;
-        error = process_map_frames(process, base + i * PAGE_SIZE, &frame, 1, VM_WRITE);
-        if (error) {
-            frame_free(frame);
-            return error;
         }
+    }
+    error = process_map_frames(process, base, frames, PROCESS_STACK_PAGES, VM_WRITE);
+    if (error) {
+        frames_free(frames, PROCESS_STACK_PAGES);
+        return error;
     }
     process->stack_top = top;
     return 0;

@@ -54,19 +54,32 @@ struct process_region *process_region_find(struct process *process, uint64_t vir
     return NULL;
 }
 
-/* Maps frames one page each (they need not be contiguous); on failure
+/* Frames from frames[0] on that follow each other in physical memory. */
+static uint64_t contiguous_run(const uint64_t *frames, uint64_t pages)
+{
+    uint64_t run = 1;
+    while (run < pages && frames[run] == frames[0] + run * PAGE_SIZE)
+        run++;
+    return run;
+}
+
+/* Maps frames (they need not be contiguous: each physically contiguous
+ * run is one vm_map, which writes a page table's entries in one walk, as
+ * the frame allocator's runs of fresh frames usually are); on failure
  * unmaps what it mapped. Returns the page-table frames made. Interrupts
  * off. */
 static int map_pages(struct vm_space *space, uint64_t virt, const uint64_t *frames,
                      uint64_t pages, unsigned flags, uint64_t *tables)
 {
     uint64_t before = frame_free_count();
-    for (uint64_t i = 0; i < pages; i++) {
-        int result = vm_map(space, virt + i * PAGE_SIZE, frames[i], 1, flags | VM_USER);
+    for (uint64_t i = 0; i < pages;) {
+        uint64_t run = contiguous_run(frames + i, pages - i);
+        int result = vm_map(space, virt + i * PAGE_SIZE, frames[i], run, flags | VM_USER);
         if (result != VM_OK) {
-            vm_unmap(space, virt, i);
+            vm_unmap(space, virt, i); /* vm_map undid its own part */
             return result;
         }
+        i += run;
     }
     *tables = before - frame_free_count();
     return VM_OK;
