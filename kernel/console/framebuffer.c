@@ -170,8 +170,13 @@ static void cursor_advance(void)
         cursor_newline();
 }
 
+/* A cell that already shows c is not drawn again (a space over an empty
+ * cell, most often): the shadow says what every cell shows, the cursor's
+ * excepted, which framebuffer_write erases first in that case. */
 static void cell_store(char c)
 {
+    if (shadow[cursor_row][cursor_column] == c)
+        return;
     shadow[cursor_row][cursor_column] = c;
     cell_draw(cursor_column, cursor_row, c, false);
 }
@@ -211,9 +216,10 @@ void framebuffer_write(const char *text, size_t len)
     if (pixels == NULL || len == 0)
         return;
     /* Erase the cursor: redraw its cell as the shadow says, unless a
-     * character is about to be drawn over the whole cell anyway. */
+     * different character is about to be drawn over the whole cell anyway. */
     char first = text[0];
-    bool overwrites = first != '\n' && first != '\r' && first != '\b' && first != '\t';
+    bool overwrites = first != '\n' && first != '\r' && first != '\b' && first != '\t' &&
+                      first != shadow[cursor_row][cursor_column];
     if (!overwrites)
         cell_draw(cursor_column, cursor_row, shadow[cursor_row][cursor_column], false);
     for (size_t i = 0; i < len; i++)
