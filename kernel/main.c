@@ -8,12 +8,15 @@
  *               NXE/WP/SMEP/SMAP/PAT, then the heap, then user mode
  *               (syscall entry, FPU/SIMD state format)
  *   devices     framebuffer console
+ *   time        interrupt controller (x86: PIC masked, LAPIC), then the
+ *               timer's calibration window opens: the steps up to
+ *               timer_init are its measuring time, instead of a wait
  *   capsules    the boot bundle is verified (kernel/capsule)
  *   firmware    ACPI tables
- *   time        interrupt controller (x86: PIC masked, LAPIC), calibrated timer
- *               (between the two: devices: I/O APICs from the MADT, PCI
- *               through the MCFG's ECAM, the IOMMU (DMAR; every device
- *               blocked, interrupt remapping on), the dma= boot option)
+ *   devices     I/O APICs from the MADT, PCI through the MCFG's ECAM, the
+ *               IOMMU (DMAR; every device blocked, interrupt remapping on),
+ *               the dma= boot option
+ *   time        the calibration window closes; the tick starts
  *   randomness  the system generator, seeded from RDSEED/RDRAND (CPU
  *               features), TSC jitter and the loader's UEFI seed
  *   threads     scheduler, then the capsule "init" (which starts the
@@ -84,10 +87,11 @@ _Noreturn void kernel_main(uint64_t bootinfo_phys, uint64_t entry_tsc)
     memory_setup();
     console_init(&boot_info()->framebuffer);
     cpu_report();
+    interrupt_controller_init();
+    timer_calibration_start();
     capsule_boot(); /* verify the boot bundle before anything could map it */
     if (acpi_init(boot_info()->acpi_rsdp) != 0)
         kprintf("kernel: ACPI unavailable; poweroff will halt instead\n");
-    interrupt_controller_init();
     device_init(acpi_state()->xsdt, boot_info()->command_line, boot_info()->command_line_size);
     timer_init(entry_tsc);
     if (system_random_init() != CRYPTO_OK)

@@ -30,6 +30,13 @@ static inline uint64_t cpu_cycles(void);
 /* Zeroes one page (PAGE_SIZE bytes, aligned), as fast as the CPU can. */
 static inline void page_zero(void *page);
 
+/* Zeroes, or copies, `words` 8-byte words, as fast as the CPU can: for
+ * large buffers (the framebuffer, payload bytes into fresh frames). The
+ * destination is 8-byte aligned; the source of a copy need not be, and
+ * must not overlap it. */
+static inline void words_zero(volatile void *to, uint64_t words);
+static inline void words_copy(void *to, const void *from, uint64_t words);
+
 /* The kernel touches user pages only between these two (x86: SMAP opens
  * and closes; nothing to do on a CPU without SMAP). */
 static inline void user_access_begin(void);

@@ -11,7 +11,14 @@
 
 #define TIMER_HZ 250
 
-/* Calibrates and starts the tick. epoch_cycles: cpu_cycles() at kernel
+/* Opens the calibration window (x86: the PIT, the LAPIC timer and the TSC
+ * start counting; nothing is waited for): the boot's work until
+ * timer_init is the calibration's measuring time. Needs the interrupt
+ * controller (interrupt_controller_init). Optional: timer_init opens the
+ * window itself when this was not called. */
+void timer_calibration_start(void);
+
+/* Calibrates (closing the window) and starts the tick. epoch_cycles: cpu_cycles() at kernel
  * entry; uptime counts from there. Needs the interrupt controller
  * (interrupt_controller_init) and vm_map_mmio. */
 void timer_init(uint64_t epoch_cycles);

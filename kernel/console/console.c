@@ -54,8 +54,7 @@ void console_unlock(bool state)
 void console_write_locked(const char *text, size_t len)
 {
     serial_write(text, len);
-    for (size_t i = 0; i < len; i++)
-        framebuffer_put(text[i]);
+    framebuffer_write(text, len);
 }
 
 /* Long output (the `log` command writes up to 16 KiB) goes out in chunks,

@@ -10,6 +10,7 @@
 #define NONOS_CONSOLE_FRAMEBUFFER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "boot/bootinfo.h"
@@ -25,6 +26,10 @@ bool framebuffer_present(void);
 
 /* Draws one character; handles '\n', '\r', '\b' and '\t'. */
 void framebuffer_put(char c);
+
+/* Draws len characters as framebuffer_put would one by one; the cursor is
+ * drawn once, at the end. */
+void framebuffer_write(const char *text, size_t len);
 
 /* Fills every byte of the framebuffer with zero (black) and forgets the text:
  * for the ZeroState wipe. Returns the number of bytes wiped. */

@@ -135,7 +135,7 @@ static uint64_t frame_find_free(void)
     return 0;
 }
 
-uint64_t frame_alloc(void)
+uint64_t frame_alloc_unzeroed(void)
 {
     bool was_enabled = interrupts_save();
     uint64_t frame = free_frames ? frame_find_free() : 0;
@@ -145,10 +145,15 @@ uint64_t frame_alloc(void)
         free_frames--;
     }
     interrupts_restore(was_enabled);
-    if (frame == 0)
-        return 0;
-    page_zero(phys_to_virt(frame * FRAME_SIZE));
     return frame * FRAME_SIZE;
+}
+
+uint64_t frame_alloc(void)
+{
+    uint64_t phys = frame_alloc_unzeroed();
+    if (phys != 0)
+        page_zero(phys_to_virt(phys));
+    return phys;
 }
 
 /* True when phys lies in a usable region above 1 MiB: a frame we hand out. */
@@ -241,7 +246,7 @@ static uint64_t run_find(uint64_t frames, uint64_t step, uint64_t end)
     return 0;
 }
 
-uint64_t frame_alloc_contiguous(uint64_t frames, uint64_t alignment, uint64_t limit)
+uint64_t frame_alloc_contiguous_unzeroed(uint64_t frames, uint64_t alignment, uint64_t limit)
 {
     if (frames == 0 || alignment < FRAME_SIZE || (alignment & (alignment - 1)) != 0)
         return 0;
@@ -255,9 +260,15 @@ uint64_t frame_alloc_contiguous(uint64_t frames, uint64_t alignment, uint64_t li
     if (first != 0)
         free_frames -= frames;
     interrupts_restore(was_enabled);
-    for (uint64_t i = 0; first != 0 && i < frames; i++)
-        page_zero(phys_to_virt((first + i) * FRAME_SIZE));
     return first * FRAME_SIZE;
+}
+
+uint64_t frame_alloc_contiguous(uint64_t frames, uint64_t alignment, uint64_t limit)
+{
+    uint64_t phys = frame_alloc_contiguous_unzeroed(frames, alignment, limit);
+    for (uint64_t i = 0; phys != 0 && i < frames; i++)
+        page_zero(phys_to_virt(phys + i * FRAME_SIZE));
+    return phys;
 }
 
 void frame_free_contiguous(uint64_t phys, uint64_t frames)
@@ -287,6 +298,11 @@ void frame_stats(struct frame_stats *out)
     out->free_frames = free_frames;
     out->allocated_frames = managed_frames - free_frames;
     out->reserved_frames = owned - managed_frames;
+}
+
+uint64_t frame_free_count(void)
+{
+    return free_frames;
 }
 
 void frame_for_each_free_range(frame_range_fn fn, void *context)

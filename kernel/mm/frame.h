@@ -29,6 +29,12 @@ void frame_init(void);
 /* One zero-filled 4 KiB frame, or 0 when memory is exhausted. */
 uint64_t frame_alloc(void);
 
+/* The same without the zeroing: the frame holds whatever its last owner
+ * left. Only for a caller that overwrites every byte before anything else
+ * can read it or it is mapped (a page filled with a copy): zeroing first
+ * would write each page twice. */
+uint64_t frame_alloc_unzeroed(void);
+
 /* Returns a frame its caller holds the only reference to. Panics on a
  * double free, a shared frame or an address the allocator does not own. */
 void frame_free(uint64_t phys);
@@ -53,10 +59,17 @@ uint32_t frame_references(uint64_t phys);
  * (then nothing changed). Costs a scan of the bitmap. */
 uint64_t frame_alloc_contiguous(uint64_t frames, uint64_t alignment, uint64_t limit);
 
+/* The same without the zeroing, under frame_alloc_unzeroed's rule. */
+uint64_t frame_alloc_contiguous_unzeroed(uint64_t frames, uint64_t alignment, uint64_t limit);
+
 /* Frees frames frames from frame_alloc_contiguous (frame_free on each). */
 void frame_free_contiguous(uint64_t phys, uint64_t frames);
 
 void frame_stats(struct frame_stats *out);
+
+/* frame_stats' free_frames alone, without its walk of the memory map: for
+ * callers that count page-table frames around every mapping. */
+uint64_t frame_free_count(void);
 
 /* True when phys is a managed frame that is currently free. */
 bool frame_is_free(uint64_t phys);

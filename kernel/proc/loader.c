@@ -17,6 +17,7 @@
 
 #include "base/endian.h"
 #include "capsule/container.h"
+#include "kernel/arch/cpu.h"
 #include "kernel/arch/interrupt.h"
 #include "kernel/cap/capability.h"
 #include "kernel/capsule/capsule.h"
@@ -38,25 +39,55 @@ static unsigned segment_rights(uint32_t elf_flags)
     return (elf_flags & ELF_PF_W ? VM_WRITE : 0) | (elf_flags & ELF_PF_X ? VM_EXEC : 0);
 }
 
-/* One fresh zeroed frame per page, file bytes copied in, mapped with the
- * segment's rights. */
+/* A fresh frame holding the page of the segment at `at`: a page wholly
+ * inside the file bytes is copied into an unzeroed frame (every byte is
+ * written, so zeroing it first would write it twice); any other page is
+ * zeroed, and its file bytes, if any, copied in. */
+static uint64_t page_fill(struct bytes payload, uint64_t offset, uint64_t at, uint64_t filesz)
+{
+    const uint8_t *from = payload.data + offset + at;
+    if (filesz >= at + PAGE_SIZE) {
+        uint64_t frame = frame_alloc_unzeroed();
+        if (frame)
+            words_copy(phys_to_virt(frame), from, PAGE_SIZE / 8);
+        return frame;
+    }
+    uint64_t frame = frame_alloc();
+    if (frame && at < filesz)
+        __builtin_memcpy(phys_to_virt(frame), from, (size_t)(filesz - at));
+    return frame;
+}
+
+static void frames_free(const uint64_t *frames, uint64_t count)
+{
+    for (uint64_t i = 0; i < count; i++)
+        frame_free(frames[i]);
+}
+
+/* One fresh frame per page, file bytes copied in, the rest zero, mapped
+ * with the segment's rights LOAD_BATCH pages at a time: one charge and
+ * one mapping call per batch instead of per page (at most a batch of
+ * frames is held before the charge can refuse it). */
+#define LOAD_BATCH 32u
 static int load_pages(struct process *process, struct bytes payload, uint64_t offset,
                       uint64_t vaddr, uint64_t filesz, uint64_t pages, unsigned rights)
 {
-    for (uint64_t i = 0; i < pages; i++) {
-        uint64_t frame = frame_alloc();
-        if (!frame)
-            return -ERROR_NO_MEMORY;
-        uint64_t at = i * PAGE_SIZE;
-        if (at < filesz) {
-            uint64_t n = filesz - at < PAGE_SIZE ? filesz - at : PAGE_SIZE;
-            __builtin_memcpy(phys_to_virt(frame), payload.data + offset + at, (size_t)n);
+    uint64_t frames[LOAD_BATCH];
+    for (uint64_t done = 0; done < pages;) {
+        uint64_t count = pages - done < LOAD_BATCH ? pages - done : LOAD_BATCH;
+        for (uint64_t k = 0; k < count; k++) {
+            frames[k] = page_fill(payload, offset, (done + k) * PAGE_SIZE, filesz);
+            if (!frames[k]) {
+                frames_free(frames, k);
+                return -ERROR_NO_MEMORY;
+            }
         }
-        int error = process_map_frames(process, vaddr + at, &frame, 1, rights);
+        int error = process_map_frames(process, vaddr + done * PAGE_SIZE, frames, count, rights);
         if (error) {
-            frame_free(frame);
+            frames_free(frames, count);
             return error;
         }
+        done += count;
     }
     return 0;
 }
@@ -106,15 +137,18 @@ static int stack_create(struct process *process)
                                    REGION_STACK);
     if (error)
         return error;
+    uint64_t frames[PROCESS_STACK_PAGES];
     for (uint64_t i = 0; i < PROCESS_STACK_PAGES; i++) {
-        uint64_t frame = frame_alloc();
-        if (!frame)
+        frames[i] = frame_alloc();
+        if (!frames[i]) {
+            frames_free(frames, i);
             return -ERROR_NO_MEMORY;
-        error = process_map_frames(process, base + i * PAGE_SIZE, &frame, 1, VM_WRITE);
-        if (error) {
-            frame_free(frame);
-            return error;
         }
+    }
+    error = process_map_frames(process, base, frames, PROCESS_STACK_PAGES, VM_WRITE);
+    if (error) {
+        frames_free(frames, PROCESS_STACK_PAGES);
+        return error;
     }
     process->stack_top = top;
     return 0;

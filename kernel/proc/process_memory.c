@@ -24,13 +24,6 @@
 #include "kernel/sched/thread.h"
 #include "sdk/include/nonos/abi.h"
 
-static uint64_t frames_free(void)
-{
-    struct frame_stats stats;
-    frame_stats(&stats);
-    return stats.free_frames;
-}
-
 int process_region_add(struct process *process, uint64_t base, uint64_t pages,
                        enum process_region_kind kind)
 {
@@ -62,21 +55,34 @@ struct process_region *process_region_find(struct process *process, uint64_t vir
     return NULL;
 }
 
-/* Maps frames one page each (they need not be contiguous); on failure
+/* Frames from frames[0] on that follow each other in physical memory. */
+static uint64_t contiguous_run(const uint64_t *frames, uint64_t pages)
+{
+    uint64_t run = 1;
+    while (run < pages && frames[run] == frames[0] + run * PAGE_SIZE)
+        run++;
+    return run;
+}
+
+/* Maps frames (they need not be contiguous: each physically contiguous
+ * run is one vm_map, which writes a page table's entries in one walk, as
+ * the frame allocator's runs of fresh frames usually are); on failure
  * unmaps what it mapped. Returns the page-table frames made. Interrupts
  * off. */
 static int map_pages(struct vm_space *space, uint64_t virt, const uint64_t *frames,
                      uint64_t pages, unsigned flags, uint64_t *tables)
 {
-    uint64_t before = frames_free();
-    for (uint64_t i = 0; i < pages; i++) {
-        int result = vm_map(space, virt + i * PAGE_SIZE, frames[i], 1, flags | VM_USER);
+    uint64_t before = frame_free_count();
+    for (uint64_t i = 0; i < pages;) {
+        uint64_t run = contiguous_run(frames + i, pages - i);
+        int result = vm_map(space, virt + i * PAGE_SIZE, frames[i], run, flags | VM_USER);
         if (result != VM_OK) {
-            vm_unmap(space, virt, i);
+            vm_unmap(space, virt, i); /* vm_map undid its own part */
             return result;
         }
+        i += run;
     }
-    *tables = before - frames_free();
+    *tables = before - frame_free_count();
     return VM_OK;
 }
 
@@ -132,7 +138,7 @@ static uint64_t unmap_charged(struct process *process, uint64_t virt, uint64_t p
 {
     uint64_t released = 0;
     bool was_enabled = interrupts_save();
-    uint64_t before = frames_free();
+    uint64_t before = frame_free_count();
     uint64_t data_freed = 0;
     for (uint64_t i = 0; i < pages; i++) {
         struct vm_mapping mapping;
@@ -144,7 +150,7 @@ static uint64_t unmap_charged(struct process *process, uint64_t virt, uint64_t p
         if (kind != UNMAP_REGISTERS && frame_put(mapping.phys & ~(PAGE_SIZE - 1)))
             data_freed++;
     }
-    uint64_t tables = frames_free() - before - data_freed;
+    uint64_t tables = frame_free_count() - before - data_freed;
     released += tables * PAGE_SIZE;
     if (released > process->memory_used)
         released = process->memory_used; /* a table charged to nobody (see finish) */
@@ -172,10 +178,10 @@ int process_map_registers(struct process *process, uint64_t virt, uint64_t phys,
                           uint64_t pages)
 {
     bool was_enabled = interrupts_save();
-    uint64_t before = frames_free();
+    uint64_t before = frame_free_count();
     int result = vm_map(process->space, virt, phys, pages,
                         VM_WRITE | VM_UNCACHED | VM_USER);
-    uint64_t tables = before - frames_free();
+    uint64_t tables = before - frame_free_count();
     if (result == VM_OK && process_memory_charge(process, tables * PAGE_SIZE) != 0) {
         vm_unmap(process->space, virt, pages);
         result = VM_ERROR_NO_MEMORY;

@@ -29,6 +29,11 @@ static bool test_bundle_verified_from_sealed_copy(void)
     TEST_REQUIRE(copy.len == info->bundle_size, "copy of %zu bytes, bundle has %lu", copy.len,
                  (unsigned long)info->bundle_size);
     TEST_REQUIRE(crypto_equal(copy.data, original, copy.len), "the copy differs from the bundle");
+    /* The copy's frames are not zeroed before it: the rest of its last
+     * page must be zeroed after it. */
+    for (size_t i = copy.len; i % PAGE_SIZE != 0; i++)
+        TEST_REQUIRE(copy.data[i] == 0, "byte %zu past the bundle's end is 0x%02x", i,
+                     copy.data[i]);
     for (size_t offset = 0; offset < copy.len; offset += PAGE_SIZE)
         TEST_REQUIRE(!direct_writable(copy.data + offset), "page at offset %zu still writable",
                      offset);

@@ -15,6 +15,8 @@ static bool test_frame_reference_counts(void)
     TEST_REQUIRE(frame, "frame_alloc failed");
     TEST_REQUIRE(frame_references(frame) == 1, "a new frame has %u references",
                  frame_references(frame));
+    /* frame_free_count is frame_stats' count, kept without the map walk. */
+    uint64_t count_allocated = frame_free_count();
     frame_get(frame);
     frame_get(frame);
     TEST_REQUIRE(frame_references(frame) == 3, "after two gets: %u references",
@@ -31,6 +33,10 @@ static bool test_frame_reference_counts(void)
                  "not freed at the last put");
     TEST_REQUIRE(after.free_frames == before.free_frames, "free frames %lu -> %lu",
                  before.free_frames, after.free_frames);
+    TEST_REQUIRE(count_allocated == before.free_frames - 1 &&
+                     frame_free_count() == after.free_frames,
+                 "frame_free_count %lu with the frame, %lu after; frame_stats %lu, %lu",
+                 count_allocated, frame_free_count(), before.free_frames - 1, after.free_frames);
     return true;
 }
 
@@ -81,7 +87,45 @@ static bool test_frame_contiguous_aligned(void)
     return true;
 }
 
+/* frame_alloc_unzeroed hands out frames as their last owner left them;
+ * frame_alloc must still zero them: dirty a batch, free it, and every
+ * frame frame_alloc gives next (the same ones, the hint finds them again)
+ * reads zero. */
+#define DIRTY_FRAMES 32
+static bool test_frame_unzeroed_then_zeroed(void)
+{
+    uint64_t frames[DIRTY_FRAMES], again[DIRTY_FRAMES];
+    uint64_t free_before = frame_free_count();
+    for (int i = 0; i < DIRTY_FRAMES; i++) {
+        frames[i] = frame_alloc_unzeroed();
+        TEST_REQUIRE(frames[i] != 0 && frame_references(frames[i]) == 1,
+                     "unzeroed frame %d: 0x%lx", i, frames[i]);
+        __builtin_memset(phys_to_virt(frames[i]), 0xa5, FRAME_SIZE);
+    }
+    TEST_REQUIRE(frame_free_count() == free_before - DIRTY_FRAMES, "free count %lu, was %lu",
+                 frame_free_count(), free_before);
+    for (int i = 0; i < DIRTY_FRAMES; i++)
+        frame_free(frames[i]);
+    int reused = 0, dirty = 0;
+    for (int i = 0; i < DIRTY_FRAMES; i++) {
+        uint64_t frame = frame_alloc();
+        TEST_REQUIRE(frame != 0, "frame_alloc failed");
+        const uint8_t *bytes = phys_to_virt(frame);
+        for (uint64_t k = 0; k < FRAME_SIZE; k++)
+            dirty += bytes[k] != 0;
+        for (int j = 0; j < DIRTY_FRAMES; j++)
+            reused += frames[j] == frame;
+        again[i] = frame;
+    }
+    for (int i = 0; i < DIRTY_FRAMES; i++)
+        frame_free(again[i]);
+    TEST_REQUIRE(dirty == 0, "%d nonzero bytes in frames from frame_alloc", dirty);
+    TEST_REQUIRE(reused > 0, "no dirtied frame came back: the test checked nothing");
+    return true;
+}
+
 static const struct test_case test_frame_cases[] = {
+    { "frame_unzeroed_then_zeroed", test_frame_unzeroed_then_zeroed },
     { "frame_reference_counts", test_frame_reference_counts },
     { "frame_contiguous_aligned", test_frame_contiguous_aligned },
 };

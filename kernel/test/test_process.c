@@ -232,6 +232,41 @@ static bool test_process_memory_limit(void)
     return ok;
 }
 
+/* map_pages maps each physically contiguous run of frames with one
+ * vm_map: frames in runs, alone and in descending order must each land at
+ * their own page, and nothing past the last. */
+static bool map_runs_checks(struct process *process)
+{
+    uint64_t run = frame_alloc_contiguous(4, PAGE_SIZE, 0), single = frame_alloc();
+    TEST_REQUIRE(run && single, "out of frames");
+    uint64_t frames[5] = { run + 2 * PAGE_SIZE, run + 3 * PAGE_SIZE, single, run + PAGE_SIZE, run };
+    int error = process_map_frames(process, MAP_TEST_ADDRESS, frames, 5, VM_WRITE);
+    TEST_REQUIRE(error == 0, "mapping 5 frames: %s", kernel_error_message(error));
+    for (unsigned i = 0; i < 5; i++) {
+        struct vm_mapping mapping;
+        bool mapped = vm_query(process->space, MAP_TEST_ADDRESS + i * PAGE_SIZE, &mapping);
+        TEST_REQUIRE(mapped && mapping.phys == frames[i] &&
+                         mapping.flags == (VM_USER | VM_WRITE),
+                     "page %u: mapped %d to 0x%lx, want 0x%lx", i, mapped,
+                     mapped ? mapping.phys : 0, frames[i]);
+    }
+    TEST_REQUIRE(!vm_query(process->space, MAP_TEST_ADDRESS + 5 * PAGE_SIZE, NULL),
+                 "a page past the 5 is mapped");
+    return true;
+}
+
+static bool test_process_map_frame_runs(void)
+{
+    size_t index;
+    if (!hello_index(&index))
+        return false;
+    struct process *process;
+    TEST_REQUIRE(process_create(index, &process) == 0, "process_create failed");
+    bool ok = map_runs_checks(process);
+    process_end_now(process);
+    return ok;
+}
+
 /* A kernel thread accounted to a process, standing for a user thread: it
  * busy-loops (or sleeps) until its process is being killed, then leaves
  * the way a user thread does on its return to user mode. */
@@ -606,6 +641,7 @@ static const struct test_case test_process_cases[] = {
     { "process_load_rights", test_process_load_rights },
     { "process_end_frees_frames", test_process_end_frees_frames },
     { "process_memory_limit", test_process_memory_limit },
+    { "process_map_frame_runs", test_process_map_frame_runs },
     { "process_thread_limit", test_process_thread_limit },
     { "process_cpu_budget", test_process_cpu_budget },
     { "process_fault_describe", test_process_fault_describe },

@@ -270,10 +270,12 @@ static bool test_process_policy_capabilities(void)
            policy_case("policy-control", MANIFEST_SUPERVISOR_CONTROL, true, 4096, controller);
 }
 
-/* Two segments: the one-page text of payload_build and a data segment at
- * 0x401000 from file offset 0x1000 with 8 file bytes and 0x1800 bytes in
- * memory (bss): its first page holds the 8 bytes then zeros, its second
- * page zeros, both R+W and NX. */
+/* Two segments: the text of payload_build grown to one whole page of file
+ * bytes (the loader copies it into a frame it does not zero first: every
+ * byte must be the file's) and a data segment at 0x401000 from file offset
+ * 0x1000 with 8 file bytes and 0x1800 bytes in memory (bss): its first
+ * page holds the 8 bytes then zeros, its second page zeros, both R+W and
+ * NX. */
 static bool test_process_bss_zeroed(void)
 {
     static uint8_t elf[0x1008] __attribute__((aligned(16)));
@@ -283,8 +285,11 @@ static bool test_process_bss_zeroed(void)
     uint8_t *text = elf + 64, *data = elf + 64 + 56;
     __builtin_memmove(elf + PAYLOAD_CODE_OFFSET + 56, code, sizeof code); /* after 2 headers */
     put64(elf + 24, PAYLOAD_BASE + PAYLOAD_CODE_OFFSET + 56);
-    put64(text + 32, PAYLOAD_CODE_OFFSET + 56 + sizeof code);
-    put64(text + 40, PAYLOAD_CODE_OFFSET + 56 + sizeof code);
+    size_t code_end = PAYLOAD_CODE_OFFSET + 56 + sizeof code;
+    for (size_t i = code_end; i < 0x1000; i++)
+        elf[i] = (uint8_t)(0x5a ^ i);
+    put64(text + 32, 0x1000);
+    put64(text + 40, 0x1000);
     put32(data, 1);
     put32(data + 4, 6); /* R + W */
     put64(data + 8, 0x1000);
@@ -301,6 +306,9 @@ static bool test_process_bss_zeroed(void)
                                        &process);
     TEST_REQUIRE(error == 0, "the two-segment payload: %s", kernel_error_message(error));
     struct vm_mapping first = { 0, 0, 0 }, second = { 0, 0, 0 };
+    struct vm_mapping code_page = { 0, 0, 0 };
+    bool text_ok = vm_query(process->space, PAYLOAD_BASE, &code_page) &&
+                   __builtin_memcmp(phys_to_virt(code_page.phys), elf, 0x1000) == 0;
     bool mapped = vm_query(process->space, PAYLOAD_BASE + 0x1000, &first) &&
                   vm_query(process->space, PAYLOAD_BASE + 0x2000, &second);
     bool zero = mapped;
@@ -316,6 +324,7 @@ static bool test_process_bss_zeroed(void)
                      second.flags == (VM_USER | VM_WRITE),
                  "data and bss pages: mapped %d, flags 0x%x 0x%x", mapped, first.flags,
                  second.flags);
+    TEST_REQUIRE(text_ok, "the whole text page is not the file's 4096 bytes");
     TEST_REQUIRE(data_ok, "the data segment's file bytes were not copied");
     TEST_REQUIRE(zero, "the rest of the data page or the bss is not zero");
     TEST_REQUIRE(beyond, "a page past the segment's memory size is mapped");

@@ -134,6 +134,70 @@ static void test_text(void)
                (unsigned long long)mapped_size);
 }
 
+/* Cells (column, row) whose two underline rows are fully lit. */
+static int cursor_cells(void)
+{
+    int found = 0;
+    for (uint32_t row = 0; row < HEIGHT / 16; row++) {
+        for (uint32_t column = 0; column < WIDTH / 8; column++) {
+            bool lit = true;
+            for (uint32_t y = 14; y < 16; y++)
+                for (uint32_t x = 0; x < 8; x++)
+                    lit = lit && pixel(column * 8 + x, row * 16 + y) != 0;
+            found += lit;
+        }
+    }
+    return found;
+}
+
+/* framebuffer_write draws the cursor once, after the text: the screen must
+ * be exactly what the same characters put one by one give, with one
+ * cursor, including writes that start with a control character, wrap and
+ * scroll, or start with the character the cursor's cell already holds
+ * (a space on an empty cell, then "y" over "y"), which is not redrawn. */
+static void test_write_matches_put(void)
+{
+    static const char *const texts[] = { "ab\tc", "\n0123456789", "\b\bxy\r", "z\n\n\nq",
+                                         "  y", "\b\b\by" };
+    struct boot_framebuffer fb = mode();
+    uint64_t size = (uint64_t)PITCH * HEIGHT * 4;
+    uint8_t *by_put = malloc(size);
+    framebuffer_init(&fb);
+    for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++)
+        put_string(texts[t]);
+    memcpy(by_put, mapped, size);
+    framebuffer_init(&fb);
+    int cursors = 0;
+    for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++) {
+        framebuffer_write(texts[t], strlen(texts[t]));
+        cursors += cursor_cells() == 1;
+    }
+    test_check(memcmp(by_put, mapped, size) == 0 && cursors == 6,
+               "framebuffer: a write draws what its characters put one by one draw, one cursor after each");
+    free(by_put);
+}
+
+/* An odd pitch and height: the buffer's size is not a multiple of 8, the
+ * clear goes word by word and then the last 4 bytes, and glyphs are drawn
+ * pixel by pixel. Every byte but the cursor's must be cleared. */
+static void test_odd_pitch_cleared(void)
+{
+    struct boot_framebuffer fb = { 0x80000000ull, 71ull * 17 * 4, 64, 17, 71, BOOT_PIXEL_BGRX };
+    bool ok = framebuffer_init(&fb);
+    int wrong = 0;
+    for (uint32_t y = 0; ok && y < 17; y++) {
+        for (uint32_t x = 0; x < 71; x++) {
+            uint32_t value;
+            memcpy(&value, mapped + ((uint64_t)y * 71 + x) * 4, 4);
+            bool cursor = x < 8 && (y == 14 || y == 15);
+            wrong += cursor ? value == 0 : value != 0;
+        }
+    }
+    test_check(ok && mapped_size % 8 == 4 && wrong == 0,
+               "framebuffer: odd pitch and height: all %llu bytes cleared but the cursor (%d wrong)",
+               (unsigned long long)mapped_size, wrong);
+}
+
 static void test_font(void)
 {
     int empty = 0, outside = 0;
@@ -156,6 +220,8 @@ int main(void)
 {
     test_modes_refused();
     test_text();
+    test_write_matches_put();
+    test_odd_pitch_cleared();
     test_font();
     free(mapped);
     return test_finish();

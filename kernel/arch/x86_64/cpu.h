@@ -214,12 +214,28 @@ static inline void user_access_end(void)
         __asm__ volatile("clac" : : : "memory");
 }
 
+/* rep stosq / rep movsq: one instruction per word where a loop takes
+ * three or more (and under QEMU -icount each word counts as one). */
+static inline void words_zero(volatile void *to, uint64_t words)
+{
+    volatile void *destination = to;
+    __asm__ volatile("rep stosq" : "+D"(destination), "+c"(words) : "a"(0ull) : "memory");
+}
+
+static inline void words_copy(void *to, const void *from, uint64_t words)
+{
+    void *destination = to;
+    const void *source = from;
+    __asm__ volatile("rep movsq"
+                     : "+D"(destination), "+S"(source), "+c"(words)
+                     :
+                     : "memory");
+}
+
 /* Zeroes one 4 KiB page with rep stosq (512 stores instead of 4096). */
 static inline void page_zero(void *page)
 {
-    void *destination = page;
-    uint64_t count = 512;
-    __asm__ volatile("rep stosq" : "+D"(destination), "+c"(count) : "a"(0ull) : "memory");
+    words_zero(page, 512);
 }
 
 /* The last-resort reset: load an empty IDT and raise an exception. The CPU
