@@ -4,7 +4,10 @@
  * signal ORs bits into the word and, if it is non-zero and someone waits,
  * hands the whole word to the first waiter (clearing it), so a signal is
  * never lost and never seen twice. Waiters hold no reference: when the last
- * capability goes, they wake with ERROR_OBJECT_GONE. */
+ * capability goes, they wake with ERROR_OBJECT_GONE. A timed wait is the
+ * same waiter, its thread on the scheduler's sleep list as well: whichever
+ * comes first, a signal or the deadline, decides (the deadline takes the
+ * waiter off the queue with 0 bits). */
 #include "kernel/ipc/ipc_internal.h"
 
 #include "kernel/arch/interrupt.h"
@@ -12,6 +15,7 @@
 #include "kernel/error.h"
 #include "kernel/mm/heap.h"
 #include "kernel/panic.h"
+#include "kernel/sched/thread.h"
 
 #include <stddef.h>
 
@@ -110,6 +114,47 @@ int notification_wait(struct cap_table *caps, uint32_t slot, uint64_t *bits)
             waiter.wait = IPC_WAIT_NOTIFICATION;
             ipc_queue_push(&notification->waiters, &waiter);
             error = ipc_waiter_block(&waiter, NULL);
+            *bits = error ? 0 : waiter.bits;
+        }
+    }
+    interrupts_restore(was_enabled);
+    return error;
+}
+
+/* Sleeps until a signal decides the waiter's result or the deadline (or a
+ * kill's thread_interrupt) wakes the thread with nobody having decided:
+ * then it leaves the queue with 0 bits (ERROR_OBJECT_GONE when killed). */
+static int notification_block_timed(struct ipc_waiter *waiter, uint64_t ns)
+{
+    waiter->blocked = true;
+    waiter->thread->ipc_waiter = waiter;
+    thread_sleep_ns(ns);
+    waiter->thread->ipc_waiter = NULL;
+    if (waiter->blocked) {
+        ipc_queue_remove(waiter);
+        waiter->blocked = false;
+        waiter->bits = 0;
+        waiter->result = ipc_thread_leaving() ? ERROR_OBJECT_GONE : 0;
+    }
+    return waiter->result;
+}
+
+int notification_wait_timeout(struct cap_table *caps, uint32_t slot, uint64_t ns, uint64_t *bits)
+{
+    bool was_enabled = interrupts_save();
+    struct capability *cap;
+    int error = cap_lookup(caps, slot, OBJECT_NOTIFICATION, RIGHT_READ, &cap);
+    if (!error) {
+        struct notification *notification = (struct notification *)cap->object;
+        *bits = notification_take(cap->object);
+        if (!*bits && ipc_thread_leaving())
+            error = ERROR_OBJECT_GONE;
+        else if (!*bits && ns > 0) {
+            struct ipc_waiter waiter;
+            ipc_waiter_init(&waiter, caps);
+            waiter.wait = IPC_WAIT_NOTIFICATION_TIMED;
+            ipc_queue_push(&notification->waiters, &waiter);
+            error = notification_block_timed(&waiter, ns);
             *bits = error ? 0 : waiter.bits;
         }
     }
