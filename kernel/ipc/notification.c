@@ -98,29 +98,6 @@ int notification_poll(struct cap_table *caps, uint32_t slot, uint64_t *bits)
     return error;
 }
 
-int notification_wait(struct cap_table *caps, uint32_t slot, uint64_t *bits)
-{
-    bool was_enabled = interrupts_save();
-    struct capability *cap;
-    int error = cap_lookup(caps, slot, OBJECT_NOTIFICATION, RIGHT_READ, &cap);
-    if (!error) {
-        struct notification *notification = (struct notification *)cap->object;
-        *bits = notification_take(cap->object);
-        if (!*bits && ipc_thread_leaving())
-            error = ERROR_OBJECT_GONE;
-        else if (!*bits) {
-            struct ipc_waiter waiter;
-            ipc_waiter_init(&waiter, caps);
-            waiter.wait = IPC_WAIT_NOTIFICATION;
-            ipc_queue_push(&notification->waiters, &waiter);
-            error = ipc_waiter_block(&waiter, NULL);
-            *bits = error ? 0 : waiter.bits;
-        }
-    }
-    interrupts_restore(was_enabled);
-    return error;
-}
-
 /* Sleeps until a signal decides the waiter's result or the deadline (or a
  * kill's thread_interrupt) wakes the thread with nobody having decided:
  * then it leaves the queue with 0 bits (ERROR_OBJECT_GONE when killed). */
@@ -139,7 +116,8 @@ static int notification_block_timed(struct ipc_waiter *waiter, uint64_t ns)
     return waiter->result;
 }
 
-int notification_wait_timeout(struct cap_table *caps, uint32_t slot, uint64_t ns, uint64_t *bits)
+/* wait (timed false) and wait_timeout: a timed wait of 0 ns never waits. */
+static int notification_wait_for(struct cap_table *caps, uint32_t slot, bool timed, uint64_t ns, uint64_t *bits)
 {
     bool was_enabled = interrupts_save();
     struct capability *cap;
@@ -147,17 +125,28 @@ int notification_wait_timeout(struct cap_table *caps, uint32_t slot, uint64_t ns
     if (!error) {
         struct notification *notification = (struct notification *)cap->object;
         *bits = notification_take(cap->object);
-        if (!*bits && ipc_thread_leaving())
+        bool wait = !*bits && (!timed || ns > 0);
+        if (wait && ipc_thread_leaving())
             error = ERROR_OBJECT_GONE;
-        else if (!*bits && ns > 0) {
+        else if (wait) {
             struct ipc_waiter waiter;
             ipc_waiter_init(&waiter, caps);
-            waiter.wait = IPC_WAIT_NOTIFICATION_TIMED;
+            waiter.wait = timed ? IPC_WAIT_NOTIFICATION_TIMED : IPC_WAIT_NOTIFICATION;
             ipc_queue_push(&notification->waiters, &waiter);
-            error = notification_block_timed(&waiter, ns);
+            error = timed ? notification_block_timed(&waiter, ns) : ipc_waiter_block(&waiter, NULL);
             *bits = error ? 0 : waiter.bits;
         }
     }
     interrupts_restore(was_enabled);
     return error;
+}
+
+int notification_wait(struct cap_table *caps, uint32_t slot, uint64_t *bits)
+{
+    return notification_wait_for(caps, slot, false, 0, bits);
+}
+
+int notification_wait_timeout(struct cap_table *caps, uint32_t slot, uint64_t ns, uint64_t *bits)
+{
+    return notification_wait_for(caps, slot, true, ns, bits);
 }

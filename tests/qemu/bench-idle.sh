@@ -34,17 +34,9 @@ if ! qemu_wait_for "$log" '(^|nonos> )mesh: node [0-9a-f]+\.\.\. at 169\.254\.' 
     exit 1
 fi
 sleep 5
-# Prints "UPTIME_US NET_US MESH_US DRIVER_US" from one uptime and one ps.
-sample() {
-    qemu_command "$log" uptime 30 || return 1
-    _up=$(echo "$QEMU_ANSWER" | sed -n 's/^[^0-9]*\([0-9][0-9]*\)\.\([0-9]\{3\}\).*/\1\2/p' | head -n 1)
-    qemu_command "$log" ps 30 || return 1
-    _cpu() { echo "$QEMU_ANSWER" | awk -v n="$1" '$2 == n { split($4, a, "/"); split(a[1], s, "."); print s[1] * 1000000 + s[2] * 1000 }'; }
-    echo "${_up}000 $(_cpu net) $(_cpu mesh) $(_cpu virtio-net)"
-}
-first=$(sample) || { echo "FAILED bench-idle: no answer to uptime/ps"; exit 1; }
+first=$(qemu_cpu_sample "$log" net mesh virtio-net) || { echo "FAILED bench-idle: no answer to uptime/ps"; exit 1; }
 sleep "$seconds"
-second=$(sample) || { echo "FAILED bench-idle: no answer to uptime/ps"; exit 1; }
+second=$(qemu_cpu_sample "$log" net mesh virtio-net) || { echo "FAILED bench-idle: no answer to uptime/ps"; exit 1; }
 echo "$first $second" | awk -v mode="${BENCH_IDLE_ICOUNT:-0}" '
 NF != 8 { print "FAILED bench-idle: unparsed samples: " $0; exit 1 }
 {
