@@ -18,6 +18,7 @@
 #include <nonos/syscall.h>
 
 #include "datagram.h"
+#include "wake_request.h"
 
 struct waker {
     bool used;
@@ -74,14 +75,14 @@ static bool is_notification(uint32_t slot)
 /* data: port (2), bits (8); capability: the notification, or none to stop. */
 uint64_t datagram_wake_answer(struct net_stack *stack, struct nonos_message *message)
 {
-    if (message->length != 10)
-        return NONOS_ERROR_INVALID_ARGUMENT;
-    uint16_t port = (uint16_t)(message->data[0] | message->data[1] << 8);
-    uint64_t bits = 0;
-    for (int i = 7; i >= 0; i--)
-        bits = bits << 8 | message->data[2 + i];
-    bool stop = message->capability == NONOS_SLOT_NONE;
-    if ((!stop && (bits == 0 || (bits >> 63) != 0 || !is_notification(message->capability))))
+    struct wake_request request;
+    uint64_t refused = wake_request_decode(message, &request);
+    if (refused != 0)
+        return refused;
+    uint16_t port = request.port;
+    uint64_t bits = request.bits;
+    bool stop = request.stop;
+    if (!stop && !is_notification(message->capability))
         return NONOS_ERROR_INVALID_ARGUMENT;
     if (!datagram_port_owned(port, message->badge))
         return NONOS_ERROR_DENIED;
