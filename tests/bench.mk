@@ -54,3 +54,14 @@ BENCH_TARGETS += bench-net
 .PHONY: bench-net
 bench-net: $(BENCH_NET_DIR)/init $(IMAGE) $(CAPSULE_TOOL) $(BUNDLE_FILE)
 	@BENCH_NET_SYSTEM_PROJECTS="$(dir $(USER_STAGED))" sh tests/qemu/bench-net.sh
+
+# bench-idle: CPU the kernel charges to the net, mesh and virtio-net
+# capsules of the booted product image while nothing happens
+# (tests/qemu/bench-idle.sh, docs/net.md "Waiting for events"): once in
+# plain TCG (microseconds per guest second) and once under -icount
+# shift=0,sleep=off (instructions per guest second).
+BENCH_TARGETS += bench-idle
+.PHONY: bench-idle
+bench-idle: $(IMAGE)
+	@sh tests/qemu/bench-idle.sh $(IMAGE)
+	@BENCH_IDLE_ICOUNT=1 sh tests/qemu/bench-idle.sh $(IMAGE)

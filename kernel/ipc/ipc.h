@@ -133,6 +133,9 @@ extern struct ipc_fastpath_counts ipc_fastpath_counts;
 int notification_signal(struct cap_table *caps, uint32_t notification, uint64_t bits);
 int notification_wait(struct cap_table *caps, uint32_t notification, uint64_t *bits);
 int notification_poll(struct cap_table *caps, uint32_t notification, uint64_t *bits);
+/* wait for at most ns nanoseconds (never less; at most a timer tick more):
+ * *bits is 0 when the time passed without a signal. ns 0 is poll. */
+int notification_wait_timeout(struct cap_table *caps, uint32_t notification, uint64_t ns, uint64_t *bits);
 
 /* The same signal for kernel subsystems that hold the object itself
  * (supervisor_watch, interrupts). May be called from interrupt handlers. */

@@ -34,6 +34,7 @@ enum ipc_wait {
     IPC_WAIT_RECEIVE,      /* on an endpoint's receiver queue */
     IPC_WAIT_REPLY,        /* called; the message was taken, the reply is awaited */
     IPC_WAIT_NOTIFICATION, /* on a notification's waiter queue */
+    IPC_WAIT_NOTIFICATION_TIMED, /* the same, and on the sleep list until a deadline */
 };
 
 struct ipc_queue {
@@ -158,10 +159,16 @@ static inline void ipc_waiter_release(struct ipc_waiter *waiter, int result)
     waiter->result = result;
 }
 
+/* A timed waiter's thread sleeps on the scheduler's sleep list, or was
+ * made ready by its deadline already: thread_interrupt takes it off the
+ * list, or does nothing, so it is never queued twice. */
 static inline void ipc_waiter_wake(struct ipc_waiter *waiter, int result)
 {
     ipc_waiter_release(waiter, result);
-    sched_make_ready(waiter->thread);
+    if (waiter->wait == IPC_WAIT_NOTIFICATION_TIMED)
+        thread_interrupt(waiter->thread);
+    else
+        sched_make_ready(waiter->thread);
 }
 
 /* Wakes every waiter of the queue with ERROR_OBJECT_GONE. */

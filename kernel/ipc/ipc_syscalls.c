@@ -154,6 +154,13 @@ int64_t sys_notification_wait(uint32_t notification)
     return error ? -(int64_t)error : (int64_t)bits;
 }
 
+int64_t sys_notification_wait_timeout(uint32_t notification, uint64_t nanoseconds)
+{
+    uint64_t bits = 0;
+    int error = notification_wait_timeout(caller_caps(), notification, nanoseconds, &bits);
+    return error ? -(int64_t)error : (int64_t)bits;
+}
+
 int64_t sys_notification_poll(uint32_t notification)
 {
     uint64_t bits = 0;

@@ -4,7 +4,10 @@
  * signal ORs bits into the word and, if it is non-zero and someone waits,
  * hands the whole word to the first waiter (clearing it), so a signal is
  * never lost and never seen twice. Waiters hold no reference: when the last
- * capability goes, they wake with ERROR_OBJECT_GONE. */
+ * capability goes, they wake with ERROR_OBJECT_GONE. A timed wait is the
+ * same waiter, its thread on the scheduler's sleep list as well: whichever
+ * comes first, a signal or the deadline, decides (the deadline takes the
+ * waiter off the queue with 0 bits). */
 #include "kernel/ipc/ipc_internal.h"
 
 #include "kernel/arch/interrupt.h"
@@ -12,6 +15,7 @@
 #include "kernel/error.h"
 #include "kernel/mm/heap.h"
 #include "kernel/panic.h"
+#include "kernel/sched/thread.h"
 
 #include <stddef.h>
 
@@ -94,7 +98,26 @@ int notification_poll(struct cap_table *caps, uint32_t slot, uint64_t *bits)
     return error;
 }
 
-int notification_wait(struct cap_table *caps, uint32_t slot, uint64_t *bits)
+/* Sleeps until a signal decides the waiter's result or the deadline (or a
+ * kill's thread_interrupt) wakes the thread with nobody having decided:
+ * then it leaves the queue with 0 bits (ERROR_OBJECT_GONE when killed). */
+static int notification_block_timed(struct ipc_waiter *waiter, uint64_t ns)
+{
+    waiter->blocked = true;
+    waiter->thread->ipc_waiter = waiter;
+    thread_sleep_ns(ns);
+    waiter->thread->ipc_waiter = NULL;
+    if (waiter->blocked) {
+        ipc_queue_remove(waiter);
+        waiter->blocked = false;
+        waiter->bits = 0;
+        waiter->result = ipc_thread_leaving() ? ERROR_OBJECT_GONE : 0;
+    }
+    return waiter->result;
+}
+
+/* wait (timed false) and wait_timeout: a timed wait of 0 ns never waits. */
+static int notification_wait_for(struct cap_table *caps, uint32_t slot, bool timed, uint64_t ns, uint64_t *bits)
 {
     bool was_enabled = interrupts_save();
     struct capability *cap;
@@ -102,17 +125,28 @@ int notification_wait(struct cap_table *caps, uint32_t slot, uint64_t *bits)
     if (!error) {
         struct notification *notification = (struct notification *)cap->object;
         *bits = notification_take(cap->object);
-        if (!*bits && ipc_thread_leaving())
+        bool wait = !*bits && (!timed || ns > 0);
+        if (wait && ipc_thread_leaving())
             error = ERROR_OBJECT_GONE;
-        else if (!*bits) {
+        else if (wait) {
             struct ipc_waiter waiter;
             ipc_waiter_init(&waiter, caps);
-            waiter.wait = IPC_WAIT_NOTIFICATION;
+            waiter.wait = timed ? IPC_WAIT_NOTIFICATION_TIMED : IPC_WAIT_NOTIFICATION;
             ipc_queue_push(&notification->waiters, &waiter);
-            error = ipc_waiter_block(&waiter, NULL);
+            error = timed ? notification_block_timed(&waiter, ns) : ipc_waiter_block(&waiter, NULL);
             *bits = error ? 0 : waiter.bits;
         }
     }
     interrupts_restore(was_enabled);
     return error;
+}
+
+int notification_wait(struct cap_table *caps, uint32_t slot, uint64_t *bits)
+{
+    return notification_wait_for(caps, slot, false, 0, bits);
+}
+
+int notification_wait_timeout(struct cap_table *caps, uint32_t slot, uint64_t ns, uint64_t *bits)
+{
+    return notification_wait_for(caps, slot, true, ns, bits);
 }

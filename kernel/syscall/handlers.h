@@ -65,5 +65,6 @@ int64_t sys_device_list(uint32_t supervisor, uint64_t buffer, uint64_t size); /*
 int64_t sys_ipc_call_registers(uint64_t endpoint, uint64_t label, uint64_t word0, uint64_t word1, uint64_t word2, uint64_t word3); /* 62 */
 int64_t sys_ipc_reply_receive_registers(uint64_t slots, uint64_t label, uint64_t word0, uint64_t word1, uint64_t word2, uint64_t word3); /* 63 */
 int64_t sys_supervisor_audit(uint32_t supervisor, uint64_t process, uint64_t text, uint64_t length); /* 64 */
+int64_t sys_notification_wait_timeout(uint32_t notification, uint64_t nanoseconds); /* 65 */
 
 #endif

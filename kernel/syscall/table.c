@@ -285,6 +285,11 @@ static int64_t invoke_supervisor_audit(const uint64_t argument[SYSCALL_ARGUMENTS
     return sys_supervisor_audit((uint32_t)argument[0], argument[1], argument[2], argument[3]);
 }
 
+static int64_t invoke_notification_wait_timeout(const uint64_t argument[SYSCALL_ARGUMENTS_MAX])
+{
+    return sys_notification_wait_timeout((uint32_t)argument[0], argument[1]);
+}
+
 static const char *const names[SYSCALL_TABLE_SIZE] = {
     [0] = "exit",
     [1] = "console_write",
@@ -340,6 +345,7 @@ static const char *const names[SYSCALL_TABLE_SIZE] = {
     [62] = "ipc_call_registers",
     [63] = "ipc_reply_receive_registers",
     [64] = "supervisor_audit",
+    [65] = "notification_wait_timeout",
 };
 
 const char *syscall_name(uint64_t number)
@@ -501,4 +507,7 @@ const struct syscall_entry syscall_table[SYSCALL_TABLE_SIZE] = {
     [64] = {.name = "supervisor_audit", .invoke = invoke_supervisor_audit,
            .argument_count = 4, .slot_count = 1,
            .slots = {{0, OBJECT_SUPERVISOR, RIGHT_CONTROL}}},
+    [65] = {.name = "notification_wait_timeout", .invoke = invoke_notification_wait_timeout,
+           .argument_count = 2, .slot_count = 1,
+           .slots = {{0, OBJECT_NOTIFICATION, RIGHT_READ}}},
 };

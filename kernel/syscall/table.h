@@ -10,7 +10,7 @@
 
 #define SYSCALL_ARGUMENTS_MAX 6
 #define SYSCALL_SLOT_CHECKS_MAX 2
-#define SYSCALL_TABLE_SIZE 65u
+#define SYSCALL_TABLE_SIZE 66u
 
 /* A slot argument the dispatcher looks up before the handler runs. */
 struct syscall_slot_check {

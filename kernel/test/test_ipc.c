@@ -6,6 +6,7 @@
  * the cost of a call+reply round trip between two address spaces. */
 #include "kernel/arch/cpu.h"
 #include "kernel/arch/interrupt.h"
+#include "kernel/arch/time.h"
 #include "kernel/cap/capability.h"
 #include "kernel/error.h"
 #include "kernel/ipc/ipc.h"
@@ -96,9 +97,10 @@ struct peer {
     struct nonos_message message;
     int result;
     uint64_t bits;
+    uint64_t timeout_ns; /* PEER_WAIT_TIMED */
 };
 
-enum { PEER_SEND, PEER_CALL, PEER_RECEIVE, PEER_ECHO, PEER_WAIT };
+enum { PEER_SEND, PEER_CALL, PEER_RECEIVE, PEER_ECHO, PEER_WAIT, PEER_WAIT_TIMED };
 
 /* PEER_ECHO: receive one call and answer it with label + 1 and the data
  * reversed in seed (seed + 100). */
@@ -129,6 +131,9 @@ static void peer_main(void *argument)
         break;
     case PEER_WAIT:
         peer->result = notification_wait(peer->caps, peer->slot, &peer->bits);
+        break;
+    case PEER_WAIT_TIMED:
+        peer->result = notification_wait_timeout(peer->caps, peer->slot, peer->timeout_ns, &peer->bits);
         break;
     }
 }
@@ -562,6 +567,73 @@ static bool test_ipc_notification_bits(void)
     return ok;
 }
 
+/* Lets a started peer run until it sleeps (a timed wait). */
+static bool peer_wait_sleeping(struct thread *thread)
+{
+    for (int i = 0; i < 100 && thread_state(thread) != THREAD_SLEEPING; i++)
+        thread_yield();
+    return thread_state(thread) == THREAD_SLEEPING;
+}
+
+/* One timed wait on slot 0: started, left to sleep, then `act` (0: nothing,
+ * 1: a signal of 0x8, 2: a cancel); joined. Its time in *elapsed_ns. */
+static struct thread *timed_wait_run(struct peer *waiter, struct cap_table *table, uint64_t ns, int act,
+                                     uint64_t *elapsed_ns)
+{
+    uint64_t start = timer_uptime_ns();
+    waiter->timeout_ns = ns;
+    waiter->bits = 99;
+    struct thread *thread = peer_start(waiter, PEER_WAIT_TIMED, table, 0);
+    if (!thread || !peer_wait_sleeping(thread))
+        return NULL;
+    if (act == 1)
+        (void)notification_signal(table, 0, 0x8);
+    if (act == 2)
+        (void)ipc_thread_cancel(thread);
+    thread_join(thread);
+    *elapsed_ns = timer_uptime_ns() - start;
+    return thread;
+}
+
+/* notification_wait_timeout: 0 bits after the time without a signal (never
+ * early), and the waiter gone from the queue (a later signal stays in the
+ * word); a signal ends a long wait at once with its bits; a cancel with
+ * OBJECT_GONE; 0 ns is a poll. A thread left on the sleep list after a
+ * signal or cancel would be found by a later tick after it was freed. */
+static bool timed_wait_checks(struct cap_table *table, struct peer *waiter)
+{
+    int error = notification_create(NULL, table, 0);
+    TEST_REQUIRE(!error, "notification_create: %d", error);
+    uint64_t elapsed = 0, bits = 99;
+    TEST_REQUIRE(timed_wait_run(waiter, table, 20000000, 0, &elapsed), "the timed waiter did not sleep");
+    TEST_REQUIRE(waiter->result == 0 && waiter->bits == 0 && elapsed >= 20000000,
+                 "timeout: result %d bits 0x%lx after %lu ns", waiter->result, waiter->bits, elapsed);
+    TEST_REQUIRE(!notification_signal(table, 0, 0x2) && !notification_poll(table, 0, &bits) && bits == 0x2,
+                 "a signal after the timeout went to %s (poll 0x%lx)", bits ? "the word" : "a gone waiter", bits);
+    TEST_REQUIRE(timed_wait_run(waiter, table, 10000000000ull, 1, &elapsed), "the second waiter did not sleep");
+    TEST_REQUIRE(waiter->result == 0 && waiter->bits == 0x8 && elapsed < 1000000000,
+                 "signalled: result %d bits 0x%lx after %lu ns", waiter->result, waiter->bits, elapsed);
+    TEST_REQUIRE(timed_wait_run(waiter, table, 10000000000ull, 2, &elapsed), "the third waiter did not sleep");
+    TEST_REQUIRE(waiter->result == ERROR_OBJECT_GONE && elapsed < 1000000000,
+                 "cancelled: result %d after %lu ns", waiter->result, elapsed);
+    thread_sleep_ms(50); /* ticks pass the cancelled and signalled waiters' deadlines' list positions */
+    TEST_REQUIRE(!notification_wait_timeout(table, 0, 0, &bits) && bits == 0, "0 ns: 0x%lx", bits);
+    bool was_enabled = interrupts_save();
+    cap_delete_apply(table, 0);
+    interrupts_restore(was_enabled);
+    return true;
+}
+
+static bool test_ipc_notification_wait_timeout(void)
+{
+    static struct peer waiter;
+    struct cap_table *table = cap_table_create(TABLE_SLOTS);
+    TEST_REQUIRE(table, "cap_table_create failed");
+    bool ok = timed_wait_checks(table, &waiter);
+    cap_table_destroy(table);
+    return ok;
+}
+
 /* A thread cancelled while it waits to receive leaves the queue (the next
  * sender is not handed to it) and wakes with OBJECT_GONE; a caller
  * cancelled while it waits for its reply makes the reply answer NO_CALLER. */
@@ -688,6 +760,7 @@ static const struct test_case ipc_cases[] = {
     { "ipc_destroyed_objects_wake_waiters", test_ipc_destroyed_objects_wake_waiters },
     { "ipc_reply_deleted_wakes_caller", test_ipc_reply_deleted_wakes_caller },
     { "ipc_notification_bits", test_ipc_notification_bits },
+    { "ipc_notification_wait_timeout", test_ipc_notification_wait_timeout },
     { "ipc_cancel_blocked_thread", test_ipc_cancel_blocked_thread },
     { "ipc_round_trip_two_spaces", test_ipc_round_trip_two_spaces },
 };

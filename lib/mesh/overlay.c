@@ -494,6 +494,39 @@ void mesh_overlay_tick(struct mesh_overlay *overlay, uint64_t now_ms)
     }
 }
 
+static bool overlay_sessions_exist(const struct mesh_overlay *overlay)
+{
+    const struct mesh_endpoint *endpoint = &overlay->endpoint;
+    for (size_t i = 0; i < endpoint->peer_count; i++)
+        if (endpoint->peers[i].in_use)
+            return true;
+    for (size_t i = 0; i < MESH_PENDING_RESPONSES; i++)
+        if (endpoint->pending[i].in_use)
+            return true;
+    return false;
+}
+
+static uint64_t earliest(uint64_t a, uint64_t b)
+{
+    return a < b ? a : b;
+}
+
+uint64_t mesh_overlay_next_deadline(const struct mesh_overlay *overlay, uint64_t now_ms)
+{
+    uint64_t next = overlay_sessions_exist(overlay) ? now_ms + MESH_OVERLAY_TICK_MS : UINT64_MAX;
+    uint64_t mesh_now = mesh_overlay_mesh_time(overlay, now_ms);
+    uint64_t dht = dht_node_next_deadline(&overlay->dht, mesh_now); /* mesh clock, >= mesh_now */
+    uint64_t gap = dht - mesh_now;
+    next = earliest(next, gap > UINT64_MAX - now_ms ? UINT64_MAX : now_ms + gap);
+    bool beacons = overlay->config.beacon_interval_ms != 0 && overlay->io.broadcast != NULL &&
+                   (!overlay->config.adopt_clock || overlay->clock_adopted);
+    if (beacons)
+        next = earliest(next, overlay->next_beacon_ms);
+    if (overlay->exchange_wanted)
+        next = earliest(next, overlay->next_exchange_ms);
+    return next < now_ms ? now_ms : next;
+}
+
 unsigned mesh_overlay_session_count(const struct mesh_overlay *overlay)
 {
     unsigned count = 0;

@@ -183,6 +183,14 @@ enum mesh_beacon_result mesh_overlay_beacon_receive(struct mesh_overlay *overlay
 #define MESH_OVERLAY_TICK_MS 100
 void mesh_overlay_tick(struct mesh_overlay *overlay, uint64_t now_ms);
 
+/* When mesh_overlay_tick next has work (now_ms's clock, never before
+ * now_ms): the DHT's next deadline, the next beacon, the next peer
+ * exchange; while any session or handshake exists, MESH_OVERLAY_TICK_MS
+ * from now (the session layer's timers are checked at that rate). A
+ * caller may sleep until then unless a datagram arrives or it calls the
+ * overlay itself (both may bring the time forward: ask again after). */
+uint64_t mesh_overlay_next_deadline(const struct mesh_overlay *overlay, uint64_t now_ms);
+
 /* The mesh clock (for dht_node_* calls made by the caller). */
 uint64_t mesh_overlay_mesh_time(const struct mesh_overlay *overlay, uint64_t now_ms);
 

@@ -43,11 +43,12 @@ PY
 # All of them, the shell capsule included: it is the test image's prompt
 # too (the kernel starts no shell of its own when init runs), and suite 50
 # types `selftest` there (forwarded to the test kernel, docs/userland.md).
-# Except the network stack (user/net) and the mesh node (user/mesh): their
-# 10 and 20 ms polling loops add context switches to the kernel tests that
-# count them (thread_join_waits_without_polling: about 20 per 100 ms), and
-# the net capsule would hold nonos.netif, which virtio-client must attach
-# to; suites 57-net-capsule and 58-one-mesh boot them in the product image.
+# Except the network stack (user/net) and the mesh node (user/mesh): the
+# net capsule would hold nonos.netif, which virtio-client must attach to,
+# and their timers (ARP, DHCP, beacons every second) would add context
+# switches to the kernel tests that count them
+# (thread_join_waits_without_polling); suites 57-net-capsule and
+# 58-one-mesh boot them in the product image.
 mods=
 for mod in "$out"/product/*.mod; do
     [ -f "$mod" ] || continue
@@ -62,6 +63,7 @@ for dir in "$source"/virtio-client/ "$source"/hostile-*/ "$source"/names-echo-*/
     cp "$dir/capsule.toml" "$out/$name/"
     cp "$dir"/*.c "$source"/lib/* "$out/$name/src/"
     case "$name" in # the DMA drivers drive their device with the drivers' own library
+        virtio-client) cp "$source"/../../user/lib/netif_client.[ch] "$out/$name/src/" ;;
         hostile-dma-*) cp "$source"/../../user/lib/virtio.[ch] "$source"/../../user/lib/virtqueue.[ch] \
             "$source"/../../lib/base/mem.c \
             "$out/$name/src/" ;;

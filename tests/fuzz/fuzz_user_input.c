@@ -4,8 +4,9 @@
  * against a fixed set of capsule descriptions), and the records the kernel
  * copies out, formatted into buffers of any size (ps, caps, audit), and
  * what a virtio device writes into a virtqueue's used ring (the drivers'
- * virtqueue.c; its exact refusals are in tests/user/user_test.c). The
- * first byte picks which. Invariants are checked with abort(); overruns by
+ * virtqueue.c; its exact refusals are in tests/user/user_test.c), and
+ * NONOS_NET_UDP_NOTIFY requests to the net capsule (user/net/wake_request.c;
+ * its exact refusals in user_test.c too). The first byte picks which. Invariants are checked with abort(); overruns by
  * ASan. tests/user/names_test.c and shell_test.c hold the exact answer to
  * each bad request and each bad command line. */
 #include <stdint.h>
@@ -16,6 +17,7 @@
 #include "nonos/error.h"
 #include "text.h"
 #include "user/names/registry.h"
+#include "user/net/wake_request.h"
 #include "user/shell/parse.h"
 #include "user/shell/tables.h"
 #include "virtqueue.h"
@@ -166,11 +168,35 @@ static void fuzz_virtqueue(const uint8_t *data, size_t size)
     require(queue.free_count <= entries);
 }
 
+/* Byte 0: a capability or none; byte 1: length 10 or the bytes' own; then
+ * the data. A decoded request has bits
+ * the kernel would signal (or is a stop); a refusal leaves *out as it was. */
+static void fuzz_wake_request(const uint8_t *data, size_t size)
+{
+    static struct nonos_message message;
+    if (size < 2)
+        return;
+    message.capability = data[0] % 2 ? 20 : NONOS_SLOT_NONE;
+    size_t length = size - 2 < sizeof message.data ? size - 2 : sizeof message.data;
+    message.length = data[1] % 2 ? 10 : (uint32_t)length;
+    memset(message.data, 0, sizeof message.data);
+    memcpy(message.data, data + 2, length);
+    struct wake_request out = { 7, 7, false };
+    uint64_t label = wake_request_decode(&message, &out);
+    if (label != 0)
+        require(label == NONOS_ERROR_INVALID_ARGUMENT && out.port == 7 && out.bits == 7 && !out.stop);
+    else
+        require(out.stop ? message.capability == NONOS_SLOT_NONE : out.bits != 0 && (out.bits >> 63) == 0);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size == 0)
         return 0;
-    switch (data[0] % 4) {
+    switch (data[0] % 5) {
+    case 4:
+        fuzz_wake_request(data + 1, size - 1);
+        break;
     case 3:
         fuzz_virtqueue(data + 1, size - 1);
         break;

@@ -461,6 +461,49 @@ static int check_corpus(const char *root)
     return 0;
 }
 
+/* mesh_overlay_next_deadline, for a node alone on its link ticked only at
+ * its deadlines (as the in-OS capsule's loop does): a tick 1 ms before a
+ * deadline never sends anything (so the deadline is never late for the
+ * beacons and DHT work that send), the node still beacons about once a
+ * second, and it wakes far less often than a 10 ms poll would. With
+ * sessions, the deadline is at most MESH_OVERLAY_TICK_MS ahead. */
+static void test_next_deadline(uint64_t now)
+{
+    static struct mesh_overlay lonely;
+    struct mesh_overlay_config config;
+    mesh_overlay_config_default(&config);
+    config.session.id_difficulty = config.dht.difficulty = BEACON_FIXTURE_DIFFICULTY;
+    struct dht_address self = { DHT_ADDRESS_IPV4, { 10, 0, 99, 1 }, 4978 };
+    struct mesh_overlay_io io = { (void *)(intptr_t)0, io_send, io_broadcast, test_random };
+    check(mesh_overlay_init(&lonely, &identities[0], &config, &io, &self, MESH_EPOCH, now) == 0, "lonely init");
+    queued = 0;
+    unsigned wakes = 0, early_sends = 0;
+    uint64_t beacons = lonely.counters.beacons_out, end = now + 60000;
+    while (now < end) {
+        uint64_t deadline = mesh_overlay_next_deadline(&lonely, now);
+        check(deadline >= now, "the deadline is never in the past");
+        if (deadline > now + 1) {
+            mesh_overlay_tick(&lonely, deadline - 1);
+            early_sends += queued > 0;
+            queued = 0;
+        }
+        now = deadline > now ? deadline : now + 1;
+        mesh_overlay_tick(&lonely, now);
+        queued = 0;
+        wakes++;
+    }
+    beacons = lonely.counters.beacons_out - beacons;
+    check(early_sends == 0, "a tick before the deadline sent nothing");
+    check(beacons >= 45 && beacons <= 80, "alone, about one beacon a second (60 s)");
+    check(wakes <= 2 * beacons + 20, "alone, the node wakes for its beacons and DHT timers, not every 10 ms");
+    uint64_t later = overlays[1].now_ms;
+    check(mesh_overlay_session_count(&overlays[1]) > 0 &&
+              mesh_overlay_next_deadline(&overlays[1], later) <= later + MESH_OVERLAY_TICK_MS,
+          "with sessions, at most MESH_OVERLAY_TICK_MS ahead");
+    mesh_overlay_wipe(&lonely);
+    printf("overlay test: alone for 60 s: %u wake-ups, %llu beacons\n", wakes, (unsigned long long)beacons);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "--check-corpus") == 0)
@@ -477,12 +520,13 @@ int main(int argc, char **argv)
     test_request_flood(now);
     test_wipe();
     test_adopt_clock(&now);
+    test_next_deadline(now);
     for (int n = 0; n < NODES; n++) {
         mesh_overlay_wipe(&overlays[n]);
         mesh_identity_wipe(&identities[n]);
     }
     if (failures == 0)
         printf("PASS overlay test: beacon error table, discovery by beacons, sessions, records, "
-               "screening, sender binding, wipe (%d checks)\n", checks);
+               "screening, sender binding, wipe, next deadline (%d checks)\n", checks);
     return failures == 0 ? 0 : 1;
 }

@@ -11,6 +11,9 @@
 #            since (CRs removed); fails when no prompt came in time
 #   qemu_answer_begin LOG / qemu_answer_wait LOG SECONDS  the two halves of
 #            qemu_command, for input that is not typed on COM1 (sendkey)
+#   qemu_cpu_sample LOG NAME...        types `uptime` and `ps`; prints the
+#            guest's uptime and the CPU each named capsule was charged, all
+#            in microseconds, on one line (fails when either got no answer)
 #   qemu_stop                          ends the boot if still running
 #   qemu_log_number LOG PREFIX         prints the number that follows PREFIX
 #            (a sed pattern) on the first LOG line that has it, or nothing
@@ -78,6 +81,18 @@ qemu_command() {
     qemu_answer_begin "$1"
     qemu_type "$2"
     qemu_answer_wait "$1" "$3"
+}
+
+qemu_cpu_sample() {
+    _log=$1
+    shift
+    qemu_command "$_log" uptime 30 || return 1
+    _sample=$(echo "$QEMU_ANSWER" | sed -n 's/^up \([0-9][0-9]*\)\.\([0-9]\{6\}\) s.*/\1\2/p' | head -n 1)
+    qemu_command "$_log" ps 30 || return 1
+    for _name in "$@"; do
+        _sample="$_sample $(echo "$QEMU_ANSWER" | awk -v n="$_name" '$2 == n { split($4, a, "/"); split(a[1], s, "."); print s[1] * 1000000 + s[2] * 1000 }')"
+    done
+    echo "$_sample"
 }
 
 qemu_stop() {

@@ -3,7 +3,8 @@
  * lookups; the name service's policy decisions with made-up capsule
  * descriptions; init's start plan (order, cycles, missing dependencies) and
  * restart rule with its rate limit; the shell's command parsing and tables;
- * the virtio drivers' split virtqueue against a simulated device.
+ * the virtio drivers' split virtqueue against a simulated device; the net
+ * capsule's NONOS_NET_UDP_NOTIFY decoding.
  * Buffers that must not be overrun are heap blocks of the exact size, so
  * ASan reports a byte too far. */
 #include <stdint.h>
@@ -21,6 +22,7 @@
 #include "user/init/plan.h"
 #include "user/init/restart.h"
 #include "user/names/registry.h"
+#include "user/net/wake_request.h"
 #include "user/shell/parse.h"
 #include "user/shell/tables.h"
 #include "virtqueue.h"
@@ -655,6 +657,45 @@ static void test_virtqueue_bad_index(void)
     free(area);
 }
 
+/* ---- nonos.net's NONOS_NET_UDP_NOTIFY (user/net/wake_request.c) ---- */
+
+static void wake_message(struct nonos_message *message, uint32_t length, uint64_t bits, uint32_t capability)
+{
+    memset(message, 0xee, sizeof *message);
+    message->length = length;
+    message->capability = capability;
+    message->data[0] = 0x72; /* port 4978 */
+    message->data[1] = 0x13;
+    for (int i = 0; i < 8; i++)
+        message->data[2 + i] = (uint8_t)(bits >> (8 * i));
+}
+
+static void test_wake_request(void)
+{
+    struct nonos_message message;
+    struct wake_request out = { 1, 2, true }, untouched = out;
+    wake_message(&message, 10, 0x5, 20);
+    test_check(wake_request_decode(&message, &out) == 0 && out.port == 4978 && out.bits == 0x5 && !out.stop,
+               "notify: port 4978, bits 0x5, with a capability");
+    wake_message(&message, 10, 0, NONOS_SLOT_NONE);
+    test_check(wake_request_decode(&message, &out) == 0 && out.stop, "notify: no capability means stop");
+    static const struct { uint32_t length; uint64_t bits; uint32_t cap; const char *what; } bad[] = {
+        { 9, 1, 20, "notify: 9 bytes refused" },
+        { 11, 1, 20, "notify: 11 bytes refused" },
+        { 0, 1, 20, "notify: empty refused" },
+        { 10, 0, 20, "notify: bits 0 with a capability refused (it would never wake)" },
+        { 10, 1ull << 63, 20, "notify: bit 63 refused (the kernel refuses it in a signal)" },
+        { 10, UINT64_MAX, 20, "notify: all bits refused" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        out = untouched;
+        wake_message(&message, bad[i].length, bad[i].bits, bad[i].cap);
+        test_check(wake_request_decode(&message, &out) == NONOS_ERROR_INVALID_ARGUMENT &&
+                       out.port == untouched.port && out.bits == untouched.bits && out.stop == untouched.stop,
+                   "%s", bad[i].what);
+    }
+}
+
 int main(void)
 {
     test_text();
@@ -672,5 +713,6 @@ int main(void)
     test_virtqueue_layout();
     test_virtqueue_chains();
     test_virtqueue_bad_index();
+    test_wake_request();
     return test_finish();
 }

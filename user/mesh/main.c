@@ -12,7 +12,15 @@
  * off are refused) is adopted from the first authentic beacon (the
  * overlay's adopt_clock); with none within MESH_CLOCK_WAIT_MS of the start,
  * the capsule stops waiting and the monotonic clock is the mesh clock. A second thread serves nonos.mesh (nonos/mesh.h)
- * for the shell's `mesh`; a lock keeps it and the overlay loop apart. */
+ * for the shell's `mesh`; a lock keeps it and the overlay loop apart.
+ *
+ * The overlay loop waits on one notification, with a bound: the net
+ * capsule signals it when datagrams are queued on either port
+ * (NONOS_NET_UDP_NOTIFY), the service thread when it started a DHT
+ * operation, and the wait ends by itself at the overlay's next timer
+ * (mesh_overlay_next_deadline: DHT refresh and requests, beacons, peer
+ * exchange, the session timers while sessions exist) or the mesh-clock
+ * wait, so an idle node wakes only for those. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -29,6 +37,7 @@
 #include "console.h"
 #include "kernel/lib/print.h"
 #include "mesh/overlay.h"
+#include "service.h"
 
 #define ENTROPY_SLOT 8
 #define NET_SLOT 9
@@ -36,6 +45,11 @@
 #define PUBLISHED_SLOT 11
 #define SERVICE_THREAD_SLOT 12
 #define REPLY_SLOT 13
+#define EVENTS_SLOT 14      /* the loop's notification */
+#define EVENTS_COPY_SLOT 15 /* scratch: the write-only copy nonos.net keeps */
+#define EVENT_DATAGRAM 1u   /* from nonos.net: datagrams queued on a port */
+#define EVENT_KICK 2u       /* from the service thread: a DHT operation started */
+#define WAIT_MAX_MS 60000ull /* a backstop only: beacons come every second */
 #define SESSION_PORT 4978
 #define BEACON_PORT 4977
 #define TICK_NS 10000000ull
@@ -45,7 +59,6 @@
 static struct mesh_identity identity;
 static struct mesh_overlay overlay;
 static uint32_t mesh_lock_word;
-static _Alignas(16) uint8_t service_stack[16384];
 static uint8_t datagram[NONOS_NET_UDP_MAX];
 
 static void lock(void)
@@ -71,14 +84,32 @@ static uint32_t get32(const uint8_t *p) { return (uint32_t)get16(p) | (uint32_t)
 
 /* ---- nonos.net's datagram API (nonos/net.h) ---- */
 
-static long net_call(uint64_t label, struct nonos_message *message)
+static long net_call_with(uint64_t label, struct nonos_message *message, uint32_t capability)
 {
     message->label = label;
-    message->capability = NONOS_SLOT_NONE;
+    message->capability = capability;
     long result = nonos_ipc_call(NET_SLOT, message, NONOS_SLOT_NONE);
     if (result < 0)
         return result;
     return message->label == 0 ? 0 : -(long)message->label;
+}
+
+static long net_call(uint64_t label, struct nonos_message *message)
+{
+    return net_call_with(label, message, NONOS_SLOT_NONE);
+}
+
+/* Asks nonos.net to signal EVENT_DATAGRAM on our notification whenever
+ * datagrams are queued on port (the copy in EVENTS_COPY_SLOT). */
+static long net_notify(uint16_t port)
+{
+    static struct nonos_message message;
+    message.length = 10;
+    put16(message.data, port);
+    uint64_t bits = EVENT_DATAGRAM;
+    for (int i = 0; i < 8; i++)
+        message.data[2 + i] = (uint8_t)(bits >> (8 * i));
+    return net_call_with(NONOS_NET_UDP_NOTIFY, &message, EVENTS_COPY_SLOT);
 }
 
 /* Binds port; *address gets the link-local address (0 while unclaimed). */
@@ -304,6 +335,7 @@ static size_t lookup_text(char *line, size_t len, bool put, char *out, size_t ca
                                               now + PUT_LIFETIME_MS, lookup_done, NULL, now)
                                : dht_node_find_value(&overlay.dht, key, DHT_RECORD_VALUE, NULL, lookup_done, NULL, now);
     unlock();
+    nonos_notification_signal(EVENTS_SLOT, EVENT_KICK); /* the loop's next deadline moved */
     if (error != DHT_OK)
         return ksnprintf(out, cap, "error %s", dht_error_message(error));
     for (uint32_t waited = 0; !lookup_finished && waited < NONOS_MESH_WAIT_MS; waited += 10)
@@ -351,37 +383,43 @@ static uint64_t command_answer(struct nonos_message *message)
     return 0;
 }
 
-static _Noreturn void service_thread(uint64_t argument)
+static _Alignas(16) uint8_t service_stack[16384];
+static struct service service = { .name = NONOS_MESH_SERVICE, .badged = false, .endpoint_slot = SERVICE_SLOT,
+                                  .published_slot = PUBLISHED_SLOT, .thread_slot = SERVICE_THREAD_SLOT,
+                                  .reply_slot = REPLY_SLOT, .receive_slot = NONOS_SLOT_NONE,
+                                  .stack = service_stack, .stack_size = sizeof service_stack,
+                                  .answer = command_answer };
+
+/* ---- the overlay loop ---- */
+
+/* Both ports' datagrams wake the loop. Without it (an older nonos.net, a
+ * refusal) the loop still drains both ports at every timer. */
+static void wakeups_ask(void)
 {
-    (void)argument;
-    static struct nonos_message message;
-    for (;;) {
-        if (nonos_ipc_receive(SERVICE_SLOT, &message, REPLY_SLOT, NONOS_SLOT_NONE) < 0) {
-            nonos_timer_sleep(NONOS_SLOT_TIMER, 100 * TICK_NS);
-            continue;
-        }
-        uint64_t label = command_answer(&message);
-        if (label != 0)
-            message.length = 0;
-        message.label = label;
-        message.capability = NONOS_SLOT_NONE;
-        if (nonos_ipc_reply(REPLY_SLOT, &message) < 0)
-            nonos_cap_delete(REPLY_SLOT);
+    long result = nonos_notification_create(EVENTS_SLOT);
+    if (result >= 0)
+        result = nonos_cap_copy(EVENTS_SLOT, EVENTS_COPY_SLOT, NONOS_RIGHT_WRITE);
+    if (result >= 0) {
+        result = net_notify(BEACON_PORT);
+        if (result >= 0)
+            result = net_notify(SESSION_PORT);
+        nonos_cap_delete(EVENTS_COPY_SLOT);
     }
+    if (result < 0)
+        console_printf("mesh: nonos.net will not wake us: %s; datagrams wait for our timers\n",
+                       nonos_error_message(result));
 }
 
-static bool service_start(void)
+/* Until the overlay's next timer or the end of the mesh-clock wait (at
+ * least 1 ms, so a timer kept due cannot make the loop spin). Under the
+ * lock. */
+static uint64_t wait_bound(uint64_t started, bool clock_said)
 {
-    long result = nonos_endpoint_create(SERVICE_SLOT);
-    if (result >= 0)
-        result = nonos_cap_copy(SERVICE_SLOT, PUBLISHED_SLOT, NONOS_RIGHT_WRITE | NONOS_RIGHT_GRANT);
-    if (result >= 0)
-        result = nonos_names_register(NONOS_MESH_SERVICE, sizeof NONOS_MESH_SERVICE - 1, PUBLISHED_SLOT);
-    if (result >= 0)
-        result = nonos_thread_create((uint64_t)(uintptr_t)service_thread,
-                                     (uint64_t)(uintptr_t)(service_stack + sizeof service_stack - 8), 0,
-                                     SERVICE_THREAD_SLOT);
-    return result >= 0;
+    uint64_t now = clock_ms(), next = mesh_overlay_next_deadline(&overlay, now);
+    if (!clock_said && started + MESH_CLOCK_WAIT_MS < next)
+        next = started + MESH_CLOCK_WAIT_MS;
+    uint64_t ms = next > now ? next - now : 1;
+    return (ms < WAIT_MAX_MS ? ms : WAIT_MAX_MS) * 1000000;
 }
 
 int main(void)
@@ -392,7 +430,8 @@ int main(void)
     }
     uint32_t address = sockets_open();
     overlay_start(address);
-    if (!service_start())
+    wakeups_ask();
+    if (!service_start(&service))
         console_printf("mesh: cannot offer %s\n", NONOS_MESH_SERVICE);
     uint64_t started = clock_ms();
     bool clock_said = false;
@@ -413,7 +452,10 @@ int main(void)
             console_printf("mesh: mesh clock adopted from a beacon\n");
             clock_said = true;
         }
+        uint64_t wait_ns = wait_bound(started, clock_said);
         unlock();
-        nonos_timer_sleep(NONOS_SLOT_TIMER, 2 * TICK_NS);
+        /* A datagram queued since the pass above has signalled already:
+         * the wait returns at once. */
+        nonos_notification_wait_timeout(EVENTS_SLOT, wait_ns);
     }
 }

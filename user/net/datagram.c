@@ -199,3 +199,9 @@ void datagram_rebind(struct net_stack *stack)
             (void)net_udp_bind(stack, sockets[i].port, (enum net_scope)sockets[i].scope);
     }
 }
+
+bool datagram_port_owned(uint16_t port, uint64_t client)
+{
+    const struct client_socket *socket = socket_find(port);
+    return socket != NULL && socket->owner == client;
+}

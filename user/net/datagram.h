@@ -4,6 +4,7 @@
 #ifndef NONOS_USER_NET_DATAGRAM_H
 #define NONOS_USER_NET_DATAGRAM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <nonos/abi.h>
@@ -21,5 +22,8 @@ uint64_t datagram_answer(struct net_stack *stack, struct nonos_message *message)
 /* After the stack was set up again (a new driver session): binds every
  * port that clients hold. Called under the lock. */
 void datagram_rebind(struct net_stack *stack);
+
+/* True when `client` holds `port` (for datagram_wake.c). Service thread. */
+bool datagram_port_owned(uint16_t port, uint64_t client);
 
 #endif

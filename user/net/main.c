@@ -10,7 +10,12 @@
  * entropy service (virtio-rng) when one answers, else from the clock alone
  * (lib/net uses randomness only for timing jitter, DHCP transaction ids, IP
  * identification and link-local candidates, which the MAC seeds as well).
- * The loop polls every 10 ms. It prints nothing until a driver answers, then
+ * The frame loop waits on one notification, with a bound: the driver's
+ * events (RX frames, DETACHED from the HOLD thread) and the service thread's
+ * NET_EVENT_KICK (it changed the stack: a send, a bind) arrive there, and
+ * the wait ends by itself at the stack's next timer (ARP, DHCP, link-local;
+ * net_stack_next_deadline), so an idle stack wakes only for its timers.
+ * It prints nothing until a driver answers, then
  * its link-local address once claimed and its DHCP lease once bound:
  * "net: link-local 169.254.x.y (mac ..., random from nonos.entropy)".
  * When the session ends (the driver restarts) it attaches again with a fresh
@@ -18,7 +23,8 @@
  * for the shell's `ip` and one ping at a time for its `ping`; a lock keeps
  * it and the frame loop apart. The same thread serves the datagram API
  * (datagram.c): UDP sockets for capsules whose policy allows the mesh or
- * the clearnet. */
+ * the clearnet, whose clients the frame loop wakes when datagrams are
+ * queued for them (datagram_wake.c). */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,6 +39,9 @@
 
 #include "console.h"
 #include "datagram.h"
+#include "datagram_wake.h"
+#include "netif_client.h"
+#include "service.h"
 #include "net/report.h"
 #include "net/stack.h"
 
@@ -48,14 +57,19 @@
 #define PUBLISHED_SLOT 17
 #define SERVICE_THREAD_SLOT 18
 #define REPLY_SLOT 19
+#define RECEIVE_SLOT 20 /* a datagram client's notification (UDP_NOTIFY) */
+#define WAKE_FIRST_SLOT 21 /* .. + WAKE_SLOTS - 1: the clients' notifications kept */
 #define REPORT_MAX 4096
 #define AREA_ADDRESS 0x300000000000ull
 #define TICK_NS 10000000ull /* 10 ms */
+#define NET_EVENT_KICK (1ull << 16) /* on EVENTS_SLOT: the service thread changed the stack */
+#define WAIT_MAX_MS 60000ull /* a backstop only: the stack always has a timer sooner */
 
-static void *area;
-static uint64_t session;
-static uint32_t slots_held; /* bit n: slot n is filled */
-static volatile uint32_t detached; /* set by the HOLD thread */
+static struct netif_client netif = { .endpoint_slot = NETIF_SLOT, .events_slot = EVENTS_SLOT,
+                                     .events_copy_slot = EVENTS_COPY_SLOT, .area_slot = AREA_SLOT,
+                                     .doorbell_slot = DOORBELL_SLOT, .hold_go_slot = HOLD_GO_SLOT,
+                                     .area_address = AREA_ADDRESS };
+static void *area; /* netif.area while the stack may use it; changed under the lock */
 static bool doorbell_due;
 static uint64_t random_state;
 static const char *random_origin = "the clock"; /* or the entropy service */
@@ -63,6 +77,12 @@ static struct net_stack stack;
 static uint32_t stack_lock; /* the frame loop and the service thread share `stack` */
 static _Alignas(16) uint8_t hold_stack[8192];
 static _Alignas(16) uint8_t service_stack[8192];
+static uint64_t service_answer(struct nonos_message *message);
+static struct service service = { .name = NONOS_NET_SERVICE, .badged = true, .endpoint_slot = SERVICE_SLOT,
+                                  .published_slot = PUBLISHED_SLOT, .thread_slot = SERVICE_THREAD_SLOT,
+                                  .reply_slot = REPLY_SLOT, .receive_slot = RECEIVE_SLOT,
+                                  .stack = service_stack, .stack_size = sizeof service_stack,
+                                  .answer = service_answer };
 
 void net_lock(void)
 {
@@ -126,100 +146,30 @@ static void entropy_seed(void)
     random_origin = "nonos.entropy";
 }
 
-/* ---- attaching (the protocol of nonos/netif.h) ---- */
-
-static long netif_call(uint64_t label, struct nonos_message *message, uint32_t receive_slot)
-{
-    message->label = label;
-    long result = nonos_ipc_call(NETIF_SLOT, message, receive_slot);
-    if (result < 0)
-        return result;
-    return message->label == 0 ? 0 : -(long)(message->label & 0xffff);
-}
-
-static void session_quote(struct nonos_message *message)
-{
-    message->length = sizeof session;
-    message->capability = NONOS_SLOT_NONE;
-    __builtin_memcpy(message->data, &session, sizeof session);
-}
-
-/* Parked in NETIF_HOLD while a session lives; its return ends the session. */
-static _Noreturn void hold_thread(uint64_t argument)
-{
-    (void)argument;
-    static struct nonos_message message;
-    for (;;) {
-        nonos_notification_wait(HOLD_GO_SLOT);
-        session_quote(&message);
-        netif_call(NETIF_HOLD, &message, NONOS_SLOT_NONE);
-        __atomic_store_n(&detached, 1, __ATOMIC_RELEASE);
-    }
-}
+/* ---- attaching (the protocol of nonos/netif.h, netif_client.c) ---- */
 
 /* Forgets the last session. `area` is cleared under the lock first, so the
  * service thread (a ping) never writes into an area being unmapped. */
 static void area_forget(void)
 {
     net_lock();
-    void *old = area;
     area = NULL;
     net_unlock();
-    if (old != NULL)
-        nonos_memory_unmap((uint64_t)(uintptr_t)old, NETIF_AREA_BYTES / 4096);
-    for (uint32_t slot = NETIF_SLOT; slot <= DOORBELL_SLOT; slot++) {
-        if ((slots_held & (1u << slot)) != 0)
-            nonos_cap_delete(slot);
-    }
-    slots_held = 0;
-}
-
-static long open_session(void)
-{
-    static struct nonos_message message;
-    long result = nonos_cap_copy(EVENTS_SLOT, EVENTS_COPY_SLOT, NONOS_RIGHT_WRITE);
-    message.length = 0;
-    message.capability = EVENTS_COPY_SLOT;
-    if (result >= 0) {
-        result = netif_call(NETIF_OPEN, &message, AREA_SLOT);
-        nonos_cap_delete(EVENTS_COPY_SLOT);
-    }
-    if (result < 0)
-        return result;
-    slots_held |= 1u << AREA_SLOT;
-    struct netif_open_reply reply;
-    __builtin_memcpy(&reply, message.data, sizeof reply);
-    session = reply.session;
-    result = nonos_memory_map(AREA_SLOT, AREA_ADDRESS, NONOS_RIGHT_READ | NONOS_RIGHT_WRITE);
-    if (result < 0)
-        return result;
-    area = (void *)(uintptr_t)AREA_ADDRESS;
-    const struct netif_header *header = area;
-    if (header->magic != NETIF_MAGIC || header->version != NETIF_VERSION || header->session != session)
-        return -NONOS_ERROR_INVALID_ARGUMENT;
-    session_quote(&message);
-    result = netif_call(NETIF_DOORBELL, &message, DOORBELL_SLOT);
-    if (result >= 0)
-        slots_held |= 1u << DOORBELL_SLOT;
-    return result;
+    netif_client_forget(&netif);
 }
 
 static void attach(void)
 {
     for (;;) {
         area_forget();
-        long result = nonos_names_lookup(NETIF_SERVICE, sizeof NETIF_SERVICE - 1, NETIF_SLOT);
-        if (result >= 0) {
-            slots_held |= 1u << NETIF_SLOT;
-            result = open_session();
-        }
-        if (result >= 0)
+        if (netif_client_open(&netif) >= 0)
             break;
         nonos_timer_sleep(NONOS_SLOT_TIMER, 10 * TICK_NS);
     }
-    nonos_notification_poll(EVENTS_SLOT);
-    __atomic_store_n(&detached, 0, __ATOMIC_RELEASE);
-    nonos_notification_signal(HOLD_GO_SLOT, 1);
+    net_lock();
+    area = netif.area;
+    net_unlock();
+    netif_client_started(&netif);
 }
 
 /* ---- the frame loop ---- */
@@ -246,6 +196,15 @@ static void address_say(const char *what, uint32_t address)
                    mac[2], mac[3], mac[4], mac[5], random_origin);
 }
 
+/* Until the stack's next timer (at least 1 ms, so a timer the stack keeps
+ * due cannot make the loop spin; at most WAIT_MAX_MS). Under the lock. */
+static uint64_t wait_bound(void)
+{
+    uint64_t now = clock_ms(NULL), deadline = net_stack_next_deadline(&stack);
+    uint64_t ms = deadline > now ? deadline - now : 1;
+    return (ms < WAIT_MAX_MS ? ms : WAIT_MAX_MS) * 1000000;
+}
+
 static void session_run(void)
 {
     const struct netif_header *header = area;
@@ -262,10 +221,11 @@ static void session_run(void)
         return;
     }
     uint32_t link_local_said = 0, lease_said = 0;
-    while (__atomic_load_n(&detached, __ATOMIC_ACQUIRE) == 0 && header->state == NETIF_STATE_ATTACHED) {
+    while (__atomic_load_n(&netif.detached, __ATOMIC_ACQUIRE) == 0 && header->state == NETIF_STATE_ATTACHED) {
         net_lock();
         frames_receive();
         net_stack_tick(&stack);
+        datagram_wake_raise(&stack);
         if (net_link_local_address(&stack) != link_local_said) {
             link_local_said = net_link_local_address(&stack);
             if (link_local_said != 0)
@@ -278,10 +238,13 @@ static void session_run(void)
         }
         bool ring = doorbell_due; /* set by frame_send, in either thread, under the lock */
         doorbell_due = false;
+        uint64_t wait_ns = wait_bound();
         net_unlock();
         if (ring)
             nonos_notification_signal(DOORBELL_SLOT, 1);
-        nonos_timer_sleep(NONOS_SLOT_TIMER, TICK_NS);
+        /* An event that came since the pass above is in the word already:
+         * the wait returns at once, nothing is lost. */
+        nonos_notification_wait_timeout(EVENTS_SLOT, wait_ns);
     }
 }
 
@@ -329,6 +292,7 @@ static uint64_t ping_answer(struct nonos_message *message)
     enum net_result result = area == NULL ? NET_ERR_NO_ADDRESS
                                           : net_ping(&stack, address, 0x6e73, sequence, NET_SCOPE_CLEARNET);
     net_unlock();
+    nonos_notification_signal(EVENTS_SLOT, NET_EVENT_KICK); /* the frame loop rings the doorbell */
     uint64_t round_trip = 0;
     bool answered = result == NET_OK && ping_wait(address, sequence, &round_trip);
     message->data[0] = answered;
@@ -346,6 +310,8 @@ static uint64_t request_answer(struct nonos_message *message)
         return ping_answer(message);
     if (message->label >= NONOS_NET_UDP_BIND && message->label <= NONOS_NET_UDP_UNBIND)
         return datagram_answer(&stack, message);
+    if (message->label == NONOS_NET_UDP_NOTIFY)
+        return datagram_wake_answer(&stack, message);
     if (message->label != NONOS_NET_REPORT || message->length != sizeof offset)
         return NONOS_ERROR_INVALID_ARGUMENT;
     __builtin_memcpy(&offset, message->data, sizeof offset);
@@ -364,50 +330,28 @@ static uint64_t request_answer(struct nonos_message *message)
     return 0;
 }
 
-static _Noreturn void service_thread(uint64_t argument)
+/* Every request may have changed the stack (a datagram sent, a socket
+ * bound): the frame loop is woken to ring the doorbell and to take the
+ * stack's new deadlines into its wait. */
+static uint64_t service_answer(struct nonos_message *message)
 {
-    (void)argument;
-    static struct nonos_message message;
-    for (;;) {
-        long result = nonos_ipc_receive(SERVICE_SLOT, &message, REPLY_SLOT, NONOS_SLOT_NONE);
-        if (result < 0) {
-            nonos_timer_sleep(NONOS_SLOT_TIMER, 100 * TICK_NS);
-            continue;
-        }
-        uint64_t label = request_answer(&message);
-        if (label != 0)
-            message.length = 0;
-        message.label = label;
-        message.capability = NONOS_SLOT_NONE;
-        if (nonos_ipc_reply(REPLY_SLOT, &message) < 0)
-            nonos_cap_delete(REPLY_SLOT);
-    }
-}
-
-static bool service_start(void)
-{
-    long result = nonos_endpoint_create(SERVICE_SLOT);
-    if (result >= 0)
-        result = nonos_cap_copy(SERVICE_SLOT, PUBLISHED_SLOT, NONOS_RIGHT_WRITE | NONOS_RIGHT_GRANT);
-    if (result >= 0)
-        result = nonos_names_register_badged(NONOS_NET_SERVICE, sizeof NONOS_NET_SERVICE - 1, PUBLISHED_SLOT);
-    if (result >= 0)
-        result = nonos_thread_create((uint64_t)(uintptr_t)service_thread,
-                                     (uint64_t)(uintptr_t)(service_stack + sizeof service_stack - 8), 0,
-                                     SERVICE_THREAD_SLOT);
-    return result >= 0;
+    uint64_t label = request_answer(message);
+    nonos_notification_signal(EVENTS_SLOT, NET_EVENT_KICK);
+    return label;
 }
 
 int main(void)
 {
+    datagram_wake_init(WAKE_FIRST_SLOT);
     if (nonos_notification_create(EVENTS_SLOT) < 0 || nonos_notification_create(HOLD_GO_SLOT) < 0 ||
-        nonos_thread_create((uint64_t)(uintptr_t)hold_thread,
-                            (uint64_t)(uintptr_t)(hold_stack + sizeof hold_stack - 8), 0, HOLD_THREAD_SLOT) < 0) {
+        nonos_thread_create((uint64_t)(uintptr_t)netif_client_hold,
+                            (uint64_t)(uintptr_t)(hold_stack + sizeof hold_stack - 8), (uint64_t)(uintptr_t)&netif,
+                            HOLD_THREAD_SLOT) < 0) {
         console_printf("net: setup failed\n");
         return 1;
     }
     entropy_seed();
-    if (!service_start())
+    if (!service_start(&service))
         console_printf("net: cannot offer %s; running without it\n", NONOS_NET_SERVICE);
     for (;;) {
         attach();

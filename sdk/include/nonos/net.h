@@ -49,6 +49,18 @@
  *                          to 248 bytes from the offset; length 0 when
  *                          nothing is queued.
  *   NONOS_NET_UDP_UNBIND   data: port (2).
+ *   NONOS_NET_UDP_NOTIFY   data: port (2), bits (8: non-zero, bit 63 clear);
+ *                          capability: a notification (write right). From
+ *                          then on the net capsule signals `bits` on it
+ *                          whenever datagrams are queued on the port (at
+ *                          once when some already are): wait on it, then
+ *                          RECEIVE until the reply is empty. Without a
+ *                          capability: no more signals. Reply: label 0,
+ *                          empty. INVALID_ARGUMENT for bad bits or a
+ *                          capability that is not a notification with
+ *                          write, SLOT_LIMIT when every waker is in use.
+ *                          The capability must travel through an endpoint
+ *                          copy with grant (the name service's has it).
  *
  * Only the capsule that bound a port may use it (DENIED otherwise).
  * A failed request is answered with a positive NONOS_ERROR_* label
@@ -65,6 +77,7 @@
 #define NONOS_NET_UDP_SEND 4
 #define NONOS_NET_UDP_RECEIVE 5
 #define NONOS_NET_UDP_UNBIND 6
+#define NONOS_NET_UDP_NOTIFY 7
 #define NONOS_NET_UDP_SEND_HEADER 12
 #define NONOS_NET_UDP_RECEIVE_HEADER 8
 #define NONOS_NET_UDP_MAX 1472

@@ -65,6 +65,7 @@
 #define NONOS_SYSCALL_IPC_CALL_REGISTERS 62
 #define NONOS_SYSCALL_IPC_REPLY_RECEIVE_REGISTERS 63
 #define NONOS_SYSCALL_SUPERVISOR_AUDIT 64
+#define NONOS_SYSCALL_NOTIFICATION_WAIT_TIMEOUT 65
 
 /* The raw calls: number in rax, arguments in rdi, rsi, rdx, r10, r8, r9,
  * result in rax; the `syscall` instruction clobbers rcx and r11. The
@@ -451,6 +452,12 @@ static inline long nonos_ipc_reply_receive_registers(uint64_t slots, uint64_t la
 static inline long nonos_supervisor_audit(uint32_t supervisor, uint64_t process, const void *text, uint64_t length)
 {
     return nonos_syscall4(NONOS_SYSCALL_SUPERVISOR_AUDIT, (long)supervisor, (long)process, (long)(uintptr_t)text, (long)length);
+}
+
+/* notification_wait_timeout (65): the bits set since the last wait, or 0 when the time passed without a signal */
+static inline long nonos_notification_wait_timeout(uint32_t notification, uint64_t nanoseconds)
+{
+    return nonos_syscall2(NONOS_SYSCALL_NOTIFICATION_WAIT_TIMEOUT, (long)notification, (long)nanoseconds);
 }
 
 #endif

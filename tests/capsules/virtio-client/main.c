@@ -33,6 +33,8 @@
 #include <nonos/netif.h>
 #include <nonos/syscall.h>
 
+#include "netif_client.h"
+
 #define ENTROPY_SLOT 8
 #define NETIF_SLOT 9
 #define EVENTS_SLOT 10
@@ -85,11 +87,8 @@ int memcmp(const void *a, const void *b, size_t length)
     return 0;
 }
 
-static void *area;
-static uint64_t session;
+static void *area; /* netif.area of the session running */
 static uint32_t attach_count;
-static volatile uint32_t detached; /* set by the HOLD thread */
-static uint32_t slots_held;        /* bit n: slot n is filled */
 static _Alignas(16) uint8_t hold_stack[8192];
 
 /* ---- output ---- */
@@ -173,86 +172,12 @@ static bool entropy_check(void)
     return true;
 }
 
-/* ---- attaching ---- */
+/* ---- attaching (user/lib/netif_client.c) ---- */
 
-static long netif_call(uint64_t label, struct nonos_message *message, uint32_t receive_slot)
-{
-    message->label = label;
-    long result = nonos_ipc_call(NETIF_SLOT, message, receive_slot);
-    if (result < 0)
-        return result;
-    return message->label == 0 ? 0 : -(long)(message->label & 0xffff);
-}
-
-static void session_quote(struct nonos_message *message, uint32_t capability)
-{
-    message->length = sizeof session;
-    message->capability = capability;
-    __builtin_memcpy(message->data, &session, sizeof session);
-}
-
-/* The HOLD watcher: parked in NETIF_HOLD while a session lives. */
-static _Noreturn void hold_thread(uint64_t argument)
-{
-    (void)argument;
-    static struct nonos_message message;
-    for (;;) {
-        nonos_notification_wait(HOLD_GO_SLOT);
-        session_quote(&message, NONOS_SLOT_NONE);
-        netif_call(NETIF_HOLD, &message, NONOS_SLOT_NONE);
-        __atomic_store_n(&detached, 1, __ATOMIC_RELEASE);
-        nonos_notification_signal(EVENTS_SLOT, NETIF_EVENT_DETACHED);
-    }
-}
-
-/* Forgets the last session. Slots known to be empty are left alone (an
- * empty slot named in a call is a refusal in the audit log); the endpoint's
- * slot may have been emptied by the name service's revocation, which then
- * leaves one such record. */
-static void area_forget(void)
-{
-    if (area != NULL)
-        nonos_memory_unmap((uint64_t)(uintptr_t)area, NETIF_AREA_BYTES / 4096);
-    area = NULL;
-    for (uint32_t slot = AREA_SLOT; slot <= DOORBELL_SLOT; slot++) {
-        if ((slots_held & (1u << slot)) != 0)
-            nonos_cap_delete(slot);
-    }
-    if ((slots_held & (1u << NETIF_SLOT)) != 0)
-        nonos_cap_delete(NETIF_SLOT);
-    slots_held = 0;
-}
-
-/* OPEN then DOORBELL on a looked-up endpoint; 0 or -error. */
-static long open_session(void)
-{
-    static struct nonos_message message;
-    long result = nonos_cap_copy(EVENTS_SLOT, EVENTS_COPY_SLOT, NONOS_RIGHT_WRITE);
-    message.length = 0;
-    message.capability = EVENTS_COPY_SLOT;
-    if (result >= 0) {
-        result = netif_call(NETIF_OPEN, &message, AREA_SLOT);
-        nonos_cap_delete(EVENTS_COPY_SLOT);
-    }
-    if (result < 0)
-        return result;
-    slots_held |= 1u << AREA_SLOT;
-    struct netif_open_reply reply;
-    __builtin_memcpy(&reply, message.data, sizeof reply);
-    session = reply.session;
-    result = nonos_memory_map(AREA_SLOT, AREA_ADDRESS, NONOS_RIGHT_READ | NONOS_RIGHT_WRITE);
-    if (result < 0)
-        return result;
-    area = (void *)(uintptr_t)AREA_ADDRESS;
-    const struct netif_header *header = area;
-    if (header->magic != NETIF_MAGIC || header->version != NETIF_VERSION || header->session != session)
-        return -NONOS_ERROR_INVALID_ARGUMENT;
-    session_quote(&message, NONOS_SLOT_NONE);
-    result = netif_call(NETIF_DOORBELL, &message, DOORBELL_SLOT);
-    if (result >= 0)
-        slots_held |= 1u << DOORBELL_SLOT;
-    return result;
-}
+static struct netif_client netif = { .endpoint_slot = NETIF_SLOT, .events_slot = EVENTS_SLOT,
+                                     .events_copy_slot = EVENTS_COPY_SLOT, .area_slot = AREA_SLOT,
+                                     .doorbell_slot = DOORBELL_SLOT, .hold_go_slot = HOLD_GO_SLOT,
+                                     .area_address = AREA_ADDRESS };
 
 static void attached_say(void)
 {
@@ -285,21 +210,16 @@ static bool attach(int tries_max)
         }
         if (tries > 0)
             nonos_timer_sleep(NONOS_SLOT_TIMER, 10 * TICK_NS);
-        area_forget();
-        long result = nonos_names_lookup(NETIF_SERVICE, sizeof NETIF_SERVICE - 1, NETIF_SLOT);
-        if (result >= 0) {
-            slots_held |= 1u << NETIF_SLOT;
-            result = open_session();
-        }
+        netif_client_forget(&netif);
+        long result = netif_client_open(&netif);
         if (result >= 0)
             break;
         if (result != -NONOS_ERROR_NOT_FOUND && result != -NONOS_ERROR_OBJECT_GONE)
             say_error("attach", result);
     }
     attach_count++;
-    nonos_notification_poll(EVENTS_SLOT); /* old news */
-    __atomic_store_n(&detached, 0, __ATOMIC_RELEASE);
-    nonos_notification_signal(HOLD_GO_SLOT, 1);
+    area = netif.area;
+    netif_client_started(&netif);
     attached_say();
     return true;
 }
@@ -419,7 +339,7 @@ static void session_run(void)
     struct traffic traffic = { 0 };
     bool reported = false;
     for (;;) {
-        if (__atomic_load_n(&detached, __ATOMIC_ACQUIRE) != 0 ||
+        if (__atomic_load_n(&netif.detached, __ATOMIC_ACQUIRE) != 0 ||
             ((const struct netif_header *)area)->state != NETIF_STATE_ATTACHED)
             return;
         uint64_t now = (uint64_t)nonos_clock_read();
@@ -444,8 +364,9 @@ int main(void)
         return 0;
     }
     if (nonos_notification_create(EVENTS_SLOT) < 0 || nonos_notification_create(HOLD_GO_SLOT) < 0 ||
-        nonos_thread_create((uint64_t)(uintptr_t)hold_thread,
-                            (uint64_t)(uintptr_t)(hold_stack + sizeof hold_stack - 8), 0, HOLD_THREAD_SLOT) < 0) {
+        nonos_thread_create((uint64_t)(uintptr_t)netif_client_hold,
+                            (uint64_t)(uintptr_t)(hold_stack + sizeof hold_stack - 8), (uint64_t)(uintptr_t)&netif,
+                            HOLD_THREAD_SLOT) < 0) {
         say_error("setup", -NONOS_ERROR_NO_MEMORY);
         return 1;
     }
