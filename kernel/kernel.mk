@@ -91,7 +91,8 @@ all: $(KERNEL_ELF)
 KERNEL_TEST_IMAGE := $(BUILD)/test/nonos-test.img
 KERNEL_TEST_BUNDLE := $(BUILD)/test/capsules/bundle.bin
 KERNEL_TEST_CAPSULE_FILES := $(wildcard tests/capsules/*/* tests/capsules/lib/*) \
-	user/lib/virtio.c user/lib/virtio.h user/lib/virtqueue.c user/lib/virtqueue.h lib/base/mem.c
+	user/lib/virtio.c user/lib/virtio.h user/lib/virtio_pci.c user/lib/virtio_pci.h \
+	user/lib/virtqueue.c user/lib/virtqueue.h lib/base/mem.c
 $(KERNEL_TEST_BUNDLE): $(BOOT_STAGED_BUNDLE) $(CAPSULE_TOOL) $(SDK_FILES) \
 		tests/capsules/test-bundle.sh $(KERNEL_TEST_CAPSULE_FILES)
 	sh tests/capsules/test-bundle.sh $(CAPSULE_TOOL) $(BOOT_STAGED_BUNDLE) \

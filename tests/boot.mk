@@ -12,6 +12,11 @@ $(BUILD)/host-san/tests/boot/boot_test: $(BUILD)/host-san/tests/boot/boot_test.o
 		$(call objs,host-san,$(BOOT_TEST_SRCS))
 	$(CC) -fsanitize=address,undefined $^ -o $@
 
+# The checker of the committed bad-map corpus, tests/corpus/boot-memory-map.
+$(BUILD)/host-san/tests/boot/memory_map_corpus: $(call objs,host-san,tests/boot/memory_map_corpus.c \
+		tests/boot/memory_map_replay.c boot/memory_map.c)
+	$(CC) -fsanitize=address,undefined $^ -o $@
+
 $(BUILD)/host/tests/boot/elf_corpus_gen: $(BUILD)/host/tests/boot/elf_corpus_gen.o
 	$(CC) -pie $^ -o $@
 
@@ -32,11 +37,12 @@ $(BUILD)/fuzz/tests/fuzz/fuzz_boot_elf: $(BUILD)/fuzz/tests/fuzz/fuzz_boot_elf.o
 	$(CC) -fsanitize=fuzzer,address,undefined $^ -o $@
 
 $(BUILD)/fuzz/tests/fuzz/fuzz_boot_memory_map: $(BUILD)/fuzz/tests/fuzz/fuzz_boot_memory_map.o \
-		$(call objs,fuzz,boot/memory_map.c)
+		$(call objs,fuzz,tests/boot/memory_map_replay.c boot/memory_map.c)
 	$(CC) -fsanitize=fuzzer,address,undefined $^ -o $@
 
 # The working corpus starts from the committed malformed files and the fake
-# kernel; the committed corpus itself is never written.
+# kernel (fuzz-boot-elf) or from tests/corpus/boot-memory-map; the committed
+# corpus itself is never written.
 .PHONY: fuzz-boot-elf fuzz-boot-memory-map
 fuzz-boot-elf: $(BUILD)/fuzz/tests/fuzz/fuzz_boot_elf $(BUILD)/test/fake-kernel.elf
 	@mkdir -p $(BUILD)/fuzz/corpus/boot-elf
@@ -45,7 +51,8 @@ fuzz-boot-elf: $(BUILD)/fuzz/tests/fuzz/fuzz_boot_elf $(BUILD)/test/fake-kernel.
 
 fuzz-boot-memory-map: $(BUILD)/fuzz/tests/fuzz/fuzz_boot_memory_map
 	@mkdir -p $(BUILD)/fuzz/corpus/boot-memory-map
-	$< -max_total_time=$(FUZZ_SECONDS) -max_len=8192 $(BUILD)/fuzz/corpus/boot-memory-map
+	$< -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=10 -print_final_stats=1 \
+	    $(BUILD)/fuzz/corpus/boot-memory-map tests/corpus/boot-memory-map
 
 # docs/console.png: the console at the prompt, from the real image.
 .PHONY: screenshot

@@ -82,3 +82,23 @@ fuzz-net-datagram: $(BUILD)/fuzz/tests/fuzz/fuzz_net_datagram
 	@mkdir -p $(BUILD)/fuzz/corpus/net-datagram
 	$< -max_total_time=$(FUZZ_SECONDS) -max_len=512 -timeout=10 -print_final_stats=1 \
 	    $(BUILD)/fuzz/corpus/net-datagram tests/corpus/net-datagram
+
+# The virtio drivers' PCI capability walk (user/lib/virtio_pci.c): the
+# checker of its corpus of bad devices, tests/corpus/virtio-pci.
+$(BUILD)/tests/user_virtio_pci_corpus: $(call objs,host-san,tests/user/virtio_pci_corpus.c \
+		tests/user/virtio_pci_replay.c user/lib/virtio_pci.c)
+	@mkdir -p $(@D)
+	$(CC) -fsanitize=address,undefined $^ -o $@
+
+# make fuzz-virtio-pci: tests/fuzz/fuzz_virtio_pci.c (any BAR sizes and
+# configuration space through user/lib/virtio_pci.c), seeded by the corpus.
+$(BUILD)/fuzz/tests/fuzz/fuzz_virtio_pci.o: FUZZ_CFLAGS += $(USER_INCLUDES)
+$(BUILD)/fuzz/tests/fuzz/fuzz_virtio_pci: $(call objs,fuzz,tests/fuzz/fuzz_virtio_pci.c \
+		tests/user/virtio_pci_replay.c user/lib/virtio_pci.c)
+	$(CC) -fsanitize=fuzzer,address,undefined $^ -o $@
+
+.PHONY: fuzz-virtio-pci
+fuzz-virtio-pci: $(BUILD)/fuzz/tests/fuzz/fuzz_virtio_pci
+	@mkdir -p $(BUILD)/fuzz/corpus/virtio-pci
+	$< -max_total_time=$(FUZZ_SECONDS) -max_len=4200 -timeout=10 -print_final_stats=1 \
+	    $(BUILD)/fuzz/corpus/virtio-pci tests/corpus/virtio-pci

@@ -3,7 +3,8 @@
  *   - the ELF checker against the malformed-ELF corpus, each file with the
  *     exact error listed in EXPECTED, and against real kernel ELF files;
  *   - elf_load (copy, bss zeroing, short destination);
- *   - the memory map conversion (sorting, merging, claims, overlaps, errors);
+ *   - the memory map conversion (sorting, merging, claims, overlaps, each
+ *     error; the bad-map corpus is checked by memory_map_corpus.c);
  *   - the page table builder (translation, rights, conflicts, exhaustion).
  * Usage: boot_test CORPUS_DIR [KERNEL_ELF...] */
 #include <stdint.h>
@@ -191,6 +192,19 @@ static void check_memory_map(void)
         n = put_descriptor(map, n, STRIDE, i % 2 ? 0 : 7, 0x100000 + (uint64_t)i * 0x1000, 1);
     r = memory_map_build(bytes_make(map, n * STRIDE), STRIDE, NULL, 0, out, 4, &count);
     test_check(r == MEMORY_MAP_ERR_FULL && count == 0, "boot memory map reports a full output");
+    enum { TOO_MANY = MEMORY_MAP_MAX_DESCRIPTORS + 1 };
+    uint8_t *many = calloc(TOO_MANY, EFI_DESCRIPTOR_MIN_SIZE);
+    struct memory_claim *claims_many = calloc(TOO_MANY, sizeof *claims_many);
+    count = 99;
+    r = memory_map_build(bytes_make(many, (size_t)TOO_MANY * EFI_DESCRIPTOR_MIN_SIZE), EFI_DESCRIPTOR_MIN_SIZE,
+                         NULL, 0, out, 64, &count);
+    test_check(many != NULL && r == MEMORY_MAP_ERR_TOO_LARGE && count == 0,
+               "boot memory map refuses %d descriptors: MEMORY_MAP_ERR_TOO_LARGE", TOO_MANY);
+    r = memory_map_build(bytes_make(map, STRIDE), STRIDE, claims_many, TOO_MANY, out, 64, &count);
+    test_check(claims_many != NULL && r == MEMORY_MAP_ERR_TOO_LARGE && count == 0,
+               "boot memory map refuses %d claims: MEMORY_MAP_ERR_TOO_LARGE", TOO_MANY);
+    free(many);
+    free(claims_many);
 }
 
 /* ---- page tables ---- */

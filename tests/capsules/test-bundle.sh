@@ -64,7 +64,8 @@ for dir in "$source"/virtio-client/ "$source"/hostile-*/ "$source"/names-echo-*/
     cp "$dir"/*.c "$source"/lib/* "$out/$name/src/"
     case "$name" in # the DMA drivers drive their device with the drivers' own library
         virtio-client) cp "$source"/../../user/lib/netif_client.[ch] "$out/$name/src/" ;;
-        hostile-dma-*) cp "$source"/../../user/lib/virtio.[ch] "$source"/../../user/lib/virtqueue.[ch] \
+        hostile-dma-*) cp "$source"/../../user/lib/virtio.[ch] "$source"/../../user/lib/virtio_pci.[ch] \
+            "$source"/../../user/lib/virtqueue.[ch] \
             "$source"/../../lib/base/mem.c \
             "$out/$name/src/" ;;
     esac

@@ -6,7 +6,9 @@
 # calls (tests/user/{names,shell,init}_test.c with fake_kernel.c); the net
 # capsule's datagram API against the fake kernel and a lib/net stack
 # (tests/user/datagram_test.c) and its corpus of bad requests, each with
-# its exact refusal (tests/corpus/net-datagram, datagram_corpus.c); and the
+# its exact refusal (tests/corpus/net-datagram, datagram_corpus.c); the
+# virtio drivers' PCI capability walk's corpus of bad devices, each with
+# its exact refusal (tests/corpus/virtio-pci, virtio_pci_corpus.c); and the
 # capsules built and signed with nonos-capsule into the boot bundle, each
 # verified by the tool.
 set -u
@@ -14,7 +16,7 @@ set -u
 suite_require clang
 status=0
 tests="user_test user_names_test user_shell_test user_init_test user_datagram_test"
-if ! make -s -j2 $(for t in $tests user_datagram_corpus; do echo build/tests/$t; done); then
+if ! make -s -j2 $(for t in $tests user_datagram_corpus user_virtio_pci_corpus; do echo build/tests/$t; done); then
     echo "FAIL user: host test build failed"
     exit 1
 fi
@@ -22,6 +24,7 @@ for t in $tests; do
     build/tests/$t || status=1
 done
 build/tests/user_datagram_corpus --check tests/corpus/net-datagram || status=1
+build/tests/user_virtio_pci_corpus --check tests/corpus/virtio-pci || status=1
 
 # Rebuilt here, so that the log holds nonos-capsule bundle's verdicts.
 rm -f build/capsules/bundle.bin

@@ -3,8 +3,10 @@
  * lookups; the name service's policy decisions with made-up capsule
  * descriptions; init's start plan (order, cycles, missing dependencies) and
  * restart rule with its rate limit; the shell's command parsing and tables;
- * the virtio drivers' split virtqueue against a simulated device; the net
- * capsule's NONOS_NET_UDP_NOTIFY decoding.
+ * the virtio drivers' split virtqueue against a simulated device, and their
+ * PCI capability walk (virtio_pci.c) over made-up configuration spaces,
+ * each refusal with its code; the net capsule's NONOS_NET_UDP_NOTIFY
+ * decoding.
  * Buffers that must not be overrun are heap blocks of the exact size, so
  * ASan reports a byte too far. */
 #include <stdint.h>
@@ -25,6 +27,7 @@
 #include "user/net/wake_request.h"
 #include "user/shell/parse.h"
 #include "user/shell/tables.h"
+#include "virtio_pci.h"
 #include "virtqueue.h"
 
 /* ---- text ---- */
@@ -696,6 +699,126 @@ static void test_wake_request(void)
     }
 }
 
+/* ---- virtio PCI capability walk ---- */
+
+/* A configuration space of which the first `readable` bytes answer. */
+struct fake_config {
+    uint8_t bytes[256];
+    uint32_t readable;
+    unsigned reads;
+};
+
+static long fake_config_read(void *context, uint32_t offset, uint32_t width)
+{
+    struct fake_config *config = context;
+    config->reads++;
+    if (offset + width > config->readable)
+        return -NONOS_ERROR_INVALID_ARGUMENT;
+    uint32_t value = 0;
+    for (uint32_t i = 0; i < width; i++)
+        value |= (uint32_t)config->bytes[offset + i] << (8 * i);
+    return value;
+}
+
+static void fake_capability(struct fake_config *config, uint8_t at, uint8_t next, uint8_t type, uint8_t bar,
+                            uint32_t offset, uint32_t length)
+{
+    uint8_t *p = config->bytes + at;
+    p[0] = 9, p[1] = next, p[2] = 20, p[3] = type, p[4] = bar;
+    memcpy(p + 8, &offset, 4);
+    memcpy(p + 12, &length, 4);
+    uint32_t multiplier = 4;
+    memcpy(p + 16, &multiplier, 4);
+}
+
+/* Common at 0x40, notify 0x54, ISR 0x68, device 0x7c, all in BAR 4 (16 KiB). */
+static void fake_virtio_config(struct fake_config *config)
+{
+    memset(config, 0, sizeof *config);
+    config->readable = 256;
+    config->bytes[6] = 0x10;
+    config->bytes[0x34] = 0x40;
+    fake_capability(config, 0x40, 0x54, 1, 4, 0, 56);
+    fake_capability(config, 0x54, 0x68, 2, 4, 0x3000, 0x1000);
+    fake_capability(config, 0x68, 0x7c, 3, 4, 0x1000, 0x1000);
+    fake_capability(config, 0x7c, 0, 4, 4, 0x2000, 0x1000);
+}
+
+static enum virtio_pci_refusal fake_walk(struct fake_config *config, struct virtio_pci_layout *layout)
+{
+    static const uint64_t bar_sizes[NONOS_DEVICE_BARS] = { 0, 0, 0, 0, 0x4000, 0 };
+    memset(layout, 0xa5, sizeof *layout); /* a refusal must clear it */
+    config->reads = 0;
+    return virtio_pci_layout_find(fake_config_read, config, bar_sizes, layout);
+}
+
+static bool layout_zero(const struct virtio_pci_layout *layout)
+{
+    static const struct virtio_pci_layout zero;
+    return memcmp(layout, &zero, sizeof zero) == 0;
+}
+
+static void test_virtio_pci_good(void)
+{
+    struct fake_config config;
+    struct virtio_pci_layout layout;
+    fake_virtio_config(&config);
+    test_check(fake_walk(&config, &layout) == VIRTIO_PCI_OK && layout.common.bar == 4 &&
+                   layout.common.length == 56 && layout.notify.offset == 0x3000 && layout.notify_multiplier == 4 &&
+                   layout.isr.offset == 0x1000 && layout.device_config.present &&
+                   layout.device_config.offset == 0x2000,
+               "virtio_pci: the four structures of a good device, with the notify multiplier");
+    config.bytes[0x7c + 1] = 0x40; /* the list loops */
+    test_check(fake_walk(&config, &layout) == VIRTIO_PCI_OK && config.reads <= 3 + 6 * VIRTIO_PCI_CAPABILITIES_MAX,
+               "virtio_pci: a looping list is walked %d entries and no further (%u reads)",
+               VIRTIO_PCI_CAPABILITIES_MAX, config.reads);
+    fake_virtio_config(&config);
+    fake_capability(&config, 0xa0, 0x40, 1, 4, 0x3ff0, 56); /* past BAR 4: skipped */
+    config.bytes[0x34] = 0xa0;
+    test_check(fake_walk(&config, &layout) == VIRTIO_PCI_OK && layout.common.offset == 0,
+               "virtio_pci: a common structure past its BAR is skipped, the next one kept");
+    fake_virtio_config(&config);
+    config.bytes[0x68 + 1] = 0;
+    test_check(fake_walk(&config, &layout) == VIRTIO_PCI_OK && !layout.device_config.present,
+               "virtio_pci: without a device-specific structure the walk succeeds, the structure absent");
+}
+
+static void test_virtio_pci_refusals(void)
+{
+    struct fake_config config;
+    struct virtio_pci_layout layout;
+    fake_virtio_config(&config);
+    config.bytes[6] = 0;
+    test_check(fake_walk(&config, &layout) == VIRTIO_PCI_ERR_NO_LIST && layout_zero(&layout),
+               "virtio_pci: no capability-list bit: VIRTIO_PCI_ERR_NO_LIST, nothing found");
+    fake_virtio_config(&config);
+    config.readable = 7;
+    test_check(fake_walk(&config, &layout) == VIRTIO_PCI_ERR_NO_LIST && layout_zero(&layout),
+               "virtio_pci: status unreadable: VIRTIO_PCI_ERR_NO_LIST");
+    fake_virtio_config(&config);
+    config.bytes[0x40 + 4] = 6;
+    test_check(fake_walk(&config, &layout) == VIRTIO_PCI_ERR_NO_COMMON && layout_zero(&layout),
+               "virtio_pci: the common structure in BAR 6: VIRTIO_PCI_ERR_NO_COMMON, nothing found");
+    fake_virtio_config(&config);
+    config.bytes[0x40 + 12] = 55;
+    test_check(fake_walk(&config, &layout) == VIRTIO_PCI_ERR_COMMON_SHORT && layout_zero(&layout),
+               "virtio_pci: a 55-byte common structure: VIRTIO_PCI_ERR_COMMON_SHORT");
+    fake_virtio_config(&config);
+    config.bytes[0x54 + 3] = 7;
+    test_check(fake_walk(&config, &layout) == VIRTIO_PCI_ERR_NO_NOTIFY && layout_zero(&layout),
+               "virtio_pci: notify of unknown type 7: VIRTIO_PCI_ERR_NO_NOTIFY");
+    fake_virtio_config(&config);
+    config.readable = 0x68 + 10;
+    test_check(fake_walk(&config, &layout) == VIRTIO_PCI_ERR_NO_ISR && layout_zero(&layout),
+               "virtio_pci: configuration space unreadable inside the ISR capability: VIRTIO_PCI_ERR_NO_ISR");
+    int named = 0;
+    for (int r = 0; r < VIRTIO_PCI_ERR_COUNT; r++)
+        named += (virtio_pci_message(r) == NULL) == (r == VIRTIO_PCI_OK) &&
+                 strncmp(virtio_pci_name(r), "VIRTIO_PCI_", 11) == 0;
+    test_check(named == VIRTIO_PCI_ERR_COUNT && strcmp(virtio_pci_name(VIRTIO_PCI_ERR_COUNT), "VIRTIO_PCI_ERR_?") == 0,
+               "virtio_pci: every refusal has a message and a symbol");
+}
+
 int main(void)
 {
     test_text();
@@ -714,5 +837,7 @@ int main(void)
     test_virtqueue_chains();
     test_virtqueue_bad_index();
     test_wake_request();
+    test_virtio_pci_good();
+    test_virtio_pci_refusals();
     return test_finish();
 }

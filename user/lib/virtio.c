@@ -5,6 +5,7 @@
 
 #include "nonos/error.h"
 #include "nonos/syscall.h"
+#include "virtio_pci.h"
 
 #define PAGE_SIZE 4096u
 
@@ -12,17 +13,6 @@
 #define PCI_COMMAND 0x04
 #define PCI_COMMAND_MEMORY 0x2
 #define PCI_COMMAND_BUS_MASTER 0x4
-#define PCI_STATUS 0x06
-#define PCI_STATUS_CAPABILITIES 0x10
-#define PCI_CAPABILITY_POINTER 0x34
-#define PCI_CAPABILITY_VENDOR 0x09
-#define PCI_CAPABILITIES_MAX 48 /* a longer list is a loop */
-
-/* virtio_pci_cap.cfg_type */
-#define VIRTIO_PCI_CAP_COMMON 1
-#define VIRTIO_PCI_CAP_NOTIFY 2
-#define VIRTIO_PCI_CAP_ISR 3
-#define VIRTIO_PCI_CAP_DEVICE 4
 
 /* struct virtio_pci_common_cfg */
 #define COMMON_DEVICE_FEATURE_SELECT 0
@@ -40,7 +30,6 @@
 #define COMMON_QUEUE_DESC 32
 #define COMMON_QUEUE_DRIVER 40
 #define COMMON_QUEUE_DEVICE 48
-#define COMMON_LENGTH 56
 
 #define RESET_POLLS 100000
 
@@ -108,59 +97,33 @@ static virtio_result bars_map(struct virtio_device *device)
     return NULL;
 }
 
-/* Points region at (bar, offset, length) after checking it lies inside a
- * mapped BAR. */
-static bool region_set(struct virtio_device *device, struct virtio_region *region, uint32_t bar,
-                       uint32_t offset, uint32_t length)
+static long config_space_read(void *context, uint32_t offset, uint32_t width)
 {
-    if (bar >= NONOS_DEVICE_BARS || device->bars[bar] == NULL || region->base != NULL)
-        return region->base != NULL; /* the first structure of a type is used */
-    uint64_t end = (uint64_t)offset + length;
-    if (length == 0 || end > device->info.bars[bar].size)
-        return false;
-    region->base = device->bars[bar] + offset;
-    region->length = length;
-    return true;
+    return config_read(context, offset, width);
 }
 
-/* Reads one vendor capability at `at` into the structure it describes. */
-static void capability_read(struct virtio_device *device, uint32_t at)
+static void region_point(const struct virtio_device *device, struct virtio_region *region,
+                         const struct virtio_pci_structure *structure)
 {
-    long type = config_read(device, at + 3, 1), bar = config_read(device, at + 4, 1);
-    long offset = config_read(device, at + 8, 4), length = config_read(device, at + 12, 4);
-    if (type < 0 || bar < 0 || offset < 0 || length < 0)
-        return;
-    struct virtio_region *region = type == VIRTIO_PCI_CAP_COMMON   ? &device->common
-                                   : type == VIRTIO_PCI_CAP_NOTIFY ? &device->notify
-                                   : type == VIRTIO_PCI_CAP_ISR    ? &device->isr
-                                   : type == VIRTIO_PCI_CAP_DEVICE ? &device->device_config
-                                                                   : NULL;
-    if (region == NULL)
-        return;
-    bool first = region->base == NULL;
-    if (region_set(device, region, (uint32_t)bar, (uint32_t)offset, (uint32_t)length) && first &&
-        type == VIRTIO_PCI_CAP_NOTIFY) {
-        long multiplier = config_read(device, at + 16, 4);
-        device->notify_multiplier = multiplier < 0 ? 0 : (uint32_t)multiplier;
-    }
+    region->base = structure->present ? device->bars[structure->bar] + structure->offset : NULL;
+    region->length = structure->present ? structure->length : 0;
 }
 
+/* The structures, found by virtio_pci.c in the configuration space. */
 static virtio_result capabilities_find(struct virtio_device *device)
 {
-    long status = config_read(device, PCI_STATUS, 2);
-    if (status < 0 || (status & PCI_STATUS_CAPABILITIES) == 0)
-        return "the device has no PCI capability list";
-    long at = config_read(device, PCI_CAPABILITY_POINTER, 1);
-    for (int i = 0; i < PCI_CAPABILITIES_MAX && at >= 0x40 && at < 0x100; i++) {
-        at &= 0xfc;
-        if (config_read(device, (uint32_t)at, 1) == PCI_CAPABILITY_VENDOR)
-            capability_read(device, (uint32_t)at);
-        at = config_read(device, (uint32_t)at + 1, 1);
-    }
-    if (device->common.base == NULL || device->common.length < COMMON_LENGTH)
-        return "no usable virtio common configuration structure";
-    if (device->notify.base == NULL || device->isr.base == NULL)
-        return "no virtio notification or ISR structure";
+    uint64_t bar_sizes[NONOS_DEVICE_BARS];
+    for (uint32_t bar = 0; bar < NONOS_DEVICE_BARS; bar++)
+        bar_sizes[bar] = device->bars[bar] != NULL ? device->info.bars[bar].size : 0;
+    struct virtio_pci_layout layout;
+    enum virtio_pci_refusal refusal = virtio_pci_layout_find(config_space_read, device, bar_sizes, &layout);
+    if (refusal != VIRTIO_PCI_OK)
+        return virtio_pci_message(refusal);
+    region_point(device, &device->common, &layout.common);
+    region_point(device, &device->notify, &layout.notify);
+    region_point(device, &device->isr, &layout.isr);
+    region_point(device, &device->device_config, &layout.device_config);
+    device->notify_multiplier = layout.notify_multiplier;
     return NULL;
 }
 
