@@ -144,6 +144,13 @@ static bool test_hostile_denied_every_call_audited(void)
                      "call %u (%s) takes a slot but has no row in tests/capsules/lib/denials.h",
                      n, syscall_table[n].name);
     }
+    for (size_t i = 0; i < DENIAL_COUNT; i++) {
+        uint32_t n = denials[i].number;
+        bool is_call = n < SYSCALL_TABLE_SIZE && syscall_table[n].invoke != NULL;
+        TEST_REQUIRE(is_call == (denials[i].error != -NONOS_ERROR_INVALID_SYSCALL),
+                     "row %zu of denials.h: number %u %s a call but the row expects %s", i, n,
+                     is_call ? "names" : "names no", kernel_error_message(-denials[i].error));
+    }
     uint64_t first = audit_next_sequence();
     struct process *p;
     int error = hostile_launch("hostile-denied", &p);

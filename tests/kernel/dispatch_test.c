@@ -296,6 +296,10 @@ int64_t sys_notification_poll(uint32_t notification)
 {
     return handler_ran("notification_poll", notification, 0, 0);
 }
+int64_t sys_notification_wait_timeout(uint32_t notification, uint64_t nanoseconds)
+{
+    return handler_ran("notification_wait_timeout", notification, nanoseconds, 0);
+}
 int64_t sys_ipc_call_registers(uint64_t endpoint, uint64_t label, uint64_t word0, uint64_t word1,
                                uint64_t word2, uint64_t word3)
 {

@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-/* The TSC rate by a fresh 1 ms PIT measurement (busy-waits; the PIT
+/* The TSC rate by a fresh 10 ms PIT measurement (busy-waits; the PIT
  * channel 2 must be free, as it is after timer_init; the LAPIC timer, the
  * tick, is left alone). */
 uint64_t timer_measure_tsc_hz(void);

@@ -177,7 +177,7 @@ static bool test_interrupt_sources(void)
 }
 
 /* The boot's calibration window (opened before capsule verification,
- * closed in timer_init) must give the rate a fresh 1 ms PIT measurement
+ * closed in timer_init) must give the rate a fresh 10 ms PIT measurement
  * gives, within 1 %: a window read wrongly (a counter that wrapped, a
  * start read before the count was loaded) would be off by far more. A
  * fresh measurement can itself come out long when the emulator's thread
@@ -194,9 +194,11 @@ static bool test_calibration_window(void)
             difference = off;
             fresh = rate;
         }
+        if (difference * 100 <= calibrated)
+            break;
     }
     TEST_REQUIRE(calibrated != 0 && difference * 100 <= calibrated,
-                 "calibrated TSC %lu Hz, a fresh 1 ms measurement %lu Hz", calibrated, fresh);
+                 "calibrated TSC %lu Hz, a fresh 10 ms measurement %lu Hz", calibrated, fresh);
     return true;
 }
 
