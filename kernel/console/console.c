@@ -92,14 +92,23 @@ static struct wait_queue input_waiters = WAIT_QUEUE_INIT;
 
 void console_input_wait(void)
 {
+    framebuffer_flush(); /* what was written before the wait is on screen */
     if (!serial_pending() && !keyboard_pending())
         wait_queue_sleep(&input_waiters);
 }
 
-void console_input_tick(void)
+void console_tick(void)
 {
+    framebuffer_flush();
     if (input_waiters.head && (serial_pending() || keyboard_pending()))
         wait_queue_wake_all(&input_waiters);
+}
+
+void console_flush(void)
+{
+    bool state = console_lock();
+    framebuffer_flush();
+    console_unlock(state);
 }
 
 int console_read_char(void)
@@ -174,6 +183,7 @@ void console_prompt_ready(void)
     interrupts_restore(state);
     if (!first)
         return;
+    console_flush(); /* the prompt is on the screen before the mark */
     char marker[48];
     size_t len = ksnprintf(marker, sizeof marker, "boot: prompt tsc=%llu\n",
                            (unsigned long long)cpu_cycles());

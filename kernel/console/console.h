@@ -33,8 +33,12 @@ int console_read_char(void);
  * the sleep). */
 void console_input_wait(void);
 
-/* The timer interrupt's part: wakes the waiters when input is there. */
-void console_input_tick(void);
+/* The timer interrupt's part: draws what was written since the last tick
+ * (framebuffer_flush) and wakes the waiters when input is there. */
+void console_tick(void);
+
+/* Draws what was written and not yet drawn: before the system halts. */
+void console_flush(void);
 
 /* Reads one line with echo and editing (backspace/DEL erase, ctrl-U kills
  * the line, ctrl-C cancels it). Stores at most cap - 1 characters and a NUL;

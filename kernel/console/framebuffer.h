@@ -24,12 +24,17 @@
 bool framebuffer_init(const struct boot_framebuffer *info);
 bool framebuffer_present(void);
 
-/* Draws one character; handles '\n', '\r', '\b' and '\t'. */
+/* Puts one character in the text; handles '\n', '\r', '\b' and '\t'.
+ * Nothing is drawn until framebuffer_flush. */
 void framebuffer_put(char c);
 
-/* Draws len characters as framebuffer_put would one by one; the cursor is
- * drawn once, at the end. */
+/* Puts len characters in the text, as framebuffer_put one by one. */
 void framebuffer_write(const char *text, size_t len);
+
+/* Draws the cells whose text changed since the last flush, and the cursor
+ * underline at the cursor. Nothing when nothing changed. Under the console
+ * lock, as writes are. */
+void framebuffer_flush(void);
 
 /* Fills every byte of the framebuffer with zero (black) and forgets the text:
  * for the ZeroState wipe. Returns the number of bytes wiped. */

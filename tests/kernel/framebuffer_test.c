@@ -60,10 +60,12 @@ static bool cell_shows(uint32_t column, uint32_t row, char c)
     return true;
 }
 
+/* Puts the characters one by one, then draws them. */
 static void put_string(const char *s)
 {
     while (*s != '\0')
         framebuffer_put(*s++);
+    framebuffer_flush();
 }
 
 static void test_modes_refused(void)
@@ -170,6 +172,7 @@ static void test_write_matches_put(void)
     int cursors = 0;
     for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++) {
         framebuffer_write(texts[t], strlen(texts[t]));
+        framebuffer_flush();
         cursors += cursor_cells() == 1;
     }
     test_check(memcmp(by_put, mapped, size) == 0 && cursors == 6,
@@ -216,11 +219,48 @@ static void test_font(void)
                FONT_GLYPH_COUNT);
 }
 
+/* Text written between two flushes is drawn at the second flush only,
+ * as it stands then: 40 lines on a 3-row screen give, after one flush,
+ * exactly the pixels of a fresh screen with only the last lines written.
+ * A flush with nothing new draws nothing (a pixel poked into an empty
+ * cell survives it). */
+static void test_flush_draws_final_text(void)
+{
+    struct boot_framebuffer fb = mode();
+    uint64_t size = (uint64_t)PITCH * HEIGHT * 4;
+    uint8_t *expected = malloc(size), *before = malloc(size);
+    framebuffer_init(&fb);
+    put_string("L38 ab\nL39 cd\nx");
+    framebuffer_flush();
+    memcpy(expected, mapped, size);
+    framebuffer_init(&fb);
+    memcpy(before, mapped, size);
+    char line[16];
+    for (int i = 0; i < 40; i++) {
+        int n = snprintf(line, sizeof line, "L%02d %s\n", i, i % 2 ? "cd" : "ab");
+        framebuffer_write(line, (size_t)n);
+    }
+    framebuffer_write("x", 1);
+    bool undrawn = memcmp(before, mapped, size) == 0;
+    framebuffer_flush();
+    bool final = memcmp(expected, mapped, size) == 0;
+    mapped[(uint64_t)(40 * PITCH + 60) * 4] = 0x5a; /* row 2, column 7: empty */
+    framebuffer_flush();
+    bool idle = mapped[(uint64_t)(40 * PITCH + 60) * 4] == 0x5a;
+    test_check(undrawn && final && idle,
+               "framebuffer: 40 lines drawn at the flush, as the last 3 alone (%s, %s, %s)",
+               undrawn ? "nothing before it" : "drawn before the flush",
+               final ? "same pixels" : "pixels differ", idle ? "an empty flush draws nothing" : "an empty flush drew");
+    free(expected);
+    free(before);
+}
+
 int main(void)
 {
     test_modes_refused();
     test_text();
     test_write_matches_put();
+    test_flush_draws_final_text();
     test_odd_pitch_cleared();
     test_font();
     free(mapped);

@@ -5,6 +5,7 @@
 #include "kernel/panic.h"
 
 #include "kernel/arch/x86_64/cpu.h"
+#include "kernel/console/console.h"
 #include "kernel/arch/x86_64/panic_report.h"
 #include "kernel/arch/debug.h"
 #include "kernel/lib/print.h"
@@ -28,6 +29,7 @@ void panic_begin(void)
 _Noreturn void panic_halt(void)
 {
     kprintf("system halted\n");
+    console_flush();
     for (;;) {
         interrupts_disable();
         cpu_halt();

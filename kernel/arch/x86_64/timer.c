@@ -213,7 +213,7 @@ static void timer_interrupt(struct trap_frame *frame)
 {
     (void)frame;
     ticks++;
-    console_input_tick(); /* before sched_tick: a woken reader runs next */
+    console_tick(); /* before sched_tick: a woken reader runs next */
     sched_tick();
 }
 
