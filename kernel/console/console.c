@@ -97,9 +97,21 @@ void console_input_wait(void)
         wait_queue_sleep(&input_waiters);
 }
 
+/* The screen is redrawn from the tick at most this often (30 Hz): a
+ * redraw after a scroll rewrites most of the screen, 1 ms on hardware and
+ * several under an emulator, in an interrupt handler; at every tick a
+ * stream of output (the self-tests' lines) took most of each tick and
+ * delayed everything else past the next one. */
+#define FLUSH_PERIOD_NS 33000000ull
+
 void console_tick(void)
 {
-    framebuffer_flush();
+    static uint64_t next_flush_ns;
+    uint64_t now = timer_uptime_ns();
+    if (now >= next_flush_ns) {
+        framebuffer_flush();
+        next_flush_ns = now + FLUSH_PERIOD_NS;
+    }
     if (input_waiters.head && (serial_pending() || keyboard_pending()))
         wait_queue_wake_all(&input_waiters);
 }

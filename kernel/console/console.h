@@ -33,8 +33,9 @@ int console_read_char(void);
  * the sleep). */
 void console_input_wait(void);
 
-/* The timer interrupt's part: draws what was written since the last tick
- * (framebuffer_flush) and wakes the waiters when input is there. */
+/* The timer interrupt's part: draws what was written since the last
+ * flush (framebuffer_flush, at most 30 times a second) and wakes the
+ * waiters when input is there. */
 void console_tick(void);
 
 /* Draws what was written and not yet drawn: before the system halts. */

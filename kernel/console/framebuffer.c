@@ -5,8 +5,9 @@
  * pixels: moving the screen's pixels up one line rewrites most of its
  * cells (about 800 k instructions under QEMU -icount at 1280x800), and a
  * burst of boot lines scrolled the screen once per line. The console
- * flushes at every timer tick, before a wait for input and on panic
- * (console.c), so the screen lags the text by at most a tick.
+ * flushes from the timer tick (at most 30 times a second), before a wait
+ * for input and on panic (console.c), so the screen lags the text by at
+ * most 33 ms.
  *
  * Invariants: cursor_column < columns and cursor_row < rows; shadow[r][c]
  * is the character cell (c, r) shows once flushed (a space for an empty
