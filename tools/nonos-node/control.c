@@ -81,6 +81,12 @@ static void client_answer(struct node_client *client, const char *text, size_t l
             break;
         done += (size_t)n;
     }
+    /* Bytes the client sent past its line (unread) would make close()
+     * reset the connection, and the peer could lose the answer: read what
+     * has arrived first (bounded; more sent later is the client's loss). */
+    char unread[NODE_CONTROL_LINE];
+    for (int i = 0; i < 8 && recv(client->fd, unread, sizeof unread, MSG_DONTWAIT) > 0; i++)
+        continue;
     close(client->fd);
     client->fd = -1;
     client->waiting = false;
