@@ -3,7 +3,8 @@
 # guests share in frame mode. Built optimized (build/host: benchmarks, use)
 # and under ASan + UBSan (build/host-san: suite 28 runs that one).
 NODE_TOOL_SRCS := tools/nonos-node/main.c tools/nonos-node/options.c tools/nonos-node/link_udp.c \
-                  tools/nonos-node/link_frame.c tools/nonos-node/control.c tools/nonos-node/status.c
+                  tools/nonos-node/link_frame.c tools/nonos-node/control.c tools/nonos-node/control_parse.c \
+                  tools/nonos-node/status.c
 MESH_OVERLAY_SRCS := lib/mesh/beacon.c lib/mesh/overlay.c
 NODE_LIB_SRCS = $(MESH_OVERLAY_SRCS) $(MESH_SESSION_SRCS) $(MESH_DHT_SRCS) $(NET_SRCS) $(CRYPTO_SRCS)
 NODE_TOOL := $(BUILD)/host/tools/nonos-node/nonos-node
@@ -45,3 +46,21 @@ fuzz-mesh-beacon: $(BUILD)/fuzz/tests/fuzz/fuzz_mesh_beacon
 $(BUILD)/host/tests/bench/mesh_throughput: $(call objs,host,tests/bench/mesh_throughput.c tests/host/random_linux.c $(MESH_SESSION_SRCS) $(CRYPTO_SRCS))
 	$(CC) -pie $^ -lpthread -o $@
 bench-mesh: $(BUILD)/host/tests/bench/mesh_throughput
+
+# The control socket's line parser (tools/nonos-node/control_parse.c): its
+# host tests and the checker of its corpus of bad lines,
+# tests/corpus/node-control (suite 28-mesh-node); and its libFuzzer target.
+$(BUILD)/host-san/tests/mesh/control_parse_test: $(call objs,host-san,tests/mesh/control_parse_test.c \
+		tools/nonos-node/control_parse.c)
+	$(CC) -fsanitize=address,undefined $^ -o $@
+nonos-node: $(BUILD)/host-san/tests/mesh/control_parse_test
+
+$(BUILD)/fuzz/tests/fuzz/fuzz_node_control: $(call objs,fuzz,tests/fuzz/fuzz_node_control.c \
+		tools/nonos-node/control_parse.c)
+	$(CC) -fsanitize=fuzzer,address,undefined $^ -o $@
+
+.PHONY: fuzz-node-control
+fuzz-node-control: $(BUILD)/fuzz/tests/fuzz/fuzz_node_control
+	@mkdir -p $(BUILD)/fuzz/corpus/node-control
+	$< -max_total_time=$(FUZZ_SECONDS) -max_len=1024 -timeout=10 -print_final_stats=1 \
+	    $(BUILD)/fuzz/corpus/node-control tests/corpus/node-control

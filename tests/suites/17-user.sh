@@ -8,15 +8,19 @@
 # (tests/user/datagram_test.c) and its corpus of bad requests, each with
 # its exact refusal (tests/corpus/net-datagram, datagram_corpus.c); the
 # virtio drivers' PCI capability walk's corpus of bad devices, each with
-# its exact refusal (tests/corpus/virtio-pci, virtio_pci_corpus.c); and the
+# its exact refusal (tests/corpus/virtio-pci, virtio_pci_corpus.c); the
+# virtio-net driver's checks of what its client controls (netif requests,
+# ring indices, TX entries: tests/user/netif_wire_test.c, with the data
+# path on host memory fed hostile indices) and their corpus, each with its
+# exact refusal (tests/corpus/netif-request, netif_corpus.c); and the
 # capsules built and signed with nonos-capsule into the boot bundle, each
 # verified by the tool.
 set -u
 . tests/lib.sh
 suite_require clang
 status=0
-tests="user_test user_names_test user_shell_test user_init_test user_datagram_test"
-if ! make -s -j2 $(for t in $tests user_datagram_corpus user_virtio_pci_corpus; do echo build/tests/$t; done); then
+tests="user_test user_names_test user_shell_test user_init_test user_datagram_test user_netif_wire_test"
+if ! make -s -j2 $(for t in $tests user_datagram_corpus user_virtio_pci_corpus user_netif_corpus; do echo build/tests/$t; done); then
     echo "FAIL user: host test build failed"
     exit 1
 fi
@@ -25,6 +29,7 @@ for t in $tests; do
 done
 build/tests/user_datagram_corpus --check tests/corpus/net-datagram || status=1
 build/tests/user_virtio_pci_corpus --check tests/corpus/virtio-pci || status=1
+build/tests/user_netif_corpus --check tests/corpus/netif-request || status=1
 
 # Rebuilt here, so that the log holds nonos-capsule bundle's verdicts.
 rm -f build/capsules/bundle.bin

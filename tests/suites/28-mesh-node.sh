@@ -16,6 +16,10 @@
 #    beacons by the proof-of-work check, a replayed beacon as stale, a
 #    forged beacon by its signature and then by the beacon rate limit; the
 #    node still answers lookups after all of it;
+#  - the control socket's parser (tests/mesh/control_parse_test): every
+#    valid and invalid line, the corpus tests/corpus/node-control with the
+#    exact error of each file; a live node answers every bad line of the
+#    corpus with exactly that error line and changes nothing;
 #  - SIGINT stops a node cleanly (exit 0, "secrets wiped"), SIGTERM the rest;
 #  - frame link (tests/mesh/segment.sh): nonos-hub and 10 nodes speaking Ethernet + IPv4 + UDP
 #    through lib/net claim link-local addresses, find each other by
@@ -36,6 +40,8 @@ if [ -z "${NONOS_NODE_NAMESPACE:-}" ]; then
     fi
     build/host-san/tests/mesh/overlay_test || status=1
     build/host-san/tests/mesh/overlay_test --check-corpus tests/corpus || status=1
+    build/host-san/tests/mesh/control_parse_test || status=1
+    build/host-san/tests/mesh/control_parse_test --check tests/corpus/node-control || status=1
     suite_check_freestanding "lib/mesh beacon and overlay" kernel lib/mesh/beacon.c lib/mesh/overlay.c \
         $(make -s --no-print-directory print-MESH_SESSION_SRCS) \
         $(make -s --no-print-directory print-MESH_DHT_SRCS) $(make -s --no-print-directory print-CRYPTO_SRCS)
@@ -149,6 +155,47 @@ fi
 missing=$(ctl 3 get no-such-key)
 [ "$missing" = "not-found" ] && echo "PASS mesh node: a key nobody stored is not-found" ||
     fail "mesh node: get of an absent key answered '$missing'"
+
+# ---- bad control lines: the exact error, nothing changed ----------------------
+# Each corpus file's bytes as one connection (then the write side shut: a
+# line without '\n' is answered too); no-input sends nothing, so gets no answer.
+send_raw() {
+    timeout 10 python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+s.sendall(open(sys.argv[2], "rb").read())
+s.shutdown(socket.SHUT_WR)
+answer = b""
+while True:
+    chunk = s.recv(4096)
+    if not chunk:
+        break
+    answer += chunk
+sys.stdout.write(answer.decode("ascii", "replace").split("\n")[0])
+' "$1" "$2" 2>/dev/null
+}
+records_before=$(field 3 .records)
+cases=0
+wrong=0
+for file in tests/corpus/node-control/*; do
+    name=$(basename "$file")
+    case "$name" in expected | ok-* | no-input) continue ;; esac
+    cases=$((cases + 1))
+    want=$(build/host-san/tests/mesh/control_parse_test --answer "$file")
+    got=$(send_raw "$work/c3" "$file")
+    if [ "$got" != "$want" ]; then
+        wrong=$((wrong + 1))
+        echo "  node-control/$name: answered '$got', expected '$want'"
+    fi
+done
+after_bad=$(ctl 3 get suite-key)
+if [ $cases -ge 20 ] && [ $wrong -eq 0 ] && [ "$(field 3 .records)" = "$records_before" ] &&
+    [ "$after_bad" = "found $value" ]; then
+    echo "PASS mesh node: $cases bad control lines (tests/corpus/node-control) each answered with its exact error; records unchanged ($records_before), the node still finds the record"
+else
+    fail "mesh node: bad control lines: $wrong of $cases answered wrongly, records $records_before -> $(field 3 .records), get answered '$after_bad'"
+fi
 
 # --json: SIGUSR1 prints the status (one JSON line) to stdout.
 kill -USR1 "$pid11"

@@ -10,7 +10,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "tools/nonos-node/control_parse.h"
 #include "tools/nonos-node/node.h"
+
+_Static_assert(CONTROL_VALUE_MAX == DHT_VALUE_MAX, "a put value is one DHT record value");
+_Static_assert(CONTROL_LINE_MAX == NODE_CONTROL_LINE, "the client buffer holds one line");
 
 #define PUT_LIFETIME_MS (60 * 60 * 1000)
 
@@ -77,6 +81,12 @@ static void client_answer(struct node_client *client, const char *text, size_t l
             break;
         done += (size_t)n;
     }
+    /* Bytes the client sent past its line (unread) would make close()
+     * reset the connection, and the peer could lose the answer: read what
+     * has arrived first (bounded; more sent later is the client's loss). */
+    char unread[NODE_CONTROL_LINE];
+    for (int i = 0; i < 8 && recv(client->fd, unread, sizeof unread, MSG_DONTWAIT) > 0; i++)
+        continue;
     close(client->fd);
     client->fd = -1;
     client->waiting = false;
@@ -140,27 +150,18 @@ static void get_done(void *context, const struct dht_lookup_result *result)
 }
 
 /* put KEY VALUE / get KEY: starts the lookup; the callback answers. */
-static void client_lookup(struct node *node, unsigned index, char *arguments, bool put)
+static void client_lookup(struct node *node, unsigned index, const struct control_request *request)
 {
     struct node_client *client = &node->clients[index];
-    char *value = strchr(arguments, ' ');
-    if (value != NULL)
-        *value++ = '\0';
-    if (arguments[0] == '\0' || (put && (value == NULL || strlen(value) > DHT_VALUE_MAX)) ||
-        (!put && value != NULL)) {
-        client_answer_text(client, put ? "error usage: put KEY VALUE (value up to 256 bytes)\n"
-                                       : "error usage: get KEY\n");
-        return;
-    }
+    bool put = request->command == CONTROL_PUT;
     uint8_t key[DHT_ID_SIZE];
-    mesh_overlay_key(key, (const uint8_t *)arguments, strlen(arguments));
+    mesh_overlay_key(key, request->key, request->key_len);
     lookup_contexts[index] = (struct lookup_context){ node, index, client->generation };
     client->waiting = true;
     uint64_t mesh_now = mesh_overlay_mesh_time(node->overlay, node_clock_ms());
     enum dht_error error =
-        put ? dht_node_put(&node->overlay->dht, key, (const uint8_t *)value, strlen(value),
-                           mesh_now, mesh_now + PUT_LIFETIME_MS, put_done,
-                           &lookup_contexts[index], mesh_now)
+        put ? dht_node_put(&node->overlay->dht, key, request->value, request->value_len, mesh_now,
+                           mesh_now + PUT_LIFETIME_MS, put_done, &lookup_contexts[index], mesh_now)
             : dht_node_find_value(&node->overlay->dht, key, DHT_RECORD_VALUE, NULL, get_done,
                                   &lookup_contexts[index], mesh_now);
     if (error != DHT_OK && client->fd >= 0 && client->waiting) {
@@ -170,54 +171,60 @@ static void client_lookup(struct node *node, unsigned index, char *arguments, bo
     }
 }
 
+static void client_status(struct node *node, struct node_client *client)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *memory = open_memstream(&text, &len);
+    if (memory == NULL) {
+        client_answer_text(client, "error out of memory\n");
+        return;
+    }
+    node_status_json(node, memory);
+    fclose(memory);
+    client_answer(client, text, len);
+    free(text);
+}
+
+/* The line is parsed before anything else (control_parse.c): a malformed
+ * one is answered with its error and changes nothing. */
 static void client_command(struct node *node, unsigned index)
 {
     struct node_client *client = &node->clients[index];
-    client->line[client->len] = '\0';
-    char *end = strchr(client->line, '\n');
-    if (end != NULL)
-        *end = '\0';
-    if (!node->overlay_ready) {
+    struct control_request request;
+    enum control_error error = control_parse((const uint8_t *)client->line, client->len, &request);
+    if (error != CONTROL_OK) {
+        char answer[128];
+        snprintf(answer, sizeof answer, "error %s\n", control_parse_message(error));
+        client_answer_text(client, answer);
+    } else if (!node->overlay_ready) {
         client_answer_text(client, "error not ready (no address yet)\n");
-    } else if (strcmp(client->line, "status") == 0) {
-        char *text = NULL;
-        size_t len = 0;
-        FILE *memory = open_memstream(&text, &len);
-        if (memory == NULL) {
-            client_answer_text(client, "error out of memory\n");
-            return;
-        }
-        node_status_json(node, memory);
-        fclose(memory);
-        client_answer(client, text, len);
-        free(text);
-    } else if (strncmp(client->line, "put ", 4) == 0) {
-        client_lookup(node, index, client->line + 4, true);
-    } else if (strncmp(client->line, "get ", 4) == 0) {
-        client_lookup(node, index, client->line + 4, false);
+    } else if (request.command == CONTROL_STATUS) {
+        client_status(node, client);
     } else {
-        client_answer_text(client, "error unknown command (status, put KEY VALUE, get KEY)\n");
+        client_lookup(node, index, &request);
     }
 }
 
+/* A command is parsed once its '\n' arrives, the buffer is full, or the
+ * peer stops sending (then it has no '\n': an error answer, if it still
+ * reads). */
 static void client_read(struct node *node, unsigned index)
 {
     struct node_client *client = &node->clients[index];
-    ssize_t n = recv(client->fd, client->line + client->len, sizeof client->line - 1 - client->len,
+    ssize_t n = recv(client->fd, client->line + client->len, sizeof client->line - client->len,
                      MSG_DONTWAIT);
-    if (n <= 0) {
-        if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
-            close(client->fd);
-            client->fd = -1;
-            client->generation++;
-        }
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return;
+    if (n < 0 || (n == 0 && client->len == 0)) {
+        close(client->fd);
+        client->fd = -1;
+        client->generation++;
         return;
     }
     client->len += (size_t)n;
-    if (memchr(client->line, '\n', client->len) != NULL)
+    if (n == 0 || client->len == sizeof client->line || memchr(client->line, '\n', client->len) != NULL)
         client_command(node, index);
-    else if (client->len == sizeof client->line - 1)
-        client_answer_text(client, "error line too long\n");
 }
 
 static void control_accept(struct node *node)

@@ -83,8 +83,9 @@ struct netif_header {
     uint64_t session;      /* 40 the session this area belongs to */
     uint64_t tx_frames;    /* 48 frames the device has sent */
     uint64_t rx_frames;    /* 56 frames the device has received */
-    uint64_t tx_refused;   /* 64 TX entries refused (length out of range) */
-    uint8_t reserved2[56]; /* 72..127 0 */
+    uint64_t tx_refused;   /* 64 TX entries refused (length out of range, flags not 0) */
+    uint64_t index_refused; /* 72 passes that ignored a client index out of bounds */
+    uint8_t reserved2[48]; /* 80..127 0 */
 };
 
 /* One ring at NETIF_TX_RING or NETIF_RX_RING (384 bytes). The producer

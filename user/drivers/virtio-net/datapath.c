@@ -3,6 +3,7 @@
  * starts with a 12-byte struct virtio_net_hdr; a chain may split the
  * header and the frame over two descriptors (ANY_LAYOUT is implied). */
 #include "datapath.h"
+#include "netif_wire.h"
 
 #define RX_HEADER_STRIDE 16
 #define TX_HEADER_OFFSET 2048 /* one all-zero header: no offload asked */
@@ -65,12 +66,16 @@ static bool rx_collect(struct datapath *path, uint32_t *events)
     return taken >= 0;
 }
 
-/* Hands the device every RX position the client has freed. */
+/* Hands the device every RX position the client has freed. A consumer
+ * outside [last good one, producer] is ignored (netif_wire.c): the last
+ * good one stays. */
 static bool rx_post(struct datapath *path)
 {
     uint32_t consumer = netif_load(&netif_rx_ring(path->area)->consumer);
-    if (path->rx_producer_shadow - consumer <= NETIF_SLOTS)
-        path->rx_consumer_seen = consumer; /* otherwise the client wrote nonsense: keep the last */
+    if (netif_wire_rx_consumer(path->rx_consumer_seen, path->rx_producer_shadow, consumer) == NETIF_WIRE_OK)
+        path->rx_consumer_seen = consumer;
+    else
+        ((struct netif_header *)path->area)->index_refused++;
     bool posted = false;
     while (path->rx_posted - path->rx_consumer_seen < NETIF_SLOTS) {
         uint32_t position = path->rx_posted;
@@ -117,19 +122,25 @@ static void tx_release(struct datapath *path, uint32_t *events)
     }
 }
 
-/* Hands the device every frame the client produced. */
+/* Hands the device every frame the client produced. A producer outside
+ * [posted, consumer + NETIF_SLOTS] is ignored (netif_wire.c): one behind
+ * `posted` would otherwise send the loop round 2^32 positions, past
+ * slots the device still reads. */
 static bool tx_post(struct datapath *path)
 {
     struct netif_ring *ring = netif_tx_ring(path->area);
     struct netif_header *header = (struct netif_header *)path->area;
-    uint32_t producer = netif_load(&ring->producer);
-    if (producer - path->tx_consumer_shadow > NETIF_SLOTS)
-        return false; /* nonsense from the client: nothing taken */
+    uint32_t producer = netif_load(&ring->producer), count;
+    if (netif_wire_tx_window(path->tx_consumer_shadow, path->tx_posted, producer, &count) != NETIF_WIRE_OK) {
+        header->index_refused++;
+        return false;
+    }
     bool posted = false;
-    while (path->tx_posted != producer) {
+    for (; count > 0; count--) { /* producer - posted entries, at most NETIF_SLOTS */
         uint32_t position = path->tx_posted;
-        uint32_t length = *(volatile uint32_t *)&ring->entry[position % NETIF_SLOTS].length;
-        if (length < NETIF_FRAME_MIN || length > NETIF_FRAME_MAX) {
+        volatile struct netif_entry *entry = &ring->entry[position % NETIF_SLOTS];
+        uint32_t length = entry->length, flags = entry->flags; /* each read once */
+        if (netif_wire_tx_entry(length, flags) != NETIF_WIRE_OK) {
             path->tx_done[position % NETIF_SLOTS] = true; /* refused: back to the client unsent */
             header->tx_refused++;
             path->tx_posted++;

@@ -20,6 +20,7 @@
 
 #include "console.h"
 #include "datapath.h"
+#include "netif_wire.h"
 #include "nonos/abi.h"
 #include "nonos/capsule.h"
 #include "nonos/error.h"
@@ -205,9 +206,10 @@ static bool notification_writable(uint32_t slot)
            info.type == NONOS_OBJECT_NOTIFICATION && (info.rights & NONOS_RIGHT_WRITE) != 0;
 }
 
-static uint64_t request_open(struct nonos_message *message, bool carried)
+/* A decoded OPEN: its capability is in RECEIVE_SLOT. */
+static uint64_t request_open(struct nonos_message *message)
 {
-    if (!carried || !notification_writable(RECEIVE_SLOT))
+    if (!notification_writable(RECEIVE_SLOT))
         return NONOS_ERROR_INVALID_ARGUMENT;
     lock();
     session_end();
@@ -224,19 +226,9 @@ static uint64_t request_open(struct nonos_message *message, bool carried)
     return 0;
 }
 
-static bool session_quoted(const struct nonos_message *message)
-{
-    uint64_t quoted;
-    if (message->length != sizeof quoted || !attached)
-        return false;
-    __builtin_memcpy(&quoted, message->data, sizeof quoted);
-    return quoted == session;
-}
-
+/* A DOORBELL quoting the current session. */
 static uint64_t request_doorbell(struct nonos_message *message)
 {
-    if (!session_quoted(message))
-        return NONOS_ERROR_NOT_FOUND;
     if (!doorbell_given && nonos_cap_mint(EVENTS_SLOT, DOORBELL_SLOT, NONOS_RIGHT_WRITE, KICK_BIT) < 0)
         return NONOS_ERROR_NO_MEMORY;
     doorbell_given = true;
@@ -245,34 +237,36 @@ static uint64_t request_doorbell(struct nonos_message *message)
     return 0;
 }
 
-/* Parks the call in HOLD_SLOT (an older parked call is answered first).
- * False: answer it now. */
-static bool request_hold(struct nonos_message *message)
+/* Parks a HOLD quoting the current session in HOLD_SLOT (an older
+ * parked call is answered first). False: answer it now. */
+static bool request_hold(void)
 {
-    if (!session_quoted(message))
-        return false;
     hold_release();
     holding = nonos_cap_move(REPLY_SLOT, HOLD_SLOT) >= 0;
     return holding;
 }
 
+/* Every request is decoded and checked first (netif_wire.c); a refused
+ * one is answered with its error label and changes nothing (a capability
+ * it carried is deleted). */
 static void request_handle(struct nonos_message *message)
 {
-    uint64_t label = NONOS_ERROR_INVALID_ARGUMENT;
     bool carried = message->capability != NONOS_SLOT_NONE;
-    if (message->label != NETIF_OPEN && carried) {
-        nonos_cap_delete(RECEIVE_SLOT); /* only OPEN takes one */
-        carried = false;
-    }
-    if (message->label == NETIF_HOLD && request_hold(message))
+    struct netif_request request;
+    enum netif_refusal refusal =
+        netif_wire_decode(message->label, (const uint8_t *)message->data, message->length, carried, &request);
+    if (refusal == NETIF_WIRE_OK)
+        refusal = netif_wire_session_check(&request, attached, session);
+    if (refusal == NETIF_WIRE_OK && request.label == NETIF_HOLD && request_hold())
         return; /* answered when the session ends */
+    uint64_t label = netif_wire_error(refusal);
     message->capability = NONOS_SLOT_NONE;
-    if (message->label == NETIF_OPEN)
-        label = request_open(message, carried);
-    else if (message->label == NETIF_DOORBELL)
+    if (label == 0 && request.label == NETIF_OPEN)
+        label = request_open(message);
+    else if (label == 0 && request.label == NETIF_DOORBELL)
         label = request_doorbell(message);
-    else if (message->label == NETIF_HOLD)
-        label = NONOS_ERROR_NOT_FOUND;
+    else if (label == 0)
+        label = NONOS_ERROR_NOT_FOUND; /* a HOLD that could not be parked */
     if (label != 0) {
         message->length = 0;
         message->capability = NONOS_SLOT_NONE;
@@ -281,7 +275,7 @@ static void request_handle(struct nonos_message *message)
     if (nonos_ipc_reply(REPLY_SLOT, message) < 0)
         nonos_cap_delete(REPLY_SLOT);
     if (carried && label != 0)
-        nonos_cap_delete(RECEIVE_SLOT); /* a refused OPEN's notification */
+        nonos_cap_delete(RECEIVE_SLOT); /* a refused request's capability */
 }
 
 static _Noreturn void serve(void)
