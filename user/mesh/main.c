@@ -34,6 +34,7 @@
 #include <nonos/net.h>
 #include <nonos/syscall.h>
 
+#include "command.h"
 #include "console.h"
 #include "kernel/lib/print.h"
 #include "mesh/overlay.h"
@@ -316,22 +317,16 @@ static size_t status_text(char *out, size_t cap)
                      mesh_overlay_session_count(&overlay), dht_table_size(&overlay.dht), records);
 }
 
-/* Starts put or get under the lock, then waits for its callback. */
-static size_t lookup_text(char *line, size_t len, bool put, char *out, size_t cap)
+/* Starts a decoded put or get under the lock, then waits for its callback. */
+static size_t lookup_text(const struct mesh_command *command, char *out, size_t cap)
 {
-    size_t key_len = 0;
-    while (key_len < len && line[key_len] != ' ')
-        key_len++;
-    const char *value = key_len < len ? line + key_len + 1 : NULL;
-    size_t value_len = value ? len - key_len - 1 : 0;
-    if (key_len == 0 || (put && (value == NULL || value_len == 0 || value_len > DHT_VALUE_MAX)) || (!put && value))
-        return ksnprintf(out, cap, put ? "usage: mesh put KEY VALUE" : "usage: mesh get KEY");
+    bool put = command->verb == MESH_COMMAND_PUT;
     uint8_t key[DHT_ID_SIZE];
-    mesh_overlay_key(key, (const uint8_t *)line, key_len);
+    mesh_overlay_key(key, command->key, command->key_length);
     lock();
     lookup_finished = false;
     uint64_t now = mesh_overlay_mesh_time(&overlay, clock_ms());
-    enum dht_error error = put ? dht_node_put(&overlay.dht, key, (const uint8_t *)value, value_len, now,
+    enum dht_error error = put ? dht_node_put(&overlay.dht, key, command->value, command->value_length, now,
                                               now + PUT_LIFETIME_MS, lookup_done, NULL, now)
                                : dht_node_find_value(&overlay.dht, key, DHT_RECORD_VALUE, NULL, lookup_done, NULL, now);
     unlock();
@@ -356,25 +351,24 @@ static size_t lookup_text(char *line, size_t len, bool put, char *out, size_t ca
     return n;
 }
 
+/* A line refused by mesh_command_decode changes nothing: it is answered
+ * with its error text before the lock is taken. */
 static uint64_t command_answer(struct nonos_message *message)
 {
-    static char line[NONOS_MESSAGE_DATA_MAX + 1];
     static char out[NONOS_MESSAGE_DATA_MAX + 1];
-    if (message->label != NONOS_MESH_COMMAND || message->length > NONOS_MESSAGE_DATA_MAX)
-        return NONOS_ERROR_INVALID_ARGUMENT;
-    size_t len = message->length, n;
-    __builtin_memcpy(line, message->data, len);
-    line[len] = 0;
-    if (len == 6 && __builtin_memcmp(line, "status", 6) == 0) {
+    struct mesh_command command;
+    enum mesh_command_refusal refusal = mesh_command_decode(message->label, message->data, message->length, &command);
+    if (mesh_command_error(refusal) != 0)
+        return mesh_command_error(refusal);
+    size_t n;
+    if (refusal != MESH_COMMAND_OK) {
+        n = ksnprintf(out, sizeof out, "%s", mesh_command_message(refusal));
+    } else if (command.verb == MESH_COMMAND_STATUS) {
         lock();
         n = status_text(out, sizeof out);
         unlock();
-    } else if (len > 4 && __builtin_memcmp(line, "put ", 4) == 0) {
-        n = lookup_text(line + 4, len - 4, true, out, sizeof out);
-    } else if (len > 4 && __builtin_memcmp(line, "get ", 4) == 0) {
-        n = lookup_text(line + 4, len - 4, false, out, sizeof out);
     } else {
-        n = ksnprintf(out, sizeof out, "usage: mesh [status | put KEY VALUE | get KEY]");
+        n = lookup_text(&command, out, sizeof out);
     }
     if (n > NONOS_MESSAGE_DATA_MAX)
         n = NONOS_MESSAGE_DATA_MAX;
@@ -382,6 +376,9 @@ static uint64_t command_answer(struct nonos_message *message)
     message->length = (uint32_t)n;
     return 0;
 }
+
+/* A put's value is at most a message less "put K ": always a record's. */
+_Static_assert(NONOS_MESSAGE_DATA_MAX - 6 <= DHT_VALUE_MAX, "a mesh put value fits a DHT record");
 
 static _Alignas(16) uint8_t service_stack[16384];
 static struct service service = { .name = NONOS_MESH_SERVICE, .badged = false, .endpoint_slot = SERVICE_SLOT,
