@@ -102,3 +102,37 @@ fuzz-virtio-pci: $(BUILD)/fuzz/tests/fuzz/fuzz_virtio_pci
 	@mkdir -p $(BUILD)/fuzz/corpus/virtio-pci
 	$< -max_total_time=$(FUZZ_SECONDS) -max_len=4200 -timeout=10 -print_final_stats=1 \
 	    $(BUILD)/fuzz/corpus/virtio-pci tests/corpus/virtio-pci
+
+# The corpora of nonos.mesh's command line (user/mesh/command.c,
+# tests/corpus/mesh-command) and nonos.net's REPORT/PING and label dispatch
+# (user/net/request.c, tests/corpus/net-request): their checkers, sharing
+# request_corpus.c (the layout of net-datagram) and request_replay.c.
+REQUEST_CORPUS_SRCS := tests/user/request_corpus.c tests/user/request_replay.c user/mesh/command.c user/net/request.c
+
+$(BUILD)/tests/user_mesh_command_corpus: $(call objs,host-san,tests/user/mesh_command_corpus.c $(REQUEST_CORPUS_SRCS))
+	@mkdir -p $(@D)
+	$(CC) -fsanitize=address,undefined $^ -o $@
+
+$(BUILD)/tests/user_net_request_corpus: $(call objs,host-san,tests/user/net_request_corpus.c $(REQUEST_CORPUS_SRCS))
+	@mkdir -p $(@D)
+	$(CC) -fsanitize=address,undefined $^ -o $@
+
+# make fuzz-mesh-command, make fuzz-net-request: tests/fuzz/fuzz_mesh_command.c
+# and fuzz_net_request.c (any label and data through the decoder, as
+# request_replay.h reads them), each seeded by its corpus.
+REQUEST_FUZZ_SRCS := tests/user/request_replay.c user/mesh/command.c user/net/request.c
+$(BUILD)/fuzz/tests/fuzz/fuzz_mesh_command.o $(BUILD)/fuzz/tests/fuzz/fuzz_net_request.o: FUZZ_CFLAGS += $(USER_INCLUDES)
+$(BUILD)/fuzz/tests/fuzz/fuzz_mesh_command: $(call objs,fuzz,tests/fuzz/fuzz_mesh_command.c $(REQUEST_FUZZ_SRCS))
+	$(CC) -fsanitize=fuzzer,address,undefined $^ -o $@
+$(BUILD)/fuzz/tests/fuzz/fuzz_net_request: $(call objs,fuzz,tests/fuzz/fuzz_net_request.c $(REQUEST_FUZZ_SRCS))
+	$(CC) -fsanitize=fuzzer,address,undefined $^ -o $@
+
+.PHONY: fuzz-mesh-command fuzz-net-request
+fuzz-mesh-command: $(BUILD)/fuzz/tests/fuzz/fuzz_mesh_command
+	@mkdir -p $(BUILD)/fuzz/corpus/mesh-command
+	$< -max_total_time=$(FUZZ_SECONDS) -max_len=512 -timeout=10 -print_final_stats=1 \
+	    $(BUILD)/fuzz/corpus/mesh-command tests/corpus/mesh-command
+fuzz-net-request: $(BUILD)/fuzz/tests/fuzz/fuzz_net_request
+	@mkdir -p $(BUILD)/fuzz/corpus/net-request
+	$< -max_total_time=$(FUZZ_SECONDS) -max_len=512 -timeout=10 -print_final_stats=1 \
+	    $(BUILD)/fuzz/corpus/net-request tests/corpus/net-request

@@ -851,9 +851,11 @@ static void test_mesh_command_good(void)
     test_check(mesh_line(NONOS_MESH_COMMAND, "status", &c) == MESH_COMMAND_OK && c.verb == MESH_COMMAND_STATUS &&
                    c.key == NULL && c.value == NULL,
                "mesh command: status");
-    bool put = mesh_line(NONOS_MESH_COMMAND, "put guest1-record from guest 1", &c) == MESH_COMMAND_OK &&
-               c.verb == MESH_COMMAND_PUT && c.key_length == 13 && c.value_length == 14;
-    test_check(put, "mesh command: put KEY VALUE, the value with spaces");
+    static const uint8_t line[] = "put guest1-record from guest 1";
+    test_check(mesh_command_decode(NONOS_MESH_COMMAND, line, sizeof line - 1, &c) == MESH_COMMAND_OK &&
+                   c.verb == MESH_COMMAND_PUT && view_is(c.key, c.key_length, "guest1-record") &&
+                   view_is(c.value, c.value_length, "from guest 1"),
+               "mesh command: put KEY VALUE, the value with spaces");
     test_check(mesh_line(NONOS_MESH_COMMAND, "get k", &c) == MESH_COMMAND_OK && c.verb == MESH_COMMAND_GET &&
                    c.key_length == 1 && c.value == NULL,
                "mesh command: get of a one-byte key");
