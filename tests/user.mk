@@ -107,7 +107,8 @@ fuzz-virtio-pci: $(BUILD)/fuzz/tests/fuzz/fuzz_virtio_pci
 # tests/corpus/mesh-command) and nonos.net's REPORT/PING and label dispatch
 # (user/net/request.c, tests/corpus/net-request): their checkers, sharing
 # request_corpus.c (the layout of net-datagram) and request_replay.c.
-REQUEST_CORPUS_SRCS := tests/user/request_corpus.c tests/user/request_replay.c user/mesh/command.c user/net/request.c
+REQUEST_CORPUS_SRCS := tests/user/request_corpus.c tests/user/request_replay.c user/mesh/command.c \
+                       user/mesh/net_reply.c user/net/request.c
 
 $(BUILD)/tests/user_mesh_command_corpus: $(call objs,host-san,tests/user/mesh_command_corpus.c $(REQUEST_CORPUS_SRCS))
 	@mkdir -p $(@D)
@@ -120,7 +121,7 @@ $(BUILD)/tests/user_net_request_corpus: $(call objs,host-san,tests/user/net_requ
 # make fuzz-mesh-command, make fuzz-net-request: tests/fuzz/fuzz_mesh_command.c
 # and fuzz_net_request.c (any label and data through the decoder, as
 # request_replay.h reads them), each seeded by its corpus.
-REQUEST_FUZZ_SRCS := tests/user/request_replay.c user/mesh/command.c user/net/request.c
+REQUEST_FUZZ_SRCS := tests/user/request_replay.c user/mesh/command.c user/mesh/net_reply.c user/net/request.c
 $(BUILD)/fuzz/tests/fuzz/fuzz_mesh_command.o $(BUILD)/fuzz/tests/fuzz/fuzz_net_request.o: FUZZ_CFLAGS += $(USER_INCLUDES)
 $(BUILD)/fuzz/tests/fuzz/fuzz_mesh_command: $(call objs,fuzz,tests/fuzz/fuzz_mesh_command.c $(REQUEST_FUZZ_SRCS))
 	$(CC) -fsanitize=fuzzer,address,undefined $^ -o $@

@@ -1,5 +1,5 @@
-/* Replaying one corpus or fuzz input through user/mesh/command.c or
- * user/net/request.c (request_replay.h). */
+/* Replaying one corpus or fuzz input through user/mesh/command.c,
+ * user/mesh/net_reply.c or user/net/request.c (request_replay.h). */
 #include "tests/user/request_replay.h"
 
 uint16_t request_replay_split(const uint8_t *input, size_t size, const uint8_t **data, size_t *length)
@@ -24,4 +24,14 @@ enum net_request_refusal net_request_replay(const uint8_t *input, size_t size, s
     size_t length;
     uint16_t label = request_replay_split(input, size, &data, &length);
     return net_request_decode(label, data, length, out);
+}
+
+enum net_reply_refusal net_reply_replay(const uint8_t *input, size_t size, struct net_reply *out)
+{
+    const uint8_t *data, *rest;
+    size_t length, rest_length;
+    uint16_t label = request_replay_split(input, size, &data, &length);
+    uint16_t got = request_replay_split(data, length, &rest, &rest_length);
+    uint16_t total = request_replay_split(rest, rest_length, &data, &length);
+    return net_reply_decode(label, data, length, got, total, out);
 }

@@ -6,8 +6,8 @@
  * the virtio drivers' split virtqueue against a simulated device, and their
  * PCI capability walk (virtio_pci.c) over made-up configuration spaces,
  * each refusal with its code; the net capsule's NONOS_NET_UDP_NOTIFY,
- * REPORT and PING decoding and the mesh capsule's command line, each
- * refusal with its code.
+ * REPORT and PING decoding, and the mesh capsule's command line and its
+ * reading of nonos.net's replies, each refusal with its code.
  * Buffers that must not be overrun are heap blocks of the exact size, so
  * ASan reports a byte too far. */
 #include <stdint.h>
@@ -27,6 +27,7 @@
 #include "user/init/plan.h"
 #include "user/init/restart.h"
 #include "user/mesh/command.h"
+#include "user/mesh/net_reply.h"
 #include "user/names/registry.h"
 #include "user/net/request.h"
 #include "user/net/wake_request.h"
@@ -983,6 +984,106 @@ static void test_net_request(void)
                "net request: every refusal has a message, a reply label and a symbol");
 }
 
+/* ---- nonos.net's replies to the mesh capsule (user/mesh/net_reply.c) ---- */
+
+static enum net_reply_refusal reply_bytes(uint64_t label, const uint8_t *bytes, size_t length, uint16_t got,
+                                          uint16_t total, struct net_reply *out)
+{
+    uint8_t *data = malloc(length + 1);
+    if (length > 0)
+        memcpy(data, bytes, length);
+    enum net_reply_refusal refusal = net_reply_decode(label, data, length, got, total, out);
+    if (refusal == NET_REPLY_OK && out->chunk != NULL)
+        test_check(out->chunk == data + NONOS_NET_UDP_RECEIVE_HEADER &&
+                       out->chunk + out->chunk_length == data + length,
+                   "net reply: the chunk is the rest of the reply");
+    free(data);
+    return refusal;
+}
+
+/* A RECEIVE reply from 169.254.20.20:4978 of a datagram of `total`
+ * bytes, with `chunk` bytes after the header. */
+static size_t receive_reply(uint8_t *out, uint16_t total, size_t chunk)
+{
+    static const uint8_t header[8] = { 0x14, 0x14, 0xfe, 0xa9, 0x72, 0x13 };
+    memcpy(out, header, sizeof header);
+    out[6] = (uint8_t)total;
+    out[7] = (uint8_t)(total >> 8);
+    memset(out + 8, 0x63, chunk);
+    return 8 + chunk;
+}
+
+static void test_net_reply_good(void)
+{
+    struct net_reply r;
+    static const uint8_t bind[5] = { 0, 0x14, 0x14, 0xfe, 0xa9 }, sent[4] = { NONOS_NET_SENT_NO_ROUTE, 'n', 'o', ' ' };
+    test_check(reply_bytes(NONOS_NET_UDP_BIND, bind, 5, 0, 0, &r) == NET_REPLY_OK && r.scope == 0 &&
+                   r.address == 0xa9fe1414u,
+               "net reply: BIND in the mesh scope at 169.254.20.20");
+    test_check(reply_bytes(NONOS_NET_UDP_SEND, sent, 4, 0, 0, &r) == NET_REPLY_OK && r.sent == NONOS_NET_SENT_NO_ROUTE,
+               "net reply: SEND, no route, and its text");
+    test_check(reply_bytes(NONOS_NET_UDP_RECEIVE, NULL, 0, 0, 0, &r) == NET_REPLY_OK && r.total == 0 && r.chunk == NULL,
+               "net reply: RECEIVE of nothing queued");
+    uint8_t reply[NONOS_MESSAGE_DATA_MAX];
+    size_t n = receive_reply(reply, 300, 248);
+    test_check(reply_bytes(NONOS_NET_UDP_RECEIVE, reply, n, 0, 0, &r) == NET_REPLY_OK && r.total == 300 &&
+                   r.address == 0xa9fe1414u && r.port == 4978 && r.chunk_length == 248,
+               "net reply: RECEIVE, the first 248 bytes of 300");
+    n = receive_reply(reply, 300, 52);
+    test_check(reply_bytes(NONOS_NET_UDP_RECEIVE, reply, n, 248, 300, &r) == NET_REPLY_OK && r.chunk_length == 52,
+               "net reply: RECEIVE, the last 52 bytes of 300");
+    n = receive_reply(reply, 0, 0);
+    test_check(reply_bytes(NONOS_NET_UDP_RECEIVE, reply, n, 0, 0, &r) == NET_REPLY_OK && r.total == 0 &&
+                   r.chunk_length == 0,
+               "net reply: RECEIVE of an empty datagram");
+}
+
+static void test_net_reply_refusals(void)
+{
+    static const uint8_t bind_clearnet_2[5] = { 2, 1, 2, 3, 4 }, sent_4[1] = { 4 }, bind_6[6] = { 0 };
+    uint8_t reply[NONOS_MESSAGE_DATA_MAX + 1];
+    struct { uint64_t label; size_t length; uint16_t got, total; enum net_reply_refusal expected; const char *what; } bad[] = {
+        { NONOS_NET_UDP_BIND, 5, 0, 0, NET_REPLY_ERR_SCOPE, "BIND of scope 2" },
+        { NONOS_NET_UDP_BIND, 4, 0, 0, NET_REPLY_ERR_LENGTH, "BIND of 4 bytes" },
+        { NONOS_NET_UDP_BIND, 6, 0, 0, NET_REPLY_ERR_LENGTH, "BIND of 6 bytes" },
+        { NONOS_NET_UDP_SEND, 1, 0, 0, NET_REPLY_ERR_SENT, "SEND result 4" },
+        { NONOS_NET_UDP_SEND, 0, 0, 0, NET_REPLY_ERR_LENGTH, "SEND without a result" },
+        { NONOS_NET_REPORT, 5, 0, 0, NET_REPLY_ERR_LABEL, "a REPORT reply" },
+        { NONOS_NET_UDP_RECEIVE, 7, 0, 0, NET_REPLY_ERR_LENGTH, "RECEIVE of 7 bytes" },
+        { NONOS_NET_UDP_RECEIVE, 0, 248, 300, NET_REPLY_ERR_CHANGED, "RECEIVE: nothing after 248 of 300" },
+        { NONOS_NET_UDP_RECEIVE, NONOS_MESSAGE_DATA_MAX + 1, 0, 0, NET_REPLY_ERR_LENGTH, "RECEIVE over a message" },
+    };
+    const uint8_t *source[] = { bind_clearnet_2, bind_6, bind_6, sent_4, sent_4, bind_6, reply, reply, reply };
+    memset(reply, 0, sizeof reply);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct net_reply r;
+        memset(&r, 0xee, sizeof r);
+        enum net_reply_refusal got = reply_bytes(bad[i].label, source[i], bad[i].length, bad[i].got, bad[i].total, &r);
+        test_check(got == bad[i].expected && r.address == 0 && r.total == 0 && r.chunk == NULL && r.sent == 0,
+                   "net reply: %s is %s, got %s", bad[i].what, net_reply_name(bad[i].expected), net_reply_name(got));
+    }
+    static const struct { uint16_t total; size_t chunk; uint16_t got, first; enum net_reply_refusal expected; const char *what; } chunks[] = {
+        { 1473, 10, 0, 0, NET_REPLY_ERR_TOTAL, "a datagram of 1473 bytes" },
+        { 300, 52, 248, 301, NET_REPLY_ERR_CHANGED, "a total of 300 after a first chunk said 301" },
+        { 10, 11, 0, 0, NET_REPLY_ERR_PAST_TOTAL, "11 bytes of a 10-byte datagram" },
+        { 300, 53, 248, 300, NET_REPLY_ERR_PAST_TOTAL, "53 bytes after 248 of 300" },
+        { 300, 0, 248, 300, NET_REPLY_ERR_STALLED, "no bytes after 248 of 300" },
+        { 300, 0, 0, 0, NET_REPLY_ERR_STALLED, "a first chunk of no bytes" },
+    };
+    for (size_t i = 0; i < sizeof chunks / sizeof chunks[0]; i++) {
+        struct net_reply r;
+        size_t n = receive_reply(reply, chunks[i].total, chunks[i].chunk);
+        enum net_reply_refusal got = reply_bytes(NONOS_NET_UDP_RECEIVE, reply, n, chunks[i].got, chunks[i].first, &r);
+        test_check(got == chunks[i].expected && r.chunk == NULL && r.chunk_length == 0, "net reply: %s is %s, got %s",
+                   chunks[i].what, net_reply_name(chunks[i].expected), net_reply_name(got));
+    }
+    int named = 0;
+    for (int k = 0; k < NET_REPLY_ERR_COUNT; k++)
+        named += (net_reply_message(k) == NULL) == (k == NET_REPLY_OK) && strncmp(net_reply_name(k), "NET_REPLY_", 10) == 0;
+    test_check(named == NET_REPLY_ERR_COUNT && strcmp(net_reply_name(NET_REPLY_ERR_COUNT), "NET_REPLY_ERR_?") == 0,
+               "net reply: every refusal has a message and a symbol");
+}
+
 int main(void)
 {
     test_text();
@@ -1004,6 +1105,8 @@ int main(void)
     test_mesh_command_good();
     test_mesh_command_refusals();
     test_net_request();
+    test_net_reply_good();
+    test_net_reply_refusals();
     test_virtio_pci_good();
     test_virtio_pci_refusals();
     return test_finish();

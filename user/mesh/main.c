@@ -38,6 +38,7 @@
 #include "console.h"
 #include "kernel/lib/print.h"
 #include "mesh/overlay.h"
+#include "net_reply.h"
 #include "service.h"
 
 #define ENTROPY_SLOT 8
@@ -80,8 +81,6 @@ static uint64_t clock_ms(void)
 
 static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
 static void put32(uint8_t *p, uint32_t v) { put16(p, (uint16_t)v); put16(p + 2, (uint16_t)(v >> 16)); }
-static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t get32(const uint8_t *p) { return (uint32_t)get16(p) | (uint32_t)get16(p + 2) << 16; }
 
 /* ---- nonos.net's datagram API (nonos/net.h) ---- */
 
@@ -120,8 +119,11 @@ static long net_bind(uint16_t port, uint32_t *address)
     message.length = 2;
     put16(message.data, port);
     long result = net_call(NONOS_NET_UDP_BIND, &message);
+    struct net_reply reply = { 0 };
+    if (result == 0 && net_reply_decode(NONOS_NET_UDP_BIND, message.data, message.length, 0, 0, &reply) != NET_REPLY_OK)
+        result = -NONOS_ERROR_INVALID_ARGUMENT;
     if (result == 0)
-        *address = message.length >= 5 ? get32(message.data + 1) : 0;
+        *address = reply.address;
     return result;
 }
 
@@ -144,28 +146,33 @@ static long net_send(uint16_t port, uint32_t to, uint16_t to_port, const uint8_t
         result = net_call(NONOS_NET_UDP_SEND, &message);
         offset += chunk;
     } while (result == 0 && offset < len);
-    return result < 0 ? result : (message.length > 0 ? message.data[0] : 0);
+    struct net_reply reply = { 0 };
+    if (result == 0 && net_reply_decode(NONOS_NET_UDP_SEND, message.data, message.length, 0, 0, &reply) != NET_REPLY_OK)
+        return NONOS_NET_SENT_FAILED;
+    return result < 0 ? result : reply.sent;
 }
 
-/* One queued datagram of port into `datagram`: its length, 0 when none. */
+/* One queued datagram of port into `datagram`: its length, 0 when none
+ * (or when nonos.net's replies do not add up: net_reply_decode). */
 static size_t net_receive(uint16_t port, uint32_t *from, uint16_t *from_port)
 {
     static struct nonos_message message;
-    size_t total = 0, got = 0;
+    struct net_reply reply;
+    uint16_t total = 0, got = 0;
     do {
         message.length = 4;
         put16(message.data, port);
-        put16(message.data + 2, (uint16_t)got);
-        if (net_call(NONOS_NET_UDP_RECEIVE, &message) < 0 || message.length < NONOS_NET_UDP_RECEIVE_HEADER)
+        put16(message.data + 2, got);
+        if (net_call(NONOS_NET_UDP_RECEIVE, &message) < 0 ||
+            net_reply_decode(NONOS_NET_UDP_RECEIVE, message.data, message.length, got, total, &reply) != NET_REPLY_OK)
             return 0;
-        *from = get32(message.data);
-        *from_port = get16(message.data + 4);
-        total = get16(message.data + 6);
-        size_t chunk = message.length - NONOS_NET_UDP_RECEIVE_HEADER;
-        if (total > sizeof datagram || got + chunk > total || (chunk == 0 && got < total))
-            return 0;
-        __builtin_memcpy(datagram + got, message.data + NONOS_NET_UDP_RECEIVE_HEADER, chunk);
-        got += chunk;
+        if (reply.total == 0)
+            return 0; /* none queued, or an empty datagram: nothing for the overlay */
+        *from = reply.address;
+        *from_port = reply.port;
+        total = reply.total;
+        __builtin_memcpy(datagram + got, reply.chunk, reply.chunk_length);
+        got = (uint16_t)(got + reply.chunk_length);
     } while (got < total);
     return total;
 }
