@@ -104,9 +104,11 @@ fuzz-virtio-pci: $(BUILD)/fuzz/tests/fuzz/fuzz_virtio_pci
 	    $(BUILD)/fuzz/corpus/virtio-pci tests/corpus/virtio-pci
 
 # The corpora of nonos.mesh's command line (user/mesh/command.c,
-# tests/corpus/mesh-command) and nonos.net's REPORT/PING and label dispatch
-# (user/net/request.c, tests/corpus/net-request): their checkers, sharing
-# request_corpus.c (the layout of net-datagram) and request_replay.c.
+# tests/corpus/mesh-command), the mesh capsule's reading of nonos.net's
+# replies (user/mesh/net_reply.c, tests/corpus/mesh-net-reply) and
+# nonos.net's REPORT/PING and label dispatch (user/net/request.c,
+# tests/corpus/net-request): their checkers, sharing request_corpus.c (the
+# layout of net-datagram) and request_replay.c.
 REQUEST_CORPUS_SRCS := tests/user/request_corpus.c tests/user/request_replay.c user/mesh/command.c \
                        user/mesh/net_reply.c user/net/request.c
 
@@ -118,17 +120,25 @@ $(BUILD)/tests/user_net_request_corpus: $(call objs,host-san,tests/user/net_requ
 	@mkdir -p $(@D)
 	$(CC) -fsanitize=address,undefined $^ -o $@
 
-# make fuzz-mesh-command, make fuzz-net-request: tests/fuzz/fuzz_mesh_command.c
-# and fuzz_net_request.c (any label and data through the decoder, as
+$(BUILD)/tests/user_mesh_net_reply_corpus: $(call objs,host-san,tests/user/mesh_net_reply_corpus.c $(REQUEST_CORPUS_SRCS))
+	@mkdir -p $(@D)
+	$(CC) -fsanitize=address,undefined $^ -o $@
+
+# make fuzz-mesh-command, fuzz-mesh-net-reply, fuzz-net-request:
+# tests/fuzz/fuzz_mesh_command.c, fuzz_mesh_net_reply.c and
+# fuzz_net_request.c (any label and data through the decoder, as
 # request_replay.h reads them), each seeded by its corpus.
 REQUEST_FUZZ_SRCS := tests/user/request_replay.c user/mesh/command.c user/mesh/net_reply.c user/net/request.c
-$(BUILD)/fuzz/tests/fuzz/fuzz_mesh_command.o $(BUILD)/fuzz/tests/fuzz/fuzz_net_request.o: FUZZ_CFLAGS += $(USER_INCLUDES)
+$(BUILD)/fuzz/tests/fuzz/fuzz_mesh_command.o $(BUILD)/fuzz/tests/fuzz/fuzz_net_request.o \
+	$(BUILD)/fuzz/tests/fuzz/fuzz_mesh_net_reply.o: FUZZ_CFLAGS += $(USER_INCLUDES)
 $(BUILD)/fuzz/tests/fuzz/fuzz_mesh_command: $(call objs,fuzz,tests/fuzz/fuzz_mesh_command.c $(REQUEST_FUZZ_SRCS))
 	$(CC) -fsanitize=fuzzer,address,undefined $^ -o $@
 $(BUILD)/fuzz/tests/fuzz/fuzz_net_request: $(call objs,fuzz,tests/fuzz/fuzz_net_request.c $(REQUEST_FUZZ_SRCS))
 	$(CC) -fsanitize=fuzzer,address,undefined $^ -o $@
+$(BUILD)/fuzz/tests/fuzz/fuzz_mesh_net_reply: $(call objs,fuzz,tests/fuzz/fuzz_mesh_net_reply.c $(REQUEST_FUZZ_SRCS))
+	$(CC) -fsanitize=fuzzer,address,undefined $^ -o $@
 
-.PHONY: fuzz-mesh-command fuzz-net-request
+.PHONY: fuzz-mesh-command fuzz-mesh-net-reply fuzz-net-request
 fuzz-mesh-command: $(BUILD)/fuzz/tests/fuzz/fuzz_mesh_command
 	@mkdir -p $(BUILD)/fuzz/corpus/mesh-command
 	$< -max_total_time=$(FUZZ_SECONDS) -max_len=512 -timeout=10 -print_final_stats=1 \
@@ -137,3 +147,7 @@ fuzz-net-request: $(BUILD)/fuzz/tests/fuzz/fuzz_net_request
 	@mkdir -p $(BUILD)/fuzz/corpus/net-request
 	$< -max_total_time=$(FUZZ_SECONDS) -max_len=512 -timeout=10 -print_final_stats=1 \
 	    $(BUILD)/fuzz/corpus/net-request tests/corpus/net-request
+fuzz-mesh-net-reply: $(BUILD)/fuzz/tests/fuzz/fuzz_mesh_net_reply
+	@mkdir -p $(BUILD)/fuzz/corpus/mesh-net-reply
+	$< -max_total_time=$(FUZZ_SECONDS) -max_len=512 -timeout=10 -print_final_stats=1 \
+	    $(BUILD)/fuzz/corpus/mesh-net-reply tests/corpus/mesh-net-reply
