@@ -26,7 +26,7 @@ static size_t word_length(const uint8_t *data, size_t length)
 static int word_is(const uint8_t *word, size_t length, const char *text)
 {
     size_t n = 0;
-    while (text[n] != 0 && n < length && word[n] == (uint8_t)text[n])
+    while (n < length && text[n] != 0 && word[n] == (uint8_t)text[n])
         n++;
     return text[n] == 0 && n == length;
 }
