@@ -64,7 +64,7 @@ $(BUILD)/tests/user_datagram_test: $(BUILD)/user-fake/tests/user/datagram_test.o
 	@mkdir -p $(@D)
 	$(CC) -fsanitize=address,undefined $^ -o $@
 
-$(BUILD)/tests/user_datagram_corpus: $(call objs,host-san,tests/user/datagram_corpus.c tests/user/datagram_replay.c \
+$(BUILD)/tests/user_datagram_corpus: $(call objs,host-san,tests/user/datagram_corpus.c tests/user/datagram_replay.c tests/user/request_corpus.c \
 		user/lib/datagram_wire.c)
 	@mkdir -p $(@D)
 	$(CC) -fsanitize=address,undefined $^ -o $@
