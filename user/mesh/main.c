@@ -12,7 +12,9 @@
  * off are refused) is adopted from the first authentic beacon (the
  * overlay's adopt_clock); with none within MESH_CLOCK_WAIT_MS of the start,
  * the capsule stops waiting and the monotonic clock is the mesh clock. A second thread serves nonos.mesh (nonos/mesh.h)
- * for the shell's `mesh`; a lock keeps it and the overlay loop apart.
+ * for the shell's `mesh`; a lock keeps it and the overlay loop apart. What
+ * other processes send is decoded before use: the command line by
+ * command.c, nonos.net's replies by net_reply.c.
  *
  * The overlay loop waits on one notification, with a bound: the net
  * capsule signals it when datagrams are queued on either port

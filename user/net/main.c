@@ -20,8 +20,8 @@
  * "net: link-local 169.254.x.y (mac ..., random from nonos.entropy)".
  * When the session ends (the driver restarts) it attaches again with a fresh
  * stack. A second thread serves nonos.net (nonos/net.h): the stack's report
- * for the shell's `ip` and one ping at a time for its `ping`; a lock keeps
- * it and the frame loop apart. The same thread serves the datagram API
+ * for the shell's `ip` and one ping at a time for its `ping`, every request
+ * decoded first by request.c; a lock keeps it and the frame loop apart. The same thread serves the datagram API
  * (datagram.c): UDP sockets for capsules whose policy allows the mesh or
  * the clearnet, whose clients the frame loop wakes when datagrams are
  * queued for them (datagram_wake.c). */
