@@ -64,7 +64,7 @@ $(BUILD)/tests/user_datagram_test: $(BUILD)/user-fake/tests/user/datagram_test.o
 	@mkdir -p $(@D)
 	$(CC) -fsanitize=address,undefined $^ -o $@
 
-$(BUILD)/tests/user_datagram_corpus: $(call objs,host-san,tests/user/datagram_corpus.c tests/user/datagram_replay.c \
+$(BUILD)/tests/user_datagram_corpus: $(call objs,host-san,tests/user/datagram_corpus.c tests/user/datagram_replay.c tests/user/request_corpus.c \
 		user/lib/datagram_wire.c)
 	@mkdir -p $(@D)
 	$(CC) -fsanitize=address,undefined $^ -o $@
@@ -130,3 +130,51 @@ fuzz-netif-request: $(BUILD)/fuzz/tests/fuzz/fuzz_netif_request
 	@mkdir -p $(BUILD)/fuzz/corpus/netif-request
 	$< -max_total_time=$(FUZZ_SECONDS) -max_len=512 -timeout=10 -print_final_stats=1 \
 	    $(BUILD)/fuzz/corpus/netif-request tests/corpus/netif-request
+# The corpora of nonos.mesh's command line (user/mesh/command.c,
+# tests/corpus/mesh-command), the mesh capsule's reading of nonos.net's
+# replies (user/mesh/net_reply.c, tests/corpus/mesh-net-reply) and
+# nonos.net's REPORT/PING and label dispatch (user/net/request.c,
+# tests/corpus/net-request): their checkers, sharing request_corpus.c (the
+# layout of net-datagram) and request_replay.c.
+REQUEST_CORPUS_SRCS := tests/user/request_corpus.c tests/user/request_replay.c user/mesh/command.c \
+                       user/mesh/net_reply.c user/net/request.c
+
+$(BUILD)/tests/user_mesh_command_corpus: $(call objs,host-san,tests/user/mesh_command_corpus.c $(REQUEST_CORPUS_SRCS))
+	@mkdir -p $(@D)
+	$(CC) -fsanitize=address,undefined $^ -o $@
+
+$(BUILD)/tests/user_net_request_corpus: $(call objs,host-san,tests/user/net_request_corpus.c $(REQUEST_CORPUS_SRCS))
+	@mkdir -p $(@D)
+	$(CC) -fsanitize=address,undefined $^ -o $@
+
+$(BUILD)/tests/user_mesh_net_reply_corpus: $(call objs,host-san,tests/user/mesh_net_reply_corpus.c $(REQUEST_CORPUS_SRCS))
+	@mkdir -p $(@D)
+	$(CC) -fsanitize=address,undefined $^ -o $@
+
+# make fuzz-mesh-command, fuzz-mesh-net-reply, fuzz-net-request:
+# tests/fuzz/fuzz_mesh_command.c, fuzz_mesh_net_reply.c and
+# fuzz_net_request.c (any label and data through the decoder, as
+# request_replay.h reads them), each seeded by its corpus.
+REQUEST_FUZZ_SRCS := tests/user/request_replay.c user/mesh/command.c user/mesh/net_reply.c user/net/request.c
+$(BUILD)/fuzz/tests/fuzz/fuzz_mesh_command.o $(BUILD)/fuzz/tests/fuzz/fuzz_net_request.o \
+	$(BUILD)/fuzz/tests/fuzz/fuzz_mesh_net_reply.o: FUZZ_CFLAGS += $(USER_INCLUDES)
+$(BUILD)/fuzz/tests/fuzz/fuzz_mesh_command: $(call objs,fuzz,tests/fuzz/fuzz_mesh_command.c $(REQUEST_FUZZ_SRCS))
+	$(CC) -fsanitize=fuzzer,address,undefined $^ -o $@
+$(BUILD)/fuzz/tests/fuzz/fuzz_net_request: $(call objs,fuzz,tests/fuzz/fuzz_net_request.c $(REQUEST_FUZZ_SRCS))
+	$(CC) -fsanitize=fuzzer,address,undefined $^ -o $@
+$(BUILD)/fuzz/tests/fuzz/fuzz_mesh_net_reply: $(call objs,fuzz,tests/fuzz/fuzz_mesh_net_reply.c $(REQUEST_FUZZ_SRCS))
+	$(CC) -fsanitize=fuzzer,address,undefined $^ -o $@
+
+.PHONY: fuzz-mesh-command fuzz-mesh-net-reply fuzz-net-request
+fuzz-mesh-command: $(BUILD)/fuzz/tests/fuzz/fuzz_mesh_command
+	@mkdir -p $(BUILD)/fuzz/corpus/mesh-command
+	$< -max_total_time=$(FUZZ_SECONDS) -max_len=512 -timeout=10 -print_final_stats=1 \
+	    $(BUILD)/fuzz/corpus/mesh-command tests/corpus/mesh-command
+fuzz-net-request: $(BUILD)/fuzz/tests/fuzz/fuzz_net_request
+	@mkdir -p $(BUILD)/fuzz/corpus/net-request
+	$< -max_total_time=$(FUZZ_SECONDS) -max_len=512 -timeout=10 -print_final_stats=1 \
+	    $(BUILD)/fuzz/corpus/net-request tests/corpus/net-request
+fuzz-mesh-net-reply: $(BUILD)/fuzz/tests/fuzz/fuzz_mesh_net_reply
+	@mkdir -p $(BUILD)/fuzz/corpus/mesh-net-reply
+	$< -max_total_time=$(FUZZ_SECONDS) -max_len=512 -timeout=10 -print_final_stats=1 \
+	    $(BUILD)/fuzz/corpus/mesh-net-reply tests/corpus/mesh-net-reply

@@ -33,6 +33,7 @@ USER_INCLUDES := -Iuser/lib -Isdk/include
 USER_PURE_SRCS := user/lib/text.c user/lib/line_editor.c user/lib/capsule_list.c \
                   user/names/registry.c user/init/plan.c user/init/restart.c \
                   user/shell/parse.c user/shell/tables.c user/lib/virtqueue.c user/lib/datagram_wire.c \
+                  user/mesh/command.c user/mesh/net_reply.c user/net/request.c \
                   user/net/wake_request.c user/lib/virtio_pci.c user/lib/netif_wire.c
 # Static analysis (tests/static-analysis.sh) compiles user/ with these.
 USER_ANALYSIS_CFLAGS = $(HOST_CFLAGS) $(USER_INCLUDES)

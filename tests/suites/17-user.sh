@@ -7,6 +7,11 @@
 # capsule's datagram API against the fake kernel and a lib/net stack
 # (tests/user/datagram_test.c) and its corpus of bad requests, each with
 # its exact refusal (tests/corpus/net-datagram, datagram_corpus.c); the
+# corpora of nonos.mesh's command line, of nonos.net's REPORT/PING
+# requests and of the mesh capsule's reading of nonos.net's replies, each
+# bad one with its exact refusal (tests/corpus/mesh-command, net-request,
+# mesh-net-reply: mesh_command_corpus.c, net_request_corpus.c,
+# mesh_net_reply_corpus.c); the
 # virtio drivers' PCI capability walk's corpus of bad devices, each with
 # its exact refusal (tests/corpus/virtio-pci, virtio_pci_corpus.c); the
 # virtio-net driver's checks of what its client controls (netif requests,
@@ -20,7 +25,8 @@ set -u
 suite_require clang
 status=0
 tests="user_test user_names_test user_shell_test user_init_test user_datagram_test user_netif_wire_test"
-if ! make -s -j2 $(for t in $tests user_datagram_corpus user_virtio_pci_corpus user_netif_corpus; do echo build/tests/$t; done); then
+if ! make -s -j2 $(for t in $tests user_datagram_corpus user_virtio_pci_corpus user_netif_corpus \
+        user_mesh_command_corpus user_net_request_corpus user_mesh_net_reply_corpus; do echo build/tests/$t; done); then
     echo "FAIL user: host test build failed"
     exit 1
 fi
@@ -30,6 +36,9 @@ done
 build/tests/user_datagram_corpus --check tests/corpus/net-datagram || status=1
 build/tests/user_virtio_pci_corpus --check tests/corpus/virtio-pci || status=1
 build/tests/user_netif_corpus --check tests/corpus/netif-request || status=1
+build/tests/user_mesh_command_corpus --check tests/corpus/mesh-command || status=1
+build/tests/user_net_request_corpus --check tests/corpus/net-request || status=1
+build/tests/user_mesh_net_reply_corpus --check tests/corpus/mesh-net-reply || status=1
 
 # Rebuilt here, so that the log holds nonos-capsule bundle's verdicts.
 rm -f build/capsules/bundle.bin

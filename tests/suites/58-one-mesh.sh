@@ -10,7 +10,8 @@
 # get` typed on its serial console) and records put by each guest are found
 # by hosted nodes and by the other guest; the mesh capsule's policy (mesh
 # only) leaves 10.0.0.1 without a route; the shell (no network policy) is
-# refused a socket. Traffic stays on 127.0.0.1.
+# refused a socket; malformed `mesh` lines get their error and store
+# nothing. Traffic stays on 127.0.0.1.
 set -u
 . tests/lib.sh
 . tests/qemu/lib.sh
@@ -151,6 +152,24 @@ for n in 1 2; do
         fail "guest $other did not find guest$n-record: $(echo "${QEMU_ANSWER:-no answer}" | head -n 3 | tr '\n' '|')"
     fi
 done
+# Malformed command lines (user/mesh/command.c): each answered with its
+# error, nothing stored (the record count stays).
 guest 1
+records() { qemu_command "$(guest_log 1)" "mesh" 10 && echo "$QEMU_ANSWER" | sed -n 's/^mesh: node .* records \([0-9]*\).*/\1/p' | head -n 1; }
+before=$(records)
+bad=0
+for line in "put guest1-bad:error missing VALUE" "get guest1-record now:error words after the command" \
+            "delete guest1-record:error unknown command"; do
+    if ! qemu_command "$(guest_log 1)" "mesh ${line%%:*}" 10 || ! echo "$QEMU_ANSWER" | grep -q "^mesh: ${line#*:}"; then
+        fail "guest 1: 'mesh ${line%%:*}' not answered '${line#*:}': $(echo "${QEMU_ANSWER:-no answer}" | head -n 2 | tr '\n' '|')"
+        bad=1
+    fi
+done
+after=$(records)
+if [ $bad -eq 0 ] && [ -n "$before" ] && [ "$before" = "$after" ]; then
+    echo "PASS one mesh: malformed mesh commands get their error and store nothing (records $before before and after)"
+elif [ $bad -eq 0 ]; then
+    fail "guest 1: records ${before:-?} before the malformed commands, ${after:-?} after"
+fi
 qemu_command "$(guest_log 1)" "mesh" 10 && echo "one mesh: guest 1: $(echo "$QEMU_ANSWER" | grep -a '^mesh:' | head -n 1)"
 exit $status

@@ -5,8 +5,9 @@
  * restart rule with its rate limit; the shell's command parsing and tables;
  * the virtio drivers' split virtqueue against a simulated device, and their
  * PCI capability walk (virtio_pci.c) over made-up configuration spaces,
- * each refusal with its code; the net capsule's NONOS_NET_UDP_NOTIFY
- * decoding.
+ * each refusal with its code; the net capsule's NONOS_NET_UDP_NOTIFY,
+ * REPORT and PING decoding, and the mesh capsule's command line and its
+ * reading of nonos.net's replies, each refusal with its code.
  * Buffers that must not be overrun are heap blocks of the exact size, so
  * ASan reports a byte too far. */
 #include <stdint.h>
@@ -18,12 +19,17 @@
 #include "line_editor.h"
 #include "nonos/abi.h"
 #include "nonos/error.h"
+#include "nonos/mesh.h"
 #include "nonos/names.h"
+#include "nonos/net.h"
 #include "tests/host/test.h"
 #include "text.h"
 #include "user/init/plan.h"
 #include "user/init/restart.h"
+#include "user/mesh/command.h"
+#include "user/mesh/net_reply.h"
 #include "user/names/registry.h"
+#include "user/net/request.h"
 #include "user/net/wake_request.h"
 #include "user/shell/parse.h"
 #include "user/shell/tables.h"
@@ -819,6 +825,265 @@ static void test_virtio_pci_refusals(void)
                "virtio_pci: every refusal has a message and a symbol");
 }
 
+/* ---- nonos.mesh's command line (user/mesh/command.c) ---- */
+
+static enum mesh_command_refusal mesh_line(uint64_t label, const char *text, struct mesh_command *out)
+{
+    size_t length = strlen(text);
+    uint8_t *data = malloc(length + 1); /* exact size: ASan sees a byte read too far */
+    memcpy(data, text, length);
+    enum mesh_command_refusal refusal = mesh_command_decode(label, data, length, out);
+    if (refusal == MESH_COMMAND_OK && out->key != NULL)
+        test_check(out->key >= data && out->key + out->key_length <= data + length &&
+                       (out->value == NULL || out->value + out->value_length <= data + length),
+                   "mesh command: views stay within the line");
+    free(data);
+    return refusal;
+}
+
+static bool view_is(const uint8_t *view, size_t length, const char *text)
+{
+    return view != NULL && length == strlen(text) && memcmp(view, text, length) == 0;
+}
+
+static void test_mesh_command_good(void)
+{
+    struct mesh_command c;
+    test_check(mesh_line(NONOS_MESH_COMMAND, "status", &c) == MESH_COMMAND_OK && c.verb == MESH_COMMAND_STATUS &&
+                   c.key == NULL && c.value == NULL,
+               "mesh command: status");
+    static const uint8_t line[] = "put guest1-record from guest 1";
+    test_check(mesh_command_decode(NONOS_MESH_COMMAND, line, sizeof line - 1, &c) == MESH_COMMAND_OK &&
+                   c.verb == MESH_COMMAND_PUT && view_is(c.key, c.key_length, "guest1-record") &&
+                   view_is(c.value, c.value_length, "from guest 1"),
+               "mesh command: put KEY VALUE, the value with spaces");
+    test_check(mesh_line(NONOS_MESH_COMMAND, "get k", &c) == MESH_COMMAND_OK && c.verb == MESH_COMMAND_GET &&
+                   c.key_length == 1 && c.value == NULL,
+               "mesh command: get of a one-byte key");
+    test_check(mesh_line(NONOS_MESH_COMMAND, "put k  ", &c) == MESH_COMMAND_OK && c.value_length == 1,
+               "mesh command: a value of one space is a value");
+    static uint8_t longest[NONOS_MESSAGE_DATA_MAX];
+    memset(longest, 'v', sizeof longest);
+    memcpy(longest, "put k ", 6);
+    test_check(mesh_command_decode(NONOS_MESH_COMMAND, longest, sizeof longest, &c) == MESH_COMMAND_OK &&
+                   view_is(c.key, c.key_length, "k") && c.value == longest + 6 && c.value_length == sizeof longest - 6,
+               "mesh command: a put of a whole message");
+}
+
+/* The line as C would write it, for the test's name. */
+static const char *escaped(const char *line)
+{
+    static char out[128];
+    size_t n = 0;
+    for (; *line != 0 && n + 5 < sizeof out; line++) {
+        uint8_t c = (uint8_t)*line;
+        n += (size_t)snprintf(out + n, sizeof out - n, c >= 0x20 && c < 0x7f ? "%c" : "\\x%02x", c);
+    }
+    out[n] = 0;
+    return out;
+}
+
+static void test_mesh_command_refusals(void)
+{
+    static const struct { uint64_t label; const char *line; enum mesh_command_refusal expected; } bad[] = {
+        { 0, "status", MESH_COMMAND_ERR_LABEL },
+        { 2, "status", MESH_COMMAND_ERR_LABEL },
+        { NONOS_MESH_COMMAND, "", MESH_COMMAND_ERR_EMPTY },
+        { NONOS_MESH_COMMAND, "status\n", MESH_COMMAND_ERR_BYTE },
+        { NONOS_MESH_COMMAND, "get k\x7f", MESH_COMMAND_ERR_BYTE },
+        { NONOS_MESH_COMMAND, "put k \xc3\xa9", MESH_COMMAND_ERR_BYTE },
+        { NONOS_MESH_COMMAND, "stat", MESH_COMMAND_ERR_UNKNOWN },
+        { NONOS_MESH_COMMAND, "statusx", MESH_COMMAND_ERR_UNKNOWN },
+        { NONOS_MESH_COMMAND, "PUT k v", MESH_COMMAND_ERR_UNKNOWN },
+        { NONOS_MESH_COMMAND, " status", MESH_COMMAND_ERR_UNKNOWN },
+        { NONOS_MESH_COMMAND, "put", MESH_COMMAND_ERR_MISSING_KEY },
+        { NONOS_MESH_COMMAND, "get ", MESH_COMMAND_ERR_MISSING_KEY },
+        { NONOS_MESH_COMMAND, "put  v", MESH_COMMAND_ERR_MISSING_KEY },
+        { NONOS_MESH_COMMAND, "put k", MESH_COMMAND_ERR_MISSING_VALUE },
+        { NONOS_MESH_COMMAND, "put k ", MESH_COMMAND_ERR_MISSING_VALUE },
+        { NONOS_MESH_COMMAND, "status now", MESH_COMMAND_ERR_TRAILING },
+        { NONOS_MESH_COMMAND, "status ", MESH_COMMAND_ERR_TRAILING },
+        { NONOS_MESH_COMMAND, "get k v", MESH_COMMAND_ERR_TRAILING },
+        { NONOS_MESH_COMMAND, "get k ", MESH_COMMAND_ERR_TRAILING },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct mesh_command c;
+        memset(&c, 0xee, sizeof c);
+        enum mesh_command_refusal got = mesh_line(bad[i].label, bad[i].line, &c);
+        test_check(got == bad[i].expected && c.verb == MESH_COMMAND_NONE && c.key == NULL && c.key_length == 0 &&
+                       c.value == NULL && c.value_length == 0,
+                   "mesh command: \"%s\" (label %llu) is %s, got %s",
+                   escaped(bad[i].line), (unsigned long long)bad[i].label, mesh_command_name(bad[i].expected), mesh_command_name(got));
+    }
+    static uint8_t over[NONOS_MESSAGE_DATA_MAX + 1];
+    memset(over, 'v', sizeof over);
+    memcpy(over, "put k ", 6);
+    struct mesh_command c;
+    test_check(mesh_command_decode(NONOS_MESH_COMMAND, over, sizeof over, &c) == MESH_COMMAND_ERR_TOO_LONG,
+               "mesh command: a line over a message refused");
+    int named = 0;
+    for (int r = 0; r < MESH_COMMAND_ERR_COUNT; r++)
+        named += (mesh_command_message(r) == NULL) == (r == MESH_COMMAND_OK) &&
+                 (mesh_command_error(r) == NONOS_ERROR_INVALID_ARGUMENT) == (r == MESH_COMMAND_ERR_LABEL) &&
+                 strncmp(mesh_command_name(r), "MESH_COMMAND_", 13) == 0;
+    test_check(named == MESH_COMMAND_ERR_COUNT && strcmp(mesh_command_name(MESH_COMMAND_ERR_COUNT), "MESH_COMMAND_ERR_?") == 0,
+               "mesh command: every refusal has a message, a reply label and a symbol");
+}
+
+/* ---- nonos.net's REPORT and PING (user/net/request.c) ---- */
+
+static enum net_request_refusal net_bytes(uint64_t label, const uint8_t *bytes, size_t length, struct net_request *out)
+{
+    uint8_t *data = malloc(length + 1);
+    memcpy(data, bytes, length);
+    enum net_request_refusal refusal = net_request_decode(label, data, length, out);
+    free(data);
+    return refusal;
+}
+
+static void test_net_request(void)
+{
+    struct net_request r;
+    static const uint8_t offset[4] = { 0x00, 0x01, 0x00, 0x00 }, ping[6] = { 0x01, 0x4d, 0x00, 0x0a, 0x03, 0x00 };
+    test_check(net_bytes(NONOS_NET_REPORT, offset, 4, &r) == NET_REQUEST_OK && r.kind == NET_REQUEST_REPORT &&
+                   r.offset == 256,
+               "net request: REPORT from offset 256");
+    test_check(net_bytes(NONOS_NET_PING, ping, 6, &r) == NET_REQUEST_OK && r.kind == NET_REQUEST_PING &&
+                   r.address == 0x0a004d01u && r.sequence == 3,
+               "net request: PING 10.0.77.1 sequence 3");
+    test_check(net_bytes(NONOS_NET_UDP_SEND, ping, 6, &r) == NET_REQUEST_OK && r.kind == NET_REQUEST_DATAGRAM,
+               "net request: UDP_SEND handed on to the datagram decoder, whatever its length");
+    test_check(net_bytes(NONOS_NET_UDP_NOTIFY, ping, 0, &r) == NET_REQUEST_OK && r.kind == NET_REQUEST_NOTIFY,
+               "net request: UDP_NOTIFY handed on to its decoder");
+    static const struct { uint64_t label; size_t length; enum net_request_refusal expected; } bad[] = {
+        { 0, 4, NET_REQUEST_ERR_LABEL },
+        { 8, 6, NET_REQUEST_ERR_LABEL },
+        { 1ull << 32 | NONOS_NET_REPORT, 4, NET_REQUEST_ERR_LABEL },
+        { NONOS_NET_REPORT, 0, NET_REQUEST_ERR_LENGTH },
+        { NONOS_NET_REPORT, 3, NET_REQUEST_ERR_LENGTH },
+        { NONOS_NET_REPORT, 5, NET_REQUEST_ERR_LENGTH },
+        { NONOS_NET_PING, 4, NET_REQUEST_ERR_LENGTH },
+        { NONOS_NET_PING, 7, NET_REQUEST_ERR_LENGTH },
+        { NONOS_NET_UDP_BIND, NONOS_MESSAGE_DATA_MAX + 1, NET_REQUEST_ERR_LENGTH },
+    };
+    static uint8_t data[NONOS_MESSAGE_DATA_MAX + 1];
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        memset(&r, 0xee, sizeof r);
+        enum net_request_refusal got = net_bytes(bad[i].label, data, bad[i].length, &r);
+        test_check(got == bad[i].expected && r.kind == NET_REQUEST_NONE && r.offset == 0 && r.address == 0 &&
+                       r.sequence == 0 &&
+                       net_request_error(got) == NONOS_ERROR_INVALID_ARGUMENT,
+                   "net request: label %llu, %zu bytes is %s, got %s", (unsigned long long)bad[i].label, bad[i].length,
+                   net_request_name(bad[i].expected), net_request_name(got));
+    }
+    int named = 0;
+    for (int k = 0; k < NET_REQUEST_ERR_COUNT; k++)
+        named += (net_request_message(k) == NULL) == (k == NET_REQUEST_OK) && (net_request_error(k) == 0) == (k == NET_REQUEST_OK) &&
+                 strncmp(net_request_name(k), "NET_REQUEST_", 12) == 0;
+    test_check(named == NET_REQUEST_ERR_COUNT && strcmp(net_request_name(NET_REQUEST_ERR_COUNT), "NET_REQUEST_ERR_?") == 0,
+               "net request: every refusal has a message, a reply label and a symbol");
+}
+
+/* ---- nonos.net's replies to the mesh capsule (user/mesh/net_reply.c) ---- */
+
+static enum net_reply_refusal reply_bytes(uint64_t label, const uint8_t *bytes, size_t length, uint16_t got,
+                                          uint16_t total, struct net_reply *out)
+{
+    uint8_t *data = malloc(length + 1);
+    if (length > 0)
+        memcpy(data, bytes, length);
+    enum net_reply_refusal refusal = net_reply_decode(label, data, length, got, total, out);
+    if (refusal == NET_REPLY_OK && out->chunk != NULL)
+        test_check(out->chunk == data + NONOS_NET_UDP_RECEIVE_HEADER &&
+                       out->chunk + out->chunk_length == data + length,
+                   "net reply: the chunk is the rest of the reply");
+    free(data);
+    return refusal;
+}
+
+/* A RECEIVE reply from 169.254.20.20:4978 of a datagram of `total`
+ * bytes, with `chunk` bytes after the header. */
+static size_t receive_reply(uint8_t *out, uint16_t total, size_t chunk)
+{
+    static const uint8_t header[8] = { 0x14, 0x14, 0xfe, 0xa9, 0x72, 0x13 };
+    memcpy(out, header, sizeof header);
+    out[6] = (uint8_t)total;
+    out[7] = (uint8_t)(total >> 8);
+    memset(out + 8, 0x63, chunk);
+    return 8 + chunk;
+}
+
+static void test_net_reply_good(void)
+{
+    struct net_reply r;
+    static const uint8_t bind[5] = { 0, 0x14, 0x14, 0xfe, 0xa9 }, sent[4] = { NONOS_NET_SENT_NO_ROUTE, 'n', 'o', ' ' };
+    test_check(reply_bytes(NONOS_NET_UDP_BIND, bind, 5, 0, 0, &r) == NET_REPLY_OK && r.scope == 0 &&
+                   r.address == 0xa9fe1414u,
+               "net reply: BIND in the mesh scope at 169.254.20.20");
+    test_check(reply_bytes(NONOS_NET_UDP_SEND, sent, 4, 0, 0, &r) == NET_REPLY_OK && r.sent == NONOS_NET_SENT_NO_ROUTE,
+               "net reply: SEND, no route, and its text");
+    test_check(reply_bytes(NONOS_NET_UDP_RECEIVE, NULL, 0, 0, 0, &r) == NET_REPLY_OK && r.total == 0 && r.chunk == NULL,
+               "net reply: RECEIVE of nothing queued");
+    uint8_t reply[NONOS_MESSAGE_DATA_MAX];
+    size_t n = receive_reply(reply, 300, 248);
+    test_check(reply_bytes(NONOS_NET_UDP_RECEIVE, reply, n, 0, 0, &r) == NET_REPLY_OK && r.total == 300 &&
+                   r.address == 0xa9fe1414u && r.port == 4978 && r.chunk_length == 248,
+               "net reply: RECEIVE, the first 248 bytes of 300");
+    n = receive_reply(reply, 300, 52);
+    test_check(reply_bytes(NONOS_NET_UDP_RECEIVE, reply, n, 248, 300, &r) == NET_REPLY_OK && r.chunk_length == 52,
+               "net reply: RECEIVE, the last 52 bytes of 300");
+    n = receive_reply(reply, 0, 0);
+    test_check(reply_bytes(NONOS_NET_UDP_RECEIVE, reply, n, 0, 0, &r) == NET_REPLY_OK && r.total == 0 &&
+                   r.chunk_length == 0,
+               "net reply: RECEIVE of an empty datagram");
+}
+
+static void test_net_reply_refusals(void)
+{
+    static const uint8_t bind_clearnet_2[5] = { 2, 1, 2, 3, 4 }, sent_4[1] = { 4 }, bind_6[6] = { 0 };
+    uint8_t reply[NONOS_MESSAGE_DATA_MAX + 1];
+    struct { uint64_t label; size_t length; uint16_t got, total; enum net_reply_refusal expected; const char *what; } bad[] = {
+        { NONOS_NET_UDP_BIND, 5, 0, 0, NET_REPLY_ERR_SCOPE, "BIND of scope 2" },
+        { NONOS_NET_UDP_BIND, 4, 0, 0, NET_REPLY_ERR_LENGTH, "BIND of 4 bytes" },
+        { NONOS_NET_UDP_BIND, 6, 0, 0, NET_REPLY_ERR_LENGTH, "BIND of 6 bytes" },
+        { NONOS_NET_UDP_SEND, 1, 0, 0, NET_REPLY_ERR_SENT, "SEND result 4" },
+        { NONOS_NET_UDP_SEND, 0, 0, 0, NET_REPLY_ERR_LENGTH, "SEND without a result" },
+        { NONOS_NET_REPORT, 5, 0, 0, NET_REPLY_ERR_LABEL, "a REPORT reply" },
+        { NONOS_NET_UDP_RECEIVE, 7, 0, 0, NET_REPLY_ERR_LENGTH, "RECEIVE of 7 bytes" },
+        { NONOS_NET_UDP_RECEIVE, 0, 248, 300, NET_REPLY_ERR_CHANGED, "RECEIVE: nothing after 248 of 300" },
+        { NONOS_NET_UDP_RECEIVE, NONOS_MESSAGE_DATA_MAX + 1, 0, 0, NET_REPLY_ERR_LENGTH, "RECEIVE over a message" },
+    };
+    const uint8_t *source[] = { bind_clearnet_2, bind_6, bind_6, sent_4, sent_4, bind_6, reply, reply, reply };
+    memset(reply, 0, sizeof reply);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct net_reply r;
+        memset(&r, 0xee, sizeof r);
+        enum net_reply_refusal got = reply_bytes(bad[i].label, source[i], bad[i].length, bad[i].got, bad[i].total, &r);
+        test_check(got == bad[i].expected && r.address == 0 && r.total == 0 && r.chunk == NULL && r.sent == 0,
+                   "net reply: %s is %s, got %s", bad[i].what, net_reply_name(bad[i].expected), net_reply_name(got));
+    }
+    static const struct { uint16_t total; size_t chunk; uint16_t got, first; enum net_reply_refusal expected; const char *what; } chunks[] = {
+        { 1473, 10, 0, 0, NET_REPLY_ERR_TOTAL, "a datagram of 1473 bytes" },
+        { 300, 52, 248, 301, NET_REPLY_ERR_CHANGED, "a total of 300 after a first chunk said 301" },
+        { 10, 11, 0, 0, NET_REPLY_ERR_PAST_TOTAL, "11 bytes of a 10-byte datagram" },
+        { 300, 53, 248, 300, NET_REPLY_ERR_PAST_TOTAL, "53 bytes after 248 of 300" },
+        { 300, 0, 248, 300, NET_REPLY_ERR_STALLED, "no bytes after 248 of 300" },
+        { 300, 0, 0, 0, NET_REPLY_ERR_STALLED, "a first chunk of no bytes" },
+    };
+    for (size_t i = 0; i < sizeof chunks / sizeof chunks[0]; i++) {
+        struct net_reply r;
+        size_t n = receive_reply(reply, chunks[i].total, chunks[i].chunk);
+        enum net_reply_refusal got = reply_bytes(NONOS_NET_UDP_RECEIVE, reply, n, chunks[i].got, chunks[i].first, &r);
+        test_check(got == chunks[i].expected && r.chunk == NULL && r.chunk_length == 0, "net reply: %s is %s, got %s",
+                   chunks[i].what, net_reply_name(chunks[i].expected), net_reply_name(got));
+    }
+    int named = 0;
+    for (int k = 0; k < NET_REPLY_ERR_COUNT; k++)
+        named += (net_reply_message(k) == NULL) == (k == NET_REPLY_OK) && strncmp(net_reply_name(k), "NET_REPLY_", 10) == 0;
+    test_check(named == NET_REPLY_ERR_COUNT && strcmp(net_reply_name(NET_REPLY_ERR_COUNT), "NET_REPLY_ERR_?") == 0,
+               "net reply: every refusal has a message and a symbol");
+}
+
 int main(void)
 {
     test_text();
@@ -837,6 +1102,11 @@ int main(void)
     test_virtqueue_chains();
     test_virtqueue_bad_index();
     test_wake_request();
+    test_mesh_command_good();
+    test_mesh_command_refusals();
+    test_net_request();
+    test_net_reply_good();
+    test_net_reply_refusals();
     test_virtio_pci_good();
     test_virtio_pci_refusals();
     return test_finish();

@@ -12,7 +12,9 @@
  * off are refused) is adopted from the first authentic beacon (the
  * overlay's adopt_clock); with none within MESH_CLOCK_WAIT_MS of the start,
  * the capsule stops waiting and the monotonic clock is the mesh clock. A second thread serves nonos.mesh (nonos/mesh.h)
- * for the shell's `mesh`; a lock keeps it and the overlay loop apart.
+ * for the shell's `mesh`; a lock keeps it and the overlay loop apart. What
+ * other processes send is decoded before use: the command line by
+ * command.c, nonos.net's replies by net_reply.c.
  *
  * The overlay loop waits on one notification, with a bound: the net
  * capsule signals it when datagrams are queued on either port
@@ -34,9 +36,11 @@
 #include <nonos/net.h>
 #include <nonos/syscall.h>
 
+#include "command.h"
 #include "console.h"
 #include "kernel/lib/print.h"
 #include "mesh/overlay.h"
+#include "net_reply.h"
 #include "service.h"
 
 #define ENTROPY_SLOT 8
@@ -79,8 +83,6 @@ static uint64_t clock_ms(void)
 
 static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
 static void put32(uint8_t *p, uint32_t v) { put16(p, (uint16_t)v); put16(p + 2, (uint16_t)(v >> 16)); }
-static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t get32(const uint8_t *p) { return (uint32_t)get16(p) | (uint32_t)get16(p + 2) << 16; }
 
 /* ---- nonos.net's datagram API (nonos/net.h) ---- */
 
@@ -119,8 +121,11 @@ static long net_bind(uint16_t port, uint32_t *address)
     message.length = 2;
     put16(message.data, port);
     long result = net_call(NONOS_NET_UDP_BIND, &message);
+    struct net_reply reply = { 0 };
+    if (result == 0 && net_reply_decode(NONOS_NET_UDP_BIND, message.data, message.length, 0, 0, &reply) != NET_REPLY_OK)
+        result = -NONOS_ERROR_INVALID_ARGUMENT;
     if (result == 0)
-        *address = message.length >= 5 ? get32(message.data + 1) : 0;
+        *address = reply.address;
     return result;
 }
 
@@ -143,28 +148,33 @@ static long net_send(uint16_t port, uint32_t to, uint16_t to_port, const uint8_t
         result = net_call(NONOS_NET_UDP_SEND, &message);
         offset += chunk;
     } while (result == 0 && offset < len);
-    return result < 0 ? result : (message.length > 0 ? message.data[0] : 0);
+    struct net_reply reply = { 0 };
+    if (result == 0 && net_reply_decode(NONOS_NET_UDP_SEND, message.data, message.length, 0, 0, &reply) != NET_REPLY_OK)
+        return NONOS_NET_SENT_FAILED;
+    return result < 0 ? result : reply.sent;
 }
 
-/* One queued datagram of port into `datagram`: its length, 0 when none. */
+/* One queued datagram of port into `datagram`: its length, 0 when none
+ * (or when nonos.net's replies do not add up: net_reply_decode). */
 static size_t net_receive(uint16_t port, uint32_t *from, uint16_t *from_port)
 {
     static struct nonos_message message;
-    size_t total = 0, got = 0;
+    struct net_reply reply;
+    uint16_t total = 0, got = 0;
     do {
         message.length = 4;
         put16(message.data, port);
-        put16(message.data + 2, (uint16_t)got);
-        if (net_call(NONOS_NET_UDP_RECEIVE, &message) < 0 || message.length < NONOS_NET_UDP_RECEIVE_HEADER)
+        put16(message.data + 2, got);
+        if (net_call(NONOS_NET_UDP_RECEIVE, &message) < 0 ||
+            net_reply_decode(NONOS_NET_UDP_RECEIVE, message.data, message.length, got, total, &reply) != NET_REPLY_OK)
             return 0;
-        *from = get32(message.data);
-        *from_port = get16(message.data + 4);
-        total = get16(message.data + 6);
-        size_t chunk = message.length - NONOS_NET_UDP_RECEIVE_HEADER;
-        if (total > sizeof datagram || got + chunk > total || (chunk == 0 && got < total))
-            return 0;
-        __builtin_memcpy(datagram + got, message.data + NONOS_NET_UDP_RECEIVE_HEADER, chunk);
-        got += chunk;
+        if (reply.total == 0)
+            return 0; /* none queued, or an empty datagram: nothing for the overlay */
+        *from = reply.address;
+        *from_port = reply.port;
+        total = reply.total;
+        __builtin_memcpy(datagram + got, reply.chunk, reply.chunk_length);
+        got = (uint16_t)(got + reply.chunk_length);
     } while (got < total);
     return total;
 }
@@ -316,22 +326,16 @@ static size_t status_text(char *out, size_t cap)
                      mesh_overlay_session_count(&overlay), dht_table_size(&overlay.dht), records);
 }
 
-/* Starts put or get under the lock, then waits for its callback. */
-static size_t lookup_text(char *line, size_t len, bool put, char *out, size_t cap)
+/* Starts a decoded put or get under the lock, then waits for its callback. */
+static size_t lookup_text(const struct mesh_command *command, char *out, size_t cap)
 {
-    size_t key_len = 0;
-    while (key_len < len && line[key_len] != ' ')
-        key_len++;
-    const char *value = key_len < len ? line + key_len + 1 : NULL;
-    size_t value_len = value ? len - key_len - 1 : 0;
-    if (key_len == 0 || (put && (value == NULL || value_len == 0 || value_len > DHT_VALUE_MAX)) || (!put && value))
-        return ksnprintf(out, cap, put ? "usage: mesh put KEY VALUE" : "usage: mesh get KEY");
+    bool put = command->verb == MESH_COMMAND_PUT;
     uint8_t key[DHT_ID_SIZE];
-    mesh_overlay_key(key, (const uint8_t *)line, key_len);
+    mesh_overlay_key(key, command->key, command->key_length);
     lock();
     lookup_finished = false;
     uint64_t now = mesh_overlay_mesh_time(&overlay, clock_ms());
-    enum dht_error error = put ? dht_node_put(&overlay.dht, key, (const uint8_t *)value, value_len, now,
+    enum dht_error error = put ? dht_node_put(&overlay.dht, key, command->value, command->value_length, now,
                                               now + PUT_LIFETIME_MS, lookup_done, NULL, now)
                                : dht_node_find_value(&overlay.dht, key, DHT_RECORD_VALUE, NULL, lookup_done, NULL, now);
     unlock();
@@ -356,25 +360,24 @@ static size_t lookup_text(char *line, size_t len, bool put, char *out, size_t ca
     return n;
 }
 
+/* A line refused by mesh_command_decode changes nothing: it is answered
+ * with its error text before the lock is taken. */
 static uint64_t command_answer(struct nonos_message *message)
 {
-    static char line[NONOS_MESSAGE_DATA_MAX + 1];
     static char out[NONOS_MESSAGE_DATA_MAX + 1];
-    if (message->label != NONOS_MESH_COMMAND || message->length > NONOS_MESSAGE_DATA_MAX)
-        return NONOS_ERROR_INVALID_ARGUMENT;
-    size_t len = message->length, n;
-    __builtin_memcpy(line, message->data, len);
-    line[len] = 0;
-    if (len == 6 && __builtin_memcmp(line, "status", 6) == 0) {
+    struct mesh_command command;
+    enum mesh_command_refusal refusal = mesh_command_decode(message->label, message->data, message->length, &command);
+    if (mesh_command_error(refusal) != 0)
+        return mesh_command_error(refusal);
+    size_t n;
+    if (refusal != MESH_COMMAND_OK) {
+        n = ksnprintf(out, sizeof out, "%s", mesh_command_message(refusal));
+    } else if (command.verb == MESH_COMMAND_STATUS) {
         lock();
         n = status_text(out, sizeof out);
         unlock();
-    } else if (len > 4 && __builtin_memcmp(line, "put ", 4) == 0) {
-        n = lookup_text(line + 4, len - 4, true, out, sizeof out);
-    } else if (len > 4 && __builtin_memcmp(line, "get ", 4) == 0) {
-        n = lookup_text(line + 4, len - 4, false, out, sizeof out);
     } else {
-        n = ksnprintf(out, sizeof out, "usage: mesh [status | put KEY VALUE | get KEY]");
+        n = lookup_text(&command, out, sizeof out);
     }
     if (n > NONOS_MESSAGE_DATA_MAX)
         n = NONOS_MESSAGE_DATA_MAX;
@@ -382,6 +385,9 @@ static uint64_t command_answer(struct nonos_message *message)
     message->length = (uint32_t)n;
     return 0;
 }
+
+/* A put's value is at most a message less "put K ": always a record's. */
+_Static_assert(NONOS_MESSAGE_DATA_MAX - 6 <= DHT_VALUE_MAX, "a mesh put value fits a DHT record");
 
 static _Alignas(16) uint8_t service_stack[16384];
 static struct service service = { .name = NONOS_MESH_SERVICE, .badged = false, .endpoint_slot = SERVICE_SLOT,

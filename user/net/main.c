@@ -20,8 +20,8 @@
  * "net: link-local 169.254.x.y (mac ..., random from nonos.entropy)".
  * When the session ends (the driver restarts) it attaches again with a fresh
  * stack. A second thread serves nonos.net (nonos/net.h): the stack's report
- * for the shell's `ip` and one ping at a time for its `ping`; a lock keeps
- * it and the frame loop apart. The same thread serves the datagram API
+ * for the shell's `ip` and one ping at a time for its `ping`, every request
+ * decoded first by request.c; a lock keeps it and the frame loop apart. The same thread serves the datagram API
  * (datagram.c): UDP sockets for capsules whose policy allows the mesh or
  * the clearnet, whose clients the frame loop wakes when datagrams are
  * queued for them (datagram_wake.c). */
@@ -41,6 +41,7 @@
 #include "datagram.h"
 #include "datagram_wake.h"
 #include "netif_client.h"
+#include "request.h"
 #include "service.h"
 #include "net/report.h"
 #include "net/stack.h"
@@ -280,14 +281,8 @@ static bool ping_wait(uint32_t address, uint16_t sequence, uint64_t *round_trip)
     return false;
 }
 
-static uint64_t ping_answer(struct nonos_message *message)
+static uint64_t ping_answer(struct nonos_message *message, uint32_t address, uint16_t sequence)
 {
-    uint32_t address;
-    uint16_t sequence;
-    if (message->length != sizeof address + sizeof sequence)
-        return NONOS_ERROR_INVALID_ARGUMENT;
-    __builtin_memcpy(&address, message->data, sizeof address);
-    __builtin_memcpy(&sequence, message->data + sizeof address, sizeof sequence);
     net_lock();
     enum net_result result = area == NULL ? NET_ERR_NO_ADDRESS
                                           : net_ping(&stack, address, 0x6e73, sequence, NET_SCOPE_CLEARNET);
@@ -303,18 +298,8 @@ static uint64_t ping_answer(struct nonos_message *message)
     return 0;
 }
 
-static uint64_t request_answer(struct nonos_message *message)
+static uint64_t report_answer(struct nonos_message *message, uint32_t offset)
 {
-    uint32_t offset;
-    if (message->label == NONOS_NET_PING)
-        return ping_answer(message);
-    if (message->label >= NONOS_NET_UDP_BIND && message->label <= NONOS_NET_UDP_UNBIND)
-        return datagram_answer(&stack, message);
-    if (message->label == NONOS_NET_UDP_NOTIFY)
-        return datagram_wake_answer(&stack, message);
-    if (message->label != NONOS_NET_REPORT || message->length != sizeof offset)
-        return NONOS_ERROR_INVALID_ARGUMENT;
-    __builtin_memcpy(&offset, message->data, sizeof offset);
     if (offset == 0) {
         struct byte_buffer out = { (uint8_t *)report, 0, sizeof report };
         net_lock();
@@ -328,6 +313,22 @@ static uint64_t request_answer(struct nonos_message *message)
     __builtin_memcpy(message->data, report + (offset < report_length ? offset : 0), length);
     message->length = length;
     return 0;
+}
+
+/* A request refused by net_request_decode reaches neither the stack nor
+ * the report: it is answered with its label alone. */
+static uint64_t request_answer(struct nonos_message *message)
+{
+    struct net_request request;
+    enum net_request_refusal refusal = net_request_decode(message->label, message->data, message->length, &request);
+    if (refusal != NET_REQUEST_OK)
+        return net_request_error(refusal);
+    switch (request.kind) {
+    case NET_REQUEST_PING: return ping_answer(message, request.address, request.sequence);
+    case NET_REQUEST_DATAGRAM: return datagram_answer(&stack, message);
+    case NET_REQUEST_NOTIFY: return datagram_wake_answer(&stack, message);
+    default: return report_answer(message, request.offset);
+    }
 }
 
 /* Every request may have changed the stack (a datagram sent, a socket

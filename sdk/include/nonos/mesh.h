@@ -2,13 +2,17 @@
  * mesh capsule registers NONOS_MESH_SERVICE; a capsule whose manifest lists
  * it under [policy.capabilities] ipc asks:
  *
- *   NONOS_MESH_COMMAND  data: one command line, no NUL: "status",
- *                       "put KEY VALUE" or "get KEY". Reply: label 0,
- *                       data: the answer as text (up to
- *                       NONOS_MESSAGE_DATA_MAX bytes). put and get wait for
- *                       their lookup (at most NONOS_MESH_WAIT_MS).
+ *   NONOS_MESH_COMMAND  data: one command line of printable ASCII
+ *                       (0x20..0x7e), words separated by one space:
+ *                       "status", "put KEY VALUE" (VALUE: the rest of the
+ *                       line) or "get KEY". Reply: label 0, data: the
+ *                       answer as text (up to NONOS_MESSAGE_DATA_MAX
+ *                       bytes); a malformed line is answered the same way
+ *                       with "error <what>; usage: ..." and changes nothing
+ *                       (docs/mesh.md, "The in-OS node"). put and get wait
+ *                       for their lookup (at most NONOS_MESH_WAIT_MS).
  *
- * A failed request is answered with a positive NONOS_ERROR_* label.
+ * Another label is answered with NONOS_ERROR_INVALID_ARGUMENT.
  * Freestanding. */
 #ifndef NONOS_SDK_MESH_H
 #define NONOS_SDK_MESH_H
