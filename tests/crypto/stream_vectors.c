@@ -410,9 +410,10 @@ static enum crypto_result corpus_open(const char *name, const uint8_t *bytes, si
 
 static int run_corpus(const char *directory)
 {
-    corpus_check("aead open corpus", directory, corpus_open);
-    test_check(corpus_not_zeroed == 0, "aead open corpus: every refusal leaves the output zeroed "
-                                       "(%u did not)", corpus_not_zeroed);
+    unsigned files = corpus_check("aead open corpus", directory, corpus_open);
+    test_check(files > 0 && corpus_not_zeroed == 0,
+               "aead open corpus: every refusal among %u files leaves the output zeroed "
+               "(%u did not)", files, corpus_not_zeroed);
     return test_finish();
 }
 

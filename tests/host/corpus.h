@@ -94,15 +94,16 @@ __attribute__((unused)) static bool corpus_check_file(const char *directory, con
     return got == expected;
 }
 
-/* Every file of the directory through check; one PASS or FAIL line. */
-__attribute__((unused)) static void corpus_check(const char *label, const char *directory,
-                                                 corpus_check_fn check)
+/* Every file of the directory through check; one PASS or FAIL line.
+ * Returns the number of files read, for the caller's own checks over them. */
+__attribute__((unused)) static unsigned corpus_check(const char *label, const char *directory,
+                                                     corpus_check_fn check)
 {
     unsigned files = 0, failed = 0;
     DIR *dir = opendir(directory);
     if (dir == NULL) {
         test_check(false, "%s: cannot open %s", label, directory);
-        return;
+        return 0;
     }
     for (struct dirent *entry; (entry = readdir(dir)) != NULL;) {
         if (entry->d_name[0] == '.')
@@ -113,6 +114,7 @@ __attribute__((unused)) static void corpus_check(const char *label, const char *
     closedir(dir);
     test_check(files > 0 && failed == 0, "%s: %u files in %s give their exact result, %u differ",
                label, files - failed, directory, failed);
+    return files;
 }
 
 /* Writes DIR/NAME; a failure ends the program (corpus-make modes only). */
