@@ -26,7 +26,9 @@ curve-tests: $(CURVE_TEST_TARGETS)
 
 # libFuzzer: Ed25519 verify against libsodium's decision. `make fuzz-ed25519`
 # runs it for FUZZ_SECONDS (default 60) on a working corpus under
-# build/fuzz/corpus/ed25519, seeded with the RFC 8032 TEST 1 triple.
+# build/fuzz/corpus/ed25519, seeded with the RFC 8032 TEST 1 triple, and
+# reads the committed corpus tests/corpus/ed25519 (written by
+# `curve_test corpus-make`, checked by suite 22) as more seeds.
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS += fuzz-ed25519
 CURVE_FUZZ_SEED := e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100bd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a
@@ -44,7 +46,7 @@ fuzz-ed25519-build: build/fuzz/tests/fuzz/fuzz_ed25519 build/fuzz/corpus/ed25519
 
 fuzz-ed25519: fuzz-ed25519-build
 	build/fuzz/tests/fuzz/fuzz_ed25519 -max_total_time=$(FUZZ_SECONDS) -max_len=1024 \
-		build/fuzz/corpus/ed25519
+		build/fuzz/corpus/ed25519 tests/corpus/ed25519
 
 # bench-curve: X25519 and Ed25519 against libsodium (tests/crypto/curve_bench.c).
 BENCH_TARGETS += bench-curve

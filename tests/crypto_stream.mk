@@ -32,7 +32,9 @@ $(STREAM_TEST_BIN)/stream_random: $(STREAM_TEST_BIN)/stream_random.o \
 	$(CC) -fsanitize=address,undefined $^ -o $@
 
 # libFuzzer: AEAD open on arbitrary input. `make fuzz-aead` runs it for
-# FUZZ_SECONDS (default 60) on a working corpus under build/fuzz/corpus/.
+# FUZZ_SECONDS (default 60) on a working corpus under build/fuzz/corpus/,
+# seeded from the committed corpus tests/corpus/aead (written by
+# `stream_vectors corpus-make`, checked by suite 21).
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS += fuzz-aead
 build/fuzz/tests/fuzz/fuzz_aead: build/fuzz/tests/fuzz/fuzz_aead.o \
@@ -42,7 +44,7 @@ build/fuzz/tests/fuzz/fuzz_aead: build/fuzz/tests/fuzz/fuzz_aead.o \
 .PHONY: fuzz-aead
 fuzz-aead: build/fuzz/tests/fuzz/fuzz_aead
 	@mkdir -p build/fuzz/corpus/aead
-	$< -max_total_time=$(FUZZ_SECONDS) -max_len=4300 build/fuzz/corpus/aead
+	$< -max_total_time=$(FUZZ_SECONDS) -max_len=4300 build/fuzz/corpus/aead tests/corpus/aead
 
 # Constant-time test (valgrind, ctgrind technique), from the environments
 # host-ct and host-ct-scalar (Makefile). Built twice: with the vector path

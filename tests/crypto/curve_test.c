@@ -6,6 +6,10 @@
  *   curve_test ed25519-wycheproof FILE  lines "id public message signature result"
  *   curve_test differential COUNT       COUNT random inputs per primitive,
  *                                       compared with libsodium
+ *   curve_test corpus-make DIR          writes the Ed25519 verify corpus
+ *                                       (tests/corpus/ed25519 is its output)
+ *   curve_test corpus DIR               checks each file of that corpus gives
+ *                                       its exact result, and libsodium's decision
  * The random inputs come from a splitmix64 generator seeded from CURVE_SEED
  * (or the clock); the seed is printed so a failure can be replayed.
  * Hex "-" stands for the empty string in the line formats. */
@@ -22,6 +26,7 @@
 #include "crypto/sha512.h"
 #include "crypto/x25519.h"
 #include "crypto/x25519_ladder.h"
+#include "tests/host/corpus.h"
 #include "tests/host/hex_input.h"
 
 /* ---- helpers ---- */
@@ -971,6 +976,159 @@ static int run_differential(long count)
     return test_finish();
 }
 
+/* ---- the committed Ed25519 verify corpus (tests/corpus/ed25519) ----
+ * Files in the layout of tests/fuzz/fuzz_ed25519.c: signature (64) || public
+ * key (32) || message, named after the result ed25519_verify must give
+ * (tests/host/corpus.h). Shorter than 96 bytes is ".length": no verify call. */
+
+#define CORPUS_HEAD (ED25519_SIGNATURE_SIZE + ED25519_PUBLIC_KEY_SIZE)
+
+static unsigned corpus_sodium_disagreements;
+
+static enum crypto_result corpus_verify(const char *name, const uint8_t *bytes, size_t len)
+{
+    if (len < CORPUS_HEAD)
+        return CRYPTO_ERR_PARAMETER;
+    const uint8_t *message = bytes + CORPUS_HEAD;
+    enum crypto_result ours = ed25519_verify(bytes, message, len - CORPUS_HEAD, bytes + 64);
+    bool theirs = crypto_sign_verify_detached(bytes, message, len - CORPUS_HEAD, bytes + 64) == 0;
+    if ((ours == CRYPTO_OK) != theirs) {
+        corpus_sodium_disagreements++;
+        fprintf(stderr, "corpus %s: ours %s, libsodium %s\n", name, crypto_result_message(ours),
+                theirs ? "accepts" : "rejects");
+    }
+    return ours;
+}
+
+static int run_corpus(const char *directory)
+{
+    unsigned files = corpus_check("ed25519 verify corpus", directory, corpus_verify);
+    test_check(files > 0 && corpus_sodium_disagreements == 0,
+               "ed25519 verify corpus: libsodium crypto_sign_verify_detached makes the same "
+               "decision on each of %u files (%u differ)", files, corpus_sodium_disagreements);
+    return test_finish();
+}
+
+/* y = p + k for the first k >= 2 that is the y of a curve point: a
+ * non-canonical encoding of a valid point, refused before decoding. */
+static void corpus_noncanonical_point(uint8_t encoding[32])
+{
+    struct edwards_point point;
+    uint8_t k[32] = { 2 };
+    while (edwards_decode_vartime(&point, k) != CRYPTO_OK)
+        k[0]++;
+    memset(encoding, 0xff, 32);
+    encoding[0] = (uint8_t)(0xed + k[0]); /* p = 2^255 - 19; k <= 18 */
+    encoding[31] = 0x7f;
+}
+
+/* The valid triple every case starts from: RFC 8032 TEST 3 (2-byte message). */
+struct corpus_case {
+    uint8_t bytes[CORPUS_HEAD + 4];
+    size_t len;
+};
+
+static void corpus_valid(struct corpus_case *c)
+{
+    const struct rfc8032_vector *v = &rfc8032_vectors[2];
+    hex_input_bytes(v->signature, c->bytes, 64);
+    hex32(c->bytes + 64, v->public_key);
+    c->len = CORPUS_HEAD + hex_input_bytes(v->message, c->bytes + CORPUS_HEAD, 4);
+}
+
+/* The message signed by another key (RFC 8032 TEST 1's seed). */
+static void corpus_other_key(struct corpus_case *c)
+{
+    struct ed25519_secret_key key;
+    uint8_t seed[32];
+    hex32(seed, rfc8032_vectors[0].seed);
+    ed25519_key_from_seed(&key, seed);
+    if (ed25519_sign(c->bytes, c->bytes + CORPUS_HEAD, c->len - CORPUS_HEAD, &key) != CRYPTO_OK)
+        exit(2);
+    crypto_wipe(&key, sizeof key);
+}
+
+/* R or A encodings that are refused before or instead of the equation. */
+static void corpus_point_cases(const char *directory)
+{
+    struct corpus_case c;
+#define POINT_CASE(name, change)                              \
+    do {                                                      \
+        corpus_valid(&c);                                     \
+        change;                                               \
+        corpus_write(directory, name, c.bytes, c.len);        \
+    } while (0)
+    POINT_CASE("r-noncanonical.encoding", corpus_noncanonical_point(c.bytes));
+    POINT_CASE("a-noncanonical.encoding", corpus_noncanonical_point(c.bytes + 64));
+    POINT_CASE("r-y-equals-p.encoding", { corpus_noncanonical_point(c.bytes); c.bytes[0] = 0xed; });
+    POINT_CASE("a-y-equals-p-plus-1.encoding",
+               { corpus_noncanonical_point(c.bytes + 64); c.bytes[64] = 0xee; });
+    POINT_CASE("a-off-curve.encoding", {
+        struct edwards_point point;
+        memset(c.bytes + 64, 0, 32);
+        for (c.bytes[64] = 2; edwards_decode_vartime(&point, c.bytes + 64) == CRYPTO_OK;)
+            c.bytes[64]++;
+    });
+    POINT_CASE("r-off-curve.verify", {
+        struct edwards_point point;
+        memset(c.bytes, 0, 32);
+        for (c.bytes[0] = 2; edwards_decode_vartime(&point, c.bytes) == CRYPTO_OK;)
+            c.bytes[0]++;
+    });
+    POINT_CASE("r-identity-equation-holds.weak-key", {
+        uint8_t seed[32];
+        hex32(seed, rfc8032_vectors[2].seed);
+        forge_small_order_r(c.bytes, c.bytes + CORPUS_HEAD, c.len - CORPUS_HEAD, c.bytes + 64,
+                            seed, 0);
+    });
+    POINT_CASE("r-order-8.weak-key", { memset(c.bytes, 0, 32); c.bytes[0] = 1;
+                                       add_small_order(c.bytes, 4); });
+    POINT_CASE("r-plus-order-8.verify", add_small_order(c.bytes, 4));
+    POINT_CASE("a-identity-equation-holds.weak-key", forge_small_order_key(c.bytes, c.bytes + 64, 0));
+    POINT_CASE("a-identity-sign-bit.weak-key",
+               { memset(c.bytes + 64, 0, 32); c.bytes[64] = 1; c.bytes[95] = 0x80; });
+    POINT_CASE("a-order-2.weak-key",
+               hex32(c.bytes + 64, "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"));
+    POINT_CASE("s-plus-l-a-order-2.encoding", {
+        add_group_order(c.bytes + 32);
+        hex32(c.bytes + 64, "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f");
+    });
+#undef POINT_CASE
+}
+
+/* Writes the corpus: deterministic (fixed seeds, fixed generator state), so
+ * the committed files are this output. */
+static int run_corpus_make(const char *directory)
+{
+    static const uint8_t order[32] = { 0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58,
+                                       0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
+                                       [31] = 0x10 };
+    struct corpus_case c;
+    rng_state = 8032;
+#define CASE(name, change)                                    \
+    do {                                                      \
+        corpus_valid(&c);                                     \
+        change;                                               \
+        corpus_write(directory, name, c.bytes, c.len);        \
+    } while (0)
+    CASE("valid.ok", (void)0);
+    CASE("r-bit-flipped.verify", c.bytes[5] ^= 0x10);
+    CASE("s-bit-flipped.verify", c.bytes[40] ^= 0x01);
+    CASE("a-bit-flipped.verify", c.bytes[64 + 7] ^= 0x04);
+    CASE("message-bit-flipped.verify", c.bytes[CORPUS_HEAD] ^= 0x01);
+    CASE("message-byte-dropped.verify", c.len--);
+    CASE("message-byte-added.verify", c.bytes[c.len++] = 0);
+    CASE("other-key.verify", corpus_other_key(&c));
+    CASE("s-plus-l.encoding", add_group_order(c.bytes + 32));
+    CASE("s-equals-l.encoding", memcpy(c.bytes + 32, order, 32));
+    CASE("s-top-bit.encoding", c.bytes[63] |= 0x80);
+    CASE("key-one-byte-short.length", c.len = CORPUS_HEAD - 1);
+    CASE("empty.length", c.len = 0);
+#undef CASE
+    corpus_point_cases(directory);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (sodium_init() < 0) {
@@ -985,7 +1143,11 @@ int main(int argc, char **argv)
         return run_ed25519_wycheproof(argv[2]);
     if (argc == 3 && strcmp(argv[1], "differential") == 0)
         return run_differential(strtol(argv[2], NULL, 10));
+    if (argc == 3 && strcmp(argv[1], "corpus-make") == 0)
+        return run_corpus_make(argv[2]);
+    if (argc == 3 && strcmp(argv[1], "corpus") == 0)
+        return run_corpus(argv[2]);
     fprintf(stderr, "usage: curve_test vectors | x25519-wycheproof FILE | "
-                    "ed25519-wycheproof FILE | differential COUNT\n");
+                    "ed25519-wycheproof FILE | differential COUNT | corpus-make DIR | corpus DIR\n");
     return 2;
 }

@@ -2,7 +2,12 @@
  * FIPS 180-4 examples (SHA-256, SHA-512), RFC 4231 (HMAC), RFC 5869 (HKDF),
  * RFC 7693 Appendix A (BLAKE2b), RFC 9106 section 5.3 (Argon2id). Each check
  * also runs the incremental API with odd split points, so buffering bugs
- * cannot hide behind the one-shot call. */
+ * cannot hide behind the one-shot call.
+ *
+ *   hash_vectors                 the known-answer and parameter tests
+ *   hash_vectors corpus-make DIR writes the Argon2id corpus
+ *                                (tests/corpus/argon2id is its output)
+ *   hash_vectors corpus DIR      checks each file of it gives its exact result */
 #include <stdlib.h>
 
 #include "crypto/argon2id.h"
@@ -11,6 +16,8 @@
 #include "crypto/hmac.h"
 #include "crypto/sha256.h"
 #include "crypto/sha512.h"
+#include "tests/fuzz/argon2id_input.h"
+#include "tests/host/corpus.h"
 #include "tests/host/hex_input.h"
 #include "tests/host/test.h"
 
@@ -421,7 +428,90 @@ static void test_argon2id_parameters(void)
                sizeof(cases) / sizeof(cases[0]) + 3);
 }
 
-int main(void)
+/* ---- the committed Argon2id corpus (tests/corpus/argon2id) ----
+ * Files in the layout of tests/fuzz/argon2id_input.h, named after the exact
+ * result argon2id must give (tests/host/corpus.h); ".length" for a file
+ * shorter than the header. A refusal must also leave the tag zeroed. */
+
+static unsigned corpus_not_zeroed;
+
+static enum crypto_result corpus_argon2id(const char *name, const uint8_t *bytes, size_t len)
+{
+    static struct argon2id_block corpus_work[ARGON2ID_INPUT_MAX_BLOCKS];
+    static uint8_t tag[ARGON2ID_INPUT_MAX_TAG];
+    struct argon2id_input in;
+    if (!argon2id_input_parse(&in, bytes, len))
+        return CRYPTO_ERR_PARAMETER;
+    memset(tag, 0xa5, sizeof tag);
+    enum crypto_result r = argon2id(tag, in.tag_len, &in.params, corpus_work, in.blocks);
+    bool zeroed = true;
+    for (size_t i = 0; i < in.tag_len; i++)
+        zeroed = zeroed && tag[i] == 0;
+    if (r != CRYPTO_OK && !zeroed) {
+        corpus_not_zeroed++;
+        fprintf(stderr, "corpus %s: refused, tag not zeroed\n", name);
+    }
+    return r;
+}
+
+static int run_corpus(const char *directory)
+{
+    unsigned files = corpus_check("argon2id corpus", directory, corpus_argon2id);
+    test_check(files > 0 && corpus_not_zeroed == 0,
+               "argon2id corpus: every refusal among %u files leaves the tag zeroed "
+               "(%u did not)", files, corpus_not_zeroed);
+    return test_finish();
+}
+
+/* One corpus file: the header's values, then up to four fields as
+ * hex_input specs (NULL: none; shorter than its length: cut short). */
+static const struct argon2id_corpus_file {
+    const char *name;
+    uint8_t t, p;
+    uint16_t m, tag, blocks;
+    uint8_t lengths[4];
+    const char *fields[4];
+} argon2id_corpus[] = {
+    { "bad-t-cost-0.parameter", 0, 1, 16, 32, 16, { 0 }, { NULL } },
+    { "bad-parallelism-0.parameter", 1, 0, 16, 32, 16, { 0 }, { NULL } },
+    { "bad-m-cost-7.parameter", 1, 1, 7, 32, 16, { 0 }, { NULL } },
+    { "bad-m-cost-below-8p.parameter", 1, 2, 15, 32, 16, { 0 }, { NULL } },
+    { "bad-tag-length-3.parameter", 1, 1, 16, 3, 16, { 0 }, { NULL } },
+    { "bad-tag-length-3-and-no-work.parameter", 1, 1, 16, 3, 0, { 0 }, { NULL } },
+    { "bad-work-one-block-short.memory", 1, 2, 32, 32, 31, { 0 }, { NULL } },
+    { "bad-no-work.memory", 1, 1, 8, 32, 0, { 0 }, { NULL } },
+    { "valid-minimum.ok", 1, 1, 8, 4, 8, { 0 }, { NULL } },
+    { "valid-m-cost-15-rounds-down.ok", 1, 1, 15, 32, 12, { 0 }, { NULL } },
+    { "valid-fields-cut-short.ok", 1, 1, 8, 16, 8, { 255, 255, 255, 255 }, { "t:short" } },
+    { "valid-p1-libsodium-comparable.ok", 1, 1, 16, 32, 16, { 8, 16 },
+      { "t:password", "t:SALTSALTSALTSALT" } },
+    { "valid-long-tag-72.ok", 2, 1, 65, 72, 64, { 3, 16 }, { "t:abc", "t:SALTSALTSALTSALT" } },
+    { "rfc9106-shape-p4.ok", 3, 4, 32, 32, 32, { 32, 16, 8, 12 },
+      { "r:01:32", "r:02:16", "r:03:8", "r:04:12" } },
+};
+
+static int run_corpus_make(const char *directory)
+{
+    uint8_t bytes[ARGON2ID_INPUT_HEADER + 4 * 255];
+    for (size_t i = 0; i < sizeof argon2id_corpus / sizeof argon2id_corpus[0]; i++) {
+        const struct argon2id_corpus_file *c = &argon2id_corpus[i];
+        const uint8_t header[ARGON2ID_INPUT_HEADER] = {
+            c->t, c->p, (uint8_t)c->m, (uint8_t)(c->m >> 8), (uint8_t)c->tag,
+            (uint8_t)(c->tag >> 8), (uint8_t)c->blocks, (uint8_t)(c->blocks >> 8),
+            c->lengths[0], c->lengths[1], c->lengths[2], c->lengths[3],
+        };
+        size_t len = ARGON2ID_INPUT_HEADER;
+        memcpy(bytes, header, len);
+        for (int f = 0; f < 4 && c->fields[f] != NULL; f++)
+            len += hex_input_bytes(c->fields[f], bytes + len, 255);
+        corpus_write(directory, c->name, bytes, len);
+        if (i == 0)
+            corpus_write(directory, "header-short.length", bytes, ARGON2ID_INPUT_HEADER - 1);
+    }
+    return 0;
+}
+
+static int run_vectors(void)
 {
     test_sha();
     test_hmac();
@@ -432,4 +522,16 @@ int main(void)
     test_argon2id_rfc();
     test_argon2id_parameters();
     return test_finish();
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 1)
+        return run_vectors();
+    if (argc == 3 && strcmp(argv[1], "corpus-make") == 0)
+        return run_corpus_make(argv[2]);
+    if (argc == 3 && strcmp(argv[1], "corpus") == 0)
+        return run_corpus(argv[2]);
+    fprintf(stderr, "usage: hash_vectors [corpus-make DIR | corpus DIR]\n");
+    return 2;
 }

@@ -17,7 +17,6 @@
  * MLDSA_SIMD=avx2|portable in the environment forces the four-way Keccak
  * and the polynomial arithmetic path (keccak_x4.h) for every subcommand; by default AVX2 is used when this CPU
  * has it. Asking for avx2 on a CPU without it is a failure, not a skip. */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +24,7 @@
 #include "crypto/mldsa65_internal.h"
 #include "crypto/keccak_x4.h"
 #include "crypto/shake.h"
+#include "tests/host/corpus.h"
 #include "tests/host/hex_input.h"
 #include "tests/host/test.h"
 
@@ -518,61 +518,21 @@ static int run_noble_check(void)
 
 /* Each file DIR/<name>.<expected> holds public key || signature of the empty
  * message (empty context). expected is ok, encoding or verify, or length for
- * an input of the wrong size, which a caller refuses before verify. */
-static int run_corpus(const char *directory)
+ * an input of the wrong size, which a caller refuses before verify
+ * (tests/host/corpus.h). */
+static enum crypto_result corpus_verify(const char *name, const uint8_t *input, size_t len)
 {
-    static uint8_t input[MLDSA65_PUBLIC_KEY_SIZE + MLDSA65_SIGNATURE_SIZE + 16];
-    char path[4096];
-    unsigned files = 0, failed = 0;
-    DIR *dir = opendir(directory);
-    if (dir == NULL) {
-        test_check(false, "mldsa65 corpus: cannot open %s", directory);
-        return test_finish();
-    }
-    for (struct dirent *entry; (entry = readdir(dir)) != NULL;) {
-        const char *dot = strrchr(entry->d_name, '.');
-        if (entry->d_name[0] == '.' || dot == NULL)
-            continue;
-        snprintf(path, sizeof path, "%s/%s", directory, entry->d_name);
-        FILE *file = fopen(path, "rb");
-        size_t len = file ? fread(input, 1, sizeof input, file) : 0;
-        if (file)
-            fclose(file);
-        enum crypto_result expected = strcmp(dot, ".ok") == 0 ? CRYPTO_OK
-                                    : strcmp(dot, ".encoding") == 0 ? CRYPTO_ERR_ENCODING
-                                    : strcmp(dot, ".verify") == 0 ? CRYPTO_ERR_VERIFY
-                                    : CRYPTO_ERR_PARAMETER; /* ".length": wrong size */
-        enum crypto_result got = CRYPTO_ERR_PARAMETER;
-        if (len == MLDSA65_PUBLIC_KEY_SIZE + MLDSA65_SIGNATURE_SIZE)
-            got = verify_both(input + MLDSA65_PUBLIC_KEY_SIZE, NULL, 0, NULL, 0, input);
-        files++;
-        if (got != expected) {
-            failed++;
-            fprintf(stderr, "corpus %s: got %s\n", entry->d_name, crypto_result_message(got));
-        }
-    }
-    closedir(dir);
-    test_check(files > 0 && failed == 0,
-               "mldsa65 bad-signature corpus: %u files give their exact result (verify and "
-               "verify_prepared), %u differ",
-               files - failed, failed);
-    return test_finish();
+    (void)name;
+    if (len != MLDSA65_PUBLIC_KEY_SIZE + MLDSA65_SIGNATURE_SIZE)
+        return CRYPTO_ERR_PARAMETER;
+    return verify_both(input + MLDSA65_PUBLIC_KEY_SIZE, NULL, 0, NULL, 0, input);
 }
 
-/* Writes the bad-signature corpus (tests/corpus/mldsa65): one valid
- * (public key || signature of the empty message) and mutations of it, each
- * named after the result verify must give. Deterministic: the corpus in the
- * repository is this output. */
-static void corpus_write(const char *directory, const char *name, const uint8_t *bytes,
-                         size_t len)
+static int run_corpus(const char *directory)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", directory, name);
-    FILE *file = fopen(path, "wb");
-    if (file == NULL || fwrite(bytes, 1, len, file) != len || fclose(file) != 0) {
-        fprintf(stderr, "cannot write %s\n", path);
-        exit(2);
-    }
+    (void)corpus_check("mldsa65 bad-signature corpus (verify and verify_prepared)", directory,
+                       corpus_verify);
+    return test_finish();
 }
 
 /* Sets coefficient 0 of z polynomial 0 to value (20-bit field gamma1 - z). */
@@ -585,6 +545,10 @@ static void corpus_set_z(uint8_t *signature, int32_t z)
     p[2] = (uint8_t)((p[2] & 0xf0) | (field >> 16));
 }
 
+/* Writes the bad-signature corpus (tests/corpus/mldsa65): one valid
+ * (public key || signature of the empty message) and mutations of it, each
+ * named after the result verify must give. Deterministic: the corpus in the
+ * repository is this output. */
 static int run_corpus_make(const char *directory)
 {
     static uint8_t valid[MLDSA65_PUBLIC_KEY_SIZE + MLDSA65_SIGNATURE_SIZE + 1];

@@ -2,10 +2,17 @@
  * RFC 8439 §2.3.2, 2.4.2, 2.5.2, 2.6.2, 2.8.2 and Appendix A.1-A.5;
  * draft-irtf-cfrg-xchacha-03 §2.2.1 (HChaCha20) and A.3.1 (AEAD).
  * Also the API contract: incremental Poly1305 at every split, in-place
- * operation, counter exhaustion refused, failed decryption wipes output. */
+ * operation, counter exhaustion refused, failed decryption wipes output.
+ *
+ *   stream_vectors                 the known-answer and contract tests
+ *   stream_vectors corpus-make DIR writes the AEAD open corpus
+ *                                  (tests/corpus/aead is its output)
+ *   stream_vectors corpus DIR      checks each file of it gives its exact result */
 #include "crypto/aead.h"
 #include "crypto/chacha20.h"
 #include "crypto/poly1305.h"
+#include "tests/fuzz/aead_input.h"
+#include "tests/host/corpus.h"
 #include "tests/host/hex_input.h"
 #include "tests/host/test.h"
 
@@ -375,7 +382,120 @@ static void test_in_place_long(void)
                sizeof data);
 }
 
-int main(void)
+/* ---- the committed AEAD open corpus (tests/corpus/aead) ----
+ * Files in the layout of tests/fuzz/aead_input.h with mode 0, named after the
+ * result the open must give (tests/host/corpus.h); ".length" for a file too
+ * short to hold the header. A refusal must also leave the output zeroed. */
+
+static unsigned corpus_not_zeroed;
+
+static enum crypto_result corpus_open(const char *name, const uint8_t *bytes, size_t len)
+{
+    static uint8_t out[AEAD_INPUT_MAX_MESSAGE];
+    struct aead_input in;
+    if (!aead_input_parse(&in, bytes, len))
+        return CRYPTO_ERR_PARAMETER;
+    memset(out, 0xa5, sizeof out);
+    enum crypto_result r =
+        in.extended ? xchacha20poly1305_decrypt(out, sizeof out, in.message, in.len, in.ad,
+                                                in.ad_len, in.nonce, in.key)
+                    : chacha20poly1305_decrypt(out, sizeof out, in.message, in.len, in.ad,
+                                               in.ad_len, in.nonce, in.key);
+    if (r != CRYPTO_OK && !all_zero(out, sizeof out)) {
+        corpus_not_zeroed++;
+        fprintf(stderr, "corpus %s: refused, output not zeroed\n", name);
+    }
+    return r;
+}
+
+static int run_corpus(const char *directory)
+{
+    unsigned files = corpus_check("aead open corpus", directory, corpus_open);
+    test_check(files > 0 && corpus_not_zeroed == 0,
+               "aead open corpus: every refusal among %u files leaves the output zeroed "
+               "(%u did not)", files, corpus_not_zeroed);
+    return test_finish();
+}
+
+/* One corpus input: header, AD and, after it, the sealed message. */
+struct corpus_case {
+    uint8_t bytes[AEAD_INPUT_HEADER + 255 + 256];
+    size_t len;
+};
+
+#define CORPUS_AD_LEN 11
+
+/* A valid mode-0 input: fixed key, nonce, CORPUS_AD_LEN bytes of AD,
+ * plain_len bytes of text sealed (70 crosses a ChaCha20 block). */
+static void corpus_valid(struct corpus_case *c, bool extended, size_t plain_len)
+{
+    static const char text[] = "NONOS corpus: an AEAD message long enough to cross one ChaCha20 block.";
+    uint8_t *b = c->bytes;
+    if (plain_len >= sizeof text)
+        exit(2);
+    b[0] = extended;
+    hex_input_bytes("s:00:32", b + 1, 32);
+    hex_input_bytes("s:40:24", b + 33, 24);
+    b[57] = (uint8_t)hex_input_bytes("t:header v1.0", b + AEAD_INPUT_HEADER, CORPUS_AD_LEN);
+    uint8_t *ad = b + AEAD_INPUT_HEADER, *sealed = ad + b[57];
+    enum crypto_result r =
+        extended ? xchacha20poly1305_encrypt(sealed, 256, (const uint8_t *)text, plain_len, ad,
+                                             b[57], b + 33, b + 1)
+                 : chacha20poly1305_encrypt(sealed, 256, (const uint8_t *)text, plain_len, ad,
+                                            b[57], b + 33, b + 1);
+    if (r != CRYPTO_OK)
+        exit(2);
+    c->len = AEAD_INPUT_HEADER + b[57] + plain_len + AEAD_TAG_SIZE;
+}
+
+/* The cases of one algorithm; prefix names it. */
+static void corpus_make_algorithm(const char *directory, const char *prefix, bool extended)
+{
+    struct corpus_case c;
+    char name[128];
+    const size_t sealed_at = AEAD_INPUT_HEADER + CORPUS_AD_LEN;
+#define CASE(what, plain_len, change)                                   \
+    do {                                                                \
+        corpus_valid(&c, extended, plain_len);                          \
+        change;                                                         \
+        snprintf(name, sizeof name, "%s-%s", prefix, what);             \
+        corpus_write(directory, name, c.bytes, c.len);                  \
+    } while (0)
+    CASE("valid.ok", 70, (void)0);
+    CASE("empty-message.ok", 0, (void)0);
+    CASE("tag-flipped.verify", 70, c.bytes[c.len - 1] ^= 0x80);
+    CASE("ciphertext-flipped.verify", 70, c.bytes[sealed_at] ^= 0x01);
+    CASE("ciphertext-last-block-flipped.verify", 70, c.bytes[sealed_at + 69] ^= 0x20);
+    CASE("ad-changed.verify", 70, c.bytes[AEAD_INPUT_HEADER] ^= 0x01);
+    CASE("ad-byte-moved-to-ciphertext.verify", 70, c.bytes[57]--);
+    CASE("ad-dropped.verify", 70, {
+        memmove(c.bytes + AEAD_INPUT_HEADER, c.bytes + sealed_at, c.len - sealed_at);
+        c.len -= CORPUS_AD_LEN;
+        c.bytes[57] = 0;
+    });
+    CASE("tag-byte-dropped.verify", 70, c.len--);
+    CASE("below-tag-length.verify", 70, c.len = sealed_at + AEAD_TAG_SIZE - 1);
+    CASE("no-ciphertext.verify", 70, c.len = sealed_at);
+    CASE("wrong-key.verify", 70, c.bytes[1 + 31] ^= 0x01);
+    CASE("wrong-nonce-first-byte.verify", 70, c.bytes[33] ^= 0x01);
+    CASE("other-algorithm.verify", 70, c.bytes[0] ^= 1);
+    CASE("header-short.length", 70, c.len = AEAD_INPUT_HEADER - 1);
+    /* Nonce bytes 12-23 are XChaCha20's alone; ChaCha20 never reads them. */
+    if (extended)
+        CASE("wrong-nonce-last-byte.verify", 70, c.bytes[33 + 23] ^= 0x01);
+    else
+        CASE("nonce-bytes-12-23-unused.ok", 70, c.bytes[33 + 23] ^= 0x01);
+#undef CASE
+}
+
+static int run_corpus_make(const char *directory)
+{
+    corpus_make_algorithm(directory, "chacha20", false);
+    corpus_make_algorithm(directory, "xchacha20", true);
+    return 0;
+}
+
+static int run_vectors(void)
 {
     test_blocks();
     test_ciphers();
@@ -387,4 +507,16 @@ int main(void)
     test_aead_contract();
     test_in_place_long();
     return test_finish();
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 1)
+        return run_vectors();
+    if (argc == 3 && strcmp(argv[1], "corpus-make") == 0)
+        return run_corpus_make(argv[2]);
+    if (argc == 3 && strcmp(argv[1], "corpus") == 0)
+        return run_corpus(argv[2]);
+    fprintf(stderr, "usage: stream_vectors [corpus-make DIR | corpus DIR]\n");
+    return 2;
 }

@@ -2,7 +2,9 @@
  *
  * The input picks every parameter, including out-of-range ones: a 12-byte
  * header (t, lanes, m, tag length, work blocks, and the lengths of password,
- * salt, secret and associated data, each taken from the rest of the input).
+ * salt, secret and associated data, each taken from the rest of the input;
+ * tests/fuzz/argon2id_input.h). Seeds: tests/corpus/argon2id, each file
+ * named after its exact result (checked by suite 20).
  * Checks: the result code is exactly the one the RFC ranges predict, a
  * refused call leaves the tag zeroed, an accepted one is deterministic, and
  * when the parameters fit libsodium's API (p = 1, 16-byte salt, no secret or
@@ -12,26 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/endian.h"
 #include "crypto/argon2id.h"
+#include "tests/fuzz/argon2id_input.h"
 
-#define MAX_BLOCKS 420
-#define MAX_TAG 600
-
-static struct argon2id_block work[MAX_BLOCKS];
-static uint8_t tag[MAX_TAG], again[MAX_TAG], reference[MAX_TAG];
+static struct argon2id_block work[ARGON2ID_INPUT_MAX_BLOCKS];
+static uint8_t tag[ARGON2ID_INPUT_MAX_TAG], again[ARGON2ID_INPUT_MAX_TAG],
+    reference[ARGON2ID_INPUT_MAX_TAG];
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* Takes up to `want` bytes from the input cursor. */
-static const uint8_t *take(const uint8_t **data, size_t *size, size_t want, size_t *got)
-{
-    const uint8_t *p = *data;
-    *got = want < *size ? want : *size;
-    *data += *got;
-    *size -= *got;
-    return p;
-}
 
 static enum crypto_result expected(const struct argon2id_params *p, size_t tag_len,
                                    size_t blocks)
@@ -58,22 +48,11 @@ static void compare_with_libsodium(const struct argon2id_params *p, size_t tag_l
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size < 12 || sodium_init() < 0)
+    struct argon2id_input in;
+    if (sodium_init() < 0 || !argon2id_input_parse(&in, data, size))
         return 0;
-    struct argon2id_params p = {
-        .t_cost = data[0] % 4u,
-        .parallelism = data[1] % 6u,
-        .m_cost = load16_le(data + 2) % 400u,
-    };
-    size_t tag_len = load16_le(data + 4) % MAX_TAG;
-    size_t blocks = load16_le(data + 6) % (MAX_BLOCKS + 1);
-    uint8_t lengths[4] = { data[8], data[9], data[10], data[11] };
-    data += 12;
-    size -= 12;
-    p.password = take(&data, &size, lengths[0], &p.password_len);
-    p.salt = take(&data, &size, lengths[1], &p.salt_len);
-    p.secret = take(&data, &size, lengths[2], &p.secret_len);
-    p.associated = take(&data, &size, lengths[3], &p.associated_len);
+    const struct argon2id_params p = in.params;
+    const size_t tag_len = in.tag_len, blocks = in.blocks;
 
     memset(tag, 0xa5, sizeof(tag));
     enum crypto_result want = expected(&p, tag_len, blocks);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Hash area of the crypto core: SHA-256, SHA-512, HMAC, HKDF, BLAKE2b,
 # Argon2id. Known-answer vectors typed from the specs, Wycheproof vectors,
-# differential tests against libsodium, all under
+# differential tests against libsodium, the committed Argon2id corpus
+# tests/corpus/argon2id with each file's exact result, all under
 # ASan + UBSan; plus a check that the sources build freestanding.
 set -u
 . tests/lib.sh
@@ -35,6 +36,7 @@ done
 
 make -s -j2 $bin/hash_vectors || { echo "FAIL hash test build"; exit 1; }
 $bin/hash_vectors || status=1
+$bin/hash_vectors corpus tests/corpus/argon2id || status=1
 
 # Same vectors, library compiled with general registers only (kernel style).
 gro=build/host-gro/tests/crypto/hash_vectors
@@ -152,5 +154,6 @@ for primitive in sha256 sha512 hmac-sha256 hmac-sha512 hkdf-sha256 hkdf-sha512 b
 done
 $bin/hash_differential argon2id "${HASH_ARGON2_SETS:-1000}" "$seed" || status=1
 
-# The fuzz target fuzz-argon2id is smoke-run by suite 80 with every other one.
+# The fuzz target fuzz-argon2id is smoke-run by suite 80 with every other one,
+# seeded from tests/corpus/argon2id.
 exit $status

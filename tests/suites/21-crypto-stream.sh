@@ -3,7 +3,9 @@
 # AEADs and the random generator. RFC 8439 and XChaCha draft vectors, all
 # Wycheproof AEAD vectors, differential tests against libsodium (100,000
 # random inputs per primitive, plus the portable core alone), random
-# generator behaviour, all under ASan + UBSan (suite 80 smoke-runs the AEAD fuzzer); a
+# generator behaviour, the committed AEAD open corpus tests/corpus/aead with
+# each file's exact result, all under ASan + UBSan (suite 80 smoke-runs the
+# AEAD fuzzer, seeded from that corpus); a
 # valgrind constant-time check (ctgrind) of both ChaCha20 paths; plus a
 # check that the sources build freestanding without libc.
 set -u
@@ -26,6 +28,7 @@ make -s -j2 $bin/stream_vectors $bin/stream_wycheproof $bin/stream_differential 
     { echo "FAIL stream test build"; exit 1; }
 
 $bin/stream_vectors || status=1
+$bin/stream_vectors corpus tests/corpus/aead || status=1
 
 if [ ! -d "$vectors" ]; then
     echo "FAIL stream wycheproof: vectors not found at $vectors"

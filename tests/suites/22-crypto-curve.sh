@@ -6,7 +6,10 @@
 #    primitive under ASan + UBSan (default 20,000) and CURVE_DIFF random inputs
 #    per primitive optimized (default 100,000);
 #  - the committed base-point table equals the generator's output;
-#  - a short libFuzzer run of the Ed25519 verify fuzzer.
+#  - the committed verify corpus tests/corpus/ed25519: each file's exact
+#    result, and libsodium's decision on it;
+#  - a short libFuzzer run of the Ed25519 verify fuzzer, seeded with RFC 8032
+#    TEST 1 and the committed corpus.
 # CURVE_SEED fixes the random inputs (the log shows the seed of each run).
 set -u
 cd "$(dirname "$0")/../.." || exit 2
@@ -63,9 +66,12 @@ else
     echo "FAIL edwards25519_table.h: differs from curve_table_gen output (regenerate it)"
 fi
 
-# Fuzz smoke: a fixed number of runs from the seed corpus (a copy, so the
-# working corpus of `make fuzz-ed25519` is not touched).
-rm -rf "$work/corpus" && cp -r build/fuzz/corpus/ed25519 "$work/corpus"
+run corpus "" "$san" corpus tests/corpus/ed25519
+
+# Fuzz smoke: a fixed number of runs from the RFC 8032 seed and the committed
+# corpus (copies, so the working corpus of `make fuzz-ed25519` is not touched).
+rm -rf "$work/corpus" && cp -r build/fuzz/corpus/ed25519 "$work/corpus" &&
+    cp tests/corpus/ed25519/* "$work/corpus/"
 if build/fuzz/tests/fuzz/fuzz_ed25519 -runs="${CURVE_FUZZ_RUNS:-3000}" -max_len=1024 \
     -seed=1 "$work/corpus" >"$work/fuzz.log" 2>&1; then
     echo "PASS fuzz-ed25519 smoke (${CURVE_FUZZ_RUNS:-3000} runs, decisions equal libsodium's)"
