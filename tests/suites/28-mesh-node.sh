@@ -227,8 +227,15 @@ fi
 python3 "$peer" beacon-junk "$group" 300 || fail "mesh node: junk beacons did not run"
 replayed=$(python3 "$peer" beacon-replay "$group" 50) || fail "mesh node: replay did not run"
 python3 "$peer" beacon-forged "$group" 60 >/dev/null || fail "mesh node: forgery did not run"
-sleep 1
-beacons=$(ctl_status 4 | jq -c .counters.beacon_refused)
+# The node counts the beacons as it reads them: wait until the forged
+# ones are counted (at most 10 s; a fixed second was too short on a loaded
+# machine). The checks below judge the counts.
+for _ in $(seq 20); do
+    beacons=$(ctl_status 4 | jq -c .counters.beacon_refused)
+    counted=$(echo "$beacons" | jq '.["signature-does-not-verify"] + .["over-the-beacon-rate-limit"]')
+    [ "${counted:-0}" -ge 51 ] && break
+    sleep 0.5
+done
 junk=$(echo "$beacons" | jq '.["node-ID-without-its-proof-of-work"]')
 stale=$(echo "$beacons" | jq '.["not-newer-than-the-last-beacon-of-this-node"]')
 forged=$(echo "$beacons" | jq '.["signature-does-not-verify"]')
