@@ -84,6 +84,12 @@ static const struct denial denials[] = {
            NONOS_ERROR_INVALID_CAPABILITY),
     DENIAL(NONOS_SYSCALL_DEVICE_LIST, DENIAL_S, 0, 0, 0, DENIAL_S, NONOS_ERROR_INVALID_CAPABILITY),
     DENIAL(NONOS_SYSCALL_SUPERVISOR_AUDIT, DENIAL_S, 1, 0, 0, DENIAL_S, NONOS_ERROR_INVALID_CAPABILITY),
+    /* The register fast path checks its slots itself (slot_count 0 in the
+     * kernel's table): 63's slots are endpoint | reply << 32, the reply
+     * slot empty (nothing to answer), the endpoint without read. */
+    DENIAL(NONOS_SYSCALL_IPC_CALL_REGISTERS, DENIAL_T, 0, 0, 0, DENIAL_T, NONOS_ERROR_WRONG_TYPE),
+    DENIAL(NONOS_SYSCALL_IPC_REPLY_RECEIVE_REGISTERS, DENIAL_N | (uint64_t)DENIAL_E << 32, 0, 0, 0,
+           DENIAL_N, NONOS_ERROR_NO_RIGHT),
     /* A 1 ns timeout, so a kernel that wrongly accepted the slot still returns. */
     DENIAL(NONOS_SYSCALL_NOTIFICATION_WAIT_TIMEOUT, DENIAL_T, 1, 0, 0, DENIAL_T, NONOS_ERROR_WRONG_TYPE),
     /* Numbers that name no call: refused (not killed), audited without a slot. */
