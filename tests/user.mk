@@ -65,6 +65,7 @@ $(BUILD)/tests/user_datagram_test: $(BUILD)/user-fake/tests/user/datagram_test.o
 	$(CC) -fsanitize=address,undefined $^ -o $@
 
 $(BUILD)/tests/user_datagram_corpus: $(call objs,host-san,tests/user/datagram_corpus.c tests/user/datagram_replay.c tests/user/request_corpus.c \
+		tests/host/expected_corpus.c \
 		user/lib/datagram_wire.c)
 	@mkdir -p $(@D)
 	$(CC) -fsanitize=address,undefined $^ -o $@
@@ -136,7 +137,7 @@ fuzz-netif-request: $(BUILD)/fuzz/tests/fuzz/fuzz_netif_request
 # nonos.net's REPORT/PING and label dispatch (user/net/request.c,
 # tests/corpus/net-request): their checkers, sharing request_corpus.c (the
 # layout of net-datagram) and request_replay.c.
-REQUEST_CORPUS_SRCS := tests/user/request_corpus.c tests/user/request_replay.c user/mesh/command.c \
+REQUEST_CORPUS_SRCS := tests/host/expected_corpus.c tests/user/request_corpus.c tests/user/request_replay.c user/mesh/command.c \
                        user/mesh/net_reply.c user/net/request.c
 
 $(BUILD)/tests/user_mesh_command_corpus: $(call objs,host-san,tests/user/mesh_command_corpus.c $(REQUEST_CORPUS_SRCS))

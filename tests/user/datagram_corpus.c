@@ -84,7 +84,7 @@ static void generate(void)
          DATAGRAM_ERR_LENGTH);
     emit("send-empty", "SEND with no data", NONOS_NET_UDP_SEND, 0, 0, NULL, 0, DATAGRAM_ERR_LENGTH);
     emit_send("send-11-bytes", "SEND one byte short of its header", 0, 5, 0, 0, DATAGRAM_ERR_LENGTH);
-    corpus.cases[corpus.case_count - 1].length--;
+    corpus.expected.cases[corpus.expected.case_count - 1].length--;
     emit_send("send-257-bytes", "SEND longer than a message", 0, 245, 0, NONOS_MESSAGE_DATA_MAX + 1 - 12,
               DATAGRAM_ERR_LENGTH);
     emit_send("send-total-0", "a datagram of total length 0", 0, 0, 0, 1, DATAGRAM_ERR_TOTAL);

@@ -84,7 +84,7 @@ static void generate(void)
          NONOS_MESSAGE_DATA_MAX + 1, NET_REPLY_ERR_LENGTH);
     emit("send-result-4", "SEND result 4, past FAILED", NONOS_NET_UDP_SEND, 0, 0, sent_4, 1, 1, NET_REPLY_ERR_SENT);
     receive("receive-7-bytes", "RECEIVE a byte short of its header", 0, 0, 300, 0, NET_REPLY_ERR_LENGTH);
-    corpus.cases[corpus.case_count - 1].length--;
+    corpus.expected.cases[corpus.expected.case_count - 1].length--;
     receive("receive-257-bytes", "RECEIVE longer than a message", 0, 0, 1472, NONOS_MESSAGE_DATA_MAX + 1 - 8,
             NET_REPLY_ERR_LENGTH);
     receive("receive-total-1473", "a datagram longer than one UDP packet", 0, 0, 1473, 248, NET_REPLY_ERR_TOTAL);
