@@ -114,7 +114,7 @@ $(BUILD)/tests/user_netif_wire_test: $(call objs,host-san,tests/user/netif_wire_
 	$(CC) -fsanitize=address,undefined $^ -o $@
 $(BUILD)/host-san/tests/user/netif_wire_test.o: HOST_SAN_CFLAGS += -Iuser/drivers/virtio-net
 
-$(BUILD)/tests/user_netif_corpus: $(call objs,host-san,tests/user/netif_corpus.c tests/user/netif_replay.c \
+$(BUILD)/tests/user_netif_corpus: $(call objs,host-san,tests/user/netif_corpus.c tests/user/netif_replay.c tests/host/expected_corpus.c \
 		user/lib/netif_wire.c)
 	@mkdir -p $(@D)
 	$(CC) -fsanitize=address,undefined $^ -o $@

@@ -4,40 +4,27 @@
  * label the driver answers with; a few good ones as controls. Inputs are
  * in the format of tests/user/netif_replay.h.
  *
- * The cases are generated here and committed with an `expected` file:
+ * The cases are generated here and committed with an `expected` file
+ * (tests/host/expected_corpus.h):
  *   <case> <NETIF_...> <answer: 0, NONOS_ERROR_..., or ignored for rings>  # what
- * usage: netif_corpus --write DIR   writes the cases and DIR/expected
- *        netif_corpus --check DIR   replays every committed case against
- *                                   expected, and checks that the committed
- *                                   set is exactly what this program
- *                                   generates and names every refusal */
+ * usage: netif_corpus --write DIR | --check DIR */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "nonos/abi.h"
 #include "nonos/error.h"
 #include "nonos/netif.h"
+#include "tests/host/expected_corpus.h"
 #include "tests/user/netif_replay.h"
 
-#define CASES_MAX 64
 #define CASE_SIZE (NETIF_REPLAY_REQUEST_HEADER + NONOS_MESSAGE_DATA_MAX + 8)
 #define SESSION 0x0123456789abcdefull
 #define CARRIED 1
 #define ATTACHED 2
 
-struct corpus_case {
-    char name[64];
-    const char *what;
-    uint8_t data[CASE_SIZE];
-    size_t length;
-    enum netif_refusal expected;
-};
-
-static struct corpus_case cases[CASES_MAX];
-static int case_count;
+static struct expected_corpus corpus;
 
 static void put_le(uint8_t *p, uint64_t v, unsigned bytes)
 {
@@ -45,18 +32,14 @@ static void put_le(uint8_t *p, uint64_t v, unsigned bytes)
         p[i] = (uint8_t)(v >> (8 * i));
 }
 
-static struct corpus_case *case_new(const char *name, const char *what, size_t length, enum netif_refusal expected)
+static struct expected_case *case_new(const char *name, const char *what, size_t length, enum netif_refusal expected)
 {
-    if (case_count >= CASES_MAX || length > CASE_SIZE) {
-        fprintf(stderr, "netif_corpus: too many or too large cases\n");
+    if (length > CASE_SIZE) {
+        fprintf(stderr, "netif_corpus: too large a case\n");
         exit(2);
     }
-    struct corpus_case *c = &cases[case_count++];
-    snprintf(c->name, sizeof c->name, "%s", name);
-    c->what = what;
-    memset(c->data, 0, sizeof c->data);
+    struct expected_case *c = expected_corpus_add(&corpus, name, what, CASE_SIZE, (int)expected);
     c->length = length;
-    c->expected = expected;
     return c;
 }
 
@@ -64,7 +47,7 @@ static struct corpus_case *case_new(const char *name, const char *what, size_t l
 static void emit_request(const char *name, const char *what, uint16_t label, uint8_t flags, size_t length,
                          uint64_t quoted, enum netif_refusal expected)
 {
-    struct corpus_case *c = case_new(name, what, NETIF_REPLAY_REQUEST_HEADER + length, expected);
+    struct expected_case *c = case_new(name, what, NETIF_REPLAY_REQUEST_HEADER + length, expected);
     c->data[0] = NETIF_REPLAY_REQUEST;
     put_le(c->data + 1, label, 2);
     c->data[3] = flags;
@@ -78,7 +61,7 @@ static void emit_request(const char *name, const char *what, uint16_t label, uin
 static void emit_tx(const char *name, const char *what, uint32_t consumer, uint8_t taken, uint32_t producer,
                     uint32_t length, uint32_t flags, enum netif_refusal expected)
 {
-    struct corpus_case *c = case_new(name, what, NETIF_REPLAY_RING_HEADER + NETIF_SLOTS * 8, expected);
+    struct expected_case *c = case_new(name, what, NETIF_REPLAY_RING_HEADER + NETIF_SLOTS * 8, expected);
     c->data[0] = NETIF_REPLAY_TX;
     put_le(c->data + 1, consumer, 4);
     c->data[5] = taken;
@@ -92,7 +75,7 @@ static void emit_tx(const char *name, const char *what, uint32_t consumer, uint8
 static void emit_rx(const char *name, const char *what, uint32_t seen, uint8_t ahead, uint32_t consumer,
                     enum netif_refusal expected)
 {
-    struct corpus_case *c = case_new(name, what, NETIF_REPLAY_RING_HEADER, expected);
+    struct expected_case *c = case_new(name, what, NETIF_REPLAY_RING_HEADER, expected);
     c->data[0] = NETIF_REPLAY_RX;
     put_le(c->data + 1, seen, 4);
     c->data[5] = ahead;
@@ -161,109 +144,48 @@ static void generate_rings(void)
     emit_rx("rx-consumer-back-32", "consumer 32 back (was accepted before)", 64, 32, 32, NETIF_ERR_RX_BEHIND);
 }
 
-static const char *answer_name(const struct corpus_case *c, enum netif_refusal refusal)
+/* The label a request is answered with; rings are not answered. */
+static const char *answer_name(const uint8_t *input, size_t size, enum netif_refusal refusal)
 {
-    if (c->data[0] != NETIF_REPLAY_REQUEST)
+    if (size == 0 || input[0] != NETIF_REPLAY_REQUEST)
         return "ignored";
     uint64_t label = netif_wire_error(refusal);
     return label == 0 ? "0" : label == NONOS_ERROR_NOT_FOUND ? "NONOS_ERROR_NOT_FOUND" : "NONOS_ERROR_INVALID_ARGUMENT";
 }
 
-static int write_corpus(const char *dir)
-{
-    char path[512];
-    mkdir(dir, 0755);
-    snprintf(path, sizeof path, "%s/expected", dir);
-    FILE *expected = fopen(path, "w");
-    if (expected == NULL)
-        return 1;
-    fprintf(expected, "# <case> <refusal> <answer label>: written by netif_corpus --write (tests/user/netif_corpus.c)\n"
-                      "# input: tests/user/netif_replay.h (byte 0: 0 request, 1 TX ring, 2 RX ring)\n");
-    for (int i = 0; i < case_count; i++) {
-        fprintf(expected, "%s %s %s  # %s\n", cases[i].name, netif_wire_name(cases[i].expected),
-                answer_name(&cases[i], cases[i].expected), cases[i].what);
-        snprintf(path, sizeof path, "%s/%s", dir, cases[i].name);
-        FILE *file = fopen(path, "wb");
-        bool written = file != NULL && fwrite(cases[i].data, 1, cases[i].length, file) == cases[i].length;
-        if (file != NULL)
-            fclose(file);
-        if (!written) {
-            fclose(expected);
-            return 1;
-        }
-    }
-    fclose(expected);
-    return 0;
-}
+static const char *refusal_name(int refusal) { return netif_wire_name((enum netif_refusal)refusal); }
 
-static const struct corpus_case *generated(const char *name)
+static bool replay(const char *name, const uint8_t *input, size_t size, int *result, char *column,
+                   size_t column_size)
 {
-    for (int i = 0; i < case_count; i++)
-        if (strcmp(cases[i].name, name) == 0)
-            return &cases[i];
-    return NULL;
-}
-
-static bool check_case(const char *dir, const char *name, const char *refusal_name, const char *answer, bool *seen)
-{
-    char path[512];
-    static uint8_t data[CASE_SIZE + 1];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *file = fopen(path, "rb");
-    size_t n = file != NULL ? fread(data, 1, sizeof data, file) : 0;
-    bool ok = file != NULL && ferror(file) == 0 && n <= CASE_SIZE;
-    if (file != NULL)
-        fclose(file);
-    struct netif_replay replay;
-    enum netif_refusal got = netif_replay(data, n, &replay);
-    seen[got < NETIF_ERR_COUNT ? got : 0] = true;
-    const struct corpus_case *c = generated(name);
-    bool fresh = c != NULL && c->length == n && memcmp(c->data, data, n) == 0 &&
-                 strcmp(netif_wire_name(c->expected), refusal_name) == 0;
-    bool right = ok && c != NULL && strcmp(netif_wire_name(got), refusal_name) == 0 &&
-                 strcmp(answer_name(c, got), answer) == 0;
-    if (!right)
-        fprintf(stderr, "netif-request/%s: got %s, expected %s %s\n", name, netif_wire_name(got), refusal_name,
-                answer);
-    if (!fresh)
-        fprintf(stderr, "netif-request/%s: differs from what netif_corpus.c generates (run --write)\n", name);
-    return right && fresh;
-}
-
-static int check_corpus(const char *dir)
-{
-    char path[512], line[256], name[128], refusal_name[64], answer[64];
-    bool seen[NETIF_ERR_COUNT] = { false };
-    snprintf(path, sizeof path, "%s/expected", dir);
-    FILE *expected = fopen(path, "r");
-    int count = 0, bad = 0;
-    while (expected != NULL && fgets(line, sizeof line, expected) != NULL) {
-        if (line[0] == '#' || sscanf(line, "%127s %63s %63s", name, refusal_name, answer) != 3)
-            continue;
-        count++;
-        bad += !check_case(dir, name, refusal_name, answer, seen);
-    }
-    if (expected != NULL)
-        fclose(expected);
-    int unseen = 0;
-    for (int i = 0; i < NETIF_ERR_COUNT; i++)
-        unseen += !seen[i];
-    bool ok = expected != NULL && count == case_count && bad == 0 && unseen == 0;
-    printf("%s netif-request corpus: %d committed cases (%d generated) replayed with their exact refusal, "
-           "%d wrong or stale, %d refusals without a case\n",
-           ok ? "PASS" : "FAIL", count, case_count, bad, unseen);
-    return ok ? 0 : 1;
+    (void)name;
+    struct netif_replay state;
+    enum netif_refusal got = netif_replay(input, size, &state);
+    *result = (int)got;
+    snprintf(column, column_size, "%s", answer_name(input, size, got));
+    return true;
 }
 
 int main(int argc, char **argv)
 {
-    case_count = 0;
+    corpus = (struct expected_corpus){
+        .name = "netif-request",
+        .program = "netif_corpus (tests/user/netif_corpus.c)",
+        .header = "# <case> <refusal> <answer label>: written by netif_corpus --write (tests/user/netif_corpus.c)\n"
+                  "# input: tests/user/netif_replay.h (byte 0: 0 request, 1 TX ring, 2 RX ring)\n",
+        .checked = "replayed with their exact refusal",
+        .items = "cases",
+        .results = "refusals",
+        .columns = 3,
+        .result_count = NETIF_ERR_COUNT,
+        .result_name = refusal_name,
+        .replay = replay,
+    };
     generate_requests();
     generate_rings();
-    if (argc == 3 && strcmp(argv[1], "--write") == 0)
-        return write_corpus(argv[2]);
-    if (argc == 3 && strcmp(argv[1], "--check") == 0)
-        return check_corpus(argv[2]);
-    fprintf(stderr, "usage: netif_corpus --write DIR | --check DIR\n");
-    return 2;
+    for (int i = 0; i < corpus.case_count; i++) {
+        struct expected_case *c = &corpus.cases[i];
+        snprintf(c->column, sizeof c->column, "%s", answer_name(c->data, c->length, (enum netif_refusal)c->expected));
+    }
+    return expected_corpus_main(&corpus, argc, argv);
 }
