@@ -86,7 +86,7 @@ fuzz-net-datagram: $(BUILD)/fuzz/tests/fuzz/fuzz_net_datagram
 
 # The virtio drivers' PCI capability walk (user/lib/virtio_pci.c): the
 # checker of its corpus of bad devices, tests/corpus/virtio-pci.
-$(BUILD)/tests/user_virtio_pci_corpus: $(call objs,host-san,tests/user/virtio_pci_corpus.c \
+$(BUILD)/tests/user_virtio_pci_corpus: $(call objs,host-san,tests/user/virtio_pci_corpus.c tests/host/expected_corpus.c \
 		tests/user/virtio_pci_replay.c user/lib/virtio_pci.c)
 	@mkdir -p $(@D)
 	$(CC) -fsanitize=address,undefined $^ -o $@

@@ -6,23 +6,17 @@
  * QEMU's virtio-pci gives (all four structures in BAR 4, 16 KiB) and
  * changes one thing.
  *
- * The cases are generated here and committed with an `expected` file:
+ * The cases are generated here and committed with an `expected` file
+ * (tests/host/expected_corpus.h):
  *   <case> <VIRTIO_PCI_...>  # what
- * usage: virtio_pci_corpus --write DIR   writes the cases and DIR/expected
- *        virtio_pci_corpus --check DIR   replays every committed case
- *                                        against expected, and checks that
- *                                        the committed set is exactly what
- *                                        this program generates and names
- *                                        every refusal at least once */
+ * usage: virtio_pci_corpus --write DIR | --check DIR */
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
+#include "tests/host/expected_corpus.h"
 #include "tests/user/virtio_pci_replay.h"
 
-#define CASES_MAX 48
 #define CONFIG_SIZE 256
 #define CASE_SIZE (VIRTIO_PCI_REPLAY_HEADER + CONFIG_SIZE)
 
@@ -33,16 +27,7 @@
 #define AT_DEVICE 0x78
 #define AT_FREE 0x88 /* first unused byte */
 
-struct corpus_case {
-    char name[64];
-    const char *what;
-    uint8_t data[CASE_SIZE];
-    size_t length;
-    enum virtio_pci_refusal expected;
-};
-
-static struct corpus_case cases[CASES_MAX];
-static int case_count;
+static struct expected_corpus corpus;
 
 static void put(uint8_t *p, uint64_t value, int bytes)
 {
@@ -50,18 +35,18 @@ static void put(uint8_t *p, uint64_t value, int bytes)
         p[i] = (uint8_t)(value >> (8 * i));
 }
 
-static uint8_t *config(struct corpus_case *c)
+static uint8_t *config(struct expected_case *c)
 {
     return c->data + VIRTIO_PCI_REPLAY_HEADER;
 }
 
-static void bar_size(struct corpus_case *c, int bar, uint64_t size)
+static void bar_size(struct expected_case *c, int bar, uint64_t size)
 {
     put(c->data + 8 * bar, size, 8);
 }
 
 /* A virtio_pci_cap (a virtio_pci_notify_cap for type 2) at `at`. */
-static void capability(struct corpus_case *c, uint32_t at, uint8_t next, uint8_t type, uint8_t bar,
+static void capability(struct expected_case *c, uint32_t at, uint8_t next, uint8_t type, uint8_t bar,
                        uint32_t offset, uint32_t length)
 {
     uint8_t *p = config(c) + at;
@@ -77,17 +62,9 @@ static void capability(struct corpus_case *c, uint32_t at, uint8_t next, uint8_t
 }
 
 /* A new case holding the good device. */
-static struct corpus_case *begin(const char *name, const char *what, enum virtio_pci_refusal expected)
+static struct expected_case *begin(const char *name, const char *what, enum virtio_pci_refusal expected)
 {
-    if (case_count >= CASES_MAX) {
-        fprintf(stderr, "virtio_pci_corpus: too many cases\n");
-        exit(2);
-    }
-    struct corpus_case *c = &cases[case_count++];
-    memset(c, 0, sizeof *c);
-    snprintf(c->name, sizeof c->name, "%s", name);
-    c->what = what;
-    c->expected = expected;
+    struct expected_case *c = expected_corpus_add(&corpus, name, what, CASE_SIZE, (int)expected);
     c->length = CASE_SIZE;
     bar_size(c, 4, 0x4000);
     put(config(c), 0x10011af4, 4);     /* vendor, device: virtio-rng */
@@ -103,7 +80,7 @@ static struct corpus_case *begin(const char *name, const char *what, enum virtio
 static void generate_good(void)
 {
     begin("ok-qemu", "QEMU's layout: common, notify, ISR, device in BAR 4", VIRTIO_PCI_OK);
-    struct corpus_case *c = begin("ok-no-device-config", "no device-specific structure (it is optional here)",
+    struct expected_case *c = begin("ok-no-device-config", "no device-specific structure (it is optional here)",
                                   VIRTIO_PCI_OK);
     config(c)[AT_ISR + 1] = 0;
     c = begin("ok-other-capability-first", "an MSI-X capability (id 0x11) before the virtio ones", VIRTIO_PCI_OK);
@@ -128,7 +105,7 @@ static void generate_good(void)
 
 static void generate_no_list(void)
 {
-    struct corpus_case *c = begin("no-list-status-bit", "status without the capability-list bit",
+    struct expected_case *c = begin("no-list-status-bit", "status without the capability-list bit",
                                   VIRTIO_PCI_ERR_NO_LIST);
     put(config(c) + 6, 0xffef, 2);
     c = begin("no-list-status-unreadable", "configuration space of 7 bytes: the status cannot be read",
@@ -142,7 +119,7 @@ static void generate_no_list(void)
 
 static void generate_no_common(void)
 {
-    struct corpus_case *c = begin("pointer-zero", "capability pointer 0", VIRTIO_PCI_ERR_NO_COMMON);
+    struct expected_case *c = begin("pointer-zero", "capability pointer 0", VIRTIO_PCI_ERR_NO_COMMON);
     config(c)[0x34] = 0;
     c = begin("pointer-in-header", "capability pointer 0x3c, inside the standard header", VIRTIO_PCI_ERR_NO_COMMON);
     config(c)[0x34] = 0x3c;
@@ -184,7 +161,7 @@ static void generate_no_common(void)
 
 static void generate_other(void)
 {
-    struct corpus_case *c = begin("common-short-55", "a common structure of 55 bytes", VIRTIO_PCI_ERR_COMMON_SHORT);
+    struct expected_case *c = begin("common-short-55", "a common structure of 55 bytes", VIRTIO_PCI_ERR_COMMON_SHORT);
     put(config(c) + AT_COMMON + 12, 55, 4);
     c = begin("common-short-then-good", "a 16-byte common structure first: the first usable one is kept",
               VIRTIO_PCI_ERR_COMMON_SHORT);
@@ -213,57 +190,10 @@ static void generate_other(void)
 
 static void generate(void)
 {
-    case_count = 0;
     generate_good();
     generate_no_list();
     generate_no_common();
     generate_other();
-}
-
-static int write_corpus(const char *dir)
-{
-    char path[512];
-    mkdir(dir, 0755);
-    snprintf(path, sizeof path, "%s/expected", dir);
-    FILE *expected = fopen(path, "w");
-    if (expected == NULL)
-        return 1;
-    fprintf(expected, "# <case> <refusal>: written by virtio_pci_corpus --write (tests/user/virtio_pci_corpus.c)\n"
-                      "# input: six BAR sizes (8 bytes each, LE; 0: no mapped memory BAR), then configuration space\n");
-    for (int i = 0; i < case_count; i++) {
-        fprintf(expected, "%s %s  # %s\n", cases[i].name, virtio_pci_name(cases[i].expected), cases[i].what);
-        snprintf(path, sizeof path, "%s/%s", dir, cases[i].name);
-        FILE *file = fopen(path, "wb");
-        bool written = file != NULL && fwrite(cases[i].data, 1, cases[i].length, file) == cases[i].length;
-        if (file != NULL)
-            fclose(file);
-        if (!written) {
-            fclose(expected);
-            return 1;
-        }
-    }
-    fclose(expected);
-    return 0;
-}
-
-static size_t read_case(const char *path, uint8_t *out, size_t cap, bool *ok)
-{
-    FILE *file = fopen(path, "rb");
-    *ok = file != NULL;
-    if (file == NULL)
-        return 0;
-    size_t n = fread(out, 1, cap, file);
-    *ok = ferror(file) == 0 && fgetc(file) == EOF;
-    fclose(file);
-    return n;
-}
-
-static const struct corpus_case *generated(const char *name)
-{
-    for (int i = 0; i < case_count; i++)
-        if (strcmp(cases[i].name, name) == 0)
-            return &cases[i];
-    return NULL;
 }
 
 static bool layout_zero(const struct virtio_pci_layout *layout)
@@ -272,62 +202,37 @@ static bool layout_zero(const struct virtio_pci_layout *layout)
     return memcmp(layout, &zero, sizeof zero) == 0;
 }
 
-/* One line of expected; returns false when the case is wrong or stale. */
-static bool check_case(const char *dir, const char *name, const char *refusal_name, bool *seen)
+static const char *refusal_name(int refusal) { return virtio_pci_name((enum virtio_pci_refusal)refusal); }
+
+/* A refusal must leave the layout all zero; a good device has its common structure. */
+static bool replay(const char *name, const uint8_t *input, size_t size, int *result, char *column,
+                   size_t column_size)
 {
-    char path[512];
-    static uint8_t data[CASE_SIZE + 1];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    bool ok;
-    size_t n = read_case(path, data, sizeof data, &ok);
+    (void)name;
+    (void)column;
+    (void)column_size;
     uint64_t bar_sizes[NONOS_DEVICE_BARS];
     struct virtio_pci_layout layout;
-    enum virtio_pci_refusal got = virtio_pci_replay(data, n, bar_sizes, &layout, NULL);
-    seen[got < VIRTIO_PCI_ERR_COUNT ? got : 0] = true;
-    bool right = ok && strcmp(virtio_pci_name(got), refusal_name) == 0 &&
-                 (got == VIRTIO_PCI_OK ? layout.common.present : layout_zero(&layout));
-    if (!right)
-        fprintf(stderr, "virtio-pci/%s: got %s, expected %s\n", name, virtio_pci_name(got), refusal_name);
-    const struct corpus_case *c = generated(name);
-    bool fresh = c != NULL && c->length == n && memcmp(c->data, data, n) == 0 &&
-                 strcmp(virtio_pci_name(c->expected), refusal_name) == 0;
-    if (!fresh)
-        fprintf(stderr, "virtio-pci/%s: differs from what virtio_pci_corpus.c generates (run --write)\n", name);
-    return right && fresh;
-}
-
-static int check_corpus(const char *dir)
-{
-    char path[512], line[256], name[128], refusal_name[64];
-    bool seen[VIRTIO_PCI_ERR_COUNT] = { false };
-    snprintf(path, sizeof path, "%s/expected", dir);
-    FILE *expected = fopen(path, "r");
-    int count = 0, bad = 0;
-    while (expected != NULL && fgets(line, sizeof line, expected) != NULL) {
-        if (line[0] == '#' || sscanf(line, "%127s %63s", name, refusal_name) != 2)
-            continue;
-        count++;
-        bad += !check_case(dir, name, refusal_name, seen);
-    }
-    if (expected != NULL)
-        fclose(expected);
-    int unseen = 0;
-    for (int i = 0; i < VIRTIO_PCI_ERR_COUNT; i++)
-        unseen += !seen[i];
-    bool ok = expected != NULL && count == case_count && bad == 0 && unseen == 0;
-    printf("%s virtio-pci corpus: %d committed cases (%d generated) replayed with their exact refusal, "
-           "%d wrong or stale, %d refusals without a case\n",
-           ok ? "PASS" : "FAIL", count, case_count, bad, unseen);
-    return ok ? 0 : 1;
+    enum virtio_pci_refusal got = virtio_pci_replay(input, size, bar_sizes, &layout, NULL);
+    *result = (int)got;
+    return got == VIRTIO_PCI_OK ? layout.common.present : layout_zero(&layout);
 }
 
 int main(int argc, char **argv)
 {
+    corpus = (struct expected_corpus){
+        .name = "virtio-pci",
+        .program = "virtio_pci_corpus (tests/user/virtio_pci_corpus.c)",
+        .header = "# <case> <refusal>: written by virtio_pci_corpus --write (tests/user/virtio_pci_corpus.c)\n"
+                  "# input: six BAR sizes (8 bytes each, LE; 0: no mapped memory BAR), then configuration space\n",
+        .checked = "replayed with their exact refusal",
+        .items = "cases",
+        .results = "refusals",
+        .columns = 2,
+        .result_count = VIRTIO_PCI_ERR_COUNT,
+        .result_name = refusal_name,
+        .replay = replay,
+    };
     generate();
-    if (argc == 3 && strcmp(argv[1], "--write") == 0)
-        return write_corpus(argv[2]);
-    if (argc == 3 && strcmp(argv[1], "--check") == 0)
-        return check_corpus(argv[2]);
-    fprintf(stderr, "usage: virtio_pci_corpus --write DIR | --check DIR\n");
-    return 2;
+    return expected_corpus_main(&corpus, argc, argv);
 }
