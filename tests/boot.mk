@@ -13,7 +13,7 @@ $(BUILD)/host-san/tests/boot/boot_test: $(BUILD)/host-san/tests/boot/boot_test.o
 	$(CC) -fsanitize=address,undefined $^ -o $@
 
 # The checker of the committed bad-map corpus, tests/corpus/boot-memory-map.
-$(BUILD)/host-san/tests/boot/memory_map_corpus: $(call objs,host-san,tests/boot/memory_map_corpus.c \
+$(BUILD)/host-san/tests/boot/memory_map_corpus: $(call objs,host-san,tests/boot/memory_map_corpus.c tests/host/expected_corpus.c \
 		tests/boot/memory_map_replay.c boot/memory_map.c)
 	$(CC) -fsanitize=address,undefined $^ -o $@
 

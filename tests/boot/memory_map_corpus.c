@@ -5,58 +5,39 @@
  * the format of tests/boot/memory_map_replay.h. Descriptors are 48 bytes,
  * as OVMF makes them, unless a case says otherwise.
  *
- * The cases are generated here and committed with an `expected` file:
+ * The cases are generated here and committed with an `expected` file
+ * (tests/host/expected_corpus.h):
  *   <case> <MEMORY_MAP_...> <regions>  # what
- * usage: memory_map_corpus --write DIR   writes the cases and DIR/expected
- *        memory_map_corpus --check DIR   replays every committed case
- *                                        against expected, and checks that
- *                                        the committed set is exactly what
- *                                        this program generates and names
- *                                        every result at least once */
+ * usage: memory_map_corpus --write DIR | --check DIR */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "base/endian.h"
 #include "tests/boot/memory_map_replay.h"
+#include "tests/host/expected_corpus.h"
 
-#define CASES_MAX 40
 #define STRIDE 48
 #define CASE_SIZE (MEMORY_MAP_REPLAY_HEADER + 4 * MEMORY_MAP_REPLAY_CLAIM + \
                    (MEMORY_MAP_MAX_DESCRIPTORS + 1) * EFI_DESCRIPTOR_MIN_SIZE)
 
-struct corpus_case {
-    char name[64];
-    const char *what;
-    uint8_t *data; /* CASE_SIZE bytes */
-    size_t length;
-    enum memory_map_result expected;
-    uint32_t regions;
-    /* while building */
+static struct expected_corpus corpus;
+
+/* The case being built (one at a time): its descriptor size and claims so far. */
+static struct {
     size_t stride;
     int claims;
-};
-
-static struct corpus_case cases[CASES_MAX];
-static int case_count;
+} building;
 
 /* A new case: header with `stride` and `capacity`, no claims, no map. */
-static struct corpus_case *begin(const char *name, const char *what, size_t stride, uint16_t capacity,
+static struct expected_case *begin(const char *name, const char *what, size_t stride, uint16_t capacity,
                                  enum memory_map_result expected, uint32_t regions)
 {
-    if (case_count >= CASES_MAX) {
-        fprintf(stderr, "memory_map_corpus: too many cases\n");
-        exit(2);
-    }
-    struct corpus_case *c = &cases[case_count++];
-    free(c->data);
-    *c = (struct corpus_case){ .what = what, .expected = expected, .regions = regions, .stride = stride };
-    c->data = calloc(1, CASE_SIZE);
-    if (c->data == NULL)
-        exit(2);
-    snprintf(c->name, sizeof c->name, "%s", name);
+    struct expected_case *c = expected_corpus_add(&corpus, name, what, CASE_SIZE, (int)expected);
+    snprintf(c->column, sizeof c->column, "%u", regions);
+    building.stride = stride;
+    building.claims = 0;
     store16_le(c->data, (uint16_t)stride);
     store16_le(c->data + 2, capacity);
     c->length = MEMORY_MAP_REPLAY_HEADER;
@@ -64,17 +45,17 @@ static struct corpus_case *begin(const char *name, const char *what, size_t stri
 }
 
 /* Claims come before any descriptor. */
-static void claim(struct corpus_case *c, uint64_t base, uint32_t bytes, uint32_t type)
+static void claim(struct expected_case *c, uint64_t base, uint32_t bytes, uint32_t type)
 {
     uint8_t *p = c->data + c->length;
     store64_le(p, base);
     store32_le(p + 8, bytes);
     store32_le(p + 12, type);
     c->length += MEMORY_MAP_REPLAY_CLAIM;
-    store16_le(c->data + 4, (uint16_t)++c->claims);
+    store16_le(c->data + 4, (uint16_t)++building.claims);
 }
 
-static void descriptor(struct corpus_case *c, uint32_t efi_type, uint64_t base, uint64_t pages)
+static void descriptor(struct expected_case *c, uint32_t efi_type, uint64_t base, uint64_t pages)
 {
     uint8_t *p = c->data + c->length;
     store32_le(p, efi_type);
@@ -82,13 +63,13 @@ static void descriptor(struct corpus_case *c, uint32_t efi_type, uint64_t base, 
     store64_le(p + 16, base); /* virtual start: unused */
     store64_le(p + 24, pages);
     store64_le(p + 32, 0xf);  /* attributes: UC WC WT WB */
-    c->length += c->stride;
+    c->length += building.stride;
 }
 
 /* A small machine: low reserved, conventional, boot services, loader
  * data with the kernel and boot data claimed, ACPI tables, a framebuffer
  * outside the map. 7 regions. */
-static void machine(struct corpus_case *c)
+static void machine(struct expected_case *c)
 {
     claim(c, 0x310000, 0x3000, BOOT_MEMORY_KERNEL);
     claim(c, 0x313000, 0x800, BOOT_MEMORY_BOOT_DATA);
@@ -108,7 +89,7 @@ static void generate_good(void)
     machine(begin("ok-descriptor-1024", "the same map in 1024-byte descriptors", 1024, 0, MEMORY_MAP_OK, 7));
     machine(begin("ok-capacity-exact", "an output of exactly 7 regions", STRIDE, 7, MEMORY_MAP_OK, 7));
     begin("ok-empty", "no descriptors, no claims: an empty map", STRIDE, 0, MEMORY_MAP_OK, 0);
-    struct corpus_case *c = begin("ok-overlap-stricter-wins", "conventional overlapped by ACPI NVS: NVS wins",
+    struct expected_case *c = begin("ok-overlap-stricter-wins", "conventional overlapped by ACPI NVS: NVS wins",
                                   STRIDE, 0, MEMORY_MAP_OK, 2);
     descriptor(c, 7, 0x100000, 0x10);
     descriptor(c, 10, 0x108000, 0x10);
@@ -129,7 +110,7 @@ static void generate_good(void)
 static void generate_bad(void)
 {
     begin("size-0", "descriptor size 0", 0, 0, MEMORY_MAP_ERR_DESCRIPTOR_SIZE, 0);
-    struct corpus_case *c = begin("size-39", "39-byte descriptors, one short of the fields", 39, 0,
+    struct expected_case *c = begin("size-39", "39-byte descriptors, one short of the fields", 39, 0,
                                   MEMORY_MAP_ERR_DESCRIPTOR_SIZE, 0);
     descriptor(c, 7, 0x100000, 1);
     c = begin("size-32", "32-byte descriptors", 32, 0, MEMORY_MAP_ERR_DESCRIPTOR_SIZE, 0);
@@ -176,120 +157,41 @@ static void generate_bad(void)
 
 static void generate(void)
 {
-    case_count = 0;
     generate_good();
     generate_bad();
 }
 
-static int write_corpus(const char *dir)
-{
-    char path[512];
-    mkdir(dir, 0755);
-    snprintf(path, sizeof path, "%s/expected", dir);
-    FILE *expected = fopen(path, "w");
-    if (expected == NULL)
-        return 1;
-    fprintf(expected, "# <case> <result> <regions>: written by memory_map_corpus --write (tests/boot/memory_map_corpus.c)\n"
-                      "# input: descriptor size (2, LE), output capacity (2; 0: the loader's bound), claim count (2),\n"
-                      "# claims (16 each: base 8, bytes 4, type 4), then the firmware's descriptors\n");
-    for (int i = 0; i < case_count; i++) {
-        fprintf(expected, "%s %s %u  # %s\n", cases[i].name, memory_map_result_name(cases[i].expected),
-                cases[i].regions, cases[i].what);
-        snprintf(path, sizeof path, "%s/%s", dir, cases[i].name);
-        FILE *file = fopen(path, "wb");
-        bool written = file != NULL && fwrite(cases[i].data, 1, cases[i].length, file) == cases[i].length;
-        if (file != NULL)
-            fclose(file);
-        if (!written) {
-            fclose(expected);
-            return 1;
-        }
-    }
-    fclose(expected);
-    return 0;
-}
+static const char *result_name(int result) { return memory_map_result_name((enum memory_map_result)result); }
 
-static size_t read_case(const char *path, uint8_t *out, size_t cap, bool *ok)
+/* The result and the number of regions the kernel gets. */
+static bool replay(const char *name, const uint8_t *input, size_t size, int *result, char *column,
+                   size_t column_size)
 {
-    FILE *file = fopen(path, "rb");
-    *ok = file != NULL;
-    if (file == NULL)
-        return 0;
-    size_t n = fread(out, 1, cap, file);
-    *ok = ferror(file) == 0 && fgetc(file) == EOF;
-    fclose(file);
-    return n;
-}
-
-static const struct corpus_case *generated(const char *name)
-{
-    for (int i = 0; i < case_count; i++)
-        if (strcmp(cases[i].name, name) == 0)
-            return &cases[i];
-    return NULL;
-}
-
-/* One line of expected; returns false when the case is wrong or stale. */
-static bool check_case(const char *dir, const char *name, const char *result_name, unsigned regions, bool *seen)
-{
-    char path[512];
-    static uint8_t data[CASE_SIZE + 1];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    bool ok;
-    size_t n = read_case(path, data, sizeof data, &ok);
+    (void)name;
     struct memory_map_replay replay;
-    ok = memory_map_replay(data, n, &replay) && ok;
-    seen[replay.result < MEMORY_MAP_RESULT_COUNT ? replay.result : 0] = true;
-    bool right = ok && strcmp(memory_map_result_name(replay.result), result_name) == 0 && replay.count == regions;
-    if (!right)
-        fprintf(stderr, "boot-memory-map/%s: got %s %u, expected %s %u\n", name,
-                memory_map_result_name(replay.result), replay.count, result_name, regions);
+    bool ok = memory_map_replay(input, size, &replay);
+    *result = (int)replay.result;
+    snprintf(column, column_size, "%u", replay.count);
     free(replay.regions);
-    const struct corpus_case *c = generated(name);
-    bool fresh = c != NULL && c->length == n && memcmp(c->data, data, n) == 0 &&
-                 strcmp(memory_map_result_name(c->expected), result_name) == 0 && c->regions == regions;
-    if (!fresh)
-        fprintf(stderr, "boot-memory-map/%s: differs from what memory_map_corpus.c generates (run --write)\n", name);
-    return right && fresh;
-}
-
-static int check_corpus(const char *dir)
-{
-    char path[512], line[256], name[128], result_name[64];
-    unsigned regions;
-    bool seen[MEMORY_MAP_RESULT_COUNT] = { false };
-    snprintf(path, sizeof path, "%s/expected", dir);
-    FILE *expected = fopen(path, "r");
-    int count = 0, bad = 0;
-    while (expected != NULL && fgets(line, sizeof line, expected) != NULL) {
-        if (line[0] == '#' || sscanf(line, "%127s %63s %u", name, result_name, &regions) != 3)
-            continue;
-        count++;
-        bad += !check_case(dir, name, result_name, regions, seen);
-    }
-    if (expected != NULL)
-        fclose(expected);
-    int unseen = 0;
-    for (int i = 0; i < MEMORY_MAP_RESULT_COUNT; i++)
-        unseen += !seen[i];
-    bool ok = expected != NULL && count == case_count && bad == 0 && unseen == 0;
-    printf("%s boot-memory-map corpus: %d committed cases (%d generated) converted with their exact result "
-           "and region count, %d wrong or stale, %d results without a case\n",
-           ok ? "PASS" : "FAIL", count, case_count, bad, unseen);
-    return ok ? 0 : 1;
+    return ok;
 }
 
 int main(int argc, char **argv)
 {
+    corpus = (struct expected_corpus){
+        .name = "boot-memory-map",
+        .program = "memory_map_corpus (tests/boot/memory_map_corpus.c)",
+        .header = "# <case> <result> <regions>: written by memory_map_corpus --write (tests/boot/memory_map_corpus.c)\n"
+                  "# input: descriptor size (2, LE), output capacity (2; 0: the loader's bound), claim count (2),\n"
+                  "# claims (16 each: base 8, bytes 4, type 4), then the firmware's descriptors\n",
+        .checked = "converted with their exact result and region count",
+        .items = "cases",
+        .results = "results",
+        .columns = 3,
+        .result_count = MEMORY_MAP_RESULT_COUNT,
+        .result_name = result_name,
+        .replay = replay,
+    };
     generate();
-    int status = 2;
-    if (argc == 3 && strcmp(argv[1], "--write") == 0)
-        status = write_corpus(argv[2]);
-    else if (argc == 3 && strcmp(argv[1], "--check") == 0)
-        status = check_corpus(argv[2]);
-    else
-        fprintf(stderr, "usage: memory_map_corpus --write DIR | --check DIR\n");
-    for (int i = 0; i < case_count; i++)
-        free(cases[i].data);
-    return status;
+    return expected_corpus_main(&corpus, argc, argv);
 }
