@@ -15,7 +15,7 @@ $(CAPSULE_TEST_BIN)/corpus: $(call objs,host-san,tests/capsule/corpus.c $(CAPSUL
 # nonos-capsule's key-file parsers (tools/capsule/keyfile.c) and their
 # corpus, tests/corpus/capsule-keys.
 KEYFILE_SRCS := tools/capsule/keyfile.c lib/crypto/crypto.c $(BASE_SRCS)
-$(CAPSULE_TEST_BIN)/keyfile_corpus: $(call objs,host-san,tests/capsule/keyfile_corpus.c $(KEYFILE_SRCS))
+$(CAPSULE_TEST_BIN)/keyfile_corpus: $(call objs,host-san,tests/capsule/keyfile_corpus.c tests/host/expected_corpus.c $(KEYFILE_SRCS))
 	$(CC) -fsanitize=address,undefined $^ -o $@
 
 .PHONY: capsule-tests

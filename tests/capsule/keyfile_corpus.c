@@ -6,14 +6,11 @@
  * names; a few good files as controls. Trust files are parsed taking at
  * most BUNDLE_KEYS_MAX authors (bundle --trust's limit).
  *
- * The cases are generated here and committed with one `expected` file:
+ * The cases are generated here and committed with one `expected` file
+ * (tests/host/expected_corpus.h):
  *   secret/<case> <KEYFILE_...> -  # what
  *   trust/<case> <KEYFILE_...> <line, 0 when accepted>  # what
- * usage: keyfile_corpus --write DIR   writes the cases and DIR/expected
- *        keyfile_corpus --check DIR   replays every committed case against
- *                                     expected, checks that the committed
- *                                     set is what this program generates and
- *                                     that every refusal has a case
+ * usage: keyfile_corpus --write DIR | --check DIR
  * Suite 30 also feeds every bad case to the real tool (sign --key,
  * bundle --trust) and checks that its message names the same code. */
 #include <stdarg.h>
@@ -21,27 +18,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "base/hex.h"
 #include "capsule/bundle.h"
+#include "tests/host/expected_corpus.h"
 #include "tools/capsule/keyfile.h"
 
-#define CASES_MAX 64
 #define CASE_SIZE 8192 /* a hybrid public key line is 3,987 bytes */
 
-struct corpus_case {
-    bool trust;
-    char name[64];
-    const char *what;
-    char data[CASE_SIZE];
-    size_t length;
-    enum keyfile_result expected;
-    size_t line; /* trust: the line named, 0 when accepted */
-};
-
-static struct corpus_case cases[CASES_MAX];
-static int case_count;
+static struct expected_corpus corpus;
 static char ed_hex[65], ml_seed_hex[65], ml_public_hex[2 * AUTHOR_MLDSA65_KEY_SIZE + 1];
 
 static void make_digits(void)
@@ -54,17 +39,22 @@ static void make_digits(void)
     hex_encode(bytes, sizeof bytes, ml_public_hex, sizeof ml_public_hex);
 }
 
-static struct corpus_case *add(bool trust, const char *name, const char *what, enum keyfile_result expected,
-                               size_t line)
+/* A case named kind/name, its text to come; the column is the line a trust
+ * file's refusal names ("-" for secret key files). */
+static struct expected_case *add(bool trust, const char *name, const char *what, enum keyfile_result expected,
+                                 size_t line)
 {
-    if (case_count >= CASES_MAX) {
-        fprintf(stderr, "keyfile_corpus: too many cases\n");
-        exit(2);
-    }
-    struct corpus_case *c = &cases[case_count++];
-    *c = (struct corpus_case){ .trust = trust, .what = what, .expected = expected, .line = line };
-    snprintf(c->name, sizeof c->name, "%s", name);
+    char path[64];
+    snprintf(path, sizeof path, "%s/%s", trust ? "trust" : "secret", name);
+    struct expected_case *c = expected_corpus_add(&corpus, path, what, CASE_SIZE, (int)expected);
+    snprintf(c->column, sizeof c->column, trust ? "%zu" : "-", line);
     return c;
+}
+
+/* The case's bytes as text. */
+static char *text(struct expected_case *c)
+{
+    return (char *)c->data;
 }
 
 /* A case from text (printf-style, so the key digits can be placed). */
@@ -72,12 +62,12 @@ __attribute__((format(printf, 6, 7)))
 static void emit(bool trust, const char *name, const char *what, enum keyfile_result expected, size_t line,
                  const char *format, ...)
 {
-    struct corpus_case *c = add(trust, name, what, expected, line);
+    struct expected_case *c = add(trust, name, what, expected, line);
     va_list args;
     va_start(args, format);
-    int n = vsnprintf(c->data, sizeof c->data, format, args);
+    int n = vsnprintf(text(c), CASE_SIZE, format, args);
     va_end(args);
-    if (n < 0 || (size_t)n >= sizeof c->data) {
+    if (n < 0 || (size_t)n >= CASE_SIZE) {
         fprintf(stderr, "keyfile_corpus: %s too large\n", name);
         exit(2);
     }
@@ -122,8 +112,8 @@ static void generate_secret(void)
          ED "%s\n" ML "%s\n\n", e, m);
     emit(false, "trailing-garbage", "text after a hybrid key", KEYFILE_ERR_TRAILING, 0,
          ED "%s\n" ML "%s\nextra\n", e, m);
-    struct corpus_case *c = add(false, "nul-in-digits", "a NUL byte among the digits", KEYFILE_ERR_HEX, 0);
-    c->length = (size_t)snprintf(c->data, sizeof c->data, ED "%s\n", e);
+    struct expected_case *c = add(false, "nul-in-digits", "a NUL byte among the digits", KEYFILE_ERR_HEX, 0);
+    c->length = (size_t)snprintf(text(c), CASE_SIZE, ED "%s\n", e);
     c->data[sizeof ED + 9] = '\0';
 }
 
@@ -164,15 +154,10 @@ static void generate_trust(void)
          PUB "%.63s-" MLP "%s\n", e, m);
     emit(true, "bad-third-line", "a good author, a comment, then a bad line", KEYFILE_ERR_LENGTH, 3,
          PUB "%s\n# next\n" PUB "%.10s\n", e, e);
-    struct corpus_case *c = add(true, "too-many-authors", "17 authors for bundle's 16", KEYFILE_ERR_TOO_MANY,
+    struct expected_case *c = add(true, "too-many-authors", "17 authors for bundle's 16", KEYFILE_ERR_TOO_MANY,
                                 BUNDLE_KEYS_MAX + 1);
     for (int i = 0; i <= BUNDLE_KEYS_MAX; i++)
-        c->length += (size_t)snprintf(c->data + c->length, sizeof c->data - c->length, PUB "%s\n", e);
-}
-
-static const char *kind(const struct corpus_case *c)
-{
-    return c->trust ? "trust" : "secret";
+        c->length += (size_t)snprintf(text(c) + c->length, CASE_SIZE - c->length, PUB "%s\n", e);
 }
 
 /* The verdict of the parser on one input, and the trust file's line. */
@@ -191,115 +176,40 @@ static enum keyfile_result replay(bool trust, const uint8_t *data, size_t len, s
     return result;
 }
 
-static int write_corpus(const char *dir)
-{
-    char path[512];
-    static const char *const kinds[] = { "secret", "trust" };
-    mkdir(dir, 0755);
-    for (int k = 0; k < 2; k++) {
-        snprintf(path, sizeof path, "%s/%s", dir, kinds[k]);
-        mkdir(path, 0755);
-    }
-    snprintf(path, sizeof path, "%s/expected", dir);
-    FILE *expected = fopen(path, "w");
-    if (expected == NULL)
-        return 1;
-    fprintf(expected, "# <kind>/<case> <result> <line named (trust; 0: accepted)>: written by keyfile_corpus --write\n"
-                      "# (tests/capsule/keyfile_corpus.c); trust files parsed with at most %d authors\n",
-            BUNDLE_KEYS_MAX);
-    for (int i = 0; i < case_count; i++) {
-        const struct corpus_case *c = &cases[i];
-        if (c->trust)
-            fprintf(expected, "trust/%s %s %zu  # %s\n", c->name, keyfile_result_name(c->expected), c->line, c->what);
-        else
-            fprintf(expected, "secret/%s %s -  # %s\n", c->name, keyfile_result_name(c->expected), c->what);
-        snprintf(path, sizeof path, "%s/%s/%s", dir, kind(c), c->name);
-        FILE *file = fopen(path, "wb");
-        bool written = file != NULL && fwrite(c->data, 1, c->length, file) == c->length;
-        if (file != NULL)
-            fclose(file);
-        if (!written) {
-            fclose(expected);
-            return 1;
-        }
-    }
-    fclose(expected);
-    return 0;
-}
+static const char *result_name(int result) { return keyfile_result_name((enum keyfile_result)result); }
 
-static const struct corpus_case *generated(const char *path)
+/* A trust/ case is a trust file; its column is the line named. */
+static bool replay_case(const char *name, const uint8_t *input, size_t size, int *result, char *column,
+                        size_t column_size)
 {
-    for (int i = 0; i < case_count; i++) {
-        char name[128];
-        snprintf(name, sizeof name, "%s/%s", kind(&cases[i]), cases[i].name);
-        if (strcmp(name, path) == 0)
-            return &cases[i];
-    }
-    return NULL;
-}
-
-static bool check_case(const char *dir, const char *name, const char *result_name, const char *line_text,
-                       bool *seen)
-{
-    static uint8_t data[CASE_SIZE + 1];
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *file = fopen(path, "rb");
-    size_t n = file != NULL ? fread(data, 1, sizeof data, file) : 0;
-    bool read_ok = file != NULL && ferror(file) == 0 && n < sizeof data;
-    if (file != NULL)
-        fclose(file);
     bool trust = strncmp(name, "trust/", 6) == 0;
     size_t line;
-    enum keyfile_result got = replay(trust, data, n, &line);
-    seen[(unsigned)got < KEYFILE_ERR_COUNT ? got : 0] = true;
-    char got_line[32];
-    snprintf(got_line, sizeof got_line, trust ? "%zu" : "-", line);
-    bool right = read_ok && strcmp(keyfile_result_name(got), result_name) == 0 && strcmp(got_line, line_text) == 0;
-    if (!right)
-        fprintf(stderr, "capsule-keys/%s: got %s %s, expected %s %s\n", name, keyfile_result_name(got), got_line,
-                result_name, line_text);
-    const struct corpus_case *c = generated(name);
-    bool fresh = c != NULL && c->length == n && memcmp(c->data, data, n) == 0 &&
-                 strcmp(keyfile_result_name(c->expected), result_name) == 0;
-    if (!fresh)
-        fprintf(stderr, "capsule-keys/%s: differs from what keyfile_corpus.c generates (run --write)\n", name);
-    return right && fresh;
-}
-
-static int check_corpus(const char *dir)
-{
-    char path[512], text[256], name[128], result_name[64], line_text[32];
-    bool seen[KEYFILE_ERR_COUNT] = { false };
-    snprintf(path, sizeof path, "%s/expected", dir);
-    FILE *expected = fopen(path, "r");
-    int count = 0, bad = 0, unseen = 0;
-    while (expected != NULL && fgets(text, sizeof text, expected) != NULL) {
-        if (text[0] == '#' || sscanf(text, "%127s %63s %31s", name, result_name, line_text) != 3)
-            continue;
-        count++;
-        bad += !check_case(dir, name, result_name, line_text, seen);
-    }
-    if (expected != NULL)
-        fclose(expected);
-    for (int i = 0; i < KEYFILE_ERR_COUNT; i++)
-        unseen += !seen[i];
-    bool ok = expected != NULL && count == case_count && bad == 0 && unseen == 0;
-    printf("%s capsule-keys corpus: %d committed key files (%d generated) replayed with their exact refusal, "
-           "%d wrong or stale, %d refusals without a case\n",
-           ok ? "PASS" : "FAIL", count, case_count, bad, unseen);
-    return ok ? 0 : 1;
+    *result = (int)replay(trust, input, size, &line);
+    snprintf(column, column_size, trust ? "%zu" : "-", line);
+    return true;
 }
 
 int main(int argc, char **argv)
 {
+    static char header[256];
+    snprintf(header, sizeof header,
+             "# <kind>/<case> <result> <line named (trust; 0: accepted)>: written by keyfile_corpus --write\n"
+             "# (tests/capsule/keyfile_corpus.c); trust files parsed with at most %d authors\n",
+             BUNDLE_KEYS_MAX);
+    corpus = (struct expected_corpus){
+        .name = "capsule-keys",
+        .program = "keyfile_corpus (tests/capsule/keyfile_corpus.c)",
+        .header = header,
+        .checked = "replayed with their exact refusal",
+        .items = "key files",
+        .results = "refusals",
+        .columns = 3,
+        .result_count = KEYFILE_ERR_COUNT,
+        .result_name = result_name,
+        .replay = replay_case,
+    };
     make_digits();
     generate_secret();
     generate_trust();
-    if (argc == 3 && strcmp(argv[1], "--write") == 0)
-        return write_corpus(argv[2]);
-    if (argc == 3 && strcmp(argv[1], "--check") == 0)
-        return check_corpus(argv[2]);
-    fprintf(stderr, "usage: keyfile_corpus --write DIR | --check DIR\n");
-    return 2;
+    return expected_corpus_main(&corpus, argc, argv);
 }
