@@ -25,3 +25,7 @@ fuzz-dht-$(1): $(BUILD)/fuzz/tests/fuzz/fuzz_dht_$(1)
 endef
 $(foreach f,message record,$(eval $(call mesh_fuzzer,$(f))))
 FUZZ_TARGETS += fuzz-dht-message fuzz-dht-record
+
+# nonos-node's control_parse_test (linked by tools/nonos-node.mk, with $^)
+# writes and checks tests/corpus/node-control with the shared module.
+$(BUILD)/host-san/tests/mesh/control_parse_test: $(call objs,host-san,tests/host/expected_corpus.c)

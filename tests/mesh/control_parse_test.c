@@ -13,46 +13,33 @@
  *   control_parse_test --answer FILE prints the error line nonos-node
  *                                    answers FILE's bytes with, or "ok"
  *                                    (suite 28 compares a live node's)
- * expected: "<case> <CONTROL_...>  # what"; each file holds the raw bytes
- * a client sends. */
+ * expected (tests/host/expected_corpus.h): "<case> <CONTROL_...>  # what";
+ * each file holds the raw bytes a client sends. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
+#include "tests/host/expected_corpus.h"
 #include "tools/nonos-node/control_parse.h"
 
-#define CASES_MAX 64
 #define CASE_SIZE (CONTROL_LINE_MAX + 64)
 
-struct corpus_case {
-    char name[64];
-    const char *what;
-    uint8_t data[CASE_SIZE];
-    size_t length;
-    enum control_error expected;
-};
-
-static struct corpus_case cases[CASES_MAX];
-static int case_count;
+static struct expected_corpus corpus;
 
 /* A case of text[0..len) (NULs included) with `pad` bytes of 'a' inserted at `at`. */
 static void emit_bytes(const char *name, const char *what, const char *text, size_t len, size_t at, size_t pad,
                        enum control_error expected)
 {
-    if (case_count >= CASES_MAX || len + pad > CASE_SIZE || at > len) {
+    if (len + pad > CASE_SIZE || at > len) {
         fprintf(stderr, "control_parse_test: too many or too large cases\n");
         exit(2);
     }
-    struct corpus_case *c = &cases[case_count++];
-    snprintf(c->name, sizeof c->name, "%s", name);
-    c->what = what;
+    struct expected_case *c = expected_corpus_add(&corpus, name, what, CASE_SIZE, (int)expected);
     memcpy(c->data, text, at);
     memset(c->data + at, 'a', pad);
     memcpy(c->data + at + pad, text + at, len - at);
     c->length = len + pad;
-    c->expected = expected;
 }
 
 /* Texts are string literals: their length is their size, NULs and all. */
@@ -62,7 +49,6 @@ static void emit_bytes(const char *name, const char *what, const char *text, siz
 
 static void generate(void)
 {
-    case_count = 0;
     emit("ok-status", "status", "status\n", CONTROL_OK);
     emit("ok-get", "get KEY", "get k\n", CONTROL_OK);
     emit("ok-put", "put KEY VALUE", "put k v\n", CONTROL_OK);
@@ -128,12 +114,13 @@ static void unit_tests(void)
                view_is(r.key, r.key_len, "my-key") && r.value == NULL, "get my-key");
     expect(control_parse((const uint8_t *)"put k a b \n", 11, &r) == CONTROL_OK && r.command == CONTROL_PUT &&
                view_is(r.key, r.key_len, "k") && view_is(r.value, r.value_len, "a b "), "put k 'a b '");
-    for (int i = 0; i < case_count; i++) {
-        enum control_error got = control_parse(cases[i].data, cases[i].length, &r);
+    for (int i = 0; i < corpus.case_count; i++) {
+        const struct expected_case *c = &corpus.cases[i];
+        enum control_error got = control_parse(c->data, c->length, &r);
         char what[160];
-        snprintf(what, sizeof what, "%s (%s): got %s, expected %s", cases[i].name, cases[i].what,
-                 control_parse_name(got), control_parse_name(cases[i].expected));
-        expect(got == cases[i].expected, what);
+        snprintf(what, sizeof what, "%s (%s): got %s, expected %s", c->name, c->what,
+                 control_parse_name(got), control_parse_name((enum control_error)c->expected));
+        expect((int)got == c->expected, what);
         expect(got == CONTROL_OK ? r.command != CONTROL_NONE : memcmp(&r, &zero, sizeof r) == 0,
                "an error leaves the request all zero");
     }
@@ -144,90 +131,20 @@ static void unit_tests(void)
                    strncmp(control_parse_name((enum control_error)e), "CONTROL_", 8) == 0, "every error named");
     if (failures == 0)
         printf("PASS node control parse: %d checks, %d lines each with its exact error and fields\n", checks,
-               case_count);
+               corpus.case_count);
 }
 
-static int write_corpus(const char *dir)
-{
-    char path[512];
-    mkdir(dir, 0755);
-    snprintf(path, sizeof path, "%s/expected", dir);
-    FILE *expected = fopen(path, "w");
-    if (expected == NULL)
-        return 1;
-    fprintf(expected, "# <case> <error>: written by control_parse_test --write (tests/mesh/control_parse_test.c)\n"
-                      "# input: the raw bytes a client sends to nonos-node's control socket\n");
-    for (int i = 0; i < case_count; i++) {
-        fprintf(expected, "%s %s  # %s\n", cases[i].name, control_parse_name(cases[i].expected), cases[i].what);
-        snprintf(path, sizeof path, "%s/%s", dir, cases[i].name);
-        FILE *file = fopen(path, "wb");
-        bool written = file != NULL && fwrite(cases[i].data, 1, cases[i].length, file) == cases[i].length;
-        if (file != NULL)
-            fclose(file);
-        if (!written) {
-            fclose(expected);
-            return 1;
-        }
-    }
-    fclose(expected);
-    return 0;
-}
+static const char *error_name(int error) { return control_parse_name((enum control_error)error); }
 
-static const struct corpus_case *generated(const char *name)
+static bool replay(const char *name, const uint8_t *input, size_t size, int *result, char *column,
+                   size_t column_size)
 {
-    for (int i = 0; i < case_count; i++)
-        if (strcmp(cases[i].name, name) == 0)
-            return &cases[i];
-    return NULL;
-}
-
-static bool check_case(const char *dir, const char *name, const char *error_name, bool *seen)
-{
-    char path[512];
-    static uint8_t data[CASE_SIZE + 1];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *file = fopen(path, "rb");
-    size_t n = file != NULL ? fread(data, 1, sizeof data, file) : 0;
-    bool ok = file != NULL && ferror(file) == 0 && n <= CASE_SIZE;
-    if (file != NULL)
-        fclose(file);
+    (void)name;
+    (void)column;
+    (void)column_size;
     struct control_request request;
-    enum control_error got = control_parse(data, n, &request);
-    seen[got < CONTROL_ERR_COUNT ? got : 0] = true;
-    bool right = ok && strcmp(control_parse_name(got), error_name) == 0;
-    if (!right)
-        fprintf(stderr, "node-control/%s: got %s, expected %s\n", name, control_parse_name(got), error_name);
-    const struct corpus_case *c = generated(name);
-    bool fresh = c != NULL && c->length == n && memcmp(c->data, data, n) == 0 &&
-                 strcmp(control_parse_name(c->expected), error_name) == 0;
-    if (!fresh)
-        fprintf(stderr, "node-control/%s: differs from what control_parse_test.c generates (run --write)\n", name);
-    return right && fresh;
-}
-
-static int check_corpus(const char *dir)
-{
-    char path[512], line[256], name[128], error_name[64];
-    bool seen[CONTROL_ERR_COUNT] = { false };
-    snprintf(path, sizeof path, "%s/expected", dir);
-    FILE *expected = fopen(path, "r");
-    int count = 0, bad = 0;
-    while (expected != NULL && fgets(line, sizeof line, expected) != NULL) {
-        if (line[0] == '#' || sscanf(line, "%127s %63s", name, error_name) != 2)
-            continue;
-        count++;
-        bad += !check_case(dir, name, error_name, seen);
-    }
-    if (expected != NULL)
-        fclose(expected);
-    int unseen = 0;
-    for (int i = 0; i < CONTROL_ERR_COUNT; i++)
-        unseen += !seen[i];
-    bool ok = expected != NULL && count == case_count && bad == 0 && unseen == 0;
-    printf("%s node-control corpus: %d committed cases (%d generated) replayed with their exact error, "
-           "%d wrong or stale, %d errors without a case\n",
-           ok ? "PASS" : "FAIL", count, case_count, bad, unseen);
-    return ok ? 0 : 1;
+    *result = (int)control_parse(input, size, &request);
+    return true;
 }
 
 static int print_answer(const char *path)
@@ -249,13 +166,24 @@ static int print_answer(const char *path)
 
 int main(int argc, char **argv)
 {
+    corpus = (struct expected_corpus){
+        .name = "node-control",
+        .program = "control_parse_test (tests/mesh/control_parse_test.c)",
+        .header = "# <case> <error>: written by control_parse_test --write (tests/mesh/control_parse_test.c)\n"
+                  "# input: the raw bytes a client sends to nonos-node's control socket\n",
+        .checked = "replayed with their exact error",
+        .items = "cases",
+        .results = "errors",
+        .columns = 2,
+        .result_count = CONTROL_ERR_COUNT,
+        .result_name = error_name,
+        .replay = replay,
+    };
     generate();
     if (argc == 3 && strcmp(argv[1], "--answer") == 0)
         return print_answer(argv[2]);
-    if (argc == 3 && strcmp(argv[1], "--write") == 0)
-        return write_corpus(argv[2]);
-    if (argc == 3 && strcmp(argv[1], "--check") == 0)
-        return check_corpus(argv[2]);
+    if (argc == 3 && (strcmp(argv[1], "--write") == 0 || strcmp(argv[1], "--check") == 0))
+        return expected_corpus_main(&corpus, argc, argv);
     if (argc != 1) {
         fprintf(stderr, "usage: control_parse_test [--write DIR | --check DIR | --answer FILE]\n");
         return 2;
