@@ -103,8 +103,8 @@ static bool case_check(const struct expected_corpus *corpus, const char *dir, co
         seen[got] = true;
     bool right = ok && strcmp(corpus->result_name(got), result_name) == 0 && strcmp(got_column, column) == 0;
     if (!right)
-        fprintf(stderr, "%s/%s: got %s %s, expected %s %s\n", corpus->name, name, corpus->result_name(got),
-                got_column, result_name, column);
+        fprintf(stderr, "%s/%s: got %s%s%s, expected %s%s%s\n", corpus->name, name, corpus->result_name(got),
+                *column != '\0' ? " " : "", got_column, result_name, *column != '\0' ? " " : "", column);
     const struct expected_case *c = generated(corpus, name);
     bool fresh = c != NULL && c->length == n && memcmp(c->data, data, n) == 0 &&
                  strcmp(corpus->result_name(c->expected), result_name) == 0 && strcmp(c->column, column) == 0;
