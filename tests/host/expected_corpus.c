@@ -151,8 +151,9 @@ static int corpus_check(const struct expected_corpus *corpus, const char *dir)
         unseen += !seen[i];
     bool ok = expected != NULL && count == corpus->case_count && count > 0 && bad == 0 && unseen == 0;
     printf("%s %s corpus: %d committed %s (%d generated) %s, %d wrong or stale, %d %s without a case\n",
-           ok ? "PASS" : "FAIL", corpus->name, count, corpus->items, corpus->case_count, corpus->checked, bad, unseen,
-           corpus->results);
+           ok ? "PASS" : "FAIL", corpus->name, count, corpus->items != NULL ? corpus->items : "cases",
+           corpus->case_count, corpus->checked != NULL ? corpus->checked : "replayed with their exact refusal", bad,
+           unseen, corpus->results != NULL ? corpus->results : "refusals");
     return ok ? 0 : 1;
 }
 

@@ -39,9 +39,11 @@ struct expected_corpus {
     const char *name;    /* "netif-request": the directory under tests/corpus */
     const char *program; /* the generator, for the messages */
     const char *header;  /* expected's comment lines, each "# ...\n" */
-    const char *checked; /* summary: "replayed with their exact refusal" */
-    const char *items;   /* summary: "cases" */
-    const char *results; /* summary: "refusals" (without a case) */
+    /* The summary line's words; NULL for "replayed with their exact
+     * refusal", "cases" and "refusals" (without a case). */
+    const char *checked;
+    const char *items;
+    const char *results;
     int columns;         /* 2, or 3 with each case's column */
     int result_count;    /* results 0 (OK) .. result_count - 1 */
     const char *(*result_name)(int result);

@@ -173,9 +173,6 @@ int main(int argc, char **argv)
         .program = "netif_corpus (tests/user/netif_corpus.c)",
         .header = "# <case> <refusal> <answer label>: written by netif_corpus --write (tests/user/netif_corpus.c)\n"
                   "# input: tests/user/netif_replay.h (byte 0: 0 request, 1 TX ring, 2 RX ring)\n",
-        .checked = "replayed with their exact refusal",
-        .items = "cases",
-        .results = "refusals",
         .columns = 3,
         .result_count = NETIF_ERR_COUNT,
         .result_name = refusal_name,

@@ -45,9 +45,6 @@ int request_corpus_main(struct request_corpus *corpus, int argc, char **argv)
     expected->name = corpus->name;
     expected->program = corpus->program;
     expected->header = corpus->header;
-    expected->checked = "replayed with their exact refusal";
-    expected->items = "cases";
-    expected->results = "refusals";
     expected->columns = 3;
     expected->result_count = corpus->refusal_count;
     expected->result_name = corpus->refusal_name;

@@ -225,9 +225,6 @@ int main(int argc, char **argv)
         .program = "virtio_pci_corpus (tests/user/virtio_pci_corpus.c)",
         .header = "# <case> <refusal>: written by virtio_pci_corpus --write (tests/user/virtio_pci_corpus.c)\n"
                   "# input: six BAR sizes (8 bytes each, LE; 0: no mapped memory BAR), then configuration space\n",
-        .checked = "replayed with their exact refusal",
-        .items = "cases",
-        .results = "refusals",
         .columns = 2,
         .result_count = VIRTIO_PCI_ERR_COUNT,
         .result_name = refusal_name,
