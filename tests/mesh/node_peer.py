@@ -9,11 +9,15 @@ interface (the suite runs inside a network namespace of its own).
   garbage ADDR:PORT N        N datagrams of random length (1..1500) and bytes
   beacon-junk GROUP:PORT N   N 155-byte beacons with the right magic and
                              random rest (no proof of work)
-  beacon-replay GROUP:PORT N waits for one real beacon on the group, then
+  beacon-replay GROUP:PORT N [SKIP]
+                             waits for one real beacon on the group, then
                              sends it N more times; prints its sender port
-  beacon-forged GROUP:PORT N waits for one real beacon, changes its port
+  beacon-forged GROUP:PORT N [SKIP]
+                             waits for one real beacon, changes its port
                              field (bytes 81..82), adds 1 to its time (so it
                              is not stale) and sends it N times
+  SKIP is the port of the node under test: its own beacons are not taken
+  (it would count their copies as its own, not as replays or forgeries).
 """
 import ipaddress
 import os
@@ -40,7 +44,7 @@ def sender(multicast):
     return sock
 
 
-def capture_beacon(group):
+def capture_beacon(group, skip_port):
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(group)
@@ -49,7 +53,9 @@ def capture_beacon(group):
     sock.settimeout(10)
     while True:
         data, source = sock.recvfrom(2048)
-        if len(data) == 155 and data[:4] == b"NMB\x01":
+        if len(data) != 155 or data[:4] != b"NMB\x01":
+            continue
+        if struct.unpack_from("<H", data, 81)[0] != skip_port:
             return data, source
 
 
@@ -61,9 +67,10 @@ def pace(index):
 
 
 def main():
-    if len(sys.argv) != 4:
+    if len(sys.argv) not in (4, 5):
         sys.exit(__doc__)
     command, target, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    skip_port = int(sys.argv[4]) if len(sys.argv) == 5 else 0
     multicast = command.startswith("beacon")
     destination = endpoint(target, multicast)
     sock = sender(multicast)
@@ -85,7 +92,7 @@ def main():
             pace(index)
             sock.sendto(b"NMB\x01" + os.urandom(151), destination)
     elif command in ("beacon-replay", "beacon-forged"):
-        beacon, source = capture_beacon(destination)
+        beacon, source = capture_beacon(destination, skip_port)
         if command == "beacon-forged":
             port = struct.unpack_from("<H", beacon, 81)[0]
             time = struct.unpack_from("<Q", beacon, 83)[0]

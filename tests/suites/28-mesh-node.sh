@@ -225,8 +225,13 @@ else
 fi
 
 python3 "$peer" beacon-junk "$group" 300 || fail "mesh node: junk beacons did not run"
-replayed=$(python3 "$peer" beacon-replay "$group" 50) || fail "mesh node: replay did not run"
-python3 "$peer" beacon-forged "$group" 60 >/dev/null || fail "mesh node: forgery did not run"
+# Node 4 is the one checked: the replayed and forged beacons are another
+# node's (a copy of its own beacon would count as "our own beacon").
+own_port=$(field 4 .address)
+own_port=${own_port##*:}
+case "$own_port" in '' | *[!0-9]*) fail "mesh node: node 4 has no address port ('$own_port')"; own_port=0 ;; esac
+replayed=$(python3 "$peer" beacon-replay "$group" 50 "$own_port") || fail "mesh node: replay did not run"
+python3 "$peer" beacon-forged "$group" 60 "$own_port" >/dev/null || fail "mesh node: forgery did not run"
 # The node counts the beacons as it reads them: wait until the forged
 # ones are counted (at most 10 s; a fixed second was too short on a loaded
 # machine). The checks below judge the counts.
