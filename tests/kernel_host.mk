@@ -105,3 +105,24 @@ $(BUILD)/tests/kernel/dispatch_test: $(BUILD)/host-san/tests/kernel/dispatch_tes
 		$(call objs,host-san,$(KERNEL_DISPATCH_HOST_SRCS))
 	@mkdir -p $(@D)
 	$(CC) -fsanitize=address,undefined $^ -o $@
+
+# The kernel console's input (helper kinput): the line editor's logic
+# (kernel/console/line_edit.c) and PS/2 decoding, directed cases and the
+# committed corpus tests/corpus/console-input/ (console_input_test --check),
+# and their libFuzzer target.
+KERNEL_INPUT_SRCS := kernel/console/line_edit.c kernel/console/keyboard.c
+
+$(BUILD)/tests/kernel/console_input_test: $(BUILD)/host-san/tests/kernel/console_input_test.o \
+		$(call objs,host-san,$(KERNEL_INPUT_SRCS) tests/host/expected_corpus.c)
+	@mkdir -p $(@D)
+	$(CC) -fsanitize=address,undefined $^ -o $@
+
+FUZZ_TARGETS += fuzz-console-input
+$(BUILD)/fuzz/tests/fuzz/fuzz_console_input: $(BUILD)/fuzz/tests/fuzz/fuzz_console_input.o \
+		$(call objs,fuzz,$(KERNEL_INPUT_SRCS))
+	$(CC) -fsanitize=fuzzer,address,undefined $^ -o $@
+
+.PHONY: fuzz-console-input
+fuzz-console-input: $(BUILD)/fuzz/tests/fuzz/fuzz_console_input
+	@mkdir -p build/fuzz/corpus/console-input
+	$< -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/corpus/console-input tests/corpus/console-input

@@ -1,10 +1,10 @@
-/* Console multiplexer and line editor.
+/* Console multiplexer and the line editor's I/O.
  *
  * Input is polled: the line editor checks the UART and the 8042 and sleeps
  * one timer tick when neither has a byte (after spinning 2 ms following the
  * last byte, to keep up with pasted text), so an idle shell costs almost no
- * CPU. A terminal sends "\r" or "\r\n" for Enter; a "\n" right after "\r"
- * is dropped so that one Enter gives one line. */
+ * CPU. What each byte does to the line (editing, "\r\n" as one Enter,
+ * escape sequences skipped) is line_edit.c's, which has no I/O. */
 #include "kernel/console/console.h"
 
 #include <stdarg.h>
@@ -15,21 +15,16 @@
 #include "kernel/arch/time.h"
 #include "kernel/console/framebuffer.h"
 #include "kernel/console/keyboard.h"
+#include "kernel/console/line_edit.h"
 #include "kernel/console/serial.h"
 #include "kernel/lib/print.h"
 #include "kernel/sched/thread.h"
 #include "kernel/sched/wait.h"
 
-#define KEY_CTRL_C 0x03
 #define KEY_BELL 0x07
-#define KEY_CTRL_U 0x15
-#define KEY_ESCAPE 0x1b
-#define KEY_DELETE 0x7f
 #define IDLE_SLEEP_MS 5
 #define BURST_POLL_NS 2000000ull /* 2 ms */
 
-static bool last_was_return;
-static int pushed_back = -1; /* a character read ahead by skip_escape_sequence */
 static uint64_t last_input_ns;
 
 void console_init(const struct boot_framebuffer *framebuffer)
@@ -132,58 +127,22 @@ int console_read_char(void)
     return c;
 }
 
-/* Waits for the next character, sleeping between polls; folds "\r\n"
- * into one Enter. */
+/* Waits for the next character, sleeping between polls. */
 static int console_wait_char(void)
 {
-    if (pushed_back >= 0) {
-        int c = pushed_back;
-        pushed_back = -1;
-        return c;
-    }
     for (;;) {
         int c = console_read_char();
-        if (c < 0) {
-            /* Right after a byte more may follow (a paste arrives every
-             * 87 us at 115200 baud and the UART holds only 16): spin for a
-             * while before sleeping a whole tick. */
-            if (timer_uptime_ns() - last_input_ns < BURST_POLL_NS)
-                cpu_pause();
-            else
-                thread_sleep_ms(IDLE_SLEEP_MS);
-            continue;
+        if (c >= 0) {
+            last_input_ns = timer_uptime_ns();
+            return c;
         }
-        last_input_ns = timer_uptime_ns();
-        bool after_return = last_was_return;
-        last_was_return = c == '\r';
-        if (c == '\n' && after_return)
-            continue;
-        return c == '\r' ? '\n' : c;
-    }
-}
-
-/* Terminals send arrow and function keys as escape sequences (ESC [ A,
- * ESC O P, ...). Line editing has no use for them yet: skip the whole
- * sequence instead of inserting "[A" into the line. */
-static void skip_escape_sequence(void)
-{
-    int c = console_wait_char();
-    if (c != '[' && c != 'O') { /* a lone Esc key: keep what followed it */
-        pushed_back = c;
-        return;
-    }
-    for (int i = 0; i < 8; i++) { /* parameters, then a final byte 0x40..0x7e */
-        c = console_wait_char();
-        if (c >= 0x40 && c <= 0x7e)
-            return;
-    }
-}
-
-static void line_erase(size_t *len)
-{
-    while (*len > 0) {
-        console_write("\b \b", 3);
-        (*len)--;
+        /* Right after a byte more may follow (a paste arrives every 87 us
+         * at 115200 baud and the UART holds only 16): spin for a while
+         * before sleeping a whole tick. */
+        if (timer_uptime_ns() - last_input_ns < BURST_POLL_NS)
+            cpu_pause();
+        else
+            thread_sleep_ms(IDLE_SLEEP_MS);
     }
 }
 
@@ -203,40 +162,27 @@ void console_prompt_ready(void)
     serial_write(marker, len < sizeof marker ? len : sizeof marker - 1);
 }
 
+static void line_echo(void *context, const char *text, size_t len)
+{
+    (void)context;
+    console_write(text, len);
+}
+
 size_t console_read_line(char *buf, size_t cap)
 {
-    size_t len = 0;
+    /* One editor for the one kernel shell thread: "\r" ending one line and
+     * "\n" starting the next are one Enter (after_return carries over). */
+    static struct line_edit editor = { .echo = line_echo };
     if (cap == 0)
         return 0;
+    line_edit_start(&editor, buf, cap);
     for (;;) {
-        int c = console_wait_char();
-        if (c == '\n') {
-            console_write("\n", 1);
-            break;
-        } else if (c == '\b' || c == KEY_DELETE) {
-            if (len > 0) {
-                len--;
-                console_write("\b \b", 3);
-            }
-        } else if (c == KEY_CTRL_U) {
-            line_erase(&len);
-        } else if (c == KEY_ESCAPE) {
-            skip_escape_sequence();
-        } else if (c == KEY_CTRL_C) {
-            console_write("^C\n", 3);
-            len = 0;
-            break;
-        } else if (c >= ' ' && c < KEY_DELETE) {
-            if (len + 1 < cap) {
-                char ch = (char)c;
-                buf[len++] = ch;
-                console_write(&ch, 1);
-            } else {
-                char bell = KEY_BELL;
-                serial_write(&bell, 1);
-            }
+        enum line_edit_result result = line_edit_key(&editor, (uint8_t)console_wait_char());
+        if (result == LINE_EDIT_FULL) {
+            char bell = KEY_BELL;
+            serial_write(&bell, 1);
         }
+        if (result == LINE_EDIT_DONE || result == LINE_EDIT_CANCELLED)
+            return editor.length;
     }
-    buf[len] = '\0';
-    return len;
 }

@@ -42,8 +42,9 @@ void console_tick(void);
 void console_flush(void);
 
 /* Reads one line with echo and editing (backspace/DEL erase, ctrl-U kills
- * the line, ctrl-C cancels it). Stores at most cap - 1 characters and a NUL;
- * further characters are refused (with a bell). Returns the line's length.
+ * the line, ctrl-C cancels it; the rules are line_edit.h's). Stores at most
+ * cap - 1 printable characters and a NUL; further characters are refused
+ * (with a bell on serial). Returns the line's length (0 when cancelled).
  * Sleeps between polls, so it must run in a thread. */
 size_t console_read_line(char *buf, size_t cap);
 

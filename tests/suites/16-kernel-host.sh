@@ -1,6 +1,8 @@
 #!/bin/sh
 # The kernel's portable parts on Linux under ASan + UBSan: ksnprintf (against
-# the C library's snprintf), the log ring, PS/2 decoding, the framebuffer
+# the C library's snprintf), the log ring, PS/2 decoding, the console's line
+# editor (tests/kernel/console_input_test.c: exact echo, and the corpus
+# tests/corpus/console-input of hostile keystrokes and scancodes), the framebuffer
 # console and font (over a heap buffer standing in for the framebuffer), the ACPI table
 # parsers (RSDP/FADT/DSDT, MCFG/MADT and DMAR: synthetic tables; the boot command line; every error
 # case, the committed fuzz corpora with their expected results; suite 80
@@ -19,11 +21,14 @@ status=0
 if ! make -s -j2 build/tests/kernel/format_test build/tests/kernel/acpi_test \
         build/tests/kernel/acpi_platform_test build/tests/kernel/cmdline_test \
         build/tests/kernel/framebuffer_test build/tests/kernel/capability_test \
-        build/tests/kernel/dispatch_test build/tests/kernel/dmar_test; then
+        build/tests/kernel/dispatch_test build/tests/kernel/dmar_test \
+        build/tests/kernel/console_input_test; then
     echo "FAIL kernel host tests: build failed"
     exit 1
 fi
 build/tests/kernel/format_test || status=1
+build/tests/kernel/console_input_test || status=1
+build/tests/kernel/console_input_test --check tests/corpus/console-input || status=1
 build/tests/kernel/framebuffer_test || status=1
 build/tests/kernel/acpi_test || status=1
 build/tests/kernel/acpi_test --check-corpus tests/corpus/acpi || status=1
@@ -44,7 +49,7 @@ build/tests/kernel/dispatch_test 2>build/tests/kernel/dispatch_test.log || {
 
 sh tests/syscall/generate_check.sh || status=1
 
-# The fuzz targets fuzz-acpi, fuzz-acpi-platform and fuzz-cmdline are smoke-run by suite 80 with every other one.
+# The fuzz targets fuzz-acpi, fuzz-acpi-platform, fuzz-cmdline and fuzz-console-input are smoke-run by suite 80 with every other one.
 
 # The boundary check must catch what it claims to: a planted tree with one
 # violation of each kind (and two allowed constructs) gives exactly these.
