@@ -27,7 +27,7 @@ all: $(NODE_TOOL) $(HUB_TOOL)
 
 # Tests (suite 28-mesh-node): beacons and the overlay on an in-memory network
 # (ASan + UBSan); the libFuzzer target of the beacon decoder.
-$(BUILD)/host-san/tests/mesh/overlay_test: $(call objs,host-san,tests/mesh/overlay_test.c $(MESH_OVERLAY_SRCS) $(MESH_SESSION_SRCS) $(MESH_DHT_SRCS) $(CRYPTO_SRCS))
+$(BUILD)/host-san/tests/mesh/overlay_test: $(call objs,host-san,tests/mesh/overlay_test.c tests/mesh/overlay_fixture.c $(MESH_OVERLAY_SRCS) $(MESH_SESSION_SRCS) $(MESH_DHT_SRCS) $(CRYPTO_SRCS))
 	$(CC) -fsanitize=address,undefined $^ -o $@
 nonos-node: $(BUILD)/host-san/tests/mesh/overlay_test
 

@@ -1,5 +1,5 @@
 /* Tests of lib/mesh/beacon and lib/mesh/overlay (suite 28-mesh-node), under
- * ASan + UBSan, on an in-memory network with a virtual clock:
+ * ASan + UBSan, on the in-memory network of tests/mesh/overlay_fixture.c:
  *  - the beacon decoder's error table (every enum mesh_beacon_result a
  *    datagram can get from the decoder);
  *  - three overlays find each other by beacons alone, open sessions, fill
@@ -23,10 +23,9 @@
 
 #include "mesh/overlay.h"
 #include "tests/mesh/beacon_fixture.h"
+#include "tests/mesh/overlay_fixture.h"
 
-#define NODES 3
-#define QUEUE 512
-#define MESH_EPOCH 1700000000000ull
+#define NODES FIXTURE_NODES
 
 static int failures, checks;
 
@@ -39,109 +38,13 @@ static void check(int ok, const char *what)
     }
 }
 
-static uint64_t rng_state = 0x243f6a8885a308d3ull;
-
-static void test_random(void *context, uint8_t *out, size_t len)
-{
-    (void)context;
-    for (size_t i = 0; i < len; i++) {
-        rng_state ^= rng_state << 13;
-        rng_state ^= rng_state >> 7;
-        rng_state ^= rng_state << 17;
-        out[i] = (uint8_t)rng_state;
-    }
-}
-
-static void make_identity(struct mesh_identity *identity)
-{
-    uint8_t random[MESH_IDENTITY_RANDOM_SIZE];
-    test_random(NULL, random, sizeof random);
-    if (mesh_identity_create(identity, random, BEACON_FIXTURE_DIFFICULTY, 1u << 20) != MESH_OK) {
-        printf("FAIL overlay test: cannot mint an identity\n");
-        exit(1);
-    }
-}
-
-/* ---- the in-memory network ---------------------------------------------- */
-struct datagram {
-    bool beacon;
-    struct dht_address from;
-    int to;                     /* node index; -1: every node but the sender */
-    size_t len;
-    uint8_t data[MESH_MAX_PACKET];
-};
-
-static struct mesh_overlay overlays[NODES];
-static struct mesh_identity identities[NODES];
-static struct datagram queue[QUEUE];
-static size_t queued;
-
-static int node_at(const struct dht_address *address)
-{
-    for (int i = 0; i < NODES; i++)
-        if (dht_address_equal(&overlays[i].self, address))
-            return i;
-    return -2;
-}
-
-static void enqueue(int from, int to, bool beacon, const uint8_t *data, size_t len)
-{
-    if (queued == QUEUE || len > MESH_MAX_PACKET)
-        return;
-    struct datagram *d = &queue[queued++];
-    d->beacon = beacon;
-    d->from = overlays[from].self;
-    d->to = to;
-    d->len = len;
-    memcpy(d->data, data, len);
-}
-
-static void io_send(void *context, const struct dht_address *to, const uint8_t *data, size_t len)
-{
-    enqueue((int)(intptr_t)context, node_at(to), false, data, len);
-}
-
-static void io_broadcast(void *context, const uint8_t *data, size_t len)
-{
-    enqueue((int)(intptr_t)context, -1, true, data, len);
-}
-
-static void deliver(uint64_t now)
-{
-    static struct datagram batch[QUEUE];
-    size_t count = queued;
-    memcpy(batch, queue, count * sizeof batch[0]);
-    queued = 0;
-    for (size_t i = 0; i < count; i++)
-        for (int n = 0; n < NODES; n++) {
-            struct datagram *d = &batch[i];
-            if (d->to == n && !d->beacon)
-                (void)mesh_overlay_receive(&overlays[n], &d->from, d->data, d->len, now);
-            else if (d->to == -1 && d->beacon && !dht_address_equal(&d->from, &overlays[n].self))
-                (void)mesh_overlay_beacon_receive(&overlays[n], &d->from, d->data, d->len, now);
-        }
-}
-
-static void run(uint64_t *now, uint64_t duration)
-{
-    for (uint64_t end = *now + duration; *now < end; *now += 10) {
-        for (int n = 0; n < NODES; n++)
-            mesh_overlay_tick(&overlays[n], *now);
-        deliver(*now);
-    }
-}
-
 static void setup(void)
 {
     struct mesh_overlay_config config;
-    mesh_overlay_config_default(&config);
-    config.session.id_difficulty = config.dht.difficulty = BEACON_FIXTURE_DIFFICULTY;
+    fixture_config(&config);
     for (int n = 0; n < NODES; n++) {
-        make_identity(&identities[n]);
-        struct dht_address self = { DHT_ADDRESS_IPV4, { 10, 0, (uint8_t)n, 1 }, 4978 };
-        struct mesh_overlay_io io = { (void *)(intptr_t)n, io_send, io_broadcast, test_random };
-        check(mesh_overlay_init(&overlays[n], &identities[n], &config, &io, &self, MESH_EPOCH, 0) == 0,
-              "overlay init");
+        fixture_identity(&fixture_identities[n]);
+        check(fixture_start(n, &config, FIXTURE_EPOCH, 0) == 0, "overlay init");
     }
 }
 
@@ -158,31 +61,31 @@ static void lookup_done(void *context, const struct dht_lookup_result *result)
 
 static void test_discovery_and_records(uint64_t *now)
 {
-    run(now, 3000);
+    fixture_run(now, 3000, NULL);
     for (int n = 0; n < NODES; n++) {
-        check(mesh_overlay_session_count(&overlays[n]) == NODES - 1, "sessions with both others");
-        check(dht_table_size(&overlays[n].dht) == NODES - 1, "routing table holds both others");
-        check(overlays[n].counters.beacons_accepted >= NODES - 1, "beacons accepted");
-        check(overlays[n].counters.exchanges >= 1, "a peer exchange (self-lookup) ran");
+        check(mesh_overlay_session_count(&fixture_overlays[n]) == NODES - 1, "sessions with both others");
+        check(dht_table_size(&fixture_overlays[n].dht) == NODES - 1, "routing table holds both others");
+        check(fixture_overlays[n].counters.beacons_accepted >= NODES - 1, "beacons accepted");
+        check(fixture_overlays[n].counters.exchanges >= 1, "a peer exchange (self-lookup) ran");
     }
     uint8_t key[DHT_ID_SIZE];
     mesh_overlay_key(key, (const uint8_t *)"name", 4);
-    uint64_t mesh_now = mesh_overlay_mesh_time(&overlays[0], *now);
+    uint64_t mesh_now = mesh_overlay_mesh_time(&fixture_overlays[0], *now);
     results = 0;
-    check(dht_node_put(&overlays[0].dht, key, (const uint8_t *)"value", 5, 1, mesh_now + 60000,
+    check(dht_node_put(&fixture_overlays[0].dht, key, (const uint8_t *)"value", 5, 1, mesh_now + 60000,
                        lookup_done, NULL, mesh_now) == DHT_OK, "put starts");
-    run(now, 2000);
+    fixture_run(now, 2000, NULL);
     check(results == 1 && last_result.stores_sent >= 1, "put stored on another node");
     results = 0;
-    mesh_now = mesh_overlay_mesh_time(&overlays[2], *now);
-    check(dht_node_find_value(&overlays[2].dht, key, DHT_RECORD_VALUE, NULL, lookup_done, NULL,
+    mesh_now = mesh_overlay_mesh_time(&fixture_overlays[2], *now);
+    check(dht_node_find_value(&fixture_overlays[2].dht, key, DHT_RECORD_VALUE, NULL, lookup_done, NULL,
                               mesh_now) == DHT_OK, "get starts");
-    run(now, 2000);
+    fixture_run(now, 2000, NULL);
     check(results == 1 && last_result.found && last_result.record.value_len == 5 &&
               memcmp(last_result.record.value, "value", 5) == 0,
           "node 2 finds node 0's record");
     for (int n = 0; n < NODES; n++)
-        check(overlays[n].counters.dht_sender_mismatch == 0 && overlays[n].counters.dht_refused == 0,
+        check(fixture_overlays[n].counters.dht_sender_mismatch == 0 && fixture_overlays[n].counters.dht_refused == 0,
               "no DHT message refused among honest nodes");
 }
 
@@ -196,26 +99,26 @@ static enum mesh_beacon_result offer(int node, const struct mesh_identity *ident
         return MESH_BEACON_ERR_PARAMETER;
     if (forge)
         beacon[81] ^= 1; /* the port, after signing */
-    return mesh_overlay_beacon_receive(&overlays[node], from, beacon, sizeof beacon, now);
+    return mesh_overlay_beacon_receive(&fixture_overlays[node], from, beacon, sizeof beacon, now);
 }
 
 static void test_beacon_screening(uint64_t *now)
 {
-    uint64_t mesh_now = mesh_overlay_mesh_time(&overlays[0], *now);
-    const struct dht_address *b = &overlays[1].self;
-    check(offer(0, &identities[0], &overlays[0].self, mesh_now, false, *now) == MESH_BEACON_ERR_SELF,
+    uint64_t mesh_now = mesh_overlay_mesh_time(&fixture_overlays[0], *now);
+    const struct dht_address *b = &fixture_overlays[1].self;
+    check(offer(0, &fixture_identities[0], &fixture_overlays[0].self, mesh_now, false, *now) == MESH_BEACON_ERR_SELF,
           "own beacon refused");
-    check(offer(0, &identities[1], b, mesh_now + 1, false, *now) == MESH_BEACON_OK,
+    check(offer(0, &fixture_identities[1], b, mesh_now + 1, false, *now) == MESH_BEACON_OK,
           "a newer beacon of a neighbour accepted");
-    check(offer(0, &identities[1], b, mesh_now + 1, false, *now) == MESH_BEACON_ERR_STALE,
+    check(offer(0, &fixture_identities[1], b, mesh_now + 1, false, *now) == MESH_BEACON_ERR_STALE,
           "the same beacon again (a replay) refused as stale");
-    check(offer(0, &identities[1], b, mesh_now - 5000, false, *now) == MESH_BEACON_ERR_STALE,
+    check(offer(0, &fixture_identities[1], b, mesh_now - 5000, false, *now) == MESH_BEACON_ERR_STALE,
           "an older beacon refused as stale");
-    check(offer(0, &identities[1], b, mesh_now + MESH_OVERLAY_BEACON_WINDOW_MS + 1, false, *now) ==
+    check(offer(0, &fixture_identities[1], b, mesh_now + MESH_OVERLAY_BEACON_WINDOW_MS + 1, false, *now) ==
               MESH_BEACON_ERR_TIME,
           "a beacon from beyond the time window refused");
     struct mesh_identity stranger;
-    make_identity(&stranger);
+    fixture_identity(&stranger);
     struct dht_address from = { DHT_ADDRESS_IPV4, { 10, 9, 9, 9 }, 4978 };
     int signature = 0, rate = 0;
     for (int i = 0; i < 10; i++) {
@@ -237,8 +140,8 @@ static void test_sender_mismatch(uint64_t now)
 {
     size_t index = MESH_OVERLAY_PEERS;
     for (size_t i = 0; i < MESH_OVERLAY_PEERS; i++)
-        if (overlays[0].peers[i].identity_known &&
-            memcmp(overlays[0].peers[i].identity.id, identities[1].public_part.id, 32) == 0)
+        if (fixture_overlays[0].peers[i].identity_known &&
+            memcmp(fixture_overlays[0].peers[i].identity.id, fixture_identities[1].public_part.id, 32) == 0)
             index = i;
     check(index < MESH_OVERLAY_PEERS, "node 0 has a session with node 1");
     if (index == MESH_OVERLAY_PEERS)
@@ -247,20 +150,20 @@ static void test_sender_mismatch(uint64_t now)
     memset(&message, 0, sizeof message);
     message.type = DHT_PING;
     message.request_id = 77;
-    message.sender = identities[2].public_part;
+    message.sender = fixture_identities[2].public_part;
     uint8_t ping[DHT_MESSAGE_MAX], packet[MESH_MAX_PACKET];
     size_t ping_len = dht_message_encode(&message, ping, sizeof ping), packet_len = 0;
     struct mesh_address to;
-    check(ping_len > 0 && mesh_endpoint_send(&overlays[0].endpoint, index, ping, ping_len, now,
+    check(ping_len > 0 && mesh_endpoint_send(&fixture_overlays[0].endpoint, index, ping, ping_len, now,
                                              packet, sizeof packet, &packet_len, &to) == MESH_OK,
           "node 0 seals a PING naming node 2");
-    uint64_t mismatches = overlays[1].counters.dht_sender_mismatch;
-    uint64_t received = overlays[1].dht.stats.received;
-    size_t sent_before = queued;
-    check(mesh_overlay_receive(&overlays[1], &overlays[0].self, packet, packet_len, now) == MESH_OK,
+    uint64_t mismatches = fixture_overlays[1].counters.dht_sender_mismatch;
+    uint64_t received = fixture_overlays[1].dht.stats.received;
+    size_t sent_before = fixture_queued;
+    check(mesh_overlay_receive(&fixture_overlays[1], &fixture_overlays[0].self, packet, packet_len, now) == MESH_OK,
           "the session accepts the packet");
-    check(overlays[1].counters.dht_sender_mismatch == mismatches + 1 &&
-              overlays[1].dht.stats.received == received && queued == sent_before,
+    check(fixture_overlays[1].counters.dht_sender_mismatch == mismatches + 1 &&
+              fixture_overlays[1].dht.stats.received == received && fixture_queued == sent_before,
           "node 1 refuses a DHT message whose sender is not the session's peer, and answers nothing");
 }
 
@@ -270,8 +173,8 @@ static void test_request_flood(uint64_t now)
 {
     size_t index = MESH_OVERLAY_PEERS;
     for (size_t i = 0; i < MESH_OVERLAY_PEERS; i++)
-        if (overlays[0].peers[i].identity_known &&
-            memcmp(overlays[0].peers[i].identity.id, identities[1].public_part.id, 32) == 0)
+        if (fixture_overlays[0].peers[i].identity_known &&
+            memcmp(fixture_overlays[0].peers[i].identity.id, fixture_identities[1].public_part.id, 32) == 0)
             index = i;
     if (index == MESH_OVERLAY_PEERS) {
         check(0, "node 0 has a session with node 1");
@@ -280,34 +183,34 @@ static void test_request_flood(uint64_t now)
     static struct dht_message message;
     memset(&message, 0, sizeof message);
     message.type = DHT_PING;
-    message.sender = identities[0].public_part;
-    uint64_t limited = overlays[1].dht.stats.dropped[DHT_ERR_RATE];
-    queued = 0;
+    message.sender = fixture_identities[0].public_part;
+    uint64_t limited = fixture_overlays[1].dht.stats.dropped[DHT_ERR_RATE];
+    fixture_queued = 0;
     for (int i = 0; i < 300; i++) {
         uint8_t ping[DHT_MESSAGE_MAX], packet[MESH_MAX_PACKET];
         message.request_id = 1000 + (uint64_t)i;
         size_t ping_len = dht_message_encode(&message, ping, sizeof ping), packet_len = 0;
         struct mesh_address to;
-        if (ping_len == 0 || mesh_endpoint_send(&overlays[0].endpoint, index, ping, ping_len, now,
+        if (ping_len == 0 || mesh_endpoint_send(&fixture_overlays[0].endpoint, index, ping, ping_len, now,
                                                 packet, sizeof packet, &packet_len, &to) != MESH_OK)
             break;
-        (void)mesh_overlay_receive(&overlays[1], &overlays[0].self, packet, packet_len, now);
+        (void)mesh_overlay_receive(&fixture_overlays[1], &fixture_overlays[0].self, packet, packet_len, now);
     }
-    uint64_t refused = overlays[1].dht.stats.dropped[DHT_ERR_RATE] - limited;
-    check(refused >= 195 && refused <= 200 && queued <= 105,
+    uint64_t refused = fixture_overlays[1].dht.stats.dropped[DHT_ERR_RATE] - limited;
+    check(refused >= 195 && refused <= 200 && fixture_queued <= 105,
           "300 PINGs at once in a session: the DHT answers its burst and refuses the rest by rate");
-    queued = 0;
+    fixture_queued = 0;
 }
 
 static void test_wipe(void)
 {
-    mesh_overlay_wipe(&overlays[0]);
-    static const uint8_t zero[sizeof overlays[0].dht.key];
+    mesh_overlay_wipe(&fixture_overlays[0]);
+    static const uint8_t zero[sizeof fixture_overlays[0].dht.key];
     bool keys = false;
     for (size_t i = 0; i < MESH_OVERLAY_PEERS; i++)
-        keys |= overlays[0].peers[i].current.valid || overlays[0].peers[i].previous.valid ||
-                overlays[0].peers[i].next.valid;
-    check(!keys && memcmp(&overlays[0].dht.key, zero, sizeof zero) == 0,
+        keys |= fixture_overlays[0].peers[i].current.valid || fixture_overlays[0].peers[i].previous.valid ||
+                fixture_overlays[0].peers[i].next.valid;
+    check(!keys && memcmp(&fixture_overlays[0].dht.key, zero, sizeof zero) == 0,
           "wipe leaves no session key pair and no signing key");
 }
 
@@ -316,32 +219,28 @@ static void test_wipe(void)
 static void test_adopt_clock(uint64_t *now)
 {
     struct mesh_overlay_config config;
-    mesh_overlay_config_default(&config);
-    config.session.id_difficulty = config.dht.difficulty = BEACON_FIXTURE_DIFFICULTY;
+    fixture_config(&config);
     config.adopt_clock = true;
-    struct dht_address self = overlays[0].self;
-    struct mesh_overlay_io io = { (void *)(intptr_t)0, io_send, io_broadcast, test_random };
-    make_identity(&identities[0]);
-    check(mesh_overlay_init(&overlays[0], &identities[0], &config, &io, &self, 0, *now) == 0,
-          "overlay without a wall clock starts");
-    check(!overlays[0].clock_adopted && overlays[0].counters.beacons_out == 0,
+    fixture_identity(&fixture_identities[0]);
+    check(fixture_start(0, &config, 0, *now) == 0, "overlay without a wall clock starts");
+    check(!fixture_overlays[0].clock_adopted && fixture_overlays[0].counters.beacons_out == 0,
           "no clock yet: it sends no beacon");
-    run(now, 3000);
-    uint64_t ours = mesh_overlay_mesh_time(&overlays[0], *now);
-    uint64_t theirs = mesh_overlay_mesh_time(&overlays[1], *now);
-    check(overlays[0].clock_adopted && ours <= theirs && theirs - ours < 1500,
+    fixture_run(now, 3000, NULL);
+    uint64_t ours = mesh_overlay_mesh_time(&fixture_overlays[0], *now);
+    uint64_t theirs = mesh_overlay_mesh_time(&fixture_overlays[1], *now);
+    check(fixture_overlays[0].clock_adopted && ours <= theirs && theirs - ours < 1500,
           "it adopted the mesh time of a beacon (within one beacon interval)");
-    check(mesh_overlay_session_count(&overlays[0]) == NODES - 1 &&
-              overlays[1].counters.beacon_refused[MESH_BEACON_ERR_TIME] == 0,
+    check(mesh_overlay_session_count(&fixture_overlays[0]) == NODES - 1 &&
+              fixture_overlays[1].counters.beacon_refused[MESH_BEACON_ERR_TIME] == 0,
           "then it joined, and no beacon of it was refused for its time");
     uint8_t key[DHT_ID_SIZE];
     mesh_overlay_key(key, (const uint8_t *)"name", 4);
     results = 0;
-    check(dht_node_find_value(&overlays[0].dht, key, DHT_RECORD_VALUE, NULL, lookup_done, NULL,
+    check(dht_node_find_value(&fixture_overlays[0].dht, key, DHT_RECORD_VALUE, NULL, lookup_done, NULL,
                               ours) == DHT_OK, "get starts on the adopting node");
-    run(now, 2000);
+    fixture_run(now, 2000, NULL);
     check(results == 1 && last_result.found, "the adopting node finds the record stored before it came");
-    check(overlays[1].counters.replaced >= 1 && overlays[2].counters.replaced >= 1,
+    check(fixture_overlays[1].counters.replaced >= 1 && fixture_overlays[2].counters.replaced >= 1,
           "the others dropped their sessions with the former node at that address");
 }
 
@@ -360,7 +259,7 @@ static void make_cases(void)
 {
     struct dht_address address = { DHT_ADDRESS_IPV4, { 169, 254, 7, 7 }, 4978 };
     uint8_t good[MESH_BEACON_SIZE];
-    if (mesh_beacon_encode(good, &identities[0], &address, MESH_EPOCH) != MESH_BEACON_OK)
+    if (mesh_beacon_encode(good, &fixture_identities[0], &address, FIXTURE_EPOCH) != MESH_BEACON_OK)
         check(0, "encode the corpus beacon");
     static const struct { const char *name; int expected; int offset; uint8_t xor_; int len; } table[CASES] = {
         { "good", MESH_BEACON_OK, -1, 0, MESH_BEACON_SIZE },
@@ -471,12 +370,11 @@ static void test_next_deadline(uint64_t now)
 {
     static struct mesh_overlay lonely;
     struct mesh_overlay_config config;
-    mesh_overlay_config_default(&config);
-    config.session.id_difficulty = config.dht.difficulty = BEACON_FIXTURE_DIFFICULTY;
-    struct dht_address self = { DHT_ADDRESS_IPV4, { 10, 0, 99, 1 }, 4978 };
-    struct mesh_overlay_io io = { (void *)(intptr_t)0, io_send, io_broadcast, test_random };
-    check(mesh_overlay_init(&lonely, &identities[0], &config, &io, &self, MESH_EPOCH, now) == 0, "lonely init");
-    queued = 0;
+    fixture_config(&config);
+    struct dht_address self = { DHT_ADDRESS_IPV4, { 10, 0, 99, 1 }, FIXTURE_PORT };
+    struct mesh_overlay_io io = fixture_io(0);
+    check(mesh_overlay_init(&lonely, &fixture_identities[0], &config, &io, &self, FIXTURE_EPOCH, now) == 0, "lonely init");
+    fixture_queued = 0;
     unsigned wakes = 0, early_sends = 0;
     uint64_t beacons = lonely.counters.beacons_out, end = now + 60000;
     while (now < end) {
@@ -484,21 +382,21 @@ static void test_next_deadline(uint64_t now)
         check(deadline >= now, "the deadline is never in the past");
         if (deadline > now + 1) {
             mesh_overlay_tick(&lonely, deadline - 1);
-            early_sends += queued > 0;
-            queued = 0;
+            early_sends += fixture_queued > 0;
+            fixture_queued = 0;
         }
         now = deadline > now ? deadline : now + 1;
         mesh_overlay_tick(&lonely, now);
-        queued = 0;
+        fixture_queued = 0;
         wakes++;
     }
     beacons = lonely.counters.beacons_out - beacons;
     check(early_sends == 0, "a tick before the deadline sent nothing");
     check(beacons >= 45 && beacons <= 80, "alone, about one beacon a second (60 s)");
     check(wakes <= 2 * beacons + 20, "alone, the node wakes for its beacons and DHT timers, not every 10 ms");
-    uint64_t later = overlays[1].now_ms;
-    check(mesh_overlay_session_count(&overlays[1]) > 0 &&
-              mesh_overlay_next_deadline(&overlays[1], later) <= later + MESH_OVERLAY_TICK_MS,
+    uint64_t later = fixture_overlays[1].now_ms;
+    check(mesh_overlay_session_count(&fixture_overlays[1]) > 0 &&
+              mesh_overlay_next_deadline(&fixture_overlays[1], later) <= later + MESH_OVERLAY_TICK_MS,
           "with sessions, at most MESH_OVERLAY_TICK_MS ahead");
     mesh_overlay_wipe(&lonely);
     printf("overlay test: alone for 60 s: %u wake-ups, %llu beacons\n", wakes, (unsigned long long)beacons);
@@ -522,8 +420,8 @@ int main(int argc, char **argv)
     test_adopt_clock(&now);
     test_next_deadline(now);
     for (int n = 0; n < NODES; n++) {
-        mesh_overlay_wipe(&overlays[n]);
-        mesh_identity_wipe(&identities[n]);
+        mesh_overlay_wipe(&fixture_overlays[n]);
+        mesh_identity_wipe(&fixture_identities[n]);
     }
     if (failures == 0)
         printf("PASS overlay test: beacon error table, discovery by beacons, sessions, records, "
