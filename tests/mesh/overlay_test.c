@@ -25,7 +25,11 @@
 #include "tests/mesh/beacon_fixture.h"
 #include "tests/mesh/overlay_fixture.h"
 
-#define NODES FIXTURE_NODES
+#define NODES OVERLAY_FIXTURE_NODES
+
+/* The fixture's nodes, by shorter names. */
+static struct mesh_overlay *const overlays = overlay_fixture_nodes;
+static struct mesh_identity *const identities = overlay_fixture_identities;
 
 static int failures, checks;
 
@@ -41,10 +45,10 @@ static void check(int ok, const char *what)
 static void setup(void)
 {
     struct mesh_overlay_config config;
-    fixture_config(&config);
+    overlay_fixture_config(&config);
     for (int n = 0; n < NODES; n++) {
-        fixture_identity(&fixture_identities[n]);
-        check(fixture_start(n, &config, FIXTURE_EPOCH, 0) == 0, "overlay init");
+        overlay_fixture_identity(&identities[n]);
+        check(overlay_fixture_start(n, &config, OVERLAY_FIXTURE_EPOCH, 0) == 0, "overlay init");
     }
 }
 
@@ -61,31 +65,31 @@ static void lookup_done(void *context, const struct dht_lookup_result *result)
 
 static void test_discovery_and_records(uint64_t *now)
 {
-    fixture_run(now, 3000, NULL);
+    overlay_fixture_run(now, 3000, NULL);
     for (int n = 0; n < NODES; n++) {
-        check(mesh_overlay_session_count(&fixture_overlays[n]) == NODES - 1, "sessions with both others");
-        check(dht_table_size(&fixture_overlays[n].dht) == NODES - 1, "routing table holds both others");
-        check(fixture_overlays[n].counters.beacons_accepted >= NODES - 1, "beacons accepted");
-        check(fixture_overlays[n].counters.exchanges >= 1, "a peer exchange (self-lookup) ran");
+        check(mesh_overlay_session_count(&overlays[n]) == NODES - 1, "sessions with both others");
+        check(dht_table_size(&overlays[n].dht) == NODES - 1, "routing table holds both others");
+        check(overlays[n].counters.beacons_accepted >= NODES - 1, "beacons accepted");
+        check(overlays[n].counters.exchanges >= 1, "a peer exchange (self-lookup) ran");
     }
     uint8_t key[DHT_ID_SIZE];
     mesh_overlay_key(key, (const uint8_t *)"name", 4);
-    uint64_t mesh_now = mesh_overlay_mesh_time(&fixture_overlays[0], *now);
+    uint64_t mesh_now = mesh_overlay_mesh_time(&overlays[0], *now);
     results = 0;
-    check(dht_node_put(&fixture_overlays[0].dht, key, (const uint8_t *)"value", 5, 1, mesh_now + 60000,
+    check(dht_node_put(&overlays[0].dht, key, (const uint8_t *)"value", 5, 1, mesh_now + 60000,
                        lookup_done, NULL, mesh_now) == DHT_OK, "put starts");
-    fixture_run(now, 2000, NULL);
+    overlay_fixture_run(now, 2000, NULL);
     check(results == 1 && last_result.stores_sent >= 1, "put stored on another node");
     results = 0;
-    mesh_now = mesh_overlay_mesh_time(&fixture_overlays[2], *now);
-    check(dht_node_find_value(&fixture_overlays[2].dht, key, DHT_RECORD_VALUE, NULL, lookup_done, NULL,
+    mesh_now = mesh_overlay_mesh_time(&overlays[2], *now);
+    check(dht_node_find_value(&overlays[2].dht, key, DHT_RECORD_VALUE, NULL, lookup_done, NULL,
                               mesh_now) == DHT_OK, "get starts");
-    fixture_run(now, 2000, NULL);
+    overlay_fixture_run(now, 2000, NULL);
     check(results == 1 && last_result.found && last_result.record.value_len == 5 &&
               memcmp(last_result.record.value, "value", 5) == 0,
           "node 2 finds node 0's record");
     for (int n = 0; n < NODES; n++)
-        check(fixture_overlays[n].counters.dht_sender_mismatch == 0 && fixture_overlays[n].counters.dht_refused == 0,
+        check(overlays[n].counters.dht_sender_mismatch == 0 && overlays[n].counters.dht_refused == 0,
               "no DHT message refused among honest nodes");
 }
 
@@ -99,26 +103,26 @@ static enum mesh_beacon_result offer(int node, const struct mesh_identity *ident
         return MESH_BEACON_ERR_PARAMETER;
     if (forge)
         beacon[81] ^= 1; /* the port, after signing */
-    return mesh_overlay_beacon_receive(&fixture_overlays[node], from, beacon, sizeof beacon, now);
+    return mesh_overlay_beacon_receive(&overlays[node], from, beacon, sizeof beacon, now);
 }
 
 static void test_beacon_screening(uint64_t *now)
 {
-    uint64_t mesh_now = mesh_overlay_mesh_time(&fixture_overlays[0], *now);
-    const struct dht_address *b = &fixture_overlays[1].self;
-    check(offer(0, &fixture_identities[0], &fixture_overlays[0].self, mesh_now, false, *now) == MESH_BEACON_ERR_SELF,
+    uint64_t mesh_now = mesh_overlay_mesh_time(&overlays[0], *now);
+    const struct dht_address *b = &overlays[1].self;
+    check(offer(0, &identities[0], &overlays[0].self, mesh_now, false, *now) == MESH_BEACON_ERR_SELF,
           "own beacon refused");
-    check(offer(0, &fixture_identities[1], b, mesh_now + 1, false, *now) == MESH_BEACON_OK,
+    check(offer(0, &identities[1], b, mesh_now + 1, false, *now) == MESH_BEACON_OK,
           "a newer beacon of a neighbour accepted");
-    check(offer(0, &fixture_identities[1], b, mesh_now + 1, false, *now) == MESH_BEACON_ERR_STALE,
+    check(offer(0, &identities[1], b, mesh_now + 1, false, *now) == MESH_BEACON_ERR_STALE,
           "the same beacon again (a replay) refused as stale");
-    check(offer(0, &fixture_identities[1], b, mesh_now - 5000, false, *now) == MESH_BEACON_ERR_STALE,
+    check(offer(0, &identities[1], b, mesh_now - 5000, false, *now) == MESH_BEACON_ERR_STALE,
           "an older beacon refused as stale");
-    check(offer(0, &fixture_identities[1], b, mesh_now + MESH_OVERLAY_BEACON_WINDOW_MS + 1, false, *now) ==
+    check(offer(0, &identities[1], b, mesh_now + MESH_OVERLAY_BEACON_WINDOW_MS + 1, false, *now) ==
               MESH_BEACON_ERR_TIME,
           "a beacon from beyond the time window refused");
     struct mesh_identity stranger;
-    fixture_identity(&stranger);
+    overlay_fixture_identity(&stranger);
     struct dht_address from = { DHT_ADDRESS_IPV4, { 10, 9, 9, 9 }, 4978 };
     int signature = 0, rate = 0;
     for (int i = 0; i < 10; i++) {
@@ -140,8 +144,8 @@ static void test_sender_mismatch(uint64_t now)
 {
     size_t index = MESH_OVERLAY_PEERS;
     for (size_t i = 0; i < MESH_OVERLAY_PEERS; i++)
-        if (fixture_overlays[0].peers[i].identity_known &&
-            memcmp(fixture_overlays[0].peers[i].identity.id, fixture_identities[1].public_part.id, 32) == 0)
+        if (overlays[0].peers[i].identity_known &&
+            memcmp(overlays[0].peers[i].identity.id, identities[1].public_part.id, 32) == 0)
             index = i;
     check(index < MESH_OVERLAY_PEERS, "node 0 has a session with node 1");
     if (index == MESH_OVERLAY_PEERS)
@@ -150,20 +154,20 @@ static void test_sender_mismatch(uint64_t now)
     memset(&message, 0, sizeof message);
     message.type = DHT_PING;
     message.request_id = 77;
-    message.sender = fixture_identities[2].public_part;
+    message.sender = identities[2].public_part;
     uint8_t ping[DHT_MESSAGE_MAX], packet[MESH_MAX_PACKET];
     size_t ping_len = dht_message_encode(&message, ping, sizeof ping), packet_len = 0;
     struct mesh_address to;
-    check(ping_len > 0 && mesh_endpoint_send(&fixture_overlays[0].endpoint, index, ping, ping_len, now,
+    check(ping_len > 0 && mesh_endpoint_send(&overlays[0].endpoint, index, ping, ping_len, now,
                                              packet, sizeof packet, &packet_len, &to) == MESH_OK,
           "node 0 seals a PING naming node 2");
-    uint64_t mismatches = fixture_overlays[1].counters.dht_sender_mismatch;
-    uint64_t received = fixture_overlays[1].dht.stats.received;
-    size_t sent_before = fixture_queued;
-    check(mesh_overlay_receive(&fixture_overlays[1], &fixture_overlays[0].self, packet, packet_len, now) == MESH_OK,
+    uint64_t mismatches = overlays[1].counters.dht_sender_mismatch;
+    uint64_t received = overlays[1].dht.stats.received;
+    size_t sent_before = overlay_fixture_queued;
+    check(mesh_overlay_receive(&overlays[1], &overlays[0].self, packet, packet_len, now) == MESH_OK,
           "the session accepts the packet");
-    check(fixture_overlays[1].counters.dht_sender_mismatch == mismatches + 1 &&
-              fixture_overlays[1].dht.stats.received == received && fixture_queued == sent_before,
+    check(overlays[1].counters.dht_sender_mismatch == mismatches + 1 &&
+              overlays[1].dht.stats.received == received && overlay_fixture_queued == sent_before,
           "node 1 refuses a DHT message whose sender is not the session's peer, and answers nothing");
 }
 
@@ -173,8 +177,8 @@ static void test_request_flood(uint64_t now)
 {
     size_t index = MESH_OVERLAY_PEERS;
     for (size_t i = 0; i < MESH_OVERLAY_PEERS; i++)
-        if (fixture_overlays[0].peers[i].identity_known &&
-            memcmp(fixture_overlays[0].peers[i].identity.id, fixture_identities[1].public_part.id, 32) == 0)
+        if (overlays[0].peers[i].identity_known &&
+            memcmp(overlays[0].peers[i].identity.id, identities[1].public_part.id, 32) == 0)
             index = i;
     if (index == MESH_OVERLAY_PEERS) {
         check(0, "node 0 has a session with node 1");
@@ -183,34 +187,34 @@ static void test_request_flood(uint64_t now)
     static struct dht_message message;
     memset(&message, 0, sizeof message);
     message.type = DHT_PING;
-    message.sender = fixture_identities[0].public_part;
-    uint64_t limited = fixture_overlays[1].dht.stats.dropped[DHT_ERR_RATE];
-    fixture_queued = 0;
+    message.sender = identities[0].public_part;
+    uint64_t limited = overlays[1].dht.stats.dropped[DHT_ERR_RATE];
+    overlay_fixture_queued = 0;
     for (int i = 0; i < 300; i++) {
         uint8_t ping[DHT_MESSAGE_MAX], packet[MESH_MAX_PACKET];
         message.request_id = 1000 + (uint64_t)i;
         size_t ping_len = dht_message_encode(&message, ping, sizeof ping), packet_len = 0;
         struct mesh_address to;
-        if (ping_len == 0 || mesh_endpoint_send(&fixture_overlays[0].endpoint, index, ping, ping_len, now,
+        if (ping_len == 0 || mesh_endpoint_send(&overlays[0].endpoint, index, ping, ping_len, now,
                                                 packet, sizeof packet, &packet_len, &to) != MESH_OK)
             break;
-        (void)mesh_overlay_receive(&fixture_overlays[1], &fixture_overlays[0].self, packet, packet_len, now);
+        (void)mesh_overlay_receive(&overlays[1], &overlays[0].self, packet, packet_len, now);
     }
-    uint64_t refused = fixture_overlays[1].dht.stats.dropped[DHT_ERR_RATE] - limited;
-    check(refused >= 195 && refused <= 200 && fixture_queued <= 105,
+    uint64_t refused = overlays[1].dht.stats.dropped[DHT_ERR_RATE] - limited;
+    check(refused >= 195 && refused <= 200 && overlay_fixture_queued <= 105,
           "300 PINGs at once in a session: the DHT answers its burst and refuses the rest by rate");
-    fixture_queued = 0;
+    overlay_fixture_queued = 0;
 }
 
 static void test_wipe(void)
 {
-    mesh_overlay_wipe(&fixture_overlays[0]);
-    static const uint8_t zero[sizeof fixture_overlays[0].dht.key];
+    mesh_overlay_wipe(&overlays[0]);
+    static const uint8_t zero[sizeof overlays[0].dht.key];
     bool keys = false;
     for (size_t i = 0; i < MESH_OVERLAY_PEERS; i++)
-        keys |= fixture_overlays[0].peers[i].current.valid || fixture_overlays[0].peers[i].previous.valid ||
-                fixture_overlays[0].peers[i].next.valid;
-    check(!keys && memcmp(&fixture_overlays[0].dht.key, zero, sizeof zero) == 0,
+        keys |= overlays[0].peers[i].current.valid || overlays[0].peers[i].previous.valid ||
+                overlays[0].peers[i].next.valid;
+    check(!keys && memcmp(&overlays[0].dht.key, zero, sizeof zero) == 0,
           "wipe leaves no session key pair and no signing key");
 }
 
@@ -219,28 +223,28 @@ static void test_wipe(void)
 static void test_adopt_clock(uint64_t *now)
 {
     struct mesh_overlay_config config;
-    fixture_config(&config);
+    overlay_fixture_config(&config);
     config.adopt_clock = true;
-    fixture_identity(&fixture_identities[0]);
-    check(fixture_start(0, &config, 0, *now) == 0, "overlay without a wall clock starts");
-    check(!fixture_overlays[0].clock_adopted && fixture_overlays[0].counters.beacons_out == 0,
+    overlay_fixture_identity(&identities[0]);
+    check(overlay_fixture_start(0, &config, 0, *now) == 0, "overlay without a wall clock starts");
+    check(!overlays[0].clock_adopted && overlays[0].counters.beacons_out == 0,
           "no clock yet: it sends no beacon");
-    fixture_run(now, 3000, NULL);
-    uint64_t ours = mesh_overlay_mesh_time(&fixture_overlays[0], *now);
-    uint64_t theirs = mesh_overlay_mesh_time(&fixture_overlays[1], *now);
-    check(fixture_overlays[0].clock_adopted && ours <= theirs && theirs - ours < 1500,
+    overlay_fixture_run(now, 3000, NULL);
+    uint64_t ours = mesh_overlay_mesh_time(&overlays[0], *now);
+    uint64_t theirs = mesh_overlay_mesh_time(&overlays[1], *now);
+    check(overlays[0].clock_adopted && ours <= theirs && theirs - ours < 1500,
           "it adopted the mesh time of a beacon (within one beacon interval)");
-    check(mesh_overlay_session_count(&fixture_overlays[0]) == NODES - 1 &&
-              fixture_overlays[1].counters.beacon_refused[MESH_BEACON_ERR_TIME] == 0,
+    check(mesh_overlay_session_count(&overlays[0]) == NODES - 1 &&
+              overlays[1].counters.beacon_refused[MESH_BEACON_ERR_TIME] == 0,
           "then it joined, and no beacon of it was refused for its time");
     uint8_t key[DHT_ID_SIZE];
     mesh_overlay_key(key, (const uint8_t *)"name", 4);
     results = 0;
-    check(dht_node_find_value(&fixture_overlays[0].dht, key, DHT_RECORD_VALUE, NULL, lookup_done, NULL,
+    check(dht_node_find_value(&overlays[0].dht, key, DHT_RECORD_VALUE, NULL, lookup_done, NULL,
                               ours) == DHT_OK, "get starts on the adopting node");
-    fixture_run(now, 2000, NULL);
+    overlay_fixture_run(now, 2000, NULL);
     check(results == 1 && last_result.found, "the adopting node finds the record stored before it came");
-    check(fixture_overlays[1].counters.replaced >= 1 && fixture_overlays[2].counters.replaced >= 1,
+    check(overlays[1].counters.replaced >= 1 && overlays[2].counters.replaced >= 1,
           "the others dropped their sessions with the former node at that address");
 }
 
@@ -259,7 +263,7 @@ static void make_cases(void)
 {
     struct dht_address address = { DHT_ADDRESS_IPV4, { 169, 254, 7, 7 }, 4978 };
     uint8_t good[MESH_BEACON_SIZE];
-    if (mesh_beacon_encode(good, &fixture_identities[0], &address, FIXTURE_EPOCH) != MESH_BEACON_OK)
+    if (mesh_beacon_encode(good, &identities[0], &address, OVERLAY_FIXTURE_EPOCH) != MESH_BEACON_OK)
         check(0, "encode the corpus beacon");
     static const struct { const char *name; int expected; int offset; uint8_t xor_; int len; } table[CASES] = {
         { "good", MESH_BEACON_OK, -1, 0, MESH_BEACON_SIZE },
@@ -370,11 +374,12 @@ static void test_next_deadline(uint64_t now)
 {
     static struct mesh_overlay lonely;
     struct mesh_overlay_config config;
-    fixture_config(&config);
-    struct dht_address self = { DHT_ADDRESS_IPV4, { 10, 0, 99, 1 }, FIXTURE_PORT };
-    struct mesh_overlay_io io = fixture_io(0);
-    check(mesh_overlay_init(&lonely, &fixture_identities[0], &config, &io, &self, FIXTURE_EPOCH, now) == 0, "lonely init");
-    fixture_queued = 0;
+    overlay_fixture_config(&config);
+    struct dht_address self = { DHT_ADDRESS_IPV4, { 10, 0, 99, 1 }, OVERLAY_FIXTURE_PORT };
+    struct mesh_overlay_io io = overlay_fixture_io(0);
+    check(mesh_overlay_init(&lonely, &identities[0], &config, &io, &self, OVERLAY_FIXTURE_EPOCH, now) == 0,
+          "lonely init");
+    overlay_fixture_queued = 0;
     unsigned wakes = 0, early_sends = 0;
     uint64_t beacons = lonely.counters.beacons_out, end = now + 60000;
     while (now < end) {
@@ -382,21 +387,21 @@ static void test_next_deadline(uint64_t now)
         check(deadline >= now, "the deadline is never in the past");
         if (deadline > now + 1) {
             mesh_overlay_tick(&lonely, deadline - 1);
-            early_sends += fixture_queued > 0;
-            fixture_queued = 0;
+            early_sends += overlay_fixture_queued > 0;
+            overlay_fixture_queued = 0;
         }
         now = deadline > now ? deadline : now + 1;
         mesh_overlay_tick(&lonely, now);
-        fixture_queued = 0;
+        overlay_fixture_queued = 0;
         wakes++;
     }
     beacons = lonely.counters.beacons_out - beacons;
     check(early_sends == 0, "a tick before the deadline sent nothing");
     check(beacons >= 45 && beacons <= 80, "alone, about one beacon a second (60 s)");
     check(wakes <= 2 * beacons + 20, "alone, the node wakes for its beacons and DHT timers, not every 10 ms");
-    uint64_t later = fixture_overlays[1].now_ms;
-    check(mesh_overlay_session_count(&fixture_overlays[1]) > 0 &&
-              mesh_overlay_next_deadline(&fixture_overlays[1], later) <= later + MESH_OVERLAY_TICK_MS,
+    uint64_t later = overlays[1].now_ms;
+    check(mesh_overlay_session_count(&overlays[1]) > 0 &&
+              mesh_overlay_next_deadline(&overlays[1], later) <= later + MESH_OVERLAY_TICK_MS,
           "with sessions, at most MESH_OVERLAY_TICK_MS ahead");
     mesh_overlay_wipe(&lonely);
     printf("overlay test: alone for 60 s: %u wake-ups, %llu beacons\n", wakes, (unsigned long long)beacons);
@@ -420,8 +425,8 @@ int main(int argc, char **argv)
     test_adopt_clock(&now);
     test_next_deadline(now);
     for (int n = 0; n < NODES; n++) {
-        mesh_overlay_wipe(&fixture_overlays[n]);
-        mesh_identity_wipe(&fixture_identities[n]);
+        mesh_overlay_wipe(&overlays[n]);
+        mesh_identity_wipe(&identities[n]);
     }
     if (failures == 0)
         printf("PASS overlay test: beacon error table, discovery by beacons, sessions, records, "
