@@ -60,6 +60,11 @@ struct expected_corpus {
 struct expected_case *expected_corpus_add(struct expected_corpus *corpus, const char *name, const char *what,
                                           size_t capacity, int expected);
 
+/* Reads the file at path, at most cap bytes, and returns how many; *ok is
+ * false when it is missing, unreadable or longer than cap. For corpus
+ * programs with their own layout too (tests/net/corpus.c). */
+size_t expected_corpus_read(const char *path, uint8_t *out, size_t cap, bool *ok);
+
 /* --write DIR or --check DIR; the exit status. Frees the cases. */
 int expected_corpus_main(struct expected_corpus *corpus, int argc, char **argv);
 
