@@ -2,7 +2,9 @@
  * layout of tests/corpus/net-datagram, shared by every corpus program that
  * names each case's exact error (the corpora of tests/user/,
  * tests/boot/memory_map_corpus.c, tests/capsule/keyfile_corpus.c,
- * tests/mesh/control_parse_test.c). Test-only.
+ * tests/mesh/control_parse_test.c, tests/mesh/overlay_corpus.c); the
+ * per-layer corpus of tests/net/corpus.c reads its files with
+ * expected_corpus_read. Test-only.
  *
  * A program fills the case list (expected_corpus_add) and gives a replay
  * function; this module writes and checks the directory:
