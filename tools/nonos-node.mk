@@ -50,7 +50,7 @@ $(BUILD)/fuzz/tests/fuzz/fuzz_mesh_overlay: $(call objs,fuzz,tests/fuzz/fuzz_mes
 .PHONY: fuzz-mesh-overlay
 fuzz-mesh-overlay: $(BUILD)/fuzz/tests/fuzz/fuzz_mesh_overlay
 	@mkdir -p build/fuzz/corpus/mesh-overlay
-	$< -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -timeout=10 build/fuzz/corpus/mesh-overlay \
+	$< -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 build/fuzz/corpus/mesh-overlay \
 		tests/corpus/mesh-overlay
 
 FUZZ_TARGETS += fuzz-mesh-beacon

@@ -16,6 +16,7 @@
 #define PEER 1
 #define CAPTURED 8 /* the peer's last datagrams to node 0, for REPLAY */
 #define START_MS 1000
+#define RUN_BUDGET 6000 /* RUN rounds (10 ms each) in one script: 60 s, bounds a run's cost */
 
 struct script_state {
     const uint8_t *at, *end;
@@ -24,6 +25,7 @@ struct script_state {
     bool with_peer;
     int outcome;
     uint64_t put_sequence;
+    unsigned run_left; /* of RUN_BUDGET */
     /* What node 0 was handed, by result. */
     uint64_t accepted, refused[MESH_ERR_PAYLOAD + 1];
     uint64_t beacons_accepted, beacon_refused[MESH_BEACON_RESULT_COUNT];
@@ -331,8 +333,11 @@ static void step_peer_put(void)
 static void step_time(uint8_t op, const uint8_t **count)
 {
     state.now += (uint64_t)(op >> 3) * 50;
-    if ((op & 7) == SCRIPT_RUN && take(1, count))
-        overlay_fixture_run(&state.now, (uint64_t)**count * 10, observe);
+    if ((op & 7) == SCRIPT_RUN && take(1, count)) {
+        unsigned rounds = **count < state.run_left ? **count : state.run_left;
+        state.run_left -= rounds;
+        overlay_fixture_run(&state.now, (uint64_t)rounds * 10, observe);
+    }
     if ((op & 7) == SCRIPT_WAIT && take(1, count)) {
         state.now += (uint64_t)**count * **count * 1000;
         mesh_overlay_tick(target, state.now);
@@ -376,6 +381,7 @@ static void script_setup(uint8_t flags)
     state.now = START_MS;
     state.with_peer = (flags & SCRIPT_WITH_PEER) != 0;
     state.outcome = SCRIPT_NO_DATAGRAM;
+    state.run_left = RUN_BUDGET;
     overlay_fixture_started = 0;
     overlay_fixture_queued = 0;
     struct mesh_overlay_config config;

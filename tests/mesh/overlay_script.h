@@ -15,6 +15,7 @@
  *   0 DATAGRAM SRC LEN bytes     to node 0's session address
  *   1 BEACON SRC LEN bytes       to node 0's beacon address
  *   2 RUN n                      both nodes tick and deliver for n x 10 ms
+ *                                (60 s of RUN in all per script, so a run is cheap)
  *   3 WAIT n                     n x n seconds pass; node 0 ticks once
  *   4 REPLAY SRC i pos xor       one of the last datagrams the peer sent node 0
  *                                (i-th, newest first) again, byte pos ^= xor
