@@ -51,7 +51,8 @@ struct dht_address overlay_script_source(uint8_t source)
         return overlay_fixture_address(PEER);
     if (source == SCRIPT_SOURCE_SELF)
         return overlay_fixture_address(TARGET);
-    struct dht_address address = { DHT_ADDRESS_IPV4, { 10, 1, 0, source }, OVERLAY_FIXTURE_PORT };
+    struct dht_address address = { DHT_ADDRESS_IPV4, { 10, 1, 0, source & 63 },
+                                   (uint16_t)(OVERLAY_FIXTURE_PORT + (source >> 6)) };
     if (source == 255) {
         address.family = DHT_ADDRESS_SIMULATED;
         address.port = 0;

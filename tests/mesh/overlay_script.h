@@ -78,7 +78,7 @@ int overlay_script_run(const uint8_t *script, size_t size);
 const char *overlay_script_outcome_name(int outcome);
 
 /* The address SRC names: 0 the peer's, 1 node 0's own, 255 a non-IPv4
- * family with port 0, else 10.1.0.SRC port 4978. */
+ * family with port 0, else 10.1.0.(SRC & 63) port 4978 + (SRC >> 6). */
 struct dht_address overlay_script_source(uint8_t source);
 
 #endif
