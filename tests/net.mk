@@ -10,7 +10,7 @@ $(NET_TEST_BIN)/codec_test: $(call objs,host-san,tests/net/codec_test.c $(NET_TE
 $(NET_TEST_BIN)/stack_test: $(call objs,host-san,tests/net/stack_test.c $(NET_TEST_LIB_SRCS))
 	$(CC) -fsanitize=address,undefined $^ -o $@
 
-$(NET_TEST_BIN)/corpus: $(call objs,host-san,tests/net/corpus.c $(NET_TEST_LIB_SRCS))
+$(NET_TEST_BIN)/corpus: $(call objs,host-san,tests/net/corpus.c tests/host/expected_corpus.c $(NET_TEST_LIB_SRCS))
 	$(CC) -fsanitize=address,undefined $^ -o $@
 
 .PHONY: net-tests

@@ -27,9 +27,31 @@ all: $(NODE_TOOL) $(HUB_TOOL)
 
 # Tests (suite 28-mesh-node): beacons and the overlay on an in-memory network
 # (ASan + UBSan); the libFuzzer target of the beacon decoder.
-$(BUILD)/host-san/tests/mesh/overlay_test: $(call objs,host-san,tests/mesh/overlay_test.c $(MESH_OVERLAY_SRCS) $(MESH_SESSION_SRCS) $(MESH_DHT_SRCS) $(CRYPTO_SRCS))
+$(BUILD)/host-san/tests/mesh/overlay_test: $(call objs,host-san,tests/mesh/overlay_test.c tests/mesh/overlay_fixture.c $(MESH_OVERLAY_SRCS) $(MESH_SESSION_SRCS) $(MESH_DHT_SRCS) $(CRYPTO_SRCS))
 	$(CC) -fsanitize=address,undefined $^ -o $@
 nonos-node: $(BUILD)/host-san/tests/mesh/overlay_test
+
+# The whole receive path (tests/mesh/overlay_script.c on the same network):
+# the corpus of hostile datagram sequences tests/corpus/mesh-overlay, each
+# with the exact refusal of its last datagram (overlay_corpus --check,
+# suite 28), and the libFuzzer target it seeds.
+OVERLAY_SCRIPT_SRCS := tests/mesh/overlay_script.c tests/mesh/overlay_fixture.c $(MESH_OVERLAY_SRCS) \
+                       $(MESH_SESSION_SRCS) $(MESH_DHT_SRCS)
+$(BUILD)/host-san/tests/mesh/overlay_corpus: $(call objs,host-san,tests/mesh/overlay_corpus.c \
+		tests/host/expected_corpus.c $(OVERLAY_SCRIPT_SRCS) $(CRYPTO_SRCS))
+	$(CC) -fsanitize=address,undefined $^ -o $@
+nonos-node: $(BUILD)/host-san/tests/mesh/overlay_corpus
+
+FUZZ_TARGETS += fuzz-mesh-overlay
+$(BUILD)/fuzz/tests/fuzz/fuzz_mesh_overlay: $(call objs,fuzz,tests/fuzz/fuzz_mesh_overlay.c $(OVERLAY_SCRIPT_SRCS) \
+		$(CRYPTO_SRCS))
+	$(CC) -fsanitize=fuzzer,address,undefined $^ -o $@
+
+.PHONY: fuzz-mesh-overlay
+fuzz-mesh-overlay: $(BUILD)/fuzz/tests/fuzz/fuzz_mesh_overlay
+	@mkdir -p build/fuzz/corpus/mesh-overlay
+	$< -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 build/fuzz/corpus/mesh-overlay \
+		tests/corpus/mesh-overlay
 
 FUZZ_TARGETS += fuzz-mesh-beacon
 $(BUILD)/fuzz/tests/fuzz/fuzz_mesh_beacon: $(call objs,fuzz,tests/fuzz/fuzz_mesh_beacon.c lib/mesh/beacon.c $(MESH_SESSION_SRCS) $(MESH_DHT_SRCS) $(CRYPTO_SRCS))

@@ -67,8 +67,7 @@ static int corpus_write(const struct expected_corpus *corpus, const char *dir)
     return fclose(expected) == 0 && ok ? 0 : 1;
 }
 
-/* At most cap bytes; *ok is false when the file is missing, unreadable or longer. */
-static size_t case_read(const char *path, uint8_t *out, size_t cap, bool *ok)
+size_t expected_corpus_read(const char *path, uint8_t *out, size_t cap, bool *ok)
 {
     FILE *file = fopen(path, "rb");
     *ok = file != NULL;
@@ -96,7 +95,7 @@ static bool case_check(const struct expected_corpus *corpus, const char *dir, co
     char path[512], got_column[EXPECTED_COLUMN_SIZE] = "";
     snprintf(path, sizeof path, "%s/%s", dir, name);
     bool ok;
-    size_t n = case_read(path, data, cap, &ok);
+    size_t n = expected_corpus_read(path, data, cap, &ok);
     int got = 0;
     ok = corpus->replay(name, data, n, &got, got_column, sizeof got_column) && ok;
     if (got >= 0 && got < corpus->result_count)

@@ -2,7 +2,9 @@
  * layout of tests/corpus/net-datagram, shared by every corpus program that
  * names each case's exact error (the corpora of tests/user/,
  * tests/boot/memory_map_corpus.c, tests/capsule/keyfile_corpus.c,
- * tests/mesh/control_parse_test.c). Test-only.
+ * tests/mesh/control_parse_test.c, tests/mesh/overlay_corpus.c); the
+ * per-layer corpus of tests/net/corpus.c reads its files with
+ * expected_corpus_read. Test-only.
  *
  * A program fills the case list (expected_corpus_add) and gives a replay
  * function; this module writes and checks the directory:
@@ -59,6 +61,11 @@ struct expected_corpus {
  * when the table is full or memory runs out. */
 struct expected_case *expected_corpus_add(struct expected_corpus *corpus, const char *name, const char *what,
                                           size_t capacity, int expected);
+
+/* Reads the file at path, at most cap bytes, and returns how many; *ok is
+ * false when it is missing, unreadable or longer than cap. For corpus
+ * programs with their own layout too (tests/net/corpus.c). */
+size_t expected_corpus_read(const char *path, uint8_t *out, size_t cap, bool *ok);
 
 /* --write DIR or --check DIR; the exit status. Frees the cases. */
 int expected_corpus_main(struct expected_corpus *corpus, int argc, char **argv);

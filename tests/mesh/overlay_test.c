@@ -1,5 +1,5 @@
 /* Tests of lib/mesh/beacon and lib/mesh/overlay (suite 28-mesh-node), under
- * ASan + UBSan, on an in-memory network with a virtual clock:
+ * ASan + UBSan, on the in-memory network of tests/mesh/overlay_fixture.c:
  *  - the beacon decoder's error table (every enum mesh_beacon_result a
  *    datagram can get from the decoder);
  *  - three overlays find each other by beacons alone, open sessions, fill
@@ -23,10 +23,13 @@
 
 #include "mesh/overlay.h"
 #include "tests/mesh/beacon_fixture.h"
+#include "tests/mesh/overlay_fixture.h"
 
-#define NODES 3
-#define QUEUE 512
-#define MESH_EPOCH 1700000000000ull
+#define NODES OVERLAY_FIXTURE_NODES
+
+/* The fixture's nodes, by shorter names. */
+static struct mesh_overlay *const overlays = overlay_fixture_nodes;
+static struct mesh_identity *const identities = overlay_fixture_identities;
 
 static int failures, checks;
 
@@ -39,109 +42,13 @@ static void check(int ok, const char *what)
     }
 }
 
-static uint64_t rng_state = 0x243f6a8885a308d3ull;
-
-static void test_random(void *context, uint8_t *out, size_t len)
-{
-    (void)context;
-    for (size_t i = 0; i < len; i++) {
-        rng_state ^= rng_state << 13;
-        rng_state ^= rng_state >> 7;
-        rng_state ^= rng_state << 17;
-        out[i] = (uint8_t)rng_state;
-    }
-}
-
-static void make_identity(struct mesh_identity *identity)
-{
-    uint8_t random[MESH_IDENTITY_RANDOM_SIZE];
-    test_random(NULL, random, sizeof random);
-    if (mesh_identity_create(identity, random, BEACON_FIXTURE_DIFFICULTY, 1u << 20) != MESH_OK) {
-        printf("FAIL overlay test: cannot mint an identity\n");
-        exit(1);
-    }
-}
-
-/* ---- the in-memory network ---------------------------------------------- */
-struct datagram {
-    bool beacon;
-    struct dht_address from;
-    int to;                     /* node index; -1: every node but the sender */
-    size_t len;
-    uint8_t data[MESH_MAX_PACKET];
-};
-
-static struct mesh_overlay overlays[NODES];
-static struct mesh_identity identities[NODES];
-static struct datagram queue[QUEUE];
-static size_t queued;
-
-static int node_at(const struct dht_address *address)
-{
-    for (int i = 0; i < NODES; i++)
-        if (dht_address_equal(&overlays[i].self, address))
-            return i;
-    return -2;
-}
-
-static void enqueue(int from, int to, bool beacon, const uint8_t *data, size_t len)
-{
-    if (queued == QUEUE || len > MESH_MAX_PACKET)
-        return;
-    struct datagram *d = &queue[queued++];
-    d->beacon = beacon;
-    d->from = overlays[from].self;
-    d->to = to;
-    d->len = len;
-    memcpy(d->data, data, len);
-}
-
-static void io_send(void *context, const struct dht_address *to, const uint8_t *data, size_t len)
-{
-    enqueue((int)(intptr_t)context, node_at(to), false, data, len);
-}
-
-static void io_broadcast(void *context, const uint8_t *data, size_t len)
-{
-    enqueue((int)(intptr_t)context, -1, true, data, len);
-}
-
-static void deliver(uint64_t now)
-{
-    static struct datagram batch[QUEUE];
-    size_t count = queued;
-    memcpy(batch, queue, count * sizeof batch[0]);
-    queued = 0;
-    for (size_t i = 0; i < count; i++)
-        for (int n = 0; n < NODES; n++) {
-            struct datagram *d = &batch[i];
-            if (d->to == n && !d->beacon)
-                (void)mesh_overlay_receive(&overlays[n], &d->from, d->data, d->len, now);
-            else if (d->to == -1 && d->beacon && !dht_address_equal(&d->from, &overlays[n].self))
-                (void)mesh_overlay_beacon_receive(&overlays[n], &d->from, d->data, d->len, now);
-        }
-}
-
-static void run(uint64_t *now, uint64_t duration)
-{
-    for (uint64_t end = *now + duration; *now < end; *now += 10) {
-        for (int n = 0; n < NODES; n++)
-            mesh_overlay_tick(&overlays[n], *now);
-        deliver(*now);
-    }
-}
-
 static void setup(void)
 {
     struct mesh_overlay_config config;
-    mesh_overlay_config_default(&config);
-    config.session.id_difficulty = config.dht.difficulty = BEACON_FIXTURE_DIFFICULTY;
+    overlay_fixture_config(&config);
     for (int n = 0; n < NODES; n++) {
-        make_identity(&identities[n]);
-        struct dht_address self = { DHT_ADDRESS_IPV4, { 10, 0, (uint8_t)n, 1 }, 4978 };
-        struct mesh_overlay_io io = { (void *)(intptr_t)n, io_send, io_broadcast, test_random };
-        check(mesh_overlay_init(&overlays[n], &identities[n], &config, &io, &self, MESH_EPOCH, 0) == 0,
-              "overlay init");
+        overlay_fixture_identity(&identities[n]);
+        check(overlay_fixture_start(n, &config, OVERLAY_FIXTURE_EPOCH, 0) == 0, "overlay init");
     }
 }
 
@@ -158,7 +65,7 @@ static void lookup_done(void *context, const struct dht_lookup_result *result)
 
 static void test_discovery_and_records(uint64_t *now)
 {
-    run(now, 3000);
+    overlay_fixture_run(now, 3000, NULL);
     for (int n = 0; n < NODES; n++) {
         check(mesh_overlay_session_count(&overlays[n]) == NODES - 1, "sessions with both others");
         check(dht_table_size(&overlays[n].dht) == NODES - 1, "routing table holds both others");
@@ -171,13 +78,13 @@ static void test_discovery_and_records(uint64_t *now)
     results = 0;
     check(dht_node_put(&overlays[0].dht, key, (const uint8_t *)"value", 5, 1, mesh_now + 60000,
                        lookup_done, NULL, mesh_now) == DHT_OK, "put starts");
-    run(now, 2000);
+    overlay_fixture_run(now, 2000, NULL);
     check(results == 1 && last_result.stores_sent >= 1, "put stored on another node");
     results = 0;
     mesh_now = mesh_overlay_mesh_time(&overlays[2], *now);
     check(dht_node_find_value(&overlays[2].dht, key, DHT_RECORD_VALUE, NULL, lookup_done, NULL,
                               mesh_now) == DHT_OK, "get starts");
-    run(now, 2000);
+    overlay_fixture_run(now, 2000, NULL);
     check(results == 1 && last_result.found && last_result.record.value_len == 5 &&
               memcmp(last_result.record.value, "value", 5) == 0,
           "node 2 finds node 0's record");
@@ -215,7 +122,7 @@ static void test_beacon_screening(uint64_t *now)
               MESH_BEACON_ERR_TIME,
           "a beacon from beyond the time window refused");
     struct mesh_identity stranger;
-    make_identity(&stranger);
+    overlay_fixture_identity(&stranger);
     struct dht_address from = { DHT_ADDRESS_IPV4, { 10, 9, 9, 9 }, 4978 };
     int signature = 0, rate = 0;
     for (int i = 0; i < 10; i++) {
@@ -256,11 +163,11 @@ static void test_sender_mismatch(uint64_t now)
           "node 0 seals a PING naming node 2");
     uint64_t mismatches = overlays[1].counters.dht_sender_mismatch;
     uint64_t received = overlays[1].dht.stats.received;
-    size_t sent_before = queued;
+    size_t sent_before = overlay_fixture_queued;
     check(mesh_overlay_receive(&overlays[1], &overlays[0].self, packet, packet_len, now) == MESH_OK,
           "the session accepts the packet");
     check(overlays[1].counters.dht_sender_mismatch == mismatches + 1 &&
-              overlays[1].dht.stats.received == received && queued == sent_before,
+              overlays[1].dht.stats.received == received && overlay_fixture_queued == sent_before,
           "node 1 refuses a DHT message whose sender is not the session's peer, and answers nothing");
 }
 
@@ -282,7 +189,7 @@ static void test_request_flood(uint64_t now)
     message.type = DHT_PING;
     message.sender = identities[0].public_part;
     uint64_t limited = overlays[1].dht.stats.dropped[DHT_ERR_RATE];
-    queued = 0;
+    overlay_fixture_queued = 0;
     for (int i = 0; i < 300; i++) {
         uint8_t ping[DHT_MESSAGE_MAX], packet[MESH_MAX_PACKET];
         message.request_id = 1000 + (uint64_t)i;
@@ -294,9 +201,9 @@ static void test_request_flood(uint64_t now)
         (void)mesh_overlay_receive(&overlays[1], &overlays[0].self, packet, packet_len, now);
     }
     uint64_t refused = overlays[1].dht.stats.dropped[DHT_ERR_RATE] - limited;
-    check(refused >= 195 && refused <= 200 && queued <= 105,
+    check(refused >= 195 && refused <= 200 && overlay_fixture_queued <= 105,
           "300 PINGs at once in a session: the DHT answers its burst and refuses the rest by rate");
-    queued = 0;
+    overlay_fixture_queued = 0;
 }
 
 static void test_wipe(void)
@@ -316,17 +223,13 @@ static void test_wipe(void)
 static void test_adopt_clock(uint64_t *now)
 {
     struct mesh_overlay_config config;
-    mesh_overlay_config_default(&config);
-    config.session.id_difficulty = config.dht.difficulty = BEACON_FIXTURE_DIFFICULTY;
+    overlay_fixture_config(&config);
     config.adopt_clock = true;
-    struct dht_address self = overlays[0].self;
-    struct mesh_overlay_io io = { (void *)(intptr_t)0, io_send, io_broadcast, test_random };
-    make_identity(&identities[0]);
-    check(mesh_overlay_init(&overlays[0], &identities[0], &config, &io, &self, 0, *now) == 0,
-          "overlay without a wall clock starts");
+    overlay_fixture_identity(&identities[0]);
+    check(overlay_fixture_start(0, &config, 0, *now) == 0, "overlay without a wall clock starts");
     check(!overlays[0].clock_adopted && overlays[0].counters.beacons_out == 0,
           "no clock yet: it sends no beacon");
-    run(now, 3000);
+    overlay_fixture_run(now, 3000, NULL);
     uint64_t ours = mesh_overlay_mesh_time(&overlays[0], *now);
     uint64_t theirs = mesh_overlay_mesh_time(&overlays[1], *now);
     check(overlays[0].clock_adopted && ours <= theirs && theirs - ours < 1500,
@@ -339,7 +242,7 @@ static void test_adopt_clock(uint64_t *now)
     results = 0;
     check(dht_node_find_value(&overlays[0].dht, key, DHT_RECORD_VALUE, NULL, lookup_done, NULL,
                               ours) == DHT_OK, "get starts on the adopting node");
-    run(now, 2000);
+    overlay_fixture_run(now, 2000, NULL);
     check(results == 1 && last_result.found, "the adopting node finds the record stored before it came");
     check(overlays[1].counters.replaced >= 1 && overlays[2].counters.replaced >= 1,
           "the others dropped their sessions with the former node at that address");
@@ -360,7 +263,7 @@ static void make_cases(void)
 {
     struct dht_address address = { DHT_ADDRESS_IPV4, { 169, 254, 7, 7 }, 4978 };
     uint8_t good[MESH_BEACON_SIZE];
-    if (mesh_beacon_encode(good, &identities[0], &address, MESH_EPOCH) != MESH_BEACON_OK)
+    if (mesh_beacon_encode(good, &identities[0], &address, OVERLAY_FIXTURE_EPOCH) != MESH_BEACON_OK)
         check(0, "encode the corpus beacon");
     static const struct { const char *name; int expected; int offset; uint8_t xor_; int len; } table[CASES] = {
         { "good", MESH_BEACON_OK, -1, 0, MESH_BEACON_SIZE },
@@ -471,12 +374,12 @@ static void test_next_deadline(uint64_t now)
 {
     static struct mesh_overlay lonely;
     struct mesh_overlay_config config;
-    mesh_overlay_config_default(&config);
-    config.session.id_difficulty = config.dht.difficulty = BEACON_FIXTURE_DIFFICULTY;
-    struct dht_address self = { DHT_ADDRESS_IPV4, { 10, 0, 99, 1 }, 4978 };
-    struct mesh_overlay_io io = { (void *)(intptr_t)0, io_send, io_broadcast, test_random };
-    check(mesh_overlay_init(&lonely, &identities[0], &config, &io, &self, MESH_EPOCH, now) == 0, "lonely init");
-    queued = 0;
+    overlay_fixture_config(&config);
+    struct dht_address self = { DHT_ADDRESS_IPV4, { 10, 0, 99, 1 }, OVERLAY_FIXTURE_PORT };
+    struct mesh_overlay_io io = overlay_fixture_io(0);
+    check(mesh_overlay_init(&lonely, &identities[0], &config, &io, &self, OVERLAY_FIXTURE_EPOCH, now) == 0,
+          "lonely init");
+    overlay_fixture_queued = 0;
     unsigned wakes = 0, early_sends = 0;
     uint64_t beacons = lonely.counters.beacons_out, end = now + 60000;
     while (now < end) {
@@ -484,12 +387,12 @@ static void test_next_deadline(uint64_t now)
         check(deadline >= now, "the deadline is never in the past");
         if (deadline > now + 1) {
             mesh_overlay_tick(&lonely, deadline - 1);
-            early_sends += queued > 0;
-            queued = 0;
+            early_sends += overlay_fixture_queued > 0;
+            overlay_fixture_queued = 0;
         }
         now = deadline > now ? deadline : now + 1;
         mesh_overlay_tick(&lonely, now);
-        queued = 0;
+        overlay_fixture_queued = 0;
         wakes++;
     }
     beacons = lonely.counters.beacons_out - beacons;

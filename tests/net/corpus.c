@@ -27,6 +27,7 @@
 #include "net/icmp.h"
 #include "net/ipv4.h"
 #include "net/udp.h"
+#include "tests/host/expected_corpus.h"
 #include "tests/host/test.h"
 #include "tests/net/fixture.h"
 
@@ -454,18 +455,6 @@ static int write_corpus(const char *dir)
     return 0;
 }
 
-static size_t read_file(const char *path, uint8_t *out, size_t cap, bool *ok)
-{
-    FILE *file = fopen(path, "rb");
-    *ok = file != NULL;
-    if (file == NULL)
-        return 0;
-    size_t n = fread(out, 1, cap, file);
-    *ok = ferror(file) == 0 && fgetc(file) == EOF;
-    fclose(file);
-    return n;
-}
-
 static const struct corpus_case *generated(const char *layer, const char *name)
 {
     for (int i = 0; i < case_count; i++)
@@ -492,7 +481,7 @@ static int check_layer(const char *dir, const char *layer, int *wrong, int *stal
             continue;
         snprintf(path, sizeof path, "%s/%s/%s", dir, layer, name);
         bool ok;
-        size_t n = read_file(path, data, sizeof data, &ok);
+        size_t n = expected_corpus_read(path, data, sizeof data, &ok);
         enum net_result result = net_fixture_decode(layer, data, n);
         count++;
         if (!ok || strcmp(net_result_name(result), expected_name) != 0) {

@@ -5,6 +5,10 @@
 #    decoder's error table, discovery, records, screening, sender binding,
 #    wipe; the corpus tests/corpus/mesh-beacon with the exact result of each
 #    file; lib/mesh/beacon.c and overlay.c build freestanding;
+#  - tests/mesh/overlay_corpus: the corpus tests/corpus/mesh-overlay, hostile
+#    datagram sequences through the whole receive path (sessions, beacons,
+#    DHT), each with the exact refusal of its last datagram, the overlay's
+#    counters and tables checked after every step;
 # then tools/nonos-node, built with ASan + UBSan, in a network namespace this
 # suite creates (unshare -rn:
 # its own loopback, nothing reaches any other network):
@@ -40,6 +44,7 @@ if [ -z "${NONOS_NODE_NAMESPACE:-}" ]; then
     fi
     build/host-san/tests/mesh/overlay_test || status=1
     build/host-san/tests/mesh/overlay_test --check-corpus tests/corpus || status=1
+    build/host-san/tests/mesh/overlay_corpus --check tests/corpus/mesh-overlay || status=1
     build/host-san/tests/mesh/control_parse_test || status=1
     build/host-san/tests/mesh/control_parse_test --check tests/corpus/node-control || status=1
     suite_check_freestanding "lib/mesh beacon and overlay" kernel lib/mesh/beacon.c lib/mesh/overlay.c \
