@@ -133,12 +133,12 @@ fuzz-netif-request: $(BUILD)/fuzz/tests/fuzz/fuzz_netif_request
 	    $(BUILD)/fuzz/corpus/netif-request tests/corpus/netif-request
 # The corpora of nonos.mesh's command line (user/mesh/command.c,
 # tests/corpus/mesh-command), the mesh capsule's reading of nonos.net's
-# replies (user/mesh/net_reply.c, tests/corpus/mesh-net-reply) and
+# replies (user/lib/net_reply.c, tests/corpus/mesh-net-reply) and
 # nonos.net's REPORT/PING and label dispatch (user/net/request.c,
 # tests/corpus/net-request): their checkers, sharing request_corpus.c (the
 # layout of net-datagram) and request_replay.c.
 REQUEST_CORPUS_SRCS := tests/host/expected_corpus.c tests/user/request_corpus.c tests/user/request_replay.c user/mesh/command.c \
-                       user/mesh/net_reply.c user/net/request.c
+                       user/lib/net_reply.c user/net/request.c
 
 $(BUILD)/tests/user_mesh_command_corpus: $(call objs,host-san,tests/user/mesh_command_corpus.c $(REQUEST_CORPUS_SRCS))
 	@mkdir -p $(@D)
@@ -156,7 +156,7 @@ $(BUILD)/tests/user_mesh_net_reply_corpus: $(call objs,host-san,tests/user/mesh_
 # tests/fuzz/fuzz_mesh_command.c, fuzz_mesh_net_reply.c and
 # fuzz_net_request.c (any label and data through the decoder, as
 # request_replay.h reads them), each seeded by its corpus.
-REQUEST_FUZZ_SRCS := tests/user/request_replay.c user/mesh/command.c user/mesh/net_reply.c user/net/request.c
+REQUEST_FUZZ_SRCS := tests/user/request_replay.c user/mesh/command.c user/lib/net_reply.c user/net/request.c
 $(BUILD)/fuzz/tests/fuzz/fuzz_mesh_command.o $(BUILD)/fuzz/tests/fuzz/fuzz_net_request.o \
 	$(BUILD)/fuzz/tests/fuzz/fuzz_mesh_net_reply.o: FUZZ_CFLAGS += $(USER_INCLUDES)
 $(BUILD)/fuzz/tests/fuzz/fuzz_mesh_command: $(call objs,fuzz,tests/fuzz/fuzz_mesh_command.c $(REQUEST_FUZZ_SRCS))

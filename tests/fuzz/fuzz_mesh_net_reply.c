@@ -1,5 +1,5 @@
 /* libFuzzer target for the mesh capsule's reading of nonos.net's replies
- * (user/mesh/net_reply.c): any reply to any label, with any gathered
+ * (user/lib/net_reply.c): any reply to any label, with any gathered
  * bytes and total so far (tests/user/request_replay.h), decoded as the
  * capsule decodes them. Checked with abort(): a BIND reply is 5 bytes of
  * a known scope; a SEND result is a known NONOS_NET_SENT_*; a RECEIVE

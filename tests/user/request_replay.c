@@ -1,5 +1,5 @@
 /* Replaying one corpus or fuzz input through user/mesh/command.c,
- * user/mesh/net_reply.c or user/net/request.c (request_replay.h). */
+ * user/lib/net_reply.c or user/net/request.c (request_replay.h). */
 #include "tests/user/request_replay.h"
 
 uint16_t request_replay_split(const uint8_t *input, size_t size, const uint8_t **data, size_t *length)

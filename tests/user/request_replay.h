@@ -10,7 +10,7 @@
  * possible here, as it is not from the kernel). An input shorter than 2
  * bytes is read with the missing bytes as 0 and no data.
  *
- * A reply of nonos.net to the mesh capsule (user/mesh/net_reply.c; corpus
+ * A reply of nonos.net to the mesh capsule (user/lib/net_reply.c; corpus
  * tests/corpus/mesh-net-reply, fuzz target fuzz_mesh_net_reply.c): bytes
  * 0..1 the label of the request it answers, 2..3 the bytes gathered so far
  * of the datagram being received, 4..5 its total as the first chunk said,
@@ -22,7 +22,7 @@
 #include <stdint.h>
 
 #include "user/mesh/command.h"
-#include "user/mesh/net_reply.h"
+#include "user/lib/net_reply.h"
 #include "user/net/request.h"
 
 #define REQUEST_REPLAY_HEADER 2

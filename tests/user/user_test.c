@@ -27,7 +27,7 @@
 #include "user/init/plan.h"
 #include "user/init/restart.h"
 #include "user/mesh/command.h"
-#include "user/mesh/net_reply.h"
+#include "user/lib/net_reply.h"
 #include "user/names/registry.h"
 #include "user/net/request.h"
 #include "user/net/wake_request.h"
@@ -984,7 +984,7 @@ static void test_net_request(void)
                "net request: every refusal has a message, a reply label and a symbol");
 }
 
-/* ---- nonos.net's replies to the mesh capsule (user/mesh/net_reply.c) ---- */
+/* ---- nonos.net's replies to the mesh capsule (user/lib/net_reply.c) ---- */
 
 static enum net_reply_refusal reply_bytes(uint64_t label, const uint8_t *bytes, size_t length, uint16_t got,
                                           uint16_t total, struct net_reply *out)
