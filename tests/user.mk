@@ -138,7 +138,7 @@ fuzz-netif-request: $(BUILD)/fuzz/tests/fuzz/fuzz_netif_request
 # tests/corpus/net-request): their checkers, sharing request_corpus.c (the
 # layout of net-datagram) and request_replay.c.
 REQUEST_CORPUS_SRCS := tests/host/expected_corpus.c tests/user/request_corpus.c tests/user/request_replay.c user/mesh/command.c \
-                       user/lib/net_reply.c user/net/request.c
+                       user/lib/net_reply.c user/net/request.c user/shell/stack_reply.c
 
 $(BUILD)/tests/user_mesh_command_corpus: $(call objs,host-san,tests/user/mesh_command_corpus.c $(REQUEST_CORPUS_SRCS))
 	@mkdir -p $(@D)
@@ -152,11 +152,20 @@ $(BUILD)/tests/user_mesh_net_reply_corpus: $(call objs,host-san,tests/user/mesh_
 	@mkdir -p $(@D)
 	$(CC) -fsanitize=address,undefined $^ -o $@
 
+# The shell's reading of nonos.net's REPORT and PING replies
+# (user/shell/stack_reply.c, tests/corpus/shell-net-reply): its checker,
+# which also shows each accepted text through text_append_escaped.
+$(BUILD)/tests/user_shell_net_reply_corpus: $(call objs,host-san,tests/user/shell_net_reply_corpus.c \
+		$(REQUEST_CORPUS_SRCS) user/lib/text.c kernel/lib/format.c)
+	@mkdir -p $(@D)
+	$(CC) -fsanitize=address,undefined $^ -o $@
+
 # make fuzz-mesh-command, fuzz-mesh-net-reply, fuzz-net-request:
 # tests/fuzz/fuzz_mesh_command.c, fuzz_mesh_net_reply.c and
 # fuzz_net_request.c (any label and data through the decoder, as
 # request_replay.h reads them), each seeded by its corpus.
-REQUEST_FUZZ_SRCS := tests/user/request_replay.c user/mesh/command.c user/lib/net_reply.c user/net/request.c
+REQUEST_FUZZ_SRCS := tests/user/request_replay.c user/mesh/command.c user/lib/net_reply.c user/net/request.c \
+                     user/shell/stack_reply.c
 $(BUILD)/fuzz/tests/fuzz/fuzz_mesh_command.o $(BUILD)/fuzz/tests/fuzz/fuzz_net_request.o \
 	$(BUILD)/fuzz/tests/fuzz/fuzz_mesh_net_reply.o: FUZZ_CFLAGS += $(USER_INCLUDES)
 $(BUILD)/fuzz/tests/fuzz/fuzz_mesh_command: $(call objs,fuzz,tests/fuzz/fuzz_mesh_command.c $(REQUEST_FUZZ_SRCS))
