@@ -175,7 +175,16 @@ $(BUILD)/fuzz/tests/fuzz/fuzz_net_request: $(call objs,fuzz,tests/fuzz/fuzz_net_
 $(BUILD)/fuzz/tests/fuzz/fuzz_mesh_net_reply: $(call objs,fuzz,tests/fuzz/fuzz_mesh_net_reply.c $(REQUEST_FUZZ_SRCS))
 	$(CC) -fsanitize=fuzzer,address,undefined $^ -o $@
 
-.PHONY: fuzz-mesh-command fuzz-mesh-net-reply fuzz-net-request
+# make fuzz-shell-net-reply: tests/fuzz/fuzz_shell_net_reply.c (any reply
+# to any label through user/shell/stack_reply.c, SEND's through
+# user/lib/net_reply.c, and each accepted text through the shell's
+# escaping in user/lib/text.c), seeded by tests/corpus/shell-net-reply.
+$(BUILD)/fuzz/tests/fuzz/fuzz_shell_net_reply.o: FUZZ_CFLAGS += $(USER_INCLUDES)
+$(BUILD)/fuzz/tests/fuzz/fuzz_shell_net_reply: $(call objs,fuzz,tests/fuzz/fuzz_shell_net_reply.c $(REQUEST_FUZZ_SRCS) \
+		user/lib/text.c kernel/lib/format.c)
+	$(CC) -fsanitize=fuzzer,address,undefined $^ -o $@
+
+.PHONY: fuzz-mesh-command fuzz-mesh-net-reply fuzz-net-request fuzz-shell-net-reply
 fuzz-mesh-command: $(BUILD)/fuzz/tests/fuzz/fuzz_mesh_command
 	@mkdir -p $(BUILD)/fuzz/corpus/mesh-command
 	$< -max_total_time=$(FUZZ_SECONDS) -max_len=512 -timeout=10 -print_final_stats=1 \
@@ -188,3 +197,7 @@ fuzz-mesh-net-reply: $(BUILD)/fuzz/tests/fuzz/fuzz_mesh_net_reply
 	@mkdir -p $(BUILD)/fuzz/corpus/mesh-net-reply
 	$< -max_total_time=$(FUZZ_SECONDS) -max_len=512 -timeout=10 -print_final_stats=1 \
 	    $(BUILD)/fuzz/corpus/mesh-net-reply tests/corpus/mesh-net-reply
+fuzz-shell-net-reply: $(BUILD)/fuzz/tests/fuzz/fuzz_shell_net_reply
+	@mkdir -p $(BUILD)/fuzz/corpus/shell-net-reply
+	$< -max_total_time=$(FUZZ_SECONDS) -max_len=512 -timeout=10 -print_final_stats=1 \
+	    $(BUILD)/fuzz/corpus/shell-net-reply tests/corpus/shell-net-reply
