@@ -133,12 +133,12 @@ fuzz-netif-request: $(BUILD)/fuzz/tests/fuzz/fuzz_netif_request
 	    $(BUILD)/fuzz/corpus/netif-request tests/corpus/netif-request
 # The corpora of nonos.mesh's command line (user/mesh/command.c,
 # tests/corpus/mesh-command), the mesh capsule's reading of nonos.net's
-# replies (user/mesh/net_reply.c, tests/corpus/mesh-net-reply) and
+# replies (user/lib/net_reply.c, tests/corpus/mesh-net-reply) and
 # nonos.net's REPORT/PING and label dispatch (user/net/request.c,
 # tests/corpus/net-request): their checkers, sharing request_corpus.c (the
 # layout of net-datagram) and request_replay.c.
 REQUEST_CORPUS_SRCS := tests/host/expected_corpus.c tests/user/request_corpus.c tests/user/request_replay.c user/mesh/command.c \
-                       user/mesh/net_reply.c user/net/request.c
+                       user/lib/net_reply.c user/net/request.c user/shell/stack_reply.c
 
 $(BUILD)/tests/user_mesh_command_corpus: $(call objs,host-san,tests/user/mesh_command_corpus.c $(REQUEST_CORPUS_SRCS))
 	@mkdir -p $(@D)
@@ -152,11 +152,20 @@ $(BUILD)/tests/user_mesh_net_reply_corpus: $(call objs,host-san,tests/user/mesh_
 	@mkdir -p $(@D)
 	$(CC) -fsanitize=address,undefined $^ -o $@
 
+# The shell's reading of nonos.net's REPORT and PING replies
+# (user/shell/stack_reply.c, tests/corpus/shell-net-reply): its checker,
+# which also shows each accepted text through text_append_escaped.
+$(BUILD)/tests/user_shell_net_reply_corpus: $(call objs,host-san,tests/user/shell_net_reply_corpus.c \
+		$(REQUEST_CORPUS_SRCS) user/lib/text.c kernel/lib/format.c)
+	@mkdir -p $(@D)
+	$(CC) -fsanitize=address,undefined $^ -o $@
+
 # make fuzz-mesh-command, fuzz-mesh-net-reply, fuzz-net-request:
 # tests/fuzz/fuzz_mesh_command.c, fuzz_mesh_net_reply.c and
 # fuzz_net_request.c (any label and data through the decoder, as
 # request_replay.h reads them), each seeded by its corpus.
-REQUEST_FUZZ_SRCS := tests/user/request_replay.c user/mesh/command.c user/mesh/net_reply.c user/net/request.c
+REQUEST_FUZZ_SRCS := tests/user/request_replay.c user/mesh/command.c user/lib/net_reply.c user/net/request.c \
+                     user/shell/stack_reply.c
 $(BUILD)/fuzz/tests/fuzz/fuzz_mesh_command.o $(BUILD)/fuzz/tests/fuzz/fuzz_net_request.o \
 	$(BUILD)/fuzz/tests/fuzz/fuzz_mesh_net_reply.o: FUZZ_CFLAGS += $(USER_INCLUDES)
 $(BUILD)/fuzz/tests/fuzz/fuzz_mesh_command: $(call objs,fuzz,tests/fuzz/fuzz_mesh_command.c $(REQUEST_FUZZ_SRCS))
@@ -166,7 +175,16 @@ $(BUILD)/fuzz/tests/fuzz/fuzz_net_request: $(call objs,fuzz,tests/fuzz/fuzz_net_
 $(BUILD)/fuzz/tests/fuzz/fuzz_mesh_net_reply: $(call objs,fuzz,tests/fuzz/fuzz_mesh_net_reply.c $(REQUEST_FUZZ_SRCS))
 	$(CC) -fsanitize=fuzzer,address,undefined $^ -o $@
 
-.PHONY: fuzz-mesh-command fuzz-mesh-net-reply fuzz-net-request
+# make fuzz-shell-net-reply: tests/fuzz/fuzz_shell_net_reply.c (any reply
+# to any label through user/shell/stack_reply.c, SEND's through
+# user/lib/net_reply.c, and each accepted text through the shell's
+# escaping in user/lib/text.c), seeded by tests/corpus/shell-net-reply.
+$(BUILD)/fuzz/tests/fuzz/fuzz_shell_net_reply.o: FUZZ_CFLAGS += $(USER_INCLUDES)
+$(BUILD)/fuzz/tests/fuzz/fuzz_shell_net_reply: $(call objs,fuzz,tests/fuzz/fuzz_shell_net_reply.c $(REQUEST_FUZZ_SRCS) \
+		user/lib/text.c kernel/lib/format.c)
+	$(CC) -fsanitize=fuzzer,address,undefined $^ -o $@
+
+.PHONY: fuzz-mesh-command fuzz-mesh-net-reply fuzz-net-request fuzz-shell-net-reply
 fuzz-mesh-command: $(BUILD)/fuzz/tests/fuzz/fuzz_mesh_command
 	@mkdir -p $(BUILD)/fuzz/corpus/mesh-command
 	$< -max_total_time=$(FUZZ_SECONDS) -max_len=512 -timeout=10 -print_final_stats=1 \
@@ -179,3 +197,7 @@ fuzz-mesh-net-reply: $(BUILD)/fuzz/tests/fuzz/fuzz_mesh_net_reply
 	@mkdir -p $(BUILD)/fuzz/corpus/mesh-net-reply
 	$< -max_total_time=$(FUZZ_SECONDS) -max_len=512 -timeout=10 -print_final_stats=1 \
 	    $(BUILD)/fuzz/corpus/mesh-net-reply tests/corpus/mesh-net-reply
+fuzz-shell-net-reply: $(BUILD)/fuzz/tests/fuzz/fuzz_shell_net_reply
+	@mkdir -p $(BUILD)/fuzz/corpus/shell-net-reply
+	$< -max_total_time=$(FUZZ_SECONDS) -max_len=512 -timeout=10 -print_final_stats=1 \
+	    $(BUILD)/fuzz/corpus/shell-net-reply tests/corpus/shell-net-reply

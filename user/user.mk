@@ -16,24 +16,24 @@
 USER_CAPSULES := init names shell drivers/virtio-rng drivers/virtio-net net mesh
 USER_LIB_SRCS := user/lib/text.c user/lib/line_editor.c user/lib/capsule_list.c user/lib/console.c \
                  user/lib/virtio.c user/lib/virtio_pci.c user/lib/virtqueue.c user/lib/datagram_wire.c \
-                 user/lib/netif_client.c user/lib/service.c user/lib/netif_wire.c
+                 user/lib/netif_client.c user/lib/service.c user/lib/netif_wire.c user/lib/net_reply.c
 # What each capsule links of user/lib: only what it uses, since every byte
 # of a payload is hashed at every boot (docs/userland.md, boot cost).
 USER_LIB_init := user/lib/text.c user/lib/capsule_list.c user/lib/console.c
 USER_LIB_names := user/lib/text.c user/lib/capsule_list.c user/lib/console.c
-USER_LIB_shell := user/lib/text.c user/lib/line_editor.c user/lib/console.c
+USER_LIB_shell := user/lib/text.c user/lib/line_editor.c user/lib/console.c user/lib/net_reply.c
 USER_LIB_drivers/virtio-rng := user/lib/text.c user/lib/console.c user/lib/virtio.c user/lib/virtio_pci.c user/lib/virtqueue.c
 USER_LIB_drivers/virtio-net := user/lib/text.c user/lib/console.c user/lib/virtio.c user/lib/virtio_pci.c user/lib/virtqueue.c \
                                user/lib/netif_wire.c
 USER_LIB_net := user/lib/text.c user/lib/console.c user/lib/datagram_wire.c \
                 user/lib/netif_client.c user/lib/service.c
-USER_LIB_mesh := user/lib/text.c user/lib/console.c user/lib/service.c
+USER_LIB_mesh := user/lib/text.c user/lib/console.c user/lib/service.c user/lib/net_reply.c
 USER_INCLUDES := -Iuser/lib -Isdk/include
 # The pure parts, unit-tested on the host (tests/user.mk).
 USER_PURE_SRCS := user/lib/text.c user/lib/line_editor.c user/lib/capsule_list.c \
                   user/names/registry.c user/init/plan.c user/init/restart.c \
-                  user/shell/parse.c user/shell/tables.c user/lib/virtqueue.c user/lib/datagram_wire.c \
-                  user/mesh/command.c user/mesh/net_reply.c user/net/request.c \
+                  user/shell/parse.c user/shell/tables.c user/shell/stack_reply.c user/lib/virtqueue.c user/lib/datagram_wire.c \
+                  user/mesh/command.c user/lib/net_reply.c user/net/request.c \
                   user/net/wake_request.c user/lib/virtio_pci.c user/lib/netif_wire.c
 # Static analysis (tests/static-analysis.sh) compiles user/ with these.
 USER_ANALYSIS_CFLAGS = $(HOST_CFLAGS) $(USER_INCLUDES)

@@ -1,10 +1,10 @@
 /* libFuzzer target for the mesh capsule's reading of nonos.net's replies
- * (user/mesh/net_reply.c): any reply to any label, with any gathered
+ * (user/lib/net_reply.c): any reply to any label, with any gathered
  * bytes and total so far (tests/user/request_replay.h), decoded as the
  * capsule decodes them. Checked with abort(): a BIND reply is 5 bytes of
- * a known scope; a SEND result is a known NONOS_NET_SENT_*; a RECEIVE
- * chunk lies within the reply and, copied at the gathered offset, within
- * the capsule's datagram buffer of NONOS_NET_UDP_MAX bytes (the copy is
+ * a known scope; a SEND result is a known NONOS_NET_SENT_*, its text the
+ * rest of the reply; a RECEIVE chunk lies within the reply and, copied at
+ * the gathered offset, within the capsule's datagram buffer of NONOS_NET_UDP_MAX bytes (the copy is
  * made, so ASan sees any overrun), with the same total as before and
  * progress unless the datagram is complete. A refusal leaves nothing
  * decoded. The exact refusal of each bad reply is in
@@ -58,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     require((net_reply_message(refusal) == NULL) == (refusal == NET_REPLY_OK));
     if (refusal != NET_REPLY_OK) {
         require(reply.scope == 0 && reply.sent == 0 && reply.address == 0 && reply.port == 0 && reply.total == 0 &&
-                reply.chunk == NULL && reply.chunk_length == 0);
+                reply.chunk == NULL && reply.chunk_length == 0 && reply.text == NULL && reply.text_length == 0);
         return 0;
     }
     size_t length = size > NET_REPLY_REPLAY_HEADER ? size - NET_REPLY_REPLAY_HEADER : 0;
@@ -66,7 +66,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (label == NONOS_NET_UDP_BIND)
         require(length == 5 && reply.scope <= 1);
     else if (label == NONOS_NET_UDP_SEND)
-        require(length >= 1 && reply.sent <= NONOS_NET_SENT_FAILED);
+        require(length >= 1 && reply.sent <= NONOS_NET_SENT_FAILED && reply.text_length == length - 1 &&
+                (length == 1 ? reply.text == NULL : reply.text == data + NET_REPLY_REPLAY_HEADER + 1));
     else if (label == NONOS_NET_UDP_RECEIVE)
         receive_check(&reply, data, size, got, first);
     else

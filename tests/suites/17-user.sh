@@ -11,7 +11,10 @@
 # requests and of the mesh capsule's reading of nonos.net's replies, each
 # bad one with its exact refusal (tests/corpus/mesh-command, net-request,
 # mesh-net-reply: mesh_command_corpus.c, net_request_corpus.c,
-# mesh_net_reply_corpus.c); the
+# mesh_net_reply_corpus.c); the corpus of the shell's reading of
+# nonos.net's REPORT and PING replies, each bad one with its exact refusal
+# and each good one with what the shell shows of its text, escaped
+# (tests/corpus/shell-net-reply, shell_net_reply_corpus.c); the
 # virtio drivers' PCI capability walk's corpus of bad devices, each with
 # its exact refusal (tests/corpus/virtio-pci, virtio_pci_corpus.c); the
 # virtio-net driver's checks of what its client controls (netif requests,
@@ -26,7 +29,8 @@ suite_require clang
 status=0
 tests="user_test user_names_test user_shell_test user_init_test user_datagram_test user_netif_wire_test"
 if ! make -s -j2 $(for t in $tests user_datagram_corpus user_virtio_pci_corpus user_netif_corpus \
-        user_mesh_command_corpus user_net_request_corpus user_mesh_net_reply_corpus; do echo build/tests/$t; done); then
+        user_mesh_command_corpus user_net_request_corpus user_mesh_net_reply_corpus \
+        user_shell_net_reply_corpus; do echo build/tests/$t; done); then
     echo "FAIL user: host test build failed"
     exit 1
 fi
@@ -39,6 +43,7 @@ build/tests/user_netif_corpus --check tests/corpus/netif-request || status=1
 build/tests/user_mesh_command_corpus --check tests/corpus/mesh-command || status=1
 build/tests/user_net_request_corpus --check tests/corpus/net-request || status=1
 build/tests/user_mesh_net_reply_corpus --check tests/corpus/mesh-net-reply || status=1
+build/tests/user_shell_net_reply_corpus --check tests/corpus/shell-net-reply || status=1
 
 # Rebuilt here, so that the log holds nonos-capsule bundle's verdicts.
 rm -f build/capsules/bundle.bin

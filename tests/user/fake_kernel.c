@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "nonos/error.h"
+#include "nonos/names.h"
 #include "nonos/syscall.h"
 
 struct fake_kernel fake;
@@ -176,6 +177,32 @@ static long cap_delete(long slot)
     if (error == 0)
         memset(&fake.slots[slot], 0, sizeof fake.slots[slot]);
     return error;
+}
+
+static long ipc_call(long endpoint, struct nonos_message *message, long receive_slot)
+{
+    long error = check(endpoint, NONOS_OBJECT_ENDPOINT, NONOS_RIGHT_WRITE);
+    if (error != 0)
+        return error;
+    if (endpoint == NONOS_SLOT_NAMES) {
+        size_t length = fake.service != NULL ? strlen(fake.service) : 0;
+        bool found = message->label == NONOS_NAMES_LOOKUP && length != 0 && message->length == length &&
+                     memcmp(message->data, fake.service, length) == 0;
+        if (found && (receive_slot < 0 || receive_slot >= FAKE_SLOTS || !empty(receive_slot)))
+            return -NONOS_ERROR_SLOT_OCCUPIED;
+        if (found)
+            fake.slots[receive_slot] = (struct fake_slot){ NONOS_OBJECT_ENDPOINT, NONOS_RIGHT_WRITE, 0, 9 };
+        *message = (struct nonos_message){ .label = found ? 0 : NONOS_ERROR_NOT_FOUND, .capability = NONOS_SLOT_NONE };
+        return 0;
+    }
+    if (fake.call_next < FAKE_MAX)
+        fake.call_labels[fake.call_next] = message->label;
+    if (fake.call_next < fake.call_count)
+        *message = fake.calls[fake.call_next];
+    else
+        *message = (struct nonos_message){ .label = NONOS_ERROR_INVALID_ARGUMENT, .capability = NONOS_SLOT_NONE };
+    fake.call_next++;
+    return 0;
 }
 
 static long cap_identify(long slot, struct nonos_cap_info *info)
@@ -380,6 +407,7 @@ long nonos_syscall6(long number, long a0, long a1, long a2, long a3, long a4, lo
         fake.slots[a0] = (struct fake_slot){ NONOS_OBJECT_NOTIFICATION, NONOS_RIGHT_READ | NONOS_RIGHT_WRITE, 0, 5 };
         return 0;
     case NONOS_SYSCALL_IPC_RECEIVE: return ipc_receive(a0, USER(a1), a2, a3);
+    case NONOS_SYSCALL_IPC_CALL: return ipc_call(a0, USER(a1), a2);
     case NONOS_SYSCALL_IPC_REPLY: return ipc_reply(a0, USER(a1));
     case NONOS_SYSCALL_NOTIFICATION_WAIT: return notification_wait(a0);
     case NONOS_SYSCALL_CAPSULE_START: return capsule_start(a0, USER(a1), a2);

@@ -61,6 +61,14 @@ struct fake_kernel {
     struct nonos_message replies[FAKE_MAX];
     struct fake_slot reply_transfers[FAKE_MAX];
     size_t reply_count;
+    /* ipc_call: LOOKUP of `service` on the names endpoint puts an endpoint
+     * (object 9) into the receive slot (another name: NOT_FOUND); each call
+     * on any other endpoint records its label in call_labels and is
+     * answered by the next of calls[] (none left: label INVALID_ARGUMENT) */
+    const char *service;
+    struct nonos_message calls[FAKE_MAX];
+    size_t call_count, call_next;
+    uint64_t call_labels[FAKE_MAX];
     /* init's process ends: before wait number i, these processes end */
     size_t waits, wait_limit;
     void (*on_wait)(struct fake_kernel *kernel, size_t wait);

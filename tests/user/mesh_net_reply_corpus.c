@@ -1,6 +1,6 @@
 /* The malformed-reply corpus of the mesh capsule's reading of nonos.net's
  * datagram replies (tests/corpus/mesh-net-reply/): bad BIND, SEND and
- * RECEIVE replies, each with the exact refusal of user/mesh/net_reply.c,
+ * RECEIVE replies, each with the exact refusal of user/lib/net_reply.c,
  * and good ones as controls. A refused reply is never answered (the mesh
  * capsule drops the datagram, or takes the socket as refused): the answer
  * column is "-". Inputs are in the format of tests/user/request_replay.h

@@ -1,7 +1,7 @@
 /* A corpus of malformed requests, each with its exact refusal and the IPC
  * label the capsule answers it with, and a few good ones as controls: the
  * layout of tests/corpus/net-datagram (datagram_corpus.c), shared by the
- * corpora of user/mesh/command.c, user/mesh/net_reply.c and
+ * corpora of user/mesh/command.c, user/lib/net_reply.c and
  * user/net/request.c. Test-only. The directory is written and checked by
  * tests/host/expected_corpus.c; this adds the label before each case and
  * the answer label column. One request corpus per program.

@@ -1,5 +1,6 @@
 /* Replaying one corpus or fuzz input through user/mesh/command.c,
- * user/mesh/net_reply.c or user/net/request.c (request_replay.h). */
+ * user/lib/net_reply.c, user/shell/stack_reply.c or user/net/request.c
+ * (request_replay.h). */
 #include "tests/user/request_replay.h"
 
 uint16_t request_replay_split(const uint8_t *input, size_t size, const uint8_t **data, size_t *length)
@@ -34,4 +35,12 @@ enum net_reply_refusal net_reply_replay(const uint8_t *input, size_t size, struc
     uint16_t got = request_replay_split(data, length, &rest, &rest_length);
     uint16_t total = request_replay_split(rest, rest_length, &data, &length);
     return net_reply_decode(label, data, length, got, total, out);
+}
+
+enum stack_reply_refusal stack_reply_replay(const uint8_t *input, size_t size, struct stack_reply *out)
+{
+    const uint8_t *data;
+    size_t length;
+    uint16_t label = request_replay_split(input, size, &data, &length);
+    return stack_reply_decode(label, data, length, out);
 }

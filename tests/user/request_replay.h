@@ -10,11 +10,15 @@
  * possible here, as it is not from the kernel). An input shorter than 2
  * bytes is read with the missing bytes as 0 and no data.
  *
- * A reply of nonos.net to the mesh capsule (user/mesh/net_reply.c; corpus
+ * A reply of nonos.net to the mesh capsule (user/lib/net_reply.c; corpus
  * tests/corpus/mesh-net-reply, fuzz target fuzz_mesh_net_reply.c): bytes
  * 0..1 the label of the request it answers, 2..3 the bytes gathered so far
  * of the datagram being received, 4..5 its total as the first chunk said,
- * then the reply's data; missing bytes read as 0. */
+ * then the reply's data; missing bytes read as 0.
+ *
+ * A REPORT or PING reply of nonos.net to the shell (user/shell/stack_reply.c;
+ * corpus tests/corpus/shell-net-reply, fuzz target fuzz_shell_net_reply.c):
+ * bytes 0..1 the label of the request it answers, then the reply's data. */
 #ifndef NONOS_TESTS_USER_REQUEST_REPLAY_H
 #define NONOS_TESTS_USER_REQUEST_REPLAY_H
 
@@ -22,8 +26,9 @@
 #include <stdint.h>
 
 #include "user/mesh/command.h"
-#include "user/mesh/net_reply.h"
+#include "user/lib/net_reply.h"
 #include "user/net/request.h"
+#include "user/shell/stack_reply.h"
 
 #define REQUEST_REPLAY_HEADER 2
 #define NET_REPLY_REPLAY_HEADER 6
@@ -34,5 +39,6 @@ uint16_t request_replay_split(const uint8_t *input, size_t size, const uint8_t *
 enum mesh_command_refusal mesh_command_replay(const uint8_t *input, size_t size, struct mesh_command *out);
 enum net_request_refusal net_request_replay(const uint8_t *input, size_t size, struct net_request *out);
 enum net_reply_refusal net_reply_replay(const uint8_t *input, size_t size, struct net_reply *out);
+enum stack_reply_refusal stack_reply_replay(const uint8_t *input, size_t size, struct stack_reply *out);
 
 #endif

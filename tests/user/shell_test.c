@@ -7,6 +7,7 @@
 
 #include "fake_kernel.h"
 #include "nonos/error.h"
+#include "nonos/net.h"
 #include "tests/host/test.h"
 
 int capsule_main(void);
@@ -213,6 +214,94 @@ static void test_lspci(void)
                "shell: lspci shows ids, class, interrupts, driver process and name, domain, BARs");
 }
 
+/* nonos.net's next reply to the shell: label 0, data[0..length). */
+static void net_reply(const void *data, uint32_t length)
+{
+    struct nonos_message *m = &fake.calls[fake.call_count++];
+    memset(m, 0, sizeof *m);
+    m->length = length;
+    m->capability = NONOS_SLOT_NONE;
+    memcpy(m->data, data, length < sizeof m->data ? length : sizeof m->data);
+}
+
+/* True when the console got no byte that steers a terminal: no control
+ * character but '\n', no DEL, nothing past ASCII. */
+static bool output_inert(void)
+{
+    for (size_t i = 0; i < fake.output_len; i++) {
+        unsigned char c = (unsigned char)fake.output[i];
+        if ((c < 0x20 && c != '\n' && c != '\b') || c >= 0x7f)
+            return false;
+    }
+    return true;
+}
+
+static void setup_net(const char *input)
+{
+    setup(input);
+    fake.service = "nonos.net";
+}
+
+/* ip, ping, udp against made-up replies of nonos.net: good ones shown as
+ * before, text escaped, bad ones refused with stack_reply.c's or
+ * net_reply.c's message. */
+static void test_net_replies(void)
+{
+    setup_net("ip\r");
+    net_reply("lo 127.0.0.1\n", 13);
+    net_reply("\x1b[2Jeth0 \\ up\x07\n", 16);
+    net_reply("", 0);
+    fake_run(capsule_main);
+    test_check(fake_said("lo 127.0.0.1\n\\x1b[2Jeth0 \\\\ up\\x07\n") && output_inert() && fake.call_next == 3 &&
+                   fake.call_labels[2] == NONOS_NET_REPORT && fake.slots[8].type == NONOS_OBJECT_NONE,
+               "shell: ip shows the report's pieces, control bytes escaped, until an empty one; endpoint let go");
+    setup_net("ip\r");
+    net_reply("lo 127.0.0.1\n", 13);
+    fake.calls[fake.call_count++] = (struct nonos_message){ .length = NONOS_MESSAGE_DATA_MAX + 1 };
+    fake_run(capsule_main);
+    test_check(fake_said("lo 127.0.0.1\nip: a bad reply from nonos.net: the wrong length for the reply\n") &&
+                   fake.call_next == 2,
+               "shell: ip refuses a reply over a message, after what came before");
+    static const uint8_t echoed[9] = { 1, 7 }, lost[24] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, '\x1b', ']', '0', ';', 'x', '\a', 'n', 'o' };
+    static const uint8_t result_2[9] = { 2 };
+    setup_net("ping 10.0.2.2\r");
+    net_reply(echoed, 9);
+    net_reply(lost, 17);
+    net_reply(result_2, 9);
+    fake_run(capsule_main);
+    test_check(fake_said("reply from 10.0.2.2: sequence 1, 7 ms\n10.0.2.2: sequence 2: \\x1b]0;x\\x07no\n"
+                         "ping: a bad reply from nonos.net: a ping reply of an unknown result\n") &&
+                   output_inert() && fake.call_next == 3,
+               "shell: ping shows an echo, a reason escaped, and stops at a bad reply");
+    setup_net("ping 10.0.2.2\r");
+    net_reply(echoed, 8);
+    fake_run(capsule_main);
+    test_check(fake_said("ping: a bad reply from nonos.net: the wrong length for the reply\n") && fake.call_next == 1,
+               "shell: ping refuses a reply of 8 bytes and asks no more");
+    static const uint8_t bind[5] = { 1, 0, 0, 0, 0 }, sent[8] = { NONOS_NET_SENT, 's', 'e', 'n', 't', '\x1b', '[', 'K' };
+    setup_net("udp 10.0.2.2 7 hi\r");
+    net_reply(bind, 5);
+    net_reply(sent, 8);
+    fake_run(capsule_main);
+    test_check(fake_said("udp: sent\\x1b[K\n") && output_inert() && fake.call_next == 3 &&
+                   fake.call_labels[2] == NONOS_NET_UDP_UNBIND,
+               "shell: udp shows nonos.net's result text escaped, then unbinds");
+    setup_net("udp 10.0.2.2 7 hi\r");
+    net_reply(bind, 4);
+    fake_run(capsule_main);
+    test_check(fake_said("udp: bind: a bad reply from nonos.net: the wrong length for the reply\n") &&
+                   fake.call_next == 2 && fake.call_labels[1] == NONOS_NET_UDP_UNBIND,
+               "shell: udp refuses a bind reply of 4 bytes, sends nothing, unbinds");
+    static const uint8_t sent_4[1] = { 4 };
+    setup_net("udp 10.0.2.2 7 hi\r");
+    net_reply(bind, 5);
+    net_reply(sent_4, 1);
+    fake_run(capsule_main);
+    test_check(fake_said("udp: send: a bad reply from nonos.net: a send reply of an unknown result\n") &&
+                   fake.call_labels[2] == NONOS_NET_UDP_UNBIND,
+               "shell: udp refuses a send result past FAILED");
+}
+
 int main(void)
 {
     test_lspci();
@@ -222,5 +311,6 @@ int main(void)
     test_processes();
     test_caps_and_audit();
     test_power_and_rights();
+    test_net_replies();
     return test_finish();
 }

@@ -6,8 +6,9 @@
  * the virtio drivers' split virtqueue against a simulated device, and their
  * PCI capability walk (virtio_pci.c) over made-up configuration spaces,
  * each refusal with its code; the net capsule's NONOS_NET_UDP_NOTIFY,
- * REPORT and PING decoding, and the mesh capsule's command line and its
- * reading of nonos.net's replies, each refusal with its code.
+ * REPORT and PING decoding, the mesh capsule's command line, its and the
+ * shell's reading of nonos.net's replies (net_reply.c, stack_reply.c), each
+ * refusal with its code, and the escaping of their text for the console.
  * Buffers that must not be overrun are heap blocks of the exact size, so
  * ASan reports a byte too far. */
 #include <stdint.h>
@@ -27,11 +28,12 @@
 #include "user/init/plan.h"
 #include "user/init/restart.h"
 #include "user/mesh/command.h"
-#include "user/mesh/net_reply.h"
+#include "user/lib/net_reply.h"
 #include "user/names/registry.h"
 #include "user/net/request.h"
 #include "user/net/wake_request.h"
 #include "user/shell/parse.h"
+#include "user/shell/stack_reply.h"
 #include "user/shell/tables.h"
 #include "virtio_pci.h"
 #include "virtqueue.h"
@@ -984,7 +986,7 @@ static void test_net_request(void)
                "net request: every refusal has a message, a reply label and a symbol");
 }
 
-/* ---- nonos.net's replies to the mesh capsule (user/mesh/net_reply.c) ---- */
+/* ---- nonos.net's replies to the mesh capsule (user/lib/net_reply.c) ---- */
 
 static enum net_reply_refusal reply_bytes(uint64_t label, const uint8_t *bytes, size_t length, uint16_t got,
                                           uint16_t total, struct net_reply *out)
@@ -1020,8 +1022,11 @@ static void test_net_reply_good(void)
     test_check(reply_bytes(NONOS_NET_UDP_BIND, bind, 5, 0, 0, &r) == NET_REPLY_OK && r.scope == 0 &&
                    r.address == 0xa9fe1414u,
                "net reply: BIND in the mesh scope at 169.254.20.20");
-    test_check(reply_bytes(NONOS_NET_UDP_SEND, sent, 4, 0, 0, &r) == NET_REPLY_OK && r.sent == NONOS_NET_SENT_NO_ROUTE,
-               "net reply: SEND, no route, and its text");
+    test_check(reply_bytes(NONOS_NET_UDP_SEND, sent, 4, 0, 0, &r) == NET_REPLY_OK && r.sent == NONOS_NET_SENT_NO_ROUTE &&
+                   r.text_length == 3,
+               "net reply: SEND, no route, and its 3 bytes of text");
+    test_check(reply_bytes(NONOS_NET_UDP_SEND, sent, 1, 0, 0, &r) == NET_REPLY_OK && r.text == NULL && r.text_length == 0,
+               "net reply: SEND, a result without text");
     test_check(reply_bytes(NONOS_NET_UDP_RECEIVE, NULL, 0, 0, 0, &r) == NET_REPLY_OK && r.total == 0 && r.chunk == NULL,
                "net reply: RECEIVE of nothing queued");
     uint8_t reply[NONOS_MESSAGE_DATA_MAX];
@@ -1059,7 +1064,8 @@ static void test_net_reply_refusals(void)
         struct net_reply r;
         memset(&r, 0xee, sizeof r);
         enum net_reply_refusal got = reply_bytes(bad[i].label, source[i], bad[i].length, bad[i].got, bad[i].total, &r);
-        test_check(got == bad[i].expected && r.address == 0 && r.total == 0 && r.chunk == NULL && r.sent == 0,
+        test_check(got == bad[i].expected && r.address == 0 && r.total == 0 && r.chunk == NULL && r.sent == 0 &&
+                       r.text == NULL && r.text_length == 0,
                    "net reply: %s is %s, got %s", bad[i].what, net_reply_name(bad[i].expected), net_reply_name(got));
     }
     static const struct { uint16_t total; size_t chunk; uint16_t got, first; enum net_reply_refusal expected; const char *what; } chunks[] = {
@@ -1082,6 +1088,106 @@ static void test_net_reply_refusals(void)
         named += (net_reply_message(k) == NULL) == (k == NET_REPLY_OK) && strncmp(net_reply_name(k), "NET_REPLY_", 10) == 0;
     test_check(named == NET_REPLY_ERR_COUNT && strcmp(net_reply_name(NET_REPLY_ERR_COUNT), "NET_REPLY_ERR_?") == 0,
                "net reply: every refusal has a message and a symbol");
+}
+
+/* ---- text from another process on the console (user/lib/text.c) ---- */
+
+/* text_append_escaped of text[0..length) into a heap block of cap bytes:
+ * true when the result is exactly `shown` and fits as `fits` says. */
+static bool escaped_is(const char *text, size_t length, bool lines, size_t cap, const char *shown, bool fits)
+{
+    char *storage = malloc(cap + 1);
+    struct byte_buffer out = text_buffer(storage, cap);
+    bool whole = text_append_escaped(&out, (const uint8_t *)text, length, lines);
+    bool same = whole == fits && out.len == strlen(shown) && memcmp(storage, shown, out.len) == 0;
+    free(storage);
+    return same;
+}
+
+static void test_text_escaped(void)
+{
+    test_check(escaped_is("eth0 up 10.0.2.15/24", 20, false, 64, "eth0 up 10.0.2.15/24", true),
+               "text escaped: printable ASCII unchanged");
+    test_check(escaped_is("a\x1b[2Jb", 6, false, 64, "a\\x1b[2Jb", true),
+               "text escaped: ESC of an escape sequence as \\x1b");
+    test_check(escaped_is("x\ry\n\x7f\x9b\x00", 7, false, 64, "x\\x0dy\\x0a\\x7f\\x9b\\x00", true),
+               "text escaped: CR, LF, DEL, C1 CSI and NUL as \\xNN without lines");
+    test_check(escaped_is("l1\nl2\n\t", 7, true, 64, "l1\nl2\n\\x09", true),
+               "text escaped: with lines, LF passes and a tab does not");
+    test_check(escaped_is("a\\b", 3, false, 64, "a\\\\b", true), "text escaped: a backslash doubled, so \\x reads back");
+    test_check(escaped_is("ab\x1b", 3, false, 5, "ab", false) && escaped_is("ab\\c", 4, false, 3, "ab", false) &&
+                   escaped_is("ab\x1b", 3, false, 6, "ab\\x1b", true),
+               "text escaped: an escape that does not fit is left out whole, and false said");
+    test_check(escaped_is("", 0, true, 0, "", true), "text escaped: nothing into no room");
+}
+
+/* ---- nonos.net's REPORT and PING replies to the shell (user/shell/stack_reply.c) ---- */
+
+static enum stack_reply_refusal stack_bytes(uint64_t label, const uint8_t *bytes, size_t length, struct stack_reply *out)
+{
+    uint8_t *data = malloc(length + 1);
+    if (length > 0)
+        memcpy(data, bytes, length);
+    enum stack_reply_refusal refusal = stack_reply_decode(label, data, length, out);
+    if (refusal == STACK_REPLY_OK && out->text != NULL)
+        test_check(out->text >= data && out->text + out->text_length == data + length,
+                   "stack reply: the text is the rest of the reply");
+    free(data);
+    return refusal;
+}
+
+static void test_stack_reply_good(void)
+{
+    struct stack_reply r;
+    static const uint8_t echoed[9] = { 1, 0x2a, 0, 0, 0, 0, 0, 0, 0 };
+    static const uint8_t lost[28] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 'n', 'o', ' ', 'r', 'e', 'p', 'l', 'y' };
+    static const uint8_t long_trip[9] = { 1, 1, 2, 3, 4, 5, 6, 7, 8 };
+    test_check(stack_bytes(NONOS_NET_PING, echoed, 9, &r) == STACK_REPLY_OK && r.echoed == 1 && r.round_trip == 42 &&
+                   r.text == NULL,
+               "stack reply: PING echoed in 42 ms");
+    test_check(stack_bytes(NONOS_NET_PING, long_trip, 9, &r) == STACK_REPLY_OK &&
+                   r.round_trip == 0x0807060504030201ull,
+               "stack reply: PING's round trip read little endian");
+    test_check(stack_bytes(NONOS_NET_PING, lost, 17, &r) == STACK_REPLY_OK && r.echoed == 0 && r.text_length == 8,
+               "stack reply: PING not echoed, and why");
+    test_check(stack_bytes(NONOS_NET_PING, lost, 9, &r) == STACK_REPLY_OK && r.echoed == 0 && r.text == NULL,
+               "stack reply: PING not echoed, no reason given");
+    test_check(stack_bytes(NONOS_NET_REPORT, lost + 9, 8, &r) == STACK_REPLY_OK && r.text_length == 8,
+               "stack reply: REPORT, a piece of text");
+    test_check(stack_bytes(NONOS_NET_REPORT, NULL, 0, &r) == STACK_REPLY_OK && r.text == NULL && r.text_length == 0,
+               "stack reply: REPORT past the end, empty");
+}
+
+static void test_stack_reply_refusals(void)
+{
+    uint8_t reply[NONOS_MESSAGE_DATA_MAX + 1];
+    memset(reply, 0, sizeof reply);
+    static const struct { uint64_t label; uint8_t first; size_t length; enum stack_reply_refusal expected; const char *what; } bad[] = {
+        { NONOS_NET_UDP_BIND, 0, 5, STACK_REPLY_ERR_LABEL, "a BIND reply" },
+        { 0, 0, 9, STACK_REPLY_ERR_LABEL, "label 0" },
+        { NONOS_NET_PING, 1, 8, STACK_REPLY_ERR_LENGTH, "PING of 8 bytes" },
+        { NONOS_NET_PING, 0, 0, STACK_REPLY_ERR_LENGTH, "PING of nothing" },
+        { NONOS_NET_PING, 1, 10, STACK_REPLY_ERR_LENGTH, "PING echoed with a byte of text" },
+        { NONOS_NET_PING, 2, 9, STACK_REPLY_ERR_ECHO, "PING result 2" },
+        { NONOS_NET_PING, 0xff, 20, STACK_REPLY_ERR_ECHO, "PING result 255 with text" },
+        { NONOS_NET_PING, 0, NONOS_MESSAGE_DATA_MAX + 1, STACK_REPLY_ERR_LENGTH, "PING over a message" },
+        { NONOS_NET_REPORT, 'a', NONOS_MESSAGE_DATA_MAX + 1, STACK_REPLY_ERR_LENGTH, "REPORT over a message" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct stack_reply r;
+        memset(&r, 0xee, sizeof r);
+        reply[0] = bad[i].first;
+        enum stack_reply_refusal got = stack_bytes(bad[i].label, reply, bad[i].length, &r);
+        test_check(got == bad[i].expected && r.echoed == 0 && r.round_trip == 0 && r.text == NULL && r.text_length == 0,
+                   "stack reply: %s is %s, got %s", bad[i].what, stack_reply_name(bad[i].expected),
+                   stack_reply_name(got));
+    }
+    int named = 0;
+    for (int k = 0; k < STACK_REPLY_ERR_COUNT; k++)
+        named += (stack_reply_message(k) == NULL) == (k == STACK_REPLY_OK) &&
+                 strncmp(stack_reply_name(k), "STACK_REPLY_", 12) == 0;
+    test_check(named == STACK_REPLY_ERR_COUNT && strcmp(stack_reply_name(STACK_REPLY_ERR_COUNT), "STACK_REPLY_ERR_?") == 0,
+               "stack reply: every refusal has a message and a symbol");
 }
 
 int main(void)
@@ -1107,6 +1213,9 @@ int main(void)
     test_net_request();
     test_net_reply_good();
     test_net_reply_refusals();
+    test_text_escaped();
+    test_stack_reply_good();
+    test_stack_reply_refusals();
     test_virtio_pci_good();
     test_virtio_pci_refusals();
     return test_finish();

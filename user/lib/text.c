@@ -23,6 +23,28 @@ bool text_append(struct byte_buffer *out, const char *text, size_t len)
     return n == len;
 }
 
+bool text_append_escaped(struct byte_buffer *out, const uint8_t *text, size_t len, bool lines)
+{
+    static const char hex[] = "0123456789abcdef";
+    for (size_t i = 0; i < len; i++) {
+        uint8_t c = text[i];
+        char escape[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
+        size_t n = 4;
+        if (c == '\\') {
+            escape[1] = '\\';
+            n = 2;
+        } else if ((c >= 0x20 && c <= 0x7e) || (lines && c == '\n')) {
+            escape[0] = (char)c;
+            n = 1;
+        }
+        if (out->cap - out->len < n)
+            return false;
+        for (size_t k = 0; k < n; k++)
+            out->data[out->len++] = (uint8_t)escape[k];
+    }
+    return true;
+}
+
 bool text_printf(struct byte_buffer *out, const char *fmt, ...)
 {
     size_t room = out->cap - out->len;

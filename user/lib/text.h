@@ -24,6 +24,14 @@ bool text_printf(struct byte_buffer *out, const char *fmt, ...) __attribute__((f
 /* Appends len bytes of text; false (and as much as fits) when they do not fit. */
 bool text_append(struct byte_buffer *out, const char *text, size_t len);
 
+/* Appends len bytes of text from another process for the console: each
+ * byte that is not printable ASCII (0x20..0x7e) is written as \xNN and a
+ * backslash as \\, so no control character or escape sequence reaches
+ * the terminal and the shown text reads back to the bytes; with lines, a
+ * '\n' passes unchanged (a multi-line report). False (and the whole
+ * escapes that fit, never half of one) when it does not fit. */
+bool text_append_escaped(struct byte_buffer *out, const uint8_t *text, size_t len, bool lines);
+
 /* The length of s, at most max (s need not be NUL-terminated within max). */
 size_t text_length(const char *s, size_t max);
 

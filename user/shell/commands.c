@@ -2,12 +2,17 @@
  * log, measure, capsules, random) are kernel_report topics; the process
  * commands format what process_list, process_caps and audit_read copy out
  * (tables.c). A failed call prints "COMMAND: message" from the kernel's
- * error table (nonos_error_message). */
+ * error table (nonos_error_message). What nonos.net replies is another
+ * process's: decoded by stack_reply.c (ip, ping) and net_reply.c (udp)
+ * before use, refused with the decoder's message, and its text shown
+ * through text_append_escaped. */
 #include "commands.h"
 
 #include <stdint.h>
 
 #include "console.h"
+#include "net_reply.h"
+#include "stack_reply.h"
 #include "tables.h"
 #include "nonos/abi.h"
 #include "nonos/error.h"
@@ -243,8 +248,27 @@ static void command_selftest(const struct command *self, const char *arguments, 
         console_print(output_storage, (size_t)n < sizeof output_storage ? (size_t)n : sizeof output_storage);
 }
 
+/* One request on the network stack's endpoint (NET_SLOT): the reply's
+ * label as -error, the reply in *message. */
+static long net_call(struct nonos_message *message)
+{
+    message->capability = NONOS_SLOT_NONE;
+    long result = nonos_ipc_call(NET_SLOT, message, NONOS_SLOT_NONE);
+    if (result >= 0 && message->label != 0)
+        result = -(long)(message->label & 0xffff);
+    return result;
+}
+
+/* A reply the decoders refused (stack_reply.c, net_reply.c): said, and
+ * nothing of it used. */
+static void bad_reply(const char *command, const char *why)
+{
+    console_printf("%s: a bad reply from %s: %s\n", command, NONOS_NET_SERVICE, why);
+}
+
 /* ip: the network stack's report (nonos/net.h), read in pieces of one
- * message each from the net capsule. */
+ * message each from the net capsule. The text is another process's: shown
+ * escaped (text_append_escaped), its lines kept. */
 static void command_ip(const struct command *self, const char *arguments, size_t length)
 {
     (void)self;
@@ -257,23 +281,27 @@ static void command_ip(const struct command *self, const char *arguments, size_t
     }
     struct byte_buffer out = text_buffer(output_storage, sizeof output_storage);
     static struct nonos_message message;
+    struct stack_reply reply;
+    enum stack_reply_refusal refusal = STACK_REPLY_OK;
     for (uint32_t offset = 0; offset < sizeof output_storage;) {
         message.label = NONOS_NET_REPORT;
         message.length = sizeof offset;
-        message.capability = NONOS_SLOT_NONE;
         __builtin_memcpy(message.data, &offset, sizeof offset);
-        result = nonos_ipc_call(NET_SLOT, &message, NONOS_SLOT_NONE);
-        if (result >= 0 && message.label != 0)
-            result = -(long)(message.label & 0xffff);
-        if (result < 0 || message.length == 0 || message.length > sizeof message.data)
+        result = net_call(&message);
+        if (result < 0)
             break;
-        text_append(&out, (const char *)message.data, message.length);
-        offset += message.length;
+        refusal = stack_reply_decode(NONOS_NET_REPORT, message.data, message.length, &reply);
+        if (refusal != STACK_REPLY_OK || reply.text_length == 0 ||
+            !text_append_escaped(&out, reply.text, reply.text_length, true))
+            break;
+        offset += reply.text_length;
     }
     nonos_cap_delete(NET_SLOT);
     console_print_buffer(&out);
     if (result < 0)
         fail("ip", result);
+    else if (refusal != STACK_REPLY_OK)
+        bad_reply("ip", stack_reply_message(refusal));
 }
 
 /* a.b.c.d, each part 0..255 with no leading sign or blank. */
@@ -296,7 +324,24 @@ static bool address_parse(const char *text, size_t length, uint32_t *out)
     return parts == 4;
 }
 
-/* ping ADDRESS: three echo requests through the net capsule, one at a time. */
+/* One ping's line: the round trip, or why there was none (another
+ * process's text, shown escaped). */
+static void ping_show(const char *address, size_t length, uint16_t sequence, const struct stack_reply *reply)
+{
+    if (reply->echoed) {
+        console_printf("reply from %.*s: sequence %u, %llu ms\n", (int)length, address, sequence,
+                       (unsigned long long)reply->round_trip);
+        return;
+    }
+    struct byte_buffer out = text_buffer(output_storage, sizeof output_storage);
+    text_printf(&out, "%.*s: sequence %u: ", (int)length, address, sequence);
+    text_append_escaped(&out, reply->text, reply->text_length, false);
+    text_append(&out, "\n", 1);
+    console_print_buffer(&out);
+}
+
+/* ping ADDRESS: three echo requests through the net capsule, one at a time;
+ * a bad reply ends them. */
 static void command_ping(const struct command *self, const char *arguments, size_t length)
 {
     (void)self;
@@ -314,22 +359,18 @@ static void command_ping(const struct command *self, const char *arguments, size
     for (uint16_t sequence = 1; sequence <= 3 && result >= 0; sequence++) {
         message.label = NONOS_NET_PING;
         message.length = sizeof address + sizeof sequence;
-        message.capability = NONOS_SLOT_NONE;
         __builtin_memcpy(message.data, &address, sizeof address);
         __builtin_memcpy(message.data + sizeof address, &sequence, sizeof sequence);
-        result = nonos_ipc_call(NET_SLOT, &message, NONOS_SLOT_NONE);
-        if (result >= 0 && message.label != 0)
-            result = -(long)(message.label & 0xffff);
-        if (result < 0 || message.length < 9 || message.length > sizeof message.data)
+        result = net_call(&message);
+        if (result < 0)
             break;
-        uint64_t round_trip;
-        __builtin_memcpy(&round_trip, message.data + 1, sizeof round_trip);
-        if (message.data[0] != 0)
-            console_printf("reply from %.*s: sequence %u, %llu ms\n", (int)length, arguments, sequence,
-                           (unsigned long long)round_trip);
-        else
-            console_printf("%.*s: sequence %u: %.*s\n", (int)length, arguments, sequence,
-                           (int)(message.length - 9), (const char *)message.data + 9);
+        struct stack_reply reply;
+        enum stack_reply_refusal refusal = stack_reply_decode(NONOS_NET_PING, message.data, message.length, &reply);
+        if (refusal != STACK_REPLY_OK) {
+            bad_reply("ping", stack_reply_message(refusal));
+            break;
+        }
+        ping_show(arguments, length, sequence, &reply);
     }
     nonos_cap_delete(NET_SLOT);
     if (result < 0)
@@ -344,15 +385,43 @@ static long service_call(const char *name, uint32_t name_length, uint64_t label,
     if (result < 0)
         return result;
     message->label = label;
-    message->capability = NONOS_SLOT_NONE;
-    result = nonos_ipc_call(NET_SLOT, message, NONOS_SLOT_NONE);
-    if (result >= 0 && message->label != 0)
-        result = -(long)(message->label & 0xffff);
+    result = net_call(message);
     nonos_cap_delete(NET_SLOT);
     return result;
 }
 
 #define UDP_SHELL_PORT 40001
+
+/* The datagram text[0..length) from local to address:port on the bound
+ * socket; nonos.net's result text (another process's) shown escaped. */
+static void udp_send(struct nonos_message *message, uint16_t local, uint32_t address, uint16_t port,
+                     const char *text, size_t length)
+{
+    uint16_t total = (uint16_t)length, offset = 0;
+    __builtin_memcpy(message->data, &local, 2);
+    __builtin_memcpy(message->data + 2, &address, 4);
+    __builtin_memcpy(message->data + 6, &port, 2);
+    __builtin_memcpy(message->data + 8, &total, 2);
+    __builtin_memcpy(message->data + 10, &offset, 2);
+    __builtin_memcpy(message->data + NONOS_NET_UDP_SEND_HEADER, text, length);
+    message->length = (uint32_t)(NONOS_NET_UDP_SEND_HEADER + length);
+    long result = service_call(NONOS_NET_SERVICE, sizeof NONOS_NET_SERVICE - 1, NONOS_NET_UDP_SEND, message);
+    if (result < 0) {
+        fail("udp: send", result);
+        return;
+    }
+    struct net_reply reply;
+    enum net_reply_refusal refusal = net_reply_decode(NONOS_NET_UDP_SEND, message->data, message->length, 0, 0, &reply);
+    if (refusal != NET_REPLY_OK) {
+        bad_reply("udp: send", net_reply_message(refusal));
+        return;
+    }
+    struct byte_buffer out = text_buffer(output_storage, sizeof output_storage);
+    text_printf(&out, "udp: ");
+    text_append_escaped(&out, reply.text, reply.text_length, false);
+    text_append(&out, "\n", 1);
+    console_print_buffer(&out);
+}
 
 /* udp A.B.C.D PORT TEXT: one datagram through nonos.net's datagram API,
  * from port 40001 (bound, used, unbound). The shell's manifest allows
@@ -387,19 +456,12 @@ static void command_udp(const struct command *self, const char *arguments, size_
         fail("udp: bind", result);
         return;
     }
-    uint16_t to_port = (uint16_t)port, total = (uint16_t)text_length, offset = 0;
-    __builtin_memcpy(message.data, &local, 2);
-    __builtin_memcpy(message.data + 2, &address, 4);
-    __builtin_memcpy(message.data + 6, &to_port, 2);
-    __builtin_memcpy(message.data + 8, &total, 2);
-    __builtin_memcpy(message.data + 10, &offset, 2);
-    __builtin_memcpy(message.data + NONOS_NET_UDP_SEND_HEADER, arguments + second + 1, text_length);
-    message.length = (uint32_t)(NONOS_NET_UDP_SEND_HEADER + text_length);
-    result = service_call(NONOS_NET_SERVICE, sizeof NONOS_NET_SERVICE - 1, NONOS_NET_UDP_SEND, &message);
-    if (result >= 0 && message.length >= 1 && message.length <= sizeof message.data)
-        console_printf("udp: %.*s\n", (int)(message.length - 1), (const char *)message.data + 1);
+    struct net_reply reply;
+    enum net_reply_refusal refusal = net_reply_decode(NONOS_NET_UDP_BIND, message.data, message.length, 0, 0, &reply);
+    if (refusal != NET_REPLY_OK)
+        bad_reply("udp: bind", net_reply_message(refusal));
     else
-        fail("udp: send", result);
+        udp_send(&message, local, address, (uint16_t)port, arguments + second + 1, text_length);
     message.length = 2;
     __builtin_memcpy(message.data, &local, 2);
     (void)service_call(NONOS_NET_SERVICE, sizeof NONOS_NET_SERVICE - 1, NONOS_NET_UDP_UNBIND, &message);

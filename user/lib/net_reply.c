@@ -1,7 +1,7 @@
-/* Decoding nonos.net's replies to the mesh capsule (net_reply.h). Pure: no
- * state, no system calls, so that the host tests, the corpus in
- * tests/corpus/mesh-net-reply/ and the fuzz target see exactly what the
- * capsule runs. Lengths first, then fields, then a RECEIVE chunk against
+/* Decoding nonos.net's datagram replies (net_reply.h), for the mesh
+ * capsule and the shell. Pure: no state, no system calls, so that the host
+ * tests, the corpus in tests/corpus/mesh-net-reply/ and the fuzz target see
+ * exactly what the capsules run. Lengths first, then fields, then a RECEIVE chunk against
  * the datagram gathered so far. */
 #include <stddef.h>
 #include <stdint.h>
@@ -32,6 +32,10 @@ static enum net_reply_refusal send_decode(const uint8_t *data, size_t length, st
     if (data[0] > NONOS_NET_SENT_FAILED)
         return NET_REPLY_ERR_SENT;
     out->sent = data[0];
+    if (length > 1) {
+        out->text = data + 1;
+        out->text_length = (uint32_t)(length - 1);
+    }
     return NET_REPLY_OK;
 }
 
@@ -104,7 +108,7 @@ const char *net_reply_message(enum net_reply_refusal refusal)
 {
     switch (refusal) {
     case NET_REPLY_OK: return NULL;
-    case NET_REPLY_ERR_LABEL: return "not a reply the mesh capsule reads";
+    case NET_REPLY_ERR_LABEL: return "not a reply to a datagram bind, send or receive";
     case NET_REPLY_ERR_LENGTH: return "the wrong length for the reply";
     case NET_REPLY_ERR_SCOPE: return "a bind reply of an unknown scope";
     case NET_REPLY_ERR_SENT: return "a send reply of an unknown result";

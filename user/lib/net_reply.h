@@ -1,10 +1,12 @@
-/* The replies the mesh capsule reads from nonos.net's datagram API
- * (sdk/include/nonos/net.h, docs/net.md "Datagrams"), decoded without any
- * state of the capsule. They come from another process: outside input,
- * checked before a byte of them is used.
+/* The replies of nonos.net's datagram API (sdk/include/nonos/net.h,
+ * docs/net.md "Datagrams") as its clients read them: the mesh capsule
+ * (BIND, SEND, RECEIVE) and the shell's `udp` (BIND, SEND), decoded
+ * without any state of the capsule. They come from another process:
+ * outside input, checked before a byte of them is used.
  *
  *   UDP_BIND     scope (1: 0 mesh, 1 clearnet), link-local address (4)
- *   UDP_SEND     a NONOS_NET_SENT_* (1), then text (ignored)
+ *   UDP_SEND     a NONOS_NET_SENT_* (1), then lib/net's result as text
+ *                (any bytes: a caller that shows it escapes it)
  *   UDP_RECEIVE  nothing (no datagram queued), or source address (4),
  *                source port (2), total length (2, 0..NONOS_NET_UDP_MAX),
  *                then the chunk from the offset asked for
@@ -14,8 +16,8 @@
  * own code (enum net_reply_refusal, its symbol for the corpus in
  * tests/corpus/mesh-net-reply/); on a refusal *out is all zero and the
  * capsule drops what it gathered. Freestanding. */
-#ifndef NONOS_USER_MESH_NET_REPLY_H
-#define NONOS_USER_MESH_NET_REPLY_H
+#ifndef NONOS_USER_LIB_NET_REPLY_H
+#define NONOS_USER_LIB_NET_REPLY_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -41,6 +43,8 @@ struct net_reply {
     uint16_t total;         /* RECEIVE: the datagram's length (0: none queued, or empty) */
     const uint8_t *chunk;   /* RECEIVE: a view into the reply's data */
     uint32_t chunk_length;  /* RECEIVE: got + chunk_length <= total */
+    const uint8_t *text;    /* SEND: a view of the text after the result (NULL when none) */
+    uint32_t text_length;
 };
 
 /* The reply data[0..length) to a request of `label`; for RECEIVE, got and
