@@ -7,6 +7,7 @@
 
 #include "fake_kernel.h"
 #include "nonos/error.h"
+#include "nonos/mesh.h"
 #include "nonos/net.h"
 #include "tests/host/test.h"
 
@@ -302,6 +303,25 @@ static void test_net_replies(void)
                "shell: udp refuses a send result past FAILED");
 }
 
+/* mesh: the mesh capsule's reply text shown escaped (values come from
+ * other nodes), its lines kept; a reply over a message refused. */
+static void test_mesh_reply(void)
+{
+    setup("mesh get k\r");
+    fake.service = "nonos.mesh";
+    net_reply("found \x1b[2J\x9b\\\nsecond", 19);
+    fake_run(capsule_main);
+    test_check(fake_said("mesh: found \\x1b[2J\\x9b\\\\\nsecond\n") && output_inert() && fake.call_next == 1 &&
+                   fake.call_labels[0] == NONOS_MESH_COMMAND,
+               "shell: mesh shows the mesh capsule's text escaped, its lines kept");
+    setup("mesh\r");
+    fake.service = "nonos.mesh";
+    fake.calls[fake.call_count++] = (struct nonos_message){ .length = NONOS_MESSAGE_DATA_MAX + 1 };
+    fake_run(capsule_main);
+    test_check(fake_said("mesh: a bad reply from nonos.mesh: longer than a message\n"),
+               "shell: mesh refuses a reply over a message");
+}
+
 int main(void)
 {
     test_lspci();
@@ -312,5 +332,6 @@ int main(void)
     test_caps_and_audit();
     test_power_and_rights();
     test_net_replies();
+    test_mesh_reply();
     return test_finish();
 }

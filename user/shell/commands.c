@@ -483,10 +483,21 @@ static void command_mesh(const struct command *self, const char *arguments, size
     __builtin_memcpy(message.data, arguments, length);
     message.length = (uint32_t)length;
     long result = service_call(NONOS_MESH_SERVICE, sizeof NONOS_MESH_SERVICE - 1, NONOS_MESH_COMMAND, &message);
-    if (result < 0 || message.length > sizeof message.data)
+    if (result < 0) {
         fail("mesh", result);
-    else
-        console_printf("mesh: %.*s\n", (int)message.length, (const char *)message.data);
+        return;
+    }
+    if (message.length > sizeof message.data) {
+        console_printf("mesh: a bad reply from %s: longer than a message\n", NONOS_MESH_SERVICE);
+        return;
+    }
+    /* The mesh capsule's text (another process's, holding values other
+     * nodes stored) is shown escaped, its lines kept. */
+    struct byte_buffer out = text_buffer(output_storage, sizeof output_storage);
+    text_append(&out, "mesh: ", 6);
+    text_append_escaped(&out, message.data, message.length, true);
+    text_append(&out, "\n", 1);
+    console_print_buffer(&out);
 }
 
 static void command_help(const struct command *self, const char *arguments, size_t length);
