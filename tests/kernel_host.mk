@@ -89,11 +89,13 @@ $(BUILD)/tests/kernel/capability_test: $(BUILD)/host-san/tests/kernel/capability
 	$(CC) -fsanitize=address,undefined $^ -o $@
 
 # The dispatcher with the generated table and the capability handlers
-# (kernel/cap/cap_syscalls.c, with the fake lock of tests/kernel/fake and a
-# user-memory copy that is memcpy); the process, the audit log and the
-# console handlers are fakes in the test.
+# (kernel/cap/cap_syscalls.c, with the fake lock of tests/kernel/fake); the
+# process, the audit log, the user-memory copy (memcpy into a window) and
+# every other handler are the fakes of tests/kernel/fake/syscall_fakes.c,
+# shared by dispatch_test and fuzz_syscall.
 KERNEL_DISPATCH_HOST_SRCS := $(KERNEL_CAP_HOST_SRCS) kernel/syscall/dispatch.c \
-	kernel/syscall/table.c kernel/syscall/unimplemented.c kernel/error.c
+	kernel/syscall/table.c kernel/syscall/unimplemented.c kernel/error.c \
+	tests/kernel/fake/syscall_fakes.c
 
 $(BUILD)/host-san/tests/kernel/fake/cap_syscalls.o: kernel/cap/cap_syscalls.c \
 		tests/kernel/fake/kernel/arch/interrupt.h $(BUILD)/host-san/.cflags

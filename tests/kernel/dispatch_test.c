@@ -5,313 +5,25 @@
  * capability the handler runs with its arguments converted.
  *
  * The capability handlers are the real ones (kernel/cap/cap_syscalls.c, its
- * lock faked by tests/kernel/fake); fakes: the calling process (one table),
- * the audit log (records the calls), the heap, kprintf and panic, the
- * user-memory copy (memcpy) and the console handlers (they record their
- * call); every other handler is kernel/syscall/unimplemented.c's.
+ * lock faked by tests/kernel/fake); the calling process (one table), the
+ * audit log, the user-memory copy and every other handler are the fakes of
+ * tests/kernel/fake/syscall_fakes.c (shared with tests/fuzz/fuzz_syscall.c);
+ * the heap, kprintf and panic those of tests/kernel/fake/kernel_runtime.c.
  * Prints PASS/FAIL lines; exits 1 on any FAIL. */
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/audit/audit.h"
 #include "kernel/cap/capability.h"
 #include "kernel/error.h"
-#include "kernel/lib/print.h"
-#include "kernel/mm/heap.h"
-#include "kernel/panic.h"
-#include "kernel/proc/process.h"
 #include "kernel/syscall/dispatch.h"
-#include "kernel/syscall/handlers.h"
 #include "kernel/syscall/table.h"
-#include "kernel/syscall/user_memory.h"
 #include "sdk/include/nonos/abi.h"
 #include "sdk/include/nonos/error.h"
+#include "tests/kernel/fake/syscall_fakes.h"
 
-/* ---------------------------------------------------------------- fakes */
-
-/* kmalloc, kzalloc, kfree, kprintf, panic: tests/kernel/fake/kernel_runtime.c */
-
-struct process {
-    struct object base;
-    struct cap_table *caps;
-};
-
-static struct process caller;
-static bool caller_present = true;
-
-struct process *process_current(void) { return caller_present ? &caller : NULL; }
-struct cap_table *process_caps(struct process *process) { return process->caps; }
-uint64_t process_id(const struct process *process) { return process == &caller ? 42 : 0; }
-const char *process_name(const struct process *process) { return process ? "tester" : "kernel"; }
-
-static struct {
-    unsigned count;
-    const struct process *process;
-    uint32_t syscall, slot;
-    int32_t error;
-} audited;
-
-void audit_denied(const struct process *process, uint32_t syscall, uint32_t slot, int32_t error)
-{
-    audited.count++;
-    audited.process = process;
-    audited.syscall = syscall;
-    audited.slot = slot;
-    audited.error = error;
-}
-
-static struct {
-    unsigned count;
-    const char *name;
-    uint64_t argument[3];
-} handled;
-
-static int64_t handler_ran(const char *name, uint64_t a0, uint64_t a1, uint64_t a2)
-{
-    handled.count++;
-    handled.name = name;
-    handled.argument[0] = a0;
-    handled.argument[1] = a1;
-    handled.argument[2] = a2;
-    return 1000;
-}
-
-int64_t sys_console_write(uint32_t console, uint64_t text, uint64_t length)
-{
-    return handler_ran("console_write", console, text, length);
-}
-int64_t sys_console_read(uint32_t console, uint64_t buffer, uint64_t size)
-{
-    return handler_ran("console_read", console, buffer, size);
-}
-/* The user-memory copy: user addresses are host addresses, and only
- * [user_window, user_window + user_window_size) is "mapped": a copy
- * touching anything else fails, as a faulting copy does in the kernel. */
-int fake_interrupts_depth;
-static uintptr_t user_window;
-static size_t user_window_size;
-
-static bool user_mapped(uint64_t address, size_t length)
-{
-    return address >= user_window && length <= user_window_size &&
-           address - user_window <= user_window_size - length;
-}
-
-bool user_copy_from(void *kernel_destination, uint64_t user_source, size_t length)
-{
-    if (!user_mapped(user_source, length))
-        return false;
-    memcpy(kernel_destination, (const void *)(uintptr_t)user_source, length);
-    return true;
-}
-
-bool user_copy_to(uint64_t user_destination, const void *kernel_source, size_t length)
-{
-    if (!user_mapped(user_destination, length))
-        return false;
-    memcpy((void *)(uintptr_t)user_destination, kernel_source, length);
-    return true;
-}
-
-/* The process calls (kernel/proc/, branch proc): fakes that record the
- * call, like the ones above. */
-int64_t sys_exit(uint64_t status) { return handler_ran("exit", status, 0, 0); }
-int64_t sys_yield(void) { return handler_ran("yield", 0, 0, 0); }
-int64_t sys_null(void) { return handler_ran("null", 0, 0, 0); }
-int64_t sys_thread_create(uint64_t entry, uint64_t stack, uint64_t argument, uint64_t destination)
-{
-    (void)destination;
-    return handler_ran("thread_create", entry, stack, argument);
-}
-int64_t sys_thread_exit(void) { return handler_ran("thread_exit", 0, 0, 0); }
-int64_t sys_clock_read(void) { return handler_ran("clock_read", 0, 0, 0); }
-int64_t sys_timer_sleep(uint32_t timer, uint64_t nanoseconds)
-{
-    return handler_ran("timer_sleep", timer, nanoseconds, 0);
-}
-int64_t sys_memory_allocate(uint64_t pages, uint64_t destination)
-{
-    return handler_ran("memory_allocate", pages, destination, 0);
-}
-int64_t sys_memory_map(uint32_t memory, uint64_t address, uint64_t rights)
-{
-    return handler_ran("memory_map", memory, address, rights);
-}
-int64_t sys_memory_unmap(uint64_t address, uint64_t pages)
-{
-    return handler_ran("memory_unmap", address, pages, 0);
-}
-int64_t sys_capsule_start(uint32_t supervisor, uint64_t name, uint64_t length)
-{
-    return handler_ran("capsule_start", supervisor, name, length);
-}
-int64_t sys_process_kill(uint32_t supervisor, uint64_t process)
-{
-    return handler_ran("process_kill", supervisor, process, 0);
-}
-int64_t sys_process_list(uint32_t supervisor, uint64_t buffer, uint64_t size)
-{
-    return handler_ran("process_list", supervisor, buffer, size);
-}
-int64_t sys_process_caps(uint32_t supervisor, uint64_t process, uint64_t buffer, uint64_t size)
-{
-    (void)size;
-    return handler_ran("process_caps", supervisor, process, buffer);
-}
-int64_t sys_capsule_info(uint32_t supervisor, uint64_t index, uint64_t info)
-{
-    return handler_ran("capsule_info", supervisor, index, info);
-}
-int64_t sys_process_info(uint32_t supervisor, uint64_t process, uint64_t info)
-{
-    return handler_ran("process_info", supervisor, process, info);
-}
-int64_t sys_supervisor_watch(uint32_t supervisor, uint32_t notification)
-{
-    return handler_ran("supervisor_watch", supervisor, notification, 0);
-}
-int64_t sys_audit_read(uint32_t supervisor, uint64_t first, uint64_t buffer, uint64_t size)
-{
-    (void)size;
-    return handler_ran("audit_read", supervisor, first, buffer);
-}
-int64_t sys_kernel_report(uint32_t supervisor, uint64_t topic, uint64_t buffer, uint64_t size)
-{
-    (void)size;
-    return handler_ran("kernel_report", supervisor, topic, buffer);
-}
-int64_t sys_system_power(uint32_t supervisor, uint64_t action)
-{
-    return handler_ran("system_power", supervisor, action, 0);
-}
-
-/* The device calls (kernel/device/device_syscalls.c) and
- * memory_allocate_contiguous: fakes too. */
-int64_t sys_memory_allocate_contiguous(uint64_t pages, uint64_t destination)
-{
-    return handler_ran("memory_allocate_contiguous", pages, destination, 0);
-}
-int64_t sys_device_info(uint32_t device, uint64_t info, uint64_t size)
-{
-    return handler_ran("device_info", device, info, size);
-}
-int64_t sys_device_map_bar(uint32_t device, uint64_t bar, uint64_t address)
-{
-    return handler_ran("device_map_bar", device, bar, address);
-}
-int64_t sys_device_config_read(uint32_t device, uint64_t offset, uint64_t width)
-{
-    return handler_ran("device_config_read", device, offset, width);
-}
-int64_t sys_device_config_write(uint32_t device, uint64_t offset, uint64_t width, uint64_t value)
-{
-    (void)value;
-    return handler_ran("device_config_write", device, offset, width);
-}
-int64_t sys_device_irq_bind(uint32_t device, uint64_t vector, uint32_t notification, uint64_t bits)
-{
-    (void)bits;
-    return handler_ran("device_irq_bind", device, vector, notification);
-}
-int64_t sys_device_irq_ack(uint32_t device, uint64_t vector)
-{
-    return handler_ran("device_irq_ack", device, vector, 0);
-}
-int64_t sys_device_dma_map(uint32_t device, uint32_t memory)
-{
-    return handler_ran("device_dma_map", device, memory, 0);
-}
-int64_t sys_device_dma_unmap(uint32_t device, uint64_t address)
-{
-    return handler_ran("device_dma_unmap", device, address, 0);
-}
-int64_t sys_device_port_read(uint32_t device, uint64_t port, uint64_t width)
-{
-    return handler_ran("device_port_read", device, port, width);
-}
-int64_t sys_device_port_write(uint32_t device, uint64_t port, uint64_t width, uint64_t value)
-{
-    (void)value;
-    return handler_ran("device_port_write", device, port, width);
-}
-int64_t sys_random_add(uint32_t device, uint64_t data, uint64_t length)
-{
-    return handler_ran("random_add", device, data, length);
-}
-int64_t sys_device_list(uint32_t supervisor, uint64_t buffer, uint64_t size)
-{
-    return handler_ran("device_list", supervisor, buffer, size);
-}
-int64_t sys_supervisor_audit(uint32_t supervisor, uint64_t process, uint64_t text, uint64_t length)
-{
-    (void)length;
-    return handler_ran("supervisor_audit", supervisor, process, text);
-}
-
-/* The IPC calls (kernel/ipc/ipc_syscalls.c, branch ipc): fakes too. */
-int64_t sys_endpoint_create(uint64_t destination)
-{
-    return handler_ran("endpoint_create", destination, 0, 0);
-}
-int64_t sys_notification_create(uint64_t destination)
-{
-    return handler_ran("notification_create", destination, 0, 0);
-}
-int64_t sys_ipc_send(uint32_t endpoint, uint64_t message)
-{
-    return handler_ran("ipc_send", endpoint, message, 0);
-}
-int64_t sys_ipc_call(uint32_t endpoint, uint64_t message, uint64_t receive_slot)
-{
-    return handler_ran("ipc_call", endpoint, message, receive_slot);
-}
-int64_t sys_ipc_receive(uint32_t endpoint, uint64_t message, uint64_t reply_slot,
-                        uint64_t receive_slot)
-{
-    (void)receive_slot;
-    return handler_ran("ipc_receive", endpoint, message, reply_slot);
-}
-int64_t sys_ipc_reply(uint32_t reply, uint64_t message)
-{
-    return handler_ran("ipc_reply", reply, message, 0);
-}
-int64_t sys_ipc_reply_receive(uint32_t reply, uint64_t message, uint32_t endpoint,
-                              uint64_t receive_slot)
-{
-    (void)receive_slot;
-    return handler_ran("ipc_reply_receive", reply, message, endpoint);
-}
-int64_t sys_notification_signal(uint32_t notification, uint64_t bits)
-{
-    return handler_ran("notification_signal", notification, bits, 0);
-}
-int64_t sys_notification_wait(uint32_t notification)
-{
-    return handler_ran("notification_wait", notification, 0, 0);
-}
-int64_t sys_notification_poll(uint32_t notification)
-{
-    return handler_ran("notification_poll", notification, 0, 0);
-}
-int64_t sys_notification_wait_timeout(uint32_t notification, uint64_t nanoseconds)
-{
-    return handler_ran("notification_wait_timeout", notification, nanoseconds, 0);
-}
-int64_t sys_ipc_call_registers(uint64_t endpoint, uint64_t label, uint64_t word0, uint64_t word1,
-                               uint64_t word2, uint64_t word3)
-{
-    (void)word1, (void)word2, (void)word3;
-    return handler_ran("ipc_call_registers", endpoint, label, word0);
-}
-int64_t sys_ipc_reply_receive_registers(uint64_t slots, uint64_t label, uint64_t word0,
-                                        uint64_t word1, uint64_t word2, uint64_t word3)
-{
-    (void)word1, (void)word2, (void)word3;
-    return handler_ran("ipc_reply_receive_registers", slots, label, word0);
-}
+static struct process caller; /* the calling process, fake_process_current */
 
 /* ---------------------------------------------------------------- tests */
 
@@ -329,8 +41,8 @@ static int failures;
 static int64_t dispatch4(uint64_t number, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
 {
     struct syscall_arguments call = {number, {a0, a1, a2, a3, 0, 0}};
-    memset(&audited, 0, sizeof audited);
-    memset(&handled, 0, sizeof handled);
+    memset(&fake_audited, 0, sizeof fake_audited);
+    memset(&fake_handled, 0, sizeof fake_handled);
     return syscall_dispatch(&call);
 }
 
@@ -346,10 +58,10 @@ static void test_unknown_numbers(void)
                                        UINT32_MAX, (uint64_t)1 << 63, UINT64_MAX};
     for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
         EXPECT(name, dispatch(numbers[i], 0, 0, 0) == -ERROR_INVALID_SYSCALL);
-        EXPECT(name, audited.count == 1 && audited.process == &caller);
-        EXPECT(name, audited.syscall == (numbers[i] > UINT32_MAX ? UINT32_MAX : numbers[i]));
-        EXPECT(name, audited.slot == CAP_SLOT_NONE && audited.error == -ERROR_INVALID_SYSCALL);
-        EXPECT(name, handled.count == 0);
+        EXPECT(name, fake_audited.count == 1 && fake_audited.process == &caller);
+        EXPECT(name, fake_audited.syscall == (numbers[i] > UINT32_MAX ? UINT32_MAX : numbers[i]));
+        EXPECT(name, fake_audited.slot == CAP_SLOT_NONE && fake_audited.error == -ERROR_INVALID_SYSCALL);
+        EXPECT(name, fake_handled.count == 0);
     }
     printf("PASS %s (%zu numbers)\n", name, sizeof numbers / sizeof numbers[0]);
 }
@@ -359,28 +71,28 @@ static void test_console_checks(struct object *console, struct object *endpoint)
     const char *name = "console_write: each missing capability or right refused and audited";
     struct cap_table *caps = caller.caps;
     EXPECT(name, dispatch(1, 0, 0x1000, 5) == -ERROR_INVALID_CAPABILITY);
-    EXPECT(name, audited.count == 1 && audited.syscall == 1 && audited.slot == 0);
-    EXPECT(name, audited.error == -ERROR_INVALID_CAPABILITY && handled.count == 0);
+    EXPECT(name, fake_audited.count == 1 && fake_audited.syscall == 1 && fake_audited.slot == 0);
+    EXPECT(name, fake_audited.error == -ERROR_INVALID_CAPABILITY && fake_handled.count == 0);
     cap_insert_apply(caps, 0, console, RIGHT_READ, 0);
     cap_insert_apply(caps, 1, endpoint, RIGHT_ALL, 0);
     cap_insert_apply(caps, 2, console, RIGHT_WRITE, 0);
     EXPECT(name, dispatch(1, 0, 0x1000, 5) == -ERROR_NO_RIGHT);
-    EXPECT(name, audited.count == 1 && audited.slot == 0 && audited.error == -ERROR_NO_RIGHT);
+    EXPECT(name, fake_audited.count == 1 && fake_audited.slot == 0 && fake_audited.error == -ERROR_NO_RIGHT);
     EXPECT(name, dispatch(1, 1, 0x1000, 5) == -ERROR_WRONG_TYPE);
-    EXPECT(name, audited.slot == 1 && audited.error == -ERROR_WRONG_TYPE && handled.count == 0);
-    EXPECT(name, dispatch(1, 7, 0x1000, 5) == -ERROR_INVALID_CAPABILITY && audited.slot == 7);
+    EXPECT(name, fake_audited.slot == 1 && fake_audited.error == -ERROR_WRONG_TYPE && fake_handled.count == 0);
+    EXPECT(name, dispatch(1, 7, 0x1000, 5) == -ERROR_INVALID_CAPABILITY && fake_audited.slot == 7);
     EXPECT(name, dispatch(1, ((uint64_t)1 << 32) | 2, 0x1000, 5) == -ERROR_INVALID_CAPABILITY);
-    EXPECT(name, audited.count == 1 && audited.slot == CAP_SLOT_NONE && handled.count == 0);
-    EXPECT(name, dispatch(2, 2, 0x1000, 5) == -ERROR_NO_RIGHT && handled.count == 0);
+    EXPECT(name, fake_audited.count == 1 && fake_audited.slot == CAP_SLOT_NONE && fake_handled.count == 0);
+    EXPECT(name, dispatch(2, 2, 0x1000, 5) == -ERROR_NO_RIGHT && fake_handled.count == 0);
     EXPECT(name, dispatch(1, 2, 0x1000, 5) == 1000);
-    EXPECT(name, audited.count == 0 && handled.count == 1);
-    EXPECT(name, strcmp(handled.name, "console_write") == 0 && handled.argument[0] == 2);
-    EXPECT(name, handled.argument[1] == 0x1000 && handled.argument[2] == 5);
-    EXPECT(name, dispatch(2, 0, 0x2000, 9) == 1000 && strcmp(handled.name, "console_read") == 0);
-    caller_present = false;
+    EXPECT(name, fake_audited.count == 0 && fake_handled.count == 1);
+    EXPECT(name, strcmp(fake_handled.name, "console_write") == 0 && fake_handled.argument[0] == 2);
+    EXPECT(name, fake_handled.argument[1] == 0x1000 && fake_handled.argument[2] == 5);
+    EXPECT(name, dispatch(2, 0, 0x2000, 9) == 1000 && strcmp(fake_handled.name, "console_read") == 0);
+    fake_process_current = NULL;
     EXPECT(name, dispatch(1, 2, 0x1000, 5) == -ERROR_INVALID_CAPABILITY);
-    EXPECT(name, audited.process == NULL && handled.count == 0);
-    caller_present = true;
+    EXPECT(name, fake_audited.process == NULL && fake_handled.count == 0);
+    fake_process_current = &caller;
     printf("PASS %s\n", name);
 }
 
@@ -396,15 +108,15 @@ static void test_second_slot(void)
     const struct syscall_entry *entry = &syscall_table[36];
     EXPECT(name, entry->slot_count == 2 && entry->slots[1].argument == 2);
     struct syscall_arguments call = {36, {3, 0x1000, 2, 5, 0, 0}};
-    memset(&audited, 0, sizeof audited);
+    memset(&fake_audited, 0, sizeof fake_audited);
     EXPECT(name, syscall_dispatch(&call) == -ERROR_WRONG_TYPE);
-    EXPECT(name, audited.count == 1 && audited.slot == 2 && audited.syscall == 36);
+    EXPECT(name, fake_audited.count == 1 && fake_audited.slot == 2 && fake_audited.syscall == 36);
     call.argument[2] = 1;
-    memset(&audited, 0, sizeof audited);
+    memset(&fake_audited, 0, sizeof fake_audited);
     /* Both pass: the handler (a fake here) runs with the arguments. */
-    memset(&handled, 0, sizeof handled);
-    EXPECT(name, syscall_dispatch(&call) == 1000 && audited.count == 0 && handled.count == 1 &&
-                     strcmp(handled.name, "ipc_reply_receive") == 0);
+    memset(&fake_handled, 0, sizeof fake_handled);
+    EXPECT(name, syscall_dispatch(&call) == 1000 && fake_audited.count == 0 && fake_handled.count == 1 &&
+                     strcmp(fake_handled.name, "ipc_reply_receive") == 0);
     cap_delete_apply(caller.caps, 3);
     EXPECT(name, reply.references == 1);
     printf("PASS %s\n", name);
@@ -421,9 +133,9 @@ static void test_register_calls_need_no_dispatch(void)
         EXPECT(name, entry->invoke != NULL && entry->slot_count == 0 &&
                          entry->argument_count == 6);
         struct syscall_arguments call = {number, {7, 8, 9, 10, 11, 12}};
-        memset(&handled, 0, sizeof handled);
-        EXPECT(name, syscall_dispatch(&call) == 1000 && handled.count == 1 &&
-                         strcmp(handled.name, number == 62 ? "ipc_call_registers"
+        memset(&fake_handled, 0, sizeof fake_handled);
+        EXPECT(name, syscall_dispatch(&call) == 1000 && fake_handled.count == 1 &&
+                         strcmp(fake_handled.name, number == 62 ? "ipc_call_registers"
                                                            : "ipc_reply_receive_registers") == 0);
     }
     printf("PASS %s\n", name);
@@ -448,8 +160,8 @@ static void test_every_call_without_capabilities(void)
         if (entry->slot_count == 0)
             continue;
         EXPECT(name, entry->slots[0].argument < entry->argument_count);
-        if (dispatch(number, 0, 0, 0) != -ERROR_INVALID_CAPABILITY || audited.count != 1 ||
-            audited.syscall != number || audited.slot != 0 || handled.count != 0) {
+        if (dispatch(number, 0, 0, 0) != -ERROR_INVALID_CAPABILITY || fake_audited.count != 1 ||
+            fake_audited.syscall != number || fake_audited.slot != 0 || fake_handled.count != 0) {
             printf("FAIL %s: call %u (%s) not refused as expected\n", name, number, entry->name);
             failures++;
             break;
@@ -500,12 +212,12 @@ static void test_cap_calls(void)
     EXPECT(name, dispatch(10, 0, 1, RIGHT_READ | RIGHT_WRITE) == 0);
     EXPECT(name, caps->slots[1].rights == (RIGHT_READ | RIGHT_WRITE));
     EXPECT(name, caps->slots[1].parent == &caps->slots[0]);
-    EXPECT(name, dispatch(10, 0, 1, RIGHT_READ) == -ERROR_SLOT_OCCUPIED && audited.count == 0);
+    EXPECT(name, dispatch(10, 0, 1, RIGHT_READ) == -ERROR_SLOT_OCCUPIED && fake_audited.count == 0);
     EXPECT(name, dispatch(10, 0, 8, RIGHT_READ) == -ERROR_INVALID_ARGUMENT);
     EXPECT(name, dispatch(10, 0, (uint64_t)1 << 32, RIGHT_READ) == -ERROR_INVALID_ARGUMENT);
     EXPECT(name, dispatch(10, 0, 2, 1u << 4) == -ERROR_INVALID_ARGUMENT);
     EXPECT(name, dispatch(10, 5, 2, RIGHT_READ) == -ERROR_INVALID_CAPABILITY);
-    EXPECT(name, audited.count == 1 && audited.syscall == 10 && audited.slot == 5);
+    EXPECT(name, fake_audited.count == 1 && fake_audited.syscall == 10 && fake_audited.slot == 5);
     EXPECT(name, caps->used == 2 && cap_table_check(caps));
     EXPECT(name, dispatch4(11, 0, 2, RIGHT_WRITE, 0) == -ERROR_INVALID_ARGUMENT);
     EXPECT(name, dispatch4(11, 0, 2, RIGHT_ALL, 77) == 0 && caps->slots[2].badge == 77);
@@ -515,8 +227,8 @@ static void test_cap_calls(void)
     EXPECT(name, dispatch(12, 3, 1, 0) == -ERROR_SLOT_OCCUPIED);
     struct nonos_cap_info info;
     memset(&info, 0xff, sizeof info);
-    user_window = (uintptr_t)&info;
-    user_window_size = sizeof info;
+    fake_user_window = (uintptr_t)&info;
+    fake_user_window_size = sizeof info;
     EXPECT(name, dispatch(15, 3, (uint64_t)(uintptr_t)&info, 0) == 0);
     EXPECT(name, info.slot == 3 && info.type == OBJECT_ENDPOINT && info.rights == RIGHT_ALL);
     EXPECT(name, info.badge == 77 && info.reserved == 0);
@@ -528,7 +240,7 @@ static void test_cap_calls(void)
     EXPECT(name, dispatch(14, 0, 0, 0) == 2 && caps->used == 1);
     EXPECT(name, dispatch(14, 0, 0, 0) == 0);
     EXPECT(name, dispatch(13, 0, 0, 0) == 0 && caps->used == 0);
-    EXPECT(name, dispatch(13, 0, 0, 0) == -ERROR_INVALID_CAPABILITY && audited.count == 1);
+    EXPECT(name, dispatch(13, 0, 0, 0) == -ERROR_INVALID_CAPABILITY && fake_audited.count == 1);
     EXPECT(name, endpoint.references == 1 && fake_interrupts_depth == 0);
     caller.caps = saved;
     cap_table_destroy(caps);
@@ -574,8 +286,8 @@ static void test_random_calls(void)
     object_init(&objects[2], OBJECT_SUPERVISOR);
     struct cap_table *saved = caller.caps, *caps = cap_table_create(10);
     caller.caps = caps;
-    user_window = (uintptr_t)buffer;
-    user_window_size = sizeof buffer;
+    fake_user_window = (uintptr_t)buffer;
+    fake_user_window_size = sizeof buffer;
     unsigned succeeded = 0, denied = 0;
     for (int i = 0; i < 200000; i++) {
         if (caps->used < 3) /* keep something to copy, move and revoke */
@@ -587,18 +299,18 @@ static void test_random_calls(void)
         struct syscall_arguments call = {number, {0}};
         for (int a = 0; a < SYSCALL_ARGUMENTS_MAX; a++)
             call.argument[a] = fuzz_argument(buffer, sizeof buffer);
-        memset(&audited, 0, sizeof audited);
+        memset(&fake_audited, 0, sizeof fake_audited);
         int64_t result = syscall_dispatch(&call);
         bool known = result >= -ERROR_NOT_CONTIGUOUS;
-        bool audit_ok = audited.count == 0 || (audited.count == 1 && audited.error == result);
+        bool audit_ok = fake_audited.count == 0 || (fake_audited.count == 1 && fake_audited.error == result);
         if (!known || !audit_ok || fake_interrupts_depth != 0 || !cap_table_check(caps)) {
             printf("FAIL %s: call %d (number %llu) returned %lld, %u audit records\n", name, i,
-                   (unsigned long long)number, (long long)result, audited.count);
+                   (unsigned long long)number, (long long)result, fake_audited.count);
             failures++;
             return;
         }
         succeeded += result >= 0;
-        denied += audited.count;
+        denied += fake_audited.count;
     }
     caller.caps = saved;
     cap_table_destroy(caps);
@@ -611,6 +323,7 @@ static void test_random_calls(void)
 int main(void)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
+    fake_process_current = &caller;
     static struct object console, endpoint;
     object_init(&console, OBJECT_CONSOLE);
     object_init(&endpoint, OBJECT_ENDPOINT);
