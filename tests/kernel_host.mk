@@ -108,6 +108,35 @@ $(BUILD)/tests/kernel/dispatch_test: $(BUILD)/host-san/tests/kernel/dispatch_tes
 	@mkdir -p $(@D)
 	$(CC) -fsanitize=address,undefined $^ -o $@
 
+# The system calls' libFuzzer target (tests/fuzz/fuzz_syscall.c): sequences
+# of calls through the same dispatcher, handlers and fakes, checked against
+# a model after each. Seeds (the encoding is in the file's comment): process
+# 0 copies, identifies, mints and revokes; process 1 moves, deletes and
+# refuses; a thread of no process, unknown numbers and slots above 32 bits.
+SYSCALL_FUZZ_SEEDS := $(BUILD)/fuzz/syscall-seeds
+SYSCALL_FUZZ_SEED_derive := 000a00300103000000 000f3002180000000000 000b0038010f01050000 000e000000000000 000f38021a0000000000
+SYSCALL_FUZZ_SEED_move := 040c082000000000 040d200000000000 040c080000000000 0001180218000105000000 040a0020010f000000
+SYSCALL_FUZZ_SEED_refused := 0701000218000105000000 00f0ffffffffffffffff000000000000 0042000000000000 000a04300103000000 04241002180008000000 050f00150000000000
+
+$(BUILD)/fuzz/tests/kernel/fake/cap_syscalls.o: kernel/cap/cap_syscalls.c \
+		tests/kernel/fake/kernel/arch/interrupt.h $(BUILD)/fuzz/.cflags
+	@mkdir -p $(@D)
+	$(CC) -Itests/kernel/fake $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+
+FUZZ_TARGETS += fuzz-syscall
+$(BUILD)/fuzz/tests/fuzz/fuzz_syscall: $(BUILD)/fuzz/tests/fuzz/fuzz_syscall.o \
+		$(BUILD)/fuzz/tests/kernel/fake/cap_syscalls.o $(call objs,fuzz,$(KERNEL_DISPATCH_HOST_SRCS))
+	$(CC) -fsanitize=fuzzer,address,undefined $^ -o $@
+
+.PHONY: fuzz-syscall
+fuzz-syscall: $(BUILD)/fuzz/tests/fuzz/fuzz_syscall
+	@mkdir -p build/fuzz/corpus/syscall $(SYSCALL_FUZZ_SEEDS)
+	@for seed in derive move refused; do \
+	    case $$seed in derive) hex="$(SYSCALL_FUZZ_SEED_derive)";; \
+	        move) hex="$(SYSCALL_FUZZ_SEED_move)";; *) hex="$(SYSCALL_FUZZ_SEED_refused)";; esac; \
+	    echo $$hex | tr -d ' ' | xxd -r -p >$(SYSCALL_FUZZ_SEEDS)/$$seed; done
+	$< -max_total_time=$(FUZZ_SECONDS) -max_len=1024 build/fuzz/corpus/syscall $(SYSCALL_FUZZ_SEEDS)
+
 # The kernel console's input (helper kinput): the line editor's logic
 # (kernel/console/line_edit.c) and PS/2 decoding, directed cases and the
 # committed corpus tests/corpus/console-input/ (console_input_test --check),
