@@ -1,6 +1,7 @@
 # Host tests of the kernel's portable parts (helper DEVICES): ksnprintf, the
 # log ring, PS/2 decoding and the ACPI table parser, under ASan + UBSan; and
-# the ACPI libFuzzer target.
+# the ACPI libFuzzer target. Further down: capabilities, the system-call
+# dispatcher and its libFuzzer target (fuzz-syscall).
 KERNEL_HOST_SRCS := kernel/lib/format.c kernel/log/log.c kernel/console/keyboard.c
 KERNEL_ACPI_SRCS := kernel/acpi/acpi_tables.c kernel/acpi/acpi_platform.c
 
@@ -128,13 +129,13 @@ $(BUILD)/fuzz/tests/fuzz/fuzz_syscall: $(BUILD)/fuzz/tests/fuzz/fuzz_syscall.o \
 		$(BUILD)/fuzz/tests/kernel/fake/cap_syscalls.o $(call objs,fuzz,$(KERNEL_DISPATCH_HOST_SRCS))
 	$(CC) -fsanitize=fuzzer,address,undefined $^ -o $@
 
+$(SYSCALL_FUZZ_SEEDS)/%: tests/kernel_host.mk
+	@mkdir -p $(@D)
+	@echo $(SYSCALL_FUZZ_SEED_$*) | tr -d ' ' | xxd -r -p >$@
+
 .PHONY: fuzz-syscall
-fuzz-syscall: $(BUILD)/fuzz/tests/fuzz/fuzz_syscall
-	@mkdir -p build/fuzz/corpus/syscall $(SYSCALL_FUZZ_SEEDS)
-	@for seed in derive move refused; do \
-	    case $$seed in derive) hex="$(SYSCALL_FUZZ_SEED_derive)";; \
-	        move) hex="$(SYSCALL_FUZZ_SEED_move)";; *) hex="$(SYSCALL_FUZZ_SEED_refused)";; esac; \
-	    echo $$hex | tr -d ' ' | xxd -r -p >$(SYSCALL_FUZZ_SEEDS)/$$seed; done
+fuzz-syscall: $(BUILD)/fuzz/tests/fuzz/fuzz_syscall $(addprefix $(SYSCALL_FUZZ_SEEDS)/,derive move refused)
+	@mkdir -p build/fuzz/corpus/syscall
 	$< -max_total_time=$(FUZZ_SECONDS) -max_len=1024 build/fuzz/corpus/syscall $(SYSCALL_FUZZ_SEEDS)
 
 # The kernel console's input (helper kinput): the line editor's logic

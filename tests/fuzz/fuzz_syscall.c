@@ -22,13 +22,13 @@
  * number, slot above 32 bits, out of the table, empty, wrong type, missing
  * right) returned that error, ran no handler and left exactly one audit
  * record naming the caller, the call and the slot; a call it lets through
- * left no record and reached its handler; a capability call's result and
- * effect are those of a shadow model of both tables (object, rights, badge,
- * parent of every slot), a copy or mint never has a right its source
- * lacked, and no call changes the other process's table; cap_table_check
- * holds on both tables; every object's reference count is one plus the
- * slots naming it; nothing outside the user window is written, and inside
- * it only cap_identify's 24 bytes. */
+ * left no record and reached its handler with the call's arguments; a
+ * capability call's result and effect are those of a shadow model of both
+ * tables (object, rights, badge, parent of every slot), a copy or mint never
+ * has a right its source lacked, and no call changes the other process's
+ * table; cap_table_check holds on both tables; every object's reference
+ * count is one plus the slots naming it; nothing outside the user window is
+ * written, and inside it only cap_identify's 24 bytes. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -349,6 +349,14 @@ static void derive_check(int t, uint64_t number, const uint64_t *argument, int64
             "a copy or mint has a right its source lacked");
 }
 
+/* A handler the dispatcher let through got the call's arguments, in order
+ * (the fakes record their first three). */
+static void arguments_check(uint64_t number, const uint64_t *argument)
+{
+    for (uint32_t i = 0; i < 3 && i < syscall_table[number].argument_count; i++)
+        require(fake_handled.argument[i] == argument[i], "a handler got other arguments");
+}
+
 static void call_run(int t, uint64_t number, const uint64_t *argument)
 {
     struct process *caller = t < 0 ? NULL : &processes[t];
@@ -374,6 +382,8 @@ static void call_run(int t, uint64_t number, const uint64_t *argument)
         require(cap_call ? fake_handled.count == 0 && result == predicted
                          : fake_handled.count == 1 && result == FAKE_HANDLER_RESULT,
                 "a call let through did not do what its handler does");
+        if (!cap_call)
+            arguments_check(number, argument);
         derive_check(t, number, argument, result, before);
     }
     for (int i = 0; i < TABLES; i++) {
