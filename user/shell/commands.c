@@ -259,11 +259,11 @@ static long net_call(struct nonos_message *message)
     return result;
 }
 
-/* A reply the decoders refused (stack_reply.c, net_reply.c): said, and
- * nothing of it used. */
-static void bad_reply(const char *command, const char *why)
+/* A reply of `service` that was refused (by stack_reply.c, net_reply.c or
+ * a length check): said, and nothing of it used. */
+static void bad_reply(const char *command, const char *service, const char *why)
 {
-    console_printf("%s: a bad reply from %s: %s\n", command, NONOS_NET_SERVICE, why);
+    console_printf("%s: a bad reply from %s: %s\n", command, service, why);
 }
 
 /* ip: the network stack's report (nonos/net.h), read in pieces of one
@@ -301,7 +301,7 @@ static void command_ip(const struct command *self, const char *arguments, size_t
     if (result < 0)
         fail("ip", result);
     else if (refusal != STACK_REPLY_OK)
-        bad_reply("ip", stack_reply_message(refusal));
+        bad_reply("ip", NONOS_NET_SERVICE, stack_reply_message(refusal));
 }
 
 /* a.b.c.d, each part 0..255 with no leading sign or blank. */
@@ -367,7 +367,7 @@ static void command_ping(const struct command *self, const char *arguments, size
         struct stack_reply reply;
         enum stack_reply_refusal refusal = stack_reply_decode(NONOS_NET_PING, message.data, message.length, &reply);
         if (refusal != STACK_REPLY_OK) {
-            bad_reply("ping", stack_reply_message(refusal));
+            bad_reply("ping", NONOS_NET_SERVICE, stack_reply_message(refusal));
             break;
         }
         ping_show(arguments, length, sequence, &reply);
@@ -413,7 +413,7 @@ static void udp_send(struct nonos_message *message, uint16_t local, uint32_t add
     struct net_reply reply;
     enum net_reply_refusal refusal = net_reply_decode(NONOS_NET_UDP_SEND, message->data, message->length, 0, 0, &reply);
     if (refusal != NET_REPLY_OK) {
-        bad_reply("udp: send", net_reply_message(refusal));
+        bad_reply("udp: send", NONOS_NET_SERVICE, net_reply_message(refusal));
         return;
     }
     struct byte_buffer out = text_buffer(output_storage, sizeof output_storage);
@@ -459,7 +459,7 @@ static void command_udp(const struct command *self, const char *arguments, size_
     struct net_reply reply;
     enum net_reply_refusal refusal = net_reply_decode(NONOS_NET_UDP_BIND, message.data, message.length, 0, 0, &reply);
     if (refusal != NET_REPLY_OK)
-        bad_reply("udp: bind", net_reply_message(refusal));
+        bad_reply("udp: bind", NONOS_NET_SERVICE, net_reply_message(refusal));
     else
         udp_send(&message, local, address, (uint16_t)port, arguments + second + 1, text_length);
     message.length = 2;
@@ -488,7 +488,7 @@ static void command_mesh(const struct command *self, const char *arguments, size
         return;
     }
     if (message.length > sizeof message.data) {
-        console_printf("mesh: a bad reply from %s: longer than a message\n", NONOS_MESH_SERVICE);
+        bad_reply("mesh", NONOS_MESH_SERVICE, "longer than a message");
         return;
     }
     /* The mesh capsule's text (another process's, holding values other
